@@ -1,0 +1,94 @@
+package org.implicitlayers.core;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.implicitlayers.core.backend.Storage;
+
+/**
+ * Deterministic release of off-heap tensor memory. Storages that a backend allocates off the Java
+ * heap (ND4J) while a scope is open on this thread are freed when it closes, except those of the
+ * tensors passed to {@link #keep}. The garbage collector frees off-heap buffers late, so a
+ * training loop on such a backend should run each step in a scope. On the JVM backend a scope
+ * costs nothing and frees nothing (the heap is the collector's).
+ *
+ * <pre>{@code
+ * for (int step = 0; step < n; step++) {
+ *     try (MemoryScope scope = MemoryScope.open()) {
+ *         Tensor loss = model.loss(batch);
+ *         loss.backward();
+ *         scope.keep(parameterGrads);   // survives the scope
+ *     }
+ * }
+ * }</pre>
+ */
+public final class MemoryScope implements AutoCloseable {
+    private static final ThreadLocal<MemoryScope> CURRENT = new ThreadLocal<>();
+
+    /** Something that frees a storage's memory now. */
+    public interface Releaser {
+        void release(Storage s);
+    }
+
+    private final MemoryScope parent;
+    private final List<Storage> owned = new ArrayList<>();
+    private final List<Releaser> releasers = new ArrayList<>();
+    private final Map<Storage, Boolean> kept = new IdentityHashMap<>();
+    private boolean closed;
+
+    private MemoryScope(MemoryScope parent) {
+        this.parent = parent;
+    }
+
+    public static MemoryScope open() {
+        MemoryScope s = new MemoryScope(CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** Called by off-heap backends for every storage they allocate. */
+    public static void register(Storage s, Releaser releaser) {
+        MemoryScope scope = CURRENT.get();
+        if (scope != null) {
+            scope.owned.add(s);
+            scope.releasers.add(releaser);
+        }
+    }
+
+    /** Keeps these tensors' storages alive past this scope (they move to the enclosing scope, if any). */
+    public void keep(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                kept.put(t.storage(), Boolean.TRUE);
+            }
+        }
+    }
+
+    /** Number of storages this scope would free now. */
+    public int tracked() {
+        return owned.size() - kept.size();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CURRENT.set(parent);
+        for (int i = 0; i < owned.size(); i++) {
+            Storage s = owned.get(i);
+            if (kept.containsKey(s)) {
+                if (parent != null) {
+                    parent.owned.add(s);
+                    parent.releasers.add(releasers.get(i));
+                }
+            } else {
+                releasers.get(i).release(s);
+            }
+        }
+        owned.clear();
+        releasers.clear();
+    }
+}

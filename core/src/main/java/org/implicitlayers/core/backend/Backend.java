@@ -1,0 +1,70 @@
+package org.implicitlayers.core.backend;
+
+import org.implicitlayers.core.DType;
+
+/**
+ * The primitive kernels that every tensor operation is built from. Storages are contiguous and
+ * row-major; shapes are passed alongside. All methods return fresh storages and never modify
+ * their arguments, except {@link #addScaledInPlace}, which optimisers use on parameters.
+ *
+ * <p>Shapes have been checked by the caller ({@code Tensor}); a backend may assume them valid.
+ * Two implementations: the JVM backend (heap arrays, Vector API kernels) and the ND4J backend.
+ */
+public interface Backend {
+    /** A short name: "jvm" or "nd4j". */
+    String name();
+
+    Storage fromDoubles(double[] values, DType dtype);
+
+    Storage fromFloats(float[] values, DType dtype);
+
+    double[] toDoubles(Storage s);
+
+    float[] toFloats(Storage s);
+
+    /** Element {@code index} as a double. */
+    double get(Storage s, int index);
+
+    Storage full(int size, double value, DType dtype);
+
+    Storage cast(Storage s, DType dtype);
+
+    /** {@code out[i] = op(a[i], p, q)}. */
+    Storage unary(UnaryOp op, Storage a, double p, double q);
+
+    /** {@code out = op(a, b)} with NumPy broadcasting of {@code aShape} and {@code bShape} to {@code outShape}. */
+    Storage binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape);
+
+    /** {@code out = cond != 0 ? a : b}, all three broadcast to {@code outShape}. */
+    Storage where(Storage cond, int[] condShape, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape);
+
+    /**
+     * Matrix product {@code op(A) op(B)} where op transposes the last two axes when asked. Either
+     * both operands have rank 2, or both have rank 3 with the same batch size.
+     */
+    Storage matmul(Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB);
+
+    /** Reduction over {@code axes} (sorted, distinct); the result keeps reduced axes as size 1. */
+    Storage reduce(ReduceOp op, Storage a, int[] shape, int[] axes);
+
+    /** Copies {@code a} broadcast to {@code outShape} (rank of outShape >= rank of aShape). */
+    Storage broadcastTo(Storage a, int[] aShape, int[] outShape);
+
+    /** Copies {@code a} with its axes permuted: output axis i is input axis perm[i]. */
+    Storage permute(Storage a, int[] shape, int[] perm);
+
+    /** Concatenation along {@code axis}; all other extents agree. */
+    Storage concat(Storage[] parts, int[][] shapes, int axis);
+
+    /** Selects entries {@code index} along {@code axis}; the output has index.length there. */
+    Storage gather(Storage a, int[] shape, int axis, int[] index);
+
+    /**
+     * The adjoint of gather: a zero tensor of {@code shape} with {@code shape[axis] = outExtent},
+     * and {@code out[.., index[i], ..] += src[.., i, ..]}.
+     */
+    Storage indexAdd(Storage src, int[] srcShape, int axis, int[] index, int outExtent);
+
+    /** {@code target += alpha * x} in place: the one mutating kernel, used by optimisers. */
+    void addScaledInPlace(Storage target, double alpha, Storage x);
+}

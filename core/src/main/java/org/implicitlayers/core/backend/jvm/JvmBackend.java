@@ -1,0 +1,552 @@
+package org.implicitlayers.core.backend.jvm;
+
+import java.util.Arrays;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.backend.Backend;
+import org.implicitlayers.core.backend.BinaryOp;
+import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.Storage;
+import org.implicitlayers.core.backend.UnaryOp;
+
+/**
+ * The default CPU backend: storage in heap {@code float[]}/{@code double[]}, hot loops in {@link
+ * Kernels} (Vector API when the incubator module is enabled, plain Java otherwise), large work
+ * split over {@link #setThreads threads}.
+ */
+public final class JvmBackend implements Backend {
+    /** Cache blocking of GEMM: a KC x NC panel of B (256 KB in float32) stays in L2. */
+    private static final int KC = 256;
+    private static final int NC = 256;
+    /** Elementwise work below this many elements runs on one thread. */
+    private static final int GRAIN = 1 << 15;
+
+    private static final boolean VECTOR_AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"scalar".equals(System.getProperty("implicitlayers.kernels"));
+
+    private final Kernels kernels;
+
+    private JvmBackend(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** Vector API kernels when {@code jdk.incubator.vector} is enabled, else plain loops. */
+    public static JvmBackend create() {
+        return VECTOR_AVAILABLE ? vector() : scalar();
+    }
+
+    /** Plain Java loops: the fallback, and the reference the tests compare the vector kernels with. */
+    public static JvmBackend scalar() {
+        return new JvmBackend(new ScalarKernels());
+    }
+
+    /** Vector API kernels; fails when the module is not enabled ({@code --add-modules jdk.incubator.vector}). */
+    public static JvmBackend vector() {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            throw new IllegalStateException("the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
+        }
+        try {
+            Kernels k = (Kernels) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
+                    .getDeclaredConstructor().newInstance();
+            return new JvmBackend(k);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the Vector API kernels", e);
+        }
+    }
+
+    /** Threads used by large kernels (default: available processors). */
+    public static void setThreads(int n) {
+        Parallel.setThreads(n);
+    }
+
+    public static int threads() {
+        return Parallel.threads();
+    }
+
+    /** "vector(512-bit)" or "scalar". */
+    public String kernelName() {
+        return kernels.name();
+    }
+
+    @Override
+    public String name() {
+        return "jvm";
+    }
+
+    @Override
+    public String toString() {
+        return "jvm[" + kernels.name() + ", " + Parallel.threads() + " threads]";
+    }
+
+    private HeapStorage alloc(DType dtype, int size) {
+        return HeapStorage.allocate(this, dtype, size);
+    }
+
+    private static HeapStorage h(Storage s) {
+        return (HeapStorage) s;
+    }
+
+    // ------------------------------------------------------------------ creation and access
+
+    @Override
+    public Storage fromDoubles(double[] values, DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            return HeapStorage.of(this, values.clone());
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return HeapStorage.of(this, f);
+    }
+
+    @Override
+    public Storage fromFloats(float[] values, DType dtype) {
+        if (dtype == DType.FLOAT32) {
+            return HeapStorage.of(this, values.clone());
+        }
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return HeapStorage.of(this, d);
+    }
+
+    @Override
+    public double[] toDoubles(Storage s) {
+        HeapStorage x = h(s);
+        if (!x.isFloat()) {
+            return x.d.clone();
+        }
+        double[] d = new double[x.f.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = x.f[i];
+        }
+        return d;
+    }
+
+    @Override
+    public float[] toFloats(Storage s) {
+        HeapStorage x = h(s);
+        if (x.isFloat()) {
+            return x.f.clone();
+        }
+        float[] f = new float[x.d.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) x.d[i];
+        }
+        return f;
+    }
+
+    @Override
+    public double get(Storage s, int index) {
+        HeapStorage x = h(s);
+        return x.isFloat() ? x.f[index] : x.d[index];
+    }
+
+    @Override
+    public Storage full(int size, double value, DType dtype) {
+        HeapStorage out = alloc(dtype, size);
+        if (value != 0) {
+            if (out.isFloat()) {
+                Arrays.fill(out.f, (float) value);
+            } else {
+                Arrays.fill(out.d, value);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Storage cast(Storage s, DType dtype) {
+        if (s.dtype() == dtype) {
+            return s;
+        }
+        HeapStorage x = h(s);
+        return x.isFloat() ? fromFloats(x.f, dtype) : fromDoubles(x.d, dtype);
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @Override
+    public Storage unary(UnaryOp op, Storage a, double p, double q) {
+        HeapStorage x = h(a);
+        HeapStorage out = alloc(a.dtype(), a.size());
+        if (x.isFloat()) {
+            Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.f, from, out.f, from, to - from));
+        } else {
+            Parallel.range(x.d.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.d, from, out.d, from, to - from));
+        }
+        return out;
+    }
+
+    @Override
+    public Storage binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
+        HeapStorage x = h(a), y = h(b);
+        int n = numel(outShape);
+        HeapStorage out = alloc(a.dtype(), n);
+        if (x.size() == n && y.size() == n) {
+            if (out.isFloat()) {
+                Parallel.range(n, GRAIN, 64, (f, t) -> kernels.binary(op, x.f, f, 1, y.f, f, 1, out.f, f, t - f));
+            } else {
+                Parallel.range(n, GRAIN, 64, (f, t) -> kernels.binary(op, x.d, f, 1, y.d, f, 1, out.d, f, t - f));
+            }
+            return out;
+        }
+        StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(aShape, outShape),
+                StridedPlan.broadcastStrides(bShape, outShape));
+        int in = plan.inner, sa = plan.innerStride[0], sb = plan.innerStride[1];
+        int[] oa = plan.offsets[0], ob = plan.offsets[1];
+        int grainRows = Math.max(1, GRAIN / Math.max(1, in));
+        if (out.isFloat()) {
+            Parallel.range(plan.rows, grainRows, 1, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    kernels.binary(op, x.f, oa[r], sa, y.f, ob[r], sb, out.f, r * in, in);
+                }
+            });
+        } else {
+            Parallel.range(plan.rows, grainRows, 1, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    kernels.binary(op, x.d, oa[r], sa, y.d, ob[r], sb, out.d, r * in, in);
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Storage where(Storage cond, int[] condShape, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
+        HeapStorage c = h(cond), x = h(a), y = h(b);
+        HeapStorage out = alloc(a.dtype(), numel(outShape));
+        StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(condShape, outShape),
+                StridedPlan.broadcastStrides(aShape, outShape), StridedPlan.broadcastStrides(bShape, outShape));
+        int in = plan.inner, sc = plan.innerStride[0], sa = plan.innerStride[1], sb = plan.innerStride[2];
+        for (int r = 0; r < plan.rows; r++) {
+            int oc = plan.offsets[0][r], oa = plan.offsets[1][r], ob = plan.offsets[2][r], oo = r * in;
+            for (int i = 0; i < in; i++) {
+                boolean take = (c.isFloat() ? c.f[oc + i * sc] : c.d[oc + i * sc]) != 0;
+                if (out.isFloat()) {
+                    out.f[oo + i] = take ? x.f[oa + i * sa] : y.f[ob + i * sb];
+                } else {
+                    out.d[oo + i] = take ? x.d[oa + i * sa] : y.d[ob + i * sb];
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    @Override
+    public Storage matmul(Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB) {
+        int r = aShape.length;
+        int batch = r == 3 ? aShape[0] : 1;
+        int ar = aShape[r - 2], ac = aShape[r - 1], br = bShape[r - 2], bc = bShape[r - 1];
+        int m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
+        HeapStorage x = h(a), y = h(b);
+        HeapStorage out = alloc(a.dtype(), batch * m * n);
+        // A needs no copy: the kernel reads it through strides. B's rows must be contiguous.
+        int ars = transA ? 1 : k, acs = transA ? m : 1;
+        HeapStorage bk = transB ? h(permute(b, bShape, r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0})) : y;
+        for (int t = 0; t < batch; t++) {
+            int ao = t * m * k, bo = t * k * n, co = t * m * n;
+            if (out.isFloat()) {
+                gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co);
+            } else {
+                gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co);
+            }
+        }
+        return out;
+    }
+
+    private static int rowGrain(int n, int k) {
+        return Math.max(4, (1 << 17) / Math.max(1, n * k));
+    }
+
+    private void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, float[] c, int co) {
+        if (k == 0) {
+            return;
+        }
+        Parallel.range(m, rowGrain(n, k), 4, (r0, r1) -> {
+            for (int kb = 0; kb < k; kb += KC) {
+                int kc = Math.min(KC, k - kb);
+                for (int nb = 0; nb < n; nb += NC) {
+                    kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
+                            b, bo + kb * n + nb, n, c, co + nb, n, kb > 0);
+                }
+            }
+        });
+    }
+
+    private void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, double[] c, int co) {
+        if (k == 0) {
+            return;
+        }
+        Parallel.range(m, rowGrain(n, k), 4, (r0, r1) -> {
+            for (int kb = 0; kb < k; kb += KC) {
+                int kc = Math.min(KC, k - kb);
+                for (int nb = 0; nb < n; nb += NC) {
+                    kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
+                            b, bo + kb * n + nb, n, c, co + nb, n, kb > 0);
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @Override
+    public Storage reduce(ReduceOp op, Storage a, int[] shape, int[] axes) {
+        HeapStorage x = h(a);
+        int[] outShape = shape.clone();
+        boolean[] reduced = new boolean[shape.length];
+        for (int ax : axes) {
+            reduced[ax] = true;
+            outShape[ax] = 1;
+        }
+        // Group axes into runs of reduced / kept, ignoring size-1 axes.
+        int[] groupSize = new int[shape.length];
+        boolean[] groupReduced = new boolean[shape.length];
+        int groups = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (groups > 0 && groupReduced[groups - 1] == reduced[d]) {
+                groupSize[groups - 1] *= shape[d];
+            } else {
+                groupSize[groups] = shape[d];
+                groupReduced[groups] = reduced[d];
+                groups++;
+            }
+        }
+        int outN = numel(outShape);
+        HeapStorage out = alloc(a.dtype(), outN);
+        int outer, red, inner;
+        if (groups == 0) {
+            outer = 1; red = 1; inner = 1;
+        } else if (groups == 1) {
+            if (groupReduced[0]) {
+                outer = 1; red = groupSize[0]; inner = 1;
+            } else {
+                outer = groupSize[0]; red = 1; inner = 1;
+            }
+        } else if (groups == 2) {
+            if (groupReduced[0]) {
+                outer = 1; red = groupSize[0]; inner = groupSize[1];
+            } else {
+                outer = groupSize[0]; red = groupSize[1]; inner = 1;
+            }
+        } else if (groups == 3 && groupReduced[1]) {
+            outer = groupSize[0]; red = groupSize[1]; inner = groupSize[2];
+        } else {
+            // Move the reduced axes last, then every output element reduces one contiguous run.
+            int[] perm = new int[shape.length];
+            int p = 0;
+            for (int d = 0; d < shape.length; d++) {
+                if (!reduced[d]) {
+                    perm[p++] = d;
+                }
+            }
+            for (int d = 0; d < shape.length; d++) {
+                if (reduced[d]) {
+                    perm[p++] = d;
+                }
+            }
+            HeapStorage moved = h(permute(a, shape, perm));
+            int r = x.size() / outN;
+            reduceRuns(op, moved, out, outN, r, 1);
+            return out;
+        }
+        reduceRuns(op, x, out, outer, red, inner);
+        return out;
+    }
+
+    /** out[o, i] = op over r of x[o, r, i], for an [outer, red, inner] view of x. */
+    private void reduceRuns(ReduceOp op, HeapStorage x, HeapStorage out, int outer, int red, int inner) {
+        if (inner == 1) {
+            int grain = Math.max(1, GRAIN / Math.max(1, red));
+            Parallel.range(outer, grain, 1, (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    if (x.isFloat()) {
+                        out.f[o] = (float) kernels.reduce(op, x.f, o * red, red);
+                    } else {
+                        out.d[o] = kernels.reduce(op, x.d, o * red, red);
+                    }
+                }
+            });
+            return;
+        }
+        BinaryOp combine = op == ReduceOp.SUM ? BinaryOp.ADD : op == ReduceOp.MAX ? BinaryOp.MAX : BinaryOp.MIN;
+        for (int o = 0; o < outer; o++) {
+            int base = o * red * inner, oo = o * inner;
+            if (x.isFloat()) {
+                System.arraycopy(x.f, base, out.f, oo, inner);
+                for (int r = 1; r < red; r++) {
+                    kernels.binary(combine, out.f, oo, 1, x.f, base + r * inner, 1, out.f, oo, inner);
+                }
+            } else {
+                System.arraycopy(x.d, base, out.d, oo, inner);
+                for (int r = 1; r < red; r++) {
+                    kernels.binary(combine, out.d, oo, 1, x.d, base + r * inner, 1, out.d, oo, inner);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ data movement
+
+    @Override
+    public Storage broadcastTo(Storage a, int[] aShape, int[] outShape) {
+        HeapStorage x = h(a);
+        HeapStorage out = alloc(a.dtype(), numel(outShape));
+        StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(aShape, outShape));
+        copyStrided(x, out, plan);
+        return out;
+    }
+
+    @Override
+    public Storage permute(Storage a, int[] shape, int[] perm) {
+        HeapStorage x = h(a);
+        int r = shape.length;
+        int[] inStrides = StridedPlan.contiguousStrides(shape);
+        int[] outShape = new int[r];
+        int[] strides = new int[r];
+        for (int i = 0; i < r; i++) {
+            outShape[i] = shape[perm[i]];
+            strides[i] = inStrides[perm[i]];
+        }
+        HeapStorage out = alloc(a.dtype(), x.size());
+        copyStrided(x, out, StridedPlan.of(outShape, strides));
+        return out;
+    }
+
+    private static void copyStrided(HeapStorage x, HeapStorage out, StridedPlan plan) {
+        int in = plan.inner, s = plan.innerStride[0];
+        int[] off = plan.offsets[0];
+        for (int r = 0; r < plan.rows; r++) {
+            int o = r * in, src = off[r];
+            if (x.isFloat()) {
+                if (s == 1) {
+                    System.arraycopy(x.f, src, out.f, o, in);
+                } else if (s == 0) {
+                    Arrays.fill(out.f, o, o + in, x.f[src]);
+                } else {
+                    for (int i = 0; i < in; i++) {
+                        out.f[o + i] = x.f[src + i * s];
+                    }
+                }
+            } else {
+                if (s == 1) {
+                    System.arraycopy(x.d, src, out.d, o, in);
+                } else if (s == 0) {
+                    Arrays.fill(out.d, o, o + in, x.d[src]);
+                } else {
+                    for (int i = 0; i < in; i++) {
+                        out.d[o + i] = x.d[src + i * s];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Storage concat(Storage[] parts, int[][] shapes, int axis) {
+        int outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shapes[0][d];
+        }
+        int total = 0;
+        int[] run = new int[parts.length];
+        for (int p = 0; p < parts.length; p++) {
+            run[p] = outer == 0 ? 0 : parts[p].size() / outer;
+            total += parts[p].size();
+        }
+        HeapStorage out = alloc(parts[0].dtype(), total);
+        int pos = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int p = 0; p < parts.length; p++) {
+                HeapStorage x = h(parts[p]);
+                if (x.isFloat()) {
+                    System.arraycopy(x.f, o * run[p], out.f, pos, run[p]);
+                } else {
+                    System.arraycopy(x.d, o * run[p], out.d, pos, run[p]);
+                }
+                pos += run[p];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Storage gather(Storage a, int[] shape, int axis, int[] index) {
+        HeapStorage x = h(a);
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= shape[d];
+        }
+        for (int d = axis + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int n = shape[axis], m = index.length;
+        HeapStorage out = alloc(a.dtype(), outer * m * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < m; j++) {
+                int src = (o * n + index[j]) * inner, dst = (o * m + j) * inner;
+                if (x.isFloat()) {
+                    System.arraycopy(x.f, src, out.f, dst, inner);
+                } else {
+                    System.arraycopy(x.d, src, out.d, dst, inner);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Storage indexAdd(Storage src, int[] srcShape, int axis, int[] index, int outExtent) {
+        HeapStorage x = h(src);
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= srcShape[d];
+        }
+        for (int d = axis + 1; d < srcShape.length; d++) {
+            inner *= srcShape[d];
+        }
+        int m = index.length;
+        HeapStorage out = alloc(src.dtype(), outer * outExtent * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < m; j++) {
+                int s = (o * m + j) * inner, dst = (o * outExtent + index[j]) * inner;
+                if (x.isFloat()) {
+                    kernels.binary(BinaryOp.ADD, out.f, dst, 1, x.f, s, 1, out.f, dst, inner);
+                } else {
+                    kernels.binary(BinaryOp.ADD, out.d, dst, 1, x.d, s, 1, out.d, dst, inner);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void addScaledInPlace(Storage target, double alpha, Storage x) {
+        HeapStorage t = h(target), s = h(x);
+        if (t.isFloat()) {
+            float al = (float) alpha;
+            for (int i = 0; i < t.f.length; i++) {
+                t.f[i] += al * s.f[i];
+            }
+        } else {
+            for (int i = 0; i < t.d.length; i++) {
+                t.d[i] += alpha * s.d[i];
+            }
+        }
+    }
+
+    static int numel(int[] shape) {
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,39 @@
+package org.implicitlayers.core.backend.jvm;
+
+import org.implicitlayers.core.backend.BinaryOp;
+import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.UnaryOp;
+
+/**
+ * The hot loops of the JVM backend, behind one interface with two implementations: Vector API
+ * kernels (chosen when {@code jdk.incubator.vector} is present) and plain Java loops. Callers
+ * never know which runs; the tests run both and compare.
+ *
+ * <p>Operand conventions. GEMM: {@code A(i,k) = a[ao + i*ars + k*acs]} (any strides, so a
+ * transposed A costs nothing), {@code B(k,j) = b[bo + k*ldb + j]} (rows contiguous), {@code
+ * C(i,j) = c[co + i*ldc + j]}; rows {@code [r0, r1)} of C are written, accumulated onto the
+ * existing values when {@code accumulate}. Elementwise: operand strides are 0 (broadcast scalar)
+ * or 1.
+ */
+interface Kernels {
+    String name();
+
+    void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
+              float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate);
+
+    void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
+              double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate);
+
+    void unary(UnaryOp op, double p, double q, float[] a, int ao, float[] out, int oo, int n);
+
+    void unary(UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n);
+
+    void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n);
+
+    void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n);
+
+    /** Reduction of the contiguous run {@code a[ao .. ao+n)}. */
+    double reduce(ReduceOp op, float[] a, int ao, int n);
+
+    double reduce(ReduceOp op, double[] a, int ao, int n);
+}

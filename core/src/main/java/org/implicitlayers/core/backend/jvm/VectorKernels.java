@@ -1,0 +1,508 @@
+package org.implicitlayers.core.backend.jvm;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.implicitlayers.core.backend.BinaryOp;
+import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.UnaryOp;
+
+/**
+ * Vector API kernels on heap arrays. Loaded only when {@code jdk.incubator.vector} is in the boot
+ * layer (see {@link JvmBackend}); this class is the only one that names the incubator module.
+ *
+ * <p>GEMM: a register-blocked micro-kernel of 4 rows by 4 vectors (64 float columns with
+ * AVX-512) holds 16 accumulators in registers; B is read a row of 4 vectors at a time and each A
+ * element is broadcast once per row block. Each operation has its own loop, with no calls to
+ * non-inlined code inside: a vector that escapes into a call is boxed and the loop becomes ten
+ * times slower.
+ */
+final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final int FL = FS.length();
+    private static final int DL = DS.length();
+
+    /** Scratch for broadcast operands of binary kernels, one per thread. */
+    private static final ThreadLocal<float[][]> F_SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<double[][]> D_SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    @Override
+    public String name() {
+        return "vector(" + FS.vectorBitSize() + "-bit)";
+    }
+
+    // ------------------------------------------------------------------ GEMM, float32
+
+    @Override
+    public void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
+                     float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate) {
+        int j = 0;
+        for (; j + 4 * FL <= n; j += 4 * FL) {
+            int i = r0;
+            for (; i + 4 <= r1; i += 4) {
+                gemm4x4(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+            for (; i < r1; i++) {
+                gemm1x4(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+        }
+        for (; j + FL <= n; j += FL) {
+            int i = r0;
+            for (; i + 4 <= r1; i += 4) {
+                gemm4x1(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+            for (; i < r1; i++) {
+                FloatVector c0 = accumulate ? FloatVector.fromArray(FS, c, co + i * ldc + j) : FloatVector.zero(FS);
+                int ai = ao + i * ars;
+                for (int kk = 0; kk < k; kk++) {
+                    c0 = FloatVector.fromArray(FS, b, bo + kk * ldb + j).fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
+                }
+                c0.intoArray(c, co + i * ldc + j);
+            }
+        }
+        if (j < n) {
+            gemmTail(r0, r1, j, n, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+        }
+    }
+
+    private static void gemm4x4(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (acc) {
+            c00 = FloatVector.fromArray(FS, c, c0i); c01 = FloatVector.fromArray(FS, c, c0i + FL);
+            c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL); c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
+            c10 = FloatVector.fromArray(FS, c, c1i); c11 = FloatVector.fromArray(FS, c, c1i + FL);
+            c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL); c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
+            c20 = FloatVector.fromArray(FS, c, c2i); c21 = FloatVector.fromArray(FS, c, c2i + FL);
+            c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL); c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
+            c30 = FloatVector.fromArray(FS, c, c3i); c31 = FloatVector.fromArray(FS, c, c3i + FL);
+            c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL); c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
+        } else {
+            FloatVector z = FloatVector.zero(FS);
+            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+        }
+        int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            int ak = kk * acs;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi);
+            FloatVector b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * FL);
+            FloatVector b3 = FloatVector.fromArray(FS, b, bi + 3 * FL);
+            FloatVector x = FloatVector.broadcast(FS, a[a0 + ak]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(FS, a[a1 + ak]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(FS, a[a2 + ak]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(FS, a[a3 + ak]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+        }
+        c00.intoArray(c, c0i); c01.intoArray(c, c0i + FL); c02.intoArray(c, c0i + 2 * FL); c03.intoArray(c, c0i + 3 * FL);
+        c10.intoArray(c, c1i); c11.intoArray(c, c1i + FL); c12.intoArray(c, c1i + 2 * FL); c13.intoArray(c, c1i + 3 * FL);
+        c20.intoArray(c, c2i); c21.intoArray(c, c2i + FL); c22.intoArray(c, c2i + 2 * FL); c23.intoArray(c, c2i + 3 * FL);
+        c30.intoArray(c, c3i); c31.intoArray(c, c3i + FL); c32.intoArray(c, c3i + 2 * FL); c33.intoArray(c, c3i + 3 * FL);
+    }
+
+    private static void gemm1x4(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        FloatVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = FloatVector.fromArray(FS, c, ci); c1 = FloatVector.fromArray(FS, c, ci + FL);
+            c2 = FloatVector.fromArray(FS, c, ci + 2 * FL); c3 = FloatVector.fromArray(FS, c, ci + 3 * FL);
+        } else {
+            c0 = FloatVector.zero(FS); c1 = c0; c2 = c0; c3 = c0;
+        }
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            FloatVector x = FloatVector.broadcast(FS, a[ai + kk * acs]);
+            c0 = FloatVector.fromArray(FS, b, bi).fma(x, c0);
+            c1 = FloatVector.fromArray(FS, b, bi + FL).fma(x, c1);
+            c2 = FloatVector.fromArray(FS, b, bi + 2 * FL).fma(x, c2);
+            c3 = FloatVector.fromArray(FS, b, bi + 3 * FL).fma(x, c3);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + FL); c2.intoArray(c, ci + 2 * FL); c3.intoArray(c, ci + 3 * FL);
+    }
+
+    private static void gemm4x1(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
+        FloatVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = FloatVector.fromArray(FS, c, c0i); c1 = FloatVector.fromArray(FS, c, c1i);
+            c2 = FloatVector.fromArray(FS, c, c2i); c3 = FloatVector.fromArray(FS, c, c3i);
+        } else {
+            c0 = FloatVector.zero(FS); c1 = c0; c2 = c0; c3 = c0;
+        }
+        int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+        for (int kk = 0; kk < k; kk++) {
+            FloatVector bv = FloatVector.fromArray(FS, b, bo + kk * ldb + j);
+            int ak = kk * acs;
+            c0 = bv.fma(FloatVector.broadcast(FS, a[a0 + ak]), c0);
+            c1 = bv.fma(FloatVector.broadcast(FS, a[a1 + ak]), c1);
+            c2 = bv.fma(FloatVector.broadcast(FS, a[a2 + ak]), c2);
+            c3 = bv.fma(FloatVector.broadcast(FS, a[a3 + ak]), c3);
+        }
+        c0.intoArray(c, c0i); c1.intoArray(c, c1i); c2.intoArray(c, c2i); c3.intoArray(c, c3i);
+    }
+
+    /** Columns [j0, n) narrower than a vector. With one column and contiguous A rows it is a dot product. */
+    private static void gemmTail(int r0, int r1, int j0, int n, int k, float[] a, int ao, int ars, int acs,
+                                 float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        for (int i = r0; i < r1; i++) {
+            int ai = ao + i * ars;
+            for (int j = j0; j < n; j++) {
+                float s;
+                if (acs == 1 && ldb == 1 && j0 == 0 && n == 1) {
+                    FloatVector v = FloatVector.zero(FS);
+                    int kk = 0;
+                    for (int bound = FS.loopBound(k); kk < bound; kk += FL) {
+                        v = FloatVector.fromArray(FS, a, ai + kk).fma(FloatVector.fromArray(FS, b, bo + kk), v);
+                    }
+                    s = v.reduceLanes(VectorOperators.ADD);
+                    for (; kk < k; kk++) {
+                        s += a[ai + kk] * b[bo + kk];
+                    }
+                } else {
+                    s = 0f;
+                    for (int kk = 0; kk < k; kk++) {
+                        s += a[ai + kk * acs] * b[bo + kk * ldb + j];
+                    }
+                }
+                int ci = co + i * ldc + j;
+                c[ci] = acc ? c[ci] + s : s;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ GEMM, float64
+
+    @Override
+    public void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
+                     double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate) {
+        int j = 0;
+        for (; j + 4 * DL <= n; j += 4 * DL) {
+            int i = r0;
+            for (; i + 4 <= r1; i += 4) {
+                gemm4x4(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+            for (; i < r1; i++) {
+                gemm1x4(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+        }
+        for (; j + DL <= n; j += DL) {
+            for (int i = r0; i < r1; i++) {
+                DoubleVector c0 = accumulate ? DoubleVector.fromArray(DS, c, co + i * ldc + j) : DoubleVector.zero(DS);
+                int ai = ao + i * ars;
+                for (int kk = 0; kk < k; kk++) {
+                    c0 = DoubleVector.fromArray(DS, b, bo + kk * ldb + j).fma(DoubleVector.broadcast(DS, a[ai + kk * acs]), c0);
+                }
+                c0.intoArray(c, co + i * ldc + j);
+            }
+        }
+        for (int i = r0; i < r1 && j < n; i++) {
+            int ai = ao + i * ars;
+            for (int jj = j; jj < n; jj++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    s += a[ai + kk * acs] * b[bo + kk * ldb + jj];
+                }
+                int ci = co + i * ldc + jj;
+                c[ci] = accumulate ? c[ci] + s : s;
+            }
+        }
+    }
+
+    private static void gemm4x4(int i, int j, int k, double[] a, int ao, int ars, int acs,
+                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+        int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
+        DoubleVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (acc) {
+            c00 = DoubleVector.fromArray(DS, c, c0i); c01 = DoubleVector.fromArray(DS, c, c0i + DL);
+            c02 = DoubleVector.fromArray(DS, c, c0i + 2 * DL); c03 = DoubleVector.fromArray(DS, c, c0i + 3 * DL);
+            c10 = DoubleVector.fromArray(DS, c, c1i); c11 = DoubleVector.fromArray(DS, c, c1i + DL);
+            c12 = DoubleVector.fromArray(DS, c, c1i + 2 * DL); c13 = DoubleVector.fromArray(DS, c, c1i + 3 * DL);
+            c20 = DoubleVector.fromArray(DS, c, c2i); c21 = DoubleVector.fromArray(DS, c, c2i + DL);
+            c22 = DoubleVector.fromArray(DS, c, c2i + 2 * DL); c23 = DoubleVector.fromArray(DS, c, c2i + 3 * DL);
+            c30 = DoubleVector.fromArray(DS, c, c3i); c31 = DoubleVector.fromArray(DS, c, c3i + DL);
+            c32 = DoubleVector.fromArray(DS, c, c3i + 2 * DL); c33 = DoubleVector.fromArray(DS, c, c3i + 3 * DL);
+        } else {
+            DoubleVector z = DoubleVector.zero(DS);
+            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+        }
+        int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            int ak = kk * acs;
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(DS, b, bi + DL);
+            DoubleVector b2 = DoubleVector.fromArray(DS, b, bi + 2 * DL);
+            DoubleVector b3 = DoubleVector.fromArray(DS, b, bi + 3 * DL);
+            DoubleVector x = DoubleVector.broadcast(DS, a[a0 + ak]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = DoubleVector.broadcast(DS, a[a1 + ak]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = DoubleVector.broadcast(DS, a[a2 + ak]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = DoubleVector.broadcast(DS, a[a3 + ak]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+        }
+        c00.intoArray(c, c0i); c01.intoArray(c, c0i + DL); c02.intoArray(c, c0i + 2 * DL); c03.intoArray(c, c0i + 3 * DL);
+        c10.intoArray(c, c1i); c11.intoArray(c, c1i + DL); c12.intoArray(c, c1i + 2 * DL); c13.intoArray(c, c1i + 3 * DL);
+        c20.intoArray(c, c2i); c21.intoArray(c, c2i + DL); c22.intoArray(c, c2i + 2 * DL); c23.intoArray(c, c2i + 3 * DL);
+        c30.intoArray(c, c3i); c31.intoArray(c, c3i + DL); c32.intoArray(c, c3i + 2 * DL); c33.intoArray(c, c3i + 3 * DL);
+    }
+
+    private static void gemm1x4(int i, int j, int k, double[] a, int ao, int ars, int acs,
+                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        DoubleVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = DoubleVector.fromArray(DS, c, ci); c1 = DoubleVector.fromArray(DS, c, ci + DL);
+            c2 = DoubleVector.fromArray(DS, c, ci + 2 * DL); c3 = DoubleVector.fromArray(DS, c, ci + 3 * DL);
+        } else {
+            c0 = DoubleVector.zero(DS); c1 = c0; c2 = c0; c3 = c0;
+        }
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            DoubleVector x = DoubleVector.broadcast(DS, a[ai + kk * acs]);
+            c0 = DoubleVector.fromArray(DS, b, bi).fma(x, c0);
+            c1 = DoubleVector.fromArray(DS, b, bi + DL).fma(x, c1);
+            c2 = DoubleVector.fromArray(DS, b, bi + 2 * DL).fma(x, c2);
+            c3 = DoubleVector.fromArray(DS, b, bi + 3 * DL).fma(x, c3);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + DL); c2.intoArray(c, ci + 2 * DL); c3.intoArray(c, ci + 3 * DL);
+    }
+
+    // ------------------------------------------------------------------ elementwise, float32
+
+    @Override
+    public void unary(UnaryOp op, double pd, double qd, float[] a, int ao, float[] out, int oo, int n) {
+        final float p = (float) pd, q = (float) qd;
+        final int bound = FS.loopBound(n);
+        final FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
+        int i = 0;
+        switch (op) {
+            case NEG: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).neg().intoArray(out, oo + i); break;
+            case ABS: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).abs().intoArray(out, oo + i); break;
+            case EXP: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); break;
+            case LOG: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); break;
+            case SQRT: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i); break;
+            case SQUARE: for (; i < bound; i += FL) { FloatVector x = FloatVector.fromArray(FS, a, ao + i); x.mul(x).intoArray(out, oo + i); } break;
+            case SIN: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); break;
+            case COS: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); break;
+            case TANH: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); break;
+            case SIGMOID: for (; i < bound; i += FL) one.div(FloatVector.fromArray(FS, a, ao + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oo + i); break;
+            case RELU: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(0f).intoArray(out, oo + i); break;
+            case SOFTPLUS:
+                for (; i < bound; i += FL) {
+                    FloatVector z = FloatVector.fromArray(FS, a, ao + i).mul(p);
+                    z.max(0f).add(z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).div(p).intoArray(out, oo + i);
+                }
+                break;
+            case CUBIC_RELU: for (; i < bound; i += FL) { FloatVector r = FloatVector.fromArray(FS, a, ao + i).max(0f); r.mul(r).mul(r).intoArray(out, oo + i); } break;
+            case POW: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(out, oo + i); break;
+            case STEP: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i); break;
+            case SCALE: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(p).intoArray(out, oo + i); break;
+            case SHIFT: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).add(p).intoArray(out, oo + i); break;
+            case CLAMP: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(p).min(q).intoArray(out, oo + i); break;
+            default: break; // SIGN, INSIDE: scalar loop below
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) op.apply(a[ao + i], pd, qd);
+        }
+    }
+
+    private static float[] scratch(float[] x, int xo, int n, int slot) {
+        float[][] s = F_SCRATCH.get();
+        if (s[slot].length < n) {
+            s[slot] = new float[Math.max(n, 2 * s[slot].length)];
+        }
+        java.util.Arrays.fill(s[slot], 0, n, x[xo]);
+        return s[slot];
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
+        if (sa == 0) {
+            a = scratch(a, ao, n, 0);
+            ao = 0;
+        }
+        if (sb == 0) {
+            b = scratch(b, bo, n, 1);
+            bo = 0;
+        }
+        final int bound = FS.loopBound(n);
+        final FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
+        int i = 0;
+        switch (op) {
+            case ADD: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case SUB: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case MUL: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case DIV: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case POW: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case MAX: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case MIN: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).min(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
+            case GT: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
+            case GE: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
+            case LT: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
+            case LE: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
+            case EQ: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
+            case TANH_GRAD:
+                for (; i < bound; i += FL) {
+                    FloatVector y = FloatVector.fromArray(FS, a, ao + i);
+                    y.neg().fma(y, one).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case SIGMOID_GRAD:
+                for (; i < bound; i += FL) {
+                    FloatVector s = FloatVector.fromArray(FS, a, ao + i);
+                    one.sub(s).mul(s).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            default: break;
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);
+        }
+    }
+
+    @Override
+    public double reduce(ReduceOp op, float[] a, int ao, int n) {
+        final int bound = FS.loopBound(n);
+        int i = 0;
+        double acc;
+        switch (op) {
+            case SUM: {
+                FloatVector v = FloatVector.zero(FS);
+                for (; i < bound; i += FL) v = v.add(FloatVector.fromArray(FS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.ADD);
+                break;
+            }
+            case MAX: {
+                FloatVector v = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+                for (; i < bound; i += FL) v = v.max(FloatVector.fromArray(FS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.MAX);
+                break;
+            }
+            default: {
+                FloatVector v = FloatVector.broadcast(FS, Float.POSITIVE_INFINITY);
+                for (; i < bound; i += FL) v = v.min(FloatVector.fromArray(FS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.MIN);
+                break;
+            }
+        }
+        for (; i < n; i++) {
+            acc = op.combine(acc, a[ao + i]);
+        }
+        return acc;
+    }
+
+    // ------------------------------------------------------------------ elementwise, float64
+
+    @Override
+    public void unary(UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n) {
+        final int bound = DS.loopBound(n);
+        final DoubleVector zero = DoubleVector.zero(DS), one = DoubleVector.broadcast(DS, 1.0);
+        int i = 0;
+        switch (op) {
+            case NEG: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).neg().intoArray(out, oo + i); break;
+            case ABS: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).abs().intoArray(out, oo + i); break;
+            case SQRT: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i); break;
+            case SQUARE: for (; i < bound; i += DL) { DoubleVector x = DoubleVector.fromArray(DS, a, ao + i); x.mul(x).intoArray(out, oo + i); } break;
+            case RELU: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(0.0).intoArray(out, oo + i); break;
+            case CUBIC_RELU: for (; i < bound; i += DL) { DoubleVector r = DoubleVector.fromArray(DS, a, ao + i).max(0.0); r.mul(r).mul(r).intoArray(out, oo + i); } break;
+            case STEP: for (; i < bound; i += DL) zero.blend(one, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i); break;
+            case SCALE: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(p).intoArray(out, oo + i); break;
+            case SHIFT: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(p).intoArray(out, oo + i); break;
+            case CLAMP: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(p).min(q).intoArray(out, oo + i); break;
+            case TANH: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); break;
+            case EXP: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); break;
+            default: break; // transcendental maps in float64 keep java.lang.Math's accuracy: scalar loop
+        }
+        for (; i < n; i++) {
+            out[oo + i] = op.apply(a[ao + i], p, q);
+        }
+    }
+
+    private static double[] scratch(double[] x, int xo, int n, int slot) {
+        double[][] s = D_SCRATCH.get();
+        if (s[slot].length < n) {
+            s[slot] = new double[Math.max(n, 2 * s[slot].length)];
+        }
+        java.util.Arrays.fill(s[slot], 0, n, x[xo]);
+        return s[slot];
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n) {
+        if (sa == 0) {
+            a = scratch(a, ao, n, 0);
+            ao = 0;
+        }
+        if (sb == 0) {
+            b = scratch(b, bo, n, 1);
+            bo = 0;
+        }
+        final int bound = DS.loopBound(n);
+        final DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        int i = 0;
+        switch (op) {
+            case ADD: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case SUB: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case MUL: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case DIV: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case MAX: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case MIN: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).min(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
+            case TANH_GRAD:
+                for (; i < bound; i += DL) {
+                    DoubleVector y = DoubleVector.fromArray(DS, a, ao + i);
+                    y.neg().fma(y, one).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            default: break;
+        }
+        for (; i < n; i++) {
+            out[oo + i] = op.apply(a[ao + i], b[bo + i]);
+        }
+    }
+
+    @Override
+    public double reduce(ReduceOp op, double[] a, int ao, int n) {
+        final int bound = DS.loopBound(n);
+        int i = 0;
+        double acc;
+        switch (op) {
+            case SUM: {
+                DoubleVector v = DoubleVector.zero(DS);
+                for (; i < bound; i += DL) v = v.add(DoubleVector.fromArray(DS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.ADD);
+                break;
+            }
+            case MAX: {
+                DoubleVector v = DoubleVector.broadcast(DS, Double.NEGATIVE_INFINITY);
+                for (; i < bound; i += DL) v = v.max(DoubleVector.fromArray(DS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.MAX);
+                break;
+            }
+            default: {
+                DoubleVector v = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+                for (; i < bound; i += DL) v = v.min(DoubleVector.fromArray(DS, a, ao + i));
+                acc = v.reduceLanes(VectorOperators.MIN);
+                break;
+            }
+        }
+        for (; i < n; i++) {
+            acc = op.combine(acc, a[ao + i]);
+        }
+        return acc;
+    }
+}

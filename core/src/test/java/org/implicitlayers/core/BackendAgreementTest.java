@@ -1,0 +1,57 @@
+package org.implicitlayers.core;
+
+import static org.implicitlayers.core.TestBackends.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.implicitlayers.core.backend.Backend;
+import org.junit.jupiter.api.Test;
+
+/** A whole training-step computation gives the same numbers on every backend (the Lucene pattern). */
+class BackendAgreementTest {
+    @Test
+    void ritzPatternAgreesAcrossBackendsInFloat32() {
+        double[][] results = new double[3][];
+        int b = 0;
+        for (Backend be : TestBackends.all()) {
+            results[b++] = TestBackends.on(be, () -> {
+                Rng rng = Rng.seeded(42);
+                Tensor x = Tensor.rand(rng, DType.FLOAT32, 100, 2).requiresGrad(true);
+                Tensor[] p = new Tensor[6];
+                int[][] shapes = {{64, 2}, {64}, {64, 64}, {64}, {1, 64}, {1}};
+                for (int i = 0; i < 6; i++) {
+                    p[i] = Tensor.randn(rng, DType.FLOAT32, shapes[i]).mul(0.3).requiresGrad(true);
+                }
+                Tensor u = HigherOrderTest.mlp(x, p);
+                Tensor du = Grad.of(u.sum(), x, true);
+                Tensor loss = du.square().sum(1).mean().add(u.square().mean());
+                Tensor[] g = Grad.of(loss, p, false);
+                double[] all = new double[1 + g[0].numel() + g[2].numel()];
+                all[0] = loss.item();
+                System.arraycopy(g[0].toDoubleArray(), 0, all, 1, g[0].numel());
+                System.arraycopy(g[2].toDoubleArray(), 0, all, 1 + g[0].numel(), g[2].numel());
+                return all;
+            });
+        }
+        assertClose(results[1], results[0], 1e-4, "vector vs scalar");
+        assertClose(results[1], results[2], 1e-4, "nd4j vs scalar");
+    }
+
+    @Test
+    void nd4jMemoryIsReleasedWhenTheScopeCloses() {
+        Backend nd = Backends.nd4j();
+        TestBackends.on(nd, () -> {
+            Tensor kept;
+            Tensor dropped;
+            try (MemoryScope scope = MemoryScope.open()) {
+                Tensor a = Tensor.ones(DType.FLOAT32, 1000);
+                dropped = a.mul(2.0);
+                kept = dropped.add(1.0);
+                scope.keep(kept);
+                org.junit.jupiter.api.Assertions.assertEquals(2, scope.tracked());
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(3000.0, kept.sum().item(), 0.0);
+            IllegalStateException e = assertThrows(IllegalStateException.class, dropped::toDoubleArray);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
+        });
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The JavaFX desktop application. Not yet implemented.
+ */
+package org.implicitlayers.gui;

@@ -1,0 +1,104 @@
+package org.implicitlayers.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.implicitlayers.core.Backends;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.backend.Backend;
+import org.implicitlayers.core.backend.jvm.JvmBackend;
+import org.implicitlayers.examples.bench.MicroBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Benchmarks: progress on stderr, one JSON object per line on stdout. */
+@Command(name = "bench", description = "Run a benchmark of BENCHMARKS.md; prints one JSON line per result on stdout.",
+        subcommands = {BenchCommand.Micro.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Options shared by every benchmark. */
+    static final class Common {
+        @Option(names = "--iters", description = "Timed iterations (default: ${DEFAULT-VALUE}).", defaultValue = "300")
+        int iters;
+
+        @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}).", defaultValue = "float32",
+                converter = DTypeConverter.class)
+        DType dtype;
+
+        @Option(names = "--threads", description = "Kernel threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+        int threads;
+
+        @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+        long seed;
+
+        @Option(names = "--backend", description = "jvm or nd4j (default: ${DEFAULT-VALUE}).", defaultValue = "jvm")
+        String backend;
+
+        Backend select() {
+            if (threads < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+            }
+            JvmBackend.setThreads(threads);
+            return Backends.byName(backend);
+        }
+
+        Map<String, Object> header(Backend b) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dtype", dtype.toString());
+            m.put("threads", threads);
+            m.put("seed", seed);
+            m.put("backend", b.toString());
+            return m;
+        }
+    }
+
+    static final class DTypeConverter implements CommandLine.ITypeConverter<DType> {
+        @Override
+        public DType convert(String value) {
+            return DType.parse(value);
+        }
+    }
+
+    static void emit(Map<String, Object> header, Map<String, Object> result) throws Exception {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("benchmark", result.remove("benchmark"));
+        line.putAll(header);
+        line.putAll(result);
+        System.out.println(new ObjectMapper().writeValueAsString(line));
+        System.out.flush();
+    }
+
+    @Command(name = "micro", description = "MLP 2-64-64-64-1 step timings, GEMM GFLOP/s and the peak RSS of 10,000 training steps.")
+    static final class Micro implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--warmup", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+        int warmup;
+
+        @Option(names = "--train-steps", description = "Training steps before reading the peak RSS (default: ${DEFAULT-VALUE}).",
+                defaultValue = "10000")
+        int trainSteps;
+
+        @Override
+        public Integer call() throws Exception {
+            Backend b = common.select();
+            var o = new MicroBenchmark.Options(common.iters, warmup, common.dtype, common.seed, 1024, trainSteps, b);
+            Map<String, Object> r = MicroBenchmark.run(o, msg -> System.err.println("[micro] " + msg));
+            Map<String, Object> h = common.header(b);
+            h.put("iters", common.iters);
+            h.put("warmup", warmup);
+            emit(h, r);
+            return 0;
+        }
+    }
+}
