@@ -1,21 +1,28 @@
 package org.implicitlayers.core.backend.jvm;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits a range of work items across the JVM backend's threads. The calling thread runs the
- * first chunk itself, so {@code threads = 1} never touches the pool. Work smaller than
- * {@code 2 * grain} items runs on the caller: below that, waking a worker costs more than it saves.
+ * Splits a range of work items across the JVM backend's threads with little latency.
+ *
+ * <p>The kernels of a small network last tens of microseconds, so handing work to a parked
+ * thread (a futex wake-up, often more than the kernel itself) would make two threads slower than
+ * one. Workers therefore spin for a short while after each task, waiting for the next, and park
+ * only when none comes; the caller runs the first chunk itself and spins until the others are
+ * done. Calls from a worker, or from a second thread while the pool is busy, run on the caller.
  */
 final class Parallel {
     interface RangeBody {
         void run(int from, int to);
     }
 
+    /** How long an idle worker spins before it parks. */
+    private static final long SPIN_NANOS = 200_000L;
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static volatile ForkJoinPool pool;
+    private static Worker[] workers = new Worker[0];
 
     private Parallel() {
     }
@@ -24,73 +31,137 @@ final class Parallel {
         return threads;
     }
 
-    static synchronized void setThreads(int n) {
+    static void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);
         }
-        threads = n;
-        ForkJoinPool old = pool;
-        pool = null;
-        if (old != null) {
-            old.shutdown();
+        LOCK.lock();
+        try {
+            threads = n;
+        } finally {
+            LOCK.unlock();
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
-            synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    p = new ForkJoinPool(Math.max(1, threads - 1), pool -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setDaemon(true);
-                        t.setName("implicit-layers-kernel-" + t.getPoolIndex());
-                        return t;
-                    }, null, false);
-                    pool = p;
+    /** One helper thread: it runs the body published in its slot when {@code posted} moves past {@code done}. */
+    private static final class Worker extends Thread {
+        volatile long posted;
+        volatile long done;
+        volatile boolean parked;
+        volatile Throwable failure;
+        RangeBody body;
+        int from;
+        int to;
+
+        Worker(int index) {
+            super("implicit-layers-kernel-" + index);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                while (posted == seen) {
+                    if (System.nanoTime() > deadline) {
+                        parked = true;
+                        if (posted == seen) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                        deadline = System.nanoTime() + SPIN_NANOS;
+                    } else {
+                        Thread.onSpinWait();
+                    }
                 }
+                seen = posted;
+                try {
+                    body.run(from, to);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                body = null;
+                done = seen;
             }
         }
-        return p;
+    }
+
+    private static Worker[] ensureWorkers(int n) {
+        if (workers.length < n) {
+            Worker[] w = java.util.Arrays.copyOf(workers, n);
+            for (int i = workers.length; i < n; i++) {
+                w[i] = new Worker(i);
+                w[i].start();
+            }
+            workers = w;
+        }
+        return workers;
     }
 
     /**
      * Runs {@code body} over [0, n) in at most {@link #threads()} contiguous chunks whose
-     * boundaries are multiples of {@code align} (except the last).
+     * boundaries are multiples of {@code align} (except the last). Work smaller than
+     * {@code 2 * grain} items runs on the caller.
      */
     static void range(int n, int grain, int align, RangeBody body) {
         int t = threads;
-        if (t <= 1 || n < 2 * grain || ForkJoinTask.inForkJoinPool()) {
+        if (t <= 1 || n < 2 * grain || Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread()
+                || !LOCK.tryLock()) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(t, n / grain);
-        int per = (n + chunks - 1) / chunks;
-        per = (per + align - 1) / align * align;
-        ForkJoinPool p = pool();
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks];
-        int started = 0;
-        for (int c = 1; c < chunks; c++) {
-            final int from = c * per;
-            final int to = Math.min(n, from + per);
-            if (from >= to) {
-                break;
-            }
-            tasks[c] = p.submit(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(from, to);
-                }
-            });
-            started = c;
-        }
         try {
-            body.run(0, Math.min(n, per));
-        } finally {
-            for (int c = 1; c <= started; c++) {
-                tasks[c].join();
+            int chunks = Math.min(t, n / grain);
+            int per = (n + chunks - 1) / chunks;
+            per = (per + align - 1) / align * align;
+            Worker[] w = ensureWorkers(chunks - 1);
+            int used = 0;
+            for (int c = 1; c < chunks; c++) {
+                int from = c * per, to = Math.min(n, from + per);
+                if (from >= to) {
+                    break;
+                }
+                Worker k = w[c - 1];
+                k.body = body;
+                k.from = from;
+                k.to = to;
+                k.posted = k.posted + 1;
+                if (k.parked) {
+                    LockSupport.unpark(k);
+                }
+                used = c;
             }
+            Throwable mine = null;
+            try {
+                body.run(0, Math.min(n, per));
+            } catch (Throwable e) {
+                mine = e;
+            }
+            for (int c = 0; c < used; c++) {
+                Worker k = w[c];
+                while (k.done != k.posted) {
+                    Thread.onSpinWait();
+                }
+                Throwable f = k.failure;
+                if (f != null) {
+                    k.failure = null;
+                    if (mine == null) {
+                        mine = f;
+                    }
+                }
+            }
+            if (mine instanceof RuntimeException) {
+                throw (RuntimeException) mine;
+            }
+            if (mine instanceof Error) {
+                throw (Error) mine;
+            }
+            if (mine != null) {
+                throw new IllegalStateException(mine);
+            }
+        } finally {
+            LOCK.unlock();
         }
     }
 }
