@@ -592,6 +592,36 @@ public final class Tensor {
                     n[1] ? (transB ? g.matmul(a, true, transA) : a.matmul(g, !transA, false)) : null}, this, o);
     }
 
+    /**
+     * A linear layer {@code x W^T + b} as one operation: x [batch, in] (or [..., in]), W [out, in],
+     * b [out] or null. The bias is folded into the product, so this is one pass, not two.
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        x.checkCompatible("linear", w);
+        if (b != null) {
+            x.checkCompatible("linear", b);
+        }
+        if (x.rank() > 2) {
+            int[] s = x.shape;
+            Tensor y = linear(x.reshape(-1, s[s.length - 1]), w, b);
+            int[] out = s.clone();
+            out[out.length - 1] = w.shape[0];
+            return y.reshape(out);
+        }
+        if (x.rank() != 2 || w.rank() != 2 || x.shape[1] != w.shape[1]
+                || (b != null && (b.rank() != 1 || b.shape[0] != w.shape[0]))) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape) + ", weight " + Shapes.str(w.shape)
+                    + (b == null ? "" : ", bias " + Shapes.str(b.shape)) + ": expected [batch, in], [out, in], [out]");
+        }
+        Storage s = x.backend().linear(x.storage, x.shape, w.storage, w.shape, b == null ? null : b.storage);
+        BackwardRule rule = (g, out, n) -> new Tensor[] {
+            n[0] ? g.matmul(w) : null,
+            n[1] ? g.matmul(x, true, false) : null,
+            b != null && n[2] ? g.sum(0) : null};
+        int[] shape = {x.shape[0], w.shape[0]};
+        return b == null ? result("linear", s, shape, rule, x, w) : result("linear", s, shape, rule, x, w, b);
+    }
+
     // ================================================================== reductions
 
     private int[] keptShape(int[] axes) {

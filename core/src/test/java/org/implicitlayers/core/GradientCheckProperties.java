@@ -164,4 +164,21 @@ class GradientCheckProperties {
             GradCheck.assertSecondOrder(g, a, b);
         });
     }
+
+    @Property(tries = 30)
+    void linearGradientsMatchFiniteDifferences(@ForAll("backends") String backend, @ForAll boolean bias, @ForAll long seed) {
+        TestBackends.on(TestBackends.byName(backend), () -> {
+            Tensor x = input(new int[] {3, 4}, seed, false), w = input(new int[] {5, 4}, seed + 1, false);
+            Tensor b = input(new int[] {5}, seed + 2, false);
+            if (bias) {
+                Function<Tensor[], Tensor> g = xs -> Tensor.linear(xs[0], xs[1], xs[2]).tanh();
+                GradCheck.assertGradient(g, x, w, b);
+                GradCheck.assertSecondOrder(g, x, w, b);
+            } else {
+                Function<Tensor[], Tensor> g = xs -> Tensor.linear(xs[0], xs[1], null).sin();
+                GradCheck.assertGradient(g, x, w);
+                GradCheck.assertSecondOrder(g, x, w);
+            }
+        });
+    }
 }

@@ -17,7 +17,7 @@ class HigherOrderTest {
     /** u(x) = W3 tanh(W2 tanh(W1 x + b1) + b2) + b3 on a batch of 2-D points. */
     static Tensor mlp(Tensor x, Tensor[] p) {
         Tensor h = x.matmul(p[0], false, true).add(p[1]).tanh();
-        h = h.matmul(p[2], false, true).add(p[3]).tanh();
+        h = Tensor.linear(h, p[2], p[3]).tanh();
         return h.matmul(p[4], false, true).add(p[5]);
     }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatmulTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         int[][] mnk = {{1, 1, 1}, {5, 7, 3}, {4, 64, 64}, {1024, 64, 2}, {64, 1, 64}, {33, 70, 65}, {1, 64, 1024},
-            {300, 270, 520}, {17, 129, 300}};
+            {300, 270, 520}, {17, 129, 300}, {64, 2, 1024}, {1024, 3, 50}, {40, 15, 7}};
         java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
         for (String b : TestBackends.names()) {
             for (int[] s : mnk) {
@@ -69,6 +69,28 @@ class MatmulTest {
             double[] bt = java.util.Arrays.copyOfRange(b, t * k * n, (t + 1) * k * n);
             assertClose(reference(at, bt, m, n, k, false, false), java.util.Arrays.copyOfRange(got, t * m * n, (t + 1) * m * n),
                     1e-12, "batch " + t);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.implicitlayers.core.TestBackends#names")
+    void linearIsMatmulWithTransposedWeightPlusBias(String backend) {
+        Backend be = TestBackends.byName(backend);
+        Rng rng = Rng.seeded(9);
+        for (int[] s : new int[][] {{50, 7, 33}, {9, 64, 20}, {1024, 1, 64}}) {
+            int m = s[0], n = s[1], k = s[2];
+            double[] x = TestBackends.randn(rng, m * k), w = TestBackends.randn(rng, n * k), b = TestBackends.randn(rng, n);
+            double[] expected = reference(x, w, m, n, k, false, true);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    expected[i * n + j] += b[j];
+                }
+            }
+            for (DType dt : DType.values()) {
+                double[] got = TestBackends.on(be, () -> Tensor.linear(Tensor.of(dt, x, m, k), Tensor.of(dt, w, n, k), Tensor.of(dt, b, n))
+                        .toDoubleArray());
+                assertClose(expected, got, dt == DType.FLOAT32 ? 2e-4 * Math.sqrt(k) : 1e-11 * k, backend + " linear " + dt);
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ public final class TanhMlp {
     public Tensor apply(Tensor x) {
         Tensor h = x;
         for (int l = 0; l < weights.length; l++) {
-            h = h.matmul(weights[l], false, true).add(biases[l]);
+            h = Tensor.linear(h, weights[l], biases[l]);
             if (l < weights.length - 1) {
                 h = h.tanh();
             }

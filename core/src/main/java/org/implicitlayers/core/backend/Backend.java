@@ -44,6 +44,12 @@ public interface Backend {
      */
     Storage matmul(Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB);
 
+    /**
+     * A linear layer, {@code x W^T + b}, in one pass: x is [m,k], W is [n,k], b is [n] or null.
+     * The bias initialises the output instead of being added afterwards.
+     */
+    Storage linear(Storage x, int[] xShape, Storage w, int[] wShape, Storage b);
+
     /** Reduction over {@code axes} (sorted, distinct); the result keeps reduced axes as size 1. */
     Storage reduce(ReduceOp op, Storage a, int[] shape, int[] axes);
 

@@ -236,6 +236,9 @@ public final class JvmBackend implements Backend {
 
     // ------------------------------------------------------------------ matmul
 
+    /** Products narrower than this many columns are computed as dot products or transposed. */
+    private static final int NARROW = 16;
+
     @Override
     public Storage matmul(Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB) {
         int r = aShape.length;
@@ -244,16 +247,91 @@ public final class JvmBackend implements Backend {
         int m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
         HeapStorage x = h(a), y = h(b);
         HeapStorage out = alloc(a.dtype(), batch * m * n);
+        int[] swap = r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0};
+        if (n < NARROW && m > n) {
+            // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T rows)
+            // or, when A is stored transposed, along m by computing C^T = B^T A^T.
+            HeapStorage bt = transB ? y : h(permute(b, bShape, swap));
+            for (int t = 0; t < batch; t++) {
+                int ao = t * m * k, bo = t * k * n, co = t * m * n;
+                if (!transA) {
+                    narrowByDots(x, ao, bt, bo, out, co, m, n, k);
+                } else {
+                    narrowByTranspose(x, ao, bt, bo, out, co, m, n, k);
+                }
+            }
+            return out;
+        }
         // A needs no copy: the kernel reads it through strides. B's rows must be contiguous.
         int ars = transA ? 1 : k, acs = transA ? m : 1;
-        HeapStorage bk = transB ? h(permute(b, bShape, r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0})) : y;
+        HeapStorage bk = transB ? h(permute(b, bShape, swap)) : y;
         for (int t = 0; t < batch; t++) {
             int ao = t * m * k, bo = t * k * n, co = t * m * n;
             if (out.isFloat()) {
-                gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co);
+                gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co, false);
             } else {
-                gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co);
+                gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co, false);
             }
+        }
+        return out;
+    }
+
+    /** C[i,j] = A[i,:] . Bt[j,:], A row-major [m,k], Bt row-major [n,k]. */
+    private void narrowByDots(HeapStorage x, int ao, HeapStorage bt, int bo, HeapStorage out, int co, int m, int n, int k) {
+        Parallel.range(m, Math.max(16, GRAIN / Math.max(1, n * k)), 1, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (out.isFloat()) {
+                        out.f[co + i * n + j] = (float) kernels.dot(x.f, ao + i * k, bt.f, bo + j * k, k);
+                    } else {
+                        out.d[co + i * n + j] = kernels.dot(x.d, ao + i * k, bt.d, bo + j * k, k);
+                    }
+                }
+            }
+        });
+    }
+
+    /** A stored [k,m]: C^T [n,m] = Bt [n,k] A [k,m] with vectors along m, then transposed into C. */
+    private void narrowByTranspose(HeapStorage x, int ao, HeapStorage bt, int bo, HeapStorage out, int co, int m, int n, int k) {
+        HeapStorage ct = alloc(out.dtype(), n * m);
+        if (out.isFloat()) {
+            gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false);
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    out.f[co + i * n + j] = ct.f[j * m + i];
+                }
+            }
+        } else {
+            gemm(n, m, k, bt.d, bo, k, 1, x.d, ao, ct.d, 0, false);
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    out.d[co + i * n + j] = ct.d[j * m + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public Storage linear(Storage x, int[] xShape, Storage w, int[] wShape, Storage b) {
+        int m = xShape[0], k = xShape[1], n = wShape[0];
+        if (n < NARROW || b == null) {
+            Storage y = matmul(x, xShape, false, w, wShape, true);
+            return b == null ? y : binary(BinaryOp.ADD, y, new int[] {m, n}, b, new int[] {n}, new int[] {m, n});
+        }
+        HeapStorage xs = h(x), bias = h(b);
+        HeapStorage wt = h(permute(w, wShape, new int[] {1, 0}));
+        HeapStorage out = alloc(x.dtype(), m * n);
+        // The bias rows initialise C; the GEMM then accumulates onto them.
+        if (out.isFloat()) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias.f, 0, out.f, i * n, n);
+            }
+            gemm(m, n, k, xs.f, 0, k, 1, wt.f, 0, out.f, 0, true);
+        } else {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias.d, 0, out.d, i * n, n);
+            }
+            gemm(m, n, k, xs.d, 0, k, 1, wt.d, 0, out.d, 0, true);
         }
         return out;
     }
@@ -262,7 +340,8 @@ public final class JvmBackend implements Backend {
         return Math.max(4, (1 << 17) / Math.max(1, n * k));
     }
 
-    private void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, float[] c, int co) {
+    /** C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]; K and N blocked so a B panel stays in cache. */
+    private void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, float[] c, int co, boolean accumulate) {
         if (k == 0) {
             return;
         }
@@ -271,13 +350,13 @@ public final class JvmBackend implements Backend {
                 int kc = Math.min(KC, k - kb);
                 for (int nb = 0; nb < n; nb += NC) {
                     kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
-                            b, bo + kb * n + nb, n, c, co + nb, n, kb > 0);
+                            b, bo + kb * n + nb, n, c, co + nb, n, accumulate || kb > 0);
                 }
             }
         });
     }
 
-    private void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, double[] c, int co) {
+    private void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, double[] c, int co, boolean accumulate) {
         if (k == 0) {
             return;
         }
@@ -286,7 +365,7 @@ public final class JvmBackend implements Backend {
                 int kc = Math.min(KC, k - kb);
                 for (int nb = 0; nb < n; nb += NC) {
                     kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
-                            b, bo + kb * n + nb, n, c, co + nb, n, kb > 0);
+                            b, bo + kb * n + nb, n, c, co + nb, n, accumulate || kb > 0);
                 }
             }
         });

@@ -32,6 +32,11 @@ interface Kernels {
 
     void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n);
 
+    /** Dot product of two contiguous runs of length n. */
+    double dot(float[] a, int ao, float[] b, int bo, int n);
+
+    double dot(double[] a, int ao, double[] b, int bo, int n);
+
     /** Reduction of the contiguous run {@code a[ao .. ao+n)}. */
     double reduce(ReduceOp op, float[] a, int ao, int n);
 

@@ -152,28 +152,15 @@ final class VectorKernels implements Kernels {
         c0.intoArray(c, c0i); c1.intoArray(c, c1i); c2.intoArray(c, c2i); c3.intoArray(c, c3i);
     }
 
-    /** Columns [j0, n) narrower than a vector. With one column and contiguous A rows it is a dot product. */
+    /** Columns [j0, n) narrower than a vector (narrow products are routed to dot products by the backend). */
     private static void gemmTail(int r0, int r1, int j0, int n, int k, float[] a, int ao, int ars, int acs,
                                  float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
         for (int i = r0; i < r1; i++) {
             int ai = ao + i * ars;
             for (int j = j0; j < n; j++) {
-                float s;
-                if (acs == 1 && ldb == 1 && j0 == 0 && n == 1) {
-                    FloatVector v = FloatVector.zero(FS);
-                    int kk = 0;
-                    for (int bound = FS.loopBound(k); kk < bound; kk += FL) {
-                        v = FloatVector.fromArray(FS, a, ai + kk).fma(FloatVector.fromArray(FS, b, bo + kk), v);
-                    }
-                    s = v.reduceLanes(VectorOperators.ADD);
-                    for (; kk < k; kk++) {
-                        s += a[ai + kk] * b[bo + kk];
-                    }
-                } else {
-                    s = 0f;
-                    for (int kk = 0; kk < k; kk++) {
-                        s += a[ai + kk * acs] * b[bo + kk * ldb + j];
-                    }
+                float s = 0f;
+                for (int kk = 0; kk < k; kk++) {
+                    s += a[ai + kk * acs] * b[bo + kk * ldb + j];
                 }
                 int ci = co + i * ldc + j;
                 c[ci] = acc ? c[ci] + s : s;
@@ -282,44 +269,355 @@ final class VectorKernels implements Kernels {
         c0.intoArray(c, ci); c1.intoArray(c, ci + DL); c2.intoArray(c, ci + 2 * DL); c3.intoArray(c, ci + 3 * DL);
     }
 
-    // ------------------------------------------------------------------ elementwise, float32
+    // ------------------------------------------------------------------ elementwise
+    //
+    // One small method per operation and dtype: each is compiled on its own, so meeting a new
+    // operation recompiles one loop, not a method holding all of them (which ran interpreted,
+    // with boxed vectors, until C2 had recompiled it). Each returns where its vector body stopped;
+    // the dispatcher finishes the tail with the scalar definition of the op.
+
+    private static final FloatVector F_ZERO = FloatVector.zero(FS), F_ONE = FloatVector.broadcast(FS, 1f);
+    private static final DoubleVector D_ZERO = DoubleVector.zero(DS), D_ONE = DoubleVector.broadcast(DS, 1.0);
+
+    private static FloatVector softplus(FloatVector x, float p) {
+        FloatVector z = x.mul(p);
+        return z.max(0f).add(z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).div(p);
+    }
+
+    private static FloatVector cube(FloatVector r) {
+        return r.mul(r).mul(r);
+    }
+
+    private static DoubleVector cube(DoubleVector r) {
+        return r.mul(r).mul(r);
+    }
+
 
     @Override
     public void unary(UnaryOp op, double pd, double qd, float[] a, int ao, float[] out, int oo, int n) {
         final float p = (float) pd, q = (float) qd;
-        final int bound = FS.loopBound(n);
-        final FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
-        int i = 0;
+        int i;
         switch (op) {
-            case NEG: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).neg().intoArray(out, oo + i); break;
-            case ABS: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).abs().intoArray(out, oo + i); break;
-            case EXP: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); break;
-            case LOG: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i); break;
-            case SQRT: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i); break;
-            case SQUARE: for (; i < bound; i += FL) { FloatVector x = FloatVector.fromArray(FS, a, ao + i); x.mul(x).intoArray(out, oo + i); } break;
-            case SIN: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.SIN).intoArray(out, oo + i); break;
-            case COS: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.COS).intoArray(out, oo + i); break;
-            case TANH: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); break;
-            case SIGMOID: for (; i < bound; i += FL) one.div(FloatVector.fromArray(FS, a, ao + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oo + i); break;
-            case RELU: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(0f).intoArray(out, oo + i); break;
-            case SOFTPLUS:
-                for (; i < bound; i += FL) {
-                    FloatVector z = FloatVector.fromArray(FS, a, ao + i).mul(p);
-                    z.max(0f).add(z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).div(p).intoArray(out, oo + i);
-                }
-                break;
-            case CUBIC_RELU: for (; i < bound; i += FL) { FloatVector r = FloatVector.fromArray(FS, a, ao + i).max(0f); r.mul(r).mul(r).intoArray(out, oo + i); } break;
-            case POW: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(out, oo + i); break;
-            case STEP: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i); break;
-            case SCALE: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(p).intoArray(out, oo + i); break;
-            case SHIFT: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).add(p).intoArray(out, oo + i); break;
-            case CLAMP: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(p).min(q).intoArray(out, oo + i); break;
-            default: break; // SIGN, INSIDE: scalar loop below
+            case NEG: i = fNeg(a, ao, out, oo, n, p, q); break;
+            case ABS: i = fAbs(a, ao, out, oo, n, p, q); break;
+            case EXP: i = fExp(a, ao, out, oo, n, p, q); break;
+            case LOG: i = fLog(a, ao, out, oo, n, p, q); break;
+            case SQRT: i = fSqrt(a, ao, out, oo, n, p, q); break;
+            case SQUARE: i = fSquare(a, ao, out, oo, n, p, q); break;
+            case SIN: i = fSin(a, ao, out, oo, n, p, q); break;
+            case COS: i = fCos(a, ao, out, oo, n, p, q); break;
+            case TANH: i = fTanh(a, ao, out, oo, n, p, q); break;
+            case SIGMOID: i = fSigmoid(a, ao, out, oo, n, p, q); break;
+            case RELU: i = fRelu(a, ao, out, oo, n, p, q); break;
+            case SOFTPLUS: i = fSoftplus(a, ao, out, oo, n, p, q); break;
+            case CUBIC_RELU: i = fCubicrelu(a, ao, out, oo, n, p, q); break;
+            case POW: i = fPow(a, ao, out, oo, n, p, q); break;
+            case STEP: i = fStep(a, ao, out, oo, n, p, q); break;
+            case SCALE: i = fScale(a, ao, out, oo, n, p, q); break;
+            case SHIFT: i = fShift(a, ao, out, oo, n, p, q); break;
+            case CLAMP: i = fClamp(a, ao, out, oo, n, p, q); break;
+            default: i = 0; break;
         }
         for (; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], pd, qd);
         }
     }
+
+    private static int fNeg(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.neg()).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fAbs(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.abs()).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fExp(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.EXP)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fLog(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.LOG)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSqrt(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.SQRT)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSquare(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.mul(x)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSin(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.SIN)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fCos(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.COS)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fTanh(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.TANH)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSigmoid(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (F_ONE.div(x.neg().lanewise(VectorOperators.EXP).add(F_ONE))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fRelu(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.max(F_ZERO)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSoftplus(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (softplus(x, p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fCubicrelu(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (cube(x.max(F_ZERO))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fPow(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.lanewise(VectorOperators.POW, p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fStep(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.GT, F_ZERO))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fScale(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.mul(p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fShift(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.add(p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fClamp(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            (x.max(p).min(q)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+
+    @Override
+    public void unary(UnaryOp op, double pd, double qd, double[] a, int ao, double[] out, int oo, int n) {
+        final double p = (double) pd, q = (double) qd;
+        int i;
+        switch (op) {
+            case NEG: i = dNeg(a, ao, out, oo, n, p, q); break;
+            case ABS: i = dAbs(a, ao, out, oo, n, p, q); break;
+            case SQRT: i = dSqrt(a, ao, out, oo, n, p, q); break;
+            case SQUARE: i = dSquare(a, ao, out, oo, n, p, q); break;
+            case RELU: i = dRelu(a, ao, out, oo, n, p, q); break;
+            case CUBIC_RELU: i = dCubicrelu(a, ao, out, oo, n, p, q); break;
+            case STEP: i = dStep(a, ao, out, oo, n, p, q); break;
+            case SCALE: i = dScale(a, ao, out, oo, n, p, q); break;
+            case SHIFT: i = dShift(a, ao, out, oo, n, p, q); break;
+            case CLAMP: i = dClamp(a, ao, out, oo, n, p, q); break;
+            case TANH: i = dTanh(a, ao, out, oo, n, p, q); break;
+            case EXP: i = dExp(a, ao, out, oo, n, p, q); break;
+            default: i = 0; break;
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (double) op.apply(a[ao + i], pd, qd);
+        }
+    }
+
+    private static int dNeg(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.neg()).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dAbs(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.abs()).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dSqrt(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.lanewise(VectorOperators.SQRT)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dSquare(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.mul(x)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dRelu(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.max(D_ZERO)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dCubicrelu(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (cube(x.max(D_ZERO))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dStep(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (D_ZERO.blend(D_ONE, x.compare(VectorOperators.GT, D_ZERO))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dScale(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.mul(p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dShift(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.add(p)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dClamp(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.max(p).min(q)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dTanh(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.lanewise(VectorOperators.TANH)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dExp(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
+            (x.lanewise(VectorOperators.EXP)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
 
     private static float[] scratch(float[] x, int xo, int n, int slot) {
         float[][] s = F_SCRATCH.get();
@@ -329,6 +627,16 @@ final class VectorKernels implements Kernels {
         java.util.Arrays.fill(s[slot], 0, n, x[xo]);
         return s[slot];
     }
+
+    private static double[] scratch(double[] x, int xo, int n, int slot) {
+        double[][] s = D_SCRATCH.get();
+        if (s[slot].length < n) {
+            s[slot] = new double[Math.max(n, 2 * s[slot].length)];
+        }
+        java.util.Arrays.fill(s[slot], 0, n, x[xo]);
+        return s[slot];
+    }
+
 
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
@@ -340,40 +648,247 @@ final class VectorKernels implements Kernels {
             b = scratch(b, bo, n, 1);
             bo = 0;
         }
-        final int bound = FS.loopBound(n);
-        final FloatVector zero = FloatVector.zero(FS), one = FloatVector.broadcast(FS, 1f);
-        int i = 0;
+        int i;
         switch (op) {
-            case ADD: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).add(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case SUB: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).sub(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case MUL: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case DIV: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).div(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case POW: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).lanewise(VectorOperators.POW, FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case MAX: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).max(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case MIN: for (; i < bound; i += FL) FloatVector.fromArray(FS, a, ao + i).min(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i); break;
-            case GT: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
-            case GE: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.GE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
-            case LT: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LT, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
-            case LE: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.LE, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
-            case EQ: for (; i < bound; i += FL) zero.blend(one, FloatVector.fromArray(FS, a, ao + i).compare(VectorOperators.EQ, FloatVector.fromArray(FS, b, bo + i))).intoArray(out, oo + i); break;
-            case TANH_GRAD:
-                for (; i < bound; i += FL) {
-                    FloatVector y = FloatVector.fromArray(FS, a, ao + i);
-                    y.neg().fma(y, one).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
-                }
-                break;
-            case SIGMOID_GRAD:
-                for (; i < bound; i += FL) {
-                    FloatVector s = FloatVector.fromArray(FS, a, ao + i);
-                    one.sub(s).mul(s).mul(FloatVector.fromArray(FS, b, bo + i)).intoArray(out, oo + i);
-                }
-                break;
-            default: break;
+            case ADD: i = fAdd2(a, ao, b, bo, out, oo, n); break;
+            case SUB: i = fSub2(a, ao, b, bo, out, oo, n); break;
+            case MUL: i = fMul2(a, ao, b, bo, out, oo, n); break;
+            case DIV: i = fDiv2(a, ao, b, bo, out, oo, n); break;
+            case POW: i = fPow2(a, ao, b, bo, out, oo, n); break;
+            case MAX: i = fMax2(a, ao, b, bo, out, oo, n); break;
+            case MIN: i = fMin2(a, ao, b, bo, out, oo, n); break;
+            case GT: i = fGt2(a, ao, b, bo, out, oo, n); break;
+            case GE: i = fGe2(a, ao, b, bo, out, oo, n); break;
+            case LT: i = fLt2(a, ao, b, bo, out, oo, n); break;
+            case LE: i = fLe2(a, ao, b, bo, out, oo, n); break;
+            case EQ: i = fEq2(a, ao, b, bo, out, oo, n); break;
+            case TANH_GRAD: i = fTanhgrad2(a, ao, b, bo, out, oo, n); break;
+            case SIGMOID_GRAD: i = fSigmoidgrad2(a, ao, b, bo, out, oo, n); break;
+            default: i = 0; break;
         }
         for (; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);
         }
     }
+
+    private static int fAdd2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.add(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSub2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.sub(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fMul2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.mul(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fDiv2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.div(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fPow2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.lanewise(VectorOperators.POW, y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fMax2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.max(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fMin2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.min(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fGt2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.GT, y))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fGe2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.GE, y))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fLt2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.LT, y))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fLe2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.LE, y))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fEq2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ZERO.blend(F_ONE, x.compare(VectorOperators.EQ, y))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fTanhgrad2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (x.neg().fma(x, F_ONE).mul(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int fSigmoidgrad2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            (F_ONE.sub(x).mul(x).mul(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n) {
+        if (sa == 0) {
+            a = scratch(a, ao, n, 0);
+            ao = 0;
+        }
+        if (sb == 0) {
+            b = scratch(b, bo, n, 1);
+            bo = 0;
+        }
+        int i;
+        switch (op) {
+            case ADD: i = dAdd2(a, ao, b, bo, out, oo, n); break;
+            case SUB: i = dSub2(a, ao, b, bo, out, oo, n); break;
+            case MUL: i = dMul2(a, ao, b, bo, out, oo, n); break;
+            case DIV: i = dDiv2(a, ao, b, bo, out, oo, n); break;
+            case MAX: i = dMax2(a, ao, b, bo, out, oo, n); break;
+            case MIN: i = dMin2(a, ao, b, bo, out, oo, n); break;
+            case TANH_GRAD: i = dTanhgrad2(a, ao, b, bo, out, oo, n); break;
+            default: i = 0; break;
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (double) op.apply(a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static int dAdd2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.add(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dSub2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.sub(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dMul2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.mul(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dDiv2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.div(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dMax2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.max(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dMin2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.min(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int dTanhgrad2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            (x.neg().fma(x, D_ONE).mul(y)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+
+    // ------------------------------------------------------------------ reductions
 
     @Override
     public double reduce(ReduceOp op, float[] a, int ao, int n) {
@@ -406,75 +921,6 @@ final class VectorKernels implements Kernels {
         return acc;
     }
 
-    // ------------------------------------------------------------------ elementwise, float64
-
-    @Override
-    public void unary(UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n) {
-        final int bound = DS.loopBound(n);
-        final DoubleVector zero = DoubleVector.zero(DS), one = DoubleVector.broadcast(DS, 1.0);
-        int i = 0;
-        switch (op) {
-            case NEG: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).neg().intoArray(out, oo + i); break;
-            case ABS: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).abs().intoArray(out, oo + i); break;
-            case SQRT: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i); break;
-            case SQUARE: for (; i < bound; i += DL) { DoubleVector x = DoubleVector.fromArray(DS, a, ao + i); x.mul(x).intoArray(out, oo + i); } break;
-            case RELU: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(0.0).intoArray(out, oo + i); break;
-            case CUBIC_RELU: for (; i < bound; i += DL) { DoubleVector r = DoubleVector.fromArray(DS, a, ao + i).max(0.0); r.mul(r).mul(r).intoArray(out, oo + i); } break;
-            case STEP: for (; i < bound; i += DL) zero.blend(one, DoubleVector.fromArray(DS, a, ao + i).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i); break;
-            case SCALE: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(p).intoArray(out, oo + i); break;
-            case SHIFT: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(p).intoArray(out, oo + i); break;
-            case CLAMP: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(p).min(q).intoArray(out, oo + i); break;
-            case TANH: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i); break;
-            case EXP: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i); break;
-            default: break; // transcendental maps in float64 keep java.lang.Math's accuracy: scalar loop
-        }
-        for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i], p, q);
-        }
-    }
-
-    private static double[] scratch(double[] x, int xo, int n, int slot) {
-        double[][] s = D_SCRATCH.get();
-        if (s[slot].length < n) {
-            s[slot] = new double[Math.max(n, 2 * s[slot].length)];
-        }
-        java.util.Arrays.fill(s[slot], 0, n, x[xo]);
-        return s[slot];
-    }
-
-    @Override
-    public void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n) {
-        if (sa == 0) {
-            a = scratch(a, ao, n, 0);
-            ao = 0;
-        }
-        if (sb == 0) {
-            b = scratch(b, bo, n, 1);
-            bo = 0;
-        }
-        final int bound = DS.loopBound(n);
-        final DoubleVector one = DoubleVector.broadcast(DS, 1.0);
-        int i = 0;
-        switch (op) {
-            case ADD: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).add(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case SUB: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).sub(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case MUL: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case DIV: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).div(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case MAX: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).max(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case MIN: for (; i < bound; i += DL) DoubleVector.fromArray(DS, a, ao + i).min(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i); break;
-            case TANH_GRAD:
-                for (; i < bound; i += DL) {
-                    DoubleVector y = DoubleVector.fromArray(DS, a, ao + i);
-                    y.neg().fma(y, one).mul(DoubleVector.fromArray(DS, b, bo + i)).intoArray(out, oo + i);
-                }
-                break;
-            default: break;
-        }
-        for (; i < n; i++) {
-            out[oo + i] = op.apply(a[ao + i], b[bo + i]);
-        }
-    }
-
     @Override
     public double reduce(ReduceOp op, double[] a, int ao, int n) {
         final int bound = DS.loopBound(n);
@@ -504,5 +950,35 @@ final class VectorKernels implements Kernels {
             acc = op.combine(acc, a[ao + i]);
         }
         return acc;
+    }
+
+    // ------------------------------------------------------------------ dot products
+
+    @Override
+    public double dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector v = FloatVector.zero(FS);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            v = FloatVector.fromArray(FS, a, ao + i).fma(FloatVector.fromArray(FS, b, bo + i), v);
+        }
+        float s = v.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public double dot(double[] a, int ao, double[] b, int bo, int n) {
+        DoubleVector v = DoubleVector.zero(DS);
+        int i = 0;
+        for (int bound = DS.loopBound(n); i < bound; i += DL) {
+            v = DoubleVector.fromArray(DS, a, ao + i).fma(DoubleVector.fromArray(DS, b, bo + i), v);
+        }
+        double s = v.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
     }
 }

@@ -196,14 +196,25 @@ public final class Nd4jBackend implements Backend {
         }
     }
 
+    /**
+     * Selection by a mask runs on host copies: ND4J M2.1 has no three-operand where that broadcasts,
+     * and arithmetic blending (mask * a + (1 - mask) * b) would turn an infinite unselected value into NaN.
+     */
     @Override
     public Storage where(Storage cond, int[] condShape, Storage as, int[] aShape, Storage bs, int[] bShape, int[] outShape) {
-        INDArray c = broadcastView(cond, condShape, outShape);
-        INDArray x = broadcastView(as, aShape, outShape).dup('c'), y = broadcastView(bs, bShape, outShape);
-        // Replace entries where cond == 0 by b's; putWhereWithMask copies from y where the mask is true.
-        INDArray zero = c.eq(0.0);
-        INDArray out = x.putWhereWithMask(zero, y);
-        return wrap(out);
+        long n = 1;
+        for (int d : outShape) {
+            n *= d;
+        }
+        double[] c = broadcastView(cond, condShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
+        double[] x = broadcastView(as, aShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
+        double[] y = broadcastView(bs, bShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
+        for (int i = 0; i < x.length; i++) {
+            if (c[i] == 0) {
+                x[i] = y[i];
+            }
+        }
+        return fromDoubles(x, as.dtype());
     }
 
     @Override
@@ -219,6 +230,15 @@ public final class Nd4jBackend implements Backend {
             parts[i] = c.reshape('c', new long[] {1, c.rows(), c.columns()});
         }
         return wrap(Nd4j.concat(0, parts));
+    }
+
+    @Override
+    public Storage linear(Storage x, int[] xShape, Storage w, int[] wShape, Storage b) {
+        INDArray out = Nd4j.gemm(view(x, xShape), view(w, wShape), false, true);
+        if (b != null) {
+            out.addiRowVector(a(b));
+        }
+        return wrap(out);
     }
 
     @Override
