@@ -455,7 +455,17 @@ public final class JvmBackend implements Backend {
             });
             return;
         }
-        BinaryOp combine = op == ReduceOp.SUM ? BinaryOp.ADD : op == ReduceOp.MAX ? BinaryOp.MAX : BinaryOp.MIN;
+        if (op == ReduceOp.SUM) {
+            for (int o = 0; o < outer; o++) {
+                if (x.isFloat()) {
+                    kernels.sumRows(x.f, o * red * inner, red, inner, out.f, o * inner);
+                } else {
+                    kernels.sumRows(x.d, o * red * inner, red, inner, out.d, o * inner);
+                }
+            }
+            return;
+        }
+        BinaryOp combine = op == ReduceOp.MAX ? BinaryOp.MAX : BinaryOp.MIN;
         for (int o = 0; o < outer; o++) {
             int base = o * red * inner, oo = o * inner;
             if (x.isFloat()) {

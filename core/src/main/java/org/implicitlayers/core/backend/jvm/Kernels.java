@@ -32,6 +32,11 @@ interface Kernels {
 
     void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n);
 
+    /** Column sums: {@code out[oo + j] = sum_r x[xo + r*n + j]} for j < n, r < rows (out overwritten). */
+    void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo);
+
+    void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo);
+
     /** Dot product of two contiguous runs of length n. */
     double dot(float[] a, int ao, float[] b, int bo, int n);
 

@@ -110,4 +110,24 @@ final class ScalarKernels implements Kernels {
         }
         return s;
     }
+
+    @Override
+    public void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo) {
+        java.util.Arrays.fill(out, oo, oo + n, 0f);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                out[oo + j] += x[xo + r * n + j];
+            }
+        }
+    }
+
+    @Override
+    public void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo) {
+        java.util.Arrays.fill(out, oo, oo + n, 0.0);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                out[oo + j] += x[xo + r * n + j];
+            }
+        }
+    }
 }
