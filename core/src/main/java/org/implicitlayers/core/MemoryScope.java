@@ -35,6 +35,7 @@ public final class MemoryScope implements AutoCloseable {
     private final List<Storage> owned = new ArrayList<>();
     private final List<Releaser> releasers = new ArrayList<>();
     private final Map<Storage, Boolean> kept = new IdentityHashMap<>();
+    private final Map<Storage, Boolean> detached = new IdentityHashMap<>();
     private boolean closed;
 
     private MemoryScope(MemoryScope parent) {
@@ -56,6 +57,16 @@ public final class MemoryScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a storage out of every open scope on this thread: its owner frees it explicitly (leaf
+     * gradients are freed when they are replaced or cleared).
+     */
+    static void detach(Storage s) {
+        for (MemoryScope scope = CURRENT.get(); scope != null; scope = scope.parent) {
+            scope.detached.put(s, Boolean.TRUE);
+        }
+    }
+
     /** Keeps these tensors' storages alive past this scope (they move to the enclosing scope, if any). */
     public void keep(Tensor... tensors) {
         for (Tensor t : tensors) {
@@ -67,7 +78,13 @@ public final class MemoryScope implements AutoCloseable {
 
     /** Number of storages this scope would free now. */
     public int tracked() {
-        return owned.size() - kept.size();
+        int n = 0;
+        for (Storage s : owned) {
+            if (!kept.containsKey(s) && !detached.containsKey(s)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -79,6 +96,9 @@ public final class MemoryScope implements AutoCloseable {
         CURRENT.set(parent);
         for (int i = 0; i < owned.size(); i++) {
             Storage s = owned.get(i);
+            if (detached.containsKey(s)) {
+                continue;
+            }
             if (kept.containsKey(s)) {
                 if (parent != null) {
                     parent.owned.add(s);

@@ -218,13 +218,27 @@ public final class Tensor {
         return grad;
     }
 
+    /** Clears the accumulated gradient (and frees its off-heap memory, on backends that have it). */
     public void zeroGrad() {
-        grad = null;
+        if (grad != null) {
+            grad.backend().release(grad.storage);
+            grad = null;
+        }
     }
 
+    /**
+     * Leaf gradients outlive the {@link MemoryScope} of the step that computed them: they leave
+     * the scope and are freed when replaced or cleared.
+     */
     void accumulateGrad(Tensor g) {
-        Tensor d = g.detach();
-        grad = grad == null ? d : grad.add(d).detach();
+        Tensor old = grad;
+        // A private copy: a rule may hand the same storage to several inputs (add), and each leaf frees its own.
+        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null)
+                : old.add(g.detach()).detach();
+        MemoryScope.detach(grad.storage);
+        if (old != null && old.storage != grad.storage) {
+            old.backend().release(old.storage);
+        }
     }
 
     /** Backpropagates from this scalar into the {@code grad()} of every leaf that requires grad. */

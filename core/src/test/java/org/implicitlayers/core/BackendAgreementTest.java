@@ -54,4 +54,17 @@ class BackendAgreementTest {
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
         });
     }
+
+    @Test
+    void leafGradientsOutliveTheStepScopeAndSharedRuleOutputsStayValid() {
+        TestBackends.on(Backends.nd4j(), () -> {
+            Tensor a = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
+            Tensor b = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
+            try (MemoryScope scope = MemoryScope.open()) {
+                a.add(b).sum().backward();   // the add rule hands the same gradient to a and b
+            }
+            a.zeroGrad();                     // frees a's gradient only
+            assertClose(new double[] {1, 1, 1}, b.grad().toDoubleArray(), 0, "b.grad after a.zeroGrad()");
+        });
+    }
 }

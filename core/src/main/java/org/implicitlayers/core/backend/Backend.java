@@ -71,6 +71,10 @@ public interface Backend {
      */
     Storage indexAdd(Storage src, int[] srcShape, int axis, int[] index, int outExtent);
 
+    /** Frees the storage's memory now where the backend owns memory outside the Java heap; a no-op otherwise. */
+    default void release(Storage s) {
+    }
+
     /** {@code target += alpha * x} in place: the one mutating kernel, used by optimisers. */
     void addScaledInPlace(Storage target, double alpha, Storage x);
 }

@@ -24,6 +24,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Nd4jBackend implements Backend {
     public Nd4jBackend() {
         Nd4j.create(1); // loads the native library now, not inside the first timed op
+        // Its OpenMP threads spin between calls: at the small sizes of our networks, several
+        // threads were several times slower than one on two cores. OMP_NUM_THREADS overrides this.
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            Nd4j.getEnvironment().setMaxThreads(1);
+            Nd4j.getEnvironment().setMaxMasterThreads(1);
+        }
+    }
+
+    /** Closes an array made inside a primitive unless it is (a view of) a storage's array. */
+    private static void free(INDArray t) {
+        if (t != null && !t.isView() && t.closeable()) {
+            t.close();
+        }
     }
 
     @Override
@@ -46,7 +59,10 @@ public final class Nd4jBackend implements Backend {
 
     /** Wraps a result, flattened and c-ordered, and registers it with the current scope. */
     private Storage wrap(INDArray x) {
-        INDArray flat = x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
+        INDArray flat = x;
+        if (x.isView() || x.ordering() != 'c') {
+            flat = x.dup('c');
+        }
         flat = flat.reshape('c', new long[] {flat.length()});
         Nd4jStorage s = new Nd4jStorage(this, flat);
         MemoryScope.register(s, st -> ((Nd4jStorage) st).release());
@@ -111,7 +127,9 @@ public final class Nd4jBackend implements Backend {
     }
 
     private static INDArray mask(INDArray bool, DataType type) {
-        return bool.castTo(type);
+        INDArray m = bool.castTo(type);
+        free(bool);
+        return m;
     }
 
     @Override
@@ -170,28 +188,35 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Storage binary(BinaryOp op, Storage as, int[] aShape, Storage bs, int[] bShape, int[] outShape) {
         INDArray x = broadcastView(as, aShape, outShape), y = broadcastView(bs, bShape, outShape);
+        try {
+            return wrap(binaryOp(op, x, y));
+        } finally {
+            if (x != a(as)) {
+                free(x);
+            }
+            if (y != a(bs)) {
+                free(y);
+            }
+        }
+    }
+
+    private static INDArray binaryOp(BinaryOp op, INDArray x, INDArray y) {
         DataType t = x.dataType();
         switch (op) {
-            case ADD: return wrap(x.add(y));
-            case SUB: return wrap(x.sub(y));
-            case MUL: return wrap(x.mul(y));
-            case DIV: return wrap(x.div(y));
-            case POW: return wrap(Transforms.pow(x, y, true));
-            case MAX: return wrap(Transforms.max(x, y, true));
-            case MIN: return wrap(Transforms.min(x, y, true));
-            case GT: return wrap(mask(x.gt(y), t));
-            case LT: return wrap(mask(y.gt(x), t));
-            case GE: return wrap(mask(y.gt(x), t).rsubi(1.0));
-            case LE: return wrap(mask(x.gt(y), t).rsubi(1.0));
-            case EQ: return wrap(mask(x.eq(y), t));
-            case TANH_GRAD: {
-                INDArray one = x.mul(x).rsubi(1.0);
-                return wrap(one.muli(y));
-            }
-            case SIGMOID_GRAD: {
-                INDArray one = x.rsub(1.0);
-                return wrap(one.muli(x).muli(y));
-            }
+            case ADD: return (x.add(y));
+            case SUB: return (x.sub(y));
+            case MUL: return (x.mul(y));
+            case DIV: return (x.div(y));
+            case POW: return (Transforms.pow(x, y, true));
+            case MAX: return (Transforms.max(x, y, true));
+            case MIN: return (Transforms.min(x, y, true));
+            case GT: return (mask(x.gt(y), t));
+            case LT: return (mask(y.gt(x), t));
+            case GE: return (mask(y.gt(x), t).rsubi(1.0));
+            case LE: return (mask(x.gt(y), t).rsubi(1.0));
+            case EQ: return (mask(x.eq(y), t));
+            case TANH_GRAD: return x.mul(x).rsubi(1.0).muli(y);
+            case SIGMOID_GRAD: return x.rsub(1.0).muli(x).muli(y);
             default: throw new UnsupportedOperationException("nd4j: binary " + op);
         }
     }
@@ -229,7 +254,11 @@ public final class Nd4jBackend implements Backend {
             INDArray c = Nd4j.gemm(x.slice(i), y.slice(i), transA, transB);
             parts[i] = c.reshape('c', new long[] {1, c.rows(), c.columns()});
         }
-        return wrap(Nd4j.concat(0, parts));
+        INDArray out = Nd4j.concat(0, parts);
+        for (INDArray p : parts) {
+            free(p);
+        }
+        return wrap(out);
     }
 
     @Override
@@ -256,7 +285,12 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Storage broadcastTo(Storage s, int[] aShape, int[] outShape) {
-        return wrap(broadcastView(s, aShape, outShape).dup('c'));
+        INDArray v = broadcastView(s, aShape, outShape);
+        INDArray out = v.dup('c');
+        if (v != a(s)) {
+            free(v);
+        }
+        return wrap(out);
     }
 
     @Override
@@ -311,6 +345,11 @@ public final class Nd4jBackend implements Backend {
                             org.nd4j.linalg.indexing.NDArrayIndex.all()));
         }
         return wrap(out);
+    }
+
+    @Override
+    public void release(Storage s) {
+        ((Nd4jStorage) s).release();
     }
 
     @Override
