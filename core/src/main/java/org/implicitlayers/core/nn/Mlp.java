@@ -1,0 +1,96 @@
+package org.implicitlayers.core.nn;
+
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Rng;
+import org.implicitlayers.core.Tensor;
+
+/**
+ * A multilayer perceptron: Linear layers with an activation after every hidden one (none after the
+ * last). Built with {@link #builder(int...)}: {@code Mlp.builder(2, 64, 64, 1).activation(Activation.tanh()).build(rng)}.
+ */
+public final class Mlp extends Module {
+    private final Linear[] layers;
+    private final Activation activation;
+
+    private Mlp(Builder b, Rng rng) {
+        int n = b.widths.length - 1;
+        layers = new Linear[n];
+        for (int l = 0; l < n; l++) {
+            Init init = l == n - 1 && b.lastInit != null ? b.lastInit : l == 0 && b.firstInit != null ? b.firstInit : b.init;
+            layers[l] = child("layers." + l, new Linear(b.widths[l], b.widths[l + 1], true, init, rng, b.dtype));
+        }
+        activation = b.activation;
+    }
+
+    public static Builder builder(int... widths) {
+        return new Builder(widths);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = x;
+        for (int l = 0; l < layers.length; l++) {
+            h = layers[l].forward(h);
+            if (l < layers.length - 1) {
+                h = activation.apply(h);
+            }
+        }
+        return h;
+    }
+
+    public Linear layer(int i) {
+        return layers[i];
+    }
+
+    public int depth() {
+        return layers.length;
+    }
+
+    /** Options of an {@link Mlp}; defaults: tanh, PyTorch's default init, float32. */
+    public static final class Builder {
+        private final int[] widths;
+        private Activation activation = Activation.tanh();
+        private Init init = Init.pytorchDefault();
+        private Init firstInit;
+        private Init lastInit;
+        private DType dtype = DType.FLOAT32;
+
+        private Builder(int[] widths) {
+            if (widths.length < 2) {
+                throw new IllegalArgumentException("Mlp: give at least input and output widths, got " + java.util.Arrays.toString(widths));
+            }
+            this.widths = widths.clone();
+        }
+
+        public Builder activation(Activation a) {
+            activation = a;
+            return this;
+        }
+
+        public Builder init(Init i) {
+            init = i;
+            return this;
+        }
+
+        /** A different initialisation for the first layer (SIREN). */
+        public Builder firstInit(Init i) {
+            firstInit = i;
+            return this;
+        }
+
+        /** A different initialisation for the last layer (IGR's geometric init). */
+        public Builder lastInit(Init i) {
+            lastInit = i;
+            return this;
+        }
+
+        public Builder dtype(DType d) {
+            dtype = d;
+            return this;
+        }
+
+        public Mlp build(Rng rng) {
+            return new Mlp(this, rng);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.implicitlayers.core.nn;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.implicitlayers.core.Tensor;
+
+/**
+ * A network component with named parameters and named sub-modules. Names nest with dots, as in
+ * PyTorch's state dicts: {@code "blocks.0.l1.weight"}.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> own = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+
+    /** Maps an input batch to an output batch. */
+    public abstract Tensor forward(Tensor x);
+
+    /** Registers a parameter under {@code name}. */
+    protected final Parameter param(String name, Tensor initial) {
+        if (own.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+        Parameter p = new Parameter(initial);
+        own.put(name, p);
+        return p;
+    }
+
+    /** Registers a sub-module under {@code name}. */
+    protected final <M extends Module> M child(String name, M module) {
+        if (own.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+        children.put(name, module);
+        return module;
+    }
+
+    /** Every parameter of this module and its descendants, by dotted name, in registration order. */
+    public final Map<String, Parameter> parameters() {
+        Map<String, Parameter> all = new LinkedHashMap<>();
+        collect("", all);
+        return Collections.unmodifiableMap(all);
+    }
+
+    private void collect(String prefix, Map<String, Parameter> into) {
+        own.forEach((n, p) -> into.put(prefix + n, p));
+        children.forEach((n, m) -> m.collect(prefix + n + ".", into));
+    }
+
+    public final void zeroGrad() {
+        for (Parameter p : parameters().values()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Total number of trainable scalars. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters().values()) {
+            n += p.numel();
+        }
+        return n;
+    }
+
+    /** Current values by name (for saving). */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        parameters().forEach((n, p) -> m.put(n, p.value().detach()));
+        return m;
+    }
+
+    /**
+     * Loads values by name. Every parameter must be present with its shape and dtype, and no
+     * extra names are allowed; nothing is changed unless all of them fit.
+     */
+    public final void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Parameter> ps = parameters();
+        for (Map.Entry<String, Parameter> e : ps.entrySet()) {
+            Tensor v = state.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException("missing parameter '" + e.getKey() + "'");
+            }
+            if (!java.util.Arrays.equals(v.shape(), e.getValue().shape()) || v.dtype() != e.getValue().value().dtype()) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' is " + v.dtype() + java.util.Arrays.toString(v.shape())
+                        + ", the model expects " + e.getValue().value().dtype() + java.util.Arrays.toString(e.getValue().shape()));
+            }
+        }
+        for (String k : state.keySet()) {
+            if (!ps.containsKey(k)) {
+                throw new IllegalArgumentException("unexpected parameter '" + k + "': the model has " + ps.keySet());
+            }
+        }
+        ps.forEach((n, p) -> p.set(state.get(n)));
+    }
+}

@@ -1,0 +1,351 @@
+package org.implicitlayers.core.optim;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.nn.Parameter;
+
+/**
+ * Limited-memory BFGS (Nocedal and Wright 2006, Algorithm 7.4 and 7.5) with a line search
+ * satisfying the strong Wolfe conditions (Algorithms 3.5 and 3.6, cubic interpolation), on the
+ * parameters flattened to one float64 vector.
+ *
+ * <p>It stops only for a reason it reports: the gradient is small, the loss or the step stopped
+ * changing (relative tolerances, so float32 noise in a large loss does not stop it at once), the
+ * iteration or evaluation budget is spent, or the line search failed even from the steepest
+ * descent direction after the curvature memory was reset.
+ */
+public final class Lbfgs {
+    /** Why {@link #minimize} returned. */
+    public enum StopReason { GRADIENT_SMALL, LOSS_UNCHANGED, STEP_TINY, MAX_ITERATIONS, MAX_EVALUATIONS, LINE_SEARCH_FAILED }
+
+    /**
+     * Options.
+     *
+     * @param maxIterations  iterations (default 1000)
+     * @param maxEvaluations loss evaluations (default 1.25 maxIterations)
+     * @param gradTolerance  stop when max |g| <= this (default 1e-9)
+     * @param changeTolerance stop when |f_k - f_k-1| <= this * max(1, |f_k|), or max |step| <= this (default 1e-12)
+     * @param history        curvature pairs kept (default 50)
+     * @param c1 sufficient decrease constant (default 1e-4)
+     * @param c2 curvature constant (default 0.9)
+     */
+    public record Options(int maxIterations, int maxEvaluations, double gradTolerance, double changeTolerance, int history,
+                          double c1, double c2) {
+        public static Options defaults() {
+            return new Options(1000, 1250, 1e-9, 1e-12, 50, 1e-4, 0.9);
+        }
+
+        public Options withMaxIterations(int n) {
+            return new Options(n, (int) Math.ceil(n * 1.25), gradTolerance, changeTolerance, history, c1, c2);
+        }
+
+        public Options withTolerances(double grad, double change) {
+            return new Options(maxIterations, maxEvaluations, grad, change, history, c1, c2);
+        }
+    }
+
+    /** The outcome of a run. */
+    public record Result(double loss, int iterations, int evaluations, StopReason reason) {
+    }
+
+    /** The loss at the current parameter values; it must leave fresh gradients in the parameters. */
+    @FunctionalInterface
+    public interface Objective {
+        Tensor evaluate();
+    }
+
+    private final Map<String, Parameter> params;
+    private final Options options;
+    private int evaluations;
+
+    public Lbfgs(Map<String, Parameter> params, Options options) {
+        this.params = new java.util.LinkedHashMap<>(params);
+        this.options = options;
+    }
+
+    private double[] values() {
+        int n = 0;
+        for (Parameter p : params.values()) {
+            n += p.numel();
+        }
+        double[] x = new double[n];
+        int o = 0;
+        for (Parameter p : params.values()) {
+            double[] v = p.value().toDoubleArray();
+            System.arraycopy(v, 0, x, o, v.length);
+            o += v.length;
+        }
+        return x;
+    }
+
+    private void setValues(double[] x) {
+        int o = 0;
+        for (Parameter p : params.values()) {
+            double[] v = java.util.Arrays.copyOfRange(x, o, o + p.numel());
+            p.set(Tensor.of(p.value().dtype(), v, p.shape()));
+            o += v.length;
+        }
+    }
+
+    /** Sets x, evaluates, returns the loss; the gradient goes into g. */
+    private double evaluate(Objective f, double[] x, double[] g) {
+        setValues(x);
+        for (Parameter p : params.values()) {
+            p.zeroGrad();
+        }
+        double loss = f.evaluate().item();
+        evaluations++;
+        int o = 0;
+        for (Parameter p : params.values()) {
+            Tensor gr = p.grad();
+            if (gr == null) {
+                java.util.Arrays.fill(g, o, o + p.numel(), 0.0);
+            } else {
+                double[] v = gr.toDoubleArray();
+                System.arraycopy(v, 0, g, o, v.length);
+            }
+            o += p.numel();
+        }
+        return loss;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    /** Minimises the objective from the parameters' current values; they hold the minimiser afterwards. */
+    public Result minimize(Objective f) {
+        evaluations = 0;
+        double[] x = values();
+        int n = x.length;
+        double[] g = new double[n];
+        double loss = evaluate(f, x, g);
+        if (maxAbs(g) <= options.gradTolerance()) {
+            return new Result(loss, 0, evaluations, StopReason.GRADIENT_SMALL);
+        }
+        ArrayDeque<double[][]> memory = new ArrayDeque<>(); // {s, y, 1/(y.s)}
+        double[] d = new double[n];
+        int iter = 0;
+        boolean steepestOnly = false;
+        while (true) {
+            iter++;
+            // Direction: two-loop recursion (Algorithm 7.4) with H0 = (s.y / y.y) I.
+            double[] q = new double[n];
+            for (int i = 0; i < n; i++) {
+                q[i] = -g[i];
+            }
+            if (!memory.isEmpty() && !steepestOnly) {
+                double[] alpha = new double[memory.size()];
+                int k = memory.size() - 1;
+                for (Iterator<double[][]> it = memory.descendingIterator(); it.hasNext(); k--) {
+                    double[][] sy = it.next();
+                    alpha[k] = sy[2][0] * dot(sy[0], q);
+                    for (int i = 0; i < n; i++) {
+                        q[i] -= alpha[k] * sy[1][i];
+                    }
+                }
+                double[][] last = memory.peekLast();
+                double gamma = dot(last[0], last[1]) / dot(last[1], last[1]);
+                for (int i = 0; i < n; i++) {
+                    q[i] *= gamma;
+                }
+                k = 0;
+                for (double[][] sy : memory) {
+                    double beta = sy[2][0] * dot(sy[1], q);
+                    for (int i = 0; i < n; i++) {
+                        q[i] += (alpha[k] - beta) * sy[0][i];
+                    }
+                    k++;
+                }
+            }
+            d = q;
+            double gtd = dot(g, d);
+            if (gtd >= 0) {
+                // Not a descent direction (inaccurate curvature): fall back to steepest descent.
+                memory.clear();
+                for (int i = 0; i < n; i++) {
+                    d[i] = -g[i];
+                }
+                gtd = dot(g, d);
+            }
+            double t = memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-300, sumAbs(g))) : 1.0;
+            double[] gNew = new double[n];
+            double[] step = lineSearch(f, x, loss, g, d, gtd, t, gNew);
+            if (step == null) {
+                if (!memory.isEmpty()) {
+                    memory.clear();
+                    steepestOnly = true;
+                    iter--;
+                    continue;
+                }
+                setValues(x);
+                return new Result(loss, iter, evaluations, StopReason.LINE_SEARCH_FAILED);
+            }
+            steepestOnly = false;
+            double tOk = step[0], lossNew = step[1];
+            double[] s = new double[n], y = new double[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = tOk * d[i];
+                y[i] = gNew[i] - g[i];
+                x[i] += s[i];
+            }
+            double ys = dot(y, s);
+            if (ys > 1e-10 * Math.max(1e-300, dot(s, s))) {
+                if (memory.size() == options.history()) {
+                    memory.pollFirst();
+                }
+                memory.addLast(new double[][] {s, y, {1.0 / ys}});
+            }
+            double previous = loss;
+            loss = lossNew;
+            g = gNew;
+            setValues(x);
+            if (maxAbs(g) <= options.gradTolerance()) {
+                return new Result(loss, iter, evaluations, StopReason.GRADIENT_SMALL);
+            }
+            if (Math.abs(previous - loss) <= options.changeTolerance() * Math.max(1.0, Math.abs(loss))) {
+                return new Result(loss, iter, evaluations, StopReason.LOSS_UNCHANGED);
+            }
+            if (maxAbs(s) <= options.changeTolerance()) {
+                return new Result(loss, iter, evaluations, StopReason.STEP_TINY);
+            }
+            if (iter >= options.maxIterations()) {
+                return new Result(loss, iter, evaluations, StopReason.MAX_ITERATIONS);
+            }
+            if (evaluations >= options.maxEvaluations()) {
+                return new Result(loss, iter, evaluations, StopReason.MAX_EVALUATIONS);
+            }
+        }
+    }
+
+    private static double sumAbs(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += Math.abs(v);
+        }
+        return s;
+    }
+
+    /**
+     * Strong Wolfe line search along d from x (Nocedal and Wright, Algorithm 3.5). Returns
+     * {t, f(x + t d)} with the gradient there in gOut, or null when no acceptable step was found.
+     */
+    private double[] lineSearch(Objective f, double[] x, double f0, double[] g0, double[] d, double gtd0, double t, double[] gOut) {
+        int n = x.length;
+        double[] xt = new double[n], gt = new double[n];
+        double tPrev = 0, fPrev = f0, gtdPrev = gtd0;
+        double[] gPrev = g0.clone();
+        double c1 = options.c1(), c2 = options.c2();
+        for (int it = 0; it < 25; it++) {
+            double ft = eval(f, x, d, t, xt, gt);
+            double gtd = dot(gt, d);
+            if (ft > f0 + c1 * t * gtd0 || (it > 0 && ft >= fPrev)) {
+                return zoom(f, x, d, f0, gtd0, tPrev, fPrev, gtdPrev, gPrev, t, ft, gtd, gOut);
+            }
+            if (Math.abs(gtd) <= -c2 * gtd0) {
+                System.arraycopy(gt, 0, gOut, 0, n);
+                return new double[] {t, ft};
+            }
+            if (gtd >= 0) {
+                return zoom(f, x, d, f0, gtd0, t, ft, gtd, gt.clone(), tPrev, fPrev, gtdPrev, gOut);
+            }
+            double next = cubicMinimum(tPrev, fPrev, gtdPrev, t, ft, gtd, t + 0.01 * (t - tPrev), 10 * t);
+            tPrev = t;
+            fPrev = ft;
+            gtdPrev = gtd;
+            gPrev = gt.clone();
+            t = next;
+            if (evaluations >= options.maxEvaluations()) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Algorithm 3.6: shrink [lo, hi] until a point satisfies the strong Wolfe conditions. */
+    private double[] zoom(Objective f, double[] x, double[] d, double f0, double gtd0,
+                          double lo, double fLo, double gtdLo, double[] gLo, double hi, double fHi, double gtdHi, double[] gOut) {
+        int n = x.length;
+        double[] xt = new double[n], gt = new double[n];
+        double c1 = options.c1(), c2 = options.c2();
+        double dMax = maxAbs(d);
+        for (int it = 0; it < 30; it++) {
+            double a = Math.min(lo, hi), b = Math.max(lo, hi);
+            double t = cubicMinimum(lo, fLo, gtdLo, hi, fHi, gtdHi, a, b);
+            // Keep away from the ends, where progress stalls (as in minFunc / PyTorch).
+            double margin = 0.1 * (b - a);
+            if (Math.min(b - t, t - a) < margin) {
+                t = Math.abs(t - a) < Math.abs(t - b) ? a + margin : b - margin;
+            }
+            double ft = eval(f, x, d, t, xt, gt);
+            double gtd = dot(gt, d);
+            if (ft > f0 + c1 * t * gtd0 || ft >= fLo) {
+                hi = t;
+                fHi = ft;
+                gtdHi = gtd;
+            } else {
+                if (Math.abs(gtd) <= -c2 * gtd0) {
+                    System.arraycopy(gt, 0, gOut, 0, n);
+                    return new double[] {t, ft};
+                }
+                if (gtd * (hi - lo) >= 0) {
+                    hi = lo;
+                    fHi = fLo;
+                    gtdHi = gtdLo;
+                }
+                lo = t;
+                fLo = ft;
+                gtdLo = gtd;
+                gLo = gt.clone();
+            }
+            if (Math.abs(hi - lo) * dMax < options.changeTolerance() || evaluations >= options.maxEvaluations()) {
+                break;
+            }
+        }
+        // The interval collapsed: accept the best point if it decreased the loss sufficiently.
+        if (lo > 0 && fLo <= f0 + c1 * lo * gtd0) {
+            System.arraycopy(gLo, 0, gOut, 0, n);
+            return new double[] {lo, fLo};
+        }
+        return null;
+    }
+
+    private double eval(Objective f, double[] x, double[] d, double t, double[] xt, double[] gt) {
+        for (int i = 0; i < x.length; i++) {
+            xt[i] = x[i] + t * d[i];
+        }
+        return evaluate(f, xt, gt);
+    }
+
+    /**
+     * Minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2) (Nocedal and Wright, eq. 3.59),
+     * clamped to [lo, hi]; the midpoint when the cubic has no minimiser there.
+     */
+    static double cubicMinimum(double x1, double f1, double g1, double x2, double f2, double g2, double lo, double hi) {
+        double a = Math.min(lo, hi), b = Math.max(lo, hi);
+        double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
+        double disc = d1 * d1 - g1 * g2;
+        if (disc >= 0 && x1 != x2) {
+            double d2 = Math.signum(x2 - x1) * Math.sqrt(disc);
+            double t = x2 - (x2 - x1) * (g2 + d2 - d1) / (g2 - g1 + 2 * d2);
+            if (Double.isFinite(t)) {
+                return Math.min(Math.max(t, a), b);
+            }
+        }
+        return 0.5 * (a + b);
+    }
+}

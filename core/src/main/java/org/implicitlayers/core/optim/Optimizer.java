@@ -1,0 +1,115 @@
+package org.implicitlayers.core.optim;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Shapes;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.nn.Parameter;
+
+/**
+ * A first-order optimiser over named parameters, with PyTorch's update rules and defaults. Its
+ * state (moment estimates, step count) can be saved and restored exactly, for checkpoints.
+ */
+public abstract class Optimizer {
+    protected final Map<String, Parameter> params;
+    protected double lr;
+    protected long steps;
+    /** Per-parameter state tensors, keyed "kind/parameter-name". */
+    protected final Map<String, Tensor> state = new LinkedHashMap<>();
+
+    protected Optimizer(Map<String, Parameter> params, double lr) {
+        if (!(lr >= 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + lr);
+        }
+        this.params = new LinkedHashMap<>(params);
+        this.lr = lr;
+    }
+
+    /** One update from the gradients now stored in the parameters; parameters without one are skipped. */
+    public final void step() {
+        steps++;
+        try (Grad.Scope ignored = Grad.noGrad()) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                Parameter p = e.getValue();
+                if (p.grad() != null) {
+                    update(e.getKey(), p, p.grad());
+                }
+            }
+        }
+    }
+
+    /** Updates one parameter in place from its gradient g (recording is off). */
+    protected abstract void update(String name, Parameter p, Tensor g);
+
+    public final void zeroGrad() {
+        for (Parameter p : params.values()) {
+            p.zeroGrad();
+        }
+    }
+
+    public final double learningRate() {
+        return lr;
+    }
+
+    public final void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    /** Number of {@link #step()} calls so far (restored with the state). */
+    public final long steps() {
+        return steps;
+    }
+
+    public Map<String, Parameter> parameters() {
+        return java.util.Collections.unmodifiableMap(params);
+    }
+
+    protected final Tensor stateOf(String kind, String name) {
+        return state.get(kind + "/" + name);
+    }
+
+    protected final void putState(String kind, String name, Tensor t) {
+        state.put(kind + "/" + name, t.detach());
+    }
+
+    /** The complete state: "steps" plus every per-parameter tensor. */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("steps", Tensor.scalar(steps, DType.FLOAT64));
+        m.put("lr", Tensor.scalar(lr, DType.FLOAT64));
+        m.putAll(state);
+        return m;
+    }
+
+    /** Restores a state from {@link #stateDict()}; validated completely before anything changes. */
+    public final void loadStateDict(Map<String, Tensor> s) {
+        if (!s.containsKey("steps") || !s.containsKey("lr")) {
+            throw new IllegalArgumentException("optimizer state lacks 'steps' or 'lr'");
+        }
+        Map<String, Tensor> per = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : s.entrySet()) {
+            String k = e.getKey();
+            if (k.equals("steps") || k.equals("lr")) {
+                continue;
+            }
+            int slash = k.indexOf('/');
+            String name = slash < 0 ? "" : k.substring(slash + 1);
+            Parameter p = params.get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("optimizer state '" + k + "' names no parameter of this optimizer");
+            }
+            if (!Arrays.equals(p.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("optimizer state '" + k + "' has shape " + Shapes.str(e.getValue().shape())
+                        + ", its parameter has " + Shapes.str(p.shape()));
+            }
+            per.put(k, e.getValue().to(p.value().dtype()).to(p.value().backend()));
+        }
+        state.clear();
+        state.putAll(per);
+        steps = (long) s.get("steps").item();
+        lr = s.get("lr").item();
+    }
+}
