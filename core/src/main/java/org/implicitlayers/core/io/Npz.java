@@ -121,6 +121,12 @@ public final class Npz {
                 } catch (IOException e) {
                     throw new IOException(file + ": entry '" + name + "' cannot be read (" + e.getMessage() + ")", e);
                 }
+                // Stored (uncompressed) entries are not CRC-checked by ZipFile: check every entry here.
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                if (ze.getCrc() != -1 && crc.getValue() != ze.getCrc()) {
+                    throw new IOException(file + ": entry '" + name + "' is corrupt (CRC mismatch)");
+                }
                 try {
                     parse(key, data, tensors, bytes);
                 } catch (IllegalArgumentException e) {

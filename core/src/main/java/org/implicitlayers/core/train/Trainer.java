@@ -1,0 +1,245 @@
+package org.implicitlayers.core.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.implicitlayers.core.MemoryScope;
+import org.implicitlayers.core.Rng;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.nn.Module;
+import org.implicitlayers.core.nn.Parameter;
+import org.implicitlayers.core.optim.LrSchedule;
+import org.implicitlayers.core.optim.Optimizer;
+
+/**
+ * The training loop: for each step, set the learning rate from the schedule, compute the loss
+ * (which may draw from the run's generator), check it, backpropagate, check the gradients, take an
+ * optimiser step; evaluate and checkpoint every so many steps, and on cancel.
+ *
+ * <p>Nothing is lost: checkpoints are atomic ({@link Checkpoint}); a run resumed from one ends
+ * with exactly the parameters of an uninterrupted run with the same seed, because the parameters,
+ * the optimiser state, the generator state and the step are all restored. A NaN or Inf stops the
+ * loop with {@link TrainingDivergedException} before the bad step is applied or saved.
+ */
+public final class Trainer {
+    /** The loss of one step; draw minibatches or collocation points from {@code rng}. */
+    @FunctionalInterface
+    public interface LossFunction {
+        Tensor loss(long step, Rng rng);
+    }
+
+    /** Metrics computed on demand (e.g. an error against an exact solution). */
+    @FunctionalInterface
+    public interface Evaluator {
+        Map<String, Double> evaluate(long step);
+    }
+
+    /** What one step did. */
+    public record StepInfo(long step, long totalSteps, double loss, double learningRate, double elapsedSeconds) {
+    }
+
+    /** How a run ended. */
+    public record Result(long lastStep, double lastLoss, boolean cancelled, long resumedFrom, double elapsedSeconds) {
+    }
+
+    /**
+     * Options.
+     *
+     * @param steps           total optimiser steps
+     * @param evalEvery       evaluate every so many steps (0: never, except at the end if an evaluator is set)
+     * @param checkpointEvery checkpoint every so many steps (0: only at the end and on cancel)
+     * @param checkpoint      the checkpoint file, or null for none
+     * @param resume          continue from the checkpoint file when it exists
+     */
+    public record Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume) {
+        public Options {
+            if (steps < 0 || evalEvery < 0 || checkpointEvery < 0) {
+                throw new IllegalArgumentException("Trainer options must be >= 0: steps " + steps + ", evalEvery " + evalEvery
+                        + ", checkpointEvery " + checkpointEvery);
+            }
+        }
+    }
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Rng rng;
+    private final LossFunction lossFunction;
+    private final LrSchedule schedule;
+    private final Evaluator evaluator;
+    private final Options options;
+    private final List<TrainingCallback> callbacks;
+    private volatile boolean cancelRequested;
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.optimizer = b.optimizer;
+        this.rng = b.rng;
+        this.lossFunction = b.loss;
+        this.schedule = b.schedule;
+        this.evaluator = b.evaluator;
+        this.options = b.options;
+        this.callbacks = List.copyOf(b.callbacks);
+    }
+
+    public static Builder builder(Module model, Optimizer optimizer, Rng rng) {
+        return new Builder(model, optimizer, rng);
+    }
+
+    /** Asks the loop to stop after the current step; it writes a checkpoint first. Thread-safe. */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /** Runs to the end (or to a cancel); throws {@link TrainingDivergedException} on NaN/Inf. */
+    public Result run() throws IOException {
+        long start = 0;
+        Path ckpt = options.checkpoint();
+        if (options.resume() && ckpt != null && Files.exists(ckpt)) {
+            Checkpoint c = Checkpoint.load(ckpt);
+            c.restore(ckpt, model, optimizer, rng);
+            start = c.step();
+        }
+        long t0 = System.nanoTime();
+        double lastLoss = Double.NaN;
+        for (TrainingCallback cb : callbacks) {
+            cb.onStart(start + 1, options.steps());
+        }
+        long step = start;
+        boolean cancelled = false;
+        while (step < options.steps()) {
+            if (cancelRequested) {
+                cancelled = true;
+                break;
+            }
+            long next = step + 1;
+            if (schedule != null) {
+                optimizer.setLearningRate(schedule.at(step));
+            }
+            optimizer.zeroGrad();
+            try (MemoryScope scope = MemoryScope.open()) {
+                Tensor loss = lossFunction.loss(next, rng);
+                lastLoss = loss.item();
+                if (!Double.isFinite(lastLoss)) {
+                    throw new TrainingDivergedException(next, "step " + next + ": the loss is " + lastLoss
+                            + "; training stopped" + lastGood(step));
+                }
+                loss.backward();
+                checkGradients(next, step);
+                optimizer.step();
+            }
+            step = next;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            StepInfo info = new StepInfo(step, options.steps(), lastLoss, optimizer.learningRate(), elapsed);
+            for (TrainingCallback cb : callbacks) {
+                cb.onStep(info);
+            }
+            if (evaluator != null && options.evalEvery() > 0 && step % options.evalEvery() == 0) {
+                evaluate(step);
+            }
+            if (ckpt != null && options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0) {
+                save(step);
+            }
+        }
+        if (ckpt != null && step > start) {
+            save(step);
+        }
+        if (evaluator != null && !cancelled && (options.evalEvery() == 0 || step % options.evalEvery() != 0)) {
+            evaluate(step);
+        }
+        Result r = new Result(step, lastLoss, cancelled, start, (System.nanoTime() - t0) / 1e9);
+        for (TrainingCallback cb : callbacks) {
+            cb.onEnd(r);
+        }
+        return r;
+    }
+
+    private String lastGood(long step) {
+        return options.checkpoint() == null ? "" : "; the last checkpoint on disk (" + options.checkpoint() + ") is unchanged";
+    }
+
+    private void checkGradients(long next, long step) {
+        for (Map.Entry<String, Parameter> e : optimizer.parameters().entrySet()) {
+            Tensor g = e.getValue().grad();
+            if (g != null) {
+                double s = g.abs().max().item();
+                if (!Double.isFinite(s)) {
+                    throw new TrainingDivergedException(next, "step " + next + ": the gradient of '" + e.getKey()
+                            + "' contains NaN or Inf; training stopped" + lastGood(step));
+                }
+            }
+        }
+    }
+
+    private void evaluate(long step) {
+        Map<String, Double> m = evaluator.evaluate(step);
+        for (TrainingCallback cb : callbacks) {
+            cb.onEval(step, m);
+        }
+    }
+
+    private void save(long step) throws IOException {
+        Checkpoint.of(step, model, optimizer, rng).save(options.checkpoint());
+        for (TrainingCallback cb : callbacks) {
+            cb.onCheckpoint(step, options.checkpoint());
+        }
+    }
+
+    /** Assembles a {@link Trainer}. */
+    public static final class Builder {
+        private final Module model;
+        private final Optimizer optimizer;
+        private final Rng rng;
+        private LossFunction loss;
+        private LrSchedule schedule;
+        private Evaluator evaluator;
+        private Options options = new Options(1000, 0, 0, null, false);
+        private final List<TrainingCallback> callbacks = new ArrayList<>();
+
+        private Builder(Module model, Optimizer optimizer, Rng rng) {
+            this.model = model;
+            this.optimizer = optimizer;
+            this.rng = rng;
+        }
+
+        public Builder loss(LossFunction f) {
+            loss = f;
+            return this;
+        }
+
+        public Builder schedule(LrSchedule s) {
+            schedule = s;
+            return this;
+        }
+
+        public Builder evaluator(Evaluator e) {
+            evaluator = e;
+            return this;
+        }
+
+        public Builder options(Options o) {
+            options = o;
+            return this;
+        }
+
+        public Builder callback(TrainingCallback cb) {
+            callbacks.add(cb);
+            return this;
+        }
+
+        public Trainer build() {
+            if (loss == null) {
+                throw new IllegalStateException("Trainer: no loss function given");
+            }
+            return new Trainer(this);
+        }
+    }
+
+    /** Wraps an IOException from a callback that cannot throw checked exceptions. */
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}
