@@ -43,7 +43,19 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         bytes.put("meta", meta.getBytes(StandardCharsets.UTF_8));
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        String prefix = file.getFileName().toString();
+        // Temporary files of writes interrupted by a kill: nothing else writes these names.
+        try (var stale = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Path tmp = Files.createTempFile(dir, prefix, ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // keep the default permissions
+        }
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {

@@ -24,14 +24,14 @@ public final class ProgressBarCallback implements TrainingCallback {
     @Override
     public void onStart(long firstStep, long totalSteps) {
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(out)).showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
-                .setUpdateIntervalMillis(250).build();
+                .setConsumer(new ConsoleProgressBarConsumer(out, 140)).showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                .setUpdateIntervalMillis(250).setMaxRenderedLength(140).build();
     }
 
     @Override
     public void onStep(Trainer.StepInfo s) {
         bar.stepTo(s.step());
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3e%s", s.loss(), lastEval));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e%s", s.loss(), lastEval));
     }
 
     @Override

@@ -96,8 +96,29 @@ public final class Trainer {
 
     /** Runs to the end (or to a cancel); throws {@link TrainingDivergedException} on NaN/Inf. */
     public Result run() throws IOException {
-        long start = 0;
         Path ckpt = options.checkpoint();
+        if (ckpt == null) {
+            return runLocked(null);
+        }
+        // One run per checkpoint: a second process writing the same file would interleave states.
+        Path lockFile = ckpt.resolveSibling(ckpt.getFileName() + ".lock");
+        Files.createDirectories(lockFile.toAbsolutePath().getParent());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock == null) {
+                throw new IOException(ckpt + ": another training run is using this checkpoint (lock " + lockFile + ")");
+            }
+            try {
+                return runLocked(ckpt);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    private Result runLocked(Path ckpt) throws IOException {
+        long start = 0;
         if (options.resume() && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.load(ckpt);
             c.restore(ckpt, model, optimizer, rng);

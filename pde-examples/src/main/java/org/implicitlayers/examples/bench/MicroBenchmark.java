@@ -10,7 +10,8 @@ import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.Backend;
-import org.implicitlayers.examples.TanhMlp;
+import org.implicitlayers.core.nn.Activation;
+import org.implicitlayers.core.nn.Mlp;
 
 /**
  * The {@code micro} benchmark of BENCHMARKS.md: MLP 2-64-64-64-1 with tanh, batch 1024; forward
@@ -46,30 +47,30 @@ public final class MicroBenchmark {
 
     private static Map<String, Object> runOn(Options o, Consumer<String> progress) {
         Rng rng = Rng.seeded(o.seed());
-        TanhMlp net = new TanhMlp(rng, o.dtype(), 2, 64, 64, 64, 1);
-        Tensor[] params = net.parameters();
+        Mlp net = Mlp.builder(2, 64, 64, 64, 1).activation(Activation.tanh()).dtype(o.dtype()).build(rng);
+        Tensor[] params = net.parameters().values().stream().map(p -> p.value()).toArray(Tensor[]::new);
         Tensor x = Tensor.rand(rng, o.dtype(), o.batch(), 2);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", "micro");
 
         Runnable fwdNograd = () -> {
             try (Grad.Scope s = Grad.noGrad()) {
-                net.apply(x);
+                net.forward(x);
             }
         };
-        Runnable fwdTape = () -> net.apply(x);
+        Runnable fwdTape = () -> net.forward(x);
         Runnable fwdBwd = () -> {
             for (Tensor p : params) {
                 p.zeroGrad();
             }
-            net.apply(x).mean().backward();
+            net.forward(x).mean().backward();
         };
         Runnable ritz = () -> {
             for (Tensor p : params) {
                 p.zeroGrad();
             }
             Tensor xr = x.requiresGrad(true);
-            Tensor u = net.apply(xr);
+            Tensor u = net.forward(xr);
             Tensor g = Grad.of(u.sum(), xr, true);
             g.square().sum(1).mean().backward();
         };
@@ -97,7 +98,7 @@ public final class MicroBenchmark {
         long t0 = System.nanoTime();
         for (int step = 0; step < o.trainSteps(); step++) {
             try (MemoryScope ignored = MemoryScope.open()) {
-                net.apply(x).square().mean().backward();
+                net.forward(x).square().mean().backward();
                 for (Tensor p : params) {
                     p.addScaled_(-lr, p.grad());
                     p.zeroGrad();

@@ -5,7 +5,9 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.examples.TanhMlp;
+import org.implicitlayers.core.nn.Activation;
+import org.implicitlayers.core.nn.Mlp;
+import org.implicitlayers.core.optim.Sgd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,23 +28,17 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         Rng rng = Rng.seeded(seed);
         DType dt = DType.FLOAT64;
-        TanhMlp net = new TanhMlp(rng, dt, 1, 32, 32, 1);
-        Tensor[] params = net.parameters();
-        Tensor[] velocity = new Tensor[params.length];
+        Mlp net = Mlp.builder(1, 32, 32, 1).activation(Activation.tanh()).dtype(dt).build(rng);
+        Sgd sgd = new Sgd(net.parameters(), 0.05, 0.9, 0, 0, false);
         Tensor x = Tensor.linspace(dt, -1, 1, 128).reshape(128, 1);
         Tensor target = x.mul(Math.PI).sin();
-        double lr = 0.05, momentum = 0.9;
         System.out.println("Fitting u(x) = sin(pi x) on [-1, 1]: MLP 1-32-32-1 (tanh), gradient descent with momentum, float64");
         long t0 = System.nanoTime();
         for (int step = 1; step <= steps; step++) {
-            Tensor loss = net.apply(x).sub(target).square().mean();
+            sgd.zeroGrad();
+            Tensor loss = net.forward(x).sub(target).square().mean();
             loss.backward();
-            for (int i = 0; i < params.length; i++) {
-                Tensor g = params[i].grad();
-                velocity[i] = velocity[i] == null ? g : velocity[i].mul(momentum).add(g);
-                params[i].addScaled_(-lr, velocity[i]);
-                params[i].zeroGrad();
-            }
+            sgd.step();
             if (step == 1 || step % (steps / 6) == 0) {
                 System.out.printf("  step %5d   mean squared error %.3e%n", step, loss.item());
             }
@@ -51,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
         // Derivatives of the trained network by reverse mode, the second by differentiating the first.
         Tensor pts = Tensor.of(new double[] {-0.75, -0.25, 0.0, 0.3, 0.6}, 5, 1).requiresGrad(true);
-        Tensor u = net.apply(pts);
+        Tensor u = net.forward(pts);
         Tensor du = Grad.of(u.sum(), pts, true);
         Tensor d2u = Grad.of(du.sum(), pts, false);
         double[] p = pts.toDoubleArray(), uv = u.toDoubleArray(), d1 = du.toDoubleArray(), d2 = d2u.toDoubleArray();
