@@ -18,7 +18,7 @@ public final class JvmBackend implements Backend {
     private static final int KC = 256;
     private static final int NC = 256;
     /** Elementwise work below this many elements runs on one thread. */
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 13;
 
     private static final boolean VECTOR_AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"scalar".equals(System.getProperty("implicitlayers.kernels"));

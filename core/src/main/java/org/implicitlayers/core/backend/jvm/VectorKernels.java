@@ -48,6 +48,26 @@ final class VectorKernels implements Kernels {
                 gemm1x4(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
             }
         }
+        for (; j + 2 * FL <= n; j += 2 * FL) {
+            int i = r0;
+            for (; i + 8 <= r1; i += 8) {
+                gemm8x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+            for (; i + 4 <= r1; i += 4) {
+                gemm4x1(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                gemm4x1(i, j + FL, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+            }
+            for (; i < r1; i++) {
+                for (int jj = j; jj < j + 2 * FL; jj += FL) {
+                    FloatVector c0 = accumulate ? FloatVector.fromArray(FS, c, co + i * ldc + jj) : FloatVector.zero(FS);
+                    int ai = ao + i * ars;
+                    for (int kk = 0; kk < k; kk++) {
+                        c0 = FloatVector.fromArray(FS, b, bo + kk * ldb + jj).fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
+                    }
+                    c0.intoArray(c, co + i * ldc + jj);
+                }
+            }
+        }
         for (; j + FL <= n; j += FL) {
             int i = r0;
             for (; i + 4 <= r1; i += 4) {
@@ -106,6 +126,55 @@ final class VectorKernels implements Kernels {
         c10.intoArray(c, c1i); c11.intoArray(c, c1i + FL); c12.intoArray(c, c1i + 2 * FL); c13.intoArray(c, c1i + 3 * FL);
         c20.intoArray(c, c2i); c21.intoArray(c, c2i + FL); c22.intoArray(c, c2i + 2 * FL); c23.intoArray(c, c2i + 3 * FL);
         c30.intoArray(c, c3i); c31.intoArray(c, c3i + FL); c32.intoArray(c, c3i + 2 * FL); c33.intoArray(c, c3i + 3 * FL);
+    }
+
+    /** 8 rows by 2 vectors: 16 accumulators for products 32 floats wide (the width of small PDE networks). */
+    private static void gemm8x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int c0 = co + i * ldc + j;
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
+        FloatVector s40 = z, s41 = z, s50 = z, s51 = z, s60 = z, s61 = z, s70 = z, s71 = z;
+        if (acc) {
+            s00 = FloatVector.fromArray(FS, c, c0); s01 = FloatVector.fromArray(FS, c, c0 + FL);
+            s10 = FloatVector.fromArray(FS, c, c0 + ldc); s11 = FloatVector.fromArray(FS, c, c0 + ldc + FL);
+            s20 = FloatVector.fromArray(FS, c, c0 + 2 * ldc); s21 = FloatVector.fromArray(FS, c, c0 + 2 * ldc + FL);
+            s30 = FloatVector.fromArray(FS, c, c0 + 3 * ldc); s31 = FloatVector.fromArray(FS, c, c0 + 3 * ldc + FL);
+            s40 = FloatVector.fromArray(FS, c, c0 + 4 * ldc); s41 = FloatVector.fromArray(FS, c, c0 + 4 * ldc + FL);
+            s50 = FloatVector.fromArray(FS, c, c0 + 5 * ldc); s51 = FloatVector.fromArray(FS, c, c0 + 5 * ldc + FL);
+            s60 = FloatVector.fromArray(FS, c, c0 + 6 * ldc); s61 = FloatVector.fromArray(FS, c, c0 + 6 * ldc + FL);
+            s70 = FloatVector.fromArray(FS, c, c0 + 7 * ldc); s71 = FloatVector.fromArray(FS, c, c0 + 7 * ldc + FL);
+        }
+        int a0 = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            int ak = a0 + kk * acs;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, a[ak]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, a[ak + ars]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            x = FloatVector.broadcast(FS, a[ak + 4 * ars]);
+            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            x = FloatVector.broadcast(FS, a[ak + 5 * ars]);
+            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            x = FloatVector.broadcast(FS, a[ak + 6 * ars]);
+            s60 = b0.fma(x, s60); s61 = b1.fma(x, s61);
+            x = FloatVector.broadcast(FS, a[ak + 7 * ars]);
+            s70 = b0.fma(x, s70); s71 = b1.fma(x, s71);
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + FL);
+        s10.intoArray(c, c0 + ldc); s11.intoArray(c, c0 + ldc + FL);
+        s20.intoArray(c, c0 + 2 * ldc); s21.intoArray(c, c0 + 2 * ldc + FL);
+        s30.intoArray(c, c0 + 3 * ldc); s31.intoArray(c, c0 + 3 * ldc + FL);
+        s40.intoArray(c, c0 + 4 * ldc); s41.intoArray(c, c0 + 4 * ldc + FL);
+        s50.intoArray(c, c0 + 5 * ldc); s51.intoArray(c, c0 + 5 * ldc + FL);
+        s60.intoArray(c, c0 + 6 * ldc); s61.intoArray(c, c0 + 6 * ldc + FL);
+        s70.intoArray(c, c0 + 7 * ldc); s71.intoArray(c, c0 + 7 * ldc + FL);
     }
 
     private static void gemm1x4(int i, int j, int k, float[] a, int ao, int ars, int acs,

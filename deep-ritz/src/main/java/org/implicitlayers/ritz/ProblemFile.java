@@ -1,0 +1,304 @@
+package org.implicitlayers.ritz;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.ritz.domain.Ball;
+import org.implicitlayers.ritz.domain.Box;
+import org.implicitlayers.ritz.domain.Csg;
+import org.implicitlayers.ritz.domain.Domain;
+import org.implicitlayers.ritz.domain.Polygon;
+import org.implicitlayers.ritz.domain.SlitDisk;
+import org.implicitlayers.ritz.problem.BoundaryCondition;
+import org.implicitlayers.ritz.problem.EigenProblem;
+import org.implicitlayers.ritz.problem.PoissonProblem;
+import org.implicitlayers.ritz.problem.ScalarField;
+
+/**
+ * Problem files in JSON. Every error names the file, the field (as a path such as
+ * {@code boundary[1].g}) and what was expected; JSON syntax errors give line and column; formula
+ * errors give the position in the formula.
+ *
+ * <pre>{@code
+ * {
+ *   "name": "poisson-disk",
+ *   "domain": {"type": "ball", "center": [0, 0], "radius": 1},
+ *   "pde": {"a": "1", "c": "0", "f": "4"},
+ *   "boundary": [{"type": "dirichlet", "g": "0"}],
+ *   "exact": "1 - x^2 - y^2",
+ *   "method": "ritz", "bc": "penalty", "penalty": 500,
+ *   "network": {"type": "resnet", "width": 32, "depth": 3, "activation": "tanh"},
+ *   "optimizer": {"steps": 5000, "lr": 0.001, "lr_decay": 1.0, "lbfgs": 0},
+ *   "sampling": {"interior": 1024, "boundary": 256, "method": "uniform", "resample": true},
+ *   "eval_every": 250, "seed": 0, "dtype": "float32"
+ * }
+ * }</pre>
+ * Domains: box (lo, hi), interval (a, b), ball (center, radius), polygon (vertices), annulus
+ * (r1, r2), l-shape, slit-disk, and union / intersection / difference (of: [domain, domain]).
+ * Boundary conditions: dirichlet (g), neumann (g: a du/dn), robin (alpha, g), each with an optional
+ * "where" formula selecting the part of the boundary where it is positive. An eigenproblem has
+ * {"eigen": true} (and optionally "exact_eigenvalue") instead of pde and boundary.
+ */
+public final class ProblemFile {
+    /** A parsed file: a Poisson problem or an eigenproblem, and the options. */
+    public record Spec(PoissonProblem poisson, EigenProblem eigen, RitzOptions options) {
+        public String name() {
+            return poisson != null ? poisson.name() : eigen.name();
+        }
+    }
+
+    private final Path file;
+
+    private ProblemFile(Path file) {
+        this.file = file;
+    }
+
+    public static Spec load(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such problem file");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).readTree(text);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                    + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected a JSON object at the top level");
+        }
+        try {
+            return new ProblemFile(file).parse(root);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final Set<String> TOP = Set.of("name", "domain", "pde", "boundary", "exact", "method", "bc", "penalty", "network",
+            "optimizer", "sampling", "eval_every", "seed", "dtype", "eigen", "exact_eigenvalue", "description");
+
+    private Spec parse(JsonNode root) {
+        unknownFields(root, "", TOP);
+        String name = root.has("name") ? text(root, "name", "") : file.getFileName().toString().replaceFirst("\\.json$", "");
+        Domain domain = domain(required(root, "domain", ""), "domain");
+        int d = domain.dim();
+        RitzOptions o = options(root);
+        if (root.path("eigen").asBoolean(false)) {
+            double exact = root.has("exact_eigenvalue") ? number(root, "exact_eigenvalue", "") : Double.NaN;
+            return new Spec(null, new EigenProblem(name, domain, exact), o);
+        }
+        JsonNode pde = required(root, "pde", "");
+        unknownFields(pde, "pde.", Set.of("a", "c", "f"));
+        ScalarField a = pde.has("a") ? formula(pde, "a", "pde.", d) : null;
+        ScalarField c = pde.has("c") ? formula(pde, "c", "pde.", d) : null;
+        ScalarField f = formula(pde, "f", "pde.", d);
+        JsonNode bnode = required(root, "boundary", "");
+        if (!bnode.isArray() || bnode.isEmpty()) {
+            throw new IllegalArgumentException("boundary: expected a non-empty array of conditions");
+        }
+        List<BoundaryCondition> bcs = new ArrayList<>();
+        for (int i = 0; i < bnode.size(); i++) {
+            String at = "boundary[" + i + "].";
+            JsonNode b = bnode.get(i);
+            unknownFields(b, at, Set.of("type", "g", "alpha", "where"));
+            String type = text(b, "type", at);
+            ScalarField g = formula(b, "g", at, d);
+            BoundaryCondition bc;
+            switch (type) {
+                case "dirichlet": bc = BoundaryCondition.dirichlet(g); break;
+                case "neumann": bc = BoundaryCondition.neumann(g); break;
+                case "robin": bc = BoundaryCondition.robin(formula(b, "alpha", at, d), g); break;
+                default: throw new IllegalArgumentException(at + "type: expected dirichlet, neumann or robin, got '" + type + "'");
+            }
+            if (b.has("where")) {
+                bc = bc.on(formula(b, "where", at, d));
+            }
+            bcs.add(bc);
+        }
+        ScalarField exact = root.has("exact") ? formula(root, "exact", "", d) : null;
+        return new Spec(new PoissonProblem(name, domain, a, c, f, bcs, exact), null, o);
+    }
+
+    private RitzOptions options(JsonNode root) {
+        RitzOptions o = RitzOptions.defaults();
+        if (root.has("method") || root.has("bc")) {
+            o = o.withMethod(root.has("method") ? text(root, "method", "") : o.method(), root.has("bc") ? text(root, "bc", "") : o.bc());
+        }
+        if (root.has("penalty")) {
+            o = o.withPenalty(number(root, "penalty", ""));
+        }
+        if (root.has("network")) {
+            JsonNode n = root.get("network");
+            unknownFields(n, "network.", Set.of("type", "width", "depth", "activation"));
+            o = o.withNetwork(n.has("type") ? text(n, "type", "network.") : o.network(),
+                    n.has("width") ? integer(n, "width", "network.") : o.width(),
+                    n.has("depth") ? integer(n, "depth", "network.") : o.depth(),
+                    n.has("activation") ? text(n, "activation", "network.") : o.activation());
+            try {
+                org.implicitlayers.core.nn.Activation.parse(o.activation());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("network.activation: " + e.getMessage());
+            }
+        }
+        if (root.has("optimizer")) {
+            JsonNode n = root.get("optimizer");
+            unknownFields(n, "optimizer.", Set.of("steps", "lr", "lr_decay", "lbfgs"));
+            if (n.has("steps")) {
+                o = o.withSteps(integer(n, "steps", "optimizer."));
+            }
+            o = o.withOptimizer(n.has("lr") ? number(n, "lr", "optimizer.") : o.lr(),
+                    n.has("lr_decay") ? number(n, "lr_decay", "optimizer.") : o.lrDecay(),
+                    n.has("lbfgs") ? integer(n, "lbfgs", "optimizer.") : o.lbfgs());
+        }
+        if (root.has("sampling")) {
+            JsonNode n = root.get("sampling");
+            unknownFields(n, "sampling.", Set.of("interior", "boundary", "method", "resample"));
+            o = o.withSampling(n.has("method") ? text(n, "method", "sampling.") : o.sampling(),
+                    n.has("resample") ? n.get("resample").asBoolean() : o.resample(),
+                    n.has("interior") ? integer(n, "interior", "sampling.") : o.interior(),
+                    n.has("boundary") ? integer(n, "boundary", "sampling.") : o.boundary());
+            if (!Set.of("uniform", "random", "sobol", "halton").contains(o.sampling())) {
+                throw new IllegalArgumentException("sampling.method: expected uniform, sobol or halton, got '" + o.sampling() + "'");
+            }
+        }
+        DType dt = o.dtype();
+        if (root.has("dtype")) {
+            try {
+                dt = DType.parse(text(root, "dtype", ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("dtype: " + e.getMessage());
+            }
+        }
+        o = o.withRun(root.has("eval_every") ? integer(root, "eval_every", "") : o.evalEvery(),
+                root.has("seed") ? (long) number(root, "seed", "") : o.seed(), dt);
+        return o.validate();
+    }
+
+    private Domain domain(JsonNode n, String at) {
+        String type = text(n, "type", at + ".");
+        String p = at + ".";
+        switch (type) {
+            case "box": return new Box(vector(n, "lo", p), vector(n, "hi", p));
+            case "interval": return Box.interval(number(n, "a", p), number(n, "b", p));
+            case "ball": case "disk": return new Ball(vector(n, "center", p), positive(n, "radius", p));
+            case "polygon": {
+                JsonNode v = required(n, "vertices", p);
+                double[][] pts = new double[v.size()][];
+                for (int i = 0; i < v.size(); i++) {
+                    pts[i] = vectorOf(v.get(i), p + "vertices[" + i + "]");
+                }
+                return new Polygon(pts);
+            }
+            case "annulus": return Csg.annulus(positive(n, "r1", p), positive(n, "r2", p));
+            case "l-shape": return Polygon.lShape();
+            case "slit-disk": return new SlitDisk();
+            case "union": case "intersection": case "difference": {
+                JsonNode of = required(n, "of", p);
+                if (!of.isArray() || of.size() != 2) {
+                    throw new IllegalArgumentException(p + "of: expected an array of two domains");
+                }
+                Csg.Op op = Csg.Op.valueOf(type.toUpperCase());
+                return new Csg(op, domain(of.get(0), p + "of[0]"), domain(of.get(1), p + "of[1]"));
+            }
+            default:
+                throw new IllegalArgumentException(p + "type: expected box, interval, ball, polygon, annulus, l-shape, slit-disk, "
+                        + "union, intersection or difference; got '" + type + "'");
+        }
+    }
+
+    private static void unknownFields(JsonNode n, String at, Set<String> known) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException((at.isEmpty() ? "top level" : at.substring(0, at.length() - 1)) + ": expected an object");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw new IllegalArgumentException(at + f + ": unknown field; expected one of " + new java.util.TreeSet<>(known));
+            }
+        }
+    }
+
+    private static JsonNode required(JsonNode n, String field, String at) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException(at + field + ": missing");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode n, String field, String at) {
+        JsonNode v = required(n, field, at);
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(at + field + ": expected a string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static double number(JsonNode n, String field, String at) {
+        JsonNode v = required(n, field, at);
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(at + field + ": expected a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static double positive(JsonNode n, String field, String at) {
+        double v = number(n, field, at);
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(at + field + ": expected a positive number, got " + v);
+        }
+        return v;
+    }
+
+    private static int integer(JsonNode n, String field, String at) {
+        JsonNode v = required(n, field, at);
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException(at + field + ": expected an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static double[] vector(JsonNode n, String field, String at) {
+        return vectorOf(required(n, field, at), at + field);
+    }
+
+    private static double[] vectorOf(JsonNode v, String at) {
+        if (!v.isArray() || v.isEmpty()) {
+            throw new IllegalArgumentException(at + ": expected an array of numbers, got " + v);
+        }
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isNumber()) {
+                throw new IllegalArgumentException(at + "[" + i + "]: expected a number, got " + v.get(i));
+            }
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static ScalarField formula(JsonNode n, String field, String at, int d) {
+        JsonNode v = required(n, field, at);
+        String src = v.isNumber() ? v.asText() : v.isTextual() ? v.asText() : null;
+        if (src == null) {
+            throw new IllegalArgumentException(at + field + ": expected a formula (string) or a number, got " + v);
+        }
+        try {
+            return ScalarField.formula(src, d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + field + ": " + e.getMessage());
+        }
+    }
+}

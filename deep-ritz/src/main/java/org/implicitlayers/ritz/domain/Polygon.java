@@ -1,0 +1,128 @@
+package org.implicitlayers.ritz.domain;
+
+import java.util.List;
+import org.hipparchus.geometry.euclidean.twod.PolygonsSet;
+import org.hipparchus.geometry.euclidean.twod.Vector2D;
+import org.hipparchus.geometry.partitioning.Region;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.ritz.sampling.PointSource;
+
+/** A simple polygon in the plane, vertices counter-clockwise; inside tests and area by Hipparchus' PolygonsSet. */
+public final class Polygon implements Domain {
+    private final double[][] v;
+    private final PolygonsSet set;
+    private final double perimeter;
+
+    public Polygon(double[][] vertices) {
+        if (vertices.length < 3) {
+            throw new IllegalArgumentException("polygon: needs at least 3 vertices, got " + vertices.length);
+        }
+        double signed = 0;
+        for (int i = 0; i < vertices.length; i++) {
+            if (vertices[i].length != 2) {
+                throw new IllegalArgumentException("polygon: vertex " + i + " has " + vertices[i].length + " coordinates, expected 2");
+            }
+            double[] a = vertices[i], b = vertices[(i + 1) % vertices.length];
+            signed += a[0] * b[1] - b[0] * a[1];
+        }
+        // Counter-clockwise order, so that the outward normal of edge (a, b) is (dy, -dx) / length.
+        double[][] ccw = vertices.clone();
+        if (signed < 0) {
+            for (int i = 0; i < ccw.length; i++) {
+                ccw[i] = vertices[vertices.length - 1 - i];
+            }
+        }
+        this.v = ccw;
+        Vector2D[] pts = new Vector2D[v.length];
+        double per = 0;
+        for (int i = 0; i < v.length; i++) {
+            pts[i] = new Vector2D(v[i][0], v[i][1]);
+            double[] b = v[(i + 1) % v.length];
+            per += Math.hypot(b[0] - v[i][0], b[1] - v[i][1]);
+        }
+        this.set = new PolygonsSet(1e-10, pts);
+        this.perimeter = per;
+    }
+
+    /** The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the origin. */
+    public static Polygon lShape() {
+        return new Polygon(new double[][] {{-1, -1}, {0, -1}, {0, 0}, {1, 0}, {1, 1}, {-1, 1}});
+    }
+
+    @Override
+    public int dim() {
+        return 2;
+    }
+
+    @Override
+    public boolean contains(double[] x) {
+        return set.checkPoint(new Vector2D(x[0], x[1])) == Region.Location.INSIDE;
+    }
+
+    @Override
+    public double[] lower() {
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
+        for (double[] p : v) {
+            lo[0] = Math.min(lo[0], p[0]);
+            lo[1] = Math.min(lo[1], p[1]);
+        }
+        return lo;
+    }
+
+    @Override
+    public double[] upper() {
+        double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (double[] p : v) {
+            hi[0] = Math.max(hi[0], p[0]);
+            hi[1] = Math.max(hi[1], p[1]);
+        }
+        return hi;
+    }
+
+    @Override
+    public double measure() {
+        return set.getSize();
+    }
+
+    @Override
+    public double boundaryMeasure() {
+        return perimeter;
+    }
+
+    @Override
+    public BoundarySample sampleBoundary(int n, PointSource src, DType dtype) {
+        List<double[]> pts = Domain.list(), nrm = Domain.list();
+        for (int k = 0; k < n; k++) {
+            double[] u = src.next();
+            double s = u[0] * perimeter;
+            for (int i = 0; i < v.length; i++) {
+                double[] a = v[i], b = v[(i + 1) % v.length];
+                double len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+                if (s <= len || i == v.length - 1) {
+                    double t = Math.min(s / len, 1);
+                    pts.add(new double[] {a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])});
+                    nrm.add(new double[] {(b[1] - a[1]) / len, -(b[0] - a[0]) / len});
+                    break;
+                }
+                s -= len;
+            }
+        }
+        return Domain.pack(pts, nrm, 2, dtype);
+    }
+
+    @Override
+    public Tensor distance(Tensor x) {
+        Tensor[] edges = new Tensor[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double[] a = v[i], b = v[(i + 1) % v.length];
+            edges[i] = RFunctions.segment(x, a[0], a[1], b[0], b[1]);
+        }
+        return RFunctions.equivalence(edges);
+    }
+
+    @Override
+    public String toString() {
+        return "polygon with " + v.length + " vertices";
+    }
+}
