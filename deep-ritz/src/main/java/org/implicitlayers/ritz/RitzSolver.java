@@ -313,6 +313,15 @@ public final class RitzSolver {
 
     /** Trains (Adam, then L-BFGS if asked); callbacks see every step and evaluation. */
     public Result solve(List<TrainingCallback> callbacks, Path checkpoint, boolean resume) throws IOException {
+        return solve(callbacks, checkpoint, resume, 0);
+    }
+
+    /**
+     * As {@link #solve(List, Path, boolean)}, within a wall-clock budget (0: none): Adam gets a third of
+     * it when L-BFGS follows, all of it otherwise; L-BFGS stops after the iteration that crosses it.
+     */
+    public Result solve(List<TrainingCallback> callbacks, Path checkpoint, boolean resume, double budgetSeconds) throws IOException {
+        long start = System.nanoTime();
         List<Evaluation> history = new ArrayList<>();
         double[] evalSeconds = {0};
         double[] lastLoss = {Double.NaN};
@@ -337,13 +346,29 @@ public final class RitzSolver {
             b.schedule(LrSchedule.cosine(o.lr(), Math.min(100, o.steps() / 10 + 1), Math.max(o.steps(), 2), o.lr() * o.lrDecay()));
         }
         callbacks.forEach(b::callback);
-        Trainer.Result tr = b.build().run();
+        Trainer[] trainer = new Trainer[1];
+        if (budgetSeconds > 0) {
+            double adamBudget = o.lbfgs() > 0 ? budgetSeconds / 3 : budgetSeconds;
+            b.callback(new TrainingCallback() {
+                @Override
+                public void onStep(Trainer.StepInfo info) {
+                    if ((System.nanoTime() - start) / 1e9 > adamBudget) {
+                        trainer[0].cancel();
+                    }
+                }
+            });
+        }
+        trainer[0] = b.build();
+        Trainer.Result tr = trainer[0].run();
         double train = tr.elapsedSeconds() - evalSeconds[0];
         String stop = null;
         long steps = tr.lastStep();
-        if (o.lbfgs() > 0 && !tr.cancelled()) {
+        if (o.lbfgs() > 0 && (!tr.cancelled() || budgetSeconds > 0)) {
             long t0 = System.nanoTime();
             Lbfgs lbfgs = new Lbfgs(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(o.lbfgs()).withTolerances(1e-12, 1e-15));
+            if (budgetSeconds > 0) {
+                lbfgs.withTimeBudget(budgetSeconds - (System.nanoTime() - start) / 1e9);
+            }
             Lbfgs.Result lr = withFixedPoints(o.resample(), () -> lbfgs.minimize(() -> {
                 Tensor l = loss();
                 l.backward();

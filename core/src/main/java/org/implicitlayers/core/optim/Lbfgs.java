@@ -18,7 +18,7 @@ import org.implicitlayers.core.nn.Parameter;
  */
 public final class Lbfgs {
     /** Why {@link #minimize} returned. */
-    public enum StopReason { GRADIENT_SMALL, LOSS_UNCHANGED, STEP_TINY, MAX_ITERATIONS, MAX_EVALUATIONS, LINE_SEARCH_FAILED }
+    public enum StopReason { GRADIENT_SMALL, LOSS_UNCHANGED, STEP_TINY, MAX_ITERATIONS, MAX_EVALUATIONS, TIME_BUDGET, LINE_SEARCH_FAILED }
 
     /**
      * Options.
@@ -59,6 +59,13 @@ public final class Lbfgs {
     private final Map<String, Parameter> params;
     private final Options options;
     private int evaluations;
+    private long deadline = Long.MAX_VALUE;
+
+    /** Stops after the first iteration that ends past this many seconds from now (the parameters hold its point). */
+    public Lbfgs withTimeBudget(double seconds) {
+        deadline = System.nanoTime() + (long) (seconds * 1e9);
+        return this;
+    }
 
     public Lbfgs(Map<String, Parameter> params, Options options) {
         this.params = new java.util.LinkedHashMap<>(params);
@@ -228,6 +235,9 @@ public final class Lbfgs {
             }
             if (evaluations >= options.maxEvaluations()) {
                 return new Result(loss, iter, evaluations, StopReason.MAX_EVALUATIONS);
+            }
+            if (System.nanoTime() > deadline) {
+                return new Result(loss, iter, evaluations, StopReason.TIME_BUDGET);
             }
         }
     }

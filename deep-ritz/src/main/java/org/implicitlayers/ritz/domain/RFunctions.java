@@ -10,14 +10,14 @@ final class RFunctions {
     private RFunctions() {
     }
 
-    /** Intersection: phi1 + phi2 - sqrt(phi1^2 + phi2^2) (R0 conjunction). */
+    /** Intersection: phi1 + phi2 - sqrt(phi1^2 + phi2^2) (R0 conjunction); a tiny shift keeps the gradient finite where both vanish. */
     static Tensor and(Tensor a, Tensor b) {
-        return a.add(b).sub(a.square().add(b.square()).sqrt());
+        return a.add(b).sub(a.square().add(b.square()).add(1e-30).sqrt());
     }
 
     /** Union: phi1 + phi2 + sqrt(phi1^2 + phi2^2) (R0 disjunction). */
     static Tensor or(Tensor a, Tensor b) {
-        return a.add(b).add(a.square().add(b.square()).sqrt());
+        return a.add(b).add(a.square().add(b.square()).add(1e-30).sqrt());
     }
 
     /** Distance to the union of boundary pieces (R-equivalence with m = 1): 1 / sum 1/phi_i. */

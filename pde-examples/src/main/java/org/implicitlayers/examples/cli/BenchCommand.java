@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark of BENCHMARKS.md; prints one JSON line per result on stdout.",
-        subcommands = {BenchCommand.Micro.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,6 +98,29 @@ final class BenchCommand implements Runnable {
             h.put("iters", common.iters);
             h.put("warmup", warmup);
             emit(h, r);
+            return 0;
+        }
+    }
+
+    @Command(name = "ritz-poisson", description = "Deep Ritz on -Laplace(u) = 2 pi^2 sin(pi x) sin(pi y), [0,1]^2: ms/iter and error milestones.")
+    static final class RitzPoisson implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--best", description = "Use this solver's best method within --budget-s seconds.")
+        boolean best;
+
+        @Option(names = "--budget-s", description = "Wall-clock budget for --best (default: ${DEFAULT-VALUE}).", defaultValue = "90")
+        double budget;
+
+        @Override
+        public Integer call() throws Exception {
+            Backend b = common.select();
+            int iters = common.iters == 300 ? 5000 : common.iters;
+            java.util.function.Consumer<String> log = msg -> System.err.println("[ritz-poisson] " + msg);
+            Map<String, Object> r = best ? org.implicitlayers.examples.bench.RitzPoissonBenchmark.best(budget, common.seed, log)
+                    : org.implicitlayers.examples.bench.RitzPoissonBenchmark.standard(iters, common.dtype, common.seed, log);
+            emit(common.header(b), r);
             return 0;
         }
     }

@@ -53,6 +53,12 @@ final class RitzCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (overrides the problem's).")
     Long seed;
 
+    @Option(names = "--dtype", description = "float32 or float64 (overrides the problem's).")
+    String dtype;
+
+    @Option(names = "--sampling", description = "uniform, sobol or halton (overrides the problem's).")
+    String sampling;
+
     @Option(names = "--threads", description = "Kernel threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int threads;
 
@@ -76,8 +82,11 @@ final class RitzCommand implements Callable<Integer> {
         if (method != null || bc != null) {
             o = o.withMethod(method != null ? method : o.method(), bc != null ? bc : o.bc());
         }
-        if (seed != null) {
-            o = o.withRun(o.evalEvery(), seed, o.dtype());
+        if (seed != null || dtype != null) {
+            o = o.withRun(o.evalEvery(), seed != null ? seed : o.seed(), dtype != null ? org.implicitlayers.core.DType.parse(dtype) : o.dtype());
+        }
+        if (sampling != null) {
+            o = o.withSampling(sampling, o.resample(), o.interior(), o.boundary());
         }
         o = o.validate();
         Path dir = out != null ? out : Path.of("out", "ritz", spec.name());
