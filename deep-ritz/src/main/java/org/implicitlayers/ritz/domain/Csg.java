@@ -153,8 +153,11 @@ public final class Csg implements Domain {
             if (++guard > 1000) {
                 throw new IllegalStateException(op + ": the operands' boundaries barely touch the result's boundary");
             }
+            // Candidates from both operands in proportion to their boundary measures, merged by their
+            // fractional positions so that any prefix keeps that proportion.
             int batch = 2 * (n - pts.size()) + 16;
             int na = (int) Math.round(batch * ma / (ma + mb));
+            List<double[]> cand = new java.util.ArrayList<>();
             for (boolean fromA : new boolean[] {true, false}) {
                 int m = fromA ? na : batch - na;
                 if (m == 0) {
@@ -162,17 +165,30 @@ public final class Csg implements Domain {
                 }
                 BoundarySample s = (fromA ? a : b).sampleBoundary(m, src, DType.FLOAT64);
                 double[] p = s.points().toDoubleArray(), q = s.normals().toDoubleArray();
-                for (int k = 0; k < m && pts.size() < n; k++) {
+                for (int k = 0; k < m; k++) {
                     double[] x = java.util.Arrays.copyOfRange(p, k * d, (k + 1) * d);
                     int sign = keep(fromA, x);
-                    if (sign != 0) {
-                        double[] nv = java.util.Arrays.copyOfRange(q, k * d, (k + 1) * d);
-                        for (int i = 0; i < d; i++) {
-                            nv[i] *= sign;
-                        }
-                        pts.add(x);
-                        nrm.add(nv);
+                    double[] nv = java.util.Arrays.copyOfRange(q, k * d, (k + 1) * d);
+                    for (int i = 0; i < d; i++) {
+                        nv[i] *= sign;
                     }
+                    cand.add(new double[] {(k + 0.5) / m, sign, fromA ? 0 : 1});
+                    cand.add(x);
+                    cand.add(nv);
+                }
+            }
+            List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; i < cand.size(); i += 3) {
+                order.add(i);
+            }
+            order.sort(java.util.Comparator.comparingDouble(i -> cand.get(i)[0]));
+            for (int i : order) {
+                if (pts.size() == n) {
+                    break;
+                }
+                if (cand.get(i)[1] != 0) {
+                    pts.add(cand.get(i + 1));
+                    nrm.add(cand.get(i + 2));
                 }
             }
         }

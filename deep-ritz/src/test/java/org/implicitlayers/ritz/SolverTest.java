@@ -1,0 +1,70 @@
+package org.implicitlayers.ritz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.ritz.domain.Box;
+import org.implicitlayers.ritz.problem.BoundaryCondition;
+import org.implicitlayers.ritz.problem.EigenProblem;
+import org.implicitlayers.ritz.problem.PoissonProblem;
+import org.implicitlayers.ritz.problem.ScalarField;
+import org.junit.jupiter.api.Test;
+
+/** Small problems with exact solutions, solved to a stated accuracy: the methods converge to the right answer. */
+class SolverTest {
+    static RitzOptions small(String method, String bc, int steps) {
+        return RitzOptions.defaults().withMethod(method, bc).withNetwork("mlp", 16, 2, "tanh").withSampling("sobol", true, 128, 2)
+                .withSteps(steps).withOptimizer(5e-3, 0.1, 0).withRun(steps, 1, DType.FLOAT64);
+    }
+
+    /** -u'' = pi^2 sin(pi x) on [0, 1], u(0) = u(1) = 0: u = sin(pi x). */
+    static PoissonProblem dirichlet1d() {
+        return new PoissonProblem("sine", Box.interval(0, 1), null, null, ScalarField.formula("pi^2*sin(pi*x)", 1),
+                List.of(BoundaryCondition.dirichlet(ScalarField.constant(0))), ScalarField.formula("sin(pi*x)", 1));
+    }
+
+    @Test
+    void ritzWithExactBoundaryAnsatzSolvesTheSineProblem() throws Exception {
+        RitzSolver.Result r = new RitzSolver(dirichlet1d(), small("ritz", "exact", 1500)).solve(List.of(), null, false);
+        assertTrue(r.metrics().get("rel_l2") < 2e-2, r.metrics().toString());
+        assertTrue(r.metrics().get("rel_h1") < 5e-2, r.metrics().toString());
+    }
+
+    @Test
+    void pinnWithPenaltyAndLbfgsSolvesTheSineProblemAccurately() throws Exception {
+        RitzOptions o = small("pinn", "penalty", 300).withPenalty(10).withOptimizer(5e-3, 1.0, 200);
+        RitzSolver.Result r = new RitzSolver(dirichlet1d(), o).solve(List.of(), null, false);
+        assertTrue(r.metrics().get("rel_l2") < 2e-3, r.metrics() + " " + r.lbfgsStop());
+    }
+
+    /** -u'' + u = (pi^2 + 1) cos(pi x) with u'(0) = u'(1) = 0: u = cos(pi x), the Neumann condition natural in the energy. */
+    @Test
+    void neumannConditionsAreNaturalInTheRitzEnergy() throws Exception {
+        PoissonProblem p = new PoissonProblem("cos", Box.interval(0, 1), null, ScalarField.constant(1),
+                ScalarField.formula("(pi^2 + 1)*cos(pi*x)", 1), List.of(BoundaryCondition.neumann(ScalarField.constant(0))),
+                ScalarField.formula("cos(pi*x)", 1));
+        RitzSolver.Result r = new RitzSolver(p, small("ritz", "penalty", 1500)).solve(List.of(), null, false);
+        assertTrue(r.metrics().get("rel_l2") < 3e-2, r.metrics().toString());
+    }
+
+    /** -u'' = 0 on [0, 1] with u(0) = 1 (Dirichlet where x < 0.5) and u'(1) + u(1) = 1 (Robin where x > 0.5): u = 1. */
+    @Test
+    void mixedDirichletAndRobinConditions() throws Exception {
+        PoissonProblem p = new PoissonProblem("mixed", Box.interval(0, 1), null, null, ScalarField.constant(0),
+                List.of(BoundaryCondition.dirichlet(ScalarField.constant(1)).on(ScalarField.formula("0.5 - x", 1)),
+                        BoundaryCondition.robin(ScalarField.constant(1), ScalarField.constant(1))),
+                ScalarField.constant(1));
+        for (String method : new String[] {"ritz", "pinn"}) {
+            RitzSolver.Result r = new RitzSolver(p, small(method, "penalty", 1000).withPenalty(50)).solve(List.of(), null, false);
+            assertTrue(r.metrics().get("rel_l2") < 2e-2, method + " " + r.metrics());
+        }
+    }
+
+    @Test
+    void smallestDirichletEigenvalueOfTheUnitInterval() throws Exception {
+        RitzOptions o = small("ritz", "exact", 1500).withPenalty(10);
+        RitzSolver.Result r = new RitzSolver(new EigenProblem("interval", Box.interval(0, 1), Math.PI * Math.PI), o).solve(List.of(), null, false);
+        assertTrue(r.metrics().get("eigenvalue_rel_error") < 1e-2, r.metrics().toString());
+    }
+}
