@@ -83,6 +83,12 @@ public final class Ball implements Domain {
             norm += g[i] * g[i];
         }
         norm = Math.sqrt(norm);
+        if (norm < 1e-12) {
+            // The centre of the cube (e.g. a quasi-random point at 0.5 in every coordinate) has no direction.
+            g = new double[d];
+            g[0] = 1;
+            return g;
+        }
         for (int i = 0; i < d; i++) {
             g[i] /= norm;
         }

@@ -18,7 +18,18 @@ public final class ImplicitCli implements Runnable {
 
     /** Runs the tool; returns the exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new ImplicitCli()).execute(args);
+        CommandLine cl = new CommandLine(new ImplicitCli());
+        // Errors a user can act on (a bad problem file, a diverged run) print as one message, not a stack trace;
+        // IMPLICIT_DEBUG=1 shows the trace.
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (System.getenv("IMPLICIT_DEBUG") != null) {
+                ex.printStackTrace();
+            }
+            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            cmd.getErr().println("implicit " + cmd.getCommandName() + ": " + msg);
+            return 1;
+        });
+        return cl.execute(args);
     }
 
     public static void main(String[] args) {

@@ -66,4 +66,52 @@ class CommandsTest {
         String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("demo", "--steps", "600")));
         assertTrue(s.contains("largest error of u'"), s);
     }
+
+    @Test
+    void ritzSolvesABuiltInProblemAndWritesItsOutputs() throws Exception {
+        Path out = dir.resolve("ritz");
+        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-disk", "--steps", "200", "--quiet",
+                "--out", out.toString())));
+        assertTrue(s.contains("rel_l2"), s);
+        for (String f : List.of("metrics.csv", "eval.csv", "curves.png", "params.npz", "solution.png", "error.png", "solution.vtk", "solution.csv")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("solution.png").toFile()));
+        List<String> vtk = Files.readAllLines(out.resolve("solution.vtk"));
+        assertEquals("DIMENSIONS 201 201 1", vtk.get(4));
+        // Points outside the disk are NaN in the VTK file and absent from the CSV.
+        assertTrue(vtk.contains("nan"));
+        List<String> csv = Files.readAllLines(out.resolve("solution.csv"));
+        assertEquals("x,y,u,u_exact,error", csv.get(0));
+        for (String row : csv.subList(1, csv.size())) {
+            String[] v = row.split(",");
+            double x = Double.parseDouble(v[0]), y = Double.parseDouble(v[1]);
+            assertTrue(x * x + y * y < 1, row);
+            assertEquals(1 - x * x - y * y, Double.parseDouble(v[3]), 1e-6, row);
+        }
+    }
+
+    @Test
+    void aBadProblemFileGivesOneClearMessage() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"domain\": {\"type\": \"ball\", \"radius\": 1}}");
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, ImplicitCli.execute("ritz", bad.toString()));
+        } finally {
+            System.setErr(oldErr);
+        }
+        String err = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(err.contains("bad.json") && err.contains("domain.center: missing") && !err.contains("\tat "), err);
+    }
+
+    @Test
+    void ritzPoissonBenchPrintsItsFields() throws Exception {
+        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "ritz-poisson", "--iters", "250", "--threads", "1")));
+        JsonNode j = new ObjectMapper().readTree(s.trim());
+        assertTrue(j.get("ms_per_iter").asDouble() > 0 && j.get("rel_l2").asDouble() > 0, s);
+        assertTrue(j.has("iter_to_5e-2") && j.has("iter_to_1e-2") && j.has("wall_s_to_1e-2"), s);
+    }
 }
