@@ -19,24 +19,40 @@ public final class LossCurve {
     private LossCurve() {
     }
 
-    /** Plots loss against step from {@code steps.csv} and each metric of {@code eval.csv} on a log scale. */
+    /**
+     * Two panels: the training loss against step (log scale, or linear when the loss takes
+     * non-positive values, as the Ritz energy does), and each metric of {@code eval.csv} (log scale).
+     */
     public static void write(Path stepsCsv, Path evalCsv, Path png, String title) throws IOException {
-        // ImageIO's disk cache registers a shutdown hook, which fails when we plot from inside a shutdown (Ctrl-C).
         javax.imageio.ImageIO.setUseCache(false);
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("step").yAxisTitle("value (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(4);
         List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        boolean positive = true;
         for (String[] row : rows(stepsCsv)) {
             double v = Double.parseDouble(row[1]);
-            if (v > 0) {
+            if (Double.isFinite(v)) {
                 x.add(Double.parseDouble(row[0]));
                 y.add(v);
+                positive &= v > 0;
             }
         }
+        XYChart loss = new XYChartBuilder().width(900).height(380).title(title + ": loss").xAxisTitle("step")
+                .yAxisTitle(positive ? "loss (log scale)" : "loss").build();
+        loss.getStyler().setYAxisLogarithmic(positive);
+        loss.getStyler().setLegendVisible(false);
+        if (!positive && y.size() > 20) {
+            // A linear axis would be dominated by the first steps: scale it to the last 95 %.
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (double v : y.subList(y.size() / 20, y.size())) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            double pad = 0.05 * Math.max(hi - lo, 1e-12);
+            loss.getStyler().setYAxisMin(lo - pad);
+            loss.getStyler().setYAxisMax(hi + pad);
+        }
         if (!x.isEmpty()) {
-            chart.addSeries("training loss", x, y).setMarker(SeriesMarkers.NONE);
+            loss.addSeries("training loss", x, y).setMarker(SeriesMarkers.NONE);
         }
         Map<String, List<double[]>> metrics = new LinkedHashMap<>();
         if (evalCsv != null && Files.exists(evalCsv)) {
@@ -47,11 +63,18 @@ public final class LossCurve {
                 }
             }
         }
+        if (metrics.isEmpty()) {
+            BitmapEncoder.saveBitmap(loss, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            return;
+        }
+        XYChart eval = new XYChartBuilder().width(900).height(380).title("evaluations").xAxisTitle("step").yAxisTitle("value (log scale)").build();
+        eval.getStyler().setYAxisLogarithmic(true);
+        eval.getStyler().setMarkerSize(5);
         metrics.forEach((name, pts) -> {
-            XYSeries s = chart.addSeries(name, pts.stream().map(p -> p[0]).toList(), pts.stream().map(p -> p[1]).toList());
+            XYSeries s = eval.addSeries(name, pts.stream().map(p -> p[0]).toList(), pts.stream().map(p -> p[1]).toList());
             s.setMarker(SeriesMarkers.CIRCLE);
         });
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(List.of(loss, eval), 2, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static List<String[]> rows(Path csv) throws IOException {
