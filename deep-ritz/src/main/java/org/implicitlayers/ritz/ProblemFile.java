@@ -39,7 +39,7 @@ import org.implicitlayers.ritz.problem.ScalarField;
  *   "method": "ritz", "bc": "penalty", "penalty": 500,
  *   "network": {"type": "resnet", "width": 32, "depth": 3, "activation": "tanh"},
  *   "optimizer": {"steps": 5000, "lr": 0.001, "lr_decay": 1.0, "lbfgs": 0},
- *   "sampling": {"interior": 1024, "boundary": 256, "method": "uniform", "resample": true},
+ *   "sampling": {"interior": 1024, "boundary": 256, "method": "uniform", "resample": true, "rar_every": 0, "rar_points": 64},
  *   "eval_every": 250, "seed": 0, "dtype": "float32"
  * }
  * }</pre>
@@ -165,11 +165,15 @@ public final class ProblemFile {
         }
         if (root.has("sampling")) {
             JsonNode n = root.get("sampling");
-            unknownFields(n, "sampling.", Set.of("interior", "boundary", "method", "resample"));
+            unknownFields(n, "sampling.", Set.of("interior", "boundary", "method", "resample", "rar_every", "rar_points"));
             o = o.withSampling(n.has("method") ? text(n, "method", "sampling.") : o.sampling(),
                     n.has("resample") ? n.get("resample").asBoolean() : o.resample(),
                     n.has("interior") ? integer(n, "interior", "sampling.") : o.interior(),
                     n.has("boundary") ? integer(n, "boundary", "sampling.") : o.boundary());
+            if (n.has("rar_every") || n.has("rar_points")) {
+                o = o.withRar(n.has("rar_every") ? integer(n, "rar_every", "sampling.") : 500,
+                        n.has("rar_points") ? integer(n, "rar_points", "sampling.") : 64);
+            }
             if (!Set.of("uniform", "random", "sobol", "halton").contains(o.sampling())) {
                 throw new IllegalArgumentException("sampling.method: expected uniform, sobol or halton, got '" + o.sampling() + "'");
             }

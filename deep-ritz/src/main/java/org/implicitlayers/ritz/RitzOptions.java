@@ -25,48 +25,56 @@ import org.implicitlayers.core.DType;
  * @param evalEvery      evaluation interval in steps
  * @param seed           random seed
  * @param dtype          float32 or float64
+ * @param rarEvery       residual-based adaptive refinement: every so many steps (0: off; PINN only)
+ * @param rarPoints      points added at each refinement, where the residual is largest
  */
 public record RitzOptions(String method, String bc, double penalty, int interior, int boundary, String sampling, boolean resample,
                           String network, int width, int depth, String activation, int steps, double lr, double lrDecay,
-                          int lbfgs, int evalEvery, long seed, DType dtype) {
+                          int lbfgs, int evalEvery, long seed, DType dtype, int rarEvery, int rarPoints) {
     public static RitzOptions defaults() {
         return new RitzOptions("ritz", "penalty", 500, 1024, 256, "uniform", true, "resnet", 32, 3, "tanh", 5000, 1e-3, 1.0,
-                0, 250, 0, DType.FLOAT32);
+                0, 250, 0, DType.FLOAT32, 0, 0);
     }
 
     public RitzOptions withSteps(int s) {
         return new RitzOptions(method, bc, penalty, interior, boundary, sampling, resample, network, width, depth, activation, s, lr,
-                lrDecay, lbfgs, evalEvery, seed, dtype);
+                lrDecay, lbfgs, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withMethod(String m, String b) {
         return new RitzOptions(m, b, penalty, interior, boundary, sampling, resample, network, width, depth, activation, steps, lr,
-                lrDecay, lbfgs, evalEvery, seed, dtype);
+                lrDecay, lbfgs, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withSampling(String s, boolean fresh, int nInterior, int nBoundary) {
         return new RitzOptions(method, bc, penalty, nInterior, nBoundary, s, fresh, network, width, depth, activation, steps, lr,
-                lrDecay, lbfgs, evalEvery, seed, dtype);
+                lrDecay, lbfgs, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withNetwork(String kind, int w, int d, String act) {
         return new RitzOptions(method, bc, penalty, interior, boundary, sampling, resample, kind, w, d, act, steps, lr, lrDecay,
-                lbfgs, evalEvery, seed, dtype);
+                lbfgs, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withOptimizer(double learningRate, double decay, int lbfgsIterations) {
         return new RitzOptions(method, bc, penalty, interior, boundary, sampling, resample, network, width, depth, activation, steps,
-                learningRate, decay, lbfgsIterations, evalEvery, seed, dtype);
+                learningRate, decay, lbfgsIterations, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withPenalty(double beta) {
         return new RitzOptions(method, bc, beta, interior, boundary, sampling, resample, network, width, depth, activation, steps, lr,
-                lrDecay, lbfgs, evalEvery, seed, dtype);
+                lrDecay, lbfgs, evalEvery, seed, dtype, rarEvery, rarPoints);
     }
 
     public RitzOptions withRun(int every, long s, DType d) {
         return new RitzOptions(method, bc, penalty, interior, boundary, sampling, resample, network, width, depth, activation, steps, lr,
-                lrDecay, lbfgs, every, s, d);
+                lrDecay, lbfgs, every, s, d, rarEvery, rarPoints);
+    }
+
+    /** Adds the residual-based refinement option (PINN only). */
+    public RitzOptions withRar(int every, int points) {
+        return new RitzOptions(method, bc, penalty, interior, boundary, sampling, resample, network, width, depth, activation, steps, lr,
+                lrDecay, lbfgs, evalEvery, seed, dtype, every, points);
     }
 
     /** Fails naming the field when a value is out of range. */
@@ -79,6 +87,9 @@ public record RitzOptions(String method, String bc, double penalty, int interior
         check(width > 0 && depth >= 0, "network.width/depth", "width > 0 and depth >= 0", width + "/" + depth);
         check(steps >= 0 && lr > 0, "optimizer", "steps >= 0 and lr > 0", steps + ", " + lr);
         check(evalEvery > 0, "eval_every", "a positive count", evalEvery);
+        check(rarEvery >= 0 && rarPoints >= 0, "sampling.rar", "non-negative every/points", rarEvery + "/" + rarPoints);
+        check(rarEvery == 0 || method.equals("pinn"), "sampling.rar",
+                "method 'pinn' (added points would bias the quadrature of the Ritz energy)", method);
         return this;
     }
 

@@ -56,6 +56,7 @@ public final class RitzSolver {
     private final double measure;
     private final double boundaryMeasure;
     private Tensor fixedInterior;
+    private Tensor extraInterior;
     private boolean forceFixed;
     private Domain.BoundarySample fixedBoundary;
     private final Tensor testX;
@@ -167,13 +168,16 @@ public final class RitzSolver {
     }
 
     private Tensor interior() {
+        Tensor base;
         if (!o.resample() || forceFixed) {
             if (fixedInterior == null) {
                 fixedInterior = domain.sampleInterior(o.interior(), interiorSource, o.dtype());
             }
-            return fixedInterior;
+            base = fixedInterior;
+        } else {
+            base = domain.sampleInterior(o.interior(), interiorSource, o.dtype());
         }
-        return domain.sampleInterior(o.interior(), interiorSource, o.dtype());
+        return extraInterior == null ? base : Tensor.concat(0, base, extraInterior);
     }
 
     private Domain.BoundarySample boundary() {
@@ -211,19 +215,52 @@ public final class RitzSolver {
             }
             loss = density.mean().mul(measure);
         } else {
-            Tensor flux = a == null ? du : a.mul(du);
-            Tensor div = null;
-            for (int k = 0; k < xi.shape(1); k++) {
-                Tensor dk = Grad.of(flux.select(1, k).sum(), xi, true).slice(1, k, k + 1);
-                div = div == null ? dk : div.add(dk);
-            }
-            Tensor residual = div.neg().sub(f);
-            if (c != null) {
-                residual = residual.add(c.mul(u));
-            }
-            loss = residual.square().mean();
+            loss = residual(xi, u, du).square().mean();
         }
         return loss.add(boundaryLoss());
+    }
+
+    /** The strong-form residual -div(a grad u) + c u - f at xi, with the divergence from second-order autodiff. */
+    private Tensor residual(Tensor xi, Tensor u, Tensor du) {
+        Tensor xd = xi.detach();
+        Tensor flux = problem.a() == null ? du : problem.a().at(xd).mul(du);
+        Tensor div = null;
+        for (int k = 0; k < xi.shape(1); k++) {
+            Tensor dk = Grad.of(flux.select(1, k).sum(), xi, true).slice(1, k, k + 1);
+            div = div == null ? dk : div.add(dk);
+        }
+        Tensor r = div.neg().sub(problem.f().at(xd));
+        if (problem.c() != null) {
+            r = r.add(problem.c().at(xd).mul(u));
+        }
+        return r;
+    }
+
+    /**
+     * Residual-based adaptive refinement (Lu et al. 2021, DeepXDE): among 8x the interior count of
+     * candidate points, the {@code rarPoints} with the largest |residual| join the training set for good.
+     */
+    void refine() {
+        Tensor cand = domain.sampleInterior(8 * o.interior(), interiorSource, o.dtype()).requiresGrad(true);
+        Tensor u = solution(cand);
+        Tensor du = Grad.of(u.sum(), cand, true);
+        double[] r = residual(cand, u, du).abs().toDoubleArray();
+        Integer[] order = new Integer[r.length];
+        for (int i = 0; i < r.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (i, j) -> Double.compare(r[j], r[i]));
+        int[] top = new int[Math.min(o.rarPoints(), r.length)];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = order[i];
+        }
+        Tensor added = cand.detach().index(0, top);
+        extraInterior = extraInterior == null ? added : Tensor.concat(0, extraInterior, added);
+    }
+
+    /** Points added by refinement so far (null when none). */
+    public Tensor refinedPoints() {
+        return extraInterior;
     }
 
     private Tensor boundaryLoss() {
@@ -340,6 +377,9 @@ public final class RitzSolver {
                     @Override
                     public void onStep(Trainer.StepInfo info) {
                         lastLoss[0] = info.loss();
+                        if (o.rarEvery() > 0 && info.step() % o.rarEvery() == 0 && info.step() < o.steps()) {
+                            refine();
+                        }
                     }
                 });
         if (o.lrDecay() < 1) {

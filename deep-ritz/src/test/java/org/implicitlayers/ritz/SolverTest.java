@@ -67,4 +67,33 @@ class SolverTest {
         RitzSolver.Result r = new RitzSolver(new EigenProblem("interval", Box.interval(0, 1), Math.PI * Math.PI), o).solve(List.of(), null, false);
         assertTrue(r.metrics().get("eigenvalue_rel_error") < 1e-2, r.metrics().toString());
     }
+
+    /**
+     * Refinement puts points where the residual is large: for -u'' = f with a sharp bump at x = 0.7
+     * (u = exp(-200 (x - 0.7)^2) minus its linear boundary part), most added points lie near the bump.
+     */
+    @Test
+    void adaptiveRefinementAddsPointsWhereTheResidualIsLarge() throws Exception {
+        String u = "exp(-200*(x - 0.7)^2)";
+        String f = "-(exp(-200*(x - 0.7)^2)*(160000*(x - 0.7)^2 - 400))";
+        PoissonProblem p = new PoissonProblem("bump", Box.interval(0, 1), null, null, ScalarField.formula(f, 1),
+                List.of(BoundaryCondition.dirichlet(ScalarField.formula(u, 1))), ScalarField.formula(u, 1));
+        RitzOptions o = small("pinn", "penalty", 400).withSampling("uniform", false, 64, 2).withRar(100, 20);
+        RitzSolver s = new RitzSolver(p, o);
+        s.solve(List.of(), null, false);
+        double[] added = s.refinedPoints().toDoubleArray();
+        assertTrue(added.length == 60, "three refinements of 20 points: " + added.length);
+        int near = 0;
+        for (double x : added) {
+            near += Math.abs(x - 0.7) < 0.2 ? 1 : 0;
+        }
+        assertTrue(near > 0.75 * added.length, near + " of " + added.length + " near the bump (40% of the interval)");
+        assertThrowsRitz();
+    }
+
+    private static void assertThrowsRitz() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RitzOptions.defaults().withRar(100, 10).validate());
+        assertTrue(e.getMessage().contains("pinn"), e.getMessage());
+    }
 }
