@@ -1,0 +1,136 @@
+package org.implicitlayers.implicit.solve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.hipparchus.linear.Array2DRowRealMatrix;
+import org.hipparchus.linear.ArrayRealVector;
+import org.hipparchus.linear.QRDecomposition;
+import org.hipparchus.linear.RealVector;
+import org.implicitlayers.core.Tensor;
+
+/**
+ * Anderson acceleration (type II, Walker and Ni 2011), batched over the first axis as in the
+ * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
+ * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda ||alpha||^2, g_i = f(x_i) - x_i; then
+ * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
+ *
+ * <p>Safeguard: the bordered least-squares system is solved by a rank-revealing QR; when it is
+ * numerically singular (history vectors nearly parallel) the sample falls back to the plain
+ * iterate f(x) and its history restarts.
+ */
+public record Anderson(int maxIter, double tol, int memory, double lambda, double beta) implements FixedPointSolver {
+    public Anderson {
+        if (memory < 1 || maxIter < 2) {
+            throw new IllegalArgumentException("Anderson: memory >= 1 and maxIter >= 2 required, got " + memory + ", " + maxIter);
+        }
+    }
+
+    /** m = 5, lambda = 1e-4, beta = 1 (the benchmark's settings). */
+    public static Anderson of(int maxIter, double tol) {
+        return new Anderson(maxIter, tol, 5, 1e-4, 1.0);
+    }
+
+    @Override
+    public Solution solve(UnaryOperator<Tensor> f, Tensor z0) {
+        int[] shape = z0.shape();
+        int bsz = shape.length == 0 ? 1 : shape[0];
+        int d = z0.numel() / Math.max(1, bsz);
+        List<Tensor> xs = new ArrayList<>(), fs = new ArrayList<>(); // [bsz, d] each, newest last
+        Tensor x = z0.reshape(bsz, d);
+        Tensor fx = f.apply(x.reshape(shape)).reshape(bsz, d);
+        xs.add(x);
+        fs.add(fx);
+        x = fx;
+        fx = f.apply(x.reshape(shape)).reshape(bsz, d);
+        xs.add(x);
+        fs.add(fx);
+        int evals = 2;
+        List<Double> res = new ArrayList<>();
+        res.add(FixedPointSolver.relativeResidual(fx, x));
+        if (res.get(0) < tol) {
+            return new Solution(fx.reshape(shape), evals, res, true);
+        }
+        while (evals < maxIter) {
+            int n = xs.size();
+            Tensor X = Tensor.stack(1, xs.toArray(new Tensor[0])), F = Tensor.stack(1, fs.toArray(new Tensor[0])); // [bsz, n, d]
+            Tensor G = F.sub(X);
+            double[] gram = G.matmul(G, false, true).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray(); // [bsz, n, n]
+            double[] alpha = new double[bsz * n];
+            boolean[] fallback = new boolean[bsz];
+            for (int b = 0; b < bsz; b++) {
+                fallback[b] = !weights(gram, b, n, alpha);
+            }
+            Tensor a = Tensor.of(x.dtype(), alpha, bsz, 1, n).to(x.backend());
+            Tensor mixF = a.matmul(F).reshape(bsz, d);
+            Tensor next = beta == 1 ? mixF : mixF.mul(beta).add(a.matmul(X).reshape(bsz, d).mul(1 - beta));
+            if (anyTrue(fallback)) {
+                // Rows with a singular system take the plain iterate f(x_latest).
+                double[] mask = new double[bsz];
+                for (int b = 0; b < bsz; b++) {
+                    mask[b] = fallback[b] ? 1 : 0;
+                }
+                Tensor m = Tensor.of(x.dtype(), mask, bsz, 1).to(x.backend());
+                next = Tensor.where(m, fs.get(n - 1), next);
+            }
+            x = next;
+            fx = f.apply(x.reshape(shape)).reshape(bsz, d);
+            evals++;
+            double r = FixedPointSolver.relativeResidual(fx, x);
+            res.add(r);
+            if (anyTrue(fallback) && n > 1) {
+                xs.subList(0, n - 1).clear();
+                fs.subList(0, n - 1).clear();
+            }
+            xs.add(x);
+            fs.add(fx);
+            if (xs.size() > memory) {
+                xs.remove(0);
+                fs.remove(0);
+            }
+            if (r < tol) {
+                return new Solution(x.reshape(shape), evals, res, true);
+            }
+        }
+        return new Solution(x.reshape(shape), evals, res, false);
+    }
+
+    private static boolean anyTrue(boolean[] v) {
+        for (boolean b : v) {
+            if (b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Solves the bordered system [0 1^T; 1 GG^T + lambda I] [nu; alpha] = [1; 0] for sample b.
+     * Returns false when it is numerically singular.
+     */
+    private boolean weights(double[] gram, int b, int n, double[] alpha) {
+        double[][] h = new double[n + 1][n + 1];
+        for (int i = 1; i <= n; i++) {
+            h[0][i] = 1;
+            h[i][0] = 1;
+            for (int j = 1; j <= n; j++) {
+                h[i][j] = gram[(b * n + i - 1) * n + j - 1] + (i == j ? lambda : 0);
+            }
+        }
+        double[] rhs = new double[n + 1];
+        rhs[0] = 1;
+        QRDecomposition qr = new QRDecomposition(new Array2DRowRealMatrix(h, false), 1e-13);
+        if (!qr.getSolver().isNonSingular()) {
+            return false;
+        }
+        RealVector sol = qr.getSolver().solve(new ArrayRealVector(rhs, false));
+        for (int i = 0; i < n; i++) {
+            double v = sol.getEntry(i + 1);
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+            alpha[b * n + i] = v;
+        }
+        return true;
+    }
+}
