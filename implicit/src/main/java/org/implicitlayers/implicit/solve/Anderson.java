@@ -12,7 +12,9 @@ import org.implicitlayers.core.Tensor;
 /**
  * Anderson acceleration (type II, Walker and Ni 2011), batched over the first axis as in the
  * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
- * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda ||alpha||^2, g_i = f(x_i) - x_i; then
+ * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda s ||alpha||^2, g_i = f(x_i) - x_i, with
+ * s = max_i ||g_i||^2 (so that lambda is relative: an absolute ridge would swamp the least squares
+ * once the residuals are small, and stall the iteration there); then
  * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
  *
  * <p>Safeguard: the bordered least-squares system is solved by a rank-revealing QR; when it is
@@ -109,12 +111,21 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
      * Returns false when it is numerically singular.
      */
     private boolean weights(double[] gram, int b, int n, double[] alpha) {
+        // alpha does not change when the Gram block is scaled, so scale it to a unit diagonal: the
+        // singularity test of the QR decomposition is then relative, not fooled by tiny residuals.
+        double scale = 0;
+        for (int i = 0; i < n; i++) {
+            scale = Math.max(scale, gram[(b * n + i) * n + i]);
+        }
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            return false;
+        }
         double[][] h = new double[n + 1][n + 1];
         for (int i = 1; i <= n; i++) {
             h[0][i] = 1;
             h[i][0] = 1;
             for (int j = 1; j <= n; j++) {
-                h[i][j] = gram[(b * n + i - 1) * n + j - 1] + (i == j ? lambda : 0);
+                h[i][j] = gram[(b * n + i - 1) * n + j - 1] / scale + (i == j ? lambda : 0);
             }
         }
         double[] rhs = new double[n + 1];

@@ -1,0 +1,36 @@
+package org.implicitlayers.implicit;
+
+import java.util.function.BiFunction;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.linear.LinearSolver;
+import org.implicitlayers.implicit.solve.FixedPointSolver;
+
+/**
+ * z* = argmin_z objective(z, params), differentiable through its stationarity condition
+ * grad_z objective = 0: the adjoint system is H u = g with H the Hessian in z, applied as
+ * Hessian-vector products by double backward (jaxopt's argmin differentiation).
+ */
+public final class Argmin {
+    private Argmin() {
+    }
+
+    /** The stationarity residual grad_z objective(z, params), itself differentiable in z and params. */
+    public static BiFunction<Tensor, Tensor[], Tensor> stationarity(BiFunction<Tensor, Tensor[], Tensor> objective) {
+        return (z, params) -> {
+            try (Grad.Scope ignored = Grad.enableGrad()) {
+                Tensor zl = z.requiresGrad() ? z : z.requiresGrad(true);
+                return Grad.of(new Tensor[] {objective.apply(zl, params)}, new Tensor[] {zl}, null, true)[0];
+            }
+        };
+    }
+
+    /**
+     * @param solver a root solver for the gradient: {@code NewtonKrylov} is Newton's method with
+     *               Hessian-vector products; {@code Picard} on z - eta grad is gradient descent
+     */
+    public static Roots.Result solve(BiFunction<Tensor, Tensor[], Tensor> objective, Tensor z0, Tensor[] params,
+                                     FixedPointSolver solver, LinearSolver linearSolver) {
+        return Roots.solve(stationarity(objective), z0, params, solver, linearSolver);
+    }
+}

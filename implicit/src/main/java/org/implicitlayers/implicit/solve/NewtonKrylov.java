@@ -1,0 +1,71 @@
+package org.implicitlayers.implicit.solve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.linear.Gmres;
+
+/**
+ * Newton's method for F(z) = 0 with each step J d = -F solved by GMRES, using exact
+ * Jacobian-vector products: J v is the derivative of the vector-Jacobian product u -> J^T u in u
+ * (the "double backward" trick), so only reverse mode is needed. A backtracking line search on
+ * ||F|| (Armijo, halving) keeps it from diverging far from the root.
+ */
+public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol) implements FixedPointSolver {
+    public static NewtonKrylov of(int maxIter, double tol) {
+        return new NewtonKrylov(maxIter, tol, 30, 1e-8);
+    }
+
+    @Override
+    public Solution solve(UnaryOperator<Tensor> f, Tensor z0) {
+        return solveRoot(z -> f.apply(z).sub(z), z0);
+    }
+
+    @Override
+    public Solution solveRoot(UnaryOperator<Tensor> F, Tensor z0) {
+        Tensor z = z0.detach();
+        List<Double> res = new ArrayList<>();
+        int evals = 0;
+        try (Grad.Scope ignored = Grad.enableGrad()) {
+            for (int it = 0; it < maxIter; it++) {
+                Tensor zl = z.requiresGrad(true);
+                Tensor fz = F.apply(zl);
+                evals++;
+                double fn = fz.norm().item();
+                double r = fn / (1e-5 + z.norm().item());
+                res.add(r);
+                if (r < tol) {
+                    return new Solution(z, evals, res, true);
+                }
+                // J^T u as a graph in u, so that J v = d/du <J^T u, v>.
+                Tensor u = Tensor.zerosLike(fz).requiresGrad(true);
+                Tensor jtu = Grad.of(new Tensor[] {fz}, new Tensor[] {zl}, new Tensor[] {u}, true)[0];
+                UnaryOperator<Tensor> jvp = v -> Grad.of(new Tensor[] {jtu}, new Tensor[] {u}, new Tensor[] {v}, false)[0];
+                Tensor rhs = fz.detach().neg();
+                Solution lin;
+                try (Grad.Scope g = Grad.noGrad()) {
+                    lin = new Gmres(krylov, krylov, krylovTol).solve(jvp, rhs, Tensor.zerosLike(rhs));
+                }
+                evals += lin.evaluations();
+                Tensor d = lin.value();
+                double t = 1;
+                Tensor next = z.add(d);
+                try (Grad.Scope g = Grad.noGrad()) {
+                    for (int ls = 0; ls < 10; ls++) {
+                        Tensor fn2 = F.apply(next);
+                        evals++;
+                        if (fn2.norm().item() <= (1 - 1e-4 * t) * fn) {
+                            break;
+                        }
+                        t *= 0.5;
+                        next = z.add(d.mul(t));
+                    }
+                }
+                z = next.detach();
+            }
+        }
+        return new Solution(z, evals, res, false);
+    }
+}

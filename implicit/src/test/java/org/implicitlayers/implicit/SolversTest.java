@@ -1,0 +1,211 @@
+package org.implicitlayers.implicit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.hipparchus.linear.Array2DRowRealMatrix;
+import org.hipparchus.linear.ArrayRealVector;
+import org.hipparchus.linear.LUDecomposition;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Rng;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.linear.BiCgStab;
+import org.implicitlayers.implicit.linear.ConjugateGradient;
+import org.implicitlayers.implicit.linear.Dense;
+import org.implicitlayers.implicit.linear.Gmres;
+import org.implicitlayers.implicit.linear.LinearSolver;
+import org.implicitlayers.implicit.linear.Neumann;
+import org.implicitlayers.implicit.solve.Anderson;
+import org.implicitlayers.implicit.solve.Broyden;
+import org.implicitlayers.implicit.solve.FixedPointSolver;
+import org.implicitlayers.implicit.solve.NewtonKrylov;
+import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.solve.NotConvergedException;
+import org.implicitlayers.implicit.solve.Picard;
+import org.implicitlayers.implicit.solve.Solution;
+import org.junit.jupiter.api.Test;
+
+class SolversTest {
+    /** A symmetric M = Q diag(e) Q' with eigenvalues spread over [0, 0.95]: slow for plain iteration. */
+    static double[][] contraction(int n, long seed) {
+        Rng rng = Rng.seeded(seed);
+        double[][] r = new double[n][n];
+        for (double[] row : r) {
+            for (int j = 0; j < n; j++) {
+                row[j] = rng.nextGaussian();
+            }
+        }
+        double[][] q = new org.hipparchus.linear.QRDecomposition(new Array2DRowRealMatrix(r)).getQ().getData();
+        double[][] m = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += q[i][k] * (0.95 * k / (n - 1)) * q[j][k];
+                }
+                m[i][j] = s;
+            }
+        }
+        return m;
+    }
+
+    static Tensor apply(double[][] m, Tensor x) {
+        int n = m.length;
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(m[i], 0, flat, i * n, n);
+        }
+        return x.matmul(Tensor.of(flat, n, n), false, true);
+    }
+
+    /** The exact solution of z = M z + b by LU, for comparison. */
+    static double[] exactFixedPoint(double[][] m, double[] b) {
+        int n = m.length;
+        double[][] a = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i][j] = (i == j ? 1 : 0) - m[i][j];
+            }
+        }
+        return new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver().solve(new ArrayRealVector(b)).toArray();
+    }
+
+    @Test
+    void everyFixedPointSolverFindsTheSolutionOfALinearContraction() {
+        int n = 40;
+        double[][] m = contraction(n, 1);
+        double[] b = new double[n];
+        Rng rng = Rng.seeded(2);
+        for (int i = 0; i < n; i++) {
+            b[i] = rng.nextGaussian();
+        }
+        Tensor bt = Tensor.of(b, 1, n);
+        UnaryOperator<Tensor> f = z -> apply(m, z).add(bt);
+        double[] exact = exactFixedPoint(m, b);
+        List<FixedPointSolver> solvers = List.of(new Picard(2000, 1e-12, 1.0), new Picard(4000, 1e-12, 0.8),
+                new Anderson(300, 1e-12, 5, 1e-10, 1.0), new Broyden(300, 1e-12, 30), new NewtonKrylov(10, 1e-12, 60, 1e-13));
+        int picardEvals = 0, andersonEvals = 0;
+        for (FixedPointSolver s : solvers) {
+            Solution sol = s.solve(f, Tensor.zeros(DType.FLOAT64, 1, n));
+            assertTrue(sol.converged(), s + ": " + sol.residual());
+            assertArrayEquals(exact, sol.value().toDoubleArray(), 1e-9, s.toString());
+            if (s instanceof Picard && ((Picard) s).damping() == 1) {
+                picardEvals = sol.evaluations();
+            }
+            if (s instanceof Anderson) {
+                andersonEvals = sol.evaluations();
+            }
+        }
+        assertTrue(andersonEvals < picardEvals / 3, "Anderson " + andersonEvals + " vs Picard " + picardEvals + " evaluations");
+    }
+
+    @Test
+    void boundedMemoryBroydenStillConverges() {
+        int n = 30;
+        double[][] m = contraction(n, 3);
+        double[] b = new double[n];
+        java.util.Arrays.fill(b, 1);
+        Solution s = new Broyden(500, 1e-10, 3).solve(z -> apply(m, z).add(Tensor.of(b, 1, n)), Tensor.zeros(DType.FLOAT64, 1, n));
+        assertTrue(s.converged());
+        assertArrayEquals(exactFixedPoint(m, b), s.value().toDoubleArray(), 1e-8);
+    }
+
+    @Test
+    void newtonKrylovFindsRootsQuadratically() {
+        // z^3 + z = c elementwise; c chosen so that the roots are known.
+        double[] roots = {-1.5, -0.2, 0.7, 2.0};
+        double[] c = new double[4];
+        for (int i = 0; i < 4; i++) {
+            c[i] = roots[i] * roots[i] * roots[i] + roots[i];
+        }
+        Tensor ct = Tensor.of(c, 4);
+        Solution s = NewtonKrylov.of(30, 1e-13).solveRoot(z -> z.pow(3).add(z).sub(ct), Tensor.zeros(DType.FLOAT64, 4));
+        assertTrue(s.converged());
+        assertArrayEquals(roots, s.value().toDoubleArray(), 1e-12);
+        assertTrue(s.residuals().size() < 12, "Newton's method needs few iterations: " + s.residuals());
+    }
+
+    @Test
+    void andersonIsBatchedPerSample() {
+        // Two independent scalar fixed points z = cos(z) (0.739085...) and z = 0.5 cos(z) + 1.
+        Tensor shift = Tensor.of(new double[] {0, 1}, 2, 1), scale = Tensor.of(new double[] {1, 0.5}, 2, 1);
+        Solution s = Anderson.of(100, 1e-12).solve(z -> z.cos().mul(scale).add(shift), Tensor.zeros(DType.FLOAT64, 2, 1));
+        assertEquals(0.7390851332151607, s.value().get(0), 1e-10);
+        double z = 1;
+        for (int i = 0; i < 200; i++) {
+            z = 0.5 * Math.cos(z) + 1;
+        }
+        assertEquals(z, s.value().get(1), 1e-10);
+    }
+
+    @Test
+    void nonConvergenceIsReportedNotHidden() {
+        UnaryOperator<Tensor> slow = z -> z.mul(0.99).add(1.0);
+        Solution s = new Picard(3, 1e-12, 1).solve(slow, Tensor.zeros(DType.FLOAT64, 1));
+        assertFalse(s.converged());
+        NotConvergedException e = assertThrows(NotConvergedException.class, () -> NonConvergence.RAISE.check("test solve", s));
+        assertTrue(e.getMessage().contains("test solve") && e.getMessage().contains("3 evaluations"), e.getMessage());
+        assertEquals(s, NonConvergence.RETURN_LAST.check("x", s));
+        assertEquals(s, NonConvergence.WARN.check("x", s));
+    }
+
+    @Test
+    void linearSolversAgreeWithLu() {
+        int n = 25;
+        Rng rng = Rng.seeded(5);
+        double[][] a = new double[n][n], spd = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i][j] = rng.nextGaussian() / Math.sqrt(n) + (i == j ? 2 : 0);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += a[k][i] * a[k][j];
+                }
+                spd[i][j] = s;
+            }
+        }
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = rng.nextGaussian();
+        }
+        double[] xa = new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver().solve(new ArrayRealVector(b)).toArray();
+        double[] xs = new LUDecomposition(new Array2DRowRealMatrix(spd)).getSolver().solve(new ArrayRealVector(b)).toArray();
+        Tensor bt = Tensor.of(b, 1, n), x0 = Tensor.zeros(DType.FLOAT64, 1, n);
+        UnaryOperator<Tensor> opA = x -> apply(a, x), opS = x -> apply(spd, x);
+        assertArrayEquals(xs, new ConjugateGradient(200, 1e-12).solve(opS, bt, x0).value().toDoubleArray(), 1e-9, "CG");
+        assertArrayEquals(xa, new Gmres(8, 400, 1e-12).solve(opA, bt, x0).value().toDoubleArray(), 1e-9, "GMRES(8)");
+        assertArrayEquals(xa, new BiCgStab(200, 1e-12).solve(opA, bt, x0).value().toDoubleArray(), 1e-9, "BiCGSTAB");
+        assertArrayEquals(xa, Dense.lu().solve(opA, bt, x0).value().toDoubleArray(), 1e-11, "dense");
+        // Neumann and the fixed-point form on I - M with a contraction M.
+        double[][] m = contraction(n, 6);
+        UnaryOperator<Tensor> iMinusM = x -> x.sub(apply(m, x));
+        double[] xm = exactFixedPoint(m, b);
+        assertArrayEquals(xm, new Neumann(1000, 1e-13).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9, "Neumann");
+        assertArrayEquals(xm, new AsFixedPoint(new Anderson(200, 1e-13, 5, 1e-12, 1)).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9,
+                "Anderson on x = Mx + b");
+        // Batched dense: two independent 25x25 systems in one call.
+        Tensor b2 = Tensor.concat(0, bt, bt.mul(2));
+        double[] x2 = Dense.batchedLu().solve(opA, b2, Tensor.zerosLike(b2)).value().toDoubleArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(xa[i], x2[i], 1e-11);
+            assertEquals(2 * xa[i], x2[n + i], 1e-11);
+        }
+    }
+
+    @Test
+    void linearSolverResidualIsRelative() {
+        Solution s = new ConjugateGradient(1, 1e-30).solve(x -> x.mul(3.0), Tensor.ones(DType.FLOAT64, 4), Tensor.zeros(DType.FLOAT64, 4));
+        assertEquals(1.0, s.residuals().get(0), 1e-15);
+        assertTrue(LinearSolver.norm(Tensor.ones(DType.FLOAT64, 4)) == 2.0);
+    }
+}
