@@ -175,6 +175,26 @@ public final class Grad {
         return result;
     }
 
+    /** What a recorded graph holds: the number of recorded operations and the bytes of their outputs. */
+    public record TapeStats(int operations, long bytes) {
+    }
+
+    /**
+     * The recorded operations behind {@code output} and the memory their outputs occupy: what
+     * backpropagating from it keeps alive (leaves and constants are not counted).
+     */
+    public static TapeStats tapeStats(Tensor output) {
+        int ops = 0;
+        long bytes = 0;
+        for (Tensor t : topo(new Tensor[] {output})) {
+            if (t.node != null) {
+                ops++;
+                bytes += (long) t.numel() * t.dtype().bytes();
+            }
+        }
+        return new TapeStats(ops, bytes);
+    }
+
     /** Tensors reachable from the outputs through recorded inputs, each after all of its inputs. */
     private static List<Tensor> topo(Tensor[] outputs) {
         List<Tensor> order = new ArrayList<>();

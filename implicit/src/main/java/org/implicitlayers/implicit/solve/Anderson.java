@@ -3,10 +3,6 @@ package org.implicitlayers.implicit.solve;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.hipparchus.linear.Array2DRowRealMatrix;
-import org.hipparchus.linear.ArrayRealVector;
-import org.hipparchus.linear.QRDecomposition;
-import org.hipparchus.linear.RealVector;
 import org.implicitlayers.core.Tensor;
 
 /**
@@ -14,14 +10,24 @@ import org.implicitlayers.core.Tensor;
  * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
  * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda s ||alpha||^2, g_i = f(x_i) - x_i, with
  * s = max_i ||g_i||^2 (so that lambda is relative: an absolute ridge would swamp the least squares
- * once the residuals are small, and stall the iteration there); then
+ * once the residuals are small, and stall the iteration there; {@link #tutorial} keeps it absolute); then
  * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
  *
- * <p>Safeguard: the bordered least-squares system is solved by a rank-revealing QR; when it is
- * numerically singular (history vectors nearly parallel) the sample falls back to the plain
+ * <p>Safeguard: the bordered least-squares system (scaled to a unit diagonal) is solved with partial
+ * pivoting; when a pivot falls below 1e-13, i.e. it is numerically singular (history vectors nearly parallel) the sample falls back to the plain
  * iterate f(x) and its history restarts.
  */
-public record Anderson(int maxIter, double tol, int memory, double lambda, double beta) implements FixedPointSolver {
+public record Anderson(int maxIter, double tol, int memory, double lambda, double beta, boolean relativeRidge) implements FixedPointSolver {
+    /** With the relative ridge (recommended). */
+    public Anderson(int maxIter, double tol, int memory, double lambda, double beta) {
+        this(maxIter, tol, memory, lambda, beta, true);
+    }
+
+    /** The implicit-layers tutorial's variant: lambda added as is to GG' (the reference benchmark's setting). */
+    public static Anderson tutorial(int maxIter, double tol, int memory, double lambda, double beta) {
+        return new Anderson(maxIter, tol, memory, lambda, beta, false);
+    }
+
     public Anderson {
         if (memory < 1 || maxIter < 2) {
             throw new IllegalArgumentException("Anderson: memory >= 1 and maxIter >= 2 required, got " + memory + ", " + maxIter);
@@ -125,18 +131,50 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
             h[0][i] = 1;
             h[i][0] = 1;
             for (int j = 1; j <= n; j++) {
-                h[i][j] = gram[(b * n + i - 1) * n + j - 1] / scale + (i == j ? lambda : 0);
+                h[i][j] = gram[(b * n + i - 1) * n + j - 1] / scale + (i == j ? (relativeRidge ? lambda : lambda / scale) : 0);
             }
         }
-        double[] rhs = new double[n + 1];
+        // Gaussian elimination with partial pivoting on the (n+1) x (n+1) system (n <= m, tiny):
+        // a library decomposition per sample and iteration would cost more than the layer itself.
+        int k = n + 1;
+        double[] rhs = new double[k];
         rhs[0] = 1;
-        QRDecomposition qr = new QRDecomposition(new Array2DRowRealMatrix(h, false), 1e-13);
-        if (!qr.getSolver().isNonSingular()) {
-            return false;
+        for (int c = 0; c < k; c++) {
+            int piv = c;
+            for (int r = c + 1; r < k; r++) {
+                if (Math.abs(h[r][c]) > Math.abs(h[piv][c])) {
+                    piv = r;
+                }
+            }
+            if (Math.abs(h[piv][c]) < 1e-13) {
+                return false;
+            }
+            double[] tr = h[c];
+            h[c] = h[piv];
+            h[piv] = tr;
+            double tv = rhs[c];
+            rhs[c] = rhs[piv];
+            rhs[piv] = tv;
+            for (int r = c + 1; r < k; r++) {
+                double f = h[r][c] / h[c][c];
+                if (f != 0) {
+                    for (int j = c; j < k; j++) {
+                        h[r][j] -= f * h[c][j];
+                    }
+                    rhs[r] -= f * rhs[c];
+                }
+            }
         }
-        RealVector sol = qr.getSolver().solve(new ArrayRealVector(rhs, false));
+        double[] sol = new double[k];
+        for (int r = k - 1; r >= 0; r--) {
+            double v = rhs[r];
+            for (int j = r + 1; j < k; j++) {
+                v -= h[r][j] * sol[j];
+            }
+            sol[r] = v / h[r][r];
+        }
         for (int i = 0; i < n; i++) {
-            double v = sol.getEntry(i + 1);
+            double v = sol[i + 1];
             if (!Double.isFinite(v)) {
                 return false;
             }

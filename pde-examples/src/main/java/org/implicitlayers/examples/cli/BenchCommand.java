@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark of BENCHMARKS.md; prints one JSON line per result on stdout.",
-        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -120,6 +120,22 @@ final class BenchCommand implements Runnable {
             java.util.function.Consumer<String> log = msg -> System.err.println("[ritz-poisson] " + msg);
             Map<String, Object> r = best ? org.implicitlayers.examples.bench.RitzPoissonBenchmark.best(budget, common.seed, log)
                     : org.implicitlayers.examples.bench.RitzPoissonBenchmark.standard(iters, common.dtype, common.seed, log);
+            emit(common.header(b), r);
+            return 0;
+        }
+    }
+
+    @Command(name = "deq", description = "A DEQ layer with Anderson acceleration and implicit backward: ms/step, iterations, gradient error.")
+    static final class Deq implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() throws Exception {
+            Backend b = common.select();
+            int steps = common.iters == 300 ? 200 : common.iters;
+            Map<String, Object> r = org.implicitlayers.examples.bench.DeqBenchmark.run(steps, common.dtype, common.seed,
+                    msg -> System.err.println("[deq] " + msg));
             emit(common.header(b), r);
             return 0;
         }

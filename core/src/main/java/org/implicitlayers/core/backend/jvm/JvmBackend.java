@@ -248,32 +248,39 @@ public final class JvmBackend implements Backend {
         HeapStorage x = h(a), y = h(b);
         HeapStorage out = alloc(a.dtype(), batch * m * n);
         int[] swap = r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0};
-        if (n < NARROW && m > n) {
-            // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T rows)
-            // or, when A is stored transposed, along m by computing C^T = B^T A^T.
-            HeapStorage bt = transB ? y : h(permute(b, bShape, swap));
-            for (int t = 0; t < batch; t++) {
-                int ao = t * m * k, bo = t * k * n, co = t * m * n;
-                if (!transA) {
-                    narrowByDots(x, ao, bt, bo, out, co, m, n, k);
-                } else {
-                    narrowByTranspose(x, ao, bt, bo, out, co, m, n, k);
+        boolean narrow = n < NARROW && (!transA || m > n);
+        // A needs no copy: the kernel reads it through strides. B's rows must be contiguous
+        // (for narrow products, B^T's rows).
+        HeapStorage bk = narrow ? (transB ? y : h(permute(b, bShape, swap))) : (transB ? h(permute(b, bShape, swap)) : y);
+        int ars = transA ? 1 : k, acs = transA ? m : 1;
+        if (batch > 1) {
+            // Many small products: one task per batch element, each on one thread.
+            Parallel.range(batch, Math.max(1, GRAIN / Math.max(1, m * n + m * k)), 1, (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    product(x, t * m * k, ars, acs, transA, bk, t * k * n, out, t * m * n, m, n, k, narrow);
                 }
-            }
+            });
             return out;
         }
-        // A needs no copy: the kernel reads it through strides. B's rows must be contiguous.
-        int ars = transA ? 1 : k, acs = transA ? m : 1;
-        HeapStorage bk = transB ? h(permute(b, bShape, swap)) : y;
-        for (int t = 0; t < batch; t++) {
-            int ao = t * m * k, bo = t * k * n, co = t * m * n;
-            if (out.isFloat()) {
-                gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co, false);
-            } else {
-                gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co, false);
-            }
-        }
+        product(x, 0, ars, acs, transA, bk, 0, out, 0, m, n, k, narrow);
         return out;
+    }
+
+    private void product(HeapStorage x, int ao, int ars, int acs, boolean transA, HeapStorage bk, int bo, HeapStorage out, int co,
+                         int m, int n, int k, boolean narrow) {
+        if (narrow) {
+            // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T rows)
+            // or, when A is stored transposed, along m by computing C^T = B^T A^T.
+            if (!transA) {
+                narrowByDots(x, ao, bk, bo, out, co, m, n, k);
+            } else {
+                narrowByTranspose(x, ao, bk, bo, out, co, m, n, k);
+            }
+        } else if (out.isFloat()) {
+            gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co, false);
+        } else {
+            gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co, false);
+        }
     }
 
     /** C[i,j] = A[i,:] . Bt[j,:], A row-major [m,k], Bt row-major [n,k]. */
