@@ -114,4 +114,20 @@ class CommandsTest {
         assertTrue(j.get("ms_per_iter").asDouble() > 0 && j.get("rel_l2").asDouble() > 0, s);
         assertTrue(j.has("iter_to_5e-2") && j.has("iter_to_1e-2") && j.has("wall_s_to_1e-2"), s);
     }
+
+    @Test
+    void implicitLayerExamplesRunAndReportTheirFindings() throws Exception {
+        String qp = captureStdout(() -> assertEquals(0, ImplicitCli.execute("qp", "--steps", "40")));
+        // The QP layer and the closed-form projection train identically: same final loss.
+        String[] lines = qp.split("\n");
+        String lossQp = lines[2].trim().split("\\s+")[3], lossClosed = lines[3].trim().split("\\s+")[2];
+        assertEquals(Double.parseDouble(lossClosed), Double.parseDouble(lossQp), 1e-9 + 1e-6 * Double.parseDouble(lossClosed), qp);
+        Path out = dir.resolve("deq");
+        String deq = captureStdout(() -> assertEquals(0, ImplicitCli.execute("deq", "--steps", "30", "--unrolled", "5", "--out", out.toString())));
+        assertTrue(deq.contains("DEQ (implicit)") && deq.contains("unrolled x5"), deq);
+        assertTrue(Files.size(out.resolve("decision.png")) > 0);
+        String bench = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "deq", "--iters", "3", "--threads", "1")));
+        JsonNode j = new ObjectMapper().readTree(bench.trim());
+        assertTrue(j.get("ms_per_step").asDouble() > 0 && j.get("grad_rel_err").asDouble() < 1e-6, bench);
+    }
 }
