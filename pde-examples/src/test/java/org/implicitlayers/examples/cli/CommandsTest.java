@@ -121,7 +121,7 @@ class CommandsTest {
         // The QP layer and the closed-form projection train identically: same final loss.
         String[] lines = qp.split("\n");
         String lossQp = lines[2].trim().split("\\s+")[3], lossClosed = lines[3].trim().split("\\s+")[2];
-        assertEquals(Double.parseDouble(lossClosed), Double.parseDouble(lossQp), 1e-9 + 1e-6 * Double.parseDouble(lossClosed), qp);
+        assertEquals(Double.parseDouble(lossClosed), Double.parseDouble(lossQp), 2e-3 * Double.parseDouble(lossClosed), qp); // printed to 4 digits
         Path out = dir.resolve("deq");
         String deq = captureStdout(() -> assertEquals(0, ImplicitCli.execute("deq", "--steps", "30", "--unrolled", "5", "--out", out.toString())));
         assertTrue(deq.contains("DEQ (implicit)") && deq.contains("unrolled x5"), deq);
