@@ -350,7 +350,7 @@ final class VectorKernels implements Kernels {
 
     private static FloatVector softplus(FloatVector x, float p) {
         FloatVector z = x.mul(p);
-        return z.max(0f).add(z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).div(p);
+        return z.max(0f).add(DeterministicMath.log1pNonNegative(DeterministicMath.exp(z.abs().neg()))).div(p);
     }
 
     private static FloatVector cube(FloatVector r) {
@@ -414,7 +414,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.EXP)).intoArray(out, oo + i);
+            (DeterministicMath.exp(x)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -423,7 +423,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.LOG)).intoArray(out, oo + i);
+            (DeterministicMath.log(x)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -450,7 +450,10 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.SIN)).intoArray(out, oo + i);
+            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
+                return i; // the scalar loop finishes from here with Math.sin
+            }
+            (DeterministicMath.sinCos(x, false)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -459,7 +462,10 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.COS)).intoArray(out, oo + i);
+            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
+                return i;
+            }
+            (DeterministicMath.sinCos(x, true)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -468,7 +474,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.TANH)).intoArray(out, oo + i);
+            (DeterministicMath.tanh(x)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -477,7 +483,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (F_ONE.div(x.neg().lanewise(VectorOperators.EXP).add(F_ONE))).intoArray(out, oo + i);
+            (F_ONE.div(DeterministicMath.exp(x.neg()).add(F_ONE))).intoArray(out, oo + i);
         }
         return i;
     }
@@ -509,11 +515,17 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
+    /** Exactly rounded forms of common exponents; any other exponent takes the scalar Math.pow loop. */
     private static int fPow(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
         int i = 0;
+        if (p != -1f && p != 0.5f && p != -0.5f && p != 3f && p != 4f) {
+            return 0;
+        }
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (x.lanewise(VectorOperators.POW, p)).intoArray(out, oo + i);
+            FloatVector y = p == -1f ? F_ONE.div(x) : p == 0.5f ? x.lanewise(VectorOperators.SQRT)
+                    : p == -0.5f ? F_ONE.div(x.lanewise(VectorOperators.SQRT)) : p == 3f ? x.mul(x).mul(x) : x.mul(x).mul(x.mul(x));
+            y.intoArray(out, oo + i);
         }
         return i;
     }
@@ -570,8 +582,6 @@ final class VectorKernels implements Kernels {
             case SCALE: i = dScale(a, ao, out, oo, n, p, q); break;
             case SHIFT: i = dShift(a, ao, out, oo, n, p, q); break;
             case CLAMP: i = dClamp(a, ao, out, oo, n, p, q); break;
-            case TANH: i = dTanh(a, ao, out, oo, n, p, q); break;
-            case EXP: i = dExp(a, ao, out, oo, n, p, q); break;
             default: i = 0; break;
         }
         for (; i < n; i++) {
@@ -669,24 +679,6 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    private static int dTanh(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
-        int i = 0;
-        for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
-            (x.lanewise(VectorOperators.TANH)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int dExp(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
-        int i = 0;
-        for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
-            (x.lanewise(VectorOperators.EXP)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
 
     private static float[] scratch(float[] x, int xo, int n, int slot) {
         float[][] s = F_SCRATCH.get();
@@ -706,7 +698,6 @@ final class VectorKernels implements Kernels {
         return s[slot];
     }
 
-
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
         if (sa == 0) {
@@ -723,7 +714,6 @@ final class VectorKernels implements Kernels {
             case SUB: i = fSub2(a, ao, b, bo, out, oo, n); break;
             case MUL: i = fMul2(a, ao, b, bo, out, oo, n); break;
             case DIV: i = fDiv2(a, ao, b, bo, out, oo, n); break;
-            case POW: i = fPow2(a, ao, b, bo, out, oo, n); break;
             case MAX: i = fMax2(a, ao, b, bo, out, oo, n); break;
             case MIN: i = fMin2(a, ao, b, bo, out, oo, n); break;
             case GT: i = fGt2(a, ao, b, bo, out, oo, n); break;
@@ -772,15 +762,6 @@ final class VectorKernels implements Kernels {
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
             (x.div(y)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fPow2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
-            (x.lanewise(VectorOperators.POW, y)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -968,7 +949,7 @@ final class VectorKernels implements Kernels {
             case SUM: {
                 FloatVector v = FloatVector.zero(FS);
                 for (; i < bound; i += FL) v = v.add(FloatVector.fromArray(FS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.ADD);
+                acc = DeterministicMath.sumLanes(v);
                 break;
             }
             case MAX: {
@@ -999,7 +980,7 @@ final class VectorKernels implements Kernels {
             case SUM: {
                 DoubleVector v = DoubleVector.zero(DS);
                 for (; i < bound; i += DL) v = v.add(DoubleVector.fromArray(DS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.ADD);
+                acc = DeterministicMath.sumLanes(v);
                 break;
             }
             case MAX: {
@@ -1030,7 +1011,7 @@ final class VectorKernels implements Kernels {
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             v = FloatVector.fromArray(FS, a, ao + i).fma(FloatVector.fromArray(FS, b, bo + i), v);
         }
-        float s = v.reduceLanes(VectorOperators.ADD);
+        float s = DeterministicMath.sumLanes(v);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -1044,7 +1025,7 @@ final class VectorKernels implements Kernels {
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
             v = DoubleVector.fromArray(DS, a, ao + i).fma(DoubleVector.fromArray(DS, b, bo + i), v);
         }
-        double s = v.reduceLanes(VectorOperators.ADD);
+        double s = DeterministicMath.sumLanes(v);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
