@@ -348,11 +348,6 @@ final class VectorKernels implements Kernels {
     private static final FloatVector F_ZERO = FloatVector.zero(FS), F_ONE = FloatVector.broadcast(FS, 1f);
     private static final DoubleVector D_ZERO = DoubleVector.zero(DS), D_ONE = DoubleVector.broadcast(DS, 1.0);
 
-    private static FloatVector softplus(FloatVector x, float p) {
-        FloatVector z = x.mul(p);
-        return z.max(0f).add(DeterministicMath.log1pNonNegative(DeterministicMath.exp(z.abs().neg()))).div(p);
-    }
-
     private static FloatVector cube(FloatVector r) {
         return r.mul(r).mul(r);
     }
@@ -369,16 +364,16 @@ final class VectorKernels implements Kernels {
         switch (op) {
             case NEG: i = fNeg(a, ao, out, oo, n, p, q); break;
             case ABS: i = fAbs(a, ao, out, oo, n, p, q); break;
-            case EXP: i = fExp(a, ao, out, oo, n, p, q); break;
-            case LOG: i = fLog(a, ao, out, oo, n, p, q); break;
+            case EXP: i = TranscendentalKernels.exp(a, ao, out, oo, n); break;
+            case LOG: i = TranscendentalKernels.log(a, ao, out, oo, n); break;
             case SQRT: i = fSqrt(a, ao, out, oo, n, p, q); break;
             case SQUARE: i = fSquare(a, ao, out, oo, n, p, q); break;
-            case SIN: i = fSin(a, ao, out, oo, n, p, q); break;
-            case COS: i = fCos(a, ao, out, oo, n, p, q); break;
-            case TANH: i = fTanh(a, ao, out, oo, n, p, q); break;
-            case SIGMOID: i = fSigmoid(a, ao, out, oo, n, p, q); break;
+            case SIN: i = TranscendentalKernels.sin(a, ao, out, oo, n); break;
+            case COS: i = TranscendentalKernels.cos(a, ao, out, oo, n); break;
+            case TANH: i = TranscendentalKernels.tanh(a, ao, out, oo, n); break;
+            case SIGMOID: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n); break;
             case RELU: i = fRelu(a, ao, out, oo, n, p, q); break;
-            case SOFTPLUS: i = fSoftplus(a, ao, out, oo, n, p, q); break;
+            case SOFTPLUS: i = TranscendentalKernels.softplus(a, ao, out, oo, n, p); break;
             case CUBIC_RELU: i = fCubicrelu(a, ao, out, oo, n, p, q); break;
             case POW: i = fPow(a, ao, out, oo, n, p, q); break;
             case STEP: i = fStep(a, ao, out, oo, n, p, q); break;
@@ -410,24 +405,6 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    private static int fExp(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (DeterministicMath.exp(x)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fLog(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (DeterministicMath.log(x)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
     private static int fSqrt(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -446,62 +423,11 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    private static int fSin(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
-                return i; // the scalar loop finishes from here with Math.sin
-            }
-            (DeterministicMath.sinCos(x, false)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fCos(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
-                return i;
-            }
-            (DeterministicMath.sinCos(x, true)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fTanh(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (DeterministicMath.tanh(x)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fSigmoid(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (F_ONE.div(DeterministicMath.exp(x.neg()).add(F_ONE))).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
     private static int fRelu(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
             (x.max(F_ZERO)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    private static int fSoftplus(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            (softplus(x, p)).intoArray(out, oo + i);
         }
         return i;
     }
@@ -949,7 +875,7 @@ final class VectorKernels implements Kernels {
             case SUM: {
                 FloatVector v = FloatVector.zero(FS);
                 for (; i < bound; i += FL) v = v.add(FloatVector.fromArray(FS, a, ao + i));
-                acc = DeterministicMath.sumLanes(v);
+                acc = TranscendentalKernels.sumLanes(v);
                 break;
             }
             case MAX: {
@@ -980,7 +906,7 @@ final class VectorKernels implements Kernels {
             case SUM: {
                 DoubleVector v = DoubleVector.zero(DS);
                 for (; i < bound; i += DL) v = v.add(DoubleVector.fromArray(DS, a, ao + i));
-                acc = DeterministicMath.sumLanes(v);
+                acc = TranscendentalKernels.sumLanes(v);
                 break;
             }
             case MAX: {
@@ -1011,7 +937,7 @@ final class VectorKernels implements Kernels {
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             v = FloatVector.fromArray(FS, a, ao + i).fma(FloatVector.fromArray(FS, b, bo + i), v);
         }
-        float s = DeterministicMath.sumLanes(v);
+        float s = TranscendentalKernels.sumLanes(v);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -1025,7 +951,7 @@ final class VectorKernels implements Kernels {
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
             v = DoubleVector.fromArray(DS, a, ao + i).fma(DoubleVector.fromArray(DS, b, bo + i), v);
         }
-        double s = DeterministicMath.sumLanes(v);
+        double s = TranscendentalKernels.sumLanes(v);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }

@@ -1,0 +1,294 @@
+package org.implicitlayers.core.backend.jvm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp, log, tanh, sigmoid, softplus, sin and cos loops on float arrays, built only from exactly
+ * rounded vector operations (add, multiply, fused multiply-add, divide, comparisons, integer bit
+ * moves), so that they give the same bits whether the JIT has compiled them or not.
+ *
+ * <p>Why not {@code lanewise(EXP)} and friends: C2 compiles those to Intel's SVML routines while
+ * interpreted or C1 code falls back to {@code Math} lane by lane, and the two differ in the last
+ * bit; results would depend on JIT state, and a run resumed from a checkpoint in a fresh JVM would
+ * not reproduce the uninterrupted one. Errors here are a few float32 ulps (about 2e-7 relative).
+ *
+ * <p>Each loop has its math written out in its body: a helper taking and returning vectors is not
+ * always inlined (its compiled code is large), and then every vector is boxed, ten times slower.
+ * Each method returns where its vector body stopped; callers finish the tail with {@code Math}.
+ */
+final class TranscendentalKernels {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = FS.length();
+    private static final float ROUNDER = 12582912f;
+
+    private TranscendentalKernels() {
+    }
+
+    /** e^x: x = k ln2 + r (Cody-Waite), e^r by its degree-7 Taylor polynomial, 2^k from exponent bits. */
+    static int exp(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            FloatVector exc = x.max(-87.3f).min(88.0f);
+            FloatVector et = exc.fma(log2e, rounder);
+            FloatVector ek = et.sub(ROUNDER);
+            FloatVector er = ek.fma(mLn2Hi, exc);
+            er = ek.fma(mLn2Lo, er);
+            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
+            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector y = eq.mul(ebits.reinterpretAsFloats());
+            y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
+            y = y.blend(0f, x.compare(VectorOperators.LT, -103.98f));
+            y = y.blend(x, x.test(VectorOperators.IS_NAN));
+            y.intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** tanh x = (1 - t)/(1 + t), t = e^(-2x) (the clamp inside exp keeps t finite); x - x^3/3 + 2x^5/15 - 17x^7/315 for |x| < 0.1. Written without sign or NaN blends, which made C2's code several times slower. */
+    static int tanh(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            FloatVector exc = x.mul(-2f).max(-87.3f).min(88.0f);
+            FloatVector et = exc.fma(log2e, rounder);
+            FloatVector ek = et.sub(ROUNDER);
+            FloatVector er = ek.fma(mLn2Hi, exc);
+            er = ek.fma(mLn2Lo, er);
+            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
+            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector t = eq.mul(ebits.reinterpretAsFloats());
+            FloatVector y = one.sub(t).div(t.add(one));
+            FloatVector x2 = x.mul(x);
+            FloatVector small = x2.fma(FloatVector.broadcast(FS, -17f / 315), FloatVector.broadcast(FS, 2f / 15)).fma(x2, mThird).fma(x2, one).mul(x);
+            y.blend(small, x.abs().compare(VectorOperators.LT, 0.1f)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** 1 / (1 + e^-x). */
+    static int sigmoid(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            FloatVector exc = x.neg().max(-87.3f).min(88.0f);
+            FloatVector et = exc.fma(log2e, rounder);
+            FloatVector ek = et.sub(ROUNDER);
+            FloatVector er = ek.fma(mLn2Hi, exc);
+            er = ek.fma(mLn2Lo, er);
+            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
+            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector t = eq.mul(ebits.reinterpretAsFloats());
+            t = t.blend(Float.POSITIVE_INFINITY, x.neg().compare(VectorOperators.GT, 88.72f));
+            t = t.blend(0f, x.neg().compare(VectorOperators.LT, -103.98f));
+            t = t.blend(x.neg(), x.neg().test(VectorOperators.IS_NAN));
+            one.div(t.add(one)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** (max(z, 0) + log(1 + e^-|z|)) / beta, z = beta x; log(1 + u) = 2 atanh(u / (2 + u)). */
+    static int softplus(float[] a, int ao, float[] out, int oo, int n, float beta) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            FloatVector z = x.mul(beta);
+            FloatVector exc = z.abs().neg().max(-87.3f).min(88.0f);
+            FloatVector et = exc.fma(log2e, rounder);
+            FloatVector ek = et.sub(ROUNDER);
+            FloatVector er = ek.fma(mLn2Hi, exc);
+            er = ek.fma(mLn2Lo, er);
+            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
+            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector u = eq.mul(ebits.reinterpretAsFloats());
+            u = u.blend(Float.POSITIVE_INFINITY, z.abs().neg().compare(VectorOperators.GT, 88.72f));
+            u = u.blend(0f, z.abs().neg().compare(VectorOperators.LT, -103.98f));
+            u = u.blend(z.abs().neg(), z.abs().neg().test(VectorOperators.IS_NAN));
+            FloatVector s = u.div(u.add(2f));
+            FloatVector as2 = s.mul(s);
+            FloatVector l = as2.fma(c13, c11).fma(as2, c9).fma(as2, c7).fma(as2, c5).fma(as2, c3).fma(as2, one).mul(s);
+            z.max(0f).add(l.mul(2f)).div(beta).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** log x = e ln2 + 2 atanh((m - 1)/(m + 1)), x = 2^e m, m in [sqrt(1/2), sqrt(2)). */
+    static int log(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            IntVector bits = x.reinterpretAsInts();
+            IntVector ex = bits.lanewise(VectorOperators.ASHR, 23).and(0xff).sub(127);
+            FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
+            VectorMask<Float> bigM = m.compare(VectorOperators.GT, 1.41421356f);
+            m = m.blend(m.mul(0.5f), bigM);
+            FloatVector ef = ex.add(0x4B400000).reinterpretAsFloats().sub(ROUNDER).add(FloatVector.zero(FS).blend(1f, bigM));
+            FloatVector s = m.sub(one).div(m.add(one));
+            FloatVector as2 = s.mul(s);
+            FloatVector l = as2.fma(c13, c11).fma(as2, c9).fma(as2, c7).fma(as2, c5).fma(as2, c3).fma(as2, one).mul(s);
+            FloatVector y = l.mul(2f).add(ef.mul(0.693359375f)).add(ef.mul(-2.12194440e-4f));
+            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+            y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+            y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+            y = y.blend(-87.33655f, x.compare(VectorOperators.GT, 0f).and(x.compare(VectorOperators.LT, Float.MIN_NORMAL)));
+            y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** sin x: quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
+    static int sin(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
+                return i;
+            }
+            FloatVector kt = x.fma(FloatVector.broadcast(FS, 0.636619772f), rounder);
+            FloatVector k = kt.sub(ROUNDER);
+            FloatVector r = k.fma(FloatVector.broadcast(FS, -1.5707962513f), x);
+            r = k.fma(FloatVector.broadcast(FS, -7.5497894159e-08f), r);
+            r = k.fma(FloatVector.broadcast(FS, -5.3903029534e-15f), r);
+            FloatVector r2 = r.mul(r);
+            FloatVector sv = r2.fma(FloatVector.broadcast(FS, -1f / 39916800), FloatVector.broadcast(FS, 1f / 362880)).fma(r2, c5040.neg())
+                    .fma(r2, c120).fma(r2, c6.neg()).fma(r2, one).mul(r);
+            FloatVector cv = r2.fma(FloatVector.broadcast(FS, -1f / 3628800), FloatVector.broadcast(FS, 1f / 40320)).fma(r2, c720.neg())
+                    .fma(r2, c24).fma(r2, half.neg()).fma(r2, one);
+            IntVector q = kt.reinterpretAsInts().sub(0x4B400000);
+            VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(FS);
+            VectorMask<Float> neg = q.and(2).compare(VectorOperators.NE, 0).cast(FS);
+            FloatVector y = sv.blend(cv, odd);
+            y = y.blend(y.neg(), neg);
+            y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** cos x: quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
+    static int cos(float[] a, int ao, float[] out, int oo, int n) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
+            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
+                return i;
+            }
+            FloatVector kt = x.fma(FloatVector.broadcast(FS, 0.636619772f), rounder);
+            FloatVector k = kt.sub(ROUNDER);
+            FloatVector r = k.fma(FloatVector.broadcast(FS, -1.5707962513f), x);
+            r = k.fma(FloatVector.broadcast(FS, -7.5497894159e-08f), r);
+            r = k.fma(FloatVector.broadcast(FS, -5.3903029534e-15f), r);
+            FloatVector r2 = r.mul(r);
+            FloatVector sv = r2.fma(FloatVector.broadcast(FS, -1f / 39916800), FloatVector.broadcast(FS, 1f / 362880)).fma(r2, c5040.neg())
+                    .fma(r2, c120).fma(r2, c6.neg()).fma(r2, one).mul(r);
+            FloatVector cv = r2.fma(FloatVector.broadcast(FS, -1f / 3628800), FloatVector.broadcast(FS, 1f / 40320)).fma(r2, c720.neg())
+                    .fma(r2, c24).fma(r2, half.neg()).fma(r2, one);
+            IntVector q = kt.reinterpretAsInts().sub(0x4B400000);
+            q = q.add(1);
+            VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(FS);
+            VectorMask<Float> neg = q.and(2).compare(VectorOperators.NE, 0).cast(FS);
+            FloatVector y = sv.blend(cv, odd);
+            y = y.blend(y.neg(), neg);
+            y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** Sum of the lanes, left to right: an order fixed everywhere (reduceLanes(ADD) may reassociate). */
+    static float sumLanes(FloatVector v) {
+        float[] t = new float[FL];
+        v.intoArray(t, 0);
+        float s = 0;
+        for (float x : t) {
+            s += x;
+        }
+        return s;
+    }
+
+    static double sumLanes(jdk.incubator.vector.DoubleVector v) {
+        double[] t = new double[v.length()];
+        v.intoArray(t, 0);
+        double s = 0;
+        for (double x : t) {
+            s += x;
+        }
+        return s;
+    }
+}
