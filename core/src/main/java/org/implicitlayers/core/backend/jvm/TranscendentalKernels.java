@@ -273,21 +273,19 @@ final class TranscendentalKernels {
 
     /** Sum of the lanes, left to right: an order fixed everywhere (reduceLanes(ADD) may reassociate). */
     static float sumLanes(FloatVector v) {
-        float[] t = new float[FL];
-        v.intoArray(t, 0);
         float s = 0;
-        for (float x : t) {
-            s += x;
+        for (int i = 0; i < FL; i++) {
+            s += v.lane(i);
         }
         return s;
     }
 
+    private static final int DL = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+
     static double sumLanes(jdk.incubator.vector.DoubleVector v) {
-        double[] t = new double[v.length()];
-        v.intoArray(t, 0);
         double s = 0;
-        for (double x : t) {
-            s += x;
+        for (int i = 0; i < DL; i++) {
+            s += v.lane(i);
         }
         return s;
     }

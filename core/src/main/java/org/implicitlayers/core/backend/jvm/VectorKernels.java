@@ -498,6 +498,9 @@ final class VectorKernels implements Kernels {
         final double p = (double) pd, q = (double) qd;
         int i;
         switch (op) {
+            case TANH: i = TranscendentalKernelsDouble.tanh(a, ao, out, oo, n); break;
+            case EXP: i = TranscendentalKernelsDouble.exp(a, ao, out, oo, n); break;
+            case SIGMOID: i = TranscendentalKernelsDouble.sigmoid(a, ao, out, oo, n); break;
             case NEG: i = dNeg(a, ao, out, oo, n, p, q); break;
             case ABS: i = dAbs(a, ao, out, oo, n, p, q); break;
             case SQRT: i = dSqrt(a, ao, out, oo, n, p, q); break;
