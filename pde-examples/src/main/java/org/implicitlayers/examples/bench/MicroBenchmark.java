@@ -14,7 +14,7 @@ import org.implicitlayers.core.nn.Activation;
 import org.implicitlayers.core.nn.Mlp;
 
 /**
- * The {@code micro} benchmark of BENCHMARKS.md: MLP 2-64-64-64-1 with tanh, batch 1024; forward
+ * The {@code micro} benchmark (docs/benchmarks.md): MLP 2-64-64-64-1 with tanh, batch 1024; forward
  * without and with the tape, forward + backward, the Deep Ritz pattern; n x n GEMM; and the peak
  * RSS of a process that also runs 10,000 SGD training steps of the same network.
  */

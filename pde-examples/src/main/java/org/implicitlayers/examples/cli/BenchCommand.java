@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
-@Command(name = "bench", description = "Run a benchmark of BENCHMARKS.md; prints one JSON line per result on stdout.",
+@Command(name = "bench", description = "Run a benchmark (see docs/benchmarks.md); prints one JSON line per result on stdout.",
         subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
