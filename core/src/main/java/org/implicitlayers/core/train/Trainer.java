@@ -1,7 +1,6 @@
 package org.implicitlayers.core.train;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -257,10 +256,5 @@ public final class Trainer {
             }
             return new Trainer(this);
         }
-    }
-
-    /** Wraps an IOException from a callback that cannot throw checked exceptions. */
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }
