@@ -194,8 +194,8 @@ final class TranscendentalKernels {
         return i;
     }
 
-    /** sin x: quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
-    static int sin(float[] a, int ao, float[] out, int oo, int n) {
+    /** sin x (shift 0) or cos x = sin(x + pi/2) (shift 1, one more quadrant): quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
+    static int sinCos(float[] a, int ao, float[] out, int oo, int n, int shift) {
         final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
         final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
         final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
@@ -222,46 +222,7 @@ final class TranscendentalKernels {
                     .fma(r2, c120).fma(r2, c6.neg()).fma(r2, one).mul(r);
             FloatVector cv = r2.fma(FloatVector.broadcast(FS, -1f / 3628800), FloatVector.broadcast(FS, 1f / 40320)).fma(r2, c720.neg())
                     .fma(r2, c24).fma(r2, half.neg()).fma(r2, one);
-            IntVector q = kt.reinterpretAsInts().sub(0x4B400000);
-            VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(FS);
-            VectorMask<Float> neg = q.and(2).compare(VectorOperators.NE, 0).cast(FS);
-            FloatVector y = sv.blend(cv, odd);
-            y = y.blend(y.neg(), neg);
-            y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
-        }
-        return i;
-    }
-
-    /** cos x: quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
-    static int cos(float[] a, int ao, float[] out, int oo, int n) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
-        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
-        int i = 0;
-        for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            if (x.abs().compare(VectorOperators.GT, 1e5f).anyTrue()) {
-                return i;
-            }
-            FloatVector kt = x.fma(FloatVector.broadcast(FS, 0.636619772f), rounder);
-            FloatVector k = kt.sub(ROUNDER);
-            FloatVector r = k.fma(FloatVector.broadcast(FS, -1.5707962513f), x);
-            r = k.fma(FloatVector.broadcast(FS, -7.5497894159e-08f), r);
-            r = k.fma(FloatVector.broadcast(FS, -5.3903029534e-15f), r);
-            FloatVector r2 = r.mul(r);
-            FloatVector sv = r2.fma(FloatVector.broadcast(FS, -1f / 39916800), FloatVector.broadcast(FS, 1f / 362880)).fma(r2, c5040.neg())
-                    .fma(r2, c120).fma(r2, c6.neg()).fma(r2, one).mul(r);
-            FloatVector cv = r2.fma(FloatVector.broadcast(FS, -1f / 3628800), FloatVector.broadcast(FS, 1f / 40320)).fma(r2, c720.neg())
-                    .fma(r2, c24).fma(r2, half.neg()).fma(r2, one);
-            IntVector q = kt.reinterpretAsInts().sub(0x4B400000);
-            q = q.add(1);
+            IntVector q = kt.reinterpretAsInts().sub(0x4B400000 - shift);
             VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(FS);
             VectorMask<Float> neg = q.and(2).compare(VectorOperators.NE, 0).cast(FS);
             FloatVector y = sv.blend(cv, odd);

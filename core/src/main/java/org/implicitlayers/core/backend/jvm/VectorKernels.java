@@ -368,8 +368,8 @@ final class VectorKernels implements Kernels {
             case LOG: i = TranscendentalKernels.log(a, ao, out, oo, n); break;
             case SQRT: i = fSqrt(a, ao, out, oo, n, p, q); break;
             case SQUARE: i = fSquare(a, ao, out, oo, n, p, q); break;
-            case SIN: i = TranscendentalKernels.sin(a, ao, out, oo, n); break;
-            case COS: i = TranscendentalKernels.cos(a, ao, out, oo, n); break;
+            case SIN: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 0); break;
+            case COS: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 1); break;
             case TANH: i = TranscendentalKernels.tanh(a, ao, out, oo, n); break;
             case SIGMOID: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n); break;
             case RELU: i = fRelu(a, ao, out, oo, n, p, q); break;
