@@ -62,6 +62,9 @@ public final class Nd4jBackend implements Backend {
         INDArray flat = x;
         if (x.isView() || x.ordering() != 'c') {
             flat = x.dup('c');
+            // A fresh result in the wrong order (e.g. from gemm) is no storage's array: free it now.
+            // Storages' arrays are flat and c-ordered, so they never take this path.
+            free(x);
         }
         flat = flat.reshape('c', new long[] {flat.length()});
         Nd4jStorage s = new Nd4jStorage(this, flat);
