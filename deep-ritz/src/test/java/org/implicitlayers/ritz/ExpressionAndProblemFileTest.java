@@ -44,9 +44,13 @@ class ExpressionAndProblemFileTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Expression.parse("sin(pi*q)", 2));
         assertTrue(unknown.getMessage().contains("'q'") && unknown.getMessage().contains("[e, pi, r, theta, x, x1, x2, y]"), unknown.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Expression.parse("sin(pi*x", 2));
-        assertTrue(bad.getMessage().contains("sin(pi*x"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("at position 8 expected ')' to close the '(' at position 3"), bad.getMessage());
+        IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> Expression.parse("sin(pi*x))", 2));
+        assertTrue(extra.getMessage().contains("at position 9 expected an opening '('"), extra.getMessage());
         IllegalArgumentException op = assertThrows(IllegalArgumentException.class, () -> Expression.parse("x + * y", 2));
-        assertTrue(op.getMessage().contains("x + * y"), op.getMessage());
+        assertTrue(op.getMessage().contains("at position 4 expected an operand after '+'"), op.getMessage());
+        IllegalArgumentException juxtaposed = assertThrows(IllegalArgumentException.class, () -> Expression.parse("x y", 2));
+        assertTrue(juxtaposed.getMessage().contains("at position 2 expected an operator"), juxtaposed.getMessage());
     }
 
     private Path write(String name, String json) throws IOException {

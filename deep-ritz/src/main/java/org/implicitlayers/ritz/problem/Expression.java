@@ -97,13 +97,14 @@ public final class Expression {
         Set<String> vars = variables(d);
         Map<String, Function> fns = extraFunctions();
         try {
-            net.objecthunter.exp4j.Expression e = new ExpressionBuilder(source).variables(vars).functions(List.copyOf(fns.values())).build();
+            net.objecthunter.exp4j.Expression e = new ExpressionBuilder(source).variables(vars).functions(List.copyOf(fns.values()))
+                    .implicitMultiplication(false).build();
             Set<String> all = new HashSet<>(vars);
             var result = e.validate(false);
             if (!result.isValid()) {
                 throw new IllegalArgumentException(String.join("; ", result.getErrors()));
             }
-            Token[] rpn = ShuntingYard.convertToRPN(source, fns, new HashMap<String, Operator>(), all, true);
+            Token[] rpn = ShuntingYard.convertToRPN(source, fns, new HashMap<String, Operator>(), all, false);
             return new Expression(source, rpn, d);
         } catch (IllegalArgumentException | java.util.EmptyStackException e) {
             throw new IllegalArgumentException("formula '" + source + "': " + explain(e.getMessage(), source)
@@ -111,17 +112,88 @@ public final class Expression {
         }
     }
 
-    /** exp4j's messages give a position; point at it. */
-    private static String explain(String msg, String source) {
+    /**
+     * exp4j gives a position for unknown names but not for unbalanced parentheses or misplaced
+     * operators and operands: find those here, and point at the place with a caret.
+     */
+    static String explain(String msg, String source) {
         if (msg == null) {
-            return "incomplete expression: expected an operand";
+            msg = "incomplete expression";
         }
+        int pos = -1;
+        String expected = null;
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("position (\\d+)|pos (\\d+)").matcher(msg);
         if (m.find()) {
-            int pos = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
-            return msg + "\n    " + source + "\n    " + " ".repeat(Math.max(0, Math.min(pos, source.length()))) + "^";
+            pos = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+        } else if (msg.contains("parenthes") || !balanced(source)) {
+            int open;
+            java.util.Deque<Integer> opens = new java.util.ArrayDeque<>();
+            for (int i = 0; i < source.length(); i++) {
+                char c = source.charAt(i);
+                if (c == '(') {
+                    opens.push(i);
+                } else if (c == ')') {
+                    if (opens.isEmpty()) {
+                        pos = i;
+                        expected = "an opening '(' before this ')'";
+                        break;
+                    }
+                    opens.pop();
+                }
+            }
+            if (pos < 0 && !opens.isEmpty()) {
+                open = opens.pop();
+                pos = source.length();
+                expected = "')' to close the '(' at position " + open;
+            }
+        } else if (msg.contains("operator") || msg.contains("operand") || msg.contains("incomplete")) {
+            // The first place where an operator follows an operator (or ends the formula), or an operand follows an operand.
+            String ops = "+-*/^";
+            char last = 0;
+            int lastPos = -1;
+            boolean lastOperand = false;
+            for (int i = 0; i < source.length(); i++) {
+                char c = source.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    continue;
+                }
+                boolean operand = Character.isLetterOrDigit(c) || c == '.' || c == '_';
+                boolean op = ops.indexOf(c) >= 0;
+                if (op && last != 0 && ops.indexOf(last) >= 0 && "*/^".indexOf(c) >= 0) {
+                    pos = i;
+                    expected = "an operand after '" + last + "' at position " + lastPos;
+                    break;
+                }
+                if (operand && lastOperand && lastPos < i - 1) {
+                    pos = i;
+                    expected = "an operator between the two operands";
+                    break;
+                }
+                lastOperand = operand || c == ')';
+                last = c;
+                lastPos = i;
+            }
+            if (pos < 0 && last != 0 && ops.indexOf(last) >= 0) {
+                pos = source.length();
+                expected = "an operand after the final '" + last + "'";
+            }
         }
-        return msg;
+        if (pos < 0) {
+            return msg;
+        }
+        return msg + (expected == null ? "" : "; at position " + pos + " expected " + expected) + "\n    " + source + "\n    "
+                + " ".repeat(Math.max(0, Math.min(pos, source.length()))) + "^";
+    }
+
+    private static boolean balanced(String source) {
+        int depth = 0;
+        for (int i = 0; i < source.length(); i++) {
+            depth += source.charAt(i) == '(' ? 1 : source.charAt(i) == ')' ? -1 : 0;
+            if (depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0;
     }
 
     public String source() {
