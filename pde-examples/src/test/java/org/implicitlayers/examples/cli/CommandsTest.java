@@ -126,6 +126,10 @@ class CommandsTest {
         String deq = captureStdout(() -> assertEquals(0, ImplicitCli.execute("deq", "--steps", "30", "--unrolled", "5", "--out", out.toString())));
         assertTrue(deq.contains("DEQ (implicit)") && deq.contains("unrolled x5"), deq);
         assertTrue(Files.size(out.resolve("decision.png")) > 0);
+        Path lista = dir.resolve("lista");
+        String l = captureStdout(() -> assertEquals(0, ImplicitCli.execute("lista", "--steps", "20", "--out", lista.toString())));
+        assertTrue(l.contains("ISTA iterations for LISTA-K's error"), l);
+        assertNotNull(javax.imageio.ImageIO.read(lista.resolve("lista.png").toFile()), "a readable PNG");
         String bench = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "deq", "--iters", "3", "--threads", "1")));
         JsonNode j = new ObjectMapper().readTree(bench.trim());
         assertTrue(j.get("ms_per_step").asDouble() > 0 && j.get("grad_rel_err").asDouble() < 1e-6, bench);
