@@ -44,63 +44,105 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
         int[] shape = z0.shape();
         int bsz = shape.length == 0 ? 1 : shape[0];
         int d = z0.numel() / Math.max(1, bsz);
-        List<Tensor> xs = new ArrayList<>(), fs = new ArrayList<>(); // [bsz, d] each, newest last
+        // History, oldest first: f(x_i) and g_i = f(x_i) - x_i as [bsz, d]; x_i only when beta != 1.
+        // The Gram matrices g_i . g_j of every sample are kept and extended by one row per
+        // iteration, instead of being recomputed from the whole history.
+        List<Tensor> xs = new ArrayList<>(), fs = new ArrayList<>(), gs = new ArrayList<>();
+        double[][][] gram = new double[bsz][memory][memory];
         Tensor x = z0.reshape(bsz, d);
         Tensor fx = f.apply(x.reshape(shape)).reshape(bsz, d);
-        xs.add(x);
-        fs.add(fx);
+        int evals = 1;
+        List<Double> res = new ArrayList<>();
+        double r = push(x, fx, xs, fs, gs, gram, bsz, d);
         x = fx;
         fx = f.apply(x.reshape(shape)).reshape(bsz, d);
-        xs.add(x);
-        fs.add(fx);
-        int evals = 2;
-        List<Double> res = new ArrayList<>();
-        res.add(FixedPointSolver.relativeResidual(fx, x));
-        if (res.get(0) < tol) {
+        evals++;
+        r = push(x, fx, xs, fs, gs, gram, bsz, d);
+        res.add(r);
+        if (r < tol) {
             return new Solution(fx.reshape(shape), evals, res, true);
         }
         while (evals < maxIter) {
-            int n = xs.size();
-            Tensor X = Tensor.stack(1, xs.toArray(new Tensor[0])), F = Tensor.stack(1, fs.toArray(new Tensor[0])); // [bsz, n, d]
-            Tensor G = F.sub(X);
-            double[] gram = G.matmul(G, false, true).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray(); // [bsz, n, n]
+            int n = fs.size();
             double[] alpha = new double[bsz * n];
             boolean[] fallback = new boolean[bsz];
             for (int b = 0; b < bsz; b++) {
-                fallback[b] = !weights(gram, b, n, alpha);
+                fallback[b] = !weights(gram[b], b, n, alpha);
             }
             Tensor a = Tensor.of(x.dtype(), alpha, bsz, 1, n).to(x.backend());
-            Tensor mixF = a.matmul(F).reshape(bsz, d);
-            Tensor next = beta == 1 ? mixF : mixF.mul(beta).add(a.matmul(X).reshape(bsz, d).mul(1 - beta));
-            if (anyTrue(fallback)) {
-                // Rows with a singular system take the plain iterate f(x_latest).
+            Tensor next = a.matmul(Tensor.stack(1, fs.toArray(new Tensor[0]))).reshape(bsz, d);
+            if (beta != 1) {
+                next = next.mul(beta).add(a.matmul(Tensor.stack(1, xs.toArray(new Tensor[0]))).reshape(bsz, d).mul(1 - beta));
+            }
+            boolean restart = anyTrue(fallback);
+            if (restart) {
+                // Rows with a singular system take the plain iterate f(x_latest); the history restarts.
                 double[] mask = new double[bsz];
                 for (int b = 0; b < bsz; b++) {
                     mask[b] = fallback[b] ? 1 : 0;
                 }
-                Tensor m = Tensor.of(x.dtype(), mask, bsz, 1).to(x.backend());
-                next = Tensor.where(m, fs.get(n - 1), next);
+                next = Tensor.where(Tensor.of(x.dtype(), mask, bsz, 1).to(x.backend()), fs.get(n - 1), next);
+                while (fs.size() > 1) {
+                    drop(xs, fs, gs, gram, bsz);
+                }
             }
             x = next;
             fx = f.apply(x.reshape(shape)).reshape(bsz, d);
             evals++;
-            double r = FixedPointSolver.relativeResidual(fx, x);
+            if (fs.size() == memory) {
+                drop(xs, fs, gs, gram, bsz);
+            }
+            r = push(x, fx, xs, fs, gs, gram, bsz, d);
             res.add(r);
-            if (anyTrue(fallback) && n > 1) {
-                xs.subList(0, n - 1).clear();
-                fs.subList(0, n - 1).clear();
-            }
-            xs.add(x);
-            fs.add(fx);
-            if (xs.size() > memory) {
-                xs.remove(0);
-                fs.remove(0);
-            }
             if (r < tol) {
                 return new Solution(x.reshape(shape), evals, res, true);
             }
         }
         return new Solution(x.reshape(shape), evals, res, false);
+    }
+
+    /**
+     * Appends (x, f(x)) to the history, extends every sample's Gram matrix by the new g's row, and
+     * returns the relative residual ||f(x) - x|| / (1e-5 + ||f(x)||) of the whole batch.
+     */
+    private double push(Tensor x, Tensor fx, List<Tensor> xs, List<Tensor> fs, List<Tensor> gs, double[][][] gram, int bsz, int d) {
+        Tensor g = fx.sub(x);
+        int n = gs.size();
+        double[] self = g.square().sum(1).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray();
+        double[] row = n == 0 ? new double[0]
+                : Tensor.stack(1, gs.toArray(new Tensor[0])).matmul(g.reshape(bsz, d, 1)).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray();
+        double gg = 0;
+        for (int b = 0; b < bsz; b++) {
+            gram[b][n][n] = self[b];
+            gg += self[b];
+            for (int i = 0; i < n; i++) {
+                gram[b][n][i] = row[b * n + i];
+                gram[b][i][n] = row[b * n + i];
+            }
+        }
+        if (beta != 1) {
+            xs.add(x);
+        }
+        fs.add(fx);
+        gs.add(g);
+        return Math.sqrt(gg) / (1e-5 + fx.norm().item());
+    }
+
+    /** Removes the oldest entry and shifts every Gram matrix up and left by one. */
+    private void drop(List<Tensor> xs, List<Tensor> fs, List<Tensor> gs, double[][][] gram, int bsz) {
+        int n = fs.size();
+        if (!xs.isEmpty()) {
+            xs.remove(0);
+        }
+        fs.remove(0);
+        gs.remove(0);
+        for (int b = 0; b < bsz; b++) {
+            for (int i = 1; i < n; i++) {
+                for (int j = 1; j < n; j++) {
+                    gram[b][i - 1][j - 1] = gram[b][i][j];
+                }
+            }
+        }
     }
 
     private static boolean anyTrue(boolean[] v) {
@@ -116,12 +158,12 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
      * Solves the bordered system [0 1^T; 1 GG^T + lambda I] [nu; alpha] = [1; 0] for sample b.
      * Returns false when it is numerically singular.
      */
-    private boolean weights(double[] gram, int b, int n, double[] alpha) {
+    private boolean weights(double[][] gram, int b, int n, double[] alpha) {
         // alpha does not change when the Gram block is scaled, so scale it to a unit diagonal: the
         // singularity test of the QR decomposition is then relative, not fooled by tiny residuals.
         double scale = 0;
         for (int i = 0; i < n; i++) {
-            scale = Math.max(scale, gram[(b * n + i) * n + i]);
+            scale = Math.max(scale, gram[i][i]);
         }
         if (!(scale > 0) || !Double.isFinite(scale)) {
             return false;
@@ -131,7 +173,7 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
             h[0][i] = 1;
             h[i][0] = 1;
             for (int j = 1; j <= n; j++) {
-                h[i][j] = gram[(b * n + i - 1) * n + j - 1] / scale + (i == j ? (relativeRidge ? lambda : lambda / scale) : 0);
+                h[i][j] = gram[i - 1][j - 1] / scale + (i == j ? (relativeRidge ? lambda : lambda / scale) : 0);
             }
         }
         // Gaussian elimination with partial pivoting on the (n+1) x (n+1) system (n <= m, tiny):
