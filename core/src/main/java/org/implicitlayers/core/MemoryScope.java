@@ -58,9 +58,14 @@ public final class MemoryScope implements AutoCloseable {
     }
 
     /**
-     * Takes a storage out of every open scope on this thread: its owner frees it explicitly (leaf
-     * gradients are freed when they are replaced or cleared).
+     * Takes a tensor's storage out of every open scope on this thread, for values that outlive the
+     * step that made them: parameters, their gradients, optimiser state. Their owner frees them
+     * ({@link org.implicitlayers.core.backend.Backend#release}) when it replaces them.
      */
+    public static void persist(Tensor t) {
+        detach(t.storage());
+    }
+
     static void detach(Storage s) {
         for (MemoryScope scope = CURRENT.get(); scope != null; scope = scope.parent) {
             scope.detached.put(s, Boolean.TRUE);

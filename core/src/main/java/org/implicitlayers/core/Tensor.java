@@ -235,7 +235,7 @@ public final class Tensor {
         // A private copy: a rule may hand the same storage to several inputs (add), and each leaf frees its own.
         grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null)
                 : old.add(g.detach()).detach();
-        MemoryScope.detach(grad.storage);
+        MemoryScope.persist(grad);
         if (old != null && old.storage != grad.storage) {
             old.backend().release(old.storage);
         }

@@ -67,4 +67,32 @@ class BackendAgreementTest {
             assertClose(new double[] {1, 1, 1}, b.grad().toDoubleArray(), 0, "b.grad after a.zeroGrad()");
         });
     }
+
+    /** Training with stateful optimisers inside per-step memory scopes: the state must outlive the scopes. */
+    @Test
+    void trainingOnNd4jMatchesTheJvmBackendWithStatefulOptimisers() throws Exception {
+        for (String optimiser : new String[] {"adam", "sgd-momentum", "rmsprop"}) {
+            double[][] finals = new double[2][];
+            int k = 0;
+            for (Backend be : new Backend[] {Backends.jvm(), Backends.nd4j()}) {
+                finals[k++] = TestBackends.on(be, () -> {
+                    Rng rng = Rng.seeded(4);
+                    org.implicitlayers.core.nn.Mlp net = org.implicitlayers.core.nn.Mlp.builder(2, 16, 1).dtype(DType.FLOAT64).build(rng);
+                    var ps = net.parameters();
+                    org.implicitlayers.core.optim.Optimizer opt = optimiser.equals("adam") ? new org.implicitlayers.core.optim.Adam(ps, 1e-2)
+                            : optimiser.equals("sgd-momentum") ? new org.implicitlayers.core.optim.Sgd(ps, 1e-2, 0.9, 0, 0, false)
+                            : new org.implicitlayers.core.optim.RmsProp(ps, 1e-3);
+                    try {
+                        org.implicitlayers.core.train.Trainer.builder(net, opt, rng)
+                                .loss((st, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 32, 2)).sub(1.0).square().mean())
+                                .options(new org.implicitlayers.core.train.Trainer.Options(15, 0, 0, null, false)).build().run();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return net.layer(0).weight().value().toDoubleArray();
+                });
+            }
+            assertClose(finals[0], finals[1], 1e-10, optimiser + ": nd4j vs jvm after 15 steps");
+        }
+    }
 }

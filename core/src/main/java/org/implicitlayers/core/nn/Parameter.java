@@ -14,6 +14,7 @@ public final class Parameter {
 
     public Parameter(Tensor initial) {
         this.value = initial.detach().requiresGrad(true);
+        org.implicitlayers.core.MemoryScope.persist(value);
     }
 
     /** The current values, a leaf that requires grad. */
@@ -46,5 +47,6 @@ public final class Parameter {
         }
         value.zeroGrad();
         value = v.detach().to(value.backend()).requiresGrad(true);
+        org.implicitlayers.core.MemoryScope.persist(value);
     }
 }

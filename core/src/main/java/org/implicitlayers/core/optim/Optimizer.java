@@ -71,8 +71,17 @@ public abstract class Optimizer {
         return state.get(kind + "/" + name);
     }
 
+    /**
+     * Stores a state tensor. It outlives the step's memory scope; the value it replaces is freed
+     * (on off-heap backends), so {@code t} must be a fresh tensor, not one that is also held elsewhere.
+     */
     protected final void putState(String kind, String name, Tensor t) {
-        state.put(kind + "/" + name, t.detach());
+        Tensor v = t.detach();
+        org.implicitlayers.core.MemoryScope.persist(v);
+        Tensor old = state.put(kind + "/" + name, v);
+        if (old != null && old.storage() != v.storage()) {
+            old.backend().release(old.storage());
+        }
     }
 
     /** The complete state: "steps" plus every per-parameter tensor. */
@@ -105,7 +114,9 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("optimizer state '" + k + "' has shape " + Shapes.str(e.getValue().shape())
                         + ", its parameter has " + Shapes.str(p.shape()));
             }
-            per.put(k, e.getValue().to(p.value().dtype()).to(p.value().backend()));
+            Tensor v = e.getValue().to(p.value().dtype()).to(p.value().backend());
+            org.implicitlayers.core.MemoryScope.persist(v);
+            per.put(k, v);
         }
         state.clear();
         state.putAll(per);

@@ -35,7 +35,8 @@ public final class Sgd extends Optimizer {
         Tensor d = weightDecay != 0 ? g.add(p.value().mul(weightDecay)) : g;
         if (momentum != 0) {
             Tensor b = stateOf("momentum_buffer", name);
-            b = b == null ? d : b.mul(momentum).add(d.mul(1 - dampening));
+            // The first buffer is a copy: d may be the gradient itself, which the next zeroGrad frees.
+            b = b == null ? d.mul(1.0) : b.mul(momentum).add(d.mul(1 - dampening));
             putState("momentum_buffer", name, b);
             d = nesterov ? d.add(b.mul(momentum)) : b;
         }
