@@ -11,7 +11,6 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.output.GridOutput;
 import org.implicitlayers.examples.plot.HeatMap;

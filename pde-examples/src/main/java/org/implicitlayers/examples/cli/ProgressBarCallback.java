@@ -1,8 +1,10 @@
-package org.implicitlayers.core.train;
+package org.implicitlayers.examples.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
