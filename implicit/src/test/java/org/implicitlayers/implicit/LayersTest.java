@@ -10,6 +10,7 @@ import org.implicitlayers.core.GradCheck;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.layers.DeclarativeNode;
 import org.implicitlayers.implicit.layers.Projections;
 import org.implicitlayers.implicit.layers.QpLayer;
@@ -75,6 +76,25 @@ class LayersTest {
                 GradCheck.Options.defaults().withTolerances(1e-7, 1e-5), q, p, g, h, a, b);
     }
 
+    /** Q, G and A given once for the batch: the same solutions as the per-sample copies, and gradients that sum over the batch. */
+    @Test
+    void qpMatricesSharedAcrossTheBatchActLikePerSampleCopies() {
+        Rng rng = Rng.seeded(6);
+        int batch = 3, n = 3, m = 2;
+        Tensor r = Tensor.randn(rng, DType.FLOAT64, n, n);
+        Tensor q = r.matmul(r, false, true).add(eyes(1, n).reshape(n, n));
+        Tensor g = Tensor.randn(rng, DType.FLOAT64, m, n);
+        Tensor a = Tensor.randn(rng, DType.FLOAT64, 1, n);
+        Tensor p = Tensor.randn(rng, DType.FLOAT64, batch, n);
+        Tensor h = Tensor.of(new double[] {0.1, 5.0, -0.2, 4.0, 0.3, 0.2}, batch, m);
+        Tensor b = Tensor.randn(rng, DType.FLOAT64, batch, 1);
+        Tensor qb = Tensor.stack(0, q, q, q), gb = Tensor.stack(0, g, g, g), ab = Tensor.stack(0, a, a, a);
+        double[] perSample = QpLayer.solve(qb, p, gb, h, ab, b, QpLayer.Options.defaults()).z().toDoubleArray();
+        assertArrayEquals(perSample, QpLayer.solve(q, p, g, h, a, b, QpLayer.Options.defaults()).z().toDoubleArray(), 1e-12);
+        GradCheck.check(ps -> QpLayer.solve(ps[0], p, ps[1], h, ps[2], b, QpLayer.Options.defaults()).z(),
+                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5), q, g, a);
+    }
+
     @Test
     void ballAndBoxProjections() {
         Tensor x = Tensor.of(new double[] {3, 4, 0.3, 0.4}, 2, 2);
@@ -87,12 +107,14 @@ class LayersTest {
     void declarativeNodeWithAnEqualityConstraintHasTheClosedFormGradient() {
         // argmin ||z - x||^2 + 0.1 sum z^4 s.t. sum z = 1: checked against finite differences.
         Tensor x = Tensor.of(new double[] {0.5, -0.2, 0.9, 0.1, 0.3, 0.3}, 2, 3);
-        GradCheck.check(p -> DeclarativeNode.solve((z, th) -> z.sub(th[0]).square().sum().add(z.pow(4).sum().mul(0.1)),
-                (z, th) -> z.sum(new int[] {1}, true).sub(1.0), 1, Tensor.zeros(DType.FLOAT64, 2, 3), p,
-                NewtonKrylov.of(30, 1e-14), Dense.batchedLu()), GradCheck.Options.defaults().withTolerances(1e-8, 1e-6), x);
+        Roots.Options tight = Roots.Options.defaults().withForward(NewtonKrylov.defaults().withMaxIter(30).withTol(1e-14))
+                .withBackward(Dense.batchedLu()).withPolicy(NonConvergence.RAISE);
+        GradCheck.check(p -> DeclarativeNode.solve(DeclarativeNode.Problem.constrained(
+                (z, th) -> z.sub(th[0]).square().sum().add(z.pow(4).sum().mul(0.1)), (z, th) -> z.sum(new int[] {1}, true).sub(1.0), 1),
+                Tensor.zeros(DType.FLOAT64, 2, 3), p, tight), GradCheck.Options.defaults().withTolerances(1e-8, 1e-6), x);
         // Without the quartic term the answer is the projection onto the hyperplane: x - (sum x - 1)/3.
-        Tensor z = DeclarativeNode.solve((zz, th) -> zz.sub(th[0]).square().sum(), (zz, th) -> zz.sum(new int[] {1}, true).sub(1.0), 1,
-                Tensor.zeros(DType.FLOAT64, 2, 3), new Tensor[] {x}, NewtonKrylov.of(30, 1e-14), Dense.batchedLu());
+        Tensor z = DeclarativeNode.solve(DeclarativeNode.Problem.constrained((zz, th) -> zz.sub(th[0]).square().sum(),
+                (zz, th) -> zz.sum(new int[] {1}, true).sub(1.0), 1), Tensor.zeros(DType.FLOAT64, 2, 3), new Tensor[] {x}, tight);
         double[] xv = x.toDoubleArray(), zv = z.toDoubleArray();
         for (int bIdx = 0; bIdx < 2; bIdx++) {
             double s = xv[3 * bIdx] + xv[3 * bIdx + 1] + xv[3 * bIdx + 2];

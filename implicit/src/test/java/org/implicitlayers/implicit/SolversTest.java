@@ -14,7 +14,7 @@ import org.hipparchus.linear.LUDecomposition;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.linear.BiCgStab;
 import org.implicitlayers.implicit.linear.ConjugateGradient;
 import org.implicitlayers.implicit.linear.Dense;
@@ -25,10 +25,12 @@ import org.implicitlayers.implicit.solve.Anderson;
 import org.implicitlayers.implicit.solve.Broyden;
 import org.implicitlayers.implicit.solve.FixedPointSolver;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
-import org.implicitlayers.implicit.solve.NonConvergence;
-import org.implicitlayers.implicit.solve.NotConvergedException;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.NotConvergedException;
 import org.implicitlayers.implicit.solve.Picard;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.solve.RootSolver;
+import org.implicitlayers.implicit.convergence.Residuals;
+import org.implicitlayers.implicit.convergence.Solution;
 import org.junit.jupiter.api.Test;
 
 class SolversTest {
@@ -89,7 +91,7 @@ class SolversTest {
         UnaryOperator<Tensor> f = z -> apply(m, z).add(bt);
         double[] exact = exactFixedPoint(m, b);
         List<FixedPointSolver> solvers = List.of(new Picard(2000, 1e-12, 1.0), new Picard(4000, 1e-12, 0.8),
-                new Anderson(300, 1e-12, 5, 1e-10, 1.0), new Broyden(300, 1e-12, 30), new NewtonKrylov(10, 1e-12, 60, 1e-13));
+                new Anderson(300, 1e-12, 5, 1e-10, 1.0, true), new Broyden(300, 1e-12, 30));
         int picardEvals = 0, andersonEvals = 0;
         for (FixedPointSolver s : solvers) {
             Solution sol = s.solve(f, Tensor.zeros(DType.FLOAT64, 1, n));
@@ -103,6 +105,37 @@ class SolversTest {
             }
         }
         assertTrue(andersonEvals < picardEvals / 3, "Anderson " + andersonEvals + " vs Picard " + picardEvals + " evaluations");
+    }
+
+    /** One residual per kind: whatever the solver, a converged answer meets tol by the definition in Residuals. */
+    @Test
+    void everySolverMeetsItsToleranceByTheSharedResidualDefinition() {
+        int n = 20;
+        double[][] m = contraction(n, 11);
+        double[] b = new double[n];
+        java.util.Arrays.fill(b, 0.5);
+        Tensor bt = Tensor.of(b, 1, n);
+        UnaryOperator<Tensor> f = z -> apply(m, z).add(bt);
+        double tol = 1e-8;
+        for (FixedPointSolver s : List.of(Picard.defaults().withTol(tol).withMaxIter(5000), Anderson.defaults().withTol(tol),
+                Broyden.defaults().withTol(tol))) {
+            Solution sol = s.solve(f, Tensor.zeros(DType.FLOAT64, 1, n));
+            assertTrue(sol.converged() && sol.residual() < tol, s + ": " + sol.residual());
+            assertTrue(Residuals.fixedPoint(f.apply(sol.value()), sol.value()) < tol, s + " at its answer");
+        }
+        UnaryOperator<Tensor> root = z -> z.sub(f.apply(z));
+        for (RootSolver s : List.<RootSolver>of(NewtonKrylov.defaults().withTol(tol), Broyden.defaults().withTol(tol))) {
+            Solution sol = s.solveRoot(root, Tensor.zeros(DType.FLOAT64, 1, n));
+            assertTrue(sol.converged(), s + ": " + sol.residual());
+            assertTrue(Residuals.root(root.apply(sol.value()), sol.value()) < tol, s + " at its answer");
+        }
+        UnaryOperator<Tensor> iMinusM = z -> z.sub(apply(m, z));
+        for (LinearSolver s : List.of(Gmres.defaults().withTol(tol), BiCgStab.defaults().withTol(tol),
+                Neumann.defaults().withTol(tol).withTerms(2000))) {   // I - M is not symmetric: no CG here
+            Solution sol = s.solve(iMinusM, bt, Tensor.zerosLike(bt));
+            double rel = bt.sub(iMinusM.apply(sol.value())).norm().item() / bt.norm().item();
+            assertTrue(sol.converged() && rel < tol * 1.01, s + ": " + rel);
+        }
     }
 
     @Test
@@ -125,7 +158,7 @@ class SolversTest {
             c[i] = roots[i] * roots[i] * roots[i] + roots[i];
         }
         Tensor ct = Tensor.of(c, 4);
-        Solution s = NewtonKrylov.of(30, 1e-13).solveRoot(z -> z.pow(3).add(z).sub(ct), Tensor.zeros(DType.FLOAT64, 4));
+        Solution s = NewtonKrylov.defaults().withMaxIter(30).withTol(1e-13).solveRoot(z -> z.pow(3).add(z).sub(ct), Tensor.zeros(DType.FLOAT64, 4));
         assertTrue(s.converged());
         assertArrayEquals(roots, s.value().toDoubleArray(), 1e-12);
         assertTrue(s.residuals().size() < 12, "Newton's method needs few iterations: " + s.residuals());
@@ -135,7 +168,7 @@ class SolversTest {
     void andersonIsBatchedPerSample() {
         // Two independent scalar fixed points z = cos(z) (0.739085...) and z = 0.5 cos(z) + 1.
         Tensor shift = Tensor.of(new double[] {0, 1}, 2, 1), scale = Tensor.of(new double[] {1, 0.5}, 2, 1);
-        Solution s = Anderson.of(100, 1e-12).solve(z -> z.cos().mul(scale).add(shift), Tensor.zeros(DType.FLOAT64, 2, 1));
+        Solution s = Anderson.defaults().withMaxIter(100).withTol(1e-12).solve(z -> z.cos().mul(scale).add(shift), Tensor.zeros(DType.FLOAT64, 2, 1));
         assertEquals(0.7390851332151607, s.value().get(0), 1e-10);
         double z = 1;
         for (int i = 0; i < 200; i++) {
@@ -191,7 +224,7 @@ class SolversTest {
         UnaryOperator<Tensor> iMinusM = x -> x.sub(apply(m, x));
         double[] xm = exactFixedPoint(m, b);
         assertArrayEquals(xm, new Neumann(1000, 1e-13).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9, "Neumann");
-        assertArrayEquals(xm, new AsFixedPoint(new Anderson(200, 1e-13, 5, 1e-12, 1)).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9,
+        assertArrayEquals(xm, new AsFixedPoint(new Anderson(200, 1e-13, 5, 1e-12, 1, true)).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9,
                 "Anderson on x = Mx + b");
         // Batched dense: two independent 25x25 systems in one call.
         Tensor b2 = Tensor.concat(0, bt, bt.mul(2));

@@ -1,4 +1,4 @@
-package org.implicitlayers.implicit.solve;
+package org.implicitlayers.implicit.convergence;
 
 /** What to do when a solver stops at its iteration limit without meeting its tolerance. */
 public enum NonConvergence {
@@ -8,6 +8,13 @@ public enum NonConvergence {
     WARN,
     /** Use the last iterate silently; {@link Solution#converged()} says it did not converge. */
     RETURN_LAST;
+
+    /**
+     * The default of every solve and layer ({@code FixedPoints}, {@code Roots}, {@code DeqLayer}):
+     * {@link #WARN}. Raising would stop DEQ training, whose solves often reach their cap while it
+     * trains; returning silently would hide it.
+     */
+    public static final NonConvergence DEFAULT = WARN;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NonConvergence.class);
 

@@ -1,4 +1,4 @@
-package org.implicitlayers.implicit.solve;
+package org.implicitlayers.implicit.convergence;
 
 /** A solve that did not meet its tolerance, with its last state. */
 public final class NotConvergedException extends RuntimeException {

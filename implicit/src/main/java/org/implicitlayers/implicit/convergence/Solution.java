@@ -1,4 +1,4 @@
-package org.implicitlayers.implicit.solve;
+package org.implicitlayers.implicit.convergence;
 
 import java.util.List;
 import org.implicitlayers.core.Tensor;

@@ -13,9 +13,9 @@ import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 
 /**
  * The {@code deq} benchmark: z* = tanh(W z* + U x + b), width 64, input 32, head Linear(64, 10),
@@ -29,7 +29,7 @@ public final class DeqBenchmark {
     }
 
     static DeqLayer.Options options(double tol, int maxIter) {
-        Anderson a = Anderson.tutorial(maxIter, tol, 5, 1e-4, 1.0);
+        Anderson a = Anderson.defaults().withMaxIter(maxIter).withTol(tol).withLambda(1e-4, false);
         return new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RETURN_LAST, 0, 0.5);
     }
 
@@ -93,7 +93,7 @@ public final class DeqBenchmark {
         Linear head = new Linear(4, 2, rng, DType.FLOAT64);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3), y = Tensor.randn(rng, DType.FLOAT64, 2, 2);
         // Anderson with the relative ridge: the tutorial's absolute ridge stalls long before 1e-10 (see Anderson).
-        Anderson a = new Anderson(500, 1e-10, 5, 1e-4, 1.0), t = new Anderson(2000, 1e-13, 5, 1e-4, 1.0);
+        Anderson a = Anderson.defaults().withMaxIter(500).withTol(1e-10), t = Anderson.defaults().withMaxIter(2000).withTol(1e-13);
         DeqLayer implicit = new DeqLayer(cell, 4, new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RAISE, 0, 0.5));
         DeqLayer tight = new DeqLayer(cell, 4, new DeqLayer.Options(t, new AsFixedPoint(t), NonConvergence.RAISE, 0, 0.5));
         List<Parameter> ps = new ArrayList<>(cell.parameters().values());
