@@ -75,6 +75,8 @@ public final class SpiralTraining {
     private final Options options;
     private final NeuralOde model;
     private final Rng rng;
+    private volatile Trainer trainer;
+    private volatile boolean cancelled;
 
     public SpiralTraining(SpiralProblem problem, Options options) {
         this.problem = problem;
@@ -101,6 +103,15 @@ public final class SpiralTraining {
     public Tensor fittedTrajectory() {
         try (Grad.Scope ignored = Grad.noGrad()) {
             return model.solve(problem.initialState(), problem.times(), model.options().toBuilder().gradient(Gradient.DIRECT).build()).ys();
+        }
+    }
+
+    /** Stops a running training after its current step (a checkpoint is written when one is configured); safe from any thread. */
+    public void cancel() {
+        cancelled = true;
+        Trainer t = trainer;
+        if (t != null) {
+            t.cancel();
         }
     }
 
@@ -136,7 +147,12 @@ public final class SpiralTraining {
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }
-        b.build().run();
+        trainer = b.build();
+        if (cancelled) {
+            trainer.cancel();
+        }
+        b = null;
+        trainer.run();
         double last = evals.isEmpty() ? fullLoss() : evals.get(evals.size() - 1)[1];
         return new Result(steps, evals, last, model);
     }
