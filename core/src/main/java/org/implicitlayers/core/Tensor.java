@@ -24,25 +24,45 @@ public final class Tensor {
     private final int[] shape;
     private final boolean requiresGrad;
     final Node node;
+    /**
+     * The value is a gradient taken without {@code createGraph} (or computed from one while
+     * recording): differentiating it again would silently give zero, so {@link Grad} raises instead.
+     */
+    final boolean cutGradient;
     private Tensor grad;
 
     Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node) {
+        this(storage, shape, requiresGrad, node, false);
+    }
+
+    private Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node, boolean cutGradient) {
         this.storage = storage;
         this.shape = shape;
         this.requiresGrad = requiresGrad;
         this.node = node;
+        this.cutGradient = cutGradient;
     }
 
     /** The result of an operation: recorded on the tape when recording is on and an input requires grad. */
     static Tensor result(String op, Storage s, int[] shape, BackwardRule rule, Tensor... inputs) {
         if (rule != null && Grad.isEnabled()) {
+            boolean cut = false;
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {
                     return new Tensor(s, shape, true, new Node(op, inputs, rule));
                 }
+                cut |= t.cutGradient;
+            }
+            if (cut) {
+                return new Tensor(s, shape, false, null, true);
             }
         }
         return new Tensor(s, shape, false, null);
+    }
+
+    /** The same values, marked as a gradient that was not recorded (see {@link #cutGradient}). */
+    Tensor asCutGradient() {
+        return new Tensor(storage, shape, false, null, true);
     }
 
     /** Wraps a storage as a constant tensor (no tape). */
@@ -203,14 +223,18 @@ public final class Tensor {
         return node == null ? null : node.op;
     }
 
-    /** A leaf sharing this tensor's values that requires grad (or not). */
-    public Tensor requiresGrad(boolean on) {
-        return new Tensor(storage, shape, on, null);
+    /**
+     * A new leaf that shares this tensor's values and requires grad; this tensor is unchanged
+     * (tensors are immutable). Use the returned tensor: {@code Tensor x = data.requiringGrad();}.
+     * Differentiating with respect to the original instead raises an error that says so.
+     */
+    public Tensor requiringGrad() {
+        return new Tensor(storage, shape, true, null);
     }
 
-    /** The same values, cut from the tape. */
+    /** The same values as a constant: cut from the tape, not requiring grad. */
     public Tensor detach() {
-        return node == null && !requiresGrad ? this : new Tensor(storage, shape, false, null);
+        return node == null && !requiresGrad && !cutGradient ? this : new Tensor(storage, shape, false, null);
     }
 
     /** The gradient accumulated by {@link #backward()}, or null. */
@@ -233,22 +257,41 @@ public final class Tensor {
     void accumulateGrad(Tensor g) {
         Tensor old = grad;
         // A private copy: a rule may hand the same storage to several inputs (add), and each leaf frees its own.
-        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null)
-                : old.add(g.detach()).detach();
+        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null, true)
+                : old.add(g.detach()).asCutGradient();
         MemoryScope.persist(grad);
         if (old != null && old.storage != grad.storage) {
             old.backend().release(old.storage);
         }
     }
 
-    /** Backpropagates from this scalar into the {@code grad()} of every leaf that requires grad. */
+    /**
+     * Backpropagates from this one-element tensor into the {@code grad()} of every leaf that
+     * requires grad, adding to what is there, and releases the graph: a second backward through
+     * the same operations raises an error (see {@link #backward(boolean)}).
+     *
+     * @throws IllegalArgumentException if this tensor does not require grad (nothing to backpropagate into)
+     */
     public void backward() {
-        Grad.backward(this, null);
+        Grad.backward(this, null, false);
     }
 
-    /** Backpropagates {@code seed} (of this tensor's shape). */
+    /**
+     * As {@link #backward()}; with {@code retainGraph} the graph stays usable for another backward
+     * pass (whose gradients add to these).
+     */
+    public void backward(boolean retainGraph) {
+        Grad.backward(this, null, retainGraph);
+    }
+
+    /** Backpropagates {@code seed} (of this tensor's shape) and releases the graph. */
     public void backward(Tensor seed) {
-        Grad.backward(this, seed);
+        Grad.backward(this, seed, false);
+    }
+
+    /** Backpropagates {@code seed} (of this tensor's shape), keeping the graph when {@code retainGraph}. */
+    public void backward(Tensor seed, boolean retainGraph) {
+        Grad.backward(this, seed, retainGraph);
     }
 
     /**

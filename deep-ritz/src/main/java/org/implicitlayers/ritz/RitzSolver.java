@@ -88,7 +88,7 @@ public final class RitzSolver {
         this.boundaryMeasure = domain.boundaryMeasure();
         this.testX = testPoints(domain);
         if (problem != null && problem.exact() != null) {
-            Tensor xt = testX.requiresGrad(true);
+            Tensor xt = testX.requiringGrad();
             Tensor ue = problem.exact().at(xt);
             exactGrad = Grad.of(ue.sum(), xt, false).detach();
             exactU = ue.detach();
@@ -196,7 +196,7 @@ public final class RitzSolver {
 
     /** The training loss on freshly drawn (or the fixed) points. */
     public Tensor loss() {
-        Tensor xi = interior().requiresGrad(true);
+        Tensor xi = interior().requiringGrad();
         Tensor u = solution(xi);
         Tensor du = Grad.of(u.sum(), xi, true);
         Tensor grad2 = du.square().sum(new int[] {1}, true);
@@ -241,7 +241,7 @@ public final class RitzSolver {
      * candidate points, the {@code rarPoints} with the largest |residual| join the training set for good.
      */
     void refine() {
-        Tensor cand = domain.sampleInterior(8 * o.interior(), interiorSource, o.dtype()).requiresGrad(true);
+        Tensor cand = domain.sampleInterior(8 * o.interior(), interiorSource, o.dtype()).requiringGrad();
         Tensor u = solution(cand);
         Tensor du = Grad.of(u.sum(), cand, true);
         double[] r = residual(cand, u, du).abs().toDoubleArray();
@@ -272,7 +272,7 @@ public final class RitzSolver {
             return Tensor.zeros(o.dtype());
         }
         Domain.BoundarySample bs = boundary();
-        Tensor xb = needFlux ? bs.points().requiresGrad(true) : bs.points();
+        Tensor xb = needFlux ? bs.points().requiringGrad() : bs.points();
         Tensor ub = solution(xb);
         Tensor dudn = null;
         if (needFlux) {
@@ -328,7 +328,7 @@ public final class RitzSolver {
     /** Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for eigenproblems, the eigenvalue. */
     public Map<String, Double> evaluate() {
         Map<String, Double> m = new LinkedHashMap<>();
-        Tensor xt = testX.to(o.dtype()).requiresGrad(true);
+        Tensor xt = testX.to(o.dtype()).requiringGrad();
         Tensor u = solution(xt);
         Tensor du = Grad.of(u.sum(), xt, false);
         try (Grad.Scope ignored = Grad.noGrad()) {

@@ -13,7 +13,7 @@ public final class Parameter {
     private Tensor value;
 
     public Parameter(Tensor initial) {
-        this.value = initial.detach().requiresGrad(true);
+        this.value = initial.detach().requiringGrad();
         org.implicitlayers.core.MemoryScope.persist(value);
     }
 
@@ -46,7 +46,7 @@ public final class Parameter {
                     + " cannot take " + v.dtype() + Shapes.str(v.shape()));
         }
         value.zeroGrad();
-        value = v.detach().to(value.backend()).requiresGrad(true);
+        value = v.detach().to(value.backend()).requiringGrad();
         org.implicitlayers.core.MemoryScope.persist(value);
     }
 }
