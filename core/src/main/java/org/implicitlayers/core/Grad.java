@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reverse-mode differentiation on the dynamic tape, in the spirit of {@code torch.autograd.grad}.
@@ -288,6 +289,81 @@ public final class Grad {
             }
         }
         return result;
+    }
+
+    /**
+     * The Jacobian of {@code f} at {@code x}: {@code J[i..., j...] = d f(x)[i...] / d x[j...]}, of
+     * shape {@code f(x).shape ++ x.shape}, from one reverse pass per output element (as
+     * {@code torch.autograd.functional.jacobian}).
+     *
+     * @param createGraph record the passes, so that J can be differentiated (with respect to x,
+     *                    when x requires grad, and to the parameters inside f)
+     */
+    public static Tensor jacobian(Function<Tensor, Tensor> f, Tensor x, boolean createGraph) {
+        Tensor xl = createGraph && x.requiresGrad() ? x : x.detach().requiringGrad();
+        Tensor y;
+        try (Scope ignored = enableGrad()) {
+            y = f.apply(xl);
+        }
+        int m = y.numel();
+        int[] shape = new int[y.rank() + xl.rank()];
+        System.arraycopy(y.shape(), 0, shape, 0, y.rank());
+        System.arraycopy(xl.shape(), 0, shape, y.rank(), xl.rank());
+        if (!y.requiresGrad()) {
+            checkOutputs("jacobian", new Tensor[] {y}, true);
+            return Tensor.zeros(x.dtype(), shape).to(x.backend());   // f does not depend on x
+        }
+        Options opt = new Options(createGraph, true, true);
+        Tensor[] rows = new Tensor[m];
+        double[] oneHot = new double[m];
+        for (int i = 0; i < m; i++) {
+            oneHot[i] = 1;
+            Tensor seed = Tensor.of(y.dtype(), oneHot, y.shape()).to(y.backend());
+            oneHot[i] = 0;
+            rows[i] = of(new Tensor[] {y}, new Tensor[] {xl}, new Tensor[] {seed}, opt)[0].reshape(-1);
+        }
+        return Tensor.stack(0, rows).reshape(shape);
+    }
+
+    /**
+     * The Hessian of a scalar function: {@code H[i..., j...] = d^2 f / dx[i...] dx[j...]}, of shape
+     * {@code x.shape ++ x.shape}; the Jacobian of the gradient.
+     *
+     * @param createGraph record the passes, so that H can be differentiated again
+     */
+    public static Tensor hessian(Function<Tensor, Tensor> f, Tensor x, boolean createGraph) {
+        return jacobian(z -> {
+            Tensor v = f.apply(z);
+            if (v.numel() != 1) {
+                throw new IllegalArgumentException("hessian: f must return one value, got shape " + Shapes.str(v.shape()));
+            }
+            return of(new Tensor[] {v}, new Tensor[] {z}, null, new Options(true, true, true))[0];
+        }, x, createGraph);
+    }
+
+    /**
+     * The Laplacian {@code sum_k d^2 u_i / d x_ik^2} of a batch of values u [batch] or [batch, 1]
+     * computed from points x [batch, d] (x requires grad), where each u_i depends on its own point
+     * x_i only, as in a PINN residual: d + 1 reverse passes, whatever the batch size. The graph
+     * of u is kept.
+     *
+     * @param createGraph record the passes, so that a loss on the Laplacian can be backpropagated
+     *                    into the network's parameters (true when training)
+     * @return the Laplacian at each point, [batch]
+     */
+    public static Tensor laplacian(Tensor u, Tensor x, boolean createGraph) {
+        if (x.rank() != 2 || !(u.rank() == 1 || (u.rank() == 2 && u.shape(1) == 1)) || u.shape(0) != x.shape(0)) {
+            throw new IllegalArgumentException("laplacian: expected u [batch] or [batch, 1] and x [batch, d], got u "
+                    + Shapes.str(u.shape()) + " and x " + Shapes.str(x.shape()));
+        }
+        Tensor du = of(new Tensor[] {u.sum()}, new Tensor[] {x}, null, new Options(true, true, false))[0];
+        Options second = new Options(createGraph, true, true);
+        Tensor lap = null;
+        for (int k = 0; k < x.shape(1); k++) {
+            Tensor d2 = of(new Tensor[] {du.select(1, k).sum()}, new Tensor[] {x}, null, second)[0].select(1, k);
+            lap = lap == null ? d2 : lap.add(d2);
+        }
+        return lap;
     }
 
     /** What a recorded graph holds: the number of recorded operations and the bytes of their outputs. */
