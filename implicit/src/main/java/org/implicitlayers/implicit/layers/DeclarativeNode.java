@@ -56,7 +56,7 @@ public final class DeclarativeNode {
         BiFunction<Tensor, Tensor[], Tensor> objective = problem.objective(), constraints = problem.constraints();
         BiFunction<Tensor, Tensor[], Tensor> kkt = (w, th) -> {
             try (Grad.Scope ignored = Grad.enableGrad()) {
-                Tensor wl = w.requiresGrad() ? w : w.requiresGrad(true);
+                Tensor wl = w.requiresGrad() ? w : w.requiringGrad();
                 Tensor z = wl.slice(1, 0, n);
                 Tensor lagrangian = objective.apply(z, th);
                 Tensor c = null;

@@ -59,11 +59,11 @@ class Nd4jBackendTest {
         for (Backend be : new Backend[] {Backends.jvm(), Backends.nd4j()}) {
             results[b++] = on(be, () -> {
                 Rng rng = Rng.seeded(42);
-                Tensor x = Tensor.rand(rng, DType.FLOAT32, 100, 2).requiresGrad(true);
+                Tensor x = Tensor.rand(rng, DType.FLOAT32, 100, 2).requiringGrad();
                 Tensor[] p = new Tensor[6];
                 int[][] shapes = {{64, 2}, {64}, {64, 64}, {64}, {1, 64}, {1}};
                 for (int i = 0; i < 6; i++) {
-                    p[i] = Tensor.randn(rng, DType.FLOAT32, shapes[i]).mul(0.3).requiresGrad(true);
+                    p[i] = Tensor.randn(rng, DType.FLOAT32, shapes[i]).mul(0.3).requiringGrad();
                 }
                 Tensor h = x.matmul(p[0], false, true).add(p[1]).tanh();
                 h = Tensor.linear(h, p[2], p[3]).tanh();
@@ -103,8 +103,8 @@ class Nd4jBackendTest {
     @Test
     void leafGradientsOutliveTheStepScopeAndSharedRuleOutputsStayValid() {
         on(Backends.nd4j(), () -> {
-            Tensor a = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
-            Tensor b = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
+            Tensor a = Tensor.ones(DType.FLOAT64, 3).requiringGrad();
+            Tensor b = Tensor.ones(DType.FLOAT64, 3).requiringGrad();
             try (MemoryScope scope = MemoryScope.open()) {
                 a.add(b).sum().backward();   // the add rule hands the same gradient to a and b
             }
