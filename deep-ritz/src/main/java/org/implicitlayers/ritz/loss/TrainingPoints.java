@@ -1,6 +1,7 @@
 package org.implicitlayers.ritz.loss;
 
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.sampling.PointSource;
@@ -57,7 +58,7 @@ public final class TrainingPoints {
         Tensor base;
         if (!resample || frozen) {
             if (fixedInterior == null) {
-                fixedInterior = domain.sampleInterior(nInterior, interiorSource, dtype);
+                fixedInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
             }
             base = fixedInterior;
         } else {
@@ -70,7 +71,7 @@ public final class TrainingPoints {
     public Domain.BoundarySample boundary() {
         if (!resample || frozen) {
             if (fixedBoundary == null) {
-                fixedBoundary = domain.sampleBoundary(nBoundary, boundarySource, dtype);
+                fixedBoundary = kept(domain.sampleBoundary(nBoundary, boundarySource, dtype));
             }
             return fixedBoundary;
         }
@@ -84,7 +85,7 @@ public final class TrainingPoints {
 
     /** Adds points [k, d] to every later interior set, for good. */
     public void add(Tensor points) {
-        added = added == null ? points : Tensor.concat(0, added, points);
+        added = kept(added == null ? points : Tensor.concat(0, added, points));
     }
 
     /** The points added by refinement so far [k, d], or null when none. */
@@ -99,10 +100,22 @@ public final class TrainingPoints {
      */
     public void freeze(int factor) {
         if (resample) {
-            fixedInterior = domain.sampleInterior(factor * nInterior, PointSource.halton(domain.dim() + 1), dtype);
-            fixedBoundary = nBoundary > 0 ? domain.sampleBoundary(factor * nBoundary, PointSource.sobol(domain.dim() + 1), dtype) : null;
+            fixedInterior = kept(domain.sampleInterior(factor * nInterior, PointSource.halton(domain.dim() + 1), dtype));
+            fixedBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, PointSource.sobol(domain.dim() + 1), dtype)) : null;
         }
         frozen = true;
+    }
+
+    /** Points that outlive the step that drew them: out of every memory scope (an off-heap backend would free them). */
+    private static Tensor kept(Tensor t) {
+        MemoryScope.persist(t);
+        return t;
+    }
+
+    private static Domain.BoundarySample kept(Domain.BoundarySample b) {
+        kept(b.points());
+        kept(b.normals());
+        return b;
     }
 
     /** Back to the sampling given at construction. */

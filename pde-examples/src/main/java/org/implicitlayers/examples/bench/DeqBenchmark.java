@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Backends;
+import org.implicitlayers.core.MemoryScope;
+import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Linear;
@@ -33,7 +36,18 @@ public final class DeqBenchmark {
         return new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RETURN_LAST, 0, 0.5);
     }
 
-    public static Map<String, Object> run(int steps, DType dtype, long seed, Consumer<String> progress) {
+    /** The benchmark on {@code backend}: each step in a memory scope, so off-heap backends free its tensors at once. */
+    public static Map<String, Object> run(int steps, DType dtype, long seed, Backend backend, Consumer<String> progress) {
+        Backend previous = Backends.current();
+        Backends.setCurrent(backend);
+        try {
+            return run(steps, dtype, seed, progress);
+        } finally {
+            Backends.setCurrent(previous);
+        }
+    }
+
+    private static Map<String, Object> run(int steps, DType dtype, long seed, Consumer<String> progress) {
         Rng rng = Rng.seeded(seed);
         TanhCell cell = new TanhCell(64, 32, rng, dtype);
         DeqLayer deq = new DeqLayer(cell, 64, options(1e-4, 50));
@@ -46,15 +60,17 @@ public final class DeqBenchmark {
         double[] ms = new double[steps], fwd = new double[steps], bwd = new double[steps];
         double first = Double.NaN, last = Double.NaN;
         for (int s = 0; s < steps; s++) {
-            long t0 = System.nanoTime();
-            adam.zeroGrad();
-            Tensor loss = head.forward(deq.forward(x)).sub(y).square().mean();
-            loss.backward();
-            adam.step();
-            ms[s] = (System.nanoTime() - t0) / 1e6;
-            fwd[s] = deq.lastForward().evaluations();
-            bwd[s] = deq.lastBackward().evaluations();
-            last = loss.item();
+            try (MemoryScope scope = MemoryScope.open()) {
+                long t0 = System.nanoTime();
+                adam.zeroGrad();
+                Tensor loss = head.forward(deq.forward(x)).sub(y).square().mean();
+                loss.backward();
+                adam.step();
+                ms[s] = (System.nanoTime() - t0) / 1e6;
+                fwd[s] = deq.lastForward().evaluations();
+                bwd[s] = deq.lastBackward().evaluations();
+                last = loss.item();
+            }
             if (s == 0) {
                 first = last;
             }

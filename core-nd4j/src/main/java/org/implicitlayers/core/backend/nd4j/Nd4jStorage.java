@@ -18,8 +18,8 @@ final class Nd4jStorage implements Storage {
 
     INDArray array() {
         if (released) {
-            throw new IllegalStateException("this tensor's ND4J memory was released when its MemoryScope closed;"
-                    + " keep it with MemoryScope.keep(...) to use it afterwards");
+            throw new IllegalStateException("this tensor's ND4J memory was released (its MemoryScope closed, or the Parameter"
+                    + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
         }
         return array;
     }

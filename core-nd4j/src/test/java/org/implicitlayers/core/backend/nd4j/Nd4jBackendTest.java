@@ -15,6 +15,7 @@ import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.nn.Mlp;
+import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.Optimizer;
 import org.implicitlayers.core.optim.RmsProp;
@@ -139,6 +140,22 @@ class Nd4jBackendTest {
             }
             assertClose(finals[0], finals[1], 1e-10, optimiser + ": nd4j vs jvm after 15 steps");
         }
+    }
+
+    /** L-BFGS sets every parameter at every evaluation: the replaced values must be freed, not left to the collector. */
+    @Test
+    void parameterSetReleasesTheValueItReplaces() {
+        on(Backends.nd4j(), () -> {
+            Parameter p = new Parameter(Tensor.ones(DType.FLOAT64, 4));
+            Tensor before = p.value();
+            p.set(Tensor.full(DType.FLOAT64, 2.0, 4));
+            IllegalStateException e = assertThrows(IllegalStateException.class, before::toDoubleArray);
+            assertTrue(e.getMessage().contains("released"), e.getMessage());
+            assertClose(new double[] {2, 2, 2, 2}, p.value().toDoubleArray(), 0, "new values");
+            p.set(p.value());   // the same storage: nothing is released
+            assertClose(new double[] {2, 2, 2, 2}, p.value().toDoubleArray(), 0, "values set to themselves");
+            return null;
+        });
     }
 
     @Test

@@ -1,0 +1,4 @@
+/**
+ * Grid outputs for other tools: VTK for ParaView and CSV.
+ */
+package org.implicitlayers.examples.output;
