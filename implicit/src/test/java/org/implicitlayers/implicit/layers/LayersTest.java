@@ -1,4 +1,4 @@
-package org.implicitlayers.implicit;
+package org.implicitlayers.implicit.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +11,7 @@ import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.convergence.NonConvergence;
-import org.implicitlayers.implicit.layers.DeclarativeNode;
-import org.implicitlayers.implicit.layers.Projections;
-import org.implicitlayers.implicit.layers.QpLayer;
+import org.implicitlayers.implicit.Roots;
 import org.implicitlayers.implicit.linear.Dense;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
 import org.implicitlayers.implicit.sparse.SparseCoding;

@@ -1,4 +1,4 @@
-package org.implicitlayers.implicit;
+package org.implicitlayers.implicit.solve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,52 +32,11 @@ import org.implicitlayers.implicit.solve.RootSolver;
 import org.implicitlayers.implicit.convergence.Residuals;
 import org.implicitlayers.implicit.convergence.Solution;
 import org.junit.jupiter.api.Test;
+import static org.implicitlayers.implicit.TestSystems.apply;
+import static org.implicitlayers.implicit.TestSystems.contraction;
+import static org.implicitlayers.implicit.TestSystems.exactFixedPoint;
 
 class SolversTest {
-    /** A symmetric M = Q diag(e) Q' with eigenvalues spread over [0, 0.95]: slow for plain iteration. */
-    static double[][] contraction(int n, long seed) {
-        Rng rng = Rng.seeded(seed);
-        double[][] r = new double[n][n];
-        for (double[] row : r) {
-            for (int j = 0; j < n; j++) {
-                row[j] = rng.nextGaussian();
-            }
-        }
-        double[][] q = new org.hipparchus.linear.QRDecomposition(new Array2DRowRealMatrix(r)).getQ().getData();
-        double[][] m = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) {
-                    s += q[i][k] * (0.95 * k / (n - 1)) * q[j][k];
-                }
-                m[i][j] = s;
-            }
-        }
-        return m;
-    }
-
-    static Tensor apply(double[][] m, Tensor x) {
-        int n = m.length;
-        double[] flat = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(m[i], 0, flat, i * n, n);
-        }
-        return x.matmul(Tensor.of(flat, n, n), false, true);
-    }
-
-    /** The exact solution of z = M z + b by LU, for comparison. */
-    static double[] exactFixedPoint(double[][] m, double[] b) {
-        int n = m.length;
-        double[][] a = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                a[i][j] = (i == j ? 1 : 0) - m[i][j];
-            }
-        }
-        return new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver().solve(new ArrayRealVector(b)).toArray();
-    }
-
     @Test
     void everyFixedPointSolverFindsTheSolutionOfALinearContraction() {
         int n = 40;
@@ -186,59 +145,5 @@ class SolversTest {
         assertTrue(e.getMessage().contains("test solve") && e.getMessage().contains("3 evaluations"), e.getMessage());
         assertEquals(s, NonConvergence.RETURN_LAST.check("x", s));
         assertEquals(s, NonConvergence.WARN.check("x", s));
-    }
-
-    @Test
-    void linearSolversAgreeWithLu() {
-        int n = 25;
-        Rng rng = Rng.seeded(5);
-        double[][] a = new double[n][n], spd = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                a[i][j] = rng.nextGaussian() / Math.sqrt(n) + (i == j ? 2 : 0);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) {
-                    s += a[k][i] * a[k][j];
-                }
-                spd[i][j] = s;
-            }
-        }
-        double[] b = new double[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = rng.nextGaussian();
-        }
-        double[] xa = new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver().solve(new ArrayRealVector(b)).toArray();
-        double[] xs = new LUDecomposition(new Array2DRowRealMatrix(spd)).getSolver().solve(new ArrayRealVector(b)).toArray();
-        Tensor bt = Tensor.of(b, 1, n), x0 = Tensor.zeros(DType.FLOAT64, 1, n);
-        UnaryOperator<Tensor> opA = x -> apply(a, x), opS = x -> apply(spd, x);
-        assertArrayEquals(xs, new ConjugateGradient(200, 1e-12).solve(opS, bt, x0).value().toDoubleArray(), 1e-9, "CG");
-        assertArrayEquals(xa, new Gmres(8, 400, 1e-12).solve(opA, bt, x0).value().toDoubleArray(), 1e-9, "GMRES(8)");
-        assertArrayEquals(xa, new BiCgStab(200, 1e-12).solve(opA, bt, x0).value().toDoubleArray(), 1e-9, "BiCGSTAB");
-        assertArrayEquals(xa, Dense.lu().solve(opA, bt, x0).value().toDoubleArray(), 1e-11, "dense");
-        // Neumann and the fixed-point form on I - M with a contraction M.
-        double[][] m = contraction(n, 6);
-        UnaryOperator<Tensor> iMinusM = x -> x.sub(apply(m, x));
-        double[] xm = exactFixedPoint(m, b);
-        assertArrayEquals(xm, new Neumann(1000, 1e-13).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9, "Neumann");
-        assertArrayEquals(xm, new AsFixedPoint(new Anderson(200, 1e-13, 5, 1e-12, 1, true)).solve(iMinusM, bt, x0).value().toDoubleArray(), 1e-9,
-                "Anderson on x = Mx + b");
-        // Batched dense: two independent 25x25 systems in one call.
-        Tensor b2 = Tensor.concat(0, bt, bt.mul(2));
-        double[] x2 = Dense.batchedLu().solve(opA, b2, Tensor.zerosLike(b2)).value().toDoubleArray();
-        for (int i = 0; i < n; i++) {
-            assertEquals(xa[i], x2[i], 1e-11);
-            assertEquals(2 * xa[i], x2[n + i], 1e-11);
-        }
-    }
-
-    @Test
-    void linearSolverResidualIsRelative() {
-        Solution s = new ConjugateGradient(1, 1e-30).solve(x -> x.mul(3.0), Tensor.ones(DType.FLOAT64, 4), Tensor.zeros(DType.FLOAT64, 4));
-        assertEquals(1.0, s.residuals().get(0), 1e-15);
-        assertTrue(LinearSolver.norm(Tensor.ones(DType.FLOAT64, 4)) == 2.0);
     }
 }
