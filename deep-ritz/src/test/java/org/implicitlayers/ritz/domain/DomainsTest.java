@@ -1,4 +1,4 @@
-package org.implicitlayers.ritz;
+package org.implicitlayers.ritz.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,12 +7,6 @@ import java.util.List;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.ritz.domain.Ball;
-import org.implicitlayers.ritz.domain.Box;
-import org.implicitlayers.ritz.domain.Csg;
-import org.implicitlayers.ritz.domain.Domain;
-import org.implicitlayers.ritz.domain.Polygon;
-import org.implicitlayers.ritz.domain.SlitDisk;
 import org.implicitlayers.ritz.sampling.PointSource;
 import org.junit.jupiter.api.Test;
 
