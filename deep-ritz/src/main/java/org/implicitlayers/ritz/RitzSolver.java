@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Module;
@@ -214,8 +215,18 @@ public final class RitzSolver {
         return points.added();
     }
 
-    /** Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for eigenproblems, the eigenvalue. */
+    /**
+     * Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for
+     * eigenproblems, the eigenvalue. Its tensors live in a memory scope of their own: on an
+     * off-heap backend they are freed on return, however often it is called.
+     */
     public Map<String, Double> evaluate() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return evaluateInScope();
+        }
+    }
+
+    private Map<String, Double> evaluateInScope() {
         Map<String, Double> m = new LinkedHashMap<>();
         Tensor xt = testX.to(o.run().dtype()).requiringGrad();
         Tensor u = solution(xt);
@@ -336,10 +347,14 @@ public final class RitzSolver {
                     if (cancelRequested) {
                         throw new Cancelled();
                     }
-                    Tensor l = loss();
-                    l.backward();
-                    best.offer(l.item());
-                    return l;
+                    // One scope per evaluation, as the Trainer has per step: the graph is freed, the loss kept.
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        Tensor l = loss();
+                        l.backward();
+                        best.offer(l.item());
+                        scope.keep(l);
+                        return l;
+                    }
                 });
                 stop = lr.reason() + " after " + lr.iterations() + " iterations";
                 steps += lr.iterations();

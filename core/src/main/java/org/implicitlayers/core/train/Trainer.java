@@ -31,7 +31,11 @@ public final class Trainer {
         Tensor loss(long step, Rng rng);
     }
 
-    /** Metrics computed on demand (e.g. an error against an exact solution). */
+    /**
+     * Metrics computed on demand (e.g. an error against an exact solution). It runs in a memory
+     * scope of its own: on an off-heap backend the tensors it creates are freed when it returns
+     * (cache any with {@code MemoryScope.persist}).
+     */
     @FunctionalInterface
     public interface Evaluator {
         Map<String, Double> evaluate(long step);
@@ -227,7 +231,10 @@ public final class Trainer {
     }
 
     private void evaluate(long step) {
-        Map<String, Double> m = evaluator.evaluate(step);
+        Map<String, Double> m;
+        try (MemoryScope scope = MemoryScope.open()) {   // an evaluation's tensors are freed at once, like a step's
+            m = evaluator.evaluate(step);
+        }
         for (TrainingCallback cb : callbacks) {
             cb.onEval(step, m);
         }
