@@ -25,8 +25,8 @@ public final class Lbfgs {
      *
      * @param maxIterations  iterations (default 1000)
      * @param maxEvaluations loss evaluations (default 1.25 maxIterations)
-     * @param gradTolerance  stop when max |g| <= this (default 1e-9)
-     * @param changeTolerance stop when |f_k - f_k-1| <= this * max(1, |f_k|), or max |step| <= this (default 1e-12)
+     * @param gradTolerance  stop when max |g| {@literal <=} this (default 1e-9)
+     * @param changeTolerance stop when |f_k - f_k-1| {@literal <=} this * max(1, |f_k|), or max |step| {@literal <=} this (default 1e-12)
      * @param history        curvature pairs kept (default 50)
      * @param c1 sufficient decrease constant (default 1e-4)
      * @param c2 curvature constant (default 0.9)
