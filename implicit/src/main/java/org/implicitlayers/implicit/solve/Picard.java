@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
 
-/** Damped Picard iteration z <- (1 - tau) z + tau f(z); tau = 1 is plain fixed-point iteration. */
+/** Damped Picard iteration z &lt;- (1 - tau) z + tau f(z); tau = 1 is plain fixed-point iteration. */
 public record Picard(int maxIter, double tol, double damping) implements FixedPointSolver {
     public Picard {
         if (!(damping > 0 && damping <= 1)) {
