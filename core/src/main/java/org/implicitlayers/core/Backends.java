@@ -63,6 +63,7 @@ public final class Backends {
         return current;
     }
 
+    /** Sets the backend new tensors are created on (for all threads). */
     public static void setCurrent(Backend backend) {
         current = java.util.Objects.requireNonNull(backend);
     }

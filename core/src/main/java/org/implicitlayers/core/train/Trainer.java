@@ -28,6 +28,7 @@ public final class Trainer {
     /** The loss of one step; draw minibatches or collocation points from {@code rng}. */
     @FunctionalInterface
     public interface LossFunction {
+        /** The loss of step {@code step} (from 0), a one-element tensor computed from the model. */
         Tensor loss(long step, Rng rng);
     }
 
@@ -38,6 +39,7 @@ public final class Trainer {
      */
     @FunctionalInterface
     public interface Evaluator {
+        /** Metrics by name after {@code step} steps. */
         Map<String, Double> evaluate(long step);
     }
 
@@ -120,6 +122,7 @@ public final class Trainer {
         this.callbacks = List.copyOf(b.callbacks);
     }
 
+    /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
     public static Builder builder(Module model, Optimizer optimizer, Rng rng) {
         return new Builder(model, optimizer, rng);
     }
@@ -264,31 +267,37 @@ public final class Trainer {
             this.rng = rng;
         }
 
+        /** The loss of each step (required). */
         public Builder loss(LossFunction f) {
             loss = f;
             return this;
         }
 
+        /** The learning rate by step (default: the optimiser's, constant). */
         public Builder schedule(LrSchedule s) {
             schedule = s;
             return this;
         }
 
+        /** Metrics computed every {@code evalEvery} steps and at the end. */
         public Builder evaluator(Evaluator e) {
             evaluator = e;
             return this;
         }
 
+        /** Steps, evaluation and checkpoints (default {@link Options#defaults()}). */
         public Builder options(Options o) {
             options = o;
             return this;
         }
 
+        /** Adds a callback (progress, logs), called in the order added. */
         public Builder callback(TrainingCallback cb) {
             callbacks.add(cb);
             return this;
         }
 
+        /** The trainer; fails if no loss was set. */
         public Trainer build() {
             if (loss == null) {
                 throw new IllegalStateException("Trainer: no loss function given");

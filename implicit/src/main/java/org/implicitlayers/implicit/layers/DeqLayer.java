@@ -21,7 +21,7 @@ import org.implicitlayers.implicit.convergence.Solution;
  * papers do). Only one application of f is on the tape, so memory does not grow with iterations.
  *
  * <p>Options: the phantom gradient (Geng et al. 2021) replaces the implicit backward by k damped
- * steps z <- (1 - tau) z + tau f(z, x) from z*, recorded; the Jacobian regulariser (Bai et al. 2021)
+ * steps z &lt;- (1 - tau) z + tau f(z, x) from z*, recorded; the Jacobian regulariser (Bai et al. 2021)
  * estimates ||J||_F^2 / d with one Hutchinson probe, to be added to the loss.
  */
 public final class DeqLayer extends Module {

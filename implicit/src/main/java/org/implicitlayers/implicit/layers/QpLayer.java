@@ -17,7 +17,7 @@ import org.implicitlayers.implicit.solve.RootSolver;
 
 /**
  * A batch of quadratic programs as a layer (OptNet, Amos and Kolter 2017):
- * z* = argmin 1/2 z'Qz + p'z subject to Az = b, Gz <= h, for every sample of the batch.
+ * z* = argmin 1/2 z'Qz + p'z subject to Az = b, Gz &lt;= h, for every sample of the batch.
  *
  * <p>Forward: a primal-dual interior-point method with Mehrotra's predictor-corrector, in float64,
  * on the reduced KKT system. Backward: the implicit function theorem on the KKT conditions
