@@ -5,7 +5,7 @@ import org.implicitlayers.core.CustomFunction;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ode.solver.ButcherTableau;
-import org.implicitlayers.ode.solver.ExplicitRk;
+import org.implicitlayers.ode.solver.RungeKutta;
 import org.implicitlayers.ode.solver.PiController;
 import org.implicitlayers.ode.solver.Tableaus;
 
@@ -64,6 +64,11 @@ public final class OdeSolve {
             if (!adjointMethod.adaptive() && !(step > 0)) {
                 throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + adjointMethod.name() + " needs a fixed step");
             }
+            if (gradient == Gradient.ADJOINT && adjointMethod.implicit()) {
+                throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got " + adjointMethod.name()
+                        + "; with implicit methods use Gradient.CHECKPOINTED or DIRECT (stage gradients by the implicit function theorem),"
+                        + " or set adjointMethod(...) to an explicit one");
+            }
             if (maxSteps <= 0) {
                 throw new IllegalArgumentException("OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
             }
@@ -99,8 +104,8 @@ public final class OdeSolve {
             return b;
         }
 
-        ExplicitRk.Settings forward() {
-            return new ExplicitRk.Settings(method, controller, rtol, atol, firstStep, step, maxSteps, -1);
+        RungeKutta.Settings forward() {
+            return new RungeKutta.Settings(method, controller, rtol, atol, firstStep, step, maxSteps, -1);
         }
     }
 
@@ -124,7 +129,7 @@ public final class OdeSolve {
             return this;
         }
 
-        /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8. */
+        /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler, kvaerno3. */
         public Builder method(String name) {
             return method(Tableaus.byName(name));
         }
@@ -259,7 +264,7 @@ public final class OdeSolve {
     }
 
     private static Tensor direct(Dynamics f, Tensor y0, double[] times, Options o, SolveStats stats) {
-        ExplicitRk.Result r = ExplicitRk.integrate(f, y0, times, o.forward(), false);
+        RungeKutta.Result r = RungeKutta.integrate(f, y0, times, o.forward(), false);
         stats.forward(r.nfe(), r.accepted(), r.rejected());
         return Tensor.stack(0, r.outputs());
     }
@@ -307,7 +312,7 @@ public final class OdeSolve {
         private final Tensor[] params;
         private final Options o;
         private final SolveStats stats;
-        private ExplicitRk.Result forward;
+        private RungeKutta.Result forward;
 
         SolveFunction(Dynamics f, double[] times, Tensor[] params, Options o, SolveStats stats) {
             super(o.gradient() == Gradient.ADJOINT ? "odeint_adjoint" : "odeint_checkpointed");
@@ -320,7 +325,7 @@ public final class OdeSolve {
 
         @Override
         protected Tensor forward(Tensor[] in) {
-            forward = ExplicitRk.integrate(f, in[0], times, o.forward(), o.gradient() == Gradient.CHECKPOINTED);
+            forward = RungeKutta.integrate(f, in[0], times, o.forward(), o.gradient() == Gradient.CHECKPOINTED);
             stats.forward(forward.nfe(), forward.accepted(), forward.rejected());
             return Tensor.stack(0, forward.outputs());
         }

@@ -14,8 +14,8 @@ import org.implicitlayers.ode.OdeSolveException;
  * the dynamics' parameters require grad, every stage and combination lands on the tape (the
  * "direct" gradient); step sizes are plain numbers and are not differentiated.
  */
-public final class ExplicitRk {
-    private ExplicitRk() {
+public final class RungeKutta {
+    private RungeKutta() {
     }
 
     /**
@@ -121,7 +121,7 @@ public final class ExplicitRk {
         while (next < times.length) {
             if (accepted + rejected >= s.maxSteps()) {
                 throw new OdeSolveException(OdeSolveException.Kind.MAX_STEPS, t, -1, String.format(
-                        "ODE solve stopped after %d steps (%d accepted, %d rejected) at t = %.6g, %.1f%% of the way from %.6g to %.6g;"
+                        "ODE solve stopped after %d steps (%d accepted, %d rejected) at t = %.6g, %.1f%% of the way from %s to %s;"
                                 + " raise maxSteps, loosen the tolerances, or use a stiff solver if the problem is stiff",
                         accepted + rejected, accepted, rejected, t, 100 * (t - t0) / (tEnd - t0), t0, tEnd));
             }
@@ -131,7 +131,18 @@ public final class ExplicitRk {
             if (Math.abs(hStep) <= 16 * Math.ulp(Math.abs(t)) || Math.abs(hStep) < Double.MIN_NORMAL) {
                 throw underflow(t, hStep, f, y, m, s, nfe);
             }
-            Tensor[] k = stages(f, m, t, y, f0, hStep, nfe);
+            Tensor[] k;
+            try {
+                k = stages(f, m, t, y, f0, hStep, nfe);
+            } catch (ImplicitStage.NotConverged e) {
+                if (!m.adaptive()) {
+                    throw new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, e.getMessage()
+                            + "; take a smaller fixed step or use an adaptive method (kvaerno3)");
+                }
+                rejected++;
+                h = hStep * 0.25;
+                continue;
+            }
             for (int j = 0; j < bh.length; j++) {
                 bh[j] = hStep * m.b()[j];
             }
@@ -198,7 +209,8 @@ public final class ExplicitRk {
                 ha[j] = h * ai[j];
             }
             Tensor yi = Lincomb.of(y, Arrays.copyOf(ha, i), k);
-            k[i] = eval(f, t + m.c()[i] * h, yi, nfe);
+            double gamma = m.diag() == null ? 0 : m.diag()[i];
+            k[i] = gamma == 0 ? eval(f, t + m.c()[i] * h, yi, nfe) : ImplicitStage.solve(f, t + m.c()[i] * h, yi, h * gamma, nfe);
         }
         return k;
     }
@@ -288,7 +300,13 @@ public final class ExplicitRk {
         if (m.adaptive()) {
             // The error estimate of a step of the last tried size says which component forced the steps down.
             double hTry = Math.abs(h) > 0 ? h : Math.ulp(Math.abs(t));
-            Tensor[] k = stages(f, m, t, y, eval(f, t, y, nfe), hTry, nfe);
+            Tensor[] k;
+            try {
+                k = stages(f, m, t, y, eval(f, t, y, nfe), hTry, nfe);
+            } catch (ImplicitStage.NotConverged e) {
+                return new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, String.format(
+                        "ODE step size underflow at t = %.17g: h = %.3g; %s", t, h, e.getMessage()));
+            }
             Tensor y1 = advance(m, hTry, y, k);
             int[] worst = {-1};
             double[] y1d = y1.toDoubleArray();
