@@ -34,7 +34,7 @@ final class Adjoint {
             gp[p] = Tensor.zeros(params[p].dtype(), sizes[p]);
         }
         Dynamics aug = (t, z) -> {
-            Tensor y = z.slice(0, 0, n).reshape(shape).detach().requiresGrad(true);
+            Tensor y = z.slice(0, 0, n).reshape(shape).detach().requiringGrad();
             Tensor adj = z.slice(0, n, 2 * n).reshape(shape);
             Tensor fy;
             Tensor[] vjp;

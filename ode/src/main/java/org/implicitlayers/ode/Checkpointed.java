@@ -34,7 +34,7 @@ final class Checkpointed {
             System.arraycopy(params, 0, wrt, 1, params.length);
             Tensor[] res;
             try (Grad.Scope ignored = Grad.enableGrad()) {
-                Tensor y = st.y().requiresGrad(true);
+                Tensor y = st.y().requiringGrad();
                 wrt[0] = y;
                 Tensor[] k = RungeKutta.stages(f, m, st.t(), y, countedEval(f, st.t(), y, nfe), st.h(), nfe);
                 Tensor y1 = RungeKutta.advance(m, st.h(), y, k);

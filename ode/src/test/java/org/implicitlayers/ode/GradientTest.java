@@ -72,11 +72,11 @@ class GradientTest {
     /** Fixed-step RK4: the discrete gradient of direct and checkpointed modes is smooth, so finite differences can be tight. */
     @Test
     void directAndCheckpointedAgreeToRoundingAndAdjointToTolerance() {
-        Tensor[] ps = {W1.requiresGrad(true), B1.requiresGrad(true), W2.requiresGrad(true)};
+        Tensor[] ps = {W1.requiringGrad(), B1.requiringGrad(), W2.requiringGrad()};
         Tensor[][] grads = new Tensor[3][];
         int i = 0;
         for (Gradient g : Gradient.values()) {
-            Tensor y0 = Y0.requiresGrad(true);
+            Tensor y0 = Y0.requiringGrad();
             Tensor ys = OdeSolve.solve(net(ps[0], ps[1], ps[2]), y0, TS, ps, opts(g)).ys();
             Tensor loss = ys.square().sum();
             grads[i++] = Grad.of(new Tensor[] {loss}, new Tensor[] {y0, ps[0], ps[1], ps[2]}, null, false);
@@ -94,14 +94,14 @@ class GradientTest {
 
     @Test
     void adjointAndCheckpointedTapesDoNotGrowWithTheNumberOfSteps() {
-        Tensor[] ps = {W1.requiresGrad(true), B1.requiresGrad(true), W2.requiresGrad(true)};
+        Tensor[] ps = {W1.requiringGrad(), B1.requiringGrad(), W2.requiringGrad()};
         for (Gradient g : Gradient.values()) {
             int[] ops = new int[2];
             int[] steps = new int[2];
             double[] tols = {1e-4, 1e-10};
             for (int k = 0; k < 2; k++) {
                 OdeSolve.Options o = OdeSolve.Options.builder().tolerances(tols[k], tols[k]).gradient(g).build();
-                OdeSolve.Solution s = OdeSolve.solve(net(ps[0], ps[1], ps[2]), Y0.requiresGrad(true), TS, ps, o);
+                OdeSolve.Solution s = OdeSolve.solve(net(ps[0], ps[1], ps[2]), Y0.requiringGrad(), TS, ps, o);
                 ops[k] = Grad.tapeStats(s.ys().sum()).operations();
                 steps[k] = s.stats().acceptedSteps();
             }
@@ -116,7 +116,7 @@ class GradientTest {
 
     @Test
     void seminormTakesNoMoreBackwardStepsAndGivesTheSameGradient() {
-        Tensor[] ps = {W1.requiresGrad(true), B1.requiresGrad(true), W2.requiresGrad(true)};
+        Tensor[] ps = {W1.requiringGrad(), B1.requiringGrad(), W2.requiringGrad()};
         int[] nfe = new int[2];
         Tensor[] gw = new Tensor[2];
         for (int k = 0; k < 2; k++) {
