@@ -68,9 +68,10 @@ public final class RungeKutta {
      * @param steps       when recorded: each accepted step's start time, size and (detached) start state
      * @param outputStep  index into {@code steps} of the step each output lies in (-1: the initial state)
      * @param outputTheta position of each output in its step, in (0, 1]
+     * @param stopTime    where a stop condition ended the solve early, or NaN
      */
     public record Result(Tensor[] outputs, int nfe, int accepted, int rejected, double lastStep, List<Step> steps,
-                         int[] outputStep, double[] outputTheta) {
+                         int[] outputStep, double[] outputTheta, double stopTime) {
     }
 
     /**
@@ -80,6 +81,28 @@ public final class RungeKutta {
      * @param recordSteps keep each accepted step's start state (detached) for a later replay
      */
     public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps) {
+        return integrate(f, y0, times, s, recordSteps, null);
+    }
+
+    /** Finds where, inside an accepted step, the solve should stop (a terminal event). */
+    @FunctionalInterface
+    public interface StopCondition {
+        /**
+         * @param t     the step's start
+         * @param h     its size
+         * @param y     the state at t
+         * @param y1    the state at t + h
+         * @param dense theta in [0, 1] to the state at t + theta h
+         * @return the stopping time in (t, t + h], or NaN to go on
+         */
+        double locate(double t, double h, Tensor y, Tensor y1, java.util.function.DoubleFunction<Tensor> dense);
+    }
+
+    /**
+     * As {@link #integrate(Dynamics, Tensor, double[], Settings, boolean)}, stopping early where
+     * {@code stop} says: the result's {@code stopTime} is then that time and later outputs are null.
+     */
+    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps, StopCondition stop) {
         ButcherTableau m = s.method();
         int n = y0.numel();
         checkTolerance("rtol", s.rtol(), n);
@@ -95,7 +118,7 @@ public final class RungeKutta {
         double t0 = times[0];
         double tEnd = times[times.length - 1];
         if (times.length == 1) {
-            return new Result(outputs, 0, 0, 0, Double.NaN, steps, outStep, outTheta);
+            return new Result(outputs, 0, 0, 0, Double.NaN, steps, outStep, outTheta, Double.NaN);
         }
         double dir = Math.signum(tEnd - t0);
         int[] nfe = {0};
@@ -165,6 +188,24 @@ public final class RungeKutta {
             if (recordSteps) {
                 steps.add(new Step(t, hStep, y.detach()));
             }
+            if (stop != null) {
+                Tensor[] kk = k;
+                Tensor yy = y;
+                Tensor[] f1box = {f1};
+                double tStop = stop.locate(t, hStep, y, y1, theta -> {
+                    if (theta == 1.0) {
+                        return y1;
+                    }
+                    if (f1box[0] == null) {
+                        f1box[0] = eval(f, tNew, y1, nfe);
+                    }
+                    return dense(m, hStep, yy, kk, f1box[0], theta);
+                });
+                f1 = f1box[0];
+                if (!Double.isNaN(tStop)) {
+                    return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, tStop);
+                }
+            }
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
                 double theta = (times[next] - t) / hStep;
                 outStep[next] = accepted - 1;
@@ -194,7 +235,7 @@ public final class RungeKutta {
                 checkFinite(f0.toDoubleArray(), t, "dy/dt");
             }
         }
-        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta);
+        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, Double.NaN);
     }
 
     /** The stages k_1..k_s of a step from (t, y) with first stage f0 (the array has room for f(t + h, y1) when the method is not FSAL). */
