@@ -258,6 +258,35 @@ public final class OdeSolve {
         return new Solution(ys, stats);
     }
 
+    /**
+     * A batch in which every sample has its own output times: sample b starts at {@code ts[0, b]}
+     * from {@code y0[b]} and is reported at {@code ts[:, b]}, with its own step-size sequence (an
+     * easy sample takes few steps whatever the others need). The samples are solved one after
+     * another, each as a batch of one (f sees states of shape [1, ...]); gradients reach y0, the
+     * parameters and the times as in {@link #solve(Dynamics, Tensor, Tensor, Tensor[], Options)}.
+     *
+     * @param y0 initial states [B, ...]
+     * @param ts output times [T, B], each column strictly monotone
+     * @return states [T, B, ...]; the statistics add up over the samples
+     */
+    public static Solution solveBatched(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
+        if (ts.rank() != 2 || y0.rank() < 1 || ts.shape(1) != y0.shape(0)) {
+            throw new IllegalArgumentException("per-sample output times: expected ts of shape [T, B] with B = y0.shape[0] = "
+                    + (y0.rank() < 1 ? "?" : y0.shape(0)) + ", got " + Arrays.toString(ts.shape()));
+        }
+        int batch = y0.shape(0);
+        Tensor[] parts = new Tensor[batch];
+        SolveStats total = new SolveStats();
+        SolveStats[] each = new SolveStats[batch];
+        for (int b = 0; b < batch; b++) {
+            Solution s = solve(f, y0.slice(0, b, b + 1), ts.select(1, b), params, o);
+            parts[b] = s.ys();
+            each[b] = s.stats();
+        }
+        total.addAll(each);
+        return new Solution(Tensor.concat(1, parts), total);
+    }
+
     /** Solves without parameters to differentiate (direct gradients reach y0 and any leaf f reads). */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Options o) {
         return solve(f, y0, ts, new Tensor[0], o);
