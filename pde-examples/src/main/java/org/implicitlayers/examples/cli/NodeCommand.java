@@ -19,6 +19,8 @@ import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.examples.plot.LossCurve;
 import org.implicitlayers.examples.plot.PhasePlot;
 import org.implicitlayers.ode.Gradient;
+import org.implicitlayers.ode.fit.TimeSeries;
+import org.implicitlayers.ode.fit.TimeSeriesFit;
 import org.implicitlayers.ode.spiral.SpiralProblem;
 import org.implicitlayers.ode.spiral.SpiralTraining;
 import picocli.CommandLine;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Neural ODE examples. */
-@Command(name = "node", description = "Neural ODE examples.", subcommands = {NodeCommand.Spiral.class})
+@Command(name = "node", description = "Neural ODE examples.", subcommands = {NodeCommand.Spiral.class, NodeCommand.Fit.class})
 final class NodeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -143,6 +145,90 @@ final class NodeCommand implements Runnable {
 
         private static String median(int[] sorted) {
             return sorted.length == 0 ? "-" : Integer.toString(sorted[sorted.length / 2]);
+        }
+    }
+
+    @Command(name = "fit", description = "Fit a neural ODE dy/dt = MLP(y) to a time series FILE.csv (columns t, y1..yn): reports the RMSE,"
+            + " writes the fitted trajectories (CSV, PNG).")
+    static final class Fit implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "FILE.csv", description = "Columns t, y1, ..., yn (header optional), times increasing.")
+        Path file;
+
+        @Option(names = "--steps", description = "Adam steps (default: ${DEFAULT-VALUE}).", defaultValue = "600")
+        int steps;
+
+        @Option(names = "--hidden", description = "Width of the two hidden layers (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+        int hidden;
+
+        @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "3e-3")
+        double lr;
+
+        @Option(names = "--gradient", description = "direct, adjoint or checkpointed (default: ${DEFAULT-VALUE}).", defaultValue = "adjoint",
+                converter = GradientConverter.class)
+        Gradient gradient;
+
+        @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+        long seed;
+
+        @Option(names = "--out", description = "Output folder (default: out/node/fit/NAME).")
+        Path out;
+
+        @Option(names = "--resume", description = "Continue from the checkpoint in the output folder.")
+        boolean resume;
+
+        @Option(names = "--threads", description = "Kernel threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            JvmBackend.setThreads(threads);
+            TimeSeries data;
+            try {
+                data = TimeSeries.readCsv(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                System.err.println("node fit: " + file + ": no such file");
+                return 2;
+            } catch (IOException e) {
+                System.err.println("node fit: " + e.getMessage());
+                return 2;
+            }
+            Path dir = out != null ? out : Path.of("out", "node", "fit", file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+            Files.createDirectories(dir);
+            Path ckpt = dir.resolve("checkpoint.npz");
+            if (!resume && Files.exists(ckpt)) {
+                Files.delete(ckpt);
+            }
+            TimeSeriesFit.Options o = new TimeSeriesFit.Options(hidden, steps, lr, 10, 16, gradient, 1e-6, 1e-8, seed, 50, ckpt, resume);
+            TimeSeriesFit fit = new TimeSeriesFit(data, o);
+            TimeSeriesFit.Result r = fit.run(List.of(new ProgressBarCallback(System.err, "node fit"),
+                    new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 1)));
+            Path csv = dir.resolve("fitted.csv");
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
+                StringBuilder h = new StringBuilder("t");
+                for (String n : data.names()) {
+                    h.append(',').append(n).append(',').append(n).append("_fit");
+                }
+                w.println(h);
+                for (int i = 0; i < data.rows(); i++) {
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%.8g", data.t()[i]));
+                    for (int c = 0; c < data.dim(); c++) {
+                        row.append(String.format(Locale.ROOT, ",%.8g,%.8g", data.y()[i][c], r.fitted()[i][c]));
+                    }
+                    w.println(row);
+                }
+            }
+            Path png = dir.resolve("fit.png");
+            PhasePlot.writeSeries(png, "neural ODE fit of " + file.getFileName(), data.t(), data.y(), r.fitted(), data.names());
+            LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("loss.png"), "node fit (segment MSE; whole-series RMSE)");
+            Npz.write(dir.resolve("params.npz"), fit.model().stateDict());
+            StringBuilder per = new StringBuilder();
+            for (int c = 0; c < data.dim(); c++) {
+                per.append(c == 0 ? "" : ", ").append(data.names().get(c)).append(String.format(Locale.ROOT, " %.4g", r.rmsePerComponent()[c]));
+            }
+            System.out.printf(Locale.ROOT, "fit of %d observations of %d components, integrated from the first: RMSE %.4g (%s)%n",
+                    data.rows(), data.dim(), r.rmse(), per);
+            System.out.println("wrote " + csv + ", " + png + ", " + dir.resolve("loss.png") + ", " + dir.resolve("params.npz") + ", " + ckpt);
+            return 0;
         }
     }
 }
