@@ -93,4 +93,32 @@ public final class PhasePlot {
         }
         BitmapEncoder.saveBitmap(charts, d, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
+
+    /** Two point clouds side by side on equal axes [lo, hi]^2: data (left) and model samples (right), each [n, 2] flattened. */
+    public static void writeScatter(Path png, String title, double[] data, double[] model, double lo, double hi) throws IOException {
+        javax.imageio.ImageIO.setUseCache(false);
+        System.setProperty("java.awt.headless", "true");
+        List<XYChart> charts = new java.util.ArrayList<>();
+        String[] names = {"data", "flow samples"};
+        double[][] sets = {data, model};
+        for (int k = 0; k < 2; k++) {
+            int n = sets[k].length / 2;
+            double[] x = new double[n];
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = sets[k][2 * i];
+                y[i] = sets[k][2 * i + 1];
+            }
+            XYChart ch = new XYChartBuilder().width(560).height(560).title(k == 0 ? title + ": " + names[k] : names[k]).xAxisTitle("x1")
+                    .yAxisTitle("x2").build();
+            ch.getStyler().setXAxisMin(lo).setXAxisMax(hi).setYAxisMin(lo).setYAxisMax(hi).setLegendVisible(false).setMarkerSize(3);
+            ch.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
+            XYSeries s = ch.addSeries(names[k], x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(k == 0 ? Color.DARK_GRAY : new Color(0xD6, 0x27, 0x28));
+            charts.add(ch);
+        }
+        BitmapEncoder.saveBitmap(charts, 1, 2, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
 }
