@@ -14,8 +14,8 @@ import org.implicitlayers.ode.OdeSolveException;
  * the dynamics' parameters require grad, every stage and combination lands on the tape (the
  * "direct" gradient); step sizes are plain numbers and are not differentiated.
  */
-public final class ExplicitRk {
-    private ExplicitRk() {
+public final class RungeKutta {
+    private RungeKutta() {
     }
 
     /**
@@ -68,9 +68,10 @@ public final class ExplicitRk {
      * @param steps       when recorded: each accepted step's start time, size and (detached) start state
      * @param outputStep  index into {@code steps} of the step each output lies in (-1: the initial state)
      * @param outputTheta position of each output in its step, in (0, 1]
+     * @param stopTime    where a stop condition ended the solve early, or NaN
      */
     public record Result(Tensor[] outputs, int nfe, int accepted, int rejected, double lastStep, List<Step> steps,
-                         int[] outputStep, double[] outputTheta) {
+                         int[] outputStep, double[] outputTheta, double stopTime) {
     }
 
     /**
@@ -80,6 +81,28 @@ public final class ExplicitRk {
      * @param recordSteps keep each accepted step's start state (detached) for a later replay
      */
     public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps) {
+        return integrate(f, y0, times, s, recordSteps, null);
+    }
+
+    /** Finds where, inside an accepted step, the solve should stop (a terminal event). */
+    @FunctionalInterface
+    public interface StopCondition {
+        /**
+         * @param t     the step's start
+         * @param h     its size
+         * @param y     the state at t
+         * @param y1    the state at t + h
+         * @param dense theta in [0, 1] to the state at t + theta h
+         * @return the stopping time in (t, t + h], or NaN to go on
+         */
+        double locate(double t, double h, Tensor y, Tensor y1, java.util.function.DoubleFunction<Tensor> dense);
+    }
+
+    /**
+     * As {@link #integrate(Dynamics, Tensor, double[], Settings, boolean)}, stopping early where
+     * {@code stop} says: the result's {@code stopTime} is then that time and later outputs are null.
+     */
+    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps, StopCondition stop) {
         ButcherTableau m = s.method();
         int n = y0.numel();
         checkTolerance("rtol", s.rtol(), n);
@@ -95,7 +118,7 @@ public final class ExplicitRk {
         double t0 = times[0];
         double tEnd = times[times.length - 1];
         if (times.length == 1) {
-            return new Result(outputs, 0, 0, 0, Double.NaN, steps, outStep, outTheta);
+            return new Result(outputs, 0, 0, 0, Double.NaN, steps, outStep, outTheta, Double.NaN);
         }
         double dir = Math.signum(tEnd - t0);
         int[] nfe = {0};
@@ -121,7 +144,7 @@ public final class ExplicitRk {
         while (next < times.length) {
             if (accepted + rejected >= s.maxSteps()) {
                 throw new OdeSolveException(OdeSolveException.Kind.MAX_STEPS, t, -1, String.format(
-                        "ODE solve stopped after %d steps (%d accepted, %d rejected) at t = %.6g, %.1f%% of the way from %.6g to %.6g;"
+                        "ODE solve stopped after %d steps (%d accepted, %d rejected) at t = %.6g, %.1f%% of the way from %s to %s;"
                                 + " raise maxSteps, loosen the tolerances, or use a stiff solver if the problem is stiff",
                         accepted + rejected, accepted, rejected, t, 100 * (t - t0) / (tEnd - t0), t0, tEnd));
             }
@@ -131,7 +154,18 @@ public final class ExplicitRk {
             if (Math.abs(hStep) <= 16 * Math.ulp(Math.abs(t)) || Math.abs(hStep) < Double.MIN_NORMAL) {
                 throw underflow(t, hStep, f, y, m, s, nfe);
             }
-            Tensor[] k = stages(f, m, t, y, f0, hStep, nfe);
+            Tensor[] k;
+            try {
+                k = stages(f, m, t, y, f0, hStep, nfe);
+            } catch (ImplicitStage.NotConverged e) {
+                if (!m.adaptive()) {
+                    throw new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, e.getMessage()
+                            + "; take a smaller fixed step or use an adaptive method (kvaerno3)");
+                }
+                rejected++;
+                h = hStep * 0.25;
+                continue;
+            }
             for (int j = 0; j < bh.length; j++) {
                 bh[j] = hStep * m.b()[j];
             }
@@ -153,6 +187,24 @@ public final class ExplicitRk {
             Tensor f1 = fsal ? k[k.length - 1] : null;
             if (recordSteps) {
                 steps.add(new Step(t, hStep, y.detach()));
+            }
+            if (stop != null) {
+                Tensor[] kk = k;
+                Tensor yy = y;
+                Tensor[] f1box = {f1};
+                double tStop = stop.locate(t, hStep, y, y1, theta -> {
+                    if (theta == 1.0) {
+                        return y1;
+                    }
+                    if (f1box[0] == null) {
+                        f1box[0] = eval(f, tNew, y1, nfe);
+                    }
+                    return dense(m, hStep, yy, kk, f1box[0], theta);
+                });
+                f1 = f1box[0];
+                if (!Double.isNaN(tStop)) {
+                    return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, tStop);
+                }
             }
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
                 double theta = (times[next] - t) / hStep;
@@ -183,7 +235,7 @@ public final class ExplicitRk {
                 checkFinite(f0.toDoubleArray(), t, "dy/dt");
             }
         }
-        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta);
+        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, Double.NaN);
     }
 
     /** The stages k_1..k_s of a step from (t, y) with first stage f0 (the array has room for f(t + h, y1) when the method is not FSAL). */
@@ -198,7 +250,8 @@ public final class ExplicitRk {
                 ha[j] = h * ai[j];
             }
             Tensor yi = Lincomb.of(y, Arrays.copyOf(ha, i), k);
-            k[i] = eval(f, t + m.c()[i] * h, yi, nfe);
+            double gamma = m.diag() == null ? 0 : m.diag()[i];
+            k[i] = gamma == 0 ? eval(f, t + m.c()[i] * h, yi, nfe) : ImplicitStage.solve(f, t + m.c()[i] * h, yi, h * gamma, nfe);
         }
         return k;
     }
@@ -288,7 +341,13 @@ public final class ExplicitRk {
         if (m.adaptive()) {
             // The error estimate of a step of the last tried size says which component forced the steps down.
             double hTry = Math.abs(h) > 0 ? h : Math.ulp(Math.abs(t));
-            Tensor[] k = stages(f, m, t, y, eval(f, t, y, nfe), hTry, nfe);
+            Tensor[] k;
+            try {
+                k = stages(f, m, t, y, eval(f, t, y, nfe), hTry, nfe);
+            } catch (ImplicitStage.NotConverged e) {
+                return new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, String.format(
+                        "ODE step size underflow at t = %.17g: h = %.3g; %s", t, h, e.getMessage()));
+            }
             Tensor y1 = advance(m, hTry, y, k);
             int[] worst = {-1};
             double[] y1d = y1.toDoubleArray();
