@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code implicit} command-line tool. */
 @Command(name = "implicit", mixinStandardHelpOptions = true, version = "implicit-layers 0.1.0-SNAPSHOT",
         description = "Neural networks with implicitly defined layers: examples, solvers and benchmarks.",
-        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, DemoCommand.class, TrainDemoCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, SdfCommand.class, DemoCommand.class, TrainDemoCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class ImplicitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
