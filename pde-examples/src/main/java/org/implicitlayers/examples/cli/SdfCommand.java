@@ -128,6 +128,12 @@ final class SdfCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "2")
         int threads;
 
+        @Option(names = "--samples", defaultValue = "100000", description = "Mesh samples for the metrics (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--picture-size", defaultValue = "600", description = "Pixels of the render (default: ${DEFAULT-VALUE}).")
+        int pictureSize;
+
         @Option(names = "--resume", description = "Continue from DIR/checkpoint.npz when present.")
         boolean resume;
 
@@ -150,7 +156,7 @@ final class SdfCommand implements Runnable {
                     .withLoss(d.loss().withBatch(batch))
                     .withGrid(d.grid().withResolution(resolution))
                     .withCheckpoint(dir.resolve("checkpoint.npz"), 500, resume);
-            o = new SdfFit.Options(o.steps(), lr, o.network(), o.loss(), o.grid(), o.metricSamples(), o.fThreshold(), o.seed(),
+            o = new SdfFit.Options(o.steps(), lr, o.network(), o.loss(), o.grid(), samples, o.fThreshold(), o.seed(),
                     o.checkpoint(), o.checkpointEvery(), o.resume());
             List<TrainingCallback> cbs = new ArrayList<>();
             if (!quiet) {
@@ -192,7 +198,7 @@ final class SdfCommand implements Runnable {
             m.put("grid_points_evaluated", e.sampling().evaluated());
             m.put("marching_cubes_s", e.extractSeconds());
             writeMetrics(m, dir.resolve("metrics.json"));
-            writePictures(model, dir, name, 600);
+            writePictures(model, dir, name, pictureSize);
             System.out.println(String.format(Locale.ROOT, "sdf fit %s: %d vertices, %d faces, Chamfer %.5f, Hausdorff %.5f (normalised units); wrote %s",
                     name, e.mesh().vertexCount(), e.mesh().faceCount(), (Double) m.getOrDefault("chamfer", Double.NaN),
                     (Double) m.getOrDefault("hausdorff", Double.NaN), dir));
@@ -266,6 +272,9 @@ final class SdfCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "CLOUD", description = "Points to evaluate at and compare with (file or built-in).")
         String input;
 
+        @Option(names = "--points", defaultValue = "4000", description = "Samples of a built-in analytic shape (default: ${DEFAULT-VALUE}).")
+        int points;
+
         @Option(names = "--values", description = "CSV file for x,y,z,f at every point (input units).")
         Path values;
 
@@ -279,7 +288,7 @@ final class SdfCommand implements Runnable {
         public Integer call() throws Exception {
             threads(threads);
             SdfModel m = SdfModel.load(model);
-            PointCloud cloud = cloud(input, 4000, 0);
+            PointCloud cloud = cloud(input, points, 0);
             float[] f = new float[cloud.size()];
             m.field().evaluate(cloud.points(), cloud.size(), f);
             double mean = 0;
