@@ -126,7 +126,7 @@ final class IgrGradient {
                     }
                 }
                 double loss = parts[0] + opt.normalWeight() * parts[1] + opt.eikonalWeight() * parts[2];
-                return Tensor.scalar(loss, dt);
+                return Tensor.scalar(dt, loss);
             }
 
             @Override
@@ -140,7 +140,7 @@ final class IgrGradient {
             }
         }.apply(params);
         DType dt = x.dtype();
-        return new IgrLoss.Terms(total, Tensor.scalar(parts[0], dt),
-                normals == null ? null : Tensor.scalar(parts[1], dt), Tensor.scalar(parts[2], dt));
+        return new IgrLoss.Terms(total, Tensor.scalar(dt, parts[0]),
+                normals == null ? null : Tensor.scalar(dt, parts[1]), Tensor.scalar(dt, parts[2]));
     }
 }

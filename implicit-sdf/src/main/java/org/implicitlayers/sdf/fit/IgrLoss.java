@@ -96,7 +96,7 @@ public record IgrLoss(int batch, double normalWeight, double eikonalWeight, doub
     /** The loss recorded op by op, with grad f from {@link Grad#of} with createGraph, then differentiable twice. */
     public Terms onTape(SdfNetwork net, Batch batchPoints) {
         int b = batch;
-        Tensor xs = batchPoints.points().requiresGrad(true);
+        Tensor xs = batchPoints.points().requiringGrad();
         Tensor f = net.forward(xs);
         Tensor g = Grad.of(f.sum(), xs, true);
         Tensor surface = f.slice(0, 0, b).abs().mean();
