@@ -128,6 +128,10 @@ final class SdfCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "2")
         int threads;
 
+        @Option(names = "--normal-neighbours", defaultValue = "10",
+                description = "Neighbours for estimating missing normals; 0 fits without normals (default: ${DEFAULT-VALUE}).")
+        int neighbours;
+
         @Option(names = "--samples", defaultValue = "100000", description = "Mesh samples for the metrics (default: ${DEFAULT-VALUE}).")
         int samples;
 
@@ -148,7 +152,9 @@ final class SdfCommand implements Runnable {
             Files.createDirectories(dir);
             PointCloud cloud = cloud(input, points, seed);
             if (!cloud.hasNormals()) {
-                System.err.println("sdf fit: " + input + " has no normals; fitting without the normal term");
+                System.err.println("sdf fit: " + input + " has no normals; " + (neighbours > 0
+                        ? "estimating them (PCA over " + neighbours + " neighbours, oriented along a minimum spanning tree)"
+                        : "fitting without the normal term"));
             }
             SdfFit.Options d = SdfFit.Options.defaults();
             SdfFit.Options o = d.withSteps(steps).withSeed(seed)
@@ -156,8 +162,7 @@ final class SdfCommand implements Runnable {
                     .withLoss(d.loss().withBatch(batch))
                     .withGrid(d.grid().withResolution(resolution))
                     .withCheckpoint(dir.resolve("checkpoint.npz"), 500, resume);
-            o = new SdfFit.Options(o.steps(), lr, o.network(), o.loss(), o.grid(), samples, o.fThreshold(), o.seed(),
-                    o.checkpoint(), o.checkpointEvery(), o.resume());
+            o = o.withLearningRate(lr).withMetricSamples(samples).withNormalNeighbours(neighbours);
             List<TrainingCallback> cbs = new ArrayList<>();
             if (!quiet) {
                 cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
