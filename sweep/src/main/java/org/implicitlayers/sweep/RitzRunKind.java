@@ -15,6 +15,7 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.ProblemFile;
+import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzSolver;
 
 /**
@@ -49,7 +50,7 @@ final class RitzRunKind implements RunKind {
     }
 
     /** Writes the problem as {@code dir/problem.json} and parses it as {@code implicit ritz} would. */
-    private static ProblemFile.Spec load(ObjectNode problem, Path dir) throws IOException {
+    private static ProblemSpec load(ObjectNode problem, Path dir) throws IOException {
         Path file = dir.resolve("problem.json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(problem));
         try {
@@ -64,8 +65,8 @@ final class RitzRunKind implements RunKind {
     @Override
     public Output run(ObjectNode problem, Path dir, double timeLimitSeconds) throws Exception {
         long start = System.nanoTime();
-        ProblemFile.Spec spec = load(problem, dir);
-        RitzSolver solver = spec.poisson() != null ? new RitzSolver(spec.poisson(), spec.options()) : new RitzSolver(spec.eigen(), spec.options());
+        ProblemSpec spec = load(problem, dir);
+        RitzSolver solver = new RitzSolver(spec.problem(), spec.options());
         double[] lastLoss = {Double.NaN};
         List<TrainingCallback> callbacks = new ArrayList<>();
         callbacks.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
