@@ -16,8 +16,11 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.output.GridOutput;
-import org.implicitlayers.examples.plot.HeatMap;
 import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.Contours;
+import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.plot.Png;
 import org.implicitlayers.ritz.Examples;
 import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.RitzOptions;
@@ -184,9 +187,12 @@ final class RitzCommand implements Callable<Integer> {
                 err[i][j] = inside[k] && exact != null ? u[k] - exact[k] : Double.NaN;
             }
         }
-        HeatMap.write(dir.resolve("solution.png"), spec.name() + ": network solution u(x, y)", xs, ys, uu);
+        Contours.Region region = (x0, y0) -> domain.contains(new double[] {x0, y0});
+        Png.writeFitted(HeatMap.of(new Grid2(xs, ys, uu)).title(spec.name() + ": network solution").valueLabel("u")
+                .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
         if (exact != null) {
-            HeatMap.write(dir.resolve("error.png"), spec.name() + ": pointwise error u - u_exact", xs, ys, err);
+            Png.writeFitted(HeatMap.of(new Grid2(xs, ys, err)).diverging().title(spec.name() + ": pointwise error")
+                    .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
             GridOutput.writeVtk(dir.resolve("solution.vtk"), spec.name(), xs, ys, new String[] {"u", "u_exact", "error"},
                     new double[][][] {uu, ee, err});
             GridOutput.writeCsv(dir.resolve("solution.csv"), xs, ys, new String[] {"u", "u_exact", "error"}, new double[][][] {uu, ee, err});
