@@ -50,20 +50,13 @@ import org.implicitlayers.ritz.problem.ScalarField;
  * {"eigen": true} (and optionally "exact_eigenvalue") instead of pde and boundary.
  */
 public final class ProblemFile {
-    /** A parsed file: a Poisson problem or an eigenproblem, and the options. */
-    public record Spec(PoissonProblem poisson, EigenProblem eigen, RitzOptions options) {
-        public String name() {
-            return poisson != null ? poisson.name() : eigen.name();
-        }
-    }
-
     private final Path file;
 
     private ProblemFile(Path file) {
         this.file = file;
     }
 
-    public static Spec load(Path file) throws IOException {
+    public static ProblemSpec load(Path file) throws IOException {
         String text;
         try {
             text = Files.readString(file);
@@ -90,7 +83,7 @@ public final class ProblemFile {
     private static final Set<String> TOP = Set.of("name", "domain", "pde", "boundary", "exact", "method", "bc", "penalty", "network",
             "optimizer", "sampling", "eval_every", "seed", "dtype", "eigen", "exact_eigenvalue", "description");
 
-    private Spec parse(JsonNode root) {
+    private ProblemSpec parse(JsonNode root) {
         unknownFields(root, "", TOP);
         String name = root.has("name") ? text(root, "name", "") : file.getFileName().toString().replaceFirst("\\.json$", "");
         Domain domain = domain(required(root, "domain", ""), "domain");
@@ -98,7 +91,7 @@ public final class ProblemFile {
         RitzOptions o = options(root);
         if (root.path("eigen").asBoolean(false)) {
             double exact = root.has("exact_eigenvalue") ? number(root, "exact_eigenvalue", "") : Double.NaN;
-            return new Spec(null, new EigenProblem(name, domain, exact), o);
+            return new ProblemSpec(new EigenProblem(name, domain, exact), o);
         }
         JsonNode pde = required(root, "pde", "");
         unknownFields(pde, "pde.", Set.of("a", "c", "f"));
@@ -129,56 +122,17 @@ public final class ProblemFile {
             bcs.add(bc);
         }
         ScalarField exact = root.has("exact") ? formula(root, "exact", "", d) : null;
-        return new Spec(new PoissonProblem(name, domain, a, c, f, bcs, exact), null, o);
+        return new ProblemSpec(new PoissonProblem(name, domain, a, c, f, bcs, exact), o);
     }
 
+    /** The option groups: top-level method, bc, penalty, eval_every, seed, dtype; the objects network, optimizer, sampling. */
     private RitzOptions options(JsonNode root) {
-        RitzOptions o = RitzOptions.defaults();
-        if (root.has("method") || root.has("bc")) {
-            o = o.withMethod(root.has("method") ? text(root, "method", "") : o.method(), root.has("bc") ? text(root, "bc", "") : o.bc());
-        }
-        if (root.has("penalty")) {
-            o = o.withPenalty(number(root, "penalty", ""));
-        }
-        if (root.has("network")) {
-            JsonNode n = root.get("network");
-            unknownFields(n, "network.", Set.of("type", "width", "depth", "activation"));
-            o = o.withNetwork(n.has("type") ? text(n, "type", "network.") : o.network(),
-                    n.has("width") ? integer(n, "width", "network.") : o.width(),
-                    n.has("depth") ? integer(n, "depth", "network.") : o.depth(),
-                    n.has("activation") ? text(n, "activation", "network.") : o.activation());
-            try {
-                org.implicitlayers.core.nn.Activation.parse(o.activation());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("network.activation: " + e.getMessage());
-            }
-        }
-        if (root.has("optimizer")) {
-            JsonNode n = root.get("optimizer");
-            unknownFields(n, "optimizer.", Set.of("steps", "lr", "lr_decay", "lbfgs"));
-            if (n.has("steps")) {
-                o = o.withSteps(integer(n, "steps", "optimizer."));
-            }
-            o = o.withOptimizer(n.has("lr") ? number(n, "lr", "optimizer.") : o.lr(),
-                    n.has("lr_decay") ? number(n, "lr_decay", "optimizer.") : o.lrDecay(),
-                    n.has("lbfgs") ? integer(n, "lbfgs", "optimizer.") : o.lbfgs());
-        }
-        if (root.has("sampling")) {
-            JsonNode n = root.get("sampling");
-            unknownFields(n, "sampling.", Set.of("interior", "boundary", "method", "resample", "rar_every", "rar_points"));
-            o = o.withSampling(n.has("method") ? text(n, "method", "sampling.") : o.sampling(),
-                    n.has("resample") ? n.get("resample").asBoolean() : o.resample(),
-                    n.has("interior") ? integer(n, "interior", "sampling.") : o.interior(),
-                    n.has("boundary") ? integer(n, "boundary", "sampling.") : o.boundary());
-            if (n.has("rar_every") || n.has("rar_points")) {
-                o = o.withRar(n.has("rar_every") ? integer(n, "rar_every", "sampling.") : 500,
-                        n.has("rar_points") ? integer(n, "rar_points", "sampling.") : 64);
-            }
-            if (!Set.of("uniform", "random", "sobol", "halton").contains(o.sampling())) {
-                throw new IllegalArgumentException("sampling.method: expected uniform, sobol or halton, got '" + o.sampling() + "'");
-            }
-        }
-        DType dt = o.dtype();
+        RitzOptions d = RitzOptions.defaults();
+        RitzOptions.Method method = root.has("method") ? RitzOptions.Method.parse("method", text(root, "method", "")) : d.method();
+        RitzOptions.Boundary boundary = new RitzOptions.Boundary(
+                root.has("bc") ? RitzOptions.BoundaryTreatment.parse("bc", text(root, "bc", "")) : d.boundary().treatment(),
+                root.has("penalty") ? number(root, "penalty", "") : d.boundary().penalty());
+        DType dt = d.run().dtype();
         if (root.has("dtype")) {
             try {
                 dt = DType.parse(text(root, "dtype", ""));
@@ -186,9 +140,52 @@ public final class ProblemFile {
                 throw new IllegalArgumentException("dtype: " + e.getMessage());
             }
         }
-        o = o.withRun(root.has("eval_every") ? integer(root, "eval_every", "") : o.evalEvery(),
-                root.has("seed") ? (long) number(root, "seed", "") : o.seed(), dt);
-        return o.validate();
+        RitzOptions.Run run = new RitzOptions.Run(root.has("eval_every") ? integer(root, "eval_every", "") : d.run().evalEvery(),
+                root.has("seed") ? (long) number(root, "seed", "") : d.run().seed(), dt);
+        return new RitzOptions(method, boundary, sampling(root.get("sampling"), d.sampling()), network(root.get("network"), d.network()),
+                optimizer(root.get("optimizer"), d.optimizer()), run);
+    }
+
+    /** The "network" object; absent fields keep their defaults. */
+    private static RitzOptions.Network network(JsonNode n, RitzOptions.Network d) {
+        if (n == null) {
+            return d;
+        }
+        String at = "network.";
+        unknownFields(n, at, Set.of("type", "width", "depth", "activation"));
+        return new RitzOptions.Network(n.has("type") ? RitzOptions.NetworkType.parse(at + "type", text(n, "type", at)) : d.type(),
+                n.has("width") ? integer(n, "width", at) : d.width(),
+                n.has("depth") ? integer(n, "depth", at) : d.depth(),
+                n.has("activation") ? text(n, "activation", at) : d.activation());
+    }
+
+    /** The "optimizer" object; absent fields keep their defaults. */
+    private static RitzOptions.Optimizer optimizer(JsonNode n, RitzOptions.Optimizer d) {
+        if (n == null) {
+            return d;
+        }
+        String at = "optimizer.";
+        unknownFields(n, at, Set.of("steps", "lr", "lr_decay", "lbfgs"));
+        return new RitzOptions.Optimizer(n.has("steps") ? integer(n, "steps", at) : d.steps(),
+                n.has("lr") ? number(n, "lr", at) : d.lr(),
+                n.has("lr_decay") ? number(n, "lr_decay", at) : d.lrDecay(),
+                n.has("lbfgs") ? integer(n, "lbfgs", at) : d.lbfgs());
+    }
+
+    /** The "sampling" object; absent fields keep their defaults; refinement, once asked for, defaults to 64 points every 500 steps. */
+    private static RitzOptions.Sampling sampling(JsonNode n, RitzOptions.Sampling d) {
+        if (n == null) {
+            return d;
+        }
+        String at = "sampling.";
+        unknownFields(n, at, Set.of("interior", "boundary", "method", "resample", "rar_every", "rar_points"));
+        boolean rar = n.has("rar_every") || n.has("rar_points");
+        return new RitzOptions.Sampling(n.has("interior") ? integer(n, "interior", at) : d.interior(),
+                n.has("boundary") ? integer(n, "boundary", at) : d.boundary(),
+                n.has("method") ? RitzOptions.SamplingMethod.parse(at + "method", text(n, "method", at)) : d.method(),
+                n.has("resample") ? bool(n, "resample", at) : d.resample(),
+                n.has("rar_every") ? integer(n, "rar_every", at) : rar ? 500 : d.rarEvery(),
+                n.has("rar_points") ? integer(n, "rar_points", at) : rar ? 64 : d.rarPoints());
     }
 
     private Domain domain(JsonNode n, String at) {
@@ -249,6 +246,14 @@ public final class ProblemFile {
             throw new IllegalArgumentException(at + field + ": expected a string, got " + v);
         }
         return v.asText();
+    }
+
+    private static boolean bool(JsonNode n, String field, String at) {
+        JsonNode v = required(n, field, at);
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(at + field + ": expected true or false, got " + v);
+        }
+        return v.asBoolean();
     }
 
     private static double number(JsonNode n, String field, String at) {

@@ -11,6 +11,7 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.problem.Expression;
+import org.implicitlayers.ritz.problem.PoissonProblem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,14 +69,16 @@ class ExpressionAndProblemFileTest {
                 + " \"exact\": \"1 - x^2 - y^2\", \"method\": \"pinn\", \"network\": {\"type\": \"mlp\", \"width\": 16, \"depth\": 2, "
                 + "\"activation\": \"softplus:10\"},\n \"optimizer\": {\"steps\": 10, \"lr\": 0.01, \"lbfgs\": 5},\n"
                 + " \"sampling\": {\"interior\": 64, \"boundary\": 32, \"method\": \"halton\", \"resample\": false}, \"seed\": 3, \"dtype\": \"float64\"\n}");
-        ProblemFile.Spec s = ProblemFile.load(f);
+        ProblemSpec s = ProblemFile.load(f);
+        PoissonProblem poisson = (PoissonProblem) s.problem();
         assertEquals("disk", s.name());
-        assertEquals(2, s.poisson().boundary().size());
-        assertEquals("pinn", s.options().method());
-        assertEquals(16, s.options().width());
-        assertEquals(DType.FLOAT64, s.options().dtype());
-        assertEquals(5, s.options().lbfgs());
-        assertTrue(s.poisson().domain().contains(new double[] {0, 0}) && !s.poisson().domain().contains(new double[] {0.95, 0.95}));
+        assertEquals(2, poisson.boundary().size());
+        assertEquals(RitzOptions.Method.PINN, s.options().method());
+        assertEquals(16, s.options().network().width());
+        assertEquals(RitzOptions.SamplingMethod.HALTON, s.options().sampling().method());
+        assertEquals(DType.FLOAT64, s.options().run().dtype());
+        assertEquals(5, s.options().optimizer().lbfgs());
+        assertTrue(poisson.domain().contains(new double[] {0, 0}) && !poisson.domain().contains(new double[] {0.95, 0.95}));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
+import org.implicitlayers.ritz.RitzOptions.Method;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.problem.BoundaryCondition;
 import org.implicitlayers.ritz.problem.EigenProblem;
@@ -13,9 +15,15 @@ import org.junit.jupiter.api.Test;
 
 /** Small problems with exact solutions, solved to a stated accuracy: the methods converge to the right answer. */
 class SolverTest {
-    static RitzOptions small(String method, String bc, int steps) {
-        return RitzOptions.defaults().withMethod(method, bc).withNetwork("mlp", 16, 2, "tanh").withSampling("sobol", true, 128, 2)
-                .withSteps(steps).withOptimizer(5e-3, 0.1, 0).withRun(steps, 1, DType.FLOAT64);
+    static RitzOptions small(Method method, BoundaryTreatment bc, int steps) {
+        return RitzOptions.defaults().withMethod(method).withBoundary(RitzOptions.Boundary.defaults().withTreatment(bc))
+                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 16, 2, "tanh"))
+                .withSampling(RitzOptions.Sampling.defaults().withMethod(RitzOptions.SamplingMethod.SOBOL).withCounts(128, 2))
+                .withOptimizer(new RitzOptions.Optimizer(steps, 5e-3, 0.1, 0)).withRun(new RitzOptions.Run(steps, 1, DType.FLOAT64));
+    }
+
+    static RitzOptions withPenalty(RitzOptions o, double beta) {
+        return o.withBoundary(o.boundary().withPenalty(beta));
     }
 
     /** -u'' = pi^2 sin(pi x) on [0, 1], u(0) = u(1) = 0: u = sin(pi x). */
@@ -26,14 +34,15 @@ class SolverTest {
 
     @Test
     void ritzWithExactBoundaryAnsatzSolvesTheSineProblem() throws Exception {
-        RitzSolver.Result r = new RitzSolver(dirichlet1d(), small("ritz", "exact", 1500)).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(dirichlet1d(), small(Method.RITZ, BoundaryTreatment.EXACT, 1500)).solve(List.of(), null, false);
         assertTrue(r.metrics().get("rel_l2") < 2e-2, r.metrics().toString());
         assertTrue(r.metrics().get("rel_h1") < 5e-2, r.metrics().toString());
     }
 
     @Test
     void pinnWithPenaltyAndLbfgsSolvesTheSineProblemAccurately() throws Exception {
-        RitzOptions o = small("pinn", "penalty", 300).withPenalty(10).withOptimizer(5e-3, 1.0, 200);
+        RitzOptions o = withPenalty(small(Method.PINN, BoundaryTreatment.PENALTY, 300), 10);
+        o = o.withOptimizer(o.optimizer().withLr(5e-3, 1.0).withLbfgs(200));
         RitzSolver.Result r = new RitzSolver(dirichlet1d(), o).solve(List.of(), null, false);
         assertTrue(r.metrics().get("rel_l2") < 2e-3, r.metrics() + " " + r.lbfgsStop());
     }
@@ -44,7 +53,7 @@ class SolverTest {
         PoissonProblem p = new PoissonProblem("cos", Box.interval(0, 1), null, ScalarField.constant(1),
                 ScalarField.formula("(pi^2 + 1)*cos(pi*x)", 1), List.of(BoundaryCondition.neumann(ScalarField.constant(0))),
                 ScalarField.formula("cos(pi*x)", 1));
-        RitzSolver.Result r = new RitzSolver(p, small("ritz", "penalty", 1500)).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(p, small(Method.RITZ, BoundaryTreatment.PENALTY, 1500)).solve(List.of(), null, false);
         assertTrue(r.metrics().get("rel_l2") < 3e-2, r.metrics().toString());
     }
 
@@ -55,15 +64,15 @@ class SolverTest {
                 List.of(BoundaryCondition.dirichlet(ScalarField.constant(1)).on(ScalarField.formula("0.5 - x", 1)),
                         BoundaryCondition.robin(ScalarField.constant(1), ScalarField.constant(1))),
                 ScalarField.constant(1));
-        for (String method : new String[] {"ritz", "pinn"}) {
-            RitzSolver.Result r = new RitzSolver(p, small(method, "penalty", 1000).withPenalty(50)).solve(List.of(), null, false);
+        for (Method method : Method.values()) {
+            RitzSolver.Result r = new RitzSolver(p, withPenalty(small(method, BoundaryTreatment.PENALTY, 1000), 50)).solve(List.of(), null, false);
             assertTrue(r.metrics().get("rel_l2") < 2e-2, method + " " + r.metrics());
         }
     }
 
     @Test
     void smallestDirichletEigenvalueOfTheUnitInterval() throws Exception {
-        RitzOptions o = small("ritz", "exact", 1500).withPenalty(10);
+        RitzOptions o = withPenalty(small(Method.RITZ, BoundaryTreatment.EXACT, 1500), 10);
         RitzSolver.Result r = new RitzSolver(new EigenProblem("interval", Box.interval(0, 1), Math.PI * Math.PI), o).solve(List.of(), null, false);
         assertTrue(r.metrics().get("eigenvalue_rel_error") < 1e-2, r.metrics().toString());
     }
@@ -78,7 +87,8 @@ class SolverTest {
         String f = "-(exp(-200*(x - 0.7)^2)*(160000*(x - 0.7)^2 - 400))";
         PoissonProblem p = new PoissonProblem("bump", Box.interval(0, 1), null, null, ScalarField.formula(f, 1),
                 List.of(BoundaryCondition.dirichlet(ScalarField.formula(u, 1))), ScalarField.formula(u, 1));
-        RitzOptions o = small("pinn", "penalty", 400).withSampling("uniform", false, 64, 2).withRar(100, 20);
+        RitzOptions o = small(Method.PINN, BoundaryTreatment.PENALTY, 400);
+        o = o.withSampling(new RitzOptions.Sampling(64, 2, RitzOptions.SamplingMethod.UNIFORM, false, 100, 20));
         RitzSolver s = new RitzSolver(p, o);
         s.solve(List.of(), null, false);
         double[] added = s.refinedPoints().toDoubleArray();
@@ -93,7 +103,7 @@ class SolverTest {
 
     private static void assertThrowsRitz() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> RitzOptions.defaults().withRar(100, 10).validate());
+                () -> RitzOptions.defaults().withSampling(RitzOptions.Sampling.defaults().withRar(100, 10)));
         assertTrue(e.getMessage().contains("pinn"), e.getMessage());
     }
 }

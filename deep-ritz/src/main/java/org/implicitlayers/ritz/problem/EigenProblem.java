@@ -8,5 +8,5 @@ import org.implicitlayers.ritz.domain.Domain;
  *
  * @param exactEigenvalue the known eigenvalue, or NaN
  */
-public record EigenProblem(String name, Domain domain, double exactEigenvalue) {
+public record EigenProblem(String name, Domain domain, double exactEigenvalue) implements Problem {
 }

@@ -8,7 +8,7 @@ import org.implicitlayers.ritz.domain.Domain;
  * against which relative L2 and H1-seminorm errors are reported. a defaults to 1 and c to 0.
  */
 public record PoissonProblem(String name, Domain domain, ScalarField a, ScalarField c, ScalarField f,
-                             List<BoundaryCondition> boundary, ScalarField exact) {
+                             List<BoundaryCondition> boundary, ScalarField exact) implements Problem {
     public PoissonProblem {
         if (boundary.isEmpty()) {
             throw new IllegalArgumentException(name + ": at least one boundary condition is needed");

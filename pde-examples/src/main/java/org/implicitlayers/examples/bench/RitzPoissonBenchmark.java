@@ -23,9 +23,10 @@ public final class RitzPoissonBenchmark {
     }
 
     public static Map<String, Object> standard(int iters, DType dtype, long seed, Consumer<String> progress) {
-        RitzOptions o = RitzOptions.defaults().withSteps(iters).withRun(250, seed, dtype);
+        RitzOptions o = RitzOptions.defaults();
+        o = o.withOptimizer(o.optimizer().withSteps(iters)).withRun(new RitzOptions.Run(250, seed, dtype));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
-        Adam adam = new Adam(solver.network().parameters(), o.lr());
+        Adam adam = new Adam(solver.network().parameters(), o.optimizer().lr());
         double[] times = new double[iters];
         double train = 0;
         Integer to5 = null, to1 = null;
@@ -73,8 +74,10 @@ public final class RitzPoissonBenchmark {
      * (Of the variants tried in 24 s: this 2.4e-4, MLP 32x3 3.8e-4, ResNet 32x3 2.2e-3, Ritz energy 7e-3.)
      */
     public static Map<String, Object> best(double budgetSeconds, long seed, Consumer<String> progress) throws Exception {
-        RitzOptions o = RitzOptions.defaults().withMethod("pinn", "exact").withSampling("sobol", true, 256, 1)
-                .withNetwork("resnet", 24, 2, "tanh").withSteps(100000).withOptimizer(3e-3, 1.0, 100000).withRun(250, seed, DType.FLOAT64);
+        RitzOptions o = RitzOptions.defaults().withMethod(RitzOptions.Method.PINN).withBoundary(RitzOptions.Boundary.exact())
+                .withSampling(new RitzOptions.Sampling(256, 1, RitzOptions.SamplingMethod.SOBOL, true, 0, 0))
+                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.RESNET, 24, 2, "tanh"))
+                .withOptimizer(new RitzOptions.Optimizer(100000, 3e-3, 1.0, 100000)).withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
         long t0 = System.nanoTime();
         RitzSolver.Result r = solver.solve(List.of(), null, false, budgetSeconds);

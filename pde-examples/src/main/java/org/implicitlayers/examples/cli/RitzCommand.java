@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.DType;
-import org.implicitlayers.core.Grad;
-import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
@@ -23,12 +21,16 @@ import org.implicitlayers.plot.HeatMap;
 import org.implicitlayers.plot.Png;
 import org.implicitlayers.ritz.Examples;
 import org.implicitlayers.ritz.ProblemFile;
+import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzOptions;
 import org.implicitlayers.ritz.RitzSolver;
-import org.implicitlayers.ritz.domain.Box;
+import org.implicitlayers.ritz.SolutionGrid;
 import org.implicitlayers.ritz.domain.Domain;
+import org.implicitlayers.ritz.problem.PoissonProblem;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** Solves a PDE by the Deep Ritz method (or as a PINN) and writes the solution, its error and the training curves. */
@@ -74,31 +76,16 @@ final class RitzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JvmBackend.setThreads(threads);
-        ProblemFile.Spec spec = resolve();
-        RitzOptions o = spec.options();
-        if (steps != null) {
-            o = o.withSteps(steps);
-        }
-        if (lbfgs != null) {
-            o = o.withOptimizer(o.lr(), o.lrDecay(), lbfgs);
-        }
-        if (method != null || bc != null) {
-            o = o.withMethod(method != null ? method : o.method(), bc != null ? bc : o.bc());
-        }
-        if (seed != null || dtype != null) {
-            o = o.withRun(o.evalEvery(), seed != null ? seed : o.seed(), dtype != null ? org.implicitlayers.core.DType.parse(dtype) : o.dtype());
-        }
-        if (sampling != null) {
-            o = o.withSampling(sampling, o.resample(), o.interior(), o.boundary());
-        }
-        o = o.validate();
+        ProblemSpec spec = resolve();
+        RitzOptions o = overrides(spec.options());
         Path dir = out != null ? out : Path.of("out", "ritz", spec.name());
         Files.createDirectories(dir);
-        RitzSolver solver = spec.poisson() != null ? new RitzSolver(spec.poisson(), o) : new RitzSolver(spec.eigen(), o);
-        Domain domain = spec.poisson() != null ? spec.poisson().domain() : spec.eigen().domain();
+        RitzSolver solver = new RitzSolver(spec.problem(), o);
+        Domain domain = spec.problem().domain();
         System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s; Adam %d steps%s%n",
-                spec.name(), spec.poisson() != null ? "Poisson" : "eigenvalue problem", domain, o.method(), o.bc(), o.network(),
-                o.width(), o.depth(), o.activation(), o.steps(), o.lbfgs() > 0 ? " + L-BFGS " + o.lbfgs() : "");
+                spec.name(), spec.problem() instanceof PoissonProblem ? "Poisson" : "eigenvalue problem", domain, o.method(),
+                o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
+                o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
         List<TrainingCallback> cbs = new ArrayList<>();
         if (!quiet) {
             cbs.add(new ProgressBarCallback(System.err, spec.name()));
@@ -109,7 +96,7 @@ final class RitzCommand implements Callable<Integer> {
         LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("curves.png"), spec.name() + ": training");
         Npz.write(dir.resolve("params.npz"), solver.network().stateDict());
         if (domain.dim() == 2) {
-            writeGrid(solver, spec, domain, dir);
+            writeGrid(SolutionGrid.sample(solver, 201), domain, spec.name(), dir);
         }
         StringBuilder m = new StringBuilder();
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
@@ -122,83 +109,56 @@ final class RitzCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ProblemFile.Spec resolve() throws Exception {
+    /** The command-line options that override the problem's. */
+    private RitzOptions overrides(RitzOptions o) {
+        try {
+            if (steps != null || lbfgs != null) {
+                RitzOptions.Optimizer opt = o.optimizer();
+                o = o.withOptimizer(opt.withSteps(steps != null ? steps : opt.steps()).withLbfgs(lbfgs != null ? lbfgs : opt.lbfgs()));
+            }
+            if (method != null) {
+                o = o.withMethod(RitzOptions.Method.parse("--method", method));
+            }
+            if (bc != null) {
+                o = o.withBoundary(o.boundary().withTreatment(RitzOptions.BoundaryTreatment.parse("--bc", bc)));
+            }
+            if (seed != null) {
+                o = o.withRun(o.run().withSeed(seed));
+            }
+            if (dtype != null) {
+                o = o.withRun(o.run().withDtype(DType.parse(dtype)));
+            }
+            if (sampling != null) {
+                o = o.withSampling(o.sampling().withMethod(RitzOptions.SamplingMethod.parse("--sampling", sampling)));
+            }
+            return o;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(new CommandLine(this), e.getMessage(), e);
+        }
+    }
+
+    private ProblemSpec resolve() throws Exception {
         if (Files.exists(Path.of(problem)) || problem.endsWith(".json")) {
             return ProblemFile.load(Path.of(problem));
         }
-        if (problem.equals("eigen-square")) {
-            return new ProblemFile.Spec(null, Examples.eigenSquare(), RitzOptions.defaults().withMethod("ritz", "exact")
-                    .withPenalty(100).withSteps(5000));
-        }
-        var p = Examples.POISSON.get(problem);
-        if (p == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "unknown problem '" + problem
-                    + "': give a JSON file or one of " + new java.util.TreeSet<>(Examples.POISSON.keySet()) + ", eigen-square");
-        }
-        RitzOptions o = RitzOptions.defaults();
-        if (problem.equals("poisson-square") || problem.equals("poisson-disk")) {
-            // u = 0 on the boundary: the exact ansatz u = phi N removes the penalty's bias; Sobol points and a
-            // decaying learning rate remove most of the sampling noise (rel. L2 about 3e-4 on the square, versus
-            // 4e-2 with the benchmark's penalty settings). Not used where g is the exact solution: the ansatz
-            // would then contain the answer.
-            o = o.withMethod("ritz", "exact").withSampling("sobol", true, 1024, 1).withOptimizer(3e-3, 0.02, 0);
-        }
-        if (problem.equals("poisson-10d")) {
-            o = o.withNetwork("resnet", 64, 3, "tanh").withSampling("uniform", true, 2048, 1024);
-        }
-        if (problem.equals("l-shape")) {
-            o = o.withSteps(8000);
-        }
-        return new ProblemFile.Spec(p.get(), null, o);
+        return Examples.spec(problem).orElseThrow(() -> new ParameterException(new CommandLine(this), "unknown problem '" + problem
+                + "': give a JSON file or one of " + Examples.names()));
     }
 
-    private static void writeGrid(RitzSolver solver, ProblemFile.Spec spec, Domain domain, Path dir) throws Exception {
-        int n = 201;
-        double[] lo = domain.lower(), hi = domain.upper();
-        double[] xs = new double[n], ys = new double[n];
-        for (int i = 0; i < n; i++) {
-            xs[i] = lo[0] + (hi[0] - lo[0]) * i / (n - 1);
-            ys[i] = lo[1] + (hi[1] - lo[1]) * i / (n - 1);
-        }
-        double[] pts = new double[2 * n * n];
-        boolean[] inside = new boolean[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                int k = i * n + j;
-                pts[2 * k] = xs[i];
-                pts[2 * k + 1] = ys[j];
-                inside[k] = domain instanceof Box || domain.contains(new double[] {xs[i], ys[j]});
-            }
-        }
-        Tensor x = Tensor.of(DType.FLOAT64, pts, n * n, 2);
-        double[] u, exact = null;
-        try (Grad.Scope s = Grad.noGrad()) {
-            u = solver.solution(x.to(solver.network().parameters().values().iterator().next().value().dtype())).toDoubleArray();
-            if (spec.poisson() != null && spec.poisson().exact() != null) {
-                exact = spec.poisson().exact().at(x).toDoubleArray();
-            }
-        }
-        double[][] uu = new double[n][n], ee = new double[n][n], err = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                int k = i * n + j;
-                uu[i][j] = inside[k] ? u[k] : Double.NaN;
-                ee[i][j] = inside[k] && exact != null ? exact[k] : Double.NaN;
-                err[i][j] = inside[k] && exact != null ? u[k] - exact[k] : Double.NaN;
-            }
-        }
-        Contours.Region region = (x0, y0) -> domain.contains(new double[] {x0, y0});
-        Png.writeFitted(HeatMap.of(new Grid2(xs, ys, uu)).title(spec.name() + ": network solution").valueLabel("u")
+    private static void writeGrid(SolutionGrid g, Domain domain, String name, Path dir) throws Exception {
+        Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
+        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
                 .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
-        if (exact != null) {
-            Png.writeFitted(HeatMap.of(new Grid2(xs, ys, err)).diverging().title(spec.name() + ": pointwise error")
+        if (g.exact() != null) {
+            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
                     .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), spec.name(), xs, ys, new String[] {"u", "u_exact", "error"},
-                    new double[][][] {uu, ee, err});
-            GridOutput.writeCsv(dir.resolve("solution.csv"), xs, ys, new String[] {"u", "u_exact", "error"}, new double[][][] {uu, ee, err});
+            String[] names = {"u", "u_exact", "error"};
+            double[][][] fields = {g.u(), g.exact(), g.error()};
+            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
+            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
         } else {
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), spec.name(), xs, ys, new String[] {"u"}, new double[][][] {uu});
-            GridOutput.writeCsv(dir.resolve("solution.csv"), xs, ys, new String[] {"u"}, new double[][][] {uu});
+            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
     }
 }
