@@ -13,10 +13,10 @@ import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.TrainingCallback;
-import org.implicitlayers.examples.output.GridOutput;
 import org.implicitlayers.examples.plot.LossCurve;
 import org.implicitlayers.plot.Contours;
 import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.GridFiles;
 import org.implicitlayers.plot.HeatMap;
 import org.implicitlayers.plot.Png;
 import org.implicitlayers.ritz.Examples;
@@ -154,11 +154,11 @@ final class RitzCommand implements Callable<Integer> {
                     .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
             String[] names = {"u", "u_exact", "error"};
             double[][][] fields = {g.u(), g.exact(), g.error()};
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
-            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
+            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
         } else {
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
-            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
     }
 }
