@@ -76,6 +76,17 @@ public final class Contours {
         });
     }
 
+    /**
+     * The outline of {@code region} around a grid: traced over the grid's extent plus two cells on
+     * each side, at twice the grid's resolution.
+     */
+    public static List<double[]> outlineAround(Region region, Grid2 g) {
+        double[] xs = g.xs(), ys = g.ys();
+        double px = 2 * g.dx(), py = 2 * g.dy();
+        int n = 2 * Math.max(xs.length, ys.length);
+        return outline(region, xs[0] - px, xs[xs.length - 1] + px, ys[0] - py, ys[ys.length - 1] + py, n);
+    }
+
     private static List<double[]> march(Grid2 g, double level, boolean[][] above, EdgeCrossing cross) {
         double[][] v = g.values();
         List<double[]> out = new ArrayList<>();

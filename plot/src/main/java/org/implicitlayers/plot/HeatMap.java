@@ -97,14 +97,10 @@ public final class HeatMap {
     }
 
     /**
-     * The outline of a region given by its membership test, traced over the grid's extent plus two
-     * cells on each side at twice the grid's resolution (see {@link Contours#outline}).
+     * The outline of a region given by its membership test (see {@link Contours#outlineAround}).
      */
     public HeatMap outlineOf(Contours.Region region) {
-        double[] xs = grid.xs(), ys = grid.ys();
-        double px = 2 * grid.dx(), py = 2 * grid.dy();
-        int n = 2 * Math.max(xs.length, ys.length);
-        return outline(Contours.outline(region, xs[0] - px, xs[xs.length - 1] + px, ys[0] - py, ys[ys.length - 1] + py, n));
+        return outline(Contours.outlineAround(region, grid));
     }
 
     /** Contour lines of the field at {@code level}, drawn in black (e.g. the zero level set of an SDF). */
@@ -193,6 +189,8 @@ public final class HeatMap {
         JFreeChart chart = Style.chart(title.isEmpty() ? null : title, plot, points.size() > 1);
         NumberAxis barAxis = new LinearAxis(valueLabel, r[0], r[1], 8);
         barAxis.setRange(r[0], r[1]);
+        // Read the label bottom to top, as the y axis label reads.
+        barAxis.setLabelAngle(Math.PI);
         Style.axis(barAxis);
         barAxis.setMinorTickMarksVisible(false);
         PaintScaleLegend bar = new PaintScaleLegend(scale, barAxis);

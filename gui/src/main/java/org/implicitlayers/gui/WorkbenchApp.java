@@ -1,0 +1,229 @@
+package org.implicitlayers.gui;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javafx.animation.PauseTransition;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Insets;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import javax.imageio.ImageIO;
+import org.implicitlayers.gui.pde.PdeWorkbench;
+import org.implicitlayers.ritz.Examples;
+
+/**
+ * The workbench window: a tab per application (variational PDE; signed distance field and neural
+ * ODE to come), a menu to open and save problem files, load the built-in examples and export a
+ * run. With {@code --demo poisson --screenshot FILE} it runs the Poisson example briefly through
+ * the Run button, saves a screenshot of the window and exits.
+ */
+public final class WorkbenchApp extends Application {
+    private Stage stage;
+    private PdeWorkbench pde;
+    private TabPane tabs;
+
+    @Override
+    public void start(Stage stage) throws IOException {
+        this.stage = stage;
+        Path session = Files.createTempDirectory("implicit-gui-");
+        pde = new PdeWorkbench(session);
+        tabs = new TabPane(new Tab("Variational PDE", pde),
+                new Tab("Signed distance field", comingSoon("Signed distance fields",
+                        "Open a point cloud, fit a neural SDF with a live loss curve, view the extracted mesh in 3-D beside an SDF"
+                                + " slice with its zero contour, export the mesh. This workbench arrives with the fitting pipeline of"
+                                + " the implicit-sdf module; until then use the library from Java.")),
+                new Tab("Neural ODE", comingSoon("Neural ODEs",
+                        "Load a CSV trajectory (or the built-in spiral), train a neural ODE with a live loss, and compare true and"
+                                + " fitted trajectories with the learned vector field in the phase plane. This workbench arrives with"
+                                + " the ode module's training pipeline; until then use the library from Java.")));
+        tabs.setId("workbenches");
+        tabs.getTabs().forEach(t -> t.setClosable(false));
+        BorderPane root = new BorderPane(tabs);
+        root.setTop(menus());
+        stage.setTitle("implicit-layers workbench");
+        stage.setScene(new Scene(root, 1500, 940));
+        stage.show();
+        List<String> args = getParameters().getRaw();
+        String open = option(args, "--open");
+        if (open != null) {
+            pde.open(Path.of(open));
+        }
+        String demo = option(args, "--demo");
+        if (demo != null) {
+            runDemo(demo, option(args, "--screenshot"), Integer.parseInt(orElse(option(args, "--steps"), "600")));
+        } else if (open == null) {
+            pde.loadBuiltIn("poisson-square");
+        }
+    }
+
+    private static String orElse(String v, String d) {
+        return v == null ? d : v;
+    }
+
+    private static String option(List<String> args, String name) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(name) && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (args.get(i).startsWith(name + "=")) {
+                return args.get(i).substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static VBox comingSoon(String title, String text) {
+        Label t = new Label(title);
+        t.setStyle("-fx-font-size: 18px; -fx-font-weight: bold;");
+        Label body = new Label(text);
+        body.setWrapText(true);
+        body.setMaxWidth(640);
+        VBox box = new VBox(12, t, body);
+        box.setPadding(new Insets(40));
+        return box;
+    }
+
+    private MenuBar menus() {
+        MenuItem open = new MenuItem("Open problem...");
+        open.setOnAction(e -> {
+            File f = jsonChooser("Open a problem file").showOpenDialog(stage);
+            if (f != null) {
+                pde.open(f.toPath());
+            }
+        });
+        MenuItem save = new MenuItem("Save problem as...");
+        save.setOnAction(e -> {
+            File f = jsonChooser("Save the problem").showSaveDialog(stage);
+            if (f != null) {
+                try {
+                    pde.save(f.toPath());
+                } catch (IOException ex) {
+                    error("Could not save " + f + ": " + ex.getMessage());
+                }
+            }
+        });
+        MenuItem export = new MenuItem("Export run to folder...");
+        export.setOnAction(e -> {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Export the shown run (PNG, VTK, CSV, parameters, problem file)");
+            File d = dc.showDialog(stage);
+            if (d != null) {
+                try {
+                    pde.exportRun(d.toPath());
+                } catch (IOException | RuntimeException ex) {
+                    error("Could not export: " + ex.getMessage());
+                }
+            }
+        });
+        MenuItem quit = new MenuItem("Quit");
+        quit.setOnAction(e -> Platform.exit());
+        Menu file = new Menu("File", null, open, save, new SeparatorMenuItem(), export, new SeparatorMenuItem(), quit);
+        Menu examples = new Menu("Examples");
+        for (String name : Examples.names()) {
+            MenuItem m = new MenuItem(name);
+            m.setOnAction(e -> pde.loadBuiltIn(name));
+            examples.getItems().add(m);
+        }
+        Path dir = Path.of("examples");
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                List<Path> json = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+                if (!json.isEmpty()) {
+                    examples.getItems().add(new SeparatorMenuItem());
+                }
+                for (Path p : json) {
+                    MenuItem m = new MenuItem(p.toString());
+                    m.setOnAction(e -> pde.open(p));
+                    examples.getItems().add(m);
+                }
+            } catch (IOException e) {
+                // no example files to list
+            }
+        }
+        return new MenuBar(file, examples);
+    }
+
+    private static FileChooser jsonChooser(String title) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Problem files (*.json)", "*.json"));
+        return fc;
+    }
+
+    private void error(String text) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, text);
+        a.initOwner(stage);
+        a.show();
+    }
+
+    /** Loads the example, presses Run, and once the run has ended (and the figures are drawn) saves the screenshot and exits. */
+    private void runDemo(String demo, String screenshot, int steps) {
+        if (!demo.equals("poisson")) {
+            fail("--demo " + demo + ": available demos: poisson (the SDF and neural ODE workbenches are still to come)");
+            return;
+        }
+        pde.loadBuiltIn("poisson-square");
+        pde.setSteps(steps);
+        pde.runningProperty().addListener((o, was, now) -> {
+            if (was && !now) {
+                if (!pde.lastRunSucceeded()) {
+                    fail("the demo run failed: " + pde.messageText());
+                    return;
+                }
+                PauseTransition settle = new PauseTransition(Duration.millis(800));
+                settle.setOnFinished(e -> {
+                    try {
+                        if (screenshot != null) {
+                            saveScreenshot(Path.of(screenshot));
+                        }
+                        Platform.exit();
+                        System.exit(0);
+                    } catch (IOException | RuntimeException ex) {
+                        fail("could not save the screenshot: " + ex.getMessage());
+                    }
+                });
+                settle.play();
+            }
+        });
+        pde.pressRun();
+        if (!pde.runningProperty().get()) {
+            fail("the demo did not start: " + pde.messageText());
+        }
+    }
+
+    private void saveScreenshot(Path file) throws IOException {
+        WritableImage img = stage.getScene().snapshot(null);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", file.toFile())) {
+            throw new IOException("no PNG writer");
+        }
+    }
+
+    private static void fail(String why) {
+        System.err.println("implicit gui: " + why);
+        Platform.exit();
+        System.exit(1);
+    }
+}
