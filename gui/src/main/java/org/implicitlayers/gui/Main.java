@@ -12,7 +12,7 @@ import javafx.application.Application;
  * bin/implicit gui --demo poisson --screenshot FILE opens the Poisson example, trains it briefly
  *                                                   through the Run button, saves a screenshot and exits
  *                                                   (0 on success, 1 on any failure)
- * options: --steps N (Adam steps of the demo, default 600), --open FILE.json
+ * options: --steps N (Adam steps of the demo, default 500), --open FILE.json
  * </pre>
  */
 public final class Main {

@@ -69,7 +69,7 @@ public final class WorkbenchApp extends Application {
         }
         String demo = option(args, "--demo");
         if (demo != null) {
-            runDemo(demo, option(args, "--screenshot"), Integer.parseInt(orElse(option(args, "--steps"), "600")));
+            runDemo(demo, option(args, "--screenshot"), Integer.parseInt(orElse(option(args, "--steps"), "500")));
         } else if (open == null) {
             pde.loadBuiltIn("poisson-square");
         }
@@ -212,11 +212,21 @@ public final class WorkbenchApp extends Application {
 
     private void saveScreenshot(Path file) throws IOException {
         WritableImage img = stage.getScene().snapshot(null);
+        java.awt.image.BufferedImage bi = SwingFXUtils.fromFXImage(img, null);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < bi.getHeight(); y += 4) {
+            for (int x = 0; x < bi.getWidth(); x += 4) {
+                colours.add(bi.getRGB(x, y));
+            }
+        }
+        if (colours.size() < 100) {
+            throw new IOException("the window looks blank (" + colours.size() + " colours)");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", file.toFile())) {
+        if (!ImageIO.write(bi, "png", file.toFile())) {
             throw new IOException("no PNG writer");
         }
     }
