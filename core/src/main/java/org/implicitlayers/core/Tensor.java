@@ -24,25 +24,45 @@ public final class Tensor {
     private final int[] shape;
     private final boolean requiresGrad;
     final Node node;
+    /**
+     * The value is a gradient taken without {@code createGraph} (or computed from one while
+     * recording): differentiating it again would silently give zero, so {@link Grad} raises instead.
+     */
+    final boolean cutGradient;
     private Tensor grad;
 
     Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node) {
+        this(storage, shape, requiresGrad, node, false);
+    }
+
+    private Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node, boolean cutGradient) {
         this.storage = storage;
         this.shape = shape;
         this.requiresGrad = requiresGrad;
         this.node = node;
+        this.cutGradient = cutGradient;
     }
 
     /** The result of an operation: recorded on the tape when recording is on and an input requires grad. */
     static Tensor result(String op, Storage s, int[] shape, BackwardRule rule, Tensor... inputs) {
         if (rule != null && Grad.isEnabled()) {
+            boolean cut = false;
             for (Tensor t : inputs) {
                 if (t.requiresGrad) {
                     return new Tensor(s, shape, true, new Node(op, inputs, rule));
                 }
+                cut |= t.cutGradient;
+            }
+            if (cut) {
+                return new Tensor(s, shape, false, null, true);
             }
         }
         return new Tensor(s, shape, false, null);
+    }
+
+    /** The same values, marked as a gradient that was not recorded (see {@link #cutGradient}). */
+    Tensor asCutGradient() {
+        return new Tensor(storage, shape, false, null, true);
     }
 
     /** Wraps a storage as a constant tensor (no tape). */
@@ -83,8 +103,75 @@ public final class Tensor {
         }
     }
 
-    public static Tensor scalar(double value, DType dtype) {
+    /** A tensor of shape [] holding {@code value}. */
+    public static Tensor scalar(DType dtype, double value) {
         return full(dtype, value);
+    }
+
+    /** A float64 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have equal lengths. */
+    public static Tensor of(double[][] rows) {
+        return of(DType.FLOAT64, rows);
+    }
+
+    /** A float32 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have equal lengths. */
+    public static Tensor of(float[][] rows) {
+        int m = rows.length, n = m == 0 ? 0 : rows[0].length;
+        float[] v = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            checkRow(i, rows[i].length, n);
+            System.arraycopy(rows[i], 0, v, i * n, n);
+        }
+        return of(v, m, n);
+    }
+
+    /** A matrix of the given dtype [rows.length, rows[0].length] holding {@code rows} (converted). */
+    public static Tensor of(DType dtype, double[][] rows) {
+        int m = rows.length, n = m == 0 ? 0 : rows[0].length;
+        double[] v = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            checkRow(i, rows[i].length, n);
+            System.arraycopy(rows[i], 0, v, i * n, n);
+        }
+        return of(dtype, v, m, n);
+    }
+
+    private static void checkRow(int i, int length, int expected) {
+        if (length != expected) {
+            throw new IllegalArgumentException("of: row " + i + " has " + length + " values, row 0 has " + expected
+                    + "; a matrix needs rows of equal length");
+        }
+    }
+
+    /** The n x n identity matrix. */
+    public static Tensor eye(DType dtype, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("eye: n must be >= 0, got " + n);
+        }
+        double[] v = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            v[i * n + i] = 1;
+        }
+        return of(dtype, v, n, n);
+    }
+
+    /**
+     * As NumPy's {@code diag}: for a vector [n], the n x n matrix with it on the diagonal; for a
+     * matrix [m, n], its diagonal [min(m, n)]. Differentiable.
+     */
+    public static Tensor diag(Tensor t) {
+        if (t.rank() == 1) {
+            int n = t.shape[0];
+            return eye(t.dtype(), n).to(t.backend()).mul(t.unsqueeze(0));
+        }
+        if (t.rank() == 2) {
+            int k = Math.min(t.shape[0], t.shape[1]);
+            int[] idx = new int[k];
+            for (int i = 0; i < k; i++) {
+                idx[i] = i * t.shape[1] + i;
+            }
+            return t.flatten().index(0, idx);
+        }
+        throw new IllegalArgumentException("diag: expected a vector or a matrix, got shape " + Shapes.str(t.shape));
     }
 
     public static Tensor full(DType dtype, double value, int... shape) {
@@ -203,14 +290,18 @@ public final class Tensor {
         return node == null ? null : node.op;
     }
 
-    /** A leaf sharing this tensor's values that requires grad (or not). */
-    public Tensor requiresGrad(boolean on) {
-        return new Tensor(storage, shape, on, null);
+    /**
+     * A new leaf that shares this tensor's values and requires grad; this tensor is unchanged
+     * (tensors are immutable). Use the returned tensor: {@code Tensor x = data.requiringGrad();}.
+     * Differentiating with respect to the original instead raises an error that says so.
+     */
+    public Tensor requiringGrad() {
+        return new Tensor(storage, shape, true, null);
     }
 
-    /** The same values, cut from the tape. */
+    /** The same values as a constant: cut from the tape, not requiring grad. */
     public Tensor detach() {
-        return node == null && !requiresGrad ? this : new Tensor(storage, shape, false, null);
+        return node == null && !requiresGrad && !cutGradient ? this : new Tensor(storage, shape, false, null);
     }
 
     /** The gradient accumulated by {@link #backward()}, or null. */
@@ -233,22 +324,41 @@ public final class Tensor {
     void accumulateGrad(Tensor g) {
         Tensor old = grad;
         // A private copy: a rule may hand the same storage to several inputs (add), and each leaf frees its own.
-        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null)
-                : old.add(g.detach()).detach();
+        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null, true)
+                : old.add(g.detach()).asCutGradient();
         MemoryScope.persist(grad);
         if (old != null && old.storage != grad.storage) {
             old.backend().release(old.storage);
         }
     }
 
-    /** Backpropagates from this scalar into the {@code grad()} of every leaf that requires grad. */
+    /**
+     * Backpropagates from this one-element tensor into the {@code grad()} of every leaf that
+     * requires grad, adding to what is there, and releases the graph: a second backward through
+     * the same operations raises an error (see {@link #backward(boolean)}).
+     *
+     * @throws IllegalArgumentException if this tensor does not require grad (nothing to backpropagate into)
+     */
     public void backward() {
-        Grad.backward(this, null);
+        Grad.backward(this, null, false);
     }
 
-    /** Backpropagates {@code seed} (of this tensor's shape). */
+    /**
+     * As {@link #backward()}; with {@code retainGraph} the graph stays usable for another backward
+     * pass (whose gradients add to these).
+     */
+    public void backward(boolean retainGraph) {
+        Grad.backward(this, null, retainGraph);
+    }
+
+    /** Backpropagates {@code seed} (of this tensor's shape) and releases the graph. */
     public void backward(Tensor seed) {
-        Grad.backward(this, seed);
+        Grad.backward(this, seed, false);
+    }
+
+    /** Backpropagates {@code seed} (of this tensor's shape), keeping the graph when {@code retainGraph}. */
+    public void backward(Tensor seed, boolean retainGraph) {
+        Grad.backward(this, seed, retainGraph);
     }
 
     /**
@@ -269,9 +379,70 @@ public final class Tensor {
         return backend().get(storage, 0);
     }
 
-    /** Element at a flat (row-major) index. */
+    /** Element at a flat (row-major) index in [0, numel()); for a vector, the element at that index. */
     public double get(int flatIndex) {
+        if (flatIndex < 0 || flatIndex >= numel()) {
+            throw new IndexOutOfBoundsException("get: flat index " + flatIndex + " is out of range [0, " + numel()
+                    + ") for shape " + Shapes.str(shape));
+        }
         return backend().get(storage, flatIndex);
+    }
+
+    /**
+     * Element at {@code index}, one index per axis ({@code m.get(i, j)} for a matrix); a
+     * single index is a flat index ({@link #get(int)}).
+     *
+     * @throws IllegalArgumentException  if the number of indices differs from the rank
+     * @throws IndexOutOfBoundsException if an index is outside its axis, naming the axis and shape
+     */
+    public double get(int... index) {
+        if (index.length == 1) {
+            return get(index[0]);
+        }
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get: " + index.length + " indices " + Arrays.toString(index)
+                    + " for a tensor of shape " + Shapes.str(shape) + "; give one index per axis (" + shape.length + ")");
+        }
+        int flat = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("get: index " + index[d] + " is out of range [0, " + shape[d] + ") on axis "
+                        + d + " of shape " + Shapes.str(shape));
+            }
+            flat = flat * shape[d] + index[d];
+        }
+        return backend().get(storage, flat);
+    }
+
+    /** The shape as text, e.g. {@code "[3, 4]"} ({@code "[]"} for a scalar). */
+    public String shapeString() {
+        return Shapes.str(shape);
+    }
+
+    /** The values of a matrix as rows, in float64. */
+    public double[][] toDoubleArray2d() {
+        if (rank() != 2) {
+            throw new IllegalArgumentException("toDoubleArray2d: expected a matrix, got shape " + Shapes.str(shape));
+        }
+        double[] v = toDoubleArray();
+        double[][] rows = new double[shape[0]][];
+        for (int i = 0; i < shape[0]; i++) {
+            rows[i] = Arrays.copyOfRange(v, i * shape[1], (i + 1) * shape[1]);
+        }
+        return rows;
+    }
+
+    /** The values of a matrix as rows, in float32. */
+    public float[][] toFloatArray2d() {
+        if (rank() != 2) {
+            throw new IllegalArgumentException("toFloatArray2d: expected a matrix, got shape " + Shapes.str(shape));
+        }
+        float[] v = toFloatArray();
+        float[][] rows = new float[shape[0]][];
+        for (int i = 0; i < shape[0]; i++) {
+            rows[i] = Arrays.copyOfRange(v, i * shape[1], (i + 1) * shape[1]);
+        }
+        return rows;
     }
 
     public double[] toDoubleArray() {
@@ -306,17 +477,15 @@ public final class Tensor {
         return dtype() + Shapes.str(shape) + "@" + backend().name();
     }
 
+    /**
+     * The values, nested by axis as NumPy prints them, then dtype, shape and (when it is not the
+     * JVM backend) the backend, e.g. {@code tensor([[1.0, 2.0], [3.0, 4.5]], float32[2, 2])} (one
+     * row per line). float32 values print as floats ({@code 0.1}, not {@code 0.10000000149}).
+     * Tensors of more than 1000 elements show the first and last three entries of each long axis.
+     */
     @Override
     public String toString() {
-        int n = Math.min(numel(), 8);
-        StringBuilder sb = new StringBuilder("Tensor(").append(describe()).append(", [");
-        for (int i = 0; i < n; i++) {
-            sb.append(i > 0 ? ", " : "").append(get(i));
-        }
-        if (numel() > n) {
-            sb.append(", ...");
-        }
-        return sb.append("])").toString();
+        return TensorFormat.format(this);
     }
 
     // ================================================================== elementwise, one operand
@@ -572,8 +741,21 @@ public final class Tensor {
 
     // ================================================================== matrix products
 
-    /** Matrix product: [m,k] x [k,n], or batched [b,m,k] x [b,k,n], or [b,m,k] x [k,n]. */
+    /**
+     * Matrix product: [m,k] x [k,n] = [m,n], batched [b,m,k] x [b,k,n] or [b,m,k] x [k,n] = [b,m,n];
+     * with vectors as in NumPy: [k] x [k,n] = [n], [m,k] x [k] = [m], [k] x [k] = [] (dot product).
+     */
     public Tensor matmul(Tensor o) {
+        if (rank() == 1 || o.rank() == 1) {
+            if (rank() == 0 || o.rank() == 0 || rank() > 2 || o.rank() > 2) {
+                throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and " + Shapes.str(o.shape)
+                        + " do not multiply: a vector multiplies a vector or a matrix");
+            }
+            Tensor a = rank() == 1 ? unsqueeze(0) : this;
+            Tensor b = o.rank() == 1 ? o.unsqueeze(1) : o;
+            Tensor p = a.matmul(b, false, false);
+            return p.reshape(rank() == 1 && o.rank() == 1 ? new int[0] : rank() == 1 ? new int[] {p.shape[1]} : new int[] {p.shape[0]});
+        }
         return matmul(o, false, false);
     }
 
@@ -752,6 +934,32 @@ public final class Tensor {
         Tensor k = result("norm", s, keptShape(ax), (g, out, n) -> new Tensor[] {
             g.mul(this).div(out.clampMin(Double.MIN_NORMAL))}, this);
         return keepDims ? k : k.reshape(dropAxes(shape, ax));
+    }
+
+    /**
+     * log(sum(exp(x))) over {@code axis}, computed stably (the maximum is subtracted first); its
+     * gradient is the softmax. Differentiable to any order.
+     */
+    public Tensor logsumexp(int axis, boolean keepDims) {
+        int a = Shapes.axis("logsumexp", axis, rank());
+        Tensor m;
+        try (Grad.Scope ignored = Grad.noGrad()) {
+            m = max(new int[] {a}, true);
+            // An infinite maximum (all -inf, or +inf) would give inf - inf: shift by 0 there.
+            m = where(m.abs().lt(Double.POSITIVE_INFINITY), m, zerosLike(m));
+        }
+        Tensor k = sub(m).exp().sum(new int[] {a}, true).log().add(m);
+        return keepDims ? k : k.squeeze(a);
+    }
+
+    /** exp(x) / sum(exp(x)) over {@code axis}: entries in (0, 1) summing to 1. */
+    public Tensor softmax(int axis) {
+        return logSoftmax(axis).exp();
+    }
+
+    /** x - logsumexp(x) over {@code axis}: the log of {@link #softmax}, without its underflow. */
+    public Tensor logSoftmax(int axis) {
+        return sub(logsumexp(axis, true));
     }
 
     // ================================================================== shapes and indexing

@@ -15,11 +15,11 @@ class BackendAgreementTest {
         for (Backend be : TestBackends.all()) {
             results[b++] = TestBackends.on(be, () -> {
                 Rng rng = Rng.seeded(42);
-                Tensor x = Tensor.rand(rng, DType.FLOAT32, 100, 2).requiresGrad(true);
+                Tensor x = Tensor.rand(rng, DType.FLOAT32, 100, 2).requiringGrad();
                 Tensor[] p = new Tensor[6];
                 int[][] shapes = {{64, 2}, {64}, {64, 64}, {64}, {1, 64}, {1}};
                 for (int i = 0; i < 6; i++) {
-                    p[i] = Tensor.randn(rng, DType.FLOAT32, shapes[i]).mul(0.3).requiresGrad(true);
+                    p[i] = Tensor.randn(rng, DType.FLOAT32, shapes[i]).mul(0.3).requiringGrad();
                 }
                 Tensor u = HigherOrderTest.mlp(x, p);
                 Tensor du = Grad.of(u.sum(), x, true);
@@ -58,8 +58,8 @@ class BackendAgreementTest {
     @Test
     void leafGradientsOutliveTheStepScopeAndSharedRuleOutputsStayValid() {
         TestBackends.on(Backends.nd4j(), () -> {
-            Tensor a = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
-            Tensor b = Tensor.ones(DType.FLOAT64, 3).requiresGrad(true);
+            Tensor a = Tensor.ones(DType.FLOAT64, 3).requiringGrad();
+            Tensor b = Tensor.ones(DType.FLOAT64, 3).requiringGrad();
             try (MemoryScope scope = MemoryScope.open()) {
                 a.add(b).sum().backward();   // the add rule hands the same gradient to a and b
             }

@@ -34,5 +34,6 @@ class ScalarFallbackTest {
         assertEquals("scalar", last.split(" ")[0], out);
         assertEquals(4.0, Double.parseDouble(last.split(" ")[1]), 1e-9, out);
         assertTrue(JvmBackend.create().kernelName().startsWith("vector"), "this JVM has the module");
+        assertEquals(1, out.lines().count(), "nothing but the probe's line on the console (slf4j-nop binding): " + out);
     }
 }

@@ -119,7 +119,7 @@ public final class RitzSolver {
         }
         this.testX = testPoints(domain);
         if (problem instanceof PoissonProblem p && p.exact() != null) {
-            Tensor xt = testX.requiresGrad(true);
+            Tensor xt = testX.requiringGrad();
             Tensor ue = p.exact().at(xt);
             exactGrad = Grad.of(ue.sum(), xt, false).detach();
             exactU = ue.detach();
@@ -217,7 +217,7 @@ public final class RitzSolver {
     /** Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for eigenproblems, the eigenvalue. */
     public Map<String, Double> evaluate() {
         Map<String, Double> m = new LinkedHashMap<>();
-        Tensor xt = testX.to(o.run().dtype()).requiresGrad(true);
+        Tensor xt = testX.to(o.run().dtype()).requiringGrad();
         Tensor u = solution(xt);
         Tensor du = Grad.of(u.sum(), xt, false);
         try (Grad.Scope ignored = Grad.noGrad()) {

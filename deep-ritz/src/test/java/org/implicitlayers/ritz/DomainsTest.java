@@ -120,7 +120,7 @@ class DomainsTest {
         Domain[] ds = {Box.unitCube(2), new Ball(new double[] {0, 0}, 1), Polygon.lShape()};
         for (int i = 0; i < 3; i++) {
             double h = 1e-4;
-            Tensor x = Tensor.of(new double[] {at[i][0] - h * normal[i][0], at[i][1] - h * normal[i][1]}, 1, 2).requiresGrad(true);
+            Tensor x = Tensor.of(new double[] {at[i][0] - h * normal[i][0], at[i][1] - h * normal[i][1]}, 1, 2).requiringGrad();
             Tensor g = Grad.of(ds[i].distance(x).sum(), x, false);
             double dn = g.get(0) * normal[i][0] + g.get(1) * normal[i][1];
             assertEquals(-1.0, dn, 1e-3, ds[i] + ": -dphi/dn");

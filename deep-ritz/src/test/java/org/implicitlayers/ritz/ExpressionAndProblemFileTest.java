@@ -21,7 +21,7 @@ class ExpressionAndProblemFileTest {
 
     @Test
     void formulasEvaluateOnAllPointsAndDifferentiate() {
-        Tensor x = Tensor.of(new double[] {0.3, -0.4, -1.2, 0.5, 0.1, 2.0}, 3, 2).requiresGrad(true);
+        Tensor x = Tensor.of(new double[] {0.3, -0.4, -1.2, 0.5, 0.1, 2.0}, 3, 2).requiringGrad();
         Expression e = Expression.parse("2*pi^2*sin(pi*x)*sin(pi*y) + r^3 - atan2(y, x) + max(x, y) - e^x", 2);
         Tensor v = e.evaluate(x);
         Tensor g = Grad.of(v.sum(), x, false);

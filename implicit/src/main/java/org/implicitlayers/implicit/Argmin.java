@@ -19,7 +19,7 @@ public final class Argmin {
     public static BiFunction<Tensor, Tensor[], Tensor> stationarity(BiFunction<Tensor, Tensor[], Tensor> objective) {
         return (z, params) -> {
             try (Grad.Scope ignored = Grad.enableGrad()) {
-                Tensor zl = z.requiresGrad() ? z : z.requiresGrad(true);
+                Tensor zl = z.requiresGrad() ? z : z.requiringGrad();
                 return Grad.of(new Tensor[] {objective.apply(zl, params)}, new Tensor[] {zl}, null, true)[0];
             }
         };

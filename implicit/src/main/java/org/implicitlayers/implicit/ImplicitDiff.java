@@ -60,11 +60,13 @@ public final class ImplicitDiff {
      * at a detached copy of z* (the parameters inside map are not differentiated here).
      */
     public static UnaryOperator<Tensor> vjp(UnaryOperator<Tensor> map, Tensor zStar) {
-        Tensor z0 = zStar.detach().requiresGrad(true);
+        Tensor z0 = zStar.detach().requiringGrad();
         Tensor y;
         try (Grad.Scope ignored = Grad.enableGrad()) {
             y = map.apply(z0);
         }
-        return u -> Grad.of(new Tensor[] {y}, new Tensor[] {z0}, new Tensor[] {u}, false)[0];
+        // Called once per iteration of the linear solver on the same recorded application: retain it.
+        Grad.Options retain = Grad.Options.defaults().retainGraph(true);
+        return u -> Grad.of(new Tensor[] {y}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0];
     }
 }

@@ -47,7 +47,7 @@ class ImplicitGradientsTest {
     @Test
     void implicitGradientEqualsBackpropThroughAConvergedUnrolledSolve() {
         Rng rng = Rng.seeded(2);
-        Tensor w = Tensor.randn(rng, DType.FLOAT64, 6, 6).mul(0.3).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, DType.FLOAT64, 6, 6).mul(0.3).requiringGrad();
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 6);
         Tensor implicit = FixedPoints.solve(z -> z.matmul(w, false, true).add(x).tanh(), Tensor.zeros(DType.FLOAT64, 3, 6), TIGHT).value();
         Tensor gi = Grad.of(implicit.square().sum(), w, false);
@@ -62,7 +62,7 @@ class ImplicitGradientsTest {
     @Test
     void rootGradientMatchesTheImplicitFunctionTheorem() {
         // z^3 + a z - 1 = 0 elementwise: dz/da = -z / (3 z^2 + a).
-        Tensor a = Tensor.of(new double[] {0.5, 1.0, 2.0}, 3).requiresGrad(true);
+        Tensor a = Tensor.of(new double[] {0.5, 1.0, 2.0}, 3).requiringGrad();
         Roots.Result r = Roots.solve((z, p) -> z.pow(3).add(p[0].mul(z)).sub(1.0), Tensor.zeros(DType.FLOAT64, 3), new Tensor[] {a},
                 NewtonKrylov.of(50, 1e-14), Dense.lu());
         Tensor g = Grad.of(r.value().sum(), a, false);
@@ -82,7 +82,7 @@ class ImplicitGradientsTest {
         Tensor r = Tensor.randn(rng, DType.FLOAT64, 5, 5);
         Tensor q = r.matmul(r, true, false).add(Tensor.of(new double[] {1, 1, 1, 1, 1}, 5).reshape(5, 1).mul(
                 Tensor.of(eye(5), 5, 5)));
-        Tensor p = Tensor.randn(rng, DType.FLOAT64, 1, 5).requiresGrad(true);
+        Tensor p = Tensor.randn(rng, DType.FLOAT64, 1, 5).requiringGrad();
         Tensor wv = Tensor.randn(rng, DType.FLOAT64, 1, 5);
         Roots.Result res = Argmin.solve((z, th) -> z.matmul(q).mul(z).sum().mul(0.5).sub(z.mul(th[0]).sum()),
                 Tensor.zeros(DType.FLOAT64, 1, 5), new Tensor[] {p}, NewtonKrylov.of(20, 1e-13), new ConjugateGradient(50, 1e-13));
@@ -197,7 +197,7 @@ class ImplicitGradientsTest {
 
     @Test
     void picardRootSolverAndNonConvergencePolicyInTheWrapper() {
-        Tensor c = Tensor.of(new double[] {0.3}, 1).requiresGrad(true);
+        Tensor c = Tensor.of(new double[] {0.3}, 1).requiringGrad();
         // Root of z - cos(z) - c = 0 by damped Picard on z - eta F(z); dz/dc = 1 / (1 + sin z).
         Roots.Result r = Roots.solve((z, p) -> z.sub(z.cos()).sub(p[0]), Tensor.zeros(DType.FLOAT64, 1), new Tensor[] {c},
                 new Picard(500, 1e-14, 0.6), Dense.lu());

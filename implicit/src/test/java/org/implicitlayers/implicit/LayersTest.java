@@ -48,7 +48,7 @@ class LayersTest {
         double[] closed = Projections.simplex(x).toDoubleArray();
         assertArrayEquals(closed, viaQp, 1e-8);
         // Gradients: QP through the KKT system vs the projection's analytic rule vs finite differences.
-        Tensor xr = x.requiresGrad(true);
+        Tensor xr = x.requiringGrad();
         Tensor w = Tensor.randn(Rng.seeded(1), DType.FLOAT64, 2, 5);
         Tensor gq = Grad.of(simplexQp(xr).z().mul(w).sum(), xr, false);
         Tensor gp = Grad.of(Projections.simplex(xr).mul(w).sum(), xr, false);

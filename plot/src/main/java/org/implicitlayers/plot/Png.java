@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 
@@ -55,6 +56,26 @@ public final class Png {
             return render(chart, Math.max(200, w2), Math.max(200, h2));
         }
         return render(chart, w, h);
+    }
+
+    /** Images side by side on white, top-aligned. */
+    public static BufferedImage sideBySide(List<BufferedImage> images) {
+        int w = 0, h = 0;
+        for (BufferedImage i : images) {
+            w += i.getWidth();
+            h = Math.max(h, i.getHeight());
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth();
+        }
+        g.dispose();
+        return out;
     }
 
     /** Writes an image as PNG, atomically. */

@@ -11,6 +11,11 @@ public final class Linear extends Module {
     private final int in;
     private final int out;
 
+    /**
+     * A layer from {@code in} to {@code out} features; parameters drawn from {@code rng} by {@code init}.
+     *
+     * @throws IllegalArgumentException if a width is not positive
+     */
     public Linear(int in, int out, boolean withBias, Init init, Rng rng, DType dtype) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear: widths must be positive, got in=" + in + ", out=" + out);
@@ -21,7 +26,7 @@ public final class Linear extends Module {
         this.bias = withBias ? param("bias", init.bias(rng, dtype, out, in)) : null;
     }
 
-    /** With bias and PyTorch's default initialisation. */
+    /** With bias and PyTorch's default initialisation (uniform in +-1/sqrt(in)). */
     public Linear(int in, int out, Rng rng, DType dtype) {
         this(in, out, true, Init.pytorchDefault(), rng, dtype);
     }
@@ -35,18 +40,27 @@ public final class Linear extends Module {
         return Tensor.linear(x, weight.value(), bias == null ? null : bias.value());
     }
 
+    @Override
+    protected String describeSettings() {
+        return "in=" + in + ", out=" + out + ", bias=" + (bias != null);
+    }
+
+    /** The weight W [out, in]. */
     public Parameter weight() {
         return weight;
     }
 
+    /** The bias b [out], or null for a layer without bias. */
     public Parameter bias() {
         return bias;
     }
 
+    /** Input features. */
     public int in() {
         return in;
     }
 
+    /** Output features. */
     public int out() {
         return out;
     }

@@ -22,6 +22,7 @@ public final class Mlp extends Module {
         activation = b.activation;
     }
 
+    /** A builder for the widths from input to output, e.g. {@code builder(2, 64, 64, 1)}. */
     public static Builder builder(int... widths) {
         return new Builder(widths);
     }
@@ -38,10 +39,17 @@ public final class Mlp extends Module {
         return h;
     }
 
+    @Override
+    protected String describeSettings() {
+        return "activation=" + activation.name();
+    }
+
+    /** The i-th linear layer, from 0. */
     public Linear layer(int i) {
         return layers[i];
     }
 
+    /** The number of linear layers. */
     public int depth() {
         return layers.length;
     }

@@ -62,6 +62,53 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * A one-line summary of this module's own settings for {@link #toString()}, e.g. {@code
+     * "in=2, out=64, bias=true"}; empty by default (then its own parameters are listed).
+     */
+    protected String describeSettings() {
+        return "";
+    }
+
+    /**
+     * The module and its sub-modules, one per line, as PyTorch prints them:
+     * <pre>
+     * Mlp(activation=tanh
+     *   (layers.0): Linear(in=2, out=64, bias=true)
+     *   (layers.1): Linear(in=64, out=1, bias=true)
+     * )
+     * </pre>
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        appendTo(sb, "");
+        return sb.toString();
+    }
+
+    private void appendTo(StringBuilder sb, String indent) {
+        sb.append(getClass().getSimpleName()).append('(');
+        String settings = describeSettings();
+        sb.append(settings);
+        boolean lines = false;
+        if (settings.isEmpty()) {
+            for (Map.Entry<String, Parameter> e : own.entrySet()) {
+                Tensor v = e.getValue().value();
+                sb.append('\n').append(indent).append("  ").append(e.getKey()).append(": ").append(v.dtype()).append(v.shapeString());
+                lines = true;
+            }
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            sb.append('\n').append(indent).append("  (").append(e.getKey()).append("): ");
+            e.getValue().appendTo(sb, indent + "  ");
+            lines = true;
+        }
+        if (lines) {
+            sb.append('\n').append(indent);
+        }
+        sb.append(')');
+    }
+
     /** Current values by name (for saving). */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> m = new LinkedHashMap<>();

@@ -12,9 +12,33 @@ import org.implicitlayers.core.Tensor;
 public final class Parameter {
     private Tensor value;
 
+    /** A parameter holding a copy-free leaf with {@code initial}'s values (it is cut from any tape). */
     public Parameter(Tensor initial) {
-        this.value = initial.detach().requiresGrad(true);
-        org.implicitlayers.core.MemoryScope.persist(value);
+        this(initial.detach().requiringGrad(), true);
+    }
+
+    private Parameter(Tensor leaf, boolean persist) {
+        this.value = leaf;
+        if (persist) {
+            org.implicitlayers.core.MemoryScope.persist(value);
+        }
+    }
+
+    /**
+     * Wraps a plain tensor that the caller already uses as a leaf: the optimiser then updates
+     * {@code leaf} itself (in place) from {@code leaf.grad()}, so code that keeps using the tensor
+     * sees the new values.
+     *
+     * @param leaf a tensor made with {@link Tensor#requiringGrad()}
+     * @throws IllegalArgumentException if the tensor is not a leaf that requires grad
+     */
+    public static Parameter wrap(Tensor leaf) {
+        if (!leaf.isLeaf() || !leaf.requiresGrad()) {
+            throw new IllegalArgumentException("parameter: expected a leaf that requires grad (made with requiringGrad()), got "
+                    + (leaf.isLeaf() ? "a leaf that does not require grad" : "the result of operation '" + leaf.op() + "'")
+                    + " of shape " + leaf.shapeString());
+        }
+        return new Parameter(leaf, true);
     }
 
     /** The current values, a leaf that requires grad. */
@@ -27,14 +51,17 @@ public final class Parameter {
         return value.grad();
     }
 
+    /** Clears the gradient. */
     public void zeroGrad() {
         value.zeroGrad();
     }
 
+    /** The shape of the values. */
     public int[] shape() {
         return value.shape();
     }
 
+    /** The number of values. */
     public int numel() {
         return value.numel();
     }
@@ -46,7 +73,7 @@ public final class Parameter {
                     + " cannot take " + v.dtype() + Shapes.str(v.shape()));
         }
         value.zeroGrad();
-        value = v.detach().to(value.backend()).requiresGrad(true);
+        value = v.detach().to(value.backend()).requiringGrad();
         org.implicitlayers.core.MemoryScope.persist(value);
     }
 }

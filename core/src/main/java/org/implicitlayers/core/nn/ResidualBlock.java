@@ -10,10 +10,16 @@ public final class ResidualBlock extends Module {
     private final Linear l2;
     private final Activation activation;
 
+    /** A block of the given width; both layers initialised by {@code init}. */
     public ResidualBlock(int width, Activation activation, Init init, Rng rng, DType dtype) {
         this.l1 = child("l1", new Linear(width, width, true, init, rng, dtype));
         this.l2 = child("l2", new Linear(width, width, true, init, rng, dtype));
         this.activation = activation;
+    }
+
+    @Override
+    protected String describeSettings() {
+        return "width=" + l1.in() + ", activation=" + activation.name();
     }
 
     @Override

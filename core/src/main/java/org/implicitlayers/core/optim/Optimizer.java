@@ -28,6 +28,19 @@ public abstract class Optimizer {
         this.lr = lr;
     }
 
+    /**
+     * Plain tensors as named parameters ("0", "1", ... in order), for the optimisers'
+     * constructors that take a list: each must be a leaf made with {@link Tensor#requiringGrad()},
+     * and is updated in place.
+     */
+    public static Map<String, Parameter> named(java.util.List<Tensor> tensors) {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        for (Tensor t : tensors) {
+            m.put(Integer.toString(m.size()), Parameter.wrap(t));
+        }
+        return m;
+    }
+
     /** One update from the gradients now stored in the parameters; parameters without one are skipped. */
     public final void step() {
         steps++;
@@ -44,16 +57,19 @@ public abstract class Optimizer {
     /** Updates one parameter in place from its gradient g (recording is off). */
     protected abstract void update(String name, Parameter p, Tensor g);
 
+    /** Clears the gradients of all parameters. */
     public final void zeroGrad() {
         for (Parameter p : params.values()) {
             p.zeroGrad();
         }
     }
 
+    /** The learning rate of the next step. */
     public final double learningRate() {
         return lr;
     }
 
+    /** Sets the learning rate (schedules call this before each step). */
     public final void setLearningRate(double lr) {
         this.lr = lr;
     }
@@ -63,6 +79,7 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /** The parameters this optimiser updates, by name. */
     public Map<String, Parameter> parameters() {
         return java.util.Collections.unmodifiableMap(params);
     }
@@ -87,8 +104,8 @@ public abstract class Optimizer {
     /** The complete state: "steps" plus every per-parameter tensor. */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("steps", Tensor.scalar(steps, DType.FLOAT64));
-        m.put("lr", Tensor.scalar(lr, DType.FLOAT64));
+        m.put("steps", Tensor.scalar(DType.FLOAT64, steps));
+        m.put("lr", Tensor.scalar(DType.FLOAT64, lr));
         m.putAll(state);
         return m;
     }

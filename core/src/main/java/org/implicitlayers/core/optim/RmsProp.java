@@ -29,6 +29,11 @@ public final class RmsProp extends Optimizer {
         this(params, lr, 0.99, 1e-8, 0, 0, false);
     }
 
+    /** RMSprop over plain tensors (leaves made with {@code requiringGrad()}, updated in place) with PyTorch's defaults. */
+    public RmsProp(java.util.List<Tensor> params, double lr) {
+        this(named(params), lr);
+    }
+
     @Override
     protected void update(String name, Parameter p, Tensor g) {
         if (weightDecay != 0) {

@@ -14,6 +14,11 @@ public final class Sgd extends Optimizer {
     private final double weightDecay;
     private final boolean nesterov;
 
+    /**
+     * SGD with all options (PyTorch's names); the defaults are 0 and false.
+     *
+     * @throws IllegalArgumentException for Nesterov momentum without momentum or with dampening
+     */
     public Sgd(Map<String, Parameter> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
         super(params, lr);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -28,6 +33,11 @@ public final class Sgd extends Optimizer {
     /** Plain SGD. */
     public Sgd(Map<String, Parameter> params, double lr) {
         this(params, lr, 0, 0, 0, false);
+    }
+
+    /** Plain SGD over plain tensors (leaves made with {@code requiringGrad()}, updated in place). */
+    public Sgd(java.util.List<Tensor> params, double lr) {
+        this(named(params), lr);
     }
 
     @Override

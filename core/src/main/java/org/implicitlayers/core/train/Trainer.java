@@ -46,20 +46,52 @@ public final class Trainer {
     }
 
     /**
-     * Options.
+     * Options; start from {@link #defaults()} and change what differs with the withers:
+     * {@code Trainer.Options.defaults().steps(20_000).checkpoint(Path.of("run/ckpt.npz"))}.
      *
-     * @param steps           total optimiser steps
-     * @param evalEvery       evaluate every so many steps (0: never, except at the end if an evaluator is set)
-     * @param checkpointEvery checkpoint every so many steps (0: only at the end and on cancel)
-     * @param checkpoint      the checkpoint file, or null for none
-     * @param resume          continue from the checkpoint file when it exists
+     * @param steps           total optimiser steps (default 1000)
+     * @param evalEvery       evaluate every so many steps (0: never, except at the end if an evaluator is set; default 0)
+     * @param checkpointEvery checkpoint every so many steps (0: only at the end and on cancel; default 0)
+     * @param checkpoint      the checkpoint file, or null for none (default null)
+     * @param resume          continue from the checkpoint file when it exists (default false)
      */
     public record Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume) {
+        /** Validates that the counts are not negative. */
         public Options {
             if (steps < 0 || evalEvery < 0 || checkpointEvery < 0) {
                 throw new IllegalArgumentException("Trainer options must be >= 0: steps " + steps + ", evalEvery " + evalEvery
                         + ", checkpointEvery " + checkpointEvery);
             }
+        }
+
+        /** 1000 steps, no evaluation, no checkpoint file, no resume. */
+        public static Options defaults() {
+            return new Options(1000, 0, 0, null, false);
+        }
+
+        /** With another number of steps. */
+        public Options steps(long v) {
+            return new Options(v, evalEvery, checkpointEvery, checkpoint, resume);
+        }
+
+        /** Evaluating every {@code v} steps. */
+        public Options evalEvery(long v) {
+            return new Options(steps, v, checkpointEvery, checkpoint, resume);
+        }
+
+        /** Checkpointing every {@code v} steps. */
+        public Options checkpointEvery(long v) {
+            return new Options(steps, evalEvery, v, checkpoint, resume);
+        }
+
+        /** Checkpointing to {@code file} (null: none). */
+        public Options checkpoint(Path file) {
+            return new Options(steps, evalEvery, checkpointEvery, file, resume);
+        }
+
+        /** Resuming from an existing checkpoint, or not. */
+        public Options resume(boolean v) {
+            return new Options(steps, evalEvery, checkpointEvery, checkpoint, v);
         }
     }
 
@@ -216,7 +248,7 @@ public final class Trainer {
         private LossFunction loss;
         private LrSchedule schedule;
         private Evaluator evaluator;
-        private Options options = new Options(1000, 0, 0, null, false);
+        private Options options = Options.defaults();
         private final List<TrainingCallback> callbacks = new ArrayList<>();
 
         private Builder(Module model, Optimizer optimizer, Rng rng) {

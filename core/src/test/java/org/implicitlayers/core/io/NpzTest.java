@@ -25,7 +25,7 @@ class NpzTest {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("w", Tensor.randn(Rng.seeded(1), DType.FLOAT32, 3, 4, 5));
         m.put("b", Tensor.randn(Rng.seeded(2), DType.FLOAT64, 7));
-        m.put("scalar", Tensor.scalar(2.5, DType.FLOAT64));
+        m.put("scalar", Tensor.scalar(DType.FLOAT64, 2.5));
         Path f = dir.resolve("p.npz");
         Npz.write(f, m);
         Npz.Contents c = Npz.read(f);

@@ -100,7 +100,7 @@ class OptimizersTest {
                 }
                 expected[s - 1] = p.clone();
             }
-            double[][] got = run(ps -> new Adam(ps, lr, b1, b2, eps, wd, decoupled));
+            double[][] got = run(ps -> new Adam(ps, new Adam.Options(lr, b1, b2, eps, wd, decoupled)));
             for (int s = 0; s < 3; s++) {
                 // Torch divides sqrt(v) by sqrt(bc2) before adding eps: the same to 1e-9 here.
                 assertArrayEquals(expected[s], got[s], 1e-9, (decoupled ? "AdamW" : "Adam") + " step " + (s + 1));

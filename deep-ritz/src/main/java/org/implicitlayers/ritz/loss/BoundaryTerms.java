@@ -36,7 +36,7 @@ final class BoundaryTerms {
             return Tensor.zeros(dtype);
         }
         Domain.BoundarySample bs = points.boundary();
-        Tensor xb = needFlux ? bs.points().requiresGrad(true) : bs.points();
+        Tensor xb = needFlux ? bs.points().requiringGrad() : bs.points();
         Tensor ub = ansatz.at(xb);
         Tensor dudn = null;
         if (needFlux) {

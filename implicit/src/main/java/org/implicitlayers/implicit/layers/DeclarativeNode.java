@@ -27,7 +27,7 @@ public final class DeclarativeNode {
         int batch = z0.shape(0), n = z0.shape(1);
         BiFunction<Tensor, Tensor[], Tensor> kkt = (w, th) -> {
             try (Grad.Scope ignored = Grad.enableGrad()) {
-                Tensor wl = w.requiresGrad() ? w : w.requiresGrad(true);
+                Tensor wl = w.requiresGrad() ? w : w.requiringGrad();
                 Tensor z = wl.slice(1, 0, n);
                 Tensor lagrangian = objective.apply(z, th);
                 Tensor c = null;

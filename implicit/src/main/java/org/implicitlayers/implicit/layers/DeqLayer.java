@@ -114,7 +114,7 @@ public final class DeqLayer extends Module {
         if (lastFixedPoint == null) {
             throw new IllegalStateException("jacobianPenalty: call forward first");
         }
-        Tensor z0 = lastFixedPoint.requiresGrad(true);
+        Tensor z0 = lastFixedPoint.requiringGrad();
         Tensor fz = cell.apply(z0, lastInput);
         Tensor eps = Tensor.randn(rng, fz.dtype(), fz.shape()).to(fz.backend());
         Tensor jtEps = Grad.of(new Tensor[] {fz}, new Tensor[] {z0}, new Tensor[] {eps}, true)[0];

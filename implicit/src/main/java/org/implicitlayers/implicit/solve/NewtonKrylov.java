@@ -30,7 +30,7 @@ public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol
         int evals = 0;
         try (Grad.Scope ignored = Grad.enableGrad()) {
             for (int it = 0; it < maxIter; it++) {
-                Tensor zl = z.requiresGrad(true);
+                Tensor zl = z.requiringGrad();
                 Tensor fz = F.apply(zl);
                 evals++;
                 double fn = fz.norm().item();
@@ -40,9 +40,10 @@ public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol
                     return new Solution(z, evals, res, true);
                 }
                 // J^T u as a graph in u, so that J v = d/du <J^T u, v>.
-                Tensor u = Tensor.zerosLike(fz).requiresGrad(true);
+                Tensor u = Tensor.zerosLike(fz).requiringGrad();
                 Tensor jtu = Grad.of(new Tensor[] {fz}, new Tensor[] {zl}, new Tensor[] {u}, true)[0];
-                UnaryOperator<Tensor> jvp = v -> Grad.of(new Tensor[] {jtu}, new Tensor[] {u}, new Tensor[] {v}, false)[0];
+                Grad.Options retain = Grad.Options.defaults().retainGraph(true);   // one pass per Krylov iteration
+                UnaryOperator<Tensor> jvp = v -> Grad.of(new Tensor[] {jtu}, new Tensor[] {u}, new Tensor[] {v}, retain)[0];
                 Tensor rhs = fz.detach().neg();
                 Solution lin;
                 try (Grad.Scope g = Grad.noGrad()) {

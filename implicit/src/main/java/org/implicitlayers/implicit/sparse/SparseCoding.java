@@ -23,7 +23,7 @@ public final class SparseCoding {
     /** K iterations of ISTA with step 1/L, L = ||D||_2^2 (given), from z = 0; differentiable (unrolled). */
     public static Tensor ista(Tensor d, Tensor y, double alpha, double lipschitz, int iterations) {
         Tensor z = Tensor.zeros(y.dtype(), y.shape(0), d.shape(1)).to(y.backend());
-        Tensor theta = Tensor.scalar(alpha / lipschitz, y.dtype()).to(y.backend());
+        Tensor theta = Tensor.scalar(y.dtype(), alpha / lipschitz).to(y.backend());
         Tensor dty = y.matmul(d).div(lipschitz);
         for (int k = 0; k < iterations; k++) {
             // z + D'(y - Dz)/L = z - (Dz)'D / L + D'y / L, in row form.

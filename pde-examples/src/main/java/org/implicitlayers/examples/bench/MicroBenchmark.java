@@ -69,7 +69,7 @@ public final class MicroBenchmark {
             for (Tensor p : params) {
                 p.zeroGrad();
             }
-            Tensor xr = x.requiresGrad(true);
+            Tensor xr = x.requiringGrad();
             Tensor u = net.forward(xr);
             Tensor g = Grad.of(u.sum(), xr, true);
             g.square().sum(1).mean().backward();

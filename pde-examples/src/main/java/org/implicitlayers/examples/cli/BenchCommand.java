@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark (see docs/benchmarks.md); prints one JSON line per result on stdout.",
-        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class, NodeSpiralBench.class,
+                SdfBunnyBench.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

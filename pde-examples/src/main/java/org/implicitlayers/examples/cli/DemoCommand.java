@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  trained in %.2f s%n%n", (System.nanoTime() - t0) / 1e9);
 
         // Derivatives of the trained network by reverse mode, the second by differentiating the first.
-        Tensor pts = Tensor.of(new double[] {-0.75, -0.25, 0.0, 0.3, 0.6}, 5, 1).requiresGrad(true);
+        Tensor pts = Tensor.of(new double[] {-0.75, -0.25, 0.0, 0.3, 0.6}, 5, 1).requiringGrad();
         Tensor u = net.forward(pts);
         Tensor du = Grad.of(u.sum(), pts, true);
         Tensor d2u = Grad.of(du.sum(), pts, false);

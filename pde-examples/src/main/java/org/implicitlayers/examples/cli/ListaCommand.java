@@ -61,7 +61,7 @@ final class ListaCommand implements Callable<Integer> {
         List<Double> istaIt = new ArrayList<>(), istaErr = new ArrayList<>();
         try (Grad.Scope g = Grad.noGrad()) {
             Tensor z = Tensor.zeros(DType.FLOAT32, batch, m);
-            Tensor theta = Tensor.scalar(alpha / l, DType.FLOAT32);
+            Tensor theta = Tensor.scalar(DType.FLOAT32, alpha / l);
             Tensor dty = yTest.matmul(d).div(l);
             for (int k = 1; k <= 2000; k++) {
                 z = SparseCoding.softThreshold(z.sub(z.matmul(d, false, true).matmul(d).div(l)).add(dty), theta);

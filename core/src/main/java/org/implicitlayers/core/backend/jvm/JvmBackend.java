@@ -29,9 +29,41 @@ public final class JvmBackend implements Backend {
         this.kernels = kernels;
     }
 
-    /** Vector API kernels when {@code jdk.incubator.vector} is enabled, else plain loops. */
+    private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Vector API kernels when {@code jdk.incubator.vector} is enabled, else plain loops. The first
+     * call logs (slf4j, logger {@code org.implicitlayers.core.backend.jvm.JvmBackend}) which
+     * kernels are in use: at INFO for the vector kernels, at WARN, with the remedy, for the
+     * fallback that the missing module causes.
+     */
     public static JvmBackend create() {
-        return VECTOR_AVAILABLE ? vector() : scalar();
+        JvmBackend b = VECTOR_AVAILABLE ? vector() : scalar();
+        if (ANNOUNCED.compareAndSet(false, true)) {
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JvmBackend.class);
+            boolean moduleMissing = !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+            String text = kernelNotice(b.kernelName(), moduleMissing);
+            if (moduleMissing) {
+                log.warn(text);
+            } else {
+                log.info(text);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * What the first use of the backend logs: the kernels in use and, when the Vector API module
+     * is missing, how to enable it.
+     */
+    static String kernelNotice(String kernels, boolean moduleMissing) {
+        String head = "implicit-layers JVM backend: " + kernels + " kernels, " + Parallel.threads() + " kernel threads";
+        if (!moduleMissing) {
+            return head;
+        }
+        return head + ". The Vector API module is not enabled, so the plain scalar loops run, about 10x slower:"
+                + " add --add-modules jdk.incubator.vector to the java command (exec-maven-plugin: an <argument>;"
+                + " Surefire: <argLine>; Gradle: jvmArgs; IDE: the VM options of the run configuration)";
     }
 
     /** Plain Java loops: the fallback, and the reference the tests compare the vector kernels with. */

@@ -11,6 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * one. Workers therefore spin for a short while after each task, waiting for the next, and park
  * only when none comes; the caller runs the first chunk itself and spins until the others are
  * done. Calls from a worker, or from a second thread while the pool is busy, run on the caller.
+ *
+ * <p>On a loaded machine a worker may not be scheduled for milliseconds, and a caller waiting for
+ * it made two threads about 3x slower than one. So a chunk goes to whoever claims it first: when
+ * the caller has finished its own chunk it takes every chunk that no worker has started yet, and
+ * waits only for chunks already running.
  */
 final class Parallel {
     interface RangeBody {
@@ -47,6 +52,8 @@ final class Parallel {
     private static final class Worker extends Thread {
         volatile long posted;
         volatile long done;
+        /** The last ticket claimed, by this worker or by the caller that posted it. */
+        final java.util.concurrent.atomic.AtomicLong claimed = new java.util.concurrent.atomic.AtomicLong();
         volatile boolean parked;
         volatile Throwable failure;
         RangeBody body;
@@ -76,14 +83,20 @@ final class Parallel {
                     }
                 }
                 seen = posted;
-                try {
-                    body.run(from, to);
-                } catch (Throwable t) {
-                    failure = t;
+                if (claimed.compareAndSet(seen - 1, seen)) {
+                    runClaimed(seen);
                 }
-                body = null;
-                done = seen;
             }
+        }
+
+        /** Runs the chunk of ticket {@code ticket}, which the calling thread has claimed. */
+        void runClaimed(long ticket) {
+            try {
+                body.run(from, to);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            done = ticket;
         }
     }
 
@@ -140,7 +153,11 @@ final class Parallel {
             }
             for (int c = 0; c < used; c++) {
                 Worker k = w[c];
-                while (k.done != k.posted) {
+                long ticket = k.posted;
+                if (k.claimed.compareAndSet(ticket - 1, ticket)) {
+                    k.runClaimed(ticket);   // not started yet: run it here rather than wait for the worker
+                }
+                while (k.done != ticket) {
                     Thread.onSpinWait();
                 }
                 Throwable f = k.failure;

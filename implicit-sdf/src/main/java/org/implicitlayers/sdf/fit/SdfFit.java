@@ -1,0 +1,190 @@
+package org.implicitlayers.sdf.fit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.implicitlayers.core.Rng;
+import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.sdf.io.Normalization;
+import org.implicitlayers.sdf.io.PointCloud;
+import org.implicitlayers.sdf.mesh.GridSampler;
+import org.implicitlayers.sdf.mesh.MarchingCubes;
+import org.implicitlayers.sdf.mesh.Mesh;
+import org.implicitlayers.sdf.mesh.Shapes;
+import org.implicitlayers.sdf.mesh.SurfaceMetrics;
+import org.implicitlayers.sdf.net.IgrNetwork;
+
+/**
+ * The pipeline from a point cloud to a fitted SDF, a mesh and metrics: normalise the cloud to the
+ * unit ball (remembered), train an {@link IgrNetwork} on the {@link IgrLoss} with Adam through
+ * core's {@link Trainer} (checkpoints, resume, callbacks for progress and metric logs), sample the
+ * field on a grid, extract the zero level set with {@link MarchingCubes}, and compare the mesh
+ * with the input points.
+ */
+public final class SdfFit {
+    /**
+     * Options.
+     *
+     * @param steps          Adam steps (2000)
+     * @param learningRate   Adam's learning rate (1e-3)
+     * @param network        the architecture
+     * @param loss           the loss and its batch
+     * @param grid           grid sampling for extraction
+     * @param metricSamples  mesh samples for the metrics (100,000)
+     * @param fThreshold     F-score distance, normalised units (0.01)
+     * @param seed           seed of the initialisation and the batches (0)
+     * @param checkpoint     checkpoint file, or null
+     * @param checkpointEvery steps between checkpoints (0: at the end and on cancel only)
+     * @param resume         continue from the checkpoint when present
+     */
+    public record Options(int steps, double learningRate, IgrNetwork.Options network, IgrLoss loss, GridSampler.Options grid,
+                          int metricSamples, double fThreshold, long seed, Path checkpoint, long checkpointEvery, boolean resume) {
+        public Options {
+            if (steps < 0 || !(learningRate > 0) || metricSamples < 1 || !(fThreshold > 0) || checkpointEvery < 0) {
+                throw new IllegalArgumentException("SdfFit: need steps >= 0, learningRate > 0, metricSamples >= 1, fThreshold > 0;"
+                        + " got " + steps + ", " + learningRate + ", " + metricSamples + ", " + fThreshold);
+            }
+        }
+
+        /** The benchmark's settings: 2000 steps of Adam at 1e-3, 3-256x4-1, batch 2048 + 2048, 128^3 grid. */
+        public static Options defaults() {
+            return new Options(2000, 1e-3, IgrNetwork.Options.defaults(), IgrLoss.defaults(), GridSampler.Options.defaults(),
+                    100_000, 0.01, 0, null, 0, false);
+        }
+
+        public Options withSteps(int s) {
+            return new Options(s, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+        }
+
+        public Options withNetwork(IgrNetwork.Options n) {
+            return new Options(steps, learningRate, n, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+        }
+
+        public Options withLoss(IgrLoss l) {
+            return new Options(steps, learningRate, network, l, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+        }
+
+        public Options withGrid(GridSampler.Options g) {
+            return new Options(steps, learningRate, network, loss, g, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, s, checkpoint, checkpointEvery, resume);
+        }
+
+        public Options withCheckpoint(Path file, long every, boolean resumeIfPresent) {
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, file, every, resumeIfPresent);
+        }
+    }
+
+    /**
+     * What an extraction produced.
+     *
+     * @param mesh           the mesh in the input's units
+     * @param normalizedMesh the mesh in normalised units
+     * @param sampling       the grid and how it was sampled
+     * @param extractSeconds marching cubes time
+     */
+    public record Extraction(Mesh mesh, Mesh normalizedMesh, GridSampler.Result sampling, double extractSeconds) {
+    }
+
+    private SdfFit() {
+    }
+
+    /** Trains a model on {@code cloud} (input units); callbacks see every step. */
+    public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks) throws IOException {
+        return train(cloud, o, callbacks, new Trainer[1]);
+    }
+
+    /**
+     * As {@link #train(PointCloud, Options, List)}; {@code handle[0]} receives the trainer before it
+     * runs, so another thread can {@link Trainer#cancel()} it (a checkpoint is written first).
+     */
+    public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks, Trainer[] handle) throws IOException {
+        Normalization norm = Normalization.unitBall(cloud.points());
+        PointCloud unit = cloud.normalized(norm);
+        Rng rng = Rng.seeded(o.seed());
+        IgrNetwork net = new IgrNetwork(o.network(), rng);
+        Adam adam = new Adam(net.parameters(), o.learningRate());
+        Trainer.Builder b = Trainer.builder(net, adam, rng)
+                .loss((step, r) -> o.loss().evaluate(net, unit, r, o.network().dtype()).total())
+                .options(new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume()));
+        for (TrainingCallback cb : callbacks) {
+            b.callback(cb);
+        }
+        Trainer t = b.build();
+        handle[0] = t;
+        t.run();
+        return new SdfModel(net, norm);
+    }
+
+    /** Samples the model's field on the grid and extracts its zero level set. */
+    public static Extraction extract(SdfModel model, GridSampler.Options grid) {
+        GridSampler.Result s = GridSampler.sample(model.normalizedField(), grid);
+        long t0 = System.nanoTime();
+        Mesh unit = MarchingCubes.extract(s.grid(), 0);
+        double mc = (System.nanoTime() - t0) / 1e9;
+        Normalization n = model.normalization();
+        return new Extraction(unit.mapVertices(n::invert), unit, s, mc);
+    }
+
+    /**
+     * Metrics of an extracted mesh against the input cloud, in normalised units (and the Chamfer
+     * and Hausdorff distances also in input units), plus, for an analytic shape given in
+     * normalised units, the mean |f - sdf| of the fitted field near the surface, in input units.
+     */
+    public static Map<String, Double> metrics(SdfModel model, Extraction e, PointCloud cloud, Options o, Shapes.Shape truth) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        Normalization n = model.normalization();
+        PointCloud unit = cloud.normalized(n);
+        m.put("mesh_vertices", (double) e.normalizedMesh().vertexCount());
+        m.put("mesh_faces", (double) e.normalizedMesh().faceCount());
+        if (e.normalizedMesh().faceCount() == 0) {
+            return m;
+        }
+        Rng rng = Rng.seeded(o.seed());
+        double[] sn = new double[3 * o.metricSamples()];
+        double[] s = SurfaceMetrics.sample(e.normalizedMesh(), o.metricSamples(), rng, sn);
+        SurfaceMetrics.Result r = SurfaceMetrics.compare(s, sn, unit.points(), unit.normals(), o.fThreshold());
+        m.put("chamfer", r.chamfer());
+        m.put("hausdorff", r.hausdorff());
+        m.put("chamfer_input_units", n.invertLength(r.chamfer()));
+        m.put("hausdorff_input_units", n.invertLength(r.hausdorff()));
+        if (!Double.isNaN(r.normalConsistency())) {
+            m.put("normal_consistency", r.normalConsistency());
+        }
+        m.put("f_score", r.fScore());
+        m.put("f_threshold", r.threshold());
+        if (truth != null) {
+            m.put("sdf_mae_near_surface_input_units", sdfErrorNearSurface(model, cloud, truth, rng));
+        }
+        return m;
+    }
+
+    /**
+     * Mean |f(y) - sdf(y)| in input units over y = input point + noise of std 0.05 normalised
+     * units, where f is the fitted field mapped back to input units and sdf the exact one.
+     */
+    static double sdfErrorNearSurface(SdfModel model, PointCloud cloud, Shapes.Shape truth, Rng rng) {
+        int n = 4096;
+        double sigma = model.normalization().invertLength(0.05);
+        double[] y = new double[3 * n];
+        for (int i = 0; i < n; i++) {
+            int j = rng.nextInt(cloud.size());
+            for (int a = 0; a < 3; a++) {
+                y[3 * i + a] = cloud.coord(j, a) + sigma * rng.nextGaussian();
+            }
+        }
+        float[] f = new float[n];
+        model.field().evaluate(y, n, f);
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += Math.abs(f[i] - truth.distance(y[3 * i], y[3 * i + 1], y[3 * i + 2]));
+        }
+        return s / n;
+    }
+}

@@ -1,0 +1,90 @@
+package org.implicitlayers.ode;
+
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.ode.solver.ExplicitRk;
+
+/**
+ * The continuous adjoint (Pontryagin; Chen, Rubanova, Bettencourt and Duvenaud 2018): with
+ * {@code a(t) = dL/dy(t)}, the augmented state {@code z = [y, a, g]} obeys
+ * {@code dy/dt = f}, {@code da/dt = -a^T df/dy}, {@code dg/dt = -a^T df/dtheta} and is integrated
+ * from the last output time back to the first; at each output time a jumps by that output's
+ * gradient and y is reset to the forward solution there. At the end, a = dL/dy0 and g = dL/dtheta.
+ * Each evaluation of the augmented dynamics is one taped evaluation of f and one vector-Jacobian
+ * product; nothing outlives it, so memory does not grow with the number of steps.
+ */
+final class Adjoint {
+    private Adjoint() {
+    }
+
+    static Tensor[] backward(Dynamics f, double[] times, Tensor[] params, Tensor ys, Tensor g, OdeSolve.Options o, SolveStats stats) {
+        int T = times.length;
+        int[] shape = ys.select(0, 0).shape();
+        int n = ys.select(0, 0).numel();
+        int[] sizes = new int[params.length];
+        int total = 2 * n;
+        for (int p = 0; p < params.length; p++) {
+            sizes[p] = params[p].numel();
+            total += sizes[p];
+        }
+        Tensor[] gradsOut = new Tensor[params.length + 1];
+        Tensor a = g.select(0, T - 1).reshape(n);
+        Tensor[] gp = new Tensor[params.length];
+        for (int p = 0; p < params.length; p++) {
+            gp[p] = Tensor.zeros(params[p].dtype(), sizes[p]);
+        }
+        Dynamics aug = (t, z) -> {
+            Tensor y = z.slice(0, 0, n).reshape(shape).detach().requiringGrad();
+            Tensor adj = z.slice(0, n, 2 * n).reshape(shape);
+            Tensor fy;
+            Tensor[] vjp;
+            try (Grad.Scope ignored = Grad.enableGrad()) {
+                fy = f.apply(t, y);
+            }
+            Tensor[] wrt = new Tensor[params.length + 1];
+            wrt[0] = y;
+            System.arraycopy(params, 0, wrt, 1, params.length);
+            vjp = Grad.of(new Tensor[] {fy}, wrt, new Tensor[] {adj}, false);
+            Tensor[] parts = new Tensor[params.length + 2];
+            parts[0] = fy.detach().reshape(n);
+            for (int p = 0; p < vjp.length; p++) {
+                parts[p + 1] = vjp[p].neg().reshape(p == 0 ? n : sizes[p - 1]);
+            }
+            return Tensor.concat(0, parts);
+        };
+        ExplicitRk.Settings s = new ExplicitRk.Settings(o.adjointMethod(), o.controller(), o.adjointRtol(), o.adjointAtol(),
+                Double.NaN, o.step(), o.maxSteps(), o.seminorm() ? 2 * n : -1);
+        double firstStep = Double.NaN;
+        for (int i = T - 1; i >= 1; i--) {
+            Tensor[] parts = new Tensor[params.length + 2];
+            parts[0] = ys.select(0, i).reshape(n);
+            parts[1] = a;
+            System.arraycopy(gp, 0, parts, 2, params.length);
+            Tensor z = Tensor.concat(0, parts);
+            ExplicitRk.Settings si = new ExplicitRk.Settings(s.method(), s.controller(), s.rtol(), s.atol(), firstStep, s.fixedStep(),
+                    s.maxSteps(), s.normLength());
+            ExplicitRk.Result r;
+            try {
+                r = ExplicitRk.integrate(aug, z, new double[] {times[i], times[i - 1]}, si, false);
+            } catch (OdeSolveException e) {
+                throw new OdeSolveException(e.kind(), e.time(), e.component(), "adjoint (backward) solve from t = " + times[i]
+                        + " to " + times[i - 1] + ": " + e.getMessage() + " (components: the first " + n + " are the state, the next "
+                        + n + " its adjoint, then the parameter gradients)");
+            }
+            stats.backward(r.nfe(), r.accepted() + r.rejected());
+            firstStep = r.lastStep();
+            Tensor zEnd = r.outputs()[1];
+            a = zEnd.slice(0, n, 2 * n).add(g.select(0, i - 1).reshape(n));
+            int off = 2 * n;
+            for (int p = 0; p < params.length; p++) {
+                gp[p] = zEnd.slice(0, off, off + sizes[p]);
+                off += sizes[p];
+            }
+        }
+        gradsOut[0] = a.reshape(shape);
+        for (int p = 0; p < params.length; p++) {
+            gradsOut[p + 1] = gp[p].reshape(params[p].shape());
+        }
+        return gradsOut;
+    }
+}
