@@ -27,18 +27,20 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 import javax.imageio.ImageIO;
+import org.implicitlayers.gui.node.NodeWorkbench;
 import org.implicitlayers.gui.pde.PdeWorkbench;
 import org.implicitlayers.ritz.Examples;
 
 /**
- * The workbench window: a tab per application (variational PDE; signed distance field and neural
- * ODE to come), a menu to open and save problem files, load the built-in examples and export a
+ * The workbench window: a tab per application (variational PDE, neural ODE; the signed distance
+ * field workbench is still to come), a menu to open and save problem files, load the built-in examples and export a
  * run. With {@code --demo poisson --screenshot FILE} it runs the Poisson example briefly through
  * the Run button, saves a screenshot of the window and exits.
  */
 public final class WorkbenchApp extends Application {
     private Stage stage;
     private PdeWorkbench pde;
+    private NodeWorkbench node;
     private TabPane tabs;
 
     @Override
@@ -46,15 +48,13 @@ public final class WorkbenchApp extends Application {
         this.stage = stage;
         Path session = Files.createTempDirectory("implicit-gui-");
         pde = new PdeWorkbench(session);
+        node = new NodeWorkbench();
         tabs = new TabPane(new Tab("Variational PDE", pde),
                 new Tab("Signed distance field", comingSoon("Signed distance fields",
                         "Open a point cloud, fit a neural SDF with a live loss curve, view the extracted mesh in 3-D beside an SDF"
                                 + " slice with its zero contour, export the mesh. This workbench arrives with the fitting pipeline of"
                                 + " the implicit-sdf module; until then use the library from Java.")),
-                new Tab("Neural ODE", comingSoon("Neural ODEs",
-                        "Load a CSV trajectory (or the built-in spiral), train a neural ODE with a live loss, and compare true and"
-                                + " fitted trajectories with the learned vector field in the phase plane. This workbench arrives with"
-                                + " the ode module's training pipeline; until then use the library from Java.")));
+                new Tab("Neural ODE", node));
         tabs.setId("workbenches");
         tabs.getTabs().forEach(t -> t.setClosable(false));
         BorderPane root = new BorderPane(tabs);
@@ -69,7 +69,7 @@ public final class WorkbenchApp extends Application {
         }
         String demo = option(args, "--demo");
         if (demo != null) {
-            runDemo(demo, option(args, "--screenshot"), Integer.parseInt(orElse(option(args, "--steps"), "500")));
+            runDemo(demo, option(args, "--screenshot"), option(args, "--steps"));
         } else if (open == null) {
             pde.loadBuiltIn("poisson-square");
         }
@@ -176,17 +176,32 @@ public final class WorkbenchApp extends Application {
     }
 
     /** Loads the example, presses Run, and once the run has ended (and the figures are drawn) saves the screenshot and exits. */
-    private void runDemo(String demo, String screenshot, int steps) {
-        if (!demo.equals("poisson")) {
-            fail("--demo " + demo + ": available demos: poisson (the SDF and neural ODE workbenches are still to come)");
+    private void runDemo(String demo, String screenshot, String steps) {
+        javafx.beans.property.ReadOnlyBooleanProperty running;
+        Runnable press;
+        java.util.function.Supplier<String> failure;
+        if (demo.equals("poisson")) {
+            tabs.getSelectionModel().select(0);
+            pde.loadBuiltIn("poisson-square");
+            pde.setSteps(Integer.parseInt(orElse(steps, "500")));
+            running = pde.runningProperty();
+            press = pde::pressRun;
+            failure = () -> pde.lastRunSucceeded() ? null : pde.messageText();
+        } else if (demo.equals("node")) {
+            tabs.getSelectionModel().select(2);
+            node.setSteps(Integer.parseInt(orElse(steps, "60")));
+            running = node.runningProperty();
+            press = node::pressRun;
+            failure = () -> node.lastResult().startsWith("failed") ? node.lastResult() : null;
+        } else {
+            fail("--demo " + demo + ": available demos: poisson, node (the signed distance field workbench is still to come)");
             return;
         }
-        pde.loadBuiltIn("poisson-square");
-        pde.setSteps(steps);
-        pde.runningProperty().addListener((o, was, now) -> {
+        running.addListener((o, was, now) -> {
             if (was && !now) {
-                if (!pde.lastRunSucceeded()) {
-                    fail("the demo run failed: " + pde.messageText());
+                String why = failure.get();
+                if (why != null) {
+                    fail("the demo run failed: " + why);
                     return;
                 }
                 PauseTransition settle = new PauseTransition(Duration.millis(800));
@@ -204,9 +219,9 @@ public final class WorkbenchApp extends Application {
                 settle.play();
             }
         });
-        pde.pressRun();
-        if (!pde.runningProperty().get()) {
-            fail("the demo did not start: " + pde.messageText());
+        press.run();
+        if (!running.get()) {
+            fail("the demo did not start: " + failure.get());
         }
     }
 

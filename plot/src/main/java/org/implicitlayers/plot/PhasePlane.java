@@ -16,14 +16,14 @@ import org.jfree.data.xy.XYSeriesCollection;
  *
  * <pre>{@code
  * JFreeChart c = PhasePlane.of("spiral", "y1", "y2").curve("true", x, y, false).curve("learned", xf, yf, true)
- *         .field((a, b) -> new double[] {f1(a, b), f2(a, b)}, 17).chart();
+ *         .field(points -> velocities(points), 15).chart();
  * }</pre>
  */
 public final class PhasePlane {
-    /** A vector field of the plane: (x, y) to {dx/dt, dy/dt}. */
+    /** A vector field of the plane, evaluated at many points at once: {x0, y0, x1, y1, ...} to {dx0/dt, dy0/dt, ...}. */
     @FunctionalInterface
     public interface VectorField {
-        double[] at(double x, double y);
+        double[] at(double[] points);
     }
 
     private final String title;
@@ -118,12 +118,22 @@ public final class PhasePlane {
     private List<double[]> arrowSegments(double x0, double x1, double y0, double y1) {
         int n = arrows;
         double hx = (x1 - x0) / n, hy = (y1 - y0) / n, h = Math.min(hx, hy);
+        double[] pts = new double[2 * n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                pts[2 * (i * n + j)] = x0 + (i + 0.5) * hx;
+                pts[2 * (i * n + j) + 1] = y0 + (j + 0.5) * hy;
+            }
+        }
+        double[] f = field.at(pts);
         double[][][] v = new double[n][n][];
         double max = 0;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                v[i][j] = field.at(x0 + (i + 0.5) * hx, y0 + (j + 0.5) * hy);
-                max = Math.max(max, Math.hypot(v[i][j][0], v[i][j][1]));
+                v[i][j] = new double[] {f[2 * (i * n + j)], f[2 * (i * n + j) + 1]};
+                if (Double.isFinite(v[i][j][0]) && Double.isFinite(v[i][j][1])) {
+                    max = Math.max(max, Math.hypot(v[i][j][0], v[i][j][1]));
+                }
             }
         }
         List<double[]> out = new ArrayList<>();
