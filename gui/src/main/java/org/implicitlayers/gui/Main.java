@@ -12,8 +12,9 @@ import javafx.application.Application;
  * bin/implicit gui --demo poisson --screenshot FILE opens the Poisson example, trains it briefly
  *                                                   through the Run button, saves a screenshot and exits
  *                                                   (0 on success, 1 on any failure)
+ * bin/implicit gui --demo sdf --screenshot FILE     the same for a neural SDF of the torus
  * bin/implicit gui --demo node --screenshot FILE    the same for the neural ODE spiral
- * options: --steps N (steps of the demo; default 500 for poisson, 60 for node), --open FILE.json
+ * options: --steps N (steps of the demo; default 500 for poisson, 150 for sdf, 60 for node), --open FILE.json
  * </pre>
  */
 public final class Main {

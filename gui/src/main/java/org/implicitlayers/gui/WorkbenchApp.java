@@ -10,9 +10,7 @@ import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
-import javafx.geometry.Insets;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -21,7 +19,6 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
@@ -29,11 +26,12 @@ import javafx.util.Duration;
 import javax.imageio.ImageIO;
 import org.implicitlayers.gui.node.NodeWorkbench;
 import org.implicitlayers.gui.pde.PdeWorkbench;
+import org.implicitlayers.gui.sdf.SdfWorkbench;
 import org.implicitlayers.ritz.Examples;
 
 /**
- * The workbench window: a tab per application (variational PDE, neural ODE; the signed distance
- * field workbench is still to come), a menu to open and save problem files, load the built-in examples and export a
+ * The workbench window: a tab per application (variational PDE, signed distance field, neural
+ * ODE), a menu to open and save problem files, load the built-in examples and export a
  * run. With {@code --demo poisson --screenshot FILE} it runs the Poisson example briefly through
  * the Run button, saves a screenshot of the window and exits.
  */
@@ -41,6 +39,7 @@ public final class WorkbenchApp extends Application {
     private Stage stage;
     private PdeWorkbench pde;
     private NodeWorkbench node;
+    private SdfWorkbench sdf;
     private TabPane tabs;
 
     @Override
@@ -49,11 +48,9 @@ public final class WorkbenchApp extends Application {
         Path session = Files.createTempDirectory("implicit-gui-");
         pde = new PdeWorkbench(session);
         node = new NodeWorkbench();
+        sdf = new SdfWorkbench();
         tabs = new TabPane(new Tab("Variational PDE", pde),
-                new Tab("Signed distance field", comingSoon("Signed distance fields",
-                        "Open a point cloud, fit a neural SDF with a live loss curve, view the extracted mesh in 3-D beside an SDF"
-                                + " slice with its zero contour, export the mesh. This workbench arrives with the fitting pipeline of"
-                                + " the implicit-sdf module; until then use the library from Java.")),
+                new Tab("Signed distance field", sdf),
                 new Tab("Neural ODE", node));
         tabs.setId("workbenches");
         tabs.getTabs().forEach(t -> t.setClosable(false));
@@ -91,17 +88,6 @@ public final class WorkbenchApp extends Application {
         return null;
     }
 
-    private static VBox comingSoon(String title, String text) {
-        Label t = new Label(title);
-        t.setStyle("-fx-font-size: 18px; -fx-font-weight: bold;");
-        Label body = new Label(text);
-        body.setWrapText(true);
-        body.setMaxWidth(640);
-        VBox box = new VBox(12, t, body);
-        box.setPadding(new Insets(40));
-        return box;
-    }
-
     private MenuBar menus() {
         MenuItem open = new MenuItem("Open problem...");
         open.setOnAction(e -> {
@@ -134,9 +120,35 @@ public final class WorkbenchApp extends Application {
                 }
             }
         });
+        MenuItem cloud = new MenuItem("Open point cloud...");
+        cloud.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Open a point cloud");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Point clouds and meshes", "*.ply", "*.obj", "*.off", "*.stl", "*.xyz",
+                    "*.xyzn"));
+            File f = fc.showOpenDialog(stage);
+            if (f != null) {
+                tabs.getSelectionModel().select(1);
+                sdf.open(f.toPath());
+            }
+        });
+        MenuItem mesh = new MenuItem("Export mesh...");
+        mesh.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Export the extracted mesh (.obj, .ply or .stl)");
+            File f = fc.showSaveDialog(stage);
+            if (f != null) {
+                try {
+                    sdf.exportMesh(f.toPath());
+                } catch (IOException ex) {
+                    error("Could not export the mesh: " + ex.getMessage());
+                }
+            }
+        });
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, open, save, new SeparatorMenuItem(), export, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, open, save, new SeparatorMenuItem(), export, new SeparatorMenuItem(), cloud, mesh,
+                new SeparatorMenuItem(), quit);
         Menu examples = new Menu("Examples");
         for (String name : Examples.names()) {
             MenuItem m = new MenuItem(name);
@@ -193,8 +205,15 @@ public final class WorkbenchApp extends Application {
             running = node.runningProperty();
             press = node::pressRun;
             failure = () -> node.lastResult().startsWith("failed") ? node.lastResult() : null;
+        } else if (demo.equals("sdf")) {
+            tabs.getSelectionModel().select(1);
+            sdf.setSteps(Integer.parseInt(orElse(steps, "150")));
+            running = sdf.runningProperty();
+            press = sdf::pressRun;
+            failure = () -> sdf.lastResult().startsWith("failed") ? sdf.lastResult() : sdf.mesh() == null || sdf.mesh().faceCount() == 0
+                    ? "no surface extracted" : null;
         } else {
-            fail("--demo " + demo + ": available demos: poisson, node (the signed distance field workbench is still to come)");
+            fail("--demo " + demo + ": available demos: poisson, sdf, node");
             return;
         }
         running.addListener((o, was, now) -> {
