@@ -1,4 +1,4 @@
-package org.implicitlayers.examples.output;
+package org.implicitlayers.plot;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Fields on a regular 2-D grid written for ParaView (legacy VTK structured points) and as CSV. */
-public final class GridOutput {
-    private GridOutput() {
+/** Fields on a regular 2-D grid written for ParaView (legacy VTK structured points) and as CSV, for the command-line tool and the GUI alike. */
+public final class GridFiles {
+    private GridFiles() {
     }
 
     /**
