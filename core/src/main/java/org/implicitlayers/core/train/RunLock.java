@@ -17,8 +17,9 @@ import java.util.Map;
  * nothing. The lock file is removed on {@link #close()}, so finished runs leave no lock behind.
  *
  * <p>Within one process the lock is re-entrant (the {@link Trainer} takes it again for a caller
- * that already holds it). Removing the file on release is safe against a racing process: after
- * locking, the holder checks that the path still names the file it locked, and tries again if not.
+ * that already holds it). Removing the file on release (before unlocking) is safe against a racing
+ * process: after locking, a new holder checks that the path still names the file it opened, and
+ * tries again if not.
  */
 public final class RunLock implements AutoCloseable {
     private static final Map<Path, RunLock> HELD = new HashMap<>();
@@ -54,7 +55,10 @@ public final class RunLock implements AutoCloseable {
             }
             Files.createDirectories(lockFile.getParent());
             for (int attempt = 0; attempt < 100; attempt++) {
-                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                // The file is identified by stat before opening and after locking: opening it a second
+                // time to compare would release our lock (POSIX locks belong to the process and file).
+                Object before = fileKey(lockFile);
+                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock l;
                 try {
                     l = ch.tryLock();
@@ -67,7 +71,8 @@ public final class RunLock implements AutoCloseable {
                     throw new IOException(checkpoint + ": another training run is using this checkpoint (lock " + lockFile
                             + "); wait for it to finish or stop it first");
                 }
-                if (sameFile(ch, lockFile)) {
+                Object after = fileKey(lockFile);
+                if (after != null && (before == null || before.equals(after))) {
                     RunLock r = new RunLock(lockFile, ch, l);
                     HELD.put(lockFile, r);
                     return r;
@@ -80,23 +85,15 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the path still names the file whose channel we locked: we write a token of our own
-     * into the locked file and read it back through the path.
-     */
-    private static boolean sameFile(FileChannel ch, Path path) throws IOException {
-        byte[] token = (ProcessHandle.current().pid() + ":" + System.nanoTime() + ":" + TOKENS.incrementAndGet() + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ch.truncate(0);
-        ch.write(java.nio.ByteBuffer.wrap(token), 0);
+    /** The file's identity (device and inode on Unix) by stat, without opening it, or null when it does not exist. */
+    private static Object fileKey(Path path) throws IOException {
         try {
-            return java.util.Arrays.equals(Files.readAllBytes(path), token);
+            Object k = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return k != null ? k : path;
         } catch (NoSuchFileException gone) {
-            return false;
+            return null;
         }
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong TOKENS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Releases one hold; the last one unlocks and removes the lock file. */
     @Override
