@@ -286,6 +286,7 @@ public final class RitzSolver {
         Adam adam = new Adam(net.parameters(), opt.lr());
         Trainer.Builder b = Trainer.builder(net, adam, rng)
                 .loss((step, r) -> loss())
+                .state(points)
                 .evaluator(step -> {
                     long t0 = System.nanoTime();
                     Map<String, Double> m = evaluate();
