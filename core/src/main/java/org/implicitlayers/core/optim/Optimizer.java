@@ -115,10 +115,46 @@ public abstract class Optimizer {
         return m;
     }
 
-    /** Restores a state from {@link #stateDict()}; validated completely before anything changes. */
+    /**
+     * The kinds of per-parameter state this optimiser keeps once it has updated a parameter (e.g.
+     * Adam's {@code exp_avg} and {@code exp_avg_sq}); a saved state must hold all of them or none for
+     * each parameter, and some for at least one parameter once a step was taken.
+     */
+    protected java.util.Set<String> stateKinds() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Restores a state from {@link #stateDict()}; validated completely before anything changes:
+     * {@code steps} a whole number {@literal >=} 0, {@code lr} finite and {@literal >=} 0, every
+     * state tensor named after a parameter with its shape, and the moments complete.
+     */
     public final void loadStateDict(Map<String, Tensor> s) {
         if (!s.containsKey("steps") || !s.containsKey("lr")) {
             throw new IllegalArgumentException("optimizer state lacks 'steps' or 'lr'");
+        }
+        double savedSteps = s.get("steps").item(), savedLr = s.get("lr").item();
+        if (!(savedSteps >= 0) || savedSteps != Math.rint(savedSteps)) {
+            throw new IllegalArgumentException("optimizer state 'steps' is " + savedSteps + ", expected a whole number >= 0");
+        }
+        if (!(savedLr >= 0) || Double.isInfinite(savedLr)) {
+            throw new IllegalArgumentException("optimizer state 'lr' is " + savedLr + ", expected a finite number >= 0");
+        }
+        java.util.Set<String> kinds = stateKinds();
+        boolean any = false;
+        for (String name : params.keySet()) {
+            int present = 0;
+            for (String kind : kinds) {
+                present += s.containsKey(kind + "/" + name) ? 1 : 0;
+            }
+            if (present > 0 && present < kinds.size()) {
+                throw new IllegalArgumentException("optimizer state of parameter '" + name + "' is incomplete: expected " + kinds);
+            }
+            any |= present > 0;
+        }
+        if (savedSteps > 0 && !kinds.isEmpty() && !any) {
+            throw new IllegalArgumentException("optimizer state after " + (long) savedSteps + " steps holds none of " + kinds
+                    + " for any parameter");
         }
         Map<String, Tensor> per = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : s.entrySet()) {

@@ -36,6 +36,18 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
+    protected java.util.Set<String> stateKinds() {
+        java.util.Set<String> k = new java.util.HashSet<>(java.util.Set.of("square_avg"));
+        if (centered) {
+            k.add("grad_avg");
+        }
+        if (momentum > 0) {
+            k.add("momentum_buffer");
+        }
+        return k;
+    }
+
+    @Override
     protected void update(String name, Parameter p, Tensor g) {
         if (weightDecay != 0) {
             g = g.add(p.value().mul(weightDecay));

@@ -32,7 +32,11 @@ public final class Trainer {
         Tensor loss(long step, Rng rng);
     }
 
-    /** Metrics computed on demand (e.g. an error against an exact solution). */
+    /**
+     * Metrics computed on demand (e.g. an error against an exact solution). It runs in a memory
+     * scope of its own: on an off-heap backend the tensors it creates are freed when it returns
+     * (cache any with {@code MemoryScope.persist}).
+     */
     @FunctionalInterface
     public interface Evaluator {
         /** Metrics by name after {@code step} steps. */
@@ -104,6 +108,7 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Evaluator evaluator;
     private final Options options;
+    private final RunState runState;
     private final List<TrainingCallback> callbacks;
     private volatile boolean cancelRequested;
 
@@ -115,6 +120,7 @@ public final class Trainer {
         this.schedule = b.schedule;
         this.evaluator = b.evaluator;
         this.options = b.options;
+        this.runState = b.runState;
         this.callbacks = List.copyOf(b.callbacks);
     }
 
@@ -135,19 +141,8 @@ public final class Trainer {
             return runLocked(null);
         }
         // One run per checkpoint: a second process writing the same file would interleave states.
-        Path lockFile = ckpt.resolveSibling(ckpt.getFileName() + ".lock");
-        Files.createDirectories(lockFile.toAbsolutePath().getParent());
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.channels.FileLock lock = ch.tryLock();
-            if (lock == null) {
-                throw new IOException(ckpt + ": another training run is using this checkpoint (lock " + lockFile + ")");
-            }
-            try {
-                return runLocked(ckpt);
-            } finally {
-                lock.release();
-            }
+        try (RunLock lock = RunLock.acquire(ckpt)) {
+            return runLocked(ckpt);
         }
     }
 
@@ -155,7 +150,7 @@ public final class Trainer {
         long start = 0;
         if (options.resume() && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.load(ckpt);
-            c.restore(ckpt, model, optimizer, rng);
+            c.restore(ckpt, model, optimizer, rng, runState);
             start = c.step();
         }
         long t0 = System.nanoTime();
@@ -213,7 +208,11 @@ public final class Trainer {
     }
 
     private String lastGood(long step) {
-        return options.checkpoint() == null ? "" : "; the last checkpoint on disk (" + options.checkpoint() + ") is unchanged";
+        Path c = options.checkpoint();
+        if (c == null) {
+            return "";
+        }
+        return Files.exists(c) ? "; the last checkpoint on disk (" + c + ") is unchanged" : "; no checkpoint was written yet";
     }
 
     private void checkGradients(long next, long step) {
@@ -230,14 +229,17 @@ public final class Trainer {
     }
 
     private void evaluate(long step) {
-        Map<String, Double> m = evaluator.evaluate(step);
+        Map<String, Double> m;
+        try (MemoryScope scope = MemoryScope.open()) {   // an evaluation's tensors are freed at once, like a step's
+            m = evaluator.evaluate(step);
+        }
         for (TrainingCallback cb : callbacks) {
             cb.onEval(step, m);
         }
     }
 
     private void save(long step) throws IOException {
-        Checkpoint.of(step, model, optimizer, rng).save(options.checkpoint());
+        Checkpoint.of(step, model, optimizer, rng, runState).save(options.checkpoint());
         for (TrainingCallback cb : callbacks) {
             cb.onCheckpoint(step, options.checkpoint());
         }
@@ -252,6 +254,7 @@ public final class Trainer {
         private LrSchedule schedule;
         private Evaluator evaluator;
         private Options options = Options.defaults();
+        private RunState runState;
         private final List<TrainingCallback> callbacks = new ArrayList<>();
 
         private Builder(Module model, Optimizer optimizer, Rng rng) {
@@ -281,6 +284,12 @@ public final class Trainer {
         /** Steps, evaluation and checkpoints (default {@link Options#defaults()}). */
         public Builder options(Options o) {
             options = o;
+            return this;
+        }
+
+        /** Further state of the run that checkpoints hold and resume restores (e.g. a quasi-random sequence's position). */
+        public Builder state(RunState s) {
+            runState = s;
             return this;
         }
 
