@@ -61,14 +61,15 @@ final class Parallel {
     private static final int SERIAL_AFTER_CONTENTION = 4096;
 
     /**
-     * Adapts to a loaded machine: a wait for workers longer than half the caller's own chunk (and
-     * than 50 us) means a worker was preempted. When a quarter of a window of calls waited so,
-     * the next {@value #SERIAL_AFTER_CONTENTION} calls run on the caller alone, then threads are
-     * tried again. Each output element is computed within one chunk, so this changes who
-     * computes, never the bits. Called with the lock held.
+     * Adapts to a loaded machine: a worker that had not started its chunk when the caller had
+     * finished its own (so the caller ran it), or a wait for workers longer than half the caller's
+     * own chunk (and than 50 us), means the workers do not get a CPU in time. When a quarter of a
+     * window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run on the caller
+     * alone, then threads are tried again. Each output element is computed within one chunk, so
+     * this changes who computes, never the bits. Called with the lock held.
      */
-    static void recordWait(long waitNanos, long ownNanos) {
-        if (waitNanos > Math.max(50_000L, ownNanos / 2)) {
+    static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
+        if (stolen || waitNanos > Math.max(50_000L, ownNanos / 2)) {
             contendedCalls++;
         }
         if (++windowCalls == WINDOW) {
@@ -194,11 +195,13 @@ final class Parallel {
             }
             long own = System.nanoTime() - start;
             long waitStart = System.nanoTime();
+            boolean stolen = false;
             for (int c = 0; c < used; c++) {
                 Worker k = w[c];
                 long ticket = k.posted;
                 if (k.claimed.compareAndSet(ticket - 1, ticket)) {
                     k.runClaimed(ticket);   // not started yet: run it here rather than wait for the worker
+                    stolen = true;
                 }
                 long spinUntil = System.nanoTime() + WAIT_SPIN_NANOS;
                 while (k.done != ticket) {
@@ -217,7 +220,7 @@ final class Parallel {
                     }
                 }
             }
-            recordWait(System.nanoTime() - waitStart, own);
+            recordWait(stolen, System.nanoTime() - waitStart, own);
             if (mine instanceof RuntimeException) {
                 throw (RuntimeException) mine;
             }

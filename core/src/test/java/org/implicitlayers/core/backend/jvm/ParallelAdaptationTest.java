@@ -15,14 +15,19 @@ class ParallelAdaptationTest {
     void frequentLongWaitsForWorkersSwitchToTheCallerAlone() {
         Parallel.serialCalls = 0;
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(i % 2 == 0 ? 5_000_000L : 1_000L, 100_000L);   // half of the calls waited 5 ms
+            Parallel.recordWait(false, i % 2 == 0 ? 5_000_000L : 1_000L, 100_000L);   // half of the calls waited 5 ms
         }
         assertTrue(Parallel.serialCalls > 0, "serial after contention");
         Parallel.serialCalls = 0;
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(40_000L, 2_000_000L);   // short waits next to long own chunks: an idle machine
+            Parallel.recordWait(false, 40_000L, 2_000_000L);   // short waits next to long own chunks: an idle machine
         }
         assertEquals(0, Parallel.serialCalls, "no switch without contention");
+        for (int i = 0; i < 64; i++) {
+            Parallel.recordWait(i % 3 == 0, 0L, 10_000L);   // a third of the chunks were not started in time
+        }
+        assertTrue(Parallel.serialCalls > 0, "serial when workers do not start in time");
+        Parallel.serialCalls = 0;
     }
 
     @Test
