@@ -302,7 +302,7 @@ final class NodeCommand implements Runnable {
             Path samples = dir.resolve("samples.png");
             double[] s = t.flow().sample(org.implicitlayers.core.Rng.seeded(seed + 1), 2000).toDoubleArray();
             double[] data = d.sample(org.implicitlayers.core.Rng.seeded(seed + 2), 2000, DType.FLOAT32).toDoubleArray();
-            PhasePlot.writeScatter(samples, "samples: data vs flow", data, s, -3, 3);
+            PhasePlot.writeScatter(samples, d.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", 2000 points", data, s, -3, 3);
             LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("loss.png"), "node cnf (negative log-likelihood)");
             Npz.write(dir.resolve("params.npz"), t.flow().stateDict());
             System.out.printf(Locale.ROOT, "held-out log-likelihood %.4f nats per point (2048 fresh samples, exact trace); probability mass on"

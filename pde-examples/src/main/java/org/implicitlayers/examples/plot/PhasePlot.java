@@ -94,7 +94,7 @@ public final class PhasePlot {
         BitmapEncoder.saveBitmap(charts, d, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** Two point clouds side by side on equal axes [lo, hi]^2: data (left) and model samples (right), each [n, 2] flattened. */
+    /** Two point clouds side by side on equal axes [lo, hi]^2: data (left) and flow samples (right), each [n, 2] flattened. */
     public static void writeScatter(Path png, String title, double[] data, double[] model, double lo, double hi) throws IOException {
         javax.imageio.ImageIO.setUseCache(false);
         System.setProperty("java.awt.headless", "true");
@@ -109,7 +109,7 @@ public final class PhasePlot {
                 x[i] = sets[k][2 * i];
                 y[i] = sets[k][2 * i + 1];
             }
-            XYChart ch = new XYChartBuilder().width(560).height(560).title(k == 0 ? title + ": " + names[k] : names[k]).xAxisTitle("x1")
+            XYChart ch = new XYChartBuilder().width(560).height(560).title(names[k] + ": " + title).xAxisTitle("x1")
                     .yAxisTitle("x2").build();
             ch.getStyler().setXAxisMin(lo).setXAxisMax(hi).setYAxisMin(lo).setYAxisMax(hi).setLegendVisible(false).setMarkerSize(3);
             ch.getStyler().setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
