@@ -15,7 +15,6 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.examples.plot.LossCurve;
 import org.implicitlayers.examples.plot.PhasePlot;
 import org.implicitlayers.ode.Gradient;
