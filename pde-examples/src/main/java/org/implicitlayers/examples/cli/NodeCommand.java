@@ -128,8 +128,12 @@ final class NodeCommand implements Runnable {
                 }
             }
             Path phase = out.resolve("phase.png");
-            PhasePlot.write(phase, "spiral: true vs learned dynamics (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
-                    + (r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step()) + " steps)", t, yt, yf);
+            PhasePlot.write(phase, "spiral: true vs learned (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
+                    + (r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step()) + " steps)", t, yt, yf, points -> {
+                        try (org.implicitlayers.core.Grad.Scope ignored = org.implicitlayers.core.Grad.noGrad()) {
+                            return training.model().field().forward(Tensor.of(dtype, points, points.length / 2, 2)).toDoubleArray();
+                        }
+                    });
             Path loss = out.resolve("loss.png");
             LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), loss, "node spiral (batch L1; full-trajectory L1)");
             Npz.write(out.resolve("params.npz"), training.model().stateDict());
@@ -296,8 +300,9 @@ final class NodeCommand implements Runnable {
                 }
             }
             Path density = dir.resolve("density.png");
-            org.implicitlayers.examples.plot.HeatMap.write(density, "learned density p(x), " + d.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    xs, ys, p);
+            org.implicitlayers.plot.Png.writeFitted(org.implicitlayers.plot.HeatMap.of(new org.implicitlayers.plot.Grid2(xs, ys, p))
+                    .title("learned density, " + d.name().toLowerCase(Locale.ROOT).replace('_', '-')).axes("x1", "x2").valueLabel("p(x)")
+                    .chart(), density, 560);
             Path samples = dir.resolve("samples.png");
             double[] s = t.flow().sample(org.implicitlayers.core.Rng.seeded(seed + 1), 2000).toDoubleArray();
             double[] data = d.sample(org.implicitlayers.core.Rng.seeded(seed + 2), 2000, DType.FLOAT32).toDoubleArray();
