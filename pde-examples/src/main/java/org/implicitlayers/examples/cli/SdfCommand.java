@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
