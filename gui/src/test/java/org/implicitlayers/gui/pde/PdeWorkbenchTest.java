@@ -205,4 +205,26 @@ class PdeWorkbenchTest {
         robot.interact(() -> bench.open(file));
         assertEquals(saved.trim(), bench.form.toJson().toPrettyString());
     }
+
+    @Test
+    void aThreeDimensionalProblemIsShownOnASliceThatTheSliderMoves(FxRobot robot) throws Exception {
+        Path file = Path.of("..", "examples", "ball-3d.json");
+        robot.interact(() -> bench.open(file));
+        assertEquals(DomainEditor.JSON_TYPE, bench.form.domain.type.getValue(), "a 3-D ball is shown as JSON");
+        smallSettings(robot, 20);
+        robot.clickOn("#run");
+        awaitEnd(120);
+        RunRecord r = bench.shownRun();
+        assertEquals("done", r.status.get(), bench.messageText());
+        String title = bench.solutionView.chart().getTitle().getText();
+        assertTrue(title.contains("on z = 0"), title);
+        // The middle slice of the unit ball is the unit disk: blank in the corners of its square.
+        assertTrue(Double.isNaN(r.grid.u()[0][0]) && !Double.isNaN(r.grid.u()[40][40]));
+        robot.interact(() -> bench.slice.setValue(0.9));
+        WaitForAsyncUtils.waitForFxEvents();
+        String moved = bench.solutionView.chart().getTitle().getText();
+        assertTrue(moved.contains("on z = 0.8"), moved);
+        // Exact solution on the slice z = 0.8: 1 - x^2 - y^2 - 0.64 at the centre.
+        assertEquals(0.36, r.grid.exact()[40][40], 1e-9);
+    }
 }
