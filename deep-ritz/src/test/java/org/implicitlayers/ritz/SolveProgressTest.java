@@ -71,8 +71,10 @@ class SolveProgressTest {
         CountDownLatch adamDone = new CountDownLatch(1);
         TrainingCallback cb = new TrainingCallback() {
             @Override
-            public void onEnd(Trainer.Result result) {
-                adamDone.countDown();
+            public void onStep(Trainer.StepInfo info) {
+                if (info.step() == 20) {
+                    adamDone.countDown(); // the last Adam step; onEnd comes after L-BFGS
+                }
             }
         };
         ExecutorService ex = Executors.newSingleThreadExecutor();
@@ -85,7 +87,7 @@ class SolveProgressTest {
             RitzSolver.Result r = f.get(10, TimeUnit.SECONDS);
             assertTrue((System.nanoTime() - t0) / 1e9 < 1.0);
             assertTrue(r.cancelled());
-            assertEquals("cancelled", r.lbfgsStop());
+            assertTrue(r.lbfgsStop().startsWith("cancelled"), r.lbfgsStop());
             assertTrue(Double.isFinite(r.metrics().get("rel_l2")), r.metrics().toString());
         } finally {
             ex.shutdownNow();

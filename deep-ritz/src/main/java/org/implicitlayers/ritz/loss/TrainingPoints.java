@@ -30,6 +30,8 @@ public final class TrainingPoints implements RunState {
     private Domain.BoundarySample fixedBoundary;
     private Tensor added;
     private boolean frozen;
+    private Tensor frozenInterior;
+    private Domain.BoundarySample frozenBoundary;
 
     /**
      * @param domain         where points lie
@@ -62,7 +64,9 @@ public final class TrainingPoints implements RunState {
     /** Interior points for one loss evaluation [n, d], refined points appended. */
     public Tensor interior() {
         Tensor base;
-        if (!resample || frozen) {
+        if (frozen && frozenInterior != null) {
+            base = frozenInterior;
+        } else if (!resample || frozen) {
             if (fixedInterior == null) {
                 fixedInterior = domain.sampleInterior(nInterior, interiorSource, dtype);
             }
@@ -75,6 +79,9 @@ public final class TrainingPoints implements RunState {
 
     /** Boundary points and normals for one loss evaluation. */
     public Domain.BoundarySample boundary() {
+        if (frozen && frozenBoundary != null) {
+            return frozenBoundary;
+        }
         if (!resample || frozen) {
             if (fixedBoundary == null) {
                 fixedBoundary = domain.sampleBoundary(nBoundary, boundarySource, dtype);
@@ -177,9 +184,26 @@ public final class TrainingPoints implements RunState {
      * which represents the domain better than one random draw; else the fixed set already in use.
      */
     public void freeze(int factor) {
-        if (resample) {
-            fixedInterior = domain.sampleInterior(factor * nInterior, PointSource.halton(domain.dim() + 1), dtype);
-            fixedBoundary = nBoundary > 0 ? domain.sampleBoundary(factor * nBoundary, PointSource.sobol(domain.dim() + 1), dtype) : null;
+        freeze(factor, 0);
+    }
+
+    /**
+     * As {@link #freeze(int)}, with the quasi-random set taken from block {@code block} of the
+     * sequences: different blocks give disjoint sets (block 1 serves as held-out points to judge a
+     * fit on block 0). A run that uses one fixed set throughout keeps it for block 0 and draws
+     * block 1 as for a resampling run.
+     */
+    public void freeze(int factor, int block) {
+        if (resample || block > 0) {
+            long offset = (long) block << 24;
+            PointSource in = PointSource.halton(domain.dim() + 1), on = PointSource.sobol(domain.dim() + 1);
+            in.seek(offset);
+            on.seek(offset);
+            frozenInterior = domain.sampleInterior(factor * nInterior, in, dtype);
+            frozenBoundary = nBoundary > 0 ? domain.sampleBoundary(factor * nBoundary, on, dtype) : null;
+        } else {
+            frozenInterior = null;
+            frozenBoundary = null;
         }
         frozen = true;
     }
@@ -187,5 +211,7 @@ public final class TrainingPoints implements RunState {
     /** Back to the sampling given at construction. */
     public void thaw() {
         frozen = false;
+        frozenInterior = null;
+        frozenBoundary = null;
     }
 }
