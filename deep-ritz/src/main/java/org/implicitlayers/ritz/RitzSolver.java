@@ -123,8 +123,9 @@ public final class RitzSolver {
         if (problem instanceof PoissonProblem p && p.exact() != null) {
             Tensor xt = testX.requiringGrad();
             Tensor ue = p.exact().at(xt);
-            // A constant exact solution does not depend on x: its gradient is zero.
-            exactGrad = ue.requiresGrad() ? Grad.of(ue.sum(), xt, false).detach() : Tensor.zeros(DType.FLOAT64, xt.shape());
+            // An exact solution may be constant in x (then its gradient is zero, not an error).
+            exactGrad = Grad.of(new Tensor[] {ue.sum()}, new Tensor[] {xt}, null,
+                    Grad.Options.defaults().allowUnused(true))[0].detach();
             exactU = ue.detach();
         }
     }
@@ -217,8 +218,18 @@ public final class RitzSolver {
         return points.added();
     }
 
-    /** Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for eigenproblems, the eigenvalue. */
+    /**
+     * Errors on the test set: rel_l2 and rel_h1 (gradient) against the exact solution; for
+     * eigenproblems, the eigenvalue. Its tensors live in a memory scope of their own: on an
+     * off-heap backend they are freed on return, however often it is called.
+     */
     public Map<String, Double> evaluate() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return evaluateInScope();
+        }
+    }
+
+    private Map<String, Double> evaluateInScope() {
         Map<String, Double> m = new LinkedHashMap<>();
         Tensor xt = testX.to(o.run().dtype()).requiringGrad();
         Tensor u = solution(xt);
@@ -375,10 +386,14 @@ public final class RitzSolver {
                     if (cancelRequested) {
                         throw new Cancelled();
                     }
-                    Tensor l = loss();
-                    l.backward();
-                    best.offer(l.item());
-                    return l;
+                    // One scope per evaluation, as the Trainer has per step: the graph is freed, the loss kept.
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        Tensor l = loss();
+                        l.backward();
+                        best.offer(l.item());
+                        scope.keep(l);
+                        return l;
+                    }
                 });
                 stop = lr.reason() + " after " + lr.iterations() + " iterations";
                 steps += lr.iterations();

@@ -14,12 +14,16 @@ import org.implicitlayers.core.nn.Parameter;
  * state (moment estimates, step count) can be saved and restored exactly, for checkpoints.
  */
 public abstract class Optimizer {
+    /** The parameters, by name. */
     protected final Map<String, Parameter> params;
+    /** The learning rate of the next step. */
     protected double lr;
+    /** Steps taken so far. */
     protected long steps;
     /** Per-parameter state tensors, keyed "kind/parameter-name". */
     protected final Map<String, Tensor> state = new LinkedHashMap<>();
 
+    /** An optimiser over named parameters with learning rate {@code lr} (at least 0). */
     protected Optimizer(Map<String, Parameter> params, double lr) {
         if (!(lr >= 0)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + lr);
@@ -84,6 +88,7 @@ public abstract class Optimizer {
         return java.util.Collections.unmodifiableMap(params);
     }
 
+    /** A state tensor stored by {@link #putState}, or null. */
     protected final Tensor stateOf(String kind, String name) {
         return state.get(kind + "/" + name);
     }

@@ -15,6 +15,7 @@ public final class RmsProp extends Optimizer {
     private final double momentum;
     private final boolean centered;
 
+    /** RMSprop with all options (PyTorch's names and meanings). */
     public RmsProp(Map<String, Parameter> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         super(params, lr);
         this.alpha = alpha;

@@ -28,12 +28,18 @@ public final class Trainer {
     /** The loss of one step; draw minibatches or collocation points from {@code rng}. */
     @FunctionalInterface
     public interface LossFunction {
+        /** The loss of step {@code step} (from 0), a one-element tensor computed from the model. */
         Tensor loss(long step, Rng rng);
     }
 
-    /** Metrics computed on demand (e.g. an error against an exact solution). */
+    /**
+     * Metrics computed on demand (e.g. an error against an exact solution). It runs in a memory
+     * scope of its own: on an off-heap backend the tensors it creates are freed when it returns
+     * (cache any with {@code MemoryScope.persist}).
+     */
     @FunctionalInterface
     public interface Evaluator {
+        /** Metrics by name after {@code step} steps. */
         Map<String, Double> evaluate(long step);
     }
 
@@ -118,6 +124,7 @@ public final class Trainer {
         this.callbacks = List.copyOf(b.callbacks);
     }
 
+    /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
     public static Builder builder(Module model, Optimizer optimizer, Rng rng) {
         return new Builder(model, optimizer, rng);
     }
@@ -222,7 +229,10 @@ public final class Trainer {
     }
 
     private void evaluate(long step) {
-        Map<String, Double> m = evaluator.evaluate(step);
+        Map<String, Double> m;
+        try (MemoryScope scope = MemoryScope.open()) {   // an evaluation's tensors are freed at once, like a step's
+            m = evaluator.evaluate(step);
+        }
         for (TrainingCallback cb : callbacks) {
             cb.onEval(step, m);
         }
@@ -253,21 +263,25 @@ public final class Trainer {
             this.rng = rng;
         }
 
+        /** The loss of each step (required). */
         public Builder loss(LossFunction f) {
             loss = f;
             return this;
         }
 
+        /** The learning rate by step (default: the optimiser's, constant). */
         public Builder schedule(LrSchedule s) {
             schedule = s;
             return this;
         }
 
+        /** Metrics computed every {@code evalEvery} steps and at the end. */
         public Builder evaluator(Evaluator e) {
             evaluator = e;
             return this;
         }
 
+        /** Steps, evaluation and checkpoints (default {@link Options#defaults()}). */
         public Builder options(Options o) {
             options = o;
             return this;
@@ -279,11 +293,13 @@ public final class Trainer {
             return this;
         }
 
+        /** Adds a callback (progress, logs), called in the order added. */
         public Builder callback(TrainingCallback cb) {
             callbacks.add(cb);
             return this;
         }
 
+        /** The trainer; fails if no loss was set. */
         public Trainer build() {
             if (loss == null) {
                 throw new IllegalStateException("Trainer: no loss function given");

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.train.RunState;
 import org.implicitlayers.ritz.domain.Domain;
@@ -68,7 +69,7 @@ public final class TrainingPoints implements RunState {
             base = frozenInterior;
         } else if (!resample || frozen) {
             if (fixedInterior == null) {
-                fixedInterior = domain.sampleInterior(nInterior, interiorSource, dtype);
+                fixedInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
             }
             base = fixedInterior;
         } else {
@@ -84,7 +85,7 @@ public final class TrainingPoints implements RunState {
         }
         if (!resample || frozen) {
             if (fixedBoundary == null) {
-                fixedBoundary = domain.sampleBoundary(nBoundary, boundarySource, dtype);
+                fixedBoundary = kept(domain.sampleBoundary(nBoundary, boundarySource, dtype));
             }
             return fixedBoundary;
         }
@@ -98,7 +99,7 @@ public final class TrainingPoints implements RunState {
 
     /** Adds points [k, d] to every later interior set, for good. */
     public void add(Tensor points) {
-        added = added == null ? points : Tensor.concat(0, added, points);
+        added = kept(added == null ? points : Tensor.concat(0, added, points));
     }
 
     /** The points added by refinement so far [k, d], or null when none. */
@@ -175,7 +176,7 @@ public final class TrainingPoints implements RunState {
         if (t.shape().length != 2 || t.shape()[1] != d) {
             throw new IllegalArgumentException("state/" + key + ": expected points [n, " + d + "], got " + Arrays.toString(t.shape()));
         }
-        return t.to(dtype);
+        return kept(t.to(dtype));
     }
 
     /**
@@ -199,13 +200,25 @@ public final class TrainingPoints implements RunState {
             PointSource in = PointSource.halton(domain.dim() + 1), on = PointSource.sobol(domain.dim() + 1);
             in.seek(offset);
             on.seek(offset);
-            frozenInterior = domain.sampleInterior(factor * nInterior, in, dtype);
-            frozenBoundary = nBoundary > 0 ? domain.sampleBoundary(factor * nBoundary, on, dtype) : null;
+            frozenInterior = kept(domain.sampleInterior(factor * nInterior, in, dtype));
+            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, on, dtype)) : null;
         } else {
             frozenInterior = null;
             frozenBoundary = null;
         }
         frozen = true;
+    }
+
+    /** Points that outlive the step that drew them: out of every memory scope (an off-heap backend would free them). */
+    private static Tensor kept(Tensor t) {
+        MemoryScope.persist(t);
+        return t;
+    }
+
+    private static Domain.BoundarySample kept(Domain.BoundarySample b) {
+        kept(b.points());
+        kept(b.normals());
+        return b;
     }
 
     /** Back to the sampling given at construction. */

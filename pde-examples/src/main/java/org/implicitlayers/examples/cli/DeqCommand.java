@@ -15,12 +15,15 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
-import org.implicitlayers.examples.plot.HeatMap;
+import org.implicitlayers.plot.ColourMap;
+import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.plot.Png;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -101,7 +104,7 @@ final class DeqCommand implements Callable<Integer> {
             org.implicitlayers.core.nn.Mlp embed = org.implicitlayers.core.nn.Mlp.builder(2, width, width).dtype(DType.FLOAT32).build(rng);
             TanhCell cell = new TanhCell(width, width, rng, DType.FLOAT32);
             Linear head = new Linear(width, 2, rng, DType.FLOAT32);
-            Anderson solver = new Anderson(60, 1e-4, 5, 1e-4, 1.0);
+            Anderson solver = Anderson.defaults().withMaxIter(60).withTol(1e-4);
             DeqLayer deq = new DeqLayer(cell, width, new DeqLayer.Options(solver, new AsFixedPoint(solver), NonConvergence.RETURN_LAST, 0, 0.5));
             UnaryOperator<Tensor> model = input -> {
                 Tensor x = embed.forward(input).tanh();
@@ -152,7 +155,7 @@ final class DeqCommand implements Callable<Integer> {
             }
             rows.put(mode, new double[] {trainAcc, testAcc, fwdIt, bwdIt, ms, tapeOps, tapeBytes / 1024.0});
             if (deqMode) {
-                plot(model, out.resolve("decision.png"));
+                plot(model, train[0], out.resolve("decision.png"));
             }
         }
         System.out.println();
@@ -166,7 +169,8 @@ final class DeqCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void plot(UnaryOperator<Tensor> model, Path png) throws Exception {
+    /** The probability of the second spiral over the plane, with the training points (first half class 1, second half class 2) over it. */
+    private static void plot(UnaryOperator<Tensor> model, Tensor points, Path png) throws Exception {
         int n = 121;
         double[] xs = new double[n], pts = new double[2 * n * n];
         for (int i = 0; i < n; i++) {
@@ -189,6 +193,18 @@ final class DeqCommand implements Callable<Integer> {
                 p[i][j] = 1 / (1 + Math.exp(l[2 * k] - l[2 * k + 1]));
             }
         }
-        HeatMap.write(png, "DEQ classifier: P(second spiral)", xs, xs, p);
+        double[] pts2 = points.toDoubleArray();
+        int m = pts2.length / 4;
+        double[][] a = new double[2][m], b = new double[2][m];
+        for (int k = 0; k < m; k++) {
+            a[0][k] = pts2[2 * k];
+            a[1][k] = pts2[2 * k + 1];
+            b[0][k] = pts2[2 * (m + k)];
+            b[1][k] = pts2[2 * (m + k) + 1];
+        }
+        // P = 0.5 is the decision boundary: a diverging map from blue (first spiral) to red (second), white between.
+        Png.writeFitted(HeatMap.of(new Grid2(xs, xs, p)).colours(ColourMap.BLUE_WHITE_RED).range(0, 1).contour(0.5)
+                .title("DEQ classifier: P(second spiral)").valueLabel("P(second spiral)")
+                .points("first spiral (training)", a[0], a[1]).points("second spiral (training)", b[0], b[1]).chart(), png, 620);
     }
 }

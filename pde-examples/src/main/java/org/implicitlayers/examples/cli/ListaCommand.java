@@ -13,10 +13,8 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.sparse.SparseCoding;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Png;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,20 +95,18 @@ final class ListaCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%3d   %13.4e   %12.4e   %36s   %5s%n", k, err, istaErr.get(k - 1),
                     match < 0 ? "> 2000" : Integer.toString(match), match < 0 ? ">" + 2000 / k : String.format(Locale.ROOT, "%.0fx", (double) match / k));
         }
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Sparse coding error: ISTA iterations vs LISTA layers")
-                .xAxisTitle("iterations / layers").yAxisTitle("mean squared error to the optimal code").build();
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
         // ISTA reaches its own converged codes exactly at some point: a log axis shows the positive errors only.
         List<Double> plotErr = new ArrayList<>();
         for (int i = 0; i < istaErr.size() && istaErr.get(i) > 0; i++) {
             istaIt.add(i + 1.0);
             plotErr.add(istaErr.get(i));
         }
-        chart.addSeries("ISTA", istaIt, plotErr).setMarker(SeriesMarkers.NONE);
-        chart.addSeries("LISTA (trained)", lk, le).setMarker(SeriesMarkers.CIRCLE);
-        javax.imageio.ImageIO.setUseCache(false);
-        BitmapEncoder.saveBitmap(chart, out.resolve("lista.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        double[] ix = istaIt.stream().mapToDouble(Double::doubleValue).toArray(), iy = plotErr.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] lx = lk.stream().mapToDouble(Double::doubleValue).toArray(), ly = le.stream().mapToDouble(Double::doubleValue).toArray();
+        Png.write(Curves.chart("Sparse coding error: ISTA iterations vs LISTA layers", "iterations / layers", true,
+                List.of(new Curves.Panel("mean squared error to the optimal code", Curves.Scale.LOG,
+                        List.of(Curves.Series.line("ISTA", ix, iy), Curves.Series.points("LISTA (trained)", lx, ly))))),
+                out.resolve("lista.png"), 800, 520);
         System.out.println("wrote " + out.resolve("lista.png"));
         return 0;
     }

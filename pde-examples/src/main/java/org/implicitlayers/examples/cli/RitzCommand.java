@@ -11,11 +11,13 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.TrainingCallback;
-import org.implicitlayers.examples.output.GridOutput;
-import org.implicitlayers.examples.plot.HeatMap;
 import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.Contours;
+import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.GridFiles;
+import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.plot.Png;
 import org.implicitlayers.ritz.Examples;
 import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.ProblemSpec;
@@ -93,7 +95,7 @@ final class RitzCommand implements Callable<Integer> {
         LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("curves.png"), spec.name() + ": training");
         Npz.write(dir.resolve("params.npz"), solver.network().stateDict());
         if (domain.dim() == 2) {
-            writeGrid(SolutionGrid.sample(solver, 201), spec.name(), dir);
+            writeGrid(SolutionGrid.sample(solver, 201), domain, spec.name(), dir);
         }
         StringBuilder m = new StringBuilder();
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
@@ -142,17 +144,20 @@ final class RitzCommand implements Callable<Integer> {
                 + "': give a JSON file or one of " + Examples.names()));
     }
 
-    private static void writeGrid(SolutionGrid g, String name, Path dir) throws Exception {
-        HeatMap.write(dir.resolve("solution.png"), name + ": network solution u(x, y)", g.xs(), g.ys(), g.u());
+    private static void writeGrid(SolutionGrid g, Domain domain, String name, Path dir) throws Exception {
+        Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
+        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
+                .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
         if (g.exact() != null) {
-            HeatMap.write(dir.resolve("error.png"), name + ": pointwise error u - u_exact", g.xs(), g.ys(), g.error());
+            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
+                    .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
             String[] names = {"u", "u_exact", "error"};
             double[][][] fields = {g.u(), g.exact(), g.error()};
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
-            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
+            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
         } else {
-            GridOutput.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
-            GridOutput.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
     }
 }

@@ -17,7 +17,6 @@ import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.LrSchedule;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.examples.plot.LossCurve;
 import picocli.CommandLine.Command;

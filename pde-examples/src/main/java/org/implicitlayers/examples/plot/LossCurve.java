@@ -8,73 +8,51 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Png;
 
-/** PNG plots of the training loss and evaluation metrics, read back from the CSV logs (XChart). */
+/** The training figure of a run, read back from its CSV logs: loss against step above the evaluation metrics. */
 public final class LossCurve {
     private LossCurve() {
     }
 
     /**
-     * Two panels: the training loss against step (log scale, or linear when the loss takes
-     * non-positive values, as the Ritz energy does), and each metric of {@code eval.csv} (log scale).
+     * Writes {@code png}: the training loss against step (logarithmic when every value is positive;
+     * otherwise linear, with early values far above the rest cut off and the label saying so), and
+     * below it each metric of {@code evalCsv} (logarithmic), when there is any.
+     *
+     * @param stepsCsv {@code step,loss,...} per logged step, with a header line
+     * @param evalCsv {@code step,name,value} per evaluation, with a header line; may be null or absent
      */
     public static void write(Path stepsCsv, Path evalCsv, Path png, String title) throws IOException {
-        javax.imageio.ImageIO.setUseCache(false);
-        System.setProperty("java.awt.headless", "true");
-        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
-        boolean positive = true;
-        for (String[] row : rows(stepsCsv)) {
-            double v = Double.parseDouble(row[1]);
-            if (Double.isFinite(v)) {
-                x.add(Double.parseDouble(row[0]));
-                y.add(v);
-                positive &= v > 0;
-            }
+        List<String[]> steps = rows(stepsCsv);
+        double[] x = new double[steps.size()], y = new double[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            x[i] = Double.parseDouble(steps.get(i)[0]);
+            y[i] = Double.parseDouble(steps.get(i)[1]);
         }
-        XYChart loss = new XYChartBuilder().width(900).height(380).title(title + ": loss").xAxisTitle("step")
-                .yAxisTitle(positive ? "loss (log scale)" : "loss").build();
-        loss.getStyler().setYAxisLogarithmic(positive);
-        loss.getStyler().setLegendVisible(false);
-        if (!positive && y.size() > 20) {
-            // A linear axis would be dominated by the first steps: scale it to the last 95 %.
-            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-            for (double v : y.subList(y.size() / 20, y.size())) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            double pad = 0.05 * Math.max(hi - lo, 1e-12);
-            loss.getStyler().setYAxisMin(lo - pad);
-            loss.getStyler().setYAxisMax(hi + pad);
-        }
-        if (!x.isEmpty()) {
-            loss.addSeries("training loss", x, y).setMarker(SeriesMarkers.NONE);
-        }
+        List<Curves.Panel> panels = new ArrayList<>();
+        panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", x, y))));
         Map<String, List<double[]>> metrics = new LinkedHashMap<>();
         if (evalCsv != null && Files.exists(evalCsv)) {
             for (String[] row : rows(evalCsv)) {
                 double v = Double.parseDouble(row[2]);
-                if (v > 0) {
+                if (v > 0 && Double.isFinite(v)) {
                     metrics.computeIfAbsent(row[1], k -> new ArrayList<>()).add(new double[] {Double.parseDouble(row[0]), v});
                 }
             }
         }
-        if (metrics.isEmpty()) {
-            BitmapEncoder.saveBitmap(loss, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-            return;
+        if (!metrics.isEmpty()) {
+            List<Curves.Series> series = new ArrayList<>();
+            int colour = 1;
+            for (Map.Entry<String, List<double[]>> e : metrics.entrySet()) {
+                double[] sx = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
+                double[] sy = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+                series.add(Curves.Series.points(e.getKey(), sx, sy).colour(colour++));
+            }
+            panels.add(new Curves.Panel("evaluation", Curves.Scale.LOG, series));
         }
-        XYChart eval = new XYChartBuilder().width(900).height(380).title("evaluations").xAxisTitle("step").yAxisTitle("value (log scale)").build();
-        eval.getStyler().setYAxisLogarithmic(true);
-        eval.getStyler().setMarkerSize(5);
-        metrics.forEach((name, pts) -> {
-            XYSeries s = eval.addSeries(name, pts.stream().map(p -> p[0]).toList(), pts.stream().map(p -> p[1]).toList());
-            s.setMarker(SeriesMarkers.CIRCLE);
-        });
-        BitmapEncoder.saveBitmap(List.of(loss, eval), 2, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Png.write(Curves.chart(title, "step", false, panels), png, 900, metrics.isEmpty() ? 420 : 760);
     }
 
     private static List<String[]> rows(Path csv) throws IOException {

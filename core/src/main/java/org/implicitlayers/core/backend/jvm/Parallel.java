@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>On a loaded machine a worker may not be scheduled for milliseconds, and a caller waiting for
  * it made two threads about 3x slower than one. So a chunk goes to whoever claims it first: when
  * the caller has finished its own chunk it takes every chunk that no worker has started yet, and
- * waits only for chunks already running.
+ * waits only for chunks already running, yielding its CPU after a short spin (a preempted
+ * worker may be waiting for exactly that CPU).
  */
 final class Parallel {
     interface RangeBody {
@@ -24,6 +25,8 @@ final class Parallel {
 
     /** How long an idle worker spins before it parks. */
     private static final long SPIN_NANOS = 200_000L;
+    /** How long a caller spins for a running chunk before it yields its CPU between checks. */
+    private static final long WAIT_SPIN_NANOS = 20_000L;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -157,8 +160,14 @@ final class Parallel {
                 if (k.claimed.compareAndSet(ticket - 1, ticket)) {
                     k.runClaimed(ticket);   // not started yet: run it here rather than wait for the worker
                 }
+                long spinUntil = System.nanoTime() + WAIT_SPIN_NANOS;
                 while (k.done != ticket) {
-                    Thread.onSpinWait();
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        // The worker was preempted mid-chunk: give it this CPU rather than hold it.
+                        Thread.yield();
+                    }
                 }
                 Throwable f = k.failure;
                 if (f != null) {

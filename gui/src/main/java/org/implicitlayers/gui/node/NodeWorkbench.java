@@ -1,0 +1,303 @@
+package org.implicitlayers.gui.node;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.ode.Gradient;
+import org.implicitlayers.ode.spiral.SpiralProblem;
+import org.implicitlayers.ode.spiral.SpiralTraining;
+import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.PhasePlane;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+
+/**
+ * The neural ODE workbench on torchdiffeq's cubic spiral (dy/dt = y^3 A): train the model
+ * f(y) = W2 tanh(W1 y^3 + b1) + b2 from 10-point segments of the true trajectory on a background
+ * thread, with the batch and full-trajectory L1 losses live; the phase plane shows the true and
+ * the fitted trajectory over the arrows of the learned vector field, refreshed at each evaluation,
+ * beside both components against time. The training is the library's {@link SpiralTraining}, the
+ * same as {@code bin/implicit node spiral}.
+ */
+public final class NodeWorkbench extends BorderPane {
+    private static final long REFRESH_NANOS = 400_000_000L;
+
+    final TextField iters = field("node-iters", "300", "Optimiser steps (RMSprop, lr 1e-3), default 300.");
+    final ComboBox<String> gradient = new ComboBox<>();
+    final TextField seed = field("node-seed", "0", "Seed of the initial weights and of the batches (default 0).");
+    final ComboBox<String> dtype = new ComboBox<>();
+    final Button run = new Button("Run");
+    final Button cancel = new Button("Cancel");
+    final ProgressBar progress = new ProgressBar(0);
+    final Label status = new Label("Press Run to learn the spiral's dynamics.");
+    final Label message = new Label();
+    final ChartViewer phase = new ChartViewer(null);
+    final ChartViewer time = new ChartViewer(null);
+    final ChartViewer curves = new ChartViewer(null);
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private final SpiralProblem truth = new SpiralProblem(DType.FLOAT64);
+    private volatile SpiralTraining training;
+    private double[] steps = new double[0];
+    private double[] losses = new double[0];
+    private int n;
+    private final List<double[]> evals = new ArrayList<>();
+    private long lastRefresh;
+    private String lastResult = "";
+
+    public NodeWorkbench() {
+        setId("node-workbench");
+        gradient.setId("node-gradient");
+        gradient.getItems().addAll("direct", "adjoint", "checkpointed");
+        gradient.setValue("adjoint");
+        gradient.setTooltip(new Tooltip("direct: backpropagate through the solver's steps; adjoint: solve the adjoint ODE backwards"
+                + " (memory independent of the steps); checkpointed: store a few states and recompute. Default: adjoint."));
+        dtype.setId("node-dtype");
+        dtype.getItems().addAll("float32", "float64");
+        dtype.setValue("float32");
+        dtype.setTooltip(new Tooltip("Precision of the model and the solver (default float32)."));
+        run.setId("node-run");
+        cancel.setId("node-cancel");
+        run.setOnAction(e -> start());
+        cancel.setOnAction(e -> {
+            SpiralTraining t = training;
+            if (t != null) {
+                t.cancel();
+                status.setText("Cancelling...");
+            }
+        });
+        run.disableProperty().bind(running);
+        cancel.disableProperty().bind(running.not());
+        message.setStyle("-fx-text-fill: #b00020;");
+        message.setWrapText(true);
+        Label data = new Label("Data: torchdiffeq's cubic spiral, dy/dt = y^3 A with A = [[-0.1, 2], [-2, -0.1]], y0 = (2, 0),"
+                + " 1000 points on t in [0, 25]; batches of 20 segments of 10 points. Model: f(y) = W2 tanh(W1 y^3 + b1) + b2, widths 2-50-2;"
+                + " Dormand-Prince 5(4), rtol 1e-7, atol 1e-9; loss: mean |prediction - truth|.");
+        data.setWrapText(true);
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        g.setVgap(6);
+        g.addRow(0, new Label("steps"), iters);
+        g.addRow(1, new Label("gradient"), gradient);
+        g.addRow(2, new Label("seed"), seed);
+        g.addRow(3, new Label("precision"), dtype);
+        VBox left = new VBox(12, new Label("Neural ODE: the spiral"), data, g);
+        left.setPadding(new Insets(10));
+        left.setPrefWidth(360);
+        left.setMinWidth(300);
+        phase.setId("node-phase");
+        time.setId("node-time");
+        curves.setId("node-curves");
+        SplitPane top = new SplitPane(phase, time);
+        SplitPane right = new SplitPane(top, curves);
+        right.setOrientation(Orientation.VERTICAL);
+        right.setDividerPositions(0.6);
+        SplitPane centre = new SplitPane(left, right);
+        centre.setDividerPositions(0.24);
+        setCenter(centre);
+        HBox bar = new HBox(10, run, cancel, progress, status);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        progress.setPrefWidth(260);
+        VBox bottom = new VBox(4, bar, message);
+        bottom.setPadding(new Insets(6, 8, 6, 8));
+        setBottom(bottom);
+        drawTrajectories(null, null);
+    }
+
+    private static TextField field(String id, String value, String help) {
+        TextField t = new TextField(value);
+        t.setId(id);
+        t.setPrefColumnCount(8);
+        t.setTooltip(new Tooltip(help));
+        return t;
+    }
+
+    /** True while training. */
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** Sets the number of steps (the demo's short run). */
+    public void setSteps(int s) {
+        iters.setText(Integer.toString(s));
+    }
+
+    /** Presses Run. */
+    public void pressRun() {
+        run.fire();
+    }
+
+    /** How the last run ended ("done", "cancelled", "failed: ..."), empty before. */
+    public String lastResult() {
+        return lastResult;
+    }
+
+    private void start() {
+        int k;
+        long s;
+        try {
+            k = Integer.parseInt(iters.getText().trim());
+            s = Long.parseLong(seed.getText().trim());
+            if (k < 1) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            message.setText("Cannot run: steps must be a positive whole number and seed a whole number.");
+            return;
+        }
+        message.setText("");
+        DType dt = "float64".equals(dtype.getValue()) ? DType.FLOAT64 : DType.FLOAT32;
+        Gradient gr = Gradient.valueOf(gradient.getValue().toUpperCase(Locale.ROOT));
+        SpiralProblem problem = new SpiralProblem(dt);
+        SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), null, false));
+        training = t;
+        n = 0;
+        steps = new double[1024];
+        losses = new double[1024];
+        evals.clear();
+        running.set(true);
+        progress.setProgress(0);
+        Thread th = new Thread(() -> train(t, k), "node-run");
+        th.setDaemon(true);
+        th.start();
+    }
+
+    private void train(SpiralTraining t, int total) {
+        try {
+            TrainingCallback cb = new TrainingCallback() {
+                @Override
+                public void onStep(Trainer.StepInfo info) {
+                    double step = info.step(), loss = info.loss(), sec = info.elapsedSeconds();
+                    Platform.runLater(() -> step(step, loss, sec, total));
+                }
+
+                @Override
+                public void onEval(long step, Map<String, Double> metrics) {
+                    JFreeChart[] charts = trajectoryCharts(fitted(t), t);
+                    double l = metrics.getOrDefault("full_l1", Double.NaN);
+                    Platform.runLater(() -> {
+                        evals.add(new double[] {step, l});
+                        phase.setChart(charts[0]);
+                        time.setChart(charts[1]);
+                        drawCurves();
+                    });
+                }
+            };
+            SpiralTraining.Result r = t.run(List.of(cb));
+            JFreeChart[] charts = trajectoryCharts(fitted(t), t);
+            Platform.runLater(() -> {
+                running.set(false);
+                boolean done = r.steps().size() >= total;
+                lastResult = done ? "done" : "cancelled";
+                status.setText(String.format(Locale.ROOT, "%s after %d steps: full-trajectory L1 loss %.4f", done ? "Done" : "Cancelled",
+                        r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step(), r.finalLoss()));
+                phase.setChart(charts[0]);
+                time.setChart(charts[1]);
+                drawCurves();
+            });
+        } catch (Throwable e) {
+            Platform.runLater(() -> {
+                running.set(false);
+                lastResult = "failed: " + e;
+                message.setText("The run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            });
+        }
+    }
+
+    /** The fitted trajectory from the true y0, {y1[], y2[]}; called on the training thread. */
+    private static double[][] fitted(SpiralTraining t) {
+        double[] y = t.fittedTrajectory().toDoubleArray();
+        int m = y.length / 2;
+        double[][] out = new double[2][m];
+        for (int i = 0; i < m; i++) {
+            out[0][i] = y[2 * i];
+            out[1][i] = y[2 * i + 1];
+        }
+        return out;
+    }
+
+    private void step(double step, double loss, double seconds, int total) {
+        if (n == steps.length) {
+            steps = Arrays.copyOf(steps, 2 * n);
+            losses = Arrays.copyOf(losses, 2 * n);
+        }
+        steps[n] = step;
+        losses[n++] = loss;
+        progress.setProgress(step / total);
+        double left = seconds / step * (total - step);
+        status.setText(String.format(Locale.ROOT, "step %.0f of %d   batch L1 %.4f   %.0f s elapsed, %.0f s left", step, total, loss, seconds, left));
+        long now = System.nanoTime();
+        if (now - lastRefresh > REFRESH_NANOS) {
+            lastRefresh = now;
+            drawCurves();
+        }
+    }
+
+    private void drawCurves() {
+        List<Curves.Series> s = new ArrayList<>();
+        s.add(Curves.Series.line("batch L1", Arrays.copyOf(steps, n), Arrays.copyOf(losses, n)));
+        if (!evals.isEmpty()) {
+            s.add(Curves.Series.points("full-trajectory L1", evals.stream().mapToDouble(e -> e[0]).toArray(),
+                    evals.stream().mapToDouble(e -> e[1]).toArray()).colour(3));
+        }
+        curves.setChart(Curves.chart("training", "step", false, List.of(new Curves.Panel("L1 loss", Curves.Scale.AUTO, s))));
+    }
+
+    /** Phase plane and components as charts; fit and t null before the first evaluation. Safe off the FX thread. */
+    private JFreeChart[] trajectoryCharts(double[][] fit, SpiralTraining t) {
+        double[] y = truth.trueTrajectory().toDoubleArray(), ts = truth.times().toDoubleArray();
+        int m = y.length / 2;
+        double[] a = new double[m], b = new double[m];
+        for (int i = 0; i < m; i++) {
+            a[i] = y[2 * i];
+            b[i] = y[2 * i + 1];
+        }
+        PhasePlane p = PhasePlane.of("phase plane" + (t == null ? ": true trajectory" : ": true, learned, learned field"), "y1", "y2")
+                .curve("true", a, b, false);
+        List<Curves.Series> comps = new ArrayList<>(List.of(Curves.Series.line("y1 true", ts, a).colour(0), Curves.Series.line("y2 true", ts, b).colour(2)));
+        if (fit != null) {
+            p.curve("learned", fit[0], fit[1], true).field(points -> learnedField(t, points), 15);
+            comps.add(Curves.Series.line("y1 learned", ts, fit[0]).colour(3));
+            comps.add(Curves.Series.line("y2 learned", ts, fit[1]).colour(1));
+        }
+        return new JFreeChart[] {p.chart(), Curves.chart("components against time", "t", false, List.of(new Curves.Panel("y", Curves.Scale.LINEAR, comps)))};
+    }
+
+    private void drawTrajectories(double[][] fit, SpiralTraining t) {
+        JFreeChart[] c = trajectoryCharts(fit, t);
+        phase.setChart(c[0]);
+        time.setChart(c[1]);
+    }
+
+    /** The learned right-hand side at the points {x0, y0, x1, y1, ...}; called on the training thread. */
+    private static double[] learnedField(SpiralTraining t, double[] points) {
+        try (Grad.Scope g = Grad.noGrad()) {
+            var model = t.model().field();
+            DType dt = model.parameters().values().iterator().next().value().dtype();
+            return model.forward(Tensor.of(DType.FLOAT64, points, points.length / 2, 2).to(dt)).toDoubleArray();
+        }
+    }
+}

@@ -1,0 +1,575 @@
+package org.implicitlayers.gui.pde;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.GridFiles;
+import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Segments;
+import org.implicitlayers.ritz.ProblemFile;
+import org.implicitlayers.ritz.ProblemSpec;
+import org.implicitlayers.ritz.RitzSolver;
+import org.implicitlayers.ritz.SolutionGrid;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.fx.interaction.ChartMouseEventFX;
+import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
+import org.jfree.chart.plot.XYPlot;
+
+/**
+ * The variational PDE workbench: the problem form on the left; the solution and its error as heat
+ * maps, the training curves, a line probe and the list of runs on the right; Run, Cancel, progress
+ * and time left below. A run writes the form as a problem file and loads it with the library's
+ * {@link ProblemFile}, exactly as {@code bin/implicit ritz FILE.json} does, then solves it on a
+ * background thread ({@link PdeRun}).
+ */
+public final class PdeWorkbench extends BorderPane {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
+    private static final long CURVE_REFRESH_NANOS = 400_000_000L;
+
+    final ProblemForm form = new ProblemForm();
+    final Button run = new Button("Run");
+    final Button cancel = new Button("Cancel");
+    final ProgressBar progress = new ProgressBar(0);
+    final Label status = new Label("Pose a problem and press Run.");
+    final Label message = new Label();
+    final ChartPane solutionView = new ChartPane("solution-view", "The solution appears here a few seconds after Run.");
+    final ChartPane errorView = new ChartPane("error-view", "With an exact solution, its error appears here.");
+    final ChartPane curvesView = new ChartPane("curves-view", "Loss and error curves appear here while the problem trains.");
+    final ChartPane probeView = new ChartPane("probe-view", "Press 'Line probe', then click two points on the solution map.");
+    final Label hover = new Label(" ");
+    final ToggleButton probe = new ToggleButton("Line probe");
+    final TableView<RunRecord> runs = new TableView<>();
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private final Path sessionDir;
+    private RunRecord active;
+    private RunRecord shown;
+    private long lastCurves;
+    private double[] probeStart;
+    private double[] probeSegment;
+    private volatile long trainingEndedAt;
+
+    /** @param sessionDir where each run's problem file is written (run-1/problem.json, ...) */
+    public PdeWorkbench(Path sessionDir) {
+        this.sessionDir = sessionDir;
+        setId("pde-workbench");
+        form.setPrefWidth(440);
+        form.setMinWidth(360);
+        run.setId("run");
+        run.setDefaultButton(true);
+        run.setTooltip(new Tooltip("Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would)."));
+        cancel.setId("cancel");
+        cancel.setTooltip(new Tooltip("Stop after the current step; the network keeps what it has learnt and the figures show it."));
+        progress.setId("progress");
+        progress.setPrefWidth(260);
+        status.setId("status");
+        message.setId("message");
+        message.setWrapText(true);
+        message.setStyle("-fx-text-fill: #b00020;");
+        hover.setId("hover");
+        hover.setStyle("-fx-font-family: monospace;");
+        probe.setId("probe");
+        probe.setTooltip(new Tooltip("Click two points on the solution map: the probe tab plots u (and the exact solution) along the segment."));
+        run.disableProperty().bind(form.validProperty().not().or(running));
+        cancel.disableProperty().bind(running.not());
+        run.setOnAction(e -> startRun());
+        cancel.setOnAction(e -> cancelRun());
+        form.setOnChange(() -> {
+            if (!running.get()) {
+                String p = form.firstProblem();
+                message.setText(p == null ? "" : "Cannot run: " + p);
+            }
+        });
+
+        SplitPane maps = new SplitPane(solutionView, errorView);
+        TabPane lower = new TabPane(new Tab("Training", curvesView), new Tab("Line probe", probeView), new Tab("Runs", runs));
+        lower.setId("lower-tabs");
+        lower.getTabs().forEach(t -> t.setClosable(false));
+        SplitPane right = new SplitPane(new VBox(maps, new HBox(8, probe, hover)), lower);
+        VBox.setVgrow(maps, Priority.ALWAYS);
+        right.setOrientation(Orientation.VERTICAL);
+        right.setDividerPositions(0.56);
+        SplitPane centre = new SplitPane(form, right);
+        centre.setDividerPositions(0.3);
+        SplitPane.setResizableWithParent(form, false);
+        setCenter(centre);
+        HBox bar = new HBox(10, run, cancel, progress, status);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        VBox bottom = new VBox(4, bar, message);
+        bottom.setPadding(new Insets(6, 8, 6, 8));
+        setBottom(bottom);
+        setupRunsTable();
+        setupPointer(solutionView);
+        setupPointer(errorView);
+    }
+
+    /** True while a run is in progress. */
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** The run whose figures are shown (the latest, or the one selected in the runs table). */
+    RunRecord shownRun() {
+        return shown;
+    }
+
+    /** Sets the number of Adam steps in the form. */
+    public void setSteps(int steps) {
+        form.steps.set(steps);
+    }
+
+    /** Presses Run, as the user would (nothing happens while it is disabled). */
+    public void pressRun() {
+        run.fire();
+    }
+
+    /** Whether the last run ended without an error (done or cancelled). */
+    public boolean lastRunSucceeded() {
+        return shown != null && !"failed".equals(shown.status.get());
+    }
+
+    /** {@link System#nanoTime()} when the last run's training loop ended (0 before). */
+    long trainingEndedAt() {
+        return trainingEndedAt;
+    }
+
+    /** The error line below the buttons (empty when all is well). */
+    public String messageText() {
+        return message.getText();
+    }
+
+    // ---- problems in and out
+
+    /** Shows a built-in problem of the library (its name as in {@code bin/implicit ritz NAME}). */
+    public void loadBuiltIn(String name) {
+        form.fromJson(BuiltInProblems.json(name));
+        message.setText("");
+        status.setText("Loaded the built-in problem " + name + ".");
+    }
+
+    /** Shows a problem file; a syntax error is reported with its line and column, nothing changes then. */
+    public void open(Path file) {
+        try {
+            JsonNode root = MAPPER.readTree(Files.readString(file));
+            if (root == null || !root.isObject()) {
+                throw new IOException("expected a JSON object at the top level");
+            }
+            form.fromJson(root);
+            message.setText("");
+            status.setText("Opened " + file + ".");
+        } catch (JsonProcessingException e) {
+            message.setText(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            message.setText(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the form as a problem file that {@code bin/implicit ritz FILE} runs. */
+    public void save(Path file) throws IOException {
+        Files.writeString(file, form.toJson().toPrettyString() + "\n");
+        status.setText("Saved " + file + ".");
+    }
+
+    // ---- running
+
+    /** What the Run button does. */
+    void startRun() {
+        String p = form.firstProblem();
+        if (p != null) {
+            message.setText("Cannot run: " + p);
+            return;
+        }
+        ObjectNode json = form.toJson();
+        int index = runs.getItems().size() + 1;
+        ProblemSpec spec;
+        try {
+            Path dir = Files.createDirectories(sessionDir.resolve("run-" + index));
+            Path file = dir.resolve("problem.json");
+            Files.writeString(file, json.toPrettyString() + "\n");
+            spec = ProblemFile.load(file);
+        } catch (IOException | RuntimeException e) {
+            // The library names the field; drop the session file's path, which the user never chose.
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            message.setText("Cannot run: " + m.replaceFirst("^.*?problem\\.json: ", ""));
+            return;
+        }
+        message.setText("");
+        PdeRun r = new PdeRun(spec, new Listener(), Platform::runLater);
+        RunRecord rec = new RunRecord(index, json, r);
+        runs.getItems().add(rec);
+        active = rec;
+        probeSegment = null;
+        show(rec);
+        running.set(true);
+        progress.setProgress(0);
+        status.setText("Starting " + spec.name() + "...");
+        r.start();
+    }
+
+    /** What the Cancel button does: the run stops after its current step and keeps what it learnt. */
+    void cancelRun() {
+        if (active != null) {
+            active.run.cancel();
+            status.setText("Cancelling...");
+        }
+    }
+
+    private final class Listener implements PdeRun.Listener {
+        @Override
+        public void progress(PdeRun.Progress p, double[] steps, double[] losses) {
+            RunRecord rec = active;
+            if (rec == null) {
+                return;
+            }
+            rec.addLosses(steps, losses);
+            rec.steps.set(Long.toString(p.step()));
+            rec.seconds.set(String.format(Locale.ROOT, "%.1f", p.seconds()));
+            progress.setProgress(p.total() > 0 ? (double) p.step() / p.total() : -1);
+            double left = p.secondsLeft();
+            status.setText(String.format(Locale.ROOT, "step %d of %d   loss %.4g   %.0f s elapsed, %s left", p.step(), p.total(), p.loss(),
+                    p.seconds(), Double.isNaN(left) ? "?" : String.format(Locale.ROOT, "%.0f s", left)));
+            long now = System.nanoTime();
+            if (now - lastCurves > CURVE_REFRESH_NANOS && rec == shown) {
+                lastCurves = now;
+                drawCurves(rec);
+            }
+        }
+
+        @Override
+        public void evaluation(long step, Map<String, Double> metrics) {
+            RunRecord rec = active;
+            if (rec == null) {
+                return;
+            }
+            rec.addMetrics(step, metrics);
+            setMetrics(rec, metrics);
+            if (rec == shown) {
+                drawCurves(rec);
+            }
+        }
+
+        @Override
+        public void trainingEnded(long step, boolean cancelled) {
+            trainingEndedAt = System.nanoTime();
+            if (cancelled) {
+                status.setText("Cancelled at step " + step + ": computing the final errors and maps of what was trained...");
+            } else {
+                status.setText("Trained " + step + " steps: computing the final errors and maps...");
+            }
+        }
+
+        @Override
+        public void solution(SolutionGrid grid, List<double[]> outline) {
+            RunRecord rec = active;
+            if (rec == null) {
+                return;
+            }
+            rec.grid = grid;
+            rec.outline = outline;
+            if (rec == shown) {
+                drawMaps(rec);
+            }
+        }
+
+        @Override
+        public void finished(RitzSolver.Result result) {
+            RunRecord rec = active;
+            active = null;
+            running.set(false);
+            if (rec == null) {
+                return;
+            }
+            rec.status.set(result.cancelled() ? "cancelled" : "done");
+            rec.steps.set(Long.toString(result.steps()));
+            rec.seconds.set(String.format(Locale.ROOT, "%.1f", result.trainSeconds()));
+            setMetrics(rec, result.metrics());
+            progress.setProgress(result.cancelled() ? progress.getProgress() : 1);
+            StringBuilder m = new StringBuilder();
+            result.metrics().forEach((k, v) -> m.append(String.format(Locale.ROOT, "   %s %.3e", k, v)));
+            status.setText((result.cancelled() ? "Cancelled at step " : "Done: ") + result.steps() + " steps in "
+                    + String.format(Locale.ROOT, "%.1f s", result.trainSeconds()) + m);
+            if (rec == shown) {
+                drawCurves(rec);
+                drawMaps(rec);
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            RunRecord rec = active;
+            active = null;
+            running.set(false);
+            if (rec != null) {
+                rec.status.set("failed");
+            }
+            message.setText("The run failed: " + (error.getMessage() == null ? error.toString() : error.getMessage()));
+            status.setText("Failed.");
+        }
+    }
+
+    private static void setMetrics(RunRecord rec, Map<String, Double> metrics) {
+        if (metrics.containsKey("rel_l2")) {
+            rec.relL2.set(String.format(Locale.ROOT, "%.3e", metrics.get("rel_l2")));
+        }
+        if (metrics.containsKey("rel_h1")) {
+            rec.relH1.set(String.format(Locale.ROOT, "%.3e", metrics.get("rel_h1")));
+        }
+        if (metrics.containsKey("eigenvalue")) {
+            rec.relH1.set(String.format(Locale.ROOT, "lambda %.5g", metrics.get("eigenvalue")));
+        }
+    }
+
+    // ---- figures
+
+    /** Shows a run's figures (the running one, or one picked in the runs table). */
+    void show(RunRecord rec) {
+        shown = rec;
+        drawCurves(rec);
+        drawMaps(rec);
+    }
+
+    private void drawCurves(RunRecord rec) {
+        curvesView.show(curvesChart(rec));
+    }
+
+    static JFreeChart curvesChart(RunRecord rec) {
+        List<Curves.Panel> panels = new ArrayList<>();
+        double[] s = Arrays.copyOf(rec.lossSteps, rec.lossCount), l = Arrays.copyOf(rec.losses, rec.lossCount);
+        panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
+        List<Curves.Series> errs = new ArrayList<>();
+        int colour = 1;
+        for (Map.Entry<String, List<double[]>> e : rec.metrics.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(), y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+            boolean positive = Arrays.stream(y).allMatch(v -> v > 0);
+            errs.add(Curves.Series.points(e.getKey(), x, y).colour(colour++));
+            if (!positive) {
+                errs.remove(errs.size() - 1);
+            }
+        }
+        if (!errs.isEmpty()) {
+            panels.add(new Curves.Panel("evaluation", Curves.Scale.AUTO, errs));
+        }
+        return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
+    }
+
+    private void drawMaps(RunRecord rec) {
+        SolutionGrid g = rec.grid;
+        int dim = rec.run.spec().problem().domain().dim();
+        if (g == null) {
+            String why = dim == 2 ? "The solution appears here after the first steps."
+                    : "Maps are drawn for problems in the plane; this one is " + dim + "-D (its errors are in the curves and the runs table).";
+            solutionView.clear(why);
+            errorView.clear(dim == 2 ? "" : why);
+            return;
+        }
+        solutionView.show(solutionChart(rec));
+        errorView.placeholder.setText("No exact solution given: no error map.");
+        errorView.show(errorChart(rec));
+        if (probeSegment != null) {
+            drawProbe(rec);
+        }
+    }
+
+    static JFreeChart solutionChart(RunRecord rec) {
+        SolutionGrid g = rec.grid;
+        String when = "running".equals(rec.status.get()) ? "step " + rec.steps.get() : rec.status.get();
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u (" + when + ")").valueLabel("u").outline(rec.outline).chart();
+    }
+
+    static JFreeChart errorChart(RunRecord rec) {
+        SolutionGrid g = rec.grid;
+        if (g.error() == null) {
+            return null;
+        }
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact")
+                .valueLabel("u \u2212 u_exact").outline(rec.outline).chart();
+    }
+
+    // ---- pointer: hover read-out and the line probe
+
+    private void setupPointer(ChartPane pane) {
+        ChartViewer v = pane.viewer;
+        v.addChartMouseListener(new ChartMouseListenerFX() {
+            @Override
+            public void chartMouseMoved(ChartMouseEventFX e) {
+                double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
+                hover.setText(p == null || shown == null || shown.grid == null ? " " : readout(shown.grid, p[0], p[1]));
+            }
+
+            @Override
+            public void chartMouseClicked(ChartMouseEventFX e) {
+                if (!probe.isSelected() || shown == null || shown.grid == null) {
+                    return;
+                }
+                double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
+                if (p == null) {
+                    return;
+                }
+                if (probeStart == null) {
+                    probeStart = p;
+                    status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
+                } else {
+                    setProbe(probeStart[0], probeStart[1], p[0], p[1]);
+                    probeStart = null;
+                }
+            }
+        });
+    }
+
+    /** "x = ..., y = ..., u = ..." at a point, with the exact solution and error when known. */
+    static String readout(SolutionGrid g, double x, double y) {
+        double u = new Grid2(g.xs(), g.ys(), g.u()).interpolate(x, y);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "x = %.4f  y = %.4f  u = %s", x, y, Double.isNaN(u) ? "(outside)" : String.format(Locale.ROOT, "%.5g", u)));
+        if (g.exact() != null && !Double.isNaN(u)) {
+            double ex = new Grid2(g.xs(), g.ys(), g.exact()).interpolate(x, y);
+            b.append(String.format(Locale.ROOT, "  u_exact = %.5g  error = %.3e", ex, u - ex));
+        }
+        return b.toString();
+    }
+
+    /** Probes u along the segment from (x0, y0) to (x1, y1) of the shown run. */
+    void setProbe(double x0, double y0, double x1, double y1) {
+        probeSegment = new double[] {x0, y0, x1, y1};
+        if (shown != null && shown.grid != null) {
+            drawProbe(shown);
+        }
+    }
+
+    private void drawProbe(RunRecord rec) {
+        double[] s = probeSegment;
+        Segments line = new Segments(List.of(s), Color.WHITE, 2.2f);
+        Segments inner = new Segments(List.of(s), Color.BLACK, 1.0f);
+        for (ChartPane v : List.of(solutionView, errorView)) {
+            if (v.chart() != null) {
+                ((XYPlot) v.chart().getPlot()).addAnnotation(line);
+                ((XYPlot) v.chart().getPlot()).addAnnotation(inner);
+            }
+        }
+        probeView.show(probeChart(rec, s));
+    }
+
+    static JFreeChart probeChart(RunRecord rec, double[] seg) {
+        int n = 301;
+        double len = Math.hypot(seg[2] - seg[0], seg[3] - seg[1]);
+        double[] t = new double[n], u = new double[n], ex = new double[n];
+        Grid2 gu = new Grid2(rec.grid.xs(), rec.grid.ys(), rec.grid.u());
+        Grid2 ge = rec.grid.exact() == null ? null : new Grid2(rec.grid.xs(), rec.grid.ys(), rec.grid.exact());
+        for (int i = 0; i < n; i++) {
+            double f = (double) i / (n - 1);
+            double x = seg[0] + f * (seg[2] - seg[0]), y = seg[1] + f * (seg[3] - seg[1]);
+            t[i] = f * len;
+            u[i] = gu.interpolate(x, y);
+            ex[i] = ge == null ? Double.NaN : ge.interpolate(x, y);
+        }
+        List<Curves.Series> series = new ArrayList<>();
+        series.add(Curves.Series.line("u (network)", t, u));
+        if (ge != null) {
+            series.add(Curves.Series.line("u_exact", t, ex));
+        }
+        String title = String.format(Locale.ROOT, "u along (%.3g, %.3g) to (%.3g, %.3g)", seg[0], seg[1], seg[2], seg[3]);
+        return Curves.chart(title, "distance along the segment", false, List.of(new Curves.Panel("u", Curves.Scale.LINEAR, series)));
+    }
+
+    // ---- runs table and export
+
+    private void setupRunsTable() {
+        runs.setId("runs");
+        runs.setPlaceholder(new Label("Runs of this session appear here, with their settings and final errors."));
+        runs.getColumns().add(column("#", r -> Integer.toString(r.index), 40));
+        runs.getColumns().add(column("problem", RunRecord::name, 120));
+        runs.getColumns().add(column("status", r -> r.status.get(), 80));
+        runs.getColumns().add(column("steps", r -> r.steps.get(), 60));
+        runs.getColumns().add(column("time (s)", r -> r.seconds.get(), 70));
+        runs.getColumns().add(column("rel L2", r -> r.relL2.get(), 90));
+        runs.getColumns().add(column("rel H1", r -> r.relH1.get(), 90));
+        runs.getColumns().add(column("settings", RunRecord::settings, 520));
+        runs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (b != null && b != shown) {
+                show(b);
+            }
+        });
+    }
+
+    private static TableColumn<RunRecord, String> column(String title, java.util.function.Function<RunRecord, String> f, double width) {
+        TableColumn<RunRecord, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cd -> {
+            RunRecord r = cd.getValue();
+            javafx.beans.binding.StringBinding b = javafx.beans.binding.Bindings.createStringBinding(() -> f.apply(r), r.status, r.steps, r.relL2,
+                    r.relH1, r.seconds);
+            return b;
+        });
+        return c;
+    }
+
+    /**
+     * Writes the shown run as the command-line tool writes its output folder: problem.json,
+     * params.npz, curves.png, and for problems in the plane solution.png, error.png, solution.vtk
+     * and solution.csv.
+     */
+    public void exportRun(Path dir) throws IOException {
+        RunRecord rec = shown;
+        if (rec == null) {
+            throw new IOException("no run to export yet");
+        }
+        if ("running".equals(rec.status.get())) {
+            throw new IOException("the run is still going: cancel it or wait for it to finish");
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("problem.json"), rec.problem.toPrettyString() + "\n");
+        Npz.write(dir.resolve("params.npz"), rec.run.solver().network().stateDict());
+        Png.write(curvesChart(rec), dir.resolve("curves.png"), 900, 760);
+        SolutionGrid g = rec.grid;
+        if (g != null) {
+            Png.writeFitted(solutionChart(rec), dir.resolve("solution.png"), 620);
+            List<String> names = new ArrayList<>(List.of("u"));
+            List<double[][]> fields = new ArrayList<>();
+            fields.add(g.u());
+            if (g.error() != null) {
+                Png.writeFitted(errorChart(rec), dir.resolve("error.png"), 620);
+                names.addAll(List.of("u_exact", "error"));
+                fields.addAll(List.of(g.exact(), g.error()));
+            }
+            String[] n = names.toArray(new String[0]);
+            double[][][] f = fields.toArray(new double[0][][]);
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), rec.name(), g.xs(), g.ys(), n, f);
+            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), n, f);
+        }
+        status.setText("Exported run " + rec.index + " to " + dir + ".");
+    }
+}

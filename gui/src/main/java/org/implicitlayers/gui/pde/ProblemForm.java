@@ -1,0 +1,328 @@
+package org.implicitlayers.gui.pde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.value.ObservableValue;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import org.implicitlayers.ritz.RitzOptions;
+
+/**
+ * The problem and its settings as controls, one per field of the JSON problem file: what the form
+ * shows is what {@link #toJson()} writes and what {@code bin/implicit ritz FILE.json} reads.
+ * Formulas and numbers are checked as they are typed; {@link #validProperty()} is false while any
+ * field is wrong.
+ */
+final class ProblemForm extends ScrollPane {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final TextField name = new TextField("my-problem");
+    final CheckBox eigen = new CheckBox("eigenvalue problem (smallest eigenvalue of -Laplace, u = 0 on the boundary)");
+    final DomainEditor domain = new DomainEditor();
+    final FormulaField a = new FormulaField("pde-a", false, "Diffusion coefficient a(x) in -div(a grad u) + c u = f (default 1).");
+    final FormulaField c = new FormulaField("pde-c", false, "Reaction coefficient c(x) in -div(a grad u) + c u = f (default 0).");
+    final FormulaField f = new FormulaField("pde-f", false, "Right-hand side f(x) of -div(a grad u) + c u = f (required).");
+    final FormulaField exact = new FormulaField("exact", true,
+            "Optional exact solution: with it the run reports relative L2 and H1 errors and draws the error map (default: none).");
+    final VBox boundary = new VBox(8);
+    final List<BoundaryRow> rows = new ArrayList<>();
+    final ComboBox<String> method = combo("method", "ritz: minimise the energy (Deep Ritz, E and Yu 2018); pinn: the squared strong-form"
+            + " residual with the Laplacian by second-order autodiff. Default: ritz.", "ritz", "pinn");
+    final ComboBox<String> bc = combo("bc", "penalty: add beta |boundary| mean (u - g)^2 to the loss; exact: u = g + phi N with phi a"
+            + " distance to the boundary, so u = g holds by construction (Dirichlet only). Default: penalty.", "penalty", "exact");
+    final NumberField penalty = new NumberField("penalty", false, 0, false, "Penalty weight beta of the boundary term (default 500).");
+    final ComboBox<String> network = combo("network-type", "resnet: Linear, residual blocks h + act(L2(act(L1 h))), Linear (the Deep"
+            + " Ritz network); mlp: a plain multilayer perceptron. Default: resnet.", "resnet", "mlp");
+    final NumberField width = new NumberField("network-width", true, 1, true, "Neurons per hidden layer (default 32).");
+    final NumberField depth = new NumberField("network-depth", true, 0, true, "Residual blocks (resnet) or hidden layers (mlp) (default 3).");
+    final ComboBox<String> activation = combo("network-activation", "Activation function (default tanh). Smooth activations are needed"
+            + " for the PINN's second derivatives.", "tanh", "softplus", "sine", "sigmoid", "cubic_relu", "relu");
+    final NumberField steps = new NumberField("steps", true, 0, true, "Adam steps (default 5000).");
+    final NumberField lr = new NumberField("lr", false, 0, false, "Adam learning rate (default 0.001).");
+    final NumberField lrDecay = new NumberField("lr-decay", false, 0, true, "Final learning rate as a fraction of the first, reached by"
+            + " cosine decay; 1 keeps it constant (default 1).");
+    final NumberField lbfgs = new NumberField("lbfgs", true, 0, true, "L-BFGS iterations after Adam on a fixed quasi-random point set (default 0: none).");
+    final ComboBox<String> sampler = combo("sampler", "How training points are drawn: uniform random, or the quasi-random Sobol or Halton"
+            + " sequences (lower quadrature error). Default: uniform.", "uniform", "sobol", "halton");
+    final NumberField interior = new NumberField("interior", true, 1, true, "Interior points per step (default 1024).");
+    final NumberField boundaryPoints = new NumberField("boundary-points", true, 0, true, "Boundary points per step (default 256; 0 allowed with bc exact).");
+    final CheckBox resample = new CheckBox("fresh points every step");
+    final NumberField evalEvery = new NumberField("eval-every", true, 1, true, "Evaluate the errors every this many steps (default 250).");
+    final NumberField seed = new NumberField("seed", true, -9.2e18, true, "Random seed: network initialisation and sampling (default 0). The same seed gives the same run.");
+    final ComboBox<String> dtype = combo("dtype", "Precision of the network and its training (default float32; float64 is about twice as slow).",
+            "float32", "float64");
+    private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
+    private final VBox equationBox;
+    private Runnable onChange = () -> { };
+
+    ProblemForm() {
+        setId("problem-form");
+        setFitToWidth(true);
+        name.setId("problem-name");
+        name.setTooltip(new Tooltip("The problem's name: titles of figures and the default file name."));
+        eigen.setId("eigen");
+        eigen.setTooltip(new Tooltip("Instead of a PDE with boundary conditions, find the smallest Dirichlet eigenvalue of -Laplace"
+                + " by minimising the Rayleigh quotient (default: off)."));
+        resample.setId("resample");
+        resample.setTooltip(new Tooltip("Draw new training points at every step (default: on); off keeps one set."));
+        a.setText("1");
+        c.setText("0");
+        Button add = new Button("Add condition");
+        add.setId("bc-add");
+        add.setTooltip(new Tooltip("Add a boundary condition; with several, each applies where its 'where' formula is positive, the last to the rest."));
+        add.setOnAction(e -> addRow());
+        equationBox = new VBox(4, labelled("a", a), labelled("c", c), labelled("f", f));
+        VBox bcBox = new VBox(6, boundary, add);
+        GridPane method = grid(new Object[][] {{"method", this.method, "boundary", bc}, {"penalty", penalty}});
+        GridPane net = grid(new Object[][] {{"type", network, "activation", activation}, {"width", width, "depth", depth}});
+        GridPane train = grid(new Object[][] {{"Adam steps", steps, "learning rate", lr}, {"lr decay to", lrDecay, "L-BFGS iterations", lbfgs},
+            {"sampler", sampler, "interior points", interior}, {"boundary points", boundaryPoints, "", resample},
+            {"evaluate every", evalEvery, "seed", seed}, {"precision", dtype}});
+        TitledPane eq = new TitledPane("Equation  -div(a grad u) + c u = f", equationBox);
+        TitledPane bcs = new TitledPane("Boundary conditions", bcBox);
+        TitledPane ex = new TitledPane("Exact solution (optional)", exact);
+        eq.visibleProperty().bind(eigen.selectedProperty().not());
+        eq.managedProperty().bind(eq.visibleProperty());
+        bcs.visibleProperty().bind(eigen.selectedProperty().not());
+        bcs.managedProperty().bind(bcs.visibleProperty());
+        ex.visibleProperty().bind(eigen.selectedProperty().not());
+        ex.managedProperty().bind(ex.visibleProperty());
+        VBox all = new VBox(6, new TitledPane("Problem", new VBox(6, labelled("name", name), eigen)), new TitledPane("Domain", domain), eq, bcs, ex,
+                new TitledPane("Method", method), new TitledPane("Network", net), new TitledPane("Training", train));
+        setContent(all);
+        for (FormulaField ff : List.of(a, c, f, exact)) {
+            watch(ff.validProperty());
+        }
+        for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
+            watch(n.validProperty());
+        }
+        watch(eigen.selectedProperty());
+        domain.setOnChange(() -> {
+            int d = domain.dimension();
+            for (FormulaField ff : List.of(a, c, f, exact)) {
+                ff.setDimension(d);
+            }
+            rows.forEach(r -> r.setDimension(d));
+            revalidate();
+        });
+        fromJson(defaults());
+    }
+
+    private static ComboBox<String> combo(String id, String help, String... items) {
+        ComboBox<String> cb = new ComboBox<>();
+        cb.setId(id);
+        cb.getItems().addAll(items);
+        cb.setValue(items[0]);
+        cb.setTooltip(new Tooltip(help));
+        return cb;
+    }
+
+    private static Node labelled(String label, Node n) {
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        Label l = new Label(label);
+        l.setMinWidth(40);
+        g.addRow(0, l, n);
+        GridPane.setHgrow(n, javafx.scene.layout.Priority.ALWAYS);
+        return g;
+    }
+
+    private static GridPane grid(Object[][] rows) {
+        GridPane g = new GridPane();
+        g.setHgap(6);
+        g.setVgap(4);
+        for (int r = 0; r < rows.length; r++) {
+            for (int k = 0; k + 1 < rows[r].length; k += 2) {
+                g.add(new Label((String) rows[r][k]), k, r);
+                g.add((Node) rows[r][k + 1], k + 1, r);
+            }
+        }
+        return g;
+    }
+
+    private void watch(ObservableValue<?> v) {
+        v.addListener((o, x, y) -> revalidate());
+    }
+
+    void setOnChange(Runnable r) {
+        onChange = r;
+    }
+
+    ReadOnlyBooleanProperty validProperty() {
+        return valid.getReadOnlyProperty();
+    }
+
+    private BoundaryRow addRow() {
+        BoundaryRow r = new BoundaryRow(rows.size());
+        r.setDimension(domain.dimension());
+        r.remove.setOnAction(e -> {
+            if (rows.size() > 1) {
+                rows.remove(r);
+                boundary.getChildren().remove(r);
+                revalidate();
+            }
+        });
+        r.validBinding().addListener((o, x, y) -> revalidate());
+        rows.add(r);
+        boundary.getChildren().add(r);
+        revalidate();
+        return r;
+    }
+
+    /** The first thing wrong with the form ("pde.f: ..."), or null when it can run. */
+    String firstProblem() {
+        if (!domain.validBinding().get()) {
+            return "domain: see the message under the domain";
+        }
+        if (!eigen.isSelected()) {
+            Object[][] formulas = {{"pde.a", a}, {"pde.c", c}, {"pde.f", f}, {"exact", exact}};
+            for (Object[] ff : formulas) {
+                FormulaField field = (FormulaField) ff[1];
+                if (!field.validProperty().get()) {
+                    return ff[0] + ": " + field.error().split("\n")[0];
+                }
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                BoundaryRow r = rows.get(i);
+                for (FormulaField field : List.of(r.g, r.alpha, r.where)) {
+                    if ((field != r.alpha || "robin".equals(r.type.getValue())) && !field.validProperty().get()) {
+                        return "boundary[" + i + "]." + field.getId().substring(field.getId().indexOf('-') + 1) + ": " + field.error().split("\n")[0];
+                    }
+                }
+            }
+        }
+        for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
+            if (n.problem() != null) {
+                return n.getId() + ": " + n.problem();
+            }
+        }
+        return null;
+    }
+
+    private void revalidate() {
+        valid.set(firstProblem() == null);
+        onChange.run();
+    }
+
+    /** The problem file (a JSON object) the form describes. */
+    ObjectNode toJson() {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("name", name.getText().trim().isEmpty() ? "problem" : name.getText().trim());
+        root.set("domain", domain.toJson());
+        if (eigen.isSelected()) {
+            root.put("eigen", true);
+        } else {
+            ObjectNode pde = root.putObject("pde");
+            pde.put("a", a.text());
+            pde.put("c", c.text());
+            pde.put("f", f.text());
+            ArrayNode bcs = root.putArray("boundary");
+            rows.forEach(r -> r.toJson(bcs.addObject()));
+            if (!exact.text().isEmpty()) {
+                root.put("exact", exact.text());
+            }
+        }
+        root.put("method", method.getValue());
+        root.put("bc", bc.getValue());
+        root.put("penalty", penalty.value());
+        ObjectNode n = root.putObject("network");
+        n.put("type", network.getValue());
+        n.put("width", width.intValue());
+        n.put("depth", depth.intValue());
+        n.put("activation", activation.getValue());
+        ObjectNode o = root.putObject("optimizer");
+        o.put("steps", steps.intValue());
+        o.put("lr", lr.value());
+        o.put("lr_decay", lrDecay.value());
+        o.put("lbfgs", lbfgs.intValue());
+        ObjectNode s = root.putObject("sampling");
+        s.put("interior", interior.intValue());
+        s.put("boundary", boundaryPoints.intValue());
+        s.put("method", sampler.getValue());
+        s.put("resample", resample.isSelected());
+        root.put("eval_every", evalEvery.intValue());
+        root.put("seed", (long) seed.value());
+        root.put("dtype", dtype.getValue());
+        return root;
+    }
+
+    /** Shows a problem file; absent fields take the library's defaults. */
+    void fromJson(JsonNode root) {
+        ObjectNode d = defaults();
+        name.setText(root.path("name").asText(d.get("name").asText()));
+        eigen.setSelected(root.path("eigen").asBoolean(false));
+        domain.fromJson(root.has("domain") ? root.get("domain") : d.get("domain"));
+        JsonNode pde = root.path("pde");
+        a.setText(pde.has("a") ? pde.get("a").asText() : "1");
+        c.setText(pde.has("c") ? pde.get("c").asText() : "0");
+        f.setText(pde.has("f") ? pde.get("f").asText() : "");
+        rows.clear();
+        boundary.getChildren().clear();
+        JsonNode bcs = root.path("boundary");
+        if (bcs.isArray() && bcs.size() > 0) {
+            for (JsonNode b : bcs) {
+                addRow().fromJson(b);
+            }
+        } else {
+            addRow();
+        }
+        exact.setText(root.path("exact").asText(""));
+        method.setValue(text(root, d, "method"));
+        bc.setValue(text(root, d, "bc"));
+        penalty.set(number(root, d, "penalty"));
+        JsonNode n = root.path("network"), dn = d.get("network");
+        network.setValue(text(n, dn, "type"));
+        width.set(number(n, dn, "width"));
+        depth.set(number(n, dn, "depth"));
+        activation.setValue(text(n, dn, "activation"));
+        JsonNode o = root.path("optimizer"), dop = d.get("optimizer");
+        steps.set(number(o, dop, "steps"));
+        lr.set(number(o, dop, "lr"));
+        lrDecay.set(number(o, dop, "lr_decay"));
+        lbfgs.set(number(o, dop, "lbfgs"));
+        JsonNode s = root.path("sampling"), ds = d.get("sampling");
+        sampler.setValue(text(s, ds, "method"));
+        interior.set(number(s, ds, "interior"));
+        boundaryPoints.set(number(s, ds, "boundary"));
+        resample.setSelected(s.has("resample") ? s.get("resample").asBoolean() : ds.get("resample").asBoolean());
+        evalEvery.set(number(root, d, "eval_every"));
+        seed.set(number(root, d, "seed"));
+        dtype.setValue(text(root, d, "dtype"));
+        revalidate();
+    }
+
+    private static String text(JsonNode n, JsonNode d, String field) {
+        return n.has(field) ? n.get(field).asText() : d.get(field).asText();
+    }
+
+    private static double number(JsonNode n, JsonNode d, String field) {
+        return n.has(field) ? n.get(field).asDouble() : d.get(field).asDouble();
+    }
+
+    /** The library's default options on the unit square with u = 0 on the boundary. */
+    static ObjectNode defaults() {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("name", "my-problem");
+        ObjectNode dom = root.putObject("domain");
+        dom.put("type", "box");
+        dom.putArray("lo").add(0).add(0);
+        dom.putArray("hi").add(1).add(1);
+        BuiltInProblems.options(root, RitzOptions.defaults());
+        return root;
+    }
+}

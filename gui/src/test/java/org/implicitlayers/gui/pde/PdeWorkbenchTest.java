@@ -1,0 +1,208 @@
+package org.implicitlayers.gui.pde;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.implicitlayers.examples.cli.ImplicitCli;
+import org.implicitlayers.ritz.ProblemFile;
+import org.implicitlayers.ritz.ProblemSpec;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The PDE workbench driven through its controls, headless (Monocle). */
+@ExtendWith(ApplicationExtension.class)
+class PdeWorkbenchTest {
+    @TempDir
+    static Path tmp;
+
+    private PdeWorkbench bench;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        bench = new PdeWorkbench(Files.createDirectories(tmp.resolve("session-" + System.nanoTime())));
+        stage.setScene(new Scene(bench, 1400, 900));
+        stage.show();
+    }
+
+    /** Types into a text field as a user would: scroll the form to it, select all, then type. */
+    private void type(FxRobot robot, String query, String text) {
+        Node n = robot.lookup(query).query();
+        robot.interact(() -> {
+            javafx.scene.control.ScrollPane sp = bench.form;
+            javafx.geometry.Bounds b = sp.getContent().sceneToLocal(n.localToScene(n.getBoundsInLocal()));
+            double room = sp.getContent().getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+            if (room > 0) {
+                sp.setVvalue(Math.max(0, Math.min(1, (b.getMinY() - 40) / room)));
+            }
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(query).press(javafx.scene.input.KeyCode.CONTROL).type(javafx.scene.input.KeyCode.A)
+                .release(javafx.scene.input.KeyCode.CONTROL).write(text);
+    }
+
+    /** A small, fast version of the settings (tests run on a busy 2-core machine). */
+    private void smallSettings(FxRobot robot, int steps) {
+        robot.interact(() -> {
+            bench.form.width.set(12);
+            bench.form.depth.set(1);
+            bench.form.interior.set(128);
+            bench.form.boundaryPoints.set(64);
+            bench.form.evalEvery.set(20);
+        });
+        type(robot, "#steps", Integer.toString(steps));
+    }
+
+    private static int distinctColours(Node node, FxRobot robot) {
+        BufferedImage[] img = new BufferedImage[1];
+        robot.interact(() -> img[0] = SwingFXUtils.fromFXImage(node.snapshot(null, null), null));
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < img[0].getHeight(); y += 3) {
+            for (int x = 0; x < img[0].getWidth(); x += 3) {
+                colours.add(img[0].getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+
+    private void awaitEnd(long seconds) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> !bench.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void poissonPosedThroughTheControlsTrainsAndDrawsTheMapsAndCurves(FxRobot robot) throws Exception {
+        // The unit square is the default domain; type the equation, the boundary value and the exact solution.
+        type(robot, "#problem-name", "poisson-typed");
+        type(robot, "#pde-f-text", "2*pi^2*sin(pi*x)*sin(pi*y)");
+        type(robot, "#bc0-g-text", "0");
+        type(robot, "#exact-text", "sin(pi*x)*sin(pi*y)");
+        smallSettings(robot, 40);
+        assertFalse(robot.lookup("#run").queryButton().isDisabled(), "Run is enabled for a valid problem: " + bench.messageText());
+        robot.clickOn("#run");
+        assertTrue(bench.runningProperty().get() || bench.shownRun() != null);
+        awaitEnd(120);
+        RunRecord r = bench.shownRun();
+        assertEquals("done", r.status.get(), bench.messageText());
+        assertEquals("40", r.steps.get());
+        double l2 = Double.parseDouble(r.relL2.get());
+        assertTrue(l2 > 0 && l2 < 2, "rel L2 " + l2);
+        // The heat maps are drawn: many colours in the solution and error panes; the curves hold every step's loss.
+        assertTrue(distinctColours(bench.solutionView, robot) > 60, "solution map drawn");
+        assertTrue(distinctColours(bench.errorView, robot) > 60, "error map drawn");
+        XYPlot loss = (XYPlot) ((CombinedDomainXYPlot) bench.curvesView.chart().getPlot()).getSubplots().get(0);
+        assertEquals(40, loss.getDataset().getItemCount(0));
+        XYPlot errors = (XYPlot) ((CombinedDomainXYPlot) bench.curvesView.chart().getPlot()).getSubplots().get(1);
+        assertEquals(2, errors.getDataset().getSeriesCount(), "rel_l2 and rel_h1 curves");
+        assertEquals(1, bench.runs.getItems().size());
+        // The hover read-out at the centre of the square gives u there.
+        String read = PdeWorkbench.readout(r.grid, 0.5, 0.5);
+        assertTrue(read.startsWith("x = 0.5000  y = 0.5000  u = "), read);
+    }
+
+    @Test
+    void cancelStopsTheRunPromptlyAndKeepsWhatWasTrained(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.loadBuiltIn("poisson-disk"));
+        smallSettings(robot, 1_000_000);
+        robot.interact(() -> bench.form.evalEvery.set(100_000));
+        long[] pressed = {0};
+        bench.cancel.addEventHandler(javafx.event.ActionEvent.ACTION, e -> pressed[0] = System.nanoTime());
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> bench.shownRun() != null && Long.parseLong(bench.shownRun().steps.get()) >= 5);
+        robot.clickOn("#cancel");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !bench.runningProperty().get());
+        double seconds = (bench.trainingEndedAt() - pressed[0]) / 1e9;
+        WaitForAsyncUtils.waitForFxEvents();
+        RunRecord r = bench.shownRun();
+        assertEquals("cancelled", r.status.get());
+        long steps = Long.parseLong(r.steps.get());
+        assertTrue(steps >= 5 && steps < 1_000_000, "steps " + steps);
+        // Training stops after the current step; the final evaluation and maps of what was trained follow.
+        assertTrue(seconds > 0 && seconds < 1.0, "training stopped " + seconds + " s after Cancel");
+        assertNotNull(r.grid, "the solution of what was trained is kept and drawn");
+        assertTrue(distinctColours(bench.solutionView, robot) > 60);
+        assertFalse(robot.lookup("#run").queryButton().isDisabled(), "Run is available again");
+    }
+
+    @Test
+    void aFormulaWithATypoShowsWhereAndKeepsRunDisabled(FxRobot robot) {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        assertFalse(robot.lookup("#run").queryButton().isDisabled());
+        type(robot, "#pde-f-text", "2*pi^2*sin(pi*x*sin(pi*y)");
+        javafx.scene.control.Label err = robot.lookup("#pde-f-error").queryAs(javafx.scene.control.Label.class);
+        assertTrue(err.isVisible());
+        assertTrue(err.getText().contains("column"), err.getText());
+        assertTrue(robot.lookup("#run").queryButton().isDisabled(), "Run stays disabled while a formula is wrong");
+        assertTrue(bench.messageText().startsWith("Cannot run: pde.f:"), bench.messageText());
+        type(robot, "#pde-f-text", "2*pi^2*sin(pi*x)*sin(pi*y)");
+        assertFalse(err.isVisible());
+        assertFalse(robot.lookup("#run").queryButton().isDisabled());
+        // An unknown name is pointed at as well.
+        type(robot, "#exact-text", "sin(pi*q)");
+        assertTrue(robot.lookup("#exact-error").queryAs(javafx.scene.control.Label.class).getText().contains("column"));
+        assertTrue(robot.lookup("#run").queryButton().isDisabled());
+    }
+
+    @Test
+    void aProblemSavedFromTheGuiRunsInTheCommandLineTool(FxRobot robot) throws Exception {
+        // An annulus with a Robin condition on the inner circle, set up in the form.
+        robot.interact(() -> {
+            bench.form.domain.type.setValue(DomainEditor.ANNULUS);
+            bench.form.domain.r1.set(0.4);
+            bench.form.domain.r2.set(1);
+            bench.form.name.setText("annulus-from-gui");
+            bench.form.a.setText("1 + x^2 + y^2");
+            bench.form.f.setText("-8*(x^2 + y^2) - 4");
+            bench.form.exact.setText("x^2 + y^2 - 1");
+        });
+        robot.clickOn("#bc-add");
+        robot.interact(() -> {
+            BoundaryRow inner = bench.form.rows.get(0);
+            inner.type.setValue("robin");
+            inner.alpha.setText("1");
+            inner.g.setText("-2");
+            inner.where.setText("0.7 - r");
+            bench.form.rows.get(1).g.setText("0");
+        });
+        assertFalse(robot.lookup("#run").queryButton().isDisabled(), bench.messageText());
+        Path file = tmp.resolve("annulus-from-gui.json");
+        robot.interact(() -> {
+            try {
+                bench.save(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ProblemSpec spec = ProblemFile.load(file);
+        assertEquals("annulus-from-gui", spec.name());
+        assertEquals(Math.PI * (1 - 0.16), spec.problem().domain().measure(), 1e-9);
+        // The command-line tool runs it.
+        Path out = tmp.resolve("cli-out");
+        int rc = ImplicitCli.execute("ritz", file.toString(), "--steps", "10", "--quiet", "--out", out.toString());
+        assertEquals(0, rc);
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("solution.png").toFile()));
+        // Opening the file again shows the same problem.
+        String saved = Files.readString(file);
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        robot.interact(() -> bench.open(file));
+        assertEquals(saved.trim(), bench.form.toJson().toPrettyString());
+    }
+}

@@ -1,0 +1,98 @@
+package org.implicitlayers.plot;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+
+/** Charts rendered to images and written as PNG files (atomically: a temporary file, then a rename). */
+public final class Png {
+    private Png() {
+    }
+
+    /** The chart drawn on a white w x h image. */
+    public static BufferedImage render(JFreeChart chart, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
+        g.dispose();
+        return img;
+    }
+
+    /** Writes the chart as a w x h PNG. */
+    public static void write(JFreeChart chart, Path file, int w, int h) throws IOException {
+        write(render(chart, w, h), file);
+    }
+
+    /**
+     * Writes a chart whose plot is an {@link EqualAspectPlot} at the size that fits it: the image is
+     * cut to the plot's aspect so that no blank band is left beside or below it.
+     *
+     * @param width image width in pixels before fitting; the height follows from the aspect
+     */
+    public static void writeFitted(JFreeChart chart, Path file, int width) throws IOException {
+        write(renderFitted(chart, width), file);
+    }
+
+    /** The image that {@link #writeFitted} writes. */
+    public static BufferedImage renderFitted(JFreeChart chart, int width) {
+        int w = width, h = width;
+        if (chart.getPlot() instanceof EqualAspectPlot p) {
+            // Lay out with room to spare below, then cut away what the plot gave up to keep the aspect.
+            double aspect = p.getRangeAxis().getRange().getLength() / p.getDomainAxis().getRange().getLength();
+            int tall = (int) Math.round(Math.min(4, aspect) * w) + 400;
+            render(chart, w, tall);
+            int w2 = (int) Math.round(w - p.slackWidth()), h2 = (int) Math.round(tall - p.slackHeight());
+            return render(chart, Math.max(200, w2), Math.max(200, h2));
+        }
+        return render(chart, w, h);
+    }
+
+    /** Images side by side on white, top-aligned. */
+    public static BufferedImage sideBySide(List<BufferedImage> images) {
+        int w = 0, h = 0;
+        for (BufferedImage i : images) {
+            w += i.getWidth();
+            h = Math.max(h, i.getHeight());
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth();
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** Writes an image as PNG, atomically. */
+    public static void write(BufferedImage img, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            ImageIO.setUseCache(false);
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available for " + file);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
