@@ -104,6 +104,7 @@ public final class RitzSolver {
             throw new IllegalArgumentException(problem.name() + ": bc 'exact' needs a Dirichlet condition on the whole boundary");
         }
         Domain domain = problem.domain();
+        MemoryEstimate.require(domain.dim(), o, Runtime.getRuntime().maxMemory());
         this.rng = Rng.seeded(o.run().seed());
         int d = domain.dim();
         DType dtype = o.run().dtype();
@@ -457,16 +458,22 @@ public final class RitzSolver {
         if (bias == null) {
             return;
         }
-        double h = 0.1;
-        points.freeze(16, 2);
-        try {
-            double e0 = heldOut(), ep = shifted(bias, h), em = shifted(bias, -h);
-            double curvature = (ep - 2 * e0 + em) / (h * h), slope = (ep - em) / (2 * h);
-            if (curvature > 0 && Double.isFinite(slope)) {
-                shift(bias, -slope / curvature);
+        double h = 0.1, e0 = 0, ep = 0, em = 0;
+        // Four independent sets of four times the per-step counts each: sixteen times the points of a
+        // step, in pieces no larger than those L-BFGS evaluates (memory).
+        for (int block = 2; block < 6; block++) {
+            points.freeze(4, block);
+            try {
+                e0 += heldOut();
+                ep += shifted(bias, h);
+                em += shifted(bias, -h);
+            } finally {
+                points.thaw();
             }
-        } finally {
-            points.thaw();
+        }
+        double curvature = (ep - 2 * e0 + em) / (h * h), slope = (ep - em) / (2 * h);
+        if (curvature > 0 && Double.isFinite(slope)) {
+            shift(bias, -slope / curvature);
         }
     }
 
