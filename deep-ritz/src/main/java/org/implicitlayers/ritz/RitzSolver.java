@@ -414,12 +414,13 @@ public final class RitzSolver {
                 stop += String.format(java.util.Locale.ROOT, "; kept the Adam result (the loss on independent points rose from %.6g to %.6g)",
                         before, after);
             }
-            train += (System.nanoTime() - t0) / 1e9;
+            double lbfgsSeconds = (System.nanoTime() - t0) / 1e9;
+            train += lbfgsSeconds;
             if (lr != null) {
                 Map<String, Double> m = evaluate();
                 double finalLoss = Math.min(before, after);
                 history.add(new Evaluation(steps, finalLoss, m));
-                Trainer.StepInfo info = new Trainer.StepInfo(steps, opt.steps() + opt.lbfgs(), finalLoss, 0, tr.elapsedSeconds() + train);
+                Trainer.StepInfo info = new Trainer.StepInfo(steps, opt.steps() + opt.lbfgs(), finalLoss, 0, tr.elapsedSeconds() + lbfgsSeconds);
                 long lastStep = steps;
                 callbacks.forEach(cb -> cb.onStep(info));
                 callbacks.forEach(cb -> cb.onEval(lastStep, m));
