@@ -4,11 +4,11 @@ import java.util.function.BiFunction;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.Roots;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.linear.Dense;
 import org.implicitlayers.implicit.linear.Gmres;
 import org.implicitlayers.implicit.linear.LinearSolver;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
-import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.ode.Dynamics;
 
 /**
