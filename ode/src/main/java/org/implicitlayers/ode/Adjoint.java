@@ -14,6 +14,9 @@ import org.implicitlayers.ode.solver.RungeKutta;
  * product; nothing outlives it, so memory does not grow with the number of steps.
  */
 final class Adjoint {
+    /** Dynamics may ignore the state or a parameter: their gradients are then zero. */
+    static final Grad.Options UNUSED_ARE_ZERO = Grad.Options.defaults().allowUnused(true);
+
     private Adjoint() {
     }
 
@@ -44,7 +47,7 @@ final class Adjoint {
             Tensor[] wrt = new Tensor[params.length + 1];
             wrt[0] = y;
             System.arraycopy(params, 0, wrt, 1, params.length);
-            vjp = Grad.of(new Tensor[] {fy}, wrt, new Tensor[] {adj}, false);
+            vjp = Grad.of(new Tensor[] {fy}, wrt, new Tensor[] {adj}, UNUSED_ARE_ZERO);
             Tensor[] parts = new Tensor[params.length + 2];
             parts[0] = fy.detach().reshape(n);
             for (int p = 0; p < vjp.length; p++) {

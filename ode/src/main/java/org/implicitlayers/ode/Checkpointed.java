@@ -59,7 +59,7 @@ final class Checkpointed {
                 if (outs.isEmpty()) {
                     continue;
                 }
-                res = Grad.of(outs.toArray(new Tensor[0]), wrt, seeds.toArray(new Tensor[0]), false);
+                res = Grad.of(outs.toArray(new Tensor[0]), wrt, seeds.toArray(new Tensor[0]), Adjoint.UNUSED_ARE_ZERO);
             }
             a = res[0].detach();
             for (int p = 0; p < params.length; p++) {

@@ -241,7 +241,7 @@ public final class OdeSolve {
         }
         Tensor ys = switch (o.gradient()) {
             case DIRECT -> direct(f, y0In, times, o, stats);
-            case ADJOINT, CHECKPOINTED -> new SolveFunction(f, times, params, o, stats).apply(concat(y0In, params));
+            case ADJOINT, CHECKPOINTED -> new SolveFunction(f, times, trainable(params), o, stats).apply(concat(y0In, trainable(params)));
         };
         if (timeGrad) {
             // dy_i/dt_i = f(t_i, y_i), first order: ys + (ts - stop(ts)) stop(F).
@@ -302,6 +302,11 @@ public final class OdeSolve {
         try (Grad.Scope ignored = Grad.noGrad()) {
             return f.apply(t, y.detach());
         }
+    }
+
+    /** The parameters gradients can reach (a frozen one, not requiring grad, gets none). */
+    private static Tensor[] trainable(Tensor[] params) {
+        return java.util.Arrays.stream(params).filter(Tensor::requiresGrad).toArray(Tensor[]::new);
     }
 
     private static Tensor[] concat(Tensor y0, Tensor[] params) {

@@ -74,7 +74,7 @@ public final class TerminalEvent {
         Tensor yd = yFixed.detach().requiringGrad();
         Tensor gy;
         try (Grad.Scope ignored = Grad.enableGrad()) {
-            gy = Grad.of(g.apply(tStar, yd).sum(), yd, false);
+            gy = Grad.of(new Tensor[] {g.apply(tStar, yd).sum()}, new Tensor[] {yd}, null, Adjoint.UNUSED_ARE_ZERO)[0];
         }
         double dtStep = (dt == DType.FLOAT64 ? 1e-6 : 1e-3) * Math.max(1, Math.abs(tStar));
         double gt;

@@ -18,7 +18,7 @@ class ContinuousFlowTest {
     /** The change of variables makes p a density whatever the weights: it integrates to 1 over the plane. */
     @Test
     void theDensityIntegratesToOne() {
-        int n = 61;
+        int n = 41;
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) {
             xs[i] = -6 + 12.0 * i / (n - 1);
@@ -39,13 +39,10 @@ class ContinuousFlowTest {
     void hutchinsonAveragesToTheExactTrace() {
         Tensor x = Tensor.of(new double[] {0.3, -0.7, 1.2, 0.4}, 2, 2);
         double exact = flow(false, Gradient.DIRECT).logDensity(x, null).sum().item();
-        ContinuousFlow h = flow(true, Gradient.DIRECT);
-        Rng rng = Rng.seeded(9);
-        double mean = 0;
-        int probes = 200;
-        for (int i = 0; i < probes; i++) {
-            mean += h.logDensity(x, rng).sum().item() / probes;
-        }
+        // 400 copies of the two points in one batch, each row with its own probe vector.
+        int probes = 400;
+        Tensor rep = Tensor.concat(0, java.util.Collections.nCopies(probes, x).toArray(new Tensor[0]));
+        double mean = flow(true, Gradient.DIRECT).logDensity(rep, Rng.seeded(9)).sum().item() / probes;
         assertEquals(exact, mean, 0.02 * Math.abs(exact));
     }
 
@@ -55,7 +52,7 @@ class ContinuousFlowTest {
         for (Gradient g : new Gradient[] {Gradient.DIRECT, Gradient.ADJOINT}) {
             ContinuousFlow f = flow(false, g);
             GradCheck.check(in -> f.logDensity(in[0], null), new GradCheck.Options(1e-5, 1e-6, 1e-5, 1),
-                    Tensor.of(new double[] {0.3, -0.7, 1.2, 0.4}, 2, 2));
+                    Tensor.of(new double[] {0.3, -0.7}, 1, 2));
         }
     }
 }

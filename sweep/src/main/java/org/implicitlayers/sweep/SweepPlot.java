@@ -107,8 +107,7 @@ public final class SweepPlot {
                 long i = Math.round(v);
                 return Math.abs(v - i) < 1e-9 && i >= 0 && i < names.size() ? names.get((int) i) : "";
             });
-            c.getStyler().setXAxisMin(-0.5);
-            c.getStyler().setXAxisMax(names.size() - 0.5);
+            // No explicit axis range here: with one, XChart probes only its ends and labels no category.
         } else if (!logX) {
             c.getStyler().setXAxisDecimalPattern(type == ResultTable.Type.LONG ? "0" : "0.###");
         }

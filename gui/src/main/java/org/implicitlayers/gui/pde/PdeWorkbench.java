@@ -74,6 +74,8 @@ public final class PdeWorkbench extends BorderPane {
     final ChartPane probeView = new ChartPane("probe-view", "Press 'Line probe', then click two points on the solution map.");
     final Label hover = new Label(" ");
     final ToggleButton probe = new ToggleButton("Line probe");
+    final javafx.scene.control.Slider slice = new javafx.scene.control.Slider(0, 1, 0.5);
+    final Label sliceLabel = new Label("slice z");
     final TableView<RunRecord> runs = new TableView<>();
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final Path sessionDir;
@@ -120,7 +122,17 @@ public final class PdeWorkbench extends BorderPane {
         TabPane lower = new TabPane(new Tab("Training", curvesView), new Tab("Line probe", probeView), new Tab("Runs", runs));
         lower.setId("lower-tabs");
         lower.getTabs().forEach(t -> t.setClosable(false));
-        SplitPane right = new SplitPane(new VBox(maps, new HBox(8, probe, hover)), lower);
+        slice.setId("slice-z");
+        slice.setTooltip(new Tooltip("For 3-D problems: the height z of the slice the maps show."));
+        slice.setPrefWidth(200);
+        slice.valueProperty().addListener((o, a, b) -> resliceShown());
+        for (javafx.scene.Node n : List.of(slice, sliceLabel)) {
+            n.setVisible(false);
+            n.managedProperty().bind(n.visibleProperty());
+        }
+        HBox tools = new HBox(8, probe, sliceLabel, slice, hover);
+        tools.setAlignment(Pos.CENTER_LEFT);
+        SplitPane right = new SplitPane(new VBox(maps, tools), lower);
         VBox.setVgrow(maps, Priority.ALWAYS);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.56);
@@ -230,6 +242,10 @@ public final class PdeWorkbench extends BorderPane {
         }
         message.setText("");
         PdeRun r = new PdeRun(spec, new Listener(), Platform::runLater);
+        double[] lo = spec.problem().domain().lower(), hi = spec.problem().domain().upper();
+        if (lo.length == 3) {
+            r.setSliceZ(lo[2] + slice.getValue() * (hi[2] - lo[2]));
+        }
         RunRecord rec = new RunRecord(index, json, r);
         runs.getItems().add(rec);
         active = rec;
@@ -387,12 +403,34 @@ public final class PdeWorkbench extends BorderPane {
         return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
     }
 
+    /** After a run of a 3-D problem, moving the slider samples the trained network on the new slice. */
+    private void resliceShown() {
+        RunRecord rec = shown;
+        if (rec == null || rec.run.spec().problem().domain().dim() != 3) {
+            return;
+        }
+        double[] lo = rec.run.spec().problem().domain().lower(), hi = rec.run.spec().problem().domain().upper();
+        double z = lo[2] + slice.getValue() * (hi[2] - lo[2]);
+        rec.run.setSliceZ(z);
+        sliceLabel.setText(String.format(Locale.ROOT, "slice z = %.3g", z));
+        if (!"running".equals(rec.status.get()) && rec.run.solver() != null) {
+            Object[] m = rec.run.sample(PdeRun.LIVE_GRID);
+            rec.grid = (SolutionGrid) m[0];
+            @SuppressWarnings("unchecked")
+            List<double[]> o = (List<double[]>) m[1];
+            rec.outline = o;
+            drawMaps(rec);
+        }
+    }
+
     private void drawMaps(RunRecord rec) {
         SolutionGrid g = rec.grid;
         int dim = rec.run.spec().problem().domain().dim();
+        slice.setVisible(dim == 3);
+        sliceLabel.setVisible(dim == 3);
         if (g == null) {
-            String why = dim == 2 ? "The solution appears here after the first steps."
-                    : "Maps are drawn for problems in the plane; this one is " + dim + "-D (its errors are in the curves and the runs table).";
+            String why = dim <= 3 ? "The solution appears here after the first steps."
+                    : "Maps are drawn for problems in 2-D and slices of 3-D ones; this one is " + dim + "-D (its errors are in the curves and the runs table).";
             solutionView.clear(why);
             errorView.clear(dim == 2 ? "" : why);
             return;
@@ -408,7 +446,12 @@ public final class PdeWorkbench extends BorderPane {
     static JFreeChart solutionChart(RunRecord rec) {
         SolutionGrid g = rec.grid;
         String when = "running".equals(rec.status.get()) ? "step " + rec.steps.get() : rec.status.get();
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u (" + when + ")").valueLabel("u").outline(rec.outline).chart();
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u" + sliceNote(rec) + " (" + when + ")").valueLabel("u")
+                .outline(rec.outline).chart();
+    }
+
+    private static String sliceNote(RunRecord rec) {
+        return rec.run.spec().problem().domain().dim() == 3 ? String.format(Locale.ROOT, " on z = %.3g", rec.run.sliceZ()) : "";
     }
 
     static JFreeChart errorChart(RunRecord rec) {
@@ -416,7 +459,7 @@ public final class PdeWorkbench extends BorderPane {
         if (g.error() == null) {
             return null;
         }
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact")
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact" + sliceNote(rec))
                 .valueLabel("u \u2212 u_exact").outline(rec.outline).chart();
     }
 

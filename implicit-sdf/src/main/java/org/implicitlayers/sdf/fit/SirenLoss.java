@@ -37,6 +37,11 @@ public record SirenLoss(int batch, double surfaceWeight, double normalWeight, do
         return new SirenLoss(2048, 3e3, 1e2, 1e2, 5e1, 100, 1.0);
     }
 
+    public SirenLoss withBatch(int b) {
+        return new SirenLoss(b, surfaceWeight, normalWeight, offWeight, eikonalWeight, alpha, box);
+    }
+
+    /** Draws a batch from {@code cloud} (normalised units) and evaluates the loss, on the tape. */
     public Tensor evaluate(SdfNetwork net, PointCloud cloud, Rng rng, DType dtype) {
         int b = batch, n = cloud.size();
         double[] x = new double[6 * b];

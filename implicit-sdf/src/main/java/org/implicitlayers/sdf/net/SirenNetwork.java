@@ -16,6 +16,9 @@ import org.implicitlayers.core.nn.Module;
 public final class SirenNetwork extends Module implements SdfNetwork {
     private final Mlp mlp;
     private final double omega0;
+    private final int width;
+    private final int depth;
+    private final DType dtype;
 
     /**
      * @param width  hidden width (the paper: 256)
@@ -33,12 +36,27 @@ public final class SirenNetwork extends Module implements SdfNetwork {
         }
         widths[depth + 1] = 1;
         this.omega0 = omega0;
+        this.width = width;
+        this.depth = depth;
+        this.dtype = dtype;
         this.mlp = child("mlp", Mlp.builder(widths).activation(Activation.sine(omega0)).firstInit(Init.siren(omega0, true))
                 .init(Init.siren(omega0, false)).dtype(dtype).build(rng));
     }
 
     public double omega0() {
         return omega0;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    public DType dtype() {
+        return dtype;
     }
 
     @Override

@@ -4,9 +4,9 @@ import java.util.List;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.ImplicitDiff;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.implicit.linear.LinearSolver;
-import org.implicitlayers.implicit.solve.NonConvergence;
-import org.implicitlayers.implicit.solve.Solution;
 import org.implicitlayers.sdf.net.NetworkField;
 import org.implicitlayers.sdf.net.SdfNetwork;
 

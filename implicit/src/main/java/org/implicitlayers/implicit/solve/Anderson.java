@@ -11,7 +11,7 @@ import org.implicitlayers.implicit.convergence.Solution;
  * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
  * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda s ||alpha||^2, g_i = f(x_i) - x_i, with
  * s = max_i ||g_i||^2 (so that lambda is relative: an absolute ridge would swamp the least squares
- * once the residuals are small, and stall the iteration there; {@link #tutorial} keeps it absolute); then
+ * once the residuals are small, and stall the iteration there; {@code relativeRidge = false} keeps it absolute); then
  * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
  *
  * <p>Safeguard: the bordered least-squares system (scaled to a unit diagonal) is solved with partial

@@ -4,11 +4,11 @@ import java.util.function.BiFunction;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.Roots;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.linear.Dense;
 import org.implicitlayers.implicit.linear.Gmres;
 import org.implicitlayers.implicit.linear.LinearSolver;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
-import org.implicitlayers.implicit.solve.NonConvergence;
 import org.implicitlayers.ode.Dynamics;
 
 /**
@@ -39,7 +39,7 @@ final class ImplicitStage {
             nfe[0]++;
             return z.sub(p[0]).sub(f.apply(t, z).mul(hg));
         };
-        Roots.Result r = Roots.solve(residual, base, new Tensor[] {base}, newton, linear, NonConvergence.RETURN_LAST, null);
+        Roots.Result r = Roots.solve(residual, base, new Tensor[] {base}, new Roots.Options(newton, linear, NonConvergence.RETURN_LAST));
         if (!r.forward().converged()) {
             throw new NotConverged(String.format("Newton's method for an implicit stage at t = %.17g (h gamma = %.3g) did not converge"
                     + " in %d iterations (residual %.3g)", t, hg, r.forward().residuals().size(), r.forward().residual()));

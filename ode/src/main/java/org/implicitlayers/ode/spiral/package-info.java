@@ -1,5 +1,2 @@
-/**
- * The spiral problem of torchdiffeq's ode_demo: data, model, batches and losses shared by the
- * command line and the GUI.
- */
+/** torchdiffeq's cubic spiral demo: data, model, batches and the training driver shared by the CLI and the GUI. */
 package org.implicitlayers.ode.spiral;

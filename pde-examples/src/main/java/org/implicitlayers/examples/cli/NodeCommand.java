@@ -128,8 +128,12 @@ final class NodeCommand implements Runnable {
                 }
             }
             Path phase = out.resolve("phase.png");
-            PhasePlot.write(phase, "spiral: true vs learned dynamics (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
-                    + (r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step()) + " steps)", t, yt, yf);
+            PhasePlot.write(phase, "spiral: true vs learned (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
+                    + (r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step()) + " steps)", t, yt, yf, points -> {
+                        try (org.implicitlayers.core.Grad.Scope ignored = org.implicitlayers.core.Grad.noGrad()) {
+                            return training.model().field().forward(Tensor.of(dtype, points, points.length / 2, 2)).toDoubleArray();
+                        }
+                    });
             Path loss = out.resolve("loss.png");
             LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), loss, "node spiral (batch L1; full-trajectory L1)");
             Npz.write(out.resolve("params.npz"), training.model().stateDict());
@@ -296,12 +300,13 @@ final class NodeCommand implements Runnable {
                 }
             }
             Path density = dir.resolve("density.png");
-            org.implicitlayers.examples.plot.HeatMap.write(density, "learned density p(x), " + d.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    xs, ys, p);
+            org.implicitlayers.plot.Png.writeFitted(org.implicitlayers.plot.HeatMap.of(new org.implicitlayers.plot.Grid2(xs, ys, p))
+                    .title("learned density, " + d.name().toLowerCase(Locale.ROOT).replace('_', '-')).axes("x1", "x2").valueLabel("p(x)")
+                    .chart(), density, 560);
             Path samples = dir.resolve("samples.png");
             double[] s = t.flow().sample(org.implicitlayers.core.Rng.seeded(seed + 1), 2000).toDoubleArray();
             double[] data = d.sample(org.implicitlayers.core.Rng.seeded(seed + 2), 2000, DType.FLOAT32).toDoubleArray();
-            PhasePlot.writeScatter(samples, "samples: data vs flow", data, s, -3, 3);
+            PhasePlot.writeScatter(samples, d.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", 2000 points", data, s, -3, 3);
             LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("loss.png"), "node cnf (negative log-likelihood)");
             Npz.write(dir.resolve("params.npz"), t.flow().stateDict());
             System.out.printf(Locale.ROOT, "held-out log-likelihood %.4f nats per point (2048 fresh samples, exact trace); probability mass on"

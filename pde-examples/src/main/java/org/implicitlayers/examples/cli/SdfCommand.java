@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.ProgressBarCallback;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
@@ -104,6 +103,12 @@ final class SdfCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
 
+        @Option(names = "--model", defaultValue = "igr", description = "igr (softplus MLP, IGR loss) or siren (sine MLP, SIREN loss; default: ${DEFAULT-VALUE}).")
+        String modelKind;
+
+        @Option(names = "--omega", defaultValue = "30", description = "SIREN's omega0 (default: ${DEFAULT-VALUE}).")
+        double omega;
+
         @Option(names = "--width", defaultValue = "256", description = "Hidden width (default: ${DEFAULT-VALUE}).")
         int width;
 
@@ -163,6 +168,11 @@ final class SdfCommand implements Runnable {
                     .withGrid(d.grid().withResolution(resolution))
                     .withCheckpoint(dir.resolve("checkpoint.npz"), 500, resume);
             o = o.withLearningRate(lr).withMetricSamples(samples).withNormalNeighbours(neighbours);
+            switch (modelKind.toLowerCase(Locale.ROOT)) {
+                case "igr" -> { }
+                case "siren" -> o = o.withSiren(omega);
+                default -> throw new IllegalArgumentException("--model " + modelKind + ": expected igr or siren");
+            }
             List<TrainingCallback> cbs = new ArrayList<>();
             if (!quiet) {
                 cbs.add(new ProgressBarCallback(System.err, "sdf " + name));

@@ -88,4 +88,15 @@ class NodeCommandTest {
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("bad.csv:4: time 0.5 does not increase"), e);
     }
+
+    @Test
+    void cnfReportsTheLikelihoodAndWritesItsPlots() throws Exception {
+        Path out = dir.resolve("cnf");
+        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "cnf", "--steps", "3", "--hutchinson", "--out", out.toString())));
+        assertTrue(s.contains("held-out log-likelihood") && s.contains("probability mass"), s);
+        double mass = Double.parseDouble(s.replaceAll("(?s).*\\[-3, 3\\]\\^2 ([0-9.]+).*", "$1"));
+        assertTrue(mass > 0.9 && mass <= 1.01, "a density: mass " + mass + " on [-3, 3]^2");
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("density.png").toFile()));
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("samples.png").toFile()));
+    }
 }

@@ -82,6 +82,20 @@ class SdfCommandTest {
     }
 
     @Test
+    void sirenModelsFitSaveAndMeshLikeIgrOnes() throws Exception {
+        Path out = dir.resolve("siren");
+        String[] r = run("sdf", "fit", "sphere", "--model", "siren", "--lr", "1e-3", "--steps", "150", "--width", "32", "--depth", "2",
+                "--batch", "256", "--resolution", "32", "--points", "1000", "--samples", "5000", "--picture-size", "64",
+                "--no-progress", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertTrue(m.get("chamfer").asDouble() < 0.1, m.toString());
+        String[] mesh = run("sdf", "mesh", out.resolve("model.npz").toString(), "--resolution", "32", "--out", dir.resolve("s.obj").toString());
+        assertEquals("0", mesh[0], mesh[2]);
+        assertEquals(m.get("mesh_faces").asInt(), GeometryReader.read(dir.resolve("s.obj")).faces().length / 3);
+    }
+
+    @Test
     void aBadCloudIsOneClearMessage() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.xyz"), "0 0 0\n1 2\n");
         String[] r = run("sdf", "fit", bad.toString(), "--steps", "1", "--out", dir.resolve("o").toString());

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * the direct runs', per run: robust to other load on the machine); {@code same_bits} (every
  * metric of every round equal to the direct run's) and {@code load_1min}.
  */
-@Command(name = "sweep", description = "Runs per minute of a sweep of short Ritz runs, directly and on Spark masters (one JSON line each).")
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Runs per minute of a sweep of short Ritz runs, directly and on Spark masters (one JSON line each).")
 final class SweepBenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,48 +1,52 @@
-package org.implicitlayers.sdf.io;
+package org.implicitlayers.sdf.mesh;
 
 import java.util.Arrays;
 
-/** Arrays grown as values arrive, so that a header's promised count is never allocated up front. */
-final class Growable {
+/** Arrays grown as values arrive (readers never allocate what a header promises up front). */
+public final class Growable {
     private Growable() {
     }
 
-    static final class Doubles {
+    public static final class Doubles {
         private double[] a = new double[256];
         private int n;
 
-        void add(double x) {
+        public void add(double x) {
             if (n == a.length) {
                 a = Arrays.copyOf(a, 2 * n);
             }
             a[n++] = x;
         }
 
-        int size() {
+        public int size() {
             return n;
         }
 
-        double[] toArray() {
+        public double get(int i) {
+            return a[i];
+        }
+
+        public double[] toArray() {
             return Arrays.copyOf(a, n);
         }
     }
 
-    static final class Ints {
+    public static final class Ints {
         private int[] a = new int[256];
         private int n;
 
-        void add(int x) {
+        public void add(int x) {
             if (n == a.length) {
                 a = Arrays.copyOf(a, 2 * n);
             }
             a[n++] = x;
         }
 
-        int size() {
+        public int size() {
             return n;
         }
 
-        int[] toArray() {
+        public int[] toArray() {
             return Arrays.copyOf(a, n);
         }
     }
