@@ -431,7 +431,7 @@ public final class RitzSolver {
                 Map<String, Double> m = evaluate();
                 double finalLoss = Math.min(before, after);
                 history.add(new Evaluation(steps, finalLoss, m));
-                Trainer.StepInfo info = new Trainer.StepInfo(steps, opt.steps() + opt.lbfgs(), finalLoss, 0, tr.elapsedSeconds() + lbfgsSeconds);
+                Trainer.StepInfo info = new Trainer.StepInfo(steps, steps, finalLoss, 0, tr.elapsedSeconds() + lbfgsSeconds);
                 long lastStep = steps;
                 callbacks.forEach(cb -> cb.onStep(info));
                 callbacks.forEach(cb -> cb.onEval(lastStep, m));
