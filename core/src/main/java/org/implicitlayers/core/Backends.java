@@ -4,10 +4,13 @@ import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 
 /**
- * The backend that tensor factories use. The JVM backend is the default; the ND4J backend is
+ * The backend that tensor factories use. The JVM backend is the default; the ND4J backend lives in
+ * the module core-nd4j, is found by class name when that module is on the class path, and is
  * created on first request only, because loading it unpacks its native libraries (seconds).
  */
 public final class Backends {
+    /** The ND4J backend's class, in the core-nd4j module. */
+    private static final String ND4J_CLASS = "org.implicitlayers.core.backend.nd4j.Nd4jBackend";
     private static final JvmBackend JVM = JvmBackend.create();
     private static volatile Backend nd4j;
     private static volatile Backend current = JVM;
@@ -20,7 +23,11 @@ public final class Backends {
         return JVM;
     }
 
-    /** The ND4J backend (CPU natives, or CUDA with the {@code cuda} build profile), created lazily. */
+    /**
+     * The ND4J backend (CPU natives, or CUDA with the {@code cuda} build profile), created lazily.
+     *
+     * @throws IllegalStateException when core-nd4j is not on the class path, or ND4J fails to load
+     */
     public static Backend nd4j() {
         Backend b = nd4j;
         if (b == null) {
@@ -28,8 +35,10 @@ public final class Backends {
                 b = nd4j;
                 if (b == null) {
                     try {
-                        b = (Backend) Class.forName("org.implicitlayers.core.backend.nd4j.Nd4jBackend")
-                                .getDeclaredConstructor().newInstance();
+                        b = (Backend) Class.forName(ND4J_CLASS).getDeclaredConstructor().newInstance();
+                    } catch (ClassNotFoundException e) {
+                        throw new IllegalStateException("the ND4J backend is not on the class path: add the dependency "
+                                + "org.implicitlayers:core-nd4j (its cuda profile for the GPU)", e);
                     } catch (ReflectiveOperationException | LinkageError e) {
                         throw new IllegalStateException("the ND4J backend could not be loaded: " + e, e);
                     }
@@ -54,6 +63,7 @@ public final class Backends {
         return current;
     }
 
+    /** Sets the backend new tensors are created on (for all threads). */
     public static void setCurrent(Backend backend) {
         current = java.util.Objects.requireNonNull(backend);
     }

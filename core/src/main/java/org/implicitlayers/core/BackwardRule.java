@@ -8,5 +8,6 @@ package org.implicitlayers.core;
  */
 @FunctionalInterface
 public interface BackwardRule {
+    /** The gradients with respect to the inputs, given {@code grad} with respect to {@code out}. */
     Tensor[] apply(Tensor grad, Tensor out, boolean[] needs);
 }

@@ -18,6 +18,7 @@ package org.implicitlayers.core;
 public abstract class CustomFunction {
     private final String name;
 
+    /** A function named {@code name} on the tape (in error messages and tape statistics). */
     protected CustomFunction(String name) {
         this.name = name;
     }

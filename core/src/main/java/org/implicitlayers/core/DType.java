@@ -2,7 +2,9 @@ package org.implicitlayers.core;
 
 /** Element type of a tensor. Float32 is the training default; float64 is used by every gradient check. */
 public enum DType {
+    /** IEEE single precision, 4 bytes: the default for training. */
     FLOAT32(4),
+    /** IEEE double precision, 8 bytes: gradient checks and reference solutions. */
     FLOAT64(8);
 
     private final int bytes;

@@ -16,10 +16,12 @@ import java.util.function.Function;
 public final class GradCheck {
     /** Options: step h, tolerances and the seed of the random contraction. */
     public record Options(double step, double atol, double rtol, long seed) {
+        /** Step 1e-6, atol 1e-7, rtol 1e-5, seed 12345. */
         public static Options defaults() {
             return new Options(1e-6, 1e-7, 1e-5, 12345L);
         }
 
+        /** With other absolute and relative tolerances. */
         public Options withTolerances(double atol, double rtol) {
             return new Options(step, atol, rtol, seed);
         }

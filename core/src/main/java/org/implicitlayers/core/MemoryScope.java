@@ -42,6 +42,7 @@ public final class MemoryScope implements AutoCloseable {
         this.parent = parent;
     }
 
+    /** Opens a scope on this thread; close it (try-with-resources) to free what was allocated inside. */
     public static MemoryScope open() {
         MemoryScope s = new MemoryScope(CURRENT.get());
         CURRENT.set(s);

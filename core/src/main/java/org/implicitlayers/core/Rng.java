@@ -19,6 +19,7 @@ public final class Rng {
         this.gaussian = ZigguratSampler.NormalizedGaussian.of(provider);
     }
 
+    /** A generator started from {@code seed}: the same seed gives the same stream. */
     public static Rng seeded(long seed) {
         return new Rng(RandomSource.XO_RO_SHI_RO_128_PP.create(seed));
     }
@@ -38,6 +39,7 @@ public final class Rng {
         return provider.nextInt(n);
     }
 
+    /** A uniformly distributed long. */
     public long nextLong() {
         return provider.nextLong();
     }

@@ -7,6 +7,7 @@ public final class Shapes {
     private Shapes() {
     }
 
+    /** The number of elements of a shape (1 for []). */
     public static int numel(int[] shape) {
         long n = 1;
         for (int s : shape) {
@@ -18,6 +19,7 @@ public final class Shapes {
         return (int) n;
     }
 
+    /** A shape as text, e.g. "[3, 4]". */
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -174,32 +174,38 @@ public final class Tensor {
         throw new IllegalArgumentException("diag: expected a vector or a matrix, got shape " + Shapes.str(t.shape));
     }
 
+    /** A tensor of the given shape filled with {@code value}. */
     public static Tensor full(DType dtype, double value, int... shape) {
         checkData("full", Shapes.numel(shape), shape);
         return new Tensor(Backends.current().full(Shapes.numel(shape), value, dtype), shape.clone(), false, null);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(DType dtype, int... shape) {
         return full(dtype, 0.0, shape);
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(DType dtype, int... shape) {
         return full(dtype, 1.0, shape);
     }
 
+    /** Zeros of t's shape, dtype and backend (a constant). */
     public static Tensor zerosLike(Tensor t) {
         return new Tensor(t.backend().full(t.numel(), 0.0, t.dtype()), t.shape, false, null);
     }
 
+    /** Ones of t's shape, dtype and backend (a constant). */
     public static Tensor onesLike(Tensor t) {
         return new Tensor(t.backend().full(t.numel(), 1.0, t.dtype()), t.shape, false, null);
     }
 
+    /** A constant of t's shape, dtype and backend filled with {@code value}. */
     public static Tensor fullLike(Tensor t, double value) {
         return new Tensor(t.backend().full(t.numel(), value, t.dtype()), t.shape, false, null);
     }
 
-    /** start, start+step, ... while < end (or > end for a negative step). */
+    /** start, start+step, ... while {@literal <} end (or {@literal >} end for a negative step). */
     public static Tensor arange(DType dtype, double start, double end, double step) {
         if (step == 0 || Double.isNaN(step)) {
             throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
@@ -247,26 +253,32 @@ public final class Tensor {
 
     // ================================================================== properties
 
+    /** A copy of the shape. */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** The extent of one axis; negative axes count from the end. */
     public int shape(int axis) {
         return shape[Shapes.axis("shape", axis, shape.length)];
     }
 
+    /** The number of axes (0 for a scalar). */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements (1 for shape []). */
     public int numel() {
         return storage.size();
     }
 
+    /** float32 or float64. */
     public DType dtype() {
         return storage.dtype();
     }
 
+    /** The backend holding the values. */
     public Backend backend() {
         return storage.backend();
     }
@@ -276,6 +288,7 @@ public final class Tensor {
         return storage;
     }
 
+    /** Whether gradients flow to or through this tensor: a leaf made with {@link #requiringGrad()} or a recorded result computed from one. */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -372,6 +385,7 @@ public final class Tensor {
         backend().addScaledInPlace(storage, alpha, x.storage);
     }
 
+    /** The single value of a one-element tensor. */
     public double item() {
         if (numel() != 1) {
             throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " is not a single value");
@@ -445,10 +459,12 @@ public final class Tensor {
         return rows;
     }
 
+    /** A copy of the values in row-major order, as float64. */
     public double[] toDoubleArray() {
         return backend().toDoubles(storage);
     }
 
+    /** A copy of the values in row-major order, as float32. */
     public float[] toFloatArray() {
         return backend().toFloats(storage);
     }
@@ -498,42 +514,52 @@ public final class Tensor {
         return new Tensor(backend().unary(op, storage, 0, 0), shape, false, null);
     }
 
+    /** -x elementwise. */
     public Tensor neg() {
         return map("neg", UnaryOp.NEG, 0, 0, (g, out, n) -> new Tensor[] {g.neg()});
     }
 
+    /** Elementwise |x|; the gradient is sign(x) (0 at 0). */
     public Tensor abs() {
         return map("abs", UnaryOp.ABS, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.SIGN))});
     }
 
+    /** -1, 0 or 1 elementwise (a constant: not differentiable). */
     public Tensor sign() {
         return map(UnaryOp.SIGN);
     }
 
+    /** Elementwise e^x. */
     public Tensor exp() {
         return map("exp", UnaryOp.EXP, 0, 0, (g, out, n) -> new Tensor[] {g.mul(out)});
     }
 
+    /** Elementwise natural logarithm. */
     public Tensor log() {
         return map("log", UnaryOp.LOG, 0, 0, (g, out, n) -> new Tensor[] {g.div(this)});
     }
 
+    /** Elementwise square root. */
     public Tensor sqrt() {
         return map("sqrt", UnaryOp.SQRT, 0, 0, (g, out, n) -> new Tensor[] {g.div(out).mul(0.5)});
     }
 
+    /** x^2 elementwise. */
     public Tensor square() {
         return map("square", UnaryOp.SQUARE, 0, 0, (g, out, n) -> new Tensor[] {g.mul(this).mul(2.0)});
     }
 
+    /** Elementwise sine (radians). */
     public Tensor sin() {
         return map("sin", UnaryOp.SIN, 0, 0, (g, out, n) -> new Tensor[] {g.mul(cos())});
     }
 
+    /** Elementwise cosine (radians). */
     public Tensor cos() {
         return map("cos", UnaryOp.COS, 0, 0, (g, out, n) -> new Tensor[] {g.mul(sin()).neg()});
     }
 
+    /** Elementwise hyperbolic tangent. */
     public Tensor tanh() {
         return map("tanh", UnaryOp.TANH, 0, 0, (g, out, n) -> new Tensor[] {tanhGrad(out, g)});
     }
@@ -546,6 +572,7 @@ public final class Tensor {
                     n[1] ? tanhGrad(y, b) : null}, y, g);
     }
 
+    /** 1 / (1 + e^-x) elementwise. */
     public Tensor sigmoid() {
         return map("sigmoid", UnaryOp.SIGMOID, 0, 0, (g, out, n) -> new Tensor[] {sigmoidGrad(out, g)});
     }
@@ -558,6 +585,7 @@ public final class Tensor {
                     n[1] ? sigmoidGrad(s, b) : null}, s, g);
     }
 
+    /** max(x, 0) elementwise; the gradient at 0 is 0. */
     public Tensor relu() {
         return map("relu", UnaryOp.RELU, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.STEP))});
     }
@@ -586,23 +614,27 @@ public final class Tensor {
         return map("pow", UnaryOp.POW, p, 0, (g, out, n) -> new Tensor[] {g.mul(pow(p - 1)).mul(p)});
     }
 
+    /** x * c elementwise. */
     public Tensor mul(double c) {
         return map("scale", UnaryOp.SCALE, c, 0, (g, out, n) -> new Tensor[] {g.mul(c)});
     }
 
+    /** x / c elementwise. */
     public Tensor div(double c) {
         return mul(1.0 / c);
     }
 
+    /** x + c elementwise. */
     public Tensor add(double c) {
         return map("shift", UnaryOp.SHIFT, c, 0, (g, out, n) -> new Tensor[] {g});
     }
 
+    /** x - c elementwise. */
     public Tensor sub(double c) {
         return add(-c);
     }
 
-    /** min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */
+    /** min(max(x, lo), hi); the gradient passes where {@literal lo <= x <= hi}. */
     public Tensor clamp(double lo, double hi) {
         if (lo > hi) {
             throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
@@ -611,6 +643,7 @@ public final class Tensor {
             g.mul(new Tensor(backend().unary(UnaryOp.INSIDE, storage, lo, hi), shape, false, null))});
     }
 
+    /** max(x, lo) elementwise. */
     public Tensor clampMin(double lo) {
         return clamp(lo, Double.POSITIVE_INFINITY);
     }
@@ -640,24 +673,28 @@ public final class Tensor {
         return new Tensor(backend().binary(op, storage, shape, o.storage, o.shape, out), out, false, null);
     }
 
+    /** Elementwise sum, broadcast as in NumPy. */
     public Tensor add(Tensor o) {
         return zip("add", BinaryOp.ADD, o, (g, out, n) -> new Tensor[] {
             n[0] ? g.sumTo(shape) : null,
             n[1] ? g.sumTo(o.shape) : null});
     }
 
+    /** Elementwise difference, broadcast. */
     public Tensor sub(Tensor o) {
         return zip("sub", BinaryOp.SUB, o, (g, out, n) -> new Tensor[] {
             n[0] ? g.sumTo(shape) : null,
             n[1] ? g.neg().sumTo(o.shape) : null});
     }
 
+    /** Elementwise product, broadcast. */
     public Tensor mul(Tensor o) {
         return zip("mul", BinaryOp.MUL, o, (g, out, n) -> new Tensor[] {
             n[0] ? g.mul(o).sumTo(shape) : null,
             n[1] ? g.mul(this).sumTo(o.shape) : null});
     }
 
+    /** Elementwise quotient, broadcast. */
     public Tensor div(Tensor o) {
         return zip("div", BinaryOp.DIV, o, (g, out, n) -> new Tensor[] {
             n[0] ? g.div(o).sumTo(shape) : null,
@@ -696,26 +733,32 @@ public final class Tensor {
         return compare("gt", BinaryOp.GT, o);
     }
 
+    /** 1 where this {@literal >=} o, else 0 (a constant). */
     public Tensor ge(Tensor o) {
         return compare("ge", BinaryOp.GE, o);
     }
 
+    /** 1 where this {@literal <} o, else 0 (a constant). */
     public Tensor lt(Tensor o) {
         return compare("lt", BinaryOp.LT, o);
     }
 
+    /** 1 where this {@literal <=} o, else 0 (a constant). */
     public Tensor le(Tensor o) {
         return compare("le", BinaryOp.LE, o);
     }
 
+    /** 1 where this == o, else 0 (a constant). */
     public Tensor eq(Tensor o) {
         return compare("eq", BinaryOp.EQ, o);
     }
 
+    /** 1 where this {@literal >} c, else 0 (a constant). */
     public Tensor gt(double c) {
         return gt(fullLikeScalar(c));
     }
 
+    /** 1 where this {@literal <} c, else 0 (a constant). */
     public Tensor lt(double c) {
         return lt(fullLikeScalar(c));
     }
@@ -854,6 +897,7 @@ public final class Tensor {
         return sum(new int[0], false);
     }
 
+    /** Sum over one axis, which is removed. */
     public Tensor sum(int axis) {
         return sum(new int[] {axis}, false);
     }
@@ -863,14 +907,17 @@ public final class Tensor {
         return reduce("sum", ReduceOp.SUM, axes, keepDims, (g, out, n) -> new Tensor[] {g.broadcastTo(shape)});
     }
 
+    /** Mean of all elements, shape []. */
     public Tensor mean() {
         return mean(new int[0], false);
     }
 
+    /** Mean over one axis, which is removed. */
     public Tensor mean(int axis) {
         return mean(new int[] {axis}, false);
     }
 
+    /** Mean over {@code axes} (all when empty); reduced axes kept as size 1 when {@code keepDims}. */
     public Tensor mean(int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("mean", axes, rank());
         int count = 1;
@@ -880,10 +927,12 @@ public final class Tensor {
         return sum(ax, keepDims).mul(1.0 / count);
     }
 
+    /** The largest element, shape []. */
     public Tensor max() {
         return max(new int[0], false);
     }
 
+    /** Maximum over one axis, which is removed. */
     public Tensor max(int axis) {
         return max(new int[] {axis}, false);
     }
@@ -893,14 +942,17 @@ public final class Tensor {
         return extremum("max", ReduceOp.MAX, axes, keepDims);
     }
 
+    /** The smallest element, shape []. */
     public Tensor min() {
         return min(new int[0], false);
     }
 
+    /** Minimum over one axis, which is removed. */
     public Tensor min(int axis) {
         return min(new int[] {axis}, false);
     }
 
+    /** Minimum over axes; ties share the gradient equally. */
     public Tensor min(int[] axes, boolean keepDims) {
         return extremum("min", ReduceOp.MIN, axes, keepDims);
     }
@@ -919,6 +971,7 @@ public final class Tensor {
         return norm(new int[0], false);
     }
 
+    /** Euclidean norm over one axis, which is removed. */
     public Tensor norm(int axis) {
         return norm(new int[] {axis}, false);
     }
@@ -1012,6 +1065,7 @@ public final class Tensor {
         return reshape(dropAxes(shape, new int[] {a}));
     }
 
+    /** The values as a vector [numel]. */
     public Tensor flatten() {
         return reshape(numel());
     }
@@ -1054,6 +1108,7 @@ public final class Tensor {
         return transpose(rank() - 2, rank() - 1);
     }
 
+    /** Swaps axes a and b. */
     public Tensor transpose(int a, int b) {
         int[] perm = new int[rank()];
         for (int i = 0; i < perm.length; i++) {
@@ -1150,6 +1205,7 @@ public final class Tensor {
         return index(a, idx);
     }
 
+    /** Entries start to end - 1 along axis. */
     public Tensor slice(int axis, int start, int end) {
         return slice(axis, start, end, 1);
     }

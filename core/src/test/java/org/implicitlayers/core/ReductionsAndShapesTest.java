@@ -142,14 +142,4 @@ class ReductionsAndShapesTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(DType.FLOAT32, 6).reshape(4, -1));
         assertArrayEquals(new int[] {2, 3}, Tensor.zeros(DType.FLOAT32, 6).reshape(2, -1).shape());
     }
-
-    @Test
-    void backendsConvertBothWays() {
-        double[] x = TestBackends.randn(Rng.seeded(8), 12);
-        Tensor t = Tensor.of(x, 3, 4);
-        Tensor n = t.to(Backends.nd4j());
-        assertEquals("nd4j", n.backend().name());
-        assertClose(x, n.to(Backends.jvm()).toDoubleArray(), 0, "round trip");
-        assertClose(t.to(DType.FLOAT32).toDoubleArray(), n.to(DType.FLOAT32).toDoubleArray(), 0, "cast");
-    }
 }

@@ -5,27 +5,32 @@ import java.util.function.Supplier;
 import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 
-/** The backends every op test runs on: Vector API kernels, plain loops, ND4J. */
+/**
+ * The backends every op test runs on: here the Vector API kernels and the plain loops; the
+ * system property {@code implicitlayers.test.backends} (a comma-separated list) replaces them, and
+ * core-nd4j runs these tests with it set to "nd4j".
+ */
 final class TestBackends {
     static final JvmBackend VECTOR = JvmBackend.vector();
     static final JvmBackend SCALAR = JvmBackend.scalar();
+    private static final List<String> NAMES = List.of(System.getProperty("implicitlayers.test.backends", "vector,scalar").split(","));
 
     private TestBackends() {
     }
 
     static List<Backend> all() {
-        return List.of(VECTOR, SCALAR, Backends.nd4j());
+        return NAMES.stream().map(TestBackends::byName).toList();
     }
 
     static List<String> names() {
-        return List.of("vector", "scalar", "nd4j");
+        return NAMES;
     }
 
     static Backend byName(String name) {
         switch (name) {
             case "vector": return VECTOR;
             case "scalar": return SCALAR;
-            default: return Backends.nd4j();
+            default: return Backends.byName(name);
         }
     }
 

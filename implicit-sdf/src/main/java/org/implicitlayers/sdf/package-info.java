@@ -1,4 +1,5 @@
 /**
- * Neural signed distance fields and marching cubes. Not yet implemented.
+ * Neural signed distance fields: point-cloud readers, IGR networks and losses, fitting, marching
+ * cubes and surface metrics.
  */
 package org.implicitlayers.sdf;

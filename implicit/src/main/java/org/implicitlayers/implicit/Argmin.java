@@ -3,8 +3,6 @@ package org.implicitlayers.implicit;
 import java.util.function.BiFunction;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.linear.LinearSolver;
-import org.implicitlayers.implicit.solve.FixedPointSolver;
 
 /**
  * z* = argmin_z objective(z, params), differentiable through its stationarity condition
@@ -26,11 +24,13 @@ public final class Argmin {
     }
 
     /**
-     * @param solver a root solver for the gradient: {@code NewtonKrylov} is Newton's method with
-     *               Hessian-vector products; {@code Picard} on z - eta grad is gradient descent
+     * Solves grad_z objective(z, params) = 0 from z0 with the options of a root solve: with the
+     * default {@code NewtonKrylov} that is Newton's method with Hessian-vector products; a
+     * {@code ConjugateGradient} backward suits a convex objective (symmetric positive definite Hessian).
+     *
+     * @param objective a scalar function of z (shape of z0) and params
      */
-    public static Roots.Result solve(BiFunction<Tensor, Tensor[], Tensor> objective, Tensor z0, Tensor[] params,
-                                     FixedPointSolver solver, LinearSolver linearSolver) {
-        return Roots.solve(stationarity(objective), z0, params, solver, linearSolver);
+    public static Roots.Result solve(BiFunction<Tensor, Tensor[], Tensor> objective, Tensor z0, Tensor[] params, Roots.Options o) {
+        return Roots.solve(stationarity(objective), z0, params, o);
     }
 }

@@ -4,12 +4,12 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.implicit.linear.Gmres;
 import org.implicitlayers.implicit.linear.LinearSolver;
 import org.implicitlayers.implicit.solve.Anderson;
 import org.implicitlayers.implicit.solve.FixedPointSolver;
-import org.implicitlayers.implicit.solve.NonConvergence;
-import org.implicitlayers.implicit.solve.Solution;
 
 /**
  * z* = f(z*), differentiable by the implicit function theorem with respect to everything f reads
@@ -21,11 +21,34 @@ import org.implicitlayers.implicit.solve.Solution;
  * }</pre>
  */
 public final class FixedPoints {
-    /** The forward solver, the backward linear solver and the non-convergence policy. */
+    /**
+     * The forward solver, the backward linear solver (for (I - f_z^T) u = g) and the non-convergence policy.
+     *
+     * @param forward  the fixed-point solver; default {@link Anderson#defaults()} (tol 1e-6, 100 evaluations)
+     * @param backward the linear solver of the adjoint system; default {@link Gmres#defaults()} (GMRES(20), tol 1e-8)
+     * @param policy   when a solve stops unconverged; default {@link NonConvergence#DEFAULT} (warn, use the last iterate)
+     */
     public record Options(FixedPointSolver forward, LinearSolver backward, NonConvergence policy) {
-        /** Anderson (m = 5) to 1e-6 in 100 iterations; GMRES(20) to 1e-8; raise on failure. */
+        public Options {
+            if (forward == null || backward == null || policy == null) {
+                throw new IllegalArgumentException("FixedPoints.Options: forward, backward and policy are required");
+            }
+        }
+
         public static Options defaults() {
-            return new Options(new Anderson(100, 1e-6, 5, 1e-4, 1.0), new Gmres(20, 200, 1e-8), NonConvergence.RAISE);
+            return new Options(Anderson.defaults(), Gmres.defaults(), NonConvergence.DEFAULT);
+        }
+
+        public Options withForward(FixedPointSolver f) {
+            return new Options(f, backward, policy);
+        }
+
+        public Options withBackward(LinearSolver b) {
+            return new Options(forward, b, policy);
+        }
+
+        public Options withPolicy(NonConvergence p) {
+            return new Options(forward, backward, p);
         }
     }
 
@@ -36,10 +59,12 @@ public final class FixedPoints {
     private FixedPoints() {
     }
 
+    /** Solves from z0 (not differentiated); the result's value is differentiable in what f reads. */
     public static Result solve(UnaryOperator<Tensor> f, Tensor z0, Options o) {
         return solve(f, z0, o, null);
     }
 
+    /** As {@link #solve(UnaryOperator, Tensor, Options)}; {@code onBackward} (may be null) receives the backward solve's statistics. */
     public static Result solve(UnaryOperator<Tensor> f, Tensor z0, Options o, Consumer<Solution> onBackward) {
         Solution s;
         try (Grad.Scope ignored = Grad.noGrad()) {

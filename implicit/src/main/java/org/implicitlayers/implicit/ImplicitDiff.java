@@ -6,8 +6,8 @@ import org.implicitlayers.core.CustomFunction;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.linear.LinearSolver;
-import org.implicitlayers.implicit.solve.NonConvergence;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * The implicit-function-theorem backward rule, attached to any solution. Given a recorded

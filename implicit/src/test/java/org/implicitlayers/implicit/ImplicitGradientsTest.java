@@ -19,13 +19,14 @@ import org.implicitlayers.implicit.linear.Gmres;
 import org.implicitlayers.implicit.linear.Neumann;
 import org.implicitlayers.implicit.solve.Anderson;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
-import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.solve.Picard;
+import org.implicitlayers.implicit.solve.RootSolver;
 import org.junit.jupiter.api.Test;
 
 /** Implicit gradients against central finite differences (float64) and against backprop through unrolled iterations. */
 class ImplicitGradientsTest {
-    static final FixedPoints.Options TIGHT = new FixedPoints.Options(new Anderson(500, 1e-13, 5, 1e-10, 1), new Gmres(30, 300, 1e-13),
+    static final FixedPoints.Options TIGHT = new FixedPoints.Options(new Anderson(500, 1e-13, 5, 1e-10, 1, true), new Gmres(30, 300, 1e-13),
             NonConvergence.RAISE);
 
     /** z = tanh(W z + U x + b) with W scaled up so the fixed point is not trivial (as the benchmark's check). */
@@ -64,7 +65,7 @@ class ImplicitGradientsTest {
         // z^3 + a z - 1 = 0 elementwise: dz/da = -z / (3 z^2 + a).
         Tensor a = Tensor.of(new double[] {0.5, 1.0, 2.0}, 3).requiringGrad();
         Roots.Result r = Roots.solve((z, p) -> z.pow(3).add(p[0].mul(z)).sub(1.0), Tensor.zeros(DType.FLOAT64, 3), new Tensor[] {a},
-                NewtonKrylov.of(50, 1e-14), Dense.lu());
+                new Roots.Options(NewtonKrylov.defaults().withMaxIter(50).withTol(1e-14), Dense.lu(), NonConvergence.RAISE));
         Tensor g = Grad.of(r.value().sum(), a, false);
         double[] z = r.value().toDoubleArray(), av = a.toDoubleArray();
         for (int i = 0; i < 3; i++) {
@@ -72,7 +73,8 @@ class ImplicitGradientsTest {
             assertEquals(-z[i] / (3 * z[i] * z[i] + av[i]), g.get(i), 1e-10);
         }
         GradCheck.check(p -> Roots.solve((zz, q) -> zz.pow(3).add(q[0].mul(zz)).sub(1.0), Tensor.zeros(DType.FLOAT64, 3), p,
-                NewtonKrylov.of(50, 1e-14), new Gmres(10, 50, 1e-13)).value(), GradCheck.Options.defaults().withTolerances(1e-8, 1e-6), a.detach());
+                Roots.Options.defaults().withForward(NewtonKrylov.defaults().withMaxIter(50).withTol(1e-14))
+                        .withBackward(new Gmres(10, 50, 1e-13))).value(), GradCheck.Options.defaults().withTolerances(1e-8, 1e-6), a.detach());
     }
 
     @Test
@@ -85,7 +87,8 @@ class ImplicitGradientsTest {
         Tensor p = Tensor.randn(rng, DType.FLOAT64, 1, 5).requiringGrad();
         Tensor wv = Tensor.randn(rng, DType.FLOAT64, 1, 5);
         Roots.Result res = Argmin.solve((z, th) -> z.matmul(q).mul(z).sum().mul(0.5).sub(z.mul(th[0]).sum()),
-                Tensor.zeros(DType.FLOAT64, 1, 5), new Tensor[] {p}, NewtonKrylov.of(20, 1e-13), new ConjugateGradient(50, 1e-13));
+                Tensor.zeros(DType.FLOAT64, 1, 5), new Tensor[] {p}, Roots.Options.defaults().withForward(NewtonKrylov.defaults().withMaxIter(20).withTol(1e-13))
+                        .withBackward(new ConjugateGradient(50, 1e-13)));
         Tensor g = Grad.of(res.value().mul(wv).sum(), p, false);
         double[] expectedZ = Dense.lu().solve(v -> v.matmul(q), p.detach(), p.detach()).value().toDoubleArray();
         assertArrayEquals(expectedZ, res.value().toDoubleArray(), 1e-10);
@@ -106,7 +109,7 @@ class ImplicitGradientsTest {
         Rng rng = Rng.seeded(4);
         TanhCell cell = new TanhCell(4, 3, rng, DType.FLOAT64);
         cell.w().weight().set(cell.w().weight().value().mul(2.0));
-        DeqLayer deq = new DeqLayer(cell, 4, DeqLayer.Options.defaults().withSolvers(new Anderson(500, 1e-13, 5, 1e-10, 1),
+        DeqLayer deq = new DeqLayer(cell, 4, DeqLayer.Options.defaults().withSolvers(new Anderson(500, 1e-13, 5, 1e-10, 1, true),
                 new Gmres(20, 200, 1e-13)));
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3);
         Tensor y = Tensor.randn(rng, DType.FLOAT64, 2, 4);
@@ -173,11 +176,11 @@ class ImplicitGradientsTest {
         Rng rng = Rng.seeded(5);
         TanhCell cell = new TanhCell(8, 3, rng, DType.FLOAT64);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 3);
-        DeqLayer exact = new DeqLayer(cell, 8, DeqLayer.Options.defaults().withSolvers(new Anderson(200, 1e-12, 5, 1e-10, 1), new Neumann(500, 1e-12)));
+        DeqLayer exact = new DeqLayer(cell, 8, DeqLayer.Options.defaults().withSolvers(new Anderson(200, 1e-12, 5, 1e-10, 1, true), new Neumann(500, 1e-12)));
         exact.forward(x).square().sum().backward();
         double[] gExact = cell.w().weight().grad().toDoubleArray();
         cell.zeroGrad();
-        DeqLayer phantom = new DeqLayer(cell, 8, DeqLayer.Options.defaults().withSolvers(new Anderson(200, 1e-12, 5, 1e-10, 1), null)
+        DeqLayer phantom = new DeqLayer(cell, 8, DeqLayer.Options.defaults().withSolvers(new Anderson(200, 1e-12, 5, 1e-10, 1, true), null)
                 .withPhantom(40, 1.0));
         phantom.forward(x).square().sum().backward();
         double[] gPhantom = cell.w().weight().grad().toDoubleArray();
@@ -200,11 +203,11 @@ class ImplicitGradientsTest {
         Tensor c = Tensor.of(new double[] {0.3}, 1).requiringGrad();
         // Root of z - cos(z) - c = 0 by damped Picard on z - eta F(z); dz/dc = 1 / (1 + sin z).
         Roots.Result r = Roots.solve((z, p) -> z.sub(z.cos()).sub(p[0]), Tensor.zeros(DType.FLOAT64, 1), new Tensor[] {c},
-                new Picard(500, 1e-14, 0.6), Dense.lu());
+                new Roots.Options(RootSolver.viaFixedPoint(new Picard(500, 1e-14, 0.6)), Dense.lu(), NonConvergence.RAISE));
         double z = r.value().item();
         assertEquals(1.0 / (1 + Math.sin(z)), Grad.of(r.value().sum(), c, false).item(), 1e-10);
-        org.junit.jupiter.api.Assertions.assertThrows(org.implicitlayers.implicit.solve.NotConvergedException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(org.implicitlayers.implicit.convergence.NotConvergedException.class,
                 () -> Roots.solve((zz, p) -> zz.sub(zz.cos()).sub(p[0]), Tensor.zeros(DType.FLOAT64, 1), new Tensor[] {c},
-                        new Picard(2, 1e-14, 0.6), Dense.lu()));
+                        new Roots.Options(RootSolver.viaFixedPoint(new Picard(2, 1e-14, 0.6)), Dense.lu(), NonConvergence.RAISE)));
     }
 }

@@ -2,7 +2,7 @@ package org.implicitlayers.ode;
 
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.ode.solver.ExplicitRk;
+import org.implicitlayers.ode.solver.RungeKutta;
 
 /**
  * The continuous adjoint (Pontryagin; Chen, Rubanova, Bettencourt and Duvenaud 2018): with
@@ -14,6 +14,9 @@ import org.implicitlayers.ode.solver.ExplicitRk;
  * product; nothing outlives it, so memory does not grow with the number of steps.
  */
 final class Adjoint {
+    /** Dynamics may ignore the state or a parameter: their gradients are then zero. */
+    static final Grad.Options UNUSED_ARE_ZERO = Grad.Options.defaults().allowUnused(true);
+
     private Adjoint() {
     }
 
@@ -44,7 +47,7 @@ final class Adjoint {
             Tensor[] wrt = new Tensor[params.length + 1];
             wrt[0] = y;
             System.arraycopy(params, 0, wrt, 1, params.length);
-            vjp = Grad.of(new Tensor[] {fy}, wrt, new Tensor[] {adj}, false);
+            vjp = Grad.of(new Tensor[] {fy}, wrt, new Tensor[] {adj}, UNUSED_ARE_ZERO);
             Tensor[] parts = new Tensor[params.length + 2];
             parts[0] = fy.detach().reshape(n);
             for (int p = 0; p < vjp.length; p++) {
@@ -52,7 +55,7 @@ final class Adjoint {
             }
             return Tensor.concat(0, parts);
         };
-        ExplicitRk.Settings s = new ExplicitRk.Settings(o.adjointMethod(), o.controller(), o.adjointRtol(), o.adjointAtol(),
+        RungeKutta.Settings s = new RungeKutta.Settings(o.adjointMethod(), o.controller(), o.adjointRtol(), o.adjointAtol(),
                 Double.NaN, o.step(), o.maxSteps(), o.seminorm() ? 2 * n : -1);
         double firstStep = Double.NaN;
         for (int i = T - 1; i >= 1; i--) {
@@ -61,11 +64,11 @@ final class Adjoint {
             parts[1] = a;
             System.arraycopy(gp, 0, parts, 2, params.length);
             Tensor z = Tensor.concat(0, parts);
-            ExplicitRk.Settings si = new ExplicitRk.Settings(s.method(), s.controller(), s.rtol(), s.atol(), firstStep, s.fixedStep(),
+            RungeKutta.Settings si = new RungeKutta.Settings(s.method(), s.controller(), s.rtol(), s.atol(), firstStep, s.fixedStep(),
                     s.maxSteps(), s.normLength());
-            ExplicitRk.Result r;
+            RungeKutta.Result r;
             try {
-                r = ExplicitRk.integrate(aug, z, new double[] {times[i], times[i - 1]}, si, false);
+                r = RungeKutta.integrate(aug, z, new double[] {times[i], times[i - 1]}, si, false);
             } catch (OdeSolveException e) {
                 throw new OdeSolveException(e.kind(), e.time(), e.component(), "adjoint (backward) solve from t = " + times[i]
                         + " to " + times[i - 1] + ": " + e.getMessage() + " (components: the first " + n + " are the state, the next "

@@ -5,7 +5,7 @@ import java.util.List;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ode.solver.ButcherTableau;
-import org.implicitlayers.ode.solver.ExplicitRk;
+import org.implicitlayers.ode.solver.RungeKutta;
 
 /**
  * Backpropagation through the solver one step at a time: the forward pass kept each accepted
@@ -18,16 +18,16 @@ final class Checkpointed {
     private Checkpointed() {
     }
 
-    static Tensor[] backward(Dynamics f, double[] times, Tensor[] params, ExplicitRk.Result fwd, Tensor g, ButcherTableau m,
+    static Tensor[] backward(Dynamics f, double[] times, Tensor[] params, RungeKutta.Result fwd, Tensor g, ButcherTableau m,
                              SolveStats stats) {
-        List<ExplicitRk.Step> steps = fwd.steps();
+        List<RungeKutta.Step> steps = fwd.steps();
         int T = times.length;
         Tensor a = null;
         Tensor[] gp = new Tensor[params.length];
         int[] nfe = {0};
         int out = T - 1;
         for (int si = steps.size() - 1; si >= 0; si--) {
-            ExplicitRk.Step st = steps.get(si);
+            RungeKutta.Step st = steps.get(si);
             List<Tensor> outs = new ArrayList<>();
             List<Tensor> seeds = new ArrayList<>();
             Tensor[] wrt = new Tensor[params.length + 1];
@@ -36,8 +36,8 @@ final class Checkpointed {
             try (Grad.Scope ignored = Grad.enableGrad()) {
                 Tensor y = st.y().requiringGrad();
                 wrt[0] = y;
-                Tensor[] k = ExplicitRk.stages(f, m, st.t(), y, countedEval(f, st.t(), y, nfe), st.h(), nfe);
-                Tensor y1 = ExplicitRk.advance(m, st.h(), y, k);
+                Tensor[] k = RungeKutta.stages(f, m, st.t(), y, countedEval(f, st.t(), y, nfe), st.h(), nfe);
+                Tensor y1 = RungeKutta.advance(m, st.h(), y, k);
                 Tensor seed1 = a;
                 Tensor f1 = m.fsal() ? k[k.length - 1] : null;
                 for (; out >= 1 && fwd.outputStep()[out] == si; out--) {
@@ -48,7 +48,7 @@ final class Checkpointed {
                         if (f1 == null) {
                             f1 = countedEval(f, st.t() + st.h(), y1, nfe);
                         }
-                        outs.add(ExplicitRk.dense(m, st.h(), y, k, f1, fwd.outputTheta()[out]));
+                        outs.add(RungeKutta.dense(m, st.h(), y, k, f1, fwd.outputTheta()[out]));
                         seeds.add(gi);
                     }
                 }
@@ -59,7 +59,7 @@ final class Checkpointed {
                 if (outs.isEmpty()) {
                     continue;
                 }
-                res = Grad.of(outs.toArray(new Tensor[0]), wrt, seeds.toArray(new Tensor[0]), false);
+                res = Grad.of(outs.toArray(new Tensor[0]), wrt, seeds.toArray(new Tensor[0]), Adjoint.UNUSED_ARE_ZERO);
             }
             a = res[0].detach();
             for (int p = 0; p < params.length; p++) {

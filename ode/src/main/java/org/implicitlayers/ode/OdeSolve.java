@@ -5,7 +5,7 @@ import org.implicitlayers.core.CustomFunction;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ode.solver.ButcherTableau;
-import org.implicitlayers.ode.solver.ExplicitRk;
+import org.implicitlayers.ode.solver.RungeKutta;
 import org.implicitlayers.ode.solver.PiController;
 import org.implicitlayers.ode.solver.Tableaus;
 
@@ -64,6 +64,11 @@ public final class OdeSolve {
             if (!adjointMethod.adaptive() && !(step > 0)) {
                 throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + adjointMethod.name() + " needs a fixed step");
             }
+            if (gradient == Gradient.ADJOINT && adjointMethod.implicit()) {
+                throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got " + adjointMethod.name()
+                        + "; with implicit methods use Gradient.CHECKPOINTED or DIRECT (stage gradients by the implicit function theorem),"
+                        + " or set adjointMethod(...) to an explicit one");
+            }
             if (maxSteps <= 0) {
                 throw new IllegalArgumentException("OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
             }
@@ -99,8 +104,8 @@ public final class OdeSolve {
             return b;
         }
 
-        ExplicitRk.Settings forward() {
-            return new ExplicitRk.Settings(method, controller, rtol, atol, firstStep, step, maxSteps, -1);
+        RungeKutta.Settings forward() {
+            return new RungeKutta.Settings(method, controller, rtol, atol, firstStep, step, maxSteps, -1);
         }
     }
 
@@ -124,7 +129,7 @@ public final class OdeSolve {
             return this;
         }
 
-        /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8. */
+        /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler, kvaerno3. */
         public Builder method(String name) {
             return method(Tableaus.byName(name));
         }
@@ -236,7 +241,7 @@ public final class OdeSolve {
         }
         Tensor ys = switch (o.gradient()) {
             case DIRECT -> direct(f, y0In, times, o, stats);
-            case ADJOINT, CHECKPOINTED -> new SolveFunction(f, times, params, o, stats).apply(concat(y0In, params));
+            case ADJOINT, CHECKPOINTED -> new SolveFunction(f, times, trainable(params), o, stats).apply(concat(y0In, trainable(params)));
         };
         if (timeGrad) {
             // dy_i/dt_i = f(t_i, y_i), first order: ys + (ts - stop(ts)) stop(F).
@@ -253,13 +258,42 @@ public final class OdeSolve {
         return new Solution(ys, stats);
     }
 
+    /**
+     * A batch in which every sample has its own output times: sample b starts at {@code ts[0, b]}
+     * from {@code y0[b]} and is reported at {@code ts[:, b]}, with its own step-size sequence (an
+     * easy sample takes few steps whatever the others need). The samples are solved one after
+     * another, each as a batch of one (f sees states of shape [1, ...]); gradients reach y0, the
+     * parameters and the times as in {@link #solve(Dynamics, Tensor, Tensor, Tensor[], Options)}.
+     *
+     * @param y0 initial states [B, ...]
+     * @param ts output times [T, B], each column strictly monotone
+     * @return states [T, B, ...]; the statistics add up over the samples
+     */
+    public static Solution solveBatched(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
+        if (ts.rank() != 2 || y0.rank() < 1 || ts.shape(1) != y0.shape(0)) {
+            throw new IllegalArgumentException("per-sample output times: expected ts of shape [T, B] with B = y0.shape[0] = "
+                    + (y0.rank() < 1 ? "?" : y0.shape(0)) + ", got " + Arrays.toString(ts.shape()));
+        }
+        int batch = y0.shape(0);
+        Tensor[] parts = new Tensor[batch];
+        SolveStats total = new SolveStats();
+        SolveStats[] each = new SolveStats[batch];
+        for (int b = 0; b < batch; b++) {
+            Solution s = solve(f, y0.slice(0, b, b + 1), ts.select(1, b), params, o);
+            parts[b] = s.ys();
+            each[b] = s.stats();
+        }
+        total.addAll(each);
+        return new Solution(Tensor.concat(1, parts), total);
+    }
+
     /** Solves without parameters to differentiate (direct gradients reach y0 and any leaf f reads). */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Options o) {
         return solve(f, y0, ts, new Tensor[0], o);
     }
 
     private static Tensor direct(Dynamics f, Tensor y0, double[] times, Options o, SolveStats stats) {
-        ExplicitRk.Result r = ExplicitRk.integrate(f, y0, times, o.forward(), false);
+        RungeKutta.Result r = RungeKutta.integrate(f, y0, times, o.forward(), false);
         stats.forward(r.nfe(), r.accepted(), r.rejected());
         return Tensor.stack(0, r.outputs());
     }
@@ -268,6 +302,11 @@ public final class OdeSolve {
         try (Grad.Scope ignored = Grad.noGrad()) {
             return f.apply(t, y.detach());
         }
+    }
+
+    /** The parameters gradients can reach (a frozen one, not requiring grad, gets none). */
+    private static Tensor[] trainable(Tensor[] params) {
+        return java.util.Arrays.stream(params).filter(Tensor::requiresGrad).toArray(Tensor[]::new);
     }
 
     private static Tensor[] concat(Tensor y0, Tensor[] params) {
@@ -307,7 +346,7 @@ public final class OdeSolve {
         private final Tensor[] params;
         private final Options o;
         private final SolveStats stats;
-        private ExplicitRk.Result forward;
+        private RungeKutta.Result forward;
 
         SolveFunction(Dynamics f, double[] times, Tensor[] params, Options o, SolveStats stats) {
             super(o.gradient() == Gradient.ADJOINT ? "odeint_adjoint" : "odeint_checkpointed");
@@ -320,7 +359,7 @@ public final class OdeSolve {
 
         @Override
         protected Tensor forward(Tensor[] in) {
-            forward = ExplicitRk.integrate(f, in[0], times, o.forward(), o.gradient() == Gradient.CHECKPOINTED);
+            forward = RungeKutta.integrate(f, in[0], times, o.forward(), o.gradient() == Gradient.CHECKPOINTED);
             stats.forward(forward.nfe(), forward.accepted(), forward.rejected());
             return Tensor.stack(0, forward.outputs());
         }

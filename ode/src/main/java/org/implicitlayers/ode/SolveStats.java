@@ -22,33 +22,49 @@ public final class SolveStats {
         stepsBackward += steps;
     }
 
+    /** Sums of other solves' counts, read when asked (their backward counts fill in later). */
+    private SolveStats[] parts = new SolveStats[0];
+
+    void addAll(SolveStats[] others) {
+        parts = others.clone();
+    }
+
+    private int sum(java.util.function.ToIntFunction<SolveStats> field, int own) {
+        int s = own;
+        for (SolveStats p : parts) {
+            s += field.applyAsInt(p);
+        }
+        return s;
+    }
+
     /** Evaluations of the dynamics in the forward solve. */
     public int nfeForward() {
-        return nfeForward;
+        return sum(SolveStats::nfeForward, nfeForward);
     }
 
     /** Accepted steps of the forward solve. */
     public int acceptedSteps() {
-        return accepted;
+        return sum(SolveStats::acceptedSteps, accepted);
     }
 
     /** Rejected steps of the forward solve. */
     public int rejectedSteps() {
-        return rejected;
+        return sum(SolveStats::rejectedSteps, rejected);
     }
 
     /** Evaluations of the dynamics (each with its vector-Jacobian product, for the adjoint) in the backward pass. */
     public int nfeBackward() {
-        return nfeBackward;
+        return sum(SolveStats::nfeBackward, nfeBackward);
     }
 
     /** Steps (accepted and rejected) of the backward pass. */
     public int stepsBackward() {
-        return stepsBackward;
+        return sum(SolveStats::stepsBackward, stepsBackward);
     }
 
     @Override
     public String toString() {
-        return "nfe " + nfeForward + " forward (" + accepted + " accepted, " + rejected + " rejected steps), " + nfeBackward + " backward";
+        return "nfe " + nfeForward() + " forward (" + acceptedSteps() + " accepted, " + rejectedSteps() + " rejected steps), "
+                + nfeBackward() + " backward";
     }
 }

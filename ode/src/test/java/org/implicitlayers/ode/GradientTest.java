@@ -132,4 +132,19 @@ class GradientTest {
             assertEquals(a[j], b[j], 1e-4 * Math.max(1, Math.abs(a[j])));
         }
     }
+
+    @Test
+    void aParameterTheDynamicsIgnoreOrAFrozenOneGetsNoGradientAndNoError() {
+        Tensor used = A.requiringGrad();
+        Tensor ignored = Tensor.of(new double[] {1, 2}, 2).requiringGrad();
+        Tensor frozen = Tensor.of(new double[] {3}, 1);
+        for (Gradient g : Gradient.values()) {
+            Tensor y0 = Y0.requiringGrad();
+            Tensor ys = OdeSolve.solve((t, y) -> y.matmul(used), y0, TS, new Tensor[] {used, ignored, frozen},
+                    OdeSolve.Options.builder().gradient(g).build()).ys();
+            Tensor[] gr = Grad.of(new Tensor[] {ys.sum()}, new Tensor[] {used, ignored}, null, Grad.Options.defaults().allowUnused(true));
+            assertTrue(gr[0].abs().sum().item() > 0, g + ": the used parameter has a gradient");
+            assertEquals(0, gr[1].abs().sum().item(), 0, g + ": the ignored parameter has none");
+        }
+    }
 }

@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.ProblemSpec;
@@ -28,6 +31,11 @@ import org.implicitlayers.ritz.RitzSolver;
 final class RitzRunKind implements RunKind {
     static final String NAME = "ritz";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sweep-time-limit");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     public String name() {
@@ -67,24 +75,26 @@ final class RitzRunKind implements RunKind {
         long start = System.nanoTime();
         ProblemSpec spec = load(problem, dir);
         RitzSolver solver = new RitzSolver(spec.problem(), spec.options());
-        double[] lastLoss = {Double.NaN};
-        List<TrainingCallback> callbacks = new ArrayList<>();
-        callbacks.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
-        callbacks.add(new TrainingCallback() {
-            @Override
-            public void onStep(Trainer.StepInfo info) {
-                lastLoss[0] = info.loss();
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                if (timeLimitSeconds > 0 && elapsed > timeLimitSeconds) {
-                    throw new RunTimeLimitException(String.format(java.util.Locale.ROOT,
-                            "time limit of %.3g s reached at step %d of %d", timeLimitSeconds, info.step(), info.totalSteps()));
-                }
+        List<TrainingCallback> callbacks = List.of(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
+        // The time limit cancels the solve (after the current Adam step or L-BFGS evaluation) from a timer thread.
+        ScheduledFuture<?> limit = timeLimitSeconds > 0
+                ? TIMER.schedule(solver::cancel, Math.max(0, (long) (timeLimitSeconds * 1e9) - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)
+                : null;
+        RitzSolver.Result r;
+        try {
+            r = solver.solve(callbacks, null, false);
+        } finally {
+            if (limit != null) {
+                limit.cancel(false);
             }
-        });
-        RitzSolver.Result r = solver.solve(callbacks, null, false);
+        }
+        if (r.cancelled()) {
+            throw new RunTimeLimitException(String.format(Locale.ROOT, "time limit of %.3g s reached after %d of %d steps", timeLimitSeconds,
+                    r.steps(), spec.options().optimizer().steps()));
+        }
         Npz.write(dir.resolve("params.npz"), solver.network().stateDict());
         Map<String, Double> metrics = new LinkedHashMap<>(r.metrics());
-        metrics.put("loss", r.history().isEmpty() ? lastLoss[0] : r.history().get(r.history().size() - 1).loss());
+        metrics.put("loss", r.history().get(r.history().size() - 1).loss());
         return new Output(metrics, r.steps(), r.trainSeconds());
     }
 }

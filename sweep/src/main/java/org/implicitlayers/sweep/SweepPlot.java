@@ -23,9 +23,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The PNG of a metric against each swept setting: one panel per axis, every ok run as a point
  * and the median over the runs that share the setting's value as a line. The metric's axis is
- * logarithmic when its values are positive and span a factor of 10 or more; a setting's axis is logarithmic when it was
- * swept on a log scale (or its positive values span a factor of 50 or more); settings that are
- * not numbers are shown as categories in the order they first appear.
+ * logarithmic when its values are positive and contain two powers of ten or more (a log axis is
+ * labelled at those only); a setting's axis likewise, when it was swept on a log scale or its
+ * values span a factor of 50; settings that are not numbers are shown as categories in the order
+ * they first appear.
  */
 public final class SweepPlot {
     private static final int WIDTH = 520;
@@ -46,12 +47,11 @@ public final class SweepPlot {
         List<Object[]> ok = table.rows().stream().filter(r -> RunStatus.OK.label().equals(r[status]) && r[m] != null).toList();
         long failed = table.rows().size() - table.rows().stream().filter(r -> RunStatus.OK.label().equals(r[status])).count();
         double[] ys = ok.stream().mapToDouble(r -> (Double) r[m]).toArray();
-        // A log axis labels decades only: use it when the values span one at least.
-        boolean logY = ys.length > 0 && Arrays.stream(ys).allMatch(y -> y > 0)
-                && Arrays.stream(ys).max().getAsDouble() >= 10 * Arrays.stream(ys).min().getAsDouble();
+        boolean logY = labelledDecades(ys) >= 2;
+        double maxAbs = Arrays.stream(ys).map(Math::abs).max().orElse(1);
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (SweepSpace.Axis axis : sweep.space().axes()) {
-            charts.add(panel(sweep, table, axis, ok, m, metric, logY, failed));
+            charts.add(panel(sweep, table, axis, ok, m, metric, logY, maxAbs, failed));
         }
         // Panels in a grid of up to three columns (XChart's own grid needs it full); white where none is left.
         int cols = charts.size() == 4 ? 2 : Math.min(3, charts.size());
@@ -68,7 +68,7 @@ public final class SweepPlot {
     }
 
     private static XYChart panel(Sweep sweep, ResultTable table, SweepSpace.Axis axis, List<Object[]> ok, int m, String metric,
-                                 boolean logY, long failed) {
+                                 boolean logY, double maxAbs, long failed) {
         int a = table.column(axis.name());
         ResultTable.Type type = table.columns().get(a).type();
         boolean numeric = type == ResultTable.Type.LONG || type == ResultTable.Type.DOUBLE;
@@ -87,9 +87,9 @@ public final class SweepPlot {
             ys.add(y);
             byValue.computeIfAbsent(x, k -> new ArrayList<>()).add(y);
         }
-        boolean logX = numeric && !xs.isEmpty() && xs.stream().allMatch(x -> x > 0)
-                && (axis.log() || xs.stream().mapToDouble(Double::doubleValue).max().getAsDouble()
-                        >= 50 * xs.stream().mapToDouble(Double::doubleValue).min().getAsDouble());
+        double[] xv = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean logX = numeric && labelledDecades(xv) >= 2
+                && (axis.log() || Arrays.stream(xv).max().getAsDouble() >= 50 * Arrays.stream(xv).min().getAsDouble());
         String subtitle = failed > 0 ? " (" + failed + " failed runs not shown)" : "";
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(sweep.name() + ": " + metric + " vs " + axis.name() + subtitle)
                 .xAxisTitle(axis.name() + (logX ? " (log scale)" : "")).yAxisTitle(metric + (logY ? " (log scale)" : "")).build();
@@ -100,15 +100,14 @@ public final class SweepPlot {
         c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(13f));
-        c.getStyler().setYAxisDecimalPattern(logY ? "0.#E0" : "0.####");
+        c.getStyler().setYAxisDecimalPattern(logY || maxAbs < 0.01 ? "0.##E0" : "0.####");
         if (!numeric) {
             List<String> names = new ArrayList<>(categories.keySet());
             c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
                 long i = Math.round(v);
                 return Math.abs(v - i) < 1e-9 && i >= 0 && i < names.size() ? names.get((int) i) : "";
             });
-            c.getStyler().setXAxisMin(-0.5);
-            c.getStyler().setXAxisMax(names.size() - 0.5);
+            // No explicit axis range here: with one, XChart probes only its ends and labels no category.
         } else if (!logX) {
             c.getStyler().setXAxisDecimalPattern(type == ResultTable.Type.LONG ? "0" : "0.###");
         }
@@ -130,5 +129,17 @@ public final class SweepPlot {
         double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /**
+     * How many powers of ten lie within the range of positive values (0 when a value is not
+     * positive): XChart labels only those on a log axis, so fewer than two would leave it unreadable.
+     */
+    private static int labelledDecades(double[] v) {
+        if (v.length == 0 || Arrays.stream(v).anyMatch(x -> !(x > 0))) {
+            return 0;
+        }
+        double lo = Arrays.stream(v).min().getAsDouble(), hi = Arrays.stream(v).max().getAsDouble();
+        return (int) (Math.floor(Math.log10(hi) + 1e-9) - Math.ceil(Math.log10(lo) - 1e-9)) + 1;
     }
 }

@@ -1,8 +1,12 @@
 package org.implicitlayers.sweep;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,6 +87,27 @@ public final class SweepRunner {
     public static Outcome run(SparkSession spark, Sweep sweep, Path out, Options options, Listener listener) throws IOException {
         Path runsDir = out.toAbsolutePath().resolve("runs");
         Files.createDirectories(runsDir);
+        // One driver per output folder: two would run the same runs into the same folders. The
+        // operating system releases the lock when the process ends, however it ends.
+        try (FileChannel ch = FileChannel.open(out.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException(out + ": another sweep is running into this folder (lock " + out.resolve(".lock") + ")");
+            }
+            try {
+                return runLocked(spark, sweep, runsDir, options, listener);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    private static Outcome runLocked(SparkSession spark, Sweep sweep, Path runsDir, Options options, Listener listener) throws IOException {
         Map<String, RunResult> stored = new HashMap<>();
         List<Run> todo = new ArrayList<>();
         for (Run r : sweep.runs()) {

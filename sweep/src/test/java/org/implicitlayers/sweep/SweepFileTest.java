@@ -118,16 +118,16 @@ class SweepFileTest {
     void aParameterReplacesItsPlaceholderInFormulas() throws IOException {
         String base = BASE.replace("\"2*pi^2*sin(pi*x)*sin(pi*y)\"", "\"${k}*2*pi^2*sin(pi*x)*sin(pi*y)\"")
                 .replace("\"exact\": \"sin(pi*x)*sin(pi*y)\"", "\"exact\": \"${k}*sin(pi*x)*sin(pi*y)\"")
-                .replace("\"eval_every\": 40", "\"eval_every\": 40, \"penalty\": \"${k}\"");
-        String axes = "{\"path\": \"$k\", \"values\": [0.5, -2]}";
+                .replace("\"eval_every\": 40", "\"eval_every\": 40, \"penalty\": \"${b}\"");
+        String axes = "{\"zip\": [{\"path\": \"$k\", \"values\": [0.5, -2]}, {\"path\": \"$b\", \"values\": [10, 20]}]}";
         Sweep s = Sweep.parse(JSON.readTree("{\"base\": " + base + ", \"axes\": " + axes + "}"), Path.of("."), "p");
         JsonNode p0 = problem(s.runs().get(0)), p1 = problem(s.runs().get(1));
         assertEquals("0.5*2*pi^2*sin(pi*x)*sin(pi*y)", p0.get("pde").get("f").asText());
         assertEquals("(-2)*sin(pi*x)*sin(pi*y)", p1.get("exact").asText());
-        assertEquals(0.5, p0.get("penalty").asDouble(), 0.0, "a field that is just the placeholder takes the value itself");
+        assertEquals(10, p0.get("penalty").asInt(), "a field that is just the placeholder takes the value itself");
         IllegalArgumentException unused = assertThrows(IllegalArgumentException.class,
                 () -> Sweep.parse(JSON.readTree("{\"base\": " + BASE + ", \"axes\": " + axes + "}"), Path.of("."), "p"));
-        assertTrue(unused.getMessage().contains("'$k' appears nowhere in the base problem"), unused.getMessage());
+        assertTrue(unused.getMessage().contains("appears nowhere in the base problem"), unused.getMessage());
         IllegalArgumentException undefined = assertThrows(IllegalArgumentException.class, () -> Sweep.parse(
                 JSON.readTree("{\"base\": " + base + ", \"axes\": {\"path\": \"seed\", \"values\": [1]}}"), Path.of("."), "p"));
         assertTrue(undefined.getMessage().contains("base.pde.f: uses ${k} but no axis has the path '$k'"), undefined.getMessage());
@@ -184,7 +184,7 @@ class SweepFileTest {
         assertError("[{\"path\": \"seed\", \"values\": [1]}, {\"path\": \"seed\", \"values\": [2]}]",
                 "axes[1]: the path 'seed' appears in more than one axis");
         assertError("{\"path\": \"network.width\", \"values\": [8, 0]}",
-                "run 1 (network.width=0): network.width/depth: expected width > 0 and depth >= 0, got 0/1");
+                "run 1 (network.width=0): network.width: expected a positive count, got 0");
         assertError("{\"path\": \"network.widht\", \"values\": [8]}", "run 0 (network.widht=8): network.widht: unknown field");
         assertError("{\"path\": \"pde.f\", \"values\": [\"sin(pi*q)\"]}", "run 0 (pde.f=sin(pi*q)): pde.f: ");
         assertError("{\"path\": \"seed\", \"values\": [1]}, \"goal\": \"best\"", "goal: expected 'min' or 'max', got 'best'");

@@ -135,7 +135,7 @@ class SweepOnSparkTest {
         SweepRunner.Outcome o = SweepRunner.run(spark, sweep, dir.resolve("slow"), SweepRunner.Options.defaults(), p -> { });
         RunResult r = o.results().get(0);
         assertEquals(RunStatus.TIME_LIMIT, r.status(), r::toString);
-        assertTrue(r.error().startsWith("time limit of 0.500 s reached at step "), r.error());
+        assertTrue(r.error().startsWith("time limit of 0.500 s reached after "), r.error());
         assertTrue(r.wallSeconds() < 30, "stopped soon after the limit: " + r.wallSeconds() + " s");
     }
 

@@ -36,7 +36,7 @@ public enum UnaryOp {
     SHIFT { public double apply(double x, double p, double q) { return x + p; } },
     /** min(max(x, p), q) */
     CLAMP { public double apply(double x, double p, double q) { return Math.min(Math.max(x, p), q); } },
-    /** 1 where p <= x <= q, else 0 (the derivative of clamp). */
+    /** 1 where {@literal p <= x <= q}, else 0 (the derivative of clamp). */
     INSIDE { public double apply(double x, double p, double q) { return x >= p && x <= q ? 1.0 : 0.0; } };
 
     /** The value of this map at x, with parameters p and q. */

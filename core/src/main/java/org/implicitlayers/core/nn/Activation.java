@@ -5,6 +5,7 @@ import org.implicitlayers.core.Tensor;
 
 /** An elementwise nonlinearity with a name (used in descriptions and problem files). */
 public interface Activation extends UnaryOperator<Tensor> {
+    /** The name used in descriptions and problem files, e.g. "tanh" or "softplus(100.0)". */
     String name();
 
     private static Activation of(String name, UnaryOperator<Tensor> f) {
@@ -26,14 +27,17 @@ public interface Activation extends UnaryOperator<Tensor> {
         };
     }
 
+    /** The hyperbolic tangent. */
     static Activation tanh() {
         return of("tanh", Tensor::tanh);
     }
 
+    /** max(x, 0). */
     static Activation relu() {
         return of("relu", Tensor::relu);
     }
 
+    /** 1 / (1 + e^-x). */
     static Activation sigmoid() {
         return of("sigmoid", Tensor::sigmoid);
     }
@@ -53,6 +57,7 @@ public interface Activation extends UnaryOperator<Tensor> {
         return of("cubic_relu", Tensor::cubicRelu);
     }
 
+    /** x itself (no nonlinearity). */
     static Activation identity() {
         return of("identity", t -> t);
     }

@@ -6,8 +6,10 @@ import org.implicitlayers.core.Tensor;
 
 /** How a linear layer's weight [out, in] and bias [out] are drawn. */
 public interface Init {
+    /** A weight matrix [out, in] drawn from rng. */
     Tensor weight(Rng rng, DType dtype, int out, int in);
 
+    /** A bias [out] for a layer with {@code in} inputs, drawn from rng. */
     Tensor bias(Rng rng, DType dtype, int out, int in);
 
     private static Tensor uniform(Rng rng, DType dtype, double bound, int... shape) {

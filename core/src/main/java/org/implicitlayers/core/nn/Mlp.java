@@ -70,11 +70,13 @@ public final class Mlp extends Module {
             this.widths = widths.clone();
         }
 
+        /** The activation after each hidden layer (default tanh). */
         public Builder activation(Activation a) {
             activation = a;
             return this;
         }
 
+        /** The initialisation of every layer (default PyTorch's). */
         public Builder init(Init i) {
             init = i;
             return this;
@@ -92,11 +94,13 @@ public final class Mlp extends Module {
             return this;
         }
 
+        /** The parameters' dtype (default float32). */
         public Builder dtype(DType d) {
             dtype = d;
             return this;
         }
 
+        /** The network, its parameters drawn from rng. */
         public Mlp build(Rng rng) {
             return new Mlp(this, rng);
         }

@@ -47,6 +47,7 @@ public abstract class Module {
         children.forEach((n, m) -> m.collect(prefix + n + ".", into));
     }
 
+    /** Clears the gradients of all parameters. */
     public final void zeroGrad() {
         for (Parameter p : parameters().values()) {
             p.zeroGrad();

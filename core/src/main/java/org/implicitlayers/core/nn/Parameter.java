@@ -66,14 +66,24 @@ public final class Parameter {
         return value.numel();
     }
 
-    /** Replaces the values (same shape and dtype); the gradient is cleared. */
+    /**
+     * Replaces the values (same shape and dtype); the gradient is cleared. The replaced values are
+     * released ({@link org.implicitlayers.core.backend.Backend#release}: off-heap memory is freed at
+     * once, which L-BFGS, setting parameters at every evaluation, relies on), unless the new values
+     * share their storage; a tensor obtained earlier from {@link #value()} is then no longer readable
+     * on an off-heap backend.
+     */
     public void set(Tensor v) {
         if (!Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {
             throw new IllegalArgumentException("parameter of " + value.dtype() + Shapes.str(value.shape())
                     + " cannot take " + v.dtype() + Shapes.str(v.shape()));
         }
-        value.zeroGrad();
-        value = v.detach().to(value.backend()).requiringGrad();
+        Tensor old = value;
+        old.zeroGrad();
+        value = v.detach().to(old.backend()).requiringGrad();
         org.implicitlayers.core.MemoryScope.persist(value);
+        if (value.storage() != old.storage()) {
+            old.backend().release(old.storage());
+        }
     }
 }

@@ -109,6 +109,11 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    protected java.util.Set<String> stateKinds() {
+        return java.util.Set.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
     protected void update(String name, Parameter p, Tensor g) {
         if (weightDecay != 0 && decoupled) {
             p.value().addScaled_(-lr * weightDecay, p.value());

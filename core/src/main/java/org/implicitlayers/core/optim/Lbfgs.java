@@ -18,29 +18,47 @@ import org.implicitlayers.core.nn.Parameter;
  */
 public final class Lbfgs {
     /** Why {@link #minimize} returned. */
-    public enum StopReason { GRADIENT_SMALL, LOSS_UNCHANGED, STEP_TINY, MAX_ITERATIONS, MAX_EVALUATIONS, TIME_BUDGET, LINE_SEARCH_FAILED }
+    public enum StopReason {
+        /** max |g| fell to the gradient tolerance. */
+        GRADIENT_SMALL,
+        /** The loss changed by less than the change tolerance. */
+        LOSS_UNCHANGED,
+        /** The step became shorter than the change tolerance. */
+        STEP_TINY,
+        /** The iteration budget was spent. */
+        MAX_ITERATIONS,
+        /** The evaluation budget was spent. */
+        MAX_EVALUATIONS,
+        /** The time budget ({@link #withTimeBudget}) was spent. */
+        TIME_BUDGET,
+        /** No step satisfying the Wolfe conditions was found, even along steepest descent. */
+        LINE_SEARCH_FAILED
+    }
 
     /**
      * Options.
      *
      * @param maxIterations  iterations (default 1000)
      * @param maxEvaluations loss evaluations (default 1.25 maxIterations)
-     * @param gradTolerance  stop when max |g| <= this (default 1e-9)
-     * @param changeTolerance stop when |f_k - f_k-1| <= this * max(1, |f_k|), or max |step| <= this (default 1e-12)
+     * @param gradTolerance  stop when max |g| {@literal <=} this (default 1e-9)
+     * @param changeTolerance stop when |f_k - f_k-1| {@literal <=} this * max(1, |f_k|), or max |step| {@literal <=} this (default 1e-12)
      * @param history        curvature pairs kept (default 50)
      * @param c1 sufficient decrease constant (default 1e-4)
      * @param c2 curvature constant (default 0.9)
      */
     public record Options(int maxIterations, int maxEvaluations, double gradTolerance, double changeTolerance, int history,
                           double c1, double c2) {
+        /** 1000 iterations, 1250 evaluations, tolerances 1e-9 and 1e-12, 50 pairs, c1 1e-4, c2 0.9. */
         public static Options defaults() {
             return new Options(1000, 1250, 1e-9, 1e-12, 50, 1e-4, 0.9);
         }
 
+        /** With n iterations and 1.25 n evaluations. */
         public Options withMaxIterations(int n) {
             return new Options(n, (int) Math.ceil(n * 1.25), gradTolerance, changeTolerance, history, c1, c2);
         }
 
+        /** With other gradient and change tolerances. */
         public Options withTolerances(double grad, double change) {
             return new Options(maxIterations, maxEvaluations, grad, change, history, c1, c2);
         }
@@ -53,6 +71,7 @@ public final class Lbfgs {
     /** The loss at the current parameter values; it must leave fresh gradients in the parameters. */
     @FunctionalInterface
     public interface Objective {
+        /** Computes the loss and backpropagates it (after clearing the gradients). */
         Tensor evaluate();
     }
 
@@ -67,6 +86,7 @@ public final class Lbfgs {
         return this;
     }
 
+    /** L-BFGS over named parameters. */
     public Lbfgs(Map<String, Parameter> params, Options options) {
         this.params = new java.util.LinkedHashMap<>(params);
         this.options = options;

@@ -3,8 +3,10 @@ package org.implicitlayers.core.optim;
 /** A learning rate as a function of the step index (0-based). */
 @FunctionalInterface
 public interface LrSchedule {
+    /** The learning rate at a step (from 0). */
     double at(long step);
 
+    /** The same rate at every step. */
     static LrSchedule constant(double lr) {
         return step -> lr;
     }

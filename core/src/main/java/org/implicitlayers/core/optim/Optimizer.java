@@ -14,12 +14,16 @@ import org.implicitlayers.core.nn.Parameter;
  * state (moment estimates, step count) can be saved and restored exactly, for checkpoints.
  */
 public abstract class Optimizer {
+    /** The parameters, by name. */
     protected final Map<String, Parameter> params;
+    /** The learning rate of the next step. */
     protected double lr;
+    /** Steps taken so far. */
     protected long steps;
     /** Per-parameter state tensors, keyed "kind/parameter-name". */
     protected final Map<String, Tensor> state = new LinkedHashMap<>();
 
+    /** An optimiser over named parameters with learning rate {@code lr} (at least 0). */
     protected Optimizer(Map<String, Parameter> params, double lr) {
         if (!(lr >= 0)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + lr);
@@ -84,6 +88,7 @@ public abstract class Optimizer {
         return java.util.Collections.unmodifiableMap(params);
     }
 
+    /** A state tensor stored by {@link #putState}, or null. */
     protected final Tensor stateOf(String kind, String name) {
         return state.get(kind + "/" + name);
     }
@@ -110,10 +115,46 @@ public abstract class Optimizer {
         return m;
     }
 
-    /** Restores a state from {@link #stateDict()}; validated completely before anything changes. */
+    /**
+     * The kinds of per-parameter state this optimiser keeps once it has updated a parameter (e.g.
+     * Adam's {@code exp_avg} and {@code exp_avg_sq}); a saved state must hold all of them or none for
+     * each parameter, and some for at least one parameter once a step was taken.
+     */
+    protected java.util.Set<String> stateKinds() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * Restores a state from {@link #stateDict()}; validated completely before anything changes:
+     * {@code steps} a whole number {@literal >=} 0, {@code lr} finite and {@literal >=} 0, every
+     * state tensor named after a parameter with its shape, and the moments complete.
+     */
     public final void loadStateDict(Map<String, Tensor> s) {
         if (!s.containsKey("steps") || !s.containsKey("lr")) {
             throw new IllegalArgumentException("optimizer state lacks 'steps' or 'lr'");
+        }
+        double savedSteps = s.get("steps").item(), savedLr = s.get("lr").item();
+        if (!(savedSteps >= 0) || savedSteps != Math.rint(savedSteps)) {
+            throw new IllegalArgumentException("optimizer state 'steps' is " + savedSteps + ", expected a whole number >= 0");
+        }
+        if (!(savedLr >= 0) || Double.isInfinite(savedLr)) {
+            throw new IllegalArgumentException("optimizer state 'lr' is " + savedLr + ", expected a finite number >= 0");
+        }
+        java.util.Set<String> kinds = stateKinds();
+        boolean any = false;
+        for (String name : params.keySet()) {
+            int present = 0;
+            for (String kind : kinds) {
+                present += s.containsKey(kind + "/" + name) ? 1 : 0;
+            }
+            if (present > 0 && present < kinds.size()) {
+                throw new IllegalArgumentException("optimizer state of parameter '" + name + "' is incomplete: expected " + kinds);
+            }
+            any |= present > 0;
+        }
+        if (savedSteps > 0 && !kinds.isEmpty() && !any) {
+            throw new IllegalArgumentException("optimizer state after " + (long) savedSteps + " steps holds none of " + kinds
+                    + " for any parameter");
         }
         Map<String, Tensor> per = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : s.entrySet()) {

@@ -15,6 +15,7 @@ public final class RmsProp extends Optimizer {
     private final double momentum;
     private final boolean centered;
 
+    /** RMSprop with all options (PyTorch's names and meanings). */
     public RmsProp(Map<String, Parameter> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         super(params, lr);
         this.alpha = alpha;
@@ -32,6 +33,18 @@ public final class RmsProp extends Optimizer {
     /** RMSprop over plain tensors (leaves made with {@code requiringGrad()}, updated in place) with PyTorch's defaults. */
     public RmsProp(java.util.List<Tensor> params, double lr) {
         this(named(params), lr);
+    }
+
+    @Override
+    protected java.util.Set<String> stateKinds() {
+        java.util.Set<String> k = new java.util.HashSet<>(java.util.Set.of("square_avg"));
+        if (centered) {
+            k.add("grad_avg");
+        }
+        if (momentum > 0) {
+            k.add("momentum_buffer");
+        }
+        return k;
     }
 
     @Override

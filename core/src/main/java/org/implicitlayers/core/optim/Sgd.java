@@ -41,6 +41,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
+    protected java.util.Set<String> stateKinds() {
+        return momentum != 0 ? java.util.Set.of("momentum_buffer") : java.util.Set.of();
+    }
+
+    @Override
     protected void update(String name, Parameter p, Tensor g) {
         Tensor d = weightDecay != 0 ? g.add(p.value().mul(weightDecay)) : g;
         if (momentum != 0) {

@@ -14,22 +14,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.io.AtomicFiles;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.core.optim.Optimizer;
 
 /**
- * A training checkpoint: the parameters, the optimiser state, the generator state and the step,
- * in one npz archive ({@code param/...}, {@code optim/...}, {@code rng}, {@code meta}) that NumPy
- * can open. Written atomically: to a temporary file in the same folder, flushed to disk, then
+ * A training checkpoint: the parameters, the optimiser state, the generator state, the step and
+ * any further {@link RunState} of the run, in one npz archive ({@code param/...}, {@code optim/...},
+ * {@code state/...}, {@code rng}, {@code meta}) that NumPy can open. Written atomically: to a temporary file in the same folder, flushed to disk, then
  * renamed over the old one, so a crash leaves either the old or the new checkpoint, never half.
  */
-public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tensor> optimizer, byte[] rngState) {
+public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tensor> optimizer, byte[] rngState,
+                         Map<String, Tensor> state) {
     static final String FORMAT = "implicit-layers-checkpoint-1";
 
-    /** Captures the current state of a run. */
+    /** Captures the current state of a run without further state. */
     public static Checkpoint of(long step, Module model, Optimizer optimizer, Rng rng) {
-        return new Checkpoint(step, model.stateDict(), optimizer.stateDict(), rng.saveState());
+        return of(step, model, optimizer, rng, null);
+    }
+
+    /** Captures the current state of a run, including {@code runState} (null: none). */
+    public static Checkpoint of(long step, Module model, Optimizer optimizer, Rng rng, RunState runState) {
+        return new Checkpoint(step, model.stateDict(), optimizer.stateDict(), rng.saveState(),
+                runState == null ? Map.of() : runState.save());
     }
 
     /** Writes atomically to {@code file}. */
@@ -37,6 +45,7 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         params.forEach((k, v) -> tensors.put("param/" + k, v));
         optimizer.forEach((k, v) -> tensors.put("optim/" + k, v));
+        state.forEach((k, v) -> tensors.put("state/" + k, v));
         String meta = "format=" + FORMAT + "\nstep=" + step + "\n";
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         bytes.put("rng", rngState);
@@ -45,31 +54,12 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         Files.createDirectories(dir);
         String prefix = file.getFileName().toString();
         // Temporary files of writes interrupted by a kill: nothing else writes these names.
-        try (var stale = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+        try (var stale = Files.newDirectoryStream(dir, "{" + prefix + "*.tmp,." + prefix + ".*.tmp}")) {
             for (Path p : stale) {
                 Files.deleteIfExists(p);
             }
         }
-        Path tmp = Files.createTempFile(dir, prefix, ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // keep the default permissions
-        }
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = Channels.newOutputStream(ch)) {
-                Npz.write(out, tensors, bytes);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> Npz.write(out, tensors, bytes));
     }
 
     /**
@@ -99,22 +89,59 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         } catch (NumberFormatException e) {
             throw new IOException(file + ": checkpoint step '" + m.get("step") + "' is not a number", e);
         }
-        Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("param/")) {
-                params.put(k.substring(6), v);
-            } else if (k.startsWith("optim/")) {
-                optim.put(k.substring(6), v);
+        if (step < 0) {
+            throw new IOException(file + ": checkpoint step " + step + ": expected a step >= 0");
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+            String k = e.getKey();
+            Map<String, Tensor> group = k.startsWith("param/") ? params : k.startsWith("optim/") ? optim : k.startsWith("state/") ? state : null;
+            if (group == null) {
+                throw new IOException(file + ": checkpoint entry '" + k + "': expected param/..., optim/..., state/..., rng or meta");
             }
-        });
-        return new Checkpoint(step, params, optim, rng);
+            Tensor v = e.getValue();
+            if (!finite(v)) {
+                throw new IOException(file + ": checkpoint entry '" + k + "' contains NaN or Inf");
+            }
+            group.put(k.substring(6), v);
+        }
+        if (params.isEmpty()) {
+            throw new IOException(file + ": checkpoint holds no parameters (entries param/...)");
+        }
+        return new Checkpoint(step, params, optim, rng, state);
+    }
+
+    private static boolean finite(Tensor t) {
+        for (double v : t.toDoubleArray()) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** As {@link #restore(Path, Module, Optimizer, Rng, RunState)} for a run without further state. */
+    public void restore(Path file, Module model, Optimizer opt, Rng rng) throws IOException {
+        restore(file, model, opt, rng, null);
     }
 
     /**
-     * Restores model, optimiser and generator. Everything is validated first (names, shapes,
-     * dtypes); on any mismatch an {@link IOException} naming the file is thrown and nothing changes.
+     * Restores model, optimiser, generator and the run's further state. Everything is validated
+     * (names, shapes, dtypes, the optimiser's moments for every parameter, the generator state's
+     * length, the run state's entries); on any mismatch an {@link IOException} naming the file and
+     * the entry is thrown and nothing changes.
+     *
+     * @param runState the run's further state, or null when it has none (then the checkpoint must hold none)
      */
-    public void restore(Path file, Module model, Optimizer opt, Rng rng) throws IOException {
+    public void restore(Path file, Module model, Optimizer opt, Rng rng, RunState runState) throws IOException {
+        if (runState == null && !state.isEmpty()) {
+            throw new IOException(file + ": checkpoint holds run state " + state.keySet() + " that this run does not have");
+        }
+        if (rngState.length != rng.saveState().length) {
+            throw new IOException(file + ": checkpoint generator state has " + rngState.length + " bytes, expected "
+                    + rng.saveState().length);
+        }
+        Map<String, Tensor> stateBefore = runState == null ? null : runState.save();
         Map<String, Tensor> savedParams = new LinkedHashMap<>();
         Map<String, Tensor> before = model.stateDict();
         Map<String, Tensor> optBefore = opt.stateDict();
@@ -124,11 +151,17 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
             model.loadStateDict(savedParams);
             opt.loadStateDict(optimizer);
             rng.restoreState(rngState);
+            if (runState != null) {
+                runState.restore(state);
+            }
         } catch (RuntimeException e) {
             // Roll back whatever was applied before the failure.
             model.loadStateDict(before);
             opt.loadStateDict(optBefore);
             rng.restoreState(rngBefore);
+            if (runState != null) {
+                runState.restore(stateBefore);
+            }
             throw new IOException(file + ": checkpoint does not fit this run: " + e.getMessage(), e);
         }
     }

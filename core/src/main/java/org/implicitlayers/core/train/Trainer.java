@@ -28,12 +28,18 @@ public final class Trainer {
     /** The loss of one step; draw minibatches or collocation points from {@code rng}. */
     @FunctionalInterface
     public interface LossFunction {
+        /** The loss of step {@code step} (from 0), a one-element tensor computed from the model. */
         Tensor loss(long step, Rng rng);
     }
 
-    /** Metrics computed on demand (e.g. an error against an exact solution). */
+    /**
+     * Metrics computed on demand (e.g. an error against an exact solution). It runs in a memory
+     * scope of its own: on an off-heap backend the tensors it creates are freed when it returns
+     * (cache any with {@code MemoryScope.persist}).
+     */
     @FunctionalInterface
     public interface Evaluator {
+        /** Metrics by name after {@code step} steps. */
         Map<String, Double> evaluate(long step);
     }
 
@@ -102,6 +108,7 @@ public final class Trainer {
     private final LrSchedule schedule;
     private final Evaluator evaluator;
     private final Options options;
+    private final RunState runState;
     private final List<TrainingCallback> callbacks;
     private volatile boolean cancelRequested;
 
@@ -113,9 +120,11 @@ public final class Trainer {
         this.schedule = b.schedule;
         this.evaluator = b.evaluator;
         this.options = b.options;
+        this.runState = b.runState;
         this.callbacks = List.copyOf(b.callbacks);
     }
 
+    /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
     public static Builder builder(Module model, Optimizer optimizer, Rng rng) {
         return new Builder(model, optimizer, rng);
     }
@@ -132,19 +141,8 @@ public final class Trainer {
             return runLocked(null);
         }
         // One run per checkpoint: a second process writing the same file would interleave states.
-        Path lockFile = ckpt.resolveSibling(ckpt.getFileName() + ".lock");
-        Files.createDirectories(lockFile.toAbsolutePath().getParent());
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.channels.FileLock lock = ch.tryLock();
-            if (lock == null) {
-                throw new IOException(ckpt + ": another training run is using this checkpoint (lock " + lockFile + ")");
-            }
-            try {
-                return runLocked(ckpt);
-            } finally {
-                lock.release();
-            }
+        try (RunLock lock = RunLock.acquire(ckpt)) {
+            return runLocked(ckpt);
         }
     }
 
@@ -152,7 +150,7 @@ public final class Trainer {
         long start = 0;
         if (options.resume() && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.load(ckpt);
-            c.restore(ckpt, model, optimizer, rng);
+            c.restore(ckpt, model, optimizer, rng, runState);
             start = c.step();
         }
         long t0 = System.nanoTime();
@@ -210,7 +208,11 @@ public final class Trainer {
     }
 
     private String lastGood(long step) {
-        return options.checkpoint() == null ? "" : "; the last checkpoint on disk (" + options.checkpoint() + ") is unchanged";
+        Path c = options.checkpoint();
+        if (c == null) {
+            return "";
+        }
+        return Files.exists(c) ? "; the last checkpoint on disk (" + c + ") is unchanged" : "; no checkpoint was written yet";
     }
 
     private void checkGradients(long next, long step) {
@@ -227,14 +229,17 @@ public final class Trainer {
     }
 
     private void evaluate(long step) {
-        Map<String, Double> m = evaluator.evaluate(step);
+        Map<String, Double> m;
+        try (MemoryScope scope = MemoryScope.open()) {   // an evaluation's tensors are freed at once, like a step's
+            m = evaluator.evaluate(step);
+        }
         for (TrainingCallback cb : callbacks) {
             cb.onEval(step, m);
         }
     }
 
     private void save(long step) throws IOException {
-        Checkpoint.of(step, model, optimizer, rng).save(options.checkpoint());
+        Checkpoint.of(step, model, optimizer, rng, runState).save(options.checkpoint());
         for (TrainingCallback cb : callbacks) {
             cb.onCheckpoint(step, options.checkpoint());
         }
@@ -249,6 +254,7 @@ public final class Trainer {
         private LrSchedule schedule;
         private Evaluator evaluator;
         private Options options = Options.defaults();
+        private RunState runState;
         private final List<TrainingCallback> callbacks = new ArrayList<>();
 
         private Builder(Module model, Optimizer optimizer, Rng rng) {
@@ -257,31 +263,43 @@ public final class Trainer {
             this.rng = rng;
         }
 
+        /** The loss of each step (required). */
         public Builder loss(LossFunction f) {
             loss = f;
             return this;
         }
 
+        /** The learning rate by step (default: the optimiser's, constant). */
         public Builder schedule(LrSchedule s) {
             schedule = s;
             return this;
         }
 
+        /** Metrics computed every {@code evalEvery} steps and at the end. */
         public Builder evaluator(Evaluator e) {
             evaluator = e;
             return this;
         }
 
+        /** Steps, evaluation and checkpoints (default {@link Options#defaults()}). */
         public Builder options(Options o) {
             options = o;
             return this;
         }
 
+        /** Further state of the run that checkpoints hold and resume restores (e.g. a quasi-random sequence's position). */
+        public Builder state(RunState s) {
+            runState = s;
+            return this;
+        }
+
+        /** Adds a callback (progress, logs), called in the order added. */
         public Builder callback(TrainingCallback cb) {
             callbacks.add(cb);
             return this;
         }
 
+        /** The trainer; fails if no loss was set. */
         public Trainer build() {
             if (loss == null) {
                 throw new IllegalStateException("Trainer: no loss function given");

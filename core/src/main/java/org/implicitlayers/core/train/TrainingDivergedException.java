@@ -4,6 +4,7 @@ package org.implicitlayers.core.train;
 public final class TrainingDivergedException extends RuntimeException {
     private final long step;
 
+    /** A divergence at {@code step}, described by {@code message}. */
     public TrainingDivergedException(long step, String message) {
         super(message);
         this.step = step;

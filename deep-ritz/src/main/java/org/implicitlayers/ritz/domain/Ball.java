@@ -6,7 +6,7 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.sampling.PointSource;
 
-/** The open ball |x - c| < r in any dimension (a disk when d = 2). */
+/** The open ball |x - c| &lt; r in any dimension (a disk when d = 2). */
 public final class Ball implements Domain {
     private final double[] c;
     private final double r;

@@ -28,7 +28,7 @@ public final class Csg implements Domain {
         this.b = b;
     }
 
-    /** The annulus r1 < |x - c| < r2 in the plane, with exact measures. */
+    /** The annulus r1 &lt; |x - c| &lt; r2 in the plane, with exact measures. */
     public static Csg annulus(double r1, double r2) {
         if (!(r2 > r1 && r1 > 0)) {
             throw new IllegalArgumentException("annulus: need 0 < r1 < r2, got " + r1 + ", " + r2);

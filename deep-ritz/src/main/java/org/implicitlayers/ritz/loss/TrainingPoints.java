@@ -1,7 +1,12 @@
 package org.implicitlayers.ritz.loss;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.train.RunState;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.sampling.PointSource;
 
@@ -9,9 +14,12 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * The collocation points of a run: interior points [n, d] and boundary points with their outward
  * normals, drawn afresh at every request or once and then reused; points added by adaptive
  * refinement; and the fixed quasi-random set that L-BFGS (which needs a deterministic objective)
- * works on. The only mutable state of a solve besides the network and the optimiser.
+ * works on. The only mutable state of a solve besides the network, the optimiser and the
+ * generator; as a {@link RunState} it goes into checkpoints (the positions of the quasi-random
+ * sources, the fixed sets once drawn, the refined points), so that a resumed run draws exactly the
+ * points the uninterrupted run would have drawn.
  */
-public final class TrainingPoints {
+public final class TrainingPoints implements RunState {
     private final Domain domain;
     private final int nInterior;
     private final int nBoundary;
@@ -23,6 +31,8 @@ public final class TrainingPoints {
     private Domain.BoundarySample fixedBoundary;
     private Tensor added;
     private boolean frozen;
+    private Tensor frozenInterior;
+    private Domain.BoundarySample frozenBoundary;
 
     /**
      * @param domain         where points lie
@@ -55,9 +65,11 @@ public final class TrainingPoints {
     /** Interior points for one loss evaluation [n, d], refined points appended. */
     public Tensor interior() {
         Tensor base;
-        if (!resample || frozen) {
+        if (frozen && frozenInterior != null) {
+            base = frozenInterior;
+        } else if (!resample || frozen) {
             if (fixedInterior == null) {
-                fixedInterior = domain.sampleInterior(nInterior, interiorSource, dtype);
+                fixedInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
             }
             base = fixedInterior;
         } else {
@@ -68,9 +80,12 @@ public final class TrainingPoints {
 
     /** Boundary points and normals for one loss evaluation. */
     public Domain.BoundarySample boundary() {
+        if (frozen && frozenBoundary != null) {
+            return frozenBoundary;
+        }
         if (!resample || frozen) {
             if (fixedBoundary == null) {
-                fixedBoundary = domain.sampleBoundary(nBoundary, boundarySource, dtype);
+                fixedBoundary = kept(domain.sampleBoundary(nBoundary, boundarySource, dtype));
             }
             return fixedBoundary;
         }
@@ -84,12 +99,84 @@ public final class TrainingPoints {
 
     /** Adds points [k, d] to every later interior set, for good. */
     public void add(Tensor points) {
-        added = added == null ? points : Tensor.concat(0, added, points);
+        added = kept(added == null ? points : Tensor.concat(0, added, points));
     }
 
     /** The points added by refinement so far [k, d], or null when none. */
     public Tensor added() {
         return added;
+    }
+
+    @Override
+    public Map<String, Tensor> save() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("interior_position", Tensor.scalar(DType.FLOAT64, interiorSource.position()));
+        m.put("boundary_position", Tensor.scalar(DType.FLOAT64, boundarySource.position()));
+        // The frozen L-BFGS set is rebuilt deterministically; only the training sets are state.
+        if (!resample && fixedInterior != null) {
+            m.put("fixed_interior", fixedInterior);
+        }
+        if (!resample && fixedBoundary != null) {
+            m.put("fixed_boundary", fixedBoundary.points());
+            m.put("fixed_boundary_normals", fixedBoundary.normals());
+        }
+        if (added != null) {
+            m.put("refined", added);
+        }
+        return m;
+    }
+
+    @Override
+    public void restore(Map<String, Tensor> saved) {
+        for (String k : saved.keySet()) {
+            if (!Arrays.asList("interior_position", "boundary_position", "fixed_interior", "fixed_boundary", "fixed_boundary_normals",
+                    "refined").contains(k)) {
+                throw new IllegalArgumentException("state/" + k + ": not a training-point entry");
+            }
+        }
+        long ip = position(saved, "interior_position", interiorSource.position());
+        long bp = position(saved, "boundary_position", boundarySource.position());
+        int d = domain.dim();
+        Tensor fi = points(saved, "fixed_interior", d), fb = points(saved, "fixed_boundary", d), fn = points(saved, "fixed_boundary_normals", d);
+        Tensor ref = points(saved, "refined", d);
+        if ((fb == null) != (fn == null) || fb != null && fb.shape()[0] != fn.shape()[0]) {
+            throw new IllegalArgumentException("state/fixed_boundary and state/fixed_boundary_normals: expected both, with as many rows");
+        }
+        if (resample && (fi != null || fb != null)) {
+            throw new IllegalArgumentException("state/fixed_*: a run that draws fresh points has no fixed set");
+        }
+        if (ip != interiorSource.position()) {
+            interiorSource.seek(ip);
+        }
+        if (bp != boundarySource.position()) {
+            boundarySource.seek(bp);
+        }
+        fixedInterior = fi;
+        fixedBoundary = fb == null ? null : new Domain.BoundarySample(fb, fn);
+        added = ref;
+    }
+
+    private static long position(Map<String, Tensor> saved, String key, long current) {
+        Tensor t = saved.get(key);
+        if (t == null) {
+            throw new IllegalArgumentException("state/" + key + ": missing (the position in the point sequence)");
+        }
+        double v = t.numel() == 1 ? t.item() : Double.NaN;
+        if (!(v >= 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("state/" + key + ": expected a whole number >= 0, got " + v);
+        }
+        return (long) v;
+    }
+
+    private Tensor points(Map<String, Tensor> saved, String key, int d) {
+        Tensor t = saved.get(key);
+        if (t == null) {
+            return null;
+        }
+        if (t.shape().length != 2 || t.shape()[1] != d) {
+            throw new IllegalArgumentException("state/" + key + ": expected points [n, " + d + "], got " + Arrays.toString(t.shape()));
+        }
+        return kept(t.to(dtype));
     }
 
     /**
@@ -98,15 +185,46 @@ public final class TrainingPoints {
      * which represents the domain better than one random draw; else the fixed set already in use.
      */
     public void freeze(int factor) {
-        if (resample) {
-            fixedInterior = domain.sampleInterior(factor * nInterior, PointSource.halton(domain.dim() + 1), dtype);
-            fixedBoundary = nBoundary > 0 ? domain.sampleBoundary(factor * nBoundary, PointSource.sobol(domain.dim() + 1), dtype) : null;
+        freeze(factor, 0);
+    }
+
+    /**
+     * As {@link #freeze(int)}, with the quasi-random set taken from block {@code block} of the
+     * sequences: different blocks give disjoint sets (block 1 serves as held-out points to judge a
+     * fit on block 0). A run that uses one fixed set throughout keeps it for block 0 and draws
+     * block 1 as for a resampling run.
+     */
+    public void freeze(int factor, int block) {
+        if (resample || block > 0) {
+            long offset = (long) block << 24;
+            PointSource in = PointSource.halton(domain.dim() + 1), on = PointSource.sobol(domain.dim() + 1);
+            in.seek(offset);
+            on.seek(offset);
+            frozenInterior = kept(domain.sampleInterior(factor * nInterior, in, dtype));
+            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, on, dtype)) : null;
+        } else {
+            frozenInterior = null;
+            frozenBoundary = null;
         }
         frozen = true;
+    }
+
+    /** Points that outlive the step that drew them: out of every memory scope (an off-heap backend would free them). */
+    private static Tensor kept(Tensor t) {
+        MemoryScope.persist(t);
+        return t;
+    }
+
+    private static Domain.BoundarySample kept(Domain.BoundarySample b) {
+        kept(b.points());
+        kept(b.normals());
+        return b;
     }
 
     /** Back to the sampling given at construction. */
     public void thaw() {
         frozen = false;
+        frozenInterior = null;
+        frozenBoundary = null;
     }
 }

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.sdf.io.NormalEstimation;
 import org.implicitlayers.sdf.io.Normalization;
 import org.implicitlayers.sdf.io.PointCloud;
 import org.implicitlayers.sdf.mesh.GridSampler;
@@ -17,10 +19,14 @@ import org.implicitlayers.sdf.mesh.Mesh;
 import org.implicitlayers.sdf.mesh.Shapes;
 import org.implicitlayers.sdf.mesh.SurfaceMetrics;
 import org.implicitlayers.sdf.net.IgrNetwork;
+import org.implicitlayers.sdf.net.SdfNetwork;
+import org.implicitlayers.sdf.net.SirenNetwork;
 
 /**
  * The pipeline from a point cloud to a fitted SDF, a mesh and metrics: normalise the cloud to the
- * unit ball (remembered), train an {@link IgrNetwork} on the {@link IgrLoss} with Adam through
+ * unit ball (remembered), estimate normals when it has none ({@link NormalEstimation}), train an
+ * {@link IgrNetwork} on the {@link IgrLoss} (or a {@link SirenNetwork} on the {@link SirenLoss})
+ * with Adam through
  * core's {@link Trainer} (checkpoints, resume, callbacks for progress and metric logs), sample the
  * field on a grid, extract the zero level set with {@link MarchingCubes}, and compare the mesh
  * with the input points.
@@ -40,44 +46,68 @@ public final class SdfFit {
      * @param checkpoint     checkpoint file, or null
      * @param checkpointEvery steps between checkpoints (0: at the end and on cancel only)
      * @param resume         continue from the checkpoint when present
+     * @param normalNeighbours neighbours for estimating missing normals (10); 0 fits a bare cloud without the normal term
+     * @param sirenOmega     0 for the IGR network and loss (the default); &gt; 0 for a {@link SirenNetwork} of the same
+     *                       width and depth with this omega0 (30 in the paper), trained on {@link SirenLoss} with the
+     *                       same batch
      */
     public record Options(int steps, double learningRate, IgrNetwork.Options network, IgrLoss loss, GridSampler.Options grid,
-                          int metricSamples, double fThreshold, long seed, Path checkpoint, long checkpointEvery, boolean resume) {
+                          int metricSamples, double fThreshold, long seed, Path checkpoint, long checkpointEvery, boolean resume,
+                          int normalNeighbours, double sirenOmega) {
         public Options {
-            if (steps < 0 || !(learningRate > 0) || metricSamples < 1 || !(fThreshold > 0) || checkpointEvery < 0) {
+            if (steps < 0 || !(learningRate > 0) || metricSamples < 1 || !(fThreshold > 0) || checkpointEvery < 0
+                    || normalNeighbours < 0 || normalNeighbours == 1 || normalNeighbours == 2 || !(sirenOmega >= 0)) {
                 throw new IllegalArgumentException("SdfFit: need steps >= 0, learningRate > 0, metricSamples >= 1, fThreshold > 0;"
-                        + " got " + steps + ", " + learningRate + ", " + metricSamples + ", " + fThreshold);
+                        + " normalNeighbours 0 or >= 3; got " + steps + ", " + learningRate + ", " + metricSamples + ", " + fThreshold
+                        + ", " + normalNeighbours);
             }
         }
 
         /** The benchmark's settings: 2000 steps of Adam at 1e-3, 3-256x4-1, batch 2048 + 2048, 128^3 grid. */
         public static Options defaults() {
             return new Options(2000, 1e-3, IgrNetwork.Options.defaults(), IgrLoss.defaults(), GridSampler.Options.defaults(),
-                    100_000, 0.01, 0, null, 0, false);
+                    100_000, 0.01, 0, null, 0, false, 10, 0);
         }
 
         public Options withSteps(int s) {
-            return new Options(s, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+            return new Options(s, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
         }
 
         public Options withNetwork(IgrNetwork.Options n) {
-            return new Options(steps, learningRate, n, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+            return new Options(steps, learningRate, n, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
         }
 
         public Options withLoss(IgrLoss l) {
-            return new Options(steps, learningRate, network, l, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+            return new Options(steps, learningRate, network, l, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
         }
 
         public Options withGrid(GridSampler.Options g) {
-            return new Options(steps, learningRate, network, loss, g, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume);
+            return new Options(steps, learningRate, network, loss, g, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
         }
 
         public Options withSeed(long s) {
-            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, s, checkpoint, checkpointEvery, resume);
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, s, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+        }
+
+        public Options withLearningRate(double lr) {
+            return new Options(steps, lr, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+        }
+
+        public Options withMetricSamples(int n) {
+            return new Options(steps, learningRate, network, loss, grid, n, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+        }
+
+        public Options withNormalNeighbours(int k) {
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, k, sirenOmega);
+        }
+
+        public Options withSiren(double omega0) {
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume,
+                    normalNeighbours, omega0);
         }
 
         public Options withCheckpoint(Path file, long every, boolean resumeIfPresent) {
-            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, file, every, resumeIfPresent);
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, file, every, resumeIfPresent, normalNeighbours, sirenOmega);
         }
     }
 
@@ -107,11 +137,27 @@ public final class SdfFit {
     public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks, Trainer[] handle) throws IOException {
         Normalization norm = Normalization.unitBall(cloud.points());
         PointCloud unit = cloud.normalized(norm);
+        if (!unit.hasNormals() && o.normalNeighbours() > 0) {
+            unit = unit.withNormals(NormalEstimation.estimate(unit.points(), o.normalNeighbours()));
+        }
+        PointCloud data = unit;
         Rng rng = Rng.seeded(o.seed());
-        IgrNetwork net = new IgrNetwork(o.network(), rng);
-        Adam adam = new Adam(net.parameters(), o.learningRate());
-        Trainer.Builder b = Trainer.builder(net, adam, rng)
-                .loss((step, r) -> o.loss().evaluate(net, unit, r, o.network().dtype()).total())
+        DType dt = o.network().dtype();
+        SdfNetwork net;
+        Trainer.LossFunction lossFn;
+        if (o.sirenOmega() > 0) {
+            SirenNetwork siren = new SirenNetwork(o.network().width(), o.network().depth(), o.sirenOmega(), dt, rng);
+            SirenLoss sl = SirenLoss.defaults().withBatch(o.loss().batch());
+            net = siren;
+            lossFn = (step, r) -> sl.evaluate(siren, data, r, dt);
+        } else {
+            IgrNetwork igr = new IgrNetwork(o.network(), rng);
+            net = igr;
+            lossFn = (step, r) -> o.loss().evaluate(igr, data, r, dt).total();
+        }
+        Adam adam = new Adam(net.module().parameters(), o.learningRate());
+        Trainer.Builder b = Trainer.builder(net.module(), adam, rng)
+                .loss(lossFn)
                 .options(new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume()));
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);

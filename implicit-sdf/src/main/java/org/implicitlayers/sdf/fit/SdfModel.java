@@ -13,17 +13,31 @@ import org.implicitlayers.sdf.io.Normalization;
 import org.implicitlayers.sdf.mesh.ScalarField;
 import org.implicitlayers.sdf.net.IgrNetwork;
 import org.implicitlayers.sdf.net.NetworkField;
+import org.implicitlayers.sdf.net.SdfNetwork;
+import org.implicitlayers.sdf.net.SirenNetwork;
 
 /**
- * A fitted signed distance field: the network (in normalised units) and the normalisation of its
- * input, saved together as one NumPy {@code .npz} (the parameters by name, plus
- * {@code meta.normalization} = [cx, cy, cz, scale] and {@code meta.architecture} =
- * [width, depth, skipAt, beta, radius]).
+ * A fitted signed distance field: the network (in normalised units; an {@link IgrNetwork} or a
+ * {@link SirenNetwork}) and the normalisation of its input, saved together as one NumPy
+ * {@code .npz} (the parameters by name, plus {@code meta.normalization} = [cx, cy, cz, scale] and
+ * {@code meta.architecture} = [width, depth, skipAt, beta, radius] for IGR or
+ * [width, depth, -1, omega0, 0] for SIREN).
  */
-public record SdfModel(IgrNetwork network, Normalization normalization) {
+public record SdfModel(SdfNetwork network, Normalization normalization) {
+    public SdfModel {
+        if (!(network instanceof IgrNetwork) && !(network instanceof SirenNetwork)) {
+            throw new IllegalArgumentException("SdfModel: an IgrNetwork or a SirenNetwork, got " + network.getClass().getSimpleName());
+        }
+    }
+
+    /** The parameters' dtype. */
+    public DType dtype() {
+        return network instanceof IgrNetwork igr ? igr.options().dtype() : ((SirenNetwork) network).dtype();
+    }
+
     /** The field in normalised units (where the mesh is extracted). */
     public ScalarField normalizedField() {
-        return new NetworkField(network, network.options().dtype());
+        return new NetworkField(network, dtype());
     }
 
     /** The field in the input's units: f(x) = net((x - c) s) / s. */
@@ -38,11 +52,18 @@ public record SdfModel(IgrNetwork network, Normalization normalization) {
     }
 
     public void save(Path file) throws IOException {
-        Map<String, Tensor> m = new LinkedHashMap<>(network.stateDict());
+        Map<String, Tensor> m = new LinkedHashMap<>(network.module().stateDict());
         Normalization nz = normalization;
         m.put("meta.normalization", Tensor.of(new double[] {nz.cx(), nz.cy(), nz.cz(), nz.scale()}, 4));
-        IgrNetwork.Options o = network.options();
-        m.put("meta.architecture", Tensor.of(new double[] {o.width(), o.depth(), o.skipAt(), o.beta(), o.radius()}, 5));
+        double[] arch;
+        if (network instanceof IgrNetwork igr) {
+            IgrNetwork.Options o = igr.options();
+            arch = new double[] {o.width(), o.depth(), o.skipAt(), o.beta(), o.radius()};
+        } else {
+            SirenNetwork sn = (SirenNetwork) network;
+            arch = new double[] {sn.width(), sn.depth(), -1, sn.omega0(), 0};
+        }
+        m.put("meta.architecture", Tensor.of(arch, 5));
         Npz.write(file, m);
     }
 
@@ -53,12 +74,12 @@ public record SdfModel(IgrNetwork network, Normalization normalization) {
             throw new FormatException(file + ": not a saved SDF model (expected meta.normalization [4] and meta.architecture [5])");
         }
         double[] a = arch.toDoubleArray(), nz = norm.toDoubleArray();
-        Tensor w0 = m.get("layers.0.weight");
-        DType dt = w0 == null ? DType.FLOAT32 : w0.dtype();
-        IgrNetwork.Options o = new IgrNetwork.Options(3, (int) a[0], (int) a[1], a[3], a[4], (int) a[2], dt);
-        IgrNetwork net = new IgrNetwork(o, Rng.seeded(0));
+        DType dt = m.isEmpty() ? DType.FLOAT32 : m.values().iterator().next().dtype();
+        SdfNetwork net;
         try {
-            net.loadStateDict(m);
+            net = a[2] < 0 ? new SirenNetwork((int) a[0], (int) a[1], a[3], dt, Rng.seeded(0))
+                    : new IgrNetwork(new IgrNetwork.Options(3, (int) a[0], (int) a[1], a[3], a[4], (int) a[2], dt), Rng.seeded(0));
+            net.module().loadStateDict(m);
         } catch (IllegalArgumentException e) {
             throw new FormatException(file + ": " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package org.implicitlayers.sdf.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.implicitlayers.sdf.mesh.Growable;
 
 /**
  * Wavefront OBJ: "v x y z", "vn nx ny nz", "f a b c ..." with indices 1-based or negative

@@ -2,6 +2,7 @@ package org.implicitlayers.sdf.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.implicitlayers.sdf.mesh.Growable;
 
 /**
  * OFF: a line "OFF" (or "NOFF", vertices then carry normals), then "nv nf ne", nv vertex lines and

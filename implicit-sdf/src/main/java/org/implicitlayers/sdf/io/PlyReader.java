@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.implicitlayers.sdf.mesh.Growable;
 
 /**
  * PLY (Turk 1994), ASCII and binary little or big endian: the "vertex" element's x, y, z and

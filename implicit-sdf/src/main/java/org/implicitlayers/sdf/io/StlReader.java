@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.implicitlayers.sdf.mesh.Growable;
 
 /** STL, binary (80-byte header, triangle count, 50 bytes per triangle) or ASCII ("solid ... facet ... vertex x y z"); equal corners are merged. */
 final class StlReader {

@@ -2,6 +2,7 @@ package org.implicitlayers.sdf.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.implicitlayers.sdf.mesh.Growable;
 
 /** XYZ / XYZN text: one point per line, "x y z" or "x y z nx ny nz" (all lines alike); '#' starts a comment. */
 final class XyzReader {

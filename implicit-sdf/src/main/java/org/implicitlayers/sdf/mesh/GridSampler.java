@@ -10,7 +10,9 @@ import java.util.Arrays;
  * evaluated at its corners and dropped when all eight share a sign and the smallest |f| exceeds
  * L times the distance from the block's centre to a corner (every point of the block lies within
  * that distance of some corner, so f cannot vanish inside when L bounds |grad f|); otherwise it
- * is split into eight and the test repeats, down to single cells. Only points near the zero level
+ * is split into eight and the test repeats, down to single cells. A child whose corner shared with
+ * its parent has |f| above L times the child's diagonal is dropped before its other corners are
+ * evaluated. Only points near the zero level
  * set are evaluated, and the cells that marching cubes needs are exactly those that keep all
  * their corners, so the mesh equals the dense one whenever L really bounds the slope. For an exact
  * SDF L = 1. For a network, L is {@link Options#lipschitz()} if given, otherwise estimated as
@@ -127,8 +129,14 @@ public final class GridSampler {
                     for (int dj = 0; dj < ej; dj += half) {
                         for (int dk = 0; dk < ek; dk += half) {
                             int ci = i + di, cj = j + dj, ck = k + dk;
-                            kept.add(ci, cj, ck);
                             int fi = Math.min(half, n - 1 - ci), fj = Math.min(half, n - 1 - cj), fk = Math.min(half, n - 1 - ck);
+                            // The child shares one corner with this block, already known: every point
+                            // of the child lies within the child's diagonal of it.
+                            float shared = grid.value(di == 0 ? ci : ci + fi, dj == 0 ? cj : cj + fj, dk == 0 ? ck : ck + fk);
+                            if (Math.abs(shared) > lip * h * Math.sqrt((double) fi * fi + (double) fj * fj + (double) fk * fk)) {
+                                continue;
+                            }
+                            kept.add(ci, cj, ck);
                             for (int c = 0; c < 8; c++) {
                                 ev.request(grid.index(ci + ((c & 1) != 0 ? fi : 0), cj + ((c & 2) != 0 ? fj : 0),
                                         ck + ((c & 4) != 0 ? fk : 0)));

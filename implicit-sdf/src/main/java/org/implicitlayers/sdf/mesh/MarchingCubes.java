@@ -59,7 +59,7 @@ public final class MarchingCubes {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
         float[] v = grid.values();
         VertexIndex verts = new VertexIndex();
-        IntList faces = new IntList();
+        Growable.Ints faces = new Growable.Ints();
         double[] w = new double[8];
         boolean[] in = new boolean[8];
         int[] next = new int[12];
@@ -98,7 +98,7 @@ public final class MarchingCubes {
     }
 
     private static void cell(ScalarGrid g, int i, int j, int k, double[] w, boolean[] in, int[] next, int[] vid, int[] loop,
-                             VertexIndex verts, IntList faces) {
+                             VertexIndex verts, Growable.Ints faces) {
         Arrays.fill(next, -1);
         Arrays.fill(vid, -1);
         int[] cross = new int[4];
@@ -213,7 +213,7 @@ public final class MarchingCubes {
         long[] keys = new long[1 << 12];
         int[] ids = new int[1 << 12];
         int size;
-        final DoubleList coords = new DoubleList();
+        final Growable.Doubles coords = new Growable.Doubles();
 
         VertexIndex() {
             Arrays.fill(keys, -1);
@@ -268,42 +268,6 @@ public final class MarchingCubes {
             coords.add(p[1]);
             coords.add(p[2]);
             return size++;
-        }
-    }
-
-    static final class IntList {
-        private int[] a = new int[1024];
-        private int n;
-
-        void add(int x) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, 2 * n);
-            }
-            a[n++] = x;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, n);
-        }
-    }
-
-    static final class DoubleList {
-        private double[] a = new double[1024];
-        private int n;
-
-        void add(double x) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, 2 * n);
-            }
-            a[n++] = x;
-        }
-
-        double get(int i) {
-            return a[i];
-        }
-
-        double[] toArray() {
-            return Arrays.copyOf(a, n);
         }
     }
 }

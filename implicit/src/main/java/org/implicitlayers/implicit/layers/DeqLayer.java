@@ -7,12 +7,12 @@ import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.implicit.ImplicitDiff;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.linear.LinearSolver;
 import org.implicitlayers.implicit.solve.Anderson;
 import org.implicitlayers.implicit.solve.FixedPointSolver;
-import org.implicitlayers.implicit.solve.NonConvergence;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * A deep equilibrium layer (Bai, Kolter and Koltun 2019): z* = f(z*, x) for a cell f, found by a
@@ -21,7 +21,7 @@ import org.implicitlayers.implicit.solve.Solution;
  * papers do). Only one application of f is on the tape, so memory does not grow with iterations.
  *
  * <p>Options: the phantom gradient (Geng et al. 2021) replaces the implicit backward by k damped
- * steps z <- (1 - tau) z + tau f(z, x) from z*, recorded; the Jacobian regulariser (Bai et al. 2021)
+ * steps z &lt;- (1 - tau) z + tau f(z, x) from z*, recorded; the Jacobian regulariser (Bai et al. 2021)
  * estimates ||J||_F^2 / d with one Hutchinson probe, to be added to the loss.
  */
 public final class DeqLayer extends Module {
@@ -33,24 +33,35 @@ public final class DeqLayer extends Module {
     /**
      * Options.
      *
-     * @param forward  the fixed-point solver
-     * @param backward the linear solver for the adjoint system (null: the forward solver on u = J^T u + g)
-     * @param policy   what to do on non-convergence
-     * @param phantomSteps k of the phantom gradient (0: exact implicit gradient)
-     * @param phantomDamping tau of the phantom gradient
+     * @param forward        the fixed-point solver; default Anderson, m = 5, lambda = 1e-4, tol 1e-4, 50 evaluations (as the DEQ code)
+     * @param backward       the linear solver for the adjoint system; null (the default) uses the forward solver on u = J^T u + g
+     * @param policy         when a solve stops unconverged; default {@link NonConvergence#DEFAULT} (warn, use the last iterate)
+     * @param phantomSteps   k of the phantom gradient (0, the default: exact implicit gradient)
+     * @param phantomDamping tau of the phantom gradient, in (0, 1]; default 0.5
      */
     public record Options(FixedPointSolver forward, LinearSolver backward, NonConvergence policy, int phantomSteps, double phantomDamping) {
-        /** Anderson m = 5, lambda = 1e-4, tol 1e-4, 50 iterations both ways; last iterate on non-convergence (as the DEQ code). */
+        public Options {
+            if (forward == null || policy == null || phantomSteps < 0 || !(phantomDamping > 0 && phantomDamping <= 1)) {
+                throw new IllegalArgumentException("DeqLayer.Options: a forward solver and a policy, phantomSteps >= 0 and phantomDamping "
+                        + "in (0, 1] required, got " + forward + ", " + policy + ", " + phantomSteps + ", " + phantomDamping);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(new Anderson(50, 1e-4, 5, 1e-4, 1.0), null, NonConvergence.RETURN_LAST, 0, 0.5);
+            return new Options(Anderson.defaults().withMaxIter(50).withTol(1e-4), null, NonConvergence.DEFAULT, 0, 0.5);
         }
 
         public Options withPhantom(int steps, double damping) {
             return new Options(forward, backward, policy, steps, damping);
         }
 
+        /** The forward solver and the backward linear solver (null: the forward solver in fixed-point form). */
         public Options withSolvers(FixedPointSolver f, LinearSolver b) {
             return new Options(f, b, policy, phantomSteps, phantomDamping);
+        }
+
+        public Options withPolicy(NonConvergence p) {
+            return new Options(forward, backward, p, phantomSteps, phantomDamping);
         }
     }
 

@@ -16,7 +16,7 @@ public final class Projections {
         return x.clamp(lo, hi);
     }
 
-    /** Onto the ball ||z|| <= r: x scaled by min(1, r / ||x||). */
+    /** Onto the ball ||z|| &lt;= r: x scaled by min(1, r / ||x||). */
     public static Tensor ball(Tensor x, double r) {
         Tensor n = x.norm(new int[] {-1}, true);
         Tensor scale = Tensor.where(n.gt(r), n.pow(-1.0).mul(r), Tensor.onesLike(n));

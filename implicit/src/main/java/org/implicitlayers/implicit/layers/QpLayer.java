@@ -2,7 +2,6 @@ package org.implicitlayers.implicit.layers;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.ArrayRealVector;
 import org.hipparchus.linear.DecompositionSolver;
@@ -11,23 +10,52 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.Roots;
 import org.implicitlayers.implicit.linear.Dense;
-import org.implicitlayers.implicit.solve.FixedPointSolver;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.convergence.Residuals;
+import org.implicitlayers.implicit.convergence.Solution;
+import org.implicitlayers.implicit.solve.RootSolver;
 
 /**
  * A batch of quadratic programs as a layer (OptNet, Amos and Kolter 2017):
- * z* = argmin 1/2 z'Qz + p'z subject to Az = b, Gz <= h, for every sample of the batch.
+ * z* = argmin 1/2 z'Qz + p'z subject to Az = b, Gz &lt;= h, for every sample of the batch.
  *
  * <p>Forward: a primal-dual interior-point method with Mehrotra's predictor-corrector, in float64,
  * on the reduced KKT system. Backward: the implicit function theorem on the KKT conditions
  * [Qz + p + G'lambda + A'nu; lambda o (Gz - h); Az - b] = 0, through {@link Roots} with a batched
- * dense solve, so gradients reach Q, p, G, h, A and b (whichever require grad).
+ * dense solve, so gradients reach Q, p, G, h, A and b (whichever require grad). Q, G and A may be
+ * shared by the whole batch (given without the batch axis); their gradients then sum over it.
  */
 public final class QpLayer {
-    /** Tolerance and iteration limit of the interior-point method. */
-    public record Options(double tol, int maxIter) {
+    /**
+     * Tolerance and iteration limit of the interior-point method, and what to do when a problem of
+     * the batch does not reach 100 tol.
+     *
+     * @param tol     on the interior-point method's own measure (the worst of the scaled KKT residuals and the duality gap); default 1e-10
+     * @param maxIter interior-point iterations per problem; default 60
+     * @param policy  when a problem stops unconverged; default {@link NonConvergence#DEFAULT}
+     */
+    public record Options(double tol, int maxIter, NonConvergence policy) {
+        public Options {
+            if (!(tol > 0) || maxIter < 1 || policy == null) {
+                throw new IllegalArgumentException("QpLayer.Options: tol > 0, maxIter >= 1 and a policy required, got " + tol + ", "
+                        + maxIter + ", " + policy);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(1e-10, 60);
+            return new Options(1e-10, 60, NonConvergence.DEFAULT);
+        }
+
+        public Options withTol(double t) {
+            return new Options(t, maxIter, policy);
+        }
+
+        public Options withMaxIter(int n) {
+            return new Options(tol, n, policy);
+        }
+
+        public Options withPolicy(NonConvergence p) {
+            return new Options(tol, maxIter, p);
         }
     }
 
@@ -39,14 +67,19 @@ public final class QpLayer {
     }
 
     /**
-     * @param q [B, n, n] positive definite (or semidefinite with a nonsingular KKT system)
+     * @param q [B, n, n], or [n, n] shared by the batch; positive definite (or semidefinite with a nonsingular KKT system)
      * @param p [B, n]
-     * @param g [B, m, n] or null
+     * @param g [B, m, n], [m, n] shared, or null
      * @param h [B, m] or null
-     * @param a [B, pe, n] or null
+     * @param a [B, pe, n], [pe, n] shared, or null
      * @param b [B, pe] or null
      */
     public static Result solve(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b, Options o) {
+        int batch = p.shape(0);
+        return solveBatched(perSample(q, batch), p, perSample(g, batch), h, perSample(a, batch), b, o);
+    }
+
+    private static Result solveBatched(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b, Options o) {
         int batch = p.shape(0), n = p.shape(1);
         int m = g == null ? 0 : g.shape(1), pe = a == null ? 0 : a.shape(1);
         check(q, new int[] {batch, n, n}, "Q");
@@ -69,37 +102,33 @@ public final class QpLayer {
         }
         Tensor[] params = ps.toArray(new Tensor[0]);
         int[] iters = {0};
-        FixedPointSolver ipm = new FixedPointSolver() {
-            @Override
-            public Solution solve(UnaryOperator<Tensor> f, Tensor z0) {
-                throw new UnsupportedOperationException("the interior-point method solves the KKT system only");
+        // The KKT system's root by the interior-point method; converged by its own measure, reporting the root residual.
+        RootSolver ipm = (f, z0) -> {
+            double[] w = new double[batch * (n + m + pe)];
+            double[] qv = q.toDoubleArray(), pv = p.toDoubleArray();
+            double[] gv = g == null ? null : g.toDoubleArray(), hv = h == null ? null : h.toDoubleArray();
+            double[] av = a == null ? null : a.toDoubleArray(), bv = b == null ? null : b.toDoubleArray();
+            boolean ok = true;
+            for (int s = 0; s < batch; s++) {
+                double[] r = interiorPoint(slice(qv, s, n * n), slice(pv, s, n), gv == null ? null : slice(gv, s, m * n),
+                        hv == null ? null : slice(hv, s, m), av == null ? null : slice(av, s, pe * n), bv == null ? null : slice(bv, s, pe),
+                        n, m, pe, o, iters);
+                ok &= r[r.length - 1] <= o.tol() * 100;
+                System.arraycopy(r, 0, w, s * (n + m + pe), n + m + pe);
             }
-
-            @Override
-            public Solution solveRoot(UnaryOperator<Tensor> f, Tensor z0) {
-                double[] w = new double[batch * (n + m + pe)];
-                double[] qv = q.toDoubleArray(), pv = p.toDoubleArray();
-                double[] gv = g == null ? null : g.toDoubleArray(), hv = h == null ? null : h.toDoubleArray();
-                double[] av = a == null ? null : a.toDoubleArray(), bv = b == null ? null : b.toDoubleArray();
-                boolean ok = true;
-                double worst = 0;
-                for (int s = 0; s < batch; s++) {
-                    double[] r = interiorPoint(slice(qv, s, n * n), slice(pv, s, n), gv == null ? null : slice(gv, s, m * n),
-                            hv == null ? null : slice(hv, s, m), av == null ? null : slice(av, s, pe * n), bv == null ? null : slice(bv, s, pe),
-                            n, m, pe, o, iters);
-                    ok &= r[r.length - 1] <= o.tol() * 100;
-                    worst = Math.max(worst, r[r.length - 1]);
-                    System.arraycopy(r, 0, w, s * (n + m + pe), n + m + pe);
-                }
-                Tensor wt = Tensor.of(DType.FLOAT64, w, batch, n + m + pe).to(p.dtype()).to(p.backend());
-                return new Solution(wt, iters[0], List.of(worst), ok);
-            }
+            Tensor wt = Tensor.of(DType.FLOAT64, w, batch, n + m + pe).to(p.dtype()).to(p.backend());
+            return new Solution(wt, iters[0], List.of(Residuals.root(f.apply(wt), wt)), ok);
         };
-        Roots.Result r = Roots.solve((w, th) -> kkt(w, th, n, m, pe), Tensor.zeros(p.dtype(), batch, n + m + pe), params, ipm,
-                Dense.batchedLu());
+        Roots.Result r = Roots.solve((w, th) -> kkt(w, th, n, m, pe), Tensor.zeros(p.dtype(), batch, n + m + pe), params,
+                new Roots.Options(ipm, Dense.batchedLu(), o.policy()));
         Tensor w = r.value();
         return new Result(w.slice(1, 0, n), m == 0 ? null : w.slice(1, n, n + m), pe == 0 ? null : w.slice(1, n + m, n + m + pe),
                 r.forward().evaluations());
+    }
+
+    /** A matrix [r, c] shared by the batch, as [B, r, c] (differentiably: its gradient sums over the batch); else t itself. */
+    private static Tensor perSample(Tensor t, int batch) {
+        return t != null && t.rank() == 2 ? t.unsqueeze(0).broadcastTo(batch, t.shape(0), t.shape(1)) : t;
     }
 
     private static void check(Tensor t, int[] shape, String name) {

@@ -4,10 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.Solution;
 
-/** BiCGSTAB (van der Vorst 1992) for general operators; two products per iteration, short recurrences. */
+/**
+ * BiCGSTAB (van der Vorst 1992) for general operators; two products per iteration, short recurrences.
+ *
+ * @param maxIter iterations at most (at least 1); default 200
+ * @param tol     on the linear residual ||b - A x|| / ||b||; default 1e-8
+ */
 public record BiCgStab(int maxIter, double tol) implements LinearSolver {
+    public BiCgStab {
+        if (maxIter < 1 || !(tol >= 0)) {
+            throw new IllegalArgumentException("BiCgStab: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
+        }
+    }
+
+    /** 200 iterations, tol 1e-8. */
+    public static BiCgStab defaults() {
+        return new BiCgStab(200, 1e-8);
+    }
+
+    public BiCgStab withMaxIter(int n) {
+        return new BiCgStab(n, tol);
+    }
+
+    public BiCgStab withTol(double t) {
+        return new BiCgStab(maxIter, t);
+    }
+
     @Override
     public Solution solve(UnaryOperator<Tensor> a, Tensor b, Tensor x0) {
         double bn = Math.max(LinearSolver.norm(b), 1e-300);

@@ -4,10 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.Solution;
 
-/** Conjugate gradients (Hestenes and Stiefel 1952) for symmetric positive definite operators. */
+/**
+ * Conjugate gradients (Hestenes and Stiefel 1952) for symmetric positive definite operators.
+ *
+ * @param maxIter iterations at most (at least 1); default 200
+ * @param tol     on the linear residual ||b - A x|| / ||b|| (by the recurrence); default 1e-8
+ */
 public record ConjugateGradient(int maxIter, double tol) implements LinearSolver {
+    public ConjugateGradient {
+        if (maxIter < 1 || !(tol >= 0)) {
+            throw new IllegalArgumentException("ConjugateGradient: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
+        }
+    }
+
+    /** 200 iterations, tol 1e-8. */
+    public static ConjugateGradient defaults() {
+        return new ConjugateGradient(200, 1e-8);
+    }
+
+    public ConjugateGradient withMaxIter(int n) {
+        return new ConjugateGradient(n, tol);
+    }
+
+    public ConjugateGradient withTol(double t) {
+        return new ConjugateGradient(maxIter, t);
+    }
+
     @Override
     public Solution solve(UnaryOperator<Tensor> a, Tensor b, Tensor x0) {
         double bn = Math.max(LinearSolver.norm(b), 1e-300);

@@ -10,7 +10,7 @@ import org.hipparchus.linear.LUDecomposition;
 import org.hipparchus.linear.RealMatrix;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * Materialises the operator column by column and solves by LU (or Cholesky for symmetric positive

@@ -4,14 +4,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.implicit.solve.Solution;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * Restarted GMRES(k) (Saad and Schultz 1986): Arnoldi with modified Gram-Schmidt, the small least
  * squares problem kept triangular by Givens rotations. For general (non-symmetric) operators such
  * as the adjoint systems of implicit layers.
+ *
+ * @param restart k, the Krylov dimension before a restart (at least 1); default 20
+ * @param maxIter operator applications at most (at least 1); default 200
+ * @param tol     on the linear residual ||b - A x|| / ||b||; default 1e-8
  */
 public record Gmres(int restart, int maxIter, double tol) implements LinearSolver {
+    public Gmres {
+        if (restart < 1 || maxIter < 1 || !(tol >= 0)) {
+            throw new IllegalArgumentException("Gmres: restart >= 1, maxIter >= 1 and tol >= 0 required, got " + restart + ", "
+                    + maxIter + ", " + tol);
+        }
+    }
+
+    /** GMRES(20), 200 applications, tol 1e-8. */
+    public static Gmres defaults() {
+        return new Gmres(20, 200, 1e-8);
+    }
+
+    public Gmres withRestart(int k) {
+        return new Gmres(k, maxIter, tol);
+    }
+
+    public Gmres withMaxIter(int n) {
+        return new Gmres(restart, n, tol);
+    }
+
+    public Gmres withTol(double t) {
+        return new Gmres(restart, maxIter, t);
+    }
+
     @Override
     public Solution solve(UnaryOperator<Tensor> a, Tensor b, Tensor x0) {
         double bn = Math.max(LinearSolver.norm(b), 1e-300);

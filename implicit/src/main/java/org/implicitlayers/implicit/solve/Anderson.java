@@ -4,39 +4,66 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * Anderson acceleration (type II, Walker and Ni 2011), batched over the first axis as in the
  * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
  * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda s ||alpha||^2, g_i = f(x_i) - x_i, with
  * s = max_i ||g_i||^2 (so that lambda is relative: an absolute ridge would swamp the least squares
- * once the residuals are small, and stall the iteration there; {@link #tutorial} keeps it absolute); then
+ * once the residuals are small, and stall the iteration there; {@code relativeRidge = false} keeps it absolute); then
  * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
  *
  * <p>Safeguard: the bordered least-squares system (scaled to a unit diagonal) is solved with partial
  * pivoting; when a pivot falls below 1e-13, i.e. it is numerically singular (history vectors nearly parallel) the sample falls back to the plain
  * iterate f(x) and its history restarts.
+ *
+ * <pre>{@code
+ * Anderson a = Anderson.defaults().withMaxIter(50).withTol(1e-4);
+ * }</pre>
+ *
+ * @param maxIter       evaluations of f at most (at least 2); default 100
+ * @param tol           on the fixed-point residual (see {@code Residuals}); default 1e-6
+ * @param memory        m, iterates mixed (at least 1); default 5
+ * @param lambda        ridge regularisation of the mixing least squares; default 1e-4
+ * @param beta          mixing (damping) parameter, 1 = undamped; default 1
+ * @param relativeRidge lambda relative to the largest squared residual (default true); false adds it as is,
+ *                      as the implicit-layers tutorial does
  */
 public record Anderson(int maxIter, double tol, int memory, double lambda, double beta, boolean relativeRidge) implements FixedPointSolver {
-    /** With the relative ridge (recommended). */
-    public Anderson(int maxIter, double tol, int memory, double lambda, double beta) {
-        this(maxIter, tol, memory, lambda, beta, true);
-    }
-
-    /** The implicit-layers tutorial's variant: lambda added as is to GG' (the reference benchmark's setting). */
-    public static Anderson tutorial(int maxIter, double tol, int memory, double lambda, double beta) {
-        return new Anderson(maxIter, tol, memory, lambda, beta, false);
-    }
-
     public Anderson {
         if (memory < 1 || maxIter < 2) {
             throw new IllegalArgumentException("Anderson: memory >= 1 and maxIter >= 2 required, got " + memory + ", " + maxIter);
         }
+        if (!(tol >= 0) || !(lambda >= 0) || !(beta > 0)) {
+            throw new IllegalArgumentException("Anderson: tol >= 0, lambda >= 0 and beta > 0 required, got " + tol + ", " + lambda + ", " + beta);
+        }
     }
 
-    /** m = 5, lambda = 1e-4, beta = 1 (the benchmark's settings). */
-    public static Anderson of(int maxIter, double tol) {
-        return new Anderson(maxIter, tol, 5, 1e-4, 1.0);
+    /** 100 evaluations, tol 1e-6, m = 5, lambda = 1e-4 (relative), beta = 1. */
+    public static Anderson defaults() {
+        return new Anderson(100, 1e-6, 5, 1e-4, 1.0, true);
+    }
+
+    public Anderson withMaxIter(int n) {
+        return new Anderson(n, tol, memory, lambda, beta, relativeRidge);
+    }
+
+    public Anderson withTol(double t) {
+        return new Anderson(maxIter, t, memory, lambda, beta, relativeRidge);
+    }
+
+    public Anderson withMemory(int m) {
+        return new Anderson(maxIter, tol, m, lambda, beta, relativeRidge);
+    }
+
+    /** The ridge lambda, relative to the largest squared residual or absolute (the implicit-layers tutorial's variant). */
+    public Anderson withLambda(double l, boolean relative) {
+        return new Anderson(maxIter, tol, memory, l, beta, relative);
+    }
+
+    public Anderson withBeta(double b) {
+        return new Anderson(maxIter, tol, memory, lambda, b, relativeRidge);
     }
 
     @Override

@@ -4,14 +4,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.convergence.Residuals;
+import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * Broyden's "good" method with a limited-memory inverse Jacobian (as in Bai et al. 2019, DEQ):
  * H = -I + sum u_i v_i^T for g(z) = f(z) - z, updated by Sherman-Morrison. At most {@code memory}
  * pairs are kept (memory use is bounded); when full, the approximation restarts from -I at the
  * current iterate (dropping only the oldest pair leaves an inconsistent approximation that can diverge).
+ * As a fixed-point solver it reports {@link Residuals#fixedPoint}, as a root solver {@link Residuals#root}.
+ *
+ * @param maxIter evaluations at most (at least 1); default 100
+ * @param tol     on the residual of the kind of solve; default 1e-6
+ * @param memory  update pairs kept before a restart (at least 1); default 30
  */
-public record Broyden(int maxIter, double tol, int memory) implements FixedPointSolver {
+public record Broyden(int maxIter, double tol, int memory) implements FixedPointSolver, RootSolver {
+    public Broyden {
+        if (maxIter < 1 || memory < 1 || !(tol >= 0)) {
+            throw new IllegalArgumentException("Broyden: maxIter >= 1, memory >= 1 and tol >= 0 required, got " + maxIter + ", "
+                    + memory + ", " + tol);
+        }
+    }
+
+    /** 100 evaluations, tol 1e-6, 30 pairs. */
+    public static Broyden defaults() {
+        return new Broyden(100, 1e-6, 30);
+    }
+
+    public Broyden withMaxIter(int n) {
+        return new Broyden(n, tol, memory);
+    }
+
+    public Broyden withTol(double t) {
+        return new Broyden(maxIter, t, memory);
+    }
+
+    public Broyden withMemory(int m) {
+        return new Broyden(maxIter, tol, m);
+    }
+
     private static double dot(Tensor a, Tensor b) {
         return a.mul(b).sum().item();
     }
@@ -34,7 +65,8 @@ public record Broyden(int maxIter, double tol, int memory) implements FixedPoint
         int evals = 1;
         List<Double> res = new ArrayList<>();
         while (true) {
-            double r = fixedPoint ? gz.norm().item() / (1e-5 + gz.add(z).norm().item()) : gz.norm().item() / (1e-5 + z.norm().item());
+            // The residual of the kind of solve (Residuals), from g = f(z) - z or g = -F(z).
+            double r = fixedPoint ? gz.norm().item() / (Residuals.EPS + gz.add(z).norm().item()) : Residuals.root(gz.norm().item(), z);
             res.add(r);
             if (!Double.isFinite(r)) {
                 return new Solution(z, evals, res, false);

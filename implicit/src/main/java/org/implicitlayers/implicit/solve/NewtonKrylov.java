@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.convergence.Residuals;
+import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.implicit.linear.Gmres;
 
 /**
@@ -12,15 +14,36 @@ import org.implicitlayers.implicit.linear.Gmres;
  * Jacobian-vector products: J v is the derivative of the vector-Jacobian product u -> J^T u in u
  * (the "double backward" trick), so only reverse mode is needed. A backtracking line search on
  * ||F|| (Armijo, halving) keeps it from diverging far from the root.
+ *
+ * @param maxIter   Newton iterations at most (at least 1); default 50
+ * @param tol       on the root residual ({@link Residuals#root}); default 1e-10
+ * @param krylov    GMRES restart length and iteration limit per Newton step; default 30
+ * @param krylovTol GMRES tolerance per Newton step; default 1e-8
  */
-public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol) implements FixedPointSolver {
-    public static NewtonKrylov of(int maxIter, double tol) {
-        return new NewtonKrylov(maxIter, tol, 30, 1e-8);
+public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol) implements RootSolver {
+    public NewtonKrylov {
+        if (maxIter < 1 || krylov < 1 || !(tol >= 0) || !(krylovTol >= 0)) {
+            throw new IllegalArgumentException("NewtonKrylov: maxIter >= 1, krylov >= 1 and tolerances >= 0 required, got " + maxIter
+                    + ", " + krylov + ", " + tol + ", " + krylovTol);
+        }
     }
 
-    @Override
-    public Solution solve(UnaryOperator<Tensor> f, Tensor z0) {
-        return solveRoot(z -> f.apply(z).sub(z), z0);
+    /** 50 iterations, tol 1e-10, GMRES(30) to 1e-8 per step. */
+    public static NewtonKrylov defaults() {
+        return new NewtonKrylov(50, 1e-10, 30, 1e-8);
+    }
+
+    public NewtonKrylov withMaxIter(int n) {
+        return new NewtonKrylov(n, tol, krylov, krylovTol);
+    }
+
+    public NewtonKrylov withTol(double t) {
+        return new NewtonKrylov(maxIter, t, krylov, krylovTol);
+    }
+
+    /** GMRES restart length and tolerance of each Newton step. */
+    public NewtonKrylov withKrylov(int k, double t) {
+        return new NewtonKrylov(maxIter, tol, k, t);
     }
 
     @Override
@@ -34,7 +57,7 @@ public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol
                 Tensor fz = F.apply(zl);
                 evals++;
                 double fn = fz.norm().item();
-                double r = fn / (1e-5 + z.norm().item());
+                double r = Residuals.root(fn, z);
                 res.add(r);
                 if (r < tol) {
                     return new Solution(z, evals, res, true);

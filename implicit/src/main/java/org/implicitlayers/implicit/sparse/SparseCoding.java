@@ -9,7 +9,7 @@ import org.implicitlayers.core.nn.Parameter;
 /**
  * Sparse coding, min_z 1/2 ||y - D z||^2 + alpha ||z||_1, by unrolled ISTA (Daubechies, Defrise and
  * De Mol 2004) and by learned ISTA, LISTA (Gregor and LeCun 2010): K layers
- * z <- soft(W_e y + S z, theta) with W_e, S and theta trained. Batches are rows: y [B, n], z [B, m].
+ * z &lt;- soft(W_e y + S z, theta) with W_e, S and theta trained. Batches are rows: y [B, n], z [B, m].
  */
 public final class SparseCoding {
     private SparseCoding() {

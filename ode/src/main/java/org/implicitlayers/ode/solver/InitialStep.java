@@ -27,7 +27,7 @@ final class InitialStep {
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.min(h0, hMax);
         Tensor y1 = Lincomb.of(y0, new double[] {dir * h0}, new Tensor[] {f0});
-        Tensor f1 = ExplicitRk.eval(f, t0 + dir * h0, y1, nfe);
+        Tensor f1 = RungeKutta.eval(f, t0 + dir * h0, y1, nfe);
         double d2 = rms(f1.toDoubleArray(), fy, sc) / h0;
         double dm = Math.max(d1, d2);
         double h1 = dm <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / dm, 1.0 / order);

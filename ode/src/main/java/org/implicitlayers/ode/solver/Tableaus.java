@@ -132,12 +132,39 @@ public final class Tableaus {
         DOPRI8 = new ButcherTableau("dopri8", 8, 7, c8, a8, b8, e5, e3, DenseOutput.hermite(true));
     }
 
-    /** Every method, fixed-step ones first. */
-    public static List<ButcherTableau> all() {
-        return List.of(EULER, MIDPOINT, HEUN, RK4, RK38, BOSH3, DOPRI5, TSIT5, DOPRI8);
+    /**
+     * Backward (implicit) Euler, order 1, L-stable; fixed step. Written with an explicit first stage
+     * f(t, y) (used by the dense output only) and the implicit stage z = y + h f(t + h, z).
+     */
+    public static final ButcherTableau BACKWARD_EULER = new ButcherTableau("backward-euler", 1, 0, v(0, 1), rows(v(), v(0)), v(0, 1),
+            null, null, DenseOutput.hermite(true), v(0, 1));
+
+    /**
+     * Kvaerno (2004), Singly diagonally implicit Runge-Kutta methods with an explicit first stage:
+     * the 3(2) pair, L-stable and stiffly accurate, four stages (the first explicit, three with
+     * gamma = 0.43586652150), embedded second-order solution; cubic Hermite dense output.
+     */
+    public static final ButcherTableau KVAERNO3;
+
+    static {
+        double g = 0.43586652150;
+        double a31 = (-4 * g * g + 6 * g - 1) / (4 * g);
+        double a32 = (-2 * g + 1) / (4 * g);
+        double a41 = (6 * g - 1) / (12 * g);
+        double a42 = -1 / ((24 * g - 12) * g);
+        double a43 = (-6 * g * g + 6 * g - 1) / (6 * g - 3);
+        double[] b = v(a41, a42, a43, g);
+        KVAERNO3 = new ButcherTableau("kvaerno3", 3, 2, v(0, 2 * g, 1, 1),
+                rows(v(), v(g), v(a31, a32), v(a41, a42, a43)), b, minus(b, v(a31, a32, g, 0)), null, DenseOutput.hermite(true),
+                v(0, g, g, g));
     }
 
-    /** A method by its name (case-insensitive): euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8. */
+    /** Every method: fixed-step explicit ones, adaptive explicit ones, then the implicit ones. */
+    public static List<ButcherTableau> all() {
+        return List.of(EULER, MIDPOINT, HEUN, RK4, RK38, BOSH3, DOPRI5, TSIT5, DOPRI8, BACKWARD_EULER, KVAERNO3);
+    }
+
+    /** A method by its name (case-insensitive): euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler, kvaerno3. */
     public static ButcherTableau byName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         for (ButcherTableau t : all()) {

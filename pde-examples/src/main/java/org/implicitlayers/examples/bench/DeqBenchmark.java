@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Backends;
+import org.implicitlayers.core.MemoryScope;
+import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Linear;
@@ -13,9 +16,9 @@ import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 
 /**
  * The {@code deq} benchmark: z* = tanh(W z* + U x + b), width 64, input 32, head Linear(64, 10),
@@ -29,11 +32,22 @@ public final class DeqBenchmark {
     }
 
     static DeqLayer.Options options(double tol, int maxIter) {
-        Anderson a = Anderson.tutorial(maxIter, tol, 5, 1e-4, 1.0);
+        Anderson a = Anderson.defaults().withMaxIter(maxIter).withTol(tol).withLambda(1e-4, false);
         return new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RETURN_LAST, 0, 0.5);
     }
 
-    public static Map<String, Object> run(int steps, DType dtype, long seed, Consumer<String> progress) {
+    /** The benchmark on {@code backend}: each step in a memory scope, so off-heap backends free its tensors at once. */
+    public static Map<String, Object> run(int steps, DType dtype, long seed, Backend backend, Consumer<String> progress) {
+        Backend previous = Backends.current();
+        Backends.setCurrent(backend);
+        try {
+            return run(steps, dtype, seed, progress);
+        } finally {
+            Backends.setCurrent(previous);
+        }
+    }
+
+    private static Map<String, Object> run(int steps, DType dtype, long seed, Consumer<String> progress) {
         Rng rng = Rng.seeded(seed);
         TanhCell cell = new TanhCell(64, 32, rng, dtype);
         DeqLayer deq = new DeqLayer(cell, 64, options(1e-4, 50));
@@ -46,15 +60,17 @@ public final class DeqBenchmark {
         double[] ms = new double[steps], fwd = new double[steps], bwd = new double[steps];
         double first = Double.NaN, last = Double.NaN;
         for (int s = 0; s < steps; s++) {
-            long t0 = System.nanoTime();
-            adam.zeroGrad();
-            Tensor loss = head.forward(deq.forward(x)).sub(y).square().mean();
-            loss.backward();
-            adam.step();
-            ms[s] = (System.nanoTime() - t0) / 1e6;
-            fwd[s] = deq.lastForward().evaluations();
-            bwd[s] = deq.lastBackward().evaluations();
-            last = loss.item();
+            try (MemoryScope scope = MemoryScope.open()) {
+                long t0 = System.nanoTime();
+                adam.zeroGrad();
+                Tensor loss = head.forward(deq.forward(x)).sub(y).square().mean();
+                loss.backward();
+                adam.step();
+                ms[s] = (System.nanoTime() - t0) / 1e6;
+                fwd[s] = deq.lastForward().evaluations();
+                bwd[s] = deq.lastBackward().evaluations();
+                last = loss.item();
+            }
             if (s == 0) {
                 first = last;
             }
@@ -93,7 +109,7 @@ public final class DeqBenchmark {
         Linear head = new Linear(4, 2, rng, DType.FLOAT64);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3), y = Tensor.randn(rng, DType.FLOAT64, 2, 2);
         // Anderson with the relative ridge: the tutorial's absolute ridge stalls long before 1e-10 (see Anderson).
-        Anderson a = new Anderson(500, 1e-10, 5, 1e-4, 1.0), t = new Anderson(2000, 1e-13, 5, 1e-4, 1.0);
+        Anderson a = Anderson.defaults().withMaxIter(500).withTol(1e-10), t = Anderson.defaults().withMaxIter(2000).withTol(1e-13);
         DeqLayer implicit = new DeqLayer(cell, 4, new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RAISE, 0, 0.5));
         DeqLayer tight = new DeqLayer(cell, 4, new DeqLayer.Options(t, new AsFixedPoint(t), NonConvergence.RAISE, 0, 0.5));
         List<Parameter> ps = new ArrayList<>(cell.parameters().values());

@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.implicitlayers.core.Backends;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.ritz.Examples;
 import org.implicitlayers.ritz.RitzOptions;
@@ -22,7 +25,18 @@ public final class RitzPoissonBenchmark {
     private RitzPoissonBenchmark() {
     }
 
-    public static Map<String, Object> standard(int iters, DType dtype, long seed, Consumer<String> progress) {
+    /** The benchmark on {@code backend}: each iteration (and evaluation) in a memory scope, so off-heap backends free its tensors at once. */
+    public static Map<String, Object> standard(int iters, DType dtype, long seed, Backend backend, Consumer<String> progress) {
+        Backend previous = Backends.current();
+        Backends.setCurrent(backend);
+        try {
+            return standard(iters, dtype, seed, progress);
+        } finally {
+            Backends.setCurrent(previous);
+        }
+    }
+
+    private static Map<String, Object> standard(int iters, DType dtype, long seed, Consumer<String> progress) {
         RitzOptions o = RitzOptions.defaults();
         o = o.withOptimizer(o.optimizer().withSteps(iters)).withRun(new RitzOptions.Run(250, seed, dtype));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
@@ -34,15 +48,21 @@ public final class RitzPoissonBenchmark {
         double err = Double.NaN;
         List<double[]> curve = new ArrayList<>();
         for (int itr = 1; itr <= iters; itr++) {
-            long t0 = System.nanoTime();
-            adam.zeroGrad();
-            Tensor loss = solver.loss();
-            loss.backward();
-            adam.step();
-            times[itr - 1] = (System.nanoTime() - t0) / 1e6;
+            double lossValue;
+            try (MemoryScope scope = MemoryScope.open()) {
+                long t0 = System.nanoTime();
+                adam.zeroGrad();
+                Tensor loss = solver.loss();
+                loss.backward();
+                adam.step();
+                times[itr - 1] = (System.nanoTime() - t0) / 1e6;
+                lossValue = loss.item();
+            }
             train += times[itr - 1] / 1e3;
             if (itr % 250 == 0 || itr == iters) {
-                err = solver.evaluate().get("rel_l2");
+                try (MemoryScope scope = MemoryScope.open()) {
+                    err = solver.evaluate().get("rel_l2");
+                }
                 curve.add(new double[] {itr, err});
                 if (to5 == null && err < 5e-2) {
                     to5 = itr;
@@ -51,7 +71,7 @@ public final class RitzPoissonBenchmark {
                     to1 = itr;
                     wallTo1 = train;
                 }
-                progress.accept(String.format("iter %5d  energy %.5f  rel-L2 %.4e  %.3f ms/it (median so far)", itr, loss.item(), err,
+                progress.accept(String.format("iter %5d  energy %.5f  rel-L2 %.4e  %.3f ms/it (median so far)", itr, lossValue, err,
                         Stopwatch.median(java.util.Arrays.copyOf(times, itr))));
             }
         }
@@ -73,7 +93,17 @@ public final class RitzPoissonBenchmark {
      * Adam on fresh Sobol points, then L-BFGS on a fixed quasi-random set, stopped at the budget.
      * (Of the variants tried in 24 s: this 2.4e-4, MLP 32x3 3.8e-4, ResNet 32x3 2.2e-3, Ritz energy 7e-3.)
      */
-    public static Map<String, Object> best(double budgetSeconds, long seed, Consumer<String> progress) throws Exception {
+    public static Map<String, Object> best(double budgetSeconds, long seed, Backend backend, Consumer<String> progress) throws Exception {
+        Backend previous = Backends.current();
+        Backends.setCurrent(backend);
+        try {
+            return best(budgetSeconds, seed, progress);
+        } finally {
+            Backends.setCurrent(previous);
+        }
+    }
+
+    private static Map<String, Object> best(double budgetSeconds, long seed, Consumer<String> progress) throws Exception {
         RitzOptions o = RitzOptions.defaults().withMethod(RitzOptions.Method.PINN).withBoundary(RitzOptions.Boundary.exact())
                 .withSampling(new RitzOptions.Sampling(256, 1, RitzOptions.SamplingMethod.SOBOL, true, 0, 0))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.RESNET, 24, 2, "tanh"))

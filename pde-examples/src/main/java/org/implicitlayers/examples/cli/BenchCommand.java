@@ -28,8 +28,9 @@ final class BenchCommand implements Runnable {
 
     /** Options shared by every benchmark. */
     static final class Common {
-        @Option(names = "--iters", description = "Timed iterations (default: ${DEFAULT-VALUE}).", defaultValue = "300")
-        int iters;
+        @Option(names = "--iters", description = "Timed iterations (default: the benchmark's own, as docs/benchmarks.md defines it: "
+                + "micro 300, ritz-poisson 5000, deq 200, node-spiral 300, sdf-bunny 2000).")
+        Integer iters;
 
         @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}).", defaultValue = "float32",
                 converter = DTypeConverter.class)
@@ -44,12 +45,33 @@ final class BenchCommand implements Runnable {
         @Option(names = "--backend", description = "jvm or nd4j (default: ${DEFAULT-VALUE}).", defaultValue = "jvm")
         String backend;
 
+        /** The backend asked for (jvm or nd4j), with the kernel threads set. */
         Backend select() {
             if (threads < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
             }
             JvmBackend.setThreads(threads);
             return Backends.byName(backend);
+        }
+
+        /** For benchmarks that run on the JVM backend only: refuses --backend nd4j instead of ignoring it. */
+        Backend selectJvmOnly(String benchmark) {
+            if (!backend.equals("jvm")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "bench " + benchmark + " runs on the JVM backend only; got "
+                        + "--backend " + backend + " (micro, ritz-poisson and deq run on nd4j)");
+            }
+            return select();
+        }
+
+        /** --iters, or the benchmark's default when it was not given. */
+        int iters(int benchmarkDefault) {
+            if (iters == null) {
+                return benchmarkDefault;
+            }
+            if (iters < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--iters must be >= 1, got " + iters);
+            }
+            return iters;
         }
 
         Map<String, Object> header(Backend b) {
@@ -93,10 +115,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Backend b = common.select();
-            var o = new MicroBenchmark.Options(common.iters, warmup, common.dtype, common.seed, 1024, trainSteps, b);
+            int iters = common.iters(300);
+            var o = new MicroBenchmark.Options(iters, warmup, common.dtype, common.seed, 1024, trainSteps, b);
             Map<String, Object> r = MicroBenchmark.run(o, msg -> System.err.println("[micro] " + msg));
             Map<String, Object> h = common.header(b);
-            h.put("iters", common.iters);
+            h.put("iters", iters);
             h.put("warmup", warmup);
             emit(h, r);
             return 0;
@@ -117,10 +140,13 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Backend b = common.select();
-            int iters = common.iters == 300 ? 5000 : common.iters;
             java.util.function.Consumer<String> log = msg -> System.err.println("[ritz-poisson] " + msg);
-            Map<String, Object> r = best ? org.implicitlayers.examples.bench.RitzPoissonBenchmark.best(budget, common.seed, log)
-                    : org.implicitlayers.examples.bench.RitzPoissonBenchmark.standard(iters, common.dtype, common.seed, log);
+            if (best && (common.iters != null || common.dtype != DType.FLOAT32)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--best chooses its own dtype (float64) and runs for "
+                        + "--budget-s seconds: --iters and --dtype do not apply");
+            }
+            Map<String, Object> r = best ? org.implicitlayers.examples.bench.RitzPoissonBenchmark.best(budget, common.seed, b, log)
+                    : org.implicitlayers.examples.bench.RitzPoissonBenchmark.standard(common.iters(5000), common.dtype, common.seed, b, log);
             Map<String, Object> h = common.header(b);
             if (best) {
                 h.put("dtype", "float64"); // the best method's own choice, whatever --dtype says
@@ -138,8 +164,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Backend b = common.select();
-            int steps = common.iters == 300 ? 200 : common.iters;
-            Map<String, Object> r = org.implicitlayers.examples.bench.DeqBenchmark.run(steps, common.dtype, common.seed,
+            Map<String, Object> r = org.implicitlayers.examples.bench.DeqBenchmark.run(common.iters(200), common.dtype, common.seed, b,
                     msg -> System.err.println("[deq] " + msg));
             emit(common.header(b), r);
             return 0;

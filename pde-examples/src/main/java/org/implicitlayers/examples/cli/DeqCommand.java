@@ -21,9 +21,9 @@ import org.implicitlayers.plot.HeatMap;
 import org.implicitlayers.plot.Png;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.linear.AsFixedPoint;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.solve.NonConvergence;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -104,7 +104,7 @@ final class DeqCommand implements Callable<Integer> {
             org.implicitlayers.core.nn.Mlp embed = org.implicitlayers.core.nn.Mlp.builder(2, width, width).dtype(DType.FLOAT32).build(rng);
             TanhCell cell = new TanhCell(width, width, rng, DType.FLOAT32);
             Linear head = new Linear(width, 2, rng, DType.FLOAT32);
-            Anderson solver = new Anderson(60, 1e-4, 5, 1e-4, 1.0);
+            Anderson solver = Anderson.defaults().withMaxIter(60).withTol(1e-4);
             DeqLayer deq = new DeqLayer(cell, width, new DeqLayer.Options(solver, new AsFixedPoint(solver), NonConvergence.RETURN_LAST, 0, 0.5));
             UnaryOperator<Tensor> model = input -> {
                 Tensor x = embed.forward(input).tanh();

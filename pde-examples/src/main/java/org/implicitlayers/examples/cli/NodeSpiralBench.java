@@ -24,7 +24,7 @@ final class NodeSpiralBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backend b = common.select();
+        Backend b = common.selectJvmOnly("node-spiral");
         List<Gradient> ms = new ArrayList<>();
         for (String m : modes.split(",")) {
             if (!m.isBlank()) {
@@ -36,7 +36,7 @@ final class NodeSpiralBench implements Callable<Integer> {
                 }
             }
         }
-        for (Map<String, Object> r : NodeSpiralBenchmark.run(common.iters, common.dtype, common.seed, ms,
+        for (Map<String, Object> r : NodeSpiralBenchmark.run(common.iters(300), common.dtype, common.seed, ms,
                 msg -> System.err.println("[node-spiral] " + msg))) {
             BenchCommand.emit(common.header(b), r);
         }

@@ -19,8 +19,8 @@ final class SdfBunnyBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backend b = common.select();
-        int iters = common.iters == 300 ? 2000 : common.iters;
+        Backend b = common.selectJvmOnly("sdf-bunny");
+        int iters = common.iters(2000);
         Map<String, Object> r = SdfBunnyBenchmark.run(iters, common.dtype, common.seed, !noDense,
                 msg -> System.err.println("[sdf-bunny] " + msg));
         BenchCommand.emit(common.header(b), r);

@@ -134,4 +134,19 @@ class CommandsTest {
         JsonNode j = new ObjectMapper().readTree(bench.trim());
         assertTrue(j.get("ms_per_step").asDouble() > 0 && j.get("grad_rel_err").asDouble() < 1e-6, bench);
     }
+
+    /** Every option does what it says or is refused: any --iters is honoured, and nd4j is refused where a benchmark cannot run on it. */
+    @Test
+    void benchOptionsAreHonouredOrRefused() {
+        BenchCommand.Common given = new BenchCommand.Common();
+        new picocli.CommandLine(given).parseArgs("--iters", "300");
+        assertEquals(300, given.iters(5000), "300 is a count like any other, not a sentinel");
+        BenchCommand.Common absent = new BenchCommand.Common();
+        new picocli.CommandLine(absent).parseArgs();
+        assertEquals(5000, absent.iters(5000));
+        assertEquals(2, ImplicitCli.execute("bench", "sdf-bunny", "--backend", "nd4j"));
+        assertEquals(2, ImplicitCli.execute("bench", "node-spiral", "--backend", "nd4j"));
+        assertEquals(2, ImplicitCli.execute("bench", "micro", "--iters", "0"));
+        assertEquals(2, ImplicitCli.execute("bench", "ritz-poisson", "--best", "--iters", "10"));
+    }
 }

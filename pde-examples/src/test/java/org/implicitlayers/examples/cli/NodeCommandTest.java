@@ -60,4 +60,43 @@ class NodeCommandTest {
             assertEquals(i == 0, j.get("nfe_backward").asDouble() == 0, "only direct backpropagation evaluates f no further: " + s);
         }
     }
+
+    @Test
+    void fitReportsTheErrorAndWritesTheFittedSeries() throws Exception {
+        Path out = dir.resolve("fit");
+        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "fit", "../examples/damped-oscillator.csv", "--steps", "20",
+                "--out", out.toString())));
+        assertTrue(s.contains("fit of 80 observations of 2 components") && s.contains("RMSE"), s);
+        List<String> rows = Files.readAllLines(out.resolve("fitted.csv"));
+        assertEquals("t,x,x_fit,v,v_fit", rows.get(0));
+        assertEquals(81, rows.size());
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("fit.png").toFile()), "a readable PNG");
+    }
+
+    @Test
+    void aBadTimeSeriesIsReportedWithFileAndLine() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "t,a\n0,1\n1,2\n0.5,3\n");
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, ImplicitCli.execute("node", "fit", bad.toString()));
+        } finally {
+            System.setErr(old);
+        }
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("bad.csv:4: time 0.5 does not increase"), e);
+    }
+
+    @Test
+    void cnfReportsTheLikelihoodAndWritesItsPlots() throws Exception {
+        Path out = dir.resolve("cnf");
+        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "cnf", "--steps", "3", "--hutchinson", "--out", out.toString())));
+        assertTrue(s.contains("held-out log-likelihood") && s.contains("probability mass"), s);
+        double mass = Double.parseDouble(s.replaceAll("(?s).*\\[-3, 3\\]\\^2 ([0-9.]+).*", "$1"));
+        assertTrue(mass > 0.9 && mass <= 1.01, "a density: mass " + mass + " on [-3, 3]^2");
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("density.png").toFile()));
+        assertNotNull(javax.imageio.ImageIO.read(out.resolve("samples.png").toFile()));
+    }
 }

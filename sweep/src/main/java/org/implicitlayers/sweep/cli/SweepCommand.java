@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Runs a sweep file on Spark and writes the result table, the plot and the summary. */
-@Command(name = "sweep", description = {"Run a parameter sweep of solver runs on Apache Spark (in-process local[*] by default).",
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = {"Run a parameter sweep of solver runs on Apache Spark (in-process local[*] by default).",
     "Writes DIR/results.csv, DIR/results.parquet, DIR/<metric>.png and each run's outputs under DIR/runs/<id>/.",
     "Running it again skips the runs whose results exist."})
 final class SweepCommand implements Callable<Integer> {

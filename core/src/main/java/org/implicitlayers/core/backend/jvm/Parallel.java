@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>On a loaded machine a worker may not be scheduled for milliseconds, and a caller waiting for
  * it made two threads about 3x slower than one. So a chunk goes to whoever claims it first: when
  * the caller has finished its own chunk it takes every chunk that no worker has started yet, and
- * waits only for chunks already running.
+ * waits only for chunks already running, yielding its CPU after a short spin (a preempted
+ * worker may be waiting for exactly that CPU). When such waits become frequent, work runs on the
+ * caller alone for a while ({@link #recordWait}).
  */
 final class Parallel {
     interface RangeBody {
@@ -24,6 +26,8 @@ final class Parallel {
 
     /** How long an idle worker spins before it parks. */
     private static final long SPIN_NANOS = 200_000L;
+    /** How long a caller spins for a running chunk before it yields its CPU between checks. */
+    private static final long WAIT_SPIN_NANOS = 20_000L;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -45,6 +49,35 @@ final class Parallel {
             threads = n;
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    /** Calls of the current window, and those among them in which the caller waited long for a worker. */
+    private static int windowCalls;
+    private static int contendedCalls;
+    /** While positive, parallel-sized work runs on the caller alone (counted down per call). */
+    static volatile int serialCalls;
+    private static final int WINDOW = 64;
+    private static final int SERIAL_AFTER_CONTENTION = 4096;
+
+    /**
+     * Adapts to a loaded machine: a worker that had not started its chunk when the caller had
+     * finished its own (so the caller ran it), or a wait for workers longer than half the caller's
+     * own chunk (and than 50 us), means the workers do not get a CPU in time. When a quarter of a
+     * window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run on the caller
+     * alone, then threads are tried again. Each output element is computed within one chunk, so
+     * this changes who computes, never the bits. Called with the lock held.
+     */
+    static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
+        if (stolen || waitNanos > Math.max(50_000L, ownNanos / 2)) {
+            contendedCalls++;
+        }
+        if (++windowCalls == WINDOW) {
+            if (contendedCalls * 4 >= WINDOW) {
+                serialCalls = SERIAL_AFTER_CONTENTION;
+            }
+            windowCalls = 0;
+            contendedCalls = 0;
         }
     }
 
@@ -119,8 +152,16 @@ final class Parallel {
      */
     static void range(int n, int grain, int align, RangeBody body) {
         int t = threads;
-        if (t <= 1 || n < 2 * grain || Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread()
-                || !LOCK.tryLock()) {
+        if (t <= 1 || n < 2 * grain || Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread()) {
+            body.run(0, n);
+            return;
+        }
+        if (serialCalls > 0) {
+            serialCalls--;   // racy by design: it only chooses who computes, never what
+            body.run(0, n);
+            return;
+        }
+        if (!LOCK.tryLock()) {
             body.run(0, n);
             return;
         }
@@ -146,19 +187,30 @@ final class Parallel {
                 used = c;
             }
             Throwable mine = null;
+            long start = System.nanoTime();
             try {
                 body.run(0, Math.min(n, per));
             } catch (Throwable e) {
                 mine = e;
             }
+            long own = System.nanoTime() - start;
+            long waitStart = System.nanoTime();
+            boolean stolen = false;
             for (int c = 0; c < used; c++) {
                 Worker k = w[c];
                 long ticket = k.posted;
                 if (k.claimed.compareAndSet(ticket - 1, ticket)) {
                     k.runClaimed(ticket);   // not started yet: run it here rather than wait for the worker
+                    stolen = true;
                 }
+                long spinUntil = System.nanoTime() + WAIT_SPIN_NANOS;
                 while (k.done != ticket) {
-                    Thread.onSpinWait();
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        // The worker was preempted mid-chunk: give it this CPU rather than hold it.
+                        Thread.yield();
+                    }
                 }
                 Throwable f = k.failure;
                 if (f != null) {
@@ -168,6 +220,7 @@ final class Parallel {
                     }
                 }
             }
+            recordWait(stolen, System.nanoTime() - waitStart, own);
             if (mine instanceof RuntimeException) {
                 throw (RuntimeException) mine;
             }

@@ -1,0 +1,66 @@
+package org.implicitlayers.ritz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.ritz.problem.PoissonProblem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Problem files: every part loads, and every error names the file, the field and what was expected. */
+class ProblemFileTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String json) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void aProblemFileLoadsEveryPart() throws IOException {
+        Path f = write("disk.json", "{\n \"name\": \"disk\",\n \"domain\": {\"type\": \"difference\", \"of\": [{\"type\": \"ball\", \"center\": [0,0], "
+                + "\"radius\": 1}, {\"type\": \"box\", \"lo\": [0.9, 0.9], \"hi\": [2, 2]}]},\n"
+                + " \"pde\": {\"a\": \"1 + x^2\", \"f\": \"4\"},\n"
+                + " \"boundary\": [{\"type\": \"robin\", \"alpha\": \"1\", \"g\": \"0\", \"where\": \"y\"}, {\"type\": \"dirichlet\", \"g\": 0}],\n"
+                + " \"exact\": \"1 - x^2 - y^2\", \"method\": \"pinn\", \"network\": {\"type\": \"mlp\", \"width\": 16, \"depth\": 2, "
+                + "\"activation\": \"softplus:10\"},\n \"optimizer\": {\"steps\": 10, \"lr\": 0.01, \"lbfgs\": 5},\n"
+                + " \"sampling\": {\"interior\": 64, \"boundary\": 32, \"method\": \"halton\", \"resample\": false}, \"seed\": 3, \"dtype\": \"float64\"\n}");
+        ProblemSpec s = ProblemFile.load(f);
+        PoissonProblem poisson = (PoissonProblem) s.problem();
+        assertEquals("disk", s.name());
+        assertEquals(2, poisson.boundary().size());
+        assertEquals(RitzOptions.Method.PINN, s.options().method());
+        assertEquals(16, s.options().network().width());
+        assertEquals(RitzOptions.SamplingMethod.HALTON, s.options().sampling().method());
+        assertEquals(DType.FLOAT64, s.options().run().dtype());
+        assertEquals(5, s.options().optimizer().lbfgs());
+        assertTrue(poisson.domain().contains(new double[] {0, 0}) && !poisson.domain().contains(new double[] {0.95, 0.95}));
+    }
+
+    @Test
+    void errorsNameTheFileTheFieldAndWhatWasExpected() throws IOException {
+        IOException syntax = assertThrows(IOException.class, () -> ProblemFile.load(write("a.json", "{\n  \"domain\": {\"type\": \"box\",,}\n}")));
+        assertTrue(syntax.getMessage().contains("a.json") && syntax.getMessage().contains("line 2"), syntax.getMessage());
+        IOException field = assertThrows(IOException.class, () -> ProblemFile.load(write("b.json",
+                "{\"domain\": {\"type\": \"ball\", \"center\": [0,0], \"radius\": -1}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}")));
+        assertTrue(field.getMessage().contains("b.json") && field.getMessage().contains("domain.radius") && field.getMessage().contains("positive"),
+                field.getMessage());
+        IOException formula = assertThrows(IOException.class, () -> ProblemFile.load(write("c.json",
+                "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"sin(pi*x\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}")));
+        assertTrue(formula.getMessage().contains("c.json") && formula.getMessage().contains("pde.f") && formula.getMessage().contains("sin(pi*x"),
+                formula.getMessage());
+        IOException unknown = assertThrows(IOException.class, () -> ProblemFile.load(write("d.json",
+                "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], \"netwrok\": {}}")));
+        assertTrue(unknown.getMessage().contains("netwrok") && unknown.getMessage().contains("network"), unknown.getMessage());
+        IOException type = assertThrows(IOException.class, () -> ProblemFile.load(write("e.json",
+                "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], \"optimizer\": {\"steps\": \"many\"}}")));
+        assertTrue(type.getMessage().contains("optimizer.steps") && type.getMessage().contains("integer"), type.getMessage());
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * SDF networks: the IGR architecture with geometric initialisation, and networks seen as scalar
+ * fields.
+ */
+package org.implicitlayers.sdf.net;

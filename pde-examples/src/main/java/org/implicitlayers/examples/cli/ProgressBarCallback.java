@@ -1,0 +1,50 @@
+package org.implicitlayers.examples.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A console progress bar (me.tongfei:progressbar) with the loss, the last evaluation and steps per second. */
+public final class ProgressBarCallback implements TrainingCallback {
+    private final PrintStream out;
+    private final String task;
+    private ProgressBar bar;
+    private String lastEval = "";
+
+    /** Draws on {@code out} (the CLI passes System.err, keeping stdout for results). */
+    public ProgressBarCallback(PrintStream out, String task) {
+        this.out = out;
+        this.task = task;
+    }
+
+    @Override
+    public void onStart(long firstStep, long totalSteps) {
+        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(out, 140)).showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                .setUpdateIntervalMillis(250).setMaxRenderedLength(140).build();
+    }
+
+    @Override
+    public void onStep(Trainer.StepInfo s) {
+        bar.stepTo(s.step());
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e%s", s.loss(), lastEval));
+    }
+
+    @Override
+    public void onEval(long step, Map<String, Double> metrics) {
+        StringBuilder sb = new StringBuilder();
+        metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.3e", k, v)));
+        lastEval = sb.toString();
+    }
+
+    @Override
+    public void onEnd(Trainer.Result result) {
+        bar.close();
+    }
+}

@@ -1,0 +1,332 @@
+package org.implicitlayers.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.implicitlayers.core.backend.jvm.JvmBackend;
+import org.implicitlayers.core.train.CsvMetricsLog;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.examples.sdf.SdfPictures;
+import org.implicitlayers.sdf.fit.SdfFit;
+import org.implicitlayers.sdf.fit.SdfModel;
+import org.implicitlayers.sdf.io.BuiltinClouds;
+import org.implicitlayers.sdf.io.GeometryReader;
+import org.implicitlayers.sdf.io.GridWriter;
+import org.implicitlayers.sdf.io.MeshWriter;
+import org.implicitlayers.sdf.io.Normalization;
+import org.implicitlayers.sdf.io.PointCloud;
+import org.implicitlayers.sdf.mesh.GridSampler;
+import org.implicitlayers.sdf.mesh.ScalarField;
+import org.implicitlayers.sdf.mesh.ScalarGrid;
+import org.implicitlayers.sdf.mesh.Shapes;
+import org.implicitlayers.sdf.render.Camera;
+import org.implicitlayers.sdf.render.ShadedRender;
+import org.implicitlayers.sdf.render.Slices;
+import org.implicitlayers.sdf.render.SphereTracer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Neural signed distance fields: fit a point cloud, extract meshes, render, evaluate. */
+@Command(name = "sdf", description = "Neural signed distance fields (IGR): fit a point cloud, mesh, render and evaluate a saved model.",
+        subcommands = {SdfCommand.Fit.class, SdfCommand.MeshCmd.class, SdfCommand.Render.class, SdfCommand.Eval.class})
+final class SdfCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    static PointCloud cloud(String spec, int points, long seed) throws java.io.IOException {
+        return BuiltinClouds.isBuiltin(spec) && !Files.exists(Path.of(spec)) ? BuiltinClouds.load(spec, points, seed)
+                : GeometryReader.readCloud(Path.of(spec));
+    }
+
+    /** The box [-1.1, 1.1]^3 of normalised units, in input units. */
+    static double[][] box(Normalization n) {
+        double[] lo = n.invert(new double[] {-1.1, -1.1, -1.1}), hi = n.invert(new double[] {1.1, 1.1, 1.1});
+        return new double[][] {lo, hi};
+    }
+
+    static void writePictures(SdfModel model, Path dir, String title, int size) throws java.io.IOException {
+        Normalization n = model.normalization();
+        double[][] box = box(n);
+        double[] centre = {n.cx(), n.cy(), n.cz()};
+        ScalarField f = model.field();
+        Slices[] s = new Slices[3];
+        for (int a = 0; a < 3; a++) {
+            s[a] = Slices.sample(f, a, centre, box[0], box[1], 160);
+        }
+        SdfPictures.writeSlices(s, title + ": f on three slices through the centre, zero contour in black", dir.resolve("slices.png"));
+        render(model, 35, 20, size, dir.resolve("render.png"));
+    }
+
+    static void render(SdfModel model, double azimuth, double elevation, int size, Path png) throws java.io.IOException {
+        Camera cam = Camera.orbit(azimuth, elevation, 4.2, size, size);
+        int[] img = ShadedRender.render(model.normalizedField(), cam, SphereTracer.Options.defaults());
+        SdfPictures.writeImage(img, size, size, png);
+    }
+
+    static void writeMetrics(Map<String, ?> m, Path file) throws java.io.IOException {
+        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
+    }
+
+    static void threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + n);
+        }
+        JvmBackend.setThreads(n);
+    }
+
+    @Command(name = "fit", description = "Fit an IGR network to a point cloud (file or built-in: " + BuiltinClouds.NAMES
+            + "), extract the mesh, write metrics, slices and a render.")
+    static final class Fit implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CLOUD", description = "A .ply/.obj/.off/.stl/.xyz/.xyzn file, or sphere, torus, box, bunny.")
+        String input;
+
+        @Option(names = "--out", description = "Output folder (default: out/sdf/NAME).")
+        Path out;
+
+        @Option(names = "--steps", defaultValue = "2000", description = "Adam steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--model", defaultValue = "igr", description = "igr (softplus MLP, IGR loss) or siren (sine MLP, SIREN loss; default: ${DEFAULT-VALUE}).")
+        String modelKind;
+
+        @Option(names = "--omega", defaultValue = "30", description = "SIREN's omega0 (default: ${DEFAULT-VALUE}).")
+        double omega;
+
+        @Option(names = "--width", defaultValue = "256", description = "Hidden width (default: ${DEFAULT-VALUE}).")
+        int width;
+
+        @Option(names = "--depth", defaultValue = "4", description = "Hidden layers (default: ${DEFAULT-VALUE}).")
+        int depth;
+
+        @Option(names = "--skip", defaultValue = "0", description = "Hidden layer that receives the input again (0: none).")
+        int skip;
+
+        @Option(names = "--batch", defaultValue = "2048", description = "Surface points per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--resolution", defaultValue = "128", description = "Grid points per axis for the mesh (default: ${DEFAULT-VALUE}).")
+        int resolution;
+
+        @Option(names = "--points", defaultValue = "4000", description = "Samples of a built-in analytic shape (default: ${DEFAULT-VALUE}).")
+        int points;
+
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Option(names = "--normal-neighbours", defaultValue = "10",
+                description = "Neighbours for estimating missing normals; 0 fits without normals (default: ${DEFAULT-VALUE}).")
+        int neighbours;
+
+        @Option(names = "--samples", defaultValue = "100000", description = "Mesh samples for the metrics (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--picture-size", defaultValue = "600", description = "Pixels of the render (default: ${DEFAULT-VALUE}).")
+        int pictureSize;
+
+        @Option(names = "--resume", description = "Continue from DIR/checkpoint.npz when present.")
+        boolean resume;
+
+        @Option(names = "--no-progress", description = "No progress bar.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            threads(threads);
+            String name = Path.of(input).getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            Path dir = out != null ? out : Path.of("out", "sdf", name);
+            Files.createDirectories(dir);
+            PointCloud cloud = cloud(input, points, seed);
+            if (!cloud.hasNormals()) {
+                System.err.println("sdf fit: " + input + " has no normals; " + (neighbours > 0
+                        ? "estimating them (PCA over " + neighbours + " neighbours, oriented along a minimum spanning tree)"
+                        : "fitting without the normal term"));
+            }
+            SdfFit.Options d = SdfFit.Options.defaults();
+            SdfFit.Options o = d.withSteps(steps).withSeed(seed)
+                    .withNetwork(d.network().withSize(width, depth).withSkipAt(skip))
+                    .withLoss(d.loss().withBatch(batch))
+                    .withGrid(d.grid().withResolution(resolution))
+                    .withCheckpoint(dir.resolve("checkpoint.npz"), 500, resume);
+            o = o.withLearningRate(lr).withMetricSamples(samples).withNormalNeighbours(neighbours);
+            switch (modelKind.toLowerCase(Locale.ROOT)) {
+                case "igr" -> { }
+                case "siren" -> o = o.withSiren(omega);
+                default -> throw new IllegalArgumentException("--model " + modelKind + ": expected igr or siren");
+            }
+            List<TrainingCallback> cbs = new ArrayList<>();
+            if (!quiet) {
+                cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
+            }
+            cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
+            Trainer[] handle = new Trainer[1];
+            Thread hook = new Thread(() -> {
+                if (handle[0] != null) {
+                    handle[0].cancel();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            SdfModel model;
+            try {
+                model = SdfFit.train(cloud, o, cbs, handle);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutting down already
+                }
+            }
+            model.save(dir.resolve("model.npz"));
+            SdfFit.Extraction e = SdfFit.extract(model, o.grid());
+            for (String ext : new String[] {"obj", "ply", "stl"}) {
+                MeshWriter.write(e.mesh(), dir.resolve("mesh." + ext));
+            }
+            ScalarGrid g = e.sampling().grid();
+            GridWriter.vtk(g, "sdf", dir.resolve("sdf.vtk"));
+            GridWriter.npy(g, dir.resolve("sdf.npy"));
+            Shapes.Shape truth = BuiltinClouds.isBuiltin(input) && !input.equalsIgnoreCase("bunny") ? Shapes.named(input) : null;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", input);
+            m.put("points", cloud.size());
+            m.put("steps", steps);
+            m.putAll(SdfFit.metrics(model, e, cloud, o, truth));
+            m.put("grid_eval_s", e.sampling().seconds());
+            m.put("grid_points_evaluated", e.sampling().evaluated());
+            m.put("marching_cubes_s", e.extractSeconds());
+            writeMetrics(m, dir.resolve("metrics.json"));
+            writePictures(model, dir, name, pictureSize);
+            System.out.println(String.format(Locale.ROOT, "sdf fit %s: %d vertices, %d faces, Chamfer %.5f, Hausdorff %.5f (normalised units); wrote %s",
+                    name, e.mesh().vertexCount(), e.mesh().faceCount(), (Double) m.getOrDefault("chamfer", Double.NaN),
+                    (Double) m.getOrDefault("hausdorff", Double.NaN), dir));
+            return 0;
+        }
+    }
+
+    @Command(name = "mesh", description = "Extract the zero level set of a saved model (model.npz) as .obj, .ply or .stl.")
+    static final class MeshCmd implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL")
+        Path model;
+
+        @Option(names = "--out", required = true, description = "Mesh file (.obj, .ply, .stl).")
+        Path out;
+
+        @Option(names = "--resolution", defaultValue = "128")
+        int resolution;
+
+        @Option(names = "--dense", description = "Evaluate every grid point instead of coarse to fine.")
+        boolean dense;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            threads(threads);
+            SdfModel m = SdfModel.load(model);
+            SdfFit.Extraction e = SdfFit.extract(m, GridSampler.Options.defaults().withResolution(resolution).withAdaptive(!dense));
+            MeshWriter.write(e.mesh(), out);
+            System.out.println(String.format(Locale.ROOT, "sdf mesh: %d vertices, %d faces in %.2f s (grid) + %.2f s; wrote %s",
+                    e.mesh().vertexCount(), e.mesh().faceCount(), e.sampling().seconds(), e.extractSeconds(), out));
+            return 0;
+        }
+    }
+
+    @Command(name = "render", description = "A shaded PNG of a saved model's surface (sphere tracing, normals from grad f).")
+    static final class Render implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL")
+        Path model;
+
+        @Option(names = "--out", required = true, description = "PNG file.")
+        Path out;
+
+        @Option(names = "--azimuth", defaultValue = "35", description = "Camera azimuth about z, degrees (default: ${DEFAULT-VALUE}).")
+        double azimuth;
+
+        @Option(names = "--elevation", defaultValue = "20", description = "Camera elevation, degrees (default: ${DEFAULT-VALUE}).")
+        double elevation;
+
+        @Option(names = "--size", defaultValue = "600", description = "Image width and height in pixels (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            threads(threads);
+            render(SdfModel.load(model), azimuth, elevation, size, out);
+            System.out.println("sdf render: wrote " + out);
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", description = "Evaluate a saved model: f at the points of a cloud (CSV) and the mesh-to-cloud metrics.")
+    static final class Eval implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL")
+        Path model;
+
+        @Parameters(index = "1", paramLabel = "CLOUD", description = "Points to evaluate at and compare with (file or built-in).")
+        String input;
+
+        @Option(names = "--points", defaultValue = "4000", description = "Samples of a built-in analytic shape (default: ${DEFAULT-VALUE}).")
+        int points;
+
+        @Option(names = "--values", description = "CSV file for x,y,z,f at every point (input units).")
+        Path values;
+
+        @Option(names = "--resolution", defaultValue = "128")
+        int resolution;
+
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            threads(threads);
+            SdfModel m = SdfModel.load(model);
+            PointCloud cloud = cloud(input, points, 0);
+            float[] f = new float[cloud.size()];
+            m.field().evaluate(cloud.points(), cloud.size(), f);
+            double mean = 0;
+            for (float v : f) {
+                mean += Math.abs(v);
+            }
+            if (values != null) {
+                StringBuilder b = new StringBuilder("x,y,z,f\n");
+                for (int i = 0; i < cloud.size(); i++) {
+                    b.append(cloud.coord(i, 0)).append(',').append(cloud.coord(i, 1)).append(',').append(cloud.coord(i, 2)).append(',')
+                            .append(f[i]).append('\n');
+                }
+                Files.writeString(values, b);
+            }
+            SdfFit.Options o = SdfFit.Options.defaults().withGrid(GridSampler.Options.defaults().withResolution(resolution));
+            SdfFit.Extraction e = SdfFit.extract(m, o.grid());
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("points", cloud.size());
+            r.put("mean_abs_f_input_units", mean / cloud.size());
+            Shapes.Shape truth = BuiltinClouds.isBuiltin(input) && !input.equalsIgnoreCase("bunny") ? Shapes.named(input) : null;
+            r.putAll(SdfFit.metrics(m, e, cloud, o, truth));
+            System.out.println(new ObjectMapper().writeValueAsString(r));
+            return 0;
+        }
+    }
+}

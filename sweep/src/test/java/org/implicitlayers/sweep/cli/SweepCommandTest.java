@@ -1,0 +1,74 @@
+package org.implicitlayers.sweep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sweep command as a user runs it (its own Spark session, local[1]). */
+class SweepCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesTheTablesThePlotAndASummaryAndARerunSkipsEverything() throws Exception {
+        Files.writeString(dir.resolve("base.json"), """
+                {"name": "sq", "domain": {"type": "box", "lo": [0, 0], "hi": [1, 1]},
+                 "pde": {"f": "${k}*2*pi^2*sin(pi*x)*sin(pi*y)"}, "boundary": [{"type": "dirichlet", "g": "0"}],
+                 "exact": "${k}*sin(pi*x)*sin(pi*y)",
+                 "network": {"type": "resnet", "width": 8, "depth": 1, "activation": "tanh"},
+                 "optimizer": {"steps": 40, "lr": 0.003}, "sampling": {"interior": 64, "boundary": 16}, "eval_every": 40}
+                """);
+        Path file = dir.resolve("sweep.json");
+        Files.writeString(file, """
+                {"name": "cli", "base": "base.json",
+                 "axes": [{"path": "$k", "values": [1, 2, "sqrt(-1)"]}, {"path": "network.width", "values": [6, 8]}]}
+                """);
+        Path out = dir.resolve("out");
+        String[] args = {"sweep", file.toString(), "--out", out.toString(), "--master", "local[1]", "--top", "3"};
+        String[] first = run(args);
+        assertTrue(first[1].contains("cli: 6 runs over $k, network.width"), first[1]);
+        assertTrue(first[1].contains("[6/6] done 6, failed 2, left 0"), first[1]);
+        assertTrue(first[0].contains("6 runs: 4 ok, 2 failed; 6 ran now"), first[0]);
+        assertTrue(first[0].contains("best 3 by rel_l2 (smallest):"), first[0]);
+        assertTrue(first[0].contains("(diverged): step 1: the loss is NaN"), first[0]);
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(7, csv.size());
+        assertTrue(csv.get(0).startsWith("id,status,$k,network.width,rel_l2,rel_h1,loss,"), csv.get(0));
+        assertTrue(Files.isDirectory(out.resolve("results.parquet")));
+        BufferedImage png = ImageIO.read(out.resolve("rel_l2.png").toFile());
+        assertEquals(2 * 520, png.getWidth(), "two panels side by side");
+        assertEquals(400, png.getHeight());
+
+        String[] second = run(args);
+        assertTrue(second[0].contains("6 runs: 4 ok, 2 failed; 0 ran now in 0:00, 6 finished before"), second[0]);
+        assertEquals(csv, Files.readAllLines(out.resolve("results.csv")), "the rerun gives the same table");
+    }
+
+    /** Runs the tool; returns stdout and stderr. */
+    private static String[] run(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = SweepCli.execute(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        String[] r = {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        assertEquals(0, rc, () -> r[0] + r[1]);
+        return r;
+    }
+}
