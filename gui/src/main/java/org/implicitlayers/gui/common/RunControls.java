@@ -62,7 +62,7 @@ public final class RunControls extends VBox {
         running.set(r);
     }
 
-    /** Progress and "step k of n, <what>, s elapsed, s left" from the rate so far. */
+    /** Progress, and a status "step k of n, {@code what}, s elapsed, s left" from the rate so far. */
     public void showProgress(double step, double total, String what, double seconds) {
         progress.setProgress(total > 0 ? step / total : -1);
         double left = step > 0 ? seconds / step * (total - step) : Double.NaN;
