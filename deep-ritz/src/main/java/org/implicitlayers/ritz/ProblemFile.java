@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.domain.Ball;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Csg;
@@ -23,6 +24,7 @@ import org.implicitlayers.ritz.problem.BoundaryCondition;
 import org.implicitlayers.ritz.problem.EigenProblem;
 import org.implicitlayers.ritz.problem.PoissonProblem;
 import org.implicitlayers.ritz.problem.ScalarField;
+import org.implicitlayers.ritz.sampling.PointSource;
 
 /**
  * Problem files in JSON. Every error names the file, the field (as a path such as
@@ -62,10 +64,15 @@ public final class ProblemFile {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such problem file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IOException(file + ": not UTF-8 text (expected a JSON problem file)", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read the problem file: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).readTree(text);
+            root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(text);
         } catch (JsonParseException e) {
             throw new IOException(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                     + ": " + e.getOriginalMessage(), e);
@@ -85,19 +92,32 @@ public final class ProblemFile {
 
     private ProblemSpec parse(JsonNode root) {
         unknownFields(root, "", TOP);
-        String name = root.has("name") ? text(root, "name", "") : file.getFileName().toString().replaceFirst("\\.json$", "");
+        String name = root.has("name") ? name(text(root, "name", ""), "name")
+                : name(sanitised(file.getFileName().toString().replaceFirst("\\.json$", "")), "the file name");
         Domain domain = domain(required(root, "domain", ""), "domain");
         int d = domain.dim();
         RitzOptions o = options(root);
-        if (root.path("eigen").asBoolean(false)) {
-            double exact = root.has("exact_eigenvalue") ? number(root, "exact_eigenvalue", "") : Double.NaN;
+        MemoryEstimate.require(d, o, Runtime.getRuntime().maxMemory());
+        boolean eigen = root.has("eigen") && bool(root, "eigen", "");
+        if (eigen) {
+            for (String ignored : List.of("pde", "boundary", "exact")) {
+                if (root.has(ignored)) {
+                    throw new IllegalArgumentException(ignored + ": an eigenproblem ('eigen': true) is -Laplace(u) = lambda u with u = 0 "
+                            + "on the boundary; '" + ignored + "' would be ignored: remove it, or remove 'eigen' to solve the PDE");
+                }
+            }
+            double exact = root.has("exact_eigenvalue") ? positive(root, "exact_eigenvalue", "") : Double.NaN;
             return new ProblemSpec(new EigenProblem(name, domain, exact), o);
         }
+        if (root.has("exact_eigenvalue")) {
+            throw new IllegalArgumentException("exact_eigenvalue: only for an eigenproblem ('eigen': true)");
+        }
+        FormulaCheck check = new FormulaCheck(domain);
         JsonNode pde = required(root, "pde", "");
         unknownFields(pde, "pde.", Set.of("a", "c", "f"));
-        ScalarField a = pde.has("a") ? formula(pde, "a", "pde.", d) : null;
-        ScalarField c = pde.has("c") ? formula(pde, "c", "pde.", d) : null;
-        ScalarField f = formula(pde, "f", "pde.", d);
+        ScalarField a = pde.has("a") ? check.inside(formula(pde, "a", "pde.", d), "pde.a") : null;
+        ScalarField c = pde.has("c") ? check.inside(formula(pde, "c", "pde.", d), "pde.c") : null;
+        ScalarField f = check.inside(formula(pde, "f", "pde.", d), "pde.f");
         JsonNode bnode = required(root, "boundary", "");
         if (!bnode.isArray() || bnode.isEmpty()) {
             throw new IllegalArgumentException("boundary: expected a non-empty array of conditions");
@@ -108,20 +128,20 @@ public final class ProblemFile {
             JsonNode b = bnode.get(i);
             unknownFields(b, at, Set.of("type", "g", "alpha", "where"));
             String type = text(b, "type", at);
-            ScalarField g = formula(b, "g", at, d);
+            ScalarField g = check.onBoundary(formula(b, "g", at, d), at + "g");
             BoundaryCondition bc;
             switch (type) {
                 case "dirichlet": bc = BoundaryCondition.dirichlet(g); break;
                 case "neumann": bc = BoundaryCondition.neumann(g); break;
-                case "robin": bc = BoundaryCondition.robin(formula(b, "alpha", at, d), g); break;
+                case "robin": bc = BoundaryCondition.robin(check.onBoundary(formula(b, "alpha", at, d), at + "alpha"), g); break;
                 default: throw new IllegalArgumentException(at + "type: expected dirichlet, neumann or robin, got '" + type + "'");
             }
             if (b.has("where")) {
-                bc = bc.on(formula(b, "where", at, d));
+                bc = bc.on(check.onBoundary(formula(b, "where", at, d), at + "where"));
             }
             bcs.add(bc);
         }
-        ScalarField exact = root.has("exact") ? formula(root, "exact", "", d) : null;
+        ScalarField exact = root.has("exact") ? check.onBoundary(check.inside(formula(root, "exact", "", d), "exact"), "exact") : null;
         return new ProblemSpec(new PoissonProblem(name, domain, a, c, f, bcs, exact), o);
     }
 
@@ -197,13 +217,26 @@ public final class ProblemFile {
             case "ball": case "disk": return new Ball(vector(n, "center", p), positive(n, "radius", p));
             case "polygon": {
                 JsonNode v = required(n, "vertices", p);
+                if (!v.isArray()) {
+                    throw new IllegalArgumentException(p + "vertices: expected an array of [x, y] points, got " + v);
+                }
                 double[][] pts = new double[v.size()][];
                 for (int i = 0; i < v.size(); i++) {
                     pts[i] = vectorOf(v.get(i), p + "vertices[" + i + "]");
                 }
-                return new Polygon(pts);
+                try {
+                    return new Polygon(pts);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(p + "vertices: " + e.getMessage(), e);
+                }
             }
-            case "annulus": return Csg.annulus(positive(n, "r1", p), positive(n, "r2", p));
+            case "annulus": {
+                double r1 = positive(n, "r1", p), r2 = positive(n, "r2", p);
+                if (!(r1 < r2)) {
+                    throw new IllegalArgumentException(p + "r1: expected an inner radius below r2 = " + r2 + ", got " + r1);
+                }
+                return Csg.annulus(r1, r2);
+            }
             case "l-shape": return Polygon.lShape();
             case "slit-disk": return new SlitDisk();
             case "union": case "intersection": case "difference": {
@@ -261,7 +294,38 @@ public final class ProblemFile {
         if (!v.isNumber()) {
             throw new IllegalArgumentException(at + field + ": expected a number, got " + v);
         }
-        return v.asDouble();
+        double x = v.asDouble();
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException(at + field + ": expected a finite number, got " + v + " (beyond the range of double)");
+        }
+        return x;
+    }
+
+    /** A file name made a plain name: other characters become '_'. */
+    private static String sanitised(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 100; i++) {
+            char ch = s.charAt(i);
+            b.append(Character.isLetterOrDigit(ch) || ch == '-' || ch == '_' || (ch == '.' && b.length() > 0) ? ch : '_');
+        }
+        return b.length() == 0 ? "problem" : b.toString();
+    }
+
+    /**
+     * A problem name, which becomes a folder name of the outputs: letters, digits, '-', '_' and '.'
+     * (any script), not starting with '.', at most 100 characters; never a path.
+     */
+    static String name(String name, String field) {
+        boolean ok = !name.isEmpty() && name.length() <= 100 && name.charAt(0) != '.';
+        for (int i = 0; ok && i < name.length(); i++) {
+            char ch = name.charAt(i);
+            ok = Character.isLetterOrDigit(ch) || ch == '-' || ch == '_' || ch == '.';
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(field + ": expected a plain name (letters, digits, '-', '_', '.'; not starting with '.'; "
+                    + "at most 100 characters), got '" + name + "': it names the output folder, so it may not be a path");
+        }
+        return name;
     }
 
     private static double positive(JsonNode n, String field, String at) {
@@ -294,6 +358,9 @@ public final class ProblemFile {
                 throw new IllegalArgumentException(at + "[" + i + "]: expected a number, got " + v.get(i));
             }
             out[i] = v.get(i).asDouble();
+            if (!Double.isFinite(out[i])) {
+                throw new IllegalArgumentException(at + "[" + i + "]: expected a finite number, got " + v.get(i));
+            }
         }
         return out;
     }
@@ -308,6 +375,53 @@ public final class ProblemFile {
             return ScalarField.formula(src, d);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + field + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Evaluates every formula once on sample points of the domain when the file is read (inside for
+     * the PDE's coefficients, on the boundary for boundary data, both for the exact solution), so
+     * that values that are not finite there ({@code 1/(x-x)}, {@code sqrt(-1)}) are errors naming
+     * the field and a point, not a failure at the first training step.
+     */
+    private static final class FormulaCheck {
+        private final Tensor inside;
+        private final Tensor boundary;
+
+        FormulaCheck(Domain domain) {
+            int d = domain.dim();
+            this.inside = domain.sampleInterior(64, PointSource.halton(d + 1), DType.FLOAT64);
+            this.boundary = domain.sampleBoundary(64, PointSource.sobol(d + 1), DType.FLOAT64).points();
+        }
+
+        ScalarField inside(ScalarField f, String field) {
+            return check(f, field, inside, "inside the domain");
+        }
+
+        ScalarField onBoundary(ScalarField f, String field) {
+            return check(f, field, boundary, "on the boundary");
+        }
+
+        private static ScalarField check(ScalarField f, String field, Tensor x, String where) {
+            double[] v;
+            try {
+                v = f.at(x).toDoubleArray();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(field + ": formula '" + f + "' cannot be evaluated: " + e.getMessage(), e);
+            }
+            double[] pts = x.toDoubleArray();
+            int d = x.shape(1);
+            for (int i = 0; i < v.length; i++) {
+                if (!Double.isFinite(v[i])) {
+                    StringBuilder p = new StringBuilder("(");
+                    for (int k = 0; k < d; k++) {
+                        p.append(k > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%.4g", pts[i * d + k]));
+                    }
+                    throw new IllegalArgumentException(field + ": formula '" + f + "' is " + v[i] + " at x = " + p + ") " + where
+                            + ": expected finite values everywhere in the domain and on its boundary");
+                }
+            }
+            return f;
         }
     }
 }

@@ -148,14 +148,14 @@ public final class Curves {
     /**
      * A linear axis over values whose first few percent reach far above the rest (the Ritz energy
      * falls from large positive values to a negative plateau) would show the rest as a flat line:
-     * cap it at the largest value after the first 5 % of the points and say so in its label.
+     * cap it at the largest value after the first fifth of the points and say so in its label.
      */
     private static void cutOffInitialTransient(NumberAxis axis, Panel p, double[] all) {
-        if (all.length < 40 || p.series().size() != 1) {
+        if (all.length < 20 || p.series().size() != 1) {
             return;
         }
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        int skip = all.length / 20;
+        int skip = all.length / 5;
         for (int i = 0; i < all.length; i++) {
             max = Math.max(max, all[i]);
             lo = Math.min(lo, all[i]);
@@ -168,7 +168,7 @@ public final class Curves {
             axis.setAutoRange(false);
             axis.setRange(lo - pad, hi + pad);
             axis.setLabel(String.format(Locale.ROOT, "%s; early values up to %s off scale", axis.getLabel(),
-                    TickFormat.format(max, Math.abs(max) / 100)));
+                    TickFormat.compact(max)));
         }
     }
 

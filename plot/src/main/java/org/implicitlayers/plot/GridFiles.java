@@ -3,11 +3,12 @@ package org.implicitlayers.plot;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.implicitlayers.core.io.AtomicFiles;
 
-/** Fields on a regular 2-D grid written for ParaView (legacy VTK structured points) and as CSV, for the command-line tool and the GUI alike. */
+/** Fields on a regular 2-D grid written atomically for ParaView (legacy VTK structured points) and as CSV, for the command-line tool and the GUI alike. */
 public final class GridFiles {
     private GridFiles() {
     }
@@ -16,9 +17,10 @@ public final class GridFiles {
      * @param fields names and values[i][j] at (xs[i], ys[j]); NaN outside the domain
      */
     public static void writeVtk(Path file, String title, double[] xs, double[] ys, String[] names, double[][][] fields) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+        AtomicFiles.write(file, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII));
             w.write("# vtk DataFile Version 3.0\n");
-            w.write(title.replaceAll("[\\r\\n]", " ") + "\n");
+            w.write(vtkTitle(title) + "\n");
             w.write("ASCII\nDATASET STRUCTURED_POINTS\n");
             w.write(String.format(Locale.ROOT, "DIMENSIONS %d %d 1%n", xs.length, ys.length));
             w.write(String.format(Locale.ROOT, "ORIGIN %.17g %.17g 0%n", xs[0], ys[0]));
@@ -35,12 +37,27 @@ public final class GridFiles {
                     }
                 }
             }
+            w.flush();
+        });
+    }
+
+    /**
+     * The title line of a legacy VTK file: ASCII, one line, at most 256 characters (the format's
+     * limits); other characters become '?', so that any problem name can be written.
+     */
+    static String vtkTitle(String title) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < title.length() && b.length() < 255; i++) {
+            char c = title.charAt(i);
+            b.append(c >= 32 && c < 127 ? c : c == '\t' ? ' ' : '?');
         }
+        return b.toString();
     }
 
     /** One row per grid point inside the domain: x, y, then the fields. */
     public static void writeCsv(Path file, double[] xs, double[] ys, String[] names, double[][][] fields) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(file, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.write("x,y," + String.join(",", names) + "\n");
             for (int i = 0; i < xs.length; i++) {
                 for (int j = 0; j < ys.length; j++) {
@@ -54,6 +71,7 @@ public final class GridFiles {
                     w.write(sb.append('\n').toString());
                 }
             }
-        }
+            w.flush();
+        });
     }
 }

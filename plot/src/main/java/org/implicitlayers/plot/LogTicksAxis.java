@@ -34,7 +34,7 @@ public final class LogTicksAxis extends LogAxis {
         List ticks = new ArrayList();
         for (double[] t : ticks(getLowerBound(), getUpperBound())) {
             boolean major = t[1] > 0;
-            String label = major ? label(t[0], t[2]) : "";
+            String label = !major ? "" : t.length > 3 ? power(t[0]) : label(t[0], t[2]);
             ticks.add(new NumberTick(major ? TickType.MAJOR : TickType.MINOR, t[0], label, anchor, anchor, 0.0));
         }
         return ticks;
@@ -42,7 +42,7 @@ public final class LogTicksAxis extends LogAxis {
 
     /**
      * Tick positions for the range [lo, hi] (both positive): rows {value, 1 if labelled else 0,
-     * spacing used for the label's digits}.
+     * spacing used for the label's digits[, 1 when labelled as a power of ten]}.
      */
     static List<double[]> ticks(double lo, double hi) {
         List<double[]> out = new ArrayList<>();
@@ -56,7 +56,8 @@ public final class LogTicksAxis extends LogAxis {
             for (int e = e0; e <= e1; e++) {
                 double p = Math.pow(10, e);
                 if (in(p, lo, hi)) {
-                    out.add(new double[] {p, e % every == 0 ? 1 : 0, p});
+                    // Over several decades every label is a power of ten, written as one: 10⁻³, 1, 10³.
+                    out.add(new double[] {p, e % every == 0 ? 1 : 0, p, 1});
                 }
                 for (int m = 2; m <= 9 && every == 1; m++) {
                     if (in(m * p, lo, hi)) {
@@ -101,6 +102,12 @@ public final class LogTicksAxis extends LogAxis {
 
     private static boolean in(double v, double lo, double hi) {
         return v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12);
+    }
+
+    /** 10^e as "10ᵉ", with 1 and 10 written plainly. */
+    private static String power(double v) {
+        int e = (int) Math.rint(Math.log10(v));
+        return e == 0 ? "1" : e == 1 ? "10" : "10" + TickFormat.superscript(e);
     }
 
     /** A power of ten as 10³ or 10⁻², otherwise the value with the digits its spacing needs. */

@@ -5,11 +5,10 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.implicitlayers.core.io.AtomicFiles;
 import org.jfree.chart.JFreeChart;
 
 /** Charts rendered to images and written as PNG files (atomically: a temporary file, then a rename). */
@@ -78,21 +77,16 @@ public final class Png {
         return out;
     }
 
-    /** Writes an image as PNG, atomically. */
+    /**
+     * Writes an image as PNG, atomically (a temporary file renamed over the target): a full disk or
+     * an interrupt leaves the old file or none, never a truncated one; errors say what, where and why.
+     */
     public static void write(BufferedImage img, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            ImageIO.setUseCache(false);
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available for " + file);
+        ImageIO.setUseCache(false);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

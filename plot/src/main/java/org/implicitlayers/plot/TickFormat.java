@@ -52,6 +52,18 @@ public final class TickFormat extends NumberFormat {
         return common == 0 ? "" : " (×10" + superscript(common) + ")";
     }
 
+    /** A value to three significant digits without trailing zeros: 27, 0.0123, 1.5×10⁻⁵. */
+    public static String compact(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : Double.toString(v);
+        }
+        int e = (int) Math.floor(Math.log10(Math.abs(v)) + 1e-12);
+        String s = Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
+                ? (v < 0 ? "\u2212" : "") + String.format(Locale.ROOT, "%." + Math.max(0, 2 - e) + "f", Math.abs(v))
+                : format(v, Math.pow(10, e - 2));
+        return s.replaceFirst("(\\.\\d*?)0+(?=$|×)", "$1").replaceFirst("\\.(?=$|×)", "");
+    }
+
     /** Formats one value given the tick spacing it belongs to. */
     public static String format(double value, double size) {
         return new TickFormat(size).format(value);

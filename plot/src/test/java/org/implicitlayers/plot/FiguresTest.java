@@ -104,4 +104,19 @@ class FiguresTest {
         long labelled = t.stream().filter(r -> r[1] > 0).count();
         assertTrue(labelled >= 3, "labelled ticks within a decade: " + labelled);
     }
+
+    @Test
+    void anEarlyTransientIsCutOffALinearAxisAndTheLabelSaysSo() {
+        double[] x = new double[30], y = new double[30];
+        for (int i = 0; i < 30; i++) {
+            x[i] = 10 * (i + 1);
+            y[i] = i == 1 ? 27 : i < 6 ? 5 - i : -0.3 + 0.1 * Math.exp(-i / 10.0);
+        }
+        JFreeChart c = Curves.chart("", "step", false, List.of(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("loss", x, y)))));
+        var sub = (org.jfree.chart.plot.XYPlot) ((org.jfree.chart.plot.CombinedDomainXYPlot) c.getPlot()).getSubplots().get(0);
+        var axis = sub.getRangeAxis();
+        assertTrue(axis.getUpperBound() < 1, "upper bound " + axis.getUpperBound());
+        assertTrue(axis.getLowerBound() <= -0.3 + 0.1 * Math.exp(-2.9));
+        assertTrue(axis.getLabel().contains("early values up to 27 off scale"), axis.getLabel());
+    }
 }

@@ -20,6 +20,14 @@ class TicksTest {
     }
 
     @Test
+    void compactValuesHaveThreeSignificantDigitsAtMost() {
+        assertEquals("27", TickFormat.compact(27.0));
+        assertEquals("0.0123", TickFormat.compact(0.012345));
+        assertEquals("1.5×10⁻⁵", TickFormat.compact(1.5e-5));
+        assertEquals("\u2212250", TickFormat.compact(-250.2));
+    }
+
+    @Test
     void aCommonPowerOfTenMovesIntoTheAxisLabel() {
         assertEquals(-4, TickFormat.commonExponent(-1.5e-4, 1.5e-4));
         assertEquals(0, TickFormat.commonExponent(-0.5, 2));

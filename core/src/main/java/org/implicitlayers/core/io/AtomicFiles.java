@@ -44,6 +44,12 @@ public final class AtomicFiles {
             }
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
+            try {
+                // Outputs are ordinary files (a temporary file is created private, rw-------).
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the default permissions
+            }
         } catch (FileSystemException e) {
             throw explained(file, "cannot create a file in " + dir, e);
         }

@@ -38,11 +38,9 @@ public final class Npz {
     private Npz() {
     }
 
-    /** Writes tensors to an npz file (not atomically; see the training checkpoints for that). */
+    /** Writes tensors to an npz file, atomically ({@link AtomicFiles}): readers never see half an archive. */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            write(out, tensors, Map.of());
-        }
+        AtomicFiles.write(file, out -> write(out, tensors, Map.of()));
     }
 
     /** Writes tensors and byte strings as one archive to {@code out} (left open). */

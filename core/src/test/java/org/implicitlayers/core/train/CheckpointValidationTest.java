@@ -129,4 +129,17 @@ class CheckpointValidationTest {
         m = resumeError(edited(t -> t.put("state/x", Tensor.scalar(DType.FLOAT64, 1)), b -> { }));
         assertTrue(m.contains("run state"), m);
     }
+
+    @Test
+    void aRunThatDivergesBeforeItsFirstCheckpointSaysThatNoneWasWritten() {
+        Rng rng = Rng.seeded(3);
+        Mlp net = Mlp.builder(2, 4, 1).dtype(DType.FLOAT64).build(rng);
+        Path ckpt = dir.resolve("never.npz");
+        Trainer t = Trainer.builder(net, new Adam(net.parameters(), 1e-2), rng)
+                .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 4, 2)).mul(Double.NaN).mean())
+                .options(Trainer.Options.defaults().steps(10).checkpoint(ckpt)).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
+        assertTrue(e.getMessage().contains("step 1") && e.getMessage().contains("no checkpoint was written yet"), e.getMessage());
+        assertTrue(!Files.exists(ckpt) && !Files.exists(RunLock.lockFileOf(ckpt)), "nothing left behind");
+    }
 }

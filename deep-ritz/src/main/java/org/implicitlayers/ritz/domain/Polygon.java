@@ -26,6 +26,15 @@ public final class Polygon implements Domain {
             double[] a = vertices[i], b = vertices[(i + 1) % vertices.length];
             signed += a[0] * b[1] - b[0] * a[1];
         }
+        for (int i = 0; i < vertices.length; i++) {
+            if (!Double.isFinite(vertices[i][0]) || !Double.isFinite(vertices[i][1])) {
+                throw new IllegalArgumentException("polygon: vertex " + i + " is not finite");
+            }
+        }
+        requireSimple(vertices);
+        if (Math.abs(signed) < 1e-12) {
+            throw new IllegalArgumentException("polygon: the vertices enclose no area");
+        }
         // Counter-clockwise order, so that the outward normal of edge (a, b) is (dy, -dx) / length.
         double[][] ccw = vertices.clone();
         if (signed < 0) {
@@ -43,6 +52,57 @@ public final class Polygon implements Domain {
         }
         this.set = new PolygonsSet(1e-10, pts);
         this.perimeter = per;
+    }
+
+    /**
+     * Refuses a polygon whose boundary crosses or touches itself (edges that are not neighbours
+     * meet, or neighbours overlap): the inside test and the boundary sampler would disagree about
+     * the region.
+     */
+    static void requireSimple(double[][] v) {
+        int n = v.length;
+        for (int i = 0; i < n; i++) {
+            double[] a = v[i], b = v[(i + 1) % n];
+            if (a[0] == b[0] && a[1] == b[1]) {
+                throw new IllegalArgumentException("polygon: vertices " + i + " and " + (i + 1) % n + " coincide");
+            }
+            for (int j = i + 1; j < n; j++) {
+                double[] c = v[j], d = v[(j + 1) % n];
+                boolean neighbours = j == i + 1 || (i == 0 && j == n - 1);
+                if (neighbours) {
+                    // Adjacent edges share one vertex; they must not fold back onto each other.
+                    double[] shared = j == i + 1 ? b : a, p = j == i + 1 ? a : b, q = j == i + 1 ? d : c;
+                    if (cross(shared, p, q) == 0 && dot(shared, p, q) > 0) {
+                        throw new IllegalArgumentException("polygon: edges " + i + " and " + j + " overlap (the boundary folds back)");
+                    }
+                } else if (segmentsMeet(a, b, c, d)) {
+                    throw new IllegalArgumentException("polygon: edge " + i + " (vertices " + i + "-" + (i + 1) % n + ") and edge " + j
+                            + " (vertices " + j + "-" + (j + 1) % n + ") cross: expected a simple polygon, vertices in order around it");
+                }
+            }
+        }
+    }
+
+    private static double cross(double[] o, double[] p, double[] q) {
+        return (p[0] - o[0]) * (q[1] - o[1]) - (p[1] - o[1]) * (q[0] - o[0]);
+    }
+
+    private static double dot(double[] o, double[] p, double[] q) {
+        return (p[0] - o[0]) * (q[0] - o[0]) + (p[1] - o[1]) * (q[1] - o[1]);
+    }
+
+    private static boolean onSegment(double[] p, double[] q, double[] r) {
+        return Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) && Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
+    }
+
+    private static boolean segmentsMeet(double[] a, double[] b, double[] c, double[] d) {
+        double d1 = Math.signum(cross(c, d, a)), d2 = Math.signum(cross(c, d, b));
+        double d3 = Math.signum(cross(a, b, c)), d4 = Math.signum(cross(a, b, d));
+        if (d1 * d2 < 0 && d3 * d4 < 0) {
+            return true;
+        }
+        return d1 == 0 && onSegment(c, d, a) || d2 == 0 && onSegment(c, d, b) || d3 == 0 && onSegment(a, b, c)
+                || d4 == 0 && onSegment(a, b, d);
     }
 
     /** The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the origin. */

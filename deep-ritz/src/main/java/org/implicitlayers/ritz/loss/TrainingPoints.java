@@ -31,6 +31,8 @@ public final class TrainingPoints implements RunState {
     private Domain.BoundarySample fixedBoundary;
     private Tensor added;
     private boolean frozen;
+    private Tensor frozenInterior;
+    private Domain.BoundarySample frozenBoundary;
 
     /**
      * @param domain         where points lie
@@ -63,7 +65,9 @@ public final class TrainingPoints implements RunState {
     /** Interior points for one loss evaluation [n, d], refined points appended. */
     public Tensor interior() {
         Tensor base;
-        if (!resample || frozen) {
+        if (frozen && frozenInterior != null) {
+            base = frozenInterior;
+        } else if (!resample || frozen) {
             if (fixedInterior == null) {
                 fixedInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
             }
@@ -76,6 +80,9 @@ public final class TrainingPoints implements RunState {
 
     /** Boundary points and normals for one loss evaluation. */
     public Domain.BoundarySample boundary() {
+        if (frozen && frozenBoundary != null) {
+            return frozenBoundary;
+        }
         if (!resample || frozen) {
             if (fixedBoundary == null) {
                 fixedBoundary = kept(domain.sampleBoundary(nBoundary, boundarySource, dtype));
@@ -169,7 +176,7 @@ public final class TrainingPoints implements RunState {
         if (t.shape().length != 2 || t.shape()[1] != d) {
             throw new IllegalArgumentException("state/" + key + ": expected points [n, " + d + "], got " + Arrays.toString(t.shape()));
         }
-        return t.to(dtype);
+        return kept(t.to(dtype));
     }
 
     /**
@@ -178,9 +185,26 @@ public final class TrainingPoints implements RunState {
      * which represents the domain better than one random draw; else the fixed set already in use.
      */
     public void freeze(int factor) {
-        if (resample) {
-            fixedInterior = kept(domain.sampleInterior(factor * nInterior, PointSource.halton(domain.dim() + 1), dtype));
-            fixedBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, PointSource.sobol(domain.dim() + 1), dtype)) : null;
+        freeze(factor, 0);
+    }
+
+    /**
+     * As {@link #freeze(int)}, with the quasi-random set taken from block {@code block} of the
+     * sequences: different blocks give disjoint sets (block 1 serves as held-out points to judge a
+     * fit on block 0). A run that uses one fixed set throughout keeps it for block 0 and draws
+     * block 1 as for a resampling run.
+     */
+    public void freeze(int factor, int block) {
+        if (resample || block > 0) {
+            long offset = (long) block << 24;
+            PointSource in = PointSource.halton(domain.dim() + 1), on = PointSource.sobol(domain.dim() + 1);
+            in.seek(offset);
+            on.seek(offset);
+            frozenInterior = kept(domain.sampleInterior(factor * nInterior, in, dtype));
+            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, on, dtype)) : null;
+        } else {
+            frozenInterior = null;
+            frozenBoundary = null;
         }
         frozen = true;
     }
@@ -200,5 +224,7 @@ public final class TrainingPoints implements RunState {
     /** Back to the sampling given at construction. */
     public void thaw() {
         frozen = false;
+        frozenInterior = null;
+        frozenBoundary = null;
     }
 }

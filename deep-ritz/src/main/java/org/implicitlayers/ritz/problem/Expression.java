@@ -20,12 +20,19 @@ import net.objecthunter.exp4j.tokenizer.VariableToken;
 import org.implicitlayers.core.Tensor;
 
 /**
- * A formula in the coordinates (x, y, z or x1..xn, plus r and theta in 2-D), parsed by exp4j and
- * evaluated on all sample points at once with tensor operations: the result is differentiable,
- * so exact solutions give exact gradients (for the H1 error) by autodiff.
+ * A formula in the coordinates, parsed by exp4j and evaluated on all sample points at once with
+ * tensor operations: the result is differentiable, so exact solutions give exact gradients (for
+ * the H1 error) by autodiff.
  *
- * <p>Functions: sin cos tan exp log sqrt abs tanh sinh cosh atan asin acos pow(a, b) min(a,b)
- * max(a,b) atan2(y, x) heaviside(a); constants pi and e; operators + - * / ^ and unary minus.
+ * <p>Coordinates: x1..xn in any dimension; x, y, z up to 3-D. Polar coordinates in 2-D: r = |x|
+ * and theta = atan2(y, x) in (-pi, pi] (the cut along the negative x axis). Spherical
+ * coordinates in 3-D (ISO 80000-2): r = |x|, theta = the polar angle from the z axis in [0, pi],
+ * phi = the azimuth atan2(y, x) in (-pi, pi].
+ *
+ * <p>Functions: sin cos tan exp log sqrt abs tanh sinh cosh atan pow(a, b) min(a,b) max(a,b)
+ * atan2(y, x) heaviside(a); constants pi and e; operators + - * / ^ and unary minus. Other
+ * functions exp4j knows (asin, floor, ...) are refused when the formula is parsed, with their
+ * position: they have no tensor form here.
  */
 public final class Expression {
     private static final List<String> FUNCTIONS = List.of("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh",
@@ -51,9 +58,12 @@ public final class Expression {
                 v.add(xyz[i]);
             }
         }
-        if (d == 2) {
+        if (d == 2 || d == 3) {
             v.add("r");
             v.add("theta");
+        }
+        if (d == 3) {
+            v.add("phi");
         }
         v.add("pi");
         v.add("e");
@@ -96,6 +106,7 @@ public final class Expression {
         }
         Set<String> vars = variables(d);
         Map<String, Function> fns = extraFunctions();
+        Token[] rpn;
         try {
             net.objecthunter.exp4j.Expression e = new ExpressionBuilder(source).variables(vars).functions(List.copyOf(fns.values()))
                     .implicitMultiplication(false).build();
@@ -104,12 +115,21 @@ public final class Expression {
             if (!result.isValid()) {
                 throw new IllegalArgumentException(String.join("; ", result.getErrors()));
             }
-            Token[] rpn = ShuntingYard.convertToRPN(source, fns, new HashMap<String, Operator>(), all, false);
-            return new Expression(source, rpn, d);
+            rpn = ShuntingYard.convertToRPN(source, fns, new HashMap<String, Operator>(), all, false);
         } catch (IllegalArgumentException | java.util.EmptyStackException e) {
             throw new IllegalArgumentException("formula '" + source + "': " + explain(e.getMessage(), source)
                     + " (known names: " + new java.util.TreeSet<>(vars) + "; functions: " + FUNCTIONS + ")", e);
         }
+        for (Token t : rpn) {
+            if (t instanceof FunctionToken ft && !FUNCTIONS.contains(ft.getFunction().getName())) {
+                String name = ft.getFunction().getName();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "\\s*\\(").matcher(source);
+                int pos = m.find() ? m.start() : 0;
+                throw new IllegalArgumentException("formula '" + source + "': function '" + name + "' at position " + pos
+                        + " has no tensor form here; expected one of " + FUNCTIONS + "\n    " + source + "\n    " + " ".repeat(pos) + "^");
+            }
+        }
+        return new Expression(source, rpn, d);
     }
 
     /**
@@ -265,9 +285,16 @@ public final class Expression {
             return v;
         }
         String[] xyz = {"x", "y", "z"};
-        if (name.equals("r") || name.equals("theta")) {
+        if (name.equals("r") || name.equals("theta") || name.equals("phi")) {
             Tensor px = variable("x", x, env), py = variable("y", x, env);
-            v = name.equals("r") ? px.square().add(py.square()).add(1e-30).sqrt() : atan2(py, px);
+            Tensor rxy2 = px.square().add(py.square());
+            if (dim == 3) {
+                Tensor pz = variable("z", x, env);
+                v = name.equals("r") ? rxy2.add(pz.square()).add(1e-30).sqrt()
+                        : name.equals("theta") ? atan2(rxy2.add(1e-30).sqrt(), pz) : atan2(py, px);
+            } else {
+                v = name.equals("r") ? rxy2.add(1e-30).sqrt() : atan2(py, px);
+            }
         } else {
             int i = -1;
             for (int k = 0; k < 3 && dim <= 3; k++) {

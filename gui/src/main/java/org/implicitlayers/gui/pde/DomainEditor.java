@@ -334,6 +334,40 @@ final class DomainEditor extends VBox {
         changed();
     }
 
+    /**
+     * The polygon being drawn: its vertices as points over the square [-1.2, 1.2]^2 (or the
+     * polygon's box), filled once it has three; a click adds a vertex.
+     */
+    private void drawPolygonCanvas(Domain d) {
+        double[][] v;
+        try {
+            v = parseVertices();
+        } catch (IllegalArgumentException e) {
+            v = new double[0][];
+        }
+        double x0 = -1.2, x1 = 1.2, y0 = -1.2, y1 = 1.2;
+        for (double[] p : v) {
+            x0 = Math.min(x0, p[0] - 0.2);
+            x1 = Math.max(x1, p[0] + 0.2);
+            y0 = Math.min(y0, p[1] - 0.2);
+            y1 = Math.max(y1, p[1] + 0.2);
+        }
+        Grid2 g = Grid2.sample(x0, x1, 121, y0, y1, 121, (x, y) -> d != null && d.contains(new double[] {x, y}) ? 0.25 : Double.NaN);
+        double[] px = new double[v.length], py = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            px[i] = v[i][0];
+            py[i] = v[i][1];
+        }
+        HeatMap h = HeatMap.of(g).colours(ColourMap.GREYS).range(0, 1).title(v.length < 3 ? "click to add vertices" : "polygon (to scale)")
+                .window(x0, x1, y0, y1).points("vertices", px, py);
+        if (d != null) {
+            h.outlineOf((x, y) -> d.contains(new double[] {x, y}));
+        }
+        var chart = h.chart();
+        chart.removeSubtitle(chart.getSubtitle(chart.getSubtitleCount() - 1));
+        previewPane.show(chart);
+    }
+
     /** The membership test of the current 2-D domain for outlines, or null. */
     Domain current() {
         try {
@@ -345,6 +379,10 @@ final class DomainEditor extends VBox {
 
     private void drawPreview() {
         Domain d = current();
+        if (POLYGON.equals(type.getValue())) {
+            drawPolygonCanvas(d);
+            return;
+        }
         if (d == null || d.dim() != 2) {
             previewPane.clear(d == null ? "No preview: the domain is checked when the problem runs." : "No preview for a " + d.dim() + "-D domain.");
             return;

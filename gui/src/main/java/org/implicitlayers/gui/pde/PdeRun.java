@@ -1,17 +1,21 @@
 package org.implicitlayers.gui.pde;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.plot.Contours;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzSolver;
 import org.implicitlayers.ritz.SolutionGrid;
 import org.implicitlayers.ritz.domain.Domain;
+import org.implicitlayers.ritz.problem.PoissonProblem;
 
 /**
  * One solve of a problem on a background thread, reporting to a listener on the UI thread: batches
@@ -26,10 +30,6 @@ final class PdeRun {
 
     /** Where the run is: step of total, last loss, seconds since the start. */
     record Progress(long step, long total, double loss, double seconds) {
-        /** Seconds left at the rate so far, NaN before the first step. */
-        double secondsLeft() {
-            return step > 0 ? seconds / step * (total - step) : Double.NaN;
-        }
     }
 
     /** What the UI hears, always on its own thread. */
@@ -52,6 +52,8 @@ final class PdeRun {
     private final Listener listener;
     private final Executor ui;
     private volatile RitzSolver solver;
+    /** Height of the slice through a 3-D domain that the maps show. */
+    private volatile double sliceZ = Double.NaN;
     private volatile boolean cancelled;
     private Thread thread;
 
@@ -85,6 +87,71 @@ final class PdeRun {
         }
     }
 
+    /** Sets the height of the slice that maps of a 3-D problem show (applies from the next refresh). */
+    void setSliceZ(double z) {
+        sliceZ = z;
+    }
+
+    /** The slice height in use: the middle of the domain's z range unless set. */
+    double sliceZ() {
+        double[] lo = spec.problem().domain().lower(), hi = spec.problem().domain().upper();
+        return Double.isNaN(sliceZ) && lo.length > 2 ? 0.5 * (lo[2] + hi[2]) : sliceZ;
+    }
+
+    /**
+     * The solution (and exact solution and error) on the plane z = {@code z} through a 3-D domain,
+     * on an n x n grid of its bounding box; NaN outside the domain.
+     */
+    static SolutionGrid slice(RitzSolver s, double z, int n) {
+        Domain d = s.problem().domain();
+        double[] lo = d.lower(), hi = d.upper();
+        double[] xs = Grid2.nodes(lo[0], hi[0], n), ys = Grid2.nodes(lo[1], hi[1], n);
+        double[] pts = new double[3 * n * n];
+        boolean[] inside = new boolean[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int k = i * n + j;
+                pts[3 * k] = xs[i];
+                pts[3 * k + 1] = ys[j];
+                pts[3 * k + 2] = z;
+                inside[k] = d.contains(new double[] {xs[i], ys[j], z});
+            }
+        }
+        double[] u, ex = null;
+        try (Grad.Scope g = Grad.noGrad()) {
+            Tensor x = Tensor.of(DType.FLOAT64, pts, n * n, 3);
+            u = s.solution(x.to(s.options().run().dtype())).toDoubleArray();
+            if (s.problem() instanceof PoissonProblem p && p.exact() != null) {
+                ex = p.exact().at(x).toDoubleArray();
+            }
+        }
+        double[][] uu = new double[n][n], ee = ex == null ? null : new double[n][n], err = ex == null ? null : new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int k = i * n + j;
+                uu[i][j] = inside[k] ? u[k] : Double.NaN;
+                if (ex != null) {
+                    ee[i][j] = inside[k] ? ex[k] : Double.NaN;
+                    err[i][j] = inside[k] ? u[k] - ex[k] : Double.NaN;
+                }
+            }
+        }
+        return new SolutionGrid(xs, ys, uu, ee, err);
+    }
+
+    /** Maps of the current solution: the grid (a slice for 3-D domains) and the domain's outline there. */
+    Object[] sample(int n) {
+        RitzSolver s = solver;
+        Domain domain = spec.problem().domain();
+        if (domain.dim() == 2) {
+            SolutionGrid g = SolutionGrid.sample(s, n);
+            return new Object[] {g, Contours.outlineAround((x, y) -> domain.contains(new double[] {x, y}), new Grid2(g.xs(), g.ys(), g.u()))};
+        }
+        double z = sliceZ();
+        SolutionGrid g = slice(s, z, n);
+        return new Object[] {g, Contours.outlineAround((x, y) -> domain.contains(new double[] {x, y, z}), new Grid2(g.xs(), g.ys(), g.u()))};
+    }
+
     /** Waits for the background thread (tests). */
     void join(long millis) throws InterruptedException {
         thread.join(millis);
@@ -98,31 +165,24 @@ final class PdeRun {
                 s.cancel();
             }
             Domain domain = spec.problem().domain();
-            boolean planar = domain.dim() == 2;
-            List<double[]>[] outline = new List[1];
+            boolean planar = domain.dim() == 2 || domain.dim() == 3;
             TrainingCallback cb = new TrainingCallback() {
-                private double[] steps = new double[256], losses = new double[256];
-                private int n;
+                private final LossHistory batch = new LossHistory();
                 private long lastProgress = System.nanoTime(), lastSolution = System.nanoTime();
 
                 @Override
                 public void onStep(Trainer.StepInfo info) {
-                    if (n == steps.length) {
-                        steps = Arrays.copyOf(steps, 2 * n);
-                        losses = Arrays.copyOf(losses, 2 * n);
-                    }
-                    steps[n] = info.step();
-                    losses[n++] = info.loss();
+                    batch.add(info.step(), info.loss());
                     long now = System.nanoTime();
                     if (now - lastProgress > PROGRESS_NANOS || info.step() == info.totalSteps()) {
                         Progress p = new Progress(info.step(), info.totalSteps(), info.loss(), info.elapsedSeconds());
-                        double[] bs = Arrays.copyOf(steps, n), bl = Arrays.copyOf(losses, n);
-                        n = 0;
+                        double[] bs = batch.steps(), bl = batch.losses();
+                        batch.clear();
                         lastProgress = now;
                         ui.execute(() -> listener.progress(p, bs, bl));
                     }
                     if (planar && now - lastSolution > SOLUTION_NANOS) {
-                        post(SolutionGrid.sample(s, LIVE_GRID), domain, outline);
+                        post(LIVE_GRID);
                         lastSolution = System.nanoTime();
                     }
                 }
@@ -140,7 +200,7 @@ final class PdeRun {
             };
             RitzSolver.Result r = s.solve(List.of(cb), null, false);
             if (planar) {
-                post(SolutionGrid.sample(s, FINAL_GRID), domain, outline);
+                post(FINAL_GRID);
             }
             ui.execute(() -> listener.finished(r));
         } catch (Throwable t) {
@@ -148,11 +208,11 @@ final class PdeRun {
         }
     }
 
-    private void post(SolutionGrid g, Domain domain, List<double[]>[] outline) {
-        if (outline[0] == null || g.xs().length == FINAL_GRID) {
-            outline[0] = Contours.outlineAround((x, y) -> domain.contains(new double[] {x, y}), new Grid2(g.xs(), g.ys(), g.u()));
-        }
-        List<double[]> o = outline[0];
+    @SuppressWarnings("unchecked")
+    private void post(int n) {
+        Object[] m = sample(n);
+        SolutionGrid g = (SolutionGrid) m[0];
+        List<double[]> o = (List<double[]>) m[1];
         ui.execute(() -> listener.solution(g, o));
     }
 }

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -35,6 +34,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.plot.Curves;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.GridFiles;
@@ -63,19 +63,22 @@ public final class PdeWorkbench extends BorderPane {
     private static final long CURVE_REFRESH_NANOS = 400_000_000L;
 
     final ProblemForm form = new ProblemForm();
-    final Button run = new Button("Run");
-    final Button cancel = new Button("Cancel");
-    final ProgressBar progress = new ProgressBar(0);
-    final Label status = new Label("Pose a problem and press Run.");
-    final Label message = new Label();
+    final RunControls controls = new RunControls("", "Run",
+            "Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would).", form.validProperty());
+    final Button run = controls.run;
+    final Button cancel = controls.cancel;
+    final ProgressBar progress = controls.progress;
+    final Label status = controls.status;
+    final Label message = controls.message;
     final ChartPane solutionView = new ChartPane("solution-view", "The solution appears here a few seconds after Run.");
     final ChartPane errorView = new ChartPane("error-view", "With an exact solution, its error appears here.");
     final ChartPane curvesView = new ChartPane("curves-view", "Loss and error curves appear here while the problem trains.");
     final ChartPane probeView = new ChartPane("probe-view", "Press 'Line probe', then click two points on the solution map.");
     final Label hover = new Label(" ");
     final ToggleButton probe = new ToggleButton("Line probe");
+    final javafx.scene.control.Slider slice = new javafx.scene.control.Slider(0, 1, 0.5);
+    final Label sliceLabel = new Label("slice z");
     final TableView<RunRecord> runs = new TableView<>();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final Path sessionDir;
     private RunRecord active;
     private RunRecord shown;
@@ -90,27 +93,16 @@ public final class PdeWorkbench extends BorderPane {
         setId("pde-workbench");
         form.setPrefWidth(440);
         form.setMinWidth(360);
-        run.setId("run");
         run.setDefaultButton(true);
-        run.setTooltip(new Tooltip("Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would)."));
-        cancel.setId("cancel");
-        cancel.setTooltip(new Tooltip("Stop after the current step; the network keeps what it has learnt and the figures show it."));
-        progress.setId("progress");
-        progress.setPrefWidth(260);
-        status.setId("status");
-        message.setId("message");
-        message.setWrapText(true);
-        message.setStyle("-fx-text-fill: #b00020;");
+        status.setText("Pose a problem and press Run.");
         hover.setId("hover");
         hover.setStyle("-fx-font-family: monospace;");
         probe.setId("probe");
         probe.setTooltip(new Tooltip("Click two points on the solution map: the probe tab plots u (and the exact solution) along the segment."));
-        run.disableProperty().bind(form.validProperty().not().or(running));
-        cancel.disableProperty().bind(running.not());
         run.setOnAction(e -> startRun());
         cancel.setOnAction(e -> cancelRun());
         form.setOnChange(() -> {
-            if (!running.get()) {
+            if (!controls.runningProperty().get()) {
                 String p = form.firstProblem();
                 message.setText(p == null ? "" : "Cannot run: " + p);
             }
@@ -120,7 +112,17 @@ public final class PdeWorkbench extends BorderPane {
         TabPane lower = new TabPane(new Tab("Training", curvesView), new Tab("Line probe", probeView), new Tab("Runs", runs));
         lower.setId("lower-tabs");
         lower.getTabs().forEach(t -> t.setClosable(false));
-        SplitPane right = new SplitPane(new VBox(maps, new HBox(8, probe, hover)), lower);
+        slice.setId("slice-z");
+        slice.setTooltip(new Tooltip("For 3-D problems: the height z of the slice the maps show."));
+        slice.setPrefWidth(200);
+        slice.valueProperty().addListener((o, a, b) -> resliceShown());
+        for (javafx.scene.Node n : List.of(slice, sliceLabel)) {
+            n.setVisible(false);
+            n.managedProperty().bind(n.visibleProperty());
+        }
+        HBox tools = new HBox(8, probe, sliceLabel, slice, hover);
+        tools.setAlignment(Pos.CENTER_LEFT);
+        SplitPane right = new SplitPane(new VBox(maps, tools), lower);
         VBox.setVgrow(maps, Priority.ALWAYS);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.56);
@@ -128,11 +130,7 @@ public final class PdeWorkbench extends BorderPane {
         centre.setDividerPositions(0.3);
         SplitPane.setResizableWithParent(form, false);
         setCenter(centre);
-        HBox bar = new HBox(10, run, cancel, progress, status);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        VBox bottom = new VBox(4, bar, message);
-        bottom.setPadding(new Insets(6, 8, 6, 8));
-        setBottom(bottom);
+        setBottom(controls);
         setupRunsTable();
         setupPointer(solutionView);
         setupPointer(errorView);
@@ -140,7 +138,7 @@ public final class PdeWorkbench extends BorderPane {
 
     /** True while a run is in progress. */
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return controls.runningProperty();
     }
 
     /** The run whose figures are shown (the latest, or the one selected in the runs table). */
@@ -230,12 +228,16 @@ public final class PdeWorkbench extends BorderPane {
         }
         message.setText("");
         PdeRun r = new PdeRun(spec, new Listener(), Platform::runLater);
+        double[] lo = spec.problem().domain().lower(), hi = spec.problem().domain().upper();
+        if (lo.length == 3) {
+            r.setSliceZ(lo[2] + slice.getValue() * (hi[2] - lo[2]));
+        }
         RunRecord rec = new RunRecord(index, json, r);
         runs.getItems().add(rec);
         active = rec;
         probeSegment = null;
         show(rec);
-        running.set(true);
+        controls.setRunning(true);
         progress.setProgress(0);
         status.setText("Starting " + spec.name() + "...");
         r.start();
@@ -256,13 +258,10 @@ public final class PdeWorkbench extends BorderPane {
             if (rec == null) {
                 return;
             }
-            rec.addLosses(steps, losses);
+            rec.losses.addAll(steps, losses);
             rec.steps.set(Long.toString(p.step()));
             rec.seconds.set(String.format(Locale.ROOT, "%.1f", p.seconds()));
-            progress.setProgress(p.total() > 0 ? (double) p.step() / p.total() : -1);
-            double left = p.secondsLeft();
-            status.setText(String.format(Locale.ROOT, "step %d of %d   loss %.4g   %.0f s elapsed, %s left", p.step(), p.total(), p.loss(),
-                    p.seconds(), Double.isNaN(left) ? "?" : String.format(Locale.ROOT, "%.0f s", left)));
+            controls.showProgress(p.step(), p.total(), String.format(Locale.ROOT, "loss %.4g", p.loss()), p.seconds());
             long now = System.nanoTime();
             if (now - lastCurves > CURVE_REFRESH_NANOS && rec == shown) {
                 lastCurves = now;
@@ -310,7 +309,7 @@ public final class PdeWorkbench extends BorderPane {
         public void finished(RitzSolver.Result result) {
             RunRecord rec = active;
             active = null;
-            running.set(false);
+            controls.setRunning(false);
             if (rec == null) {
                 return;
             }
@@ -333,7 +332,7 @@ public final class PdeWorkbench extends BorderPane {
         public void failed(Throwable error) {
             RunRecord rec = active;
             active = null;
-            running.set(false);
+            controls.setRunning(false);
             if (rec != null) {
                 rec.status.set("failed");
             }
@@ -369,7 +368,7 @@ public final class PdeWorkbench extends BorderPane {
 
     static JFreeChart curvesChart(RunRecord rec) {
         List<Curves.Panel> panels = new ArrayList<>();
-        double[] s = Arrays.copyOf(rec.lossSteps, rec.lossCount), l = Arrays.copyOf(rec.losses, rec.lossCount);
+        double[] s = rec.losses.steps(), l = rec.losses.losses();
         panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
         List<Curves.Series> errs = new ArrayList<>();
         int colour = 1;
@@ -387,12 +386,34 @@ public final class PdeWorkbench extends BorderPane {
         return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
     }
 
+    /** After a run of a 3-D problem, moving the slider samples the trained network on the new slice. */
+    private void resliceShown() {
+        RunRecord rec = shown;
+        if (rec == null || rec.run.spec().problem().domain().dim() != 3) {
+            return;
+        }
+        double[] lo = rec.run.spec().problem().domain().lower(), hi = rec.run.spec().problem().domain().upper();
+        double z = lo[2] + slice.getValue() * (hi[2] - lo[2]);
+        rec.run.setSliceZ(z);
+        sliceLabel.setText(String.format(Locale.ROOT, "slice z = %.3g", z));
+        if (!"running".equals(rec.status.get()) && rec.run.solver() != null) {
+            Object[] m = rec.run.sample(PdeRun.LIVE_GRID);
+            rec.grid = (SolutionGrid) m[0];
+            @SuppressWarnings("unchecked")
+            List<double[]> o = (List<double[]>) m[1];
+            rec.outline = o;
+            drawMaps(rec);
+        }
+    }
+
     private void drawMaps(RunRecord rec) {
         SolutionGrid g = rec.grid;
         int dim = rec.run.spec().problem().domain().dim();
+        slice.setVisible(dim == 3);
+        sliceLabel.setVisible(dim == 3);
         if (g == null) {
-            String why = dim == 2 ? "The solution appears here after the first steps."
-                    : "Maps are drawn for problems in the plane; this one is " + dim + "-D (its errors are in the curves and the runs table).";
+            String why = dim <= 3 ? "The solution appears here after the first steps."
+                    : "Maps are drawn for problems in 2-D and slices of 3-D ones; this one is " + dim + "-D (its errors are in the curves and the runs table).";
             solutionView.clear(why);
             errorView.clear(dim == 2 ? "" : why);
             return;
@@ -408,7 +429,12 @@ public final class PdeWorkbench extends BorderPane {
     static JFreeChart solutionChart(RunRecord rec) {
         SolutionGrid g = rec.grid;
         String when = "running".equals(rec.status.get()) ? "step " + rec.steps.get() : rec.status.get();
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u (" + when + ")").valueLabel("u").outline(rec.outline).chart();
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u" + sliceNote(rec) + " (" + when + ")").valueLabel("u")
+                .outline(rec.outline).chart();
+    }
+
+    private static String sliceNote(RunRecord rec) {
+        return rec.run.spec().problem().domain().dim() == 3 ? String.format(Locale.ROOT, " on z = %.3g", rec.run.sliceZ()) : "";
     }
 
     static JFreeChart errorChart(RunRecord rec) {
@@ -416,7 +442,7 @@ public final class PdeWorkbench extends BorderPane {
         if (g.error() == null) {
             return null;
         }
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact")
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact" + sliceNote(rec))
                 .valueLabel("u \u2212 u_exact").outline(rec.outline).chart();
     }
 

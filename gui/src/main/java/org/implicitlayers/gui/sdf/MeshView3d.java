@@ -101,18 +101,24 @@ final class MeshView3d extends StackPane {
         content.getChildren().setAll(v);
     }
 
-    /** Shows points [3 N] as small triangles facing the viewer. */
+    /** Shows points [3 N] as small tetrahedra, visible from every side. */
     void showPoints(double[] points, double size) {
         int n = points.length / 3;
-        double[] v = new double[9 * n];
-        int[] f = new int[3 * n];
+        double[][] corners = {{1, 1, 1}, {1, -1, -1}, {-1, 1, -1}, {-1, -1, 1}};
+        int[][] tris = {{0, 1, 2}, {0, 3, 1}, {0, 2, 3}, {1, 3, 2}};
+        double[] v = new double[12 * n];
+        int[] f = new int[12 * n];
         for (int i = 0; i < n; i++) {
-            double x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
-            double[] tri = {x - size, y - size * 0.6, z, x + size, y - size * 0.6, z, x, y + size, z};
-            System.arraycopy(tri, 0, v, 9 * i, 9);
-            f[3 * i] = 3 * i;
-            f[3 * i + 1] = 3 * i + 1;
-            f[3 * i + 2] = 3 * i + 2;
+            for (int c = 0; c < 4; c++) {
+                for (int a = 0; a < 3; a++) {
+                    v[12 * i + 3 * c + a] = points[3 * i + a] + size * corners[c][a];
+                }
+            }
+            for (int t = 0; t < 4; t++) {
+                for (int k = 0; k < 3; k++) {
+                    f[12 * i + 3 * t + k] = 4 * i + tris[t][k];
+                }
+            }
         }
         showMesh(v, f, Color.web("#1f77b4"));
     }

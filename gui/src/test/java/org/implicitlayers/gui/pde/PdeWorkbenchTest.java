@@ -205,4 +205,52 @@ class PdeWorkbenchTest {
         robot.interact(() -> bench.open(file));
         assertEquals(saved.trim(), bench.form.toJson().toPrettyString());
     }
+
+    @Test
+    void aThreeDimensionalProblemIsShownOnASliceThatTheSliderMoves(FxRobot robot) throws Exception {
+        Path file = Path.of("..", "examples", "ball-3d.json");
+        robot.interact(() -> bench.open(file));
+        assertEquals(DomainEditor.JSON_TYPE, bench.form.domain.type.getValue(), "a 3-D ball is shown as JSON");
+        smallSettings(robot, 20);
+        robot.clickOn("#run");
+        awaitEnd(120);
+        RunRecord r = bench.shownRun();
+        assertEquals("done", r.status.get(), bench.messageText());
+        String title = bench.solutionView.chart().getTitle().getText();
+        assertTrue(title.contains("on z = 0"), title);
+        // The middle slice of the unit ball is the unit disk: blank in the corners of its square.
+        assertTrue(Double.isNaN(r.grid.u()[0][0]) && !Double.isNaN(r.grid.u()[40][40]));
+        robot.interact(() -> bench.slice.setValue(0.9));
+        WaitForAsyncUtils.waitForFxEvents();
+        String moved = bench.solutionView.chart().getTitle().getText();
+        assertTrue(moved.contains("on z = 0.8"), moved);
+        // Exact solution on the slice z = 0.8: 1 - x^2 - y^2 - 0.64 at the centre.
+        assertEquals(0.36, r.grid.exact()[40][40], 1e-9);
+    }
+
+    @Test
+    void aPolygonClickedOnThePreviewBecomesTheDomain(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.form.domain.type.setValue(DomainEditor.POLYGON));
+        WaitForAsyncUtils.sleep(600, TimeUnit.MILLISECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        org.jfree.chart.fx.ChartViewer preview = robot.lookup("#domain-preview-chart").query();
+        robot.interact(() -> bench.form.setVvalue(0));
+        WaitForAsyncUtils.waitForFxEvents();
+        // Three clicks inside the plot's data area, a triangle; each vertex redraws the preview, so wait between clicks.
+        java.awt.geom.Rectangle2D area = preview.getCanvas().getRenderingInfo().getPlotInfo().getDataArea();
+        javafx.geometry.Point2D origin = preview.getCanvas().localToScreen(0, 0);
+        double[][] at = {{0.3, 0.7}, {0.7, 0.7}, {0.5, 0.3}};
+        for (double[] f : at) {
+            robot.clickOn(new javafx.geometry.Point2D(origin.getX() + area.getX() + f[0] * area.getWidth(),
+                    origin.getY() + area.getY() + f[1] * area.getHeight()));
+            WaitForAsyncUtils.sleep(400, TimeUnit.MILLISECONDS);
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+        String[] lines = bench.form.domain.vertices.getText().split("\\R");
+        assertEquals(3, lines.length, bench.form.domain.vertices.getText());
+        org.implicitlayers.ritz.domain.Domain d = bench.form.domain.build();
+        assertTrue(d.measure() > 0, "a triangle of positive area");
+        assertEquals("polygon", bench.form.toJson().get("domain").get("type").asText());
+        assertEquals(3, bench.form.toJson().get("domain").get("vertices").size());
+    }
 }

@@ -21,17 +21,29 @@ public final class ImplicitCli implements Runnable {
     /** Runs the tool; returns the exit code. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new ImplicitCli());
+        withHelpEverywhere(cl);
         // Errors a user can act on (a bad problem file, a diverged run) print as one message, not a stack trace;
         // IMPLICIT_DEBUG=1 shows the trace.
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (System.getenv("IMPLICIT_DEBUG") != null) {
                 ex.printStackTrace();
             }
-            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
-            cmd.getErr().println("implicit " + cmd.getCommandName() + ": " + msg);
+            cmd.getErr().println("implicit " + cmd.getCommandName() + ": " + ErrorMessage.of(ex));
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** Every sub-command (at any depth) accepts --help (and --version), as the top level does. */
+    static void withHelpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null && spec.findOption("-h") == null && spec.findOption("-V") == null
+                    && spec.findOption("--version") == null) {
+                spec.mixinStandardHelpOptions(true);
+            }
+            withHelpEverywhere(sub);
+        }
     }
 
     public static void main(String[] args) {

@@ -11,6 +11,7 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
+import org.implicitlayers.core.train.RunLock;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.plot.LossCurve;
 import org.implicitlayers.plot.Contours;
@@ -75,11 +76,30 @@ final class RitzCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JvmBackend.setThreads(threads);
+        // Everything that can be refused is checked before the output folder exists.
         ProblemSpec spec = resolve();
         RitzOptions o = overrides(spec.options());
+        RitzSolver solver;
+        try {
+            solver = new RitzSolver(spec.problem(), o);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((Files.exists(Path.of(problem)) ? problem + ": " : "") + e.getMessage(), e);
+        }
         Path dir = out != null ? out : Path.of("out", "ritz", spec.name());
-        Files.createDirectories(dir);
-        RitzSolver solver = new RitzSolver(spec.problem(), o);
+        Path ckpt = dir.resolve("checkpoint.npz");
+        // The lock before anything in the folder is touched: a second run there fails at once.
+        try (RunLock lock = RunLock.acquire(ckpt); OnInterrupt interrupt = new OnInterrupt(solver::cancel)) {
+            if (!resume) {
+                Files.deleteIfExists(ckpt);
+            } else if (!Files.exists(ckpt)) {
+                System.err.println("no checkpoint in " + dir + ": starting from step 0");
+            }
+            return solveAndWrite(spec, o, solver, dir, ckpt, interrupt);
+        }
+    }
+
+    private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, Path dir, Path ckpt, OnInterrupt interrupt)
+            throws Exception {
         Domain domain = spec.problem().domain();
         System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s; Adam %d steps%s%n",
                 spec.name(), spec.problem() instanceof PoissonProblem ? "Poisson" : "eigenvalue problem", domain, o.method(),
@@ -90,21 +110,38 @@ final class RitzCommand implements Callable<Integer> {
             cbs.add(new ProgressBarCallback(System.err, spec.name()));
         }
         cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
-        RitzSolver.Result r = solver.solve(cbs, dir.resolve("checkpoint.npz"), resume);
+        RitzSolver.Result r = solver.solve(cbs, ckpt, resume);
 
-        LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("curves.png"), spec.name() + ": training");
+        // Results first (parameters, sampled solution), figures last: an interrupt or a failure while
+        // plotting leaves every number written. Each file is written atomically.
+        List<String> wrote = new ArrayList<>(List.of("metrics.csv", "eval.csv"));
         Npz.write(dir.resolve("params.npz"), solver.network().stateDict());
-        if (domain.dim() == 2) {
-            writeGrid(SolutionGrid.sample(solver, 201), domain, spec.name(), dir);
+        wrote.add("params.npz");
+        if (Files.exists(ckpt)) {
+            wrote.add("checkpoint.npz");
+        }
+        SolutionGrid g = domain.dim() == 2 ? SolutionGrid.sample(solver, 201) : null;
+        if (g != null) {
+            writeGridFiles(g, spec.name(), dir);
+            wrote.addAll(List.of("solution.vtk", "solution.csv"));
         }
         StringBuilder m = new StringBuilder();
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
             m.append(String.format(Locale.ROOT, "  %s %.4e", e.getKey(), e.getValue()));
         }
-        System.out.printf(Locale.ROOT, "done: %d steps in %.1f s (%.2f ms/step)%s%s%n", r.steps(), r.trainSeconds(),
-                1e3 * r.trainSeconds() / Math.max(1, r.steps()), m, r.lbfgsStop() == null ? "" : "; L-BFGS: " + r.lbfgsStop());
-        System.out.println("wrote " + dir + "/{metrics.csv, eval.csv, curves.png, params.npz, checkpoint.npz"
-                + (domain.dim() == 2 ? ", solution.png, error.png, solution.vtk, solution.csv" : "") + "}");
+        System.out.printf(Locale.ROOT, "%s: %d steps in %.1f s (%.2f ms/step)%s%s%n", r.cancelled() ? "stopped" : "done", r.steps(),
+                r.trainSeconds(), 1e3 * r.trainSeconds() / Math.max(1, r.steps()), m, r.lbfgsStop() == null ? "" : "; L-BFGS: " + r.lbfgsStop());
+        LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("curves.png"), spec.name() + ": training");
+        wrote.add("curves.png");
+        if (g != null) {
+            wrote.addAll(writeGridPlots(g, domain, spec.name(), dir));
+        }
+        System.out.println("wrote " + dir + "/{" + String.join(", ", wrote) + "}");
+        if (r.cancelled()) {
+            System.out.println((interrupt.interrupted() ? "interrupted" : "stopped") + " at step " + r.steps() + "; checkpoint " + ckpt
+                    + "; continue with --resume");
+            return 130;
+        }
         return 0;
     }
 
@@ -144,13 +181,8 @@ final class RitzCommand implements Callable<Integer> {
                 + "': give a JSON file or one of " + Examples.names()));
     }
 
-    private static void writeGrid(SolutionGrid g, Domain domain, String name, Path dir) throws Exception {
-        Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
-        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
-                .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
+    private static void writeGridFiles(SolutionGrid g, String name, Path dir) throws Exception {
         if (g.exact() != null) {
-            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
-                    .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
             String[] names = {"u", "u_exact", "error"};
             double[][][] fields = {g.u(), g.exact(), g.error()};
             GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
@@ -159,5 +191,18 @@ final class RitzCommand implements Callable<Integer> {
             GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
             GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
+    }
+
+    /** The heat maps; returns the names of the files written (no error map without an exact solution). */
+    private static List<String> writeGridPlots(SolutionGrid g, Domain domain, String name, Path dir) throws Exception {
+        Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
+        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
+                .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
+        if (g.exact() == null) {
+            return List.of("solution.png");
+        }
+        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
+                .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
+        return List.of("solution.png", "error.png");
     }
 }

@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
@@ -17,6 +15,7 @@ import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.LrSchedule;
 import org.implicitlayers.core.train.CsvMetricsLog;
+import org.implicitlayers.core.train.RunLock;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.examples.plot.LossCurve;
 import picocli.CommandLine.Command;
@@ -55,11 +54,17 @@ final class TrainDemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JvmBackend.setThreads(threads);
-        Files.createDirectories(out);
         Path ckpt = out.resolve("checkpoint.npz");
-        if (!resume && Files.exists(ckpt)) {
-            Files.delete(ckpt);
+        // The lock first: a second start in the folder of a running one must fail before it touches anything.
+        try (RunLock lock = RunLock.acquire(ckpt)) {
+            if (!resume) {
+                Files.deleteIfExists(ckpt);
+            }
+            return train(ckpt);
         }
+    }
+
+    private int train(Path ckpt) throws Exception {
         // The data set is fixed by the seed; minibatches come from the run's generator.
         Rng data = Rng.seeded(seed + 1000);
         int n = 2000, nv = 1000;
@@ -100,35 +105,18 @@ final class TrainDemoCommand implements Callable<Integer> {
                 .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1))
                 .build();
 
-        // Ctrl-C (SIGINT) or SIGTERM: stop after the current step and write a checkpoint.
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            trainer.cancel();
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write a checkpoint and the outputs.
+        try (OnInterrupt interrupt = new OnInterrupt(trainer::cancel)) {
             return trainAndReport(trainer, net, xVal, yVal, ckpt);
-        } finally {
-            // Only now may a shutdown hook let the JVM exit: the outputs are written.
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // already shutting down: the hook is running and has waited for us
-            }
         }
     }
 
     private int trainAndReport(Trainer trainer, Mlp net, Tensor xVal, Tensor yVal, Path ckpt) throws Exception {
         Trainer.Result r = trainer.run();
         Path png = out.resolve("loss.png");
-        LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), png, "train-demo: sin(pi x) cos(pi y), MLP 2-32-32-1");
+        // Results before figures: an interrupt while plotting leaves the parameters written.
         Npz.write(out.resolve("params.npz"), net.stateDict());
+        LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), png, "train-demo: sin(pi x) cos(pi y), MLP 2-32-32-1");
         if (r.cancelled()) {
             System.out.printf("stopped at step %d; checkpoint %s; continue with --resume%n", r.lastStep(), ckpt);
             return 130;

@@ -1,0 +1,65 @@
+package org.implicitlayers.ritz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
+import org.implicitlayers.ritz.RitzOptions.Method;
+import org.implicitlayers.ritz.domain.Box;
+import org.implicitlayers.ritz.problem.BoundaryCondition;
+import org.implicitlayers.ritz.problem.PoissonProblem;
+import org.implicitlayers.ritz.problem.ScalarField;
+import org.junit.jupiter.api.Test;
+
+/** The L-BFGS stage after Adam: logged like every other phase, and never ending worse than it started. */
+class LbfgsStageTest {
+    /** -Laplace(u) + u = (2 pi^2 + 1) cos(pi x) cos(pi y) on the unit square, du/dn = 0: u = cos(pi x) cos(pi y). */
+    static PoissonProblem neumannSquare() {
+        return new PoissonProblem("neumann-square", new Box(new double[] {0, 0}, new double[] {1, 1}), null, ScalarField.constant(1),
+                ScalarField.formula("(2*pi^2 + 1)*cos(pi*x)*cos(pi*y)", 2), List.of(BoundaryCondition.neumann(ScalarField.constant(0))),
+                ScalarField.formula("cos(pi*x)*cos(pi*y)", 2));
+    }
+
+    @Test
+    void lbfgsOnAPureNeumannProblemEndsNoWorseThanAdamAndIsLogged() throws Exception {
+        RitzOptions o = RitzOptions.defaults().withMethod(Method.RITZ)
+                .withBoundary(RitzOptions.Boundary.defaults().withTreatment(BoundaryTreatment.PENALTY))
+                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 16, 2, "tanh"))
+                .withSampling(RitzOptions.Sampling.defaults().withMethod(RitzOptions.SamplingMethod.SOBOL).withCounts(256, 64))
+                .withOptimizer(new RitzOptions.Optimizer(600, 5e-3, 0.1, 60)).withRun(new RitzOptions.Run(300, 1, DType.FLOAT64));
+        List<Long> evalSteps = new ArrayList<>(), logged = new ArrayList<>();
+        boolean[] ended = {false};
+        TrainingCallback log = new TrainingCallback() {
+            @Override
+            public void onStep(Trainer.StepInfo s) {
+                assertTrue(!ended[0], "no step after the end");
+                logged.add(s.step());
+            }
+
+            @Override
+            public void onEval(long step, Map<String, Double> m) {
+                evalSteps.add(step);
+            }
+
+            @Override
+            public void onEnd(Trainer.Result r) {
+                ended[0] = true;
+            }
+        };
+        RitzSolver s = new RitzSolver(neumannSquare(), o);
+        RitzSolver.Result r = s.solve(List.of(log), null, false);
+        assertTrue(ended[0]);
+        double adamL2 = r.history().stream().filter(e -> e.step() == 600).findFirst().orElseThrow().metrics().get("rel_l2");
+        double finalL2 = r.metrics().get("rel_l2");
+        assertTrue(r.steps() > 600, "L-BFGS iterations counted: " + r.steps());
+        assertEquals(r.steps(), evalSteps.get(evalSteps.size() - 1), "the final evaluation reaches the callbacks (eval.csv)");
+        assertEquals(r.steps(), logged.get(logged.size() - 1), "the final loss reaches the callbacks (metrics.csv)");
+        assertTrue(finalL2 <= adamL2 * 1.05, "after Adam " + adamL2 + ", after L-BFGS " + finalL2 + " (" + r.lbfgsStop() + ")");
+    }
+}

@@ -1,0 +1,189 @@
+package org.implicitlayers.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.core.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Hostile input and interrupted runs, as a user meets them on the command line. */
+class HostileInputTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the tool in this JVM; returns exit code, stdout and stderr. */
+    private static String[] run(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = ImplicitCli.execute(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return new String[] {Integer.toString(rc), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    }
+
+    /** The tool in a child JVM (so that it can be signalled). */
+    private Process child(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), ImplicitCli.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void waitFor(Path file, long minBytes) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!(Files.exists(file) && Files.size(file) >= minBytes) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(file) && Files.size(file) >= minBytes, file + " written");
+    }
+
+    /** A small 1-D problem (fast steps, no grid outputs): -u'' = pi^2 sin(pi x), u = sin(pi x). */
+    private Path small() throws IOException {
+        Path f = dir.resolve("small.json");
+        Files.writeString(f, "{\"name\": \"small\", \"domain\": {\"type\": \"interval\", \"a\": 0, \"b\": 1}, "
+                + "\"pde\": {\"f\": \"pi^2*sin(pi*x)\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], "
+                + "\"exact\": \"sin(pi*x)\", \"network\": {\"type\": \"mlp\", \"width\": 8, \"depth\": 1}, "
+                + "\"sampling\": {\"interior\": 64, \"boundary\": 2}, \"eval_every\": 10}");
+        return f;
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void everySubCommandAcceptsHelp() {
+        List<String> paths = new ArrayList<>();
+        collect(new CommandLine(new ImplicitCli()), List.of(), paths);
+        assertTrue(paths.size() > 8, paths.toString());
+        for (String p : paths) {
+            List<String> args = new ArrayList<>(List.of(p.split(" ")));
+            args.add("--help");
+            String[] r = run(args.toArray(String[]::new));
+            assertEquals("0", r[0], p + " --help: " + r[2]);
+            assertTrue(r[1].contains("Usage:"), p + " --help prints its usage: " + r[1] + r[2]);
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> prefix, List<String> out) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            List<String> p = new ArrayList<>(prefix);
+            p.add(name);
+            out.add(String.join(" ", p));
+            collect(sub, p, out);
+        });
+    }
+
+    @Test
+    void refusedSettingsCreateNoOutputFolder() throws IOException {
+        Path o = dir.resolve("exact");
+        String[] r = run("ritz", Path.of("..", "examples", "annulus-robin.json").toString(), "--bc", "exact", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("bc 'exact' imposes Dirichlet data") && r[2].contains("robin"), r[2]);
+        assertFalse(Files.exists(o), "no output folder");
+
+        Path f = dir.resolve("escape.json");
+        Files.writeString(f, "{\"name\": \"../../escaped\", \"domain\": {\"type\": \"interval\", \"a\": 0, \"b\": 1}, \"pde\": {\"f\": \"1\"}, "
+                + "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}");
+        r = run("ritz", f.toString(), "--steps", "2");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(f + ": name: expected a plain name"), r[2]);
+        assertEquals(List.of("escape.json"), names(dir));
+    }
+
+    @Test
+    void theFilesListedAreTheFilesWrittenAndLbfgsIsInTheLogs() throws IOException {
+        Path o = dir.resolve("eigen");
+        String[] r = run("ritz", "eigen-square", "--steps", "5", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        String wrote = r[1].lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+        String listed = wrote.substring(wrote.indexOf('{') + 1, wrote.indexOf('}'));
+        List<String> files = new ArrayList<>(List.of(listed.split(", ")));
+        assertFalse(files.contains("error.png"), "no error map without an exact solution: " + wrote);
+        assertEquals(files.stream().sorted().toList(), names(o), "listed = written, no lock or temporary files");
+
+        Path p = dir.resolve("lbfgs");
+        r = run("ritz", small().toString(), "--steps", "20", "--lbfgs", "5", "--quiet", "--out", p.toString());
+        assertEquals("0", r[0], r[2]);
+        List<String> eval = Files.readAllLines(p.resolve("eval.csv"));
+        long last = Long.parseLong(eval.get(eval.size() - 1).split(",")[0]);
+        assertTrue(last > 20, "the evaluation after L-BFGS is in eval.csv: " + eval);
+        List<String> steps = Files.readAllLines(p.resolve("metrics.csv"));
+        assertEquals(last, Long.parseLong(steps.get(steps.size() - 1).split(",")[0]), "and its loss in metrics.csv");
+    }
+
+    @Test
+    void aSecondTrainDemoInTheFolderOfARunningOneTouchesNothingAndSigtermKeepsTheWork() throws Exception {
+        Path o = dir.resolve("td");
+        Process first = child(dir.resolve("first.log"), "train-demo", "--steps", "1000000", "--checkpoint-every", "50", "--out", o.toString());
+        try {
+            waitFor(o.resolve("checkpoint.npz"), 1);
+            String[] r = run("train-demo", "--steps", "10", "--out", o.toString());
+            assertEquals("1", r[0]);
+            assertTrue(r[2].contains("another training run is using this checkpoint"), r[2]);
+            assertTrue(Files.exists(o.resolve("checkpoint.npz")), "the running run's checkpoint is still there");
+            first.destroy(); // SIGTERM
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            first.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("first.log"));
+        assertTrue(log.contains("stopped at step"), log);
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 0 && step < 1_000_000, "checkpoint at the step it stopped: " + step);
+        assertTrue(Npz.read(o.resolve("params.npz")).tensors().containsKey("layers.0.weight"), "parameters written on the way out");
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+    }
+
+    @Test
+    void sigtermStopsRitzWithACheckpointThatResumes() throws Exception {
+        Path o = dir.resolve("ritz");
+        Path problem = small();
+        Process p = child(dir.resolve("ritz.log"), "ritz", problem.toString(), "--steps", "1000000", "--quiet", "--out", o.toString());
+        try {
+            waitFor(o.resolve("metrics.csv"), 200); // a few logged steps
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("ritz.log"));
+        assertTrue(log.contains("interrupted at step"), log);
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 0, "checkpoint written on SIGTERM, not only every 1000 steps: " + step);
+        assertTrue(Files.exists(o.resolve("params.npz")) && Files.exists(o.resolve("curves.png")), names(o).toString());
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")));
+        byte[] saved = Files.readAllBytes(o.resolve("checkpoint.npz"));
+        String[] r = run("ritz", problem.toString(), "--steps", Long.toString(step + 5), "--quiet", "--resume", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("done: " + (step + 5) + " steps"), r[1]);
+        assertFalse(java.util.Arrays.equals(saved, Files.readAllBytes(o.resolve("checkpoint.npz"))), "the resumed run went on");
+        assertArrayEquals(new long[] {step + 5}, new long[] {Checkpoint.load(o.resolve("checkpoint.npz")).step()});
+    }
+}
