@@ -7,26 +7,24 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
-import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.LossHistory;
+import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.ode.Gradient;
 import org.implicitlayers.ode.spiral.SpiralProblem;
 import org.implicitlayers.ode.spiral.SpiralTraining;
@@ -50,20 +48,17 @@ public final class NodeWorkbench extends BorderPane {
     final ComboBox<String> gradient = new ComboBox<>();
     final TextField seed = field("node-seed", "0", "Seed of the initial weights and of the batches (default 0).");
     final ComboBox<String> dtype = new ComboBox<>();
-    final Button run = new Button("Run");
-    final Button cancel = new Button("Cancel");
-    final ProgressBar progress = new ProgressBar(0);
-    final Label status = new Label("Press Run to learn the spiral's dynamics.");
-    final Label message = new Label();
+    final RunControls controls = new RunControls("node-", "Run", "Train the neural ODE on the spiral with these settings.",
+            new javafx.beans.property.SimpleBooleanProperty(true));
+    final Button run = controls.run;
+    final Label status = controls.status;
+    final Label message = controls.message;
     final ChartViewer phase = new ChartViewer(null);
     final ChartViewer time = new ChartViewer(null);
     final ChartViewer curves = new ChartViewer(null);
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final SpiralProblem truth = new SpiralProblem(DType.FLOAT64);
     private volatile SpiralTraining training;
-    private double[] steps = new double[0];
-    private double[] losses = new double[0];
-    private int n;
+    private final LossHistory history = new LossHistory();
     private final List<double[]> evals = new ArrayList<>();
     private long lastRefresh;
     private String lastResult = "";
@@ -79,20 +74,15 @@ public final class NodeWorkbench extends BorderPane {
         dtype.getItems().addAll("float32", "float64");
         dtype.setValue("float32");
         dtype.setTooltip(new Tooltip("Precision of the model and the solver (default float32)."));
-        run.setId("node-run");
-        cancel.setId("node-cancel");
+        status.setText("Press Run to learn the spiral's dynamics.");
         run.setOnAction(e -> start());
-        cancel.setOnAction(e -> {
+        controls.cancel.setOnAction(e -> {
             SpiralTraining t = training;
             if (t != null) {
                 t.cancel();
                 status.setText("Cancelling...");
             }
         });
-        run.disableProperty().bind(running);
-        cancel.disableProperty().bind(running.not());
-        message.setStyle("-fx-text-fill: #b00020;");
-        message.setWrapText(true);
         Label data = new Label("Data: torchdiffeq's cubic spiral, dy/dt = y^3 A with A = [[-0.1, 2], [-2, -0.1]], y0 = (2, 0),"
                 + " 1000 points on t in [0, 25]; batches of 20 segments of 10 points. Model: f(y) = W2 tanh(W1 y^3 + b1) + b2, widths 2-50-2;"
                 + " Dormand-Prince 5(4), rtol 1e-7, atol 1e-9; loss: mean |prediction - truth|.");
@@ -118,12 +108,7 @@ public final class NodeWorkbench extends BorderPane {
         SplitPane centre = new SplitPane(left, right);
         centre.setDividerPositions(0.24);
         setCenter(centre);
-        HBox bar = new HBox(10, run, cancel, progress, status);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        progress.setPrefWidth(260);
-        VBox bottom = new VBox(4, bar, message);
-        bottom.setPadding(new Insets(6, 8, 6, 8));
-        setBottom(bottom);
+        setBottom(controls);
         drawTrajectories(null, null);
     }
 
@@ -137,7 +122,7 @@ public final class NodeWorkbench extends BorderPane {
 
     /** True while training. */
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return controls.runningProperty();
     }
 
     /** Sets the number of steps (the demo's short run). */
@@ -174,12 +159,10 @@ public final class NodeWorkbench extends BorderPane {
         SpiralProblem problem = new SpiralProblem(dt);
         SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), null, false));
         training = t;
-        n = 0;
-        steps = new double[1024];
-        losses = new double[1024];
+        history.clear();
         evals.clear();
-        running.set(true);
-        progress.setProgress(0);
+        controls.setRunning(true);
+        controls.progress.setProgress(0);
         Thread th = new Thread(() -> train(t, k), "node-run");
         th.setDaemon(true);
         th.start();
@@ -209,7 +192,7 @@ public final class NodeWorkbench extends BorderPane {
             SpiralTraining.Result r = t.run(List.of(cb));
             JFreeChart[] charts = trajectoryCharts(fitted(t), t);
             Platform.runLater(() -> {
-                running.set(false);
+                controls.setRunning(false);
                 boolean done = r.steps().size() >= total;
                 lastResult = done ? "done" : "cancelled";
                 status.setText(String.format(Locale.ROOT, "%s after %d steps: full-trajectory L1 loss %.4f", done ? "Done" : "Cancelled",
@@ -220,7 +203,7 @@ public final class NodeWorkbench extends BorderPane {
             });
         } catch (Throwable e) {
             Platform.runLater(() -> {
-                running.set(false);
+                controls.setRunning(false);
                 lastResult = "failed: " + e;
                 message.setText("The run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             });
@@ -240,15 +223,8 @@ public final class NodeWorkbench extends BorderPane {
     }
 
     private void step(double step, double loss, double seconds, int total) {
-        if (n == steps.length) {
-            steps = Arrays.copyOf(steps, 2 * n);
-            losses = Arrays.copyOf(losses, 2 * n);
-        }
-        steps[n] = step;
-        losses[n++] = loss;
-        progress.setProgress(step / total);
-        double left = seconds / step * (total - step);
-        status.setText(String.format(Locale.ROOT, "step %.0f of %d   batch L1 %.4f   %.0f s elapsed, %.0f s left", step, total, loss, seconds, left));
+        history.add(step, loss);
+        controls.showProgress(step, total, String.format(Locale.ROOT, "batch L1 %.4f", loss), seconds);
         long now = System.nanoTime();
         if (now - lastRefresh > REFRESH_NANOS) {
             lastRefresh = now;
@@ -258,7 +234,7 @@ public final class NodeWorkbench extends BorderPane {
 
     private void drawCurves() {
         List<Curves.Series> s = new ArrayList<>();
-        s.add(Curves.Series.line("batch L1", Arrays.copyOf(steps, n), Arrays.copyOf(losses, n)));
+        s.add(Curves.Series.line("batch L1", history.steps(), history.losses()));
         if (!evals.isEmpty()) {
             s.add(Curves.Series.points("full-trajectory L1", evals.stream().mapToDouble(e -> e[0]).toArray(),
                     evals.stream().mapToDouble(e -> e[1]).toArray()).colour(3));

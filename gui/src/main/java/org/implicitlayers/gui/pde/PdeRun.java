@@ -1,6 +1,5 @@
 package org.implicitlayers.gui.pde;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -9,6 +8,7 @@ import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.plot.Contours;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.ritz.ProblemSpec;
@@ -30,10 +30,6 @@ final class PdeRun {
 
     /** Where the run is: step of total, last loss, seconds since the start. */
     record Progress(long step, long total, double loss, double seconds) {
-        /** Seconds left at the rate so far, NaN before the first step. */
-        double secondsLeft() {
-            return step > 0 ? seconds / step * (total - step) : Double.NaN;
-        }
     }
 
     /** What the UI hears, always on its own thread. */
@@ -171,23 +167,17 @@ final class PdeRun {
             Domain domain = spec.problem().domain();
             boolean planar = domain.dim() == 2 || domain.dim() == 3;
             TrainingCallback cb = new TrainingCallback() {
-                private double[] steps = new double[256], losses = new double[256];
-                private int n;
+                private final LossHistory batch = new LossHistory();
                 private long lastProgress = System.nanoTime(), lastSolution = System.nanoTime();
 
                 @Override
                 public void onStep(Trainer.StepInfo info) {
-                    if (n == steps.length) {
-                        steps = Arrays.copyOf(steps, 2 * n);
-                        losses = Arrays.copyOf(losses, 2 * n);
-                    }
-                    steps[n] = info.step();
-                    losses[n++] = info.loss();
+                    batch.add(info.step(), info.loss());
                     long now = System.nanoTime();
                     if (now - lastProgress > PROGRESS_NANOS || info.step() == info.totalSteps()) {
                         Progress p = new Progress(info.step(), info.totalSteps(), info.loss(), info.elapsedSeconds());
-                        double[] bs = Arrays.copyOf(steps, n), bl = Arrays.copyOf(losses, n);
-                        n = 0;
+                        double[] bs = batch.steps(), bl = batch.losses();
+                        batch.clear();
                         lastProgress = now;
                         ui.execute(() -> listener.progress(p, bs, bl));
                     }

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -35,6 +34,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.plot.Curves;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.GridFiles;
@@ -63,11 +63,13 @@ public final class PdeWorkbench extends BorderPane {
     private static final long CURVE_REFRESH_NANOS = 400_000_000L;
 
     final ProblemForm form = new ProblemForm();
-    final Button run = new Button("Run");
-    final Button cancel = new Button("Cancel");
-    final ProgressBar progress = new ProgressBar(0);
-    final Label status = new Label("Pose a problem and press Run.");
-    final Label message = new Label();
+    final RunControls controls = new RunControls("", "Run",
+            "Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would).", form.validProperty());
+    final Button run = controls.run;
+    final Button cancel = controls.cancel;
+    final ProgressBar progress = controls.progress;
+    final Label status = controls.status;
+    final Label message = controls.message;
     final ChartPane solutionView = new ChartPane("solution-view", "The solution appears here a few seconds after Run.");
     final ChartPane errorView = new ChartPane("error-view", "With an exact solution, its error appears here.");
     final ChartPane curvesView = new ChartPane("curves-view", "Loss and error curves appear here while the problem trains.");
@@ -77,7 +79,6 @@ public final class PdeWorkbench extends BorderPane {
     final javafx.scene.control.Slider slice = new javafx.scene.control.Slider(0, 1, 0.5);
     final Label sliceLabel = new Label("slice z");
     final TableView<RunRecord> runs = new TableView<>();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final Path sessionDir;
     private RunRecord active;
     private RunRecord shown;
@@ -92,27 +93,16 @@ public final class PdeWorkbench extends BorderPane {
         setId("pde-workbench");
         form.setPrefWidth(440);
         form.setMinWidth(360);
-        run.setId("run");
         run.setDefaultButton(true);
-        run.setTooltip(new Tooltip("Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would)."));
-        cancel.setId("cancel");
-        cancel.setTooltip(new Tooltip("Stop after the current step; the network keeps what it has learnt and the figures show it."));
-        progress.setId("progress");
-        progress.setPrefWidth(260);
-        status.setId("status");
-        message.setId("message");
-        message.setWrapText(true);
-        message.setStyle("-fx-text-fill: #b00020;");
+        status.setText("Pose a problem and press Run.");
         hover.setId("hover");
         hover.setStyle("-fx-font-family: monospace;");
         probe.setId("probe");
         probe.setTooltip(new Tooltip("Click two points on the solution map: the probe tab plots u (and the exact solution) along the segment."));
-        run.disableProperty().bind(form.validProperty().not().or(running));
-        cancel.disableProperty().bind(running.not());
         run.setOnAction(e -> startRun());
         cancel.setOnAction(e -> cancelRun());
         form.setOnChange(() -> {
-            if (!running.get()) {
+            if (!controls.runningProperty().get()) {
                 String p = form.firstProblem();
                 message.setText(p == null ? "" : "Cannot run: " + p);
             }
@@ -140,11 +130,7 @@ public final class PdeWorkbench extends BorderPane {
         centre.setDividerPositions(0.3);
         SplitPane.setResizableWithParent(form, false);
         setCenter(centre);
-        HBox bar = new HBox(10, run, cancel, progress, status);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        VBox bottom = new VBox(4, bar, message);
-        bottom.setPadding(new Insets(6, 8, 6, 8));
-        setBottom(bottom);
+        setBottom(controls);
         setupRunsTable();
         setupPointer(solutionView);
         setupPointer(errorView);
@@ -152,7 +138,7 @@ public final class PdeWorkbench extends BorderPane {
 
     /** True while a run is in progress. */
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return controls.runningProperty();
     }
 
     /** The run whose figures are shown (the latest, or the one selected in the runs table). */
@@ -251,7 +237,7 @@ public final class PdeWorkbench extends BorderPane {
         active = rec;
         probeSegment = null;
         show(rec);
-        running.set(true);
+        controls.setRunning(true);
         progress.setProgress(0);
         status.setText("Starting " + spec.name() + "...");
         r.start();
@@ -272,13 +258,10 @@ public final class PdeWorkbench extends BorderPane {
             if (rec == null) {
                 return;
             }
-            rec.addLosses(steps, losses);
+            rec.losses.addAll(steps, losses);
             rec.steps.set(Long.toString(p.step()));
             rec.seconds.set(String.format(Locale.ROOT, "%.1f", p.seconds()));
-            progress.setProgress(p.total() > 0 ? (double) p.step() / p.total() : -1);
-            double left = p.secondsLeft();
-            status.setText(String.format(Locale.ROOT, "step %d of %d   loss %.4g   %.0f s elapsed, %s left", p.step(), p.total(), p.loss(),
-                    p.seconds(), Double.isNaN(left) ? "?" : String.format(Locale.ROOT, "%.0f s", left)));
+            controls.showProgress(p.step(), p.total(), String.format(Locale.ROOT, "loss %.4g", p.loss()), p.seconds());
             long now = System.nanoTime();
             if (now - lastCurves > CURVE_REFRESH_NANOS && rec == shown) {
                 lastCurves = now;
@@ -326,7 +309,7 @@ public final class PdeWorkbench extends BorderPane {
         public void finished(RitzSolver.Result result) {
             RunRecord rec = active;
             active = null;
-            running.set(false);
+            controls.setRunning(false);
             if (rec == null) {
                 return;
             }
@@ -349,7 +332,7 @@ public final class PdeWorkbench extends BorderPane {
         public void failed(Throwable error) {
             RunRecord rec = active;
             active = null;
-            running.set(false);
+            controls.setRunning(false);
             if (rec != null) {
                 rec.status.set("failed");
             }
@@ -385,7 +368,7 @@ public final class PdeWorkbench extends BorderPane {
 
     static JFreeChart curvesChart(RunRecord rec) {
         List<Curves.Panel> panels = new ArrayList<>();
-        double[] s = Arrays.copyOf(rec.lossSteps, rec.lossCount), l = Arrays.copyOf(rec.losses, rec.lossCount);
+        double[] s = rec.losses.steps(), l = rec.losses.losses();
         panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
         List<Curves.Series> errs = new ArrayList<>();
         int colour = 1;

@@ -2,12 +2,12 @@ package org.implicitlayers.gui.pde;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.ritz.SolutionGrid;
 
 /** One run of the session as the runs table lists it, with what is needed to show its figures again. */
@@ -20,9 +20,7 @@ final class RunRecord {
     final StringProperty seconds = new SimpleStringProperty("");
     final StringProperty relL2 = new SimpleStringProperty("");
     final StringProperty relH1 = new SimpleStringProperty("");
-    double[] lossSteps = new double[0];
-    double[] losses = new double[0];
-    int lossCount;
+    final LossHistory losses = new LossHistory();
     final Map<String, List<double[]>> metrics = new LinkedHashMap<>();
     SolutionGrid grid;
     List<double[]> outline = List.of();
@@ -31,17 +29,6 @@ final class RunRecord {
         this.index = index;
         this.problem = problem;
         this.run = run;
-    }
-
-    void addLosses(double[] s, double[] l) {
-        if (lossCount + s.length > lossSteps.length) {
-            int cap = Math.max(2 * lossSteps.length, lossCount + s.length + 256);
-            lossSteps = Arrays.copyOf(lossSteps, cap);
-            losses = Arrays.copyOf(losses, cap);
-        }
-        System.arraycopy(s, 0, lossSteps, lossCount, s.length);
-        System.arraycopy(l, 0, losses, lossCount, l.length);
-        lossCount += s.length;
     }
 
     void addMetrics(long step, Map<String, Double> m) {

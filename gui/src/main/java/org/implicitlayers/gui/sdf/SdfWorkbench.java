@@ -2,31 +2,28 @@ package org.implicitlayers.gui.sdf;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
-import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.LossHistory;
+import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.plot.Curves;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.HeatMap;
@@ -59,25 +56,22 @@ public final class SdfWorkbench extends BorderPane {
     final TextField steps = field("sdf-steps", "400", "Adam steps (lr 1e-3), default 400 here (2000 in the benchmark).");
     final TextField resolution = field("sdf-resolution", "64", "Marching-cubes grid nodes per side over [-1.1, 1.1]^3 (default 64).");
     final TextField seed = field("sdf-seed", "0", "Seed of the initialisation and the samples (default 0).");
-    final Button run = new Button("Fit");
-    final Button cancel = new Button("Cancel");
-    final ProgressBar progress = new ProgressBar(0);
-    final Label status = new Label("Pick a point cloud and press Fit.");
-    final Label message = new Label();
+    final RunControls controls = new RunControls("sdf-", "Fit", "Fit a neural SDF to the cloud with these settings, then extract its mesh.",
+            new javafx.beans.property.SimpleBooleanProperty(true));
+    final Button run = controls.run;
+    final Label status = controls.status;
+    final Label message = controls.message;
     final Slider sliceZ = new Slider(-1, 1, 0);
     final MeshView3d view = new MeshView3d();
     final ChartViewer slice = new ChartViewer(null);
     final ChartViewer curves = new ChartViewer(null);
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private PointCloud cloud;
     private Path cloudFile;
     private volatile Trainer[] handle;
     private volatile boolean cancelled;
     private SdfModel model;
     private Mesh mesh;
-    private double[] lossSteps = new double[0];
-    private double[] losses = new double[0];
-    private int n;
+    private final LossHistory history = new LossHistory();
     private long lastRefresh;
     private String lastResult = "";
 
@@ -89,10 +83,9 @@ public final class SdfWorkbench extends BorderPane {
         cloudName.setTooltip(new Tooltip("A built-in cloud: samples of an analytic sphere, torus or box with exact normals, or the"
                 + " Stanford bunny (shared/data/bunny.xyzn). Default: torus."));
         cloudName.valueProperty().addListener((o, a, b) -> loadBuiltIn());
-        run.setId("sdf-run");
-        cancel.setId("sdf-cancel");
+        status.setText("Pick a point cloud and press Fit.");
         run.setOnAction(e -> start());
-        cancel.setOnAction(e -> {
+        controls.cancel.setOnAction(e -> {
             cancelled = true;
             Trainer[] h = handle;
             if (h != null && h[0] != null) {
@@ -100,10 +93,6 @@ public final class SdfWorkbench extends BorderPane {
             }
             status.setText("Cancelling...");
         });
-        run.disableProperty().bind(running);
-        cancel.disableProperty().bind(running.not());
-        message.setStyle("-fx-text-fill: #b00020;");
-        message.setWrapText(true);
         sliceZ.setId("sdf-slice-z");
         sliceZ.setShowTickLabels(true);
         sliceZ.setMajorTickUnit(0.5);
@@ -136,12 +125,7 @@ public final class SdfWorkbench extends BorderPane {
         SplitPane centre = new SplitPane(left, right);
         centre.setDividerPositions(0.22);
         setCenter(centre);
-        HBox bar = new HBox(10, run, cancel, progress, status);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        progress.setPrefWidth(260);
-        VBox bottom = new VBox(4, bar, message);
-        bottom.setPadding(new Insets(6, 8, 6, 8));
-        setBottom(bottom);
+        setBottom(controls);
         loadBuiltIn();
     }
 
@@ -154,7 +138,7 @@ public final class SdfWorkbench extends BorderPane {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return controls.runningProperty();
     }
 
     public void setSteps(int s) {
@@ -243,13 +227,11 @@ public final class SdfWorkbench extends BorderPane {
         SdfFit.Options o = SdfFit.Options.defaults().withSteps(k).withSeed(s)
                 .withNetwork(IgrNetwork.Options.defaults().withSize(w, d).withDtype(DType.FLOAT32))
                 .withGrid(GridSampler.Options.defaults().withResolution(res));
-        n = 0;
-        lossSteps = new double[1024];
-        losses = new double[1024];
+        history.clear();
         cancelled = false;
         handle = new Trainer[1];
-        running.set(true);
-        progress.setProgress(0);
+        controls.setRunning(true);
+        controls.progress.setProgress(0);
         PointCloud c = cloud;
         Trainer[] h = handle;
         Thread t = new Thread(() -> fit(c, o, h, k), "sdf-fit");
@@ -273,7 +255,7 @@ public final class SdfWorkbench extends BorderPane {
             Platform.runLater(() -> {
                 model = m;
                 mesh = e.mesh();
-                running.set(false);
+                controls.setRunning(false);
                 lastResult = cancelled ? "cancelled" : "done";
                 Mesh u = e.normalizedMesh();
                 if (u.faceCount() > 0) {
@@ -286,7 +268,7 @@ public final class SdfWorkbench extends BorderPane {
             });
         } catch (Throwable e) {
             Platform.runLater(() -> {
-                running.set(false);
+                controls.setRunning(false);
                 lastResult = "failed: " + e;
                 message.setText("The fit failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             });
@@ -294,15 +276,8 @@ public final class SdfWorkbench extends BorderPane {
     }
 
     private void step(double step, double loss, double seconds, int total) {
-        if (n == lossSteps.length) {
-            lossSteps = Arrays.copyOf(lossSteps, 2 * n);
-            losses = Arrays.copyOf(losses, 2 * n);
-        }
-        lossSteps[n] = step;
-        losses[n++] = loss;
-        progress.setProgress(step / total);
-        status.setText(String.format(Locale.ROOT, "step %.0f of %d   loss %.4g   %.0f s elapsed, %.0f s left", step, total, loss, seconds,
-                seconds / step * (total - step)));
+        history.add(step, loss);
+        controls.showProgress(step, total, String.format(Locale.ROOT, "loss %.4g", loss), seconds);
         long now = System.nanoTime();
         if (now - lastRefresh > REFRESH_NANOS) {
             lastRefresh = now;
@@ -312,11 +287,11 @@ public final class SdfWorkbench extends BorderPane {
 
     private void drawCurves() {
         curves.setChart(Curves.chart("training", "step", false, List.of(new Curves.Panel("IGR loss", Curves.Scale.AUTO,
-                List.of(Curves.Series.line("loss", Arrays.copyOf(lossSteps, n), Arrays.copyOf(losses, n)))))));
+                List.of(Curves.Series.line("loss", history.steps(), history.losses()))))));
     }
 
     private void drawSlice() {
-        if (model != null && !running.get()) {
+        if (model != null && !controls.runningProperty().get()) {
             slice.setChart(sliceChart(model, sliceZ.getValue()));
         }
     }

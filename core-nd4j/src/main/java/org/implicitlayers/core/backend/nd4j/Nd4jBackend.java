@@ -59,15 +59,16 @@ public final class Nd4jBackend implements Backend {
 
     /** Wraps a result, flattened and c-ordered, and registers it with the current scope. */
     private Storage wrap(INDArray x) {
-        INDArray flat = x;
+        INDArray owner = x;
         if (x.isView() || x.ordering() != 'c') {
-            flat = x.dup('c');
+            owner = x.dup('c');
             // A fresh result in the wrong order (e.g. from gemm) is no storage's array: free it now.
             // Storages' arrays are flat and c-ordered, so they never take this path.
             free(x);
         }
-        flat = flat.reshape('c', new long[] {flat.length()});
-        Nd4jStorage s = new Nd4jStorage(this, flat);
+        // The reshape is a view that ND4J will not close: the storage closes its owner instead.
+        INDArray flat = owner.reshape('c', new long[] {owner.length()});
+        Nd4jStorage s = new Nd4jStorage(this, flat, owner);
         MemoryScope.register(s, st -> ((Nd4jStorage) st).release());
         return s;
     }
@@ -95,13 +96,23 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Storage fromDoubles(double[] values, DType dtype) {
         INDArray x = values.length == 0 ? Nd4j.create(dt(dtype), 0) : Nd4j.createFromArray(values.clone());
-        return wrap(x.dataType() == dt(dtype) ? x : x.castTo(dt(dtype)));
+        return wrap(castFreeing(x, dt(dtype)));
     }
 
     @Override
     public Storage fromFloats(float[] values, DType dtype) {
         INDArray x = values.length == 0 ? Nd4j.create(dt(dtype), 0) : Nd4j.createFromArray(values.clone());
-        return wrap(x.dataType() == dt(dtype) ? x : x.castTo(dt(dtype)));
+        return wrap(castFreeing(x, dt(dtype)));
+    }
+
+    /** x in the given type; a fresh x that had to be converted is freed. */
+    private static INDArray castFreeing(INDArray x, DataType type) {
+        if (x.dataType() == type) {
+            return x;
+        }
+        INDArray out = x.castTo(type);
+        free(x);
+        return out;
     }
 
     @Override
@@ -253,15 +264,19 @@ public final class Nd4jBackend implements Backend {
         INDArray x = view(as, aShape), y = view(bs, bShape);
         int batch = aShape[0];
         INDArray[] parts = new INDArray[batch];
+        INDArray[] products = new INDArray[batch];
         for (int i = 0; i < batch; i++) {
             INDArray c = Nd4j.gemm(x.slice(i), y.slice(i), transA, transB);
+            products[i] = c;
             parts[i] = c.reshape('c', new long[] {1, c.rows(), c.columns()});
         }
-        INDArray out = Nd4j.concat(0, parts);
-        for (INDArray p : parts) {
+        // Wrapped (copied if concat handed back a view of a product) before the products are freed;
+        // the reshapes are views, which ND4J does not close, so the products themselves are freed.
+        Storage out = wrap(Nd4j.concat(0, parts));
+        for (INDArray p : products) {
             free(p);
         }
-        return wrap(out);
+        return out;
     }
 
     @Override

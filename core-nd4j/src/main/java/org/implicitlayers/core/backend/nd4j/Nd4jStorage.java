@@ -5,13 +5,23 @@ import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.Storage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A flat, c-ordered ND4J array; shapes are applied by reshaping views when an op needs them. */
+/**
+ * A flat, c-ordered ND4J array; shapes are applied by reshaping views when an op needs them. The
+ * flat array is itself a view (ND4J marks reshapes as views, which it will not close), so the
+ * storage also holds the array that owns the buffer, and releasing closes that one.
+ */
 final class Nd4jStorage implements Storage {
     final INDArray array;
+    private final INDArray owner;
     private final Nd4jBackend backend;
     private volatile boolean released;
 
-    Nd4jStorage(Nd4jBackend backend, INDArray array) {
+    /**
+     * @param array the flat, c-ordered array the ops read
+     * @param owner the array that owns its buffer (array itself, or the array it reshapes)
+     */
+    Nd4jStorage(Nd4jBackend backend, INDArray array, INDArray owner) {
+        this.owner = owner;
         this.backend = backend;
         this.array = array;
     }
@@ -27,8 +37,8 @@ final class Nd4jStorage implements Storage {
     void release() {
         if (!released) {
             released = true;
-            if (array.closeable()) {
-                array.close();
+            if (owner.closeable()) {
+                owner.close();
             }
         }
     }
