@@ -120,7 +120,7 @@ class SweepOnSparkTest {
         ResultTable table = ResultTable.of(sweep, r);
         table.writeCsv(out.resolve("results.csv"));
         String csv = Files.readString(out.resolve("results.csv"));
-        assertTrue(csv.contains(",diverged,") && csv.contains(",error,") && csv.contains("the loss is NaN"), csv);
+        assertTrue(csv.contains(",diverged,") && csv.contains(",error,") && csv.contains("the loss is Infinity"), csv);
         assertEquals(1, Ranking.best(table, "rel_l2", true, 5).size(), "only the ok run is ranked");
 
         // A stored failure counts as finished, unless failed runs are retried.
