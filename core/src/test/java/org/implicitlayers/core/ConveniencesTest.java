@@ -141,7 +141,7 @@ class ConveniencesTest {
     }
 
     @Test
-    void theLaplacianHelperMatchesExactLaplacians() {
+    void theLaplacianMatchesExactLaplacians() {
         Tensor pts = Tensor.of(new double[][] {{0.1, 0.2}, {0.5, 0.5}, {0.9, 0.3}}).requiringGrad();
         Tensor x = pts.select(1, 0), y = pts.select(1, 1);
         Tensor u = x.mul(PI).sin().mul(y.mul(PI).sin());
