@@ -61,15 +61,17 @@ final class Parallel {
     private static final int SERIAL_AFTER_CONTENTION = 4096;
 
     /**
-     * Adapts to a loaded machine: a worker that had not started its chunk when the caller had
-     * finished its own (so the caller ran it), or a wait for workers longer than half the caller's
-     * own chunk (and than 50 us), means the workers do not get a CPU in time. When a quarter of a
+     * Adapts to a loaded machine: a wait for workers longer than half the caller's own chunk (and
+     * than 50 us) means the workers do not get a CPU in time. When a quarter of a
      * window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run on the caller
      * alone, then threads are tried again. Each output element is computed within one chunk, so
      * this changes who computes, never the bits. Called with the lock held.
      */
     static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
-        if (stolen || waitNanos > Math.max(50_000L, ownNanos / 2)) {
+        // A chunk the caller ran itself is not contention: on an idle machine a worker parked between
+        // calls often starts after a short caller chunk, and counting that switched the 1024^3 GEMM
+        // to one thread (half the GFLOP/s of bench micro). Only long waits for running chunks count.
+        if (waitNanos > Math.max(50_000L, ownNanos / 2)) {
             contendedCalls++;
         }
         if (++windowCalls == WINDOW) {

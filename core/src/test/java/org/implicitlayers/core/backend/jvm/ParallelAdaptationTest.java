@@ -24,9 +24,9 @@ class ParallelAdaptationTest {
         }
         assertEquals(0, Parallel.serialCalls, "no switch without contention");
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(i % 3 == 0, 0L, 10_000L);   // a third of the chunks were not started in time
+            Parallel.recordWait(i % 3 == 0, 0L, 10_000L);   // a third of the chunks started late, but none was waited for
         }
-        assertTrue(Parallel.serialCalls > 0, "serial when workers do not start in time");
+        assertEquals(0, Parallel.serialCalls, "a worker late to start a short chunk is the wake-up latency of an idle machine, not contention");
         Parallel.serialCalls = 0;
     }
 
