@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class ParallelAdaptationTest {
     @Test
     void frequentLongWaitsForWorkersSwitchToTheCallerAlone() {
+        boolean was = Parallel.adapt;
+        Parallel.adapt = true;
         Parallel.serialCalls = 0;
         for (int i = 0; i < 64; i++) {
             Parallel.recordWait(false, i % 2 == 0 ? 5_000_000L : 1_000L, 100_000L);   // half of the calls waited 5 ms
@@ -28,6 +30,7 @@ class ParallelAdaptationTest {
         }
         assertEquals(0, Parallel.serialCalls, "a worker late to start a short chunk is the wake-up latency of an idle machine, not contention");
         Parallel.serialCalls = 0;
+        Parallel.adapt = was;
     }
 
     @Test
