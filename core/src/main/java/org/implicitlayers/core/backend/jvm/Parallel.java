@@ -73,6 +73,13 @@ final class Parallel {
      * alone, then threads are tried again. Each output element is computed within one chunk, so
      * this changes who computes, never the bits. Called with the lock held.
      */
+    /** Starts a fresh window of calls (tests). */
+    static void resetWindow() {
+        windowCalls = 0;
+        contendedCalls = 0;
+        serialCalls = 0;
+    }
+
     static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
         // A chunk the caller ran itself is not contention: on an idle machine a worker parked between
         // calls often starts after a short caller chunk, and counting that switched the 1024^3 GEMM

@@ -15,16 +15,17 @@ class ParallelAdaptationTest {
     void frequentLongWaitsForWorkersSwitchToTheCallerAlone() {
         boolean was = Parallel.adapt;
         Parallel.adapt = true;
-        Parallel.serialCalls = 0;
+        Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
             Parallel.recordWait(false, i % 2 == 0 ? 5_000_000L : 1_000L, 100_000L);   // half of the calls waited 5 ms
         }
         assertTrue(Parallel.serialCalls > 0, "serial after contention");
-        Parallel.serialCalls = 0;
+        Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
             Parallel.recordWait(false, 40_000L, 2_000_000L);   // short waits next to long own chunks: an idle machine
         }
         assertEquals(0, Parallel.serialCalls, "no switch without contention");
+        Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
             Parallel.recordWait(i % 3 == 0, 0L, 10_000L);   // a third of the chunks started late, but none was waited for
         }
