@@ -88,7 +88,9 @@ final class RitzCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("out", "ritz", spec.name());
         Path ckpt = dir.resolve("checkpoint.npz");
         // The lock before anything in the folder is touched: a second run there fails at once.
-        try (RunLock lock = RunLock.acquire(ckpt); OnInterrupt interrupt = new OnInterrupt(solver::cancel)) {
+        // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
+        // before the guard lets an interrupted JVM exit (the other way round, it could exit first).
+        try (OnInterrupt interrupt = new OnInterrupt(solver::cancel); RunLock lock = RunLock.acquire(ckpt)) {
             if (!resume) {
                 Files.deleteIfExists(ckpt);
             } else if (!Files.exists(ckpt)) {
