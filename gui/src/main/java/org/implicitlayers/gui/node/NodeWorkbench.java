@@ -23,6 +23,7 @@ import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.Fields;
 import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.ode.Gradient;
@@ -44,9 +45,9 @@ import org.jfree.chart.fx.ChartViewer;
 public final class NodeWorkbench extends BorderPane {
     private static final long REFRESH_NANOS = 400_000_000L;
 
-    final TextField iters = field("node-iters", "300", "Optimiser steps (RMSprop, lr 1e-3), default 300.");
+    final TextField iters = Fields.text("node-iters", "300", "Optimiser steps (RMSprop, lr 1e-3), default 300.");
     final ComboBox<String> gradient = new ComboBox<>();
-    final TextField seed = field("node-seed", "0", "Seed of the initial weights and of the batches (default 0).");
+    final TextField seed = Fields.text("node-seed", "0", "Seed of the initial weights and of the batches (default 0).");
     final ComboBox<String> dtype = new ComboBox<>();
     final RunControls controls = new RunControls("node-", "Run", "Train the neural ODE on the spiral with these settings.",
             new javafx.beans.property.SimpleBooleanProperty(true));
@@ -110,14 +111,6 @@ public final class NodeWorkbench extends BorderPane {
         setCenter(centre);
         setBottom(controls);
         drawTrajectories(null, null);
-    }
-
-    private static TextField field(String id, String value, String help) {
-        TextField t = new TextField(value);
-        t.setId(id);
-        t.setPrefColumnCount(8);
-        t.setTooltip(new Tooltip(help));
-        return t;
     }
 
     /** True while training. */

@@ -22,6 +22,7 @@ import javafx.scene.paint.Color;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.gui.common.Fields;
 import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.plot.Curves;
@@ -50,12 +51,12 @@ public final class SdfWorkbench extends BorderPane {
     private static final long REFRESH_NANOS = 400_000_000L;
 
     final ComboBox<String> cloudName = new ComboBox<>();
-    final TextField points = field("sdf-points", "2000", "Surface samples of a built-in analytic shape (default 2000; the bunny has its own 1839).");
-    final TextField width = field("sdf-width", "64", "Hidden width of the IGR network (the library's default is 256; 64 trains in seconds).");
-    final TextField depth = field("sdf-depth", "4", "Hidden layers (default 4).");
-    final TextField steps = field("sdf-steps", "400", "Adam steps (lr 1e-3), default 400 here (2000 in the benchmark).");
-    final TextField resolution = field("sdf-resolution", "64", "Marching-cubes grid nodes per side over [-1.1, 1.1]^3 (default 64).");
-    final TextField seed = field("sdf-seed", "0", "Seed of the initialisation and the samples (default 0).");
+    final TextField points = Fields.text("sdf-points", "2000", "Surface samples of a built-in analytic shape (default 2000; the bunny has its own 1839).");
+    final TextField width = Fields.text("sdf-width", "64", "Hidden width of the IGR network (the library's default is 256; 64 trains in seconds).");
+    final TextField depth = Fields.text("sdf-depth", "4", "Hidden layers (default 4).");
+    final TextField steps = Fields.text("sdf-steps", "400", "Adam steps (lr 1e-3), default 400 here (2000 in the benchmark).");
+    final TextField resolution = Fields.text("sdf-resolution", "64", "Marching-cubes grid nodes per side over [-1.1, 1.1]^3 (default 64).");
+    final TextField seed = Fields.text("sdf-seed", "0", "Seed of the initialisation and the samples (default 0).");
     final RunControls controls = new RunControls("sdf-", "Fit", "Fit a neural SDF to the cloud with these settings, then extract its mesh.",
             new javafx.beans.property.SimpleBooleanProperty(true));
     final Button run = controls.run;
@@ -127,14 +128,6 @@ public final class SdfWorkbench extends BorderPane {
         setCenter(centre);
         setBottom(controls);
         loadBuiltIn();
-    }
-
-    private static TextField field(String id, String value, String help) {
-        TextField t = new TextField(value);
-        t.setId(id);
-        t.setPrefColumnCount(8);
-        t.setTooltip(new Tooltip(help));
-        return t;
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
