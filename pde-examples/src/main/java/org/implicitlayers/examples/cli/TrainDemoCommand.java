@@ -56,7 +56,9 @@ final class TrainDemoCommand implements Callable<Integer> {
         JvmBackend.setThreads(threads);
         Path ckpt = out.resolve("checkpoint.npz");
         // The lock first: a second start in the folder of a running one must fail before it touches anything.
-        try (RunLock lock = RunLock.acquire(ckpt)) {
+        // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
+        // before the guard lets an interrupted JVM exit.
+        try (OnInterrupt interrupt = new OnInterrupt(this::cancel); RunLock lock = RunLock.acquire(ckpt)) {
             if (!resume) {
                 Files.deleteIfExists(ckpt);
             }
@@ -106,8 +108,22 @@ final class TrainDemoCommand implements Callable<Integer> {
                 .build();
 
         // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write a checkpoint and the outputs.
-        try (OnInterrupt interrupt = new OnInterrupt(trainer::cancel)) {
-            return trainAndReport(trainer, net, xVal, yVal, ckpt);
+        running = trainer;
+        if (interrupted) {
+            trainer.cancel();
+        }
+        return trainAndReport(trainer, net, xVal, yVal, ckpt);
+    }
+
+    private volatile Trainer running;
+    private volatile boolean interrupted;
+
+    /** Called by the interrupt guard: stops the training loop, or the one about to start. */
+    private void cancel() {
+        interrupted = true;
+        Trainer t = running;
+        if (t != null) {
+            t.cancel();
         }
     }
 
