@@ -43,6 +43,14 @@ class ElementwiseOpsTest {
             new Unary("sigmoid", Tensor::sigmoid, x -> Math.exp(x) / (1 + Math.exp(x)), false),
             new Unary("relu", Tensor::relu, x -> x < 0 ? 0 : x, false),
             new Unary("softplus", t -> t.softplus(beta), x -> Math.log(1 + Math.exp(beta * x)) / beta, false),
+            new Unary("softplusSlope", t -> t.softplusSlope(beta), x -> 1 / (1 + Math.exp(-beta * x)), false),
+            new Unary("softplusWithSlope[0]", t -> t.softplusWithSlope(beta)[0], x -> Math.log(1 + Math.exp(beta * x)) / beta, false),
+            new Unary("softplusWithSlope[1]", t -> t.softplusWithSlope(beta)[1], x -> 1 / (1 + Math.exp(-beta * x)), false),
+            new Unary("addcmul", t -> t.addcmul(t.square(), t.sin(), 0.7), x -> x + 0.7 * x * x * Math.sin(x), false),
+            new Unary("softplusBackward", t -> Tensor.softplusBackward(t.sigmoid(), t.cos(), t.sin(), beta), x -> {
+                double s = 1 / (1 + Math.exp(-x));
+                return s * (Math.cos(x) + beta * (1 - s) * Math.sin(x));
+            }, false),
             new Unary("cubicRelu", Tensor::cubicRelu, x -> x < 0 ? 0 : x * x * x, false),
             new Unary("pow2.5", t -> t.pow(2.5), x -> Math.pow(x, 2.5), true),
             new Unary("pow3", t -> t.pow(3), x -> x * x * x, false),
@@ -89,6 +97,41 @@ class ElementwiseOpsTest {
         for (Backend b : TestBackends.all()) {
             double[] got = TestBackends.on(b, () -> Tensor.of(new double[] {800, -800}, 2).softplus(100).toDoubleArray());
             assertClose(new double[] {800, 0}, got, 1e-12, b.name());
+        }
+    }
+
+    /**
+     * Relative accuracy of float32 softplus and its slope with beta = 100 for |beta x| up to 85
+     * (e^-|z| down to 1e-37), wherever the result is a normal float.
+     */
+    @Test
+    void softplusAndSlopeAreRelativelyAccurateForLargeSharpness() {
+        int n = 4001;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -0.85 + 1.7 * i / (n - 1);
+        }
+        for (Backend b : TestBackends.all()) {
+            double[][] got = TestBackends.on(b, () -> {
+                Tensor t = Tensor.of(DType.FLOAT32, x, n);
+                Tensor[] pair = t.softplusWithSlope(100);
+                return new double[][] {t.softplus(100).toDoubleArray(), pair[0].toDoubleArray(),
+                    t.softplusSlope(100).toDoubleArray(), pair[1].toDoubleArray()};
+            });
+            for (int i = 0; i < n; i++) {
+                double z = 100.0 * (float) x[i];
+                double sp = (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / 100;
+                double sg = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+                // z = 100 x rounds in float32 (relative 6e-8), and d log(softplus)/dz is up to 1: 85 * 6e-8 absolute in z.
+                // Below the smallest normal float32 the result may be flushed to 0.
+                double tol = 1e-5;
+                for (int k = 0; k < 2; k++) {
+                    assertTrue(Math.abs(got[k][i] - sp) <= Math.max(tol * sp, Float.MIN_NORMAL),
+                            b.name() + " softplus(" + x[i] + ") = " + got[k][i] + ", expected " + sp);
+                    assertTrue(Math.abs(got[2 + k][i] - sg) <= Math.max(tol * sg, Float.MIN_NORMAL),
+                            b.name() + " slope(" + x[i] + ") = " + got[2 + k][i] + ", expected " + sg);
+                }
+            }
         }
     }
 

@@ -32,6 +32,13 @@ class GradientCheckProperties {
         unary("sigmoid", Tensor::sigmoid, false);
         unary("relu", Tensor::relu, false);
         unary("softplus", t -> t.softplus(2.5), false);
+        unary("softplusSlope", t -> t.softplusSlope(2.5), false);
+        unary("softplusWithSlope", t -> {
+            Tensor[] hs = t.softplusWithSlope(2.5);
+            return hs[0].mul(hs[1].add(0.5));
+        }, false);
+        unary("addcmul", t -> t.addcmul(t.sin(), t.square(), 0.7), false);
+        unary("softplusBackward", t -> Tensor.softplusBackward(t.sigmoid(), t.cos(), t.sin().mul(t), 2.5), false);
         unary("cubicRelu", Tensor::cubicRelu, false);
         unary("pow", t -> t.pow(2.7), true);
         unary("scale", t -> t.mul(-1.7).add(0.3), false);

@@ -32,6 +32,48 @@ public interface Backend {
     /** {@code out[i] = op(a[i], p, q)}. */
     Storage unary(UnaryOp op, Storage a, double p, double q);
 
+    /**
+     * Two maps of one operand in one pass, {@code {first(a, p, q), second(a, p, q)}}; backends
+     * fuse the pairs they know (softplus and its slope share one exponential) and otherwise make
+     * two passes.
+     */
+    default Storage[] unaryPair(UnaryOp first, UnaryOp second, Storage a, double p, double q) {
+        return new Storage[] {unary(first, a, p, q), unary(second, a, p, q)};
+    }
+
+    /**
+     * {@code out[i] = op(a[i], b[i], c[i], p)} for three storages of one size. The default
+     * composes unary and binary kernels; backends override it with one pass.
+     */
+    default Storage ternary(TernaryOp op, Storage a, Storage b, Storage c, double p) {
+        int[] s = {a.size()};
+        switch (op) {
+            case ADDCMUL: {
+                Storage bc = binary(BinaryOp.MUL, b, s, c, s, s);
+                Storage pbc = unary(UnaryOp.SCALE, bc, p, 0);
+                release(bc);
+                Storage out = binary(BinaryOp.ADD, a, s, pbc, s, s);
+                release(pbc);
+                return out;
+            }
+            case SOFTPLUS_BACKWARD: {
+                Storage negA = unary(UnaryOp.NEG, a, 0, 0);
+                Storage oneMinus = unary(UnaryOp.SHIFT, negA, 1, 0);
+                release(negA);
+                Storage t = binary(BinaryOp.MUL, oneMinus, s, c, s, s);
+                release(oneMinus);
+                Storage pt = unary(UnaryOp.SCALE, t, p, 0);
+                release(t);
+                Storage sum = binary(BinaryOp.ADD, b, s, pt, s, s);
+                release(pt);
+                Storage out = binary(BinaryOp.MUL, a, s, sum, s, s);
+                release(sum);
+                return out;
+            }
+            default: throw new UnsupportedOperationException(name() + ": ternary " + op);
+        }
+    }
+
     /** {@code out = op(a, b)} with NumPy broadcasting of {@code aShape} and {@code bShape} to {@code outShape}. */
     Storage binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape);
 

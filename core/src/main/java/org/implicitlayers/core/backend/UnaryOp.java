@@ -23,6 +23,13 @@ public enum UnaryOp {
             return (Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)))) / p;
         }
     },
+    /** sigmoid(p x): the slope of softplus with beta = p. */
+    SOFTPLUS_SLOPE {
+        public double apply(double x, double p, double q) {
+            double z = p * x;
+            return z >= 0 ? 1.0 / (1.0 + Math.exp(-z)) : Math.exp(z) / (1.0 + Math.exp(z));
+        }
+    },
     /** max(x, 0)^3, the activation of the Deep Ritz paper. */
     CUBIC_RELU { public double apply(double x, double p, double q) { return x > 0 ? x * x * x : 0.0; } },
     /** x^p for a constant exponent p. */

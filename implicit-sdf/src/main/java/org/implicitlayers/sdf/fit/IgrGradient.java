@@ -10,7 +10,8 @@ import org.implicitlayers.sdf.net.IgrNetwork;
  * The IGR loss of a plain softplus MLP (no skip connection) with its parameter gradient written
  * out in closed form, as one {@link CustomFunction} of the parameters: one forward pass, one pass
  * for the input gradient grad f(x), and one reverse pass through both, 18 large matrix products
- * per step and no tape. The generic route ({@link IgrLoss#evaluate}) records the forward, the
+ * per step, four elementwise passes per layer (softplus and its slope in one, two products,
+ * one fused {@link Tensor#softplusBackward}) and no tape. The generic route ({@link IgrLoss#evaluate}) records the forward, the
  * differentiable input gradient and the loss, then differentiates that graph: the same numbers
  * (checked against it in float64) for about twice the work.
  *
@@ -46,8 +47,9 @@ final class IgrGradient {
                 h[0] = x;
                 for (int l = 1; l <= depth; l++) {
                     Tensor z = Tensor.linear(h[l - 1], p[2 * (l - 1)], p[2 * (l - 1) + 1]);
-                    h[l] = z.softplus(beta);
-                    s[l] = z.mul(beta).sigmoid();
+                    Tensor[] hs = z.softplusWithSlope(beta);
+                    h[l] = hs[0];
+                    s[l] = hs[1];
                 }
                 Tensor w = p[2 * depth];
                 Tensor f = Tensor.linear(h[depth], w, p[2 * depth + 1]);
@@ -116,8 +118,7 @@ final class IgrGradient {
                 grads[2 * depth + 1] = phiT.sum(0);
                 Tensor dh = phiT.matmul(w);                             // dL/dh_L, [n, H]
                 for (int l = depth; l >= 1; l--) {
-                    Tensor sl = s[l];
-                    Tensor dz = dh.add(ds[l].mul(sl.neg().add(1)).mul(beta)).mul(sl);
+                    Tensor dz = Tensor.softplusBackward(s[l], dh, ds[l], beta);
                     Tensor dw = dz.matmul(h[l - 1], true, false);
                     grads[2 * (l - 1)] = grads[2 * (l - 1)] == null ? dw : grads[2 * (l - 1)].add(dw);
                     grads[2 * (l - 1) + 1] = dz.sum(0);

@@ -171,6 +171,14 @@ public final class Nd4jBackend implements Backend {
                 tail.close();
                 return wrap(out);
             }
+            case SOFTPLUS_SLOPE: {
+                INDArray z = x.mul(p);
+                INDArray out = Transforms.sigmoid(z, false);
+                if (out != z) {
+                    z.close();
+                }
+                return wrap(out);
+            }
             case CUBIC_RELU: {
                 INDArray r = Transforms.relu(x, true);
                 INDArray out = r.mul(r).muli(r);

@@ -6,6 +6,7 @@ import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.BinaryOp;
 import org.implicitlayers.core.backend.ReduceOp;
 import org.implicitlayers.core.backend.Storage;
+import org.implicitlayers.core.backend.TernaryOp;
 import org.implicitlayers.core.backend.UnaryOp;
 
 /**
@@ -207,6 +208,34 @@ public final class JvmBackend implements Backend {
             Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.f, from, out.f, from, to - from));
         } else {
             Parallel.range(x.d.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.d, from, out.d, from, to - from));
+        }
+        return out;
+    }
+
+    @Override
+    public Storage[] unaryPair(UnaryOp first, UnaryOp second, Storage a, double p, double q) {
+        boolean softplus = first == UnaryOp.SOFTPLUS && second == UnaryOp.SOFTPLUS_SLOPE;
+        if (!softplus) {
+            return new Storage[] {unary(first, a, p, q), unary(second, a, p, q)};
+        }
+        HeapStorage x = h(a);
+        HeapStorage h = alloc(a.dtype(), a.size()), s = alloc(a.dtype(), a.size());
+        if (x.isFloat()) {
+            Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.softplusWithSlope(p, x.f, from, h.f, s.f, from, to - from));
+        } else {
+            Parallel.range(x.d.length, GRAIN, 64, (from, to) -> kernels.softplusWithSlope(p, x.d, from, h.d, s.d, from, to - from));
+        }
+        return new Storage[] {h, s};
+    }
+
+    @Override
+    public Storage ternary(TernaryOp op, Storage a, Storage b, Storage c, double p) {
+        HeapStorage x = h(a), y = h(b), z = h(c);
+        HeapStorage out = alloc(a.dtype(), a.size());
+        if (out.isFloat()) {
+            Parallel.range(out.f.length, GRAIN, 64, (from, to) -> kernels.ternary(op, p, x.f, y.f, z.f, out.f, from, to - from));
+        } else {
+            Parallel.range(out.d.length, GRAIN, 64, (from, to) -> kernels.ternary(op, p, x.d, y.d, z.d, out.d, from, to - from));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package org.implicitlayers.core.backend.jvm;
 
 import org.implicitlayers.core.backend.BinaryOp;
 import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.TernaryOp;
 import org.implicitlayers.core.backend.UnaryOp;
 
 /**
@@ -27,6 +28,16 @@ interface Kernels {
     void unary(UnaryOp op, double p, double q, float[] a, int ao, float[] out, int oo, int n);
 
     void unary(UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n);
+
+    /** softplus_beta(a) into h and its slope sigmoid(beta a) into s, one pass. */
+    void softplusWithSlope(double beta, float[] a, int ao, float[] h, float[] s, int oo, int n);
+
+    void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n);
+
+    /** {@code out[oo+i] = op(a[oo+i], b[oo+i], c[oo+i], p)}: all four arrays at one offset. */
+    void ternary(TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n);
+
+    void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n);
 
     void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n);
 

@@ -2,6 +2,7 @@ package org.implicitlayers.core.backend.jvm;
 
 import org.implicitlayers.core.backend.BinaryOp;
 import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.TernaryOp;
 import org.implicitlayers.core.backend.UnaryOp;
 
 /** Plain Java loops: the fallback when the Vector API module is absent, and the tests' second opinion. */
@@ -44,6 +45,36 @@ final class ScalarKernels implements Kernels {
                     c[ci + j] += x * b[bk + j];
                 }
             }
+        }
+    }
+
+    @Override
+    public void softplusWithSlope(double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            h[oo + i] = (float) UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
+            s[oo + i] = (float) UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
+        }
+    }
+
+    @Override
+    public void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            h[oo + i] = UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
+            s[oo + i] = UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
+        }
+    }
+
+    @Override
+    public void ternary(TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
+        for (int i = oo; i < oo + n; i++) {
+            out[i] = (float) op.apply(a[i], b[i], c[i], p);
+        }
+    }
+
+    @Override
+    public void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n) {
+        for (int i = oo; i < oo + n; i++) {
+            out[i] = op.apply(a[i], b[i], c[i], p);
         }
     }
 

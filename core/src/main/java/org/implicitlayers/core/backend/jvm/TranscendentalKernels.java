@@ -92,41 +92,47 @@ final class TranscendentalKernels {
         return i;
     }
 
-    /** 1 / (1 + e^-x). */
-    static int sigmoid(float[] a, int ao, float[] out, int oo, int n) {
+    /**
+     * sigmoid(c x) = 1 / (1 + e^(-c x)) with c = {@code scale}: from u = e^(-|c x|), 1 / (1 + u) where
+     * c x &gt;= 0 and u / (1 + u) below, so that no lane overflows. Lanes with |c x| &gt; 86 take
+     * u = 0 (the exact limits 1 and 0). NaN propagates through the arithmetic: no NaN test, which
+     * C2 does not compile to vector code.
+     */
+    static int sigmoid(float[] a, int ao, float[] out, int oo, int n, float scale) {
         final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
         final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
         final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
         final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
         final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            FloatVector exc = x.neg().max(-87.3f).min(88.0f);
+            FloatVector z = FloatVector.fromArray(FS, a, ao + i).mul(scale);
+            FloatVector na = z.abs().neg();
+            VectorMask<Float> tiny = na.compare(VectorOperators.LT, -86f);
+            FloatVector exc = na.blend(-87.3f, tiny);
             FloatVector et = exc.fma(log2e, rounder);
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
             FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
             IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector t = eq.mul(ebits.reinterpretAsFloats());
-            t = t.blend(Float.POSITIVE_INFINITY, x.neg().compare(VectorOperators.GT, 88.72f));
-            t = t.blend(0f, x.neg().compare(VectorOperators.LT, -103.98f));
-            t = t.blend(x.neg(), x.neg().test(VectorOperators.IS_NAN));
-            one.div(t.add(one)).intoArray(out, oo + i);
+            FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
+            FloatVector r = one.div(u.add(one));
+            u.mul(r).blend(r, z.compare(VectorOperators.GE, 0f)).intoArray(out, oo + i);
         }
         return i;
     }
 
-    /** (max(z, 0) + log(1 + e^-|z|)) / beta, z = beta x; log(1 + u) = 2 atanh(u / (2 + u)). */
+    /**
+     * softplus_beta(x) = (max(z, 0) + log(1 + u)) / beta with z = beta x and u = e^-|z|, and
+     * log(1 + u) = 2 atanh(u / (2 + u)) by its series (u / (2 + u) &lt;= 1/3). Lanes with |z| &gt; 86
+     * take u = 0, and lanes whose result would be subnormal give 0: subnormal operands made this
+     * loop four times slower (a network with beta = 100 has many |z| above 40). One division per
+     * lane; NaN propagates through the arithmetic.
+     */
     static int softplus(float[] a, int ao, float[] out, int oo, int n, float beta) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f), two = FloatVector.broadcast(FS, 2f);
         final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
         final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
         final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
@@ -135,27 +141,69 @@ final class TranscendentalKernels {
         final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
         final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
         final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
+        final FloatVector zero = FloatVector.zero(FS);
+        final float tinyL = 0.5f * beta * Float.MIN_NORMAL;
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            FloatVector z = x.mul(beta);
-            FloatVector exc = z.abs().neg().max(-87.3f).min(88.0f);
+            FloatVector z = FloatVector.fromArray(FS, a, ao + i).mul(beta);
+            FloatVector na = z.abs().neg();
+            VectorMask<Float> tiny = na.compare(VectorOperators.LT, -86f);
+            FloatVector exc = na.blend(-87.3f, tiny);
             FloatVector et = exc.fma(log2e, rounder);
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
             FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
             IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector u = eq.mul(ebits.reinterpretAsFloats());
-            u = u.blend(Float.POSITIVE_INFINITY, z.abs().neg().compare(VectorOperators.GT, 88.72f));
-            u = u.blend(0f, z.abs().neg().compare(VectorOperators.LT, -103.98f));
-            u = u.blend(z.abs().neg(), z.abs().neg().test(VectorOperators.IS_NAN));
-            FloatVector s = u.div(u.add(2f));
-            FloatVector as2 = s.mul(s);
-            FloatVector l = as2.fma(c13, c11).fma(as2, c9).fma(as2, c7).fma(as2, c5).fma(as2, c3).fma(as2, one).mul(s);
-            z.max(0f).add(l.mul(2f)).div(beta).intoArray(out, oo + i);
+            FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
+            FloatVector s = u.div(u.add(two));
+            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into subnormals.
+            FloatVector sc = s.blend(9.3e-10f, s.compare(VectorOperators.LT, 9.3e-10f));
+            FloatVector s2 = sc.mul(sc);
+            FloatVector l = s2.fma(c13, c11).fma(s2, c9).fma(s2, c7).fma(s2, c5).fma(s2, c3).fma(s2, one).mul(s);
+            z.blend(zero, z.compare(VectorOperators.LT, 0f)).add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL))).div(beta).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /**
+     * softplus_beta(x) into {@code h} and its slope sigmoid(beta x) into {@code s}, sharing one
+     * e^-|beta x|: the formulas of {@link #softplus} and {@link #sigmoid}, lane for lane the same bits.
+     */
+    static int softplusWithSlope(float[] a, int ao, float[] h, float[] sl, int oo, int n, float beta) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f), two = FloatVector.broadcast(FS, 2f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector zero = FloatVector.zero(FS);
+        final float tinyL = 0.5f * beta * Float.MIN_NORMAL;
+        int i = 0;
+        for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            FloatVector z = FloatVector.fromArray(FS, a, ao + i).mul(beta);
+            FloatVector na = z.abs().neg();
+            VectorMask<Float> tiny = na.compare(VectorOperators.LT, -86f);
+            FloatVector exc = na.blend(-87.3f, tiny);
+            FloatVector et = exc.fma(log2e, rounder);
+            FloatVector ek = et.sub(ROUNDER);
+            FloatVector er = ek.fma(mLn2Hi, exc);
+            er = ek.fma(mLn2Lo, er);
+            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
+            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
+            VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
+            FloatVector r = one.div(u.add(one));
+            r.blend(u.mul(r), neg).intoArray(sl, oo + i);
+            FloatVector s = u.div(u.add(two));
+            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into subnormals.
+            FloatVector sc = s.blend(9.3e-10f, s.compare(VectorOperators.LT, 9.3e-10f));
+            FloatVector s2 = sc.mul(sc);
+            FloatVector l = s2.fma(c13, c11).fma(s2, c9).fma(s2, c7).fma(s2, c5).fma(s2, c3).fma(s2, one).mul(s);
+            z.blend(zero, neg).add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL))).div(beta).intoArray(h, oo + i);
         }
         return i;
     }

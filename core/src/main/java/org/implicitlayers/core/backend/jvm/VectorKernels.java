@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.implicitlayers.core.backend.BinaryOp;
 import org.implicitlayers.core.backend.ReduceOp;
+import org.implicitlayers.core.backend.TernaryOp;
 import org.implicitlayers.core.backend.UnaryOp;
 
 /**
@@ -371,7 +372,8 @@ final class VectorKernels implements Kernels {
             case SIN: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 0); break;
             case COS: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 1); break;
             case TANH: i = TranscendentalKernels.tanh(a, ao, out, oo, n); break;
-            case SIGMOID: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n); break;
+            case SIGMOID: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, 1f); break;
+            case SOFTPLUS_SLOPE: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, p); break;
             case RELU: i = fRelu(a, ao, out, oo, n, p, q); break;
             case SOFTPLUS: i = TranscendentalKernels.softplus(a, ao, out, oo, n, p); break;
             case CUBIC_RELU: i = fCubicrelu(a, ao, out, oo, n, p, q); break;
@@ -384,6 +386,68 @@ final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], pd, qd);
+        }
+    }
+
+    @Override
+    public void softplusWithSlope(double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
+        int i = TranscendentalKernels.softplusWithSlope(a, ao, h, s, oo, n, (float) beta);
+        for (; i < n; i++) {
+            h[oo + i] = (float) UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
+            s[oo + i] = (float) UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
+        }
+    }
+
+    @Override
+    public void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            h[oo + i] = UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
+            s[oo + i] = UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
+        }
+    }
+
+    @Override
+    public void ternary(TernaryOp op, double pd, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
+        final float p = (float) pd;
+        int i = 0;
+        int bound = FS.loopBound(n);
+        if (op == TernaryOp.ADDCMUL) {
+            for (; i < bound; i += FL) {
+                FloatVector x = FloatVector.fromArray(FS, a, oo + i), y = FloatVector.fromArray(FS, b, oo + i);
+                FloatVector z = FloatVector.fromArray(FS, c, oo + i);
+                y.mul(p).fma(z, x).intoArray(out, oo + i);
+            }
+        } else if (op == TernaryOp.SOFTPLUS_BACKWARD) {
+            for (; i < bound; i += FL) {
+                FloatVector x = FloatVector.fromArray(FS, a, oo + i), y = FloatVector.fromArray(FS, b, oo + i);
+                FloatVector z = FloatVector.fromArray(FS, c, oo + i);
+                F_ONE.sub(x).mul(p).fma(z, y).mul(x).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = (float) op.apply(a[oo + i], b[oo + i], c[oo + i], pd);
+        }
+    }
+
+    @Override
+    public void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n) {
+        int i = 0;
+        int bound = DS.loopBound(n);
+        if (op == TernaryOp.ADDCMUL) {
+            for (; i < bound; i += DL) {
+                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i), y = DoubleVector.fromArray(DS, b, oo + i);
+                DoubleVector z = DoubleVector.fromArray(DS, c, oo + i);
+                y.mul(p).fma(z, x).intoArray(out, oo + i);
+            }
+        } else if (op == TernaryOp.SOFTPLUS_BACKWARD) {
+            for (; i < bound; i += DL) {
+                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i), y = DoubleVector.fromArray(DS, b, oo + i);
+                DoubleVector z = DoubleVector.fromArray(DS, c, oo + i);
+                DoubleVector.broadcast(DS, 1.0).sub(x).mul(p).fma(z, y).mul(x).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = op.apply(a[oo + i], b[oo + i], c[oo + i], p);
         }
     }
 
