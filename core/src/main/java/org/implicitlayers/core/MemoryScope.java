@@ -7,11 +7,14 @@ import java.util.Map;
 import org.implicitlayers.core.backend.Storage;
 
 /**
- * Deterministic release of off-heap tensor memory. Storages that a backend allocates off the Java
- * heap (ND4J) while a scope is open on this thread are freed when it closes, except those of the
- * tensors passed to {@link #keep}. The garbage collector frees off-heap buffers late, so a
- * training loop on such a backend should run each step in a scope. On the JVM backend a scope
- * costs nothing and frees nothing (the heap is the collector's).
+ * Deterministic release of tensor memory. Storages that a backend allocates off the Java heap
+ * (ND4J) while a scope is open on this thread are freed when it closes, except those of the
+ * tensors passed to {@link #keep}; the garbage collector frees off-heap buffers late. The JVM
+ * backend recycles its large arrays (64K elements and up) the same way: those released when a
+ * scope closes serve the next step's allocations, so a training loop runs without garbage
+ * collections. A training loop should therefore run each step in a scope ({@code Trainer} does).
+ * A tensor whose memory was released refuses to be read (IllegalStateException) rather than
+ * show another tensor's values.
  *
  * <pre>{@code
  * for (int step = 0; step < n; step++) {
@@ -49,7 +52,12 @@ public final class MemoryScope implements AutoCloseable {
         return s;
     }
 
-    /** Called by off-heap backends for every storage they allocate. */
+    /** Whether a scope is open on this thread (backends that recycle memory only do so inside one). */
+    public static boolean isOpen() {
+        return CURRENT.get() != null;
+    }
+
+    /** Called by backends for every storage they allocate that a scope should release. */
     public static void register(Storage s, Releaser releaser) {
         MemoryScope scope = CURRENT.get();
         if (scope != null) {

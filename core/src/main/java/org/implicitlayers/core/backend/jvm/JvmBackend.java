@@ -2,6 +2,7 @@ package org.implicitlayers.core.backend.jvm;
 
 import java.util.Arrays;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.BinaryOp;
 import org.implicitlayers.core.backend.ReduceOp;
@@ -110,12 +111,77 @@ public final class JvmBackend implements Backend {
         return "jvm[" + kernels.name() + ", " + Parallel.threads() + " threads]";
     }
 
+    /** Arrays of at least this many elements are recycled (smaller ones are cheap for the collector). */
+    static final int POOL_MIN = 1 << 16;
+    private final ArrayPool pool = new ArrayPool(Long.getLong("implicit.pool.mb", 512) << 20);
+
+    /** A zeroed storage. */
     private HeapStorage alloc(DType dtype, int size) {
-        return HeapStorage.allocate(this, dtype, size);
+        return allocate(dtype, size, true);
+    }
+
+    /** A storage whose every element the caller writes: a recycled array is not cleared first. */
+    private HeapStorage allocFull(DType dtype, int size) {
+        return allocate(dtype, size, false);
+    }
+
+    /**
+     * Large storages allocated while a {@link MemoryScope} is open belong to it: when it closes,
+     * their arrays return to the pool for the next allocation of the same length. Outside a
+     * scope, and for small sizes, arrays come from the heap and go to the collector.
+     */
+    private HeapStorage allocate(DType dtype, int size, boolean zero) {
+        if (size < POOL_MIN || !MemoryScope.isOpen()) {
+            return HeapStorage.allocate(this, dtype, size);
+        }
+        HeapStorage s;
+        if (dtype == DType.FLOAT32) {
+            float[] a = pool.takeFloats(size);
+            if (a == null) {
+                a = new float[size];
+            } else if (zero) {
+                Arrays.fill(a, 0f);
+            }
+            s = HeapStorage.pooled(this, a);
+        } else {
+            double[] a = pool.takeDoubles(size);
+            if (a == null) {
+                a = new double[size];
+            } else if (zero) {
+                Arrays.fill(a, 0.0);
+            }
+            s = HeapStorage.pooled(this, a);
+        }
+        MemoryScope.register(s, this::release);
+        return s;
+    }
+
+    /** Returns a pooled storage's array to the pool; the storage can no longer be read. Other storages: nothing to do. */
+    @Override
+    public void release(Storage s) {
+        HeapStorage x = (HeapStorage) s;
+        if (x.pooled && !x.released) {
+            x.released = true;
+            if (x.f != null) {
+                pool.give(x.f);
+            } else {
+                pool.give(x.d);
+            }
+        }
+    }
+
+    /** Bytes of released arrays held for reuse (diagnostics). */
+    public long pooledBytes() {
+        return pool.heldBytes();
     }
 
     private static HeapStorage h(Storage s) {
-        return (HeapStorage) s;
+        HeapStorage x = (HeapStorage) s;
+        if (x.released) {
+            throw new IllegalStateException("this tensor's memory was released (its MemoryScope closed, or the Parameter"
+                    + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
+        }
+        return x;
     }
 
     // ------------------------------------------------------------------ creation and access
@@ -203,7 +269,7 @@ public final class JvmBackend implements Backend {
     @Override
     public Storage unary(UnaryOp op, Storage a, double p, double q) {
         HeapStorage x = h(a);
-        HeapStorage out = alloc(a.dtype(), a.size());
+        HeapStorage out = allocFull(a.dtype(), a.size());
         if (x.isFloat()) {
             Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.f, from, out.f, from, to - from));
         } else {
@@ -219,7 +285,7 @@ public final class JvmBackend implements Backend {
             return new Storage[] {unary(first, a, p, q), unary(second, a, p, q)};
         }
         HeapStorage x = h(a);
-        HeapStorage h = alloc(a.dtype(), a.size()), s = alloc(a.dtype(), a.size());
+        HeapStorage h = allocFull(a.dtype(), a.size()), s = allocFull(a.dtype(), a.size());
         if (x.isFloat()) {
             Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.softplusWithSlope(p, x.f, from, h.f, s.f, from, to - from));
         } else {
@@ -231,7 +297,7 @@ public final class JvmBackend implements Backend {
     @Override
     public Storage ternary(TernaryOp op, Storage a, Storage b, Storage c, double p) {
         HeapStorage x = h(a), y = h(b), z = h(c);
-        HeapStorage out = alloc(a.dtype(), a.size());
+        HeapStorage out = allocFull(a.dtype(), a.size());
         if (out.isFloat()) {
             Parallel.range(out.f.length, GRAIN, 64, (from, to) -> kernels.ternary(op, p, x.f, y.f, z.f, out.f, from, to - from));
         } else {
@@ -244,7 +310,7 @@ public final class JvmBackend implements Backend {
     public Storage binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
         HeapStorage x = h(a), y = h(b);
         int n = numel(outShape);
-        HeapStorage out = alloc(a.dtype(), n);
+        HeapStorage out = allocFull(a.dtype(), n);
         if (x.size() == n && y.size() == n) {
             if (out.isFloat()) {
                 Parallel.range(n, GRAIN, 64, (f, t) -> kernels.binary(op, x.f, f, 1, y.f, f, 1, out.f, f, t - f));
@@ -277,7 +343,7 @@ public final class JvmBackend implements Backend {
     @Override
     public Storage where(Storage cond, int[] condShape, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
         HeapStorage c = h(cond), x = h(a), y = h(b);
-        HeapStorage out = alloc(a.dtype(), numel(outShape));
+        HeapStorage out = allocFull(a.dtype(), numel(outShape));
         StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(condShape, outShape),
                 StridedPlan.broadcastStrides(aShape, outShape), StridedPlan.broadcastStrides(bShape, outShape));
         int in = plan.inner, sc = plan.innerStride[0], sa = plan.innerStride[1], sb = plan.innerStride[2];
@@ -307,7 +373,7 @@ public final class JvmBackend implements Backend {
         int ar = aShape[r - 2], ac = aShape[r - 1], br = bShape[r - 2], bc = bShape[r - 1];
         int m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
         HeapStorage x = h(a), y = h(b);
-        HeapStorage out = alloc(a.dtype(), batch * m * n);
+        HeapStorage out = allocFull(a.dtype(), batch * m * n);
         int[] swap = r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0};
         boolean narrow = n < NARROW && (!transA || m > n);
         // A needs no copy: the kernel reads it through strides. B's rows must be contiguous
@@ -361,7 +427,7 @@ public final class JvmBackend implements Backend {
 
     /** A stored [k,m]: C^T [n,m] = Bt [n,k] A [k,m] with vectors along m, then transposed into C. */
     private void narrowByTranspose(HeapStorage x, int ao, HeapStorage bt, int bo, HeapStorage out, int co, int m, int n, int k) {
-        HeapStorage ct = alloc(out.dtype(), n * m);
+        HeapStorage ct = allocFull(out.dtype(), n * m);
         if (out.isFloat()) {
             gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false);
             for (int j = 0; j < n; j++) {
@@ -388,7 +454,7 @@ public final class JvmBackend implements Backend {
         }
         HeapStorage xs = h(x), bias = h(b);
         HeapStorage wt = h(permute(w, wShape, new int[] {1, 0}));
-        HeapStorage out = alloc(x.dtype(), m * n);
+        HeapStorage out = allocFull(x.dtype(), m * n);
         // The bias rows initialise C; the GEMM then accumulates onto them.
         if (out.isFloat()) {
             for (int i = 0; i < m; i++) {
@@ -408,9 +474,45 @@ public final class JvmBackend implements Backend {
         return Math.max(4, (1 << 17) / Math.max(1, n * k));
     }
 
-    /** C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]; K and N blocked so a B panel stays in cache. */
+    /** Rows of B per packed block (fewer would re-read and re-write C more often than they save). */
+    private static final int KC_PACKED = 256;
+    /** Columns of B packed at a time: with KC rows, a 1 MB buffer per calling thread. */
+    private static final int PACK_COLS = 1024;
+    /** Products with fewer rows than this run unpacked: packing B would cost more than it saves. */
+    private static final int PACK_MIN_ROWS = 24;
+    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]. Where B has at least one strip of
+     * {@link Kernels#packWidth()} columns, each KC x PACK_COLS block of B is first copied into
+     * contiguous strips (by the calling thread, once for all row chunks) and the strips go through
+     * {@link Kernels#gemmPacked}; leftover columns and small products take the unpacked kernel,
+     * with K and N blocked so a B panel stays in cache.
+     */
     private void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, float[] c, int co, boolean accumulate) {
         if (k == 0) {
+            return;
+        }
+        int w = kernels.packWidth();
+        if (n >= w && m >= PACK_MIN_ROWS) {
+            for (int kb = 0; kb < k; kb += KC_PACKED) {
+                int kc = Math.min(KC_PACKED, k - kb);
+                boolean acc = accumulate || kb > 0;
+                int ak = ao + kb * acs;
+                for (int nb = 0; nb < n; nb += PACK_COLS) {
+                    int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
+                    float[] bp = packB(b, bo + kb * n + nb, n, kc, strips, w);
+                    int bRest = bo + kb * n + nb + full, cb = co + nb;
+                    Parallel.range(m, rowGrain(nc, kc), 6, (r0, r1) -> {
+                        if (strips > 0) {
+                            kernels.gemmPacked(r0, r1, strips, kc, a, ak, ars, acs, bp, c, cb, n, acc);
+                        }
+                        if (full < nc) {
+                            kernels.gemm(r0, r1, nc - full, kc, a, ak, ars, acs, b, bRest, n, c, cb + full, n, acc);
+                        }
+                    });
+                }
+            }
             return;
         }
         Parallel.range(m, rowGrain(n, k), 4, (r0, r1) -> {
@@ -422,6 +524,22 @@ public final class JvmBackend implements Backend {
                 }
             }
         });
+    }
+
+    /** Copies rows [0, kc) of the first strips * w columns of B (row stride ldb) into strips: bp[s*kc*w + kk*w + j]. */
+    private static float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
+        float[] bp = PACKED_B.get();
+        if (bp.length < strips * kc * w) {
+            bp = new float[strips * kc * w];
+            PACKED_B.set(bp);
+        }
+        for (int s = 0; s < strips; s++) {
+            int dst = s * kc * w, src = bo + s * w;
+            for (int kk = 0; kk < kc; kk++) {
+                System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
+            }
+        }
+        return bp;
     }
 
     private void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, double[] c, int co, boolean accumulate) {
@@ -555,7 +673,7 @@ public final class JvmBackend implements Backend {
     @Override
     public Storage broadcastTo(Storage a, int[] aShape, int[] outShape) {
         HeapStorage x = h(a);
-        HeapStorage out = alloc(a.dtype(), numel(outShape));
+        HeapStorage out = allocFull(a.dtype(), numel(outShape));
         StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(aShape, outShape));
         copyStrided(x, out, plan);
         return out;
@@ -572,7 +690,7 @@ public final class JvmBackend implements Backend {
             outShape[i] = shape[perm[i]];
             strides[i] = inStrides[perm[i]];
         }
-        HeapStorage out = alloc(a.dtype(), x.size());
+        HeapStorage out = allocFull(a.dtype(), x.size());
         copyStrided(x, out, StridedPlan.of(outShape, strides));
         return out;
     }
@@ -618,7 +736,7 @@ public final class JvmBackend implements Backend {
             run[p] = outer == 0 ? 0 : parts[p].size() / outer;
             total += parts[p].size();
         }
-        HeapStorage out = alloc(parts[0].dtype(), total);
+        HeapStorage out = allocFull(parts[0].dtype(), total);
         int pos = 0;
         for (int o = 0; o < outer; o++) {
             for (int p = 0; p < parts.length; p++) {
@@ -645,7 +763,7 @@ public final class JvmBackend implements Backend {
             inner *= shape[d];
         }
         int n = shape[axis], m = index.length;
-        HeapStorage out = alloc(a.dtype(), outer * m * inner);
+        HeapStorage out = allocFull(a.dtype(), outer * m * inner);
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < m; j++) {
                 int src = (o * n + index[j]) * inner, dst = (o * m + j) * inner;

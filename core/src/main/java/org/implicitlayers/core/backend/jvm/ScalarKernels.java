@@ -31,6 +31,20 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int packWidth() {
+        return 16;
+    }
+
+    @Override
+    public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
+                           float[] bp, float[] c, int co, int ldc, boolean accumulate) {
+        int w = packWidth();
+        for (int s = 0; s < strips; s++) {
+            gemm(r0, r1, w, k, a, ao, ars, acs, bp, s * k * w, w, c, co + s * w, ldc, accumulate);
+        }
+    }
+
+    @Override
     public void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
                      double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate) {
         for (int i = r0; i < r1; i++) {
