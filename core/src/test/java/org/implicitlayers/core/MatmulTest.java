@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MatmulTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         int[][] mnk = {{1, 1, 1}, {5, 7, 3}, {4, 64, 64}, {1024, 64, 2}, {64, 1, 64}, {33, 70, 65}, {1, 64, 1024},
-            {300, 270, 520}, {17, 129, 300}, {64, 2, 1024}, {1024, 3, 50}, {40, 15, 7}};
+            {300, 270, 520}, {17, 129, 300}, {64, 2, 1024}, {1024, 3, 50}, {40, 15, 7},
+            // B packed into strips: several row blocks and a ragged last one, columns beyond one packed block (1024)
+            {26, 128, 64}, {250, 200, 30}, {30, 1100, 40}};
         java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
         for (String b : TestBackends.names()) {
             for (int[] s : mnk) {
@@ -77,7 +79,7 @@ class MatmulTest {
     void linearIsMatmulWithTransposedWeightPlusBias(String backend) {
         Backend be = TestBackends.byName(backend);
         Rng rng = Rng.seeded(9);
-        for (int[] s : new int[][] {{50, 7, 33}, {9, 64, 20}, {1024, 1, 64}}) {
+        for (int[] s : new int[][] {{50, 7, 33}, {9, 64, 20}, {1024, 1, 64}, {130, 200, 300}}) {
             int m = s[0], n = s[1], k = s[2];
             double[] x = TestBackends.randn(rng, m * k), w = TestBackends.randn(rng, n * k), b = TestBackends.randn(rng, n);
             double[] expected = reference(x, w, m, n, k, false, true);

@@ -2,12 +2,14 @@ package org.implicitlayers.sdf.net;
 
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.sdf.mesh.ScalarField;
 
 /**
  * A network seen as a field: batches of points go through {@link SdfNetwork#forward} without a
- * tape, in chunks of {@code chunk} points (the backend's matrix kernels use every thread).
+ * tape, in chunks of {@code chunk} points (the backend's matrix kernels use every thread), each
+ * in its own {@link MemoryScope} so that one chunk's activations serve the next.
  */
 public final class NetworkField implements ScalarField {
     private final SdfNetwork net;
@@ -38,8 +40,11 @@ public final class NetworkField implements ScalarField {
             for (int start = 0; start < n; start += chunk) {
                 int m = Math.min(chunk, n - start);
                 double[] part = java.util.Arrays.copyOfRange(xyz, 3 * start, 3 * (start + m));
-                float[] f = net.forward(Tensor.of(dtype, part, m, 3)).toFloatArray();
-                System.arraycopy(f, 0, out, start, m);
+                // Each chunk's activations are released at once and recycled by the next chunk.
+                try (MemoryScope scope = MemoryScope.open()) {
+                    float[] f = net.forward(Tensor.of(dtype, part, m, 3)).toFloatArray();
+                    System.arraycopy(f, 0, out, start, m);
+                }
             }
         }
     }

@@ -483,7 +483,7 @@ public final class JvmBackend implements Backend {
     private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]. Where B has at least one strip of
+     * C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]. Where B is wider than one strip of
      * {@link Kernels#packWidth()} columns, each KC x PACK_COLS block of B is first copied into
      * contiguous strips (by the calling thread, once for all row chunks) and the strips go through
      * {@link Kernels#gemmPacked}; leftover columns and small products take the unpacked kernel,
@@ -494,7 +494,8 @@ public final class JvmBackend implements Backend {
             return;
         }
         int w = kernels.packWidth();
-        if (n >= w && m >= PACK_MIN_ROWS) {
+        // A B exactly one strip wide is already laid out as a packed strip.
+        if (n > w && m >= PACK_MIN_ROWS) {
             for (int kb = 0; kb < k; kb += KC_PACKED) {
                 int kc = Math.min(KC_PACKED, k - kb);
                 boolean acc = accumulate || kb > 0;
