@@ -480,6 +480,8 @@ public final class JvmBackend implements Backend {
     private static final int PACK_COLS = 1024;
     /** Products with fewer rows than this run unpacked: packing B would cost more than it saves. */
     private static final int PACK_MIN_ROWS = 24;
+    /** Products shallower than this run unpacked (a first layer's k = 3): packing would cost more than it saves. */
+    private static final int PACK_MIN_DEPTH = 32;
     private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
@@ -495,7 +497,7 @@ public final class JvmBackend implements Backend {
         }
         int w = kernels.packWidth();
         // A B exactly one strip wide is already laid out as a packed strip.
-        if (n > w && m >= PACK_MIN_ROWS) {
+        if (n > w && m >= PACK_MIN_ROWS && k >= PACK_MIN_DEPTH) {
             for (int kb = 0; kb < k; kb += KC_PACKED) {
                 int kc = Math.min(KC_PACKED, k - kb);
                 boolean acc = accumulate || kb > 0;
@@ -527,19 +529,26 @@ public final class JvmBackend implements Backend {
         });
     }
 
-    /** Copies rows [0, kc) of the first strips * w columns of B (row stride ldb) into strips: bp[s*kc*w + kk*w + j]. */
+    /**
+     * Copies rows [0, kc) of the first strips * w columns of B (row stride ldb) into strips,
+     * bp[s*kc*w + kk*w + j], the strips shared out among the threads (a 256 x 256 block copied by
+     * one thread while the other waited cost as much as a tenth of the product it served).
+     */
     private static float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
-        float[] bp = PACKED_B.get();
-        if (bp.length < strips * kc * w) {
-            bp = new float[strips * kc * w];
-            PACKED_B.set(bp);
+        float[] buf = PACKED_B.get();
+        if (buf.length < strips * kc * w) {
+            buf = new float[strips * kc * w];
+            PACKED_B.set(buf);
         }
-        for (int s = 0; s < strips; s++) {
-            int dst = s * kc * w, src = bo + s * w;
-            for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
+        float[] bp = buf;
+        Parallel.range(strips, Math.max(1, (1 << 14) / (kc * w)), 1, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                int dst = s * kc * w, src = bo + s * w;
+                for (int kk = 0; kk < kc; kk++) {
+                    System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
+                }
             }
-        }
+        });
         return bp;
     }
 
