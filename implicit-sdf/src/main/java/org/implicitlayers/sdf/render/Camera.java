@@ -13,9 +13,27 @@ public record Camera(double[] eye, double[] target, double[] up, double fovDegre
 
     /** Looking at the origin from azimuth and elevation (degrees) at {@code distance}, z up. */
     public static Camera orbit(double azimuthDeg, double elevationDeg, double distance, int width, int height) {
+        return orbit(azimuthDeg, elevationDeg, distance, width, height, 2);
+    }
+
+    /**
+     * Looking at the origin from azimuth and elevation (degrees) at {@code distance}, with axis
+     * {@code upAxis} (0 = x, 1 = y, 2 = z) up. The azimuth turns about the up axis, starting on
+     * the axis after it (z up: from x towards y; y up: from z towards x, so that azimuth 0 faces a
+     * y-up scan such as the Stanford bunny from the front; x up: from y towards z).
+     */
+    public static Camera orbit(double azimuthDeg, double elevationDeg, double distance, int width, int height, int upAxis) {
+        if (upAxis < 0 || upAxis > 2) {
+            throw new IllegalArgumentException("Camera.orbit: upAxis must be 0 (x), 1 (y) or 2 (z), got " + upAxis);
+        }
         double az = Math.toRadians(azimuthDeg), el = Math.toRadians(elevationDeg);
-        double[] eye = {distance * Math.cos(el) * Math.cos(az), distance * Math.cos(el) * Math.sin(az), distance * Math.sin(el)};
-        return new Camera(eye, new double[] {0, 0, 0}, new double[] {0, 0, 1}, 35, width, height);
+        double[] eye = new double[3];
+        double[] up = new double[3];
+        eye[(upAxis + 1) % 3] = distance * Math.cos(el) * Math.cos(az);
+        eye[(upAxis + 2) % 3] = distance * Math.cos(el) * Math.sin(az);
+        eye[upAxis] = distance * Math.sin(el);
+        up[upAxis] = 1;
+        return new Camera(eye, new double[] {0, 0, 0}, up, 35, width, height);
     }
 
     /** Ray directions [3 w h], unit length, row-major from the top-left pixel. */

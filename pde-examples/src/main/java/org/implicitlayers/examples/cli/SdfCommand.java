@@ -58,7 +58,7 @@ final class SdfCommand implements Runnable {
         return new double[][] {lo, hi};
     }
 
-    static void writePictures(SdfModel model, Path dir, String title, int size) throws java.io.IOException {
+    static void writePictures(SdfModel model, Path dir, String title, int size, Axis up) throws java.io.IOException {
         Normalization n = model.normalization();
         double[][] box = box(n);
         double[] centre = {n.cx(), n.cy(), n.cz()};
@@ -68,11 +68,14 @@ final class SdfCommand implements Runnable {
             s[a] = Slices.sample(f, a, centre, box[0], box[1], 160);
         }
         SdfPictures.writeSlices(s, title + ": f on three slices through the centre, zero contour in black", dir.resolve("slices.png"));
-        render(model, 35, 20, size, dir.resolve("render.png"));
+        render(model, 35, 20, up, size, dir.resolve("render.png"));
     }
 
-    static void render(SdfModel model, double azimuth, double elevation, int size, Path png) throws java.io.IOException {
-        Camera cam = Camera.orbit(azimuth, elevation, 4.2, size, size);
+    /** The axis that points up in a render. */
+    enum Axis { x, y, z }
+
+    static void render(SdfModel model, double azimuth, double elevation, Axis up, int size, Path png) throws java.io.IOException {
+        Camera cam = Camera.orbit(azimuth, elevation, 4.2, size, size, up.ordinal());
         int[] img = ShadedRender.render(model.normalizedField(), cam, SphereTracer.Options.defaults());
         SdfPictures.writeImage(img, size, size, png);
     }
@@ -142,6 +145,10 @@ final class SdfCommand implements Runnable {
 
         @Option(names = "--picture-size", defaultValue = "600", description = "Pixels of the render (default: ${DEFAULT-VALUE}).")
         int pictureSize;
+
+        @Option(names = "--up", defaultValue = "y", description = "Axis pointing up in the render: x, y or z (default: ${DEFAULT-VALUE},"
+                + " as in most scans; the built-in analytic shapes are symmetric).")
+        Axis up;
 
         @Option(names = "--resume", description = "Continue from DIR/checkpoint.npz when present.")
         boolean resume;
@@ -213,7 +220,7 @@ final class SdfCommand implements Runnable {
             m.put("grid_points_evaluated", e.sampling().evaluated());
             m.put("marching_cubes_s", e.extractSeconds());
             writeMetrics(m, dir.resolve("metrics.json"));
-            writePictures(model, dir, name, pictureSize);
+            writePictures(model, dir, name, pictureSize, up);
             System.out.println(String.format(Locale.ROOT, "sdf fit %s: %d vertices, %d faces, Chamfer %.5f, Hausdorff %.5f (normalised units); wrote %s",
                     name, e.mesh().vertexCount(), e.mesh().faceCount(), (Double) m.getOrDefault("chamfer", Double.NaN),
                     (Double) m.getOrDefault("hausdorff", Double.NaN), dir));
@@ -258,8 +265,11 @@ final class SdfCommand implements Runnable {
         @Option(names = "--out", required = true, description = "PNG file.")
         Path out;
 
-        @Option(names = "--azimuth", defaultValue = "35", description = "Camera azimuth about z, degrees (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--azimuth", defaultValue = "35", description = "Camera azimuth about the up axis, degrees (default: ${DEFAULT-VALUE}).")
         double azimuth;
+
+        @Option(names = "--up", defaultValue = "y", description = "Axis pointing up: x, y or z (default: ${DEFAULT-VALUE}, as in most scans).")
+        Axis up;
 
         @Option(names = "--elevation", defaultValue = "20", description = "Camera elevation, degrees (default: ${DEFAULT-VALUE}).")
         double elevation;
@@ -273,7 +283,7 @@ final class SdfCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             threads(threads);
-            render(SdfModel.load(model), azimuth, elevation, size, out);
+            render(SdfModel.load(model), azimuth, elevation, up, size, out);
             System.out.println("sdf render: wrote " + out);
             return 0;
         }

@@ -113,7 +113,9 @@ public final class JvmBackend implements Backend {
 
     /** Arrays of at least this many elements are recycled (smaller ones are cheap for the collector). */
     static final int POOL_MIN = 1 << 16;
-    private final ArrayPool pool = new ArrayPool(Long.getLong("implicit.pool.mb", 512) << 20);
+    /** At most 512 MB (or {@code -Dimplicit.pool.mb}) and a quarter of the heap: pooled arrays must not starve the rest. */
+    private final ArrayPool pool = new ArrayPool(Math.min(Long.getLong("implicit.pool.mb", 512) << 20,
+            Runtime.getRuntime().maxMemory() / 4));
 
     /** A zeroed storage. */
     private HeapStorage alloc(DType dtype, int size) {
