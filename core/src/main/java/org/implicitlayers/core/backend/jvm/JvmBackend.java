@@ -489,7 +489,7 @@ public final class JvmBackend implements Backend {
     /**
      * C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]. Where B is wider than one strip of
      * {@link Kernels#packWidth()} columns, each KC x PACK_COLS block of B is first copied into
-     * contiguous strips (by the calling thread, once for all row chunks) and the strips go through
+     * contiguous strips (once for all row chunks) and the strips go through
      * {@link Kernels#gemmPacked}; leftover columns and small products take the unpacked kernel,
      * with K and N blocked so a B panel stays in cache.
      */
@@ -533,8 +533,8 @@ public final class JvmBackend implements Backend {
 
     /**
      * Copies rows [0, kc) of the first strips * w columns of B (row stride ldb) into strips,
-     * bp[s*kc*w + kk*w + j], the strips shared out among the threads (a 256 x 256 block copied by
-     * one thread while the other waited cost as much as a tenth of the product it served).
+     * bp[s*kc*w + kk*w + j], the strips shared out among the threads rather than copied by one
+     * while the others wait.
      */
     private static float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
         float[] buf = PACKED_B.get();
