@@ -28,7 +28,7 @@ public final class CsvMetricsLog implements TrainingCallback {
 
     /**
      * @param steps file for per-step rows
-     * @param evals file for evaluation rows
+     * @param evals file for evaluation rows, or null for a run without evaluations
      * @param every log every so many steps (1: all)
      */
     public CsvMetricsLog(Path steps, Path evals, int every) {
@@ -41,7 +41,7 @@ public final class CsvMetricsLog implements TrainingCallback {
     public void onStart(long firstStep, long totalSteps) {
         try {
             stepOut = open(steps, "step,loss,lr,elapsed_s", firstStep);
-            evalOut = open(evals, "step,metric,value", firstStep);
+            evalOut = evals == null ? null : open(evals, "step,metric,value", firstStep);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,6 +90,9 @@ public final class CsvMetricsLog implements TrainingCallback {
 
     @Override
     public void onEval(long step, Map<String, Double> metrics) {
+        if (evalOut == null) {
+            return;
+        }
         for (Map.Entry<String, Double> e : new LinkedHashMap<>(metrics).entrySet()) {
             write(evalOut, String.format(Locale.ROOT, "%d,%s,%.9g", step, e.getKey(), e.getValue()));
         }
@@ -99,7 +102,9 @@ public final class CsvMetricsLog implements TrainingCallback {
     public void onCheckpoint(long step, Path file) {
         try {
             stepOut.flush();
-            evalOut.flush();
+            if (evalOut != null) {
+                evalOut.flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,7 +114,9 @@ public final class CsvMetricsLog implements TrainingCallback {
     public void onEnd(Trainer.Result result) {
         try {
             stepOut.close();
-            evalOut.close();
+            if (evalOut != null) {
+                evalOut.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

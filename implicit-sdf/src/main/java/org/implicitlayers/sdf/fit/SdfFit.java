@@ -135,6 +135,21 @@ public final class SdfFit {
      * runs, so another thread can {@link Trainer#cancel()} it (a checkpoint is written first).
      */
     public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks, Trainer[] handle) throws IOException {
+        return fit(cloud, o, callbacks, t -> handle[0] = t).model();
+    }
+
+    /** A trained model and how its training ended (cancelled or not, last step, resumed from). */
+    public record Fitted(SdfModel model, Trainer.Result result) {
+    }
+
+    /**
+     * Trains a model on {@code cloud}; {@code onStart} receives the trainer before it runs, so that
+     * another thread (an interrupt handler) can {@link Trainer#cancel()} it: the run then stops
+     * after the current step, writes its checkpoint and returns with {@code result().cancelled()}.
+     * A trainer cancelled before it starts runs no step.
+     */
+    public static Fitted fit(PointCloud cloud, Options o, List<TrainingCallback> callbacks, java.util.function.Consumer<Trainer> onStart)
+            throws IOException {
         Normalization norm = Normalization.unitBall(cloud.points());
         PointCloud unit = cloud.normalized(norm);
         if (!unit.hasNormals() && o.normalNeighbours() > 0) {
@@ -163,9 +178,9 @@ public final class SdfFit {
             b.callback(cb);
         }
         Trainer t = b.build();
-        handle[0] = t;
-        t.run();
-        return new SdfModel(net, norm);
+        onStart.accept(t);
+        Trainer.Result r = t.run();
+        return new Fitted(new SdfModel(net, norm), r);
     }
 
     /** Samples the model's field on the grid and extracts its zero level set. */

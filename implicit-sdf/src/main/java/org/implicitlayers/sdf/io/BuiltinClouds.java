@@ -32,8 +32,10 @@ public final class BuiltinClouds {
     /** A built-in cloud by name; analytic shapes get {@code points} surface samples with exact normals. */
     public static PointCloud load(String name, int points, long seed) throws IOException {
         if (name.equalsIgnoreCase("bunny")) {
-            Path f = bunnyFile().orElseThrow(() -> new IOException("bunny.xyzn not found: set -Dimplicit.data=DIR or run from the"
-                    + " project folder (it looks for shared/data/bunny.xyzn and data/bunny.xyzn in the working directory and its parents)"));
+            Path f = bunnyFile().orElseThrow(() -> new IOException("bunny.xyzn not found: the bunny's points (x y z nx ny nz per line)"
+                    + " are not part of the repository; it looks for data/bunny.xyzn and shared/data/bunny.xyzn in the working"
+                    + " directory and its parents, or in DIR with -Dimplicit.data=DIR (JAVA_OPTS for bin/implicit). Any scan works as"
+                    + " a file too, e.g. bun_zipper.ply from the Stanford 3D Scanning Repository"));
             return GeometryReader.readCloud(f);
         }
         return sample(Shapes.named(name), points, seed);

@@ -38,7 +38,10 @@ public record Normalization(double cx, double cy, double cz, double scale) {
             double dx = points[3 * i] - cx, dy = points[3 * i + 1] - cy, dz = points[3 * i + 2] - cz;
             r2 = Math.max(r2, dx * dx + dy * dy + dz * dz);
         }
-        return new Normalization(cx, cy, cz, r2 > 0 ? 1 / Math.sqrt(r2) : 1);
+        if (!(r2 > 0)) {
+            throw new IllegalArgumentException("Normalization: all " + n + " points coincide; a surface needs points spread in space");
+        }
+        return new Normalization(cx, cy, cz, 1 / Math.sqrt(r2));
     }
 
     /** Input units to normalised units, [3 n] flat. */

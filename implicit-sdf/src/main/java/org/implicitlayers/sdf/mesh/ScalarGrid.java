@@ -32,6 +32,20 @@ public record ScalarGrid(int nx, int ny, int nz, double[] origin, double[] spaci
         return new ScalarGrid(n, n, n, new double[] {lo, lo, lo}, new double[] {h, h, h}, values);
     }
 
+    /**
+     * The same samples on the grid mapped by x -> origin + x * lengthScale (per axis, each
+     * coordinate of the old grid), with values multiplied by {@code lengthScale}: a signed distance
+     * field sampled in normalised units, expressed in the input's units.
+     */
+    public ScalarGrid rescaled(double[] newOrigin, double lengthScale) {
+        float[] v = new float[values.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (values[i] * lengthScale);
+        }
+        return new ScalarGrid(nx, ny, nz, newOrigin.clone(),
+                new double[] {spacing[0] * lengthScale, spacing[1] * lengthScale, spacing[2] * lengthScale}, v);
+    }
+
     public int index(int i, int j, int k) {
         return (i * ny + j) * nz + k;
     }

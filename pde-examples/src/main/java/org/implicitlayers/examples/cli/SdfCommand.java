@@ -47,9 +47,75 @@ final class SdfCommand implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /**
+     * A built-in shape by name (even where a file or folder of that name exists: a path to such a
+     * file can be written ./NAME), else a point cloud file.
+     */
     static PointCloud cloud(String spec, int points, long seed) throws java.io.IOException {
-        return BuiltinClouds.isBuiltin(spec) && !Files.exists(Path.of(spec)) ? BuiltinClouds.load(spec, points, seed)
-                : GeometryReader.readCloud(Path.of(spec));
+        return cloud(spec, points, seed, false);
+    }
+
+    /** As {@link #cloud(String, int, long)}, without the file's normals when {@code ignoreNormals}. */
+    static PointCloud cloud(String spec, int points, long seed, boolean ignoreNormals) throws java.io.IOException {
+        if (BuiltinClouds.isBuiltin(spec)) {
+            return BuiltinClouds.load(spec, points, seed);
+        }
+        Path p = Path.of(spec);
+        if (Files.isDirectory(p)) {
+            throw new IllegalArgumentException(spec + ": is a folder; expected a point cloud file (.ply, .obj, .off, .stl, .xyz, .xyzn)"
+                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")");
+        }
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException(spec + ": no such file; expected a point cloud file (.ply, .obj, .off, .stl, .xyz, .xyzn)"
+                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")");
+        }
+        org.implicitlayers.sdf.io.ShapeData data = GeometryReader.read(p);
+        if (ignoreNormals) {
+            data = new org.implicitlayers.sdf.io.ShapeData(data.points(), null, new int[0]);
+        }
+        if (data.normalsFromFaces()) {
+            System.err.println("sdf: " + spec + ": normals from the orientation of its triangles (--ignore-normals estimates them from the points)");
+        }
+        checked(data, spec);
+        return data.cloud();
+    }
+
+    /**
+     * Refuses clouds that cannot describe a surface, naming the file: fewer than 3 points, points
+     * that all coincide, normals of length 0, or normals that are not unit vectors (columns 4-6
+     * of a .xyz file holding colours, say), which would otherwise be fitted without complaint.
+     */
+    static void checked(org.implicitlayers.sdf.io.ShapeData c, String spec) {
+        int n = c.points().length / 3;
+        if (n < 3) {
+            throw new IllegalArgumentException(spec + ": " + n + " point" + (n == 1 ? "" : "s") + "; a surface needs at least 3");
+        }
+        double[] p = c.points();
+        boolean spread = false;
+        for (int i = 3; i < p.length && !spread; i++) {
+            spread = p[i] != p[i % 3];
+        }
+        if (!spread) {
+            throw new IllegalArgumentException(spec + ": all " + n + " points coincide; a surface needs points spread in space");
+        }
+        if (c.normals() != null) {
+            double[] nr = c.normals();
+            double[] len = new double[n];
+            for (int i = 0; i < n; i++) {
+                len[i] = Math.sqrt(nr[3 * i] * nr[3 * i] + nr[3 * i + 1] * nr[3 * i + 1] + nr[3 * i + 2] * nr[3 * i + 2]);
+                if (len[i] == 0) {
+                    throw new IllegalArgumentException(spec + ": point " + (i + 1) + " has a zero normal; expected unit normals"
+                            + " (--ignore-normals estimates them from the points instead)");
+                }
+            }
+            double[] sorted = len.clone();
+            java.util.Arrays.sort(sorted);
+            double median = sorted[n / 2];
+            if (median < 0.5 || median > 2) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the normals are not unit vectors (median length %.3g);"
+                        + " if those columns hold something else (colours?), --ignore-normals estimates normals from the points", spec, median));
+            }
+        }
     }
 
     /** The box [-1.1, 1.1]^3 of normalised units, in input units. */
@@ -130,10 +196,10 @@ final class SdfCommand implements Runnable {
         @Option(names = "--points", defaultValue = "4000", description = "Samples of a built-in analytic shape (default: ${DEFAULT-VALUE}).")
         int points;
 
-        @Option(names = "--seed", defaultValue = "0")
+        @Option(names = "--seed", defaultValue = "0", description = "Random seed: initialisation and batches (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--threads", defaultValue = "2")
+        @Option(names = "--threads", defaultValue = "2", description = "Kernel threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
         @Option(names = "--normal-neighbours", defaultValue = "10",
@@ -146,6 +212,9 @@ final class SdfCommand implements Runnable {
         @Option(names = "--picture-size", defaultValue = "600", description = "Pixels of the render (default: ${DEFAULT-VALUE}).")
         int pictureSize;
 
+        @Option(names = "--ignore-normals", description = "Ignore the file's normals (estimate them from the points, see --normal-neighbours).")
+        boolean ignoreNormals;
+
         @Option(names = "--up", defaultValue = "y", description = "Axis pointing up in the render: x, y or z (default: ${DEFAULT-VALUE},"
                 + " as in most scans; the built-in analytic shapes are symmetric).")
         Axis up;
@@ -156,13 +225,41 @@ final class SdfCommand implements Runnable {
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean quiet;
 
+        private volatile Trainer running;
+        private volatile boolean interrupted;
+
+        /** Called by the interrupt guard: stops the training loop (after a checkpoint), or the one about to start. */
+        private void cancel() {
+            interrupted = true;
+            Trainer t = running;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
         @Override
         public Integer call() throws Exception {
             threads(threads);
+            if (resolution < 2) {
+                throw new IllegalArgumentException("--resolution must be at least 2 grid points per axis, got " + resolution);
+            }
+            if (pictureSize < 16) {
+                throw new IllegalArgumentException("--picture-size must be at least 16 pixels, got " + pictureSize);
+            }
             String name = Path.of(input).getFileName().toString().replaceFirst("\\.[^.]*$", "");
             Path dir = out != null ? out : Path.of("out", "sdf", name);
+            PointCloud cloud = cloud(input, points, seed, ignoreNormals);
+            if (ignoreNormals && cloud.hasNormals()) {
+                cloud = new PointCloud(cloud.points(), null);   // a built-in shape's exact normals
+            }
             Files.createDirectories(dir);
-            PointCloud cloud = cloud(input, points, seed);
+            // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the model.
+            try (OnInterrupt guard = new OnInterrupt(this::cancel)) {
+                return fit(cloud, name, dir);
+            }
+        }
+
+        private int fit(PointCloud cloud, String name, Path dir) throws Exception {
             if (!cloud.hasNormals()) {
                 System.err.println("sdf fit: " + input + " has no normals; " + (neighbours > 0
                         ? "estimating them (PCA over " + neighbours + " neighbours, oriented along a minimum spanning tree)"
@@ -184,30 +281,28 @@ final class SdfCommand implements Runnable {
             if (!quiet) {
                 cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
             }
-            cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
-            Trainer[] handle = new Trainer[1];
-            Thread hook = new Thread(() -> {
-                if (handle[0] != null) {
-                    handle[0].cancel();
+            cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
+            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, t -> {
+                running = t;
+                if (interrupted) {
+                    t.cancel();
                 }
             });
-            Runtime.getRuntime().addShutdownHook(hook);
-            SdfModel model;
-            try {
-                model = SdfFit.train(cloud, o, cbs, handle);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // shutting down already
-                }
-            }
+            SdfModel model = fitted.model();
             model.save(dir.resolve("model.npz"));
+            if (fitted.result().cancelled()) {
+                System.out.printf("sdf fit %s: stopped at step %d; wrote %s and %s; continue with --resume%n", name,
+                        fitted.result().lastStep(), dir.resolve("checkpoint.npz"), dir.resolve("model.npz"));
+                return 130;
+            }
             SdfFit.Extraction e = SdfFit.extract(model, o.grid());
             for (String ext : new String[] {"obj", "ply", "stl"}) {
                 MeshWriter.write(e.mesh(), dir.resolve("mesh." + ext));
             }
-            ScalarGrid g = e.sampling().grid();
+            // The grid in the input's units, like the meshes: origin, spacing and distances.
+            Normalization nz = model.normalization();
+            ScalarGrid unitGrid = e.sampling().grid();
+            ScalarGrid g = unitGrid.rescaled(nz.invert(unitGrid.origin()), nz.invertLength(1));
             GridWriter.vtk(g, "sdf", dir.resolve("sdf.vtk"));
             GridWriter.npy(g, dir.resolve("sdf.npy"));
             Shapes.Shape truth = BuiltinClouds.isBuiltin(input) && !input.equalsIgnoreCase("bunny") ? Shapes.named(input) : null;
@@ -215,7 +310,9 @@ final class SdfCommand implements Runnable {
             m.put("input", input);
             m.put("points", cloud.size());
             m.put("steps", steps);
-            m.putAll(SdfFit.metrics(model, e, cloud, o, truth));
+            SdfFit.metrics(model, e, cloud, o, truth).forEach((k, v) -> m.put(k, k.startsWith("mesh_") ? (Object) v.longValue() : v));
+            m.put("grid_origin", g.origin());
+            m.put("grid_spacing", g.spacing());
             m.put("grid_eval_s", e.sampling().seconds());
             m.put("grid_points_evaluated", e.sampling().evaluated());
             m.put("marching_cubes_s", e.extractSeconds());
@@ -230,19 +327,19 @@ final class SdfCommand implements Runnable {
 
     @Command(name = "mesh", description = "Extract the zero level set of a saved model (model.npz) as .obj, .ply or .stl.")
     static final class MeshCmd implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A saved model: model.npz from sdf fit.")
         Path model;
 
         @Option(names = "--out", required = true, description = "Mesh file (.obj, .ply, .stl).")
         Path out;
 
-        @Option(names = "--resolution", defaultValue = "128")
+        @Option(names = "--resolution", defaultValue = "128", description = "Grid points per axis (default: ${DEFAULT-VALUE}).")
         int resolution;
 
         @Option(names = "--dense", description = "Evaluate every grid point instead of coarse to fine.")
         boolean dense;
 
-        @Option(names = "--threads", defaultValue = "2")
+        @Option(names = "--threads", defaultValue = "2", description = "Kernel threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
         @Override
@@ -259,7 +356,7 @@ final class SdfCommand implements Runnable {
 
     @Command(name = "render", description = "A shaded PNG of a saved model's surface (sphere tracing, normals from grad f).")
     static final class Render implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A saved model: model.npz from sdf fit.")
         Path model;
 
         @Option(names = "--out", required = true, description = "PNG file.")
@@ -277,12 +374,18 @@ final class SdfCommand implements Runnable {
         @Option(names = "--size", defaultValue = "600", description = "Image width and height in pixels (default: ${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--threads", defaultValue = "2")
+        @Option(names = "--threads", defaultValue = "2", description = "Kernel threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
         @Override
         public Integer call() throws Exception {
             threads(threads);
+            if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw new IllegalArgumentException("--out " + out + ": the render is a PNG image; name the file *.png");
+            }
+            if (size < 16) {
+                throw new IllegalArgumentException("--size must be at least 16 pixels, got " + size);
+            }
             render(SdfModel.load(model), azimuth, elevation, up, size, out);
             System.out.println("sdf render: wrote " + out);
             return 0;
@@ -291,7 +394,7 @@ final class SdfCommand implements Runnable {
 
     @Command(name = "eval", description = "Evaluate a saved model: f at the points of a cloud (CSV) and the mesh-to-cloud metrics.")
     static final class Eval implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "MODEL")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "A saved model: model.npz from sdf fit.")
         Path model;
 
         @Parameters(index = "1", paramLabel = "CLOUD", description = "Points to evaluate at and compare with (file or built-in).")
@@ -303,10 +406,10 @@ final class SdfCommand implements Runnable {
         @Option(names = "--values", description = "CSV file for x,y,z,f at every point (input units).")
         Path values;
 
-        @Option(names = "--resolution", defaultValue = "128")
+        @Option(names = "--resolution", defaultValue = "128", description = "Grid points per axis (default: ${DEFAULT-VALUE}).")
         int resolution;
 
-        @Option(names = "--threads", defaultValue = "2")
+        @Option(names = "--threads", defaultValue = "2", description = "Kernel threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
         @Override

@@ -186,4 +186,31 @@ class HostileInputTest {
         assertFalse(java.util.Arrays.equals(saved, Files.readAllBytes(o.resolve("checkpoint.npz"))), "the resumed run went on");
         assertArrayEquals(new long[] {step + 5}, new long[] {Checkpoint.load(o.resolve("checkpoint.npz")).step()});
     }
+
+    @Test
+    void sigtermStopsAnSdfFitWithACheckpointAndModelThatResume() throws Exception {
+        Path o = dir.resolve("sdf");
+        Process p = child(dir.resolve("sdf.log"), "sdf", "fit", "sphere", "--steps", "1000000", "--width", "32", "--depth", "2",
+                "--batch", "256", "--points", "1000", "--no-progress", "--out", o.toString());
+        try {
+            waitFor(o.resolve("metrics.csv"), 400); // some logged steps (every 10)
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("sdf.log"));
+        assertTrue(log.contains("stopped at step"), log);
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 10, "checkpoint at the step it stopped, not only every 500: " + step);
+        assertTrue(Files.exists(o.resolve("model.npz")), names(o).toString());
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+        List<String> logged = Files.readAllLines(o.resolve("metrics.csv"));
+        assertEquals(step / 10 * 10, Long.parseLong(logged.get(logged.size() - 1).split(",")[0]), "the log reaches the checkpoint's step");
+        String[] r = run("sdf", "fit", "sphere", "--steps", Long.toString(step + 5), "--width", "32", "--depth", "2", "--batch", "256",
+                "--points", "1000", "--resolution", "24", "--samples", "2000", "--picture-size", "32", "--no-progress", "--resume",
+                "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(step + 5, Checkpoint.load(o.resolve("checkpoint.npz")).step(), "the resumed run went on to its last step");
+    }
 }

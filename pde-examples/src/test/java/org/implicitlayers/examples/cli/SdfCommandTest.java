@@ -64,12 +64,21 @@ class SdfCommandTest {
         // The .npy header promises the grid.
         String npy = new String(Files.readAllBytes(out.resolve("sdf.npy")), 0, 128, StandardCharsets.ISO_8859_1);
         assertTrue(npy.contains("'shape': (40, 40, 40)"), npy);
+        // The grid files are in the cloud's units, like the meshes: the box [-1.1, 1.1]^3 of the unit ball
+        // around the torus (outer radius 0.85) starts near -1.1 * 0.85, and the VTK header says so.
+        double ox = m.get("grid_origin").get(0).asDouble();
+        assertTrue(ox > -1.0 && ox < -0.88, "grid origin in input units: " + m);
+        String vtk = new String(Files.readAllBytes(out.resolve("sdf.vtk")), 0, 200, StandardCharsets.ISO_8859_1);
+        assertTrue(vtk.contains("ORIGIN " + ox + " "), vtk);
+        assertTrue(vtk.contains("SPACING " + m.get("grid_spacing").get(0).asDouble() + " "), vtk);
+        assertTrue(m.get("mesh_faces").isIntegralNumber() && m.get("mesh_vertices").isIntegralNumber(), "counts are integers: " + m);
 
         Path model = out.resolve("model.npz");
         String[] mesh = run("sdf", "mesh", model.toString(), "--resolution", "40", "--out", dir.resolve("m.ply").toString());
         assertEquals("0", mesh[0], mesh[2]);
         assertEquals(ply.faces().length, GeometryReader.read(dir.resolve("m.ply")).faces().length, "same model, same grid, same mesh");
-        String[] ren = run("sdf", "render", model.toString(), "--size", "48", "--out", dir.resolve("r.png").toString());
+        // The torus turns about z: seen with z up, its tube crosses the centre of the picture.
+        String[] ren = run("sdf", "render", model.toString(), "--size", "48", "--up", "z", "--out", dir.resolve("r.png").toString());
         assertEquals("0", ren[0], ren[2]);
         BufferedImage img = javax.imageio.ImageIO.read(dir.resolve("r.png").toFile());
         assertEquals(48, img.getWidth());
@@ -103,6 +112,34 @@ class SdfCommandTest {
         String[] r = run("sdf", "fit", bad.toString(), "--steps", "1", "--out", dir.resolve("o").toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("bad.xyz:2: expected 3 numbers like the first point, found 2"), r[2]);
+    }
+
+    @Test
+    void cloudsThatCannotDescribeASurfaceAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Path same = Files.writeString(dir.resolve("same.xyz"), "1 2 3\n".repeat(5));
+        Path colours = Files.writeString(dir.resolve("colours.xyz"), "0 0 0 255 0 0\n1 0 0 0 255 0\n0 1 0 0 0 255\n0 0 1 128 128 128\n");
+        Path zero = Files.writeString(dir.resolve("zero.xyzn"), "0 0 0 0 0 1\n1 0 0 0 0 0\n0 1 0 0 0 1\n");
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        String[][] cases = {
+            {same.toString(), "same.xyz: all 5 points coincide"},
+            {colours.toString(), "colours.xyz: the normals are not unit vectors (median length 255)"},
+            {zero.toString(), "zero.xyzn: point 2 has a zero normal"},
+            {folder.toString(), "folder: is a folder; expected a point cloud file"},
+            {dir.resolve("nothing.ply").toString(), "nothing.ply: no such file; expected a point cloud file (.ply, .obj, .off, .stl, .xyz, .xyzn)"
+                + " or a built-in shape (sphere, torus, box, bunny)"}};
+        for (String[] c : cases) {
+            Path o = dir.resolve("out-" + Path.of(c[0]).getFileName());
+            String[] r = run("sdf", "fit", c[0], "--steps", "1", "--out", o.toString());
+            assertEquals("1", r[0], c[0] + ": " + r[2]);
+            assertTrue(r[2].contains(c[1]), r[2]);
+            assertTrue(!Files.exists(o), "no output folder for a refused cloud: " + o);
+        }
+        String[] ok = run("sdf", "fit", colours.toString(), "--ignore-normals", "--steps", "2", "--width", "8", "--depth", "1",
+                "--batch", "8", "--resolution", "8", "--samples", "100", "--picture-size", "16", "--no-progress", "--out", dir.resolve("c").toString());
+        assertEquals("0", ok[0], "--ignore-normals estimates them instead: " + ok[2]);
+        String[] jpg = run("sdf", "render", dir.resolve("c").resolve("model.npz").toString(), "--out", dir.resolve("r.jpg").toString());
+        assertEquals("1", jpg[0]);
+        assertTrue(jpg[2].contains("the render is a PNG image; name the file *.png"), jpg[2]);
     }
 
     @Test
