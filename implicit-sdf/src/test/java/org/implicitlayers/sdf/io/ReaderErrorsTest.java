@@ -18,6 +18,7 @@ class ReaderErrorsTest {
                 Arguments.of("short.ply", new String[] {"short.ply:10:", "promises 10 vertices", "ends after 3"}),
                 Arguments.of("billion.ply", new String[] {"billion.ply: byte offset", "1000000000 vertex", "36 after the header"}),
                 Arguments.of("nan.xyz", new String[] {"nan.xyz:3:", "y is NaN", "finite"}),
+                Arguments.of("header.xyz", new String[] {"header.xyz:1:", "x: expected a number, found 'x'", "a header line must start with #"}),
                 Arguments.of("face-range.off", new String[] {"face-range.off:6:", "index 2 is 3", "0..2"}),
                 Arguments.of("face-range.ply", new String[] {"face-range.ply:13:", "face 0 vertex index 2 is 7", "0..2"}),
                 Arguments.of("face-range.obj", new String[] {"face-range.obj:4:", "face vertex 3 is 4", "1..3"}),

@@ -87,6 +87,7 @@ class ReadersTest {
     @Test
     void xyzAndXyzn() throws IOException {
         assertArrayEquals(P, GeometryReader.read(write("a.xyz", "0 0 0\n1 0 0\n# c\n0 1 0\n\n0 0 1\n")).points());
+        assertArrayEquals(P, GeometryReader.read(write("c.xyz", "# x,y,z\n0,0,0\n1, 0, 0\n0,1,0\n0\t0\t1\n")).points(), "commas and tabs");
         PointCloud c = GeometryReader.readCloud(write("a.xyzn", "0 0 0 0 0 -2\n1 0 0 1 0 0\n0 1 0 0 1 0\n0 0 1 0 0 1\n"));
         assertArrayEquals(N, c.normals(), "normals come back unit length");
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -23,11 +24,17 @@ public final class ProgressBarCallback implements TrainingCallback {
         this.task = task;
     }
 
+    /**
+     * On a terminal the bar redraws in place four times a second; written to a file or a pipe (no
+     * console), it prints one plain line every 10 seconds instead of flooding the log.
+     */
     @Override
     public void onStart(long firstStep, long totalSteps) {
+        boolean console = System.console() != null;
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(out, 140)).showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
-                .setUpdateIntervalMillis(250).setMaxRenderedLength(140).build();
+                .setConsumer(console ? new ConsoleProgressBarConsumer(out, 140) : new DelegatingProgressBarConsumer(out::println, 140))
+                .showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                .setUpdateIntervalMillis(console ? 250 : 10_000).setMaxRenderedLength(140).build();
     }
 
     @Override
