@@ -508,7 +508,7 @@ public final class JvmBackend implements Backend {
                     int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
                     float[] bp = packB(b, bo + kb * n + nb, n, kc, strips, w);
                     int bRest = bo + kb * n + nb + full, cb = co + nb;
-                    Parallel.range(m, rowGrain(nc, kc), 6, (r0, r1) -> {
+                    Parallel.range(m, rowGrain(nc, kc), 4, (r0, r1) -> {
                         if (strips > 0) {
                             kernels.gemmPacked(r0, r1, strips, kc, a, ak, ars, acs, bp, c, cb, n, acc);
                         }
