@@ -13,8 +13,9 @@ import javafx.application.Application;
  *                                                   through the Run button, saves a screenshot and exits
  *                                                   (0 on success, 1 on any failure)
  * bin/implicit gui --demo sdf --screenshot FILE     the same for a neural SDF of the torus
- * bin/implicit gui --demo node --screenshot FILE    the same for the neural ODE spiral
- * options: --steps N (steps of the demo; default 500 for poisson, 150 for sdf, 60 for node), --open FILE.json
+ * bin/implicit gui --demo node --screenshot FILE    the same for the neural ODE spiral (or, with --open FILE.csv, that time series)
+ * options: --steps N (steps of the demo; default 500 for poisson, 150 for sdf, 60 for node),
+ *          --open FILE (a problem .json, a time series .csv, or a point cloud / mesh)
  * </pre>
  */
 public final class Main {

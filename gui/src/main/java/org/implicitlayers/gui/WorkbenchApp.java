@@ -62,13 +62,27 @@ public final class WorkbenchApp extends Application {
         List<String> args = getParameters().getRaw();
         String open = option(args, "--open");
         if (open != null) {
-            pde.open(Path.of(open));
+            open(Path.of(open));
         }
         String demo = option(args, "--demo");
         if (demo != null) {
             runDemo(demo, option(args, "--screenshot"), option(args, "--steps"));
         } else if (open == null) {
             pde.loadBuiltIn("poisson-square");
+        }
+    }
+
+    /** Opens a file in the workbench its kind belongs to: a time series (.csv), a point cloud or mesh, else a problem file. */
+    private void open(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            tabs.getSelectionModel().select(2);
+            node.loadCsv(file);
+        } else if (name.matches(".*\\.(ply|obj|off|stl|xyz|xyzn)")) {
+            tabs.getSelectionModel().select(1);
+            sdf.open(file);
+        } else {
+            pde.open(file);
         }
     }
 
@@ -132,6 +146,16 @@ public final class WorkbenchApp extends Application {
                 sdf.open(f.toPath());
             }
         });
+        MenuItem series = new MenuItem("Open time series (CSV)...");
+        series.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Open a time series: t, y1, y2, ... per row (header optional)");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Time series (*.csv)", "*.csv"));
+            File f = fc.showOpenDialog(stage);
+            if (f != null) {
+                open(f.toPath());
+            }
+        });
         MenuItem mesh = new MenuItem("Export mesh...");
         mesh.setOnAction(e -> {
             FileChooser fc = new FileChooser();
@@ -148,7 +172,7 @@ public final class WorkbenchApp extends Application {
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> Platform.exit());
         Menu file = new Menu("File", null, open, save, new SeparatorMenuItem(), export, new SeparatorMenuItem(), cloud, mesh,
-                new SeparatorMenuItem(), quit);
+                new SeparatorMenuItem(), series, new SeparatorMenuItem(), quit);
         Menu examples = new Menu("Examples");
         for (String name : Examples.names()) {
             MenuItem m = new MenuItem(name);

@@ -48,4 +48,51 @@ class NodeWorkbenchTest {
         assertNotNull(bench.time.getChart());
         assertFalse(robot.lookup("#node-run").queryButton().isDisabled());
     }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Test
+    void aTimeSeriesFromACsvFileIsFittedAndDrawnWithItsObservations(FxRobot robot) throws Exception {
+        // A damped oscillator, x'' = -x - 0.2 x', observed at 40 times with a header.
+        StringBuilder csv = new StringBuilder("t,x,v\n");
+        double x = 1, v = 0, dt = 0.005;
+        for (int i = 0; i < 40; i++) {
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.6f,%.6f%n", i * 0.25, x, v));
+            for (int k = 0; k < 50; k++) {
+                double a = -x - 0.2 * v;
+                x += dt * v;
+                v += dt * a;
+            }
+        }
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("oscillator.csv"), csv);
+        robot.interact(() -> bench.loadCsv(file));
+        assertEquals("oscillator.csv", bench.data.getValue());
+        assertTrue(bench.status.getText().contains("oscillator.csv"), bench.status.getText());
+        robot.clickOn("#node-iters").eraseText(3).write("20");
+        robot.clickOn("#node-run");
+        WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> !bench.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("done", bench.lastResult(), bench.message.getText());
+        assertTrue(bench.status.getText().contains("RMSE of the whole series"), bench.status.getText());
+        // One panel per component, each with the 40 observations and the fitted trajectory at their times.
+        var panels = ((org.jfree.chart.plot.CombinedDomainXYPlot) bench.time.getChart().getPlot()).getSubplots();
+        assertEquals(2, panels.size());
+        for (Object o : panels) {
+            XYPlot panel = (XYPlot) o;
+            assertEquals(2, panel.getDataset().getSeriesCount());
+            assertEquals(40, panel.getDataset().getItemCount(0));
+            assertEquals(40, panel.getDataset().getItemCount(1));
+        }
+        XYPlot phase = (XYPlot) bench.phase.getChart().getPlot();
+        assertEquals(2, phase.getDataset().getSeriesCount(), "x against v: observed and fitted");
+        // A bad file leaves the loaded series in place and says why.
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.csv"), "t,x\n0,1\n1,oops\n2,3\n");
+        robot.interact(() -> bench.loadCsv(bad));
+        assertTrue(bench.message.getText().contains("bad.csv:3: column 2 is 'oops', expected a number"), bench.message.getText());
+        assertEquals("oscillator.csv", bench.data.getValue());
+        // Back to the spiral.
+        robot.interact(() -> bench.data.setValue("spiral (built in)"));
+        assertTrue(bench.status.getText().contains("spiral"), bench.status.getText());
+    }
 }

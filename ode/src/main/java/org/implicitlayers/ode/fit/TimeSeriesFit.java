@@ -60,8 +60,26 @@ public final class TimeSeriesFit {
      * @param rmse          root-mean-square error over all observations and components
      * @param rmsePerComponent per component
      * @param model         the trained neural ODE (on standardised data)
+     * @param cancelled     whether {@link #cancel()} stopped the run before its last step
+     * @param lastStep      the last step taken (the checkpoint's, when there is one)
      */
-    public record Result(double[][] fitted, double rmse, double[] rmsePerComponent, NeuralOde model) {
+    public record Result(double[][] fitted, double rmse, double[] rmsePerComponent, NeuralOde model, boolean cancelled, long lastStep) {
+    }
+
+    private volatile Trainer running;
+    private volatile boolean cancelRequested;
+
+    /**
+     * Stops the run after its current step; the checkpoint (if any) is written first and
+     * {@link #run} returns with {@code cancelled()}. Callable from any thread (an interrupt
+     * handler, a GUI's Cancel button), also before the run starts, which then takes no step.
+     */
+    public void cancel() {
+        cancelRequested = true;
+        Trainer t = running;
+        if (t != null) {
+            t.cancel();
+        }
     }
 
     private final TimeSeries data;
@@ -184,9 +202,14 @@ public final class TimeSeriesFit {
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }
-        b.build().run();
+        Trainer t = b.build();
+        running = t;
+        if (cancelRequested) {
+            t.cancel();
+        }
+        Trainer.Result tr = t.run();
         double[][] fit = fitted();
         double[] per = rmsePerComponent(fit);
-        return new Result(fit, total(per), per, model);
+        return new Result(fit, total(per), per, model, tr.cancelled(), tr.lastStep());
     }
 }

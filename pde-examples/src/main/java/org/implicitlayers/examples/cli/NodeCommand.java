@@ -205,6 +205,13 @@ final class NodeCommand implements Runnable {
             }
             TimeSeriesFit.Options o = new TimeSeriesFit.Options(hidden, steps, lr, 10, 16, gradient, 1e-6, 1e-8, seed, 50, ckpt, resume);
             TimeSeriesFit fit = new TimeSeriesFit(data, o);
+            // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the outputs.
+            try (OnInterrupt guard = new OnInterrupt(fit::cancel)) {
+                return fitAndReport(fit, data, dir, ckpt);
+            }
+        }
+
+        private int fitAndReport(TimeSeriesFit fit, TimeSeries data, Path dir, Path ckpt) throws IOException {
             TimeSeriesFit.Result r = fit.run(List.of(new ProgressBarCallback(System.err, "node fit"),
                     new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 1)));
             Path csv = dir.resolve("fitted.csv");
@@ -233,6 +240,10 @@ final class NodeCommand implements Runnable {
             System.out.printf(Locale.ROOT, "fit of %d observations of %d components, integrated from the first: RMSE %.4g (%s)%n",
                     data.rows(), data.dim(), r.rmse(), per);
             System.out.println("wrote " + csv + ", " + png + ", " + dir.resolve("loss.png") + ", " + dir.resolve("params.npz") + ", " + ckpt);
+            if (r.cancelled()) {
+                System.out.println("stopped at step " + r.lastStep() + "; continue with --resume");
+                return 130;
+            }
             return 0;
         }
     }

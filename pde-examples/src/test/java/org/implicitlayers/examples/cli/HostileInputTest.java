@@ -213,4 +213,29 @@ class HostileInputTest {
         assertEquals("0", r[0], r[2]);
         assertEquals(step + 5, Checkpoint.load(o.resolve("checkpoint.npz")).step(), "the resumed run went on to its last step");
     }
+
+    @Test
+    void sigtermStopsANodeFitWithItsCheckpointAndOutputs() throws Exception {
+        StringBuilder csv = new StringBuilder("t,x,v\n");
+        for (int i = 0; i < 30; i++) {
+            double t = 0.2 * i;
+            csv.append(String.format(java.util.Locale.ROOT, "%.2f,%.6f,%.6f%n", t, Math.exp(-0.1 * t) * Math.cos(t), -Math.exp(-0.1 * t) * Math.sin(t)));
+        }
+        Path data = Files.writeString(dir.resolve("osc.csv"), csv);
+        Path o = dir.resolve("nodefit");
+        Process p = child(dir.resolve("nodefit.log"), "node", "fit", data.toString(), "--steps", "1000000", "--hidden", "16", "--out", o.toString());
+        try {
+            waitFor(o.resolve("metrics.csv"), 600); // some logged steps
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("nodefit.log"));
+        assertTrue(log.contains("stopped at step"), log);
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 0, "checkpoint at the step it stopped, not only every 200: " + step);
+        assertTrue(Files.exists(o.resolve("fitted.csv")) && Files.exists(o.resolve("params.npz")), names(o).toString());
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+    }
 }
