@@ -93,7 +93,7 @@ final class VectorKernels implements Kernels {
         return 4 * FL;
     }
 
-    /** Rows of A per block in {@link #gemmPacked}: a block of A (120 x 256 floats, 120 KB) stays in L2 across the strips. */
+    /** Rows of A per block in {@link #gemmPacked}: a block of A (120 x 128 floats, 60 KB) stays in L2 across the strips. */
     private static final int PACKED_ROWS = 120;
 
     /**
