@@ -129,6 +129,40 @@ class TrainerTest {
     }
 
     @Test
+    void aCancelRequestStopsARunWhetherItComesBeforeOrDuringIt() throws IOException {
+        Rng rng = Rng.seeded(6);
+        Mlp net = Mlp.builder(2, 4, 1).dtype(DType.FLOAT64).build(rng);
+        // Before the trainer exists: the run takes no step.
+        CancelRequest early = new CancelRequest();
+        early.cancel();
+        Trainer first = small(net, rng, null, 30).build();
+        early.accept(first);
+        Trainer.Result r = first.run();
+        assertTrue(r.cancelled() && early.requested());
+        assertEquals(0, r.lastStep());
+        // During the run, from another thread: it stops after the current step, before the last.
+        CancelRequest late = new CancelRequest();
+        Trainer second = small(net, rng, null, 100_000).callback(new TrainingCallback() {
+            @Override
+            public void onStep(Trainer.StepInfo info) {
+                if (info.step() == 5) {
+                    Thread t = new Thread(late::cancel);
+                    t.start();
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }).build();
+        late.accept(second);
+        Trainer.Result r2 = second.run();
+        assertTrue(r2.cancelled());
+        assertEquals(5, r2.lastStep());
+    }
+
+    @Test
     void cancelWritesACheckpointAndTheCsvLogHasEachStepOnce() throws IOException {
         Rng rng = Rng.seeded(5);
         Mlp net = Mlp.builder(2, 4, 1).dtype(DType.FLOAT64).build(rng);

@@ -20,6 +20,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.gui.common.Fields;
@@ -68,7 +69,7 @@ public final class SdfWorkbench extends BorderPane {
     final ChartViewer curves = new ChartViewer(null);
     private PointCloud cloud;
     private Path cloudFile;
-    private volatile Trainer[] handle;
+    private volatile CancelRequest cancel;
     private volatile boolean cancelled;
     private SdfModel model;
     private Mesh mesh;
@@ -88,9 +89,9 @@ public final class SdfWorkbench extends BorderPane {
         run.setOnAction(e -> start());
         controls.cancel.setOnAction(e -> {
             cancelled = true;
-            Trainer[] h = handle;
-            if (h != null && h[0] != null) {
-                h[0].cancel();
+            CancelRequest c = cancel;
+            if (c != null) {
+                c.cancel();
             }
             status.setText("Cancelling...");
         });
@@ -222,17 +223,17 @@ public final class SdfWorkbench extends BorderPane {
                 .withGrid(GridSampler.Options.defaults().withResolution(res));
         history.clear();
         cancelled = false;
-        handle = new Trainer[1];
+        CancelRequest h = new CancelRequest();
+        cancel = h;
         controls.setRunning(true);
         controls.progress.setProgress(0);
         PointCloud c = cloud;
-        Trainer[] h = handle;
         Thread t = new Thread(() -> fit(c, o, h, k), "sdf-fit");
         t.setDaemon(true);
         t.start();
     }
 
-    private void fit(PointCloud c, SdfFit.Options o, Trainer[] h, int total) {
+    private void fit(PointCloud c, SdfFit.Options o, CancelRequest h, int total) {
         try {
             TrainingCallback cb = new TrainingCallback() {
                 @Override
@@ -241,7 +242,7 @@ public final class SdfWorkbench extends BorderPane {
                     Platform.runLater(() -> step(step, loss, sec, total));
                 }
             };
-            SdfModel m = SdfFit.train(c, o, List.of(cb), h);
+            SdfModel m = SdfFit.fit(c, o, List.of(cb), h).model();
             Platform.runLater(() -> status.setText("Extracting the mesh (marching cubes on a " + o.grid().resolution() + "^3 grid)..."));
             SdfFit.Extraction e = SdfFit.extract(m, o.grid());
             JFreeChart sl = sliceChart(m, sliceZ.getValue());

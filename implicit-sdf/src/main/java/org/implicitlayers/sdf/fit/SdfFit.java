@@ -127,15 +127,7 @@ public final class SdfFit {
 
     /** Trains a model on {@code cloud} (input units); callbacks see every step. */
     public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks) throws IOException {
-        return train(cloud, o, callbacks, new Trainer[1]);
-    }
-
-    /**
-     * As {@link #train(PointCloud, Options, List)}; {@code handle[0]} receives the trainer before it
-     * runs, so another thread can {@link Trainer#cancel()} it (a checkpoint is written first).
-     */
-    public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks, Trainer[] handle) throws IOException {
-        return fit(cloud, o, callbacks, t -> handle[0] = t).model();
+        return fit(cloud, o, callbacks, t -> { }).model();
     }
 
     /** A trained model and how its training ended (cancelled or not, last step, resumed from). */
@@ -146,7 +138,8 @@ public final class SdfFit {
      * Trains a model on {@code cloud}; {@code onStart} receives the trainer before it runs, so that
      * another thread (an interrupt handler) can {@link Trainer#cancel()} it: the run then stops
      * after the current step, writes its checkpoint and returns with {@code result().cancelled()}.
-     * A trainer cancelled before it starts runs no step.
+     * A trainer cancelled before it starts runs no step. Pass a
+     * {@link org.implicitlayers.core.train.CancelRequest} to cancel from another thread at any time.
      */
     public static Fitted fit(PointCloud cloud, Options o, List<TrainingCallback> callbacks, java.util.function.Consumer<Trainer> onStart)
             throws IOException {

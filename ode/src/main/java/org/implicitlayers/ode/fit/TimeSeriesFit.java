@@ -11,6 +11,7 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Activation;
 import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ode.Gradient;
@@ -66,8 +67,7 @@ public final class TimeSeriesFit {
     public record Result(double[][] fitted, double rmse, double[] rmsePerComponent, NeuralOde model, boolean cancelled, long lastStep) {
     }
 
-    private volatile Trainer running;
-    private volatile boolean cancelRequested;
+    private final CancelRequest cancel = new CancelRequest();
 
     /**
      * Stops the run after its current step; the checkpoint (if any) is written first and
@@ -75,11 +75,7 @@ public final class TimeSeriesFit {
      * handler, a GUI's Cancel button), also before the run starts, which then takes no step.
      */
     public void cancel() {
-        cancelRequested = true;
-        Trainer t = running;
-        if (t != null) {
-            t.cancel();
-        }
+        cancel.cancel();
     }
 
     private final TimeSeries data;
@@ -203,10 +199,7 @@ public final class TimeSeriesFit {
             b.callback(cb);
         }
         Trainer t = b.build();
-        running = t;
-        if (cancelRequested) {
-            t.cancel();
-        }
+        cancel.accept(t);
         Trainer.Result tr = t.run();
         double[][] fit = fitted();
         double[] per = rmsePerComponent(fit);

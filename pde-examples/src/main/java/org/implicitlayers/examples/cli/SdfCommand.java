@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
 import org.implicitlayers.sdf.fit.SdfFit;
@@ -227,17 +227,8 @@ final class SdfCommand implements Runnable {
         @Option(names = "--no-progress", description = "No progress bar.")
         boolean quiet;
 
-        private volatile Trainer running;
-        private volatile boolean interrupted;
-
-        /** Called by the interrupt guard: stops the training loop (after a checkpoint), or the one about to start. */
-        private void cancel() {
-            interrupted = true;
-            Trainer t = running;
-            if (t != null) {
-                t.cancel();
-            }
-        }
+        /** Set by the interrupt guard: stops the training loop (after a checkpoint), or the one about to start. */
+        private final CancelRequest cancel = new CancelRequest();
 
         @Override
         public Integer call() throws Exception {
@@ -256,7 +247,7 @@ final class SdfCommand implements Runnable {
             }
             Files.createDirectories(dir);
             // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the model.
-            try (OnInterrupt guard = new OnInterrupt(this::cancel)) {
+            try (OnInterrupt guard = new OnInterrupt(cancel::cancel)) {
                 return fit(cloud, name, dir);
             }
         }
@@ -284,12 +275,7 @@ final class SdfCommand implements Runnable {
                 cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
             }
             cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
-            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, t -> {
-                running = t;
-                if (interrupted) {
-                    t.cancel();
-                }
-            });
+            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, cancel);
             SdfModel model = fitted.model();
             model.save(dir.resolve("model.npz"));
             if (fitted.result().cancelled()) {

@@ -14,6 +14,7 @@ import org.implicitlayers.core.nn.Activation;
 import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.LrSchedule;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.RunLock;
 import org.implicitlayers.core.train.Trainer;
@@ -58,7 +59,7 @@ final class TrainDemoCommand implements Callable<Integer> {
         // The lock first: a second start in the folder of a running one must fail before it touches anything.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit.
-        try (OnInterrupt interrupt = new OnInterrupt(this::cancel); RunLock lock = RunLock.acquire(ckpt)) {
+        try (OnInterrupt interrupt = new OnInterrupt(cancel::cancel); RunLock lock = RunLock.acquire(ckpt)) {
             if (!resume) {
                 Files.deleteIfExists(ckpt);
             }
@@ -108,24 +109,12 @@ final class TrainDemoCommand implements Callable<Integer> {
                 .build();
 
         // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write a checkpoint and the outputs.
-        running = trainer;
-        if (interrupted) {
-            trainer.cancel();
-        }
+        cancel.accept(trainer);
         return trainAndReport(trainer, net, xVal, yVal, ckpt);
     }
 
-    private volatile Trainer running;
-    private volatile boolean interrupted;
-
-    /** Called by the interrupt guard: stops the training loop, or the one about to start. */
-    private void cancel() {
-        interrupted = true;
-        Trainer t = running;
-        if (t != null) {
-            t.cancel();
-        }
-    }
+    /** Set by the interrupt guard: stops the training loop, or the one about to start. */
+    private final CancelRequest cancel = new CancelRequest();
 
     private int trainAndReport(Trainer trainer, Mlp net, Tensor xVal, Tensor yVal, Path ckpt) throws Exception {
         Trainer.Result r = trainer.run();
