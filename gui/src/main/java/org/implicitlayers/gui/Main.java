@@ -22,7 +22,30 @@ public final class Main {
     private Main() {
     }
 
+    static final String USAGE = String.join("\n",
+            "Usage: implicit gui [--open FILE] [--demo poisson|sdf|node [--steps N] [--screenshot FILE.png]]",
+            "The JavaFX workbench: variational PDEs, signed distance fields, neural ODEs.",
+            "  --open FILE        a problem file (.json), a time series (.csv) or a point cloud / mesh (.ply .obj .off .stl .xyz .xyzn)",
+            "  --demo NAME        open the example (or the --open file), train briefly through Run, save --screenshot, exit",
+            "                     (0 on success, 1 on any failure, also a file --open could not read)",
+            "  --steps N          steps of the demo (default 500 for poisson, 150 for sdf, 60 for node)",
+            "  --screenshot FILE  where the demo saves its window",
+            "Without a display (a server, CI): xvfb-run -a bin/implicit gui ..., with",
+            "JAVA_OPTS=\"-Dprism.order=es2 -Dprism.forceGPU=true\" for the 3-D view.");
+
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        // On Linux without X or Wayland, JavaFX fails with a stack trace; say what to do instead.
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        boolean monocle = "monocle".equals(System.getProperty("glass.platform"));
+        if (linux && !monocle && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            System.err.println("implicit gui: no display (DISPLAY is not set). On a machine without a screen run it under a virtual one:"
+                    + " xvfb-run -a bin/implicit gui ... (see bin/implicit gui --help)");
+            System.exit(1);
+        }
         Application.launch(WorkbenchApp.class, args);
     }
 }

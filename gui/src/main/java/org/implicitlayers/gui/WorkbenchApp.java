@@ -61,29 +61,35 @@ public final class WorkbenchApp extends Application {
         stage.show();
         List<String> args = getParameters().getRaw();
         String open = option(args, "--open");
-        if (open != null) {
-            open(Path.of(open));
-        }
+        String openError = open == null ? null : open(Path.of(open));
         String demo = option(args, "--demo");
         if (demo != null) {
+            if (openError != null) {
+                fail("--open " + open + ": " + openError);
+                return;
+            }
             runDemo(demo, option(args, "--screenshot"), option(args, "--steps"));
         } else if (open == null) {
             pde.loadBuiltIn("poisson-square");
         }
     }
 
-    /** Opens a file in the workbench its kind belongs to: a time series (.csv), a point cloud or mesh, else a problem file. */
-    private void open(Path file) {
+    /**
+     * Opens a file in the workbench its kind belongs to: a time series (.csv), a point cloud or
+     * mesh, else a problem file. Returns null, or why the file could not be opened (also shown in
+     * that workbench's message line).
+     */
+    private String open(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".csv")) {
             tabs.getSelectionModel().select(2);
-            node.loadCsv(file);
+            return node.loadCsv(file) ? null : node.messageText();
         } else if (name.matches(".*\\.(ply|obj|off|stl|xyz|xyzn)")) {
             tabs.getSelectionModel().select(1);
-            sdf.open(file);
-        } else {
-            pde.open(file);
+            return sdf.open(file) ? null : sdf.messageText();
         }
+        pde.open(file);
+        return null;
     }
 
     private static String orElse(String v, String d) {

@@ -165,7 +165,7 @@ public final class NodeWorkbench extends BorderPane {
      * Loads a time series (CSV: t, y1, y2, ..., optional header; as {@code node fit} reads it)
      * and selects it as the data; a bad file leaves the data as it was and says why.
      */
-    public void loadCsv(java.nio.file.Path file) {
+    public boolean loadCsv(java.nio.file.Path file) {
         try {
             TimeSeries s = TimeSeries.readCsv(file);
             series = s;
@@ -174,9 +174,21 @@ public final class NodeWorkbench extends BorderPane {
             data.setValue(seriesName);
             message.setText("");
             showData();
+            return true;
         } catch (java.io.IOException | RuntimeException e) {
             message.setText("Cannot open " + file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return false;
         }
+    }
+
+    /** The message line: the last error, or empty. */
+    public String messageText() {
+        return message.getText();
+    }
+
+    /** A number as written by hand: 0, 10, 2.5, 1e-06. */
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private boolean onSeries() {
@@ -188,13 +200,14 @@ public final class NodeWorkbench extends BorderPane {
         if (onSeries()) {
             TimeSeries s = series;
             title.setText("Neural ODE: " + seriesName);
-            dataText.setText(String.format(Locale.ROOT, "Data: %s, %d observations of %d component%s (%s) on t in [%.4g, %.4g]."
+            dataText.setText(String.format(Locale.ROOT, "Data: %s, %d observations of %d component%s (%s) on t in [%s, %s]."
                     + " Model: dy/dt = MLP(y), widths %d-64-64-%d, tanh, on standardised components; Adam lr 3e-3; batches of 16"
                     + " segments of 10 consecutive observations, each solved at its own times (Dormand-Prince 5(4), rtol 1e-6,"
                     + " atol 1e-8); loss: mean squared error. The fit is integrated from the first observation. Float64.",
-                    seriesName, s.rows(), s.dim(), s.dim() == 1 ? "" : "s", String.join(", ", s.names()), s.t()[0], s.t()[s.rows() - 1],
+                    seriesName, s.rows(), s.dim(), s.dim() == 1 ? "" : "s", String.join(", ", s.names()), plain(s.t()[0]), plain(s.t()[s.rows() - 1]),
                     s.dim(), s.dim()));
             status.setText("Press Run to fit a neural ODE to " + seriesName + ".");
+            dtype.setValue("float64");   // the time-series fit runs in float64
             dtype.setDisable(true);
             controls.run.setTooltip(new Tooltip("Fit the neural ODE to " + seriesName + " with these settings."));
             JFreeChart[] c = seriesCharts(null);
@@ -205,6 +218,7 @@ public final class NodeWorkbench extends BorderPane {
             dataText.setText(SPIRAL_TEXT);
             status.setText("Press Run to learn the spiral's dynamics.");
             dtype.setDisable(false);
+            dtype.setValue("float32");
             controls.run.setTooltip(new Tooltip("Train the neural ODE on the spiral with these settings."));
             drawTrajectories(null, null);
         }
@@ -363,12 +377,13 @@ public final class NodeWorkbench extends BorderPane {
         }
         JFreeChart first;
         if (d >= 2) {
-            PhasePlane p = PhasePlane.of(s.names().get(1) + " against " + s.names().get(0) + (fit == null ? ": observations" : ": observations and fit"),
-                    s.names().get(0), s.names().get(1)).curve("observed", obs[0], obs[1], false);
+            // Two quantities in their own units: no equal aspect, unlike the spiral's phase plane.
+            List<Curves.Series> ph = new ArrayList<>(List.of(Curves.Series.points("observed", obs[0], obs[1]).colour(0)));
             if (fitted != null) {
-                p.curve("fitted", fitted[0], fitted[1], true);
+                ph.add(Curves.Series.line("fitted", fitted[0], fitted[1]).colour(3));
             }
-            first = p.chart();
+            first = Curves.chart(s.names().get(1) + " against " + s.names().get(0) + (fit == null ? ": observations" : ": observations and fit"),
+                    s.names().get(0), false, List.of(new Curves.Panel(s.names().get(1), Curves.Scale.LINEAR, ph)));
         } else {
             List<Curves.Series> res = new ArrayList<>();
             if (fitted != null) {
@@ -382,9 +397,12 @@ public final class NodeWorkbench extends BorderPane {
         }
         List<Curves.Panel> panels = new ArrayList<>();
         for (int c = 0; c < Math.min(d, 6); c++) {
-            List<Curves.Series> ser = new ArrayList<>(List.of(Curves.Series.points(s.names().get(c) + " observed", s.t(), obs[c]).colour(0)));
+            // Each component its own colour pair: observed points in a dark shade, the fit in a bright one.
+            int[][] pairs = {{0, 3}, {2, 1}, {4, 5}};
+            int[] pair = pairs[c % pairs.length];
+            List<Curves.Series> ser = new ArrayList<>(List.of(Curves.Series.points(s.names().get(c) + " observed", s.t(), obs[c]).colour(pair[0])));
             if (fitted != null) {
-                ser.add(Curves.Series.line(s.names().get(c) + " fitted", s.t(), fitted[c]).colour(3));
+                ser.add(Curves.Series.line(s.names().get(c) + " fitted", s.t(), fitted[c]).colour(pair[1]));
             }
             panels.add(new Curves.Panel(s.names().get(c), Curves.Scale.LINEAR, ser));
         }
@@ -414,14 +432,23 @@ public final class NodeWorkbench extends BorderPane {
     }
 
     private void drawCurves() {
-        boolean fit = seriesFit != null;
-        List<Curves.Series> s = new ArrayList<>();
-        s.add(Curves.Series.line(fit ? "batch MSE (standardised)" : "batch L1", history.steps(), history.losses()));
-        if (!evals.isEmpty()) {
-            s.add(Curves.Series.points(fit ? "whole-series RMSE" : "full-trajectory L1", evals.stream().mapToDouble(e -> e[0]).toArray(),
-                    evals.stream().mapToDouble(e -> e[1]).toArray()).colour(3));
+        double[] es = evals.stream().mapToDouble(e -> e[0]).toArray(), ev = evals.stream().mapToDouble(e -> e[1]).toArray();
+        if (seriesFit != null) {
+            // Different quantities, different panels: the batch loss on standardised data, the RMSE in the data's units.
+            List<Curves.Series> rmse = evals.isEmpty() ? List.of()
+                    : List.of(Curves.Series.points("whole-series RMSE (data units)", es, ev).colour(3));
+            curves.setChart(Curves.chart("training", "step", false, List.of(
+                    new Curves.Panel("batch MSE", Curves.Scale.AUTO,
+                            List.of(Curves.Series.line("batch MSE (standardised data)", history.steps(), history.losses()))),
+                    new Curves.Panel("RMSE", Curves.Scale.AUTO, rmse))));
+            return;
         }
-        curves.setChart(Curves.chart("training", "step", false, List.of(new Curves.Panel(fit ? "loss" : "L1 loss", Curves.Scale.AUTO, s))));
+        List<Curves.Series> s = new ArrayList<>();
+        s.add(Curves.Series.line("batch L1", history.steps(), history.losses()));
+        if (!evals.isEmpty()) {
+            s.add(Curves.Series.points("full-trajectory L1", es, ev).colour(3));
+        }
+        curves.setChart(Curves.chart("training", "step", false, List.of(new Curves.Panel("L1 loss", Curves.Scale.AUTO, s))));
     }
 
     /** Phase plane and components as charts; fit and t null before the first evaluation. Safe off the FX thread. */

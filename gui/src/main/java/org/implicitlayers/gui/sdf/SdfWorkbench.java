@@ -163,12 +163,20 @@ public final class SdfWorkbench extends BorderPane {
     }
 
     /** Opens a point cloud file (PLY, OBJ, OFF, STL, XYZ); errors name the file and line. */
-    public void open(Path file) {
+    /** Shows the cloud in {@code file}; false (and the reason in the message line) when it cannot be read. */
+    public boolean open(Path file) {
         try {
             showCloud(GeometryReader.readCloud(file), file);
+            return true;
         } catch (IOException | RuntimeException e) {
             message.setText(e.getMessage());
+            return false;
         }
+    }
+
+    /** The message line: the last error, or empty. */
+    public String messageText() {
+        return message.getText();
     }
 
     private void showCloud(PointCloud c, Path file) {

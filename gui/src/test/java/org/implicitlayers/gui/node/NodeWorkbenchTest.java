@@ -84,8 +84,9 @@ class NodeWorkbenchTest {
             assertEquals(40, panel.getDataset().getItemCount(0));
             assertEquals(40, panel.getDataset().getItemCount(1));
         }
-        XYPlot phase = (XYPlot) bench.phase.getChart().getPlot();
-        assertEquals(2, phase.getDataset().getSeriesCount(), "x against v: observed and fitted");
+        XYPlot phase = (XYPlot) ((org.jfree.chart.plot.CombinedDomainXYPlot) bench.phase.getChart().getPlot()).getSubplots().get(0);
+        assertEquals(2, phase.getDataset().getSeriesCount(), "v against x: observed and fitted");
+        assertEquals("float64", bench.dtype.getValue(), "the time-series fit runs in float64, and the precision box says so");
         // A bad file leaves the loaded series in place and says why.
         java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.csv"), "t,x\n0,1\n1,oops\n2,3\n");
         robot.interact(() -> bench.loadCsv(bad));
@@ -94,5 +95,6 @@ class NodeWorkbenchTest {
         // Back to the spiral.
         robot.interact(() -> bench.data.setValue("spiral (built in)"));
         assertTrue(bench.status.getText().contains("spiral"), bench.status.getText());
+        assertEquals("float32", bench.dtype.getValue());
     }
 }

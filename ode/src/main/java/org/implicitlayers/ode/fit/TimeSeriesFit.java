@@ -63,8 +63,10 @@ public final class TimeSeriesFit {
      * @param model         the trained neural ODE (on standardised data)
      * @param cancelled     whether {@link #cancel()} stopped the run before its last step
      * @param lastStep      the last step taken (the checkpoint's, when there is one)
+     * @param resumedFrom   the checkpoint's step the run continued from (0 for a fresh run)
      */
-    public record Result(double[][] fitted, double rmse, double[] rmsePerComponent, NeuralOde model, boolean cancelled, long lastStep) {
+    public record Result(double[][] fitted, double rmse, double[] rmsePerComponent, NeuralOde model, boolean cancelled, long lastStep,
+                         long resumedFrom) {
     }
 
     private final CancelRequest cancel = new CancelRequest();
@@ -203,6 +205,6 @@ public final class TimeSeriesFit {
         Trainer.Result tr = t.run();
         double[][] fit = fitted();
         double[] per = rmsePerComponent(fit);
-        return new Result(fit, total(per), per, model, tr.cancelled(), tr.lastStep());
+        return new Result(fit, total(per), per, model, tr.cancelled(), tr.lastStep(), tr.resumedFrom());
     }
 }

@@ -28,7 +28,7 @@ public final class ImplicitCli implements Runnable {
             if (System.getenv("IMPLICIT_DEBUG") != null) {
                 ex.printStackTrace();
             }
-            cmd.getErr().println("implicit " + cmd.getCommandName() + ": " + ErrorMessage.of(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ErrorMessage.of(ex));
             return 1;
         });
         return cl.execute(args);

@@ -203,6 +203,9 @@ final class NodeCommand implements Runnable {
             if (!resume && Files.exists(ckpt)) {
                 Files.delete(ckpt);
             }
+            if (resume && !Files.exists(ckpt)) {
+                System.err.println("node fit: --resume: no checkpoint in " + dir + "; starting from step 0");
+            }
             TimeSeriesFit.Options o = new TimeSeriesFit.Options(hidden, steps, lr, 10, 16, gradient, 1e-6, 1e-8, seed, 50, ckpt, resume);
             TimeSeriesFit fit = new TimeSeriesFit(data, o);
             // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the outputs.
@@ -243,6 +246,10 @@ final class NodeCommand implements Runnable {
             if (r.cancelled()) {
                 System.out.println("stopped at step " + r.lastStep() + "; continue with --resume");
                 return 130;
+            }
+            if (r.resumedFrom() >= steps) {
+                System.out.println("the checkpoint in " + dir + " is already at step " + r.resumedFrom() + " of " + steps
+                        + ": nothing trained (raise --steps to train on); the outputs are those of that model");
             }
             return 0;
         }

@@ -37,17 +37,24 @@ public final class ProgressBarCallback implements TrainingCallback {
                 .setUpdateIntervalMillis(console ? 250 : 10_000).setMaxRenderedLength(140).build();
     }
 
+    private String lastLoss = "";
+
     @Override
     public void onStep(Trainer.StepInfo s) {
         bar.stepTo(s.step());
-        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e%s", s.loss(), lastEval));
+        lastLoss = String.format(Locale.ROOT, " loss %.3e", s.loss());
+        bar.setExtraMessage(lastLoss + lastEval);
     }
 
+    /** Shown at once: the final evaluation comes after the last step, and the bar must not end on an older one. */
     @Override
     public void onEval(long step, Map<String, Double> metrics) {
         StringBuilder sb = new StringBuilder();
         metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.3e", k, v)));
         lastEval = sb.toString();
+        if (bar != null) {
+            bar.setExtraMessage(lastLoss + lastEval);
+        }
     }
 
     @Override

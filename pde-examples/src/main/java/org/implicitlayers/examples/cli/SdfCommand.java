@@ -254,7 +254,7 @@ final class SdfCommand implements Runnable {
 
         private int fit(PointCloud cloud, String name, Path dir) throws Exception {
             if (!cloud.hasNormals()) {
-                System.err.println("sdf fit: " + input + " has no normals; " + (neighbours > 0
+                System.err.println("sdf fit: " + input + (ignoreNormals ? ": ignoring its normals as asked; " : " has no normals; ") + (neighbours > 0
                         ? "estimating them (PCA over " + neighbours + " neighbours, oriented along a minimum spanning tree)"
                         : "fitting without the normal term"));
             }
