@@ -375,7 +375,8 @@ public final class JvmBackend implements Backend {
         int ar = aShape[r - 2], ac = aShape[r - 1], br = bShape[r - 2], bc = bShape[r - 1];
         int m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
         HeapStorage x = h(a), y = h(b);
-        HeapStorage out = allocFull(a.dtype(), batch * m * n);
+        // With k = 0 the kernels write nothing and the product is zero: a recycled array must be cleared.
+        HeapStorage out = k == 0 ? alloc(a.dtype(), batch * m * n) : allocFull(a.dtype(), batch * m * n);
         int[] swap = r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0};
         boolean narrow = n < NARROW && (!transA || m > n);
         // A needs no copy: the kernel reads it through strides. B's rows must be contiguous
@@ -397,6 +398,9 @@ public final class JvmBackend implements Backend {
 
     private void product(HeapStorage x, int ao, int ars, int acs, boolean transA, HeapStorage bk, int bo, HeapStorage out, int co,
                          int m, int n, int k, boolean narrow) {
+        if (k == 0) {
+            return;   // an empty sum: out was allocated zeroed
+        }
         if (narrow) {
             // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T rows)
             // or, when A is stored transposed, along m by computing C^T = B^T A^T.

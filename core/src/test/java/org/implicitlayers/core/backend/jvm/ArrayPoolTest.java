@@ -100,6 +100,21 @@ class ArrayPoolTest {
             }
             assertArrayEquals(expected, got);
             assertArrayEquals(new double[N], Tensor.zeros(DType.FLOAT32, N).toDoubleArray());
+
+        }
+    }
+
+    @Test
+    void aProductOverAnEmptyInnerDimensionIsZeroInARecycledArray() {
+        Tensor x = ramp(N);
+        try (MemoryScope scope = MemoryScope.open()) {
+            x.add(1.0);
+            x.add(2.0);
+            x.add(3.0);   // three arrays of N non-zero values go back to the pool
+        }
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor empty = Tensor.zeros(DType.FLOAT32, N / 256, 0);
+            assertArrayEquals(new double[N], empty.matmul(Tensor.zeros(DType.FLOAT32, 0, 256)).toDoubleArray());
         }
     }
 
