@@ -191,11 +191,8 @@ final class NodeCommand implements Runnable {
             try {
                 data = TimeSeries.readCsv(file);
             } catch (java.nio.file.NoSuchFileException e) {
-                System.err.println("node fit: " + file + ": no such file");
-                return 2;
-            } catch (IOException e) {
-                System.err.println("node fit: " + e.getMessage());
-                return 2;
+                // As every command's bad input: one message (the tool's error handler prefixes the command), exit 1.
+                throw new IllegalArgumentException(file + ": no such file; expected a CSV time series (t, y1, y2, ... per row)");
             }
             Path dir = out != null ? out : Path.of("out", "node", "fit", file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
             Files.createDirectories(dir);

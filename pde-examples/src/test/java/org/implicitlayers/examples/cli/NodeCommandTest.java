@@ -81,12 +81,12 @@ class NodeCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, ImplicitCli.execute("node", "fit", bad.toString()));
+            assertEquals(1, ImplicitCli.execute("node", "fit", bad.toString()));
         } finally {
             System.setErr(old);
         }
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("bad.csv:4: time 0.5 does not increase"), e);
+        assertTrue(e.contains("implicit node fit: ") && e.contains("bad.csv:4: time 0.5 does not increase"), e);
     }
 
     @Test
