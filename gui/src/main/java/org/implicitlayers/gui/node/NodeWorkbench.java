@@ -249,113 +249,100 @@ public final class NodeWorkbench extends BorderPane {
                     Math.max(1, k / 15), null, false));
             seriesFit = f;
             training = null;
-            history.clear();
-            evals.clear();
-            controls.setRunning(true);
-            controls.progress.setProgress(0);
-            Thread th = new Thread(() -> fitSeries(f, k), "node-run");
-            th.setDaemon(true);
-            th.start();
+            launch(() -> fitSeries(f, k));
             return;
         }
         seriesFit = null;
         SpiralProblem problem = new SpiralProblem(dt);
         SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), null, false));
         training = t;
+        launch(() -> train(t, k));
+    }
+
+    /** A run's body, on the background thread. */
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code run} on a background thread with fresh curves; a failure ends the run with its message. */
+    private void launch(Work run) {
         history.clear();
         evals.clear();
         controls.setRunning(true);
         controls.progress.setProgress(0);
-        Thread th = new Thread(() -> train(t, k), "node-run");
+        Thread th = new Thread(() -> {
+            try {
+                run.run();
+            } catch (Throwable e) {
+                Platform.runLater(() -> {
+                    controls.setRunning(false);
+                    lastResult = "failed: " + e;
+                    message.setText("The run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                });
+            }
+        }, "node-run");
         th.setDaemon(true);
         th.start();
     }
 
-    private void train(SpiralTraining t, int total) {
-        try {
-            TrainingCallback cb = new TrainingCallback() {
-                @Override
-                public void onStep(Trainer.StepInfo info) {
-                    double step = info.step(), loss = info.loss(), sec = info.elapsedSeconds();
-                    Platform.runLater(() -> step(step, loss, sec, total));
-                }
+    /**
+     * Live progress: each step's loss, and at each evaluation the metric {@code metric} and the
+     * charts from {@code charts} (computed here, on the training thread).
+     */
+    private TrainingCallback live(int total, String metric, java.util.function.Supplier<JFreeChart[]> charts) {
+        return new TrainingCallback() {
+            @Override
+            public void onStep(Trainer.StepInfo info) {
+                double step = info.step(), loss = info.loss(), sec = info.elapsedSeconds();
+                Platform.runLater(() -> step(step, loss, sec, total));
+            }
 
-                @Override
-                public void onEval(long step, Map<String, Double> metrics) {
-                    JFreeChart[] charts = trajectoryCharts(fitted(t), t);
-                    double l = metrics.getOrDefault("full_l1", Double.NaN);
-                    Platform.runLater(() -> {
-                        evals.add(new double[] {step, l});
-                        phase.setChart(charts[0]);
-                        time.setChart(charts[1]);
-                        drawCurves();
-                    });
-                }
-            };
-            SpiralTraining.Result r = t.run(List.of(cb));
-            JFreeChart[] charts = trajectoryCharts(fitted(t), t);
-            Platform.runLater(() -> {
-                controls.setRunning(false);
-                boolean done = r.steps().size() >= total;
-                lastResult = done ? "done" : "cancelled";
-                status.setText(String.format(Locale.ROOT, "%s after %d steps: full-trajectory L1 loss %.4f", done ? "Done" : "Cancelled",
-                        r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step(), r.finalLoss()));
-                phase.setChart(charts[0]);
-                time.setChart(charts[1]);
-                drawCurves();
-            });
-        } catch (Throwable e) {
-            Platform.runLater(() -> {
-                controls.setRunning(false);
-                lastResult = "failed: " + e;
-                message.setText("The run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            });
-        }
+            @Override
+            public void onEval(long step, Map<String, Double> metrics) {
+                JFreeChart[] c = charts.get();
+                double v = metrics.getOrDefault(metric, Double.NaN);
+                Platform.runLater(() -> {
+                    evals.add(new double[] {step, v});
+                    showCharts(c);
+                });
+            }
+        };
     }
 
-    private void fitSeries(TimeSeriesFit f, int total) {
-        try {
-            TrainingCallback cb = new TrainingCallback() {
-                @Override
-                public void onStep(Trainer.StepInfo info) {
-                    double step = info.step(), loss = info.loss(), sec = info.elapsedSeconds();
-                    Platform.runLater(() -> step(step, loss, sec, total));
-                }
+    /** The two trajectory charts and the loss curves (FX thread). */
+    private void showCharts(JFreeChart[] c) {
+        phase.setChart(c[0]);
+        time.setChart(c[1]);
+        drawCurves();
+    }
 
-                @Override
-                public void onEval(long step, Map<String, Double> metrics) {
-                    JFreeChart[] charts = seriesCharts(f.fitted());
-                    double rmse = metrics.getOrDefault("rmse", Double.NaN);
-                    Platform.runLater(() -> {
-                        evals.add(new double[] {step, rmse});
-                        phase.setChart(charts[0]);
-                        time.setChart(charts[1]);
-                        drawCurves();
-                    });
-                }
-            };
-            TimeSeriesFit.Result r = f.run(List.of(cb));
-            JFreeChart[] charts = seriesCharts(r.fitted());
-            Platform.runLater(() -> {
-                controls.setRunning(false);
-                lastResult = r.cancelled() ? "cancelled" : "done";
-                StringBuilder per = new StringBuilder();
-                for (int c = 0; c < r.rmsePerComponent().length; c++) {
-                    per.append(c == 0 ? "" : ", ").append(series.names().get(c)).append(String.format(Locale.ROOT, " %.3g", r.rmsePerComponent()[c]));
-                }
-                status.setText(String.format(Locale.ROOT, "%s after %d steps: RMSE of the whole series %.4g (%s)",
-                        r.cancelled() ? "Cancelled" : "Done", r.lastStep(), r.rmse(), per));
-                phase.setChart(charts[0]);
-                time.setChart(charts[1]);
-                drawCurves();
-            });
-        } catch (Throwable e) {
-            Platform.runLater(() -> {
-                controls.setRunning(false);
-                lastResult = "failed: " + e;
-                message.setText("The run failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            });
-        }
+    private void train(SpiralTraining t, int total) throws java.io.IOException {
+        SpiralTraining.Result r = t.run(List.of(live(total, "full_l1", () -> trajectoryCharts(fitted(t), t))));
+        JFreeChart[] charts = trajectoryCharts(fitted(t), t);
+        Platform.runLater(() -> {
+            controls.setRunning(false);
+            boolean done = r.steps().size() >= total;
+            lastResult = done ? "done" : "cancelled";
+            status.setText(String.format(Locale.ROOT, "%s after %d steps: full-trajectory L1 loss %.4f", done ? "Done" : "Cancelled",
+                    r.steps().isEmpty() ? 0 : r.steps().get(r.steps().size() - 1).step(), r.finalLoss()));
+            showCharts(charts);
+        });
+    }
+
+    private void fitSeries(TimeSeriesFit f, int total) throws java.io.IOException {
+        TimeSeriesFit.Result r = f.run(List.of(live(total, "rmse", () -> seriesCharts(f.fitted()))));
+        JFreeChart[] charts = seriesCharts(r.fitted());
+        Platform.runLater(() -> {
+            controls.setRunning(false);
+            lastResult = r.cancelled() ? "cancelled" : "done";
+            StringBuilder per = new StringBuilder();
+            for (int c = 0; c < r.rmsePerComponent().length; c++) {
+                per.append(c == 0 ? "" : ", ").append(series.names().get(c)).append(String.format(Locale.ROOT, " %.3g", r.rmsePerComponent()[c]));
+            }
+            status.setText(String.format(Locale.ROOT, "%s after %d steps: RMSE of the whole series %.4g (%s)",
+                    r.cancelled() ? "Cancelled" : "Done", r.lastStep(), r.rmse(), per));
+            showCharts(charts);
+        });
     }
 
     /**

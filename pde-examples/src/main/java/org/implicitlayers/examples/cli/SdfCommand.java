@@ -73,11 +73,12 @@ final class SdfCommand implements Runnable {
         if (ignoreNormals) {
             data = new org.implicitlayers.sdf.io.ShapeData(data.points(), null, new int[0]);
         }
-        if (data.normalsFromFaces()) {
+        checked(data, spec);
+        PointCloud cloud = data.cloud();
+        if (data.normals() == null && cloud.hasNormals()) {
             System.err.println("sdf: " + spec + ": normals from the orientation of its triangles (--ignore-normals estimates them from the points)");
         }
-        checked(data, spec);
-        return data.cloud();
+        return cloud;
     }
 
     /**

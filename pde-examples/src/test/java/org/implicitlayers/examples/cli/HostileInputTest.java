@@ -50,6 +50,20 @@ class HostileInputTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Runs the tool in a child JVM until {@code file} holds {@code minBytes}, sends SIGTERM, waits for it to exit; returns its log. */
+    private String sigtermOnce(String name, Path file, long minBytes, String... args) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        Process p = child(log, args);
+        try {
+            waitFor(file, minBytes);
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        return Files.readString(log);
+    }
+
     private static void waitFor(Path file, long minBytes) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!(Files.exists(file) && Files.size(file) >= minBytes) && System.nanoTime() < deadline) {
@@ -165,15 +179,8 @@ class HostileInputTest {
     void sigtermStopsRitzWithACheckpointThatResumes() throws Exception {
         Path o = dir.resolve("ritz");
         Path problem = small();
-        Process p = child(dir.resolve("ritz.log"), "ritz", problem.toString(), "--steps", "1000000", "--quiet", "--out", o.toString());
-        try {
-            waitFor(o.resolve("metrics.csv"), 200); // a few logged steps
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            p.destroyForcibly();
-        }
-        String log = Files.readString(dir.resolve("ritz.log"));
+        String log = sigtermOnce("ritz", o.resolve("metrics.csv"), 200, // a few logged steps
+                "ritz", problem.toString(), "--steps", "1000000", "--quiet", "--out", o.toString());
         assertTrue(log.contains("interrupted at step"), log);
         long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
         assertTrue(step > 0, "checkpoint written on SIGTERM, not only every 1000 steps: " + step);
@@ -190,16 +197,9 @@ class HostileInputTest {
     @Test
     void sigtermStopsAnSdfFitWithACheckpointAndModelThatResume() throws Exception {
         Path o = dir.resolve("sdf");
-        Process p = child(dir.resolve("sdf.log"), "sdf", "fit", "sphere", "--steps", "1000000", "--width", "32", "--depth", "2",
-                "--batch", "256", "--points", "1000", "--no-progress", "--out", o.toString());
-        try {
-            waitFor(o.resolve("metrics.csv"), 400); // some logged steps (every 10)
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            p.destroyForcibly();
-        }
-        String log = Files.readString(dir.resolve("sdf.log"));
+        String log = sigtermOnce("sdf", o.resolve("metrics.csv"), 400, // some logged steps (every 10)
+                "sdf", "fit", "sphere", "--steps", "1000000", "--width", "32", "--depth", "2", "--batch", "256", "--points", "1000",
+                "--no-progress", "--out", o.toString());
         assertTrue(log.contains("stopped at step"), log);
         long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
         assertTrue(step > 10, "checkpoint at the step it stopped, not only every 500: " + step);
@@ -223,15 +223,8 @@ class HostileInputTest {
         }
         Path data = Files.writeString(dir.resolve("osc.csv"), csv);
         Path o = dir.resolve("nodefit");
-        Process p = child(dir.resolve("nodefit.log"), "node", "fit", data.toString(), "--steps", "1000000", "--hidden", "16", "--out", o.toString());
-        try {
-            waitFor(o.resolve("metrics.csv"), 600); // some logged steps
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            p.destroyForcibly();
-        }
-        String log = Files.readString(dir.resolve("nodefit.log"));
+        String log = sigtermOnce("nodefit", o.resolve("metrics.csv"), 600, // some logged steps
+                "node", "fit", data.toString(), "--steps", "1000000", "--hidden", "16", "--out", o.toString());
         assertTrue(log.contains("stopped at step"), log);
         long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
         assertTrue(step > 0, "checkpoint at the step it stopped, not only every 200: " + step);

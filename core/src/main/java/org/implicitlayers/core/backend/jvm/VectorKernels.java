@@ -433,13 +433,13 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** float64 softplus has no vector kernel (as in {@link #unary}): the plain loop. */
     @Override
     public void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            h[oo + i] = UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
-            s[oo + i] = UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
-        }
+        PLAIN.softplusWithSlope(beta, a, ao, h, s, oo, n);
     }
+
+    private static final ScalarKernels PLAIN = new ScalarKernels();
 
     @Override
     public void ternary(TernaryOp op, double pd, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
