@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark (see docs/benchmarks.md); prints one JSON line per result on stdout.",
         subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class, NodeSpiralBench.class,
-                SdfBunnyBench.class})
+                SdfBunnyBench.class, BenchCommand.Gemm.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -167,6 +167,31 @@ final class BenchCommand implements Runnable {
             Map<String, Object> r = org.implicitlayers.examples.bench.DeqBenchmark.run(common.iters(200), common.dtype, common.seed, b,
                     msg -> System.err.println("[deq] " + msg));
             emit(common.header(b), r);
+            return 0;
+        }
+    }
+
+    @Command(name = "gemm", description = "GFLOP/s of the matrix products that dominate training: 1024^3, 2048^3, 4096x256x256 and "
+            + "its weight-gradient form A^T B.")
+    static final class Gemm implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--seconds", description = "Timed seconds per shape, after as long a warm-up (default: ${DEFAULT-VALUE}).",
+                defaultValue = "2")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Backend b = common.select();
+            if (!(seconds > 0)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--seconds must be > 0, got " + seconds);
+            }
+            Map<String, Object> r = org.implicitlayers.examples.bench.GemmBenchmark.run(common.dtype, common.seed, seconds, b,
+                    msg -> System.err.println("[gemm] " + msg));
+            Map<String, Object> h = common.header(b);
+            h.put("kernels", Backends.jvm().kernelName());
+            emit(h, r);
             return 0;
         }
     }

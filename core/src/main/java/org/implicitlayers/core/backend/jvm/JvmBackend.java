@@ -26,9 +26,11 @@ public final class JvmBackend implements Backend {
             && !"scalar".equals(System.getProperty("implicitlayers.kernels"));
 
     private final Kernels kernels;
+    private final GemmPlan plan;
 
     private JvmBackend(Kernels kernels) {
         this.kernels = kernels;
+        this.plan = kernels.gemmPlan();
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
@@ -87,6 +89,35 @@ public final class JvmBackend implements Backend {
         }
     }
 
+    /**
+     * Vector API kernels with a given GEMM plan rather than the one chosen for this machine: the
+     * tests run every micro-kernel shape on every machine this way.
+     */
+    public static JvmBackend vector(GemmPlan plan) {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            throw new IllegalStateException("the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
+        }
+        try {
+            Kernels k = (Kernels) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
+                    .getDeclaredConstructor(GemmPlan.class).newInstance(plan);
+            return new JvmBackend(k);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the Vector API kernels", e);
+        }
+    }
+
+    /** Floats per vector of the Vector API kernels (1 for the plain loops' view of the world when the module is absent). */
+    public static int vectorFloatLanes() {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return 1;
+        }
+        try {
+            return (int) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels").getDeclaredMethod("floatLanes").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return 1;
+        }
+    }
+
     /** Threads used by large kernels (default: available processors). */
     public static void setThreads(int n) {
         Parallel.setThreads(n);
@@ -94,6 +125,11 @@ public final class JvmBackend implements Backend {
 
     public static int threads() {
         return Parallel.threads();
+    }
+
+    /** The GEMM micro-kernel shape and cache blocking in use (see {@link GemmPlan}). */
+    public GemmPlan gemmPlan() {
+        return plan;
     }
 
     /** "vector(512-bit)" or "scalar". */
@@ -480,12 +516,6 @@ public final class JvmBackend implements Backend {
         return Math.max(4, (1 << 17) / Math.max(1, n * k));
     }
 
-    /**
-     * Rows of B per packed block: a strip of 128 x 64 floats (32 KB) stays in L1. Alternating 128
-     * and 256 in one JVM, 128 was about 10% faster on 4096 x 256 x 256 (plain and with A
-     * transposed) and on 1024 and 2048 squares, despite passing over C twice as often.
-     */
-    private static final int KC_PACKED = 128;
     /** Columns of B packed at a time: with KC rows, a 1 MB buffer per calling thread. */
     private static final int PACK_COLS = 1024;
     /** Products with fewer rows than this run unpacked: packing B would cost more than it saves. */
@@ -508,15 +538,16 @@ public final class JvmBackend implements Backend {
         int w = kernels.packWidth();
         // A B exactly one strip wide is already laid out as a packed strip.
         if (n > w && m >= PACK_MIN_ROWS && k >= PACK_MIN_DEPTH) {
-            for (int kb = 0; kb < k; kb += KC_PACKED) {
-                int kc = Math.min(KC_PACKED, k - kb);
+            int rows = plan.shape().rows();
+            for (int kb = 0; kb < k; kb += plan.kc()) {
+                int kc = Math.min(plan.kc(), k - kb);
                 boolean acc = accumulate || kb > 0;
                 int ak = ao + kb * acs;
                 for (int nb = 0; nb < n; nb += PACK_COLS) {
                     int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
                     float[] bp = packB(b, bo + kb * n + nb, n, kc, strips, w);
                     int bRest = bo + kb * n + nb + full, cb = co + nb;
-                    Parallel.range(m, rowGrain(nc, kc), 4, (r0, r1) -> {
+                    Parallel.range(m, rowGrain(nc, kc), rows, (r0, r1) -> {
                         if (strips > 0) {
                             kernels.gemmPacked(r0, r1, strips, kc, a, ak, ars, acs, bp, c, cb, n, acc);
                         }
@@ -528,7 +559,7 @@ public final class JvmBackend implements Backend {
             }
             return;
         }
-        Parallel.range(m, rowGrain(n, k), 4, (r0, r1) -> {
+        Parallel.range(m, rowGrain(n, k), plan.shape().rows(), (r0, r1) -> {
             for (int kb = 0; kb < k; kb += KC) {
                 int kc = Math.min(KC, k - kb);
                 for (int nb = 0; nb < n; nb += NC) {
@@ -566,7 +597,7 @@ public final class JvmBackend implements Backend {
         if (k == 0) {
             return;
         }
-        Parallel.range(m, rowGrain(n, k), 4, (r0, r1) -> {
+        Parallel.range(m, rowGrain(n, k), plan.shape().rows(), (r0, r1) -> {
             for (int kb = 0; kb < k; kb += KC) {
                 int kc = Math.min(KC, k - kb);
                 for (int nb = 0; nb < n; nb += NC) {

@@ -22,6 +22,14 @@ interface Kernels {
     void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
               float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate);
 
+    /**
+     * The GEMM micro-kernel and blocking in use; the plain loops report the blocking they are
+     * driven with (their "kernel" is a loop nest of any shape).
+     */
+    default GemmPlan gemmPlan() {
+        return GemmPlan.blocked(GemmPlan.Shape.R4_V4, CpuInfo.current(), 4, "plain loops");
+    }
+
     /** Columns per strip of a packed B (see {@link #gemmPacked}). */
     int packWidth();
 

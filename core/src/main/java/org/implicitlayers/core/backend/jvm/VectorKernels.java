@@ -29,9 +29,33 @@ final class VectorKernels implements Kernels {
     private static final ThreadLocal<float[][]> F_SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
     private static final ThreadLocal<double[][]> D_SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
 
+    private final GemmPlan plan;
+    /** {@code plan.shape() == R6_V2}, read in the hot dispatch. */
+    private final boolean sixByTwo;
+
+    /** The kernels with the GEMM plan chosen for this machine ({@link GemmPlan#fromProperties}). */
+    VectorKernels() {
+        this(GemmPlan.fromProperties(CpuInfo.current(), FL));
+    }
+
+    VectorKernels(GemmPlan plan) {
+        this.plan = plan;
+        this.sixByTwo = plan.shape() == GemmPlan.Shape.R6_V2;
+    }
+
+    /** Floats per vector of the preferred species. */
+    static int floatLanes() {
+        return FL;
+    }
+
     @Override
     public String name() {
         return "vector(" + FS.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public GemmPlan gemmPlan() {
+        return plan;
     }
 
     // ------------------------------------------------------------------ GEMM, float32
@@ -40,6 +64,18 @@ final class VectorKernels implements Kernels {
     public void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
                      float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate) {
         int j = 0;
+        if (sixByTwo) {
+            // 16 registers: 6 x 2 tiles (12 accumulators); the 4 x 4 and 8 x 2 tiles would spill.
+            for (; j + 2 * FL <= n; j += 2 * FL) {
+                int i = r0;
+                for (; i + 6 <= r1; i += 6) {
+                    gemm6x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                }
+                for (; i < r1; i++) {
+                    gemm1x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                }
+            }
+        }
         for (; j + 4 * FL <= n; j += 4 * FL) {
             int i = r0;
             for (; i + 4 <= r1; i += 4) {
@@ -90,26 +126,23 @@ final class VectorKernels implements Kernels {
 
     @Override
     public int packWidth() {
-        return 4 * FL;
+        return plan.shape().vectors() * FL;
     }
 
-    /** Rows of A per block in {@link #gemmPacked}: a block of A (120 x 128 floats, 60 KB) stays in L2 across the strips. */
-    private static final int PACKED_ROWS = 120;
-
     /**
-     * Rows are taken in blocks of {@value #PACKED_ROWS}, each multiplied with every strip of B by
-     * the 4 x 4-vector micro-kernel, which now reads B's rows contiguously.
-     *
-     * <p>Not a 6-row kernel: its 24 accumulators gave 10-40% more GFLOP/s in isolation, but in some
-     * runs C2 compiled it without its vector intrinsics (boxing every vector, 15x slower), while this
-     * kernel compiles reliably.
+     * Rows are taken in blocks of {@link GemmPlan#mc()}, each multiplied with every strip of B by
+     * the plan's micro-kernel, which reads B's rows contiguously.
      */
     @Override
     public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
                            float[] bp, float[] c, int co, int ldc, boolean accumulate) {
-        final int sw = 4 * FL;
-        for (int ib = r0; ib < r1; ib += PACKED_ROWS) {
-            int ie = Math.min(r1, ib + PACKED_ROWS);
+        if (sixByTwo) {
+            gemmPacked6x2(r0, r1, strips, k, a, ao, ars, acs, bp, c, co, ldc, accumulate);
+            return;
+        }
+        final int sw = 4 * FL, mc = plan.mc();
+        for (int ib = r0; ib < r1; ib += mc) {
+            int ie = Math.min(r1, ib + mc);
             for (int s = 0; s < strips; s++) {
                 int bs = s * k * sw, cj = co + s * sw;
                 int i = ib;
@@ -121,6 +154,87 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    private void gemmPacked6x2(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
+                               float[] bp, float[] c, int co, int ldc, boolean accumulate) {
+        final int sw = 2 * FL, mc = plan.mc();
+        for (int ib = r0; ib < r1; ib += mc) {
+            int ie = Math.min(r1, ib + mc);
+            for (int s = 0; s < strips; s++) {
+                int bs = s * k * sw, cj = co + s * sw;
+                int i = ib;
+                for (; i + 6 <= ie; i += 6) {
+                    gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                }
+                for (; i < ie; i++) {
+                    gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                }
+            }
+        }
+    }
+
+    /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all (machines with 16: AVX2). */
+    private static void gemm6x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        if (!acc) {
+            // Zeros stored, then loaded like any C: a vector merged from two branches (zero or
+            // loaded) made C2 on AVX2 compile this loop 2-3x slower when only the zero branch ran.
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 6; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        int a0 = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, a[ak]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, a[ak + ars]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            x = FloatVector.broadcast(FS, a[ak + 4 * ars]);
+            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            x = FloatVector.broadcast(FS, a[ak + 5 * ars]);
+            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+    }
+
+    private static void gemm1x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        FloatVector c0, c1;
+        if (acc) {
+            c0 = FloatVector.fromArray(FS, c, ci); c1 = FloatVector.fromArray(FS, c, ci + FL);
+        } else {
+            c0 = FloatVector.zero(FS); c1 = c0;
+        }
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            FloatVector x = FloatVector.broadcast(FS, a[ai + kk * acs]);
+            c0 = FloatVector.fromArray(FS, b, bi).fma(x, c0);
+            c1 = FloatVector.fromArray(FS, b, bi + FL).fma(x, c1);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + FL);
     }
 
     private static void gemm4x4(int i, int j, int k, float[] a, int ao, int ars, int acs,
@@ -279,6 +393,17 @@ final class VectorKernels implements Kernels {
     public void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
                      double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate) {
         int j = 0;
+        if (sixByTwo) {
+            for (; j + 2 * DL <= n; j += 2 * DL) {
+                int i = r0;
+                for (; i + 6 <= r1; i += 6) {
+                    gemm6x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                }
+                for (; i < r1; i++) {
+                    gemm1x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                }
+            }
+        }
         for (; j + 4 * DL <= n; j += 4 * DL) {
             int i = r0;
             for (; i + 4 <= r1; i += 4) {
@@ -309,6 +434,69 @@ final class VectorKernels implements Kernels {
                 c[ci] = accumulate ? c[ci] + s : s;
             }
         }
+    }
+
+    /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all, float64. */
+    private static void gemm6x2(int i, int j, int k, double[] a, int ao, int ars, int acs,
+                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        if (!acc) {
+            // Zeros stored, then loaded like any C: a vector merged from two branches (zero or
+            // loaded) made C2 on AVX2 compile this loop 2-3x slower when only the zero branch ran.
+            DoubleVector z = DoubleVector.zero(DS);
+            for (int r = 0; r < 6; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + DL);
+            }
+        }
+        DoubleVector s00 = DoubleVector.fromArray(DS, c, ci), s01 = DoubleVector.fromArray(DS, c, ci + DL);
+        DoubleVector s10 = DoubleVector.fromArray(DS, c, ci + ldc), s11 = DoubleVector.fromArray(DS, c, ci + ldc + DL);
+        DoubleVector s20 = DoubleVector.fromArray(DS, c, ci + 2 * ldc), s21 = DoubleVector.fromArray(DS, c, ci + 2 * ldc + DL);
+        DoubleVector s30 = DoubleVector.fromArray(DS, c, ci + 3 * ldc), s31 = DoubleVector.fromArray(DS, c, ci + 3 * ldc + DL);
+        DoubleVector s40 = DoubleVector.fromArray(DS, c, ci + 4 * ldc), s41 = DoubleVector.fromArray(DS, c, ci + 4 * ldc + DL);
+        DoubleVector s50 = DoubleVector.fromArray(DS, c, ci + 5 * ldc), s51 = DoubleVector.fromArray(DS, c, ci + 5 * ldc + DL);
+        int a0 = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bi), b1 = DoubleVector.fromArray(DS, b, bi + DL);
+            DoubleVector x = DoubleVector.broadcast(DS, a[ak]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = DoubleVector.broadcast(DS, a[ak + ars]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = DoubleVector.broadcast(DS, a[ak + 2 * ars]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = DoubleVector.broadcast(DS, a[ak + 3 * ars]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            x = DoubleVector.broadcast(DS, a[ak + 4 * ars]);
+            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            x = DoubleVector.broadcast(DS, a[ak + 5 * ars]);
+            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + DL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + DL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + DL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + DL);
+        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + DL);
+        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + DL);
+    }
+
+    private static void gemm1x2(int i, int j, int k, double[] a, int ao, int ars, int acs,
+                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        DoubleVector c0, c1;
+        if (acc) {
+            c0 = DoubleVector.fromArray(DS, c, ci); c1 = DoubleVector.fromArray(DS, c, ci + DL);
+        } else {
+            c0 = DoubleVector.zero(DS); c1 = c0;
+        }
+        int ai = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j;
+            DoubleVector x = DoubleVector.broadcast(DS, a[ai + kk * acs]);
+            c0 = DoubleVector.fromArray(DS, b, bi).fma(x, c0);
+            c1 = DoubleVector.fromArray(DS, b, bi + DL).fma(x, c1);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + DL);
     }
 
     private static void gemm4x4(int i, int j, int k, double[] a, int ao, int ars, int acs,

@@ -1,0 +1,141 @@
+package org.implicitlayers.core;
+
+import static org.implicitlayers.core.TestBackends.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.implicitlayers.core.backend.jvm.CpuInfo;
+import org.implicitlayers.core.backend.jvm.GemmPlan;
+import org.implicitlayers.core.backend.jvm.JvmBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every GEMM micro-kernel shape, whatever this machine would choose, against a plain triple loop
+ * in double precision: float32 and float64, A and B transposed or not, sizes at and around the
+ * tile, strip and block edges, with the machine's blocking and with small blocks that put several
+ * k and row blocks into small products.
+ */
+class GemmShapesTest {
+    private static final CpuInfo CPU = CpuInfo.current();
+    private static final int LANES = JvmBackend.vectorFloatLanes();
+
+    /** Every shape with this machine's blocking, and with kc = 64, mc = 8 tiles (many blocks). */
+    static List<JvmBackend> backends() {
+        List<JvmBackend> out = new ArrayList<>();
+        for (GemmPlan.Shape s : GemmPlan.Shape.values()) {
+            out.add(JvmBackend.vector(GemmPlan.blocked(s, CPU, LANES, "test")));
+            out.add(JvmBackend.vector(new GemmPlan(s, 64, 2 * s.rows(), "test, small blocks")));
+        }
+        return out;
+    }
+
+    static Stream<Arguments> cases() {
+        int w = LANES;
+        int[][] mnk = {{1, 1, 1}, {6, 2 * w, 1}, {7, 2 * w + 1, 33}, {5, 4 * w, 64}, {13, 4 * w - 1, 65}, {25, 6 * w + 3, 129},
+            {48, 16 * w, 256}, {61, 8 * w + 5, 300}, {120, 2 * w, 31}, {130, 64 * w + 7, 40}, {24, 33, 32}, {37, 1030, 70}};
+        List<Arguments> out = new ArrayList<>();
+        List<JvmBackend> bs = backends();
+        for (int b = 0; b < bs.size(); b++) {
+            for (int[] s : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    out.add(Arguments.of(b, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "plan {0}: {1}x{2}x{3} ta={4} tb={5}")
+    @MethodSource("cases")
+    void everyKernelShapeMatchesTheTripleLoop(int backend, int m, int n, int k, boolean ta, boolean tb) {
+        check(backends().get(backend), m, n, k, ta, tb, m * 131L + n * 17L + k);
+    }
+
+    @Property(tries = 60)
+    void randomSizesOnEveryShape(@ForAll @IntRange(min = 1, max = 150) int m, @ForAll @IntRange(min = 1, max = 300) int n,
+                                 @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean ta, @ForAll @IntRange(min = 0, max = 3) int plan) {
+        check(backends().get(plan), m, n, k, ta, false, m * 7L + n * 3L + k);
+    }
+
+    private static void check(JvmBackend be, int m, int n, int k, boolean ta, boolean tb, long seed) {
+        Rng rng = Rng.seeded(seed);
+        double[] a = TestBackends.randn(rng, m * k), b = TestBackends.randn(rng, k * n), bias = TestBackends.randn(rng, n);
+        double[] expected = MatmulTest.reference(a, b, m, n, k, ta, tb);
+        for (DType dt : DType.values()) {
+            double tol = dt == DType.FLOAT32 ? 2e-4 * Math.sqrt(k) : 1e-11 * k;
+            double[] got = TestBackends.on(be, () -> {
+                Tensor x = Tensor.of(dt, a, ta ? new int[] {k, m} : new int[] {m, k});
+                Tensor y = Tensor.of(dt, b, tb ? new int[] {n, k} : new int[] {k, n});
+                return x.matmul(y, ta, tb).toDoubleArray();
+            });
+            assertClose(expected, got, tol, be.gemmPlan() + " " + dt + " matmul");
+            if (!ta && !tb) {
+                // linear: the bias rows initialise C and the kernels accumulate onto them
+                double[] withBias = expected.clone();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        withBias[i * n + j] += bias[j];
+                    }
+                }
+                double[] lin = TestBackends.on(be, () -> {
+                    Tensor x = Tensor.of(dt, a, new int[] {m, k});
+                    Tensor wt = Tensor.of(dt, b, new int[] {k, n}).transpose();
+                    return Tensor.linear(x, wt, Tensor.of(dt, bias, new int[] {n})).toDoubleArray();
+                });
+                assertClose(withBias, lin, tol, be.gemmPlan() + " " + dt + " linear");
+            }
+        }
+    }
+
+    @Test
+    void aTileThatWouldSpillIsNotChosen() {
+        CpuInfo avx2 = new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
+        CpuInfo avx512 = new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
+        GemmPlan p2 = GemmPlan.choose(avx2, 8);
+        GemmPlan p5 = GemmPlan.choose(avx512, 16);
+        assertEquals(GemmPlan.Shape.R6_V2, p2.shape(), p2.toString());
+        assertEquals(GemmPlan.Shape.R4_V4, p5.shape(), p5.toString());
+        for (GemmPlan p : new GemmPlan[] {p2, p5}) {
+            assertTrue(p.shape().registersNeeded() <= (p == p2 ? 16 : 32), p.toString());
+            assertEquals(0, p.mc() % p.shape().rows(), p.toString());
+            // a packed strip of B (kc rows of the tile's width) fits the L1 data cache
+            assertTrue(p.kc() * p.shape().vectors() * (p == p2 ? 8 : 16) * 4 <= 32 << 10, p.toString());
+        }
+        // 256-bit vectors with 32 registers (AVX-512 at MaxVectorSize=32) keep the wider tile
+        assertEquals(GemmPlan.Shape.R4_V4, GemmPlan.choose(avx512, 8).shape());
+    }
+
+    @Test
+    void theKernelPropertyIsValidatedByName() {
+        String old = System.getProperty("implicit.gemm.kernel");
+        try {
+            System.setProperty("implicit.gemm.kernel", "5x3");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.fromProperties(CPU, LANES));
+            assertTrue(e.getMessage().contains("implicit.gemm.kernel") && e.getMessage().contains("6x2"), e.getMessage());
+            System.setProperty("implicit.gemm.kernel", "6x2");
+            assertEquals(GemmPlan.Shape.R6_V2, GemmPlan.fromProperties(CPU, LANES).shape());
+        } finally {
+            if (old == null) {
+                System.clearProperty("implicit.gemm.kernel");
+            } else {
+                System.setProperty("implicit.gemm.kernel", old);
+            }
+        }
+    }
+
+    @Test
+    void thisMachineIsDescribed() {
+        assertTrue(CPU.registers() == 16 || CPU.registers() == 32, CPU.toString());
+        assertTrue(CPU.l1dBytes() >= 8 << 10 && CPU.l2Bytes() >= CPU.l1dBytes(), CPU.toString());
+    }
+}
