@@ -129,49 +129,149 @@ final class VectorKernels implements Kernels {
         return plan.shape().vectors() * FL;
     }
 
+    /** Packed rows of A for {@link #gemmPacked}, one buffer per thread. */
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+
     /**
-     * Rows are taken in blocks of {@link GemmPlan#mc()}, each multiplied with every strip of B by
-     * the plan's micro-kernel, which reads B's rows contiguously.
+     * Rows are taken in blocks of {@link GemmPlan#mc()}; each block of A is copied into panels of
+     * the tile's rows, {@code ap[p*rows*k + kk*rows + q] = A(ib + p*rows + q, kk)}, and multiplied
+     * with every strip of B by the plan's micro-kernel. Both operands then advance by constant
+     * strides (the tile's rows, the strip's width), which lets C2 drop the bounds checks from the
+     * inner loop: on AVX2 the 6 x 2 kernel ran at 85-94 GFLOP/s per core this way against 35-64
+     * reading A in place; the 4 x 4 kernel on AVX-512 went from 75-92 to 95-102. Rows left over
+     * from the last panel take the one-row kernel, reading A in place.
      */
     @Override
     public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
                            float[] bp, float[] c, int co, int ldc, boolean accumulate) {
-        if (sixByTwo) {
-            gemmPacked6x2(r0, r1, strips, k, a, ao, ars, acs, bp, c, co, ldc, accumulate);
-            return;
+        final int mr = plan.shape().rows(), sw = packWidth(), mc = plan.mc();
+        float[] ap = PACKED_A.get();
+        if (ap.length < mc * k) {
+            ap = new float[mc * k];
+            PACKED_A.set(ap);
         }
-        final int sw = 4 * FL, mc = plan.mc();
         for (int ib = r0; ib < r1; ib += mc) {
-            int ie = Math.min(r1, ib + mc);
+            int ie = Math.min(r1, ib + mc), panels = (ie - ib) / mr, rest = ib + panels * mr;
+            packA(a, ao, ars, acs, ib, panels, mr, k, ap);
             for (int s = 0; s < strips; s++) {
                 int bs = s * k * sw, cj = co + s * sw;
-                int i = ib;
-                for (; i + 4 <= ie; i += 4) {
-                    gemm4x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                for (int p = 0; p < panels; p++) {
+                    int ci = cj + (ib + p * mr) * ldc;
+                    if (sixByTwo) {
+                        gemm6x2Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
+                    } else {
+                        gemm4x4Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
+                    }
                 }
-                for (; i < ie; i++) {
-                    gemm1x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                for (int i = rest; i < ie; i++) {
+                    if (sixByTwo) {
+                        gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                    } else {
+                        gemm1x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                    }
                 }
             }
         }
     }
 
-    private void gemmPacked6x2(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                               float[] bp, float[] c, int co, int ldc, boolean accumulate) {
-        final int sw = 2 * FL, mc = plan.mc();
-        for (int ib = r0; ib < r1; ib += mc) {
-            int ie = Math.min(r1, ib + mc);
-            for (int s = 0; s < strips; s++) {
-                int bs = s * k * sw, cj = co + s * sw;
-                int i = ib;
-                for (; i + 6 <= ie; i += 6) {
-                    gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+    /** Rows [ib, ib + panels*mr) of A into panels of mr rows, k deep. */
+    private static void packA(float[] a, int ao, int ars, int acs, int ib, int panels, int mr, int k, float[] ap) {
+        for (int p = 0; p < panels; p++) {
+            int dst = p * mr * k, src = ao + (ib + p * mr) * ars;
+            if (ars == 1) {
+                // A stored transposed: the tile's rows are contiguous at each kk
+                for (int kk = 0; kk < k; kk++) {
+                    System.arraycopy(a, src + kk * acs, ap, dst + kk * mr, mr);
                 }
-                for (; i < ie; i++) {
-                    gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+            } else {
+                for (int q = 0; q < mr; q++) {
+                    int sq = src + q * ars;
+                    for (int kk = 0; kk < k; kk++) {
+                        ap[dst + kk * mr + q] = a[sq + kk * acs];
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * 4 rows by 4 vectors on packed operands (A panel stride 4, B strip stride 4 vectors). C is
+     * zeroed first when not accumulating, so that the accumulators always start from a load.
+     */
+    private static void gemm4x4Packed(int k, float[] ap, int ao, float[] bp, int bo, float[] c, int c0i, int ldc, boolean acc) {
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 4; r++) {
+                for (int v = 0; v < 4; v++) {
+                    z.intoArray(c, c0i + r * ldc + v * FL);
+                }
+            }
+        }
+        int c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
+        FloatVector c00 = FloatVector.fromArray(FS, c, c0i), c01 = FloatVector.fromArray(FS, c, c0i + FL);
+        FloatVector c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL), c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
+        FloatVector c10 = FloatVector.fromArray(FS, c, c1i), c11 = FloatVector.fromArray(FS, c, c1i + FL);
+        FloatVector c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL), c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
+        FloatVector c20 = FloatVector.fromArray(FS, c, c2i), c21 = FloatVector.fromArray(FS, c, c2i + FL);
+        FloatVector c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL), c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
+        FloatVector c30 = FloatVector.fromArray(FS, c, c3i), c31 = FloatVector.fromArray(FS, c, c3i + FL);
+        FloatVector c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL), c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * (4 * FL), ai = ao + kk * 4;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * FL), b3 = FloatVector.fromArray(FS, bp, bi + 3 * FL);
+            FloatVector x = FloatVector.broadcast(FS, ap[ai]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(FS, ap[ai + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(FS, ap[ai + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(FS, ap[ai + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+        }
+        c00.intoArray(c, c0i); c01.intoArray(c, c0i + FL); c02.intoArray(c, c0i + 2 * FL); c03.intoArray(c, c0i + 3 * FL);
+        c10.intoArray(c, c1i); c11.intoArray(c, c1i + FL); c12.intoArray(c, c1i + 2 * FL); c13.intoArray(c, c1i + 3 * FL);
+        c20.intoArray(c, c2i); c21.intoArray(c, c2i + FL); c22.intoArray(c, c2i + 2 * FL); c23.intoArray(c, c2i + 3 * FL);
+        c30.intoArray(c, c3i); c31.intoArray(c, c3i + FL); c32.intoArray(c, c3i + 2 * FL); c33.intoArray(c, c3i + 3 * FL);
+    }
+
+    /** 6 rows by 2 vectors on packed operands (A panel stride 6, B strip stride 2 vectors): 15 registers. */
+    private static void gemm6x2Packed(int k, float[] ap, int ao, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 6; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * (2 * FL), ai = ao + kk * 6;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, ap[ai]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, ap[ai + 1]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, ap[ai + 2]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, ap[ai + 3]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            x = FloatVector.broadcast(FS, ap[ai + 4]);
+            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            x = FloatVector.broadcast(FS, ap[ai + 5]);
+            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
     }
 
     /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all (machines with 16: AVX2). */
