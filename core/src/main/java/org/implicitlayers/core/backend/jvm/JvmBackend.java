@@ -518,6 +518,13 @@ public final class JvmBackend implements Backend {
 
     /** Columns of B packed at a time: with KC rows, a 1 MB buffer per calling thread. */
     private static final int PACK_COLS = 1024;
+    /**
+     * Products at most this wide run unpacked: a B of 64 columns (16 KB per 64 rows) sits in L1 as
+     * it is, and packing it and A cost more than they saved (AVX2, alternating runs: 1024 x 64 x 64
+     * 86-93 us packed against 63-86 unpacked, its transposed-A weight gradient 150-243 against
+     * 75-92). It also keeps the AVX-512 path as it was (one strip of 64 columns, never packed).
+     */
+    private static final int PACK_MIN_COLS = 64;
     /** Products with fewer rows than this run unpacked: packing B would cost more than it saves. */
     private static final int PACK_MIN_ROWS = 24;
     /** Products shallower than this run unpacked (a first layer's k = 3): packing would cost more than it saves. */
@@ -537,7 +544,7 @@ public final class JvmBackend implements Backend {
         }
         int w = kernels.packWidth();
         // A B exactly one strip wide is already laid out as a packed strip.
-        if (n > w && m >= PACK_MIN_ROWS && k >= PACK_MIN_DEPTH) {
+        if (n > Math.max(w, PACK_MIN_COLS) && m >= PACK_MIN_ROWS && k >= PACK_MIN_DEPTH) {
             int rows = plan.shape().rows();
             for (int kb = 0; kb < k; kb += plan.kc()) {
                 int kc = Math.min(plan.kc(), k - kb);

@@ -181,7 +181,10 @@ final class VectorKernels implements Kernels {
             if (ars == 1) {
                 // A stored transposed: the tile's rows are contiguous at each kk
                 for (int kk = 0; kk < k; kk++) {
-                    System.arraycopy(a, src + kk * acs, ap, dst + kk * mr, mr);
+                    int from = src + kk * acs, to = dst + kk * mr;
+                    for (int q = 0; q < mr; q++) {
+                        ap[to + q] = a[from + q];   // a few floats: a call to arraycopy would cost more
+                    }
                 }
             } else {
                 for (int q = 0; q < mr; q++) {
