@@ -28,14 +28,18 @@ import java.util.Locale;
  *
  * <p>System properties override the choice, for measurements and for the tests, which run every
  * shape on every machine: {@code implicit.gemm.kernel} ({@code 4x4} or {@code 6x2}),
- * {@code implicit.gemm.kc}, {@code implicit.gemm.mc}.
+ * {@code implicit.gemm.kc}, {@code implicit.gemm.mc}, {@code implicit.gemm.packA}.
  *
  * @param shape  the micro-kernel's tile
  * @param kc     rows of B per packed block
  * @param mc     rows of A per block, a multiple of {@code shape.rows()}
+ * @param packA  whether each block of A is first copied into panels of the tile's rows, so that
+ *               the micro-kernel reads both operands at constant strides: taken for the 6 x 2 tile
+ *               (AVX2 sdf-bunny steps 99-114 ms against 120-124 reading A in place), not for the
+ *               4 x 4 (AVX-512: 68-70 ms in place against 81-87 packed)
  * @param reason why this plan, for {@code info}
  */
-public record GemmPlan(Shape shape, int kc, int mc, String reason) {
+public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason) {
     /** The tested micro-kernel tiles: rows of C by vectors of C. */
     public enum Shape {
         R4_V4(4, 4),
@@ -108,7 +112,7 @@ public record GemmPlan(Shape shape, int kc, int mc, String reason) {
         kc = Math.max(64, Math.min(256, kc));
         int mc = cpu.l2Bytes() / 16 / (kc * Float.BYTES);
         mc = Math.max(8 * shape.rows(), Math.min(240, mc)) / shape.rows() * shape.rows();
-        return new GemmPlan(shape, kc, mc, reason);
+        return new GemmPlan(shape, kc, mc, shape == Shape.R6_V2, reason);
     }
 
     /** {@link #choose} with the system properties' overrides applied (errors name the property). */
@@ -120,14 +124,24 @@ public record GemmPlan(Shape shape, int kc, int mc, String reason) {
         }
         int kc = intProperty("implicit.gemm.kc", p.kc());
         int mc = intProperty("implicit.gemm.mc", p.mc());
-        if (kc != p.kc() || mc != p.mc()) {
+        String pa = System.getProperty("implicit.gemm.packA");
+        boolean packA = pa == null || pa.isBlank() ? p.packA() : parseBoolean(pa, "-Dimplicit.gemm.packA");
+        if (kc != p.kc() || mc != p.mc() || packA != p.packA()) {
             if (mc < p.shape().rows() || mc % p.shape().rows() != 0 || kc < 1) {
                 throw new IllegalArgumentException("-Dimplicit.gemm.kc/mc: kc >= 1 and mc a positive multiple of " + p.shape().rows()
                         + " (the " + p.shape().label() + " kernel's rows) expected, got kc " + kc + ", mc " + mc);
             }
-            p = new GemmPlan(p.shape(), kc, mc, p.reason() + ", blocking set by property");
+            p = new GemmPlan(p.shape(), kc, mc, packA, p.reason() + ", blocking set by property");
         }
         return p;
+    }
+
+    private static boolean parseBoolean(String v, String where) {
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        if (!t.equals("true") && !t.equals("false")) {
+            throw new IllegalArgumentException(where + ": true or false expected, got '" + v + "'");
+        }
+        return t.equals("true");
     }
 
     private static int intProperty(String name, int dflt) {
@@ -145,6 +159,6 @@ public record GemmPlan(Shape shape, int kc, int mc, String reason) {
     /** "6x2 kernel, kc 256, mc 60 (6x2 tile (15 of 16 registers))". */
     @Override
     public String toString() {
-        return shape.label() + " kernel, kc " + kc + ", mc " + mc + " (" + reason + ")";
+        return shape.label() + " kernel, kc " + kc + ", mc " + mc + (packA ? ", A packed" : "") + " (" + reason + ")";
     }
 }

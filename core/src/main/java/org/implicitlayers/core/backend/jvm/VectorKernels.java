@@ -32,6 +32,8 @@ final class VectorKernels implements Kernels {
     private final GemmPlan plan;
     /** {@code plan.shape() == R6_V2}, read in the hot dispatch. */
     private final boolean sixByTwo;
+    /** Whether {@link #gemmPacked} copies A into panels first (see there). */
+    private final boolean packA;
 
     /** The kernels with the GEMM plan chosen for this machine ({@link GemmPlan#fromProperties}). */
     VectorKernels() {
@@ -41,6 +43,7 @@ final class VectorKernels implements Kernels {
     VectorKernels(GemmPlan plan) {
         this.plan = plan;
         this.sixByTwo = plan.shape() == GemmPlan.Shape.R6_V2;
+        this.packA = plan.packA();
     }
 
     /** Floats per vector of the preferred species. */
@@ -145,6 +148,31 @@ final class VectorKernels implements Kernels {
     public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
                            float[] bp, float[] c, int co, int ldc, boolean accumulate) {
         final int mr = plan.shape().rows(), sw = packWidth(), mc = plan.mc();
+        if (!packA) {
+            for (int ib = r0; ib < r1; ib += mc) {
+                int ie = Math.min(r1, ib + mc);
+                for (int s = 0; s < strips; s++) {
+                    int bs = s * k * sw, cj = co + s * sw;
+                    int i = ib;
+                    if (sixByTwo) {
+                        for (; i + 6 <= ie; i += 6) {
+                            gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                        }
+                        for (; i < ie; i++) {
+                            gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                        }
+                    } else {
+                        for (; i + 4 <= ie; i += 4) {
+                            gemm4x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                        }
+                        for (; i < ie; i++) {
+                            gemm1x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         float[] ap = PACKED_A.get();
         if (ap.length < mc * k) {
             ap = new float[mc * k];
