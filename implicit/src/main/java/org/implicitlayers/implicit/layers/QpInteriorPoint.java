@@ -55,7 +55,7 @@ final class QpInteriorPoint {
     private final double[] rx, rs, re, d, kmat, wmat, smat, r1, r2, x1, tmp, wv;
     private final double[] dza, dsa, dla, dnua, dzc, dsc, dlc, dnuc, rc, ex, es, ee, ec, fz, fs, fl, fn;
     private boolean augmented;
-    private double hNorm, bNorm, pNorm;
+    private double hNorm, bNorm, pNorm, objective, tol;
     // Results of the last solve.
     Status status;
     int iterations;
@@ -137,6 +137,7 @@ final class QpInteriorPoint {
 
     /** Runs the method from the standard starting point; the outcome is in {@link #status} and the iterates. */
     void solve(double tol, int maxIter) {
+        this.tol = tol;
         start();
         status = Status.NOT_CONVERGED;
         iterations = 0;
@@ -234,6 +235,7 @@ final class QpInteriorPoint {
         }
         primal = Math.max(rsMax / (1 + hNorm), reMax / (1 + bNorm));
         dual = maxAbs(rx, n) / (1 + pNorm);
+        objective = obj;
         gap = gapSum / (1 + Math.abs(obj));
     }
 
@@ -320,6 +322,13 @@ final class QpInteriorPoint {
         }
         muAff /= m;
         double sigma = Math.pow(Math.max(0, muAff) / mu, 3);
+        // Keep the gap from running far ahead of the residuals: once s o lambda is tiny while the
+        // dual residual is not, D = lambda / s spans more orders of magnitude than float64 can
+        // factor and the iterates stall (seen on small random problems). The centring target is
+        // kept at a tenth of the worse residual (in the gap's relative units), and at 1e-3 tol once
+        // both residuals have converged.
+        double floor = 0.1 * Math.max(Math.max(primal, dual), 1e-2 * tol) * (1 + Math.abs(objective)) / m;
+        sigma = Math.max(sigma, Math.min(1.0, floor / mu));
         // Corrector: rc = -s o lambda - ds_aff o dlambda_aff + sigma mu.
         for (int c = 0; c < m; c++) {
             rc[c] = -s[c] * lam[c] - dsa[c] * dla[c] + sigma * mu;
@@ -608,33 +617,120 @@ final class QpInteriorPoint {
 
     /**
      * The adjoint solve of the backward pass at the final iterate (OptNet, Amos and Kolter 2017,
-     * eq. 7, with the complementarity row scaled by lambda): with D = diag(lambda / s),
-     * (Q + G'DG) uz + A'unu = gz + G'D gl, A uz = gn, and v = D (G uz - gl) = lambda o u_lambda.
-     * Writes uz [n], v [m], unu [pe]. Refactors K at the final D.
+     * eq. 7): J'u = (gz, gl, gn) with J the Jacobian of [Qz + p + G'lambda + A'nu;
+     * lambda o (Gz - h); Az - b], written for v = lambda o u_lambda:
+     * <pre>
+     *   Q uz + G'v + A'unu = gz,   G uz - (s / lambda) o v = gl,   A uz = gn.
+     * </pre>
+     * Eliminating v for every constraint, as the forward's reduced system does, would compute v of an
+     * active constraint as (lambda / s)(G uz - gl), a difference of nearly equal numbers multiplied
+     * by about 1 / tol, and lose most digits. So the constraints are split: inactive ones (lambda &lt;= s)
+     * are eliminated with D = lambda / s &lt;= 1; active ones stay as rows beside A with the small
+     * diagonal s / lambda, and the quasi-definite system
+     * [K, C'; C, -diag(s / lambda, 0)], K = Q + G_I'D G_I, C = [G_A; A], is solved through the
+     * Cholesky factors of K and of its Schur complement C K^-1 C' + diag(s / lambda, 0).
+     * Writes uz [n], v [m], unu [pe].
      */
     void adjoint(double[] gz, int gzOff, double[] gl, int glOff, double[] gn, int gnOff, double[] uz, int uzOff, double[] v, int vOff,
                  double[] unu, int unuOff) {
+        int active = 0;
         for (int c = 0; c < m; c++) {
-            d[c] = lam[c] / s[c];
+            boolean act = lam[c] > s[c];
+            d[c] = act ? 0 : lam[c] / s[c];
+            active += act ? 1 : 0;
         }
-        factor();
+        int[] rows = new int[active];
+        for (int c = 0, k = 0; c < m; c++) {
+            if (lam[c] > s[c]) {
+                rows[k++] = c;
+            }
+        }
+        augmented = false;
+        buildK(false);
+        if (!cholesky(kmat, n)) {
+            double shift = 1e-14;
+            do {
+                buildK(false);
+                double dmax = 0;
+                for (int i = 0; i < n; i++) {
+                    dmax = Math.max(dmax, kmat[i * n + i]);
+                }
+                for (int i = 0; i < n; i++) {
+                    kmat[i * n + i] += shift * Math.max(dmax, 1);
+                }
+                shift *= 100;
+            } while (!cholesky(kmat, n) && shift < 1);
+        }
+        int k = active + pe;
+        // W = L^-1 C' (k rows of n) and S = W'W + diag(s / lambda on active rows, 0 on equalities).
+        double[] w = new double[k * n], sm = new double[k * k], y = new double[k];
+        for (int r = 0; r < k; r++) {
+            if (r < active) {
+                System.arraycopy(ga, go + rows[r] * n, w, r * n, n);
+            } else {
+                System.arraycopy(aa, ao + (r - active) * n, w, r * n, n);
+            }
+            forward(kmat, w, r * n, n);
+        }
+        for (int r = 0; r < k; r++) {
+            for (int e = 0; e <= r; e++) {
+                sm[r * k + e] = dot(w, r * n, w, e * n, n);
+            }
+            if (r < active) {
+                sm[r * k + r] += s[rows[r]] / lam[rows[r]];
+            }
+        }
+        if (!cholesky(sm, k)) {
+            // Active constraints linearly dependent (no unique multipliers): regularise slightly.
+            double shift = 1e-14;
+            do {
+                double dmax = 0;
+                for (int r = 0; r < k; r++) {
+                    for (int e = 0; e <= r; e++) {
+                        sm[r * k + e] = dot(w, r * n, w, e * n, n);
+                    }
+                    if (r < active) {
+                        sm[r * k + r] += s[rows[r]] / lam[rows[r]];
+                    }
+                    dmax = Math.max(dmax, sm[r * k + r]);
+                }
+                for (int r = 0; r < k; r++) {
+                    sm[r * k + r] += shift * Math.max(dmax, 1);
+                }
+                shift *= 100;
+            } while (!cholesky(sm, k) && shift < 1);
+        }
+        // r1 = gz + G_I'D gl_I; r2 = (gl_A, gn).
         for (int i = 0; i < n; i++) {
-            r1[i] = gz == null ? 0 : gz[gzOff + i];
+            x1[i] = gz == null ? 0 : gz[gzOff + i];
         }
         if (gl != null) {
             for (int c = 0; c < m; c++) {
-                axpy(d[c] * gl[glOff + c], ga, go + c * n, r1, 0, n);
+                if (d[c] != 0) {
+                    axpy(d[c] * gl[glOff + c], ga, go + c * n, x1, 0, n);
+                }
             }
         }
-        for (int c = 0; c < pe; c++) {
-            r2[c] = gn == null ? 0 : gn[gnOff + c];
+        forward(kmat, x1, 0, n);
+        // y = S^-1 (C K^-1 r1 - r2) = S^-1 (W'(L^-1 r1) - r2); uz = L^-T (L^-1 r1 - W y).
+        for (int r = 0; r < k; r++) {
+            double r2 = r < active ? (gl == null ? 0 : gl[glOff + rows[r]]) : (gn == null ? 0 : gn[gnOff + r - active]);
+            y[r] = dot(w, r * n, x1, 0, n) - r2;
         }
-        solveReduced(r1, r2, dza, dnua);
-        System.arraycopy(dza, 0, uz, uzOff, n);
-        System.arraycopy(dnua, 0, unu, unuOff, pe);
+        forward(sm, y, 0, k);
+        backward(sm, y, k);
+        for (int r = 0; r < k; r++) {
+            axpy(-y[r], w, r * n, x1, 0, n);
+        }
+        backward(kmat, x1, n);
+        System.arraycopy(x1, 0, uz, uzOff, n);
         for (int c = 0; c < m; c++) {
-            v[vOff + c] = d[c] * (dot(ga, go + c * n, dza, 0, n) - (gl == null ? 0 : gl[glOff + c]));
+            v[vOff + c] = d[c] == 0 ? 0 : d[c] * (dot(ga, go + c * n, x1, 0, n) - (gl == null ? 0 : gl[glOff + c]));
         }
+        for (int r = 0; r < active; r++) {
+            v[vOff + rows[r]] = y[r];
+        }
+        System.arraycopy(y, active, unu, unuOff, pe);
     }
 
     /** Sets the iterates (for a backward pass in another instance than the forward's). */
