@@ -44,6 +44,7 @@ final class QpInteriorPoint {
     static final double CERT_TOL = 1e-8;
 
     final int n, m, pe;
+    private final QpKernels kernels;
     // The problem: arrays with offsets (a shared matrix has offset 0 for every sample).
     private double[] qa, pa, ga, ha, aa, ba;
     private int qo, po, go, ho, ao, bo;
@@ -62,6 +63,11 @@ final class QpInteriorPoint {
     double primal, dual, gap;
 
     QpInteriorPoint(int n, int m, int pe) {
+        this(n, m, pe, QpKernels.DEFAULT);
+    }
+
+    QpInteriorPoint(int n, int m, int pe, QpKernels kernels) {
+        this.kernels = kernels;
         this.n = n;
         this.m = m;
         this.pe = pe;
@@ -150,21 +156,23 @@ final class QpInteriorPoint {
                 status = Status.SOLVED;
                 return;
             }
-            if (primalInfeasible()) {
-                status = Status.PRIMAL_INFEASIBLE;
-                return;
-            }
-            if (dualInfeasible()) {
-                status = Status.DUAL_INFEASIBLE;
-                return;
-            }
-            // Not converged: the limit, non-finite iterates, or no progress in 20 iterations (rounding has taken over).
             if (res < 0.5 * best) {
                 best = res;
                 sinceBest = 0;
             } else {
                 sinceBest++;
             }
+            // The iterates of an infeasible or unbounded problem stop improving and run off along a
+            // certificate: look for one only then (the checks cost a few matrix-vector products).
+            if (sinceBest > 0 && primalInfeasible()) {
+                status = Status.PRIMAL_INFEASIBLE;
+                return;
+            }
+            if (sinceBest > 0 && dualInfeasible()) {
+                status = Status.DUAL_INFEASIBLE;
+                return;
+            }
+            // Not converged: the limit, non-finite iterates, or no progress in 20 iterations (rounding has taken over).
             if (it >= maxIter || !Double.isFinite(res) || sinceBest >= 20) {
                 return;
             }
@@ -477,10 +485,7 @@ final class QpInteriorPoint {
             double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
             for (int i = 0; i < n; i++) {
                 double t0 = d0 * ga[o0 + i], t1 = d1 * ga[o1 + i], t2 = d2 * ga[o2 + i], t3 = d3 * ga[o3 + i];
-                int ki = i * n;
-                for (int j = 0; j <= i; j++) {
-                    kmat[ki + j] += t0 * ga[o0 + j] + t1 * ga[o1 + j] + t2 * ga[o2 + j] + t3 * ga[o3 + j];
-                }
+                kernels.update4(kmat, i * n, i + 1, ga, o0, o1, o2, o3, t0, t1, t2, t3);
             }
         }
         for (; c < m; c++) {
@@ -496,10 +501,7 @@ final class QpInteriorPoint {
     private void rankOne(double w, double[] v, int off) {
         for (int i = 0; i < n; i++) {
             double t = w * v[off + i];
-            int ki = i * n;
-            for (int j = 0; j <= i; j++) {
-                kmat[ki + j] += t * v[off + j];
-            }
+            kernels.axpy(t, v, off, kmat, i * n, i + 1);
         }
     }
 
@@ -536,7 +538,7 @@ final class QpInteriorPoint {
     }
 
     /** In-place Cholesky of the lower triangle of a (k x k, row-major); false when not positive definite. */
-    static boolean cholesky(double[] a, int k) {
+    boolean cholesky(double[] a, int k) {
         for (int j = 0; j < k; j++) {
             int rj = j * k;
             double v = a[rj + j] - dot(a, rj, a, rj, j);
@@ -555,42 +557,28 @@ final class QpInteriorPoint {
     }
 
     /** x[off..off+k) = L^-1 x. */
-    static void forward(double[] l, double[] x, int off, int k) {
+    void forward(double[] l, double[] x, int off, int k) {
         for (int i = 0; i < k; i++) {
             x[off + i] = (x[off + i] - dot(l, i * k, x, off, i)) / l[i * k + i];
         }
     }
 
     /** x = L^-T x. */
-    static void backward(double[] l, double[] x, int k) {
+    void backward(double[] l, double[] x, int k) {
         for (int i = k - 1; i >= 0; i--) {
             double xi = x[i] / l[i * k + i];
             x[i] = xi;
             // Column i of L above the diagonal is row i of L': subtract it from the unknowns before i.
-            int ri = i * k;
-            for (int j = 0; j < i; j++) {
-                x[j] -= l[ri + j] * xi;
-            }
+            axpy(-xi, l, i * k, x, 0, i);
         }
     }
 
-    static double dot(double[] x, int xo, double[] y, int yo, int len) {
-        double s0 = 0, s1 = 0;
-        int i = 0;
-        for (; i + 2 <= len; i += 2) {
-            s0 += x[xo + i] * y[yo + i];
-            s1 += x[xo + i + 1] * y[yo + i + 1];
-        }
-        if (i < len) {
-            s0 += x[xo + i] * y[yo + i];
-        }
-        return s0 + s1;
+    private double dot(double[] x, int xo, double[] y, int yo, int len) {
+        return kernels.dot(x, xo, y, yo, len);
     }
 
-    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
-        for (int i = 0; i < len; i++) {
-            y[yo + i] += alpha * x[xo + i];
-        }
+    private void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
+        kernels.axpy(alpha, x, xo, y, yo, len);
     }
 
     private static double maxAbs(double[] v, int len) {
