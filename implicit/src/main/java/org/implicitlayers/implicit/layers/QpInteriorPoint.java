@@ -313,7 +313,7 @@ final class QpInteriorPoint {
         }
         factor();
         if (m == 0) {
-            newton(null, dza, dsa, dla, dnua);
+            newton(null, dza, dsa, dla, dnua, true);
             update(1.0, dza, dsa, dla, dnua);
             return;
         }
@@ -322,7 +322,7 @@ final class QpInteriorPoint {
         for (int c = 0; c < m; c++) {
             rc[c] = -s[c] * lam[c];
         }
-        newton(rc, dza, dsa, dla, dnua);
+        newton(rc, dza, dsa, dla, dnua, false);
         double alphaAff = Math.min(1.0, Math.min(maxStep(s, dsa), maxStep(lam, dla)));
         double muAff = 0;
         for (int c = 0; c < m; c++) {
@@ -341,7 +341,7 @@ final class QpInteriorPoint {
         for (int c = 0; c < m; c++) {
             rc[c] = -s[c] * lam[c] - dsa[c] * dla[c] + sigma * mu;
         }
-        newton(rc, dzc, dsc, dlc, dnuc);
+        newton(rc, dzc, dsc, dlc, dnuc, true);
         double alpha = Math.min(1.0, 0.99 * Math.min(maxStep(s, dsc), maxStep(lam, dlc)));
         update(alpha, dzc, dsc, dlc, dnuc);
     }
@@ -356,11 +356,12 @@ final class QpInteriorPoint {
     /**
      * The Newton direction for complementarity right-hand side rc:
      * Q dz + G'dl + A'dnu = -rx, G dz + ds = -rs, A dz = -re, lambda o ds + s o dl = rc, followed by
-     * one step of iterative refinement on that full system. Near the solution D = lambda / s spans
+     * one step of iterative refinement on that full system (for the corrector; the predictor only
+     * sets the centring and the second-order term). Near the solution D = lambda / s spans
      * many orders of magnitude and dl = ... + D G dz magnifies the rounding error of dz; without the
      * refinement the dual residual stalled near 1e-10 (relative) on some problems of the benchmark family.
      */
-    private void newton(double[] rcv, double[] dz, double[] ds, double[] dl, double[] dn) {
+    private void newton(double[] rcv, double[] dz, double[] ds, double[] dl, double[] dn, boolean refine) {
         for (int i = 0; i < n; i++) {
             ex[i] = -rx[i];
         }
@@ -372,7 +373,7 @@ final class QpInteriorPoint {
             ee[c] = -re[c];
         }
         reducedNewton(ex, es, ee, ec, dz, ds, dl, dn);
-        if (m == 0) {
+        if (m == 0 || !refine) {
             return;
         }
         // Residual of the full linear system at the computed direction.
@@ -474,18 +475,20 @@ final class QpInteriorPoint {
         }
     }
 
-    /** Lower triangle of Q + G'DG (+ A'A), four constraints per pass over K. */
+    /**
+     * Lower triangle of Q + G'DG (+ A'A), four constraints per pass over K. Each row is updated up
+     * to the next multiple of 8 columns past the diagonal, so that the vector kernel runs without a
+     * scalar tail; the few entries above the diagonal that this writes are never read.
+     */
     private void buildK(boolean withAtA) {
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(qs, i * n, kmat, i * n, i + 1);
-        }
+        System.arraycopy(qs, 0, kmat, 0, n * n);
         int c = 0;
         for (; c + 4 <= m; c += 4) {
             int o0 = go + c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
             double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
             for (int i = 0; i < n; i++) {
                 double t0 = d0 * ga[o0 + i], t1 = d1 * ga[o1 + i], t2 = d2 * ga[o2 + i], t3 = d3 * ga[o3 + i];
-                kernels.update4(kmat, i * n, i + 1, ga, o0, o1, o2, o3, t0, t1, t2, t3);
+                kernels.update4(kmat, i * n, Math.min(n, (i + 8) & ~7), ga, o0, o1, o2, o3, t0, t1, t2, t3);
             }
         }
         for (; c < m; c++) {
