@@ -415,7 +415,7 @@ final class QpInteriorPoint {
     }
 
     /**
-     * Factors the reduced system for the current D: K = Q + G'DG (lower triangle) by Cholesky, and
+     * Factors the reduced system for the current D: K = Q + G'DG (upper triangle) by Cholesky, K = LL' with L = U', and
      * when there are equalities W = L^-1 A' and the Schur complement S = W'W = A K^-1 A'.
      */
     void factor() {
@@ -453,7 +453,7 @@ final class QpInteriorPoint {
         }
         for (int c = 0; c < pe; c++) {
             for (int e = 0; e <= c; e++) {
-                smat[c * pe + e] = dot(wmat, c * n, wmat, e * n, n);
+                smat[e * pe + c] = dot(wmat, c * n, wmat, e * n, n);
             }
         }
         if (!cholesky(smat, pe)) {
@@ -463,7 +463,7 @@ final class QpInteriorPoint {
                 double dmax = 0;
                 for (int c = 0; c < pe; c++) {
                     for (int e = 0; e <= c; e++) {
-                        smat[c * pe + e] = dot(wmat, c * n, wmat, e * n, n);
+                        smat[e * pe + c] = dot(wmat, c * n, wmat, e * n, n);
                     }
                     dmax = Math.max(dmax, smat[c * pe + c]);
                 }
@@ -476,9 +476,10 @@ final class QpInteriorPoint {
     }
 
     /**
-     * Lower triangle of Q + G'DG (+ A'A), four constraints per pass over K. Each row is updated up
-     * to the next multiple of 8 columns past the diagonal, so that the vector kernel runs without a
-     * scalar tail; the few entries above the diagonal that this writes are never read.
+     * Upper triangle of Q + G'DG (+ A'A), four constraints per pass over K. Each row is updated
+     * from the multiple of 8 columns at or before the diagonal, so that the vector kernel runs
+     * without a scalar tail (for n a multiple of the vector length); the few entries below the
+     * diagonal that this writes are never read.
      */
     private void buildK(boolean withAtA) {
         System.arraycopy(qs, 0, kmat, 0, n * n);
@@ -488,7 +489,8 @@ final class QpInteriorPoint {
             double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
             for (int i = 0; i < n; i++) {
                 double t0 = d0 * ga[o0 + i], t1 = d1 * ga[o1 + i], t2 = d2 * ga[o2 + i], t3 = d3 * ga[o3 + i];
-                kernels.update4(kmat, i * n, Math.min(n, (i + 8) & ~7), ga, o0, o1, o2, o3, t0, t1, t2, t3);
+                int j0 = i & ~7;
+                kernels.update4(kmat, i * n + j0, n - j0, ga, o0 + j0, o1 + j0, o2 + j0, o3 + j0, t0, t1, t2, t3);
             }
         }
         for (; c < m; c++) {
@@ -504,7 +506,7 @@ final class QpInteriorPoint {
     private void rankOne(double w, double[] v, int off) {
         for (int i = 0; i < n; i++) {
             double t = w * v[off + i];
-            kernels.axpy(t, v, off, kmat, i * n, i + 1);
+            kernels.axpy(t, v, off + i, kmat, i * n + i, n - i);
         }
     }
 
@@ -540,39 +542,44 @@ final class QpInteriorPoint {
         System.arraycopy(x1, 0, x, 0, n);
     }
 
-    /** In-place Cholesky of the lower triangle of a (k x k, row-major); false when not positive definite. */
+    /**
+     * In-place Cholesky A = U'U of the upper triangle of a (k x k, row-major), right-looking: each
+     * step scales row j and subtracts its outer product from the rows below, contiguous axpy
+     * updates that vectorise; false when a is not positive definite.
+     */
     boolean cholesky(double[] a, int k) {
         for (int j = 0; j < k; j++) {
             int rj = j * k;
-            double v = a[rj + j] - dot(a, rj, a, rj, j);
+            double v = a[rj + j];
             if (!(v > 0)) {
                 return false;
             }
-            double ljj = Math.sqrt(v);
-            a[rj + j] = ljj;
-            double inv = 1 / ljj;
+            double ujj = Math.sqrt(v);
+            a[rj + j] = ujj;
+            double inv = 1 / ujj;
+            for (int c = j + 1; c < k; c++) {
+                a[rj + c] *= inv;
+            }
             for (int i = j + 1; i < k; i++) {
-                int ri = i * k;
-                a[ri + j] = (a[ri + j] - dot(a, ri, a, rj, j)) * inv;
+                axpy(-a[rj + i], a, rj + i, a, i * k + i, k - i);
             }
         }
         return true;
     }
 
-    /** x[off..off+k) = L^-1 x. */
-    void forward(double[] l, double[] x, int off, int k) {
+    /** x[off..off+k) = L^-1 x with L = U' (U the upper factor), column by column. */
+    void forward(double[] u, double[] x, int off, int k) {
         for (int i = 0; i < k; i++) {
-            x[off + i] = (x[off + i] - dot(l, i * k, x, off, i)) / l[i * k + i];
+            double xi = x[off + i] / u[i * k + i];
+            x[off + i] = xi;
+            axpy(-xi, u, i * k + i + 1, x, off + i + 1, k - i - 1);
         }
     }
 
-    /** x = L^-T x. */
-    void backward(double[] l, double[] x, int k) {
+    /** x = L^-T x = U^-1 x. */
+    void backward(double[] u, double[] x, int k) {
         for (int i = k - 1; i >= 0; i--) {
-            double xi = x[i] / l[i * k + i];
-            x[i] = xi;
-            // Column i of L above the diagonal is row i of L': subtract it from the unknowns before i.
-            axpy(-xi, l, i * k, x, 0, i);
+            x[i] = (x[i] - dot(u, i * k + i + 1, x, i + 1, k - i - 1)) / u[i * k + i];
         }
     }
 
@@ -665,7 +672,7 @@ final class QpInteriorPoint {
         }
         for (int r = 0; r < k; r++) {
             for (int e = 0; e <= r; e++) {
-                sm[r * k + e] = dot(w, r * n, w, e * n, n);
+                sm[e * k + r] = dot(w, r * n, w, e * n, n);
             }
             if (r < active) {
                 sm[r * k + r] += s[rows[r]] / lam[rows[r]];
@@ -678,7 +685,7 @@ final class QpInteriorPoint {
                 double dmax = 0;
                 for (int r = 0; r < k; r++) {
                     for (int e = 0; e <= r; e++) {
-                        sm[r * k + e] = dot(w, r * n, w, e * n, n);
+                        sm[e * k + r] = dot(w, r * n, w, e * n, n);
                     }
                     if (r < active) {
                         sm[r * k + r] += s[rows[r]] / lam[rows[r]];
