@@ -12,7 +12,8 @@ public enum NonConvergence {
     /**
      * The default of every solve and layer ({@code FixedPoints}, {@code Roots}, {@code DeqLayer}):
      * {@link #WARN}. Raising would stop DEQ training, whose solves often reach their cap while it
-     * trains; returning silently would hide it.
+     * trains; returning silently would hide it. {@code QpLayer} is the exception: it raises by
+     * default, since a QP that was not solved gives a point that may violate its constraints.
      */
     public static final NonConvergence DEFAULT = WARN;
 

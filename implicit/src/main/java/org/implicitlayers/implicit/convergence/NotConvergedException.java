@@ -1,7 +1,7 @@
 package org.implicitlayers.implicit.convergence;
 
 /** A solve that did not meet its tolerance, with its last state. */
-public final class NotConvergedException extends RuntimeException {
+public class NotConvergedException extends RuntimeException {
     private final transient Solution solution;
 
     public NotConvergedException(String message, Solution solution) {

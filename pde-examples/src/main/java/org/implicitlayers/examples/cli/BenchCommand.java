@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark (see docs/benchmarks.md); prints one JSON line per result on stdout.",
         subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class, NodeSpiralBench.class,
-                SdfBunnyBench.class, BenchCommand.Gemm.class})
+                SdfBunnyBench.class, BenchCommand.Gemm.class, QpBench.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
     /** Options shared by every benchmark. */
     static final class Common {
         @Option(names = "--iters", description = "Timed iterations (default: the benchmark's own, as docs/benchmarks.md defines it: "
-                + "micro 300, ritz-poisson 5000, deq 200, node-spiral 300, sdf-bunny 2000).")
+                + "micro 300, ritz-poisson 5000, deq 200, node-spiral 300, sdf-bunny 2000, qp 20).")
         Integer iters;
 
         @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}).", defaultValue = "float32",
