@@ -478,8 +478,9 @@ public final class ConeSolver {
                 double pcost = cx / tau, dcost = -(by + hz) / tau;
                 double relgap = gap / (tau * tau) / Math.max(1, Math.min(Math.abs(pcost), Math.abs(dcost)));
                 worst = Math.max(Math.max(pres, dres), relgap);
-                if (!(worst <= 1e6 * best)) {
-                    // Rounding has taken over (or the iterate is no longer finite): stop and keep the best iterate.
+                if (Double.isNaN(worst) || (best <= REFINE_FROM && worst > 1e3 * best)) {
+                    // Rounding has taken over near the solution (or the iterate is no longer finite): stop and keep the
+                    // best iterate. (Far from a solution a growing residual is normal: tau -> 0 on an infeasible problem.)
                     break;
                 }
                 if (worst < best) {

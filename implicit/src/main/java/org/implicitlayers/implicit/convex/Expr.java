@@ -84,7 +84,7 @@ public abstract class Expr {
     }
 
     public Expr minus(double c) {
-        return new Add(this, constant(-c));
+        return new Add(this, constant(c).neg());
     }
 
     public Expr neg() {
