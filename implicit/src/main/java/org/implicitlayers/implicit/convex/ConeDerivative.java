@@ -91,24 +91,37 @@ final class ConeDerivative {
         }
         double[] res = residual(a, b, c, n, k, xc, v);
         double norm = ConeSolver.norm(res);
+        boolean moved = false;
         for (int it = 0; it < steps && norm > 0; it++) {
             double[] d = new SquareSystem(jacobian(a, n, k, v), dim).solve(res);
-            double[] xn = new double[n], vn = new double[m];
-            for (int j = 0; j < n; j++) {
-                xn[j] = xc[j] - d[j];
+            // The map is only piecewise smooth: a full step that crosses a kink (a constraint changing between
+            // active and inactive) can increase the residual, so the step is halved until it does not.
+            boolean accepted = false;
+            for (double alpha = 1; alpha >= 1.0 / 1024 && !accepted; alpha /= 2) {
+                double[] xn = new double[n], vn = new double[m];
+                for (int j = 0; j < n; j++) {
+                    xn[j] = xc[j] - alpha * d[j];
+                }
+                for (int i = 0; i < m; i++) {
+                    vn[i] = v[i] - alpha * d[n + i];
+                }
+                double[] rn = residual(a, b, c, n, k, xn, vn);
+                double nn = ConeSolver.norm(rn);
+                if (nn < norm) {
+                    xc = xn;
+                    v = vn;
+                    res = rn;
+                    norm = nn;
+                    accepted = true;
+                    moved = true;
+                }
             }
-            for (int i = 0; i < m; i++) {
-                vn[i] = v[i] - d[n + i];
-            }
-            double[] rn = residual(a, b, c, n, k, xn, vn);
-            double nn = ConeSolver.norm(rn);
-            if (!(nn < norm)) {
+            if (!accepted) {
                 break;
             }
-            xc = xn;
-            v = vn;
-            res = rn;
-            norm = nn;
+        }
+        if (!moved) {
+            return new double[][] {x, y, s};
         }
         double[] yr = k.projectDual(v), sr = new double[m];
         for (int i = 0; i < m; i++) {

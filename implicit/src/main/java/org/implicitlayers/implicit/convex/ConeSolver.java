@@ -24,7 +24,7 @@ public final class ConeSolver {
      * @param tol     relative feasibility and duality-gap tolerance of an optimal solution, and of
      *                infeasibility certificates; default 1e-9
      * @param maxIter interior-point iterations; default 100
-     * @param refine  Newton steps of solution refinement after an optimal solve ({@link ConeDerivative#refine}); default 3
+     * @param refine  Newton steps of solution refinement after an optimal solve ({@link ConeDerivative#refine}); default 8
      */
     public record Options(double tol, int maxIter, int refine) {
         public Options {
@@ -35,7 +35,7 @@ public final class ConeSolver {
         }
 
         public static Options defaults() {
-            return new Options(1e-9, 100, 3);
+            return new Options(1e-9, 100, 8);
         }
 
         public Options withTol(double t) {
