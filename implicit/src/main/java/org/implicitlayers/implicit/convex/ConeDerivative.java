@@ -92,12 +92,21 @@ final class ConeDerivative {
         double[] res = residual(a, b, c, n, k, xc, v);
         double norm = ConeSolver.norm(res);
         boolean moved = false;
-        for (int it = 0; it < steps && norm > 0; it++) {
-            double[] d = new SquareSystem(jacobian(a, n, k, v), dim).solve(res);
+        double scale = 1 + Math.max(ConeSolver.norm(b), ConeSolver.norm(c));
+        // The Jacobian is refactored only when a step with the current factorisation fails to reduce the residual
+        // (a chord method: the Jacobian is constant while the active set does not change).
+        SquareSystem jac = null;
+        boolean fresh = false;
+        for (int it = 0; it < steps && norm > 1e-15 * scale; it++) {
+            if (jac == null) {
+                jac = new SquareSystem(jacobian(a, n, k, v), dim);
+                fresh = true;
+            }
+            double[] d = jac.solve(res);
             // The map is only piecewise smooth: a full step that crosses a kink (a constraint changing between
             // active and inactive) can increase the residual, so the step is halved until it does not.
             boolean accepted = false;
-            for (double alpha = 1; alpha >= 1.0 / 1024 && !accepted; alpha /= 2) {
+            for (double alpha = 1; alpha >= (fresh ? 1.0 / 1024 : 0.5) && !accepted; alpha /= 2) {
                 double[] xn = new double[n], vn = new double[m];
                 for (int j = 0; j < n; j++) {
                     xn[j] = xc[j] - alpha * d[j];
@@ -117,7 +126,12 @@ final class ConeDerivative {
                 }
             }
             if (!accepted) {
-                break;
+                if (fresh) {
+                    break;
+                }
+                jac = null;
+            } else {
+                fresh = false;
             }
         }
         if (!moved) {

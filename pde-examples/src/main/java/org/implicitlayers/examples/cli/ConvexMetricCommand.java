@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "metric", description = "Learn the metric of a projection onto a polytope end to end, through the projection.")
 final class ConvexMetricCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "150", description = "Adam steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "120", description = "Adam steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--out", defaultValue = "out/convex-metric", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -111,7 +111,7 @@ final class ConvexMetricCommand implements Callable<Integer> {
         }
         double ms = (System.nanoTime() - t0) / 1e6 / steps;
         double testLoss = test.get(test.size() - 1)[1];
-        System.out.printf(Locale.ROOT, "training loss %.3e -> %.3e; test loss %.3e (Euclidean projection: %.3e); |M/|M| - M*/|M*|| %.3f -> %.3f; %.1f ms/step%n",
+        System.out.printf(Locale.ROOT, "training loss %.3e -> %.3e; test loss %.3e (Euclidean projection: %.3e); |M/|M| - M*/|M*|| %.2e -> %.2e; %.1f ms/step%n",
                 loss[0], loss[steps - 1], testLoss, euclidLoss, normalisedMetricError(Tensor.eye(DType.FLOAT64, N), lTrue), metricErr[steps - 1], ms);
 
         Path png = out.resolve("metric.png");

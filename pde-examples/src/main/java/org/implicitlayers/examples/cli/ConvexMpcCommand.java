@@ -72,7 +72,8 @@ final class ConvexMpcCommand implements Callable<Integer> {
             for (int t = 0; t < horizon; t++) {
                 u[t] = new Variable("u" + t, M);
                 cs.add(x[t + 1].eq(Expr.matmul(a, x[t]).plus(Expr.matmul(b, u[t]))));
-                cs.add(Expr.abs(u[t]).le(U_MAX));
+                cs.add(u[t].le(U_MAX));
+                cs.add(u[t].ge(-U_MAX));
             }
             Expr cost = Expr.sumSquares(Expr.vstack(List.of(x).subList(1, horizon + 1))).plus(Expr.sumSquares(Expr.vstack(u)).times(RHO));
             layer = ConvexLayer.of(Problem.minimize(cost, cs), List.of(a, b, x0), List.of(u), ConvexLayer.Options.defaults());
@@ -120,7 +121,8 @@ final class ConvexMpcCommand implements Callable<Integer> {
         org.implicitlayers.core.nn.Parameter a = new org.implicitlayers.core.nn.Parameter(
                 Tensor.eye(DType.FLOAT64, N).add(Tensor.randn(init, DType.FLOAT64, N, N).mul(0.05)));
         org.implicitlayers.core.nn.Parameter b = new org.implicitlayers.core.nn.Parameter(Tensor.randn(init, DType.FLOAT64, N, M).mul(0.1));
-        Tensor aInit = a.value().detach(), bInit = b.value().detach();
+        // Copies: the optimiser updates the parameters' storage in place.
+        Tensor aInit = a.value().mul(1.0).detach(), bInit = b.value().mul(1.0).detach();
         Adam adam = new Adam(Map.of("A", a, "B", b), 0.02);
         double[] loss = new double[steps], errA = new double[steps], errB = new double[steps], xs = new double[steps];
         long t0 = System.nanoTime();
