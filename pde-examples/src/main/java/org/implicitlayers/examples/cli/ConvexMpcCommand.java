@@ -33,12 +33,12 @@ import picocli.CommandLine.Option;
  *   min sum_t ||x_t||^2 + rho ||u_t||^2  s.t.  x_0 = x0, x_{t+1} = A x_t + B u_t, |u_t| &lt;= u_max.
  * </pre>
  * An expert plans with the true dynamics; the learner does not know them and fits A and B so that
- * its plans imitate the expert's controls (the imitation-learning setting of the paper), with
- * gradients with respect to A and B through the layer.
+ * its planned trajectories (controls and states) imitate the expert's, the imitation loss
+ * ||tau(x0; A, B) - tau*||^2 of the paper, with gradients with respect to A and B through the layer.
  */
-@Command(name = "mpc", description = "Differentiable MPC: learn unknown linear dynamics from an expert's box-constrained LQR controls.")
+@Command(name = "mpc", description = "Differentiable MPC: learn unknown linear dynamics by imitating an expert's box-constrained LQR trajectories.")
 final class ConvexMpcCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "120", description = "Adam steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "80", description = "Adam steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--horizon", defaultValue = "10", description = "Planning horizon T (default: ${DEFAULT-VALUE}).")
@@ -58,11 +58,11 @@ final class ConvexMpcCommand implements Callable<Integer> {
     /** The controller as a layer of (A, B, x0) returning u_0 .. u_{T-1}. */
     static final class Controller {
         final Parameter a = new Parameter("A", N, N), b = new Parameter("B", N, M), x0 = new Parameter("x0", N);
-        final Variable[] u;
+        final Variable[] u, x;
         final ConvexLayer layer;
 
         Controller(int horizon) {
-            Variable[] x = new Variable[horizon + 1];
+            x = new Variable[horizon + 1];
             u = new Variable[horizon];
             for (int t = 0; t <= horizon; t++) {
                 x[t] = new Variable("x" + t, N);
@@ -76,15 +76,18 @@ final class ConvexMpcCommand implements Callable<Integer> {
                 cs.add(u[t].ge(-U_MAX));
             }
             Expr cost = Expr.sumSquares(Expr.vstack(List.of(x).subList(1, horizon + 1))).plus(Expr.sumSquares(Expr.vstack(u)).times(RHO));
-            layer = ConvexLayer.of(Problem.minimize(cost, cs), List.of(a, b, x0), List.of(u), ConvexLayer.Options.defaults());
+            List<Variable> outputs = new ArrayList<>(List.of(u));
+            outputs.addAll(List.of(x).subList(1, horizon + 1));
+            layer = ConvexLayer.of(Problem.minimize(cost, cs), List.of(a, b, x0), outputs, ConvexLayer.Options.defaults());
         }
 
-        /** Planned controls [B, T * M]. */
+        /** The planned trajectory [B, T * M + T * N]: controls u_0 .. u_{T-1}, then states x_1 .. x_T. */
         Tensor plan(Tensor av, Tensor bv, Tensor x0v) {
             ConvexLayer.Result r = layer.solve(av, bv, x0v);
-            Tensor[] parts = new Tensor[u.length];
+            Tensor[] parts = new Tensor[2 * u.length];
             for (int t = 0; t < u.length; t++) {
                 parts[t] = r.value(u[t]);
+                parts[u.length + t] = r.value(x[t + 1]);
             }
             return Tensor.concat(1, parts);
         }
@@ -101,17 +104,21 @@ final class ConvexMpcCommand implements Callable<Integer> {
         int[] size = ctl.layer.coneProgramSize();
         Tensor aTrue = Tensor.of(A_TRUE), bTrue = Tensor.of(B_TRUE);
         Rng rng = Rng.seeded(seed);
-        Tensor x0Train = Tensor.randn(rng, DType.FLOAT64, 32, N).mul(1.5), x0Test = Tensor.randn(rng, DType.FLOAT64, 64, N).mul(1.5);
-        Tensor uTrain, uTest;
+        Tensor x0Train = Tensor.randn(rng, DType.FLOAT64, 16, N).mul(1.5), x0Test = Tensor.randn(rng, DType.FLOAT64, 64, N).mul(1.5);
+        Tensor tauTrain, tauTest;
         try (Grad.Scope g = Grad.noGrad()) {
-            uTrain = ctl.plan(aTrue, bTrue, x0Train);
-            uTest = ctl.plan(aTrue, bTrue, x0Test);
+            tauTrain = ctl.plan(aTrue, bTrue, x0Train);
+            tauTest = ctl.plan(aTrue, bTrue, x0Test);
         }
         double saturated = 0;
-        for (double v : uTrain.toDoubleArray()) {
-            saturated += Math.abs(v) > U_MAX - 1e-6 ? 1 : 0;
+        double[] planned = tauTrain.toDoubleArray();
+        int width = tauTrain.shape(1), controls = horizon * M;
+        for (int i = 0; i < tauTrain.shape(0); i++) {
+            for (int t = 0; t < controls; t++) {
+                saturated += Math.abs(planned[i * width + t]) > U_MAX - 1e-6 ? 1 : 0;
+            }
         }
-        saturated /= uTrain.numel();
+        saturated /= tauTrain.shape(0) * controls;
         System.out.printf(Locale.ROOT, "Box-constrained LQR over T = %d as a cone program of %d variables and %d rows (%d equalities, %d inequalities, %d cones);%n",
                 horizon, size[0], size[1], size[2], size[3], size[4]);
         System.out.printf(Locale.ROOT, "expert plans with the true dynamics for %d initial states (%.0f%% of its controls at the bound |u| = %.0f)%n",
@@ -128,7 +135,7 @@ final class ConvexMpcCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             adam.zeroGrad();
-            Tensor l = ctl.plan(a.value(), b.value(), x0Train).sub(uTrain).square().sum(new int[] {1}, false).mean();
+            Tensor l = ctl.plan(a.value(), b.value(), x0Train).sub(tauTrain).square().sum(new int[] {1}, false).mean();
             loss[s] = l.item();
             l.backward();
             adam.step();
@@ -138,21 +145,21 @@ final class ConvexMpcCommand implements Callable<Integer> {
         }
         double ms = (System.nanoTime() - t0) / 1e6 / steps;
         double testLoss, testLoss0;
-        Tensor uLearned, uInit;
+        Tensor tauLearned, tauInit;
         try (Grad.Scope g = Grad.noGrad()) {
-            uLearned = ctl.plan(a.value(), b.value(), x0Test);
-            uInit = ctl.plan(aInit, bInit, x0Test);
-            testLoss = uLearned.sub(uTest).square().sum(new int[] {1}, false).mean().item();
-            testLoss0 = uInit.sub(uTest).square().sum(new int[] {1}, false).mean().item();
+            tauLearned = ctl.plan(a.value(), b.value(), x0Test);
+            tauInit = ctl.plan(aInit, bInit, x0Test);
+            testLoss = tauLearned.sub(tauTest).square().sum(new int[] {1}, false).mean().item();
+            testLoss0 = tauInit.sub(tauTest).square().sum(new int[] {1}, false).mean().item();
         }
-        System.out.printf(Locale.ROOT, "imitation loss (mean squared control error over the horizon): train %.3e -> %.3e, test %.3e -> %.3e%n",
+        System.out.printf(Locale.ROOT, "imitation loss (squared error of the planned controls and states, mean over initial states): train %.3e -> %.3e, test %.3e -> %.3e%n",
                 loss[0], loss[steps - 1], testLoss0, testLoss);
         System.out.printf(Locale.ROOT, "relative model error |A - A*|/|A*| %.3f -> %.3f, |B - B*|/|B*| %.3f -> %.3f; %.1f ms/step (batch %d, forward + backward)%n",
                 aInit.sub(aTrue).norm().item() / aTrue.norm().item(), errA[steps - 1], bInit.sub(bTrue).norm().item() / bTrue.norm().item(),
                 errB[steps - 1], ms, x0Train.shape(0));
 
         Path png = out.resolve("mpc.png");
-        Png.write(Curves.chart("Differentiable MPC: learning the dynamics from expert controls", "Adam step", false,
+        Png.write(Curves.chart("Differentiable MPC: learning the dynamics by imitating expert trajectories", "Adam step", false,
                 List.of(new Curves.Panel("imitation loss", Curves.Scale.LOG, List.of(Curves.Series.line("training loss", xs, loss))),
                         new Curves.Panel("relative model error", Curves.Scale.LOG,
                                 List.of(Curves.Series.line("|A - A*| / |A*|", xs, errA), Curves.Series.line("|B - B*| / |B*|", xs, errB))))),
@@ -161,9 +168,9 @@ final class ConvexMpcCommand implements Callable<Integer> {
         double[] tx = new double[horizon], ue = new double[horizon], ul = new double[horizon], ui = new double[horizon];
         for (int t = 0; t < horizon; t++) {
             tx[t] = t;
-            ue[t] = uTest.get(0, t);
-            ul[t] = uLearned.get(0, t);
-            ui[t] = uInit.get(0, t);
+            ue[t] = tauTest.get(0, t);
+            ul[t] = tauLearned.get(0, t);
+            ui[t] = tauInit.get(0, t);
         }
         Path png2 = out.resolve("mpc-controls.png");
         Png.write(Curves.chart("Planned controls for a test initial state", "time step t", false,
