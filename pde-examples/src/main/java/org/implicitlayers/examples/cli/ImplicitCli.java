@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Neural networks with implicitly defined layers: examples, solvers and benchmarks.",
         footer = {"", "Parameter sweeps on Apache Spark: implicit sweep FILE.json --out DIR (and implicit bench sweep);",
             "bin/implicit runs them from the sweep module, so that Spark is on the class path only then."},
-        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, SdfCommand.class, DemoCommand.class, TrainDemoCommand.class, NodeCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, ConvexCommand.class, SdfCommand.class, DemoCommand.class, TrainDemoCommand.class, NodeCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class ImplicitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

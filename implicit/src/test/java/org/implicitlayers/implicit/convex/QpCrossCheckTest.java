@@ -1,0 +1,68 @@
+package org.implicitlayers.implicit.convex;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Grad;
+import org.implicitlayers.core.Rng;
+import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.layers.QpLayer;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** The cone-program layer and the OptNet QP layer (a separate interior-point method on the KKT system) agree on random QPs. */
+class QpCrossCheckTest {
+    @Property(tries = 12)
+    void randomQpsHaveTheSameSolutionsAndGradients(@ForAll @IntRange(min = 1, max = 8) int n, @ForAll @IntRange(min = 0, max = 10) int m,
+                                                   @ForAll @IntRange(min = 0, max = 10_000) int seed) {
+        int pe = Math.min(1, n - 1), batch = 3;
+        Rng rng = Rng.seeded(seed);
+        Tensor l = Tensor.randn(rng, DType.FLOAT64, batch, n, n).add(Tensor.eye(DType.FLOAT64, n).mul(2));
+        Tensor q = Tensor.randn(rng, DType.FLOAT64, batch, n);
+        Tensor g = Tensor.randn(rng, DType.FLOAT64, batch, Math.max(m, 1), n);
+        // Strictly feasible: h = G z0 + slack for a random z0 (and b = A z0).
+        Tensor z0 = Tensor.randn(rng, DType.FLOAT64, batch, n, 1);
+        Tensor h = g.matmul(z0).reshape(batch, Math.max(m, 1)).add(Tensor.rand(rng, DType.FLOAT64, batch, Math.max(m, 1)));
+        Tensor a = Tensor.randn(rng, DType.FLOAT64, batch, Math.max(pe, 1), n);
+        Tensor b = a.matmul(z0).reshape(batch, Math.max(pe, 1));
+        Variable x = new Variable("x", n);
+        Parameter lp = new Parameter("L", n, n), qp = new Parameter("q", n);
+        Parameter gp = new Parameter("G", Math.max(m, 1), n), hp = new Parameter("h", Math.max(m, 1));
+        Parameter ap = new Parameter("A", Math.max(pe, 1), n), bp = new Parameter("b", Math.max(pe, 1));
+        java.util.List<Constraint> cs = new java.util.ArrayList<>();
+        java.util.List<Parameter> ps = new java.util.ArrayList<>(java.util.List.of(lp, qp));
+        java.util.List<Tensor> vals = new java.util.ArrayList<>(java.util.List.of(l, q));
+        if (m > 0) {
+            cs.add(Expr.matmul(gp, x).le(hp));
+            ps.addAll(java.util.List.of(gp, hp));
+        }
+        if (pe > 0) {
+            cs.add(Expr.matmul(ap, x).eq(bp));
+            ps.addAll(java.util.List.of(ap, bp));
+        }
+        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(Expr.matmul(lp, x)).times(0.5).plus(x.times(qp).sum()), cs), ps,
+                java.util.List.of(x), ConvexLayer.Options.defaults());
+        Tensor qr = q.requiringGrad(), hr = h.requiringGrad();
+        Tensor qMat = l.matmul(l, true, false);
+        Tensor w = Tensor.randn(Rng.seeded(seed + 1), DType.FLOAT64, batch, n);
+        vals.set(1, qr);
+        if (m > 0) {
+            vals.add(g);
+            vals.add(hr);
+        }
+        if (pe > 0) {
+            vals.add(a);
+            vals.add(b);
+        }
+        Tensor ours = layer.solve(vals.toArray(new Tensor[0])).value(x);
+        QpLayer.Result ref = QpLayer.solve(qMat, qr, m > 0 ? g : null, m > 0 ? hr : null, pe > 0 ? a : null, pe > 0 ? b : null,
+                QpLayer.Options.defaults());
+        assertArrayEquals(ref.z().toDoubleArray(), ours.toDoubleArray(), 1e-7);
+        Tensor[] gOurs = Grad.of(new Tensor[] {ours.mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
+        Tensor[] gRef = Grad.of(new Tensor[] {ref.z().mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
+        for (int i = 0; i < gOurs.length; i++) {
+            assertArrayEquals(gRef[i].toDoubleArray(), gOurs[i].toDoubleArray(), 1e-6, "gradient " + i);
+        }
+    }
+}
