@@ -161,6 +161,16 @@ public final class PdeWorkbench extends BorderPane {
         return shown != null && !"failed".equals(shown.status.get());
     }
 
+    /** The problem (as its file would hold it) of the run whose figures are shown, or null before the first run. */
+    public ObjectNode shownProblem() {
+        return shown == null ? null : shown.problem.deepCopy();
+    }
+
+    /** The steps the shown run has taken (0 before the first run). */
+    public long shownSteps() {
+        return shown == null ? 0 : Long.parseLong(shown.steps.get());
+    }
+
     /** {@link System#nanoTime()} when the last run's training loop ended (0 before). */
     long trainingEndedAt() {
         return trainingEndedAt;
@@ -180,8 +190,11 @@ public final class PdeWorkbench extends BorderPane {
         status.setText("Loaded the built-in problem " + name + ".");
     }
 
-    /** Shows a problem file; a syntax error is reported with its line and column, nothing changes then. */
-    public void open(Path file) {
+    /**
+     * Shows a problem file; a syntax error is reported with its line and column, nothing changes
+     * then. Returns whether the file was opened (else the message line says why, naming the file).
+     */
+    public boolean open(Path file) {
         try {
             JsonNode root = MAPPER.readTree(Files.readString(file));
             if (root == null || !root.isObject()) {
@@ -190,11 +203,15 @@ public final class PdeWorkbench extends BorderPane {
             form.fromJson(root);
             message.setText("");
             status.setText("Opened " + file + ".");
+            return true;
         } catch (JsonProcessingException e) {
             message.setText(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            message.setText(file + ": no such problem file");
         } catch (IOException | RuntimeException e) {
             message.setText(file + ": " + e.getMessage());
         }
+        return false;
     }
 
     /** Writes the form as a problem file that {@code bin/implicit ritz FILE} runs. */

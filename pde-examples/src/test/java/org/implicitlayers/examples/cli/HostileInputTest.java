@@ -102,6 +102,21 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void topLevelHelpListsEveryCommandIncludingThoseTheLauncherStartsElsewhere() {
+        String[] r = run("--help");
+        assertEquals("0", r[0], r[2]);
+        // bin/implicit dispatches these to other modules; the rest are this tool's sub-commands.
+        for (String c : List.of("ritz", "deq", "qp", "lista", "sdf", "demo", "train-demo", "node", "bench", "info", "gui", "jshell",
+                "sweep")) {
+            assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith(c + " ")), c + " listed in: " + r[1]);
+        }
+        // Reached through this class path instead of bin/implicit, they say how to start them.
+        r = run("gui", "--demo", "poisson");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("bin/implicit gui"), r[2]);
+    }
+
     private static void collect(CommandLine cl, List<String> prefix, List<String> out) {
         cl.getSubcommands().forEach((name, sub) -> {
             if (name.equals("help")) {
