@@ -55,49 +55,68 @@ public final class Trainer {
      * Options; start from {@link #defaults()} and change what differs with the withers:
      * {@code Trainer.Options.defaults().steps(20_000).checkpoint(Path.of("run/ckpt.npz"))}.
      *
-     * @param steps           total optimiser steps (default 1000)
-     * @param evalEvery       evaluate every so many steps (0: never, except at the end if an evaluator is set; default 0)
-     * @param checkpointEvery checkpoint every so many steps (0: only at the end and on cancel; default 0)
-     * @param checkpoint      the checkpoint file, or null for none (default null)
-     * @param resume          continue from the checkpoint file when it exists (default false)
+     * @param steps             total optimiser steps (default 1000)
+     * @param evalEvery         evaluate every so many steps (0: never, except at the end if an evaluator is set; default 0)
+     * @param checkpointEvery   checkpoint every so many steps (0: only by time, at the end and on cancel; default 0)
+     * @param checkpoint        the checkpoint file, or null for none (default null)
+     * @param resume            continue from the checkpoint file when it exists (default false)
+     * @param checkpointSeconds also checkpoint after the first step that ends this many seconds (wall time) after the
+     *                          last checkpoint or the start, so that a kill costs at most about this much work whatever
+     *                          the step count (0: by steps only; default 30)
      */
-    public record Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume) {
-        /** Validates that the counts are not negative. */
+    public record Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume, double checkpointSeconds) {
+        /** The default wall-time interval between checkpoints, in seconds. */
+        public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
+
+        /** Validates that the counts and the interval are not negative. */
         public Options {
             if (steps < 0 || evalEvery < 0 || checkpointEvery < 0) {
                 throw new IllegalArgumentException("Trainer options must be >= 0: steps " + steps + ", evalEvery " + evalEvery
                         + ", checkpointEvery " + checkpointEvery);
             }
+            if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
+                throw new IllegalArgumentException("Trainer options: checkpointSeconds must be finite and >= 0, got " + checkpointSeconds);
+            }
         }
 
-        /** 1000 steps, no evaluation, no checkpoint file, no resume. */
+        /** As the canonical constructor, with checkpoints also every {@value #DEFAULT_CHECKPOINT_SECONDS} s. */
+        public Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume) {
+            this(steps, evalEvery, checkpointEvery, checkpoint, resume, DEFAULT_CHECKPOINT_SECONDS);
+        }
+
+        /** 1000 steps, no evaluation, no checkpoint file, no resume, checkpoints (when a file is set) at least every 30 s. */
         public static Options defaults() {
-            return new Options(1000, 0, 0, null, false);
+            return new Options(1000, 0, 0, null, false, DEFAULT_CHECKPOINT_SECONDS);
         }
 
         /** With another number of steps. */
         public Options steps(long v) {
-            return new Options(v, evalEvery, checkpointEvery, checkpoint, resume);
+            return new Options(v, evalEvery, checkpointEvery, checkpoint, resume, checkpointSeconds);
         }
 
         /** Evaluating every {@code v} steps. */
         public Options evalEvery(long v) {
-            return new Options(steps, v, checkpointEvery, checkpoint, resume);
+            return new Options(steps, v, checkpointEvery, checkpoint, resume, checkpointSeconds);
         }
 
         /** Checkpointing every {@code v} steps. */
         public Options checkpointEvery(long v) {
-            return new Options(steps, evalEvery, v, checkpoint, resume);
+            return new Options(steps, evalEvery, v, checkpoint, resume, checkpointSeconds);
         }
 
         /** Checkpointing to {@code file} (null: none). */
         public Options checkpoint(Path file) {
-            return new Options(steps, evalEvery, checkpointEvery, file, resume);
+            return new Options(steps, evalEvery, checkpointEvery, file, resume, checkpointSeconds);
         }
 
         /** Resuming from an existing checkpoint, or not. */
         public Options resume(boolean v) {
-            return new Options(steps, evalEvery, checkpointEvery, checkpoint, v);
+            return new Options(steps, evalEvery, checkpointEvery, checkpoint, v, checkpointSeconds);
+        }
+
+        /** Checkpointing also after {@code seconds} of wall time (0: by steps only). */
+        public Options checkpointSeconds(double seconds) {
+            return new Options(steps, evalEvery, checkpointEvery, checkpoint, resume, seconds);
         }
     }
 
@@ -110,18 +129,20 @@ public final class Trainer {
     private final Options options;
     private final RunState runState;
     private final List<TrainingCallback> callbacks;
+    private final java.util.function.LongSupplier clock;
     private volatile boolean cancelRequested;
 
-    private Trainer(Builder b) {
+    private Trainer(Builder b, Options options, List<TrainingCallback> callbacks) {
         this.model = b.model;
         this.optimizer = b.optimizer;
         this.rng = b.rng;
         this.lossFunction = b.loss;
         this.schedule = b.schedule;
         this.evaluator = b.evaluator;
-        this.options = b.options;
+        this.options = options;
         this.runState = b.runState;
-        this.callbacks = List.copyOf(b.callbacks);
+        this.callbacks = List.copyOf(callbacks);
+        this.clock = b.clock;
     }
 
     /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
@@ -154,6 +175,7 @@ public final class Trainer {
             start = c.step();
         }
         long t0 = System.nanoTime();
+        long lastSave = clock.getAsLong();
         double lastLoss = Double.NaN;
         for (TrainingCallback cb : callbacks) {
             cb.onStart(start + 1, options.steps());
@@ -190,8 +212,11 @@ public final class Trainer {
             if (evaluator != null && options.evalEvery() > 0 && step % options.evalEvery() == 0) {
                 evaluate(step);
             }
-            if (ckpt != null && options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0) {
+            boolean byStep = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
+            boolean byTime = options.checkpointSeconds() > 0 && clock.getAsLong() - lastSave >= options.checkpointSeconds() * 1e9;
+            if (ckpt != null && (byStep || byTime) && step < options.steps()) {
                 save(step);
+                lastSave = clock.getAsLong();
             }
         }
         if (ckpt != null && step > start) {
@@ -256,6 +281,8 @@ public final class Trainer {
         private Options options = Options.defaults();
         private RunState runState;
         private final List<TrainingCallback> callbacks = new ArrayList<>();
+        private java.util.function.LongSupplier clock = System::nanoTime;
+        private RunContext context;
 
         private Builder(Module model, Optimizer optimizer, Rng rng) {
             this.model = model;
@@ -299,12 +326,37 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Runs within a job's {@link RunContext}: its checkpoint file and resume flag replace those
+         * of the options (also when set later), its callbacks run after this builder's, and its
+         * cancel request reaches the trainer, also one made before {@link #build()}.
+         */
+        public Builder context(RunContext run) {
+            context = run;
+            return this;
+        }
+
+        /** The wall clock (nanoseconds) that time-based checkpoints read; {@link System#nanoTime()} unless a test sets another. */
+        public Builder clock(java.util.function.LongSupplier nanos) {
+            clock = nanos;
+            return this;
+        }
+
         /** The trainer; fails if no loss was set. */
         public Trainer build() {
             if (loss == null) {
                 throw new IllegalStateException("Trainer: no loss function given");
             }
-            return new Trainer(this);
+            Options o = context == null ? options : context.trainerOptions(options);
+            List<TrainingCallback> cbs = new ArrayList<>(callbacks);
+            if (context != null) {
+                cbs.addAll(context.callbacks());
+            }
+            Trainer t = new Trainer(this, o, cbs);
+            if (context != null) {
+                context.cancelRequest().accept(t);
+            }
+            return t;
         }
     }
 }
