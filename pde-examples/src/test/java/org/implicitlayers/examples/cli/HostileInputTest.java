@@ -246,4 +246,54 @@ class HostileInputTest {
         assertTrue(Files.exists(o.resolve("fitted.csv")) && Files.exists(o.resolve("params.npz")), names(o).toString());
         assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
     }
+
+    @Test
+    void aSecondNodeJobIntoTheFolderOfARunningOneIsRefusedAndDeletesNothing() throws Exception {
+        Path o = dir.resolve("spiral");
+        String[] first = run("node", "spiral", "--iters", "3", "--eval-every", "1000", "--quiet", "--out", o.toString());
+        assertEquals("0", first[0], first[2]);
+        byte[] ckpt = Files.readAllBytes(o.resolve("checkpoint.npz"));
+        // A long job resumes from it (and writes no new checkpoint for 30 s: steps and time are far off) ...
+        Process p = child(dir.resolve("long.log"), "node", "spiral", "--iters", "1000000", "--eval-every", "100000", "--resume", "--quiet",
+                "--out", o.toString());
+        try {
+            waitFor(o.resolve("checkpoint.npz.lock"), 0);
+            // ... and a fresh job (which would start by removing the checkpoint) and a fit are started into its folder.
+            for (String[] args : List.of(new String[] {"node", "spiral", "--iters", "5", "--out", o.toString()},
+                    new String[] {"node", "fit", "../examples/damped-oscillator.csv", "--steps", "5", "--out", o.toString()},
+                    new String[] {"node", "cnf", "--steps", "5", "--out", o.toString()})) {
+                String[] r = run(args);
+                assertEquals("1", r[0], String.join(" ", args) + ": " + r[1] + r[2]);
+                assertTrue(r[2].contains("another training run") && r[2].contains(o.toString()), r[2]);
+                assertTrue(p.isAlive(), "the first job still runs");
+                assertArrayEquals(ckpt, Files.readAllBytes(o.resolve("checkpoint.npz")), "the running job's checkpoint is untouched");
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void nodeSpiralWithNoStepsListsOnlyWhatItWrote() throws Exception {
+        Path o = dir.resolve("zero");
+        String[] r = run("node", "spiral", "--iters", "0", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        String wrote = r[1].lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+        assertFalse(wrote.contains("checkpoint"), wrote);
+        List<String> listed = List.of(wrote.substring(wrote.indexOf('{') + 1, wrote.indexOf('}')).split(", "));
+        assertEquals(listed.stream().sorted().toList(), names(o), "the files listed are the files in the folder");
+    }
+
+    @Test
+    void sigtermStopsANodeSpiralSayingWhereAndHowToContinue() throws Exception {
+        Path o = dir.resolve("spiral-term");
+        String log = sigtermOnce("spiral-term", o.resolve("metrics.csv"), 600,
+                "node", "spiral", "--iters", "1000000", "--eval-every", "100000", "--quiet", "--out", o.toString());
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 0, "a checkpoint at the step it stopped: " + step);
+        assertTrue(log.contains("at step " + step + "; continue with --resume"), log);
+        assertTrue(Files.exists(o.resolve("params.npz")) && Files.exists(o.resolve("phase.png")), names(o).toString());
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+    }
 }
