@@ -214,7 +214,7 @@ class HostileInputTest {
         Path o = dir.resolve("sdf");
         String log = sigtermOnce("sdf", o.resolve("metrics.csv"), 400, // some logged steps (every 10)
                 "sdf", "fit", "sphere", "--steps", "1000000", "--width", "32", "--depth", "2", "--batch", "256", "--points", "1000",
-                "--no-progress", "--out", o.toString());
+                "--quiet", "--out", o.toString());
         assertTrue(log.contains("stopped at step"), log);
         long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
         assertTrue(step > 10, "checkpoint at the step it stopped, not only every 500: " + step);
@@ -223,7 +223,7 @@ class HostileInputTest {
         List<String> logged = Files.readAllLines(o.resolve("metrics.csv"));
         assertEquals(step / 10 * 10, Long.parseLong(logged.get(logged.size() - 1).split(",")[0]), "the log reaches the checkpoint's step");
         String[] r = run("sdf", "fit", "sphere", "--steps", Long.toString(step + 5), "--width", "32", "--depth", "2", "--batch", "256",
-                "--points", "1000", "--resolution", "24", "--samples", "2000", "--picture-size", "32", "--no-progress", "--resume",
+                "--points", "1000", "--resolution", "24", "--samples", "2000", "--picture-size", "32", "--quiet", "--resume",
                 "--out", o.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(step + 5, Checkpoint.load(o.resolve("checkpoint.npz")).step(), "the resumed run went on to its last step");
