@@ -130,7 +130,10 @@ public final class Trainer {
     private final RunState runState;
     private final List<TrainingCallback> callbacks;
     private final java.util.function.LongSupplier clock;
+    private final List<Stage> stages;
     private volatile boolean cancelRequested;
+    private volatile boolean finishStageRequested;
+    private long lastSave;
 
     private Trainer(Builder b, Options options, List<TrainingCallback> callbacks) {
         this.model = b.model;
@@ -143,6 +146,7 @@ public final class Trainer {
         this.runState = b.runState;
         this.callbacks = List.copyOf(callbacks);
         this.clock = b.clock;
+        this.stages = List.copyOf(b.stages);
     }
 
     /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
@@ -153,6 +157,14 @@ public final class Trainer {
     /** Asks the loop to stop after the current step; it writes a checkpoint first. Thread-safe. */
     public void cancel() {
         cancelRequested = true;
+    }
+
+    /**
+     * Ends the current stage after its current step as if it had taken all its steps (its
+     * {@link Stage#end()} runs, the next stage begins); for wall-clock budgets. Thread-safe.
+     */
+    public void finishStage() {
+        finishStageRequested = true;
     }
 
     /** Runs to the end (or to a cancel); throws {@link TrainingDivergedException} on NaN/Inf. */
@@ -169,22 +181,42 @@ public final class Trainer {
 
     private Result runLocked(Path ckpt) throws IOException {
         long start = 0;
+        int stage = 0;
+        long stageStep = 0;
+        Map<String, Tensor> stageState = Map.of();
         if (options.resume() && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.load(ckpt);
+            if (c.stage() > stages.size() + (stages.isEmpty() ? 0 : 1)) {
+                throw new IOException(ckpt + ": checkpoint is in stage " + c.stage() + ", this run has " + (stages.size() + 1)
+                        + " (" + stageNames() + ")");
+            }
             c.restore(ckpt, model, optimizer, rng, runState);
             start = c.step();
+            stage = c.stage();
+            stageStep = c.stageStep();
+            stageState = c.stageState();
+        }
+        long total = options.steps();
+        for (Stage st : stages) {
+            total += st.steps();
         }
         long t0 = System.nanoTime();
-        long lastSave = clock.getAsLong();
+        lastSave = clock.getAsLong();
         double lastLoss = Double.NaN;
         for (TrainingCallback cb : callbacks) {
-            cb.onStart(start + 1, options.steps());
+            cb.onStart(start + 1, total);
         }
         long step = start;
         boolean cancelled = false;
-        while (step < options.steps()) {
+        // Whether a stage ended (and may have changed the parameters) since the last evaluation.
+        boolean stageEnded = false;
+        while (stage == 0 && step < options.steps()) {
             if (cancelRequested) {
                 cancelled = true;
+                break;
+            }
+            if (finishStageRequested) {
+                finishStageRequested = false;
                 break;
             }
             long next = step + 1;
@@ -204,25 +236,64 @@ public final class Trainer {
                 optimizer.step();
             }
             step = next;
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            StepInfo info = new StepInfo(step, options.steps(), lastLoss, optimizer.learningRate(), elapsed);
-            for (TrainingCallback cb : callbacks) {
-                cb.onStep(info);
-            }
-            if (evaluator != null && options.evalEvery() > 0 && step % options.evalEvery() == 0) {
-                evaluate(step);
-            }
-            boolean byStep = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
-            boolean byTime = options.checkpointSeconds() > 0 && clock.getAsLong() - lastSave >= options.checkpointSeconds() * 1e9;
-            if (ckpt != null && (byStep || byTime) && step < options.steps()) {
-                save(step);
-                lastSave = clock.getAsLong();
-            }
+            afterStep(new StepInfo(step, total, lastLoss, optimizer.learningRate(), (System.nanoTime() - t0) / 1e9), ckpt,
+                    step < total, 0, 0, null);
         }
-        if (ckpt != null && step > start) {
-            save(step);
+        if (!cancelled && stage == 0 && !stages.isEmpty()) {
+            stage = 1;
+            stageStep = 0;
         }
-        if (evaluator != null && !cancelled && (options.evalEvery() == 0 || step % options.evalEvery() != 0)) {
+        for (; !cancelled && stage >= 1 && stage <= stages.size(); stage++) {
+            Stage st = stages.get(stage - 1);
+            if (stageStep > 0 || !stageState.isEmpty()) {
+                try {
+                    st.restore(stageState);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(ckpt + ": checkpoint state of stage " + stage + " (" + st.name() + ") does not fit this run: "
+                            + e.getMessage(), e);
+                }
+            } else {
+                st.begin();
+            }
+            stageState = Map.of();
+            while (stageStep < st.steps() && !st.finished()) {
+                if (cancelRequested) {
+                    cancelled = true;
+                    break;
+                }
+                if (finishStageRequested) {
+                    finishStageRequested = false;
+                    break;
+                }
+                long next = step + 1;
+                try (MemoryScope scope = MemoryScope.open()) {
+                    lastLoss = st.step(stageStep + 1, rng);
+                }
+                if (!Double.isFinite(lastLoss)) {
+                    throw new TrainingDivergedException(next, "step " + next + " (" + st.name() + "): the loss is " + lastLoss
+                            + "; training stopped" + lastGood(step));
+                }
+                stageStep++;
+                step = next;
+                afterStep(new StepInfo(step, total, lastLoss, st.learningRate(), (System.nanoTime() - t0) / 1e9), ckpt, true, stage,
+                        stageStep, st);
+            }
+            if (cancelled) {
+                if (ckpt != null) {
+                    save(step, stage, stageStep, st.state());
+                }
+                break;
+            }
+            st.end();
+            stageEnded = true;
+            stageStep = 0;
+        }
+        if (ckpt != null && !cancelled && (step > start || stageEnded)) {
+            save(step, stages.isEmpty() ? 0 : stages.size() + 1, 0, Map.of());
+        } else if (ckpt != null && cancelled && stage == 0 && step > start) {
+            save(step, 0, 0, Map.of());
+        }
+        if (evaluator != null && !cancelled && (options.evalEvery() == 0 || step % options.evalEvery() != 0 || stageEnded)) {
             evaluate(step);
         }
         Result r = new Result(step, lastLoss, cancelled, start, (System.nanoTime() - t0) / 1e9);
@@ -230,6 +301,30 @@ public final class Trainer {
             cb.onEnd(r);
         }
         return r;
+    }
+
+    /** Callbacks, evaluation and a checkpoint (by step count or wall time, unless {@code mayCheckpoint} is false) after a step. */
+    private void afterStep(StepInfo info, Path ckpt, boolean mayCheckpoint, int stage, long stageStep, Stage st) throws IOException {
+        long step = info.step();
+        for (TrainingCallback cb : callbacks) {
+            cb.onStep(info);
+        }
+        if (evaluator != null && options.evalEvery() > 0 && step % options.evalEvery() == 0) {
+            evaluate(step);
+        }
+        boolean byStep = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
+        boolean byTime = options.checkpointSeconds() > 0 && clock.getAsLong() - lastSave >= options.checkpointSeconds() * 1e9;
+        if (ckpt != null && (byStep || byTime) && mayCheckpoint) {
+            save(step, stage, stageStep, st == null ? Map.of() : st.state());
+        }
+    }
+
+    private String stageNames() {
+        StringBuilder b = new StringBuilder("the optimiser's");
+        for (Stage st : stages) {
+            b.append(", ").append(st.name());
+        }
+        return b.toString();
     }
 
     private String lastGood(long step) {
@@ -263,8 +358,9 @@ public final class Trainer {
         }
     }
 
-    private void save(long step) throws IOException {
-        Checkpoint.of(step, model, optimizer, rng, runState).save(options.checkpoint());
+    private void save(long step, int stage, long stageStep, Map<String, Tensor> stageState) throws IOException {
+        Checkpoint.of(step, model, optimizer, rng, runState).inStage(stage, stageStep, stageState).save(options.checkpoint());
+        lastSave = clock.getAsLong();
         for (TrainingCallback cb : callbacks) {
             cb.onCheckpoint(step, options.checkpoint());
         }
@@ -282,6 +378,7 @@ public final class Trainer {
         private RunState runState;
         private final List<TrainingCallback> callbacks = new ArrayList<>();
         private java.util.function.LongSupplier clock = System::nanoTime;
+        private final List<Stage> stages = new ArrayList<>();
         private RunContext context;
 
         private Builder(Module model, Optimizer optimizer, Rng rng) {
@@ -317,6 +414,16 @@ public final class Trainer {
         /** Further state of the run that checkpoints hold and resume restores (e.g. a quasi-random sequence's position). */
         public Builder state(RunState s) {
             runState = s;
+            return this;
+        }
+
+        /**
+         * Adds a stage that runs after the optimiser's {@code options.steps()} steps (and after the
+         * stages added before it), e.g. L-BFGS. Steps are numbered on across stages; callbacks see
+         * every stage's steps, out of the total of all stages.
+         */
+        public Builder then(Stage stage) {
+            stages.add(java.util.Objects.requireNonNull(stage, "stage"));
             return this;
         }
 
