@@ -245,6 +245,7 @@ public final class Trainer {
         }
         for (; !cancelled && stage >= 1 && stage <= stages.size(); stage++) {
             Stage st = stages.get(stage - 1);
+            finishStageRequested = false; // a request made in the previous stage's last step ended that stage
             if (stageStep > 0 || !stageState.isEmpty()) {
                 try {
                     st.restore(stageState);
