@@ -233,14 +233,13 @@ public final class PdeWorkbench extends BorderPane {
         int index = runs.getItems().size() + 1;
         ProblemSpec spec;
         try {
+            // Read in memory, as the command line reads a file (the library names the field); the run's folder keeps a copy.
+            spec = ProblemFile.read(json, null);
             Path dir = Files.createDirectories(sessionDir.resolve("run-" + index));
-            Path file = dir.resolve("problem.json");
-            Files.writeString(file, json.toPrettyString() + "\n");
-            spec = ProblemFile.load(file);
+            Files.writeString(dir.resolve("problem.json"), json.toPrettyString() + "\n");
         } catch (IOException | RuntimeException e) {
-            // The library names the field; drop the session file's path, which the user never chose.
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
-            message.setText("Cannot run: " + m.replaceFirst("^.*?problem\\.json: ", ""));
+            message.setText("Cannot run: " + m);
             return;
         }
         message.setText("");
