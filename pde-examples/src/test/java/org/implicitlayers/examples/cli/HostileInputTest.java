@@ -207,6 +207,13 @@ class HostileInputTest {
         assertTrue(r[1].contains("done: " + (step + 5) + " steps"), r[1]);
         assertFalse(java.util.Arrays.equals(saved, Files.readAllBytes(o.resolve("checkpoint.npz"))), "the resumed run went on");
         assertArrayEquals(new long[] {step + 5}, new long[] {Checkpoint.load(o.resolve("checkpoint.npz")).step()});
+        // Each step's rows once, in both logs, across the stop and the resume.
+        for (String log2 : List.of("metrics.csv", "eval.csv")) {
+            List<String> rows = Files.readAllLines(o.resolve(log2));
+            List<String> keys = rows.stream().skip(1).map(l -> log2.equals("eval.csv") ? l.substring(0, l.lastIndexOf(',')) : l.split(",")[0])
+                    .toList();
+            assertEquals(keys.size(), new java.util.HashSet<>(keys).size(), log2 + " has a row twice: " + rows);
+        }
     }
 
     @Test
