@@ -166,7 +166,7 @@ final class RitzCommand implements Callable<Integer> {
             return ProblemFile.load(Path.of(problem));
         }
         return Examples.spec(problem).orElseThrow(() -> new ParameterException(new CommandLine(this), "unknown problem '" + problem
-                + "': give a JSON file or one of " + Examples.names()));
+                + "': give a JSON file or one of " + Examples.names() + "." + Suggestion.didYouMean(problem, Examples.names())));
     }
 
     private static void writeGridFiles(SolutionGrid g, String name, OutputSet files) throws Exception {

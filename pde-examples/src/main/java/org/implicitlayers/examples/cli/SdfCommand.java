@@ -68,7 +68,7 @@ final class SdfCommand implements Runnable {
         }
         if (!Files.exists(p)) {
             throw new IllegalArgumentException(spec + ": no such file; expected a point cloud file (.ply, .obj, .off, .stl, .xyz, .xyzn)"
-                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")");
+                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")." + Suggestion.didYouMean(spec, BuiltinClouds.names()));
         }
         org.implicitlayers.sdf.io.ShapeData data = GeometryReader.read(p);
         if (ignoreNormals) {
@@ -222,8 +222,16 @@ final class SdfCommand implements Runnable {
         public Integer call() throws Exception {
             run.applyThreads();
             long seed = run.seed(0);
-            if (resolution < 2) {
-                throw new IllegalArgumentException("--resolution must be at least 2 grid points per axis, got " + resolution);
+            // Checked with their memory need before anything is trained (a grid too large used to fail minutes later).
+            if (resolution < 2 || resolution > GridSampler.Options.MAX_RESOLUTION) {
+                throw new IllegalArgumentException("--resolution " + resolution + ": expected 2 to " + GridSampler.Options.MAX_RESOLUTION
+                        + " grid points per axis (the grid of resolution^3 values is one array)");
+            }
+            long need = GridSampler.Options.bytesNeeded(resolution), have = Runtime.getRuntime().maxMemory();
+            if (need > have) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--resolution %d needs about %.1f GB for the grid and the mesh;"
+                        + " this JVM may use %.1f GB: lower --resolution (the default is 128) or give Java more memory"
+                        + " (JAVA_OPTS=-Xmx...)", resolution, need / 1e9, have / 1e9));
             }
             if (pictureSize < 16) {
                 throw new IllegalArgumentException("--picture-size must be at least 16 pixels, got " + pictureSize);

@@ -303,4 +303,30 @@ class HostileInputTest {
         assertTrue(Files.exists(o.resolve("params.npz")) && Files.exists(o.resolve("phase.png")), names(o).toString());
         assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
     }
+
+    @Test
+    void sdfFitRefusesAGridTooLargeBeforeTrainingAndSuggestsTheNearestBuiltIn() throws Exception {
+        Path o = dir.resolve("huge");
+        long t0 = System.nanoTime();
+        String[] r = run("sdf", "fit", "sphere", "--resolution", "100000", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--resolution 100000") && r[2].contains("1290"), r[2]);
+        // A grid that fits in an array but not in this JVM's memory (on a machine with less than about 80 GB of heap).
+        if (Runtime.getRuntime().maxMemory() < org.implicitlayers.sdf.mesh.GridSampler.Options.bytesNeeded(1200)) {
+            r = run("sdf", "fit", "sphere", "--resolution", "1200", "--out", o.toString());
+            assertEquals("1", r[0]);
+            assertTrue(r[2].contains("--resolution 1200 needs about 20.7 GB") && r[2].contains("this JVM may use"), r[2]);
+        }
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "refused before any training");
+        assertFalse(Files.exists(o), "no output folder");
+        r = run("sdf", "fit", "toruss", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("toruss: no such file") && r[2].contains("Did you mean torus?"), r[2]);
+        r = run("ritz", "poison-square", "--out", o.toString());
+        assertEquals("2", r[0], "a usage error, as picocli reports them");
+        assertTrue(r[2].contains("unknown problem 'poison-square'") && r[2].contains("Did you mean poisson-square?"), r[2]);
+        assertFalse(Files.exists(o), "no output folder");
+        assertEquals(null, Suggestion.nearest("cube", List.of("sphere", "torus", "box", "bunny")), "nothing near: no guess");
+        assertEquals(3, Suggestion.distance("kitten", "sitting"));
+    }
 }
