@@ -100,6 +100,17 @@ final class SdfCommand implements Runnable {
         if (!spread) {
             throw new IllegalArgumentException(spec + ": all " + n + " points coincide; a surface needs points spread in space");
         }
+        try {
+            Normalization.unitBall(p);
+        } catch (IllegalArgumentException e) {
+            // Coordinates so large (or a spread so small) that the distance to their centre is not a finite positive number.
+            double max = 0;
+            for (double v : p) {
+                max = Math.max(max, Math.abs(v));
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the points cannot be scaled to the unit ball (coordinates up"
+                    + " to %.3g, spread around their centre not a finite positive length); rescale the file's coordinates", spec, max), e);
+        }
         if (c.normals() != null) {
             double[] nr = c.normals();
             double[] len = new double[n];
@@ -117,6 +128,12 @@ final class SdfCommand implements Runnable {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the normals are not unit vectors (median length %.3g);"
                         + " if those columns hold something else (colours?), --ignore-normals estimates normals from the points", spec, median));
             }
+        }
+    }
+
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + ": expected at least " + min + ", got " + value);
         }
     }
 
@@ -222,6 +239,23 @@ final class SdfCommand implements Runnable {
         public Integer call() throws Exception {
             run.applyThreads();
             long seed = run.seed(0);
+            // Options are checked, naming them, before anything is read or trained (not by the classes they end up in).
+            atLeast("--steps", steps, 0);
+            atLeast("--batch", batch, 2);
+            atLeast("--width", width, 1);
+            atLeast("--depth", depth, 1);
+            atLeast("--samples", samples, 1);
+            atLeast("--points", points, 3);
+            atLeast("--normal-neighbours", neighbours, 0);
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException("--lr: expected a positive learning rate, got " + lr);
+            }
+            if (!(omega > 0) || Double.isInfinite(omega)) {
+                throw new IllegalArgumentException("--omega: expected a positive SIREN frequency, got " + omega);
+            }
+            if (skip < 0 || skip > depth) {
+                throw new IllegalArgumentException("--skip: expected 0 (none) to --depth (" + depth + "), got " + skip);
+            }
             // Checked with their memory need before anything is trained (a grid too large used to fail minutes later).
             if (resolution < 2 || resolution > GridSampler.Options.MAX_RESOLUTION) {
                 throw new IllegalArgumentException("--resolution " + resolution + ": expected 2 to " + GridSampler.Options.MAX_RESOLUTION

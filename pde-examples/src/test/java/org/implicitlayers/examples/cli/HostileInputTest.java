@@ -329,4 +329,19 @@ class HostileInputTest {
         assertEquals(null, Suggestion.nearest("cube", List.of("sphere", "torus", "box", "bunny")), "nothing near: no guess");
         assertEquals(3, Suggestion.distance("kitten", "sitting"));
     }
+
+    @Test
+    void sdfFitNamesTheOptionOrTheFileNotTheClassThatRefusesIt() throws Exception {
+        Path o = dir.resolve("named");
+        String[] r = run("sdf", "fit", "sphere", "--batch", "1", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--batch: expected at least 2, got 1") && !r[2].contains("IgrLoss"), r[2]);
+        r = run("sdf", "fit", "sphere", "--lr", "0", "--out", o.toString());
+        assertTrue(r[2].contains("--lr: expected a positive learning rate"), r[2]);
+        Path huge = Files.writeString(dir.resolve("huge.xyz"), "0 0 0\n1e200 0 0\n0 1e200 0\n0 0 1e200\n");
+        r = run("sdf", "fit", huge.toString(), "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(huge + ": the points cannot be scaled to the unit ball") && !r[2].contains("Normalization"), r[2]);
+        assertFalse(Files.exists(o), "no output folder");
+    }
 }
