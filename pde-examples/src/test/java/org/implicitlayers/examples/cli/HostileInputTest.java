@@ -344,4 +344,14 @@ class HostileInputTest {
         assertTrue(r[2].contains(huge + ": the points cannot be scaled to the unit ball") && !r[2].contains("Normalization"), r[2]);
         assertFalse(Files.exists(o), "no output folder");
     }
+
+    @Test
+    void nodeFitOfAFolderNamesThePathAndLeavesNoOutputFolder() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("series-folder"));
+        Path o = dir.resolve("fit-out");
+        String[] r = run("node", "fit", folder.toString(), "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(folder + ": is a folder"), r[2]);
+        assertFalse(Files.exists(o));
+    }
 }
