@@ -110,4 +110,18 @@ class LbfgsStageTest {
             }
         }
     }
+
+    @Test
+    void aWallClockBudgetEndsAdamAtAThirdAndThenLbfgsWithinIt() throws Exception {
+        RitzOptions o = small(RitzOptions.SamplingMethod.SOBOL).withOptimizer(new RitzOptions.Optimizer(1_000_000, 5e-3, 1.0, 1_000_000));
+        RitzSolver s = new RitzSolver(neumannSquare(), o);
+        long t0 = System.nanoTime();
+        RitzSolver.Result r = s.solve(List.of(), null, false, 1.5);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(!r.cancelled(), "a budget is no cancel");
+        assertTrue(r.steps() > 0 && r.steps() < 1_000_000, "Adam stopped by the budget: " + r.steps());
+        assertTrue(r.lbfgsStop() != null && !r.lbfgsStop().startsWith("cancelled"), "L-BFGS ran after Adam: " + r.lbfgsStop());
+        assertTrue(wall < 60, "ended by the budget, not the step counts: " + wall + " s");
+        assertTrue(Double.isFinite(r.metrics().get("rel_l2")), r.metrics().toString());
+    }
 }
