@@ -387,19 +387,33 @@ public final class PdeWorkbench extends BorderPane {
         double[] s = rec.losses.steps(), l = rec.losses.losses();
         panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
         List<Curves.Series> errs = new ArrayList<>();
-        int colour = 1;
-        for (Map.Entry<String, List<double[]>> e : rec.metrics.entrySet()) {
-            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(), y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
-            boolean positive = Arrays.stream(y).allMatch(v -> v > 0);
-            errs.add(Curves.Series.points(e.getKey(), x, y).colour(colour++));
-            if (!positive) {
-                errs.remove(errs.size() - 1);
+        List<String> names = new ArrayList<>(rec.metrics.keySet());
+        names.sort(java.util.Comparator.comparingInt(PdeWorkbench::metricOrder).thenComparing(n -> n));
+        for (String name : names) {
+            List<double[]> pts = rec.metrics.get(name);
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            if (Arrays.stream(y).allMatch(v -> v > 0)) {
+                errs.add(Curves.Series.points(name, x, y).colour(metricColour(name)));
             }
         }
         if (!errs.isEmpty()) {
             panels.add(new Curves.Panel("evaluation", Curves.Scale.AUTO, errs));
         }
         return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
+    }
+
+    /** The metrics the solver reports, in the order (and so with the colours) every run shows them. */
+    private static final List<String> METRICS = List.of("rel_l2", "rel_h1", "eigenvalue", "eigenvalue_rel_error");
+
+    private static int metricOrder(String name) {
+        int i = METRICS.indexOf(name);
+        return i < 0 ? METRICS.size() : i;
+    }
+
+    /** A metric's colour in the figure palette: fixed by its name, so that it is the same in every run. */
+    static int metricColour(String name) {
+        int i = METRICS.indexOf(name);
+        return 1 + (i >= 0 ? i : METRICS.size() + Math.floorMod(name.hashCode(), 4));
     }
 
     /** After a run of a 3-D problem, moving the slider samples the trained network on the new slice. */

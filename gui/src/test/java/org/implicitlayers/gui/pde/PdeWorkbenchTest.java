@@ -2,6 +2,7 @@ package org.implicitlayers.gui.pde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javafx.embed.swing.SwingFXUtils;
@@ -313,5 +315,31 @@ class PdeWorkbenchTest {
         assertEquals(2.0, plot.getDomainAxis().getUpperBound(), 0.1);
         assertTrue(bench.form.domain.current().contains(new double[] {0.2, 0.5}));
         assertFalse(bench.form.domain.current().contains(new double[] {1.0, 0.5}));
+    }
+
+    @Test
+    void eachMetricKeepsItsColourWhateverOrderARunReportsItIn() {
+        com.fasterxml.jackson.databind.node.ObjectNode problem = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("name", "p");
+        RunRecord a = new RunRecord(1, problem, null), b = new RunRecord(2, problem, null);
+        java.util.Map<String, Double> l2First = new java.util.LinkedHashMap<>(), h1First = new java.util.LinkedHashMap<>();
+        l2First.put("rel_l2", 0.1);
+        l2First.put("rel_h1", 0.2);
+        h1First.put("rel_h1", 0.2);
+        h1First.put("rel_l2", 0.1);
+        a.addMetrics(10, l2First);
+        b.addMetrics(10, h1First);
+        java.awt.Paint[] l2 = new java.awt.Paint[2], h1 = new java.awt.Paint[2];
+        int k = 0;
+        for (RunRecord r : List.of(a, b)) {
+            XYPlot errors = (XYPlot) ((CombinedDomainXYPlot) PdeWorkbench.curvesChart(r).getPlot()).getSubplots().get(1);
+            for (int s = 0; s < errors.getDataset().getSeriesCount(); s++) {
+                String key = errors.getDataset().getSeriesKey(s).toString();
+                (key.equals("rel_l2") ? l2 : h1)[k] = errors.getRenderer().getSeriesPaint(s);
+            }
+            k++;
+        }
+        assertEquals(l2[0], l2[1]);
+        assertEquals(h1[0], h1[1]);
+        assertNotEquals(l2[0], h1[0]);
     }
 }
