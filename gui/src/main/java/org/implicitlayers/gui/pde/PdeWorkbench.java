@@ -493,18 +493,29 @@ public final class PdeWorkbench extends BorderPane {
                     return;
                 }
                 double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
-                if (p == null) {
-                    return;
-                }
-                if (probeStart == null) {
-                    probeStart = p;
-                    status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
-                } else {
-                    setProbe(probeStart[0], probeStart[1], p[0], p[1]);
-                    probeStart = null;
+                if (p != null) {
+                    probeClick(p);
                 }
             }
         });
+    }
+
+    /** A click of the line probe at p (data coordinates): the segment's start, then its end. */
+    void probeClick(double[] p) {
+        if (probeStart == null) {
+            probeStart = p;
+            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
+        } else {
+            setProbe(probeStart[0], probeStart[1], p[0], p[1]);
+            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g) to (%.3g, %.3g): u along it in the Line probe tab;"
+                    + " click again for another.", probeStart[0], probeStart[1], p[0], p[1]));
+            probeStart = null;
+        }
+    }
+
+    /** The status line (for tests). */
+    String statusText() {
+        return status.getText();
     }
 
     /** "x = ..., y = ..., u = ..." at a point, with the exact solution and error when known. */
@@ -553,10 +564,18 @@ public final class PdeWorkbench extends BorderPane {
             ex[i] = ge == null ? Double.NaN : ge.interpolate(x, y);
         }
         List<Curves.Series> series = new ArrayList<>();
-        series.add(Curves.Series.line("u (network)", t, u));
         if (ge != null) {
-            series.add(Curves.Series.line("u_exact", t, ex));
+            // The exact solution as markers every 15th sample, drawn over the network's line: where the two agree a line of
+            // the same width would hide it.
+            int m = (n - 1) / 15 + 1;
+            double[] te = new double[m], xe = new double[m];
+            for (int i = 0; i < m; i++) {
+                te[i] = t[15 * i];
+                xe[i] = ex[15 * i];
+            }
+            series.add(new Curves.Series("u_exact", te, xe, Curves.Mark.POINTS, -1));
         }
+        series.add(Curves.Series.line("u (network)", t, u));
         String title = String.format(Locale.ROOT, "u along (%.3g, %.3g) to (%.3g, %.3g)", seg[0], seg[1], seg[2], seg[3]);
         return Curves.chart(title, "distance along the segment", false, List.of(new Curves.Panel("u", Curves.Scale.LINEAR, series)));
     }

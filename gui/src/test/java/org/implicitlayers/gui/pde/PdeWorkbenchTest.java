@@ -342,4 +342,27 @@ class PdeWorkbenchTest {
         assertEquals(h1[0], h1[1]);
         assertNotEquals(l2[0], h1[0]);
     }
+
+    @Test
+    void theLineProbeSaysWhereItIsAndShowsTheExactSolutionOverTheNetworks(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        smallSettings(robot, 15);
+        robot.clickOn("#run");
+        awaitEnd(120);
+        robot.interact(() -> bench.probeClick(new double[] {0.1, 0.2}));
+        assertTrue(bench.statusText().contains("click its end"), bench.statusText());
+        robot.interact(() -> bench.probeClick(new double[] {0.9, 0.7}));
+        assertTrue(bench.statusText().contains("to (0.900, 0.700)") && bench.statusText().contains("Line probe tab"), bench.statusText());
+        XYPlot plot = (XYPlot) ((CombinedDomainXYPlot) bench.probeView.chart().getPlot()).getSubplots().get(0);
+        assertEquals("u_exact", plot.getDataset().getSeriesKey(0));
+        var r = (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer();
+        assertTrue(r.getSeriesShapesVisible(0) && !r.getSeriesLinesVisible(0), "the exact solution as markers");
+        assertEquals(org.jfree.chart.plot.SeriesRenderingOrder.REVERSE, plot.getSeriesRenderingOrder(), "series 0 drawn last, on top");
+        // Its values are the exact solution sin(pi x) sin(pi y) on the segment.
+        double len = Math.hypot(0.8, 0.5);
+        for (int i = 0; i < plot.getDataset().getItemCount(0); i++) {
+            double f = plot.getDataset().getXValue(0, i) / len, x = 0.1 + 0.8 * f, y = 0.2 + 0.5 * f;
+            assertEquals(Math.sin(Math.PI * x) * Math.sin(Math.PI * y), plot.getDataset().getYValue(0, i), 2e-3);
+        }
+    }
 }
