@@ -26,6 +26,9 @@ public final class CsvMetricsLog implements TrainingCallback {
     private final int every;
     private BufferedWriter stepOut;
     private BufferedWriter evalOut;
+    /** The last step seen and the last step logged: a run that ends between logged steps (stopped, or a stage that converged) logs its last. */
+    private Trainer.StepInfo lastSeen;
+    private long lastLogged = -1;
     /** The last evaluated step in the file and the metrics logged for it. */
     private long lastEvalStep = -1;
     private final java.util.Set<String> lastEvalMetrics = new java.util.HashSet<>();
@@ -45,6 +48,8 @@ public final class CsvMetricsLog implements TrainingCallback {
     public void onStart(long firstStep, long totalSteps) {
         try {
             stepOut = open(steps, "step,loss,lr,elapsed_s", firstStep, null);
+            lastSeen = null;
+            lastLogged = -1;
             lastEvalStep = -1;
             lastEvalMetrics.clear();
             evalOut = evals == null ? null : open(evals, "step,metric,value", firstStep, this::kept);
@@ -109,9 +114,15 @@ public final class CsvMetricsLog implements TrainingCallback {
 
     @Override
     public void onStep(Trainer.StepInfo s) {
+        lastSeen = s;
         if (s.step() % every != 0 && s.step() != s.totalSteps()) {
             return;
         }
+        logStep(s);
+    }
+
+    private void logStep(Trainer.StepInfo s) {
+        lastLogged = s.step();
         write(stepOut, String.format(Locale.ROOT, "%d,%.9g,%.6g,%.3f", s.step(), s.loss(), s.learningRate(), s.elapsedSeconds()));
     }
 
@@ -143,6 +154,9 @@ public final class CsvMetricsLog implements TrainingCallback {
 
     @Override
     public void onEnd(Trainer.Result result) {
+        if (lastSeen != null && lastSeen.step() != lastLogged) {
+            logStep(lastSeen);
+        }
         try {
             stepOut.close();
             if (evalOut != null) {
