@@ -385,7 +385,7 @@ public final class PdeWorkbench extends BorderPane {
     static JFreeChart curvesChart(RunRecord rec) {
         List<Curves.Panel> panels = new ArrayList<>();
         double[] s = rec.losses.steps(), l = rec.losses.losses();
-        panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
+        panels.add(Curves.lossPanel(s, l));
         List<Curves.Series> errs = new ArrayList<>();
         List<String> names = new ArrayList<>(rec.metrics.keySet());
         names.sort(java.util.Comparator.comparingInt(PdeWorkbench::metricOrder).thenComparing(n -> n));

@@ -341,6 +341,15 @@ class PdeWorkbenchTest {
         assertEquals(l2[0], l2[1]);
         assertEquals(h1[0], h1[1]);
         assertNotEquals(l2[0], h1[0]);
+        // A Ritz energy (falling to a negative plateau) is drawn as its gap to the minimum, under a label short enough for the panel.
+        for (int i = 1; i <= 400; i++) {
+            a.losses.add(i, -2.47 + 7 * Math.exp(-i / 20.0) + 1e-3 * Math.sin(i));
+        }
+        XYPlot loss = (XYPlot) ((CombinedDomainXYPlot) PdeWorkbench.curvesChart(a).getPlot()).getSubplots().get(0);
+        String label = loss.getRangeAxis().getLabel();
+        assertTrue(label.length() < 25 && label.contains("min"), label);
+        assertTrue(loss.getRangeAxis() instanceof org.jfree.chart.axis.LogAxis || loss.getRangeAxis().getClass().getSimpleName().contains("Log"),
+                loss.getRangeAxis().getClass().getName());
     }
 
     @Test

@@ -55,32 +55,9 @@ public final class LossCurve {
         Png.write(Curves.chart(title, "step", false, panels), png, 900, metrics.isEmpty() ? 420 : 760);
     }
 
-    /**
-     * The loss panel. A loss that takes values of both signs or negative ones (the Ritz energy
-     * falls from large positive values to a negative plateau such as -2.47) on a linear axis shows
-     * either the first steps or, zoomed, only the noise of the plateau; its gap to the lowest value
-     * logged, loss - min, on a logarithmic axis shows the whole descent, decade by decade. The gap
-     * gets a floor of a millionth of the range (the minimum itself would be log 0); the label gives
-     * the minimum. A positive loss is drawn as it is, logarithmically.
-     */
+    /** The loss panel ({@link Curves#lossPanel}). */
     static Curves.Panel lossPanel(double[] x, double[] y) {
-        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        for (double v : y) {
-            if (Double.isFinite(v)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-        }
-        if (!(min <= 0) || !(max > min)) {
-            return new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", x, y)));
-        }
-        double floor = 1e-6 * (max - min);
-        double[] gap = new double[y.length];
-        for (int i = 0; i < y.length; i++) {
-            gap[i] = y[i] - min + floor;
-        }
-        return new Curves.Panel(String.format(java.util.Locale.ROOT, "training loss \u2212 its minimum (%s)",
-                org.implicitlayers.plot.TickFormat.compact(min)), Curves.Scale.LOG, List.of(Curves.Series.line("training loss", x, gap)));
+        return Curves.lossPanel(x, y);
     }
 
     private static List<String[]> rows(Path csv) throws IOException {
