@@ -107,6 +107,7 @@ final class ProblemForm extends ScrollPane {
         setContent(all);
         for (FormulaField ff : List.of(a, c, f, exact)) {
             watch(ff.validProperty());
+            watch(ff.errorProperty());
         }
         for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
             watch(n.validProperty());
@@ -178,6 +179,9 @@ final class ProblemForm extends ScrollPane {
             }
         });
         r.validBinding().addListener((o, x, y) -> revalidate());
+        for (FormulaField field : List.of(r.g, r.alpha, r.where)) {
+            watch(field.errorProperty());
+        }
         rows.add(r);
         boundary.getChildren().add(r);
         revalidate();

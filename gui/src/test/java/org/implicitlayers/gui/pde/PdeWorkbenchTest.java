@@ -374,4 +374,15 @@ class PdeWorkbenchTest {
             assertEquals(Math.sin(Math.PI * x) * Math.sin(Math.PI * y), plot.getDataset().getYValue(0, i), 2e-3);
         }
     }
+
+    @Test
+    void aLongErrorMessageIsShownWholeNotCutOff(FxRobot robot) {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        type(robot, "#pde-f-text", "2*pi^2*sin(pi*x*sin(pi*y)) + a_rather_long_name_that_is_not_a_variable_of_the_problem*x");
+        WaitForAsyncUtils.waitForFxEvents();
+        String full = bench.messageText();
+        assertTrue(full.startsWith("Cannot run: pde.f:") && full.length() > 60, full);
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) bench.message.lookup(".text");
+        assertEquals(full, shown.getText(), "the label shows the whole message, wrapped, with no ellipsis");
+    }
 }
