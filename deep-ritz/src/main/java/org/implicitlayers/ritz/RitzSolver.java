@@ -38,7 +38,8 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * Solves a {@link Problem} with a neural network: a {@link PoissonProblem} by the Deep Ritz energy
  * or the PINN residual, an {@link EigenProblem} by the Rayleigh quotient (the {@link Loss} of the
  * method), on the points of a {@link TrainingPoints}; Adam (with an optional cosine decay) through
- * core's {@link Trainer}, then optionally L-BFGS on a fixed quasi-random point set.
+ * core's {@link Trainer}, then optionally L-BFGS on a fixed quasi-random point set, as a
+ * {@link LbfgsStage} of the same run (checkpointed and resumed exactly, like Adam's steps).
  *
  * <p>Progress and cancellation (for a front end that runs the solve off its UI thread):
  * <pre>{@code
@@ -52,11 +53,11 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * };
  * executor.submit(() -> solver.solve(List.of(live), null, false));
  * ...
- * solver.cancel();   // from any thread: stops after the current Adam step or L-BFGS evaluation
+ * solver.cancel();   // from any thread: stops after the current Adam step or L-BFGS iteration
  * }</pre>
  * Callbacks run on the thread that called {@code solve}. A cancelled solve returns normally with
- * {@link Result#cancelled()} set, the network holding what was trained (during L-BFGS: the best
- * point it evaluated), and final metrics evaluated on it. The solver and its network are not
+ * {@link Result#cancelled()} set, the network holding what was trained (during L-BFGS: its current
+ * iterate; a checkpoint holds the stage, so a resumed solve finishes it), and final metrics evaluated on it. The solver and its network are not
  * thread-safe: read them (e.g. {@link SolutionGrid#sample}) on the solving thread, inside a
  * callback, or after {@code solve} returns.
  */
@@ -269,8 +270,8 @@ public final class RitzSolver {
     }
 
     /**
-     * Asks a running (or the next) {@link #solve} to stop: after the current Adam step, or at the
-     * next L-BFGS evaluation. Thread-safe; returns at once.
+     * Asks a running (or the next) {@link #solve} to stop: after the current Adam step or L-BFGS
+     * iteration. Thread-safe; returns at once.
      */
     public void cancel() {
         cancelRequested = true;
