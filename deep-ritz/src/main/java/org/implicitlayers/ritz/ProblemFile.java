@@ -1,6 +1,6 @@
 package org.implicitlayers.ritz;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,12 +52,17 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * {"eigen": true} (and optionally "exact_eigenvalue") instead of pde and boundary.
  */
 public final class ProblemFile {
-    private final Path file;
+    /** The name a problem without a "name" field gets (from its file's name). */
+    private final String defaultName;
 
-    private ProblemFile(Path file) {
-        this.file = file;
+    private ProblemFile(String defaultName) {
+        this.defaultName = defaultName;
     }
 
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** Reads a problem file; every error is an {@link IOException} whose message starts with the file. */
     public static ProblemSpec load(Path file) throws IOException {
         String text;
         try {
@@ -69,22 +74,52 @@ public final class ProblemFile {
         } catch (IOException e) {
             throw new IOException(file + ": cannot read the problem file: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
         }
+        try {
+            return read(text, file.toString(), file.getFileName().toString().replaceFirst("\\.json$", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a problem from JSON text in memory (a form, a sweep's run, a test). Errors are
+     * {@link IllegalArgumentException}s whose message starts with {@code origin} (what the user
+     * knows the text as: a file name, "the form"; null for none), then the field and what was
+     * expected, or the line and column of a syntax error.
+     */
+    public static ProblemSpec read(String text, String origin) {
+        return read(text, origin, null);
+    }
+
+    private static ProblemSpec read(String text, String origin, String defaultName) {
         JsonNode root;
         try {
-            root = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(text);
-        } catch (JsonParseException e) {
-            throw new IOException(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                    + ": " + e.getOriginalMessage(), e);
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(prefix(origin) + (e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": ") + e.getOriginalMessage(), e);
         }
+        return read(root, origin, defaultName);
+    }
+
+    /** Reads a problem from parsed JSON, as {@link #read(String, String)}. */
+    public static ProblemSpec read(JsonNode root, String origin) {
+        return read(root, origin, null);
+    }
+
+    private static ProblemSpec read(JsonNode root, String origin, String defaultName) {
         if (root == null || !root.isObject()) {
-            throw new IOException(file + ": expected a JSON object at the top level");
+            throw new IllegalArgumentException(prefix(origin) + "expected a JSON object at the top level");
         }
         try {
-            return new ProblemFile(file).parse(root);
+            return new ProblemFile(defaultName == null ? "problem" : sanitised(defaultName)).parse(root);
         } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(prefix(origin) + e.getMessage(), e);
         }
+    }
+
+    private static String prefix(String origin) {
+        return origin == null || origin.isEmpty() ? "" : origin + ": ";
     }
 
     private static final Set<String> TOP = Set.of("name", "domain", "pde", "boundary", "exact", "method", "bc", "penalty", "network",
@@ -93,7 +128,7 @@ public final class ProblemFile {
     private ProblemSpec parse(JsonNode root) {
         unknownFields(root, "", TOP);
         String name = root.has("name") ? name(text(root, "name", ""), "name")
-                : name(sanitised(file.getFileName().toString().replaceFirst("\\.json$", "")), "the file name");
+                : name(defaultName, "the file name");
         Domain domain = domain(required(root, "domain", ""), "domain");
         int d = domain.dim();
         RitzOptions o = options(root);
@@ -208,9 +243,44 @@ public final class ProblemFile {
                 n.has("rar_points") ? integer(n, "rar_points", at) : rar ? 64 : d.rarPoints());
     }
 
+    /**
+     * Reads the "domain" object of a problem file alone (a form's domain editor, a preview).
+     *
+     * @param at the field's name in messages, e.g. "domain"
+     * @throws IllegalArgumentException naming the field and what was expected
+     */
+    public static Domain readDomain(JsonNode n, String at) {
+        return new ProblemFile("problem").domain(n, at);
+    }
+
+    /** The fields of each domain type besides "type". */
+    private static final java.util.Map<String, Set<String>> DOMAIN_FIELDS = java.util.Map.ofEntries(
+            java.util.Map.entry("box", Set.of("lo", "hi")), java.util.Map.entry("interval", Set.of("a", "b")),
+            java.util.Map.entry("ball", Set.of("center", "radius")), java.util.Map.entry("disk", Set.of("center", "radius")),
+            java.util.Map.entry("polygon", Set.of("vertices")), java.util.Map.entry("annulus", Set.of("r1", "r2")),
+            java.util.Map.entry("l-shape", Set.of()), java.util.Map.entry("slit-disk", Set.of()),
+            java.util.Map.entry("union", Set.of("of")), java.util.Map.entry("intersection", Set.of("of")),
+            java.util.Map.entry("difference", Set.of("of")));
+
     private Domain domain(JsonNode n, String at) {
-        String type = text(n, "type", at + ".");
         String p = at + ".";
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(at + ": expected an object with a \"type\"");
+        }
+        String type = text(n, "type", p);
+        Set<String> fields = DOMAIN_FIELDS.get(type);
+        if (fields != null) {
+            // As everywhere else in the file: a misspelt or misplaced key is refused, not ignored.
+            Set<String> known = new java.util.HashSet<>(fields);
+            known.add("type");
+            for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+                String f = it.next();
+                if (!known.contains(f)) {
+                    throw new IllegalArgumentException(p + f + ": unknown field of a " + type + " domain; expected "
+                            + (fields.isEmpty() ? "only \"type\"" : "one of " + new java.util.TreeSet<>(known)));
+                }
+            }
+        }
         switch (type) {
             case "box": return new Box(vector(n, "lo", p), vector(n, "hi", p));
             case "interval": return Box.interval(number(n, "a", p), number(n, "b", p));
@@ -250,6 +320,156 @@ public final class ProblemFile {
             default:
                 throw new IllegalArgumentException(p + "type: expected box, interval, ball, polygon, annulus, l-shape, slit-disk, "
                         + "union, intersection or difference; got '" + type + "'");
+        }
+    }
+
+    // ---- writing
+
+    /**
+     * The problem file of {@code spec}: every field, so that {@link #read} gives back the same
+     * problem and options. Formula fields are written as their source; a field that is no formula
+     * (a constant given in code) as its value.
+     *
+     * @throws IllegalArgumentException when a field is neither a formula nor a constant (it has no file form)
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode toJson(ProblemSpec spec) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = MAPPER.createObjectNode();
+        root.put("name", spec.name());
+        Domain d = spec.problem().domain();
+        root.set("domain", domainJson(d));
+        if (spec.problem() instanceof EigenProblem e) {
+            root.put("eigen", true);
+            if (Double.isFinite(e.exactEigenvalue())) {
+                root.put("exact_eigenvalue", e.exactEigenvalue());
+            }
+        } else if (spec.problem() instanceof PoissonProblem p) {
+            com.fasterxml.jackson.databind.node.ObjectNode pde = root.putObject("pde");
+            if (p.a() != null) {
+                pde.put("a", formulaSource(p.a(), d.dim()));
+            }
+            if (p.c() != null) {
+                pde.put("c", formulaSource(p.c(), d.dim()));
+            }
+            pde.put("f", formulaSource(p.f(), d.dim()));
+            com.fasterxml.jackson.databind.node.ArrayNode bcs = root.putArray("boundary");
+            for (BoundaryCondition bc : p.boundary()) {
+                com.fasterxml.jackson.databind.node.ObjectNode b = bcs.addObject();
+                b.put("type", bc.type().name().toLowerCase(java.util.Locale.ROOT));
+                if (bc.alpha() != null) {
+                    b.put("alpha", formulaSource(bc.alpha(), d.dim()));
+                }
+                b.put("g", formulaSource(bc.g(), d.dim()));
+                if (bc.where() != null) {
+                    b.put("where", formulaSource(bc.where(), d.dim()));
+                }
+            }
+            if (p.exact() != null) {
+                root.put("exact", formulaSource(p.exact(), d.dim()));
+            }
+        }
+        writeOptions(root, spec.options());
+        return root;
+    }
+
+    /** Writes the option groups of {@code o} into a problem-file object (all of them, refinement included). */
+    public static void writeOptions(com.fasterxml.jackson.databind.node.ObjectNode root, RitzOptions o) {
+        root.put("method", o.method().toString());
+        root.put("bc", o.boundary().treatment().toString());
+        root.put("penalty", o.boundary().penalty());
+        com.fasterxml.jackson.databind.node.ObjectNode n = root.putObject("network");
+        n.put("type", o.network().type().toString());
+        n.put("width", o.network().width());
+        n.put("depth", o.network().depth());
+        n.put("activation", o.network().activation());
+        com.fasterxml.jackson.databind.node.ObjectNode op = root.putObject("optimizer");
+        op.put("steps", o.optimizer().steps());
+        op.put("lr", o.optimizer().lr());
+        op.put("lr_decay", o.optimizer().lrDecay());
+        op.put("lbfgs", o.optimizer().lbfgs());
+        com.fasterxml.jackson.databind.node.ObjectNode s = root.putObject("sampling");
+        s.put("interior", o.sampling().interior());
+        s.put("boundary", o.sampling().boundary());
+        s.put("method", o.sampling().method().toString());
+        s.put("resample", o.sampling().resample());
+        s.put("rar_every", o.sampling().rarEvery());
+        s.put("rar_points", o.sampling().rarPoints());
+        root.put("eval_every", o.run().evalEvery());
+        root.put("seed", o.run().seed());
+        root.put("dtype", o.run().dtype() == DType.FLOAT64 ? "float64" : "float32");
+    }
+
+    /** The file form of a domain: every domain the reader builds. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode domainJson(Domain d) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = MAPPER.createObjectNode();
+        if (d instanceof Box && d.dim() == 1) {
+            n.put("type", "interval");
+            n.put("a", d.lower()[0]);
+            n.put("b", d.upper()[0]);
+        } else if (d instanceof Box) {
+            n.put("type", "box");
+            numbers(n.putArray("lo"), d.lower());
+            numbers(n.putArray("hi"), d.upper());
+        } else if (d instanceof Ball b) {
+            n.put("type", "ball");
+            numbers(n.putArray("center"), b.center());
+            n.put("radius", b.radius());
+        } else if (d instanceof SlitDisk) {
+            n.put("type", "slit-disk");
+        } else if (d instanceof Polygon poly) {
+            double[][] v = poly.vertices();
+            if (java.util.Arrays.deepEquals(v, Polygon.lShape().vertices())) {
+                n.put("type", "l-shape");
+            } else {
+                n.put("type", "polygon");
+                com.fasterxml.jackson.databind.node.ArrayNode vs = n.putArray("vertices");
+                for (double[] p : v) {
+                    numbers(vs.addArray(), p);
+                }
+            }
+        } else if (d instanceof Csg c && c.annulusRadii() != null) {
+            n.put("type", "annulus");
+            n.put("r1", c.annulusRadii()[0]);
+            n.put("r2", c.annulusRadii()[1]);
+        } else if (d instanceof Csg c) {
+            n.put("type", c.op().name().toLowerCase(java.util.Locale.ROOT));
+            com.fasterxml.jackson.databind.node.ArrayNode of = n.putArray("of");
+            of.add(domainJson(c.first()));
+            of.add(domainJson(c.second()));
+        } else {
+            throw new IllegalArgumentException("the domain '" + d + "' has no problem-file form");
+        }
+        return n;
+    }
+
+    private static void numbers(com.fasterxml.jackson.databind.node.ArrayNode a, double[] v) {
+        for (double x : v) {
+            a.add(x);
+        }
+    }
+
+    /**
+     * The source of a formula field, or the value of a constant one (found by evaluating it at a
+     * few points; a field that is neither has no file form).
+     */
+    static String formulaSource(ScalarField f, int dim) {
+        String s = f.toString();
+        try {
+            org.implicitlayers.ritz.problem.Expression.parse(s, dim);
+            return s;
+        } catch (IllegalArgumentException notAFormula) {
+            double[] pts = new double[3 * dim];
+            for (int i = 0; i < pts.length; i++) {
+                pts[i] = 0.1 + 0.37 * i;
+            }
+            double[] v;
+            try (org.implicitlayers.core.Grad.Scope g = org.implicitlayers.core.Grad.noGrad()) {
+                v = f.at(Tensor.of(DType.FLOAT64, pts, 3, dim)).toDoubleArray();
+            }
+            if (v[0] == v[1] && v[1] == v[2]) {
+                return v[0] == Math.rint(v[0]) && Math.abs(v[0]) < 1e15 ? Long.toString((long) v[0]) : Double.toString(v[0]);
+            }
+            throw new IllegalArgumentException("a field ('" + s + "') is neither a formula nor a constant: it has no problem-file form",
+                    notAFormula);
         }
     }
 

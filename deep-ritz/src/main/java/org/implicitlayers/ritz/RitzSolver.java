@@ -16,6 +16,7 @@ import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.Lbfgs;
 import org.implicitlayers.core.optim.LrSchedule;
+import org.implicitlayers.core.train.LbfgsStage;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
@@ -37,7 +38,8 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * Solves a {@link Problem} with a neural network: a {@link PoissonProblem} by the Deep Ritz energy
  * or the PINN residual, an {@link EigenProblem} by the Rayleigh quotient (the {@link Loss} of the
  * method), on the points of a {@link TrainingPoints}; Adam (with an optional cosine decay) through
- * core's {@link Trainer}, then optionally L-BFGS on a fixed quasi-random point set.
+ * core's {@link Trainer}, then optionally L-BFGS on a fixed quasi-random point set, as a
+ * {@link LbfgsStage} of the same run (checkpointed and resumed exactly, like Adam's steps).
  *
  * <p>Progress and cancellation (for a front end that runs the solve off its UI thread):
  * <pre>{@code
@@ -51,11 +53,11 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * };
  * executor.submit(() -> solver.solve(List.of(live), null, false));
  * ...
- * solver.cancel();   // from any thread: stops after the current Adam step or L-BFGS evaluation
+ * solver.cancel();   // from any thread: stops after the current Adam step or L-BFGS iteration
  * }</pre>
  * Callbacks run on the thread that called {@code solve}. A cancelled solve returns normally with
- * {@link Result#cancelled()} set, the network holding what was trained (during L-BFGS: the best
- * point it evaluated), and final metrics evaluated on it. The solver and its network are not
+ * {@link Result#cancelled()} set, the network holding what was trained (during L-BFGS: its current
+ * iterate; a checkpoint holds the stage, so a resumed solve finishes it), and final metrics evaluated on it. The solver and its network are not
  * thread-safe: read them (e.g. {@link SolutionGrid#sample}) on the solving thread, inside a
  * callback, or after {@code solve} returns.
  */
@@ -268,8 +270,8 @@ public final class RitzSolver {
     }
 
     /**
-     * Asks a running (or the next) {@link #solve} to stop: after the current Adam step, or at the
-     * next L-BFGS evaluation. Thread-safe; returns at once.
+     * Asks a running (or the next) {@link #solve} to stop: after the current Adam step or L-BFGS
+     * iteration. Thread-safe; returns at once.
      */
     public void cancel() {
         cancelRequested = true;
@@ -329,7 +331,7 @@ public final class RitzSolver {
         b.callback(new TrainingCallback() {
             @Override
             public void onStart(long firstStep, long totalSteps) {
-                callbacks.forEach(cb -> cb.onStart(firstStep, totalSteps + opt.lbfgs()));
+                callbacks.forEach(cb -> cb.onStart(firstStep, totalSteps));
             }
 
             @Override
@@ -352,6 +354,22 @@ public final class RitzSolver {
                 adamEnd[0] = result;
             }
         });
+        // L-BFGS on a fixed quasi-random point set, a stage of the same training run (checkpointed and
+        // resumed like Adam's steps). L-BFGS may end past its best point, and a lower loss on its fixed
+        // points may be a worse solution (it can fit their quadrature error): the stage ends at its best
+        // point, re-fits the constant mode, and is undone unless the loss on independent points did not rise.
+        LbfgsStage lbfgs = null;
+        if (opt.lbfgs() > 0) {
+            lbfgs = new LbfgsStage(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15),
+                    this::loss, this::heldOutLoss, () -> points.freeze(4, 0), () -> {
+                        points.thaw();
+                        recentre();
+                    });
+            if (budgetSeconds > 0) {
+                lbfgs.withTimeBudget(budgetSeconds);
+            }
+            b.then(lbfgs);
+        }
         Trainer trainer;
         if (budgetSeconds > 0) {
             double adamBudget = opt.lbfgs() > 0 ? budgetSeconds / 3 : budgetSeconds;
@@ -359,8 +377,8 @@ public final class RitzSolver {
             b.callback(new TrainingCallback() {
                 @Override
                 public void onStep(Trainer.StepInfo info) {
-                    if ((System.nanoTime() - start) / 1e9 > adamBudget) {
-                        self[0].cancel();
+                    if (info.step() <= opt.steps() && (System.nanoTime() - start) / 1e9 > adamBudget) {
+                        self[0].finishStage();
                     }
                 }
             });
@@ -379,64 +397,9 @@ public final class RitzSolver {
             running = null;
         }
         double train = tr.elapsedSeconds() - evalSeconds[0];
-        String stop = null;
         long steps = tr.lastStep();
-        if (opt.lbfgs() > 0 && !cancelRequested && (!tr.cancelled() || budgetSeconds > 0)) {
-            long t0 = System.nanoTime();
-            Lbfgs lbfgs = new Lbfgs(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15));
-            if (budgetSeconds > 0) {
-                lbfgs.withTimeBudget(budgetSeconds - (System.nanoTime() - start) / 1e9);
-            }
-            BestPoint adamPoint = new BestPoint(net.parameters());
-            adamPoint.capture();
-            double before = heldOutLoss();
-            BestPoint best = new BestPoint(net.parameters());
-            points.freeze(4, 0);
-            Lbfgs.Result lr = null;
-            try {
-                lr = lbfgs.minimize(() -> {
-                    if (cancelRequested) {
-                        throw new Cancelled();
-                    }
-                    // One scope per evaluation, as the Trainer has per step: the graph is freed, the loss kept.
-                    try (MemoryScope scope = MemoryScope.open()) {
-                        Tensor l = loss();
-                        l.backward();
-                        best.offer(l.item());
-                        scope.keep(l);
-                        return l;
-                    }
-                });
-                stop = lr.reason() + " after " + lr.iterations() + " iterations";
-                steps += lr.iterations();
-            } catch (Cancelled c) {
-                stop = "cancelled";
-            } finally {
-                points.thaw();
-            }
-            // L-BFGS may end past its best point; and a lower loss on its fixed points may be a
-            // worse solution (it can fit their quadrature error). Judge on independent points and
-            // never end worse than Adam left the network.
-            best.restore();
-            recentre();
-            double after = heldOutLoss();
-            if (!(after <= before)) {
-                adamPoint.restore();
-                stop += String.format(java.util.Locale.ROOT, "; kept the Adam result (the loss on independent points rose from %.6g to %.6g)",
-                        before, after);
-            }
-            double lbfgsSeconds = (System.nanoTime() - t0) / 1e9;
-            train += lbfgsSeconds;
-            if (lr != null) {
-                Map<String, Double> m = evaluate();
-                double finalLoss = Math.min(before, after);
-                history.add(new Evaluation(steps, finalLoss, m));
-                Trainer.StepInfo info = new Trainer.StepInfo(steps, steps, finalLoss, 0, tr.elapsedSeconds() + lbfgsSeconds);
-                long lastStep = steps;
-                callbacks.forEach(cb -> cb.onStep(info));
-                callbacks.forEach(cb -> cb.onEval(lastStep, m));
-            }
-        }
+        String stop = lbfgs == null ? null : lbfgs.outcome() != null ? lbfgs.outcome()
+                : tr.cancelled() && steps >= opt.steps() ? "cancelled" : null;
         boolean cancelled = cancelRequested;
         if (cancelled) {
             Map<String, Double> m = evaluate();
@@ -528,42 +491,6 @@ public final class RitzSolver {
             return heldOut();
         } finally {
             points.thaw();
-        }
-    }
-
-    /** Thrown out of the L-BFGS objective to stop it at once. */
-    private static final class Cancelled extends RuntimeException {
-        Cancelled() {
-            super("cancelled", null, false, false);
-        }
-    }
-
-    /** The parameters at the lowest loss evaluated so far, as plain arrays (so that later updates cannot release them). */
-    private static final class BestPoint {
-        private final Map<String, Parameter> params;
-        private final Map<String, double[]> values = new LinkedHashMap<>();
-        private double loss = Double.POSITIVE_INFINITY;
-
-        BestPoint(Map<String, Parameter> params) {
-            this.params = params;
-        }
-
-        void offer(double l) {
-            if (l < loss) {
-                loss = l;
-                capture();
-            }
-        }
-
-        void capture() {
-            params.forEach((k, p) -> values.put(k, p.value().toDoubleArray()));
-        }
-
-        void restore() {
-            values.forEach((k, v) -> {
-                Parameter p = params.get(k);
-                p.set(Tensor.of(p.value().dtype(), v, p.shape()));
-            });
         }
     }
 }

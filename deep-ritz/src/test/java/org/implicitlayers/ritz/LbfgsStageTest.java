@@ -62,4 +62,66 @@ class LbfgsStageTest {
         assertEquals(r.steps(), logged.get(logged.size() - 1), "the final loss reaches the callbacks (metrics.csv)");
         assertTrue(finalL2 <= adamL2 * 1.05, "after Adam " + adamL2 + ", after L-BFGS " + finalL2 + " (" + r.lbfgsStop() + ")");
     }
+
+    /** Small settings of the Neumann problem: Adam, then L-BFGS (which then also re-fits the constant mode). */
+    private static RitzOptions small(RitzOptions.SamplingMethod sampling) {
+        return RitzOptions.defaults().withMethod(Method.RITZ)
+                .withBoundary(RitzOptions.Boundary.defaults().withTreatment(BoundaryTreatment.PENALTY))
+                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 8, 1, "tanh"))
+                .withSampling(RitzOptions.Sampling.defaults().withMethod(sampling).withCounts(64, 16))
+                .withOptimizer(new RitzOptions.Optimizer(20, 5e-3, 1.0, 12)).withRun(new RitzOptions.Run(10, 3, DType.FLOAT32));
+    }
+
+    private static Map<String, float[]> params(RitzSolver s) {
+        Map<String, float[]> m = new java.util.LinkedHashMap<>();
+        s.network().stateDict().forEach((k, v) -> m.put(k, v.toFloatArray()));
+        return m;
+    }
+
+    @Test
+    void aSolveStoppedDuringLbfgsResumesToTheUninterruptedParameters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        for (RitzOptions.SamplingMethod sampling : List.of(RitzOptions.SamplingMethod.UNIFORM, RitzOptions.SamplingMethod.SOBOL)) {
+            RitzOptions o = small(sampling);
+            RitzSolver whole = new RitzSolver(neumannSquare(), o);
+            RitzSolver.Result all = whole.solve(List.of(), null, false);
+            assertTrue(all.steps() > 22, "L-BFGS ran: " + all.steps() + " steps, " + all.lbfgsStop());
+            // Stopped at a few points of the L-BFGS stage (and at the last Adam step), then resumed by a new solver.
+            for (long at : new long[] {20, 21, 23}) {
+                java.nio.file.Path ckpt = dir.resolve(sampling + "-" + at + ".npz");
+                RitzSolver first = new RitzSolver(neumannSquare(), o);
+                first.solve(List.of(new TrainingCallback() {
+                    @Override
+                    public void onStep(Trainer.StepInfo s) {
+                        if (s.step() == at) {
+                            first.cancel();
+                        }
+                    }
+                }), ckpt, false);
+                assertEquals(at, org.implicitlayers.core.train.Checkpoint.load(ckpt).step());
+                RitzSolver resumed = new RitzSolver(neumannSquare(), o);
+                RitzSolver.Result r = resumed.solve(List.of(), ckpt, true);
+                assertEquals(all.steps(), r.steps());
+                assertEquals(all.lbfgsStop(), r.lbfgsStop());
+                Map<String, float[]> a = params(whole), b = params(resumed);
+                for (String k : a.keySet()) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k), b.get(k), sampling + ", stopped at " + at + ": " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWallClockBudgetEndsAdamAtAThirdAndThenLbfgsWithinIt() throws Exception {
+        RitzOptions o = small(RitzOptions.SamplingMethod.SOBOL).withOptimizer(new RitzOptions.Optimizer(1_000_000, 5e-3, 1.0, 1_000_000));
+        RitzSolver s = new RitzSolver(neumannSquare(), o);
+        long t0 = System.nanoTime();
+        RitzSolver.Result r = s.solve(List.of(), null, false, 1.5);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertTrue(!r.cancelled(), "a budget is no cancel");
+        assertTrue(r.steps() > 0 && r.steps() < 1_000_000, "Adam stopped by the budget: " + r.steps());
+        assertTrue(r.lbfgsStop() != null && !r.lbfgsStop().startsWith("cancelled"), "L-BFGS ran after Adam: " + r.lbfgsStop());
+        assertTrue(wall < 60, "ended by the budget, not the step counts: " + wall + " s");
+        assertTrue(Double.isFinite(r.metrics().get("rel_l2")), r.metrics().toString());
+    }
 }

@@ -14,6 +14,7 @@ import javafx.application.Application;
  *                                                   (0 on success, 1 on any failure)
  * bin/implicit gui --demo sdf --screenshot FILE     the same for a neural SDF of the torus
  * bin/implicit gui --demo node --screenshot FILE    the same for the neural ODE spiral (or, with --open FILE.csv, that time series)
+ * bin/implicit gui --demo poisson --open FILE.json  the same for that problem file (exit 1, naming the file, when it cannot be read)
  * options: --steps N (steps of the demo; default 500 for poisson, 150 for sdf, 60 for node),
  *          --open FILE (a problem .json, a time series .csv, or a point cloud / mesh)
  * </pre>
@@ -26,8 +27,8 @@ public final class Main {
             "Usage: implicit gui [--open FILE] [--demo poisson|sdf|node [--steps N] [--screenshot FILE.png]]",
             "The JavaFX workbench: variational PDEs, signed distance fields, neural ODEs.",
             "  --open FILE        a problem file (.json), a time series (.csv) or a point cloud / mesh (.ply .obj .off .stl .xyz .xyzn)",
-            "  --demo NAME        open the example (or the --open file), train briefly through Run, save --screenshot, exit",
-            "                     (0 on success, 1 on any failure, also a file --open could not read)",
+            "  --demo NAME        open the example, or the --open file (of the demo's kind), train it briefly through Run,",
+            "                     save --screenshot, exit (0 on success, 1 on any failure, also a file --open could not read)",
             "  --steps N          steps of the demo (default 500 for poisson, 150 for sdf, 60 for node)",
             "  --screenshot FILE  where the demo saves its window",
             "Without a display (a server, CI): xvfb-run -a bin/implicit gui ..., with",

@@ -42,8 +42,30 @@ public final class WorkbenchApp extends Application {
     private SdfWorkbench sdf;
     private TabPane tabs;
 
+    /** How the demo ends: the exit status and, for a failure, why (the real application prints it and exits the JVM). */
+    @FunctionalInterface
+    interface Exit {
+        void exit(int status, String why);
+    }
+
+    private Exit exit = (status, why) -> {
+        if (why != null) {
+            System.err.println("implicit gui: " + why);
+        }
+        Platform.exit();
+        System.exit(status);
+    };
+
     @Override
     public void start(Stage stage) throws IOException {
+        start(stage, getParameters().getRaw(), null);
+    }
+
+    /** Opens the window with these command-line arguments; {@code exit} (null: the JVM's) ends a demo. */
+    void start(Stage stage, List<String> args, Exit exit) throws IOException {
+        if (exit != null) {
+            this.exit = exit;
+        }
         this.stage = stage;
         Path session = Files.createTempDirectory("implicit-gui-");
         pde = new PdeWorkbench(session);
@@ -59,37 +81,75 @@ public final class WorkbenchApp extends Application {
         stage.setTitle("implicit-layers workbench");
         stage.setScene(new Scene(root, 1500, 940));
         stage.show();
-        List<String> args = getParameters().getRaw();
         String open = option(args, "--open");
-        String openError = open == null ? null : open(Path.of(open));
         String demo = option(args, "--demo");
+        if (demo != null && !List.of("poisson", "sdf", "node").contains(demo)) {
+            fail("--demo " + demo + ": available demos: poisson, sdf, node");
+            return;
+        }
+        if (demo != null && open != null && !kindOf(Path.of(open)).equals(demo)) {
+            fail("--open " + open + ": --demo " + demo + " runs " + switch (demo) {
+                case "poisson" -> "a problem file (.json)";
+                case "node" -> "a time series (.csv)";
+                case "sdf" -> "a point cloud or mesh (.ply .obj .off .stl .xyz .xyzn)";
+                default -> throw new IllegalStateException(demo);
+            });
+            return;
+        }
+        String openError = open == null ? null : open(Path.of(open));
         if (demo != null) {
             if (openError != null) {
-                fail("--open " + open + ": " + openError);
+                // The messages of the workbenches name the file already.
+                fail("--open: " + openError);
                 return;
             }
-            runDemo(demo, option(args, "--screenshot"), option(args, "--steps"));
+            runDemo(demo, option(args, "--screenshot"), option(args, "--steps"), open != null);
         } else if (open == null) {
             pde.loadBuiltIn("poisson-square");
         }
     }
 
+    /** The workbench (and demo name) a file belongs to, by its extension: poisson (a problem file), node or sdf. */
+    static String kindOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return "node";
+        }
+        return name.matches(".*\\.(ply|obj|off|stl|xyz|xyzn)") ? "sdf" : "poisson";
+    }
+
     /**
      * Opens a file in the workbench its kind belongs to: a time series (.csv), a point cloud or
      * mesh, else a problem file. Returns null, or why the file could not be opened (also shown in
-     * that workbench's message line).
+     * that workbench's message line), naming the file.
      */
     private String open(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".csv")) {
-            tabs.getSelectionModel().select(2);
-            return node.loadCsv(file) ? null : node.messageText();
-        } else if (name.matches(".*\\.(ply|obj|off|stl|xyz|xyzn)")) {
-            tabs.getSelectionModel().select(1);
-            return sdf.open(file) ? null : sdf.messageText();
+        switch (kindOf(file)) {
+            case "node":
+                tabs.getSelectionModel().select(2);
+                return node.loadCsv(file) ? null : node.messageText();
+            case "sdf":
+                tabs.getSelectionModel().select(1);
+                return sdf.open(file) ? null : sdf.messageText();
+            default:
+                tabs.getSelectionModel().select(0);
+                if (!pde.open(file)) {
+                    return pde.messageText();
+                }
+                // The form accepts some files that cannot run (it shows them for editing): check as the command line does.
+                try {
+                    org.implicitlayers.ritz.ProblemFile.load(file);
+                    return null;
+                } catch (IOException | RuntimeException e) {
+                    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+                    return m.startsWith(file.toString()) ? m : file + ": " + m;
+                }
         }
-        pde.open(file);
-        return null;
+    }
+
+    /** The PDE workbench (for tests). */
+    PdeWorkbench pdeWorkbench() {
+        return pde;
     }
 
     private static String orElse(String v, String d) {
@@ -218,13 +278,15 @@ public final class WorkbenchApp extends Application {
     }
 
     /** Loads the example, presses Run, and once the run has ended (and the figures are drawn) saves the screenshot and exits. */
-    private void runDemo(String demo, String screenshot, String steps) {
+    private void runDemo(String demo, String screenshot, String steps, boolean opened) {
         javafx.beans.property.ReadOnlyBooleanProperty running;
         Runnable press;
         java.util.function.Supplier<String> failure;
         if (demo.equals("poisson")) {
             tabs.getSelectionModel().select(0);
-            pde.loadBuiltIn("poisson-square");
+            if (!opened) {
+                pde.loadBuiltIn("poisson-square");
+            }
             pde.setSteps(Integer.parseInt(orElse(steps, "500")));
             running = pde.runningProperty();
             press = pde::pressRun;
@@ -259,8 +321,7 @@ public final class WorkbenchApp extends Application {
                         if (screenshot != null) {
                             saveScreenshot(Path.of(screenshot));
                         }
-                        Platform.exit();
-                        System.exit(0);
+                        exit.exit(0, null);
                     } catch (IOException | RuntimeException ex) {
                         fail("could not save the screenshot: " + ex.getMessage());
                     }
@@ -295,9 +356,7 @@ public final class WorkbenchApp extends Application {
         }
     }
 
-    private static void fail(String why) {
-        System.err.println("implicit gui: " + why);
-        Platform.exit();
-        System.exit(1);
+    private void fail(String why) {
+        exit.exit(1, why);
     }
 }

@@ -79,6 +79,33 @@ public final class Curves {
     }
 
     /**
+     * The panel of a training loss. A loss that takes negative values (the Ritz energy falls from
+     * large positive values to a negative plateau such as -2.47) on a linear axis shows either the
+     * first steps or, zoomed, only the noise of the plateau; its gap to the lowest value, loss - min,
+     * on a logarithmic axis shows the whole descent, decade by decade. The gap gets a floor of a
+     * millionth of the range (the minimum itself would be log 0); the short label gives the minimum
+     * (a long one would run past a small panel). A positive loss is drawn as it is, logarithmically.
+     */
+    public static Panel lossPanel(double[] x, double[] y) {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (double v : y) {
+            if (Double.isFinite(v)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (!(min <= 0) || !(max > min)) {
+            return new Panel("training loss", Scale.AUTO, List.of(Series.line("training loss", x, y)));
+        }
+        double floor = 1e-6 * (max - min);
+        double[] gap = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            gap[i] = y[i] - min + floor;
+        }
+        return new Panel("loss \u2212 min (" + TickFormat.compact(min) + ")", Scale.LOG, List.of(Series.line("training loss", x, gap)));
+    }
+
+    /**
      * A chart of the panels over a shared x axis.
      *
      * @param logX logarithmic x axis (the x values must be positive)

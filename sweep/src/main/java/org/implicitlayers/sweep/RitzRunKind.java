@@ -3,7 +3,6 @@ package org.implicitlayers.sweep;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,30 +43,14 @@ final class RitzRunKind implements RunKind {
 
     @Override
     public void check(ObjectNode problem) {
-        try {
-            Path dir = Files.createTempDirectory("sweep-check");
-            try {
-                load(problem, dir);
-            } finally {
-                Files.deleteIfExists(dir.resolve("problem.json"));
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProblemFile.read(problem, null);
     }
 
-    /** Writes the problem as {@code dir/problem.json} and parses it as {@code implicit ritz} would. */
+    /** Parses the problem in memory as {@code implicit ritz} would a file (messages name the field), and keeps a copy in {@code dir}. */
     private static ProblemSpec load(ObjectNode problem, Path dir) throws IOException {
-        Path file = dir.resolve("problem.json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(problem));
-        try {
-            return ProblemFile.load(file);
-        } catch (IOException e) {
-            // The message starts with the file name, which means nothing to the author of the sweep file.
-            String m = e.getMessage();
-            throw new IllegalArgumentException(m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m, e);
-        }
+        ProblemSpec spec = ProblemFile.read(problem, null);
+        Files.writeString(dir.resolve("problem.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(problem));
+        return spec;
     }
 
     @Override

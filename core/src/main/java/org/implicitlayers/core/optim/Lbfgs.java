@@ -156,108 +156,267 @@ public final class Lbfgs {
 
     /** Minimises the objective from the parameters' current values; they hold the minimiser afterwards. */
     public Result minimize(Objective f) {
+        Run run = start(f);
+        while (run.stopped() == null) {
+            run.iterate(f);
+        }
+        return run.result();
+    }
+
+    /**
+     * Starts a minimisation from the parameters' current values (one evaluation of {@code f}), to
+     * be continued one iteration at a time with {@link Run#iterate}: a training loop can then
+     * checkpoint between iterations ({@link Run#state()}, {@link #resume}) and a resumed run takes
+     * exactly the iterations of an uninterrupted one.
+     */
+    public Run start(Objective f) {
         evaluations = 0;
         double[] x = values();
-        int n = x.length;
-        double[] g = new double[n];
+        double[] g = new double[x.length];
         double loss = evaluate(f, x, g);
+        Run run = new Run(x, g, loss, new ArrayDeque<>(), 0);
         if (maxAbs(g) <= options.gradTolerance()) {
-            return new Result(loss, 0, evaluations, StopReason.GRADIENT_SMALL);
+            run.stopped = StopReason.GRADIENT_SMALL;
         }
-        ArrayDeque<double[][]> memory = new ArrayDeque<>(); // {s, y, 1/(y.s)}
-        double[] d = new double[n];
-        int iter = 0;
-        boolean steepestOnly = false;
-        while (true) {
-            iter++;
-            // Direction: two-loop recursion (Algorithm 7.4) with H0 = (s.y / y.y) I.
-            double[] q = new double[n];
-            for (int i = 0; i < n; i++) {
-                q[i] = -g[i];
+        return run;
+    }
+
+    /**
+     * Continues a minimisation from a state of {@link Run#state()}: the iterate, its loss and
+     * gradient, the curvature pairs and the counters. Validated completely first (shapes against
+     * this optimiser's parameters, finite values, whole non-negative counters); the parameters are
+     * set to the saved iterate.
+     *
+     * @throws IllegalArgumentException naming the entry and what was expected
+     */
+    public Run resume(Map<String, Tensor> state) {
+        int n = values().length;
+        double[] x = vector(state, "x", n), g = vector(state, "g", n);
+        double loss = scalar(state, "loss", false), iter = scalar(state, "iterations", true), evals = scalar(state, "evaluations", true);
+        double stop = scalar(state, "stopped", true);
+        if (stop > StopReason.values().length) {
+            throw new IllegalArgumentException("L-BFGS state 'stopped' is " + stop + ", expected 0 to " + StopReason.values().length);
+        }
+        Tensor s = state.get("s"), y = state.get("y"), rho = state.get("rho");
+        ArrayDeque<double[][]> memory = new ArrayDeque<>();
+        if (s != null || y != null || rho != null) {
+            if (s == null || y == null || rho == null || s.shape().length != 2 || s.shape()[1] != n
+                    || !java.util.Arrays.equals(s.shape(), y.shape()) || rho.numel() != s.shape()[0] || s.shape()[0] > options.history()) {
+                throw new IllegalArgumentException("L-BFGS state 's', 'y', 'rho': expected [k, " + n + "], [k, " + n + "] and [k] with k <= "
+                        + options.history());
             }
-            if (!memory.isEmpty() && !steepestOnly) {
-                double[] alpha = new double[memory.size()];
-                int k = memory.size() - 1;
-                for (Iterator<double[][]> it = memory.descendingIterator(); it.hasNext(); k--) {
-                    double[][] sy = it.next();
-                    alpha[k] = sy[2][0] * dot(sy[0], q);
-                    for (int i = 0; i < n; i++) {
-                        q[i] -= alpha[k] * sy[1][i];
-                    }
-                }
-                double[][] last = memory.peekLast();
-                double gamma = dot(last[0], last[1]) / dot(last[1], last[1]);
-                for (int i = 0; i < n; i++) {
-                    q[i] *= gamma;
-                }
-                k = 0;
+            double[] sv = s.toDoubleArray(), yv = y.toDoubleArray(), rv = rho.toDoubleArray();
+            int k = s.shape()[0];
+            for (int i = 0; i < k; i++) {
+                double[] si = java.util.Arrays.copyOfRange(sv, i * n, (i + 1) * n), yi = java.util.Arrays.copyOfRange(yv, i * n, (i + 1) * n);
+                memory.addLast(new double[][] {finite("s", si), finite("y", yi), {finite("rho", new double[] {rv[i]})[0]}});
+            }
+        }
+        Run run = new Run(x, g, loss, memory, (int) iter);
+        run.stopped = stop == 0 ? null : StopReason.values()[(int) stop - 1];
+        evaluations = (int) evals;
+        setValues(x);
+        return run;
+    }
+
+    private static double[] finite(String name, double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("L-BFGS state '" + name + "' contains NaN or Inf");
+            }
+        }
+        return v;
+    }
+
+    private static double[] vector(Map<String, Tensor> state, String name, int n) {
+        Tensor t = state.get(name);
+        if (t == null || t.numel() != n) {
+            throw new IllegalArgumentException("L-BFGS state '" + name + "': expected " + n + " values (one per parameter element), got "
+                    + (t == null ? "none" : t.numel()));
+        }
+        return finite(name, t.toDoubleArray());
+    }
+
+    private static double scalar(Map<String, Tensor> state, String name, boolean count) {
+        Tensor t = state.get(name);
+        if (t == null || t.numel() != 1) {
+            throw new IllegalArgumentException("L-BFGS state '" + name + "': expected one number");
+        }
+        double v = t.item();
+        if (!Double.isFinite(v) || count && (v < 0 || v != Math.rint(v) || v > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("L-BFGS state '" + name + "' is " + v + ", expected " + (count ? "a whole number >= 0" : "a finite number"));
+        }
+        return v;
+    }
+
+    /** A minimisation in progress (see {@link #start}). Not thread-safe. */
+    public final class Run {
+        private final double[] x;
+        private double[] g;
+        private double loss;
+        private final ArrayDeque<double[][]> memory; // {s, y, 1/(y.s)}
+        private int iter;
+        private StopReason stopped;
+
+        private Run(double[] x, double[] g, double loss, ArrayDeque<double[][]> memory, int iter) {
+            this.x = x;
+            this.g = g;
+            this.loss = loss;
+            this.memory = memory;
+            this.iter = iter;
+        }
+
+        /** Why the minimisation stopped, or null while it goes on. */
+        public StopReason stopped() {
+            return stopped;
+        }
+
+        /** The loss at the current iterate. */
+        public double loss() {
+            return loss;
+        }
+
+        /** Iterations taken so far. */
+        public int iterations() {
+            return iter;
+        }
+
+        /** The outcome so far. */
+        public Result result() {
+            return new Result(loss, iter, evaluations, stopped);
+        }
+
+        /**
+         * The complete state as float64 tensors: {@code x}, {@code g}, {@code loss}, the curvature
+         * pairs {@code s}, {@code y} [k, n] and {@code rho} [k] (absent when k = 0), and the counters
+         * {@code iterations}, {@code evaluations}, {@code stopped} (0: running, else the reason's ordinal + 1).
+         */
+        public Map<String, Tensor> state() {
+            Map<String, Tensor> m = new java.util.LinkedHashMap<>();
+            int n = x.length;
+            m.put("x", Tensor.of(x.clone(), n));
+            m.put("g", Tensor.of(g.clone(), n));
+            m.put("loss", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, loss));
+            if (!memory.isEmpty()) {
+                int k = memory.size(), i = 0;
+                double[] sv = new double[k * n], yv = new double[k * n], rv = new double[k];
                 for (double[][] sy : memory) {
-                    double beta = sy[2][0] * dot(sy[1], q);
-                    for (int i = 0; i < n; i++) {
-                        q[i] += (alpha[k] - beta) * sy[0][i];
-                    }
-                    k++;
+                    System.arraycopy(sy[0], 0, sv, i * n, n);
+                    System.arraycopy(sy[1], 0, yv, i * n, n);
+                    rv[i++] = sy[2][0];
                 }
+                m.put("s", Tensor.of(sv, k, n));
+                m.put("y", Tensor.of(yv, k, n));
+                m.put("rho", Tensor.of(rv, k));
             }
-            d = q;
-            double gtd = dot(g, d);
-            if (gtd >= 0) {
-                // Not a descent direction (inaccurate curvature): fall back to steepest descent.
-                memory.clear();
+            m.put("iterations", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, iter));
+            m.put("evaluations", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, evaluations));
+            m.put("stopped", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, stopped == null ? 0 : stopped.ordinal() + 1));
+            return m;
+        }
+
+        /**
+         * One iteration (Algorithm 7.5): a direction from the curvature pairs, a strong Wolfe line
+         * search along it, the new pair; the parameters hold the new iterate. Returns why the
+         * minimisation stopped after it, or null to go on.
+         */
+        public StopReason iterate(Objective f) {
+            if (stopped != null) {
+                return stopped;
+            }
+            int n = x.length;
+            boolean steepestOnly = false;
+            while (true) {
+                iter++;
+                // Direction: two-loop recursion (Algorithm 7.4) with H0 = (s.y / y.y) I.
+                double[] q = new double[n];
                 for (int i = 0; i < n; i++) {
-                    d[i] = -g[i];
+                    q[i] = -g[i];
                 }
-                gtd = dot(g, d);
-            }
-            double t = memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-300, sumAbs(g))) : 1.0;
-            double[] gNew = new double[n];
-            double[] step = lineSearch(f, x, loss, g, d, gtd, t, gNew);
-            if (step == null) {
-                if (!memory.isEmpty()) {
+                if (!memory.isEmpty() && !steepestOnly) {
+                    double[] alpha = new double[memory.size()];
+                    int k = memory.size() - 1;
+                    for (Iterator<double[][]> it = memory.descendingIterator(); it.hasNext(); k--) {
+                        double[][] sy = it.next();
+                        alpha[k] = sy[2][0] * dot(sy[0], q);
+                        for (int i = 0; i < n; i++) {
+                            q[i] -= alpha[k] * sy[1][i];
+                        }
+                    }
+                    double[][] last = memory.peekLast();
+                    double gamma = dot(last[0], last[1]) / dot(last[1], last[1]);
+                    for (int i = 0; i < n; i++) {
+                        q[i] *= gamma;
+                    }
+                    k = 0;
+                    for (double[][] sy : memory) {
+                        double beta = sy[2][0] * dot(sy[1], q);
+                        for (int i = 0; i < n; i++) {
+                            q[i] += (alpha[k] - beta) * sy[0][i];
+                        }
+                        k++;
+                    }
+                }
+                double[] d = q;
+                double gtd = dot(g, d);
+                if (gtd >= 0) {
+                    // Not a descent direction (inaccurate curvature): fall back to steepest descent.
                     memory.clear();
-                    steepestOnly = true;
-                    iter--;
-                    continue;
+                    for (int i = 0; i < n; i++) {
+                        d[i] = -g[i];
+                    }
+                    gtd = dot(g, d);
                 }
+                double t = memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-300, sumAbs(g))) : 1.0;
+                double[] gNew = new double[n];
+                double[] step = lineSearch(f, x, loss, g, d, gtd, t, gNew);
+                if (step == null) {
+                    if (!memory.isEmpty()) {
+                        memory.clear();
+                        steepestOnly = true;
+                        iter--;
+                        continue;
+                    }
+                    setValues(x);
+                    return stopped = StopReason.LINE_SEARCH_FAILED;
+                }
+                double tOk = step[0], lossNew = step[1];
+                double[] s = new double[n], y = new double[n];
+                for (int i = 0; i < n; i++) {
+                    s[i] = tOk * d[i];
+                    y[i] = gNew[i] - g[i];
+                    x[i] += s[i];
+                }
+                double ys = dot(y, s);
+                if (ys > 1e-10 * Math.max(1e-300, dot(s, s))) {
+                    if (memory.size() == options.history()) {
+                        memory.pollFirst();
+                    }
+                    memory.addLast(new double[][] {s, y, {1.0 / ys}});
+                }
+                double previous = loss;
+                loss = lossNew;
+                g = gNew;
                 setValues(x);
-                return new Result(loss, iter, evaluations, StopReason.LINE_SEARCH_FAILED);
-            }
-            steepestOnly = false;
-            double tOk = step[0], lossNew = step[1];
-            double[] s = new double[n], y = new double[n];
-            for (int i = 0; i < n; i++) {
-                s[i] = tOk * d[i];
-                y[i] = gNew[i] - g[i];
-                x[i] += s[i];
-            }
-            double ys = dot(y, s);
-            if (ys > 1e-10 * Math.max(1e-300, dot(s, s))) {
-                if (memory.size() == options.history()) {
-                    memory.pollFirst();
+                if (maxAbs(g) <= options.gradTolerance()) {
+                    return stopped = StopReason.GRADIENT_SMALL;
                 }
-                memory.addLast(new double[][] {s, y, {1.0 / ys}});
-            }
-            double previous = loss;
-            loss = lossNew;
-            g = gNew;
-            setValues(x);
-            if (maxAbs(g) <= options.gradTolerance()) {
-                return new Result(loss, iter, evaluations, StopReason.GRADIENT_SMALL);
-            }
-            if (Math.abs(previous - loss) <= options.changeTolerance() * Math.max(1.0, Math.abs(loss))) {
-                return new Result(loss, iter, evaluations, StopReason.LOSS_UNCHANGED);
-            }
-            if (maxAbs(s) <= options.changeTolerance()) {
-                return new Result(loss, iter, evaluations, StopReason.STEP_TINY);
-            }
-            if (iter >= options.maxIterations()) {
-                return new Result(loss, iter, evaluations, StopReason.MAX_ITERATIONS);
-            }
-            if (evaluations >= options.maxEvaluations()) {
-                return new Result(loss, iter, evaluations, StopReason.MAX_EVALUATIONS);
-            }
-            if (System.nanoTime() > deadline) {
-                return new Result(loss, iter, evaluations, StopReason.TIME_BUDGET);
+                if (Math.abs(previous - loss) <= options.changeTolerance() * Math.max(1.0, Math.abs(loss))) {
+                    return stopped = StopReason.LOSS_UNCHANGED;
+                }
+                if (maxAbs(s) <= options.changeTolerance()) {
+                    return stopped = StopReason.STEP_TINY;
+                }
+                if (iter >= options.maxIterations()) {
+                    return stopped = StopReason.MAX_ITERATIONS;
+                }
+                if (evaluations >= options.maxEvaluations()) {
+                    return stopped = StopReason.MAX_EVALUATIONS;
+                }
+                if (System.nanoTime() > deadline) {
+                    return stopped = StopReason.TIME_BUDGET;
+                }
+                return null;
             }
         }
     }

@@ -22,11 +22,13 @@ import org.implicitlayers.core.optim.Optimizer;
 /**
  * A training checkpoint: the parameters, the optimiser state, the generator state, the step and
  * any further {@link RunState} of the run, in one npz archive ({@code param/...}, {@code optim/...},
- * {@code state/...}, {@code rng}, {@code meta}) that NumPy can open. Written atomically: to a temporary file in the same folder, flushed to disk, then
+ * {@code state/...}, {@code rng}, {@code meta}) that NumPy can open. A run of several
+ * {@link Stage}s also records the stage it is in ({@code stage} and {@code stage_step} in the
+ * meta entry; 0 for the first-order optimiser's) and that stage's state ({@code stage/...}). Written atomically: to a temporary file in the same folder, flushed to disk, then
  * renamed over the old one, so a crash leaves either the old or the new checkpoint, never half.
  */
 public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tensor> optimizer, byte[] rngState,
-                         Map<String, Tensor> state) {
+                         Map<String, Tensor> state, int stage, long stageStep, Map<String, Tensor> stageState) {
     static final String FORMAT = "implicit-layers-checkpoint-1";
 
     /** Captures the current state of a run without further state. */
@@ -37,7 +39,12 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
     /** Captures the current state of a run, including {@code runState} (null: none). */
     public static Checkpoint of(long step, Module model, Optimizer optimizer, Rng rng, RunState runState) {
         return new Checkpoint(step, model.stateDict(), optimizer.stateDict(), rng.saveState(),
-                runState == null ? Map.of() : runState.save());
+                runState == null ? Map.of() : runState.save(), 0, 0, Map.of());
+    }
+
+    /** This checkpoint placed in stage {@code stage} (1 for the first {@link Stage} after the optimiser's), step {@code stageStep} of it. */
+    public Checkpoint inStage(int stage, long stageStep, Map<String, Tensor> stageState) {
+        return new Checkpoint(step, params, optimizer, rngState, state, stage, stageStep, stageState);
     }
 
     /** Writes atomically to {@code file}. */
@@ -46,7 +53,9 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         params.forEach((k, v) -> tensors.put("param/" + k, v));
         optimizer.forEach((k, v) -> tensors.put("optim/" + k, v));
         state.forEach((k, v) -> tensors.put("state/" + k, v));
-        String meta = "format=" + FORMAT + "\nstep=" + step + "\n";
+        stageState.forEach((k, v) -> tensors.put("stage/" + k, v));
+        String meta = "format=" + FORMAT + "\nstep=" + step + "\n" + (stage == 0 && stageStep == 0 ? ""
+                : "stage=" + stage + "\nstage_step=" + stageStep + "\n");
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         bytes.put("rng", rngState);
         bytes.put("meta", meta.getBytes(StandardCharsets.UTF_8));
@@ -92,12 +101,25 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         if (step < 0) {
             throw new IOException(file + ": checkpoint step " + step + ": expected a step >= 0");
         }
-        Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>();
+        long stage, stageStep;
+        try {
+            stage = Long.parseLong(m.getOrDefault("stage", "0"));
+            stageStep = Long.parseLong(m.getOrDefault("stage_step", "0"));
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": checkpoint stage '" + m.get("stage") + "' or stage_step '" + m.get("stage_step")
+                    + "' is not a number", e);
+        }
+        if (stage < 0 || stage > 1000 || stageStep < 0) {
+            throw new IOException(file + ": checkpoint stage " + stage + ", stage_step " + stageStep + ": expected whole numbers >= 0");
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>(),
+                stageState = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
             String k = e.getKey();
-            Map<String, Tensor> group = k.startsWith("param/") ? params : k.startsWith("optim/") ? optim : k.startsWith("state/") ? state : null;
+            Map<String, Tensor> group = k.startsWith("param/") ? params : k.startsWith("optim/") ? optim : k.startsWith("state/") ? state
+                    : k.startsWith("stage/") ? stageState : null;
             if (group == null) {
-                throw new IOException(file + ": checkpoint entry '" + k + "': expected param/..., optim/..., state/..., rng or meta");
+                throw new IOException(file + ": checkpoint entry '" + k + "': expected param/..., optim/..., state/..., stage/..., rng or meta");
             }
             Tensor v = e.getValue();
             if (!finite(v)) {
@@ -108,7 +130,7 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         if (params.isEmpty()) {
             throw new IOException(file + ": checkpoint holds no parameters (entries param/...)");
         }
-        return new Checkpoint(step, params, optim, rng, state);
+        return new Checkpoint(step, params, optim, rng, state, (int) stage, stageStep, stageState);
     }
 
     private static boolean finite(Tensor t) {

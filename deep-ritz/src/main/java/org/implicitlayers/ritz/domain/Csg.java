@@ -18,6 +18,8 @@ public final class Csg implements Domain {
     private final Domain b;
     private Double measure;
     private Double boundaryMeasure;
+    /** {r1, r2} of an {@link #annulus}, else null. */
+    private double[] annulus;
 
     public Csg(Op op, Domain a, Domain b) {
         if (a.dim() != b.dim()) {
@@ -36,7 +38,28 @@ public final class Csg implements Domain {
         Csg c = new Csg(Op.DIFFERENCE, new Ball(new double[] {0, 0}, r2), new Ball(new double[] {0, 0}, r1));
         c.measure = Math.PI * (r2 * r2 - r1 * r1);
         c.boundaryMeasure = 2 * Math.PI * (r1 + r2);
+        c.annulus = new double[] {r1, r2};
         return c;
+    }
+
+    /** The operation. */
+    public Op op() {
+        return op;
+    }
+
+    /** The first operand (the one a difference removes from). */
+    public Domain first() {
+        return a;
+    }
+
+    /** The second operand. */
+    public Domain second() {
+        return b;
+    }
+
+    /** {r1, r2} when this is an {@link #annulus} (so that it is written as one), else null. */
+    public double[] annulusRadii() {
+        return annulus == null ? null : annulus.clone();
     }
 
     @Override

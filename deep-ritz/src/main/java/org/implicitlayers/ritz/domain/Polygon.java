@@ -106,6 +106,15 @@ public final class Polygon implements Domain {
     }
 
     /** The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the origin. */
+    /** The vertices as given (a copy), [k][2]. */
+    public double[][] vertices() {
+        double[][] c = new double[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            c[i] = v[i].clone();
+        }
+        return c;
+    }
+
     public static Polygon lShape() {
         return new Polygon(new double[][] {{-1, -1}, {0, -1}, {0, 0}, {1, 0}, {1, 1}, {-1, 1}});
     }

@@ -43,7 +43,10 @@ public final class RunControls extends VBox {
         status.setId(idPrefix + "status");
         message.setId(idPrefix + "message");
         message.setWrapText(true);
+        // As tall as its wrapped text (a label keeps one line's height otherwise, and cuts the rest off with an ellipsis).
+        message.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         message.setStyle("-fx-text-fill: #b00020;");
+        status.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         run.disableProperty().bind(javafx.beans.binding.Bindings.not(javafx.beans.binding.Bindings.createBooleanBinding(
                 () -> inputsValid.get() && !running.get(), inputsValid, running)));
         cancel.disableProperty().bind(running.not());

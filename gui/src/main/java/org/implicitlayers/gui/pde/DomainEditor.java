@@ -57,7 +57,7 @@ final class DomainEditor extends VBox {
     final TextArea json = new TextArea();
     private final GridPane params = new GridPane();
     private final Label message = new Label();
-    private final ChartPane previewPane = new ChartPane("domain-preview", "No preview for this domain: it is checked when the problem runs.");
+    final ChartPane previewPane = new ChartPane("domain-preview", "No preview for this domain: it is checked when the problem runs.");
     private final ChartViewer preview = previewPane.viewer;
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final PauseTransition redraw = new PauseTransition(Duration.millis(250));
@@ -186,14 +186,14 @@ final class DomainEditor extends VBox {
             err = e.getMessage();
         }
         valid.set(err == null);
-        message.setText(err == null ? "" : "domain: " + err);
+        message.setText(err == null ? "" : err.startsWith("domain") ? err : "domain: " + err);
         message.setVisible(err != null);
         message.setManaged(err != null);
         redraw.playFromStart();
         onChange.run();
     }
 
-    /** The domain as the library builds it from these parameters; null for JSON domains (built from the file). */
+    /** The domain as the library builds it from these parameters (or from the JSON of any other domain). */
     Domain build() {
         String t = type.getValue();
         requireValid();
@@ -221,7 +221,8 @@ final class DomainEditor extends VBox {
                 }
                 return new Polygon(v);
             default:
-                return null;
+                // Any domain a problem file can describe (n-D, unions, differences, ...), built as the library reads it.
+                return org.implicitlayers.ritz.ProblemFile.readDomain(toJson(), "domain");
         }
     }
 

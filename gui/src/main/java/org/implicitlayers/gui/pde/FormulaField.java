@@ -68,6 +68,11 @@ final class FormulaField extends VBox {
         return valid.getReadOnlyProperty();
     }
 
+    /** The error message (empty when the formula parses); it changes also while the formula stays invalid. */
+    javafx.beans.value.ObservableValue<String> errorProperty() {
+        return message.textProperty();
+    }
+
     /** The current error message, empty when the formula parses. */
     String error() {
         return message.getText();
@@ -85,8 +90,9 @@ final class FormulaField extends VBox {
                 err = e.getMessage();
             }
         }
-        valid.set(err == null);
+        // The message first: listeners of validity read it (the workbench's "Cannot run: ..." line).
         message.setText(err == null ? "" : describe(err));
+        valid.set(err == null);
         message.setVisible(err != null);
         message.setManaged(err != null);
         text.setStyle(err == null ? "" : "-fx-border-color: #b00020; -fx-border-width: 1.5; -fx-background-color: #fff4f4;");

@@ -161,6 +161,16 @@ public final class PdeWorkbench extends BorderPane {
         return shown != null && !"failed".equals(shown.status.get());
     }
 
+    /** The problem (as its file would hold it) of the run whose figures are shown, or null before the first run. */
+    public ObjectNode shownProblem() {
+        return shown == null ? null : shown.problem.deepCopy();
+    }
+
+    /** The steps the shown run has taken (0 before the first run). */
+    public long shownSteps() {
+        return shown == null ? 0 : Long.parseLong(shown.steps.get());
+    }
+
     /** {@link System#nanoTime()} when the last run's training loop ended (0 before). */
     long trainingEndedAt() {
         return trainingEndedAt;
@@ -180,8 +190,11 @@ public final class PdeWorkbench extends BorderPane {
         status.setText("Loaded the built-in problem " + name + ".");
     }
 
-    /** Shows a problem file; a syntax error is reported with its line and column, nothing changes then. */
-    public void open(Path file) {
+    /**
+     * Shows a problem file; a syntax error is reported with its line and column, nothing changes
+     * then. Returns whether the file was opened (else the message line says why, naming the file).
+     */
+    public boolean open(Path file) {
         try {
             JsonNode root = MAPPER.readTree(Files.readString(file));
             if (root == null || !root.isObject()) {
@@ -190,11 +203,15 @@ public final class PdeWorkbench extends BorderPane {
             form.fromJson(root);
             message.setText("");
             status.setText("Opened " + file + ".");
+            return true;
         } catch (JsonProcessingException e) {
             message.setText(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            message.setText(file + ": no such problem file");
         } catch (IOException | RuntimeException e) {
             message.setText(file + ": " + e.getMessage());
         }
+        return false;
     }
 
     /** Writes the form as a problem file that {@code bin/implicit ritz FILE} runs. */
@@ -216,14 +233,13 @@ public final class PdeWorkbench extends BorderPane {
         int index = runs.getItems().size() + 1;
         ProblemSpec spec;
         try {
+            // Read in memory, as the command line reads a file (the library names the field); the run's folder keeps a copy.
+            spec = ProblemFile.read(json, null);
             Path dir = Files.createDirectories(sessionDir.resolve("run-" + index));
-            Path file = dir.resolve("problem.json");
-            Files.writeString(file, json.toPrettyString() + "\n");
-            spec = ProblemFile.load(file);
+            Files.writeString(dir.resolve("problem.json"), json.toPrettyString() + "\n");
         } catch (IOException | RuntimeException e) {
-            // The library names the field; drop the session file's path, which the user never chose.
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
-            message.setText("Cannot run: " + m.replaceFirst("^.*?problem\\.json: ", ""));
+            message.setText("Cannot run: " + m);
             return;
         }
         message.setText("");
@@ -369,21 +385,35 @@ public final class PdeWorkbench extends BorderPane {
     static JFreeChart curvesChart(RunRecord rec) {
         List<Curves.Panel> panels = new ArrayList<>();
         double[] s = rec.losses.steps(), l = rec.losses.losses();
-        panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", s, l))));
+        panels.add(Curves.lossPanel(s, l));
         List<Curves.Series> errs = new ArrayList<>();
-        int colour = 1;
-        for (Map.Entry<String, List<double[]>> e : rec.metrics.entrySet()) {
-            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray(), y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
-            boolean positive = Arrays.stream(y).allMatch(v -> v > 0);
-            errs.add(Curves.Series.points(e.getKey(), x, y).colour(colour++));
-            if (!positive) {
-                errs.remove(errs.size() - 1);
+        List<String> names = new ArrayList<>(rec.metrics.keySet());
+        names.sort(java.util.Comparator.comparingInt(PdeWorkbench::metricOrder).thenComparing(n -> n));
+        for (String name : names) {
+            List<double[]> pts = rec.metrics.get(name);
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            if (Arrays.stream(y).allMatch(v -> v > 0)) {
+                errs.add(Curves.Series.points(name, x, y).colour(metricColour(name)));
             }
         }
         if (!errs.isEmpty()) {
             panels.add(new Curves.Panel("evaluation", Curves.Scale.AUTO, errs));
         }
         return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
+    }
+
+    /** The metrics the solver reports, in the order (and so with the colours) every run shows them. */
+    private static final List<String> METRICS = List.of("rel_l2", "rel_h1", "eigenvalue", "eigenvalue_rel_error");
+
+    private static int metricOrder(String name) {
+        int i = METRICS.indexOf(name);
+        return i < 0 ? METRICS.size() : i;
+    }
+
+    /** A metric's colour in the figure palette: fixed by its name, so that it is the same in every run. */
+    static int metricColour(String name) {
+        int i = METRICS.indexOf(name);
+        return 1 + (i >= 0 ? i : METRICS.size() + Math.floorMod(name.hashCode(), 4));
     }
 
     /** After a run of a 3-D problem, moving the slider samples the trained network on the new slice. */
@@ -463,18 +493,29 @@ public final class PdeWorkbench extends BorderPane {
                     return;
                 }
                 double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
-                if (p == null) {
-                    return;
-                }
-                if (probeStart == null) {
-                    probeStart = p;
-                    status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
-                } else {
-                    setProbe(probeStart[0], probeStart[1], p[0], p[1]);
-                    probeStart = null;
+                if (p != null) {
+                    probeClick(p);
                 }
             }
         });
+    }
+
+    /** A click of the line probe at p (data coordinates): the segment's start, then its end. */
+    void probeClick(double[] p) {
+        if (probeStart == null) {
+            probeStart = p;
+            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
+        } else {
+            setProbe(probeStart[0], probeStart[1], p[0], p[1]);
+            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g) to (%.3g, %.3g): u along it in the Line probe tab;"
+                    + " click again for another.", probeStart[0], probeStart[1], p[0], p[1]));
+            probeStart = null;
+        }
+    }
+
+    /** The status line (for tests). */
+    String statusText() {
+        return status.getText();
     }
 
     /** "x = ..., y = ..., u = ..." at a point, with the exact solution and error when known. */
@@ -523,10 +564,18 @@ public final class PdeWorkbench extends BorderPane {
             ex[i] = ge == null ? Double.NaN : ge.interpolate(x, y);
         }
         List<Curves.Series> series = new ArrayList<>();
-        series.add(Curves.Series.line("u (network)", t, u));
         if (ge != null) {
-            series.add(Curves.Series.line("u_exact", t, ex));
+            // The exact solution as markers every 15th sample, drawn over the network's line: where the two agree a line of
+            // the same width would hide it.
+            int m = (n - 1) / 15 + 1;
+            double[] te = new double[m], xe = new double[m];
+            for (int i = 0; i < m; i++) {
+                te[i] = t[15 * i];
+                xe[i] = ex[15 * i];
+            }
+            series.add(new Curves.Series("u_exact", te, xe, Curves.Mark.POINTS, -1));
         }
+        series.add(Curves.Series.line("u (network)", t, u));
         String title = String.format(Locale.ROOT, "u along (%.3g, %.3g) to (%.3g, %.3g)", seg[0], seg[1], seg[2], seg[3]);
         return Curves.chart(title, "distance along the segment", false, List.of(new Curves.Panel("u", Curves.Scale.LINEAR, series)));
     }

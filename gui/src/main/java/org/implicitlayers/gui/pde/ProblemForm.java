@@ -107,6 +107,7 @@ final class ProblemForm extends ScrollPane {
         setContent(all);
         for (FormulaField ff : List.of(a, c, f, exact)) {
             watch(ff.validProperty());
+            watch(ff.errorProperty());
         }
         for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
             watch(n.validProperty());
@@ -178,6 +179,9 @@ final class ProblemForm extends ScrollPane {
             }
         });
         r.validBinding().addListener((o, x, y) -> revalidate());
+        for (FormulaField field : List.of(r.g, r.alpha, r.where)) {
+            watch(field.errorProperty());
+        }
         rows.add(r);
         boundary.getChildren().add(r);
         revalidate();
@@ -258,12 +262,40 @@ final class ProblemForm extends ScrollPane {
         root.put("eval_every", evalEvery.intValue());
         root.put("seed", (long) seed.value());
         root.put("dtype", dtype.getValue());
+        // Fields the form has no control for are written back as they were read, not dropped.
+        carried.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("sampling")) {
+                e.getValue().fields().forEachRemaining(se -> s.set(se.getKey(), se.getValue().deepCopy()));
+            } else if (!e.getKey().equals("exact_eigenvalue") || eigen.isSelected()) {
+                root.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
         return root;
+    }
+
+    /** Fields of the last file shown that the form has no control for (description, refinement, exact eigenvalue). */
+    private ObjectNode carried = MAPPER.createObjectNode();
+
+    private static ObjectNode carriedFields(JsonNode root) {
+        ObjectNode c = MAPPER.createObjectNode();
+        for (String k : new String[] {"description", "exact_eigenvalue"}) {
+            if (root.has(k)) {
+                c.set(k, root.get(k).deepCopy());
+            }
+        }
+        JsonNode s = root.path("sampling");
+        for (String k : new String[] {"rar_every", "rar_points"}) {
+            if (s.has(k)) {
+                c.with("sampling").set(k, s.get(k).deepCopy());
+            }
+        }
+        return c;
     }
 
     /** Shows a problem file; absent fields take the library's defaults. */
     void fromJson(JsonNode root) {
         ObjectNode d = defaults();
+        carried = carriedFields(root);
         name.setText(root.path("name").asText(d.get("name").asText()));
         eigen.setSelected(root.path("eigen").asBoolean(false));
         domain.fromJson(root.has("domain") ? root.get("domain") : d.get("domain"));
@@ -322,7 +354,7 @@ final class ProblemForm extends ScrollPane {
         dom.put("type", "box");
         dom.putArray("lo").add(0).add(0);
         dom.putArray("hi").add(1).add(1);
-        BuiltInProblems.options(root, RitzOptions.defaults());
+        org.implicitlayers.ritz.ProblemFile.writeOptions(root, RitzOptions.defaults());
         return root;
     }
 }

@@ -2,6 +2,7 @@ package org.implicitlayers.gui.pde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javafx.embed.swing.SwingFXUtils;
@@ -252,5 +254,135 @@ class PdeWorkbenchTest {
         assertTrue(d.measure() > 0, "a triangle of positive area");
         assertEquals("polygon", bench.form.toJson().get("domain").get("type").asText());
         assertEquals(3, bench.form.toJson().get("domain").get("vertices").size());
+    }
+
+    /** The problem file without the coefficients the form always writes at their neutral values (a = 1, c = 0). */
+    private static com.fasterxml.jackson.databind.JsonNode canonical(ProblemSpec spec) {
+        com.fasterxml.jackson.databind.node.ObjectNode j = ProblemFile.toJson(spec);
+        com.fasterxml.jackson.databind.node.ObjectNode pde = (com.fasterxml.jackson.databind.node.ObjectNode) j.get("pde");
+        if (pde != null) {
+            if ("1".equals(pde.path("a").asText())) {
+                pde.remove("a");
+            }
+            if ("0".equals(pde.path("c").asText())) {
+                pde.remove("c");
+            }
+        }
+        return j;
+    }
+
+    @Test
+    void everyBuiltInAndExampleFileShownInTheFormIsWrittenBackAsTheSameProblem(FxRobot robot) throws Exception {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> files = new java.util.ArrayList<>();
+        for (String name : org.implicitlayers.ritz.Examples.names()) {
+            files.add(BuiltInProblems.json(name));
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("..", "examples"))) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("sweep")).sorted().toList()) {
+                files.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(f)));
+            }
+        }
+        // And one with refinement and a composite domain, which the form has no dedicated controls for.
+        files.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"name\": \"holed\", \"domain\": {\"type\": \"difference\", "
+                + "\"of\": [{\"type\": \"box\", \"lo\": [0.0, 0.0], \"hi\": [1.0, 1.0]}, {\"type\": \"ball\", \"center\": [0.5, 0.5], "
+                + "\"radius\": 0.25}]}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], \"method\": \"pinn\", "
+                + "\"sampling\": {\"rar_every\": 100, \"rar_points\": 32}}"));
+        for (com.fasterxml.jackson.databind.JsonNode file : files) {
+            ProblemSpec original = ProblemFile.read(file, "original");
+            com.fasterxml.jackson.databind.node.ObjectNode[] written = {null};
+            robot.interact(() -> {
+                bench.form.fromJson(file);
+                written[0] = bench.form.toJson();
+            });
+            ProblemSpec back = ProblemFile.read(written[0], "the form");
+            assertEquals(original.options(), back.options(), original.name());
+            assertEquals(canonical(original), canonical(back), original.name());
+        }
+    }
+
+    @Test
+    void aDifferenceOfShapesIsDrawnInThePreview(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.form.domain.fromJson(ProblemFile.domainJson(new org.implicitlayers.ritz.domain.Csg(
+                org.implicitlayers.ritz.domain.Csg.Op.DIFFERENCE, new org.implicitlayers.ritz.domain.Box(new double[] {0, 0}, new double[] {2, 1}),
+                new org.implicitlayers.ritz.domain.Ball(new double[] {1, 0.5}, 0.3)))));
+        WaitForAsyncUtils.sleep(600, TimeUnit.MILLISECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(DomainEditor.JSON_TYPE, bench.form.domain.type.getValue());
+        assertNotNull(bench.form.domain.previewPane.chart(), "drawn, not 'No preview'");
+        // The hole is blank and the rest filled: the drawing is of this domain.
+        org.jfree.chart.plot.XYPlot plot = (org.jfree.chart.plot.XYPlot) bench.form.domain.previewPane.chart().getPlot();
+        assertEquals(0.0, plot.getDomainAxis().getLowerBound(), 0.1);
+        assertEquals(2.0, plot.getDomainAxis().getUpperBound(), 0.1);
+        assertTrue(bench.form.domain.current().contains(new double[] {0.2, 0.5}));
+        assertFalse(bench.form.domain.current().contains(new double[] {1.0, 0.5}));
+    }
+
+    @Test
+    void eachMetricKeepsItsColourWhateverOrderARunReportsItIn() {
+        com.fasterxml.jackson.databind.node.ObjectNode problem = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("name", "p");
+        RunRecord a = new RunRecord(1, problem, null), b = new RunRecord(2, problem, null);
+        java.util.Map<String, Double> l2First = new java.util.LinkedHashMap<>(), h1First = new java.util.LinkedHashMap<>();
+        l2First.put("rel_l2", 0.1);
+        l2First.put("rel_h1", 0.2);
+        h1First.put("rel_h1", 0.2);
+        h1First.put("rel_l2", 0.1);
+        a.addMetrics(10, l2First);
+        b.addMetrics(10, h1First);
+        java.awt.Paint[] l2 = new java.awt.Paint[2], h1 = new java.awt.Paint[2];
+        int k = 0;
+        for (RunRecord r : List.of(a, b)) {
+            XYPlot errors = (XYPlot) ((CombinedDomainXYPlot) PdeWorkbench.curvesChart(r).getPlot()).getSubplots().get(1);
+            for (int s = 0; s < errors.getDataset().getSeriesCount(); s++) {
+                String key = errors.getDataset().getSeriesKey(s).toString();
+                (key.equals("rel_l2") ? l2 : h1)[k] = errors.getRenderer().getSeriesPaint(s);
+            }
+            k++;
+        }
+        assertEquals(l2[0], l2[1]);
+        assertEquals(h1[0], h1[1]);
+        assertNotEquals(l2[0], h1[0]);
+        // A Ritz energy (falling to a negative plateau) is drawn as its gap to the minimum, under a label short enough for the panel.
+        for (int i = 1; i <= 400; i++) {
+            a.losses.add(i, -2.47 + 7 * Math.exp(-i / 20.0) + 1e-3 * Math.sin(i));
+        }
+        XYPlot loss = (XYPlot) ((CombinedDomainXYPlot) PdeWorkbench.curvesChart(a).getPlot()).getSubplots().get(0);
+        String label = loss.getRangeAxis().getLabel();
+        assertTrue(label.length() < 25 && label.contains("min"), label);
+        assertTrue(loss.getRangeAxis() instanceof org.jfree.chart.axis.LogAxis || loss.getRangeAxis().getClass().getSimpleName().contains("Log"),
+                loss.getRangeAxis().getClass().getName());
+    }
+
+    @Test
+    void theLineProbeSaysWhereItIsAndShowsTheExactSolutionOverTheNetworks(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        smallSettings(robot, 15);
+        robot.clickOn("#run");
+        awaitEnd(120);
+        robot.interact(() -> bench.probeClick(new double[] {0.1, 0.2}));
+        assertTrue(bench.statusText().contains("click its end"), bench.statusText());
+        robot.interact(() -> bench.probeClick(new double[] {0.9, 0.7}));
+        assertTrue(bench.statusText().contains("to (0.900, 0.700)") && bench.statusText().contains("Line probe tab"), bench.statusText());
+        XYPlot plot = (XYPlot) ((CombinedDomainXYPlot) bench.probeView.chart().getPlot()).getSubplots().get(0);
+        assertEquals("u_exact", plot.getDataset().getSeriesKey(0));
+        var r = (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer();
+        assertTrue(r.getSeriesShapesVisible(0) && !r.getSeriesLinesVisible(0), "the exact solution as markers");
+        assertEquals(org.jfree.chart.plot.SeriesRenderingOrder.REVERSE, plot.getSeriesRenderingOrder(), "series 0 drawn last, on top");
+        // Its values are the exact solution sin(pi x) sin(pi y) on the segment.
+        double len = Math.hypot(0.8, 0.5);
+        for (int i = 0; i < plot.getDataset().getItemCount(0); i++) {
+            double f = plot.getDataset().getXValue(0, i) / len, x = 0.1 + 0.8 * f, y = 0.2 + 0.5 * f;
+            assertEquals(Math.sin(Math.PI * x) * Math.sin(Math.PI * y), plot.getDataset().getYValue(0, i), 2e-3);
+        }
+    }
+
+    @Test
+    void aLongErrorMessageIsShownWholeNotCutOff(FxRobot robot) {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        type(robot, "#pde-f-text", "2*pi^2*sin(pi*x*sin(pi*y)) + a_rather_long_name_that_is_not_a_variable_of_the_problem*x");
+        WaitForAsyncUtils.waitForFxEvents();
+        String full = bench.messageText();
+        assertTrue(full.startsWith("Cannot run: pde.f:") && full.length() > 60, full);
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) bench.message.lookup(".text");
+        assertEquals(full, shown.getText(), "the label shows the whole message, wrapped, with no ellipsis");
     }
 }

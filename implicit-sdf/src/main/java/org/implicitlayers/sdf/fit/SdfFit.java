@@ -47,16 +47,14 @@ public final class SdfFit {
      * @param checkpointEvery steps between checkpoints (0: at the end and on cancel only)
      * @param resume         continue from the checkpoint when present
      * @param normalNeighbours neighbours for estimating missing normals (10); 0 fits a bare cloud without the normal term
-     * @param sirenOmega     0 for the IGR network and loss (the default); &gt; 0 for a {@link SirenNetwork} of the same
-     *                       width and depth with this omega0 (30 in the paper), trained on {@link SirenLoss} with the
-     *                       same batch
+     * @param model          which network and loss: {@link Igr} (the default) or {@link Siren}
      */
     public record Options(int steps, double learningRate, IgrNetwork.Options network, IgrLoss loss, GridSampler.Options grid,
                           int metricSamples, double fThreshold, long seed, Path checkpoint, long checkpointEvery, boolean resume,
-                          int normalNeighbours, double sirenOmega) {
+                          int normalNeighbours, Model model) {
         public Options {
             if (steps < 0 || !(learningRate > 0) || metricSamples < 1 || !(fThreshold > 0) || checkpointEvery < 0
-                    || normalNeighbours < 0 || normalNeighbours == 1 || normalNeighbours == 2 || !(sirenOmega >= 0)) {
+                    || normalNeighbours < 0 || normalNeighbours == 1 || normalNeighbours == 2 || model == null) {
                 throw new IllegalArgumentException("SdfFit: need steps >= 0, learningRate > 0, metricSamples >= 1, fThreshold > 0;"
                         + " normalNeighbours 0 or >= 3; got " + steps + ", " + learningRate + ", " + metricSamples + ", " + fThreshold
                         + ", " + normalNeighbours);
@@ -66,48 +64,77 @@ public final class SdfFit {
         /** The benchmark's settings: 2000 steps of Adam at 1e-3, 3-256x4-1, batch 2048 + 2048, 128^3 grid. */
         public static Options defaults() {
             return new Options(2000, 1e-3, IgrNetwork.Options.defaults(), IgrLoss.defaults(), GridSampler.Options.defaults(),
-                    100_000, 0.01, 0, null, 0, false, 10, 0);
+                    100_000, 0.01, 0, null, 0, false, 10, new Igr());
         }
 
         public Options withSteps(int s) {
-            return new Options(s, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(s, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withNetwork(IgrNetwork.Options n) {
-            return new Options(steps, learningRate, n, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, n, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withLoss(IgrLoss l) {
-            return new Options(steps, learningRate, network, l, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, network, l, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withGrid(GridSampler.Options g) {
-            return new Options(steps, learningRate, network, loss, g, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, network, loss, g, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withSeed(long s) {
-            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, s, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, s, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withLearningRate(double lr) {
-            return new Options(steps, lr, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, lr, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withMetricSamples(int n) {
-            return new Options(steps, learningRate, network, loss, grid, n, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, network, loss, grid, n, fThreshold, seed, checkpoint, checkpointEvery, resume, normalNeighbours, model);
         }
 
         public Options withNormalNeighbours(int k) {
-            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, k, sirenOmega);
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume, k, model);
         }
 
+        /** With a {@link Siren} network and loss of this omega0 (the IGR network's width and depth, the loss's batch). */
         public Options withSiren(double omega0) {
+            return withModel(new Siren(omega0));
+        }
+
+        /** With another model. */
+        public Options withModel(Model m) {
             return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, checkpoint, checkpointEvery, resume,
-                    normalNeighbours, omega0);
+                    normalNeighbours, m);
         }
 
         public Options withCheckpoint(Path file, long every, boolean resumeIfPresent) {
-            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, file, every, resumeIfPresent, normalNeighbours, sirenOmega);
+            return new Options(steps, learningRate, network, loss, grid, metricSamples, fThreshold, seed, file, every, resumeIfPresent, normalNeighbours, model);
+        }
+    }
+
+    /** The network and loss a fit trains: a choice that carries its own settings. */
+    public sealed interface Model permits Igr, Siren {
+    }
+
+    /** The IGR network ({@link IgrNetwork}, softplus, geometric initialisation) on the {@link IgrLoss} (Gropp et al. 2020). */
+    public record Igr() implements Model {
+    }
+
+    /**
+     * A {@link SirenNetwork} of the IGR network's width and depth on the {@link SirenLoss} with the same batch (Sitzmann et
+     * al. 2020).
+     *
+     * @param omega0 the first layer's frequency factor (30 in the paper), &gt; 0
+     */
+    public record Siren(double omega0) implements Model {
+        /** Validates omega0. */
+        public Siren {
+            if (!(omega0 > 0) || Double.isInfinite(omega0)) {
+                throw new IllegalArgumentException("SIREN omega0: expected a positive number, got " + omega0);
+            }
         }
     }
 
@@ -153,8 +180,8 @@ public final class SdfFit {
         DType dt = o.network().dtype();
         SdfNetwork net;
         Trainer.LossFunction lossFn;
-        if (o.sirenOmega() > 0) {
-            SirenNetwork siren = new SirenNetwork(o.network().width(), o.network().depth(), o.sirenOmega(), dt, rng);
+        if (o.model() instanceof Siren sm) {
+            SirenNetwork siren = new SirenNetwork(o.network().width(), o.network().depth(), sm.omega0(), dt, rng);
             SirenLoss sl = SirenLoss.defaults().withBatch(o.loss().batch());
             net = siren;
             lossFn = (step, r) -> sl.evaluate(siren, data, r, dt);

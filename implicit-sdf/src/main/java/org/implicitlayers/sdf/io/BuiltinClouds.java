@@ -21,6 +21,11 @@ public final class BuiltinClouds {
     /** Names accepted by {@link #load}. */
     public static final String NAMES = "sphere, torus, box, bunny";
 
+    /** The built-in names, as a list. */
+    public static java.util.List<String> names() {
+        return java.util.List.of("sphere", "torus", "box", "bunny");
+    }
+
     /** Whether {@code name} is a built-in rather than a file. */
     public static boolean isBuiltin(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

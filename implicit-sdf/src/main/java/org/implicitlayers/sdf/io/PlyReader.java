@@ -16,7 +16,9 @@ import org.implicitlayers.sdf.mesh.Growable;
  * (when all three are present) nx, ny, nz; the "face" element's "vertex_indices" (or
  * "vertex_index") lists, fanned into triangles. Other elements and properties are read past.
  * Binary sizes are checked against the file's length before anything is allocated, so a header
- * that promises more than the file holds fails at once.
+ * that promises more than the file holds fails at once; data left after the last element the
+ * header declares (a header whose counts are too small) is refused, naming the counts, instead of
+ * being dropped without a word.
  */
 final class PlyReader {
     private PlyReader() {
@@ -267,6 +269,11 @@ final class PlyReader {
                 }
             }
         }
+        String left = r.leftOver();
+        if (left != null) {
+            throw FormatException.atLine(file, vertex.line, "the header declares " + describe(elements) + ", but the file holds more: "
+                    + left + " after them; correct the counts in the header (element vertex N, element face M)");
+        }
         return new ShapeData(pts.toArray(), hasNormals ? nrm.toArray() : null, faces.toArray());
     }
 
@@ -290,6 +297,9 @@ final class PlyReader {
         void endEntry(String element, long i) throws FormatException;
 
         FormatException error(String what);
+
+        /** What follows the last declared element (e.g. "12 more lines"), or null when nothing does. */
+        String leftOver();
     }
 
     /** One entry per line. */
@@ -357,6 +367,21 @@ final class PlyReader {
         public FormatException error(String what) {
             return FormatException.atLine(file, line, what);
         }
+
+        public String leftOver() {
+            int lines = 0;
+            boolean content = false;
+            for (int i = pos; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    lines += content ? 1 : 0;
+                    content = false;
+                } else if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                    content = true;
+                }
+            }
+            lines += content ? 1 : 0;
+            return lines == 0 ? null : lines + " more line" + (lines == 1 ? "" : "s") + " of data (from line " + (line + 1) + ")";
+        }
     }
 
     private static final class BinaryReader implements Reader {
@@ -386,6 +411,10 @@ final class PlyReader {
 
         public FormatException error(String what) {
             return FormatException.atByte(file, entryStart, what);
+        }
+
+        public String leftOver() {
+            return buf.remaining() == 0 ? null : buf.remaining() + " more bytes (from byte " + buf.position() + ")";
         }
     }
 }

@@ -34,13 +34,29 @@ public final class GridSampler {
      */
     public record Options(int resolution, double lo, double hi, int batch, boolean adaptive, int coarseBlock,
                           double lipschitz, double safety) {
+        /** The most points per axis: the n^3 values are one float array, whose length Java bounds by 2^31 - 1. */
+        public static final int MAX_RESOLUTION = 1290;
+
         public Options {
+            if (resolution > MAX_RESOLUTION) {
+                throw new IllegalArgumentException("grid resolution " + resolution + ": at most " + MAX_RESOLUTION
+                        + " points per axis (the " + resolution + "^3 values would not fit in one array)");
+            }
             if (resolution < 2 || !(hi > lo) || batch < 1 || coarseBlock < 1 || Integer.bitCount(coarseBlock) != 1
                     || !(safety >= 1) || (!Double.isNaN(lipschitz) && !(lipschitz > 0))) {
                 throw new IllegalArgumentException("GridSampler: need resolution >= 2, hi > lo, batch >= 1, coarseBlock a power of 2,"
                         + " safety >= 1 and lipschitz > 0 or NaN; got " + resolution + ", [" + lo + ", " + hi + "], " + batch
                         + ", " + coarseBlock + ", " + safety + ", " + lipschitz);
             }
+        }
+
+        /**
+         * About the bytes a grid of {@code n} points per axis needs while a mesh is made from it: its
+         * float values, a copy (in other units, for the outputs), and the marching-cubes mesh, taken as
+         * another copy's worth: 12 n^3.
+         */
+        public static long bytesNeeded(int n) {
+            return 12L * n * n * n;
         }
 
         /** 128^3 over [-1.1, 1.1]^3, batches of 65536, coarse to fine from 16-cell blocks, L estimated with safety 2. */

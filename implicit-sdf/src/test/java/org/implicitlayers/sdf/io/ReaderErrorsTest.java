@@ -27,6 +27,8 @@ class ReaderErrorsTest {
                 Arguments.of("bad-number.obj", new String[] {"bad-number.obj:4:", "v z: expected a number, found 'zero'"}),
                 Arguments.of("nan-binary.ply", new String[] {"nan-binary.ply: byte offset 139", "vertex 1 y is NaN"}),
                 Arguments.of("no-magic.ply", new String[] {"no-magic.ply:1:", "expected the magic word 'ply'"}),
+                Arguments.of("too-few.ply", new String[] {"too-few.ply:4:", "declares 3 vertex", "2 more lines of data (from line 12)",
+                    "correct the counts"}),
                 Arguments.of("truncated.stl", new String[] {"truncated.stl: byte offset 80", "1000000 triangles"}));
     }
 
@@ -38,5 +40,19 @@ class ReaderErrorsTest {
         for (String s : expected) {
             assertTrue(e.getMessage().contains(s), "message '" + e.getMessage() + "' should contain '" + s + "'");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBinaryPlyWithMoreDataThanItsHeaderDeclaresIsRefusedNamingTheCounts(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String header = "ply\nformat binary_little_endian 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nend_header\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(header.length() + 4 * 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (int i = 0; i < 12; i++) {
+            b.putFloat(i);
+        }
+        Path f = dir.resolve("four-points-two-declared.ply");
+        java.nio.file.Files.write(f, b.array());
+        FormatException e = assertThrows(FormatException.class, () -> GeometryReader.read(f));
+        assertTrue(e.getMessage().contains("declares 2 vertex") && e.getMessage().contains("24 more bytes"), e.getMessage());
     }
 }

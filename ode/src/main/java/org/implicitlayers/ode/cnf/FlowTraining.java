@@ -65,6 +65,13 @@ public final class FlowTraining {
         }
     }
 
+    private final org.implicitlayers.core.train.CancelRequest cancel = new org.implicitlayers.core.train.CancelRequest();
+
+    /** Stops a running (or the next) training after its current step, with a checkpoint when one is configured; safe from any thread. */
+    public void cancel() {
+        cancel.cancel();
+    }
+
     /** Runs the training; the loss is the negative mean log-likelihood of each step's batch. */
     public Trainer.Result run(List<TrainingCallback> callbacks) throws IOException {
         Adam adam = new Adam(flow.parameters(), options.lr());
@@ -75,6 +82,8 @@ public final class FlowTraining {
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }
-        return b.build().run();
+        Trainer t = b.build();
+        cancel.accept(t);
+        return t.run();
     }
 }

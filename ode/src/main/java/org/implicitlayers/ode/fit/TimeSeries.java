@@ -25,7 +25,19 @@ public record TimeSeries(double[] t, double[][] y, List<String> names) {
     }
 
     public static TimeSeries readCsv(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder; expected a CSV time series (t, y1, y2, ... per row)");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text; expected a CSV time series (t, y1, y2, ... per row)", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
+        }
         List<double[]> rows = new ArrayList<>();
         List<String> names = null;
         int width = -1;

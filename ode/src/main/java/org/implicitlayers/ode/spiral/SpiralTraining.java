@@ -67,8 +67,9 @@ public final class SpiralTraining {
      * @param evals     (step, full-trajectory L1 loss) pairs
      * @param finalLoss the full-trajectory L1 loss at the end
      * @param model     the trained neural ODE
+     * @param training  how the training loop ended: the last step, whether it was cancelled, where it resumed from
      */
-    public record Result(List<StepRecord> steps, List<double[]> evals, double finalLoss, NeuralOde model) {
+    public record Result(List<StepRecord> steps, List<double[]> evals, double finalLoss, NeuralOde model, Trainer.Result training) {
     }
 
     private final SpiralProblem problem;
@@ -152,8 +153,8 @@ public final class SpiralTraining {
             trainer.cancel();
         }
         b = null;
-        trainer.run();
+        Trainer.Result end = trainer.run();
         double last = evals.isEmpty() ? fullLoss() : evals.get(evals.size() - 1)[1];
-        return new Result(steps, evals, last, model);
+        return new Result(steps, evals, last, model, end);
     }
 }

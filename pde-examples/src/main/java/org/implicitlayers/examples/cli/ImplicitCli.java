@@ -6,9 +6,11 @@ import picocli.CommandLine.Command;
 /** The {@code implicit} command-line tool. */
 @Command(name = "implicit", mixinStandardHelpOptions = true, version = "implicit-layers 0.1.0-SNAPSHOT",
         description = "Neural networks with implicitly defined layers: examples, solvers and benchmarks.",
-        footer = {"", "Parameter sweeps on Apache Spark: implicit sweep FILE.json --out DIR (and implicit bench sweep);",
-            "bin/implicit runs them from the sweep module, so that Spark is on the class path only then."},
-        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, ConvexCommand.class, SdfCommand.class, DemoCommand.class, TrainDemoCommand.class, NodeCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "gui, jshell and sweep (and bench sweep) are started by bin/implicit from their own modules, so that JavaFX and",
+            "Spark are on the class path only for them."},
+        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, ConvexCommand.class, SdfCommand.class, DemoCommand.class,
+            TrainDemoCommand.class, NodeCommand.class, BenchCommand.class, InfoCommand.class, LauncherCommands.Gui.class,
+            LauncherCommands.Jshell.class, LauncherCommands.Sweep.class, CommandLine.HelpCommand.class})
 public final class ImplicitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

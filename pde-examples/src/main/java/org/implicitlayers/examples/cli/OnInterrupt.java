@@ -21,11 +21,16 @@ final class OnInterrupt implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
     private volatile boolean interrupted;
+    private volatile Runnable cancel;
 
     OnInterrupt(Runnable cancel) {
+        this.cancel = cancel;
         hook = new Thread(() -> {
             interrupted = true;
-            cancel.run();
+            Runnable c = this.cancel;
+            if (c != null) {
+                c.run();
+            }
             try {
                 finished.await(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -33,6 +38,22 @@ final class OnInterrupt implements AutoCloseable {
             }
         }, "interrupt-checkpoint");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * A guard whose work is named later with {@link #cancels} (the work, such as a {@code RunContext},
+     * is opened inside the guard, so that it is closed before the guard lets the JVM exit).
+     */
+    OnInterrupt() {
+        this(null);
+    }
+
+    /** What an interrupt stops; when one came already, it is stopped now. */
+    void cancels(Runnable action) {
+        cancel = action;
+        if (interrupted) {
+            action.run();
+        }
     }
 
     /** Whether a signal asked the command to stop. */

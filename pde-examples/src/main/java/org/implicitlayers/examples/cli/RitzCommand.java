@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.DType;
-import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.RunLock;
+import org.implicitlayers.core.train.OutputSet;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.plot.LossCurve;
 import org.implicitlayers.plot.Contours;
@@ -40,9 +40,6 @@ final class RitzCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = "poisson-square", description = "Problem file or built-in name (default: ${DEFAULT-VALUE}).")
     String problem;
 
-    @Option(names = "--out", description = "Output folder (default: out/ritz/<problem name>).")
-    Path out;
-
     @Option(names = "--steps", description = "Adam steps (overrides the problem's).")
     Integer steps;
 
@@ -55,27 +52,19 @@ final class RitzCommand implements Callable<Integer> {
     @Option(names = "--bc", description = "penalty or exact (overrides the problem's).")
     String bc;
 
-    @Option(names = "--seed", description = "Random seed (overrides the problem's).")
-    Long seed;
-
     @Option(names = "--dtype", description = "float32 or float64 (overrides the problem's).")
     String dtype;
 
     @Option(names = "--sampling", description = "uniform, sobol or halton (overrides the problem's).")
     String sampling;
 
-    @Option(names = "--threads", description = "Kernel threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    int threads;
+    @CommandLine.Mixin
+    RunOptions run;
 
-    @Option(names = "--resume", description = "Continue from the checkpoint in the output folder.")
-    boolean resume;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() throws Exception {
-        JvmBackend.setThreads(threads);
+        run.applyThreads();
         // Everything that can be refused is checked before the output folder exists.
         ProblemSpec spec = resolve();
         RitzOptions o = overrides(spec.options());
@@ -85,58 +74,55 @@ final class RitzCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException((Files.exists(Path.of(problem)) ? problem + ": " : "") + e.getMessage(), e);
         }
-        Path dir = out != null ? out : Path.of("out", "ritz", spec.name());
-        Path ckpt = dir.resolve("checkpoint.npz");
         // The lock before anything in the folder is touched: a second run there fails at once.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit (the other way round, it could exit first).
-        try (OnInterrupt interrupt = new OnInterrupt(solver::cancel); RunLock lock = RunLock.acquire(ckpt)) {
-            if (!resume) {
-                Files.deleteIfExists(ckpt);
-            } else if (!Files.exists(ckpt)) {
-                System.err.println("no checkpoint in " + dir + ": starting from step 0");
-            }
-            return solveAndWrite(spec, o, solver, dir, ckpt, interrupt);
+        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "ritz", spec.name()), "ritz")) {
+            ctx.onCancel(solver::cancel);
+            interrupt.cancels(ctx::cancel);
+            return solveAndWrite(spec, o, solver, ctx, interrupt);
         }
     }
 
-    private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, Path dir, Path ckpt, OnInterrupt interrupt)
+    private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, RunContext ctx, OnInterrupt interrupt)
             throws Exception {
+        Path dir = ctx.folder();
+        Path ckpt = ctx.checkpoint();
         Domain domain = spec.problem().domain();
         System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s; Adam %d steps%s%n",
                 spec.name(), spec.problem() instanceof PoissonProblem ? "Poisson" : "eigenvalue problem", domain, o.method(),
                 o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
         List<TrainingCallback> cbs = new ArrayList<>();
-        if (!quiet) {
+        if (!run.quiet) {
             cbs.add(new ProgressBarCallback(System.err, spec.name()));
         }
         cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
-        RitzSolver.Result r = solver.solve(cbs, ckpt, resume);
+        RitzSolver.Result r = solver.solve(cbs, ckpt, ctx.resume());
 
-        // Results first (parameters, sampled solution), figures last: an interrupt or a failure while
-        // plotting leaves every number written. Each file is written atomically.
-        List<String> wrote = new ArrayList<>(List.of("metrics.csv", "eval.csv"));
-        Npz.write(dir.resolve("params.npz"), solver.network().stateDict());
-        wrote.add("params.npz");
-        if (Files.exists(ckpt)) {
-            wrote.add("checkpoint.npz");
-        }
+        // One set of outputs: written under temporary names, then moved into place together, so a
+        // failure (a full disk, an interrupt while plotting) leaves the previous run's set whole.
         SolutionGrid g = domain.dim() == 2 ? SolutionGrid.sample(solver, 201) : null;
-        if (g != null) {
-            writeGridFiles(g, spec.name(), dir);
-            wrote.addAll(List.of("solution.vtk", "solution.csv"));
-        }
         StringBuilder m = new StringBuilder();
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
             m.append(String.format(Locale.ROOT, "  %s %.4e", e.getKey(), e.getValue()));
         }
         System.out.printf(Locale.ROOT, "%s: %d steps in %.1f s (%.2f ms/step)%s%s%n", r.cancelled() ? "stopped" : "done", r.steps(),
                 r.trainSeconds(), 1e3 * r.trainSeconds() / Math.max(1, r.steps()), m, r.lbfgsStop() == null ? "" : "; L-BFGS: " + r.lbfgsStop());
-        LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), dir.resolve("curves.png"), spec.name() + ": training");
-        wrote.add("curves.png");
-        if (g != null) {
-            wrote.addAll(writeGridPlots(g, domain, spec.name(), dir));
+        List<String> wrote = new ArrayList<>(List.of("metrics.csv", "eval.csv"));
+        try (OutputSet files = ctx.outputs()) {
+            Npz.write(files.path("params.npz"), solver.network().stateDict());
+            if (g != null) {
+                writeGridFiles(g, spec.name(), files);
+            }
+            LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("curves.png"), spec.name() + ": training");
+            if (g != null) {
+                writeGridPlots(g, domain, spec.name(), files);
+            }
+            wrote.addAll(files.commit());
+        }
+        if (Files.exists(ckpt)) {
+            wrote.add(RunContext.CHECKPOINT);
         }
         System.out.println("wrote " + dir + "/{" + String.join(", ", wrote) + "}");
         if (r.cancelled()) {
@@ -160,8 +146,8 @@ final class RitzCommand implements Callable<Integer> {
             if (bc != null) {
                 o = o.withBoundary(o.boundary().withTreatment(RitzOptions.BoundaryTreatment.parse("--bc", bc)));
             }
-            if (seed != null) {
-                o = o.withRun(o.run().withSeed(seed));
+            if (run.seed != null) {
+                o = o.withRun(o.run().withSeed(run.seed));
             }
             if (dtype != null) {
                 o = o.withRun(o.run().withDtype(DType.parse(dtype)));
@@ -180,31 +166,29 @@ final class RitzCommand implements Callable<Integer> {
             return ProblemFile.load(Path.of(problem));
         }
         return Examples.spec(problem).orElseThrow(() -> new ParameterException(new CommandLine(this), "unknown problem '" + problem
-                + "': give a JSON file or one of " + Examples.names()));
+                + "': give a JSON file or one of " + Examples.names() + "." + Suggestion.didYouMean(problem, Examples.names())));
     }
 
-    private static void writeGridFiles(SolutionGrid g, String name, Path dir) throws Exception {
+    private static void writeGridFiles(SolutionGrid g, String name, OutputSet files) throws Exception {
         if (g.exact() != null) {
             String[] names = {"u", "u_exact", "error"};
             double[][][] fields = {g.u(), g.exact(), g.error()};
-            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), names, fields);
-            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), names, fields);
+            GridFiles.writeVtk(files.path("solution.vtk"), name, g.xs(), g.ys(), names, fields);
+            GridFiles.writeCsv(files.path("solution.csv"), g.xs(), g.ys(), names, fields);
         } else {
-            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
-            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeVtk(files.path("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+            GridFiles.writeCsv(files.path("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
     }
 
-    /** The heat maps; returns the names of the files written (no error map without an exact solution). */
-    private static List<String> writeGridPlots(SolutionGrid g, Domain domain, String name, Path dir) throws Exception {
+    /** The heat maps (no error map without an exact solution). */
+    private static void writeGridPlots(SolutionGrid g, Domain domain, String name, OutputSet files) throws Exception {
         Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
         Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
-                .outlineOf(region).chart(), dir.resolve("solution.png"), 620);
-        if (g.exact() == null) {
-            return List.of("solution.png");
+                .outlineOf(region).chart(), files.path("solution.png"), 620);
+        if (g.exact() != null) {
+            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
+                    .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), files.path("error.png"), 620);
         }
-        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
-                .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), dir.resolve("error.png"), 620);
-        return List.of("solution.png", "error.png");
     }
 }

@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
-import org.implicitlayers.core.train.CancelRequest;
+import org.implicitlayers.core.train.OutputSet;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
@@ -67,7 +68,7 @@ final class SdfCommand implements Runnable {
         }
         if (!Files.exists(p)) {
             throw new IllegalArgumentException(spec + ": no such file; expected a point cloud file (.ply, .obj, .off, .stl, .xyz, .xyzn)"
-                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")");
+                    + " or a built-in shape (" + BuiltinClouds.NAMES + ")." + Suggestion.didYouMean(spec, BuiltinClouds.names()));
         }
         org.implicitlayers.sdf.io.ShapeData data = GeometryReader.read(p);
         if (ignoreNormals) {
@@ -99,6 +100,17 @@ final class SdfCommand implements Runnable {
         if (!spread) {
             throw new IllegalArgumentException(spec + ": all " + n + " points coincide; a surface needs points spread in space");
         }
+        try {
+            Normalization.unitBall(p);
+        } catch (IllegalArgumentException e) {
+            // Coordinates so large (or a spread so small) that the distance to their centre is not a finite positive number.
+            double max = 0;
+            for (double v : p) {
+                max = Math.max(max, Math.abs(v));
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the points cannot be scaled to the unit ball (coordinates up"
+                    + " to %.3g, spread around their centre not a finite positive length); rescale the file's coordinates", spec, max), e);
+        }
         if (c.normals() != null) {
             double[] nr = c.normals();
             double[] len = new double[n];
@@ -119,13 +131,19 @@ final class SdfCommand implements Runnable {
         }
     }
 
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + ": expected at least " + min + ", got " + value);
+        }
+    }
+
     /** The box [-1.1, 1.1]^3 of normalised units, in input units. */
     static double[][] box(Normalization n) {
         double[] lo = n.invert(new double[] {-1.1, -1.1, -1.1}), hi = n.invert(new double[] {1.1, 1.1, 1.1});
         return new double[][] {lo, hi};
     }
 
-    static void writePictures(SdfModel model, Path dir, String title, int size, Axis up) throws java.io.IOException {
+    static void writePictures(SdfModel model, Path slicesPng, Path renderPng, String title, int size, Axis up) throws java.io.IOException {
         Normalization n = model.normalization();
         double[][] box = box(n);
         double[] centre = {n.cx(), n.cy(), n.cz()};
@@ -134,8 +152,8 @@ final class SdfCommand implements Runnable {
         for (int a = 0; a < 3; a++) {
             s[a] = Slices.sample(f, a, centre, box[0], box[1], 160);
         }
-        SdfPictures.writeSlices(s, title + ": f on three slices through the centre, zero contour in black", dir.resolve("slices.png"));
-        render(model, 35, 20, up, size, dir.resolve("render.png"));
+        SdfPictures.writeSlices(s, title + ": f on three slices through the centre, zero contour in black", slicesPng);
+        render(model, 35, 20, up, size, renderPng);
     }
 
     /** The axis that points up in a render. */
@@ -165,9 +183,6 @@ final class SdfCommand implements Runnable {
     static final class Fit implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "CLOUD", description = "A .ply/.obj/.off/.stl/.xyz/.xyzn file, or sphere, torus, box, bunny.")
         String input;
-
-        @Option(names = "--out", description = "Output folder (default: out/sdf/NAME).")
-        Path out;
 
         @Option(names = "--steps", defaultValue = "2000", description = "Adam steps (default: ${DEFAULT-VALUE}).")
         int steps;
@@ -199,12 +214,6 @@ final class SdfCommand implements Runnable {
         @Option(names = "--points", defaultValue = "4000", description = "Samples of a built-in analytic shape (default: ${DEFAULT-VALUE}).")
         int points;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Random seed: initialisation and batches (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--threads", defaultValue = "2", description = "Kernel threads (default: ${DEFAULT-VALUE}).")
-        int threads;
-
         @Option(names = "--normal-neighbours", defaultValue = "10",
                 description = "Neighbours for estimating missing normals; 0 fits without normals (default: ${DEFAULT-VALUE}).")
         int neighbours;
@@ -222,38 +231,60 @@ final class SdfCommand implements Runnable {
                 + " as in most scans; the built-in analytic shapes are symmetric).")
         Axis up;
 
-        @Option(names = "--resume", description = "Continue from DIR/checkpoint.npz when present.")
-        boolean resume;
+        @CommandLine.Mixin
+        RunOptions run;
 
-        @Option(names = "--no-progress", description = "No progress bar.")
-        boolean quiet;
-
-        /** Set by the interrupt guard: stops the training loop (after a checkpoint), or the one about to start. */
-        private final CancelRequest cancel = new CancelRequest();
 
         @Override
         public Integer call() throws Exception {
-            threads(threads);
-            if (resolution < 2) {
-                throw new IllegalArgumentException("--resolution must be at least 2 grid points per axis, got " + resolution);
+            run.applyThreads();
+            long seed = run.seed(0);
+            // Options are checked, naming them, before anything is read or trained (not by the classes they end up in).
+            atLeast("--steps", steps, 0);
+            atLeast("--batch", batch, 2);
+            atLeast("--width", width, 1);
+            atLeast("--depth", depth, 1);
+            atLeast("--samples", samples, 1);
+            atLeast("--points", points, 3);
+            atLeast("--normal-neighbours", neighbours, 0);
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException("--lr: expected a positive learning rate, got " + lr);
+            }
+            if (!(omega > 0) || Double.isInfinite(omega)) {
+                throw new IllegalArgumentException("--omega: expected a positive SIREN frequency, got " + omega);
+            }
+            if (skip < 0 || skip > depth) {
+                throw new IllegalArgumentException("--skip: expected 0 (none) to --depth (" + depth + "), got " + skip);
+            }
+            // Checked with their memory need before anything is trained (a grid too large used to fail minutes later).
+            if (resolution < 2 || resolution > GridSampler.Options.MAX_RESOLUTION) {
+                throw new IllegalArgumentException("--resolution " + resolution + ": expected 2 to " + GridSampler.Options.MAX_RESOLUTION
+                        + " grid points per axis (the grid of resolution^3 values is one array)");
+            }
+            long need = GridSampler.Options.bytesNeeded(resolution), have = Runtime.getRuntime().maxMemory();
+            if (need > have) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--resolution %d needs about %.1f GB for the grid and the mesh;"
+                        + " this JVM may use %.1f GB: lower --resolution (the default is 128) or give Java more memory"
+                        + " (JAVA_OPTS=-Xmx...)", resolution, need / 1e9, have / 1e9));
             }
             if (pictureSize < 16) {
                 throw new IllegalArgumentException("--picture-size must be at least 16 pixels, got " + pictureSize);
             }
             String name = Path.of(input).getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            Path dir = out != null ? out : Path.of("out", "sdf", name);
             PointCloud cloud = cloud(input, points, seed, ignoreNormals);
             if (ignoreNormals && cloud.hasNormals()) {
                 cloud = new PointCloud(cloud.points(), null);   // a built-in shape's exact normals
             }
-            Files.createDirectories(dir);
             // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the model.
-            try (OnInterrupt guard = new OnInterrupt(cancel::cancel)) {
-                return fit(cloud, name, dir);
+            // The guard outermost, the run inside it: the run's lock is released before an interrupted JVM may exit.
+            try (OnInterrupt guard = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "sdf", name), "sdf fit")) {
+                guard.cancels(ctx::cancel);
+                return fit(cloud, name, ctx, seed);
             }
         }
 
-        private int fit(PointCloud cloud, String name, Path dir) throws Exception {
+        private int fit(PointCloud cloud, String name, RunContext ctx, long seed) throws Exception {
+            Path dir = ctx.folder();
             if (!cloud.hasNormals()) {
                 System.err.println("sdf fit: " + input + (ignoreNormals ? ": ignoring its normals as asked; " : " has no normals; ") + (neighbours > 0
                         ? "estimating them (PCA over " + neighbours + " neighbours, oriented along a minimum spanning tree)"
@@ -264,7 +295,7 @@ final class SdfCommand implements Runnable {
                     .withNetwork(d.network().withSize(width, depth).withSkipAt(skip))
                     .withLoss(d.loss().withBatch(batch))
                     .withGrid(d.grid().withResolution(resolution))
-                    .withCheckpoint(dir.resolve("checkpoint.npz"), 500, resume);
+                    .withCheckpoint(ctx.checkpoint(), 500, ctx.resume());
             o = o.withLearningRate(lr).withMetricSamples(samples).withNormalNeighbours(neighbours);
             switch (modelKind.toLowerCase(Locale.ROOT)) {
                 case "igr" -> { }
@@ -272,28 +303,26 @@ final class SdfCommand implements Runnable {
                 default -> throw new IllegalArgumentException("--model " + modelKind + ": expected igr or siren");
             }
             List<TrainingCallback> cbs = new ArrayList<>();
-            if (!quiet) {
+            if (!run.quiet) {
                 cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
             }
             cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
-            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, cancel);
+            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, ctx.cancelRequest());
             SdfModel model = fitted.model();
-            model.save(dir.resolve("model.npz"));
             if (fitted.result().cancelled()) {
+                try (OutputSet files = ctx.outputs()) {
+                    model.save(files.path("model.npz"));
+                    files.commit();
+                }
                 System.out.printf("sdf fit %s: stopped at step %d; wrote %s and %s; continue with --resume%n", name,
-                        fitted.result().lastStep(), dir.resolve("checkpoint.npz"), dir.resolve("model.npz"));
+                        fitted.result().lastStep(), ctx.checkpoint(), dir.resolve("model.npz"));
                 return 130;
             }
             SdfFit.Extraction e = SdfFit.extract(model, o.grid());
-            for (String ext : new String[] {"obj", "ply", "stl"}) {
-                MeshWriter.write(e.mesh(), dir.resolve("mesh." + ext));
-            }
             // The grid in the input's units, like the meshes: origin, spacing and distances.
             Normalization nz = model.normalization();
             ScalarGrid unitGrid = e.sampling().grid();
             ScalarGrid g = unitGrid.rescaled(nz.invert(unitGrid.origin()), nz.invertLength(1));
-            GridWriter.vtk(g, "sdf", dir.resolve("sdf.vtk"));
-            GridWriter.npy(g, dir.resolve("sdf.npy"));
             Shapes.Shape truth = BuiltinClouds.isBuiltin(input) && !input.equalsIgnoreCase("bunny") ? Shapes.named(input) : null;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("input", input);
@@ -305,8 +334,18 @@ final class SdfCommand implements Runnable {
             m.put("grid_eval_s", e.sampling().seconds());
             m.put("grid_points_evaluated", e.sampling().evaluated());
             m.put("marching_cubes_s", e.extractSeconds());
-            writeMetrics(m, dir.resolve("metrics.json"));
-            writePictures(model, dir, name, pictureSize, up);
+            // One set of outputs, moved into place together: a failure (a full disk) leaves the previous set whole.
+            try (OutputSet files = ctx.outputs()) {
+                model.save(files.path("model.npz"));
+                for (String ext : new String[] {"obj", "ply", "stl"}) {
+                    MeshWriter.write(e.mesh(), files.path("mesh." + ext));
+                }
+                GridWriter.vtk(g, "sdf", files.path("sdf.vtk"));
+                GridWriter.npy(g, files.path("sdf.npy"));
+                writeMetrics(m, files.path("metrics.json"));
+                writePictures(model, files.path("slices.png"), files.path("render.png"), name, pictureSize, up);
+                files.commit();
+            }
             System.out.println(String.format(Locale.ROOT, "sdf fit %s: %d vertices, %d faces, Chamfer %.5f, Hausdorff %.5f (normalised units); wrote %s",
                     name, e.mesh().vertexCount(), e.mesh().faceCount(), (Double) m.getOrDefault("chamfer", Double.NaN),
                     (Double) m.getOrDefault("hausdorff", Double.NaN), dir));

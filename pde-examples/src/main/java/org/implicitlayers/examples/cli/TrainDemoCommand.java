@@ -8,17 +8,17 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
-import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.nn.Activation;
 import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.LrSchedule;
-import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.RunLock;
+import org.implicitlayers.core.train.OutputSet;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.examples.plot.LossCurve;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,20 +33,12 @@ final class TrainDemoCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Optimiser steps (default: ${DEFAULT-VALUE}).", defaultValue = "20000")
     long steps;
 
-    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "out/train-demo")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue from the checkpoint in the output folder.")
-    boolean resume;
-
     @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
     long checkpointEvery;
 
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    long seed;
+    @CommandLine.Mixin
+    RunOptions run;
 
-    @Option(names = "--threads", description = "Kernel threads (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    int threads;
 
     static double target(double x, double y) {
         return Math.sin(Math.PI * x) * Math.cos(Math.PI * y);
@@ -54,20 +46,19 @@ final class TrainDemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JvmBackend.setThreads(threads);
-        Path ckpt = out.resolve("checkpoint.npz");
+        run.applyThreads();
         // The lock first: a second start in the folder of a running one must fail before it touches anything.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit.
-        try (OnInterrupt interrupt = new OnInterrupt(cancel::cancel); RunLock lock = RunLock.acquire(ckpt)) {
-            if (!resume) {
-                Files.deleteIfExists(ckpt);
-            }
-            return train(ckpt);
+        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "train-demo"), "train-demo")) {
+            interrupt.cancels(ctx::cancel);
+            return train(ctx);
         }
     }
 
-    private int train(Path ckpt) throws Exception {
+    private int train(RunContext ctx) throws Exception {
+        long seed = run.seed(0);
+        Path out = ctx.folder();
         // The data set is fixed by the seed; minibatches come from the run's generator.
         Rng data = Rng.seeded(seed + 1000);
         int n = 2000, nv = 1000;
@@ -89,7 +80,7 @@ final class TrainDemoCommand implements Callable<Integer> {
         Mlp net = Mlp.builder(2, 32, 32, 1).activation(Activation.tanh()).dtype(DType.FLOAT32).build(rng);
         Adam adam = new Adam(net.parameters(), 3e-3);
         int batch = 128;
-        Trainer trainer = Trainer.builder(net, adam, rng)
+        Trainer.Builder trainer = Trainer.builder(net, adam, rng)
                 .loss((step, r) -> {
                     int[] idx = new int[batch];
                     for (int i = 0; i < batch; i++) {
@@ -103,25 +94,27 @@ final class TrainDemoCommand implements Callable<Integer> {
                         return Map.of("validation_rmse", Math.sqrt(net.forward(xVal).sub(yVal).square().mean().item()));
                     }
                 })
-                .options(new Trainer.Options(steps, 500, checkpointEvery, ckpt, resume))
-                .callback(new ProgressBarCallback(System.err, "train-demo"))
-                .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1))
-                .build();
-
-        // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write a checkpoint and the outputs.
-        cancel.accept(trainer);
-        return trainAndReport(trainer, net, xVal, yVal, ckpt);
+                .options(Trainer.Options.defaults().steps(steps).evalEvery(500).checkpointEvery(checkpointEvery))
+                .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1));
+        if (!run.quiet) {
+            trainer.callback(new ProgressBarCallback(System.err, "train-demo"));
+        }
+        // The run's checkpoint, resume flag and cancel request (Ctrl-C, SIGTERM: stop after the current step, write a
+        // checkpoint and the outputs).
+        return trainAndReport(trainer.context(ctx).build(), net, xVal, yVal, ctx);
     }
 
-    /** Set by the interrupt guard: stops the training loop, or the one about to start. */
-    private final CancelRequest cancel = new CancelRequest();
-
-    private int trainAndReport(Trainer trainer, Mlp net, Tensor xVal, Tensor yVal, Path ckpt) throws Exception {
+    private int trainAndReport(Trainer trainer, Mlp net, Tensor xVal, Tensor yVal, RunContext ctx) throws Exception {
         Trainer.Result r = trainer.run();
+        Path out = ctx.folder();
+        Path ckpt = ctx.checkpoint();
         Path png = out.resolve("loss.png");
-        // Results before figures: an interrupt while plotting leaves the parameters written.
-        Npz.write(out.resolve("params.npz"), net.stateDict());
-        LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), png, "train-demo: sin(pi x) cos(pi y), MLP 2-32-32-1");
+        try (OutputSet files = ctx.outputs()) {
+            Npz.write(files.path("params.npz"), net.stateDict());
+            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), files.path("loss.png"),
+                    "train-demo: sin(pi x) cos(pi y), MLP 2-32-32-1");
+            files.commit();
+        }
         if (r.cancelled()) {
             System.out.printf("stopped at step %d; checkpoint %s; continue with --resume%n", r.lastStep(), ckpt);
             return 130;

@@ -18,8 +18,8 @@ public final class LossCurve {
 
     /**
      * Writes {@code png}: the training loss against step (logarithmic when every value is positive;
-     * otherwise linear, with early values far above the rest cut off and the label saying so), and
-     * below it each metric of {@code evalCsv} (logarithmic), when there is any.
+     * otherwise, as for the Ritz energy, the gap to its lowest value on a logarithmic axis, see
+     * {@link #lossPanel}), and below it each metric of {@code evalCsv} (logarithmic), when there is any.
      *
      * @param stepsCsv {@code step,loss,...} per logged step, with a header line
      * @param evalCsv {@code step,name,value} per evaluation, with a header line; may be null or absent
@@ -32,7 +32,7 @@ public final class LossCurve {
             y[i] = Double.parseDouble(steps.get(i)[1]);
         }
         List<Curves.Panel> panels = new ArrayList<>();
-        panels.add(new Curves.Panel("training loss", Curves.Scale.AUTO, List.of(Curves.Series.line("training loss", x, y))));
+        panels.add(lossPanel(x, y));
         Map<String, List<double[]>> metrics = new LinkedHashMap<>();
         if (evalCsv != null && Files.exists(evalCsv)) {
             for (String[] row : rows(evalCsv)) {
@@ -53,6 +53,11 @@ public final class LossCurve {
             panels.add(new Curves.Panel("evaluation", Curves.Scale.LOG, series));
         }
         Png.write(Curves.chart(title, "step", false, panels), png, 900, metrics.isEmpty() ? 420 : 760);
+    }
+
+    /** The loss panel ({@link Curves#lossPanel}). */
+    static Curves.Panel lossPanel(double[] x, double[] y) {
+        return Curves.lossPanel(x, y);
     }
 
     private static List<String[]> rows(Path csv) throws IOException {

@@ -102,6 +102,21 @@ class HostileInputTest {
         }
     }
 
+    @Test
+    void topLevelHelpListsEveryCommandIncludingThoseTheLauncherStartsElsewhere() {
+        String[] r = run("--help");
+        assertEquals("0", r[0], r[2]);
+        // bin/implicit dispatches these to other modules; the rest are this tool's sub-commands.
+        for (String c : List.of("ritz", "deq", "qp", "lista", "sdf", "demo", "train-demo", "node", "bench", "info", "gui", "jshell",
+                "sweep")) {
+            assertTrue(r[1].lines().anyMatch(l -> l.trim().startsWith(c + " ")), c + " listed in: " + r[1]);
+        }
+        // Reached through this class path instead of bin/implicit, they say how to start them.
+        r = run("gui", "--demo", "poisson");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("bin/implicit gui"), r[2]);
+    }
+
     private static void collect(CommandLine cl, List<String> prefix, List<String> out) {
         cl.getSubcommands().forEach((name, sub) -> {
             if (name.equals("help")) {
@@ -192,6 +207,13 @@ class HostileInputTest {
         assertTrue(r[1].contains("done: " + (step + 5) + " steps"), r[1]);
         assertFalse(java.util.Arrays.equals(saved, Files.readAllBytes(o.resolve("checkpoint.npz"))), "the resumed run went on");
         assertArrayEquals(new long[] {step + 5}, new long[] {Checkpoint.load(o.resolve("checkpoint.npz")).step()});
+        // Each step's rows once, in both logs, across the stop and the resume.
+        for (String log2 : List.of("metrics.csv", "eval.csv")) {
+            List<String> rows = Files.readAllLines(o.resolve(log2));
+            List<String> keys = rows.stream().skip(1).map(l -> log2.equals("eval.csv") ? l.substring(0, l.lastIndexOf(',')) : l.split(",")[0])
+                    .toList();
+            assertEquals(keys.size(), new java.util.HashSet<>(keys).size(), log2 + " has a row twice: " + rows);
+        }
     }
 
     @Test
@@ -199,16 +221,17 @@ class HostileInputTest {
         Path o = dir.resolve("sdf");
         String log = sigtermOnce("sdf", o.resolve("metrics.csv"), 400, // some logged steps (every 10)
                 "sdf", "fit", "sphere", "--steps", "1000000", "--width", "32", "--depth", "2", "--batch", "256", "--points", "1000",
-                "--no-progress", "--out", o.toString());
+                "--quiet", "--out", o.toString());
         assertTrue(log.contains("stopped at step"), log);
         long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
         assertTrue(step > 10, "checkpoint at the step it stopped, not only every 500: " + step);
         assertTrue(Files.exists(o.resolve("model.npz")), names(o).toString());
         assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
         List<String> logged = Files.readAllLines(o.resolve("metrics.csv"));
-        assertEquals(step / 10 * 10, Long.parseLong(logged.get(logged.size() - 1).split(",")[0]), "the log reaches the checkpoint's step");
+        // Logged every 10 steps, and the step it stopped at.
+        assertEquals(step, Long.parseLong(logged.get(logged.size() - 1).split(",")[0]), "the log reaches the checkpoint's step");
         String[] r = run("sdf", "fit", "sphere", "--steps", Long.toString(step + 5), "--width", "32", "--depth", "2", "--batch", "256",
-                "--points", "1000", "--resolution", "24", "--samples", "2000", "--picture-size", "32", "--no-progress", "--resume",
+                "--points", "1000", "--resolution", "24", "--samples", "2000", "--picture-size", "32", "--quiet", "--resume",
                 "--out", o.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(step + 5, Checkpoint.load(o.resolve("checkpoint.npz")).step(), "the resumed run went on to its last step");
@@ -230,5 +253,106 @@ class HostileInputTest {
         assertTrue(step > 0, "checkpoint at the step it stopped, not only every 200: " + step);
         assertTrue(Files.exists(o.resolve("fitted.csv")) && Files.exists(o.resolve("params.npz")), names(o).toString());
         assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+    }
+
+    @Test
+    void aSecondNodeJobIntoTheFolderOfARunningOneIsRefusedAndDeletesNothing() throws Exception {
+        Path o = dir.resolve("spiral");
+        String[] first = run("node", "spiral", "--iters", "3", "--eval-every", "1000", "--quiet", "--out", o.toString());
+        assertEquals("0", first[0], first[2]);
+        byte[] ckpt = Files.readAllBytes(o.resolve("checkpoint.npz"));
+        // A long job resumes from it (and writes no new checkpoint for 30 s: steps and time are far off) ...
+        Process p = child(dir.resolve("long.log"), "node", "spiral", "--iters", "1000000", "--eval-every", "100000", "--resume", "--quiet",
+                "--out", o.toString());
+        try {
+            waitFor(o.resolve("checkpoint.npz.lock"), 0);
+            // ... and a fresh job (which would start by removing the checkpoint) and a fit are started into its folder.
+            for (String[] args : List.of(new String[] {"node", "spiral", "--iters", "5", "--out", o.toString()},
+                    new String[] {"node", "fit", "../examples/damped-oscillator.csv", "--steps", "5", "--out", o.toString()},
+                    new String[] {"node", "cnf", "--steps", "5", "--out", o.toString()})) {
+                String[] r = run(args);
+                assertEquals("1", r[0], String.join(" ", args) + ": " + r[1] + r[2]);
+                assertTrue(r[2].contains("another training run") && r[2].contains(o.toString()), r[2]);
+                assertTrue(p.isAlive(), "the first job still runs");
+                assertArrayEquals(ckpt, Files.readAllBytes(o.resolve("checkpoint.npz")), "the running job's checkpoint is untouched");
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void nodeSpiralWithNoStepsListsOnlyWhatItWrote() throws Exception {
+        Path o = dir.resolve("zero");
+        String[] r = run("node", "spiral", "--iters", "0", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        String wrote = r[1].lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+        assertFalse(wrote.contains("checkpoint"), wrote);
+        List<String> listed = List.of(wrote.substring(wrote.indexOf('{') + 1, wrote.indexOf('}')).split(", "));
+        assertEquals(listed.stream().sorted().toList(), names(o), "the files listed are the files in the folder");
+    }
+
+    @Test
+    void sigtermStopsANodeSpiralSayingWhereAndHowToContinue() throws Exception {
+        Path o = dir.resolve("spiral-term");
+        String log = sigtermOnce("spiral-term", o.resolve("metrics.csv"), 600,
+                "node", "spiral", "--iters", "1000000", "--eval-every", "100000", "--quiet", "--out", o.toString());
+        long step = Checkpoint.load(o.resolve("checkpoint.npz")).step();
+        assertTrue(step > 0, "a checkpoint at the step it stopped: " + step);
+        assertTrue(log.contains("at step " + step + "; continue with --resume"), log);
+        assertTrue(Files.exists(o.resolve("params.npz")) && Files.exists(o.resolve("phase.png")), names(o).toString());
+        assertFalse(Files.exists(o.resolve("checkpoint.npz.lock")), "no lock file left");
+    }
+
+    @Test
+    void sdfFitRefusesAGridTooLargeBeforeTrainingAndSuggestsTheNearestBuiltIn() throws Exception {
+        Path o = dir.resolve("huge");
+        long t0 = System.nanoTime();
+        String[] r = run("sdf", "fit", "sphere", "--resolution", "100000", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--resolution 100000") && r[2].contains("1290"), r[2]);
+        // A grid that fits in an array but not in this JVM's memory (on a machine with less than about 80 GB of heap).
+        if (Runtime.getRuntime().maxMemory() < org.implicitlayers.sdf.mesh.GridSampler.Options.bytesNeeded(1200)) {
+            r = run("sdf", "fit", "sphere", "--resolution", "1200", "--out", o.toString());
+            assertEquals("1", r[0]);
+            assertTrue(r[2].contains("--resolution 1200 needs about 20.7 GB") && r[2].contains("this JVM may use"), r[2]);
+        }
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "refused before any training");
+        assertFalse(Files.exists(o), "no output folder");
+        r = run("sdf", "fit", "toruss", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("toruss: no such file") && r[2].contains("Did you mean torus?"), r[2]);
+        r = run("ritz", "poison-square", "--out", o.toString());
+        assertEquals("2", r[0], "a usage error, as picocli reports them");
+        assertTrue(r[2].contains("unknown problem 'poison-square'") && r[2].contains("Did you mean poisson-square?"), r[2]);
+        assertFalse(Files.exists(o), "no output folder");
+        assertEquals(null, Suggestion.nearest("cube", List.of("sphere", "torus", "box", "bunny")), "nothing near: no guess");
+        assertEquals(3, Suggestion.distance("kitten", "sitting"));
+    }
+
+    @Test
+    void sdfFitNamesTheOptionOrTheFileNotTheClassThatRefusesIt() throws Exception {
+        Path o = dir.resolve("named");
+        String[] r = run("sdf", "fit", "sphere", "--batch", "1", "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("--batch: expected at least 2, got 1") && !r[2].contains("IgrLoss"), r[2]);
+        r = run("sdf", "fit", "sphere", "--lr", "0", "--out", o.toString());
+        assertTrue(r[2].contains("--lr: expected a positive learning rate"), r[2]);
+        Path huge = Files.writeString(dir.resolve("huge.xyz"), "0 0 0\n1e200 0 0\n0 1e200 0\n0 0 1e200\n");
+        r = run("sdf", "fit", huge.toString(), "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(huge + ": the points cannot be scaled to the unit ball") && !r[2].contains("Normalization"), r[2]);
+        assertFalse(Files.exists(o), "no output folder");
+    }
+
+    @Test
+    void nodeFitOfAFolderNamesThePathAndLeavesNoOutputFolder() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("series-folder"));
+        Path o = dir.resolve("fit-out");
+        String[] r = run("node", "fit", folder.toString(), "--out", o.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains(folder + ": is a folder"), r[2]);
+        assertFalse(Files.exists(o));
     }
 }

@@ -44,7 +44,7 @@ class SdfCommandTest {
     void fitWritesMeshGridMetricsAndPicturesThenMeshRenderAndEvalReuseTheModel() throws Exception {
         Path out = dir.resolve("torus");
         String[] r = run("sdf", "fit", "torus", "--steps", "150", "--width", "48", "--depth", "3", "--batch", "512",
-                "--resolution", "40", "--points", "2000", "--samples", "20000", "--picture-size", "160", "--no-progress", "--out", out.toString());
+                "--resolution", "40", "--points", "2000", "--samples", "20000", "--picture-size", "160", "--quiet", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         for (String f : List.of("model.npz", "mesh.obj", "mesh.ply", "mesh.stl", "sdf.vtk", "sdf.npy", "metrics.csv", "metrics.json")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -95,7 +95,7 @@ class SdfCommandTest {
         Path out = dir.resolve("siren");
         String[] r = run("sdf", "fit", "sphere", "--model", "siren", "--lr", "1e-3", "--steps", "150", "--width", "32", "--depth", "2",
                 "--batch", "256", "--resolution", "32", "--points", "1000", "--samples", "5000", "--picture-size", "64",
-                "--no-progress", "--out", out.toString());
+                "--quiet", "--out", out.toString());
         assertEquals("0", r[0], r[2]);
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         // After 150 steps SIREN fits the data closely but may still carry spurious sheets far from
@@ -135,7 +135,7 @@ class SdfCommandTest {
             assertTrue(!Files.exists(o), "no output folder for a refused cloud: " + o);
         }
         String[] ok = run("sdf", "fit", colours.toString(), "--ignore-normals", "--steps", "2", "--width", "8", "--depth", "1",
-                "--batch", "8", "--resolution", "8", "--samples", "100", "--picture-size", "16", "--no-progress", "--out", dir.resolve("c").toString());
+                "--batch", "8", "--resolution", "8", "--samples", "100", "--picture-size", "16", "--quiet", "--out", dir.resolve("c").toString());
         assertEquals("0", ok[0], "--ignore-normals estimates them instead: " + ok[2]);
         String[] jpg = run("sdf", "render", dir.resolve("c").resolve("model.npz").toString(), "--out", dir.resolve("r.jpg").toString());
         assertEquals("1", jpg[0]);

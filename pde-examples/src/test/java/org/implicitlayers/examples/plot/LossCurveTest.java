@@ -1,0 +1,49 @@
+package org.implicitlayers.examples.plot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.implicitlayers.plot.Curves;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loss panel of curves.png shows the descent, not the noise of the plateau. */
+class LossCurveTest {
+    @Test
+    void aNegativeEnergyIsDrawnAsItsGapToTheMinimumOnALogAxis(@TempDir Path dir) throws Exception {
+        // A Ritz-like energy: from +5 down to a plateau at -2.47 within the first tenth, then noise of 1e-3.
+        int n = 500;
+        double[] x = new double[n], y = new double[n];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < n; i++) {
+            x[i] = 10 * (i + 1);
+            y[i] = -2.47 + 7.47 * Math.exp(-i / 10.0) + 1e-3 * r.nextGaussian();
+        }
+        Curves.Panel p = LossCurve.lossPanel(x, y);
+        assertEquals(Curves.Scale.LOG, p.scale());
+        double[] g = p.series().get(0).y();
+        double min = java.util.Arrays.stream(y).min().orElseThrow(), max = java.util.Arrays.stream(y).max().orElseThrow();
+        for (int i = 0; i < n; i++) {
+            assertEquals(y[i] - min + 1e-6 * (max - min), g[i], 1e-12);
+            assertTrue(g[i] > 0);
+        }
+        assertTrue(p.yLabel().contains("min") && p.yLabel().contains("\u22122.47") && p.yLabel().length() < 25, p.yLabel());
+        // The descent spans decades on this axis; the plateau's noise stays within its last few.
+        assertTrue(g[0] / g[n / 2] > 100, g[0] + " vs " + g[n / 2]);
+        // A positive loss is drawn as it is.
+        double[] pos = java.util.Arrays.stream(y).map(v -> v + 10).toArray();
+        assertEquals(Curves.Scale.AUTO, LossCurve.lossPanel(x, pos).scale());
+        assertEquals(pos[7], LossCurve.lossPanel(x, pos).series().get(0).y()[7]);
+        // And the figure is written.
+        StringBuilder csv = new StringBuilder("step,loss,lr,elapsed_s\n");
+        for (int i = 0; i < n; i++) {
+            csv.append((long) x[i]).append(',').append(y[i]).append(",0.001,0\n");
+        }
+        Path steps = Files.writeString(dir.resolve("metrics.csv"), csv);
+        LossCurve.write(steps, null, dir.resolve("curves.png"), "test");
+        assertNotNull(javax.imageio.ImageIO.read(dir.resolve("curves.png").toFile()));
+    }
+}
