@@ -15,23 +15,26 @@ package org.implicitlayers.implicit.layers;
  * <ul>
  *   <li>Starting point: z, nu from min 1/2 z'Qz + p'z + 1/2 ||h - Gz||^2 s.t. Az = b (one solve of the
  *       reduced system with D = I), s = h - Gz and lambda = -s, each then shifted by a multiple of the
- *       ones vector to be at least 1 where it was not already positive. The former starting point
- *       (z = 0, s = max(1, h), lambda = 1) ignored the scale of G z; on the benchmark family it left
- *       the iterates so badly centred that steps shrank to nothing within the iteration limit.</li>
+ *       ones vector to be at least 1 where it was not already positive, so that the start reflects
+ *       the scale of Gz and h.</li>
  *   <li>Each iteration: the reduced system [Q + G'DG, A'; A, 0], D = diag(lambda / s), is solved by a
  *       Cholesky factorisation of K = Q + G'DG and of the Schur complement A K^-1 A' (when K is not
  *       positive definite, K + A'A, which has the same solutions on Az = r; as a last resort a small
- *       multiple of I); one factorisation serves the predictor and the corrector.</li>
+ *       multiple of I); one factorisation serves the predictor and the corrector, and the corrector
+ *       gets one step of iterative refinement on the full Newton system.</li>
  *   <li>Step: 0.99 of the largest step that keeps s and lambda positive, at most 1, the same for
- *       primal and dual (the Q term couples them); centring sigma = (mu_aff / mu)^3.</li>
+ *       primal and dual (the Q term couples them); centring sigma = (mu_aff / mu)^3, raised where
+ *       needed so that the gap does not fall far below the primal and dual residuals.</li>
  *   <li>Stopping: relative residuals in the infinity norm, primal max(||Gz + s - h|| / (1 + ||h||),
  *       ||Az - b|| / (1 + ||b||)), dual ||Qz + p + G'lambda + A'nu|| / (1 + ||p||) and gap
- *       s'lambda / (1 + |1/2 z'Qz + p'z|), all at most tol.</li>
+ *       s'lambda / (1 + |1/2 z'Qz + p'z|), all at most tol; or no halving of the worst of them in
+ *       20 iterations; or the iteration limit.</li>
  *   <li>Infeasibility (this is not a homogeneous self-dual embedding): the iterates of an infeasible
- *       problem diverge along a certificate, which is checked at every iteration. Primal infeasible:
- *       lambda &gt;= 0, nu with ||G'lambda + A'nu|| &lt;= certTol (-(h'lambda + b'nu)) (Farkas: then no z
- *       satisfies Gz &lt;= h, Az = b). Dual infeasible (unbounded below): d = z with p'd &lt; 0 and
- *       ||Qd||, ||Ad||, max(Gd, 0) at most certTol |p'd| (scaled by the data's norms).</li>
+ *       problem stop improving and diverge along a certificate, which is checked whenever an
+ *       iteration fails to halve the worst residual. Primal infeasible: lambda &gt;= 0, nu with
+ *       ||G'lambda + A'nu|| &lt;= certTol (-(h'lambda + b'nu)) (Farkas: then no z satisfies Gz &lt;= h,
+ *       Az = b). Dual infeasible (unbounded below): d = z with p'd &lt; 0 and ||Qd||, ||Ad||,
+ *       max(Gd, 0) at most certTol |p'd| (each scaled by the data's norms).</li>
  * </ul>
  *
  * <p>Q is used through its symmetric part (Q + Q')/2, the only part the objective depends on.
