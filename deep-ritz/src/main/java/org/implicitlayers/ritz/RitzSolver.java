@@ -14,8 +14,12 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.core.optim.Engd;
+import org.implicitlayers.core.optim.Optimizer;
+import org.implicitlayers.core.optim.Sgd;
 import org.implicitlayers.core.optim.Lbfgs;
 import org.implicitlayers.core.optim.LrSchedule;
+import org.implicitlayers.core.train.RunState;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
@@ -23,6 +27,7 @@ import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.loss.Ansatz;
 import org.implicitlayers.ritz.loss.Loss;
+import org.implicitlayers.ritz.loss.NaturalGradientObjective;
 import org.implicitlayers.ritz.loss.PinnResidual;
 import org.implicitlayers.ritz.loss.RayleighQuotient;
 import org.implicitlayers.ritz.loss.RitzEnergy;
@@ -305,10 +310,13 @@ public final class RitzSolver {
         double[] lastLoss = {Double.NaN};
         RitzOptions.Optimizer opt = o.optimizer();
         RitzOptions.Sampling s = o.sampling();
-        Adam adam = new Adam(net.parameters(), opt.lr());
-        Trainer.Builder b = Trainer.builder(net, adam, rng)
-                .loss((step, r) -> loss())
-                .state(points)
+        boolean engd = opt.kind() == RitzOptions.OptimizerKind.ENGD;
+        EngdStage stage = engd ? new EngdStage() : null;
+        // ENGD updates the parameters itself, inside the loss hook (see EngdStage); the trainer's optimiser then has no gradients to apply.
+        Optimizer first = engd ? new Sgd(net.parameters(), 0) : new Adam(net.parameters(), opt.lr());
+        Trainer.Builder b = Trainer.builder(net, first, rng)
+                .loss((step, r) -> engd ? stage.step() : loss())
+                .state(engd ? stage : points)
                 .evaluator(step -> {
                     long t0 = System.nanoTime();
                     Map<String, Double> m = evaluate();
@@ -326,7 +334,7 @@ public final class RitzSolver {
                         }
                     }
                 });
-        if (opt.lrDecay() < 1) {
+        if (opt.lrDecay() < 1 && !engd) {
             b.schedule(LrSchedule.cosine(opt.lr(), Math.min(100, opt.steps() / 10 + 1), Math.max(opt.steps(), 2), opt.lr() * opt.lrDecay()));
         }
         // The callbacks see the end of the solve only after L-BFGS, whose result they log as a last step and evaluation.
@@ -382,6 +390,9 @@ public final class RitzSolver {
             tr = trainer.run();
         } finally {
             running = null;
+            if (engd) {
+                points.thaw();
+            }
         }
         double train = tr.elapsedSeconds() - evalSeconds[0];
         String stop = null;
@@ -535,6 +546,54 @@ public final class RitzSolver {
             points.thaw();
         }
     }
+
+    /**
+     * Energy natural gradient descent as a training stage: one {@link Engd} step per trainer step
+     * on one fixed quasi-random point set (block 0 of {@link TrainingPoints#freeze}, four times the
+     * per-step counts: the Gram matrix and the line search must see the same points), and, as the
+     * run state of the checkpoint, the training points' state plus the optimiser's under
+     * {@code engd/}. The trainer's own optimiser applies no update (it sees no gradients).
+     */
+    private final class EngdStage implements RunState {
+        private final Engd engd;
+        private final NaturalGradientObjective objective;
+
+        EngdStage() {
+            if (!(problem instanceof PoissonProblem p)) {
+                throw new IllegalArgumentException(problem.name() + ": optimizer 'engd' solves Poisson problems (Ritz energy or PINN "
+                        + "residual), not eigenproblems: use 'adam'");
+            }
+            this.engd = new Engd(net.parameters(), Engd.Options.defaults().withDamping(o.optimizer().damping()));
+            this.objective = new NaturalGradientObjective(p, loss, ansatz, points, o.network().activation(), o.boundary().penalty());
+            points.freeze(ENGD_POINT_FACTOR, 0);
+        }
+
+        Tensor step() {
+            Engd.Step st = engd.step(objective);
+            return Tensor.scalar(DType.FLOAT64, st.loss()).requiringGrad();
+        }
+
+        @Override
+        public Map<String, Tensor> save() {
+            Map<String, Tensor> m = new LinkedHashMap<>(points.save());
+            engd.stateDict().forEach((k, v) -> m.put("engd/" + k, v));
+            return m;
+        }
+
+        @Override
+        public void restore(Map<String, Tensor> saved) {
+            Map<String, Tensor> mine = new LinkedHashMap<>(), theirs = new LinkedHashMap<>();
+            saved.forEach((k, v) -> (k.startsWith("engd/") ? mine : theirs).put(k.substring(k.startsWith("engd/") ? 5 : 0), v));
+            if (mine.isEmpty()) {
+                throw new IllegalArgumentException("state/engd/*: missing (the checkpoint was not written by an 'engd' run)");
+            }
+            engd.loadStateDict(mine);
+            points.restore(theirs);
+        }
+    }
+
+    /** The fixed ENGD point set, as a multiple of the per-step counts. */
+    static final int ENGD_POINT_FACTOR = 1;
 
     /** Thrown out of the L-BFGS objective to stop it at once. */
     private static final class Cancelled extends RuntimeException {
