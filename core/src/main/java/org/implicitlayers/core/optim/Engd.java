@@ -103,6 +103,7 @@ public final class Engd {
     private final int size;
     private long steps;
     private double lastStepSize = Double.NaN;
+    private double damping;
 
     /** An optimiser over {@code params} (updated in place, in map order). */
     public Engd(Map<String, Parameter> params, Options options) {
@@ -117,6 +118,7 @@ public final class Engd {
                     + "operations per step: use a network below 20,000 parameters (a few thousand is practical)");
         }
         this.size = (int) n;
+        this.damping = options.damping();
     }
 
     /** The number of parameters P. */
@@ -171,13 +173,18 @@ public final class Engd {
             mean += gram[i * size + i];
         }
         mean = mean > 0 ? mean / size : 1;
-        double eps = options.damping() * mean;
+        double[] sg = lin.gradient();
+        double eps = damping * mean;
         double[] d = null;
         for (int tries = 0; d == null; tries++) {
-            d = solve(gram, size, eps, lin.gradient());
+            d = solve(gram, size, eps, sg);
+            // A solve that is not a descent direction (g . d <= 0) is rounding noise: more damping.
+            if (d != null && !(dot2(d, 0, sg, size) > 0)) {
+                d = null;
+            }
             if (d == null) {
-                if (tries > 12) {
-                    throw new IllegalStateException("engd: the Gram matrix stays indefinite with damping " + eps);
+                if (tries > 16) {
+                    throw new IllegalStateException("engd: no descent direction even with damping " + eps);
                 }
                 eps *= 10;
             }
@@ -206,6 +213,12 @@ public final class Engd {
         }
         setFlatParameters(trial);
         lastStepSize = bestEta;
+        // Levenberg-Marquardt: less damping after a full step, more after a short one or none.
+        // (Without it, steps from the first, large residuals follow near-null directions of G, along
+        // which the loss is curved by the residual's own second derivatives, and no step size helps.)
+        double used = eps / mean;
+        damping = bestEta >= 0.5 ? Math.max(options.damping(), used / 10) : bestEta == 0 ? Math.min(used * 100, 1e3)
+                : bestEta < 1.0 / 16 ? Math.min(used * 10, 1e3) : used;
         return new Step(before, best, bestEta, eps);
     }
 
@@ -278,11 +291,12 @@ public final class Engd {
         return s;
     }
 
-    /** The state: "steps" and "last_step_size" (NaN before the first step). */
+    /** The state: "steps", "last_step_size" (NaN before the first step) and the current relative "damping". */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("steps", Tensor.scalar(DType.FLOAT64, steps));
         m.put("last_step_size", Tensor.scalar(DType.FLOAT64, lastStepSize));
+        m.put("damping", Tensor.scalar(DType.FLOAT64, damping));
         return m;
     }
 
@@ -294,13 +308,16 @@ public final class Engd {
     /** Restores {@link #stateDict()}; validated before anything changes (errors name the entry). */
     public void loadStateDict(Map<String, Tensor> s) {
         List<String> unknown = new ArrayList<>(s.keySet());
-        unknown.removeAll(List.of("steps", "last_step_size"));
+        unknown.removeAll(List.of("steps", "last_step_size", "damping"));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("engd state: unknown entries " + unknown + ", expected steps and last_step_size");
+            throw new IllegalArgumentException("engd state: unknown entries " + unknown + ", expected steps, last_step_size and damping");
         }
-        Tensor st = s.get("steps"), ls = s.get("last_step_size");
-        if (st == null || ls == null || st.numel() != 1 || ls.numel() != 1) {
-            throw new IllegalArgumentException("engd state: expected scalars 'steps' and 'last_step_size'");
+        Tensor st = s.get("steps"), ls = s.get("last_step_size"), dm = s.get("damping");
+        if (st == null || ls == null || dm == null || st.numel() != 1 || ls.numel() != 1 || dm.numel() != 1) {
+            throw new IllegalArgumentException("engd state: expected scalars 'steps', 'last_step_size' and 'damping'");
+        }
+        if (!(dm.item() > 0) || !Double.isFinite(dm.item())) {
+            throw new IllegalArgumentException("engd state 'damping' is " + dm.item() + ", expected a positive number");
         }
         double v = st.item();
         if (!(v >= 0) || v != Math.rint(v)) {
@@ -308,5 +325,6 @@ public final class Engd {
         }
         steps = (long) v;
         lastStepSize = ls.item();
+        damping = dm.item();
     }
 }
