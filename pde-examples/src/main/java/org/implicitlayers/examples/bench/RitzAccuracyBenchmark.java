@@ -35,7 +35,7 @@ public final class RitzAccuracyBenchmark {
         RitzOptions.Run run = o.run().withSeed(seed);
         return switch (optimizer) {
             case "adam" -> o.withRun(run).withOptimizer(o.optimizer().withLbfgs(0));
-            case "adam+lbfgs" -> o.withRun(run.withDtype(DType.FLOAT64)).withOptimizer(o.optimizer().withSteps(1_000_000).withLbfgs(1_000_000));
+            case "adam+lbfgs" -> o.withRun(run.withDtype(DType.FLOAT64)).withOptimizer(o.optimizer().withLbfgs(1_000_000));
             case "engd" -> {
                 RitzOptions e = RitzOptions.engd();
                 yield e.withRun(e.run().withSeed(seed)).withOptimizer(e.optimizer().withSteps(1_000_000));

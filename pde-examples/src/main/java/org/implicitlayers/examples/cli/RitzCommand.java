@@ -46,6 +46,11 @@ final class RitzCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Adam steps (overrides the problem's).")
     Integer steps;
 
+    @Option(names = "--optimizer", description = "adam or engd (energy natural gradient descent; overrides the problem's). "
+            + "Switching to engd takes its settings, which the other options may then override: the PINN loss with penalty 500, "
+            + "an MLP 20 x 2, 1024 + 256 fresh Sobol points per step, 1000 steps, float64.")
+    String optimizer;
+
     @Option(names = "--lbfgs", description = "L-BFGS iterations after Adam (overrides the problem's).")
     Integer lbfgs;
 
@@ -103,9 +108,12 @@ final class RitzCommand implements Callable<Integer> {
     private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, Path dir, Path ckpt, OnInterrupt interrupt)
             throws Exception {
         Domain domain = spec.problem().domain();
-        System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s; Adam %d steps%s%n",
+        boolean engd = o.optimizer().kind() == RitzOptions.OptimizerKind.ENGD;
+        System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s (%d parameters, %s); "
+                        + "%s %d steps%s%n",
                 spec.name(), spec.problem() instanceof PoissonProblem ? "Poisson" : "eigenvalue problem", domain, o.method(),
                 o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
+                solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
         List<TrainingCallback> cbs = new ArrayList<>();
         if (!quiet) {
@@ -150,6 +158,17 @@ final class RitzCommand implements Callable<Integer> {
     /** The command-line options that override the problem's. */
     private RitzOptions overrides(RitzOptions o) {
         try {
+            if (optimizer != null) {
+                RitzOptions.OptimizerKind kind = RitzOptions.OptimizerKind.parse("--optimizer", optimizer);
+                if (kind != o.optimizer().kind()) {
+                    if (kind == RitzOptions.OptimizerKind.ENGD) {
+                        RitzOptions e = RitzOptions.engd();
+                        o = e.withRun(e.run().withSeed(o.run().seed()));
+                    } else {
+                        o = o.withOptimizer(RitzOptions.Optimizer.defaults());
+                    }
+                }
+            }
             if (steps != null || lbfgs != null) {
                 RitzOptions.Optimizer opt = o.optimizer();
                 o = o.withOptimizer(opt.withSteps(steps != null ? steps : opt.steps()).withLbfgs(lbfgs != null ? lbfgs : opt.lbfgs()));

@@ -153,6 +153,20 @@ class HostileInputTest {
     }
 
     @Test
+    void optimizerEngdRunsInFloat64AndSaysSo() throws IOException {
+        Path o = dir.resolve("engd");
+        String[] r = run("ritz", "poisson-square", "--optimizer", "engd", "--steps", "3", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("pinn loss") && r[1].contains("(501 parameters, float64); ENGD 3 steps"), r[1]);
+        assertTrue(r[1].contains("done: 3 steps"), r[1]);
+        r = run("ritz", "poisson-square", "--optimizer", "engd", "--dtype", "float32", "--steps", "3", "--quiet", "--out", o.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[2].contains("dtype: expected float64 with optimizer 'engd'"), r[2]);
+        r = run("ritz", "poisson-square", "--optimizer", "lbfgs", "--out", o.toString());
+        assertTrue(r[2].contains("--optimizer: expected one of 'adam', 'engd', got 'lbfgs'"), r[2]);
+    }
+
+    @Test
     void aSecondTrainDemoInTheFolderOfARunningOneTouchesNothingAndSigtermKeepsTheWork() throws Exception {
         Path o = dir.resolve("td");
         Process first = child(dir.resolve("first.log"), "train-demo", "--steps", "1000000", "--checkpoint-every", "50", "--out", o.toString());
