@@ -89,6 +89,7 @@ final class BuiltInProblems {
         n.put("depth", o.network().depth());
         n.put("activation", o.network().activation());
         ObjectNode op = root.putObject("optimizer");
+        op.put("name", o.optimizer().kind().toString());
         op.put("steps", o.optimizer().steps());
         op.put("lr", o.optimizer().lr());
         op.put("lr_decay", o.optimizer().lrDecay());
