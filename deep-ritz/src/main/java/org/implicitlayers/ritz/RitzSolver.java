@@ -399,51 +399,30 @@ public final class RitzSolver {
         long steps = tr.lastStep();
         if (opt.lbfgs() > 0 && !cancelRequested && (!tr.cancelled() || budgetSeconds > 0)) {
             long t0 = System.nanoTime();
-            Lbfgs lbfgs = new Lbfgs(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15));
-            if (budgetSeconds > 0) {
-                lbfgs.withTimeBudget(budgetSeconds - (System.nanoTime() - start) / 1e9);
+            double timeBudget = budgetSeconds > 0 ? budgetSeconds - (System.nanoTime() - start) / 1e9 : 0;
+            LbfgsOutcome out;
+            if (o.run().dtype() == DType.FLOAT64) {
+                out = lbfgsStage(opt.lbfgs(), timeBudget, () -> cancelRequested);
+            } else {
+                // In float32 the line search fails on rounding (its sufficient-decrease test compares
+                // losses that differ in the 7th digit): run L-BFGS on a float64 copy of the network,
+                // its points and its loss, and round the result back.
+                RitzSolver twin = new RitzSolver(problem, o.withRun(o.run().withDtype(DType.FLOAT64)));
+                copyParameters(net, twin.net);
+                if (points.added() != null) {
+                    twin.points.add(points.added().to(DType.FLOAT64));
+                }
+                out = twin.lbfgsStage(opt.lbfgs(), timeBudget, () -> cancelRequested);
+                copyParameters(twin.net, net);
+                out = new LbfgsOutcome(out.stop() + " (in float64)", out.iterations(), out.before(), out.after(), out.ran());
             }
-            BestPoint adamPoint = new BestPoint(net.parameters());
-            adamPoint.capture();
-            double before = heldOutLoss();
-            BestPoint best = new BestPoint(net.parameters());
-            points.freeze(4, 0);
-            Lbfgs.Result lr = null;
-            try {
-                lr = lbfgs.minimize(() -> {
-                    if (cancelRequested) {
-                        throw new Cancelled();
-                    }
-                    // One scope per evaluation, as the Trainer has per step: the graph is freed, the loss kept.
-                    try (MemoryScope scope = MemoryScope.open()) {
-                        Tensor l = loss();
-                        l.backward();
-                        best.offer(l.item());
-                        scope.keep(l);
-                        return l;
-                    }
-                });
-                stop = lr.reason() + " after " + lr.iterations() + " iterations";
-                steps += lr.iterations();
-            } catch (Cancelled c) {
-                stop = "cancelled";
-            } finally {
-                points.thaw();
-            }
-            // L-BFGS may end past its best point; and a lower loss on its fixed points may be a
-            // worse solution (it can fit their quadrature error). Judge on independent points and
-            // never end worse than Adam left the network.
-            best.restore();
-            recentre();
-            double after = heldOutLoss();
-            if (!(after <= before)) {
-                adamPoint.restore();
-                stop += String.format(java.util.Locale.ROOT, "; kept the Adam result (the loss on independent points rose from %.6g to %.6g)",
-                        before, after);
-            }
+            stop = out.stop();
+            steps += out.iterations();
+            double before = out.before(), after = out.after();
+            boolean ran = out.ran();
             double lbfgsSeconds = (System.nanoTime() - t0) / 1e9;
             train += lbfgsSeconds;
-            if (lr != null) {
+            if (ran) {
                 Map<String, Double> m = evaluate();
                 double finalLoss = Math.min(before, after);
                 history.add(new Evaluation(steps, finalLoss, m));
@@ -464,6 +443,72 @@ public final class RitzSolver {
         callbacks.forEach(cb -> cb.onEnd(end));
         Map<String, Double> finalMetrics = history.isEmpty() ? evaluate() : history.get(history.size() - 1).metrics();
         return new Result(finalMetrics, history, train, steps, stop, cancelled);
+    }
+
+    /** What the L-BFGS stage did: why it stopped, its iterations, the held-out loss before and after, whether it ran at all. */
+    private record LbfgsOutcome(String stop, long iterations, double before, double after, boolean ran) {
+    }
+
+    /**
+     * L-BFGS on a fixed quasi-random point set (four times the per-step counts), from the current
+     * parameters; ends at its best point, re-centred ({@link #recentre()}), or back at the start when
+     * the loss on independent points did not fall.
+     */
+    private LbfgsOutcome lbfgsStage(int iterations, double timeBudget, java.util.function.BooleanSupplier cancelled) {
+        Lbfgs lbfgs = new Lbfgs(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(iterations).withTolerances(1e-12, 1e-15));
+        if (timeBudget > 0) {
+            lbfgs.withTimeBudget(timeBudget);
+        }
+        BestPoint adamPoint = new BestPoint(net.parameters());
+        adamPoint.capture();
+        double before = heldOutLoss();
+        BestPoint best = new BestPoint(net.parameters());
+        points.freeze(4, 0);
+        Lbfgs.Result lr = null;
+        String stop;
+        long done = 0;
+        try {
+            lr = lbfgs.minimize(() -> {
+                if (cancelled.getAsBoolean()) {
+                    throw new Cancelled();
+                }
+                // One scope per evaluation, as the Trainer has per step: the graph is freed, the loss kept.
+                try (MemoryScope scope = MemoryScope.open()) {
+                    Tensor l = loss();
+                    l.backward();
+                    best.offer(l.item());
+                    scope.keep(l);
+                    return l;
+                }
+            });
+            stop = lr.reason() + " after " + lr.iterations() + " iterations";
+            done = lr.iterations();
+        } catch (Cancelled c) {
+            stop = "cancelled";
+        } finally {
+            points.thaw();
+        }
+        // L-BFGS may end past its best point; and a lower loss on its fixed points may be a
+        // worse solution (it can fit their quadrature error). Judge on independent points and
+        // never end worse than Adam left the network.
+        best.restore();
+        recentre();
+        double after = heldOutLoss();
+        if (!(after <= before)) {
+            adamPoint.restore();
+            stop += String.format(java.util.Locale.ROOT, "; kept the Adam result (the loss on independent points rose from %.6g to %.6g)",
+                    before, after);
+        }
+        return new LbfgsOutcome(stop, done, before, after, lr != null);
+    }
+
+    /** Copies every parameter of {@code from} into {@code to} (same architecture), converting the dtype. */
+    private static void copyParameters(Module from, Module to) {
+        Map<String, Parameter> target = to.parameters();
+        from.parameters().forEach((k, p) -> {
+            Parameter q = target.get(k);
+            q.set(Tensor.of(q.value().dtype(), p.value().toDoubleArray(), q.shape()));
+        });
     }
 
     /**
