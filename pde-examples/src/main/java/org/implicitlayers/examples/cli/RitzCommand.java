@@ -115,6 +115,11 @@ final class RitzCommand implements Callable<Integer> {
                 o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
                 solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
+        if (solver.liftIsTheExactSolution()) {
+            System.out.println("note: the Dirichlet data g equal the exact solution inside the domain, and bc 'exact' builds u = g + phi N:"
+                    + " the boundary data contain the answer, so the errors below measure little (use bc 'penalty', or data that are"
+                    + " not the solution's formula)");
+        }
         List<TrainingCallback> cbs = new ArrayList<>();
         if (!quiet) {
             cbs.add(new ProgressBarCallback(System.err, spec.name()));
