@@ -25,6 +25,7 @@ import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzOptions;
 import org.implicitlayers.ritz.RitzSolver;
 import org.implicitlayers.ritz.SolutionGrid;
+import org.implicitlayers.ritz.SolutionSamples;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.problem.PoissonProblem;
 import picocli.CommandLine;
@@ -150,6 +151,8 @@ final class RitzCommand implements Callable<Integer> {
         wrote.add("curves.png");
         if (g != null) {
             wrote.addAll(writeGridPlots(g, domain, spec.name(), dir));
+        } else {
+            wrote.addAll(writeHigherDimensional(solver, spec.name(), dir));
         }
         System.out.println("wrote " + dir + "/{" + String.join(", ", wrote) + "}");
         if (r.cancelled()) {
@@ -217,6 +220,51 @@ final class RitzCommand implements Callable<Integer> {
             GridFiles.writeVtk(dir.resolve("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
             GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
         }
+    }
+
+    /**
+     * Outputs of a 1-D or 3-D and higher problem: solution.csv at 4096 Sobol points inside the domain
+     * (the 2-D columns, one coordinate column per dimension); in 3-D, solution.vtk on the 41^3 grid of
+     * the bounding box (NaN outside) and heat maps of u and of the error on the three planes through
+     * its centre; above 3-D, heat maps on the (x1, x2) plane through the centre.
+     */
+    private static List<String> writeHigherDimensional(RitzSolver solver, String name, Path dir) throws Exception {
+        List<String> wrote = new ArrayList<>();
+        int d = solver.problem().domain().dim();
+        SolutionSamples.Points pts = SolutionSamples.atPoints(solver, 4096);
+        String[] coords = new String[d];
+        for (int c = 0; c < d; c++) {
+            coords[c] = d <= 3 ? new String[] {"x", "y", "z"}[c] : "x" + (c + 1);
+        }
+        boolean exact = pts.exact() != null;
+        GridFiles.writePointsCsv(dir.resolve("solution.csv"), coords, pts.points(), exact ? new String[] {"u", "u_exact", "error"}
+                : new String[] {"u"}, exact ? new double[][] {pts.u(), pts.exact(), pts.error()} : new double[][] {pts.u()});
+        wrote.add("solution.csv");
+        if (d < 3) {
+            return wrote;
+        }
+        if (d == 3) {
+            SolutionSamples.Volume v = SolutionSamples.volume(solver, 41);
+            GridFiles.writeVtk(dir.resolve("solution.vtk"), name, v.xs(), v.ys(), v.zs(), exact ? new String[] {"u", "u_exact", "error"}
+                    : new String[] {"u"}, exact ? new double[][][][] {v.u(), v.exact(), v.error()} : new double[][][][] {v.u()});
+            wrote.add("solution.vtk");
+        }
+        int[][] planes = d == 3 ? new int[][] {{0, 1}, {0, 2}, {1, 2}} : new int[][] {{0, 1}};
+        for (int[] pl : planes) {
+            SolutionGrid g = SolutionSamples.slice(solver, 121, pl[0], pl[1]);
+            String tag = coords[pl[0]] + coords[pl[1]];
+            String where = d == 3 ? coords[3 - pl[0] - pl[1]] + " at the centre" : "the other coordinates at the centre";
+            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": u on the " + tag + " plane, " + where)
+                    .axes(coords[pl[0]], coords[pl[1]]).valueLabel("u").chart(), dir.resolve("slice_" + tag + ".png"), 620);
+            wrote.add("slice_" + tag + ".png");
+            if (exact) {
+                Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": error on the " + tag
+                        + " plane, " + where).axes(coords[pl[0]], coords[pl[1]]).valueLabel("u \u2212 u_exact").chart(),
+                        dir.resolve("error_" + tag + ".png"), 620);
+                wrote.add("error_" + tag + ".png");
+            }
+        }
+        return wrote;
     }
 
     /** The heat maps; returns the names of the files written (no error map without an exact solution). */

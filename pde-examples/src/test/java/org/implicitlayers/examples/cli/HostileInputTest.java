@@ -153,6 +153,25 @@ class HostileInputTest {
     }
 
     @Test
+    void aThreeDimensionalRunWritesAVolumeSlicesAndPoints() throws IOException {
+        Path f = dir.resolve("ball3.json");
+        Files.writeString(f, "{\"name\": \"ball3\", \"domain\": {\"type\": \"ball\", \"center\": [0, 0, 0], \"radius\": 1}, "
+                + "\"pde\": {\"f\": \"6\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], \"exact\": \"1 - x^2 - y^2 - z^2\", "
+                + "\"network\": {\"type\": \"mlp\", \"width\": 8, \"depth\": 1}, \"optimizer\": {\"steps\": 3}}");
+        Path o = dir.resolve("ball3");
+        String[] r = run("ritz", f.toString(), "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        String wrote = r[1].lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+        List<String> files = List.of(wrote.substring(wrote.indexOf('{') + 1, wrote.indexOf('}')).split(", "));
+        assertEquals(files.stream().sorted().toList(), names(o), "listed = written");
+        assertTrue(files.containsAll(List.of("solution.vtk", "solution.csv", "slice_xy.png", "error_xz.png", "slice_yz.png")), wrote);
+        List<String> csv = Files.readAllLines(o.resolve("solution.csv"));
+        assertEquals("x,y,z,u,u_exact,error", csv.get(0));
+        assertEquals(4097, csv.size());
+        assertTrue(Files.readString(o.resolve("solution.vtk")).contains("DIMENSIONS 41 41 41"));
+    }
+
+    @Test
     void optimizerEngdRunsInFloat64AndSaysSo() throws IOException {
         Path o = dir.resolve("engd");
         String[] r = run("ritz", "poisson-square", "--optimizer", "engd", "--steps", "3", "--quiet", "--out", o.toString());
