@@ -50,7 +50,7 @@ public final class RitzAccuracyBenchmark {
     }
 
     /**
-     * One line: problem, optimizer, method, budget_s, rel_l2, rel_h1 (or eigenvalue_rel_error), steps, wall_s.
+     * One line: problem, optimizer, method, bc, budget_s, rel_l2, rel_h1, steps, wall_s, cpu_s, parameters.
      *
      * @param spec      the problem
      * @param optimizer one of {@link #OPTIMIZERS}
@@ -75,6 +75,7 @@ public final class RitzAccuracyBenchmark {
             return out;
         }
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         RitzSolver.Result r;
         try {
             r = solver.solve(List.of(), null, false, budget);
@@ -89,7 +90,15 @@ public final class RitzAccuracyBenchmark {
         r.metrics().forEach((k, v) -> out.put(k, v));
         out.put("steps", r.steps());
         out.put("wall_s", MicroBenchmark.round(wall, 2));
+        // CPU time of the whole process over the run: with 2 threads at most twice wall_s; far less when
+        // the machine was busy or the process was held (both seen on shared machines).
+        out.put("cpu_s", MicroBenchmark.round((processCpuNanos() - cpu0) / 1e9, 2));
         out.put("parameters", solver.network().parameterCount());
         return out;
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 }
