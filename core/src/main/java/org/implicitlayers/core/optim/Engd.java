@@ -16,10 +16,14 @@ import org.implicitlayers.core.nn.Parameter;
  * Gram matrix G = A^T A of the model's tangent space in the energy inner product (for the Ritz
  * energy, G_ij = a(d_i u, d_j u); for a least-squares loss such as the PINN residual, J^T J with J
  * the Jacobian of the weighted residuals). The step solves the damped system
- * (G + eps I) d = g by Cholesky, eps = {@code damping} times the mean of G's diagonal (raised tenfold
- * while the factorisation fails), then searches the grid eta = 1, 1/2, 1/4, ... for the step size,
- * as the paper does: theta - eta d with the lowest loss on the same points, stopping once the loss
- * rises again past a decrease. A step that lowers the loss at no eta leaves theta unchanged.
+ * (G + eps I) d = g by Cholesky, eps = the current relative damping times the mean of G's diagonal
+ * (raised tenfold while the factorisation fails or d is no descent direction), then searches the
+ * grid eta = 1, 1/2, 1/4, ... for the step size, as the paper does: theta - eta d with the lowest
+ * loss on the same points, stopping once the loss rises again past a decrease. A step that lowers
+ * the loss at no eta leaves theta unchanged. The relative damping starts at
+ * {@link Options#damping()} and adapts as in Levenberg-Marquardt: divided by 10 after a step of
+ * size 1/2 or more (not below the option), multiplied by 10 after one of 1/16 or less and by 100
+ * after none.
  *
  * <p>Everything is float64: the Gram matrix of a network is ill-conditioned (eigenvalues spread
  * over many orders of magnitude), and its small eigenvalues carry the directions that take the
@@ -29,8 +33,8 @@ import org.implicitlayers.core.nn.Parameter;
  * networks (hundreds to a few thousand parameters), as in the paper.
  *
  * <p>A self-contained stage: it knows its parameters and options, takes an {@link Objective} at
- * each {@link #step}, and its whole state ({@link #stateDict()}: the step count and the last step
- * size) goes into checkpoints; the parameters themselves are the model's.
+ * each {@link #step}, and its whole state ({@link #stateDict()}: the step count, the last step
+ * size and the current damping) goes into checkpoints; the parameters themselves are the model's.
  */
 public final class Engd {
     /**
@@ -174,6 +178,11 @@ public final class Engd {
         }
         mean = mean > 0 ? mean / size : 1;
         double[] sg = lin.gradient();
+        if (!(dot2(sg, 0, sg, size) > 0)) {
+            steps++;
+            lastStepSize = 0;
+            return new Step(lin.loss(), lin.loss(), 0, damping * mean); // a stationary point: nothing to do
+        }
         double eps = damping * mean;
         double[] d = null;
         for (int tries = 0; d == null; tries++) {
