@@ -419,7 +419,8 @@ public final class RitzSolver {
         long steps = tr.lastStep();
         if (opt.lbfgs() > 0 && !cancelRequested && (!tr.cancelled() || budgetSeconds > 0)) {
             long t0 = System.nanoTime();
-            double timeBudget = budgetSeconds > 0 ? budgetSeconds - (System.nanoTime() - start) / 1e9 : 0;
+            // What is left of the budget (perhaps nothing, or less: then L-BFGS stops after one iteration); infinite without one.
+            double timeBudget = budgetSeconds > 0 ? budgetSeconds - (System.nanoTime() - start) / 1e9 : Double.POSITIVE_INFINITY;
             LbfgsOutcome out;
             if (o.run().dtype() == DType.FLOAT64) {
                 out = lbfgsStage(opt.lbfgs(), timeBudget, () -> cancelRequested);
@@ -476,7 +477,7 @@ public final class RitzSolver {
      */
     private LbfgsOutcome lbfgsStage(int iterations, double timeBudget, java.util.function.BooleanSupplier cancelled) {
         Lbfgs lbfgs = new Lbfgs(net.parameters(), Lbfgs.Options.defaults().withMaxIterations(iterations).withTolerances(1e-12, 1e-15));
-        if (timeBudget > 0) {
+        if (Double.isFinite(timeBudget)) {
             lbfgs.withTimeBudget(timeBudget);
         }
         BestPoint adamPoint = new BestPoint(net.parameters());
