@@ -215,7 +215,7 @@ public final class NetworkJacobian {
     }
 
     /**
-     * The jets of n samples: the forward pass of each, kept for {@link #row}.
+     * The jets of n samples: the forward pass of each, kept for {@link Jets#row}.
      *
      * @param x         points [n, d] row-major
      * @param n         the number of points
