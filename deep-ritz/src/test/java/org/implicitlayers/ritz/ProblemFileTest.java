@@ -45,6 +45,18 @@ class ProblemFileTest {
     }
 
     @Test
+    void dirichletDataEverywhereDefaultToTheExactAnsatz() throws IOException {
+        String head = "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, ";
+        String dirichlet = "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\", \"where\": \"x\"}, {\"type\": \"dirichlet\", \"g\": \"1\"}]";
+        assertEquals(RitzOptions.BoundaryTreatment.EXACT, ProblemFile.load(write("d1.json", head + dirichlet + "}")).options().boundary().treatment());
+        assertEquals(RitzOptions.BoundaryTreatment.PENALTY,
+                ProblemFile.load(write("d2.json", head + dirichlet + ", \"bc\": \"penalty\"}")).options().boundary().treatment());
+        assertEquals(RitzOptions.BoundaryTreatment.PENALTY, ProblemFile.load(write("d3.json", head
+                + "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\", \"where\": \"x\"}, {\"type\": \"neumann\", \"g\": \"1\"}]}"))
+                .options().boundary().treatment());
+    }
+
+    @Test
     void engdInAFileTakesItsOwnDefaultsForAbsentSettings() throws IOException {
         String problem = "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], ";
         ProblemSpec s = ProblemFile.load(write("e.json", problem + "\"optimizer\": {\"name\": \"engd\", \"damping\": 1e-8}}"));

@@ -116,6 +116,10 @@ final class RitzCommand implements Callable<Integer> {
                 o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
                 solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
+        if (o.boundary().treatment() == RitzOptions.BoundaryTreatment.EXACT && Files.exists(Path.of(problem)) && bc == null
+                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has("bc")) {
+            System.out.println("bc: exact, the default for Dirichlet data (u = g + phi N; \"bc\": \"penalty\" or --bc penalty to change)");
+        }
         if (solver.liftIsTheExactSolution()) {
             System.out.println("note: the Dirichlet data g equal the exact solution inside the domain, and bc 'exact' builds u = g + phi N:"
                     + " the boundary data contain the answer, so the errors below measure little (use bc 'penalty', or data that are"
