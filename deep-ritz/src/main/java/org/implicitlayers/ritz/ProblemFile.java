@@ -40,7 +40,7 @@ import org.implicitlayers.ritz.sampling.PointSource;
  *   "exact": "1 - x^2 - y^2",
  *   "method": "ritz", "bc": "penalty", "penalty": 500,
  *   "network": {"type": "resnet", "width": 32, "depth": 3, "activation": "tanh"},
- *   "optimizer": {"steps": 5000, "lr": 0.001, "lr_decay": 1.0, "lbfgs": 0},
+ *   "optimizer": {"name": "adam", "steps": 5000, "lr": 0.001, "lr_decay": 1.0, "lbfgs": 0},
  *   "sampling": {"interior": 1024, "boundary": 256, "method": "uniform", "resample": true, "rar_every": 0, "rar_points": 64},
  *   "eval_every": 250, "seed": 0, "dtype": "float32"
  * }
@@ -49,7 +49,13 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * (r1, r2), l-shape, slit-disk, and union / intersection / difference (of: [domain, domain]).
  * Boundary conditions: dirichlet (g), neumann (g: a du/dn), robin (alpha, g), each with an optional
  * "where" formula selecting the part of the boundary where it is positive. An eigenproblem has
- * {"eigen": true} (and optionally "exact_eigenvalue") instead of pde and boundary.
+ * {"eigen": true} (and optionally "exact_eigenvalue") instead of pde and boundary. With
+ * {@code "optimizer": {"name": "engd"}} (energy natural gradient descent; optional "damping",
+ * default 1e-10) every absent setting takes its value from {@link RitzOptions#engd()} instead of
+ * {@link RitzOptions#defaults()}: method pinn, an MLP 20 x 2, Sobol points, 1000 steps, float64.
+ * Without "bc", a problem whose conditions are all Dirichlet (whole or in pieces) is solved with
+ * the exact ansatz under Adam (with ENGD, whose PINN loss needs the Laplacian of the distance
+ * function, with the penalty).
  */
 public final class ProblemFile {
     /** The name a problem without a "name" field gets (from its file's name). */
@@ -177,12 +183,22 @@ public final class ProblemFile {
             bcs.add(bc);
         }
         ScalarField exact = root.has("exact") ? check.onBoundary(check.inside(formula(root, "exact", "", d), "exact"), "exact") : null;
+        if (!root.has("bc") && o.optimizer().kind() == RitzOptions.OptimizerKind.ADAM
+                && bcs.stream().allMatch(bc -> bc.type() == BoundaryCondition.Type.DIRICHLET)) {
+            // Dirichlet data everywhere: the exact ansatz by default (the penalty's bias dominated the
+            // error of such problems at 1e-2); "bc": "penalty" keeps the penalty.
+            o = o.withBoundary(o.boundary().withTreatment(RitzOptions.BoundaryTreatment.EXACT));
+        }
         return new ProblemSpec(new PoissonProblem(name, domain, a, c, f, bcs, exact), o);
     }
 
     /** The option groups: top-level method, bc, penalty, eval_every, seed, dtype; the objects network, optimizer, sampling. */
     private RitzOptions options(JsonNode root) {
-        RitzOptions d = RitzOptions.defaults();
+        JsonNode on = root.get("optimizer");
+        boolean engd = on != null && on.isObject() && on.has("name")
+                && RitzOptions.OptimizerKind.parse("optimizer.name", text(on, "name", "optimizer.")) == RitzOptions.OptimizerKind.ENGD;
+        // With ENGD, absent fields take its settings (RitzOptions.engd()): a small network, float64, the PINN loss.
+        RitzOptions d = engd ? RitzOptions.engd() : RitzOptions.defaults();
         RitzOptions.Method method = root.has("method") ? RitzOptions.Method.parse("method", text(root, "method", "")) : d.method();
         RitzOptions.Boundary boundary = new RitzOptions.Boundary(
                 root.has("bc") ? RitzOptions.BoundaryTreatment.parse("bc", text(root, "bc", "")) : d.boundary().treatment(),
@@ -220,11 +236,13 @@ public final class ProblemFile {
             return d;
         }
         String at = "optimizer.";
-        unknownFields(n, at, Set.of("steps", "lr", "lr_decay", "lbfgs"));
-        return new RitzOptions.Optimizer(n.has("steps") ? integer(n, "steps", at) : d.steps(),
+        unknownFields(n, at, Set.of("name", "steps", "lr", "lr_decay", "lbfgs", "damping"));
+        return new RitzOptions.Optimizer(n.has("name") ? RitzOptions.OptimizerKind.parse(at + "name", text(n, "name", at)) : d.kind(),
+                n.has("steps") ? integer(n, "steps", at) : d.steps(),
                 n.has("lr") ? number(n, "lr", at) : d.lr(),
                 n.has("lr_decay") ? number(n, "lr_decay", at) : d.lrDecay(),
-                n.has("lbfgs") ? integer(n, "lbfgs", at) : d.lbfgs());
+                n.has("lbfgs") ? integer(n, "lbfgs", at) : d.lbfgs(),
+                n.has("damping") ? number(n, "damping", at) : d.damping());
     }
 
     /** The "sampling" object; absent fields keep their defaults; refinement, once asked for, defaults to 64 points every 500 steps. */
@@ -382,10 +400,12 @@ public final class ProblemFile {
         n.put("depth", o.network().depth());
         n.put("activation", o.network().activation());
         com.fasterxml.jackson.databind.node.ObjectNode op = root.putObject("optimizer");
+        op.put("name", o.optimizer().kind().toString());
         op.put("steps", o.optimizer().steps());
         op.put("lr", o.optimizer().lr());
         op.put("lr_decay", o.optimizer().lrDecay());
         op.put("lbfgs", o.optimizer().lbfgs());
+        op.put("damping", o.optimizer().damping());
         com.fasterxml.jackson.databind.node.ObjectNode s = root.putObject("sampling");
         s.put("interior", o.sampling().interior());
         s.put("boundary", o.sampling().boundary());

@@ -48,12 +48,28 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
                 "a positive count (or bc 'exact')", sampling.boundary());
         require(sampling.rarEvery() == 0 || method == Method.PINN, "sampling.rar_every",
                 "method 'pinn' (added points would bias the quadrature of the Ritz energy)", method);
+        require(optimizer.kind() != OptimizerKind.ENGD || run.dtype() == org.implicitlayers.core.DType.FLOAT64, "dtype",
+                "float64 with optimizer 'engd' (its Gram matrix is too ill-conditioned for float32)", run.dtype());
     }
 
     /** The benchmark's settings (see the class comment). */
     public static RitzOptions defaults() {
         return new RitzOptions(Method.RITZ, Boundary.defaults(), Sampling.defaults(), Network.defaults(), Optimizer.defaults(),
                 Run.defaults());
+    }
+
+    /**
+     * The settings that energy natural gradient descent is meant for, the same for every problem:
+     * the PINN loss with boundary penalty 500 (its discrete minimiser is the solution itself, where
+     * the Ritz energy's carries the quadrature error of each step's points), an MLP 20 wide with 2
+     * tanh hidden layers (501 parameters in 2-D: a dense Gram matrix is cheap), 1024 interior and 256
+     * boundary Sobol points drawn afresh each step, 1000 ENGD steps, float64. Measured on
+     * poisson-square: relative L2 error 6e-6 after 60 steps of a 16-wide variant.
+     */
+    public static RitzOptions engd() {
+        RitzOptions d = defaults();
+        return new RitzOptions(Method.PINN, d.boundary(), d.sampling().withMethod(SamplingMethod.SOBOL),
+                new Network(NetworkType.MLP, 20, 2, "tanh"), Optimizer.engd(1000), d.run().withDtype(org.implicitlayers.core.DType.FLOAT64));
     }
 
     public RitzOptions withMethod(Method m) {
@@ -270,37 +286,82 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
         }
     }
 
+    /** The optimiser of the training. */
+    public enum OptimizerKind {
+        /** Adam (Kingma and Ba 2015), optionally followed by L-BFGS. */
+        ADAM,
+        /**
+         * Energy natural gradient descent (Müller and Zeinhofer 2023): Gauss-Newton steps in function
+         * space with a line search, float64, on one fixed quasi-random point set; for small networks.
+         */
+        ENGD;
+
+        @Override
+        public String toString() {
+            return label(this);
+        }
+
+        public static OptimizerKind parse(String field, String value) {
+            return parseLabel(OptimizerKind.class, field, value);
+        }
+    }
+
     /**
      * Optimisation. Defaults: 5000 Adam steps at learning rate 1e-3, constant, no L-BFGS.
      *
-     * @param steps   Adam steps (non-negative)
+     * @param kind    the optimiser: Adam or ENGD (JSON {@code "optimizer": {"name": "engd"}})
+     * @param steps   Adam or ENGD steps (non-negative)
      * @param lr      Adam learning rate (positive)
      * @param lrDecay final learning rate as a fraction of lr (cosine decay with warm-up), in [0, 1]; 1 keeps it constant
-     * @param lbfgs   L-BFGS iterations after Adam on a fixed quasi-random point set (0: none)
+     * @param lbfgs   L-BFGS iterations after Adam on a fixed quasi-random point set (0: none; Adam only)
+     * @param damping ENGD's damping relative to the mean diagonal of its Gram matrix (positive; default 1e-10)
      */
-    public record Optimizer(int steps, double lr, double lrDecay, int lbfgs) {
+    public record Optimizer(OptimizerKind kind, int steps, double lr, double lrDecay, int lbfgs, double damping) {
         public Optimizer {
+            require(kind != null, "optimizer.name", "'adam' or 'engd'", null);
             require(steps >= 0, "optimizer.steps", "a non-negative count", steps);
             require(lr > 0 && Double.isFinite(lr), "optimizer.lr", "a positive number", lr);
             require(lrDecay >= 0 && lrDecay <= 1, "optimizer.lr_decay", "a number in [0, 1]", lrDecay);
             require(lbfgs >= 0, "optimizer.lbfgs", "a non-negative count", lbfgs);
+            require(lbfgs == 0 || kind == OptimizerKind.ADAM, "optimizer.lbfgs", "0 with optimizer 'engd' (it follows Adam only)", lbfgs);
+            require(damping > 0 && Double.isFinite(damping), "optimizer.damping", "a positive number", damping);
+        }
+
+        /** Adam with these settings and ENGD's default damping. */
+        public Optimizer(int steps, double lr, double lrDecay, int lbfgs) {
+            this(OptimizerKind.ADAM, steps, lr, lrDecay, lbfgs, 1e-10);
         }
 
         public static Optimizer defaults() {
             return new Optimizer(5000, 1e-3, 1.0, 0);
         }
 
+        /**
+         * ENGD for {@code steps} steps with the default damping (1e-10 of the mean Gram diagonal).
+         */
+        public static Optimizer engd(int steps) {
+            return new Optimizer(OptimizerKind.ENGD, steps, 1e-3, 1.0, 0, 1e-10);
+        }
+
+        public Optimizer withKind(OptimizerKind k) {
+            return new Optimizer(k, steps, lr, lrDecay, k == OptimizerKind.ENGD ? 0 : lbfgs, damping);
+        }
+
         public Optimizer withSteps(int s) {
-            return new Optimizer(s, lr, lrDecay, lbfgs);
+            return new Optimizer(kind, s, lr, lrDecay, lbfgs, damping);
         }
 
         /** Learning rate and the fraction it decays to. */
         public Optimizer withLr(double rate, double decay) {
-            return new Optimizer(steps, rate, decay, lbfgs);
+            return new Optimizer(kind, steps, rate, decay, lbfgs, damping);
         }
 
         public Optimizer withLbfgs(int iterations) {
-            return new Optimizer(steps, lr, lrDecay, iterations);
+            return new Optimizer(kind, steps, lr, lrDecay, iterations, damping);
+        }
+
+        public Optimizer withDamping(double eps) {
+            return new Optimizer(kind, steps, lr, lrDecay, lbfgs, eps);
         }
     }
 

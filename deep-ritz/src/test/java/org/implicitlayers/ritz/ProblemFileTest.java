@@ -45,6 +45,37 @@ class ProblemFileTest {
     }
 
     @Test
+    void dirichletDataEverywhereDefaultToTheExactAnsatz() throws IOException {
+        String head = "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, ";
+        String dirichlet = "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\", \"where\": \"x\"}, {\"type\": \"dirichlet\", \"g\": \"1\"}]";
+        assertEquals(RitzOptions.BoundaryTreatment.EXACT, ProblemFile.load(write("d1.json", head + dirichlet + "}")).options().boundary().treatment());
+        assertEquals(RitzOptions.BoundaryTreatment.PENALTY,
+                ProblemFile.load(write("d2.json", head + dirichlet + ", \"bc\": \"penalty\"}")).options().boundary().treatment());
+        assertEquals(RitzOptions.BoundaryTreatment.PENALTY, ProblemFile.load(write("d3.json", head
+                + "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\", \"where\": \"x\"}, {\"type\": \"neumann\", \"g\": \"1\"}]}"))
+                .options().boundary().treatment());
+    }
+
+    @Test
+    void engdInAFileTakesItsOwnDefaultsForAbsentSettings() throws IOException {
+        String problem = "{\"domain\": {\"type\": \"l-shape\"}, \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], ";
+        ProblemSpec s = ProblemFile.load(write("e.json", problem + "\"optimizer\": {\"name\": \"engd\", \"damping\": 1e-8}}"));
+        assertEquals(RitzOptions.OptimizerKind.ENGD, s.options().optimizer().kind());
+        assertEquals(1e-8, s.options().optimizer().damping());
+        assertEquals(RitzOptions.engd().network(), s.options().network());
+        assertEquals(DType.FLOAT64, s.options().run().dtype());
+        assertEquals(RitzOptions.Method.PINN, s.options().method());
+        s = ProblemFile.load(write("f.json", problem + "\"method\": \"ritz\", \"optimizer\": {\"name\": \"engd\", \"steps\": 7}}"));
+        assertEquals(RitzOptions.Method.RITZ, s.options().method());
+        assertEquals(7, s.options().optimizer().steps());
+        IOException bad = assertThrows(IOException.class, () -> ProblemFile.load(write("g.json", problem
+                + "\"optimizer\": {\"name\": \"engd\"}, \"dtype\": \"float32\"}")));
+        assertTrue(bad.getMessage().contains("g.json") && bad.getMessage().contains("dtype") && bad.getMessage().contains("float64"), bad.getMessage());
+        bad = assertThrows(IOException.class, () -> ProblemFile.load(write("h.json", problem + "\"optimizer\": {\"name\": \"sgd\"}}")));
+        assertTrue(bad.getMessage().contains("optimizer.name") && bad.getMessage().contains("'engd'"), bad.getMessage());
+    }
+
+    @Test
     void errorsNameTheFileTheFieldAndWhatWasExpected() throws IOException {
         IOException syntax = assertThrows(IOException.class, () -> ProblemFile.load(write("a.json", "{\n  \"domain\": {\"type\": \"box\",,}\n}")));
         assertTrue(syntax.getMessage().contains("a.json") && syntax.getMessage().contains("line 2"), syntax.getMessage());

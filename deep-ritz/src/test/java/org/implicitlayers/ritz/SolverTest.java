@@ -101,6 +101,15 @@ class SolverTest {
         assertThrowsRitz();
     }
 
+    /** l-shape's data are its solution's formula: with the exact ansatz the lift is the answer; poisson-square's (g = 0) are not. */
+    @Test
+    void theLiftIsTheExactSolutionOnlyWhenTheDataAreTheSolution() {
+        RitzOptions exact = RitzOptions.defaults().withBoundary(RitzOptions.Boundary.exact());
+        assertTrue(new RitzSolver(Examples.lShape(), exact).liftIsTheExactSolution());
+        assertTrue(!new RitzSolver(Examples.lShape(), RitzOptions.defaults()).liftIsTheExactSolution(), "not with the penalty");
+        assertTrue(!new RitzSolver(Examples.poissonSquare(), exact).liftIsTheExactSolution());
+    }
+
     private static void assertThrowsRitz() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> RitzOptions.defaults().withSampling(RitzOptions.Sampling.defaults().withRar(100, 10)));

@@ -96,7 +96,25 @@ public final class Ansatz {
         return n;
     }
 
+    /**
+     * The factor B in u = A + B N (A the lift, independent of the network): 1 without the exact
+     * ansatz, phi with it, phi + (1 - W_D) where data in pieces leave parts of the boundary free.
+     * At x [n, d]: [n, 1], differentiable in x.
+     */
+    public Tensor multiplier(Tensor x) {
+        if (pieces != null) {
+            return piecewiseParts(x, Tensor.onesLike(x.slice(1, 0, 1)))[0];
+        }
+        return exact ? domain.distance(x) : Tensor.onesLike(x.slice(1, 0, 1));
+    }
+
     private Tensor piecewise(Tensor x, Tensor n) {
+        Tensor[] parts = piecewiseParts(x, n);
+        return parts[0].mul(n).add(parts[1]);
+    }
+
+    /** {phi, lift} of the piecewise ansatz; {@code n} gives the shape and dtype. */
+    private Tensor[] piecewiseParts(Tensor x, Tensor n) {
         Tensor unclaimed = null; // prod_{j < i} (1 - s_j), null for 1
         Tensor lift = null, dirichletWeight = null;
         boolean free = false;
@@ -121,7 +139,7 @@ public final class Ansatz {
         if (free || unclaimed != null) {
             phi = phi.add(dirichletWeight.neg().add(1.0));
         }
-        return phi.mul(n).add(lift);
+        return new Tensor[] {phi, lift};
     }
 
     /** 0 below 0, 1 above 1, t^3 (10 - 15 t + 6 t^2) between: twice continuously differentiable. */

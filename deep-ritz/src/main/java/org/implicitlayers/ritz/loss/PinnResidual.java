@@ -37,7 +37,8 @@ public final class PinnResidual implements Loss {
     private Tensor residual(Interior in) {
         Tensor xi = in.x();
         Tensor xd = xi.detach();
-        Tensor flux = problem.a() == null ? in.du() : problem.a().at(xd).mul(in.du());
+        // a at the differentiable points: div(a grad u) = a Lap u + grad a . grad u (a detached a would drop the second term).
+        Tensor flux = problem.a() == null ? in.du() : problem.a().at(xi).mul(in.du());
         Tensor div = null;
         for (int k = 0; k < xi.shape(1); k++) {
             Tensor dk = Grad.of(flux.select(1, k).sum(), xi, true).slice(1, k, k + 1);

@@ -209,6 +209,22 @@ public final class TrainingPoints implements RunState {
         frozen = true;
     }
 
+    /**
+     * Draws one set from the run's own sources (as a training step would) and uses it until the
+     * next {@code hold} or {@link #thaw()}: a fresh set that several evaluations share (ENGD's Gram
+     * matrix and its line search). A run that uses one fixed set keeps it.
+     */
+    public void hold() {
+        if (resample) {
+            frozenInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
+            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(nBoundary, boundarySource, dtype)) : null;
+        } else {
+            frozenInterior = null;
+            frozenBoundary = null;
+        }
+        frozen = true;
+    }
+
     /** Points that outlive the step that drew them: out of every memory scope (an off-heap backend would free them). */
     private static Tensor kept(Tensor t) {
         MemoryScope.persist(t);

@@ -52,7 +52,10 @@ final class ProblemForm extends ScrollPane {
     final NumberField depth = new NumberField("network-depth", true, 0, true, "Residual blocks (resnet) or hidden layers (mlp) (default 3).");
     final ComboBox<String> activation = combo("network-activation", "Activation function (default tanh). Smooth activations are needed"
             + " for the PINN's second derivatives.", "tanh", "softplus", "sine", "sigmoid", "cubic_relu", "relu");
-    final NumberField steps = new NumberField("steps", true, 0, true, "Adam steps (default 5000).");
+    final ComboBox<String> optimizer = combo("optimizer", "adam: Adam, optionally followed by L-BFGS; engd: energy natural gradient"
+            + " descent (Gauss-Newton in function space, Mueller and Zeinhofer 2023), float64, for small networks (an MLP 20 x 2 with"
+            + " the PINN loss reaches relative L2 errors of 1e-6 on smooth problems). Default: adam.", "adam", "engd");
+    final NumberField steps = new NumberField("steps", true, 0, true, "Adam or ENGD steps (default 5000).");
     final NumberField lr = new NumberField("lr", false, 0, false, "Adam learning rate (default 0.001).");
     final NumberField lrDecay = new NumberField("lr-decay", false, 0, true, "Final learning rate as a fraction of the first, reached by"
             + " cosine decay; 1 keeps it constant (default 1).");
@@ -90,7 +93,15 @@ final class ProblemForm extends ScrollPane {
         VBox bcBox = new VBox(6, boundary, add);
         GridPane method = grid(new Object[][] {{"method", this.method, "boundary", bc}, {"penalty", penalty}});
         GridPane net = grid(new Object[][] {{"type", network, "activation", activation}, {"width", width, "depth", depth}});
-        GridPane train = grid(new Object[][] {{"Adam steps", steps, "learning rate", lr}, {"lr decay to", lrDecay, "L-BFGS iterations", lbfgs},
+        // ENGD runs in float64 only: choosing it sets the precision.
+        optimizer.valueProperty().addListener((obs, was, now) -> {
+            if ("engd".equals(now)) {
+                dtype.setValue("float64");
+                lbfgs.set(0);
+            }
+        });
+        GridPane train = grid(new Object[][] {{"optimizer", optimizer, "steps", steps}, {"learning rate", lr, "lr decay to", lrDecay},
+            {"L-BFGS iterations", lbfgs},
             {"sampler", sampler, "interior points", interior}, {"boundary points", boundaryPoints, "", resample},
             {"evaluate every", evalEvery, "seed", seed}, {"precision", dtype}});
         TitledPane eq = new TitledPane("Equation  -div(a grad u) + c u = f", equationBox);
@@ -250,6 +261,7 @@ final class ProblemForm extends ScrollPane {
         n.put("depth", depth.intValue());
         n.put("activation", activation.getValue());
         ObjectNode o = root.putObject("optimizer");
+        o.put("name", optimizer.getValue());
         o.put("steps", steps.intValue());
         o.put("lr", lr.value());
         o.put("lr_decay", lrDecay.value());
@@ -323,6 +335,7 @@ final class ProblemForm extends ScrollPane {
         depth.set(number(n, dn, "depth"));
         activation.setValue(text(n, dn, "activation"));
         JsonNode o = root.path("optimizer"), dop = d.get("optimizer");
+        optimizer.setValue(text(o, dop, "name"));
         steps.set(number(o, dop, "steps"));
         lr.set(number(o, dop, "lr"));
         lrDecay.set(number(o, dop, "lr_decay"));

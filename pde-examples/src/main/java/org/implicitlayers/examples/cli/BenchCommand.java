@@ -1,7 +1,9 @@
 package org.implicitlayers.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.Backends;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks: progress on stderr, one JSON object per line on stdout. */
 @Command(name = "bench", description = "Run a benchmark (see docs/benchmarks.md); prints one JSON line per result on stdout.",
-        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.Deq.class, NodeSpiralBench.class,
-                SdfBunnyBench.class, BenchCommand.Gemm.class, QpBench.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.RitzPoisson.class, BenchCommand.RitzAccuracy.class, BenchCommand.Deq.class,
+                NodeSpiralBench.class, SdfBunnyBench.class, BenchCommand.Gemm.class, QpBench.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -152,6 +154,59 @@ final class BenchCommand implements Runnable {
                 h.put("dtype", "float64"); // the best method's own choice, whatever --dtype says
             }
             emit(h, r);
+            return 0;
+        }
+    }
+
+    @Command(name = "ritz-accuracy", description = "The relative L2 and H1 errors that Adam, Adam + L-BFGS and ENGD reach within a "
+            + "wall-clock budget, per problem (default: the built-in 2-D Poisson problems); one JSON line per problem and optimiser.")
+    static final class RitzAccuracy implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @CommandLine.Parameters(arity = "0..*", paramLabel = "PROBLEM|FILE.json",
+                description = "Built-in problems or problem files (default: poisson-square, poisson-disk, l-shape).")
+        List<String> problems = new ArrayList<>();
+
+        @Option(names = "--budget-s", description = "Wall-clock budget per problem and optimiser (default: ${DEFAULT-VALUE}).",
+                defaultValue = "60")
+        double budget;
+
+        @Option(names = "--optimizers", split = ",", description = "Which, comma-separated (default: adam,adam+lbfgs,engd,engd-ritz).")
+        List<String> optimizers = new ArrayList<>(org.implicitlayers.examples.bench.RitzAccuracyBenchmark.OPTIMIZERS);
+
+        @Override
+        public Integer call() throws Exception {
+            Backend b = common.select();
+            if (!(budget > 0)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--budget-s: expected a positive number of seconds, got " + budget);
+            }
+            for (String opt : optimizers) {
+                if (!org.implicitlayers.examples.bench.RitzAccuracyBenchmark.OPTIMIZERS.contains(opt)) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--optimizers: unknown '" + opt + "', expected some of "
+                            + org.implicitlayers.examples.bench.RitzAccuracyBenchmark.OPTIMIZERS);
+                }
+            }
+            List<String> names = problems.isEmpty() ? List.of("poisson-square", "poisson-disk", "l-shape") : problems;
+            List<org.implicitlayers.ritz.ProblemSpec> specs = new ArrayList<>();
+            for (String n : names) {
+                if (java.nio.file.Files.exists(java.nio.file.Path.of(n)) || n.endsWith(".json")) {
+                    specs.add(org.implicitlayers.ritz.ProblemFile.load(java.nio.file.Path.of(n)));
+                } else {
+                    specs.add(org.implicitlayers.ritz.Examples.spec(n).orElseThrow(() -> new CommandLine.ParameterException(
+                            new CommandLine(this), "unknown problem '" + n + "': give a JSON file or one of "
+                            + org.implicitlayers.ritz.Examples.names())));
+                }
+            }
+            java.util.function.Consumer<String> log = msg -> System.err.println("[ritz-accuracy] " + msg);
+            for (org.implicitlayers.ritz.ProblemSpec spec : specs) {
+                for (String opt : optimizers) {
+                    log.accept(spec.name() + " " + opt + " (" + budget + " s)");
+                    Map<String, Object> h = common.header(b);
+                    h.remove("dtype");
+                    emit(h, org.implicitlayers.examples.bench.RitzAccuracyBenchmark.run(spec, opt, budget, common.seed, log));
+                }
+            }
             return 0;
         }
     }

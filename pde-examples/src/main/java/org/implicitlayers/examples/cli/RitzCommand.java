@@ -25,6 +25,7 @@ import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzOptions;
 import org.implicitlayers.ritz.RitzSolver;
 import org.implicitlayers.ritz.SolutionGrid;
+import org.implicitlayers.ritz.SolutionSamples;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.problem.PoissonProblem;
 import picocli.CommandLine;
@@ -42,6 +43,11 @@ final class RitzCommand implements Callable<Integer> {
 
     @Option(names = "--steps", description = "Adam steps (overrides the problem's).")
     Integer steps;
+
+    @Option(names = "--optimizer", description = "adam or engd (energy natural gradient descent; overrides the problem's). "
+            + "Switching to engd takes its settings, which the other options may then override: the PINN loss with penalty 500, "
+            + "an MLP 20 x 2, 1024 + 256 fresh Sobol points per step, 1000 steps, float64.")
+    String optimizer;
 
     @Option(names = "--lbfgs", description = "L-BFGS iterations after Adam (overrides the problem's).")
     Integer lbfgs;
@@ -89,10 +95,22 @@ final class RitzCommand implements Callable<Integer> {
         Path dir = ctx.folder();
         Path ckpt = ctx.checkpoint();
         Domain domain = spec.problem().domain();
-        System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s; Adam %d steps%s%n",
+        boolean engd = o.optimizer().kind() == RitzOptions.OptimizerKind.ENGD;
+        System.out.printf("%s: %s on %s; %s loss, %s boundary conditions; %s network, width %d, depth %d, %s (%d parameters, %s); "
+                        + "%s %d steps%s%n",
                 spec.name(), spec.problem() instanceof PoissonProblem ? "Poisson" : "eigenvalue problem", domain, o.method(),
                 o.boundary().treatment(), o.network().type(), o.network().width(), o.network().depth(), o.network().activation(),
+                solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
+        if (o.boundary().treatment() == RitzOptions.BoundaryTreatment.EXACT && Files.exists(Path.of(problem)) && bc == null
+                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has("bc")) {
+            System.out.println("bc: exact, the default for Dirichlet data (u = g + phi N; \"bc\": \"penalty\" or --bc penalty to change)");
+        }
+        if (solver.liftIsTheExactSolution()) {
+            System.out.println("note: the Dirichlet data g equal the exact solution inside the domain, and bc 'exact' builds u = g + phi N:"
+                    + " the boundary data contain the answer, so the errors below measure little (use bc 'penalty', or data that are"
+                    + " not the solution's formula)");
+        }
         List<TrainingCallback> cbs = new ArrayList<>();
         if (!run.quiet) {
             cbs.add(new ProgressBarCallback(System.err, spec.name()));
@@ -118,6 +136,8 @@ final class RitzCommand implements Callable<Integer> {
             LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("curves.png"), spec.name() + ": training");
             if (g != null) {
                 writeGridPlots(g, domain, spec.name(), files);
+            } else {
+                writeHigherDimensional(solver, spec.name(), files);
             }
             wrote.addAll(files.commit());
         }
@@ -136,6 +156,17 @@ final class RitzCommand implements Callable<Integer> {
     /** The command-line options that override the problem's. */
     private RitzOptions overrides(RitzOptions o) {
         try {
+            if (optimizer != null) {
+                RitzOptions.OptimizerKind kind = RitzOptions.OptimizerKind.parse("--optimizer", optimizer);
+                if (kind != o.optimizer().kind()) {
+                    if (kind == RitzOptions.OptimizerKind.ENGD) {
+                        RitzOptions e = RitzOptions.engd();
+                        o = e.withRun(e.run().withSeed(o.run().seed()));
+                    } else {
+                        o = o.withOptimizer(RitzOptions.Optimizer.defaults());
+                    }
+                }
+            }
             if (steps != null || lbfgs != null) {
                 RitzOptions.Optimizer opt = o.optimizer();
                 o = o.withOptimizer(opt.withSteps(steps != null ? steps : opt.steps()).withLbfgs(lbfgs != null ? lbfgs : opt.lbfgs()));
@@ -178,6 +209,45 @@ final class RitzCommand implements Callable<Integer> {
         } else {
             GridFiles.writeVtk(files.path("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
             GridFiles.writeCsv(files.path("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
+        }
+    }
+
+    /**
+     * Outputs of a 1-D or 3-D and higher problem: solution.csv at 4096 Sobol points inside the domain
+     * (the 2-D columns, one coordinate column per dimension); in 3-D, solution.vtk on the 41^3 grid of
+     * the bounding box (NaN outside) and heat maps of u and of the error on the three planes through
+     * its centre; above 3-D, heat maps on the (x1, x2) plane through the centre.
+     */
+    private static void writeHigherDimensional(RitzSolver solver, String name, OutputSet files) throws Exception {
+        int d = solver.problem().domain().dim();
+        SolutionSamples.Points pts = SolutionSamples.atPoints(solver, 4096);
+        String[] coords = new String[d];
+        for (int c = 0; c < d; c++) {
+            coords[c] = d <= 3 ? new String[] {"x", "y", "z"}[c] : "x" + (c + 1);
+        }
+        boolean exact = pts.exact() != null;
+        GridFiles.writePointsCsv(files.path("solution.csv"), coords, pts.points(), exact ? new String[] {"u", "u_exact", "error"}
+                : new String[] {"u"}, exact ? new double[][] {pts.u(), pts.exact(), pts.error()} : new double[][] {pts.u()});
+        if (d < 3) {
+            return;
+        }
+        if (d == 3) {
+            SolutionSamples.Volume v = SolutionSamples.volume(solver, 41);
+            GridFiles.writeVtk(files.path("solution.vtk"), name, v.xs(), v.ys(), v.zs(), exact ? new String[] {"u", "u_exact", "error"}
+                    : new String[] {"u"}, exact ? new double[][][][] {v.u(), v.exact(), v.error()} : new double[][][][] {v.u()});
+        }
+        int[][] planes = d == 3 ? new int[][] {{0, 1}, {0, 2}, {1, 2}} : new int[][] {{0, 1}};
+        for (int[] pl : planes) {
+            SolutionGrid g = SolutionSamples.slice(solver, 121, pl[0], pl[1]);
+            String tag = coords[pl[0]] + coords[pl[1]];
+            String where = d == 3 ? coords[3 - pl[0] - pl[1]] + " at the centre" : "the other coordinates at the centre";
+            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": u on the " + tag + " plane, " + where)
+                    .axes(coords[pl[0]], coords[pl[1]]).valueLabel("u").chart(), files.path("slice_" + tag + ".png"), 620);
+            if (exact) {
+                Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": error on the " + tag
+                        + " plane, " + where).axes(coords[pl[0]], coords[pl[1]]).valueLabel("u \u2212 u_exact").chart(),
+                        files.path("error_" + tag + ".png"), 620);
+            }
         }
     }
 

@@ -168,6 +168,39 @@ class HostileInputTest {
     }
 
     @Test
+    void aThreeDimensionalRunWritesAVolumeSlicesAndPoints() throws IOException {
+        Path f = dir.resolve("ball3.json");
+        Files.writeString(f, "{\"name\": \"ball3\", \"domain\": {\"type\": \"ball\", \"center\": [0, 0, 0], \"radius\": 1}, "
+                + "\"pde\": {\"f\": \"6\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}], \"exact\": \"1 - x^2 - y^2 - z^2\", "
+                + "\"network\": {\"type\": \"mlp\", \"width\": 8, \"depth\": 1}, \"optimizer\": {\"steps\": 3}}");
+        Path o = dir.resolve("ball3");
+        String[] r = run("ritz", f.toString(), "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        String wrote = r[1].lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+        List<String> files = List.of(wrote.substring(wrote.indexOf('{') + 1, wrote.indexOf('}')).split(", "));
+        assertEquals(files.stream().sorted().toList(), names(o), "listed = written");
+        assertTrue(files.containsAll(List.of("solution.vtk", "solution.csv", "slice_xy.png", "error_xz.png", "slice_yz.png")), wrote);
+        List<String> csv = Files.readAllLines(o.resolve("solution.csv"));
+        assertEquals("x,y,z,u,u_exact,error", csv.get(0));
+        assertEquals(4097, csv.size());
+        assertTrue(Files.readString(o.resolve("solution.vtk")).contains("DIMENSIONS 41 41 41"));
+    }
+
+    @Test
+    void optimizerEngdRunsInFloat64AndSaysSo() throws IOException {
+        Path o = dir.resolve("engd");
+        String[] r = run("ritz", "poisson-square", "--optimizer", "engd", "--steps", "3", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("pinn loss") && r[1].contains("(501 parameters, float64); ENGD 3 steps"), r[1]);
+        assertTrue(r[1].contains("done: 3 steps"), r[1]);
+        r = run("ritz", "poisson-square", "--optimizer", "engd", "--dtype", "float32", "--steps", "3", "--quiet", "--out", o.toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[2].contains("dtype: expected float64 with optimizer 'engd'"), r[2]);
+        r = run("ritz", "poisson-square", "--optimizer", "lbfgs", "--out", o.toString());
+        assertTrue(r[2].contains("--optimizer: expected one of 'adam', 'engd', got 'lbfgs'"), r[2]);
+    }
+
+    @Test
     void aSecondTrainDemoInTheFolderOfARunningOneTouchesNothingAndSigtermKeepsTheWork() throws Exception {
         Path o = dir.resolve("td");
         Process first = child(dir.resolve("first.log"), "train-demo", "--steps", "1000000", "--checkpoint-every", "50", "--out", o.toString());
