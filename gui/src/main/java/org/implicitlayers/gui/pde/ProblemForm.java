@@ -304,6 +304,18 @@ final class ProblemForm extends ScrollPane {
         return c;
     }
 
+    /**
+     * The boundary treatment of a file without "bc": the one the library reads it with (the exact
+     * ansatz for all-Dirichlet problems under Adam), or the default when the file does not read.
+     */
+    private static String impliedBc(JsonNode root, ObjectNode d) {
+        try {
+            return org.implicitlayers.ritz.ProblemFile.read(root, "the form").options().boundary().treatment().toString();
+        } catch (IllegalArgumentException notReadable) {
+            return d.get("bc").asText();
+        }
+    }
+
     /** Shows a problem file; absent fields take the library's defaults. */
     void fromJson(JsonNode root) {
         ObjectNode d = defaults();
@@ -327,7 +339,7 @@ final class ProblemForm extends ScrollPane {
         }
         exact.setText(root.path("exact").asText(""));
         method.setValue(text(root, d, "method"));
-        bc.setValue(text(root, d, "bc"));
+        bc.setValue(root.has("bc") ? root.get("bc").asText() : impliedBc(root, d));
         penalty.set(number(root, d, "penalty"));
         JsonNode n = root.path("network"), dn = d.get("network");
         network.setValue(text(n, dn, "type"));
