@@ -396,11 +396,16 @@ public final class RitzSolver {
         }
         LbfgsStage lbfgs = null;
         Float64LbfgsStage lbfgs64 = null;
+        // Whether the L-BFGS stage has begun or been resumed (the budget then no longer ends the first stage).
+        boolean[] lbfgsBegun = {false};
         if (opt.lbfgs() > 0) {
             // In float32 the stage runs on a float64 twin of the network, its points and its loss (see Float64LbfgsStage).
             RitzSolver on = o.run().dtype() == DType.FLOAT64 ? this : new RitzSolver(problem, o.withRun(o.run().withDtype(DType.FLOAT64)));
             lbfgs = new LbfgsStage(on.net.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15),
-                    on::loss, on::heldOutLoss, () -> on.points.freeze(4, 0), () -> {
+                    on::loss, on::heldOutLoss, () -> {
+                        lbfgsBegun[0] = true;
+                        on.points.freeze(4, 0);
+                    }, () -> {
                         on.points.thaw();
                         on.recentre();
                     });
@@ -422,7 +427,9 @@ public final class RitzSolver {
             b.callback(new TrainingCallback() {
                 @Override
                 public void onStep(Trainer.StepInfo info) {
-                    if (info.step() <= opt.steps() && (System.nanoTime() - start) / 1e9 > adamBudget) {
+                    // Only the first stage (Adam, or ENGD): L-BFGS's steps, numbered on after Adam's last, stop by
+                    // their own time budget (finishing the stage here would end L-BFGS after one iteration).
+                    if (!lbfgsBegun[0] && info.step() <= opt.steps() && (System.nanoTime() - start) / 1e9 > adamBudget) {
                         self[0].finishStage();
                     }
                 }

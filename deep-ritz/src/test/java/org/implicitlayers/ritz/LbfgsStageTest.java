@@ -121,6 +121,8 @@ class LbfgsStageTest {
         assertTrue(!r.cancelled(), "a budget is no cancel");
         assertTrue(r.steps() > 0 && r.steps() < 1_000_000, "Adam stopped by the budget: " + r.steps());
         assertTrue(r.lbfgsStop() != null && !r.lbfgsStop().startsWith("cancelled"), "L-BFGS ran after Adam: " + r.lbfgsStop());
+        // Its own reason (the time budget, or convergence), not "stopped": the budget that ends Adam must not end L-BFGS too.
+        assertTrue(!r.lbfgsStop().startsWith("stopped"), "L-BFGS ended by itself: " + r.lbfgsStop());
         assertTrue(wall < 60, "ended by the budget, not the step counts: " + wall + " s");
         assertTrue(Double.isFinite(r.metrics().get("rel_l2")), r.metrics().toString());
     }
