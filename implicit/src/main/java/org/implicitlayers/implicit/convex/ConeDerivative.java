@@ -1,7 +1,7 @@
 package org.implicitlayers.implicit.convex;
 
 /**
- * The adjoint of the solution map (A, b, c) -> (x, y, s) of a cone program at a solution, by the
+ * The adjoint of the solution map from (A, b, c) to (x, y, s) of a cone program at a solution, by the
  * implicit function theorem on its optimality conditions written with the projection onto the
  * dual cone (the approach of Agrawal, Barratt, Boyd, Busseti and Moursi, "Differentiating through
  * a cone program", 2019). With v = y - s, Moreau's decomposition gives y = Pi(v) and s = Pi(v) - v
