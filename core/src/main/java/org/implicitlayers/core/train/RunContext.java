@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class RunContext implements AutoCloseable {
     /** The checkpoint's name in the output folder. */
     public static final String CHECKPOINT = "checkpoint.npz";
+    /** What the folder's checkpoint belongs to (see {@link #open(Path, boolean, String)}). */
+    public static final String IDENTITY = "run-identity.txt";
 
     private final Path folder;
     private final boolean resume;
@@ -62,6 +64,20 @@ public final class RunContext implements AutoCloseable {
      *                     changed then), or naming the file that could not be created or removed
      */
     public static RunContext open(Path folder, boolean resume) throws IOException {
+        return open(folder, resume, null);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}, for a job that says what it is: {@code identity} names what
+     * a checkpoint of it can continue (the problem, the model, the method; not the step count, which
+     * a resumed run may raise). It is kept beside the checkpoint in {@value #IDENTITY}; resuming
+     * from a checkpoint of a different job is refused, naming both, before anything is changed
+     * (without this, a resumed run of another problem took the folder's network as its start and
+     * overwrote that run's outputs). A checkpoint without the file (an older one) is accepted.
+     *
+     * @param identity one line describing the job, or null for no check
+     */
+    public static RunContext open(Path folder, boolean resume, String identity) throws IOException {
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
             throw new IOException(folder + ": not a folder (the output folder of a run)");
         }
@@ -86,6 +102,18 @@ public final class RunContext implements AutoCloseable {
                 }
             }
         }
+        if (identity != null) {
+            Path idFile = folder.resolve(IDENTITY);
+            String id = identity.strip();
+            if (resume && Files.exists(ckpt) && Files.exists(idFile)) {
+                String there = Files.readString(idFile).strip();
+                if (!there.equals(id)) {
+                    run.close();
+                    throw new IOException(ckpt + ": --resume: this checkpoint belongs to another run (" + there + "), not to this one ("
+                            + id + "); nothing was changed. Resume it with the same problem and settings, or choose another output folder");
+                }
+            }
+        }
         if (!resume) {
             try {
                 Files.deleteIfExists(ckpt);
@@ -93,6 +121,14 @@ public final class RunContext implements AutoCloseable {
                 run.close();
                 throw new IOException(ckpt + ": cannot remove the previous run's checkpoint: "
                         + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
+            }
+        }
+        if (identity != null) {
+            try {
+                org.implicitlayers.core.io.AtomicFiles.writeString(folder.resolve(IDENTITY), identity.strip() + "\n");
+            } catch (IOException e) {
+                run.close();
+                throw new IOException(folder.resolve(IDENTITY) + ": cannot write: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
             }
         }
         return run;

@@ -78,6 +78,26 @@ class RunContextTest {
     }
 
     @Test
+    void resumingTheCheckpointOfAnotherJobIsRefusedBeforeAnythingChanges() throws IOException {
+        Path out = dir.resolve("id");
+        try (RunContext run = RunContext.open(out, false, "square, ritz")) {
+            Files.writeString(run.checkpoint(), "a checkpoint");
+        }
+        IOException e = assertThrows(IOException.class, () -> RunContext.open(out, true, "disk, ritz"));
+        assertTrue(e.getMessage().contains("square, ritz") && e.getMessage().contains("disk, ritz"), e.getMessage());
+        assertEquals("a checkpoint", Files.readString(out.resolve(RunContext.CHECKPOINT)));
+        assertEquals(List.of(RunContext.CHECKPOINT, RunContext.IDENTITY), names(out), "no lock left behind");
+        try (RunContext run = RunContext.open(out, true, "square, ritz")) {
+            assertTrue(run.resumable());
+        }
+        // A fresh start of another job replaces both.
+        try (RunContext run = RunContext.open(out, false, "disk, ritz")) {
+            assertFalse(Files.exists(run.checkpoint()));
+        }
+        assertEquals("disk, ritz", Files.readString(out.resolve(RunContext.IDENTITY)).strip());
+    }
+
+    @Test
     void aJobThatWritesNothingLeavesNoFoldersBehind() throws IOException {
         Path out = dir.resolve("a").resolve("b").resolve("c");
         try (RunContext run = RunContext.open(out, false)) {

@@ -83,11 +83,23 @@ final class RitzCommand implements Callable<Integer> {
         // The lock before anything in the folder is touched: a second run there fails at once.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit (the other way round, it could exit first).
-        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "ritz", spec.name()), "ritz")) {
+        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "ritz", spec.name()), "ritz", identity(spec, o))) {
             ctx.onCancel(solver::cancel);
             interrupt.cancels(ctx::cancel);
             return solveAndWrite(spec, o, solver, ctx, interrupt);
         }
+    }
+
+    /**
+     * What a checkpoint of this run can continue: the problem (its name and domain; for a file, its
+     * absolute path) and everything that shapes the network and its loss, not the step counts.
+     */
+    private String identity(ProblemSpec spec, RitzOptions o) {
+        Path file = Path.of(problem);
+        String where = Files.isRegularFile(file) ? "file " + file.toAbsolutePath().normalize() : "built-in";
+        return spec.name() + " (" + where + ", " + spec.problem().domain() + "), method " + o.method() + ", bc "
+                + o.boundary().treatment() + ", network " + o.network().type() + " " + o.network().width() + "x" + o.network().depth()
+                + " " + o.network().activation() + ", " + o.run().dtype() + ", optimizer " + o.optimizer().kind();
     }
 
     private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, RunContext ctx, OnInterrupt interrupt)
@@ -143,6 +155,9 @@ final class RitzCommand implements Callable<Integer> {
         }
         if (Files.exists(ckpt)) {
             wrote.add(RunContext.CHECKPOINT);
+        }
+        if (Files.exists(ctx.file(RunContext.IDENTITY))) {
+            wrote.add(RunContext.IDENTITY);
         }
         System.out.println("wrote " + dir + "/{" + String.join(", ", wrote) + "}");
         if (r.cancelled()) {

@@ -52,7 +52,12 @@ final class RunOptions {
      * {@code command} says so on stderr.
      */
     RunContext open(Path fallback, String command) throws IOException {
-        RunContext run = RunContext.open(out(fallback), resume);
+        return open(fallback, command, null);
+    }
+
+    /** As {@link #open(Path, String)}, refusing to resume a checkpoint of a job other than {@code identity} (see {@link RunContext}). */
+    RunContext open(Path fallback, String command, String identity) throws IOException {
+        RunContext run = RunContext.open(out(fallback), resume, identity == null ? null : command + ": " + identity);
         if (resume && !run.resumable()) {
             System.err.println(command + ": --resume: no checkpoint in " + run.folder() + "; starting from step 0");
         }

@@ -147,6 +147,29 @@ class HostileInputTest {
     }
 
     @Test
+    void resumingAnotherProblemsCheckpointIsRefusedAndChangesNothing() throws IOException {
+        Path o = dir.resolve("square");
+        String[] r = run("ritz", "poisson-square", "--steps", "20", "--quiet", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        byte[] ckpt = Files.readAllBytes(o.resolve("checkpoint.npz"));
+        byte[] params = Files.readAllBytes(o.resolve("params.npz"));
+        for (String[] other : new String[][] {{"poisson-disk"}, {"poisson-square", "--method", "pinn"}}) {
+            List<String> args = new ArrayList<>(List.of("ritz"));
+            args.addAll(List.of(other));
+            args.addAll(List.of("--steps", "40", "--quiet", "--resume", "--out", o.toString()));
+            r = run(args.toArray(new String[0]));
+            assertEquals("1", r[0], String.join(" ", other) + ": " + r[1] + r[2]);
+            assertTrue(r[2].contains("belongs to another run") && r[2].contains("poisson-square"), r[2]);
+            assertArrayEquals(ckpt, Files.readAllBytes(o.resolve("checkpoint.npz")), "checkpoint untouched");
+            assertArrayEquals(params, Files.readAllBytes(o.resolve("params.npz")), "outputs untouched");
+        }
+        // The same problem with more steps continues.
+        r = run("ritz", "poisson-square", "--steps", "30", "--quiet", "--resume", "--out", o.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("done: 30 steps"), r[1]);
+    }
+
+    @Test
     void theFilesListedAreTheFilesWrittenAndLbfgsIsInTheLogs() throws IOException {
         Path o = dir.resolve("eigen");
         String[] r = run("ritz", "eigen-square", "--steps", "5", "--quiet", "--out", o.toString());
