@@ -130,6 +130,13 @@ public final class ProblemFile {
         String name = root.has("name") ? name(text(root, "name", ""), "name")
                 : name(defaultName, "the file name");
         Domain domain = domain(required(root, "domain", ""), "domain");
+        try {
+            // An empty domain (a box minus a larger one, disjoint shapes intersected) fails here, naming the field, not at step 1.
+            domain.sampleInterior(1, PointSource.halton(domain.dim() + 1), DType.FLOAT64);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("domain: empty, or too thin to train on (" + e.getMessage().replaceFirst("^sampling the interior: ", "")
+                    + "); check the shapes and the operation (" + required(root, "domain", "").path("type").asText() + ")", e);
+        }
         int d = domain.dim();
         RitzOptions o = options(root);
         MemoryEstimate.require(d, o, Runtime.getRuntime().maxMemory());

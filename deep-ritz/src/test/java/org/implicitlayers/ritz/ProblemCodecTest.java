@@ -139,4 +139,15 @@ class ProblemCodecTest {
         e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("[1, 2]", null));
         assertEquals("expected a JSON object at the top level", e.getMessage());
     }
+
+    @Test
+    void anEmptyDomainIsRefusedNamingTheOriginAndTheField() {
+        for (String dom : new String[] {
+            "{\"type\": \"difference\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"box\", \"lo\": [-1, -1], \"hi\": [2, 2]}]}",
+            "{\"type\": \"intersection\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"ball\", \"center\": [3, 3], \"radius\": 1}]}"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\", \"domain\": " + dom
+                    + ", \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}", "empty.json"));
+            assertTrue(e.getMessage().startsWith("empty.json: domain: empty"), e.getMessage());
+        }
+    }
 }

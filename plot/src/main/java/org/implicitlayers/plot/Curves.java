@@ -97,7 +97,11 @@ public final class Curves {
         if (!(min <= 0) || !(max > min)) {
             return new Panel("training loss", Scale.AUTO, List.of(Series.line("training loss", x, y)));
         }
-        double floor = 1e-6 * (max - min);
+        // The floor: the 10th percentile of the gaps (at least a millionth of the range), so that the plateau's noise, whose
+        // lowest sample would otherwise reach down many decades, stays a band about one decade wide.
+        double lowest = min;
+        double[] sorted = java.util.Arrays.stream(y).filter(Double::isFinite).map(v -> v - lowest).sorted().toArray();
+        double floor = Math.max(1e-6 * (max - min), sorted[sorted.length / 10]);
         double[] gap = new double[y.length];
         for (int i = 0; i < y.length; i++) {
             gap[i] = y[i] - min + floor;

@@ -1,7 +1,7 @@
 package org.implicitlayers.implicit.convex;
 
 /**
- * The adjoint of the solution map (A, b, c) -> (x, y, s) of a cone program at a solution, by the
+ * The adjoint of the solution map from (A, b, c) to (x, y, s) of a cone program at a solution, by the
  * implicit function theorem on its optimality conditions written with the projection onto the
  * dual cone (the approach of Agrawal, Barratt, Boyd, Busseti and Moursi, "Differentiating through
  * a cone program", 2019). With v = y - s, Moreau's decomposition gives y = Pi(v) and s = Pi(v) - v
@@ -106,7 +106,7 @@ final class ConeDerivative {
             // The map is only piecewise smooth: a full step that crosses a kink (a constraint changing between
             // active and inactive) can increase the residual, so the step is halved until it does not.
             boolean accepted = false;
-            for (double alpha = 1; alpha >= (fresh ? 1.0 / 1024 : 0.5) && !accepted; alpha /= 2) {
+            for (double alpha = 1; alpha >= (fresh ? 1.0 / 1024 : 1) && !accepted; alpha /= 2) {
                 double[] xn = new double[n], vn = new double[m];
                 for (int j = 0; j < n; j++) {
                     xn[j] = xc[j] - alpha * d[j];
@@ -116,7 +116,8 @@ final class ConeDerivative {
                 }
                 double[] rn = residual(a, b, c, n, k, xn, vn);
                 double nn = ConeSolver.norm(rn);
-                if (nn < norm) {
+                // A step with a stale factorisation must at least halve the residual, else the Jacobian is refreshed.
+                if (fresh ? nn < norm : nn < 0.5 * norm) {
                     xc = xn;
                     v = vn;
                     res = rn;

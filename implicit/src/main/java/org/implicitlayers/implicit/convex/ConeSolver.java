@@ -24,7 +24,7 @@ public final class ConeSolver {
      * @param tol     relative feasibility and duality-gap tolerance of an optimal solution, and of
      *                infeasibility certificates; default 1e-9
      * @param maxIter interior-point iterations; default 100
-     * @param refine  Newton steps of solution refinement after an optimal solve ({@link ConeDerivative#refine}); default 8
+     * @param refine  Newton steps of solution refinement after an optimal solve (see {@code ConeDerivative.refine}); default 8
      */
     public record Options(double tol, int maxIter, int refine) {
         public Options {

@@ -63,7 +63,7 @@ public record Cones(int zero, int nonneg, int[] soc) {
         return p;
     }
 
-    /** The derivative of {@link #projectDual} at v, as a dense symmetric matrix [rows x rows] (row-major). */
+    /** The derivative of {@code projectDual} at v, as a dense symmetric matrix [rows x rows] (row-major). */
     double[] projectDualDerivative(double[] v) {
         int m = rows();
         double[] d = new double[m * m];

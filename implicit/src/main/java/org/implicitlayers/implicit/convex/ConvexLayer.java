@@ -17,7 +17,7 @@ import org.implicitlayers.core.Tensor;
  * <p>The problem is compiled once into a cone program whose data are affine in the parameters
  * ({@link Problem}); each call evaluates the data of every sample, solves the samples in parallel
  * with {@link ConeSolver}, and records one node on the tape whose backward rule is the implicit
- * function theorem on the cone program's optimality conditions ({@link ConeDerivative}), mapped
+ * function theorem on the cone program's optimality conditions ({@code ConeDerivative}), mapped
  * back through the affine parameter-to-data map. Nothing of the solver's iterations is recorded.
  *
  * <pre>{@code

@@ -8,6 +8,6 @@
  * data are affine in the parameters, solved per sample by a primal-dual interior-point method
  * ({@link org.implicitlayers.implicit.convex.ConeSolver}) and differentiated by the implicit
  * function theorem on the cone program's residual map
- * ({@link org.implicitlayers.implicit.convex.ConeDerivative}).
+ * ({@code ConeDerivative}).
  */
 package org.implicitlayers.implicit.convex;

@@ -6,14 +6,16 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.layers.QpLayer;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** The cone-program layer and the OptNet QP layer (a separate interior-point method on the KKT system) agree on random QPs. */
 class QpCrossCheckTest {
-    @Property(tries = 12)
+    @Property(tries = 30)
     void randomQpsHaveTheSameSolutionsAndGradients(@ForAll @IntRange(min = 1, max = 8) int n, @ForAll @IntRange(min = 0, max = 10) int m,
                                                    @ForAll @IntRange(min = 0, max = 10_000) int seed) {
         int pe = Math.min(1, n - 1), batch = 3;
@@ -41,10 +43,12 @@ class QpCrossCheckTest {
             cs.add(Expr.matmul(ap, x).eq(bp));
             ps.addAll(java.util.List.of(ap, bp));
         }
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(Expr.matmul(lp, x)).times(0.5).plus(x.times(qp).sum()), cs), ps,
+        // Q = L'L + I: strictly convex whatever L (L'L alone can be singular, and then the minimiser is not unique).
+        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(Expr.matmul(lp, x)).plus(Expr.sumSquares(x)).times(0.5)
+                .plus(x.times(qp).sum()), cs), ps,
                 java.util.List.of(x), ConvexLayer.Options.defaults());
         Tensor qr = q.requiringGrad(), hr = h.requiringGrad();
-        Tensor qMat = l.matmul(l, true, false);
+        Tensor qMat = l.matmul(l, true, false).add(Tensor.eye(DType.FLOAT64, n));
         Tensor w = Tensor.randn(Rng.seeded(seed + 1), DType.FLOAT64, batch, n);
         vals.set(1, qr);
         if (m > 0) {
@@ -56,13 +60,20 @@ class QpCrossCheckTest {
             vals.add(b);
         }
         Tensor ours = layer.solve(vals.toArray(new Tensor[0])).value(x);
-        QpLayer.Result ref = QpLayer.solve(qMat, qr, m > 0 ? g : null, m > 0 ? hr : null, pe > 0 ? a : null, pe > 0 ? b : null,
-                QpLayer.Options.defaults());
+        QpLayer.Options qpo = QpLayer.Options.defaults().withPolicy(NonConvergence.RETURN_LAST);
+        QpLayer.Result ref = QpLayer.solve(qMat, qr, m > 0 ? g : null, m > 0 ? hr : null, pe > 0 ? a : null, pe > 0 ? b : null, qpo);
+        // A batch where the reference stops at its iteration cap is no reference (seen: n = 5, m = 10, seed 85, where
+        // the reference's objective is higher than this layer's by 1.5e-10 with both feasible, and the points differ by 3e-4).
+        Assume.that(ref.iterations() < qpo.maxIter());
         assertArrayEquals(ref.z().toDoubleArray(), ours.toDoubleArray(), 1e-7);
         Tensor[] gOurs = Grad.of(new Tensor[] {ours.mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
         Tensor[] gRef = Grad.of(new Tensor[] {ref.z().mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
+        // QpLayer differentiates lambda o (Gz - h) = 0 at its interior-point iterate, which is not exactly on the active
+        // set; its gradients differ from this layer's by up to 1e-5 on some instances (n = 2, m = 7, seed 13: 2e-6;
+        // n = 7, m = 9, seed 107: 1e-5), and there central differences agree with this layer to 1e-8. Hence 1e-4
+        // here; GradientsTest checks against finite differences directly.
         for (int i = 0; i < gOurs.length; i++) {
-            assertArrayEquals(gRef[i].toDoubleArray(), gOurs[i].toDoubleArray(), 1e-6, "gradient " + i);
+            assertArrayEquals(gRef[i].toDoubleArray(), gOurs[i].toDoubleArray(), 1e-4, "gradient " + i);
         }
     }
 }
