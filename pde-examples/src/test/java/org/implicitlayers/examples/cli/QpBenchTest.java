@@ -164,4 +164,11 @@ class QpBenchTest {
             assertTrue(!r[2].contains("Exception") && !r[2].contains("java."), r[2]);
         }
     }
+
+    @Test
+    void anErrorFoundWhileRunningPrintsTheFullCommandInItsUsage() {
+        String[] r = run("bench", "qp", "--data", dir.resolve("absent.npz").toString());
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("Usage: implicit bench qp "), r[2]);
+    }
 }
