@@ -167,8 +167,12 @@ class QpBenchTest {
 
     @Test
     void anErrorFoundWhileRunningPrintsTheFullCommandInItsUsage() {
-        String[] r = run("bench", "qp", "--data", dir.resolve("absent.npz").toString());
+        // Thrown on a CommandLine made from the shared bench options alone, and from the ritz command's own.
+        String[] r = run("bench", "qp", "--threads", "0");
         assertEquals("2", r[0], r[2]);
-        assertTrue(r[2].contains("Usage: implicit bench qp "), r[2]);
+        assertTrue(r[2].contains("--threads must be >= 1") && r[2].contains("Usage: implicit bench qp "), r[2]);
+        r = run("ritz", "--steps", "-1");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("Usage: implicit ritz "), r[2]);
     }
 }
