@@ -102,8 +102,7 @@ public final class ProblemFile {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(prefix(origin) + (e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": ") + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(prefix(origin) + JsonSyntax.describe(e), e);
         }
         return read(root, origin, defaultName);
     }

@@ -47,6 +47,7 @@ class BadProblemFilesTest {
         String m = e.getMessage();
         assertTrue(m.startsWith(file.toString()), "names the file: " + m);
         assertTrue(m.contains(expected), "expected '" + expected + "' in: " + m);
+        assertTrue(!m.contains("Source:") && !m.contains("StreamReadFeature"), "no parser internals: " + m);
     }
 
     private Path write(String name, String json) throws IOException {

@@ -292,8 +292,7 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
             }
             return n;
         } catch (JsonParseException e) {
-            throw new IOException(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage(), e);
+            throw new IOException(file + ": " + org.implicitlayers.ritz.JsonSyntax.describe(e), e);
         }
     }
 }

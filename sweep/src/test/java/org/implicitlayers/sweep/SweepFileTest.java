@@ -211,6 +211,11 @@ class SweepFileTest {
         Files.writeString(f, "{\"base\": \"base.json\",\n \"axes\": [}");
         IOException syntax = assertThrows(IOException.class, () -> Sweep.load(f));
         assertTrue(syntax.getMessage().startsWith(f + ": line 2, column"), syntax.getMessage());
+        Files.writeString(f, "{\"base\": \"base.json\",\n \"axes\": {\"path\": \"seed\"");
+        IOException truncated = assertThrows(IOException.class, () -> Sweep.load(f));
+        assertTrue(truncated.getMessage().startsWith(f + ": line 2, column")
+                && truncated.getMessage().endsWith("expected '}' to close the object opened at line 2, column 10"), truncated.getMessage());
+        assertTrue(!truncated.getMessage().contains("Source:"), truncated.getMessage());
         Files.writeString(f, "{\"base\": \"base.json\", \"axis\": []}");
         IOException unknown = assertThrows(IOException.class, () -> Sweep.load(f));
         assertTrue(unknown.getMessage().startsWith(f + ": axis: unknown field"), unknown.getMessage());

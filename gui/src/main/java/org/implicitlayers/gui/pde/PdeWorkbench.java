@@ -205,7 +205,7 @@ public final class PdeWorkbench extends BorderPane {
             status.setText("Opened " + file + ".");
             return true;
         } catch (JsonProcessingException e) {
-            message.setText(file + ": line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            message.setText(file + ": " + org.implicitlayers.ritz.JsonSyntax.describe(e));
         } catch (java.nio.file.NoSuchFileException e) {
             message.setText(file + ": no such problem file");
         } catch (IOException | RuntimeException e) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.implicitlayers.core.Backends;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.io.Npz;
@@ -73,6 +74,49 @@ public final class QpBenchmark {
                 pe == 0 ? null : f64(t.get("b")), f64(t.get("w")));
     }
 
+    /**
+     * A batch of the reference's random family made here, for runs without its problem file: Q = L
+     * L'/n + 0.1 I with L [n, n] standard normal, G [m, n] and A [pe, n] standard normal (shared by
+     * the batch); per sample z0 [n] standard normal, h = G z0 + U(0.1, 1) (so z0 is strictly
+     * feasible), b = A z0, p and w [n] standard normal. The family is the reference's, the numbers are
+     * not: the random streams differ, so timings and objectives compare with the reference only on
+     * its own file ({@link #read}).
+     */
+    public static Data generate(int batch, int n, int m, int pe, long seed) {
+        if (batch < 1 || n < 1 || m < 0 || pe < 0 || pe >= n) {
+            throw new IllegalArgumentException("expected batch >= 1, n >= 1, m >= 0 and 0 <= pe < n; got batch " + batch + ", n " + n
+                    + ", m " + m + ", pe " + pe);
+        }
+        Rng rng = Rng.seeded(seed);
+        double[] l = gauss(rng, n * n), q = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                q[i * n + j] = dot(l, i * n, l, j * n, n) / n + (i == j ? 0.1 : 0);
+            }
+        }
+        double[] g = gauss(rng, m * n), a = gauss(rng, pe * n), z0 = gauss(rng, batch * n);
+        double[] h = new double[batch * m], b = new double[batch * pe];
+        for (int s = 0; s < batch; s++) {
+            for (int c = 0; c < m; c++) {
+                h[s * m + c] = dot(g, c * n, z0, s * n, n) + 0.1 + 0.9 * rng.nextDouble();
+            }
+            for (int c = 0; c < pe; c++) {
+                b[s * pe + c] = dot(a, c * n, z0, s * n, n);
+            }
+        }
+        Tensor p = Tensor.of(gauss(rng, batch * n), batch, n), w = Tensor.of(gauss(rng, batch * n), batch, n);
+        return new Data(f64(Tensor.of(q, n, n)), f64(p), m == 0 ? null : f64(Tensor.of(g, m, n)), m == 0 ? null : f64(Tensor.of(h, batch, m)),
+                pe == 0 ? null : f64(Tensor.of(a, pe, n)), pe == 0 ? null : f64(Tensor.of(b, batch, pe)), f64(w));
+    }
+
+    private static double[] gauss(Rng rng, int len) {
+        double[] v = new double[len];
+        for (int i = 0; i < len; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return v;
+    }
+
     private static void expect(Path file, String name, Tensor t, int r, int c) throws IOException {
         if (!Arrays.equals(t.shape(), new int[] {r, c})) {
             throw new IOException(file + ": " + name + " must be [" + r + ", " + c + "], got " + Arrays.toString(t.shape()));
@@ -89,6 +133,19 @@ public final class QpBenchmark {
         Backends.setCurrent(backend);
         try {
             return run(read(file), iters, warmup, progress);
+        } finally {
+            Backends.setCurrent(previous);
+        }
+    }
+
+    /** As {@link #run(Path, int, int, Backend, Consumer)}, on problems already in memory ({@link #generate}). */
+    public static Map<String, Object> run(Data d, int iters, int warmup, Backend backend, Consumer<String> progress) {
+        Backend previous = Backends.current();
+        Backends.setCurrent(backend);
+        try {
+            return run(new Data(d.q().to(backend), d.p().to(backend), d.g() == null ? null : d.g().to(backend), d.h() == null ? null
+                    : d.h().to(backend), d.a() == null ? null : d.a().to(backend), d.b() == null ? null : d.b().to(backend),
+                    d.w().to(backend)), iters, warmup, progress);
         } finally {
             Backends.setCurrent(previous);
         }

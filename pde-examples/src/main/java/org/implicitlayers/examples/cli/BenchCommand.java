@@ -34,7 +34,7 @@ final class BenchCommand implements Runnable {
                 + "micro 300, ritz-poisson 5000, deq 200, node-spiral 300, sdf-bunny 2000, qp 20).")
         Integer iters;
 
-        @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}).", defaultValue = "float32",
+        @Option(names = "--dtype", description = "float32 or float64 (default: ${DEFAULT-VALUE}; qp runs in float64 only).", defaultValue = "float32",
                 converter = DTypeConverter.class)
         DType dtype;
 
@@ -89,7 +89,12 @@ final class BenchCommand implements Runnable {
     static final class DTypeConverter implements CommandLine.ITypeConverter<DType> {
         @Override
         public DType convert(String value) {
-            return DType.parse(value);
+            try {
+                return DType.parse(value);
+            } catch (IllegalArgumentException e) {
+                // Picocli would otherwise quote the exception's class name to the user.
+                throw new CommandLine.TypeConversionException("expected float32 or float64, got '" + value + "'");
+            }
         }
     }
 

@@ -33,6 +33,21 @@ public final class ImplicitCli implements Runnable {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ErrorMessage.of(ex));
             return 1;
         });
+        // A command that finds a bad value while running throws a ParameterException built on a CommandLine
+        // of its own, with no parents, whose usage would start "Usage: qp"; print the usage of the command
+        // as the user typed it instead ("Usage: implicit bench qp").
+        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, parsedArgs) -> {
+            CommandLine thrower = ex.getCommandLine();
+            if (thrower != null && thrower.getParent() == null && thrower != cl && cl.getParseResult() != null) {
+                CommandLine.ParseResult pr = cl.getParseResult();
+                while (pr.hasSubcommand()) {
+                    pr = pr.subcommand();
+                }
+                ex = new CommandLine.ParameterException(pr.commandSpec().commandLine(), ex.getMessage(), ex);
+            }
+            return standard.handleParseException(ex, parsedArgs);
+        });
         return cl.execute(args);
     }
 

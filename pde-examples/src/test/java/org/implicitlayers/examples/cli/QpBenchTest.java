@@ -134,4 +134,45 @@ class QpBenchTest {
         assertEquals("2", r[0], r[2]);
         assertTrue(r[2].contains("no such file"), r[2]);
     }
+
+    @Test
+    void withoutDataItRunsOnAGeneratedBatchAndSaysSo() throws Exception {
+        String[] r = run("bench", "qp", "--batch", "5", "--n", "7", "--m", "9", "--pe", "2", "--seed", "3", "--iters", "1", "--warmup",
+                "0", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1].trim());
+        assertEquals("generated (seed 3)", j.get("data").asText());
+        assertEquals("float64", j.get("dtype").asText());
+        assertEquals(5, j.get("batch").asInt());
+        assertEquals(7, j.get("n").asInt());
+        assertEquals(9, j.get("m").asInt());
+        assertEquals(2, j.get("pe").asInt());
+        // Every member of the family is strictly feasible (z0 is), so every sample is solved.
+        assertEquals(0, j.get("failed").asInt(), r[1]);
+        assertTrue(j.get("max_ineq_violation").asDouble() <= 1e-9 && j.get("max_eq_residual").asDouble() <= 1e-9, r[1]);
+    }
+
+    @Test
+    void float32AndUnknownDtypesAreRefusedInPlainWords() {
+        String[] r = run("bench", "qp", "--dtype", "float32", "--iters", "1");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("float64 only"), r[2]);
+        for (String bench : new String[] {"qp", "micro", "gemm"}) {
+            r = run("bench", bench, "--dtype", "half");
+            assertEquals("2", r[0], r[2]);
+            assertTrue(r[2].contains("expected float32 or float64, got 'half'"), r[2]);
+            assertTrue(!r[2].contains("Exception") && !r[2].contains("java."), r[2]);
+        }
+    }
+
+    @Test
+    void anErrorFoundWhileRunningPrintsTheFullCommandInItsUsage() {
+        // Thrown on a CommandLine made from the shared bench options alone, and from the ritz command's own.
+        String[] r = run("bench", "qp", "--threads", "0");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--threads must be >= 1") && r[2].contains("Usage: implicit bench qp "), r[2]);
+        r = run("ritz", "--steps", "-1");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("Usage: implicit ritz "), r[2]);
+    }
 }
