@@ -656,25 +656,12 @@ public abstract class Expr {
         }
     }
 
-    static final class Index extends Expr {
+    /** An affine map of one argument that keeps its curvature and sign: taking entries, summing them. */
+    abstract static class EntrywiseOf extends Expr {
         final Expr e;
-        final int[] idx;
 
-        Index(Expr e, int[] idx) {
-            if (idx.length == 0) {
-                throw new IllegalArgumentException("index: no positions given for " + e);
-            }
-            for (int i : idx) {
-                if (i < 0 || i >= e.size()) {
-                    throw new IllegalArgumentException("index " + i + " out of range for " + e + " of size " + e.size());
-                }
-            }
+        EntrywiseOf(Expr e) {
             this.e = e;
-            this.idx = idx;
-        }
-
-        public int size() {
-            return idx.length;
         }
 
         public boolean isConvex() {
@@ -703,6 +690,27 @@ public abstract class Expr {
 
         List<Expr> args() {
             return List.of(e);
+        }
+    }
+
+    static final class Index extends EntrywiseOf {
+        final int[] idx;
+
+        Index(Expr e, int[] idx) {
+            super(e);
+            if (idx.length == 0) {
+                throw new IllegalArgumentException("index: no positions given for " + e);
+            }
+            for (int i : idx) {
+                if (i < 0 || i >= e.size()) {
+                    throw new IllegalArgumentException("index " + i + " out of range for " + e + " of size " + e.size());
+                }
+            }
+            this.idx = idx;
+        }
+
+        public int size() {
+            return idx.length;
         }
 
         Affine canon(Canon c) {
@@ -722,43 +730,13 @@ public abstract class Expr {
         }
     }
 
-    static final class SumEntries extends Expr {
-        final Expr e;
-
+    static final class SumEntries extends EntrywiseOf {
         SumEntries(Expr e) {
-            this.e = e;
+            super(e);
         }
 
         public int size() {
             return 1;
-        }
-
-        public boolean isConvex() {
-            return e.isConvex();
-        }
-
-        public boolean isConcave() {
-            return e.isConcave();
-        }
-
-        public boolean isNonneg() {
-            return e.isNonneg();
-        }
-
-        public boolean isNonpos() {
-            return e.isNonpos();
-        }
-
-        public boolean isConstant() {
-            return e.isConstant();
-        }
-
-        public boolean hasParameters() {
-            return e.hasParameters();
-        }
-
-        List<Expr> args() {
-            return List.of(e);
         }
 
         Affine canon(Canon c) {
