@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Neural networks with implicitly defined layers: examples, solvers and benchmarks.",
         footer = {"", "gui, jshell and sweep (and bench sweep) are started by bin/implicit from their own modules, so that JavaFX and",
             "Spark are on the class path only for them."},
-        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, ConvexCommand.class, SdfCommand.class, DemoCommand.class,
+        subcommands = {RitzCommand.class, DeqCommand.class, QpCommand.class, ListaCommand.class, ConvexCommand.class, BilevelCommand.class, SdfCommand.class, DemoCommand.class,
             TrainDemoCommand.class, NodeCommand.class, BenchCommand.class, InfoCommand.class, LauncherCommands.Gui.class,
             LauncherCommands.Jshell.class, LauncherCommands.Sweep.class, CommandLine.HelpCommand.class})
 public final class ImplicitCli implements Runnable {
