@@ -617,28 +617,26 @@ final class QpInteriorPoint {
     }
 
     /**
-     * The adjoint solve of the backward pass at the final iterate (OptNet, Amos and Kolter 2017,
-     * eq. 7): J'u = (gz, gl, gn) with J the Jacobian of [Qz + p + G'lambda + A'nu;
-     * lambda o (Gz - h); Az - b], written for v = lambda o u_lambda:
+     * The adjoint solve of the backward pass at the solution (OptNet, Amos and Kolter 2017, eq. 7,
+     * taken at the limit of the central path): J'u = (gz, gl, gn) with J the Jacobian of
+     * [Qz + p + G'lambda + A'nu; lambda o (Gz - h); Az - b], written for v = lambda o u_lambda.
+     * At the iterate this reads
      * <pre>
-     *   Q uz + G'v + A'unu = gz,   G uz - (s / lambda) o v = gl,   A uz = gn.
+     *   Q uz + G'v + A'unu = gz,   G uz - (s / lambda) o v = gl,   A uz = gn;
      * </pre>
-     * Eliminating v for every constraint, as the forward's reduced system does, would compute v of an
-     * active constraint as (lambda / s)(G uz - gl), a difference of nearly equal numbers multiplied
-     * by about 1 / tol, and lose most digits. So the constraints are split: inactive ones (lambda &lt;= s)
-     * are eliminated with D = lambda / s &lt;= 1; active ones stay as rows beside A with the small
-     * diagonal s / lambda, and the quasi-definite system
-     * [K, C'; C, -diag(s / lambda, 0)], K = Q + G_I'D G_I, C = [G_A; A], is solved through the
-     * Cholesky factors of K and of its Schur complement C K^-1 C' + diag(s / lambda, 0).
+     * in the limit each constraint is either inactive (lambda &lt;= s: lambda = 0, so v = 0 and it
+     * drops out) or active (lambda &gt; s: s = 0, so its row reads G_a uz = gl_a, beside A). The
+     * iterate's lambda / s of a barely inactive constraint would otherwise bias the gradient (see
+     * {@link QpLayer}). The system [Q, C'; C, 0], C = [G_A; A], is solved through the Cholesky
+     * factors of Q and of the Schur complement C Q^-1 C' (both shifted slightly when singular).
      * Writes uz [n], v [m], unu [pe].
      */
     void adjoint(double[] gz, int gzOff, double[] gl, int glOff, double[] gn, int gnOff, double[] uz, int uzOff, double[] v, int vOff,
                  double[] unu, int unuOff) {
         int active = 0;
         for (int c = 0; c < m; c++) {
-            boolean act = lam[c] > s[c];
-            d[c] = act ? 0 : lam[c] / s[c];
-            active += act ? 1 : 0;
+            d[c] = 0; // inactive constraints leave K = Q
+            active += lam[c] > s[c] ? 1 : 0;
         }
         int[] rows = new int[active];
         for (int c = 0, k = 0; c < m; c++) {
@@ -663,7 +661,7 @@ final class QpInteriorPoint {
             } while (!cholesky(kmat, n) && shift < 1);
         }
         int k = active + pe;
-        // W = L^-1 C' (k rows of n) and S = W'W + diag(s / lambda on active rows, 0 on equalities).
+        // W = L^-1 C' (k rows of n) and S = W'W.
         double[] w = new double[k * n], sm = new double[k * k], y = new double[k];
         for (int r = 0; r < k; r++) {
             if (r < active) {
@@ -677,9 +675,6 @@ final class QpInteriorPoint {
             for (int e = 0; e <= r; e++) {
                 sm[e * k + r] = dot(w, r * n, w, e * n, n);
             }
-            if (r < active) {
-                sm[r * k + r] += s[rows[r]] / lam[rows[r]];
-            }
         }
         if (!cholesky(sm, k)) {
             // Active constraints linearly dependent (no unique multipliers): regularise slightly.
@@ -690,9 +685,6 @@ final class QpInteriorPoint {
                     for (int e = 0; e <= r; e++) {
                         sm[e * k + r] = dot(w, r * n, w, e * n, n);
                     }
-                    if (r < active) {
-                        sm[r * k + r] += s[rows[r]] / lam[rows[r]];
-                    }
                     dmax = Math.max(dmax, sm[r * k + r]);
                 }
                 for (int r = 0; r < k; r++) {
@@ -701,16 +693,9 @@ final class QpInteriorPoint {
                 shift *= 100;
             } while (!cholesky(sm, k) && shift < 1);
         }
-        // r1 = gz + G_I'D gl_I; r2 = (gl_A, gn).
+        // r1 = gz; r2 = (gl_A, gn).
         for (int i = 0; i < n; i++) {
             x1[i] = gz == null ? 0 : gz[gzOff + i];
-        }
-        if (gl != null) {
-            for (int c = 0; c < m; c++) {
-                if (d[c] != 0) {
-                    axpy(d[c] * gl[glOff + c], ga, go + c * n, x1, 0, n);
-                }
-            }
         }
         forward(kmat, x1, 0, n);
         // y = S^-1 (C K^-1 r1 - r2) = S^-1 (W'(L^-1 r1) - r2); uz = L^-T (L^-1 r1 - W y).
@@ -725,9 +710,7 @@ final class QpInteriorPoint {
         }
         backward(kmat, x1, n);
         System.arraycopy(x1, 0, uz, uzOff, n);
-        for (int c = 0; c < m; c++) {
-            v[vOff + c] = d[c] == 0 ? 0 : d[c] * (dot(ga, go + c * n, x1, 0, n) - (gl == null ? 0 : gl[glOff + c]));
-        }
+        java.util.Arrays.fill(v, vOff, vOff + m, 0);
         for (int r = 0; r < active; r++) {
             v[vOff + rows[r]] = y[r];
         }

@@ -32,7 +32,14 @@ import org.implicitlayers.implicit.convergence.Solution;
  * [Qz + p + G'lambda + A'nu; lambda o (Gz - h); Az - b] = 0 (OptNet eq. 6-8): one solve of the
  * same reduced system at the solution per sample, then the gradients of Q (symmetric), p, G, h,
  * A and b in closed form. Gradients reach whichever inputs require grad, from z and from both
- * multipliers. The rule is first order.
+ * multipliers. The rule is first order. The Jacobian is taken at the limit of the central path,
+ * not at the last interior-point iterate as OptNet does: each inequality is classified active
+ * (lambda &gt; slack) or inactive, and complementarity enters as lambda = 0 for an inactive one
+ * and Gz = h for an active one. At the iterate, an inactive constraint with a small slack s
+ * would still add the barrier curvature lambda / s to the system (e.g. 5e-4 for s = 1.2e-5 at a
+ * gap of 1e-13) and bias the gradient by that much. Under strict complementarity this is the
+ * derivative of the solution map; where a constraint is weakly active (slack and multiplier both
+ * near zero) the map has a kink and the rule returns one of its one-sided derivatives.
  *
  * <p>Shared matrices: Q [n, n], G [m, n] and A [pe, n] may be given without the batch axis; their
  * gradients are then <b>summed</b> over the batch (the gradient of a sum of per-sample losses

@@ -9,16 +9,25 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.layers.QpLayer;
 import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** The cone-program layer and the OptNet QP layer (a separate interior-point method on the KKT system) agree on random QPs. */
 class QpCrossCheckTest {
-    // A fixed seed keeps CI deterministic. Open defect: the instance n = 7, m = 10, seed 5307 (jqwik seed
-    // -1534586590778347353) gives dz/dh differing by 2.4e-4 between the two layers with every constraint
-    // strictly complementary (margin 1e-5), so one of them is wrong there; not yet attributed.
-    @Property(tries = 30, seed = "42")
+    /**
+     * A constraint with slack 1.2e-5 and multiplier 6e-9 (inactive, close to the boundary): QpLayer's gradient
+     * taken at its last iterate carried the barrier curvature lambda / s = 5e-4 there and differed from this
+     * layer's by 2.4e-4 in dz/dh; taken at the limit of the central path they agree.
+     */
+    @Example
+    void nearlyActiveInactiveConstraint() {
+        randomQpsHaveTheSameSolutionsAndGradients(7, 10, 5307);
+    }
+
+    // A fixed seed keeps CI deterministic.
+    @Property(tries = 60, seed = "42")
     void randomQpsHaveTheSameSolutionsAndGradients(@ForAll @IntRange(min = 1, max = 8) int n, @ForAll @IntRange(min = 0, max = 10) int m,
                                                    @ForAll @IntRange(min = 0, max = 10_000) int seed) {
         int pe = Math.min(1, n - 1), batch = 3;
@@ -92,12 +101,10 @@ class QpCrossCheckTest {
         assertArrayEquals(ref.z().toDoubleArray(), ours.toDoubleArray(), 1e-7);
         Tensor[] gOurs = Grad.of(new Tensor[] {ours.mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
         Tensor[] gRef = Grad.of(new Tensor[] {ref.z().mul(w).sum()}, m > 0 ? new Tensor[] {qr, hr} : new Tensor[] {qr}, null, false);
-        // QpLayer differentiates lambda o (Gz - h) = 0 at its interior-point iterate, which is not exactly on the active
-        // set; its gradients differ from this layer's by up to 1e-5 on some instances (n = 2, m = 7, seed 13: 2e-6;
-        // n = 7, m = 9, seed 107: 1e-5), and there central differences agree with this layer to 1e-8. Hence 1e-4
-        // here; GradientsTest checks against finite differences directly.
+        // Two independent derivatives (diffcp-style cone projection derivatives here; the KKT system at the limit of
+        // the central path in QpLayer) of solutions that agree to 1e-7.
         for (int i = 0; i < gOurs.length; i++) {
-            assertArrayEquals(gRef[i].toDoubleArray(), gOurs[i].toDoubleArray(), 1e-4, "gradient " + i);
+            assertArrayEquals(gRef[i].toDoubleArray(), gOurs[i].toDoubleArray(), 1e-6, "gradient " + i);
         }
     }
 }
