@@ -512,8 +512,13 @@ public final class JvmBackend implements Backend {
         return out;
     }
 
+    /**
+     * Rows per chunk: about 2^17 multiply-adds, counting a row at least 16 deep, so that the
+     * shallow products of a first layer (1024 x 64 x 2) or of a gradient through a 1-wide output
+     * (k = 1), which mostly write C, are still shared out rather than left to the caller.
+     */
     private static int rowGrain(int n, int k) {
-        return Math.max(4, (1 << 17) / Math.max(1, n * k));
+        return Math.max(4, (1 << 17) / Math.max(1, n * Math.max(k, 16)));
     }
 
     /** Columns of B packed at a time: with KC rows, a 1 MB buffer per calling thread. */

@@ -74,6 +74,10 @@ final class VectorKernels implements Kernels {
                 for (; i + 6 <= r1; i += 6) {
                     gemm6x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
                 }
+                if (i + 4 <= r1) {
+                    gemm4x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                    i += 4;
+                }
                 for (; i < r1; i++) {
                     gemm1x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
                 }
@@ -162,6 +166,10 @@ final class VectorKernels implements Kernels {
                         for (; i + 6 <= ie; i += 6) {
                             gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                         }
+                        if (i + 4 <= ie) {
+                            gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                            i += 4;
+                        }
                         for (; i < ie; i++) {
                             gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                         }
@@ -195,7 +203,12 @@ final class VectorKernels implements Kernels {
                         gemm4x4Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
                     }
                 }
-                for (int i = rest; i < ie; i++) {
+                int i = rest;
+                if (sixByTwo && i + 4 <= ie) {
+                    gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                    i += 4;
+                }
+                for (; i < ie; i++) {
                     if (sixByTwo) {
                         gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                     } else {
@@ -486,6 +499,40 @@ final class VectorKernels implements Kernels {
         s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
         s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
         s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+    }
+
+    /** 4 rows by 2 vectors, A and B in place: rows left over from the 6-row tiles (8 independent accumulators). */
+    private static void gemm4x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 4; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        int a0 = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, a[ak]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, a[ak + ars]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
     }
 
     private static void gemm1x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
