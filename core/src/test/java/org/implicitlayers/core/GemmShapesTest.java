@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every GEMM micro-kernel shape, whatever this machine would choose, against a plain triple loop
  * in double precision: float32 and float64, A and B transposed or not, sizes at and around the
  * tile, strip and block edges, with the machine's blocking and with small blocks that put several
- * k and row blocks into small products.
+ * k and row blocks into small products. 64 x 4w x 300 and 17 x 3w x 20 leave 4 and 5 rows after
+ * the 6-row tiles, and the first is deeper than one row panel of A (256).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -47,7 +48,8 @@ class GemmShapesTest {
     static Stream<Arguments> cases() {
         int w = LANES;
         int[][] mnk = {{1, 1, 1}, {6, 2 * w, 1}, {7, 2 * w + 1, 33}, {5, 4 * w, 64}, {13, 4 * w - 1, 65}, {25, 6 * w + 3, 129},
-            {48, 16 * w, 256}, {61, 8 * w + 5, 300}, {120, 2 * w, 31}, {130, 64 * w + 7, 40}, {24, 33, 32}, {37, 1030, 70}};
+            {48, 16 * w, 256}, {61, 8 * w + 5, 300}, {120, 2 * w, 31}, {130, 64 * w + 7, 40}, {24, 33, 32}, {37, 1030, 70},
+            {64, 4 * w, 300}, {17, 3 * w, 20}};
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
             for (int[] s : mnk) {

@@ -35,12 +35,12 @@ interface Kernels {
 
     /**
      * C (+)= A B for rows [r0, r1) with B packed: {@code strips} strips of {@link #packWidth()}
-     * columns, strip s holding B(kk, s*w + j) at {@code bp[s*k*w + kk*w + j]}; A and C as in
+     * columns, strip s holding B(kk, s*w + j) at {@code bp[bpo + s*k*w + kk*w + j]}; A and C as in
      * {@link #gemm}, C's strip s starting at column s*w. Packing makes B's rows contiguous: read
      * in place, rows a kilobyte apart fall into a few L1 sets and evict each other.
      */
     void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                    float[] bp, float[] c, int co, int ldc, boolean accumulate);
+                    float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate);
 
     void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
               double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate);

@@ -37,10 +37,10 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                           float[] bp, float[] c, int co, int ldc, boolean accumulate) {
+                           float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
         int w = packWidth();
         for (int s = 0; s < strips; s++) {
-            gemm(r0, r1, w, k, a, ao, ars, acs, bp, s * k * w, w, c, co + s * w, ldc, accumulate);
+            gemm(r0, r1, w, k, a, ao, ars, acs, bp, bpo + s * k * w, w, c, co + s * w, ldc, accumulate);
         }
     }
 

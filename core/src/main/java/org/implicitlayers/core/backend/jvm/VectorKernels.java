@@ -74,6 +74,10 @@ final class VectorKernels implements Kernels {
                 for (; i + 6 <= r1; i += 6) {
                     gemm6x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
                 }
+                if (i + 4 <= r1) {
+                    gemm4x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
+                    i += 4;
+                }
                 for (; i < r1; i++) {
                     gemm1x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
                 }
@@ -146,17 +150,25 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                           float[] bp, float[] c, int co, int ldc, boolean accumulate) {
+                           float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
         final int mr = plan.shape().rows(), sw = packWidth(), mc = plan.mc();
+        if (packA && acs == 1 && sixByTwo) {
+            gemmRowPanels(r0, r1, strips, k, a, ao, ars, bp, bpo, c, co, ldc, accumulate);
+            return;
+        }
         if (!packA) {
             for (int ib = r0; ib < r1; ib += mc) {
                 int ie = Math.min(r1, ib + mc);
                 for (int s = 0; s < strips; s++) {
-                    int bs = s * k * sw, cj = co + s * sw;
+                    int bs = bpo + s * k * sw, cj = co + s * sw;
                     int i = ib;
                     if (sixByTwo) {
                         for (; i + 6 <= ie; i += 6) {
                             gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                        }
+                        if (i + 4 <= ie) {
+                            gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                            i += 4;
                         }
                         for (; i < ie; i++) {
                             gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
@@ -182,7 +194,7 @@ final class VectorKernels implements Kernels {
             int ie = Math.min(r1, ib + mc), panels = (ie - ib) / mr, rest = ib + panels * mr;
             packA(a, ao, ars, acs, ib, panels, mr, k, ap);
             for (int s = 0; s < strips; s++) {
-                int bs = s * k * sw, cj = co + s * sw;
+                int bs = bpo + s * k * sw, cj = co + s * sw;
                 for (int p = 0; p < panels; p++) {
                     int ci = cj + (ib + p * mr) * ldc;
                     if (sixByTwo) {
@@ -191,7 +203,12 @@ final class VectorKernels implements Kernels {
                         gemm4x4Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
                     }
                 }
-                for (int i = rest; i < ie; i++) {
+                int i = rest;
+                if (sixByTwo && i + 4 <= ie) {
+                    gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
+                    i += 4;
+                }
+                for (; i < ie; i++) {
                     if (sixByTwo) {
                         gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                     } else {
@@ -200,6 +217,141 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /** Row stride of the row panels of {@link #gemmRowPanels}: a constant, so that the kernel's six A offsets are immediates. */
+    private static final int KP = 256;
+    /** Row panels of A for {@link #gemmRowPanels}, one buffer per thread. */
+    private static final ThreadLocal<float[]> ROW_PANELS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * The 6 x 2 path for a row-major A ({@code acs == 1}): each block of {@code mc} rows and
+     * {@link #KP} columns of A is copied row by row (a plain array copy, where the interleaved
+     * panels of {@link #packA} need a scalar store per element) into rows {@link #KP} floats apart.
+     * The kernel then reads A at {@code base + constant + kk}, B at {@code base + kk * 2 * FL}:
+     * one base register each and no bounds checks left in the loop. For the small products of
+     * narrow networks (1024 x 64 x 64, where each A element is used by only 4 strips) the
+     * interleaving copy cost a quarter of the product; this one costs a few percent.
+     */
+    private void gemmRowPanels(int r0, int r1, int strips, int k, float[] a, int ao, int ars,
+                               float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
+        final int sw = packWidth(), mc = plan.mc();
+        float[] ap = ROW_PANELS.get();
+        if (ap.length < mc * KP) {
+            ap = new float[mc * KP];
+            ROW_PANELS.set(ap);
+        }
+        for (int kb = 0; kb < k; kb += KP) {
+            int kc = Math.min(KP, k - kb);
+            boolean acc = accumulate || kb > 0;
+            for (int ib = r0; ib < r1; ib += mc) {
+                int ie = Math.min(r1, ib + mc);
+                for (int i = ib; i < ie; i++) {
+                    System.arraycopy(a, ao + i * ars + kb, ap, (i - ib) * KP, kc);
+                }
+                for (int s = 0; s < strips; s++) {
+                    int bs = bpo + s * k * sw + kb * sw, cj = co + s * sw;
+                    int i = ib;
+                    for (; i + 6 <= ie; i += 6) {
+                        gemm6x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, ldc, acc);
+                    }
+                    if (i + 4 <= ie) {
+                        gemm4x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, ldc, acc);
+                        i += 4;
+                    }
+                    for (; i < ie; i++) {
+                        gemm1x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, acc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. */
+    private static void gemm6x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 6; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * (2 * FL), ai = a0 + kk;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, ap[ai]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, ap[ai + KP]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            x = FloatVector.broadcast(FS, ap[ai + 4 * KP]);
+            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            x = FloatVector.broadcast(FS, ap[ai + 5 * KP]);
+            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+    }
+
+    /** 4 rows by 2 vectors (rows left over from the 6-row tiles): 8 independent accumulators hide the FMA latency. */
+    private static void gemm4x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 4; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * (2 * FL), ai = a0 + kk;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, ap[ai]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, ap[ai + KP]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+    }
+
+    /** One row by 2 vectors, A a packed row, B a packed strip. */
+    private static void gemm1x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, boolean acc) {
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            z.intoArray(c, ci);
+            z.intoArray(c, ci + FL);
+        }
+        FloatVector c0 = FloatVector.fromArray(FS, c, ci), c1 = FloatVector.fromArray(FS, c, ci + FL);
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * (2 * FL);
+            FloatVector x = FloatVector.broadcast(FS, ap[a0 + kk]);
+            c0 = FloatVector.fromArray(FS, bp, bi).fma(x, c0);
+            c1 = FloatVector.fromArray(FS, bp, bi + FL).fma(x, c1);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + FL);
     }
 
     /** Rows [ib, ib + panels*mr) of A into panels of mr rows, k deep. */
@@ -347,6 +499,40 @@ final class VectorKernels implements Kernels {
         s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
         s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
         s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+    }
+
+    /** 4 rows by 2 vectors, A and B in place: rows left over from the 6-row tiles (8 independent accumulators). */
+    private static void gemm4x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+        int ci = co + i * ldc + j;
+        if (!acc) {
+            FloatVector z = FloatVector.zero(FS);
+            for (int r = 0; r < 4; r++) {
+                z.intoArray(c, ci + r * ldc);
+                z.intoArray(c, ci + r * ldc + FL);
+            }
+        }
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        int a0 = ao + i * ars;
+        for (int kk = 0; kk < k; kk++) {
+            int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector x = FloatVector.broadcast(FS, a[ak]);
+            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(FS, a[ak + ars]);
+            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
+            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
+            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+        }
+        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
     }
 
     private static void gemm1x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
