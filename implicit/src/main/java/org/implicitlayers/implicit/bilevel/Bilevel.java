@@ -161,6 +161,35 @@ public final class Bilevel {
         public Tensor[] hypergradient() {
             return hypergradient.clone();
         }
+
+        /**
+         * F(x) as a scalar on the tape whose gradient with respect to {@code x} (the outer variables
+         * as given to {@link Bilevel#solve}, e.g. parameter leaves) is the hypergradient: hand it to a
+         * training loop that calls {@code backward()} and then an optimiser's step.
+         */
+        public Tensor asLoss(Tensor... x) {
+            if (x.length != hypergradient.length) {
+                throw new IllegalArgumentException("Bilevel.Result.asLoss: " + x.length + " outer variables for " + hypergradient.length
+                        + " hypergradients");
+            }
+            Tensor[] g = hypergradient;
+            double v = value;
+            return new org.implicitlayers.core.CustomFunction("bilevel") {
+                @Override
+                protected Tensor forward(Tensor[] in) {
+                    return Tensor.scalar(in[0].dtype(), v);
+                }
+
+                @Override
+                protected Tensor[] backward(Tensor grad, Tensor out, Tensor[] in, boolean[] needs) {
+                    Tensor[] r = new Tensor[in.length];
+                    for (int i = 0; i < in.length; i++) {
+                        r[i] = needs[i] ? g[i].to(in[i].dtype()).mul(grad) : null;
+                    }
+                    return r;
+                }
+            }.apply(x);
+        }
     }
 
     /** F(x) and the inner solve, without a hypergradient (for line searches, grid searches, finite differences). */
