@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
 final class BilevelHyperCommand implements Callable<Integer> {
     static final DType F64 = DType.FLOAT64;
 
-    @Option(names = "--steps", defaultValue = "60", description = "Outer Adam steps, and grid points of the comparison (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "40", description = "Outer Adam steps, and grid points of the comparison (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--lr", defaultValue = "0.1", description = "Outer Adam learning rate on log lambda (default: ${DEFAULT-VALUE}).")
@@ -225,13 +225,13 @@ final class BilevelHyperCommand implements Callable<Integer> {
             @Override
             public void restore(Map<String, Tensor> saved) {
                 Tensor w = saved.get("warm"), hist = saved.get("history");
-                if (w == null || w.numel() != d + 1 || hist == null || hist.numel() != steps * 3) {
-                    throw new IllegalArgumentException("state: expected 'warm' of " + (d + 1) + " values and 'history' of " + steps
-                            + " x 3 (the checkpoint was written with another --steps)");
+                if (w == null || w.numel() != d + 1 || hist == null || hist.rank() != 2 || hist.shape(1) != 3 || hist.shape(0) > steps) {
+                    throw new IllegalArgumentException("state: expected 'warm' of " + (d + 1) + " values and 'history' of at most "
+                            + steps + " x 3 (the checkpoint comes from a run of more --steps)");
                 }
                 warm[0] = w.to(F64).reshape(d + 1);
                 double[] flat = hist.toDoubleArray();
-                for (int i = 0; i < steps; i++) {
+                for (int i = 0; i < hist.shape(0); i++) {
                     System.arraycopy(flat, 3 * i, history[i], 0, 3);
                 }
             }

@@ -53,13 +53,13 @@ final class BilevelImamlCommand implements Callable<Integer> {
     static final DType F64 = DType.FLOAT64;
     static final String[] METHODS = {"imaml", "fomaml", "maml"};
 
-    @Option(names = "--steps", defaultValue = "300", description = "Meta-steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "200", description = "Meta-steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--meta-batch", defaultValue = "4", description = "Tasks per meta-step (default: ${DEFAULT-VALUE}).")
     int metaBatch;
 
-    @Option(names = "--meta-lr", defaultValue = "0.001", description = "Adam learning rate of the meta-parameters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--meta-lr", defaultValue = "0.01", description = "Adam learning rate of the meta-parameters (default: ${DEFAULT-VALUE}).")
     double metaLr;
 
     @Option(names = "--inner-lr", defaultValue = "0.01", description = "Inner gradient-descent step size (default: ${DEFAULT-VALUE}).")
@@ -83,8 +83,11 @@ final class BilevelImamlCommand implements Callable<Integer> {
     @Option(names = "--test-tasks", defaultValue = "200", description = "Meta-test tasks (default: ${DEFAULT-VALUE}).")
     int testTasks;
 
-    @Option(names = "--eval-every", defaultValue = "25", description = "Meta-steps between meta-test evaluations on 50 held-out tasks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "25", description = "Meta-steps between evaluations on the validation tasks (default: ${DEFAULT-VALUE}).")
     int evalEvery;
+
+    @Option(names = "--val-tasks", defaultValue = "50", description = "Held-out tasks of the meta-test curve (default: ${DEFAULT-VALUE}).")
+    int valTasks;
 
     @CommandLine.Mixin
     RunOptions run;
@@ -94,8 +97,9 @@ final class BilevelImamlCommand implements Callable<Integer> {
         final Parameter[] theta = new Parameter[METHODS.length];
 
         MetaParams(Tensor init) {
+            // A copy each: the optimiser updates the values in place.
             for (int i = 0; i < METHODS.length; i++) {
-                theta[i] = param(METHODS[i], init);
+                theta[i] = param(METHODS[i], Tensor.of(init.dtype(), init.toDoubleArray(), init.shape()));
             }
         }
 
@@ -158,9 +162,10 @@ final class BilevelImamlCommand implements Callable<Integer> {
         check(shots >= 1, "--shots must be >= 1, got " + shots);
         check(testTasks >= 2, "--test-tasks must be >= 2 (for a standard error), got " + testTasks);
         check(evalEvery >= 1, "--eval-every must be >= 1, got " + evalEvery);
+        check(valTasks >= 1, "--val-tasks must be >= 1, got " + valTasks);
         long seed = run.seed(0);
-        String identity = String.format(Locale.ROOT, "sine, K %d, batch %d, meta-lr %s, inner-lr %s, steps %d/%d, lambda %s, cg %d, seed %d",
-                shots, metaBatch, metaLr, innerLr, innerSteps, imamlSteps, lambda, cgIters, seed);
+        String identity = String.format(Locale.ROOT, "sine, K %d, batch %d, meta-lr %s, inner-lr %s, steps %d/%d, lambda %s, cg %d, eval every %d on %d tasks, seed %d",
+                shots, metaBatch, metaLr, innerLr, innerSteps, imamlSteps, lambda, cgIters, evalEvery, valTasks, seed);
         try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel-imaml"), "bilevel imaml", identity)) {
             interrupt.cancels(ctx::cancel);
             return train(ctx, seed);
@@ -182,7 +187,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
         MetaParams meta = new MetaParams(vars.current());
         Adam adam = new Adam(meta.parameters(), metaLr);
         Rng rng = Rng.seeded(seed + 1);
-        List<SineTasks.Task> valTasks = tasks(Rng.seeded(seed + 2), 50), testSet = tasks(Rng.seeded(seed + 3), testTasks);
+        List<SineTasks.Task> valSet = tasks(Rng.seeded(seed + 2), valTasks), testSet = tasks(Rng.seeded(seed + 3), testTasks);
         System.out.printf(Locale.ROOT, "sine regression, K = %d shots; MLP 1-40-40-1 ReLU (%d parameters), float64; %d meta-steps of %d tasks,"
                 + " Adam %.3g%n", shots, vars.size(), steps, metaBatch, metaLr);
         System.out.printf(Locale.ROOT, "MAML and first-order MAML: %d inner steps of %.3g; iMAML: %d steps of %.3g on the task loss +"
@@ -204,18 +209,19 @@ final class BilevelImamlCommand implements Callable<Integer> {
             @Override
             public void restore(Map<String, Tensor> saved) {
                 Tensor c = saved.get("curve");
-                if (c == null || c.numel() != METHODS.length * nEval) {
-                    throw new IllegalArgumentException("state: expected 'curve' of " + METHODS.length + " x " + nEval
-                            + " values (the checkpoint was written with another --steps or --eval-every)");
+                if (c == null || c.rank() != 2 || c.shape(0) != METHODS.length || c.shape(1) > nEval) {
+                    throw new IllegalArgumentException("state: expected 'curve' of " + METHODS.length + " x at most " + nEval
+                            + " values (the checkpoint comes from a run of more --steps or another --eval-every)");
                 }
                 double[] flat = c.toDoubleArray();
+                int saved1 = c.shape(1);
                 for (int m = 0; m < METHODS.length; m++) {
-                    System.arraycopy(flat, m * nEval, curve[m], 0, nEval);
+                    System.arraycopy(flat, m * saved1, curve[m], 0, saved1);
                 }
             }
         };
         for (int m = 0; m < METHODS.length; m++) {
-            curve[m][0] = metaTest(setup, m, meta.theta[m].value().detach(), valTasks)[0];
+            curve[m][0] = metaTest(setup, m, meta.theta[m].value().detach(), valSet)[0];
         }
         Trainer.Builder tb = Trainer.builder(meta, adam, rng)
                 .loss((step, r) -> {
@@ -248,7 +254,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
                 .evaluator(step -> {
                     if (step % evalEvery == 0) {
                         for (int m = 0; m < METHODS.length; m++) {
-                            curve[m][(int) (step / evalEvery)] = metaTest(setup, m, meta.theta[m].value().detach(), valTasks)[0];
+                            curve[m][(int) (step / evalEvery)] = metaTest(setup, m, meta.theta[m].value().detach(), valSet)[0];
                         }
                     }
                     return Map.of();
@@ -301,9 +307,9 @@ final class BilevelImamlCommand implements Callable<Integer> {
             }
             List<Curves.Series> series = new ArrayList<>();
             for (int m = 0; m < METHODS.length; m++) {
-                series.add(Curves.Series.points(names[m], xs, curve[m]));
+                series.add(Curves.Series.points(names[m], xs, curve[m]).colour(m));
             }
-            Png.write(Curves.chart("Meta-test MSE after " + shots + "-shot adaptation (50 held-out tasks)", "meta-step", false,
+            Png.write(Curves.chart("Meta-test MSE after " + shots + "-shot adaptation (" + valTasks + " held-out tasks)", "meta-step", false,
                     List.of(new Curves.Panel("mean squared error", Curves.Scale.LOG, series))), files.path("meta_test.png"), 820, 520);
             writeAdapted(setup, meta, testSet, shots, names, files.path("adapted.png"));
             Map<String, Tensor> npz = new LinkedHashMap<>();
@@ -375,17 +381,17 @@ final class BilevelImamlCommand implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 truth[i] = t.at(xs[i]);
             }
-            series.add(Curves.Series.line("truth", xs, truth));
+            series.add(Curves.Series.line("truth", xs, truth).colour(3));
             for (int m = 0; m < METHODS.length; m++) {
                 Tensor phi = setup.adapt(m, meta.theta[m].value().detach(), t);
                 double[] y;
                 try (Grad.Scope ignored = Grad.noGrad()) {
                     y = setup.apply(phi, grid).toDoubleArray();
                 }
-                series.add(Curves.Series.line(names[m] + ", adapted", xs, y));
+                series.add(Curves.Series.line(names[m] + ", adapted", xs, y).colour(m));
             }
             series.add(new Curves.Series(shots + " support points", t.xSupport().toDoubleArray(), t.ySupport().toDoubleArray(),
-                    Curves.Mark.POINTS, -1));
+                    Curves.Mark.POINTS, 4));
             panels.add(Png.render(Curves.chart(String.format(Locale.ROOT, "A = %.2f, phase = %.2f", t.amplitude(), t.phase()), "x", false,
                     List.of(new Curves.Panel("y", Curves.Scale.LINEAR, series))), 560, 420));
         }
