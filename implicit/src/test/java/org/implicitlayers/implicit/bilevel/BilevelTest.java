@@ -287,6 +287,44 @@ class BilevelTest {
     }
 
     @Test
+    void asLossHandsTheHypergradientToBackward() {
+        Rng rng = Rng.seeded(8);
+        Bilevel.Problem p = smooth(rng, 3);
+        Tensor a = randn(rng, 0.5, 3).requiringGrad(), c = randn(rng, 1, 3).requiringGrad();
+        Bilevel.Result r = Bilevel.solve(p, null, new Tensor[] {a, c}, TIGHT);
+        Tensor loss = r.asLoss(a, c);
+        assertEquals(r.value(), loss.item(), 0);
+        loss.mul(2.0).backward();
+        assertArrayEquals(r.hypergradient()[0].mul(2.0).toDoubleArray(), a.grad().toDoubleArray(), 0);
+        assertArrayEquals(r.hypergradient()[1].mul(2.0).toDoubleArray(), c.grad().toDoubleArray(), 0);
+    }
+
+    @Test
+    void boundModuleValuesAreDifferentiableAndRestoredAfterAnError() {
+        Rng rng = Rng.seeded(9);
+        Mlp net = Mlp.builder(1, 2, 1).dtype(F64).build(rng);
+        Variables v = Variables.parameters(net);
+        Tensor before = v.current();
+        Tensor flat = randn(rng, 1, v.size()).requiringGrad();
+        Tensor x = Tensor.of(F64, new double[] {0.3, -1.2}, 2, 1);
+        // d/dflat of sum(net(x)) through the binding equals the gradient with respect to the parameters set to those values.
+        Tensor g = Grad.of(v.bind(flat, w -> net.forward(x).sum()), flat, false);
+        v.assign(flat.detach());
+        net.forward(x).sum().backward();
+        double[] expected = v.bind(Tensor.concat(0, net.parameters().values().stream().map(q -> q.grad().reshape(-1))
+                .toArray(Tensor[]::new)), w -> w).toDoubleArray();
+        assertArrayEquals(expected, g.toDoubleArray(), 1e-14);
+        v.assign(before);
+        assertThrows(IllegalStateException.class, () -> v.bind(flat, w -> {
+            throw new IllegalStateException("inside");
+        }));
+        assertArrayEquals(before.toDoubleArray(), v.current().toDoubleArray(), 0, "the values are the module's own again");
+        for (Parameter q : net.parameters().values()) {
+            assertTrue(q.value().isLeaf(), "unbound after the error");
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedWithTheirNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Bilevel.Options.defaults().withMode(new GradientMode.Unrolled()));
