@@ -47,6 +47,36 @@ public abstract class Module {
         children.forEach((n, m) -> m.collect(prefix + n + ".", into));
     }
 
+    /**
+     * Evaluates {@code body} with the parameters' values replaced by {@code values} (one per
+     * parameter, in {@link #parameters()} order, of its shape and dtype), as PyTorch's
+     * {@code torch.func.functional_call}. The values may be any tensors on the tape (functions of
+     * other tensors), so a forward pass inside {@code body} is differentiable with respect to
+     * whatever they were computed from: unrolled inner optimisation (MAML), hypernetworks. The
+     * parameters' own values and gradients are untouched, and restored on return, also after an
+     * exception. Not thread-safe: the module must not be used on another thread meanwhile.
+     *
+     * @throws IllegalArgumentException if the number, a shape or a dtype does not fit (nothing is bound then)
+     */
+    public final <T> T withValues(java.util.List<Tensor> values, java.util.function.Supplier<T> body) {
+        java.util.List<Parameter> ps = new java.util.ArrayList<>(parameters().values());
+        if (values.size() != ps.size()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".withValues: " + values.size() + " values for "
+                    + ps.size() + " parameters");
+        }
+        int bound = 0;
+        try {
+            for (; bound < ps.size(); bound++) {
+                ps.get(bound).bind(values.get(bound));
+            }
+            return body.get();
+        } finally {
+            for (int i = 0; i < bound; i++) {
+                ps.get(i).bind(null);
+            }
+        }
+    }
+
     /** Clears the gradients of all parameters. */
     public final void zeroGrad() {
         for (Parameter p : parameters().values()) {

@@ -11,6 +11,8 @@ import org.implicitlayers.core.Tensor;
  */
 public final class Parameter {
     private Tensor value;
+    /** While bound ({@link Module#withValues}): the tensor that {@link #value()} returns instead. */
+    private Tensor bound;
 
     /** A parameter holding a copy-free leaf with {@code initial}'s values (it is cut from any tape). */
     public Parameter(Tensor initial) {
@@ -41,9 +43,21 @@ public final class Parameter {
         return new Parameter(leaf, true);
     }
 
-    /** The current values, a leaf that requires grad. */
+    /**
+     * The current values, a leaf that requires grad; inside {@link Module#withValues} the tensor
+     * bound in its place (which may be any tensor on the tape).
+     */
     public Tensor value() {
-        return value;
+        return bound != null ? bound : value;
+    }
+
+    /** Binds {@code t} (same shape and dtype) in place of the values, or unbinds with null. */
+    void bind(Tensor t) {
+        if (t != null && (!Arrays.equals(t.shape(), value.shape()) || t.dtype() != value.dtype())) {
+            throw new IllegalArgumentException("parameter of " + value.dtype() + Shapes.str(value.shape())
+                    + " cannot be bound to " + t.dtype() + Shapes.str(t.shape()));
+        }
+        bound = t;
     }
 
     /** The gradient accumulated by the last backward passes, or null. */
