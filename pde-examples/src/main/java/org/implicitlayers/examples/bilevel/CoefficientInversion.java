@@ -13,14 +13,17 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Activation;
 import org.implicitlayers.core.nn.Mlp;
 import org.implicitlayers.core.nn.Module;
-import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.core.optim.Lbfgs;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.implicit.bilevel.Bilevel;
+import org.implicitlayers.implicit.bilevel.GradientMode;
+import org.implicitlayers.implicit.bilevel.LbfgsSolver;
+import org.implicitlayers.implicit.bilevel.Variables;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.convergence.Solution;
-import org.implicitlayers.implicit.linear.ConjugateGradient;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.loss.Ansatz;
 import org.implicitlayers.ritz.loss.RitzEnergy;
@@ -37,7 +40,7 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * w (the exact-boundary ansatz u_w = phi N_w, phi the square's smooth distance function), the outer problem the least-squares misfit with a Tikhonov term,
  * F(theta) = 0.5 sum_i (u_w*(x_i) - d_i)^2 + 0.5 alpha |theta|^2, with a_theta = exp(s_theta) a
  * cosine series ({@link LogCoefficient}). The outer gradient comes from the implicit function
- * theorem ({@link Hypergradient}); Adam updates theta. Each outer step first re-minimises E from
+ * theorem ({@link Bilevel}, conjugate gradients on Hessian-vector products); Adam updates theta. Each outer step first re-minimises E from
  * the previous w (L-BFGS, a few iterations; many at the first step).
  *
  * <p>Within a step the energy's integral is a quasi-Monte Carlo mean over one fixed point set, so
@@ -210,8 +213,7 @@ public final class CoefficientInversion {
     private final LogCoefficient coefficient;
     private final Mlp network;
     private final Ansatz ansatz;
-    private final RitzEnergy innerFrozen;
-    private final RitzEnergy innerLive;
+    private final Bilevel.Problem problem;
     private final TrainingPoints points;
     private final Tensor xObs;
     private final Tensor dObs;
@@ -229,10 +231,7 @@ public final class CoefficientInversion {
         this.network = Mlp.builder(2, o.width(), o.width(), 1).activation(Activation.tanh()).dtype(o.dtype()).build(Rng.seeded(o.seed() + 1));
         Box square = Box.unitCube(2);
         this.ansatz = new Ansatz(network, square, true, null);
-        List<BoundaryCondition> zero = List.of(BoundaryCondition.dirichlet(ScalarField.constant(0)));
-        ScalarField f = ScalarField.constant(SOURCE);
-        this.innerFrozen = new RitzEnergy(new PoissonProblem("inverse", square, coefficient.frozen(), null, f, zero, null), 0);
-        this.innerLive = new RitzEnergy(new PoissonProblem("inverse", square, coefficient.field(), null, f, zero, null), 0);
+        this.problem = Bilevel.Problem.argmin(Variables.parameters(network), (w, x) -> energy(x[0]), (w, x) -> outer(x[0]));
         this.points = new TrainingPoints(square, o.points(), 0, PointSource.sobol(2), PointSource.sobol(2), true, o.dtype());
         int n = observations.size();
         double[] xy = new double[2 * n];
@@ -296,49 +295,49 @@ public final class CoefficientInversion {
 
     /**
      * Takes the next block of the Sobol sequence as the quadrature set of the inner energy, for
-     * {@link #energy}, {@link #solveInner} and {@link #hypergradient} until the next call (each
+     * {@link #energy} and {@link #solve} until the next call (each
      * outer step calls it first).
      */
     public void drawQuadrature() {
         points.hold();
     }
 
-    /** The inner energy E(w; theta) with theta live (differentiable) or frozen. */
-    public Tensor energy(boolean live) {
-        return (live ? innerLive : innerFrozen).value(ansatz, points);
+    /** The inner energy E(w; theta) = int 0.5 a_theta |grad u_w|^2 - f u_w at the network's current parameters, for {@code theta} [K^2]. */
+    public Tensor energy(Tensor theta) {
+        // Recording on even where a caller turned it off: the energy itself differentiates u in x.
+        try (Grad.Scope on = Grad.enableGrad()) {
+            return ritzEnergy(coefficient, theta, SOURCE).value(ansatz, points);
+        }
     }
 
-    /** The outer objective F = 0.5 sum (u(x_i) - d_i)^2 + 0.5 alpha |theta|^2 at the current w and theta. */
-    public Tensor outer() {
+    /** The Ritz energy of -div(a grad u) = f, u = 0 on the boundary of the unit square, with a = exp(s_theta). */
+    static RitzEnergy ritzEnergy(LogCoefficient a, Tensor theta, double f) {
+        return new RitzEnergy(new PoissonProblem("inverse-pde", Box.unitCube(2), a.field(theta), null, ScalarField.constant(f),
+                List.of(BoundaryCondition.dirichlet(ScalarField.constant(0))), null), 0);
+    }
+
+    /** The outer objective F = 0.5 sum (u(x_i) - d_i)^2 + 0.5 alpha |theta|^2 at the network's current parameters. */
+    public Tensor outer(Tensor theta) {
         Tensor r = ansatz.at(xObs).sub(dObs);
         Tensor f = r.square().sum().mul(0.5);
         if (options.alpha() > 0) {
-            f = f.add(coefficient.theta().value().square().sum().mul(0.5 * options.alpha()));
+            f = f.add(theta.square().sum().mul(0.5 * options.alpha()));
         }
         return f;
     }
 
-    /** Re-minimises E over w from the current w with theta fixed: L-BFGS, {@code iterations} iterations at most. */
-    public Lbfgs.Result solveInner(int iterations) {
-        Lbfgs lbfgs = new Lbfgs(network.parameters(), Lbfgs.Options.defaults().withMaxIterations(iterations).withTolerances(1e-12, 1e-15));
-        Lbfgs.Result r;
-        try (Grad.Scope on = Grad.enableGrad()) {
-            r = lbfgs.minimize(() -> {
-                network.zeroGrad();
-                Tensor e = energy(false);
-                e.backward();
-                return e;
-            });
-        }
-        network.zeroGrad();
-        return r;
-    }
-
-    /** dF/dtheta at the current theta (w should minimise E there) and F, by {@link Hypergradient}. */
-    public Hypergradient.Result hypergradient() {
-        Tensor[] w = network.parameters().values().stream().map(Parameter::value).toArray(Tensor[]::new);
-        return Hypergradient.of(() -> energy(true), this::outer, w, new Tensor[] {coefficient.theta().value()},
-                new Hypergradient.Options(options.damping(), new ConjugateGradient(options.cgIterations(), options.cgTolerance())));
+    /**
+     * The bilevel solve at the current theta ({@link Bilevel#solve}): the inner problem re-minimised
+     * from the current network by L-BFGS ({@code iterations} at most), then F and its implicit
+     * hypergradient (conjugate gradients on damped Hessian-vector products). The network holds w* afterwards.
+     */
+    public Bilevel.Result solve(int iterations) {
+        Bilevel.Options o = Bilevel.Options.defaults()
+                .withInnerSolver(new LbfgsSolver(Lbfgs.Options.defaults().withMaxIterations(iterations).withTolerances(1e-12, 1e-15)))
+                .withMode(GradientMode.Implicit.cg(options.cgTolerance(), options.cgIterations()).withDamping(options.damping()))
+                // A few warm-started iterations per outer step by design: their answer is used as it is.
+                .withPolicy(NonConvergence.RETURN_LAST);
+        return Bilevel.solve(problem, null, new Tensor[] {coefficient.theta().value()}, o);
     }
 
     /**
@@ -347,13 +346,12 @@ public final class CoefficientInversion {
      */
     private Tensor step(long step) {
         drawQuadrature();
-        solveInner(step == 1 ? options.warmup() : options.inner());
-        Hypergradient.Result h = hypergradient();
+        Bilevel.Result h = solve(step == 1 ? options.warmup() : options.inner());
         synchronized (adjointSolves) {
-            adjointSolves.add(h.adjoint());
+            adjointSolves.add(h.linear().orElseThrow());
         }
-        Tensor g = h.gradient()[0];
-        double fValue = h.outer();
+        Tensor g = h.hypergradient()[0];
+        double fValue = h.value();
         return new CustomFunction("bilevel outer objective") {
             @Override
             protected Tensor forward(Tensor[] in) {

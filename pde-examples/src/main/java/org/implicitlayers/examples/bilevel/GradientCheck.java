@@ -1,32 +1,31 @@
 package org.implicitlayers.examples.bilevel;
 
-import java.util.List;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Module;
-import org.implicitlayers.core.nn.Parameter;
+import org.implicitlayers.implicit.bilevel.Bilevel;
+import org.implicitlayers.implicit.bilevel.GradientMode;
+import org.implicitlayers.implicit.bilevel.NewtonCg;
+import org.implicitlayers.implicit.bilevel.Variables;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.convergence.Solution;
-import org.implicitlayers.implicit.linear.ConjugateGradient;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.loss.Ansatz;
-import org.implicitlayers.ritz.loss.RitzEnergy;
 import org.implicitlayers.ritz.loss.TrainingPoints;
-import org.implicitlayers.ritz.problem.BoundaryCondition;
-import org.implicitlayers.ritz.problem.PoissonProblem;
-import org.implicitlayers.ritz.problem.ScalarField;
 
 /**
  * The implicit hypergradient of the coefficient inversion against float64 central finite
  * differences of the outer objective, on a small instance whose inner problem is solved exactly:
  * the network's hidden layer is a fixed set of random tanh features and only its last layer (weights
  * and bias) is trained, so that the Ritz energy is a strictly convex quadratic in the trained
- * parameters, minimised by Newton's method (two steps, conjugate gradients on Hessian-vector products
- * to a relative residual of 1e-14: exact to rounding). Everything else is the inversion's own code:
- * the exact-boundary ansatz, the Ritz energy on a midpoint grid, {@link LogCoefficient},
- * the outer misfit with its Tikhonov term, and {@link Hypergradient} (here with no damping).
+ * parameters, minimised by Newton's method ({@link NewtonCg}: conjugate gradients on Hessian-vector
+ * products to a relative residual of 1e-14, exact to rounding). Everything else is the inversion's
+ * own code: the exact-boundary ansatz, the Ritz energy (here on a fixed midpoint grid),
+ * {@link LogCoefficient}, the outer misfit with its Tikhonov term, and the implicit hypergradient of
+ * {@link Bilevel} (here with no damping, CG to 1e-14).
  */
 public final class GradientCheck {
     /** Fixed tanh features of the small instance. */
@@ -51,7 +50,7 @@ public final class GradientCheck {
         /** The small instance in words (for reports). */
         public static String instance() {
             return "float64; " + MODES + "x" + MODES + " cosine modes; u = phi (W tanh(A x + b) + c) with " + FEATURES
-                    + " fixed random tanh features, only W and c trained (a strictly convex inner problem, solved by Newton-CG to 1e-14);"
+                    + " fixed random tanh features, only W and c trained (a strictly convex inner problem, solved by Newton-CG to 1e-14; implicit gradient by CG to 1e-14, no damping);"
                     + " Ritz energy on a " + QUADRATURE + "x" + QUADRATURE + " midpoint grid; the run's first observations;"
                     + " central differences with step " + STEP;
         }
@@ -63,9 +62,8 @@ public final class GradientCheck {
      */
     public static Result run(double[] theta, double[] x, double[] y, double[] d, int n, double alpha, long seed) {
         Instance in = new Instance(theta, x, y, d, n, alpha, seed);
-        in.solveInner();
-        Hypergradient.Result h = in.hypergradient();
-        double[] g = h.gradient()[0].toDoubleArray();
+        Bilevel.Result h = in.hypergradient(theta);
+        double[] g = h.hypergradient()[0].toDoubleArray();
         double[] fd = new double[theta.length];
         for (int k = 0; k < theta.length; k++) {
             double[] plus = theta.clone(), minus = theta.clone();
@@ -78,7 +76,7 @@ public final class GradientCheck {
             num += (g[k] - fd[k]) * (g[k] - fd[k]);
             den += fd[k] * fd[k];
         }
-        return new Result(Math.sqrt(num / den), g, fd, h.adjoint());
+        return new Result(Math.sqrt(num / den), g, fd, h.linear().orElseThrow());
     }
 
     /** The fixed-feature model: tanh(A x + b) with A, b constants, then a trained linear layer. */
@@ -101,13 +99,14 @@ public final class GradientCheck {
 
     private static final class Instance {
         private final LogCoefficient coefficient;
-        private final Features model;
         private final Ansatz ansatz;
-        private final RitzEnergy energy;
         private final TrainingPoints points;
         private final Tensor xObs;
         private final Tensor dObs;
         private final double alpha;
+        private final Bilevel.Problem problem;
+        private final Bilevel.Options options;
+        private final Tensor w0;
 
         Instance(double[] theta, double[] x, double[] y, double[] d, int n, double alpha, long seed) {
             if (theta.length != MODES * MODES) {
@@ -116,13 +115,10 @@ public final class GradientCheck {
             if (n < 1 || n > x.length) {
                 throw new IllegalArgumentException("gradient check: 1 to " + x.length + " observations, got " + n);
             }
-            coefficient = new LogCoefficient(MODES, Tensor.of(DType.FLOAT64, theta, theta.length));
-            model = new Features(Rng.seeded(seed));
-            Box square = Box.unitCube(2);
-            ansatz = new Ansatz(model, square, true, null);
-            energy = new RitzEnergy(new PoissonProblem("gradient check", square, coefficient.field(), null,
-                    ScalarField.constant(CoefficientInversion.SOURCE), List.of(BoundaryCondition.dirichlet(ScalarField.constant(0))), null), 0);
-            points = new TrainingPoints(square, QUADRATURE * QUADRATURE, 0, CoefficientInversion.midpoints(QUADRATURE),
+            coefficient = LogCoefficient.uniform(MODES, DType.FLOAT64);
+            Features model = new Features(Rng.seeded(seed));
+            ansatz = new Ansatz(model, Box.unitCube(2), true, null);
+            points = new TrainingPoints(Box.unitCube(2), QUADRATURE * QUADRATURE, 0, CoefficientInversion.midpoints(QUADRATURE),
                     CoefficientInversion.midpoints(QUADRATURE), false, DType.FLOAT64);
             double[] xy = new double[2 * n], dd = new double[n];
             for (int i = 0; i < n; i++) {
@@ -133,53 +129,33 @@ public final class GradientCheck {
             xObs = Tensor.of(DType.FLOAT64, xy, n, 2);
             dObs = Tensor.of(DType.FLOAT64, dd, n, 1);
             this.alpha = alpha;
+            Variables w = Variables.parameters(model);
+            problem = Bilevel.Problem.argmin(w, (v, t) -> inner(t[0]), (v, t) -> outer(t[0]));
+            // Newton on a quadratic: exact after one step up to the CG solve's accuracy; further steps refine.
+            options = Bilevel.Options.defaults().withInnerSolver(new NewtonCg(4, 1e-15, 500, 1e-14))
+                    .withMode(GradientMode.Implicit.cg(1e-14, 500)).withPolicy(NonConvergence.RETURN_LAST);
+            w0 = Tensor.zeros(DType.FLOAT64, w.size());
         }
 
-        Tensor inner() {
-            return energy.value(ansatz, points);
+        /** The Ritz energy; recording on even where the caller turned it off (NewtonCg's line search): it needs grad u in x. */
+        Tensor inner(Tensor theta) {
+            try (Grad.Scope on = Grad.enableGrad()) {
+                return CoefficientInversion.ritzEnergy(coefficient, theta, CoefficientInversion.SOURCE).value(ansatz, points);
+            }
         }
 
-        Tensor outer() {
+        Tensor outer(Tensor theta) {
             Tensor f = ansatz.at(xObs).sub(dObs).square().sum().mul(0.5);
-            return f.add(coefficient.theta().value().square().sum().mul(0.5 * alpha));
+            return f.add(theta.square().sum().mul(0.5 * alpha));
         }
 
-        /** Newton's method on the quadratic inner energy: two steps from zero, each solved by CG to 1e-14. */
-        void solveInner() {
-            for (Parameter p : model.parameters().values()) {
-                p.set(Tensor.zerosLike(p.value()));
-            }
-            for (int it = 0; it < 2; it++) {
-                Tensor[] leaves = model.parameters().values().stream().map(Parameter::value).toArray(Tensor[]::new);
-                Tensor[] g;
-                try (Grad.Scope on = Grad.enableGrad()) {
-                    g = Grad.of(new Tensor[] {inner()}, leaves, null, Grad.Options.defaults().createGraph(true));
-                }
-                Grad.Options again = Grad.Options.defaults().retainGraph(true).allowUnused(true);
-                Tensor rhs = Hypergradient.flatten(g);
-                Solution s = new ConjugateGradient(500, 1e-14).solve(v -> Hypergradient.flatten(Grad.of(g, leaves,
-                        Hypergradient.unflatten(v, leaves), again)), rhs, Tensor.zerosLike(rhs));
-                Tensor[] step = Hypergradient.unflatten(s.value(), leaves);
-                int i = 0;
-                for (Parameter p : model.parameters().values()) {
-                    p.set(p.value().detach().sub(step[i++]));
-                }
-            }
+        Bilevel.Result hypergradient(double[] theta) {
+            return Bilevel.solve(problem, w0, new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)}, options);
         }
 
-        Hypergradient.Result hypergradient() {
-            Tensor[] leaves = model.parameters().values().stream().map(Parameter::value).toArray(Tensor[]::new);
-            return Hypergradient.of(this::inner, this::outer, leaves, new Tensor[] {coefficient.theta().value()},
-                    new Hypergradient.Options(0, new ConjugateGradient(500, 1e-14)));
-        }
-
-        /** F at theta, the inner problem solved exactly there. */
+        /** F at theta, the inner problem solved exactly there (from the same start). */
         double objectiveAt(double[] theta) {
-            coefficient.theta().set(Tensor.of(DType.FLOAT64, theta, theta.length));
-            solveInner();
-            try (Grad.Scope off = Grad.noGrad()) {
-                return outer().item();
-            }
+            return Bilevel.evaluate(problem, w0, new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)}, options).value();
         }
     }
 }

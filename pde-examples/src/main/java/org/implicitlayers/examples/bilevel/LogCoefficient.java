@@ -45,23 +45,23 @@ public final class LogCoefficient extends Module {
         return theta;
     }
 
-    /** a at points x [n, 2]: [n, 1], differentiable in theta (x is not differentiated). */
+    /** a at points x [n, 2] for the module's theta: [n, 1], differentiable in theta (x is not differentiated). */
     @Override
     public Tensor forward(Tensor x) {
-        return modes(x).matmul(theta.value().reshape(modes * modes, 1)).exp();
+        return at(x, theta.value());
     }
 
-    /** a with theta held fixed: the same values, no path to theta (for the inner minimisation). */
-    public ScalarField frozen() {
-        return x -> {
-            Tensor t = theta.value().detach();
-            return modes(x).matmul(t.reshape(modes * modes, 1)).exp();
-        };
+    /** a at points x [n, 2] for coefficients {@code t} [K^2]: [n, 1], differentiable in t (x is not differentiated). */
+    public Tensor at(Tensor x, Tensor t) {
+        if (t.numel() != modes * modes) {
+            throw new IllegalArgumentException("LogCoefficient: theta needs " + modes * modes + " values, got " + t.numel());
+        }
+        return modes(x).matmul(t.reshape(modes * modes, 1)).exp();
     }
 
-    /** a as a field that depends on theta (for the derivatives of the inner problem in theta). */
-    public ScalarField field() {
-        return this::forward;
+    /** a for the coefficients {@code t} [K^2] as a field (on the tape through t when t requires grad). */
+    public ScalarField field(Tensor t) {
+        return x -> at(x, t);
     }
 
     /** The modes cos(k pi x) cos(l pi y) at points x [n, 2]: [n, K^2], constants of x's dtype. */
