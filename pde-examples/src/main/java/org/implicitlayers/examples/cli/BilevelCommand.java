@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bilevel",
         description = "Bilevel problems: hyperparameters, meta-learning, inverse PDEs and optimal transport, differentiated implicitly.",
-        subcommands = {BilevelHyperCommand.class, BilevelImamlCommand.class, BilevelSinkhornCommand.class})
+        subcommands = {BilevelHyperCommand.class, BilevelImamlCommand.class, InversePdeCommand.class, BilevelSinkhornCommand.class})
 final class BilevelCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
