@@ -84,7 +84,11 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
                 Tensor next = w.add(d);
                 boolean accepted = false;
                 for (int ls = 0; ls < 30 && !accepted; ls++) {
-                    double fn = problem.objective(next).item();
+                    // With recording on: an objective may differentiate inside (a Ritz energy takes grad u in x).
+                    double fn;
+                    try (Grad.Scope on = Grad.enableGrad()) {
+                        fn = problem.objective(next).item();
+                    }
                     evals++;
                     // The slack of a few roundings of f lets the full step through where the predicted
                     // decrease is below the precision of f (near the minimiser).
