@@ -106,4 +106,19 @@ class CornerEnrichmentTest {
     private static double at(CornerEnrichment e, double x, double y, int k) {
         return e.features(Tensor.of(DType.FLOAT64, new double[] {x, y}, 1, 2)).toDoubleArray()[k];
     }
+
+    @Test
+    void theCrackTipOfTheSlitDiskGivesHalfIntegerTermsThatVanishOnTheSlitAndTheCircle() {
+        org.implicitlayers.ritz.domain.SlitDisk d = new org.implicitlayers.ritz.domain.SlitDisk();
+        CornerEnrichment e = new CornerEnrichment(d.reentrantCorners(), DType.FLOAT64);
+        assertArrayEquals(new double[] {0.5, 1.5}, e.exponents(), 1e-15);
+        Tensor b = d.sampleBoundary(300, PointSource.sobol(2), DType.FLOAT64).points();
+        for (double v : e.features(b).toDoubleArray()) {
+            assertEquals(0, v, 1e-12);
+        }
+        // r^(1/2) sin(theta / 2), theta in [0, 2 pi) from the slit's upper side.
+        double[] p = {-0.3, -0.2};
+        double r = Math.hypot(p[0], p[1]), theta = Math.atan2(p[1], p[0]) + 2 * Math.PI;
+        assertEquals(chi(r) * Math.sqrt(r) * Math.sin(theta / 2), at(e, p[0], p[1], 0), 1e-12);
+    }
 }
