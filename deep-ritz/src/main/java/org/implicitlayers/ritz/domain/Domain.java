@@ -67,8 +67,9 @@ public interface Domain {
 
     /**
      * The re-entrant corners of a plane domain (interior angle above pi), where solutions have
-     * singular gradients; empty for smooth or convex domains and in other dimensions. Polygons
-     * and differences, unions and intersections of plane domains report theirs.
+     * singular gradients; empty for smooth or convex domains and in other dimensions. Polygons, the
+     * slit disk and differences, unions and intersections of plane domains (corners between straight
+     * edges of polygon and box operands) report theirs.
      */
     default java.util.List<Corner> reentrantCorners() {
         return java.util.List.of();

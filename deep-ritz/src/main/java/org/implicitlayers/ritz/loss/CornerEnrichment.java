@@ -88,12 +88,14 @@ public final class CornerEnrichment extends Module {
             int c = cornerOf[k];
             if (r[c] == null) {
                 Corner cr = corners.get(c);
-                double cs = Math.cos(cr.start()), sn = Math.sin(cr.start());
+                // Angles from the bisector of the sector, so that the branch cut of atan2 lies in the middle of the
+                // wedge outside the domain (or along a slit), where rounding cannot move an edge point across it.
+                double bisector = cr.start() + cr.omega() / 2;
+                double cs = Math.cos(bisector), sn = Math.sin(bisector);
                 Tensor dx = x0.sub(cr.x()), dy = x1.sub(cr.y());
                 Tensor xi = dx.mul(cs).add(dy.mul(sn)), eta = dy.mul(cs).sub(dx.mul(sn));
-                // phi in [0, 2 pi): the cut lies along the first edge, outside the sector.
-                phi[c] = Expression.atan2(eta, xi).add(eta.lt(0.0).mul(2 * Math.PI));
-                r[c] = xi.square().add(eta.square()).add(1e-30).sqrt();
+                phi[c] = Expression.atan2(eta, xi).add(cr.omega() / 2);
+                r[c] = xi.square().add(eta.square()).add(1e-60).sqrt(); // finite derivatives at the vertex itself, value there 1e-30^lambda
                 Tensor t = r[c].mul(1 / cr.radius()).minimum(Tensor.onesLike(r[c]));
                 Tensor t2 = t.square();
                 Tensor s = t2.square().mul(t.mul(-84.0).add(35.0).add(t2.mul(70.0)).sub(t2.mul(t).mul(20.0)));

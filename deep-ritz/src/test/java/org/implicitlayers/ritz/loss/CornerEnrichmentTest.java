@@ -121,4 +121,40 @@ class CornerEnrichmentTest {
         double r = Math.hypot(p[0], p[1]), theta = Math.atan2(p[1], p[0]) + 2 * Math.PI;
         assertEquals(chi(r) * Math.sqrt(r) * Math.sin(theta / 2), at(e, p[0], p[1], 0), 1e-12);
     }
+
+    @Test
+    void compositeDomainsFindTheCornersWhereTheirOperandsEdgesMeet() {
+        org.implicitlayers.ritz.domain.Box big = new org.implicitlayers.ritz.domain.Box(new double[] {-1, -1}, new double[] {1, 1});
+        org.implicitlayers.ritz.domain.Box quadrant = new org.implicitlayers.ritz.domain.Box(new double[] {0, -1}, new double[] {1, 0});
+        org.implicitlayers.ritz.domain.Csg l = new org.implicitlayers.ritz.domain.Csg(org.implicitlayers.ritz.domain.Csg.Op.DIFFERENCE,
+                big, quadrant);
+        List<Corner> c = l.reentrantCorners();
+        assertEquals(1, c.size(), c.toString());
+        Corner want = Polygon.lShape().reentrantCorners().get(0);
+        assertEquals(want.x(), c.get(0).x(), 1e-12);
+        assertEquals(want.y(), c.get(0).y(), 1e-12);
+        assertEquals(want.start(), c.get(0).start(), 1e-12);
+        assertEquals(want.omega(), c.get(0).omega(), 1e-12);
+        assertEquals(want.radius(), c.get(0).radius(), 1e-12);
+        // A plus sign (the union of two crossing bars) has four corners of 3 pi / 2, each 1 from the far edges.
+        org.implicitlayers.ritz.domain.Csg plus = new org.implicitlayers.ritz.domain.Csg(org.implicitlayers.ritz.domain.Csg.Op.UNION,
+                new org.implicitlayers.ritz.domain.Box(new double[] {-3, -1}, new double[] {3, 1}),
+                new org.implicitlayers.ritz.domain.Box(new double[] {-1, -3}, new double[] {1, 3}));
+        List<Corner> four = plus.reentrantCorners();
+        assertEquals(4, four.size(), four.toString());
+        CornerEnrichment e = new CornerEnrichment(four, DType.FLOAT64);
+        for (Corner k : four) {
+            assertEquals(1.5 * Math.PI, k.omega(), 1e-12);
+            assertEquals(1, Math.abs(k.x()), 1e-12);
+            assertEquals(1, Math.abs(k.y()), 1e-12);
+        }
+        Tensor b = plus.sampleBoundary(400, PointSource.sobol(2), DType.FLOAT64).points();
+        for (double v : e.features(b).toDoubleArray()) {
+            assertEquals(0, v, 1e-12);
+        }
+        // A disk cut from a corner of the square leaves convex corners only.
+        org.implicitlayers.ritz.domain.Csg bite = new org.implicitlayers.ritz.domain.Csg(org.implicitlayers.ritz.domain.Csg.Op.DIFFERENCE,
+                org.implicitlayers.ritz.domain.Box.unitCube(2), new org.implicitlayers.ritz.domain.Ball(new double[] {1, 1}, 0.5));
+        assertTrue(bite.reentrantCorners().isEmpty());
+    }
 }
