@@ -39,7 +39,7 @@ import org.implicitlayers.ritz.sampling.PointSource;
  *   "boundary": [{"type": "dirichlet", "g": "0"}],
  *   "exact": "1 - x^2 - y^2",
  *   "method": "ritz", "bc": "penalty", "penalty": 500,
- *   "network": {"type": "resnet", "width": 32, "depth": 3, "activation": "tanh"},
+ *   "network": {"type": "resnet", "width": 32, "depth": 3, "activation": "tanh", "corners": false},
  *   "optimizer": {"name": "adam", "steps": 5000, "lr": 0.001, "lr_decay": 1.0, "lbfgs": 0},
  *   "sampling": {"interior": 1024, "boundary": 256, "method": "uniform", "resample": true, "rar_every": 0, "rar_points": 64},
  *   "eval_every": 250, "seed": 0, "dtype": "float32"
@@ -229,11 +229,12 @@ public final class ProblemFile {
             return d;
         }
         String at = "network.";
-        unknownFields(n, at, Set.of("type", "width", "depth", "activation"));
+        unknownFields(n, at, Set.of("type", "width", "depth", "activation", "corners"));
         return new RitzOptions.Network(n.has("type") ? RitzOptions.NetworkType.parse(at + "type", text(n, "type", at)) : d.type(),
                 n.has("width") ? integer(n, "width", at) : d.width(),
                 n.has("depth") ? integer(n, "depth", at) : d.depth(),
-                n.has("activation") ? text(n, "activation", at) : d.activation());
+                n.has("activation") ? text(n, "activation", at) : d.activation(),
+                n.has("corners") ? bool(n, "corners", at) : d.corners());
     }
 
     /** The "optimizer" object; absent fields keep their defaults. */
@@ -405,6 +406,7 @@ public final class ProblemFile {
         n.put("width", o.network().width());
         n.put("depth", o.network().depth());
         n.put("activation", o.network().activation());
+        n.put("corners", o.network().corners());
         com.fasterxml.jackson.databind.node.ObjectNode op = root.putObject("optimizer");
         op.put("name", o.optimizer().kind().toString());
         op.put("steps", o.optimizer().steps());

@@ -27,6 +27,8 @@ import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.loss.Ansatz;
+import org.implicitlayers.ritz.loss.CornerEnrichment;
+import org.implicitlayers.ritz.loss.EnrichedNetwork;
 import org.implicitlayers.ritz.loss.Loss;
 import org.implicitlayers.ritz.loss.NaturalGradientObjective;
 import org.implicitlayers.ritz.loss.PinnResidual;
@@ -89,6 +91,8 @@ public final class RitzSolver {
     private final RitzOptions o;
     private final Rng rng;
     private final Module net;
+    /** What is trained: the network, or the network and its corner terms ({@link EnrichedNetwork}). */
+    private final Module model;
     private final Ansatz ansatz;
     private final TrainingPoints points;
     private final Loss loss;
@@ -137,6 +141,14 @@ public final class RitzSolver {
         } else {
             this.ansatz = new Ansatz(net, domain, exact, null);
             this.loss = new RayleighQuotient((EigenProblem) problem, beta);
+        }
+        java.util.List<org.implicitlayers.ritz.domain.Corner> corners = o.network().corners() ? domain.reentrantCorners() : java.util.List.of();
+        if (!corners.isEmpty()) {
+            CornerEnrichment e = new CornerEnrichment(corners, dtype);
+            this.ansatz.withCorners(e);
+            this.model = new EnrichedNetwork(net, e);
+        } else {
+            this.model = net;
         }
         this.testX = testPoints(domain);
         if (problem instanceof PoissonProblem p && p.exact() != null) {
@@ -190,8 +202,9 @@ public final class RitzSolver {
         return o;
     }
 
+    /** What is trained: the network, or with corner terms an {@link EnrichedNetwork} of the network and their coefficients. */
     public Module network() {
-        return net;
+        return model;
     }
 
     public Rng rng() {
@@ -210,7 +223,11 @@ public final class RitzSolver {
         }
         try (MemoryScope ignored = MemoryScope.open(); Grad.Scope off = Grad.noGrad()) {
             Tensor x = problem.domain().sampleInterior(256, PointSource.sobol(problem.domain().dim() + 1), o.run().dtype());
-            Tensor lift = ansatz.at(x).sub(ansatz.multiplier(x).mul(net.forward(x))).to(DType.FLOAT64);
+            Tensor lift = ansatz.at(x).sub(ansatz.multiplier(x).mul(net.forward(x)));
+            if (ansatz.corners() != null) {
+                lift = lift.sub(ansatz.corners().forward(x));
+            }
+            lift = lift.to(DType.FLOAT64);
             Tensor exact = p.exact().at(x.to(DType.FLOAT64));
             double scale = Math.max(exact.abs().max().item(), 1e-300);
             double tol = o.run().dtype() == DType.FLOAT64 ? 1e-9 : 1e-5;
@@ -335,8 +352,8 @@ public final class RitzSolver {
         boolean engd = opt.kind() == RitzOptions.OptimizerKind.ENGD;
         // ENGD is a stage of its own after zero first-order steps (the trainer's optimiser then takes
         // no step; plain SGD keeps its checkpoint entries trivial).
-        Optimizer first = engd ? new Sgd(net.parameters(), 0) : new Adam(net.parameters(), opt.lr());
-        Trainer.Builder b = Trainer.builder(net, first, rng)
+        Optimizer first = engd ? new Sgd(model.parameters(), 0) : new Adam(model.parameters(), opt.lr());
+        Trainer.Builder b = Trainer.builder(model, first, rng)
                 .loss((step, r) -> loss())
                 .state(points)
                 .evaluator(step -> {
@@ -401,7 +418,7 @@ public final class RitzSolver {
         if (opt.lbfgs() > 0) {
             // In float32 the stage runs on a float64 twin of the network, its points and its loss (see Float64LbfgsStage).
             RitzSolver on = o.run().dtype() == DType.FLOAT64 ? this : new RitzSolver(problem, o.withRun(o.run().withDtype(DType.FLOAT64)));
-            lbfgs = new LbfgsStage(on.net.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15),
+            lbfgs = new LbfgsStage(on.model.parameters(), Lbfgs.Options.defaults().withMaxIterations(opt.lbfgs()).withTolerances(1e-12, 1e-15),
                     on::loss, on::heldOutLoss, () -> {
                         lbfgsBegun[0] = true;
                         on.points.freeze(4, 0);
@@ -579,7 +596,7 @@ public final class RitzSolver {
                 throw new IllegalArgumentException(problem.name() + ": optimizer 'engd' solves Poisson problems (Ritz energy or PINN "
                         + "residual), not eigenproblems: use 'adam'");
             }
-            this.engd = new Engd(net.parameters(), Engd.Options.defaults().withDamping(o.optimizer().damping()));
+            this.engd = new Engd(model.parameters(), Engd.Options.defaults().withDamping(o.optimizer().damping()));
             this.objective = new NaturalGradientObjective(p, loss, ansatz, points, o.network().activation(), o.boundary().penalty());
             this.steps = steps;
         }
@@ -656,7 +673,7 @@ public final class RitzSolver {
         }
 
         private void toTwin() {
-            copyParameters(net, twin.net);
+            copyParameters(model, twin.model);
             if (points.added() != null && twin.points.added() == null) {
                 twin.points.add(points.added().to(DType.FLOAT64));
             }
@@ -681,7 +698,7 @@ public final class RitzSolver {
         @Override
         public double step(long step, Rng rng) {
             double l = inner.step(step, rng);
-            copyParameters(twin.net, net);
+            copyParameters(twin.model, model);
             return l;
         }
 
@@ -693,7 +710,7 @@ public final class RitzSolver {
         @Override
         public void end() {
             inner.end();
-            copyParameters(twin.net, net);
+            copyParameters(twin.model, model);
         }
 
         /** As {@link LbfgsStage#outcome()}, marked as run in float64. */
@@ -710,7 +727,7 @@ public final class RitzSolver {
         public void restore(Map<String, Tensor> state) {
             toTwin();
             inner.restore(state);
-            copyParameters(twin.net, net);
+            copyParameters(twin.model, model);
         }
     }
 }

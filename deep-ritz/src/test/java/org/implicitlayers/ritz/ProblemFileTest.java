@@ -1,6 +1,7 @@
 package org.implicitlayers.ritz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,12 @@ class ProblemFileTest {
         assertEquals(RitzOptions.OptimizerKind.ENGD, s.options().optimizer().kind());
         assertEquals(1e-8, s.options().optimizer().damping());
         assertEquals(RitzOptions.engd().network(), s.options().network());
+        assertTrue(s.options().network().corners(), "engd adds the corner terms by default");
+        s = ProblemFile.load(write("c.json", problem + "\"optimizer\": {\"name\": \"engd\"}, \"network\": {\"corners\": false}}"));
+        assertFalse(s.options().network().corners());
+        IOException notBool = assertThrows(IOException.class, () -> ProblemFile.load(write("d.json", problem
+                + "\"network\": {\"corners\": 3}}")));
+        assertTrue(notBool.getMessage().contains("network.corners"), notBool.getMessage());
         assertEquals(DType.FLOAT64, s.options().run().dtype());
         assertEquals(RitzOptions.Method.PINN, s.options().method());
         s = ProblemFile.load(write("f.json", problem + "\"method\": \"ritz\", \"optimizer\": {\"name\": \"engd\", \"steps\": 7}}"));

@@ -29,8 +29,16 @@ import org.implicitlayers.core.nn.Parameter;
  * over many orders of magnitude), and its small eigenvalues carry the directions that take the
  * error from 1e-3 to 1e-6.
  *
- * <p>The dense solve costs P^3 / 3 multiply-adds and the Gram matrix m P^2: the method is for small
- * networks (hundreds to a few thousand parameters), as in the paper.
+ * <p>Two forms of the same step, chosen by the shapes. With at least as many rows m as parameters
+ * P, the P x P system above (the Gram matrix costs m P^2 multiply-adds, its Cholesky factor P^3 / 3).
+ * With fewer rows than parameters, the Woodbury form in sample space (Müller and Zeinhofer 2025,
+ * "Improving energy natural gradient descent through Woodbury, momentum, and randomization"):
+ * (A^T A + eps I)^-1 = (I - A^T (A A^T + eps I)^-1 A) / eps, so only the m x m kernel A A^T
+ * (m^2 P, then m^3 / 3) is factorised. For a least-squares loss, whose gradient is A^T rho
+ * ({@link Linearisation#residual()}), the push-through identity gives d = A^T (A A^T + eps I)^-1 rho
+ * with no division by eps; otherwise d = (g - A^T (A A^T + eps I)^-1 A g) / eps. The damping eps
+ * is the same in both forms (relative to trace(A^T A) / P = trace(A A^T) / P), so both give one
+ * step up to rounding.
  *
  * <p>A self-contained stage: it knows its parameters and options, takes an {@link Objective} at
  * each {@link #step}, and its whole state ({@link #stateDict()}: the step count, the last step
@@ -81,13 +89,23 @@ public final class Engd {
      * @param gradient dL/dtheta [P], the parameters flattened in the order of the optimiser's map, each row-major
      * @param factor   A [rows, P] row-major, with G = A^T A
      * @param rows     the number of rows of A
+     * @param residual for a least-squares loss L = |rho|^2 / 2 whose gradient is A^T rho: rho [rows], else null. With it the
+     *                 sample-space step needs no division by the damping (see {@link Engd})
      */
-    public record Linearisation(double loss, double[] gradient, double[] factor, int rows) {
+    public record Linearisation(double loss, double[] gradient, double[] factor, int rows, double[] residual) {
         public Linearisation {
             if (rows < 0 || factor.length != (long) rows * gradient.length) {
                 throw new IllegalArgumentException("engd: a factor of " + rows + " rows for " + gradient.length + " parameters needs "
                         + (long) rows * gradient.length + " values, got " + factor.length);
             }
+            if (residual != null && residual.length != rows) {
+                throw new IllegalArgumentException("engd: a residual of " + residual.length + " values for a factor of " + rows + " rows");
+            }
+        }
+
+        /** Without a residual (a loss that is not, or not known to be, least squares). */
+        public Linearisation(double loss, double[] gradient, double[] factor, int rows) {
+            this(loss, gradient, factor, rows, null);
         }
     }
 
@@ -171,10 +189,12 @@ public final class Engd {
             throw new IllegalArgumentException("engd: the objective's gradient has " + lin.gradient().length + " entries for "
                     + size + " parameters");
         }
-        double[] gram = gram(lin);
+        boolean sampleSpace = sampleSpace(lin.rows(), size);
+        double[] kernel = sampleSpace ? kernel(lin) : gram(lin);
+        int n = sampleSpace ? lin.rows() : size;
         double mean = 0;
-        for (int i = 0; i < size; i++) {
-            mean += gram[i * size + i];
+        for (int i = 0; i < n; i++) {
+            mean += kernel[i * n + i];
         }
         mean = mean > 0 ? mean / size : 1;
         double[] sg = lin.gradient();
@@ -186,7 +206,7 @@ public final class Engd {
         double eps = damping * mean;
         double[] d = null;
         for (int tries = 0; d == null; tries++) {
-            d = solve(gram, size, eps, sg);
+            d = sampleSpace ? woodbury(lin, kernel, eps) : solve(kernel, size, eps, sg);
             // A solve that is not a descent direction (g . d <= 0) is rounding noise: more damping.
             if (d != null && !(dot2(d, 0, sg, size) > 0)) {
                 d = null;
@@ -229,6 +249,54 @@ public final class Engd {
         damping = bestEta >= 0.5 ? Math.max(options.damping(), used / 10) : bestEta == 0 ? Math.min(used * 100, 1e3)
                 : bestEta < 1.0 / 16 ? Math.min(used * 10, 1e3) : used;
         return new Step(before, best, bestEta, eps);
+    }
+
+    /** True when the step is solved in sample space: fewer rows than parameters. */
+    public static boolean sampleSpace(int rows, int parameters) {
+        return rows > 0 && rows < parameters;
+    }
+
+    /**
+     * The step direction d = (A^T A + eps I)^-1 g of a linearisation, in the form {@code sampleSpace}
+     * asks for (both give the same d up to rounding); null when the factorisation fails.
+     */
+    public static double[] direction(Linearisation lin, double eps, boolean sampleSpace) {
+        int p = lin.gradient().length;
+        if (sampleSpace) {
+            return woodbury(lin, kernel(lin), eps);
+        }
+        Tensor a = Tensor.of(DType.FLOAT64, lin.factor(), lin.rows(), p);
+        double[] g = lin.rows() == 0 ? new double[p * p] : a.matmul(a, true, false).toDoubleArray();
+        return solve(g, p, eps, lin.gradient());
+    }
+
+    /** K = A A^T [m, m] row-major. */
+    private static double[] kernel(Linearisation lin) {
+        int p = lin.gradient().length;
+        Tensor a = Tensor.of(DType.FLOAT64, lin.factor(), lin.rows(), p);
+        return a.matmul(a, false, true).toDoubleArray();
+    }
+
+    /** The sample-space step from K = A A^T (see the class comment); null when the factorisation fails. */
+    private static double[] woodbury(Linearisation lin, double[] kernel, double eps) {
+        int m = lin.rows(), p = lin.gradient().length;
+        Tensor a = Tensor.of(DType.FLOAT64, lin.factor(), m, p);
+        if (lin.residual() != null) {
+            double[] y = solve(kernel, m, eps, lin.residual());
+            return y == null ? null : a.matmul(Tensor.of(DType.FLOAT64, y, m, 1), true, false).toDoubleArray();
+        }
+        double[] g = lin.gradient();
+        double[] ag = a.matmul(Tensor.of(DType.FLOAT64, g, p, 1)).toDoubleArray();
+        double[] y = solve(kernel, m, eps, ag);
+        if (y == null) {
+            return null;
+        }
+        double[] aty = a.matmul(Tensor.of(DType.FLOAT64, y, m, 1), true, false).toDoubleArray();
+        double[] d = new double[p];
+        for (int i = 0; i < p; i++) {
+            d[i] = (g[i] - aty[i]) / eps;
+        }
+        return d;
     }
 
     /** G = A^T A [P, P] row-major, by one float64 matrix product. */

@@ -232,4 +232,158 @@ public final class Csg implements Domain {
     public String toString() {
         return op.name().toLowerCase() + "(" + a + ", " + b + ")";
     }
+
+    /**
+     * The re-entrant corners of a plane composite whose straight edges come from polygons and boxes:
+     * the candidates are the operands' vertices and the points where their edges cross; each is
+     * classified by where the domain lies on a small circle about it (720 directions, inside tests
+     * only): one arc wider than pi, bounded by two edges through the point, makes a corner, with
+     * the exact angle between those edges. Its radius is the distance to the nearest edge or circle
+     * that does not pass through it (a subset of those is the true boundary, so the domain is the
+     * corner's sector within it). Corners on a circle (a curved side) are left out.
+     */
+    @Override
+    public List<Corner> reentrantCorners() {
+        if (dim() != 2) {
+            return List.of();
+        }
+        List<double[]> segments = new java.util.ArrayList<>(), circles = new java.util.ArrayList<>();
+        List<double[]> candidates = new java.util.ArrayList<>();
+        pieces(this, segments, circles, candidates);
+        for (int i = 0; i < segments.size(); i++) {
+            for (int j = i + 1; j < segments.size(); j++) {
+                double[] x = crossing(segments.get(i), segments.get(j));
+                if (x != null) {
+                    candidates.add(x);
+                }
+            }
+        }
+        List<Corner> out = new java.util.ArrayList<>();
+        List<double[]> seen = new java.util.ArrayList<>();
+        for (double[] p : candidates) {
+            if (seen.stream().anyMatch(q -> Math.hypot(q[0] - p[0], q[1] - p[1]) < 1e-9)) {
+                continue;
+            }
+            seen.add(p);
+            Corner c = classify(p, segments, circles);
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Edges {ax, ay, bx, by} and circles {cx, cy, r} of every operand, and their vertices. */
+    private static void pieces(Domain d, List<double[]> segments, List<double[]> circles, List<double[]> vertices) {
+        if (d instanceof Csg c) {
+            pieces(c.a, segments, circles, vertices);
+            pieces(c.b, segments, circles, vertices);
+        } else if (d instanceof Polygon p) {
+            double[][] v = p.vertices();
+            for (int i = 0; i < v.length; i++) {
+                double[] q = v[(i + 1) % v.length];
+                segments.add(new double[] {v[i][0], v[i][1], q[0], q[1]});
+                vertices.add(v[i].clone());
+            }
+        } else if (d instanceof Box b) {
+            double[] lo = b.lower(), hi = b.upper();
+            double[][] v = {{lo[0], lo[1]}, {hi[0], lo[1]}, {hi[0], hi[1]}, {lo[0], hi[1]}};
+            for (int i = 0; i < 4; i++) {
+                segments.add(new double[] {v[i][0], v[i][1], v[(i + 1) % 4][0], v[(i + 1) % 4][1]});
+                vertices.add(v[i]);
+            }
+        } else if (d instanceof Ball b) {
+            circles.add(new double[] {b.center()[0], b.center()[1], b.radius()});
+        }
+    }
+
+    /** The point where two segments cross or touch (one point), or null. */
+    private static double[] crossing(double[] s, double[] t) {
+        double rx = s[2] - s[0], ry = s[3] - s[1], qx = t[2] - t[0], qy = t[3] - t[1];
+        double den = rx * qy - ry * qx;
+        if (Math.abs(den) < 1e-14 * Math.hypot(rx, ry) * Math.hypot(qx, qy)) {
+            return null; // parallel: their shared vertices are candidates already
+        }
+        double u = ((t[0] - s[0]) * qy - (t[1] - s[1]) * qx) / den, w = ((t[0] - s[0]) * ry - (t[1] - s[1]) * rx) / den;
+        double e = 1e-12;
+        return u < -e || u > 1 + e || w < -e || w > 1 + e ? null : new double[] {s[0] + u * rx, s[1] + u * ry};
+    }
+
+    private Corner classify(double[] p, List<double[]> segments, List<double[]> circles) {
+        double radius = Double.POSITIVE_INFINITY;
+        List<double[]> through = new java.util.ArrayList<>(); // unit directions of edges leaving p, with their length
+        for (double[] s : segments) {
+            double[] a = {s[0], s[1]}, b = {s[2], s[3]};
+            double dist = Polygon.segmentDistance(p, a, b);
+            if (dist > 1e-9) {
+                radius = Math.min(radius, dist);
+                continue;
+            }
+            for (double[] end : new double[][] {a, b}) {
+                double len = Math.hypot(end[0] - p[0], end[1] - p[1]);
+                if (len > 1e-9) {
+                    through.add(new double[] {Math.atan2(end[1] - p[1], end[0] - p[0]), len});
+                }
+            }
+        }
+        for (double[] c : circles) {
+            double dist = Math.abs(Math.hypot(p[0] - c[0], p[1] - c[1]) - c[2]);
+            if (dist < 1e-9) {
+                return null; // a curved side meets here
+            }
+            radius = Math.min(radius, dist);
+        }
+        if (through.size() < 2 || !Double.isFinite(radius)) {
+            return null;
+        }
+        for (double[] t : through) {
+            radius = Math.min(radius, t[1]);
+        }
+        int m = 720;
+        boolean[] in = new boolean[m];
+        int count = 0;
+        for (int j = 0; j < m; j++) {
+            double a = 2 * Math.PI * (j + 0.5) / m;
+            in[j] = contains(new double[] {p[0] + 0.5 * radius * Math.cos(a), p[1] + 0.5 * radius * Math.sin(a)});
+            count += in[j] ? 1 : 0;
+        }
+        if (count == 0 || count == m) {
+            return null;
+        }
+        int first = -1, arcs = 0;
+        for (int j = 0; j < m; j++) {
+            if (in[j] && !in[(j + m - 1) % m]) {
+                arcs++;
+                first = j;
+            }
+        }
+        if (arcs != 1 || count * 2 <= m + 2) {
+            return null; // not one sector wider than pi
+        }
+        // The arc runs counter-clockwise from about the angle of sample `first`; snap both ends to edge directions.
+        double from = 2 * Math.PI * first / m, to = from + 2 * Math.PI * count / m;
+        double start = nearest(through, from), end = nearest(through, to);
+        double omega = end - start;
+        omega -= 2 * Math.PI * Math.floor(omega / (2 * Math.PI));
+        if (omega <= Math.PI + 1e-9) {
+            omega += 2 * Math.PI; // the same direction twice: a slit
+        }
+        if (Math.abs(omega - 2 * Math.PI * count / m) > 4 * Math.PI / m + 1e-9 || omega > 2 * Math.PI + 1e-9) {
+            return null;
+        }
+        return new Corner(p[0], p[1], start, Math.min(omega, 2 * Math.PI), radius);
+    }
+
+    /** The edge direction closest to angle a (on the circle). */
+    private static double nearest(List<double[]> through, double a) {
+        double best = Double.NaN, gap = Double.POSITIVE_INFINITY;
+        for (double[] t : through) {
+            double d = Math.abs(Math.IEEEremainder(t[0] - a, 2 * Math.PI));
+            if (d < gap) {
+                gap = d;
+                best = t[0];
+            }
+        }
+        return best;
+    }
 }

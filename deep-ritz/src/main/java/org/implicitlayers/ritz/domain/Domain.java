@@ -65,6 +65,16 @@ public interface Domain {
 
     BoundarySample sampleBoundary(int n, PointSource src, DType dtype);
 
+    /**
+     * The re-entrant corners of a plane domain (interior angle above pi), where solutions have
+     * singular gradients; empty for smooth or convex domains and in other dimensions. Polygons, the
+     * slit disk and differences, unions and intersections of plane domains (corners between straight
+     * edges of polygon and box operands) report theirs.
+     */
+    default java.util.List<Corner> reentrantCorners() {
+        return java.util.List.of();
+    }
+
     /** Packs rows of points and normals into tensors. */
     static BoundarySample pack(List<double[]> pts, List<double[]> nrm, int d, DType dtype) {
         int n = pts.size();

@@ -190,6 +190,46 @@ public final class Polygon implements Domain {
         return RFunctions.equivalence(edges);
     }
 
+    /**
+     * The vertices whose interior angle exceeds pi, each with the direction of the edge that leaves
+     * it (counter-clockwise order), its angle, and the distance to the nearest edge that does not
+     * end at it (or the shorter of its own edges, if less).
+     */
+    @Override
+    public List<Corner> reentrantCorners() {
+        List<Corner> out = new java.util.ArrayList<>();
+        int n = v.length;
+        for (int i = 0; i < n; i++) {
+            double[] p = v[(i + n - 1) % n], c = v[i], q = v[(i + 1) % n];
+            double e1x = q[0] - c[0], e1y = q[1] - c[1], e2x = p[0] - c[0], e2y = p[1] - c[1];
+            double turn = (c[0] - p[0]) * e1y - (c[1] - p[1]) * e1x;
+            if (!(turn < 0)) {
+                continue; // convex (a left turn) or straight
+            }
+            double omega = Math.atan2(e1x * e2y - e1y * e2x, e1x * e2x + e1y * e2y);
+            if (omega <= 0) {
+                omega += 2 * Math.PI;
+            }
+            double radius = Math.min(Math.hypot(e1x, e1y), Math.hypot(e2x, e2y));
+            for (int j = 0; j < n; j++) {
+                if (j == i || (j + 1) % n == i) {
+                    continue; // the two edges that end at the vertex
+                }
+                radius = Math.min(radius, segmentDistance(c, v[j], v[(j + 1) % n]));
+            }
+            out.add(new Corner(c[0], c[1], Math.atan2(e1y, e1x), omega, radius));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The distance from p to the segment a-b. */
+    static double segmentDistance(double[] p, double[] a, double[] b) {
+        double dx = b[0] - a[0], dy = b[1] - a[1];
+        double t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy);
+        t = Math.max(0, Math.min(1, t));
+        return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+    }
+
     @Override
     public String toString() {
         return "polygon with " + v.length + " vertices";

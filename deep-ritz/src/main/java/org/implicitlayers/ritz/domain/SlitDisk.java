@@ -79,4 +79,10 @@ public final class SlitDisk implements Domain {
     public String toString() {
         return "slit disk";
     }
+
+    /** The crack tip: the origin, interior angle 2 pi from the slit's upper side round to its lower side, radius 1. */
+    @Override
+    public List<Corner> reentrantCorners() {
+        return List.of(new Corner(0, 0, 0, 2 * Math.PI, 1));
+    }
 }

@@ -34,6 +34,7 @@ public final class Ansatz {
     private final ScalarField g;
     private final List<BoundaryCondition> pieces;
     private final double[] delta;
+    private CornerEnrichment corners;
 
     /**
      * @param net    the network, [n, d] to [n, 1]
@@ -81,8 +82,45 @@ public final class Ansatz {
         }
     }
 
+    /**
+     * Adds corner terms to the solution: u = A + B N + sum_k c_k psi_k (outside the factor B, so that
+     * they keep their singular form; they vanish on the boundary, see {@link CornerEnrichment}).
+     *
+     * @return this ansatz
+     */
+    public Ansatz withCorners(CornerEnrichment e) {
+        if (domain.dim() != 2) {
+            throw new IllegalArgumentException("corner terms: for plane domains, this one has dimension " + domain.dim());
+        }
+        this.corners = e;
+        return this;
+    }
+
+    /** The corner terms, or null without them. */
+    public CornerEnrichment corners() {
+        return corners;
+    }
+
+    /**
+     * Every trainable parameter of the solution, in the order the optimisers flatten them: the
+     * network's, then the corner coefficients (absent without corner terms).
+     */
+    public java.util.Map<String, org.implicitlayers.core.nn.Parameter> parameters() {
+        java.util.Map<String, org.implicitlayers.core.nn.Parameter> all = new java.util.LinkedHashMap<>();
+        net.parameters().forEach((k, p) -> all.put("net." + k, p));
+        if (corners != null) {
+            corners.parameters().forEach((k, p) -> all.put("corners." + k, p));
+        }
+        return all;
+    }
+
     /** u at x [n, d]: [n, 1], differentiable in x and in the network's parameters. */
     public Tensor at(Tensor x) {
+        Tensor u = withoutCorners(x);
+        return corners == null ? u : u.add(corners.forward(x));
+    }
+
+    private Tensor withoutCorners(Tensor x) {
         Tensor n = net.forward(x);
         if (pieces != null) {
             return piecewise(x, n);

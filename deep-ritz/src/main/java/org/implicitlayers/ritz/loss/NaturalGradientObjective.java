@@ -43,6 +43,8 @@ public final class NaturalGradientObjective implements Engd.Objective {
     private final Map<String, Parameter> params;
     private final boolean pinn;
     private final double penalty;
+    private final CornerEnrichment corners;
+    private final int size;
 
     /**
      * @param problem    the problem
@@ -62,14 +64,16 @@ public final class NaturalGradientObjective implements Engd.Objective {
         this.ansatz = ansatz;
         this.points = points;
         this.jacobian = new NetworkJacobian(ansatz.network(), activation);
-        this.params = ansatz.network().parameters();
+        this.params = ansatz.parameters();
+        this.corners = ansatz.corners();
+        this.size = jacobian.size() + (corners == null ? 0 : corners.size());
         this.pinn = loss instanceof PinnResidual;
         this.penalty = penalty;
     }
 
-    /** The parameters P. */
+    /** The parameters P: the network's, then the corner coefficients'. */
     public int size() {
-        return jacobian.size();
+        return size;
     }
 
     @Override
@@ -82,7 +86,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
     @Override
     public Engd.Linearisation linearise() {
         double value;
-        double[] gradient = new double[jacobian.size()];
+        double[] gradient = new double[size];
         try (MemoryScope ignored = MemoryScope.open()) {
             params.values().forEach(Parameter::zeroGrad);
             Tensor l = loss.value(ansatz, points);
@@ -102,10 +106,17 @@ public final class NaturalGradientObjective implements Engd.Objective {
         Rows interior = interiorRows();
         Rows boundary = boundaryRows();
         int rows = interior.count + boundary.count;
-        double[] factor = new double[rows * jacobian.size()];
+        double[] factor = new double[rows * size];
         interior.fill(factor, 0);
         boundary.fill(factor, interior.count);
-        return new Engd.Linearisation(value, gradient, factor, rows);
+        double[] residual = null;
+        if (pinn) {
+            // The PINN loss is |rho|^2 / 2 with rho the weighted residuals, in the order of the rows.
+            residual = new double[rows];
+            System.arraycopy(interiorResidual(), 0, residual, 0, interior.count);
+            System.arraycopy(boundaryResidual(), 0, residual, interior.count, boundary.count);
+        }
+        return new Engd.Linearisation(value, gradient, factor, rows, residual);
     }
 
     /** Seeds on (u, d_1 u .. d_d u, Lap u) per point, turned into seeds on the network's jet and then into rows. */
@@ -113,12 +124,14 @@ public final class NaturalGradientObjective implements Engd.Objective {
         final NetworkJacobian.Jets jets;
         final double[][] b;      // per point: B, dB/dx_k, Lap B
         final double[][][] seeds; // per point: its u-feature seeds (one per row)
+        final double[][][] psi;   // per point and corner term: psi, d_1 psi .. d_d psi, Lap psi (null without corner terms)
         final int count;
 
-        Rows(NetworkJacobian.Jets jets, double[][] b, double[][][] seeds) {
+        Rows(NetworkJacobian.Jets jets, double[][] b, double[][][] seeds, double[][][] psi) {
             this.jets = jets;
             this.b = b;
             this.seeds = seeds;
+            this.psi = psi;
             int c = 0;
             for (double[][] s : seeds) {
                 c += s.length;
@@ -134,7 +147,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
             for (int i = 1; i < seeds.length; i++) {
                 start[i] = start[i - 1] + seeds[i - 1].length;
             }
-            int d = jacobian.dim(), size = jacobian.size();
+            int d = jacobian.dim(), pn = jacobian.size();
             boolean lap = jets.hasLaplacian();
             IntStream.range(0, seeds.length).parallel().forEach(i -> {
                 double[] bi = b[i];
@@ -151,7 +164,19 @@ public final class NaturalGradientObjective implements Engd.Objective {
                     if (lap) {
                         n[1 + d] = cl * bi[0];
                     }
-                    jets.row(i, n, factor, (firstRow + start[i] + r) * size);
+                    int at = (firstRow + start[i] + r) * size;
+                    jets.row(i, n, factor, at);
+                    if (psi != null) {
+                        // The corner terms are outside B: their column is the seed applied to psi's own jet.
+                        for (int k = 0; k < psi[i].length; k++) {
+                            double[] f = psi[i][k];
+                            double v = s[0] * f[0] + cl * f[1 + d];
+                            for (int q = 0; q < d; q++) {
+                                v += s[1 + q] * f[1 + q];
+                            }
+                            factor[at + pn + k] = v;
+                        }
+                    }
                 }
             });
         }
@@ -193,7 +218,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
                 all[i] = rows;
             }
         }
-        return new Rows(jets, b, all);
+        return new Rows(jets, b, all, cornerJets(x, pinn));
     }
 
     private Rows boundaryRows() {
@@ -210,7 +235,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
         }
         int d = jacobian.dim();
         if (!any) {
-            return new Rows(jacobian.forward(new double[0], 0, false), new double[0][], new double[0][][]);
+            return new Rows(jacobian.forward(new double[0], 0, false), new double[0][], new double[0][][], null);
         }
         Domain.BoundarySample bs = points.boundary();
         Tensor x = bs.points().to(DType.FLOAT64);
@@ -219,17 +244,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
         double[][] b = multiplier(x, false);
         NetworkJacobian.Jets jets = jacobian.forward(x.toDoubleArray(), n, false);
         double[] a = field(problem.a(), x, 1);
-        int[] owner = new int[n];
-        java.util.Arrays.fill(owner, -1);
-        for (int j = 0; j < bcs.size(); j++) {
-            ScalarField where = bcs.get(j).where();
-            double[] in = where == null ? null : where.at(x).toDoubleArray();
-            for (int i = 0; i < n; i++) {
-                if (owner[i] < 0 && (in == null || in[i] > 0)) {
-                    owner[i] = j;
-                }
-            }
-        }
+        int[] owner = owners(x);
         double[][] alpha = new double[bcs.size()][];
         for (int j = 0; j < bcs.size(); j++) {
             if (bcs.get(j).type() == BoundaryCondition.Type.ROBIN) {
@@ -276,7 +291,132 @@ public final class NaturalGradientObjective implements Engd.Objective {
             }
             all[i] = new double[][] {seed};
         }
-        return new Rows(jets, b, all);
+        return new Rows(jets, b, all, cornerJets(x, false));
+    }
+
+    /** sqrt(2 / N) times the strong-form residual at each interior point (one row each with the PINN loss). */
+    private double[] interiorResidual() {
+        Tensor x = points.interior().to(DType.FLOAT64);
+        double s = Math.sqrt(2.0 / x.shape(0));
+        try (MemoryScope ignored = MemoryScope.open()) {
+            double[] r = ((PinnResidual) loss).residual(ansatz, x).toDoubleArray();
+            for (int i = 0; i < r.length; i++) {
+                r[i] *= s;
+            }
+            return r;
+        }
+    }
+
+    /**
+     * With the PINN loss, sqrt(2 beta / N_b) times the residual of the condition that owns each
+     * boundary point (u - g, a du/dn - g, a du/dn + alpha u - g), for the points that have a row, in order.
+     */
+    private double[] boundaryResidual() {
+        List<BoundaryCondition> bcs = problem.boundary();
+        Domain.BoundarySample bs = points.boundary();
+        Tensor x = bs.points().to(DType.FLOAT64);
+        int n = x.shape(0), d = x.shape(1);
+        double[] out = new double[n];
+        int k = 0;
+        try (MemoryScope ignored = MemoryScope.open()) {
+            Tensor xr = x.requiringGrad();
+            Tensor u = ansatz.at(xr);
+            boolean flux = bcs.stream().anyMatch(b -> b.type() != BoundaryCondition.Type.DIRICHLET);
+            double[] uv = u.detach().toDoubleArray();
+            double[] gu = flux ? Grad.of(new Tensor[] {u.sum()}, new Tensor[] {xr}, null,
+                    Grad.Options.defaults().allowUnused(true))[0].toDoubleArray() : null;
+            double[] xn = bs.normals().to(DType.FLOAT64).toDoubleArray();
+            double[] a = field(problem.a(), x, 1);
+            int[] owner = owners(x);
+            double[][] gv = new double[bcs.size()][], av = new double[bcs.size()][];
+            for (int j = 0; j < bcs.size(); j++) {
+                gv[j] = bcs.get(j).g().at(x).toDoubleArray();
+                av[j] = bcs.get(j).type() == BoundaryCondition.Type.ROBIN ? bcs.get(j).alpha().at(x).toDoubleArray() : null;
+            }
+            double s = Math.sqrt(2 * penalty / n);
+            for (int i = 0; i < n; i++) {
+                if (owner[i] < 0) {
+                    continue;
+                }
+                BoundaryCondition bc = bcs.get(owner[i]);
+                if (bc.type() == BoundaryCondition.Type.DIRICHLET && ansatz.exact()) {
+                    continue;
+                }
+                double g = gv[owner[i]][i];
+                double dudn = 0;
+                if (gu != null) {
+                    for (int q = 0; q < d; q++) {
+                        dudn += gu[i * d + q] * xn[i * d + q];
+                    }
+                    dudn *= a[i];
+                }
+                out[k++] = s * switch (bc.type()) {
+                    case DIRICHLET -> uv[i] - g;
+                    case NEUMANN -> dudn - g;
+                    case ROBIN -> dudn + av[owner[i]][i] * uv[i] - g;
+                };
+            }
+        }
+        return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** The index of the condition that owns each boundary point (the first whose selector is positive), -1 for none. */
+    private int[] owners(Tensor x) {
+        List<BoundaryCondition> bcs = problem.boundary();
+        int n = x.shape(0);
+        int[] owner = new int[n];
+        java.util.Arrays.fill(owner, -1);
+        for (int j = 0; j < bcs.size(); j++) {
+            ScalarField where = bcs.get(j).where();
+            double[] in = where == null ? null : where.at(x).toDoubleArray();
+            for (int i = 0; i < n; i++) {
+                if (owner[i] < 0 && (in == null || in[i] > 0)) {
+                    owner[i] = j;
+                }
+            }
+        }
+        return owner;
+    }
+
+    /**
+     * Per point and corner term: psi, its gradient and (with {@code laplacian}) its Laplacian, by
+     * automatic differentiation of {@link CornerEnrichment#features}; null without corner terms.
+     */
+    private double[][][] cornerJets(Tensor x, boolean laplacian) {
+        if (corners == null) {
+            return null;
+        }
+        int n = x.shape(0), d = x.shape(1), k = corners.size();
+        double[][][] out = new double[n][k][d + 2];
+        try (MemoryScope ignored = MemoryScope.open()) {
+            Tensor xr = x.requiringGrad();
+            Tensor f = corners.features(xr);
+            for (int j = 0; j < k; j++) {
+                Tensor fj = f.slice(1, j, j + 1);
+                Tensor g = Grad.of(new Tensor[] {fj.sum()}, new Tensor[] {xr}, null,
+                        Grad.Options.defaults().createGraph(laplacian).retainGraph(true).allowUnused(true))[0];
+                double[] fv = fj.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
+                double[] lv = new double[n];
+                if (laplacian) {
+                    for (int q = 0; q < d; q++) {
+                        Tensor h = Grad.of(new Tensor[] {g.slice(1, q, q + 1).sum()}, new Tensor[] {xr}, null,
+                                Grad.Options.defaults().createGraph(false).retainGraph(true).allowUnused(true))[0];
+                        double[] hv = h.toDoubleArray();
+                        for (int i = 0; i < n; i++) {
+                            lv[i] += hv[i * d + q];
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    out[i][j][0] = fv[i];
+                    for (int q = 0; q < d; q++) {
+                        out[i][j][1 + q] = gv[i * d + q];
+                    }
+                    out[i][j][1 + d] = lv[i];
+                }
+            }
+        }
+        return out;
     }
 
     /** Per point: B, dB/dx_1..d and (with {@code laplacian}) Lap B of the ansatz's multiplier. */

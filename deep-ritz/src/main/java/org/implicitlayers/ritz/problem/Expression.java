@@ -377,12 +377,14 @@ public final class Expression {
         @Override
         protected Tensor[] backward(Tensor g, Tensor out, Tensor[] in, boolean[] needs) {
             Tensor y = in[0], x = in[1];
-            Tensor r2 = x.square().add(y.square());
+            // The tiny shift leaves every other point alone and makes the derivative at the origin 0, not 0/0.
+            Tensor r2 = x.square().add(y.square()).add(1e-300);
             return new Tensor[] {needs[0] ? g.mul(x).div(r2) : null, needs[1] ? g.mul(y).div(r2).neg() : null};
         }
     }
 
-    private static Tensor atan2(Tensor y, Tensor x) {
+    /** atan2(y, x) elementwise, in (-pi, pi], differentiable to any order (0 at the origin). */
+    public static Tensor atan2(Tensor y, Tensor x) {
         return new Atan2().apply(y, x);
     }
 
