@@ -16,7 +16,7 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.TrainingCallback;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.examples.plot.PhasePlot;
 import org.implicitlayers.ode.Gradient;
 import org.implicitlayers.ode.cnf.FlowTraining;

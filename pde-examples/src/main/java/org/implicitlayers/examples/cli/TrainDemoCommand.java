@@ -17,7 +17,7 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.LossCurve;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
