@@ -3,7 +3,6 @@ package org.implicitlayers.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
 import org.implicitlayers.sdf.fit.SdfFit;
 import org.implicitlayers.sdf.fit.SdfModel;
@@ -302,12 +300,11 @@ final class SdfCommand implements Runnable {
                 case "siren" -> o = o.withSiren(omega);
                 default -> throw new IllegalArgumentException("--model " + modelKind + ": expected igr or siren");
             }
-            List<TrainingCallback> cbs = new ArrayList<>();
             if (!run.quiet) {
-                cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
+                ctx.callback(new ProgressBarCallback(System.err, "sdf " + name));
             }
-            cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
-            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, ctx.cancelRequest());
+            ctx.callback(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
+            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, ctx);
             SdfModel model = fitted.model();
             if (fitted.result().cancelled()) {
                 try (OutputSet files = ctx.outputs()) {
