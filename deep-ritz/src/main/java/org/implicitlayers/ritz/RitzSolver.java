@@ -26,6 +26,7 @@ import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Stage;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.core.train.TrainingDivergedException;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Domain;
@@ -105,8 +106,8 @@ public final class RitzSolver {
     /**
      * Builds the network (initialised from the seed), the point sources and the loss of the method.
      *
-     * @throws IllegalArgumentException when bc is exact and the problem has no Dirichlet condition, or the point counts cannot fit
-     *                                  in memory
+     * @throws IllegalArgumentException when bc is exact and the problem has no Dirichlet condition, the point counts cannot fit
+     *                                  in memory, or a setting would overflow the first step ({@link SettingsCheck}: the field named)
      */
     public RitzSolver(Problem problem, RitzOptions options) {
         this.problem = problem;
@@ -123,6 +124,7 @@ public final class RitzSolver {
             }
         }
         Domain domain = problem.domain();
+        SettingsCheck.require(problem, o);
         MemoryEstimate.require(domain.dim(), o, Runtime.getRuntime().maxMemory());
         this.rng = Rng.seeded(o.run().seed());
         int d = domain.dim();
@@ -451,6 +453,14 @@ public final class RitzSolver {
         Trainer.Result tr;
         try {
             tr = trainer.run();
+        } catch (TrainingDivergedException e) {
+            // Name the term that went first (the trainer knows only the sum).
+            String terms = loss.nonFiniteTerms();
+            if (terms == null || !e.getMessage().contains("; training stopped")) {
+                throw e;
+            }
+            throw new TrainingDivergedException(e.step(), e.getMessage().replaceFirst("; training stopped",
+                    java.util.regex.Matcher.quoteReplacement(": " + terms + "; training stopped")));
         } finally {
             if (engd) {
                 points.thaw();
