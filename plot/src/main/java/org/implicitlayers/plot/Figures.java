@@ -1,5 +1,6 @@
 package org.implicitlayers.plot;
 
+import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -8,8 +9,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2DFontTextDrawerDefaultFonts;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -105,14 +109,63 @@ public record Figures(FigureFormat format, int width, int height, double dpi) {
         draw(chart, file, d.width, d.height);
     }
 
+    /**
+     * Writes charts side by side, top-aligned, as one figure: chart i at {@code sizes[i]} = {width,
+     * height} points (scaled together when this figure's width is set: the widths then add up to it).
+     */
+    public void writeRow(List<JFreeChart> charts, int[][] sizes, Path file) throws IOException {
+        int w = 0, h = 0;
+        for (int[] s : sizes) {
+            w += s[0];
+            h = Math.max(h, s[1]);
+        }
+        double k = width > 0 ? (double) width / w : 1;
+        int[][] sz = new int[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            sz[i] = new int[] {(int) Math.round(sizes[i][0] * k), (int) Math.round(sizes[i][1] * k)};
+        }
+        int tw = 0, th = 0;
+        for (int[] s : sz) {
+            tw += s[0];
+            th = Math.max(th, s[1]);
+        }
+        int fw = tw, fh = th;
+        paint(file, tw, th, g -> {
+            g.setColor(Color.WHITE);
+            g.fill(new Rectangle2D.Double(0, 0, fw, fh));
+            int x = 0;
+            for (int i = 0; i < charts.size(); i++) {
+                charts.get(i).draw(g, new Rectangle2D.Double(x, 0, sz[i][0], sz[i][1]));
+                x += sz[i][0];
+            }
+        });
+    }
+
+    /**
+     * Writes a raster image (a rendering, not a chart) in this format, at its size in pixels taken
+     * as points: embedded as an image in SVG and PDF; the dpi does not apply.
+     */
+    public void writeImage(BufferedImage image, Path file) throws IOException {
+        if (format == FigureFormat.PNG) {
+            Png.write(image, file);
+            return;
+        }
+        paint(file, image.getWidth(), image.getHeight(), g -> g.drawImage(image, 0, 0, null));
+    }
+
     private void draw(JFreeChart chart, Path file, int w, int h) throws IOException {
+        paint(file, w, h, g -> chart.draw(g, new Rectangle2D.Double(0, 0, w, h)));
+    }
+
+    /** Paints a w x h points figure into {@code file} in this format. */
+    private void paint(Path file, int w, int h, Consumer<Graphics2D> painter) throws IOException {
         switch (format) {
-            case PNG -> Png.write(raster(chart, w, h), file);
+            case PNG -> Png.write(raster(w, h, painter), file);
             case SVG -> {
                 SVGGraphics2D g = new SVGGraphics2D(w, h);
-                chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
-                byte[] svg = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g.getSVGDocument().replaceFirst("^<\\?xml[^>]*>\\s*", ""))
-                        .getBytes(StandardCharsets.UTF_8);
+                painter.accept(g);
+                // The element alone, without a DOCTYPE: SVG 2 has none, and a reader then fetches no DTD from the network.
+                byte[] svg = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g.getSVGElement() + "\n").getBytes(StandardCharsets.UTF_8);
                 AtomicFiles.write(file, out -> out.write(svg));
             }
             case PDF -> AtomicFiles.write(file, out -> {
@@ -120,8 +173,10 @@ public record Figures(FigureFormat format, int width, int height, double dpi) {
                     PDPage page = new PDPage(new PDRectangle(w, h));
                     doc.addPage(page);
                     PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, w, h);
+                    // Text as text in the standard PDF fonts (searchable, selectable; shapes only where they lack a glyph).
+                    g.setFontTextDrawer(new PdfBoxGraphics2DFontTextDrawerDefaultFonts());
                     try {
-                        chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
+                        painter.accept(g);
                     } finally {
                         g.dispose();
                     }
@@ -134,19 +189,18 @@ public record Figures(FigureFormat format, int width, int height, double dpi) {
         }
     }
 
-    /** The chart as a PNG image of w x h points at this dpi. */
-    private BufferedImage raster(JFreeChart chart, int w, int h) {
-        if (dpi == 72) {
-            return Png.render(chart, w, h);
-        }
-        double s = dpi / 72;
-        BufferedImage img = new BufferedImage((int) Math.round(w * s), (int) Math.round(h * s), BufferedImage.TYPE_INT_RGB);
+    /** A w x h points figure as a PNG image at this dpi, on white. */
+    private BufferedImage raster(int w, int h, Consumer<Graphics2D> painter) {
+        double k = dpi / 72;
+        BufferedImage img = new BufferedImage((int) Math.round(w * k), (int) Math.round(h * k), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.scale(s, s);
-        chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
+        g.scale(k, k);
+        painter.accept(g);
         g.dispose();
         return img;
     }

@@ -110,7 +110,7 @@ final class RitzCommand implements Callable<Integer> {
                 solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
         if (o.boundary().treatment() == RitzOptions.BoundaryTreatment.EXACT && Files.exists(Path.of(problem)) && bc == null
-                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has("bc")) {
+                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has(ProblemFile.Keys.BC)) {
             System.out.println("bc: exact, the default for Dirichlet data (u = g + phi N; \"bc\": \"penalty\" or --bc penalty to change)");
         }
         if (solver.liftIsTheExactSolution()) {
