@@ -247,6 +247,7 @@ final class SdfCommand implements Runnable {
         @CommandLine.Mixin
         FigureOptions figureOptions;
 
+        private Figures figures;
 
         @Override
         public Integer call() throws Exception {

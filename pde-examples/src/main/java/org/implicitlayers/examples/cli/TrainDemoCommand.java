@@ -43,6 +43,8 @@ final class TrainDemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     FigureOptions figureOptions;
 
+    private Figures figures;
+
 
     static double target(double x, double y) {
         return Math.sin(Math.PI * x) * Math.cos(Math.PI * y);
@@ -51,7 +53,7 @@ final class TrainDemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         run.applyThreads();
-        Figures figures = figureOptions.figures();
+        figures = figureOptions.figures();
         // The lock first: a second start in the folder of a running one must fail before it touches anything.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit.
