@@ -36,8 +36,8 @@ final class MeshView3d extends StackPane {
         setMinSize(200, 200);
         setStyle("-fx-background-color: white;");
         if (!Platform.isSupported(ConditionalFeature.SCENE3D)) {
-            message.setText("No 3-D view: JavaFX found no OpenGL here and runs on its software pipeline, which has no 3-D"
-                    + " (install Mesa's libgl1-mesa-dri for a software OpenGL). The slice and the mesh export work as usual.");
+            message.setText("No 3-D view: JavaFX runs on its software pipeline here, which has no 3-D (no usable OpenGL, or"
+                    + " -Dprism.forceGPU=false; Mesa's libgl1-mesa-dri gives a software OpenGL). The slice and the mesh export work as usual.");
             message.setWrapText(true);
             getChildren().add(message);
             return;
