@@ -123,12 +123,37 @@ public final class ProblemFile {
         }
     }
 
+    /**
+     * The field names of a problem file, defined once: the reader and the writer here, the
+     * workbench's form and the command line use these (a sweep's paths are the user's, in the same
+     * names). Nested fields are named by their group: {@code NETWORK_WIDTH} is {@code "width"} in
+     * {@code "network"}.
+     */
+    public static final class Keys {
+        public static final String NAME = "name", DESCRIPTION = "description", DOMAIN = "domain", PDE = "pde", BOUNDARY = "boundary",
+                EXACT = "exact", EIGEN = "eigen", EXACT_EIGENVALUE = "exact_eigenvalue";
+        /** In "pde": the coefficients of -div(a grad u) + c u = f. */
+        public static final String PDE_A = "a", PDE_C = "c", PDE_F = "f";
+        /** In each "boundary" condition. */
+        public static final String BC_TYPE = "type", BC_G = "g", BC_ALPHA = "alpha", BC_WHERE = "where";
+        public static final String METHOD = "method", BC = "bc", PENALTY = "penalty", EVAL_EVERY = "eval_every", SEED = "seed", DTYPE = "dtype";
+        public static final String NETWORK = "network", NETWORK_TYPE = "type", NETWORK_WIDTH = "width", NETWORK_DEPTH = "depth",
+                NETWORK_ACTIVATION = "activation", NETWORK_CORNERS = "corners";
+        public static final String OPTIMIZER = "optimizer", OPTIMIZER_NAME = "name", OPTIMIZER_STEPS = "steps", OPTIMIZER_LR = "lr",
+                OPTIMIZER_LR_DECAY = "lr_decay", OPTIMIZER_LBFGS = "lbfgs", OPTIMIZER_DAMPING = "damping";
+        public static final String SAMPLING = "sampling", SAMPLING_INTERIOR = "interior", SAMPLING_BOUNDARY = "boundary",
+                SAMPLING_METHOD = "method", SAMPLING_RESAMPLE = "resample", SAMPLING_RAR_EVERY = "rar_every", SAMPLING_RAR_POINTS = "rar_points";
+
+        private Keys() {
+        }
+    }
+
     private static String prefix(String origin) {
         return origin == null || origin.isEmpty() ? "" : origin + ": ";
     }
 
-    private static final Set<String> TOP = Set.of("name", "domain", "pde", "boundary", "exact", "method", "bc", "penalty", "network",
-            "optimizer", "sampling", "eval_every", "seed", "dtype", "eigen", "exact_eigenvalue", "description");
+    private static final Set<String> TOP = Set.of(Keys.NAME, Keys.DOMAIN, Keys.PDE, Keys.BOUNDARY, Keys.EXACT, Keys.METHOD, Keys.BC, Keys.PENALTY, Keys.NETWORK,
+            Keys.OPTIMIZER, Keys.SAMPLING, Keys.EVAL_EVERY, Keys.SEED, Keys.DTYPE, Keys.EIGEN, Keys.EXACT_EIGENVALUE, Keys.DESCRIPTION);
 
     private ProblemSpec parse(JsonNode root) {
         unknownFields(root, "", TOP);
@@ -200,27 +225,27 @@ public final class ProblemFile {
 
     /** The option groups: top-level method, bc, penalty, eval_every, seed, dtype; the objects network, optimizer, sampling. */
     private RitzOptions options(JsonNode root) {
-        JsonNode on = root.get("optimizer");
-        boolean engd = on != null && on.isObject() && on.has("name")
-                && RitzOptions.OptimizerKind.parse("optimizer.name", text(on, "name", "optimizer.")) == RitzOptions.OptimizerKind.ENGD;
+        JsonNode on = root.get(Keys.OPTIMIZER);
+        boolean engd = on != null && on.isObject() && on.has(Keys.OPTIMIZER_NAME)
+                && RitzOptions.OptimizerKind.parse("optimizer.name", text(on, Keys.OPTIMIZER_NAME, "optimizer.")) == RitzOptions.OptimizerKind.ENGD;
         // With ENGD, absent fields take its settings (RitzOptions.engd()): a small network, float64, the PINN loss.
         RitzOptions d = engd ? RitzOptions.engd() : RitzOptions.defaults();
-        RitzOptions.Method method = root.has("method") ? RitzOptions.Method.parse("method", text(root, "method", "")) : d.method();
+        RitzOptions.Method method = root.has(Keys.METHOD) ? RitzOptions.Method.parse(Keys.METHOD, text(root, Keys.METHOD, "")) : d.method();
         RitzOptions.Boundary boundary = new RitzOptions.Boundary(
-                root.has("bc") ? RitzOptions.BoundaryTreatment.parse("bc", text(root, "bc", "")) : d.boundary().treatment(),
-                root.has("penalty") ? number(root, "penalty", "") : d.boundary().penalty());
+                root.has(Keys.BC) ? RitzOptions.BoundaryTreatment.parse(Keys.BC, text(root, Keys.BC, "")) : d.boundary().treatment(),
+                root.has(Keys.PENALTY) ? number(root, Keys.PENALTY, "") : d.boundary().penalty());
         DType dt = d.run().dtype();
-        if (root.has("dtype")) {
+        if (root.has(Keys.DTYPE)) {
             try {
-                dt = DType.parse(text(root, "dtype", ""));
+                dt = DType.parse(text(root, Keys.DTYPE, ""));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("dtype: " + e.getMessage());
             }
         }
-        RitzOptions.Run run = new RitzOptions.Run(root.has("eval_every") ? integer(root, "eval_every", "") : d.run().evalEvery(),
-                root.has("seed") ? (long) number(root, "seed", "") : d.run().seed(), dt);
-        return new RitzOptions(method, boundary, sampling(root.get("sampling"), d.sampling()), network(root.get("network"), d.network()),
-                optimizer(root.get("optimizer"), d.optimizer()), run);
+        RitzOptions.Run run = new RitzOptions.Run(root.has(Keys.EVAL_EVERY) ? integer(root, Keys.EVAL_EVERY, "") : d.run().evalEvery(),
+                root.has(Keys.SEED) ? (long) number(root, Keys.SEED, "") : d.run().seed(), dt);
+        return new RitzOptions(method, boundary, sampling(root.get(Keys.SAMPLING), d.sampling()), network(root.get(Keys.NETWORK), d.network()),
+                optimizer(root.get(Keys.OPTIMIZER), d.optimizer()), run);
     }
 
     /** The "network" object; absent fields keep their defaults. */
@@ -229,12 +254,12 @@ public final class ProblemFile {
             return d;
         }
         String at = "network.";
-        unknownFields(n, at, Set.of("type", "width", "depth", "activation", "corners"));
-        return new RitzOptions.Network(n.has("type") ? RitzOptions.NetworkType.parse(at + "type", text(n, "type", at)) : d.type(),
-                n.has("width") ? integer(n, "width", at) : d.width(),
-                n.has("depth") ? integer(n, "depth", at) : d.depth(),
-                n.has("activation") ? text(n, "activation", at) : d.activation(),
-                n.has("corners") ? bool(n, "corners", at) : d.corners());
+        unknownFields(n, at, Set.of(Keys.NETWORK_TYPE, Keys.NETWORK_WIDTH, Keys.NETWORK_DEPTH, Keys.NETWORK_ACTIVATION, Keys.NETWORK_CORNERS));
+        return new RitzOptions.Network(n.has(Keys.NETWORK_TYPE) ? RitzOptions.NetworkType.parse(at + Keys.NETWORK_TYPE, text(n, Keys.NETWORK_TYPE, at)) : d.type(),
+                n.has(Keys.NETWORK_WIDTH) ? integer(n, Keys.NETWORK_WIDTH, at) : d.width(),
+                n.has(Keys.NETWORK_DEPTH) ? integer(n, Keys.NETWORK_DEPTH, at) : d.depth(),
+                n.has(Keys.NETWORK_ACTIVATION) ? text(n, Keys.NETWORK_ACTIVATION, at) : d.activation(),
+                n.has(Keys.NETWORK_CORNERS) ? bool(n, Keys.NETWORK_CORNERS, at) : d.corners());
     }
 
     /** The "optimizer" object; absent fields keep their defaults. */
@@ -243,13 +268,13 @@ public final class ProblemFile {
             return d;
         }
         String at = "optimizer.";
-        unknownFields(n, at, Set.of("name", "steps", "lr", "lr_decay", "lbfgs", "damping"));
-        return new RitzOptions.Optimizer(n.has("name") ? RitzOptions.OptimizerKind.parse(at + "name", text(n, "name", at)) : d.kind(),
-                n.has("steps") ? integer(n, "steps", at) : d.steps(),
-                n.has("lr") ? number(n, "lr", at) : d.lr(),
-                n.has("lr_decay") ? number(n, "lr_decay", at) : d.lrDecay(),
-                n.has("lbfgs") ? integer(n, "lbfgs", at) : d.lbfgs(),
-                n.has("damping") ? number(n, "damping", at) : d.damping());
+        unknownFields(n, at, Set.of(Keys.OPTIMIZER_NAME, Keys.OPTIMIZER_STEPS, Keys.OPTIMIZER_LR, Keys.OPTIMIZER_LR_DECAY, Keys.OPTIMIZER_LBFGS, Keys.OPTIMIZER_DAMPING));
+        return new RitzOptions.Optimizer(n.has(Keys.OPTIMIZER_NAME) ? RitzOptions.OptimizerKind.parse(at + Keys.OPTIMIZER_NAME, text(n, Keys.OPTIMIZER_NAME, at)) : d.kind(),
+                n.has(Keys.OPTIMIZER_STEPS) ? integer(n, Keys.OPTIMIZER_STEPS, at) : d.steps(),
+                n.has(Keys.OPTIMIZER_LR) ? number(n, Keys.OPTIMIZER_LR, at) : d.lr(),
+                n.has(Keys.OPTIMIZER_LR_DECAY) ? number(n, Keys.OPTIMIZER_LR_DECAY, at) : d.lrDecay(),
+                n.has(Keys.OPTIMIZER_LBFGS) ? integer(n, Keys.OPTIMIZER_LBFGS, at) : d.lbfgs(),
+                n.has(Keys.OPTIMIZER_DAMPING) ? number(n, Keys.OPTIMIZER_DAMPING, at) : d.damping());
     }
 
     /** The "sampling" object; absent fields keep their defaults; refinement, once asked for, defaults to 64 points every 500 steps. */
@@ -258,14 +283,14 @@ public final class ProblemFile {
             return d;
         }
         String at = "sampling.";
-        unknownFields(n, at, Set.of("interior", "boundary", "method", "resample", "rar_every", "rar_points"));
-        boolean rar = n.has("rar_every") || n.has("rar_points");
-        return new RitzOptions.Sampling(n.has("interior") ? integer(n, "interior", at) : d.interior(),
-                n.has("boundary") ? integer(n, "boundary", at) : d.boundary(),
-                n.has("method") ? RitzOptions.SamplingMethod.parse(at + "method", text(n, "method", at)) : d.method(),
-                n.has("resample") ? bool(n, "resample", at) : d.resample(),
-                n.has("rar_every") ? integer(n, "rar_every", at) : rar ? 500 : d.rarEvery(),
-                n.has("rar_points") ? integer(n, "rar_points", at) : rar ? 64 : d.rarPoints());
+        unknownFields(n, at, Set.of(Keys.SAMPLING_INTERIOR, Keys.SAMPLING_BOUNDARY, Keys.SAMPLING_METHOD, Keys.SAMPLING_RESAMPLE, Keys.SAMPLING_RAR_EVERY, Keys.SAMPLING_RAR_POINTS));
+        boolean rar = n.has(Keys.SAMPLING_RAR_EVERY) || n.has(Keys.SAMPLING_RAR_POINTS);
+        return new RitzOptions.Sampling(n.has(Keys.SAMPLING_INTERIOR) ? integer(n, Keys.SAMPLING_INTERIOR, at) : d.interior(),
+                n.has(Keys.SAMPLING_BOUNDARY) ? integer(n, Keys.SAMPLING_BOUNDARY, at) : d.boundary(),
+                n.has(Keys.SAMPLING_METHOD) ? RitzOptions.SamplingMethod.parse(at + Keys.SAMPLING_METHOD, text(n, Keys.SAMPLING_METHOD, at)) : d.method(),
+                n.has(Keys.SAMPLING_RESAMPLE) ? bool(n, Keys.SAMPLING_RESAMPLE, at) : d.resample(),
+                n.has(Keys.SAMPLING_RAR_EVERY) ? integer(n, Keys.SAMPLING_RAR_EVERY, at) : rar ? 500 : d.rarEvery(),
+                n.has(Keys.SAMPLING_RAR_POINTS) ? integer(n, Keys.SAMPLING_RAR_POINTS, at) : rar ? 64 : d.rarPoints());
     }
 
     /**
@@ -398,32 +423,32 @@ public final class ProblemFile {
 
     /** Writes the option groups of {@code o} into a problem-file object (all of them, refinement included). */
     public static void writeOptions(com.fasterxml.jackson.databind.node.ObjectNode root, RitzOptions o) {
-        root.put("method", o.method().toString());
-        root.put("bc", o.boundary().treatment().toString());
-        root.put("penalty", o.boundary().penalty());
-        com.fasterxml.jackson.databind.node.ObjectNode n = root.putObject("network");
-        n.put("type", o.network().type().toString());
-        n.put("width", o.network().width());
-        n.put("depth", o.network().depth());
-        n.put("activation", o.network().activation());
-        n.put("corners", o.network().corners());
-        com.fasterxml.jackson.databind.node.ObjectNode op = root.putObject("optimizer");
-        op.put("name", o.optimizer().kind().toString());
-        op.put("steps", o.optimizer().steps());
-        op.put("lr", o.optimizer().lr());
-        op.put("lr_decay", o.optimizer().lrDecay());
-        op.put("lbfgs", o.optimizer().lbfgs());
-        op.put("damping", o.optimizer().damping());
-        com.fasterxml.jackson.databind.node.ObjectNode s = root.putObject("sampling");
-        s.put("interior", o.sampling().interior());
-        s.put("boundary", o.sampling().boundary());
-        s.put("method", o.sampling().method().toString());
-        s.put("resample", o.sampling().resample());
-        s.put("rar_every", o.sampling().rarEvery());
-        s.put("rar_points", o.sampling().rarPoints());
-        root.put("eval_every", o.run().evalEvery());
-        root.put("seed", o.run().seed());
-        root.put("dtype", o.run().dtype() == DType.FLOAT64 ? "float64" : "float32");
+        root.put(Keys.METHOD, o.method().toString());
+        root.put(Keys.BC, o.boundary().treatment().toString());
+        root.put(Keys.PENALTY, o.boundary().penalty());
+        com.fasterxml.jackson.databind.node.ObjectNode n = root.putObject(Keys.NETWORK);
+        n.put(Keys.NETWORK_TYPE, o.network().type().toString());
+        n.put(Keys.NETWORK_WIDTH, o.network().width());
+        n.put(Keys.NETWORK_DEPTH, o.network().depth());
+        n.put(Keys.NETWORK_ACTIVATION, o.network().activation());
+        n.put(Keys.NETWORK_CORNERS, o.network().corners());
+        com.fasterxml.jackson.databind.node.ObjectNode op = root.putObject(Keys.OPTIMIZER);
+        op.put(Keys.OPTIMIZER_NAME, o.optimizer().kind().toString());
+        op.put(Keys.OPTIMIZER_STEPS, o.optimizer().steps());
+        op.put(Keys.OPTIMIZER_LR, o.optimizer().lr());
+        op.put(Keys.OPTIMIZER_LR_DECAY, o.optimizer().lrDecay());
+        op.put(Keys.OPTIMIZER_LBFGS, o.optimizer().lbfgs());
+        op.put(Keys.OPTIMIZER_DAMPING, o.optimizer().damping());
+        com.fasterxml.jackson.databind.node.ObjectNode s = root.putObject(Keys.SAMPLING);
+        s.put(Keys.SAMPLING_INTERIOR, o.sampling().interior());
+        s.put(Keys.SAMPLING_BOUNDARY, o.sampling().boundary());
+        s.put(Keys.SAMPLING_METHOD, o.sampling().method().toString());
+        s.put(Keys.SAMPLING_RESAMPLE, o.sampling().resample());
+        s.put(Keys.SAMPLING_RAR_EVERY, o.sampling().rarEvery());
+        s.put(Keys.SAMPLING_RAR_POINTS, o.sampling().rarPoints());
+        root.put(Keys.EVAL_EVERY, o.run().evalEvery());
+        root.put(Keys.SEED, o.run().seed());
+        root.put(Keys.DTYPE, o.run().dtype() == DType.FLOAT64 ? "float64" : "float32");
     }
 
     /** The file form of a domain: every domain the reader builds. */

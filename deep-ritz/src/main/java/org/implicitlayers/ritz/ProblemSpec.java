@@ -9,7 +9,7 @@ import org.implicitlayers.ritz.problem.Problem;
  * <pre>{@code
  * ProblemSpec spec = Examples.spec("poisson-disk").orElseThrow();     // or ProblemFile.load(path)
  * RitzSolver solver = new RitzSolver(spec.problem(), spec.options().withOptimizer(spec.options().optimizer().withSteps(2000)));
- * RitzSolver.Result r = solver.solve(List.of(), null, false);
+ * RitzSolver.Result r = solver.solve(List.of());
  * }</pre>
  *
  * @param problem the problem

@@ -11,6 +11,7 @@ import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.MemoryScope;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
@@ -19,10 +20,13 @@ import org.implicitlayers.core.optim.Optimizer;
 import org.implicitlayers.core.optim.Sgd;
 import org.implicitlayers.core.optim.Lbfgs;
 import org.implicitlayers.core.optim.LrSchedule;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.LbfgsStage;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Stage;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
+import org.implicitlayers.core.train.TrainingDivergedException;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Domain;
@@ -58,9 +62,12 @@ import org.implicitlayers.ritz.sampling.PointSource;
  *         ... hand m and g to the UI thread ...
  *     }
  * };
- * executor.submit(() -> solver.solve(List.of(live), null, false));
- * ...
- * solver.cancel();   // from any thread: stops after the current Adam step or L-BFGS iteration
+ * try (RunContext run = RunContext.open(folder, false)) {
+ *     run.callback(live);
+ *     executor.submit(() -> solver.solve(run));
+ *     ...
+ *     run.cancel();   // from any thread: stops after the current Adam step or L-BFGS iteration
+ * }
  * }</pre>
  * Callbacks run on the thread that called {@code solve}. A cancelled solve returns normally with
  * {@link Result#cancelled()} set, the network holding what was trained (during L-BFGS: its current
@@ -81,7 +88,7 @@ public final class RitzSolver {
      * @param trainSeconds training wall time, evaluations excluded
      * @param steps        Adam steps plus L-BFGS iterations taken
      * @param lbfgsStop    why L-BFGS stopped, or null when it did not run
-     * @param cancelled    true when {@link #cancel()} ended the solve early
+     * @param cancelled    true when a cancel request ({@link RunContext#cancel()}) ended the solve early
      */
     public record Result(Map<String, Double> metrics, List<Evaluation> history, double trainSeconds, long steps, String lbfgsStop,
                          boolean cancelled) {
@@ -99,14 +106,12 @@ public final class RitzSolver {
     private final Tensor testX;
     private Tensor exactU;
     private Tensor exactGrad;
-    private volatile boolean cancelRequested;
-    private volatile Trainer running;
 
     /**
      * Builds the network (initialised from the seed), the point sources and the loss of the method.
      *
-     * @throws IllegalArgumentException when bc is exact and the problem has no Dirichlet condition, or the point counts cannot fit
-     *                                  in memory
+     * @throws IllegalArgumentException when bc is exact and the problem has no Dirichlet condition, the point counts cannot fit
+     *                                  in memory, or a setting would overflow the first step ({@link SettingsCheck}: the field named)
      */
     public RitzSolver(Problem problem, RitzOptions options) {
         this.problem = problem;
@@ -123,6 +128,7 @@ public final class RitzSolver {
             }
         }
         Domain domain = problem.domain();
+        SettingsCheck.require(problem, o);
         MemoryEstimate.require(domain.dim(), o, Runtime.getRuntime().maxMemory());
         this.rng = Rng.seeded(o.run().seed());
         int d = domain.dim();
@@ -317,32 +323,37 @@ public final class RitzSolver {
     }
 
     /**
-     * Asks a running (or the next) {@link #solve} to stop: after the current Adam step or L-BFGS
-     * iteration. Thread-safe; returns at once.
+     * Trains in the job {@code run} (Adam, then L-BFGS if asked): its callbacks see every step and
+     * evaluation, its checkpoint file is written every 1000 steps, at the end and on cancel, a
+     * resumed job continues from it, and {@link RunContext#cancel()} stops the solve after the
+     * current step.
      */
-    public void cancel() {
-        cancelRequested = true;
-        Trainer t = running;
-        if (t != null) {
-            t.cancel();
-        }
+    public Result solve(RunContext run) throws IOException {
+        return solve(run, 0);
     }
 
-    /** Trains (Adam, then L-BFGS if asked); callbacks see every Adam step and evaluation. */
-    public Result solve(List<TrainingCallback> callbacks, Path checkpoint, boolean resume) throws IOException {
-        return solve(callbacks, checkpoint, resume, 0);
+    /** As {@link #solve(RunContext)}, within a wall-clock budget in seconds (0: none; see {@link #solve(List, CancelRequest, Path, boolean, double)}). */
+    public Result solve(RunContext run, double budgetSeconds) throws IOException {
+        return solve(run.callbacks(), run.cancelRequest(), run.checkpoint(), run.resume(), budgetSeconds);
+    }
+
+    /** Trains without checkpoints or a way to cancel (tests, benchmarks); callbacks see every step and evaluation. */
+    public Result solve(List<TrainingCallback> callbacks) throws IOException {
+        return solve(callbacks, new CancelRequest(), null, false, 0);
     }
 
     /**
-     * As {@link #solve(List, Path, boolean)}, within a wall-clock budget (0: none): Adam gets a third of
+     * Trains (Adam, then L-BFGS if asked) within a wall-clock budget (0: none): Adam gets a third of
      * it when L-BFGS follows, all of it otherwise; L-BFGS stops after the iteration that crosses it.
      *
      * @param callbacks     called on this thread at every Adam step and evaluation
+     * @param cancel        stops the solve after the current step when {@link CancelRequest#cancel()} is called (from any thread, before or during)
      * @param checkpoint    the checkpoint file (written every 1000 steps, at the end and on cancel), or null for none
      * @param resume        continue from {@code checkpoint} when it exists
      * @param budgetSeconds wall-clock budget in seconds, 0 for none
      */
-    public Result solve(List<TrainingCallback> callbacks, Path checkpoint, boolean resume, double budgetSeconds) throws IOException {
+    public Result solve(List<TrainingCallback> callbacks, CancelRequest cancel, Path checkpoint, boolean resume, double budgetSeconds)
+            throws IOException {
         long start = System.nanoTime();
         List<Evaluation> history = new ArrayList<>();
         double[] evalSeconds = {0};
@@ -455,15 +466,19 @@ public final class RitzSolver {
         } else {
             trainer = b.build();
         }
-        running = trainer;
-        if (cancelRequested) {
-            trainer.cancel();
-        }
+        cancel.accept(trainer);
         Trainer.Result tr;
         try {
             tr = trainer.run();
+        } catch (TrainingDivergedException e) {
+            // Name the term that went first (the trainer knows only the sum).
+            String terms = loss.nonFiniteTerms();
+            if (terms == null || !e.getMessage().contains("; training stopped")) {
+                throw e;
+            }
+            throw new TrainingDivergedException(e.step(), e.getMessage().replaceFirst("; training stopped",
+                    java.util.regex.Matcher.quoteReplacement(": " + terms + "; training stopped")));
         } finally {
-            running = null;
             if (engd) {
                 points.thaw();
             }
@@ -473,7 +488,7 @@ public final class RitzSolver {
         String outcome = lbfgs64 != null ? lbfgs64.outcome() : lbfgs != null ? lbfgs.outcome() : null;
         String stop = lbfgs == null ? null : outcome != null ? outcome
                 : tr.cancelled() && steps >= opt.steps() ? "cancelled" : null;
-        boolean cancelled = cancelRequested;
+        boolean cancelled = cancel.requested();
         if (cancelled) {
             Map<String, Double> m = evaluate();
             history.add(new Evaluation(steps, lastLoss[0], m));
@@ -555,15 +570,39 @@ public final class RitzSolver {
         }
     }
 
-    /** The bias of the network's output layer (shape [1], the last parameter), or null when it has none. */
+    /** The bias of the network's output layer ({@link #outputBias(Module, Tensor)}, checked at the domain's lower corner). */
     private Parameter outputBias() {
-        Parameter last = null;
-        String lastName = null;
-        for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
-            last = e.getValue();
-            lastName = e.getKey();
+        return outputBias(net, Tensor.of(o.run().dtype(), problem.domain().lower(), 1, problem.domain().dim()));
+    }
+
+    /**
+     * The bias of a network's output layer, found by structure: the last {@link Linear} layer of the
+     * network (depth first), when it has one output and a bias; null otherwise. Shifting it must shift
+     * the network's output by the same amount (nothing follows the layer): checked at the point
+     * {@code x} [1, d], else null.
+     */
+    static Parameter outputBias(Module net, Tensor x) {
+        Linear last = null;
+        for (Module m : net.modules()) {
+            if (m instanceof Linear l) {
+                last = l;
+            }
         }
-        return last != null && lastName.endsWith("bias") && last.shape().length == 1 && last.shape()[0] == 1 ? last : null;
+        if (last == null || last.bias() == null || last.out() != 1) {
+            return null;
+        }
+        Parameter bias = last.bias();
+        try (MemoryScope ignored = MemoryScope.open(); Grad.Scope off = Grad.noGrad()) {
+            double before = net.forward(x).item();
+            shift(bias, 1);
+            double after;
+            try {
+                after = net.forward(x).item();
+            } finally {
+                shift(bias, -1);
+            }
+            return Math.abs(after - before - 1) <= 1e-3 * Math.max(1, Math.abs(before)) ? bias : null;
+        }
     }
 
     /** The loss on a fixed quasi-random set disjoint from the one L-BFGS trains on (for judging its result). */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
@@ -43,7 +44,7 @@ class EngdTest {
     @CsvSource({"pinn, penalty, 60, 1e-4", "ritz, exact, 40, 0.1"})
     void poissonSquareConverges(String method, String bc, int steps, double bound) throws Exception {
         RitzOptions o = engd(Method.parse("m", method), BoundaryTreatment.parse("bc", bc), SamplingMethod.SOBOL, 256, steps);
-        RitzSolver.Result r = new RitzSolver(Examples.poissonSquare(), o).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(Examples.poissonSquare(), o).solve(List.of());
         assertTrue(r.metrics().get("rel_l2") < bound, r.metrics().toString());
         assertEquals(steps, r.steps());
     }
@@ -67,7 +68,7 @@ class EngdTest {
         RitzOptions o = engd(Method.PINN, BoundaryTreatment.PENALTY, SamplingMethod.SOBOL, 256, 80);
         o = o.withNetwork(o.network().withCorners(true));
         RitzSolver s = new RitzSolver(Examples.lShape(), o);
-        RitzSolver.Result r = s.solve(List.of(), null, false);
+        RitzSolver.Result r = s.solve(List.of(), new CancelRequest(), null, false, 0);
         double c = s.network().parameters().get("corners.coefficients").value().toDoubleArray()[0];
         assertEquals(1, c, 1e-2, "coefficient of the leading corner term");
         double reported = r.metrics().get("rel_l2");
@@ -115,7 +116,7 @@ class EngdTest {
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 24, 2, "tanh"));
         RitzSolver s = new RitzSolver(Examples.poissonSquare(), o);
         assertTrue(org.implicitlayers.core.optim.Engd.sampleSpace(128, (int) s.network().parameterCount()));
-        RitzSolver.Result r = s.solve(List.of(), null, false);
+        RitzSolver.Result r = s.solve(List.of(), new CancelRequest(), null, false, 0);
         assertTrue(r.metrics().get("rel_l2") < 1e-3, r.metrics().toString());
     }
 
@@ -126,20 +127,21 @@ class EngdTest {
         o = o.withSampling(o.sampling().withResample(resample)).withNetwork(o.network().withCorners(true));
         Problem pr = Examples.spec(problem).orElseThrow().problem();
         RitzSolver whole = new RitzSolver(pr, o);
-        whole.solve(List.of(), dir.resolve("whole.npz"), false);
+        whole.solve(List.of(), new CancelRequest(), dir.resolve("whole.npz"), false, 0);
         Path ckpt = dir.resolve("part.npz");
+        CancelRequest stop = new CancelRequest();
         RitzSolver first = new RitzSolver(pr, o);
         TrainingCallback stopAt5 = new TrainingCallback() {
             @Override
             public void onStep(Trainer.StepInfo info) {
                 if (info.step() == 5) {
-                    first.cancel();
+                    stop.cancel();
                 }
             }
         };
-        assertTrue(first.solve(List.of(stopAt5), ckpt, false).cancelled());
+        assertTrue(first.solve(List.of(stopAt5), stop, ckpt, false, 0).cancelled());
         RitzSolver resumed = new RitzSolver(pr, o);
-        assertEquals(12, resumed.solve(List.of(), ckpt, true).steps());
+        assertEquals(12, resumed.solve(List.of(), new CancelRequest(), ckpt, true, 0).steps());
         Map<String, double[]> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
         whole.network().stateDict().forEach((k, v) -> a.put(k, v.toDoubleArray()));
         resumed.network().stateDict().forEach((k, v) -> b.put(k, v.toDoubleArray()));
@@ -154,11 +156,11 @@ class EngdTest {
                 () -> RitzOptions.defaults().withOptimizer(RitzOptions.Optimizer.engd(10)));
         assertTrue(e.getMessage().startsWith("dtype:") && e.getMessage().contains("float64"), e.getMessage());
         RitzOptions o = engd(Method.RITZ, BoundaryTreatment.EXACT, SamplingMethod.SOBOL, 64, 3);
-        e = assertThrows(IllegalArgumentException.class, () -> new RitzSolver(Examples.eigenSquare(), o).solve(List.of(), null, false));
+        e = assertThrows(IllegalArgumentException.class, () -> new RitzSolver(Examples.eigenSquare(), o).solve(List.of()));
         assertTrue(e.getMessage().contains("eigenproblems"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new RitzSolver(Examples.poissonSquare(), o.withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 8, 1,
-                        "relu"))).solve(List.of(), null, false));
+                        "relu"))).solve(List.of()));
         assertTrue(e.getMessage().contains("activation 'relu'"), e.getMessage());
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.implicitlayers.core.DType;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.RitzOptions.BoundaryTreatment;
@@ -53,7 +54,7 @@ class LbfgsStageTest {
             }
         };
         RitzSolver s = new RitzSolver(neumannSquare(), o);
-        RitzSolver.Result r = s.solve(List.of(log), null, false);
+        RitzSolver.Result r = s.solve(List.of(log));
         assertTrue(ended[0]);
         double adamL2 = r.history().stream().filter(e -> e.step() == 600).findFirst().orElseThrow().metrics().get("rel_l2");
         double finalL2 = r.metrics().get("rel_l2");
@@ -84,23 +85,24 @@ class LbfgsStageTest {
         for (RitzOptions.SamplingMethod sampling : List.of(RitzOptions.SamplingMethod.UNIFORM, RitzOptions.SamplingMethod.SOBOL)) {
             RitzOptions o = small(sampling);
             RitzSolver whole = new RitzSolver(neumannSquare(), o);
-            RitzSolver.Result all = whole.solve(List.of(), null, false);
+            RitzSolver.Result all = whole.solve(List.of());
             assertTrue(all.steps() > 22, "L-BFGS ran: " + all.steps() + " steps, " + all.lbfgsStop());
             // Stopped at a few points of the L-BFGS stage (and at the last Adam step), then resumed by a new solver.
             for (long at : new long[] {20, 21, 23}) {
                 java.nio.file.Path ckpt = dir.resolve(sampling + "-" + at + ".npz");
+                CancelRequest stop = new CancelRequest();
                 RitzSolver first = new RitzSolver(neumannSquare(), o);
                 first.solve(List.of(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo s) {
                         if (s.step() == at) {
-                            first.cancel();
+                            stop.cancel();
                         }
                     }
-                }), ckpt, false);
+                }), stop, ckpt, false, 0);
                 assertEquals(at, org.implicitlayers.core.train.Checkpoint.load(ckpt).step());
                 RitzSolver resumed = new RitzSolver(neumannSquare(), o);
-                RitzSolver.Result r = resumed.solve(List.of(), ckpt, true);
+                RitzSolver.Result r = resumed.solve(List.of(), new CancelRequest(), ckpt, true, 0);
                 assertEquals(all.steps(), r.steps());
                 assertEquals(all.lbfgsStop(), r.lbfgsStop());
                 Map<String, float[]> a = params(whole), b = params(resumed);
@@ -116,7 +118,7 @@ class LbfgsStageTest {
         RitzOptions o = small(RitzOptions.SamplingMethod.SOBOL).withOptimizer(new RitzOptions.Optimizer(1_000_000, 5e-3, 1.0, 1_000_000));
         RitzSolver s = new RitzSolver(neumannSquare(), o);
         long t0 = System.nanoTime();
-        RitzSolver.Result r = s.solve(List.of(), null, false, 1.5);
+        RitzSolver.Result r = s.solve(List.of(), new CancelRequest(), null, false, 1.5);
         double wall = (System.nanoTime() - t0) / 1e9;
         assertTrue(!r.cancelled(), "a budget is no cancel");
         assertTrue(r.steps() > 0 && r.steps() < 1_000_000, "Adam stopped by the budget: " + r.steps());
@@ -137,7 +139,7 @@ class LbfgsStageTest {
         RitzOptions o = SolverTest.withPenalty(SolverTest.small(Method.PINN, BoundaryTreatment.PENALTY, 300), 10);
         o = o.withOptimizer(o.optimizer().withLr(5e-3, 1.0).withLbfgs(200)).withRun(new RitzOptions.Run(300, 1, DType.FLOAT32));
         RitzSolver s = new RitzSolver(SolverTest.dirichlet1d(), o);
-        RitzSolver.Result r = s.solve(List.of(), null, false);
+        RitzSolver.Result r = s.solve(List.of());
         double adamL2 = r.history().stream().filter(e -> e.step() == 300).findFirst().orElseThrow().metrics().get("rel_l2");
         assertTrue(r.lbfgsStop().endsWith("(in float64)"), r.lbfgsStop());
         assertTrue(r.metrics().get("rel_l2") < adamL2 / 10, "after Adam " + adamL2 + ", after L-BFGS " + r.metrics() + " (" + r.lbfgsStop() + ")");

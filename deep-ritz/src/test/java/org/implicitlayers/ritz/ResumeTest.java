@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.RitzOptions.SamplingMethod;
@@ -50,21 +51,22 @@ class ResumeTest {
     void resumeReproducesTheUninterruptedRun(SamplingMethod sampling, boolean resample, String method, int rarEvery) throws Exception {
         ProblemSpec spec = spec(sampling, resample, method, rarEvery);
         RitzSolver whole = new RitzSolver(spec.problem(), spec.options());
-        whole.solve(List.of(), dir.resolve("whole.npz"), false);
+        whole.solve(List.of(), new CancelRequest(), dir.resolve("whole.npz"), false, 0);
 
         Path ckpt = dir.resolve("part.npz");
+        CancelRequest stop = new CancelRequest();
         RitzSolver first = new RitzSolver(spec.problem(), spec.options());
         TrainingCallback stopAt17 = new TrainingCallback() {
             @Override
             public void onStep(Trainer.StepInfo info) {
                 if (info.step() == 17) {
-                    first.cancel();
+                    stop.cancel();
                 }
             }
         };
-        assertTrue(first.solve(List.of(stopAt17), ckpt, false).cancelled());
+        assertTrue(first.solve(List.of(stopAt17), stop, ckpt, false, 0).cancelled());
         RitzSolver resumed = new RitzSolver(spec.problem(), spec.options());
-        RitzSolver.Result r = resumed.solve(List.of(), ckpt, true);
+        RitzSolver.Result r = resumed.solve(List.of(), new CancelRequest(), ckpt, true, 0);
         assertEquals(40, r.steps());
 
         Map<String, double[]> a = params(whole), b = params(resumed);
@@ -98,7 +100,7 @@ class ResumeTest {
     void aCheckpointWithoutTheSequencePositionIsRefusedAndChangesNothing() throws Exception {
         ProblemSpec spec = spec(SamplingMethod.SOBOL, true, "ritz", 0);
         Path ckpt = dir.resolve("c.npz");
-        new RitzSolver(spec.problem(), spec.options()).solve(List.of(), ckpt, false);
+        new RitzSolver(spec.problem(), spec.options()).solve(List.of(), new CancelRequest(), ckpt, false, 0);
         Npz.Contents c = Npz.read(ckpt);
         Map<String, Tensor> tensors = new LinkedHashMap<>(c.tensors());
         tensors.remove("state/interior_position");
@@ -107,7 +109,7 @@ class ResumeTest {
         }
         RitzSolver s = new RitzSolver(spec.problem(), spec.options());
         Map<String, double[]> before = params(s);
-        IOException e = assertThrows(IOException.class, () -> s.solve(List.of(), ckpt, true));
+        IOException e = assertThrows(IOException.class, () -> s.solve(List.of(), new CancelRequest(), ckpt, true, 0));
         assertTrue(e.getMessage().contains("interior_position") && e.getMessage().contains(ckpt.toString()), e.getMessage());
         Map<String, double[]> after = params(s);
         before.forEach((k, v) -> assertArrayEquals(v, after.get(k), 0.0, k));

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.implicitlayers.core.train.CancelRequest;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.ritz.problem.PoissonProblem;
@@ -45,12 +46,13 @@ class SolveProgressTest {
                 evaluated.countDown();
             }
         };
+        CancelRequest stop = new CancelRequest();
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
-            Future<RitzSolver.Result> f = ex.submit(() -> solver.solve(List.of(live), null, false));
+            Future<RitzSolver.Result> f = ex.submit(() -> solver.solve(List.of(live), stop, null, false, 0));
             assertTrue(evaluated.await(60, TimeUnit.SECONDS), "three evaluations reported");
             long t0 = System.nanoTime();
-            solver.cancel();
+            stop.cancel();
             RitzSolver.Result r = f.get(10, TimeUnit.SECONDS);
             double waited = (System.nanoTime() - t0) / 1e9;
             // Promptly, not after the 10^6 steps asked for (the latency itself is no unit-test matter: this machine is shared).
@@ -78,13 +80,14 @@ class SolveProgressTest {
                 }
             }
         };
+        CancelRequest stop = new CancelRequest();
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
-            Future<RitzSolver.Result> f = ex.submit(() -> solver.solve(List.of(cb), null, false));
+            Future<RitzSolver.Result> f = ex.submit(() -> solver.solve(List.of(cb), stop, null, false, 0));
             assertTrue(adamDone.await(60, TimeUnit.SECONDS));
             Thread.sleep(300);
             long t0 = System.nanoTime();
-            solver.cancel();
+            stop.cancel();
             RitzSolver.Result r = f.get(10, TimeUnit.SECONDS);
             assertTrue((System.nanoTime() - t0) / 1e9 < 5.0, "L-BFGS stops after its current iteration");
             assertTrue(r.cancelled());
@@ -98,7 +101,7 @@ class SolveProgressTest {
     @Test
     void aSolveThatIsNotCancelledSaysSo() throws Exception {
         ProblemSpec spec = disk(20, 0);
-        RitzSolver.Result r = new RitzSolver(spec.problem(), spec.options()).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(spec.problem(), spec.options()).solve(List.of());
         assertFalse(r.cancelled());
         assertNull(r.lbfgsStop());
         assertEquals(20, r.steps());

@@ -34,7 +34,7 @@ class SolverTest {
 
     @Test
     void ritzWithExactBoundaryAnsatzSolvesTheSineProblem() throws Exception {
-        RitzSolver.Result r = new RitzSolver(dirichlet1d(), small(Method.RITZ, BoundaryTreatment.EXACT, 1500)).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(dirichlet1d(), small(Method.RITZ, BoundaryTreatment.EXACT, 1500)).solve(List.of());
         assertTrue(r.metrics().get("rel_l2") < 2e-2, r.metrics().toString());
         assertTrue(r.metrics().get("rel_h1") < 5e-2, r.metrics().toString());
     }
@@ -43,7 +43,7 @@ class SolverTest {
     void pinnWithPenaltyAndLbfgsSolvesTheSineProblemAccurately() throws Exception {
         RitzOptions o = withPenalty(small(Method.PINN, BoundaryTreatment.PENALTY, 300), 10);
         o = o.withOptimizer(o.optimizer().withLr(5e-3, 1.0).withLbfgs(200));
-        RitzSolver.Result r = new RitzSolver(dirichlet1d(), o).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(dirichlet1d(), o).solve(List.of());
         assertTrue(r.metrics().get("rel_l2") < 2e-3, r.metrics() + " " + r.lbfgsStop());
     }
 
@@ -53,7 +53,7 @@ class SolverTest {
         PoissonProblem p = new PoissonProblem("cos", Box.interval(0, 1), null, ScalarField.constant(1),
                 ScalarField.formula("(pi^2 + 1)*cos(pi*x)", 1), List.of(BoundaryCondition.neumann(ScalarField.constant(0))),
                 ScalarField.formula("cos(pi*x)", 1));
-        RitzSolver.Result r = new RitzSolver(p, small(Method.RITZ, BoundaryTreatment.PENALTY, 1500)).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(p, small(Method.RITZ, BoundaryTreatment.PENALTY, 1500)).solve(List.of());
         assertTrue(r.metrics().get("rel_l2") < 3e-2, r.metrics().toString());
     }
 
@@ -65,7 +65,7 @@ class SolverTest {
                         BoundaryCondition.robin(ScalarField.constant(1), ScalarField.constant(1))),
                 ScalarField.constant(1));
         for (Method method : Method.values()) {
-            RitzSolver.Result r = new RitzSolver(p, withPenalty(small(method, BoundaryTreatment.PENALTY, 1000), 50)).solve(List.of(), null, false);
+            RitzSolver.Result r = new RitzSolver(p, withPenalty(small(method, BoundaryTreatment.PENALTY, 1000), 50)).solve(List.of());
             assertTrue(r.metrics().get("rel_l2") < 2e-2, method + " " + r.metrics());
         }
     }
@@ -73,7 +73,7 @@ class SolverTest {
     @Test
     void smallestDirichletEigenvalueOfTheUnitInterval() throws Exception {
         RitzOptions o = withPenalty(small(Method.RITZ, BoundaryTreatment.EXACT, 1500), 10);
-        RitzSolver.Result r = new RitzSolver(new EigenProblem("interval", Box.interval(0, 1), Math.PI * Math.PI), o).solve(List.of(), null, false);
+        RitzSolver.Result r = new RitzSolver(new EigenProblem("interval", Box.interval(0, 1), Math.PI * Math.PI), o).solve(List.of());
         assertTrue(r.metrics().get("eigenvalue_rel_error") < 1e-2, r.metrics().toString());
     }
 
@@ -90,7 +90,7 @@ class SolverTest {
         RitzOptions o = small(Method.PINN, BoundaryTreatment.PENALTY, 400);
         o = o.withSampling(new RitzOptions.Sampling(64, 2, RitzOptions.SamplingMethod.UNIFORM, false, 100, 20));
         RitzSolver s = new RitzSolver(p, o);
-        s.solve(List.of(), null, false);
+        s.solve(List.of());
         double[] added = s.refinedPoints().toDoubleArray();
         assertTrue(added.length == 60, "three refinements of 20 points: " + added.length);
         int near = 0;

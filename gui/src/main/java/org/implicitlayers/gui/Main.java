@@ -31,8 +31,8 @@ public final class Main {
             "                     save --screenshot, exit (0 on success, 1 on any failure, also a file --open could not read)",
             "  --steps N          steps of the demo (default 500 for poisson, 150 for sdf, 60 for node)",
             "  --screenshot FILE  where the demo saves its window",
-            "Without a display (a server, CI): xvfb-run -a bin/implicit gui ..., with",
-            "JAVA_OPTS=\"-Dprism.order=es2 -Dprism.forceGPU=true\" for the 3-D view.");
+            "Without a display (a server, CI): xvfb-run -a bin/implicit gui ... (the 3-D view runs on OpenGL, Mesa's",
+            "software one included; without OpenGL it says so).");
 
     private static final java.util.Set<String> VALUED = java.util.Set.of("--open", "--demo", "--steps", "--screenshot");
 
@@ -100,11 +100,26 @@ public final class Main {
         return -1;
     }
 
+    /**
+     * Asks Prism for its OpenGL (es2) pipeline even on an OpenGL it does not trust, unless the user
+     * chose ({@code -Dprism.forceGPU}): Mesa's software OpenGL (llvmpipe, under Xvfb, in VMs and on
+     * servers) is on Prism's deny list, so JavaFX took its software pipeline, which has no 3-D, and
+     * the SDF workbench's 3-D view stayed empty unless started with {@code -Dprism.order=es2
+     * -Dprism.forceGPU=true}. Where there is no OpenGL at all, Prism still falls back to the
+     * software pipeline, and the 3-D view says so.
+     */
+    static void defaultPipeline(java.util.Properties p) {
+        if (p.getProperty("prism.forceGPU") == null) {
+            p.setProperty("prism.forceGPU", "true");
+        }
+    }
+
     public static void main(String[] args) {
         int code = beforeLaunch(args, System::getenv, System.out, System.err);
         if (code >= 0) {
             System.exit(code);
         }
+        defaultPipeline(System.getProperties());
         try {
             Application.launch(WorkbenchApp.class, args);
         } catch (UnsupportedOperationException e) {

@@ -69,8 +69,8 @@ public final class WorkbenchApp extends Application {
         this.stage = stage;
         Path session = Files.createTempDirectory("implicit-gui-");
         pde = new PdeWorkbench(session);
-        node = new NodeWorkbench();
-        sdf = new SdfWorkbench();
+        node = new NodeWorkbench(Files.createDirectories(session.resolve("node")));
+        sdf = new SdfWorkbench(Files.createDirectories(session.resolve("sdf")));
         tabs = new TabPane(new Tab("Variational PDE", pde),
                 new Tab("Signed distance field", sdf),
                 new Tab("Neural ODE", node));

@@ -52,4 +52,15 @@ class MainOptionsTest {
         assertTrue(Main.check(List.of("file.json")).startsWith("unexpected argument 'file.json'"));
         assertEquals("--screenshot applies to a --demo run only", Main.check(List.of("--screenshot", "s.png")));
     }
+
+    @Test
+    void theOpenGlPipelineIsAskedForUnlessTheUserChose() {
+        java.util.Properties none = new java.util.Properties();
+        Main.defaultPipeline(none);
+        assertEquals("true", none.getProperty("prism.forceGPU"));
+        java.util.Properties chosen = new java.util.Properties();
+        chosen.setProperty("prism.forceGPU", "false");
+        Main.defaultPipeline(chosen);
+        assertEquals("false", chosen.getProperty("prism.forceGPU"), "the user's choice stands");
+    }
 }

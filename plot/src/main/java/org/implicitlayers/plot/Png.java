@@ -1,5 +1,6 @@
 package org.implicitlayers.plot;
 
+import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
@@ -45,16 +46,25 @@ public final class Png {
 
     /** The image that {@link #writeFitted} writes. */
     public static BufferedImage renderFitted(JFreeChart chart, int width) {
-        int w = width, h = width;
+        Dimension d = fittedSize(chart, width);
+        return render(chart, d.width, d.height);
+    }
+
+    /**
+     * The size at which a chart whose plot is an {@link EqualAspectPlot} fills its area, at this
+     * width before fitting (the height follows from the aspect; other charts: width x width).
+     */
+    public static Dimension fittedSize(JFreeChart chart, int width) {
+        int w = width;
         if (chart.getPlot() instanceof EqualAspectPlot p) {
             // Lay out with room to spare below, then cut away what the plot gave up to keep the aspect.
             double aspect = p.getRangeAxis().getRange().getLength() / p.getDomainAxis().getRange().getLength();
             int tall = (int) Math.round(Math.min(4, aspect) * w) + 400;
             render(chart, w, tall);
             int w2 = (int) Math.round(w - p.slackWidth()), h2 = (int) Math.round(tall - p.slackHeight());
-            return render(chart, Math.max(200, w2), Math.max(200, h2));
+            return new Dimension(Math.max(200, w2), Math.max(200, h2));
         }
-        return render(chart, w, h);
+        return new Dimension(w, w);
     }
 
     /** Images side by side on white, top-aligned. */

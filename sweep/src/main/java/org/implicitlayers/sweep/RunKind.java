@@ -31,6 +31,15 @@ public interface RunKind {
      */
     Output run(ObjectNode problem, Path dir, double timeLimitSeconds) throws Exception;
 
+    /**
+     * A rough wall time of one run of {@code problem} in seconds, found quickly (well within a
+     * second or two) before anything runs, for the estimate a sweep prints at its start; NaN when
+     * the kind cannot tell.
+     */
+    default double estimateSeconds(ObjectNode problem) {
+        return Double.NaN;
+    }
+
     /** The kind of the given name. */
     static RunKind named(String name) {
         if (name.equals(RitzRunKind.NAME)) {

@@ -83,13 +83,40 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
     }
 
     /**
-     * Builds a sweep from the JSON form of a sweep file.
+     * What a sweep file asks for, read without listing or checking its runs (see {@link #plan(Path)}).
      *
-     * @param root        the sweep object
-     * @param dir         the folder that a base given as a file name is relative to
-     * @param defaultName the name when the object has none
+     * @param count the number of runs (the points of the space)
      */
-    public static Sweep parse(JsonNode root, Path dir, String defaultName) throws IOException {
+    public record Plan(String name, RunKind kind, ObjectNode base, SweepSpace space, String metric, boolean minimize,
+                       double timeLimitSeconds, long count) {
+        /** The swept settings, by axis name, in axis order. */
+        public List<String> axisNames() {
+            return space.axes().stream().map(SweepSpace.Axis::name).toList();
+        }
+
+        /** The problem of the first run (every axis at its first value, in a product as in a zip), unchecked. */
+        public ObjectNode firstProblem() {
+            Map<String, JsonNode> first = new LinkedHashMap<>();
+            space.axes().forEach(a -> first.put(a.name(), a.values().get(0)));
+            return apply(base, first);
+        }
+    }
+
+    /**
+     * Reads the sweep file's settings and counts its runs at once, without listing or checking them
+     * (for a sweep of a million runs, {@link #load} takes a while): what a front end prints before
+     * the work starts.
+     */
+    public static Plan plan(Path file) throws IOException {
+        JsonNode root = readJson(file, "sweep file");
+        try {
+            return plan(root, file.toAbsolutePath().getParent(), file.getFileName().toString().replaceFirst("\\.json$", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Plan plan(JsonNode root, Path dir, String defaultName) throws IOException {
         JsonFields.known(root, "", TOP);
         String name = root.has("name") ? JsonFields.text(root, "name", "") : defaultName;
         RunKind kind = RunKind.named(root.has("kind") ? JsonFields.text(root, "kind", "") : "ritz");
@@ -117,6 +144,25 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         if (!(limit >= 0)) {
             throw new IllegalArgumentException("time_limit_s: expected a non-negative number of seconds, got " + limit);
         }
+        return new Plan(name, kind, base, space, metric, goal.equals("min"), limit, space.count());
+    }
+
+    /**
+     * Builds a sweep from the JSON form of a sweep file.
+     *
+     * @param root        the sweep object
+     * @param dir         the folder that a base given as a file name is relative to
+     * @param defaultName the name when the object has none
+     */
+    public static Sweep parse(JsonNode root, Path dir, String defaultName) throws IOException {
+        Plan plan = plan(root, dir, defaultName);
+        String name = plan.name();
+        RunKind kind = plan.kind();
+        ObjectNode base = plan.base();
+        SweepSpace space = plan.space();
+        String metric = plan.metric();
+        String goal = plan.minimize() ? "min" : "max";
+        double limit = plan.timeLimitSeconds();
         checkParameters(base, space);
         List<Run> runs = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();

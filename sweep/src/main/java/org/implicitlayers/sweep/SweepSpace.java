@@ -40,6 +40,9 @@ public sealed interface SweepSpace {
     /** The axes, in order. */
     List<Axis> axes();
 
+    /** How many points {@link #points()} has, found without listing them (a product of large axes has very many). */
+    long count();
+
     /**
      * One axis.
      *
@@ -72,6 +75,11 @@ public sealed interface SweepSpace {
         public List<Axis> axes() {
             return List.of(this);
         }
+
+        @Override
+        public long count() {
+            return values.size();
+        }
     }
 
     /** Every combination of the parts' points; the last part varies fastest. */
@@ -102,6 +110,15 @@ public sealed interface SweepSpace {
         public List<Axis> axes() {
             return parts.stream().flatMap(p -> p.axes().stream()).toList();
         }
+
+        @Override
+        public long count() {
+            long n = 1;
+            for (SweepSpace p : parts) {
+                n = n > Long.MAX_VALUE / Math.max(1, p.count()) ? Long.MAX_VALUE : n * p.count();
+            }
+            return n;
+        }
     }
 
     /** The i-th points of all parts together; all parts have the same number of points. */
@@ -128,6 +145,11 @@ public sealed interface SweepSpace {
         public List<Axis> axes() {
             return parts.stream().flatMap(p -> p.axes().stream()).toList();
         }
+
+        @Override
+        public long count() {
+            return parts.get(0).count();
+        }
     }
 
     /**
@@ -148,9 +170,9 @@ public sealed interface SweepSpace {
             if (kind.equals("product")) {
                 return new Product(parts);
             }
-            int size = parts.get(0).points().size();
+            long size = parts.get(0).count();
             for (int i = 1; i < parts.size(); i++) {
-                int s = parts.get(i).points().size();
+                long s = parts.get(i).count();
                 if (s != size) {
                     throw new IllegalArgumentException(at + ".zip[" + i + "]: has " + s + " points but zip[0] has " + size
                             + "; zipped parts must have the same length");

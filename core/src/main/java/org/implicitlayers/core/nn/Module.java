@@ -77,6 +77,14 @@ public abstract class Module {
         }
     }
 
+    /** This module and every descendant, depth first in registration order (a module before its sub-modules). */
+    public final java.util.List<Module> modules() {
+        java.util.List<Module> all = new java.util.ArrayList<>();
+        all.add(this);
+        children.values().forEach(m -> all.addAll(m.modules()));
+        return java.util.Collections.unmodifiableList(all);
+    }
+
     /** Clears the gradients of all parameters. */
     public final void zeroGrad() {
         for (Parameter p : parameters().values()) {

@@ -113,4 +113,17 @@ class ModulesTest {
         assertEquals("sine(30.0)", Activation.parse("sine:30").name());
         assertThrows(IllegalArgumentException.class, () -> Activation.parse("tanhh"));
     }
+
+    @Test
+    void modulesListsEveryDescendantDepthFirstInRegistrationOrder() {
+        Rng rng = Rng.seeded(0);
+        Linear first = new Linear(2, 4, rng, DType.FLOAT64), last = new Linear(4, 1, rng, DType.FLOAT64);
+        ResidualBlock block = new ResidualBlock(4, Activation.tanh(), Init.pytorchDefault(), rng, DType.FLOAT64);
+        Sequential net = new Sequential(first, block, Activation.tanh(), last);
+        List<Module> all = net.modules();
+        assertEquals(6, all.size(), "the net, first, the block and its two layers, last: " + all);
+        assertTrue(all.get(0) == net && all.get(1) == first && all.get(2) == block && all.get(5) == last);
+        assertTrue(all.get(3) instanceof Linear && all.get(4) instanceof Linear);
+        assertEquals(net.parameters().size(), all.stream().filter(m -> m instanceof Linear).mapToInt(m -> ((Linear) m).bias() == null ? 1 : 2).sum());
+    }
 }

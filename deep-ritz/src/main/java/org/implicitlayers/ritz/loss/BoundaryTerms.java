@@ -27,6 +27,12 @@ final class BoundaryTerms {
         this.boundaryMeasure = problem.domain().boundaryMeasure();
     }
 
+    /** What the boundary term holds, for messages: "the boundary penalty term" when every condition is Dirichlet. */
+    String describe() {
+        return problem.boundary().stream().allMatch(b -> b.type() == BoundaryCondition.Type.DIRICHLET) ? "the boundary penalty term"
+                : "the boundary term (the Dirichlet penalty and the Neumann and Robin data)";
+    }
+
     Tensor value(Ansatz ansatz, TrainingPoints points) {
         DType dtype = points.dtype();
         boolean exact = ansatz.exact();

@@ -13,6 +13,7 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
 public final class PinnResidual implements Loss {
     private final PoissonProblem problem;
     private final BoundaryTerms boundary;
+    private String nonFinite;
 
     /**
      * @param problem the problem
@@ -26,7 +27,15 @@ public final class PinnResidual implements Loss {
     @Override
     public Tensor value(Ansatz ansatz, TrainingPoints points) {
         Interior in = Interior.of(ansatz, points.interior());
-        return residual(in).square().mean().add(boundary.value(ansatz, points));
+        Tensor pde = residual(in).square().mean(), bnd = boundary.value(ansatz, points);
+        Tensor total = pde.add(bnd);
+        nonFinite = Loss.nonFinite(total, new String[] {"the PDE residual term", boundary.describe()}, pde, bnd);
+        return total;
+    }
+
+    @Override
+    public String nonFiniteTerms() {
+        return nonFinite;
     }
 
     /** The residual at points x [n, d]: [n, 1] (used to place refinement points). */

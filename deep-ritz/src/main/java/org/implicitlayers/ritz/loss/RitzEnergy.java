@@ -12,6 +12,7 @@ public final class RitzEnergy implements Loss {
     private final PoissonProblem problem;
     private final BoundaryTerms boundary;
     private final double measure;
+    private String nonFinite;
 
     /**
      * @param problem the problem
@@ -33,6 +34,14 @@ public final class RitzEnergy implements Loss {
         if (problem.c() != null) {
             density = density.add(problem.c().at(xd).mul(u.square()).mul(0.5));
         }
-        return density.mean().mul(measure).add(boundary.value(ansatz, points));
+        Tensor energy = density.mean().mul(measure), bnd = boundary.value(ansatz, points);
+        Tensor total = energy.add(bnd);
+        nonFinite = Loss.nonFinite(total, new String[] {"the energy term (the integral over the domain)", boundary.describe()}, energy, bnd);
+        return total;
+    }
+
+    @Override
+    public String nonFiniteTerms() {
+        return nonFinite;
     }
 }

@@ -21,6 +21,7 @@ import javafx.scene.layout.VBox;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.gui.common.Fields;
@@ -74,6 +75,11 @@ public final class NodeWorkbench extends BorderPane {
     private TimeSeries series;
     private String seriesName;
     private volatile TimeSeriesFit seriesFit;
+    /** The folder of this session's runs (run-1, run-2, ...: each a job with its lock and checkpoint). */
+    private final java.nio.file.Path sessionDir;
+    private int runCount;
+    /** The run now going, or the last one. */
+    private volatile RunContext job;
     final ComboBox<String> data = new ComboBox<>();
     private final Label dataText = new Label();
     private final Label title = new Label("Neural ODE: the spiral");
@@ -82,7 +88,22 @@ public final class NodeWorkbench extends BorderPane {
             + " 1000 points on t in [0, 25]; batches of 20 segments of 10 points. Model: f(y) = W2 tanh(W1 y^3 + b1) + b2, widths 2-50-2;"
             + " Dormand-Prince 5(4), rtol 1e-7, atol 1e-9; loss: mean |prediction - truth|.";
 
+    /** A workbench whose runs are kept in a new temporary folder. */
     public NodeWorkbench() {
+        this(temporaryFolder());
+    }
+
+    private static java.nio.file.Path temporaryFolder() {
+        try {
+            return java.nio.file.Files.createTempDirectory("implicit-node-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary folder for the runs: " + e.getMessage(), e);
+        }
+    }
+
+    /** @param sessionDir where each training runs as a job (run-1, run-2, ...: the run lock and checkpoint) */
+    public NodeWorkbench(java.nio.file.Path sessionDir) {
+        this.sessionDir = sessionDir;
         setId("node-workbench");
         gradient.setId("node-gradient");
         gradient.getItems().addAll("direct", "adjoint", "checkpointed");
@@ -96,15 +117,9 @@ public final class NodeWorkbench extends BorderPane {
         status.setText("Press Run to learn the spiral's dynamics.");
         run.setOnAction(e -> start());
         controls.cancel.setOnAction(e -> {
-            SpiralTraining t = training;
-            TimeSeriesFit f = seriesFit;
-            if (t != null || f != null) {
-                if (t != null) {
-                    t.cancel();
-                }
-                if (f != null) {
-                    f.cancel();
-                }
+            RunContext j = job;
+            if (j != null) {
+                j.cancel();
                 status.setText("Cancelling...");
             }
         });
@@ -244,19 +259,31 @@ public final class NodeWorkbench extends BorderPane {
         message.setText("");
         DType dt = "float64".equals(dtype.getValue()) ? DType.FLOAT64 : DType.FLOAT32;
         Gradient gr = Gradient.valueOf(gradient.getValue().toUpperCase(Locale.ROOT));
+        // Each run is a job in a folder of its own: the run lock, the checkpoint, the cancel request.
+        RunContext j;
+        try {
+            j = RunContext.open(sessionDir.resolve("run-" + (++runCount)), false);
+        } catch (java.io.IOException e) {
+            message.setText("Cannot run: " + e.getMessage());
+            return;
+        }
+        job = j;
         if (onSeries()) {
             TimeSeriesFit f = new TimeSeriesFit(series, new TimeSeriesFit.Options(64, k, 3e-3, 10, 16, gr, 1e-6, 1e-8, s,
-                    Math.max(1, k / 15), null, false));
+                    Math.max(1, k / 15), j.checkpoint(), false));
             seriesFit = f;
             training = null;
-            launch(() -> fitSeries(f, k));
+            j.onCancel(f::cancel);
+            launch(j, () -> fitSeries(f, k, j));
             return;
         }
         seriesFit = null;
         SpiralProblem problem = new SpiralProblem(dt);
-        SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), null, false));
+        SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), j.checkpoint(),
+                false));
         training = t;
-        launch(() -> train(t, k));
+        j.onCancel(t::cancel);
+        launch(j, () -> train(t, k, j));
     }
 
     /** A run's body, on the background thread. */
@@ -264,14 +291,14 @@ public final class NodeWorkbench extends BorderPane {
         void run() throws Exception;
     }
 
-    /** Starts {@code run} on a background thread with fresh curves; a failure ends the run with its message. */
-    private void launch(Work run) {
+    /** Starts {@code run} on a background thread with fresh curves; a failure ends the run with its message; the job ends with it. */
+    private void launch(RunContext j, Work run) {
         history.clear();
         evals.clear();
         controls.setRunning(true);
         controls.progress.setProgress(0);
         Thread th = new Thread(() -> {
-            try {
+            try (j) {
                 run.run();
             } catch (Throwable e) {
                 Platform.runLater(() -> {
@@ -316,8 +343,9 @@ public final class NodeWorkbench extends BorderPane {
         drawCurves();
     }
 
-    private void train(SpiralTraining t, int total) throws java.io.IOException {
-        SpiralTraining.Result r = t.run(List.of(live(total, "full_l1", () -> trajectoryCharts(fitted(t), t))));
+    private void train(SpiralTraining t, int total, RunContext j) throws java.io.IOException {
+        j.callback(live(total, "full_l1", () -> trajectoryCharts(fitted(t), t)));
+        SpiralTraining.Result r = t.run(j.callbacks());
         JFreeChart[] charts = trajectoryCharts(fitted(t), t);
         Platform.runLater(() -> {
             controls.setRunning(false);
@@ -329,8 +357,9 @@ public final class NodeWorkbench extends BorderPane {
         });
     }
 
-    private void fitSeries(TimeSeriesFit f, int total) throws java.io.IOException {
-        TimeSeriesFit.Result r = f.run(List.of(live(total, "rmse", () -> seriesCharts(f.fitted()))));
+    private void fitSeries(TimeSeriesFit f, int total, RunContext j) throws java.io.IOException {
+        j.callback(live(total, "rmse", () -> seriesCharts(f.fitted())));
+        TimeSeriesFit.Result r = f.run(j.callbacks());
         JFreeChart[] charts = seriesCharts(r.fitted());
         Platform.runLater(() -> {
             controls.setRunning(false);

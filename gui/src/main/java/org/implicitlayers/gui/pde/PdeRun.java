@@ -1,17 +1,22 @@
 package org.implicitlayers.gui.pde;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.train.CsvMetricsLog;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.plot.Contours;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.ritz.ProblemSpec;
+import org.implicitlayers.ritz.RitzOutputs;
 import org.implicitlayers.ritz.RitzSolver;
 import org.implicitlayers.ritz.SolutionGrid;
 import org.implicitlayers.ritz.domain.Domain;
@@ -22,6 +27,12 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
  * of losses a few times a second, evaluations as they come, the solution sampled on a grid every
  * couple of seconds and at the end. {@link #cancel()} stops it after the current step (well within
  * a second) and keeps what was trained.
+ *
+ * <p>The run is a job like the command line's: a {@link RunContext} on a folder of its own (in the
+ * workbench's session folder) takes the run lock, holds
+ * the checkpoint and the training logs ({@code metrics.csv}, {@code eval.csv}) that the export
+ * writes with the rest of the run's files ({@link RitzOutputs}), and carries the cancel request
+ * and the progress callbacks.
  */
 final class PdeRun {
     /** Grid nodes per side while training and for the final figures. */
@@ -54,7 +65,7 @@ final class PdeRun {
     private volatile RitzSolver solver;
     /** Height of the slice through a 3-D domain that the maps show. */
     private volatile double sliceZ = Double.NaN;
-    private volatile boolean cancelled;
+    private RunContext context;
     private Thread thread;
 
     PdeRun(ProblemSpec spec, Listener listener, Executor ui) {
@@ -72,7 +83,13 @@ final class PdeRun {
         return solver;
     }
 
-    void start() {
+    /**
+     * Opens the run in {@code folder} (its lock) and starts the solve on a background thread.
+     *
+     * @throws IOException when the folder cannot be created or is locked by another run
+     */
+    void start(Path folder) throws IOException {
+        context = RunContext.open(folder, false);
         thread = new Thread(this::run, "pde-run " + spec.name());
         thread.setDaemon(true);
         thread.start();
@@ -80,11 +97,15 @@ final class PdeRun {
 
     /** Asks the run to stop after the current step; returns at once. */
     void cancel() {
-        cancelled = true;
-        RitzSolver s = solver;
-        if (s != null) {
-            s.cancel();
+        RunContext c = context;
+        if (c != null) {
+            c.cancel();
         }
+    }
+
+    /** The run's folder: its checkpoint and training logs. */
+    Path folder() {
+        return context.folder();
     }
 
     /** Sets the height of the slice that maps of a 3-D problem show (applies from the next refresh). */
@@ -161,9 +182,6 @@ final class PdeRun {
         try {
             RitzSolver s = new RitzSolver(spec.problem(), spec.options());
             solver = s;
-            if (cancelled) {
-                s.cancel();
-            }
             Domain domain = spec.problem().domain();
             boolean planar = domain.dim() == 2 || domain.dim() == 3;
             TrainingCallback cb = new TrainingCallback() {
@@ -198,13 +216,21 @@ final class PdeRun {
                     ui.execute(() -> listener.evaluation(step, m));
                 }
             };
-            RitzSolver.Result r = s.solve(List.of(cb), null, false);
+            context.callback(cb);
+            context.callback(new CsvMetricsLog(context.file(RitzOutputs.METRICS), context.file(RitzOutputs.EVAL), 10));
+            RitzSolver.Result r = s.solve(context);
             if (planar) {
                 post(FINAL_GRID);
             }
             ui.execute(() -> listener.finished(r));
         } catch (Throwable t) {
             ui.execute(() -> listener.failed(t));
+        } finally {
+            try {
+                context.close();
+            } catch (IOException e) {
+                // the lock file of a temporary folder: nothing depends on it after the run
+            }
         }
     }
 

@@ -33,16 +33,16 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import org.implicitlayers.core.io.Npz;
+import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.gui.common.RunControls;
 import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Grid2;
-import org.implicitlayers.plot.GridFiles;
 import org.implicitlayers.plot.HeatMap;
-import org.implicitlayers.plot.Png;
 import org.implicitlayers.plot.Segments;
 import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.ProblemSpec;
+import org.implicitlayers.ritz.RitzOutputs;
 import org.implicitlayers.ritz.RitzSolver;
 import org.implicitlayers.ritz.SolutionGrid;
 import org.jfree.chart.JFreeChart;
@@ -232,10 +232,11 @@ public final class PdeWorkbench extends BorderPane {
         ObjectNode json = form.toJson();
         int index = runs.getItems().size() + 1;
         ProblemSpec spec;
+        Path dir;
         try {
             // Read in memory, as the command line reads a file (the library names the field); the run's folder keeps a copy.
             spec = ProblemFile.read(json, null);
-            Path dir = Files.createDirectories(sessionDir.resolve("run-" + index));
+            dir = Files.createDirectories(sessionDir.resolve("run-" + index));
             Files.writeString(dir.resolve("problem.json"), json.toPrettyString() + "\n");
         } catch (IOException | RuntimeException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -256,7 +257,13 @@ public final class PdeWorkbench extends BorderPane {
         controls.setRunning(true);
         progress.setProgress(0);
         status.setText("Starting " + spec.name() + "...");
-        r.start();
+        try {
+            r.start(dir);
+        } catch (IOException e) {
+            controls.setRunning(false);
+            rec.status.set("failed");
+            message.setText("Cannot run: " + e.getMessage());
+        }
     }
 
     /** What the Cancel button does: the run stops after its current step and keeps what it learnt. */
@@ -613,11 +620,18 @@ public final class PdeWorkbench extends BorderPane {
     }
 
     /**
-     * Writes the shown run as the command-line tool writes its output folder: problem.json,
-     * params.npz, curves.png, and for problems in the plane solution.png, error.png, solution.vtk
-     * and solution.csv.
+     * Writes the shown run's files into {@code dir} as PNG figures ({@link #exportRun(Path, Figures)}).
      */
     public void exportRun(Path dir) throws IOException {
+        exportRun(dir, Figures.defaults());
+    }
+
+    /**
+     * Writes the shown run's files into {@code dir}: the same set as {@code implicit ritz} writes
+     * into its output folder and a sweep into a run's ({@link RitzOutputs}: problem.json,
+     * params.npz, metrics.csv, eval.csv, curves, and the solution's files and maps), all or none.
+     */
+    public void exportRun(Path dir, Figures figures) throws IOException {
         RunRecord rec = shown;
         if (rec == null) {
             throw new IOException("no run to export yet");
@@ -625,25 +639,12 @@ public final class PdeWorkbench extends BorderPane {
         if ("running".equals(rec.status.get())) {
             throw new IOException("the run is still going: cancel it or wait for it to finish");
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("problem.json"), rec.problem.toPrettyString() + "\n");
-        Npz.write(dir.resolve("params.npz"), rec.run.solver().network().stateDict());
-        Png.write(curvesChart(rec), dir.resolve("curves.png"), 900, 760);
-        SolutionGrid g = rec.grid;
-        if (g != null) {
-            Png.writeFitted(solutionChart(rec), dir.resolve("solution.png"), 620);
-            List<String> names = new ArrayList<>(List.of("u"));
-            List<double[][]> fields = new ArrayList<>();
-            fields.add(g.u());
-            if (g.error() != null) {
-                Png.writeFitted(errorChart(rec), dir.resolve("error.png"), 620);
-                names.addAll(List.of("u_exact", "error"));
-                fields.addAll(List.of(g.exact(), g.error()));
-            }
-            String[] n = names.toArray(new String[0]);
-            double[][][] f = fields.toArray(new double[0][][]);
-            GridFiles.writeVtk(dir.resolve("solution.vtk"), rec.name(), g.xs(), g.ys(), n, f);
-            GridFiles.writeCsv(dir.resolve("solution.csv"), g.xs(), g.ys(), n, f);
+        if (rec.run.solver() == null) {
+            throw new IOException("run " + rec.index + " failed before it trained: nothing to export");
+        }
+        try (OutputSet files = OutputSet.in(dir)) {
+            RitzOutputs.write(rec.run.solver(), rec.problem, rec.run.folder(), files, figures);
+            files.commit();
         }
         status.setText("Exported run " + rec.index + " to " + dir + ".");
     }

@@ -20,6 +20,7 @@ import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
+import org.implicitlayers.ritz.ProblemFile.Keys;
 import org.implicitlayers.ritz.RitzOptions;
 
 /**
@@ -237,48 +238,48 @@ final class ProblemForm extends ScrollPane {
     /** The problem file (a JSON object) the form describes. */
     ObjectNode toJson() {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("name", name.getText().trim().isEmpty() ? "problem" : name.getText().trim());
-        root.set("domain", domain.toJson());
+        root.put(Keys.NAME, name.getText().trim().isEmpty() ? "problem" : name.getText().trim());
+        root.set(Keys.DOMAIN, domain.toJson());
         if (eigen.isSelected()) {
-            root.put("eigen", true);
+            root.put(Keys.EIGEN, true);
         } else {
-            ObjectNode pde = root.putObject("pde");
-            pde.put("a", a.text());
-            pde.put("c", c.text());
-            pde.put("f", f.text());
-            ArrayNode bcs = root.putArray("boundary");
+            ObjectNode pde = root.putObject(Keys.PDE);
+            pde.put(Keys.PDE_A, a.text());
+            pde.put(Keys.PDE_C, c.text());
+            pde.put(Keys.PDE_F, f.text());
+            ArrayNode bcs = root.putArray(Keys.BOUNDARY);
             rows.forEach(r -> r.toJson(bcs.addObject()));
             if (!exact.text().isEmpty()) {
-                root.put("exact", exact.text());
+                root.put(Keys.EXACT, exact.text());
             }
         }
-        root.put("method", method.getValue());
-        root.put("bc", bc.getValue());
-        root.put("penalty", penalty.value());
-        ObjectNode n = root.putObject("network");
-        n.put("type", network.getValue());
-        n.put("width", width.intValue());
-        n.put("depth", depth.intValue());
-        n.put("activation", activation.getValue());
-        ObjectNode o = root.putObject("optimizer");
-        o.put("name", optimizer.getValue());
-        o.put("steps", steps.intValue());
-        o.put("lr", lr.value());
-        o.put("lr_decay", lrDecay.value());
-        o.put("lbfgs", lbfgs.intValue());
-        ObjectNode s = root.putObject("sampling");
-        s.put("interior", interior.intValue());
-        s.put("boundary", boundaryPoints.intValue());
-        s.put("method", sampler.getValue());
-        s.put("resample", resample.isSelected());
-        root.put("eval_every", evalEvery.intValue());
-        root.put("seed", (long) seed.value());
-        root.put("dtype", dtype.getValue());
+        root.put(Keys.METHOD, method.getValue());
+        root.put(Keys.BC, bc.getValue());
+        root.put(Keys.PENALTY, penalty.value());
+        ObjectNode n = root.putObject(Keys.NETWORK);
+        n.put(Keys.NETWORK_TYPE, network.getValue());
+        n.put(Keys.NETWORK_WIDTH, width.intValue());
+        n.put(Keys.NETWORK_DEPTH, depth.intValue());
+        n.put(Keys.NETWORK_ACTIVATION, activation.getValue());
+        ObjectNode o = root.putObject(Keys.OPTIMIZER);
+        o.put(Keys.OPTIMIZER_NAME, optimizer.getValue());
+        o.put(Keys.OPTIMIZER_STEPS, steps.intValue());
+        o.put(Keys.OPTIMIZER_LR, lr.value());
+        o.put(Keys.OPTIMIZER_LR_DECAY, lrDecay.value());
+        o.put(Keys.OPTIMIZER_LBFGS, lbfgs.intValue());
+        ObjectNode s = root.putObject(Keys.SAMPLING);
+        s.put(Keys.SAMPLING_INTERIOR, interior.intValue());
+        s.put(Keys.SAMPLING_BOUNDARY, boundaryPoints.intValue());
+        s.put(Keys.SAMPLING_METHOD, sampler.getValue());
+        s.put(Keys.SAMPLING_RESAMPLE, resample.isSelected());
+        root.put(Keys.EVAL_EVERY, evalEvery.intValue());
+        root.put(Keys.SEED, (long) seed.value());
+        root.put(Keys.DTYPE, dtype.getValue());
         // Fields the form has no control for are written back as they were read, not dropped.
         carried.fields().forEachRemaining(e -> {
-            if (e.getKey().equals("sampling")) {
+            if (e.getKey().equals(Keys.SAMPLING)) {
                 e.getValue().fields().forEachRemaining(se -> s.set(se.getKey(), se.getValue().deepCopy()));
-            } else if (!e.getKey().equals("exact_eigenvalue") || eigen.isSelected()) {
+            } else if (!e.getKey().equals(Keys.EXACT_EIGENVALUE) || eigen.isSelected()) {
                 root.set(e.getKey(), e.getValue().deepCopy());
             }
         });
@@ -290,15 +291,15 @@ final class ProblemForm extends ScrollPane {
 
     private static ObjectNode carriedFields(JsonNode root) {
         ObjectNode c = MAPPER.createObjectNode();
-        for (String k : new String[] {"description", "exact_eigenvalue"}) {
+        for (String k : new String[] {Keys.DESCRIPTION, Keys.EXACT_EIGENVALUE}) {
             if (root.has(k)) {
                 c.set(k, root.get(k).deepCopy());
             }
         }
-        JsonNode s = root.path("sampling");
-        for (String k : new String[] {"rar_every", "rar_points"}) {
+        JsonNode s = root.path(Keys.SAMPLING);
+        for (String k : new String[] {Keys.SAMPLING_RAR_EVERY, Keys.SAMPLING_RAR_POINTS}) {
             if (s.has(k)) {
-                c.with("sampling").set(k, s.get(k).deepCopy());
+                c.with(Keys.SAMPLING).set(k, s.get(k).deepCopy());
             }
         }
         return c;
@@ -337,29 +338,29 @@ final class ProblemForm extends ScrollPane {
         } else {
             addRow();
         }
-        exact.setText(root.path("exact").asText(""));
-        method.setValue(text(root, d, "method"));
-        bc.setValue(root.has("bc") ? root.get("bc").asText() : impliedBc(root, d));
-        penalty.set(number(root, d, "penalty"));
-        JsonNode n = root.path("network"), dn = d.get("network");
-        network.setValue(text(n, dn, "type"));
-        width.set(number(n, dn, "width"));
-        depth.set(number(n, dn, "depth"));
-        activation.setValue(text(n, dn, "activation"));
-        JsonNode o = root.path("optimizer"), dop = d.get("optimizer");
-        optimizer.setValue(text(o, dop, "name"));
-        steps.set(number(o, dop, "steps"));
-        lr.set(number(o, dop, "lr"));
-        lrDecay.set(number(o, dop, "lr_decay"));
-        lbfgs.set(number(o, dop, "lbfgs"));
-        JsonNode s = root.path("sampling"), ds = d.get("sampling");
-        sampler.setValue(text(s, ds, "method"));
-        interior.set(number(s, ds, "interior"));
-        boundaryPoints.set(number(s, ds, "boundary"));
-        resample.setSelected(s.has("resample") ? s.get("resample").asBoolean() : ds.get("resample").asBoolean());
-        evalEvery.set(number(root, d, "eval_every"));
-        seed.set(number(root, d, "seed"));
-        dtype.setValue(text(root, d, "dtype"));
+        exact.setText(root.path(Keys.EXACT).asText(""));
+        method.setValue(text(root, d, Keys.METHOD));
+        bc.setValue(root.has(Keys.BC) ? root.get(Keys.BC).asText() : impliedBc(root, d));
+        penalty.set(number(root, d, Keys.PENALTY));
+        JsonNode n = root.path(Keys.NETWORK), dn = d.get(Keys.NETWORK);
+        network.setValue(text(n, dn, Keys.NETWORK_TYPE));
+        width.set(number(n, dn, Keys.NETWORK_WIDTH));
+        depth.set(number(n, dn, Keys.NETWORK_DEPTH));
+        activation.setValue(text(n, dn, Keys.NETWORK_ACTIVATION));
+        JsonNode o = root.path(Keys.OPTIMIZER), dop = d.get(Keys.OPTIMIZER);
+        optimizer.setValue(text(o, dop, Keys.OPTIMIZER_NAME));
+        steps.set(number(o, dop, Keys.OPTIMIZER_STEPS));
+        lr.set(number(o, dop, Keys.OPTIMIZER_LR));
+        lrDecay.set(number(o, dop, Keys.OPTIMIZER_LR_DECAY));
+        lbfgs.set(number(o, dop, Keys.OPTIMIZER_LBFGS));
+        JsonNode s = root.path(Keys.SAMPLING), ds = d.get(Keys.SAMPLING);
+        sampler.setValue(text(s, ds, Keys.SAMPLING_METHOD));
+        interior.set(number(s, ds, Keys.SAMPLING_INTERIOR));
+        boundaryPoints.set(number(s, ds, Keys.SAMPLING_BOUNDARY));
+        resample.setSelected(s.has(Keys.SAMPLING_RESAMPLE) ? s.get(Keys.SAMPLING_RESAMPLE).asBoolean() : ds.get(Keys.SAMPLING_RESAMPLE).asBoolean());
+        evalEvery.set(number(root, d, Keys.EVAL_EVERY));
+        seed.set(number(root, d, Keys.SEED));
+        dtype.setValue(text(root, d, Keys.DTYPE));
         revalidate();
     }
 

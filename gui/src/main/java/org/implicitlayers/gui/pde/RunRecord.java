@@ -8,6 +8,7 @@ import java.util.Map;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.implicitlayers.gui.common.LossHistory;
+import org.implicitlayers.ritz.ProblemFile.Keys;
 import org.implicitlayers.ritz.SolutionGrid;
 
 /** One run of the session as the runs table lists it, with what is needed to show its figures again. */
@@ -36,17 +37,18 @@ final class RunRecord {
     }
 
     String name() {
-        return problem.path("name").asText();
+        return problem.path(Keys.NAME).asText();
     }
 
     /** Method, boundary treatment, network and optimiser in a few words. */
     String settings() {
-        var n = problem.path("network");
-        var o = problem.path("optimizer");
-        return problem.path("method").asText() + ", " + problem.path("bc").asText() + " bc, " + n.path("type").asText() + " "
-                + n.path("width").asInt() + "x" + n.path("depth").asInt() + " " + n.path("activation").asText() + ", Adam "
-                + o.path("steps").asInt() + " lr " + NumberField.format(o.path("lr").asDouble())
-                + (o.path("lbfgs").asInt() > 0 ? " + L-BFGS " + o.path("lbfgs").asInt() : "") + ", " + problem.path("sampling").path("method").asText()
-                + ", " + problem.path("dtype").asText() + ", seed " + problem.path("seed").asLong();
+        var n = problem.path(Keys.NETWORK);
+        var o = problem.path(Keys.OPTIMIZER);
+        return problem.path(Keys.METHOD).asText() + ", " + problem.path(Keys.BC).asText() + " bc, " + n.path(Keys.NETWORK_TYPE).asText() + " "
+                + n.path(Keys.NETWORK_WIDTH).asInt() + "x" + n.path(Keys.NETWORK_DEPTH).asInt() + " " + n.path(Keys.NETWORK_ACTIVATION).asText()
+                + ", Adam " + o.path(Keys.OPTIMIZER_STEPS).asInt() + " lr " + NumberField.format(o.path(Keys.OPTIMIZER_LR).asDouble())
+                + (o.path(Keys.OPTIMIZER_LBFGS).asInt() > 0 ? " + L-BFGS " + o.path(Keys.OPTIMIZER_LBFGS).asInt() : "") + ", "
+                + problem.path(Keys.SAMPLING).path(Keys.SAMPLING_METHOD).asText() + ", " + problem.path(Keys.DTYPE).asText() + ", seed "
+                + problem.path(Keys.SEED).asLong();
     }
 }

@@ -36,7 +36,8 @@ final class MeshView3d extends StackPane {
         setMinSize(200, 200);
         setStyle("-fx-background-color: white;");
         if (!Platform.isSupported(ConditionalFeature.SCENE3D)) {
-            message.setText("The 3-D view needs the es2 (OpenGL) pipeline; this JavaFX runs without it. The mesh still exports.");
+            message.setText("No 3-D view: JavaFX runs on its software pipeline here, which has no 3-D (no usable OpenGL, or"
+                    + " -Dprism.forceGPU=false; Mesa's libgl1-mesa-dri gives a software OpenGL). The slice and the mesh export work as usual.");
             message.setWrapText(true);
             getChildren().add(message);
             return;

@@ -1,6 +1,8 @@
 package org.implicitlayers.gui.sdf;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +22,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.implicitlayers.core.DType;
-import org.implicitlayers.core.train.CancelRequest;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.gui.common.Fields;
@@ -69,15 +71,33 @@ public final class SdfWorkbench extends BorderPane {
     final ChartViewer curves = new ChartViewer(null);
     private PointCloud cloud;
     private Path cloudFile;
-    private volatile CancelRequest cancel;
-    private volatile boolean cancelled;
+    /** The folder of this session's fits (fit-1, fit-2, ...: each a run folder with its lock and checkpoint). */
+    private final Path sessionDir;
+    private int fits;
+    /** The fit running now, or the last one. */
+    private volatile RunContext job;
     private SdfModel model;
     private Mesh mesh;
     private final LossHistory history = new LossHistory();
     private long lastRefresh;
     private String lastResult = "";
 
+    /** A workbench whose fits run in a new temporary folder. */
     public SdfWorkbench() {
+        this(temporaryFolder());
+    }
+
+    private static Path temporaryFolder() {
+        try {
+            return Files.createTempDirectory("implicit-sdf-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the fits: " + e.getMessage(), e);
+        }
+    }
+
+    /** @param sessionDir where each fit runs as a job (fit-1, fit-2, ...: the run lock and checkpoint) */
+    public SdfWorkbench(Path sessionDir) {
+        this.sessionDir = sessionDir;
         setId("sdf-workbench");
         cloudName.setId("sdf-cloud");
         cloudName.getItems().addAll("sphere", "torus", "box", "bunny");
@@ -88,10 +108,9 @@ public final class SdfWorkbench extends BorderPane {
         status.setText("Pick a point cloud and press Fit.");
         run.setOnAction(e -> start());
         controls.cancel.setOnAction(e -> {
-            cancelled = true;
-            CancelRequest c = cancel;
-            if (c != null) {
-                c.cancel();
+            RunContext j = job;
+            if (j != null) {
+                j.cancel();
             }
             status.setText("Cancelling...");
         });
@@ -229,10 +248,15 @@ public final class SdfWorkbench extends BorderPane {
         SdfFit.Options o = SdfFit.Options.defaults().withSteps(k).withSeed(s)
                 .withNetwork(IgrNetwork.Options.defaults().withSize(w, d).withDtype(DType.FLOAT32))
                 .withGrid(GridSampler.Options.defaults().withResolution(res));
+        RunContext h;
+        try {
+            h = RunContext.open(sessionDir.resolve("fit-" + (++fits)), false);
+        } catch (IOException e) {
+            message.setText("Cannot fit: " + e.getMessage());
+            return;
+        }
+        job = h;
         history.clear();
-        cancelled = false;
-        CancelRequest h = new CancelRequest();
-        cancel = h;
         controls.setRunning(true);
         controls.progress.setProgress(0);
         PointCloud c = cloud;
@@ -241,8 +265,8 @@ public final class SdfWorkbench extends BorderPane {
         t.start();
     }
 
-    private void fit(PointCloud c, SdfFit.Options o, CancelRequest h, int total) {
-        try {
+    private void fit(PointCloud c, SdfFit.Options o, RunContext h, int total) {
+        try (h) {
             TrainingCallback cb = new TrainingCallback() {
                 @Override
                 public void onStep(Trainer.StepInfo info) {
@@ -250,7 +274,9 @@ public final class SdfWorkbench extends BorderPane {
                     Platform.runLater(() -> step(step, loss, sec, total));
                 }
             };
-            SdfModel m = SdfFit.fit(c, o, List.of(cb), h).model();
+            h.callback(cb);
+            SdfModel m = SdfFit.fit(c, o, h).model();
+            boolean cancelled = h.cancelled();
             Platform.runLater(() -> status.setText("Extracting the mesh (marching cubes on a " + o.grid().resolution() + "^3 grid)..."));
             SdfFit.Extraction e = SdfFit.extract(m, o.grid());
             JFreeChart sl = sliceChart(m, sliceZ.getValue());

@@ -120,6 +120,46 @@ class PdeWorkbenchTest {
         assertTrue(read.startsWith("x = 0.5000  y = 0.5000  u = "), read);
     }
 
+    /** The names of the files in {@code dir}, less the run's own bookkeeping (checkpoint, identity, a sweep's result record). */
+    private static java.util.SortedSet<String> outputNames(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            java.util.SortedSet<String> names = new java.util.TreeSet<>(s.map(p -> p.getFileName().toString()).toList());
+            names.removeAll(Set.of("checkpoint.npz", "run-identity.txt", "result.json"));
+            return names;
+        }
+    }
+
+    @Test
+    void theExportTheCommandLineAndASweepRunWriteTheSameFiles(FxRobot robot) throws Exception {
+        robot.interact(() -> bench.loadBuiltIn("poisson-square"));
+        smallSettings(robot, 20);
+        robot.clickOn("#run");
+        awaitEnd(120);
+        assertEquals("done", bench.shownRun().status.get(), bench.messageText());
+        Path exported = tmp.resolve("export-" + System.nanoTime());
+        robot.interact(() -> {
+            try {
+                bench.exportRun(exported);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Path file = tmp.resolve("same-files.json");
+        Files.writeString(file, bench.form.toJson().toPrettyString());
+        Path cli = tmp.resolve("cli-" + System.nanoTime());
+        assertEquals(0, ImplicitCli.execute("ritz", file.toString(), "--quiet", "--out", cli.toString()));
+        Path runs = tmp.resolve("sweep-" + System.nanoTime());
+        org.implicitlayers.sweep.Run run = new org.implicitlayers.sweep.Run(0, "r0", "{}", Files.readString(file));
+        org.implicitlayers.sweep.RunResult r = org.implicitlayers.sweep.RunExecutor.execute(org.implicitlayers.sweep.RunKind.named("ritz"), run,
+                runs, 0);
+        assertEquals(org.implicitlayers.sweep.RunStatus.OK, r.status(), r.error());
+        java.util.SortedSet<String> fromGui = outputNames(exported);
+        assertTrue(fromGui.containsAll(List.of("problem.json", "params.npz", "metrics.csv", "eval.csv", "curves.png", "solution.png",
+                "error.png", "solution.vtk", "solution.csv")), fromGui.toString());
+        assertEquals(fromGui, outputNames(cli), "the command line writes what the export writes");
+        assertEquals(fromGui, outputNames(runs.resolve("r0")), "a sweep's run writes what the export writes");
+    }
+
     @Test
     void cancelStopsTheRunPromptlyAndKeepsWhatWasTrained(FxRobot robot) throws Exception {
         robot.interact(() -> bench.loadBuiltIn("poisson-disk"));

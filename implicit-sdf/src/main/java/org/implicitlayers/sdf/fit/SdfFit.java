@@ -8,6 +8,8 @@ import java.util.Map;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.core.train.CancelRequest;
+import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
 import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.sdf.io.NormalEstimation;
@@ -154,7 +156,7 @@ public final class SdfFit {
 
     /** Trains a model on {@code cloud} (input units); callbacks see every step. */
     public static SdfModel train(PointCloud cloud, Options o, List<TrainingCallback> callbacks) throws IOException {
-        return fit(cloud, o, callbacks, t -> { }).model();
+        return fit(cloud, o, callbacks, new CancelRequest()).model();
     }
 
     /** A trained model and how its training ended (cancelled or not, last step, resumed from). */
@@ -162,13 +164,26 @@ public final class SdfFit {
     }
 
     /**
-     * Trains a model on {@code cloud}; {@code onStart} receives the trainer before it runs, so that
-     * another thread (an interrupt handler) can {@link Trainer#cancel()} it: the run then stops
-     * after the current step, writes its checkpoint and returns with {@code result().cancelled()}.
-     * A trainer cancelled before it starts runs no step. Pass a
-     * {@link org.implicitlayers.core.train.CancelRequest} to cancel from another thread at any time.
+     * Trains a model on {@code cloud} as the job {@code run}: its checkpoint file and resume flag
+     * (replacing those of {@code o}), its callbacks, and its cancel request: {@link RunContext#cancel()}
+     * from another thread (an interrupt handler, a Cancel button) stops the fit after the current
+     * step; it writes its checkpoint and returns with {@code result().cancelled()}. A run cancelled
+     * before the fit starts takes no step.
      */
-    public static Fitted fit(PointCloud cloud, Options o, List<TrainingCallback> callbacks, java.util.function.Consumer<Trainer> onStart)
+    public static Fitted fit(PointCloud cloud, Options o, RunContext run) throws IOException {
+        return fit(cloud, o, run.callbacks(), run.cancelRequest(), run);
+    }
+
+    /**
+     * Trains a model on {@code cloud} with the checkpoint settings of {@code o}; {@code cancel}
+     * stops it after the current step when {@link CancelRequest#cancel()} is called from another
+     * thread, before or during the fit.
+     */
+    public static Fitted fit(PointCloud cloud, Options o, List<TrainingCallback> callbacks, CancelRequest cancel) throws IOException {
+        return fit(cloud, o, callbacks, cancel, null);
+    }
+
+    private static Fitted fit(PointCloud cloud, Options o, List<TrainingCallback> callbacks, CancelRequest cancel, RunContext run)
             throws IOException {
         Normalization norm = Normalization.unitBall(cloud.points());
         PointCloud unit = cloud.normalized(norm);
@@ -191,14 +206,15 @@ public final class SdfFit {
             lossFn = (step, r) -> o.loss().evaluate(igr, data, r, dt).total();
         }
         Adam adam = new Adam(net.module().parameters(), o.learningRate());
+        Trainer.Options to = new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume());
         Trainer.Builder b = Trainer.builder(net.module(), adam, rng)
                 .loss(lossFn)
-                .options(new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume()));
+                .options(run == null ? to : run.trainerOptions(to));
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }
         Trainer t = b.build();
-        onStart.accept(t);
+        cancel.accept(t);
         Trainer.Result r = t.run();
         return new Fitted(new SdfModel(net, norm), r);
     }

@@ -78,7 +78,7 @@ public final class RitzAccuracyBenchmark {
         long cpu0 = processCpuNanos();
         RitzSolver.Result r;
         try {
-            r = solver.solve(List.of(), null, false, budget);
+            r = solver.solve(List.of(), new org.implicitlayers.core.train.CancelRequest(), null, false, budget);
         } catch (IllegalArgumentException e) {
             out.put("skipped", e.getMessage());
             return out;

@@ -110,7 +110,7 @@ public final class RitzPoissonBenchmark {
                 .withOptimizer(new RitzOptions.Optimizer(100000, 3e-3, 1.0, 100000)).withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
         long t0 = System.nanoTime();
-        RitzSolver.Result r = solver.solve(List.of(), null, false, budgetSeconds);
+        RitzSolver.Result r = solver.solve(List.of(), new org.implicitlayers.core.train.CancelRequest(), null, false, budgetSeconds);
         double wall = (System.nanoTime() - t0) / 1e9;
         progress.accept("L-BFGS: " + r.lbfgsStop());
         Map<String, Object> out = new LinkedHashMap<>();

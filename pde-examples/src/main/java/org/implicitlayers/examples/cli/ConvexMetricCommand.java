@@ -19,8 +19,9 @@ import org.implicitlayers.implicit.convex.Expr;
 import org.implicitlayers.implicit.convex.Parameter;
 import org.implicitlayers.implicit.convex.Problem;
 import org.implicitlayers.implicit.convex.Variable;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,8 +53,12 @@ final class ConvexMetricCommand implements Callable<Integer> {
         return m.div(m.norm().item()).sub(mt.div(mt.norm().item())).norm().item();
     }
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
     @Override
     public Integer call() throws Exception {
+        Figures figures = figureOptions.figures();
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
@@ -114,8 +119,8 @@ final class ConvexMetricCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "training loss %.3e -> %.3e; test loss %.3e (Euclidean projection: %.3e); |M/|M| - M*/|M*|| %.2e -> %.2e; %.1f ms/step%n",
                 loss[0], loss[steps - 1], testLoss, euclidLoss, normalisedMetricError(Tensor.eye(DType.FLOAT64, N), lTrue), metricErr[steps - 1], ms);
 
-        Path png = out.resolve("metric.png");
-        Png.write(Curves.chart("Learning the metric of a projection through the projection", "Adam step", false,
+        Path png = out.resolve(figures.fileName("metric"));
+        figures.write(Curves.chart("Learning the metric of a projection through the projection", "Adam step", false,
                 List.of(new Curves.Panel("mean squared error of x", Curves.Scale.LOG, List.of(Curves.Series.line("training", xs, loss),
                                 Curves.Series.points("test", ConvexSparsemaxCommand.column(test.toArray(new double[0][]), 0),
                                         ConvexSparsemaxCommand.column(test.toArray(new double[0][]), 1)))),

@@ -20,8 +20,9 @@ import org.implicitlayers.implicit.convex.Expr;
 import org.implicitlayers.implicit.convex.Parameter;
 import org.implicitlayers.implicit.convex.Problem;
 import org.implicitlayers.implicit.convex.Variable;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,8 +94,12 @@ final class ConvexMpcCommand implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
     @Override
     public Integer call() throws Exception {
+        Figures figures = figureOptions.figures();
         if (steps < 1 || horizon < 1) {
             throw new IllegalArgumentException("--steps and --horizon must be at least 1, got " + steps + " and " + horizon);
         }
@@ -158,8 +163,8 @@ final class ConvexMpcCommand implements Callable<Integer> {
                 aInit.sub(aTrue).norm().item() / aTrue.norm().item(), errA[steps - 1], bInit.sub(bTrue).norm().item() / bTrue.norm().item(),
                 errB[steps - 1], ms, x0Train.shape(0));
 
-        Path png = out.resolve("mpc.png");
-        Png.write(Curves.chart("Differentiable MPC: learning the dynamics by imitating expert trajectories", "Adam step", false,
+        Path png = out.resolve(figures.fileName("mpc"));
+        figures.write(Curves.chart("Differentiable MPC: learning the dynamics by imitating expert trajectories", "Adam step", false,
                 List.of(new Curves.Panel("imitation loss", Curves.Scale.LOG, List.of(Curves.Series.line("training loss", xs, loss))),
                         new Curves.Panel("relative model error", Curves.Scale.LOG,
                                 List.of(Curves.Series.line("|A - A*| / |A*|", xs, errA), Curves.Series.line("|B - B*| / |B*|", xs, errB))))),
@@ -172,8 +177,8 @@ final class ConvexMpcCommand implements Callable<Integer> {
             ul[t] = tauLearned.get(0, t);
             ui[t] = tauInit.get(0, t);
         }
-        Path png2 = out.resolve("mpc-controls.png");
-        Png.write(Curves.chart("Planned controls for a test initial state", "time step t", false,
+        Path png2 = out.resolve(figures.fileName("mpc-controls"));
+        figures.write(Curves.chart("Planned controls for a test initial state", "time step t", false,
                 List.of(new Curves.Panel("control u_t", Curves.Scale.LINEAR, List.of(Curves.Series.points("expert (true dynamics)", tx, ue),
                         Curves.Series.points("learned dynamics", tx, ul), Curves.Series.points("initial guess", tx, ui))))), png2, 800, 460);
         System.out.println("wrote " + png + " and " + png2);

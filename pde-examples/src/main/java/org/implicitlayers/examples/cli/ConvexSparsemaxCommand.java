@@ -21,8 +21,9 @@ import org.implicitlayers.implicit.convex.Parameter;
 import org.implicitlayers.implicit.convex.Problem;
 import org.implicitlayers.implicit.convex.Variable;
 import org.implicitlayers.implicit.layers.Projections;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,8 +78,12 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         return (double) right / n;
     }
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
     @Override
     public Integer call() throws Exception {
+        Figures figures = figureOptions.figures();
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
@@ -164,8 +169,8 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         // The two runs coincide: the convex layer is drawn as a line, the closed form as markers on it, same colours in both panels.
         double[][] ac = accCurves.get("convex layer"), af = accCurves.get("closed form");
         Curves.Series closedLoss = new Curves.Series("loss, closed form (sorting)", stepsX, lf, Curves.Mark.POINTS, 1);
-        Path png = out.resolve("sparsemax.png");
-        Png.write(Curves.chart("Sparsemax classifier: convex-problem layer and closed form (the curves coincide)", "Adam step", false,
+        Path png = out.resolve(figures.fileName("sparsemax"));
+        figures.write(Curves.chart("Sparsemax classifier: convex-problem layer and closed form (the curves coincide)", "Adam step", false,
                 List.of(new Curves.Panel("training Brier loss", Curves.Scale.LOG,
                                 List.of(Curves.Series.line("loss, convex layer", stepsX, lc).colour(0), closedLoss)),
                         new Curves.Panel("test accuracy", Curves.Scale.LINEAR,

@@ -15,15 +15,16 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.ColourMap;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.HeatMap;
-import org.implicitlayers.plot.Png;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
 import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
 import org.implicitlayers.implicit.convergence.NonConvergence;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,8 +90,12 @@ final class DeqCommand implements Callable<Integer> {
         return (double) ok / n;
     }
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
     @Override
     public Integer call() throws Exception {
+        Figures figures = figureOptions.figures();
         JvmBackend.setThreads(2);
         Files.createDirectories(out);
         Tensor[] train = spirals(Rng.seeded(seed + 1), 200), test = spirals(Rng.seeded(seed + 2), 200);
@@ -155,7 +160,7 @@ final class DeqCommand implements Callable<Integer> {
             }
             rows.put(mode, new double[] {trainAcc, testAcc, fwdIt, bwdIt, ms, tapeOps, tapeBytes / 1024.0});
             if (deqMode) {
-                plot(model, train[0], out.resolve("decision.png"));
+                plot(figures, model, train[0], out.resolve(figures.fileName("decision")));
             }
         }
         System.out.println();
@@ -165,12 +170,12 @@ final class DeqCommand implements Callable<Integer> {
                 v[4], (int) v[5], v[6]));
         System.out.println("\nThe DEQ keeps one application of the cell on the tape however many solver iterations it takes;"
                 + " the unrolled network keeps all of them.");
-        System.out.println("wrote " + out.resolve("decision.png"));
+        System.out.println("wrote " + out.resolve(figures.fileName("decision")));
         return 0;
     }
 
     /** The probability of the second spiral over the plane, with the training points (first half class 1, second half class 2) over it. */
-    private static void plot(UnaryOperator<Tensor> model, Tensor points, Path png) throws Exception {
+    private static void plot(Figures figures, UnaryOperator<Tensor> model, Tensor points, Path png) throws Exception {
         int n = 121;
         double[] xs = new double[n], pts = new double[2 * n * n];
         for (int i = 0; i < n; i++) {
@@ -203,7 +208,7 @@ final class DeqCommand implements Callable<Integer> {
             b[1][k] = pts2[2 * (m + k) + 1];
         }
         // P = 0.5 is the decision boundary: a diverging map from blue (first spiral) to red (second), white between.
-        Png.writeFitted(HeatMap.of(new Grid2(xs, xs, p)).colours(ColourMap.BLUE_WHITE_RED).range(0, 1).contour(0.5)
+        figures.writeFitted(HeatMap.of(new Grid2(xs, xs, p)).colours(ColourMap.BLUE_WHITE_RED).range(0, 1).contour(0.5)
                 .title("DEQ classifier: P(second spiral)").valueLabel("P(second spiral)")
                 .points("first spiral (training)", a[0], a[1]).points("second spiral (training)", b[0], b[1]).chart(), png, 620);
     }

@@ -13,8 +13,9 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.sparse.SparseCoding;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,8 +43,12 @@ final class ListaCommand implements Callable<Integer> {
         return Tensor.of(DType.FLOAT32, codes, batch, m).matmul(d, false, true);
     }
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
     @Override
     public Integer call() throws Exception {
+        Figures figures = figureOptions.figures();
         JvmBackend.setThreads(2);
         Files.createDirectories(out);
         int n = 30, m = 60, batch = 512;
@@ -103,11 +108,11 @@ final class ListaCommand implements Callable<Integer> {
         }
         double[] ix = istaIt.stream().mapToDouble(Double::doubleValue).toArray(), iy = plotErr.stream().mapToDouble(Double::doubleValue).toArray();
         double[] lx = lk.stream().mapToDouble(Double::doubleValue).toArray(), ly = le.stream().mapToDouble(Double::doubleValue).toArray();
-        Png.write(Curves.chart("Sparse coding error: ISTA iterations vs LISTA layers", "iterations / layers", true,
+        figures.write(Curves.chart("Sparse coding error: ISTA iterations vs LISTA layers", "iterations / layers", true,
                 List.of(new Curves.Panel("mean squared error to the optimal code", Curves.Scale.LOG,
                         List.of(Curves.Series.line("ISTA", ix, iy), Curves.Series.points("LISTA (trained)", lx, ly))))),
-                out.resolve("lista.png"), 800, 520);
-        System.out.println("wrote " + out.resolve("lista.png"));
+                out.resolve(figures.fileName("lista")), 800, 520);
+        System.out.println("wrote " + out.resolve(figures.fileName("lista")));
         return 0;
     }
 }

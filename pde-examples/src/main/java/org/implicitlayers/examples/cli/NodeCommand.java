@@ -16,7 +16,8 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.TrainingCallback;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.Figures;
+import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.examples.plot.PhasePlot;
 import org.implicitlayers.ode.Gradient;
 import org.implicitlayers.ode.cnf.FlowTraining;
@@ -71,9 +72,15 @@ final class NodeCommand implements Runnable {
         @CommandLine.Mixin
         RunOptions run;
 
+        @CommandLine.Mixin
+        FigureOptions figureOptions;
+
+        private Figures figures;
+
         @Override
         public Integer call() throws Exception {
             run.applyThreads();
+            figures = figureOptions.figures();
             SpiralProblem problem = new SpiralProblem(dtype);
             // The guard outermost, the run inside it: the run's lock is released before an interrupted JVM may exit.
             try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "node", "spiral"), "node spiral")) {
@@ -111,13 +118,13 @@ final class NodeCommand implements Runnable {
                     }
                 }
                 Npz.write(files.path("params.npz"), training.model().stateDict());
-                PhasePlot.write(files.path("phase.png"), "spiral: true vs learned (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
+                PhasePlot.write(figures, files.path(figures.fileName("phase")), "spiral: true vs learned (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
                         + r.training().lastStep() + " steps)", t, yt, yf, points -> {
                             try (org.implicitlayers.core.Grad.Scope ignored = org.implicitlayers.core.Grad.noGrad()) {
                                 return training.model().field().forward(Tensor.of(dtype, points, points.length / 2, 2)).toDoubleArray();
                             }
                         });
-                LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), files.path("loss.png"),
+                LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                         "node spiral (batch L1; full-trajectory L1)");
                 wrote = new ArrayList<>(files.commit());
             }
@@ -168,9 +175,15 @@ final class NodeCommand implements Runnable {
         @CommandLine.Mixin
         RunOptions run;
 
+        @CommandLine.Mixin
+        FigureOptions figureOptions;
+
+        private Figures figures;
+
         @Override
         public Integer call() throws Exception {
             run.applyThreads();
+            figures = figureOptions.figures();
             TimeSeries data;
             try {
                 data = TimeSeries.readCsv(file);
@@ -219,9 +232,9 @@ final class NodeCommand implements Runnable {
                     }
                 }
                 Npz.write(files.path("params.npz"), fit.model().stateDict());
-                PhasePlot.writeSeries(files.path("fit.png"), "neural ODE fit of " + file.getFileName(), data.t(), data.y(), r.fitted(),
+                PhasePlot.writeSeries(figures, files.path(figures.fileName("fit")), "neural ODE fit of " + file.getFileName(), data.t(), data.y(), r.fitted(),
                         data.names());
-                LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("loss.png"),
+                LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                         "node fit (segment MSE; whole-series RMSE)");
                 wrote = new ArrayList<>(files.commit());
             }
@@ -268,9 +281,15 @@ final class NodeCommand implements Runnable {
         @CommandLine.Mixin
         RunOptions run;
 
+        @CommandLine.Mixin
+        FigureOptions figureOptions;
+
+        private Figures figures;
+
         @Override
         public Integer call() throws Exception {
             run.applyThreads();
+            figures = figureOptions.figures();
             ToyDensity d;
             try {
                 d = ToyDensity.byName(density);
@@ -318,12 +337,12 @@ final class NodeCommand implements Runnable {
             List<String> wrote;
             try (OutputSet files = ctx.outputs()) {
                 Npz.write(files.path("params.npz"), t.flow().stateDict());
-                org.implicitlayers.plot.Png.writeFitted(org.implicitlayers.plot.HeatMap.of(new org.implicitlayers.plot.Grid2(xs, ys, p))
+                figures.writeFitted(org.implicitlayers.plot.HeatMap.of(new org.implicitlayers.plot.Grid2(xs, ys, p))
                         .title("learned density, " + d.name().toLowerCase(Locale.ROOT).replace('_', '-')).axes("x1", "x2").valueLabel("p(x)")
-                        .chart(), files.path("density.png"), 560);
-                PhasePlot.writeScatter(files.path("samples.png"), d.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", 2000 points", data,
+                        .chart(), files.path(figures.fileName("density")), 560);
+                PhasePlot.writeScatter(figures, files.path(figures.fileName("samples")), d.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", 2000 points", data,
                         s, -3, 3);
-                LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("loss.png"),
+                LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                         "node cnf (negative log-likelihood)");
                 wrote = new ArrayList<>(files.commit());
             }

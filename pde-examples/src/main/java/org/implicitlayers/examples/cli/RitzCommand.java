@@ -8,24 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.implicitlayers.core.DType;
-import org.implicitlayers.core.io.Npz;
 import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
-import org.implicitlayers.core.train.TrainingCallback;
-import org.implicitlayers.examples.plot.LossCurve;
-import org.implicitlayers.plot.Contours;
-import org.implicitlayers.plot.Grid2;
-import org.implicitlayers.plot.GridFiles;
-import org.implicitlayers.plot.HeatMap;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.ritz.Examples;
 import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.ProblemSpec;
 import org.implicitlayers.ritz.RitzOptions;
+import org.implicitlayers.ritz.RitzOutputs;
 import org.implicitlayers.ritz.RitzSolver;
-import org.implicitlayers.ritz.SolutionGrid;
-import org.implicitlayers.ritz.SolutionSamples;
 import org.implicitlayers.ritz.domain.Domain;
 import org.implicitlayers.ritz.problem.PoissonProblem;
 import picocli.CommandLine;
@@ -71,6 +63,9 @@ final class RitzCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
 
     @Override
     public Integer call() throws Exception {
@@ -78,6 +73,7 @@ final class RitzCommand implements Callable<Integer> {
         // Everything that can be refused is checked before the output folder exists.
         ProblemSpec spec = resolve();
         RitzOptions o = overrides(spec.options());
+        Figures figures = figureOptions.figures();
         RitzSolver solver;
         try {
             solver = new RitzSolver(spec.problem(), o);
@@ -88,9 +84,8 @@ final class RitzCommand implements Callable<Integer> {
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit (the other way round, it could exit first).
         try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "ritz", spec.name()), "ritz", identity(spec, o))) {
-            ctx.onCancel(solver::cancel);
             interrupt.cancels(ctx::cancel);
-            return solveAndWrite(spec, o, solver, ctx, interrupt);
+            return solveAndWrite(spec, o, solver, ctx, interrupt, figures);
         }
     }
 
@@ -106,7 +101,7 @@ final class RitzCommand implements Callable<Integer> {
                 + " " + o.network().activation() + ", " + o.run().dtype() + ", optimizer " + o.optimizer().kind();
     }
 
-    private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, RunContext ctx, OnInterrupt interrupt)
+    private int solveAndWrite(ProblemSpec spec, RitzOptions o, RitzSolver solver, RunContext ctx, OnInterrupt interrupt, Figures figures)
             throws Exception {
         Path dir = ctx.folder();
         Path ckpt = ctx.checkpoint();
@@ -119,7 +114,7 @@ final class RitzCommand implements Callable<Integer> {
                 solver.network().parameterCount(), o.run().dtype(), engd ? "ENGD" : "Adam",
                 o.optimizer().steps(), o.optimizer().lbfgs() > 0 ? " + L-BFGS " + o.optimizer().lbfgs() : "");
         if (o.boundary().treatment() == RitzOptions.BoundaryTreatment.EXACT && Files.exists(Path.of(problem)) && bc == null
-                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has("bc")) {
+                && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(problem).toFile()).has(ProblemFile.Keys.BC)) {
             System.out.println("bc: exact, the default for Dirichlet data (u = g + phi N; \"bc\": \"penalty\" or --bc penalty to change)");
         }
         if (solver.liftIsTheExactSolution()) {
@@ -127,35 +122,25 @@ final class RitzCommand implements Callable<Integer> {
                     + " the boundary data contain the answer, so the errors below measure little (use bc 'penalty', or data that are"
                     + " not the solution's formula)");
         }
-        List<TrainingCallback> cbs = new ArrayList<>();
         if (!run.quiet) {
-            cbs.add(new ProgressBarCallback(System.err, spec.name()));
+            ctx.callback(new ProgressBarCallback(System.err, spec.name()));
         }
-        cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), 10));
-        RitzSolver.Result r = solver.solve(cbs, ckpt, ctx.resume());
+        ctx.callback(new CsvMetricsLog(dir.resolve(RitzOutputs.METRICS), dir.resolve(RitzOutputs.EVAL), 10));
+        RitzSolver.Result r = solver.solve(ctx);
 
-        // One set of outputs: written under temporary names, then moved into place together, so a
-        // failure (a full disk, an interrupt while plotting) leaves the previous run's set whole.
-        SolutionGrid g = domain.dim() == 2 ? SolutionGrid.sample(solver, 201) : null;
         StringBuilder m = new StringBuilder();
         for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
             m.append(String.format(Locale.ROOT, "  %s %.4e", e.getKey(), e.getValue()));
         }
         System.out.printf(Locale.ROOT, "%s: %d steps in %.1f s (%.2f ms/step)%s%s%n", r.cancelled() ? "stopped" : "done", r.steps(),
                 r.trainSeconds(), 1e3 * r.trainSeconds() / Math.max(1, r.steps()), m, r.lbfgsStop() == null ? "" : "; L-BFGS: " + r.lbfgsStop());
-        List<String> wrote = new ArrayList<>(List.of("metrics.csv", "eval.csv"));
+        // One set of outputs, the same as the workbench's export and a sweep's run write: under temporary
+        // names, then moved into place together, so a failure (a full disk, an interrupt while plotting)
+        // leaves the previous run's set whole.
+        List<String> wrote = new ArrayList<>();
         try (OutputSet files = ctx.outputs()) {
-            Npz.write(files.path("params.npz"), solver.network().stateDict());
-            if (g != null) {
-                writeGridFiles(g, spec.name(), files);
-            }
-            LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("curves.png"), spec.name() + ": training");
-            if (g != null) {
-                writeGridPlots(g, domain, spec.name(), files);
-            } else {
-                writeHigherDimensional(solver, spec.name(), files);
-            }
-            wrote.addAll(files.commit());
+            wrote.addAll(RitzOutputs.write(solver, null, dir, files, figures));
+            files.commit();
         }
         if (Files.exists(ckpt)) {
             wrote.add(RunContext.CHECKPOINT);
@@ -220,67 +205,5 @@ final class RitzCommand implements Callable<Integer> {
         }
         return Examples.spec(problem).orElseThrow(() -> new ParameterException(new CommandLine(this), "unknown problem '" + problem
                 + "': give a JSON file or one of " + Examples.names() + "." + Suggestion.didYouMean(problem, Examples.names())));
-    }
-
-    private static void writeGridFiles(SolutionGrid g, String name, OutputSet files) throws Exception {
-        if (g.exact() != null) {
-            String[] names = {"u", "u_exact", "error"};
-            double[][][] fields = {g.u(), g.exact(), g.error()};
-            GridFiles.writeVtk(files.path("solution.vtk"), name, g.xs(), g.ys(), names, fields);
-            GridFiles.writeCsv(files.path("solution.csv"), g.xs(), g.ys(), names, fields);
-        } else {
-            GridFiles.writeVtk(files.path("solution.vtk"), name, g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
-            GridFiles.writeCsv(files.path("solution.csv"), g.xs(), g.ys(), new String[] {"u"}, new double[][][] {g.u()});
-        }
-    }
-
-    /**
-     * Outputs of a 1-D or 3-D and higher problem: solution.csv at 4096 Sobol points inside the domain
-     * (the 2-D columns, one coordinate column per dimension); in 3-D, solution.vtk on the 41^3 grid of
-     * the bounding box (NaN outside) and heat maps of u and of the error on the three planes through
-     * its centre; above 3-D, heat maps on the (x1, x2) plane through the centre.
-     */
-    private static void writeHigherDimensional(RitzSolver solver, String name, OutputSet files) throws Exception {
-        int d = solver.problem().domain().dim();
-        SolutionSamples.Points pts = SolutionSamples.atPoints(solver, 4096);
-        String[] coords = new String[d];
-        for (int c = 0; c < d; c++) {
-            coords[c] = d <= 3 ? new String[] {"x", "y", "z"}[c] : "x" + (c + 1);
-        }
-        boolean exact = pts.exact() != null;
-        GridFiles.writePointsCsv(files.path("solution.csv"), coords, pts.points(), exact ? new String[] {"u", "u_exact", "error"}
-                : new String[] {"u"}, exact ? new double[][] {pts.u(), pts.exact(), pts.error()} : new double[][] {pts.u()});
-        if (d < 3) {
-            return;
-        }
-        if (d == 3) {
-            SolutionSamples.Volume v = SolutionSamples.volume(solver, 41);
-            GridFiles.writeVtk(files.path("solution.vtk"), name, v.xs(), v.ys(), v.zs(), exact ? new String[] {"u", "u_exact", "error"}
-                    : new String[] {"u"}, exact ? new double[][][][] {v.u(), v.exact(), v.error()} : new double[][][][] {v.u()});
-        }
-        int[][] planes = d == 3 ? new int[][] {{0, 1}, {0, 2}, {1, 2}} : new int[][] {{0, 1}};
-        for (int[] pl : planes) {
-            SolutionGrid g = SolutionSamples.slice(solver, 121, pl[0], pl[1]);
-            String tag = coords[pl[0]] + coords[pl[1]];
-            String where = d == 3 ? coords[3 - pl[0] - pl[1]] + " at the centre" : "the other coordinates at the centre";
-            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": u on the " + tag + " plane, " + where)
-                    .axes(coords[pl[0]], coords[pl[1]]).valueLabel("u").chart(), files.path("slice_" + tag + ".png"), 620);
-            if (exact) {
-                Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": error on the " + tag
-                        + " plane, " + where).axes(coords[pl[0]], coords[pl[1]]).valueLabel("u \u2212 u_exact").chart(),
-                        files.path("error_" + tag + ".png"), 620);
-            }
-        }
-    }
-
-    /** The heat maps (no error map without an exact solution). */
-    private static void writeGridPlots(SolutionGrid g, Domain domain, String name, OutputSet files) throws Exception {
-        Contours.Region region = (x, y) -> domain.contains(new double[] {x, y});
-        Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(name + ": network solution").valueLabel("u")
-                .outlineOf(region).chart(), files.path("solution.png"), 620);
-        if (g.exact() != null) {
-            Png.writeFitted(HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(name + ": pointwise error")
-                    .valueLabel("u \u2212 u_exact").outlineOf(region).chart(), files.path("error.png"), 620);
-        }
     }
 }

@@ -3,7 +3,6 @@ package org.implicitlayers.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +12,8 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.CsvMetricsLog;
-import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.sdf.SdfPictures;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.sdf.fit.SdfFit;
 import org.implicitlayers.sdf.fit.SdfModel;
 import org.implicitlayers.sdf.io.BuiltinClouds;
@@ -143,28 +142,39 @@ final class SdfCommand implements Runnable {
         return new double[][] {lo, hi};
     }
 
-    static void writePictures(SdfModel model, Path slicesPng, Path renderPng, String title, int size, Axis up) throws java.io.IOException {
+    /** The slices and the render, each step announced on {@code log} with its time (the render takes seconds to minutes). */
+    static void writePictures(Figures figures, SdfModel model, Path slicesPng, Path renderPng, String title, int size, Axis up,
+                              java.io.PrintStream log) throws java.io.IOException {
         Normalization n = model.normalization();
         double[][] box = box(n);
         double[] centre = {n.cx(), n.cy(), n.cz()};
         ScalarField f = model.field();
+        long t0 = System.nanoTime();
+        log.print("slices: sampling f on three 160 x 160 planes...");
+        log.flush();
         Slices[] s = new Slices[3];
         for (int a = 0; a < 3; a++) {
             s[a] = Slices.sample(f, a, centre, box[0], box[1], 160);
         }
-        SdfPictures.writeSlices(s, title + ": f on three slices through the centre, zero contour in black", slicesPng);
-        render(model, 35, 20, up, size, renderPng);
+        SdfPictures.writeSlices(figures, s, title + ": f on three slices through the centre, zero contour in black", slicesPng);
+        log.printf(Locale.ROOT, " %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        render(figures, model, 35, 20, up, size, renderPng, log);
     }
 
     /** The axis that points up in a render. */
     enum Axis { x, y, z }
 
-    static void render(SdfModel model, double azimuth, double elevation, Axis up, int size, Path png) throws java.io.IOException {
+    static void render(Figures figures, SdfModel model, double azimuth, double elevation, Axis up, int size, Path png, java.io.PrintStream log)
+            throws java.io.IOException {
         // The surface lies in the unit ball of normalised units: at distance 3.6 with a 35 degree field of
         // view the picture spans 1.13 units either side of the centre, so the ball just fits.
         Camera cam = Camera.orbit(azimuth, elevation, 3.6, size, size, up.ordinal());
+        long t0 = System.nanoTime();
+        log.printf(Locale.ROOT, "render: sphere tracing %d x %d rays...", size, size);
+        log.flush();
         int[] img = ShadedRender.render(model.normalizedField(), cam, SphereTracer.Options.defaults());
-        SdfPictures.writeImage(img, size, size, png);
+        log.printf(Locale.ROOT, " %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        SdfPictures.writeImage(figures, img, size, size, png);
     }
 
     static void writeMetrics(Map<String, ?> m, Path file) throws java.io.IOException {
@@ -234,10 +244,15 @@ final class SdfCommand implements Runnable {
         @CommandLine.Mixin
         RunOptions run;
 
+        @CommandLine.Mixin
+        FigureOptions figureOptions;
+
+        private Figures figures;
 
         @Override
         public Integer call() throws Exception {
             run.applyThreads();
+            figures = figureOptions.figures();
             long seed = run.seed(0);
             // Options are checked, naming them, before anything is read or trained (not by the classes they end up in).
             atLeast("--steps", steps, 0);
@@ -302,12 +317,11 @@ final class SdfCommand implements Runnable {
                 case "siren" -> o = o.withSiren(omega);
                 default -> throw new IllegalArgumentException("--model " + modelKind + ": expected igr or siren");
             }
-            List<TrainingCallback> cbs = new ArrayList<>();
             if (!run.quiet) {
-                cbs.add(new ProgressBarCallback(System.err, "sdf " + name));
+                ctx.callback(new ProgressBarCallback(System.err, "sdf " + name));
             }
-            cbs.add(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
-            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, cbs, ctx.cancelRequest());
+            ctx.callback(new CsvMetricsLog(dir.resolve("metrics.csv"), null, 10));
+            SdfFit.Fitted fitted = SdfFit.fit(cloud, o, ctx);
             SdfModel model = fitted.model();
             if (fitted.result().cancelled()) {
                 try (OutputSet files = ctx.outputs()) {
@@ -318,7 +332,12 @@ final class SdfCommand implements Runnable {
                         fitted.result().lastStep(), ctx.checkpoint(), dir.resolve("model.npz"));
                 return 130;
             }
+            long t0 = System.nanoTime();
+            System.err.printf(Locale.ROOT, "sdf fit %s: extracting the mesh (the field on a %d^3 grid, marching cubes)...", name,
+                    o.grid().resolution());
+            System.err.flush();
             SdfFit.Extraction e = SdfFit.extract(model, o.grid());
+            System.err.printf(Locale.ROOT, " %.1f s%n", (System.nanoTime() - t0) / 1e9);
             // The grid in the input's units, like the meshes: origin, spacing and distances.
             Normalization nz = model.normalization();
             ScalarGrid unitGrid = e.sampling().grid();
@@ -328,7 +347,12 @@ final class SdfCommand implements Runnable {
             m.put("input", input);
             m.put("points", cloud.size());
             m.put("steps", steps);
-            SdfFit.metrics(model, e, cloud, o, truth).forEach((k, v) -> m.put(k, k.startsWith("mesh_") ? (Object) v.longValue() : v));
+            t0 = System.nanoTime();
+            System.err.printf(Locale.ROOT, "sdf fit %s: metrics (Chamfer, Hausdorff, normal consistency on %d samples)...", name, samples);
+            System.err.flush();
+            Map<String, Double> metrics = SdfFit.metrics(model, e, cloud, o, truth);
+            System.err.printf(Locale.ROOT, " %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            metrics.forEach((k, v) -> m.put(k, k.startsWith("mesh_") ? (Object) v.longValue() : v));
             m.put("grid_origin", g.origin());
             m.put("grid_spacing", g.spacing());
             m.put("grid_eval_s", e.sampling().seconds());
@@ -343,7 +367,8 @@ final class SdfCommand implements Runnable {
                 GridWriter.vtk(g, "sdf", files.path("sdf.vtk"));
                 GridWriter.npy(g, files.path("sdf.npy"));
                 writeMetrics(m, files.path("metrics.json"));
-                writePictures(model, files.path("slices.png"), files.path("render.png"), name, pictureSize, up);
+                writePictures(figures, model, files.path(figures.fileName("slices")), files.path(figures.fileName("render")), name, pictureSize,
+                        up, System.err);
                 files.commit();
             }
             System.out.println(String.format(Locale.ROOT, "sdf fit %s: %d vertices, %d faces, Chamfer %.5f, Hausdorff %.5f (normalised units); wrote %s",
@@ -387,8 +412,11 @@ final class SdfCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "MODEL", description = "A saved model: model.npz from sdf fit.")
         Path model;
 
-        @Option(names = "--out", required = true, description = "PNG file.")
+        @Option(names = "--out", required = true, description = "The image file: *.png, or *.svg / *.pdf with --figure-format (the render embedded).")
         Path out;
+
+        @CommandLine.Mixin
+        FigureOptions figureOptions;
 
         @Option(names = "--azimuth", defaultValue = "35", description = "Camera azimuth about the up axis, degrees (default: ${DEFAULT-VALUE}).")
         double azimuth;
@@ -408,13 +436,19 @@ final class SdfCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             threads(threads);
-            if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-                throw new IllegalArgumentException("--out " + out + ": the render is a PNG image; name the file *.png");
+            String ext = "." + figureOptions.figures().format().extension();
+            if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)) {
+                throw new IllegalArgumentException("--out " + out + ": the render is written as " + ext.substring(1).toUpperCase(Locale.ROOT)
+                        + " (--figure-format); name the file *" + ext);
             }
             if (size < 16) {
                 throw new IllegalArgumentException("--size must be at least 16 pixels, got " + size);
             }
-            render(SdfModel.load(model), azimuth, elevation, up, size, out);
+            Figures figures = figureOptions.figures();
+            System.err.print("sdf render: loading " + model + "...");
+            SdfModel loaded = SdfModel.load(model);
+            System.err.println(" done");
+            render(figures, loaded, azimuth, elevation, up, size, out, System.err);
             System.out.println("sdf render: wrote " + out);
             return 0;
         }

@@ -17,7 +17,8 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.Figures;
+import org.implicitlayers.plot.LossCurve;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,11 @@ final class TrainDemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
+    private Figures figures;
+
 
     static double target(double x, double y) {
         return Math.sin(Math.PI * x) * Math.cos(Math.PI * y);
@@ -47,6 +53,7 @@ final class TrainDemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         run.applyThreads();
+        figures = figureOptions.figures();
         // The lock first: a second start in the folder of a running one must fail before it touches anything.
         // The interrupt guard outermost: resources close in reverse order, so the lock file is removed
         // before the guard lets an interrupted JVM exit.
@@ -108,10 +115,10 @@ final class TrainDemoCommand implements Callable<Integer> {
         Trainer.Result r = trainer.run();
         Path out = ctx.folder();
         Path ckpt = ctx.checkpoint();
-        Path png = out.resolve("loss.png");
+        Path png = out.resolve(figures.fileName("loss"));
         try (OutputSet files = ctx.outputs()) {
             Npz.write(files.path("params.npz"), net.stateDict());
-            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), files.path("loss.png"),
+            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                     "train-demo: sin(pi x) cos(pi y), MLP 2-32-32-1");
             files.commit();
         }

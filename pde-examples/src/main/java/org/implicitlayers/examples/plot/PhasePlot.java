@@ -1,7 +1,6 @@
 package org.implicitlayers.examples.plot;
 
 import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,7 @@ import org.implicitlayers.plot.Curves;
 import org.implicitlayers.plot.EqualAspectPlot;
 import org.implicitlayers.plot.LinearAxis;
 import org.implicitlayers.plot.PhasePlane;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -37,7 +36,8 @@ public final class PhasePlot {
      * @param yf    fitted states, [n, 2] flattened
      * @param field the learned vector field, or null
      */
-    public static void write(Path png, String title, double[] t, double[] yt, double[] yf, PhasePlane.VectorField field) throws IOException {
+    public static void write(Figures figures, Path png, String title, double[] t, double[] yt, double[] yf, PhasePlane.VectorField field)
+            throws IOException {
         PhasePlane p = PhasePlane.of(title, "y1", "y2").curve("true", column(yt, 0), column(yt, 1), false)
                 .curve("learned", column(yf, 0), column(yf, 1), true);
         if (field != null) {
@@ -48,9 +48,8 @@ public final class PhasePlot {
             panels.add(new Curves.Panel("y" + (c + 1), Curves.Scale.LINEAR, List.of(Curves.Series.line("y" + (c + 1) + " true", t, column(yt, c)),
                     Curves.Series.line("y" + (c + 1) + " learned", t, column(yf, c)).colour(3))));
         }
-        BufferedImage left = Png.render(p.chart(), 620, 620);
-        BufferedImage right = Png.render(Curves.chart("components against time", "t", false, panels), 760, 620);
-        Png.write(Png.sideBySide(List.of(left, right)), png);
+        figures.writeRow(List.of(p.chart(), Curves.chart("components against time", "t", false, panels)), new int[][] {{620, 620}, {760, 620}},
+                png);
     }
 
     /**
@@ -59,7 +58,8 @@ public final class PhasePlot {
      * @param y   observations [rows][n]
      * @param fit fitted values [rows][n]
      */
-    public static void writeSeries(Path png, String title, double[] t, double[][] y, double[][] fit, List<String> names) throws IOException {
+    public static void writeSeries(Figures figures, Path png, String title, double[] t, double[][] y, double[][] fit, List<String> names)
+            throws IOException {
         List<Curves.Panel> panels = new ArrayList<>();
         for (int c = 0; c < y[0].length; c++) {
             double[] obs = new double[t.length];
@@ -71,14 +71,15 @@ public final class PhasePlot {
             panels.add(new Curves.Panel(names.get(c), Curves.Scale.LINEAR, List.of(Curves.Series.points(names.get(c) + " observed", t, obs),
                     Curves.Series.line(names.get(c) + " fitted", t, f).colour(3))));
         }
-        Png.write(Curves.chart(title, "t", false, panels), png, 900, 260 * panels.size() + 80);
+        figures.write(Curves.chart(title, "t", false, panels), png, 900, 260 * panels.size() + 80);
     }
 
     /** Two point clouds side by side on equal axes [lo, hi]^2: data (left) and flow samples (right), each [n, 2] flattened. */
-    public static void writeScatter(Path png, String title, double[] data, double[] model, double lo, double hi) throws IOException {
+    public static void writeScatter(Figures figures, Path png, String title, double[] data, double[] model, double lo, double hi)
+            throws IOException {
         String[] names = {"data", "flow samples"};
         double[][] sets = {data, model};
-        List<BufferedImage> images = new ArrayList<>();
+        List<JFreeChart> charts = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
             XYSeries s = new XYSeries(names[k], false, true);
             for (int i = 0; i < sets[k].length / 2; i++) {
@@ -97,8 +98,8 @@ public final class PhasePlot {
             plot.setBackgroundPaint(Color.WHITE);
             JFreeChart chart = new JFreeChart(names[k] + ": " + title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
             chart.setBackgroundPaint(Color.WHITE);
-            images.add(Png.render(chart, 560, 580));
+            charts.add(chart);
         }
-        Png.write(Png.sideBySide(images), png);
+        figures.writeRow(charts, new int[][] {{560, 580}, {560, 580}}, png);
     }
 }

@@ -12,7 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.sdf.render.Slices;
 
 /** PNG pictures of signed distance fields: three slices with the zero contour, and shaded renders. */
@@ -23,21 +23,10 @@ public final class SdfPictures {
     }
 
     /** A rendered image (ARGB, row-major) as PNG. */
-    public static void writeImage(int[] argb, int width, int height, Path png) throws IOException {
+    public static void writeImage(Figures figures, int[] argb, int width, int height, Path png) throws IOException {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
         img.setRGB(0, 0, width, height, argb, 0, width);
-        write(img, png);
-    }
-
-    private static void write(BufferedImage img, Path png) throws IOException {
-        ImageIO.setUseCache(false);
-        Path abs = png.toAbsolutePath();
-        if (abs.getParent() != null) {
-            java.nio.file.Files.createDirectories(abs.getParent());
-        }
-        if (!ImageIO.write(img, "png", png.toFile())) {
-            throw new IOException(png + ": no PNG writer");
-        }
+        figures.writeImage(img, png);
     }
 
     /** Diverging map: blue (negative, inside) through white to red (positive), symmetric about 0 at +-range. */
@@ -53,7 +42,7 @@ public final class SdfPictures {
      * Three slices side by side, each with equal aspect, ticks and labels in the field's units,
      * the zero contour in black, and one shared colour bar of the signed distance.
      */
-    public static void writeSlices(Slices[] slices, String title, Path png) throws IOException {
+    public static void writeSlices(Figures figures, Slices[] slices, String title, Path png) throws IOException {
         int panel = 300, margin = 60, top = 50, bar = 90;
         int w = slices.length * (panel + margin) + margin + bar, h = top + panel + 70;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -126,7 +115,7 @@ public final class SdfPictures {
         }
         g.drawString("f", bx + 4, by - 8);
         g.dispose();
-        write(img, png);
+        figures.writeImage(img, png);
     }
 
     private static void ticks(Graphics2D g, int x0, int yBase, int len, double lo, double hi, boolean horizontal) {

@@ -108,6 +108,43 @@ class CommandsTest {
     }
 
     @Test
+    void ritzWritesItsFiguresAsSvgOrPdfBesideTheDataFiles() throws Exception {
+        Path svg = dir.resolve("ritz-svg");
+        captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-square", "--steps", "20", "--quiet", "--figure-format", "svg",
+                "--out", svg.toString())));
+        for (String f : List.of("solution.svg", "error.svg", "curves.svg")) {
+            javax.xml.parsers.DocumentBuilderFactory xf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            xf.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            org.w3c.dom.Element root = xf.newDocumentBuilder().parse(svg.resolve(f).toFile()).getDocumentElement();
+            assertEquals("svg", root.getTagName(), f);
+        }
+        for (String f : List.of("solution.vtk", "solution.csv", "params.npz", "problem.json", "metrics.csv", "eval.csv")) {
+            assertTrue(Files.size(svg.resolve(f)) > 0, f);
+        }
+        assertTrue(!Files.exists(svg.resolve("solution.png")), "no PNG beside the SVG");
+        Path pdf = dir.resolve("ritz-pdf");
+        captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-square", "--steps", "20", "--quiet", "--figure-format", "pdf",
+                "--figure-size", "360x300", "--out", pdf.toString())));
+        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(pdf.resolve("curves.pdf").toFile())) {
+            assertEquals(360, d.getPage(0).getMediaBox().getWidth(), 1e-3);
+            assertEquals(300, d.getPage(0).getMediaBox().getHeight(), 1e-3);
+        }
+        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(pdf.resolve("solution.pdf").toFile())) {
+            assertEquals(360, d.getPage(0).getMediaBox().getWidth(), 1e-3, "a map keeps its aspect: the width is the one asked for");
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, ImplicitCli.execute("ritz", "--figure-format", "jpg", "--out", dir.resolve("never").toString()));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--figure-format: expected png, svg or pdf, got 'jpg'"), buf.toString());
+        assertTrue(!Files.exists(dir.resolve("never")), "refused before the output folder exists");
+    }
+
+    @Test
     void ritzPoissonBenchPrintsItsFields() throws Exception {
         String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "ritz-poisson", "--iters", "250", "--threads", "1")));
         JsonNode j = new ObjectMapper().readTree(s.trim());

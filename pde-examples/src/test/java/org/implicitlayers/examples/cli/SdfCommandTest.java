@@ -139,7 +139,7 @@ class SdfCommandTest {
         assertEquals("0", ok[0], "--ignore-normals estimates them instead: " + ok[2]);
         String[] jpg = run("sdf", "render", dir.resolve("c").resolve("model.npz").toString(), "--out", dir.resolve("r.jpg").toString());
         assertEquals("1", jpg[0]);
-        assertTrue(jpg[2].contains("the render is a PNG image; name the file *.png"), jpg[2]);
+        assertTrue(jpg[2].contains("the render is written as PNG (--figure-format); name the file *.png"), jpg[2]);
     }
 
     @Test

@@ -47,12 +47,18 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintStream err = System.err;
+        // The count and an estimate first, at once: listing and checking every run of a large sweep takes a while.
+        Sweep.Plan plan = Sweep.plan(file);
+        err.printf("%s: %d runs over %s%n", plan.name(), plan.count(), String.join(", ", plan.axisNames()));
+        err.println(estimate(plan, master != null ? master : System.getProperty("spark.master", "local[*]")));
+        if (plan.count() > 10_000) {
+            err.printf("checking the %d runs' problems...%n", plan.count());
+        }
         Sweep sweep = Sweep.load(file);
         String metricName = metric != null ? metric : sweep.metric();
         Path dir = out != null ? out : Path.of("out", "sweep", sweep.name());
         Files.createDirectories(dir);
-        PrintStream err = System.err;
-        err.printf("%s: %d runs over %s%n", sweep.name(), sweep.runs().size(), String.join(", ", sweep.axisNames()));
         SparkSession spark = session(sweep.name());
         try {
             err.printf("Spark %s, master %s, %d task slots%n", spark.version(), spark.sparkContext().master(),
@@ -74,6 +80,44 @@ final class SweepCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * One line: the time of one run of the base problem (a few timed steps, scaled to its steps; the
+     * time limit when lower) times the runs, over the task slots that the master gives (local[N]:
+     * N, local[*] or none: this machine's processors; a cluster: unknown, then per slot).
+     */
+    static String estimate(Sweep.Plan plan, String m) {
+        double one;
+        try {
+            one = plan.kind().estimateSeconds(plan.firstProblem());
+        } catch (IllegalArgumentException e) {
+            one = Double.NaN; // the first run's problem is refused: the check that follows names the field
+        }
+        if (Double.isNaN(one)) {
+            return "estimate: unknown (the run time of this kind cannot be told in advance)";
+        }
+        if (plan.timeLimitSeconds() > 0) {
+            one = Math.min(one, plan.timeLimitSeconds());
+        }
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?\\]|local").matcher(m);
+        int slots = 0;
+        if (local.matches()) {
+            slots = local.group(1) == null ? 1 : local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                    : Integer.parseInt(local.group(1));
+        }
+        double total = one * plan.count();
+        return slots > 0
+                ? String.format(Locale.ROOT, "estimate: about %s per run of the base problem (its training steps, timed briefly), "
+                        + "%s for the %d runs on %d task slots", duration(one), duration(total / slots), plan.count(), slots)
+                : String.format(Locale.ROOT, "estimate: about %s per run of the base problem (its training steps, timed briefly), "
+                        + "%s of task time in all, divided by the cluster's task slots", duration(one), duration(total));
+    }
+
+    /** A duration in the unit that reads best: "0.42 s", "12 min", "5.3 h", "41 days". */
+    static String duration(double s) {
+        return s < 60 ? String.format(Locale.ROOT, "%.2g s", s) : s < 7200 ? String.format(Locale.ROOT, "%.0f min", s / 60)
+                : s < 172_800 ? String.format(Locale.ROOT, "%.1f h", s / 3600) : String.format(Locale.ROOT, "%.0f days", s / 86_400);
     }
 
     private SparkSession session(String name) {

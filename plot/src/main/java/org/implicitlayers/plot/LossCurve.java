@@ -1,4 +1,4 @@
-package org.implicitlayers.examples.plot;
+package org.implicitlayers.plot;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
 
 /** The training figure of a run, read back from its CSV logs: loss against step above the evaluation metrics. */
 public final class LossCurve {
@@ -25,6 +23,11 @@ public final class LossCurve {
      * @param evalCsv {@code step,name,value} per evaluation, with a header line; may be null or absent
      */
     public static void write(Path stepsCsv, Path evalCsv, Path png, String title) throws IOException {
+        write(stepsCsv, evalCsv, Figures.defaults(), png, title);
+    }
+
+    /** As {@link #write(Path, Path, Path, String)}, in the format and size of {@code figures} (default 900 x 420 points, 900 x 760 with metrics). */
+    public static void write(Path stepsCsv, Path evalCsv, Figures figures, Path file, String title) throws IOException {
         List<String[]> steps = rows(stepsCsv);
         double[] x = new double[steps.size()], y = new double[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
@@ -52,7 +55,7 @@ public final class LossCurve {
             }
             panels.add(new Curves.Panel("evaluation", Curves.Scale.LOG, series));
         }
-        Png.write(Curves.chart(title, "step", false, panels), png, 900, metrics.isEmpty() ? 420 : 760);
+        figures.write(Curves.chart(title, "step", false, panels), file, 900, metrics.isEmpty() ? 420 : 760);
     }
 
     /** The loss panel ({@link Curves#lossPanel}). */
