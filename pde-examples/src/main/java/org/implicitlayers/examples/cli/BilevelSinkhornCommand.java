@@ -21,7 +21,7 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.examples.plot.RegistrationPlot;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.ot.EpsilonScaling;

@@ -20,7 +20,7 @@ import org.implicitlayers.core.train.TrainingCallback;
 import org.implicitlayers.examples.bilevel.CoefficientInversion;
 import org.implicitlayers.examples.bilevel.GradientCheck;
 import org.implicitlayers.examples.bilevel.LogCoefficient;
-import org.implicitlayers.examples.plot.LossCurve;
+import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.HeatMap;
