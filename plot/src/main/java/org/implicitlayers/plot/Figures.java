@@ -20,7 +20,8 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.implicitlayers.core.io.AtomicFiles;
 import org.jfree.chart.JFreeChart;
-import org.jfree.svg.SVGGraphics2D;
+import org.apache.batik.dom.GenericDOMImplementation;
+import org.apache.batik.svggen.SVGGraphics2D;
 
 /**
  * How the figures of a run are written: the format (PNG, SVG or PDF), the size and, for PNG, the
@@ -162,11 +163,22 @@ public record Figures(FigureFormat format, int width, int height, double dpi) {
         switch (format) {
             case PNG -> Png.write(raster(w, h, painter), file);
             case SVG -> {
-                SVGGraphics2D g = new SVGGraphics2D(w, h);
-                painter.accept(g);
-                // The element alone, without a DOCTYPE: SVG 2 has none, and a reader then fetches no DTD from the network.
-                byte[] svg = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g.getSVGElement() + "\n").getBytes(StandardCharsets.UTF_8);
-                AtomicFiles.write(file, out -> out.write(svg));
+                org.w3c.dom.Document doc = GenericDOMImplementation.getDOMImplementation()
+                        .createDocument("http://www.w3.org/2000/svg", "svg", null);
+                SVGGraphics2D g = new SVGGraphics2D(doc);
+                g.setSVGCanvasSize(new java.awt.Dimension(w, h));
+                try {
+                    painter.accept(g);
+                    // Text as SVG text (searchable, editable), not outlines; the element without a DOCTYPE, so
+                    // that a reader fetches no DTD from the network.
+                    AtomicFiles.write(file, out -> {
+                        java.io.Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+                        g.stream(writer, true);
+                        writer.flush();
+                    });
+                } finally {
+                    g.dispose();
+                }
             }
             case PDF -> AtomicFiles.write(file, out -> {
                 try (PDDocument doc = new PDDocument()) {
