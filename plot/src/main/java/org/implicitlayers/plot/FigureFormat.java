@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum FigureFormat {
     /** PNG, rendered at the figure's size times dpi / 72. */
     PNG,
-    /** SVG 1.1 (JFreeSVG), vector; the size is in points. */
+    /** SVG 1.1 (Apache Batik), vector; the size is in points. */
     SVG,
     /** PDF, one page of the figure's size in points, vector (Apache PDFBox with its Graphics2D bridge). */
     PDF;
