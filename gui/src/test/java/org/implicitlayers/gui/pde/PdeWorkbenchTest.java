@@ -177,8 +177,10 @@ class PdeWorkbenchTest {
         assertEquals("cancelled", r.status.get());
         long steps = Long.parseLong(r.steps.get());
         assertTrue(steps >= 5 && steps < 1_000_000, "steps " + steps);
-        // Training stops after the current step; the final evaluation and maps of what was trained follow.
-        assertTrue(seconds > 0 && seconds < 1.0, "training stopped " + seconds + " s after Cancel");
+        // Training stops after the current step (milliseconds here); the final evaluation and maps of what was
+        // trained follow. The bound is one of liveness, not speed: a loaded machine was seen taking 1.4 s, while a
+        // run that ignored Cancel would go on for its million steps.
+        assertTrue(seconds > 0 && seconds < 15, "training stopped " + seconds + " s after Cancel");
         assertNotNull(r.grid, "the solution of what was trained is kept and drawn");
         assertTrue(distinctColours(bench.solutionView, robot) > 60);
         assertFalse(robot.lookup("#run").queryButton().isDisabled(), "Run is available again");
