@@ -182,11 +182,11 @@ class ConveniencesTest {
 
     @Test
     void optionsHaveDefaultsAndWithers() {
-        Adam.Options a = Adam.Options.defaults().lr(3e-3).weightDecay(1e-4);
+        Adam.Options a = Adam.Options.defaults().withLr(3e-3).withWeightDecay(1e-4);
         assertEquals(new Adam.Options(3e-3, 0.9, 0.999, 1e-8, 1e-4, false), a);
-        assertThrows(IllegalArgumentException.class, () -> Adam.Options.defaults().betas(1.0, 0.999));
-        Trainer.Options t = Trainer.Options.defaults().steps(50).checkpoint(Path.of("c.npz")).checkpointEvery(10);
-        assertEquals(new Trainer.Options(50, 0, 10, Path.of("c.npz"), false), t);
+        assertThrows(IllegalArgumentException.class, () -> Adam.Options.defaults().withBetas(1.0, 0.999));
+        Trainer.Options t = Trainer.Options.defaults().withSteps(50).withCheckpoint(Path.of("c.npz")).withCheckpointEvery(10);
+        assertEquals(new Trainer.Options(50, 0, 10, Path.of("c.npz"), false, Trainer.Options.DEFAULT_CHECKPOINT_SECONDS), t);
         Grad.Options g = Grad.Options.defaults().createGraph(true).allowUnused(true);
         assertEquals(new Grad.Options(true, true, true), g);
     }

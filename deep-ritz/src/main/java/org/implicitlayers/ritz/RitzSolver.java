@@ -346,7 +346,8 @@ public final class RitzSolver {
                     history.add(new Evaluation(step, lastLoss[0], m));
                     return m;
                 })
-                .options(new Trainer.Options(engd ? 0 : opt.steps(), o.run().evalEvery(), checkpoint == null ? 0 : 1000, checkpoint, resume))
+                .options(Trainer.Options.defaults().withSteps(engd ? 0 : opt.steps()).withEvalEvery(o.run().evalEvery())
+                        .withCheckpointEvery(checkpoint == null ? 0 : 1000).withCheckpoint(checkpoint).withResume(resume))
                 .callback(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo info) {

@@ -12,7 +12,7 @@ import org.implicitlayers.core.nn.Parameter;
  *
  * <pre>{@code
  * NeuralOde node = new NeuralOde(Mlp.builder(2, 50, 2).activation(Activation.tanh()).build(rng),
- *         OdeSolve.Options.builder().gradient(Gradient.ADJOINT).build());
+ *         OdeSolve.Options.defaults().withGradient(Gradient.adjoint()));
  * Tensor ys = node.solve(y0, ts).ys();          // [T, batch, 2]
  * }</pre>
  */

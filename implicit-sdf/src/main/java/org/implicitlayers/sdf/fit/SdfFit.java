@@ -193,7 +193,8 @@ public final class SdfFit {
         Adam adam = new Adam(net.module().parameters(), o.learningRate());
         Trainer.Builder b = Trainer.builder(net.module(), adam, rng)
                 .loss(lossFn)
-                .options(new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume()));
+                .options(Trainer.Options.defaults().withSteps(o.steps()).withCheckpointEvery(o.checkpointEvery())
+                        .withCheckpoint(o.checkpoint()).withResume(o.resume()));
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }
