@@ -28,7 +28,7 @@ import org.implicitlayers.ode.solver.RungeKutta;
 public record Adjoint(ButcherTableau method, Tolerances tolerances, boolean seminorm) implements Gradient {
     public Adjoint {
         if (method != null && method.implicit()) {
-            throw new IllegalArgumentException("Gradient.Adjoint: the backward solve needs an explicit method, got " + method.name()
+            throw new IllegalArgumentException("Adjoint gradient: the backward solve needs an explicit method, got " + method.name()
                     + "; with implicit methods use Gradient.checkpointed() or Gradient.direct() (stage gradients by the implicit"
                     + " function theorem)");
         }

@@ -37,7 +37,7 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
 
     public Checkpointed {
         if (maxCheckpoints < 1) {
-            throw new IllegalArgumentException("Gradient.Checkpointed: maxCheckpoints must be at least 1 (the initial state), got "
+            throw new IllegalArgumentException("Checkpointed gradient: maxCheckpoints must be at least 1 (the initial state), got "
                     + maxCheckpoints);
         }
     }
