@@ -176,7 +176,7 @@ class ConveniencesTest {
         assertThrows(IllegalArgumentException.class, () -> Adam.Options.defaults().withBetas(1.0, 0.999));
         Trainer.Options t = Trainer.Options.defaults().withSteps(50).withCheckpoint(Path.of("c.npz")).withCheckpointEvery(10);
         assertEquals(new Trainer.Options(50, 0, 10, Path.of("c.npz"), false, Trainer.Options.DEFAULT_CHECKPOINT_SECONDS), t);
-        Grad.Options g = Grad.Options.defaults().createGraph(true).allowUnused(true);
+        Grad.Options g = Grad.Options.defaults().withCreateGraph(true).withAllowUnused(true);
         assertEquals(new Grad.Options(true, true, true), g);
     }
 }

@@ -144,7 +144,7 @@ public final class RitzSolver {
             Tensor ue = p.exact().at(xt);
             // An exact solution may be constant in x (then its gradient is zero, not an error).
             exactGrad = Grad.of(new Tensor[] {ue.sum()}, new Tensor[] {xt}, null,
-                    Grad.Options.defaults().allowUnused(true))[0].detach();
+                    Grad.Options.defaults().withAllowUnused(true))[0].detach();
             exactU = ue.detach();
         }
     }

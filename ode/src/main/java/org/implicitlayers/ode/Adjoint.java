@@ -35,7 +35,7 @@ public record Adjoint(ButcherTableau method, Tolerances tolerances, boolean semi
     }
 
     /** Dynamics may ignore the state or a parameter: their gradients are then zero. */
-    static final Grad.Options UNUSED_ARE_ZERO = Grad.Options.defaults().allowUnused(true);
+    static final Grad.Options UNUSED_ARE_ZERO = Grad.Options.defaults().withAllowUnused(true);
 
     /** The forward solve's method and tolerances, no seminorm. */
     public static Adjoint defaults() {

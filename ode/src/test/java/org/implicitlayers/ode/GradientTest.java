@@ -190,7 +190,8 @@ class GradientTest {
             Tensor y0 = Y0.requiringGrad();
             Tensor ys = OdeSolve.solve((t, y) -> y.matmul(used), y0, TS, new Tensor[] {used, ignored, frozen},
                     OdeSolve.Options.defaults().withGradient(g)).ys();
-            Tensor[] gr = Grad.of(new Tensor[] {ys.sum()}, new Tensor[] {used, ignored}, null, Grad.Options.defaults().allowUnused(true));
+            Tensor[] gr = Grad.of(new Tensor[] {ys.sum()}, new Tensor[] {used, ignored}, null, Grad.Options.defaults()
+                    .withAllowUnused(true));
             assertTrue(gr[0].abs().sum().item() > 0, g + ": the used parameter has a gradient");
             assertEquals(0, gr[1].abs().sum().item(), 0, g + ": the ignored parameter has none");
         }

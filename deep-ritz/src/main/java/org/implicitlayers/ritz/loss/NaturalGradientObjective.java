@@ -293,7 +293,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
             Tensor xr = x.requiringGrad();
             Tensor bt = ansatz.multiplier(xr);
             Tensor g = Grad.of(new Tensor[] {bt.sum()}, new Tensor[] {xr}, null,
-                    Grad.Options.defaults().createGraph(laplacian).allowUnused(true))[0];
+                    Grad.Options.defaults().withCreateGraph(laplacian).withAllowUnused(true))[0];
             double[] bv = bt.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
             double[] lv = new double[n];
             if (laplacian) {
@@ -303,7 +303,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
                         continue;
                     }
                     Tensor h = Grad.of(new Tensor[] {gk}, new Tensor[] {xr}, null,
-                            Grad.Options.defaults().createGraph(false).retainGraph(true).allowUnused(true))[0];
+                            Grad.Options.defaults().withCreateGraph(false).withRetainGraph(true).withAllowUnused(true))[0];
                     double[] hv = h.toDoubleArray();
                     for (int i = 0; i < n; i++) {
                         lv[i] += hv[i * d + k];
@@ -336,7 +336,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
         int n = x.shape(0), d = x.shape(1);
         try (MemoryScope ignored = MemoryScope.open()) {
             Tensor xr = x.requiringGrad();
-            Tensor g = Grad.of(new Tensor[] {f.at(xr).sum()}, new Tensor[] {xr}, null, Grad.Options.defaults().allowUnused(true))[0];
+            Tensor g = Grad.of(new Tensor[] {f.at(xr).sum()}, new Tensor[] {xr}, null, Grad.Options.defaults().withAllowUnused(true))[0];
             double[] gv = g.toDoubleArray();
             double[][] out = new double[n][d];
             for (int i = 0; i < n; i++) {
