@@ -37,7 +37,7 @@ public final class NeuralOde extends Module {
     public NeuralOde(Module field, Field f, OdeSolve.Options options) {
         this.field = child("field", field);
         this.f = f;
-        this.options = options;
+        this.options = options.validate();
     }
 
     /** The state at t = 1 from y0 at t = 0 (the layer view). */

@@ -53,15 +53,28 @@ public final class OdeSolve {
                 throw new IllegalArgumentException("OdeSolve.Options: method, tolerances, controller, gradient and implicitStages"
                         + " must be set");
             }
-            if (!method.adaptive() && !(step > 0)) {
-                throw new IllegalArgumentException("OdeSolve.Options: method " + method.name()
-                        + " has no error estimate and needs a fixed step (withStep(h)); got " + step);
+            if (!(step > 0) && !Double.isNaN(step)) {
+                throw new IllegalArgumentException("OdeSolve.Options: step must be positive (or NaN for adaptive methods), got " + step);
             }
             if (maxSteps <= 0) {
                 throw new IllegalArgumentException("OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
             }
+        }
+
+        /**
+         * Checks that the settings fit together (every solve does this before it starts; the
+         * withers do not, so that they can be applied in any order).
+         *
+         * @throws IllegalArgumentException for a fixed-step method without a step, or an adjoint
+         *                                  whose backward method is implicit
+         */
+        public Options validate() {
+            if (!method.adaptive() && !(step > 0)) {
+                throw new IllegalArgumentException("OdeSolve.Options: method " + method.name()
+                        + " has no error estimate and needs a fixed step (withStep(h)); got " + step);
+            }
             if (gradient instanceof Adjoint adj) {
-                ButcherTableau back = adj.method() != null ? adj.method() : method;
+                ButcherTableau back = adj.methodFor(this);
                 if (back.implicit()) {
                     throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got "
                             + back.name() + "; with implicit methods use Gradient.checkpointed() or Gradient.direct() (stage"
@@ -72,6 +85,7 @@ public final class OdeSolve {
                     throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + back.name() + " needs a fixed step (withStep(h))");
                 }
             }
+            return this;
         }
 
         /** The defaults listed above. */
@@ -124,6 +138,7 @@ public final class OdeSolve {
         }
 
         RungeKutta.Settings forward() {
+            validate();
             return new RungeKutta.Settings(method, controller, implicitStages, tolerances.rtol(), tolerances.atol(), firstStep, step,
                     maxSteps, -1);
         }
@@ -148,6 +163,7 @@ public final class OdeSolve {
      * @param o      options
      */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
+        o.validate();
         double[] times = checkTimes(ts);
         SolveStats stats = new SolveStats();
         boolean timeGrad = ts.requiresGrad() && Grad.isEnabled();

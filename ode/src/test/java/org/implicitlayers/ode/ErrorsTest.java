@@ -55,8 +55,9 @@ class ErrorsTest {
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y.sum(),
                 Tensor.of(new double[] {1, 2}, 2), TS, OdeSolve.Options.defaults()));
         assertTrue(shape.getMessage().contains("must have the state's shape"), shape.getMessage());
-        IllegalArgumentException fixed = assertThrows(IllegalArgumentException.class, () -> OdeSolve.Options.defaults().withMethod("rk4"));
-        assertTrue(fixed.getMessage().contains("step(h)"), fixed.getMessage());
+        IllegalArgumentException fixed = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y,
+                Tensor.of(new double[] {1}, 1), TS, OdeSolve.Options.defaults().withMethod("rk4")));
+        assertTrue(fixed.getMessage().contains("withStep(h)"), fixed.getMessage());
         IllegalArgumentException tol = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y,
                 Tensor.of(new double[] {1, 2, 3}, 3), TS, OdeSolve.Options.defaults()
                         .withTolerances(new Tolerances(new double[] {1e-7}, new double[] {1e-6, 1e-6}))));

@@ -129,7 +129,8 @@ class StiffTest {
     @Test
     void theAdjointRefusesAnImplicitBackwardMethodWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OdeSolve.Options.defaults().withMethod(Tableaus.KVAERNO3).withGradient(Gradient.adjoint()));
+                () -> OdeSolve.solve((t, y) -> y.neg(), Tensor.of(new double[] {1}, 1), Tensor.of(new double[] {0, 1}, 2),
+                        OdeSolve.Options.defaults().withGradient(Gradient.adjoint()).withMethod(Tableaus.KVAERNO3)));
         assertTrue(e.getMessage().contains("Gradient.checkpointed()"), e.getMessage());
     }
 
