@@ -79,17 +79,17 @@ public final class Grad {
          * With {@code createGraph} on or off; {@code retainGraph} follows it (as in PyTorch, a
          * differentiable gradient keeps the forward graph it refers to).
          */
-        public Options createGraph(boolean on) {
+        public Options withCreateGraph(boolean on) {
             return new Options(on, on, allowUnused);
         }
 
         /** With {@code retainGraph} on or off. */
-        public Options retainGraph(boolean on) {
+        public Options withRetainGraph(boolean on) {
             return new Options(createGraph, on, allowUnused);
         }
 
         /** With {@code allowUnused} on or off. */
-        public Options allowUnused(boolean on) {
+        public Options withAllowUnused(boolean on) {
             return new Options(createGraph, retainGraph, on);
         }
     }
@@ -104,12 +104,12 @@ public final class Grad {
      * @throws IllegalArgumentException if the input does not require grad or the output does not depend on it
      */
     public static Tensor of(Tensor output, Tensor input, boolean createGraph) {
-        return of(new Tensor[] {output}, new Tensor[] {input}, null, Options.defaults().createGraph(createGraph))[0];
+        return of(new Tensor[] {output}, new Tensor[] {input}, null, Options.defaults().withCreateGraph(createGraph))[0];
     }
 
     /** Gradients of a scalar output with respect to several inputs; see {@link #of(Tensor, Tensor, boolean)}. */
     public static Tensor[] of(Tensor output, Tensor[] inputs, boolean createGraph) {
-        return of(new Tensor[] {output}, inputs, null, Options.defaults().createGraph(createGraph));
+        return of(new Tensor[] {output}, inputs, null, Options.defaults().withCreateGraph(createGraph));
     }
 
     /**
@@ -117,7 +117,7 @@ public final class Grad {
      * {@link #of(Tensor[], Tensor[], Tensor[], Options)}.
      */
     public static Tensor[] of(Tensor[] outputs, Tensor[] inputs, Tensor[] seeds, boolean createGraph) {
-        return of(outputs, inputs, seeds, Options.defaults().createGraph(createGraph));
+        return of(outputs, inputs, seeds, Options.defaults().withCreateGraph(createGraph));
     }
 
     /**
@@ -154,7 +154,7 @@ public final class Grad {
             Tensor g = result.get(inputs[i]);
             if (g == null && !options.allowUnused()) {
                 throw new IllegalArgumentException("grad: input " + i + " (" + inputs[i].describe() + ") is not used to compute"
-                        + " the outputs, so its gradient is undefined; pass Grad.Options.allowUnused(true) to get zeros instead");
+                        + " the outputs, so its gradient is undefined; pass Grad.Options.defaults().withAllowUnused(true) to get zeros instead");
             }
             out[i] = g == null ? Tensor.zerosLike(inputs[i]) : options.createGraph() ? g : g.asCutGradient();
         }
@@ -267,7 +267,7 @@ public final class Grad {
                 if (rule == null) {
                     throw new IllegalStateException("backward through the graph a second time: the operation '" + node.op
                             + "' (output " + t.describe() + ") was already backpropagated through and its saved state released."
-                            + " Pass retainGraph = true (Grad.Options.retainGraph(true), or backward(true)) to the first pass to"
+                            + " Pass retainGraph = true (Grad.Options.defaults().withRetainGraph(true), or backward(true)) to the first pass to"
                             + " backpropagate through the same graph again, or recompute the forward pass");
                 }
                 Tensor[] gin = rule.apply(g, t, needs);

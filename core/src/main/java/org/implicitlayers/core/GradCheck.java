@@ -87,7 +87,7 @@ public final class GradCheck {
         Tensor r = Tensor.randn(Rng.seeded(opt.seed()), DType.FLOAT64, y0.shape()).to(y0.backend());
         // Unused inputs (and outputs constant in every input, such as the gradient of a linear map)
         // have zero analytic gradients, which the finite differences then confirm or refute.
-        Tensor[] analytic = Grad.of(new Tensor[] {y0.mul(r).sum()}, xs, null, Grad.Options.defaults().allowUnused(true));
+        Tensor[] analytic = Grad.of(new Tensor[] {y0.mul(r).sum()}, xs, null, Grad.Options.defaults().withAllowUnused(true));
         double worstRel = 0;
         for (int k = 0; k < xs.length; k++) {
             double[] base = xs[k].toDoubleArray();

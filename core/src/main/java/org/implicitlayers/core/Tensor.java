@@ -495,9 +495,10 @@ public final class Tensor {
     }
 
     /**
-     * The values, nested by axis as NumPy prints them, then dtype, shape and (when it is not the
-     * JVM backend) the backend, e.g. {@code tensor([[1.0, 2.0], [3.0, 4.5]], float32[2, 2])} (one
-     * row per line). float32 values print as floats ({@code 0.1}, not {@code 0.10000000149}).
+     * The values as NumPy prints them (at most 4 digits after the point, scientific notation for
+     * wide ranges, rows wrapped at 75 columns), then dtype, shape and (when it is not the JVM
+     * backend) the backend, e.g. {@code tensor([[1.  , 2.  ], [3.  , 4.5 ]], float32[2, 2])} (one
+     * row per line). float32 values round as floats ({@code 0.1}, not {@code 0.10000000149}).
      * Tensors of more than 1000 elements show the first and last three entries of each long axis.
      */
     @Override

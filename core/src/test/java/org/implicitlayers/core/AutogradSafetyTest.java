@@ -46,7 +46,7 @@ class AutogradSafetyTest {
         assertThrows(IllegalStateException.class, () -> Grad.of(y, x, false));
 
         Tensor y2 = x.tanh().sum();
-        Grad.Options retain = Grad.Options.defaults().retainGraph(true);
+        Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
         Tensor a = Grad.of(new Tensor[] {y2}, new Tensor[] {x}, null, retain)[0];
         Tensor b = Grad.of(new Tensor[] {y2}, new Tensor[] {x}, null, retain)[0];
         assertArrayEquals(a.toDoubleArray(), b.toDoubleArray(), 0);
@@ -67,7 +67,7 @@ class AutogradSafetyTest {
         assertTrue(e.getMessage().contains("createGraph = true"), e.getMessage());
         // Even allowing unused inputs does not turn this mistake into zeros.
         assertThrows(IllegalArgumentException.class, () -> Grad.of(new Tensor[] {du.sum()}, new Tensor[] {x}, null,
-                Grad.Options.defaults().allowUnused(true)));
+                Grad.Options.defaults().withAllowUnused(true)));
         assertThrows(IllegalArgumentException.class, () -> du.sum().backward());
     }
 
@@ -107,9 +107,9 @@ class AutogradSafetyTest {
         Tensor unused = vec(3).requiringGrad();
         Tensor y = x.square().sum();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().retainGraph(true)));
-        assertTrue(e.getMessage().contains("input 1") && e.getMessage().contains("allowUnused"), e.getMessage());
-        Tensor[] g = Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().allowUnused(true));
+                () -> Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().withRetainGraph(true)));
+        assertTrue(e.getMessage().contains("input 1") && e.getMessage().contains("withAllowUnused(true)"), e.getMessage());
+        Tensor[] g = Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().withAllowUnused(true));
         assertArrayEquals(new double[] {2, 4}, g[0].toDoubleArray(), 0);
         assertArrayEquals(new double[] {0}, g[1].toDoubleArray(), 0);
     }
@@ -120,7 +120,7 @@ class AutogradSafetyTest {
         Tensor du = Grad.of(x.mul(3.0).sum(), x, true);   // the gradient of a linear map: a constant
         assertFalse(du.requiresGrad());
         assertThrows(IllegalArgumentException.class, () -> Grad.of(du.sum(), x, false));
-        Tensor d2 = Grad.of(new Tensor[] {du.sum()}, new Tensor[] {x}, null, Grad.Options.defaults().allowUnused(true))[0];
+        Tensor d2 = Grad.of(new Tensor[] {du.sum()}, new Tensor[] {x}, null, Grad.Options.defaults().withAllowUnused(true))[0];
         assertArrayEquals(new double[] {0, 0}, d2.toDoubleArray(), 0);
     }
 

@@ -58,17 +58,6 @@ class ConveniencesTest {
     }
 
     @Test
-    void smallTensorsPrintLikeNumPyWithFloat32AsFloats() {
-        Tensor m = Tensor.of(new float[][] {{1.0f, -1.5f}, {2.25f, 0.1f}});
-        assertEquals("tensor([[ 1.0, -1.5],\n        [2.25,  0.1]], float32[2, 2])", m.toString());
-        assertEquals("tensor(2.5, float64[])", Tensor.scalar(DType.FLOAT64, 2.5).toString());
-        Tensor x = Tensor.of(new double[] {1, 2}, 2).requiringGrad();
-        assertEquals("tensor([2.0, 4.0], float64[2], requiresGrad, op=scale)", x.mul(2.0).toString());
-        String big = Tensor.arange(DType.FLOAT32, 0, 2000, 1).toString();
-        assertTrue(big.startsWith("tensor([   0.0,    1.0,    2.0, ..., 1997.0, 1998.0, 1999.0], float32[2000]"), big);
-    }
-
-    @Test
     void softmaxAndLogsumexpAreStableAndDifferentiable() {
         Tensor z = Tensor.of(new double[][] {{1000, 1001, 1002}, {-1, 0, 1}});
         double lse = Math.log(Math.exp(-2) + Math.exp(-1) + 1);
@@ -182,12 +171,12 @@ class ConveniencesTest {
 
     @Test
     void optionsHaveDefaultsAndWithers() {
-        Adam.Options a = Adam.Options.defaults().lr(3e-3).weightDecay(1e-4);
+        Adam.Options a = Adam.Options.defaults().withLr(3e-3).withWeightDecay(1e-4);
         assertEquals(new Adam.Options(3e-3, 0.9, 0.999, 1e-8, 1e-4, false), a);
-        assertThrows(IllegalArgumentException.class, () -> Adam.Options.defaults().betas(1.0, 0.999));
-        Trainer.Options t = Trainer.Options.defaults().steps(50).checkpoint(Path.of("c.npz")).checkpointEvery(10);
-        assertEquals(new Trainer.Options(50, 0, 10, Path.of("c.npz"), false), t);
-        Grad.Options g = Grad.Options.defaults().createGraph(true).allowUnused(true);
+        assertThrows(IllegalArgumentException.class, () -> Adam.Options.defaults().withBetas(1.0, 0.999));
+        Trainer.Options t = Trainer.Options.defaults().withSteps(50).withCheckpoint(Path.of("c.npz")).withCheckpointEvery(10);
+        assertEquals(new Trainer.Options(50, 0, 10, Path.of("c.npz"), false, Trainer.Options.DEFAULT_CHECKPOINT_SECONDS), t);
+        Grad.Options g = Grad.Options.defaults().withCreateGraph(true).withAllowUnused(true);
         assertEquals(new Grad.Options(true, true, true), g);
     }
 }

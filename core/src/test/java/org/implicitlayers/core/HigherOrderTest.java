@@ -188,7 +188,7 @@ class HigherOrderTest {
         assertNull(w.grad());
         Tensor unused = Tensor.ones(DType.FLOAT64, 2).requiringGrad();
         assertClose(new double[] {0, 0}, Grad.of(new Tensor[] {w.sum()}, new Tensor[] {unused}, null,
-                Grad.Options.defaults().allowUnused(true))[0].toDoubleArray(), 0, "unreachable input, allowed");
+                Grad.Options.defaults().withAllowUnused(true))[0].toDoubleArray(), 0, "unreachable input, allowed");
         assertThrows(IllegalArgumentException.class, () -> Grad.of(w.mul(2.0), w, false));
     }
 

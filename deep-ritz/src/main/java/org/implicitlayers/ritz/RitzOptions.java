@@ -343,13 +343,8 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
             require(damping > 0 && Double.isFinite(damping), "optimizer.damping", "a positive number", damping);
         }
 
-        /** Adam with these settings and ENGD's default damping. */
-        public Optimizer(int steps, double lr, double lrDecay, int lbfgs) {
-            this(OptimizerKind.ADAM, steps, lr, lrDecay, lbfgs, 1e-10);
-        }
-
         public static Optimizer defaults() {
-            return new Optimizer(5000, 1e-3, 1.0, 0);
+            return new Optimizer(OptimizerKind.ADAM, 5000, 1e-3, 1.0, 0, 1e-10);
         }
 
         /**

@@ -162,7 +162,7 @@ public final class RitzSolver {
             Tensor ue = p.exact().at(xt);
             // An exact solution may be constant in x (then its gradient is zero, not an error).
             exactGrad = Grad.of(new Tensor[] {ue.sum()}, new Tensor[] {xt}, null,
-                    Grad.Options.defaults().allowUnused(true))[0].detach();
+                    Grad.Options.defaults().withAllowUnused(true))[0].detach();
             exactU = ue.detach();
         }
     }
@@ -374,7 +374,8 @@ public final class RitzSolver {
                     history.add(new Evaluation(step, lastLoss[0], m));
                     return m;
                 })
-                .options(new Trainer.Options(engd ? 0 : opt.steps(), o.run().evalEvery(), checkpoint == null ? 0 : 1000, checkpoint, resume))
+                .options(Trainer.Options.defaults().withSteps(engd ? 0 : opt.steps()).withEvalEvery(o.run().evalEvery())
+                        .withCheckpointEvery(checkpoint == null ? 0 : 1000).withCheckpoint(checkpoint).withResume(resume))
                 .callback(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo info) {

@@ -33,7 +33,8 @@ class LbfgsStageTest {
                 .withBoundary(RitzOptions.Boundary.defaults().withTreatment(BoundaryTreatment.PENALTY))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 16, 2, "tanh"))
                 .withSampling(RitzOptions.Sampling.defaults().withMethod(RitzOptions.SamplingMethod.SOBOL).withCounts(256, 64))
-                .withOptimizer(new RitzOptions.Optimizer(600, 5e-3, 0.1, 60)).withRun(new RitzOptions.Run(300, 1, DType.FLOAT64));
+                .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(600).withLr(5e-3, 0.1).withLbfgs(60))
+                        .withRun(new RitzOptions.Run(300, 1, DType.FLOAT64));
         List<Long> evalSteps = new ArrayList<>(), logged = new ArrayList<>();
         boolean[] ended = {false};
         TrainingCallback log = new TrainingCallback() {
@@ -70,7 +71,8 @@ class LbfgsStageTest {
                 .withBoundary(RitzOptions.Boundary.defaults().withTreatment(BoundaryTreatment.PENALTY))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 8, 1, "tanh"))
                 .withSampling(RitzOptions.Sampling.defaults().withMethod(sampling).withCounts(64, 16))
-                .withOptimizer(new RitzOptions.Optimizer(20, 5e-3, 1.0, 12)).withRun(new RitzOptions.Run(10, 3, DType.FLOAT32));
+                .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(20).withLr(5e-3, 1.0).withLbfgs(12))
+                        .withRun(new RitzOptions.Run(10, 3, DType.FLOAT32));
     }
 
     private static Map<String, float[]> params(RitzSolver s) {
@@ -115,7 +117,8 @@ class LbfgsStageTest {
 
     @Test
     void aWallClockBudgetEndsAdamAtAThirdAndThenLbfgsWithinIt() throws Exception {
-        RitzOptions o = small(RitzOptions.SamplingMethod.SOBOL).withOptimizer(new RitzOptions.Optimizer(1_000_000, 5e-3, 1.0, 1_000_000));
+        RitzOptions o = small(RitzOptions.SamplingMethod.SOBOL).withOptimizer(RitzOptions.Optimizer.defaults().withSteps(1_000_000)
+                .withLr(5e-3, 1.0).withLbfgs(1_000_000));
         RitzSolver s = new RitzSolver(neumannSquare(), o);
         long t0 = System.nanoTime();
         RitzSolver.Result r = s.solve(List.of(), new CancelRequest(), null, false, 1.5);

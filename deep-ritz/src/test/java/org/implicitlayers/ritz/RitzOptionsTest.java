@@ -57,7 +57,7 @@ class RitzOptionsTest {
         assertEquals(new RitzOptions.Boundary(RitzOptions.BoundaryTreatment.PENALTY, 500), d.boundary());
         assertEquals(new RitzOptions.Sampling(1024, 256, RitzOptions.SamplingMethod.UNIFORM, true, 0, 0), d.sampling());
         assertEquals(new RitzOptions.Network(RitzOptions.NetworkType.RESNET, 32, 3, "tanh"), d.network());
-        assertEquals(new RitzOptions.Optimizer(5000, 1e-3, 1.0, 0), d.optimizer());
+        assertEquals(new RitzOptions.Optimizer(RitzOptions.OptimizerKind.ADAM, 5000, 1e-3, 1.0, 0, 1e-10), d.optimizer());
         assertEquals(new RitzOptions.Run(250, 0, DType.FLOAT32), d.run());
     }
 }

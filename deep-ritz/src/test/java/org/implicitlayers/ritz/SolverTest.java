@@ -19,7 +19,8 @@ class SolverTest {
         return RitzOptions.defaults().withMethod(method).withBoundary(RitzOptions.Boundary.defaults().withTreatment(bc))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 16, 2, "tanh"))
                 .withSampling(RitzOptions.Sampling.defaults().withMethod(RitzOptions.SamplingMethod.SOBOL).withCounts(128, 2))
-                .withOptimizer(new RitzOptions.Optimizer(steps, 5e-3, 0.1, 0)).withRun(new RitzOptions.Run(steps, 1, DType.FLOAT64));
+                .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(steps).withLr(5e-3, 0.1))
+                        .withRun(new RitzOptions.Run(steps, 1, DType.FLOAT64));
     }
 
     static RitzOptions withPenalty(RitzOptions o, double beta) {

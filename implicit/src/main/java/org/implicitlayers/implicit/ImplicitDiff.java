@@ -66,7 +66,7 @@ public final class ImplicitDiff {
             y = map.apply(z0);
         }
         // Called once per iteration of the linear solver on the same recorded application: retain it.
-        Grad.Options retain = Grad.Options.defaults().retainGraph(true);
+        Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
         return u -> Grad.of(new Tensor[] {y}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0];
     }
 }

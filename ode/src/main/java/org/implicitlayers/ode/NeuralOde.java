@@ -12,7 +12,7 @@ import org.implicitlayers.core.nn.Parameter;
  *
  * <pre>{@code
  * NeuralOde node = new NeuralOde(Mlp.builder(2, 50, 2).activation(Activation.tanh()).build(rng),
- *         OdeSolve.Options.builder().gradient(Gradient.ADJOINT).build());
+ *         OdeSolve.Options.defaults().withGradient(Gradient.adjoint()));
  * Tensor ys = node.solve(y0, ts).ys();          // [T, batch, 2]
  * }</pre>
  */
@@ -37,7 +37,7 @@ public final class NeuralOde extends Module {
     public NeuralOde(Module field, Field f, OdeSolve.Options options) {
         this.field = child("field", field);
         this.f = f;
-        this.options = options;
+        this.options = options.validate();
     }
 
     /** The state at t = 1 from y0 at t = 0 (the layer view). */

@@ -1,12 +1,13 @@
 package org.implicitlayers.ode;
 
 import java.util.Arrays;
-import org.implicitlayers.core.CustomFunction;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ode.solver.ButcherTableau;
-import org.implicitlayers.ode.solver.RungeKutta;
+import org.implicitlayers.ode.solver.ImplicitStages;
 import org.implicitlayers.ode.solver.PiController;
+import org.implicitlayers.ode.solver.RungeKutta;
+import org.implicitlayers.ode.solver.StepSizeController;
 import org.implicitlayers.ode.solver.Tableaus;
 
 /**
@@ -16,13 +17,12 @@ import org.implicitlayers.ode.solver.Tableaus;
  * <pre>{@code
  * Tensor ts = Tensor.linspace(DType.FLOAT32, 0, 1, 10);
  * OdeSolve.Solution s = OdeSolve.solve((t, y) -> net.forward(y), y0, ts, params,
- *         OdeSolve.Options.builder().method("dopri5").tolerances(1e-6, 1e-8).gradient(Gradient.ADJOINT).build());
+ *         OdeSolve.Options.defaults().withMethod("dopri5").withTolerances(1e-6, 1e-8).withGradient(Gradient.adjoint()));
  * Tensor ys = s.ys();                    // [10, ...y0.shape]; ys[0] = y0
  * }</pre>
  *
- * <p>Gradients reach y0, the parameters (for {@link Gradient#ADJOINT} and
- * {@link Gradient#CHECKPOINTED}: those listed in {@code params}; for {@link Gradient#DIRECT}: any
- * leaf f reads) and the output times when {@code ts} requires grad
+ * <p>Gradients reach y0, the parameters (for {@link Adjoint} and {@link Checkpointed}: those
+ * listed in {@code params}; for {@link Direct}: any leaf f reads) and the output times when {@code ts} requires grad
  * ({@code dL/dt_i = <dL/dy_i, f(t_i, y_i)>} for i &gt; 0 and
  * {@code dL/dt_0 = -<a(t_0), f(t_0, y_0)>} with a the adjoint of the later outputs).
  */
@@ -31,182 +31,116 @@ public final class OdeSolve {
     }
 
     /**
-     * Options. Build with {@link #builder()}; {@link #defaults()} is Dormand-Prince 5(4) with
-     * rtol 1e-7, atol 1e-9 (torchdiffeq's defaults), Hairer's PI controller, at most 100,000
-     * steps, direct gradients; the adjoint uses the same method and tolerances unless set.
+     * Options. Start from {@link #defaults()} and change what differs with the withers:
+     * Dormand-Prince 5(4) with rtol 1e-7, atol 1e-9 (torchdiffeq's defaults), Hairer's PI
+     * controller, the first step chosen automatically, at most 100,000 steps, direct gradients,
+     * implicit stages solved by Newton-Krylov.
      *
-     * @param method         the Runge-Kutta method
-     * @param rtol           relative tolerance: one value or one per state component
-     * @param atol           absolute tolerance: one value or one per state component
-     * @param controller     the step-size controller
-     * @param firstStep      the first step; NaN chooses it automatically (Hairer's algorithm)
-     * @param step           the step of fixed-step methods (NaN for adaptive ones)
-     * @param maxSteps       most steps per solve
-     * @param gradient       how the solve is differentiated
-     * @param adjointMethod  the method of the backward (adjoint) solve
-     * @param adjointRtol    relative tolerance of the adjoint solve
-     * @param adjointAtol    absolute tolerance of the adjoint solve
-     * @param seminorm       leave the parameter-gradient components out of the adjoint's error norm
-     *                       (Kidger et al. 2021, "Hey, that's not an ODE"): fewer backward steps,
-     *                       the integrals still accurate because they do not feed back into the state
+     * @param method         the Runge-Kutta method; default {@link Tableaus#DOPRI5}
+     * @param tolerances     the error tolerances of adaptive methods; default rtol 1e-7, atol 1e-9
+     * @param controller     the step-size controller of adaptive methods; default {@link PiController#defaults()}
+     * @param firstStep      the first step, in the time's units; NaN (the default) chooses it by Hairer's algorithm
+     * @param step           the step of fixed-step methods, in the time's units (the last step before
+     *                       each output is shortened); NaN (the default) for adaptive methods
+     * @param maxSteps       most steps (accepted and rejected) per solve; default 100,000
+     * @param gradient       how the solve is differentiated; default {@link Gradient#direct()}
+     * @param implicitStages how the stages of implicit methods are solved; default {@link ImplicitStages#defaults()}
      */
-    public record Options(ButcherTableau method, double[] rtol, double[] atol, PiController controller, double firstStep,
-                         double step, int maxSteps, Gradient gradient, ButcherTableau adjointMethod, double[] adjointRtol,
-                         double[] adjointAtol, boolean seminorm) {
+    public record Options(ButcherTableau method, Tolerances tolerances, StepSizeController controller, double firstStep,
+                          double step, int maxSteps, Gradient gradient, ImplicitStages implicitStages) {
         public Options {
-            if (method == null || controller == null || gradient == null || adjointMethod == null) {
-                throw new IllegalArgumentException("OdeSolve.Options: method, controller, gradient and adjointMethod must be set");
+            if (method == null || tolerances == null || controller == null || gradient == null || implicitStages == null) {
+                throw new IllegalArgumentException("OdeSolve.Options: method, tolerances, controller, gradient and implicitStages"
+                        + " must be set");
             }
-            if (!method.adaptive() && !(step > 0)) {
-                throw new IllegalArgumentException("OdeSolve.Options: method " + method.name()
-                        + " has no error estimate and needs a fixed step (builder().step(h)); got " + step);
-            }
-            if (!adjointMethod.adaptive() && !(step > 0)) {
-                throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + adjointMethod.name() + " needs a fixed step");
-            }
-            if (gradient == Gradient.ADJOINT && adjointMethod.implicit()) {
-                throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got " + adjointMethod.name()
-                        + "; with implicit methods use Gradient.CHECKPOINTED or DIRECT (stage gradients by the implicit function theorem),"
-                        + " or set adjointMethod(...) to an explicit one");
+            if (!(step > 0) && !Double.isNaN(step)) {
+                throw new IllegalArgumentException("OdeSolve.Options: step must be positive (or NaN for adaptive methods), got " + step);
             }
             if (maxSteps <= 0) {
                 throw new IllegalArgumentException("OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
             }
-            rtol = rtol.clone();
-            atol = atol.clone();
-            adjointRtol = adjointRtol.clone();
-            adjointAtol = adjointAtol.clone();
         }
 
-        public static Options defaults() {
-            return builder().build();
-        }
-
-        public static Builder builder() {
-            return new Builder();
-        }
-
-        /** A builder starting from these options. */
-        public Builder toBuilder() {
-            Builder b = new Builder();
-            b.method = method;
-            b.rtol = rtol;
-            b.atol = atol;
-            b.controller = controller;
-            b.firstStep = firstStep;
-            b.step = step;
-            b.maxSteps = maxSteps;
-            b.gradient = gradient;
-            b.adjointMethod = adjointMethod;
-            b.adjointRtol = adjointRtol;
-            b.adjointAtol = adjointAtol;
-            b.seminorm = seminorm;
-            return b;
-        }
-
-        RungeKutta.Settings forward() {
-            return new RungeKutta.Settings(method, controller, rtol, atol, firstStep, step, maxSteps, -1);
-        }
-    }
-
-    /** Assembles {@link Options}; every setter is optional. */
-    public static final class Builder {
-        private ButcherTableau method = Tableaus.DOPRI5;
-        private double[] rtol = {1e-7};
-        private double[] atol = {1e-9};
-        private PiController controller = PiController.defaults();
-        private double firstStep = Double.NaN;
-        private double step = Double.NaN;
-        private int maxSteps = 100_000;
-        private Gradient gradient = Gradient.DIRECT;
-        private ButcherTableau adjointMethod;
-        private double[] adjointRtol;
-        private double[] adjointAtol;
-        private boolean seminorm;
-
-        public Builder method(ButcherTableau m) {
-            method = m;
+        /**
+         * Checks that the settings fit together (every solve does this before it starts; the
+         * withers do not, so that they can be applied in any order).
+         *
+         * @throws IllegalArgumentException for a fixed-step method without a step, or an adjoint
+         *                                  whose backward method is implicit
+         */
+        public Options validate() {
+            if (!method.adaptive() && !(step > 0)) {
+                throw new IllegalArgumentException("OdeSolve.Options: method " + method.name()
+                        + " has no error estimate and needs a fixed step (withStep(h)); got " + step);
+            }
+            if (gradient instanceof Adjoint adj) {
+                ButcherTableau back = adj.methodFor(this);
+                if (back.implicit()) {
+                    throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got "
+                            + back.name() + "; with implicit methods use Gradient.checkpointed() or Gradient.direct() (stage"
+                            + " gradients by the implicit function theorem), or give the adjoint an explicit method"
+                            + " (Gradient.adjoint().withMethod(...))");
+                }
+                if (!back.adaptive() && !(step > 0)) {
+                    throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + back.name() + " needs a fixed step (withStep(h))");
+                }
+            }
             return this;
+        }
+
+        /** The defaults listed above. */
+        public static Options defaults() {
+            return new Options(Tableaus.DOPRI5, Tolerances.of(1e-7, 1e-9), PiController.defaults(), Double.NaN, Double.NaN, 100_000,
+                    Gradient.direct(), ImplicitStages.defaults());
+        }
+
+        public Options withMethod(ButcherTableau m) {
+            return new Options(m, tolerances, controller, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
         /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler, kvaerno3. */
-        public Builder method(String name) {
-            return method(Tableaus.byName(name));
+        public Options withMethod(String name) {
+            return withMethod(Tableaus.byName(name));
         }
 
-        /** Scalar tolerances (also for the adjoint unless set separately). */
-        public Builder tolerances(double rtol, double atol) {
-            return rtol(rtol).atol(atol);
+        public Options withTolerances(Tolerances t) {
+            return new Options(method, t, controller, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
-        /** One value, or one per state component. */
-        public Builder rtol(double... r) {
-            rtol = r.clone();
-            return this;
+        /** One relative and one absolute tolerance for every state component. */
+        public Options withTolerances(double rtol, double atol) {
+            return withTolerances(Tolerances.of(rtol, atol));
         }
 
-        /** One value, or one per state component. */
-        public Builder atol(double... a) {
-            atol = a.clone();
-            return this;
+        public Options withController(StepSizeController c) {
+            return new Options(method, tolerances, c, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
-        public Builder controller(PiController c) {
-            controller = c;
-            return this;
-        }
-
-        public Builder firstStep(double h) {
-            firstStep = h;
-            return this;
+        public Options withFirstStep(double h) {
+            return new Options(method, tolerances, controller, h, step, maxSteps, gradient, implicitStages);
         }
 
         /** The step of fixed-step methods. */
-        public Builder step(double h) {
-            step = h;
-            return this;
+        public Options withStep(double h) {
+            return new Options(method, tolerances, controller, firstStep, h, maxSteps, gradient, implicitStages);
         }
 
-        public Builder maxSteps(int n) {
-            maxSteps = n;
-            return this;
+        public Options withMaxSteps(int n) {
+            return new Options(method, tolerances, controller, firstStep, step, n, gradient, implicitStages);
         }
 
-        public Builder gradient(Gradient g) {
-            gradient = g;
-            return this;
+        public Options withGradient(Gradient g) {
+            return new Options(method, tolerances, controller, firstStep, step, maxSteps, g, implicitStages);
         }
 
-        public Builder adjointMethod(ButcherTableau m) {
-            adjointMethod = m;
-            return this;
+        public Options withImplicitStages(ImplicitStages s) {
+            return new Options(method, tolerances, controller, firstStep, step, maxSteps, gradient, s);
         }
 
-        /** Scalar tolerances of the adjoint solve. */
-        public Builder adjointTolerances(double rtol, double atol) {
-            adjointRtol = new double[] {rtol};
-            adjointAtol = new double[] {atol};
-            return this;
-        }
-
-        public Builder seminorm(boolean on) {
-            seminorm = on;
-            return this;
-        }
-
-        public Options build() {
-            return new Options(method, rtol, atol, controller, firstStep, step, maxSteps, gradient,
-                    adjointMethod != null ? adjointMethod : method, adjointRtol != null ? adjointRtol : scalarOrFirst(rtol),
-                    adjointAtol != null ? adjointAtol : scalarOrFirst(atol), seminorm);
-        }
-
-        // Per-component tolerances refer to the state; the augmented adjoint state is longer.
-        private static double[] scalarOrFirst(double[] tol) {
-            double m = Double.POSITIVE_INFINITY;
-            for (double v : tol) {
-                m = Math.min(m, v);
-            }
-            return new double[] {m};
+        RungeKutta.Settings forward() {
+            validate();
+            return new RungeKutta.Settings(method, controller, implicitStages, tolerances.rtol(), tolerances.atol(), firstStep, step,
+                    maxSteps, -1);
         }
     }
 
@@ -229,6 +163,7 @@ public final class OdeSolve {
      * @param o      options
      */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
+        o.validate();
         double[] times = checkTimes(ts);
         SolveStats stats = new SolveStats();
         boolean timeGrad = ts.requiresGrad() && Grad.isEnabled();
@@ -239,10 +174,7 @@ public final class OdeSolve {
             Tensor dt0 = ts.select(0, 0).sub(ts.select(0, 0).detach());
             y0In = y0.sub(dt0.mul(f0));
         }
-        Tensor ys = switch (o.gradient()) {
-            case DIRECT -> direct(f, y0In, times, o, stats);
-            case ADJOINT, CHECKPOINTED -> new SolveFunction(f, times, trainable(params), o, stats).apply(concat(y0In, trainable(params)));
-        };
+        Tensor ys = o.gradient().solve(f, y0In, times, trainable(params), o, stats);
         if (timeGrad) {
             // dy_i/dt_i = f(t_i, y_i), first order: ys + (ts - stop(ts)) stop(F).
             Tensor[] fs = new Tensor[times.length];
@@ -292,12 +224,6 @@ public final class OdeSolve {
         return solve(f, y0, ts, new Tensor[0], o);
     }
 
-    private static Tensor direct(Dynamics f, Tensor y0, double[] times, Options o, SolveStats stats) {
-        RungeKutta.Result r = RungeKutta.integrate(f, y0, times, o.forward(), false);
-        stats.forward(r.nfe(), r.accepted(), r.rejected());
-        return Tensor.stack(0, r.outputs());
-    }
-
     private static Tensor evalDetached(Dynamics f, double t, Tensor y) {
         try (Grad.Scope ignored = Grad.noGrad()) {
             return f.apply(t, y.detach());
@@ -307,13 +233,6 @@ public final class OdeSolve {
     /** The parameters gradients can reach (a frozen one, not requiring grad, gets none). */
     private static Tensor[] trainable(Tensor[] params) {
         return java.util.Arrays.stream(params).filter(Tensor::requiresGrad).toArray(Tensor[]::new);
-    }
-
-    private static Tensor[] concat(Tensor y0, Tensor[] params) {
-        Tensor[] in = new Tensor[params.length + 1];
-        in[0] = y0;
-        System.arraycopy(params, 0, in, 1, params.length);
-        return in;
     }
 
     static double[] checkTimes(Tensor ts) {
@@ -337,47 +256,5 @@ public final class OdeSolve {
             }
         }
         return t;
-    }
-
-    /** The solve as one node on the tape, with the adjoint or checkpointed backward rule. */
-    private static final class SolveFunction extends CustomFunction {
-        private final Dynamics f;
-        private final double[] times;
-        private final Tensor[] params;
-        private final Options o;
-        private final SolveStats stats;
-        private RungeKutta.Result forward;
-
-        SolveFunction(Dynamics f, double[] times, Tensor[] params, Options o, SolveStats stats) {
-            super(o.gradient() == Gradient.ADJOINT ? "odeint_adjoint" : "odeint_checkpointed");
-            this.f = f;
-            this.times = times;
-            this.params = params;
-            this.o = o;
-            this.stats = stats;
-        }
-
-        @Override
-        protected Tensor forward(Tensor[] in) {
-            forward = RungeKutta.integrate(f, in[0], times, o.forward(), o.gradient() == Gradient.CHECKPOINTED);
-            stats.forward(forward.nfe(), forward.accepted(), forward.rejected());
-            return Tensor.stack(0, forward.outputs());
-        }
-
-        @Override
-        protected Tensor[] backward(Tensor g, Tensor out, Tensor[] in, boolean[] needs) {
-            Tensor[] grads;
-            try (Grad.Scope ignored = Grad.noGrad()) {
-                grads = o.gradient() == Gradient.ADJOINT
-                        ? Adjoint.backward(f, times, params, out.detach(), g.detach(), o, stats)
-                        : Checkpointed.backward(f, times, params, forward, g.detach(), o.method(), stats);
-            }
-            for (int i = 0; i < grads.length; i++) {
-                if (!needs[i]) {
-                    grads[i] = null;
-                }
-            }
-            return grads;
-        }
     }
 }

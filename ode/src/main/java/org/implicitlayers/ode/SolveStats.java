@@ -10,6 +10,7 @@ public final class SolveStats {
     private int rejected;
     private int nfeBackward;
     private int stepsBackward;
+    private int checkpoints;
 
     void forward(int nfe, int acc, int rej) {
         nfeForward += nfe;
@@ -20,6 +21,10 @@ public final class SolveStats {
     void backward(int nfe, int steps) {
         nfeBackward += nfe;
         stepsBackward += steps;
+    }
+
+    void checkpoints(int peak) {
+        checkpoints = Math.max(checkpoints, peak);
     }
 
     /** Sums of other solves' counts, read when asked (their backward counts fill in later). */
@@ -60,6 +65,18 @@ public final class SolveStats {
     /** Steps (accepted and rejected) of the backward pass. */
     public int stepsBackward() {
         return sum(SolveStats::stepsBackward, stepsBackward);
+    }
+
+    /**
+     * The most states a {@link Checkpointed} solve held at once, forward or backward (0 for the
+     * other gradient kinds); over several solves, the largest.
+     */
+    public int peakCheckpoints() {
+        int s = checkpoints;
+        for (SolveStats p : parts) {
+            s = Math.max(s, p.peakCheckpoints());
+        }
+        return s;
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class TerminalEvent {
         try (Grad.Scope ignored = Grad.noGrad()) {
             Tensor yd = y0.detach();
             double[] g0 = {value(g, t0, yd)};
-            first = RungeKutta.integrate(f, yd, span, o.forward(), false, (t, h, y, y1, dense) -> {
+            first = RungeKutta.integrate(f, yd, span, o.forward(), null, (t, h, y, y1, dense) -> {
                 double ga = g0[0];
                 double gb = value(g, t + h, y1);
                 g0[0] = gb;

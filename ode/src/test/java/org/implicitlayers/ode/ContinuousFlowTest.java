@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ContinuousFlowTest {
     private static ContinuousFlow flow(boolean hutchinson, Gradient g) {
-        return new ContinuousFlow(8, hutchinson, OdeSolve.Options.builder().tolerances(1e-9, 1e-9).gradient(g).build(), Rng.seeded(4),
+        return new ContinuousFlow(8, hutchinson, OdeSolve.Options.defaults().withTolerances(1e-9, 1e-9).withGradient(g), Rng.seeded(4),
                 DType.FLOAT64);
     }
 
@@ -23,7 +23,7 @@ class ContinuousFlowTest {
         for (int i = 0; i < n; i++) {
             xs[i] = -6 + 12.0 * i / (n - 1);
         }
-        double[][] lp = flow(false, Gradient.DIRECT).logDensityGrid(xs, xs);
+        double[][] lp = flow(false, Gradient.direct()).logDensityGrid(xs, xs);
         double mass = 0;
         double cell = (12.0 / (n - 1)) * (12.0 / (n - 1));
         for (double[] row : lp) {
@@ -38,18 +38,18 @@ class ContinuousFlowTest {
     @Test
     void hutchinsonAveragesToTheExactTrace() {
         Tensor x = Tensor.of(new double[] {0.3, -0.7, 1.2, 0.4}, 2, 2);
-        double exact = flow(false, Gradient.DIRECT).logDensity(x, null).sum().item();
+        double exact = flow(false, Gradient.direct()).logDensity(x, null).sum().item();
         // 400 copies of the two points in one batch, each row with its own probe vector.
         int probes = 400;
         Tensor rep = Tensor.concat(0, java.util.Collections.nCopies(probes, x).toArray(new Tensor[0]));
-        double mean = flow(true, Gradient.DIRECT).logDensity(rep, Rng.seeded(9)).sum().item() / probes;
+        double mean = flow(true, Gradient.direct()).logDensity(rep, Rng.seeded(9)).sum().item() / probes;
         assertEquals(exact, mean, 0.02 * Math.abs(exact));
     }
 
     /** d log p / dx against central differences, direct and adjoint (the adjoint differentiates the trace once more). */
     @Test
     void logDensityGradientsEqualFiniteDifferences() {
-        for (Gradient g : new Gradient[] {Gradient.DIRECT, Gradient.ADJOINT}) {
+        for (Gradient g : new Gradient[] {Gradient.direct(), Gradient.adjoint()}) {
             ContinuousFlow f = flow(false, g);
             GradCheck.check(in -> f.logDensity(in[0], null), new GradCheck.Options(1e-5, 1e-6, 1e-5, 1),
                     Tensor.of(new double[] {0.3, -0.7}, 1, 2));

@@ -23,7 +23,7 @@ class ConvergenceTest {
 
     private static double endError(ButcherTableau m, double h) {
         Tensor y0 = Tensor.of(new double[] {1, 0}, 1, 2);
-        OdeSolve.Options o = OdeSolve.Options.builder().method(m).step(h).build();
+        OdeSolve.Options o = OdeSolve.Options.defaults().withMethod(m).withStep(h);
         Tensor ys = OdeSolve.solve(OSCILLATOR, y0, Tensor.of(new double[] {0, 2}, 2), o).ys();
         double[] e = exact(2);
         return Math.hypot(ys.get(2) - e[0], ys.get(3) - e[1]);
@@ -66,8 +66,8 @@ class ConvergenceTest {
 
     private static double fixedAdaptive(ButcherTableau m, double h) {
         // Tolerances so loose that every step is accepted, a first step of h and no growth: steps of exactly h.
-        OdeSolve.Options o = OdeSolve.Options.builder().method(m).tolerances(1e6, 1e6).firstStep(h)
-                .controller(new org.implicitlayers.ode.solver.PiController(0.9, 0, 0.2, 1.0000001)).build();
+        OdeSolve.Options o = OdeSolve.Options.defaults().withMethod(m).withTolerances(1e6, 1e6).withFirstStep(h)
+                .withController(org.implicitlayers.ode.solver.PiController.integral().withMaxFactor(1.0000001));
         Tensor ys = OdeSolve.solve(OSCILLATOR, Tensor.of(new double[] {1, 0}, 1, 2), Tensor.of(new double[] {0, 2}, 2), o).ys();
         double[] e = exact(2);
         return Math.hypot(ys.get(2) - e[0], ys.get(3) - e[1]);
@@ -78,7 +78,7 @@ class ConvergenceTest {
         Tensor ts = Tensor.linspace(DType.FLOAT64, 0, 2, 41);
         for (ButcherTableau m : new ButcherTableau[] {Tableaus.DOPRI5, Tableaus.TSIT5, Tableaus.BOSH3}) {
             OdeSolve.Solution s = OdeSolve.solve(OSCILLATOR, Tensor.of(new double[] {1, 0}, 1, 2), ts,
-                    OdeSolve.Options.builder().method(m).tolerances(m == Tableaus.BOSH3 ? 1e-6 : 1e-8, 1e-10).build());
+                    OdeSolve.Options.defaults().withMethod(m).withTolerances(m == Tableaus.BOSH3 ? 1e-6 : 1e-8, 1e-10));
             assertTrue(s.stats().acceptedSteps() < (m == Tableaus.BOSH3 ? 200 : 40), m.name() + " took " + s.stats().acceptedSteps() + " steps: outputs must not force steps");
             double worst = 0;
             for (int i = 0; i < 41; i++) {

@@ -31,7 +31,8 @@ class ErrorsTest {
     void nanInTheDynamicsNamesTimeAndComponent() {
         Dynamics f = (t, y) -> t < 0.5 ? y.neg() : y.mul(Tensor.of(new double[] {1, Double.NaN}, 1, 2));
         OdeSolveException e = assertThrows(OdeSolveException.class,
-                () -> OdeSolve.solve(f, Tensor.of(new double[] {1, 1}, 1, 2), TS, OdeSolve.Options.builder().method("rk4").step(0.1).build()));
+                () -> OdeSolve.solve(f, Tensor.of(new double[] {1, 1}, 1, 2), TS, OdeSolve.Options.defaults().withMethod("rk4")
+                        .withStep(0.1)));
         assertEquals(OdeSolveException.Kind.NON_FINITE, e.kind());
         assertEquals(1, e.component());
         assertTrue(e.getMessage().contains("component 1") && e.getMessage().contains("NaN"), e.getMessage());
@@ -41,7 +42,7 @@ class ErrorsTest {
     @Test
     void exceedingMaxStepsSaysHowFarItGot() {
         OdeSolveException e = assertThrows(OdeSolveException.class, () -> OdeSolve.solve((t, y) -> y.neg(), Tensor.of(new double[] {1}, 1),
-                Tensor.of(new double[] {0, 100}, 2), OdeSolve.Options.builder().method(Tableaus.DOPRI5).maxSteps(5).build()));
+                Tensor.of(new double[] {0, 100}, 2), OdeSolve.Options.defaults().withMethod(Tableaus.DOPRI5).withMaxSteps(5)));
         assertEquals(OdeSolveException.Kind.MAX_STEPS, e.kind());
         assertTrue(e.getMessage().contains("% of the way from 0.0 to 100.0") && e.getMessage().contains("maxSteps"), e.getMessage());
     }
@@ -54,10 +55,12 @@ class ErrorsTest {
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y.sum(),
                 Tensor.of(new double[] {1, 2}, 2), TS, OdeSolve.Options.defaults()));
         assertTrue(shape.getMessage().contains("must have the state's shape"), shape.getMessage());
-        IllegalArgumentException fixed = assertThrows(IllegalArgumentException.class, () -> OdeSolve.Options.builder().method("rk4").build());
-        assertTrue(fixed.getMessage().contains("step(h)"), fixed.getMessage());
+        IllegalArgumentException fixed = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y,
+                Tensor.of(new double[] {1}, 1), TS, OdeSolve.Options.defaults().withMethod("rk4")));
+        assertTrue(fixed.getMessage().contains("withStep(h)"), fixed.getMessage());
         IllegalArgumentException tol = assertThrows(IllegalArgumentException.class, () -> OdeSolve.solve((t, y) -> y,
-                Tensor.of(new double[] {1, 2, 3}, 3), TS, OdeSolve.Options.builder().atol(1e-6, 1e-6).build()));
+                Tensor.of(new double[] {1, 2, 3}, 3), TS, OdeSolve.Options.defaults()
+                        .withTolerances(new Tolerances(new double[] {1e-7}, new double[] {1e-6, 1e-6}))));
         assertTrue(tol.getMessage().contains("atol has 2 values"), tol.getMessage());
     }
 }

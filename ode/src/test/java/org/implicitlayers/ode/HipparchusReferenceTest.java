@@ -75,7 +75,7 @@ class HipparchusReferenceTest {
             for (ButcherTableau m : new ButcherTableau[] {Tableaus.BOSH3, Tableaus.DOPRI5, Tableaus.TSIT5, Tableaus.DOPRI8}) {
                 double mtol = tol;
                 OdeSolve.Solution s = OdeSolve.solve(dynamics(p), Tensor.of(p.y0(), 1, p.y0().length),
-                        Tensor.of(new double[] {0, p.tEnd()}, 2), OdeSolve.Options.builder().method(m).tolerances(mtol, mtol).build());
+                        Tensor.of(new double[] {0, p.tEnd()}, 2), OdeSolve.Options.defaults().withMethod(m).withTolerances(mtol, mtol));
                 double[] y = s.ys().select(0, 1).toDoubleArray();
                 double err = relError(y, ref);
                 // Global error: the local tolerance times the growth of errors along the solution (eccentric orbits amplify
@@ -91,7 +91,7 @@ class HipparchusReferenceTest {
             int[] evals = {0};
             hipparchus(p, hip, evals);
             OdeSolve.Solution s = OdeSolve.solve(dynamics(p), Tensor.of(p.y0(), 1, p.y0().length),
-                    Tensor.of(new double[] {0, p.tEnd()}, 2), OdeSolve.Options.builder().method(m).tolerances(tol, tol).build());
+                    Tensor.of(new double[] {0, p.tEnd()}, 2), OdeSolve.Options.defaults().withMethod(m).withTolerances(tol, tol));
             double ratio = (double) s.stats().nfeForward() / evals[0];
             assertTrue(ratio > 0.5 && ratio < 1.5, p.name() + " " + m.name() + ": " + s.stats().nfeForward()
                     + " evaluations against Hipparchus' " + evals[0]);

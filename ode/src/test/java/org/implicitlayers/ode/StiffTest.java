@@ -65,7 +65,7 @@ class StiffTest {
         int[] evals = {0};
         double[] ref = reference(rhs, y0, tEnd, evals);
         OdeSolve.Solution s = OdeSolve.solve(f, Tensor.of(y0, 1, y0.length), Tensor.of(new double[] {0, tEnd}, 2),
-                OdeSolve.Options.builder().method(Tableaus.KVAERNO3).tolerances(rtol, atol).build());
+                OdeSolve.Options.defaults().withMethod(Tableaus.KVAERNO3).withTolerances(rtol, atol));
         double[] y = s.ys().select(0, 1).toDoubleArray();
         for (int i = 0; i < y0.length; i++) {
             double err = Math.abs(y[i] - ref[i]);
@@ -96,9 +96,9 @@ class StiffTest {
             for (int k = 0; k < 2; k++) {
                 double h = 0.02 / (1 << k);
                 OdeSolve.Options o = m.adaptive()
-                        ? OdeSolve.Options.builder().method(m).tolerances(1e6, 1e6).firstStep(h)
-                                .controller(new org.implicitlayers.ode.solver.PiController(0.9, 0, 0.2, 1.0000001)).build()
-                        : OdeSolve.Options.builder().method(m).step(h).build();
+                        ? OdeSolve.Options.defaults().withMethod(m).withTolerances(1e6, 1e6).withFirstStep(h)
+                                .withController(org.implicitlayers.ode.solver.PiController.integral().withMaxFactor(1.0000001))
+                        : OdeSolve.Options.defaults().withMethod(m).withStep(h);
                 Tensor ys = OdeSolve.solve(f, Tensor.of(new double[] {1}, 1), Tensor.of(new double[] {0, 1}, 2), o).ys();
                 e[k] = Math.abs(ys.get(1) - Math.cos(1));
             }
@@ -115,10 +115,11 @@ class StiffTest {
         Tensor a = Tensor.of(new double[] {-1.0, 0.5, 0.0, -200.0}, 2, 2);
         Tensor y0 = Tensor.of(new double[] {1.0, 0.5, -0.3, 0.8}, 2, 2);
         Tensor ts = Tensor.of(new double[] {0, 0.3, 1.0}, 3);
-        for (Gradient g : new Gradient[] {Gradient.DIRECT, Gradient.CHECKPOINTED}) {
+        for (Gradient g : new Gradient[] {Gradient.direct(), Gradient.checkpointed()}) {
             Function<Tensor[], Tensor> f = in -> OdeSolve.solve((t, y) -> y.matmul(in[1]).add(y.square().mul(0.1)), in[0], ts,
-                    new Tensor[] {in[1]}, OdeSolve.Options.builder().method(Tableaus.KVAERNO3).tolerances(1e6, 1e6).firstStep(0.1)
-                            .controller(new org.implicitlayers.ode.solver.PiController(0.9, 0, 0.2, 1.0000001)).gradient(g).build()).ys();
+                    new Tensor[] {in[1]}, OdeSolve.Options.defaults().withMethod(Tableaus.KVAERNO3).withTolerances(1e6, 1e6)
+                            .withFirstStep(0.1).withController(org.implicitlayers.ode.solver.PiController.integral().withMaxFactor(1.0000001))
+                            .withGradient(g)).ys();
             // Output-time gradients use the continuous formula (tested in GradientTest); fixed steps would make them differ from
             // finite differences of the discrete map by the discretisation error, so the times are constants here.
             GradCheck.check(f, new GradCheck.Options(1e-5, 1e-6, 1e-4, 5), y0, a);
@@ -128,7 +129,40 @@ class StiffTest {
     @Test
     void theAdjointRefusesAnImplicitBackwardMethodWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OdeSolve.Options.builder().method(Tableaus.KVAERNO3).gradient(Gradient.ADJOINT).build());
-        assertTrue(e.getMessage().contains("CHECKPOINTED"), e.getMessage());
+                () -> OdeSolve.solve((t, y) -> y.neg(), Tensor.of(new double[] {1}, 1), Tensor.of(new double[] {0, 1}, 2),
+                        OdeSolve.Options.defaults().withGradient(Gradient.adjoint()).withMethod(Tableaus.KVAERNO3)));
+        assertTrue(e.getMessage().contains("Gradient.checkpointed()"), e.getMessage());
+    }
+
+    /** The stages are solved by the root solver given, and differentiated through the linear solver given, with the same result. */
+    @Test
+    void implicitStagesUseTheGivenRootAndLinearSolvers() {
+        int[] roots = {0};
+        int[] linears = {0};
+        org.implicitlayers.implicit.solve.RootSolver newton = org.implicitlayers.implicit.solve.NewtonKrylov.defaults();
+        org.implicitlayers.implicit.linear.LinearSolver lu = org.implicitlayers.implicit.linear.Dense.lu();
+        org.implicitlayers.ode.solver.ImplicitStages counted = org.implicitlayers.ode.solver.ImplicitStages.defaults()
+                .withRoot((fn, z0) -> {
+                    roots[0]++;
+                    return newton.solveRoot(fn, z0);
+                })
+                .withLinear((op, b, x0) -> {
+                    linears[0]++;
+                    return lu.solve(op, b, x0);
+                });
+        Tensor a = Tensor.of(new double[] {-1.0, 0.5, 0.0, -200.0}, 2, 2);
+        Tensor[] grads = new Tensor[2];
+        Tensor[] ends = new Tensor[2];
+        for (int k = 0; k < 2; k++) {
+            Tensor y0 = Tensor.of(new double[] {1.0, 0.5}, 1, 2).requiringGrad();
+            OdeSolve.Options o = OdeSolve.Options.defaults().withMethod(Tableaus.KVAERNO3).withTolerances(1e-8, 1e-10);
+            Tensor ys = OdeSolve.solve((t, y) -> y.matmul(a), y0, Tensor.of(new double[] {0, 1}, 2),
+                    k == 0 ? o : o.withImplicitStages(counted)).ys();
+            ends[k] = ys.detach();
+            grads[k] = org.implicitlayers.core.Grad.of(new Tensor[] {ys.sum()}, new Tensor[] {y0}, null, false)[0];
+        }
+        assertTrue(roots[0] > 0 && linears[0] > 0, "root solves " + roots[0] + ", linear solves " + linears[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ends[0].toDoubleArray(), ends[1].toDoubleArray(), 1e-9);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0].toDoubleArray(), grads[1].toDoubleArray(), 1e-9);
     }
 }

@@ -17,7 +17,7 @@ class TerminalEventTest {
 
     private static final TerminalEvent.Condition GROUND = (t, y) -> y.slice(1, 0, 1).sum();
 
-    private static final OdeSolve.Options TIGHT = OdeSolve.Options.builder().tolerances(1e-12, 1e-12).build();
+    private static final OdeSolve.Options TIGHT = OdeSolve.Options.defaults().withTolerances(1e-12, 1e-12);
 
     @Test
     void eventTimeOfAFreeFallIsExact() {
@@ -43,8 +43,8 @@ class TerminalEventTest {
     /** dt* / d(y0, k) and dy(t*) / d(y0, k) against central differences, with direct and adjoint gradients for y(t*). */
     @Test
     void eventTimeAndStateAreDifferentiable() {
-        for (Gradient g : new Gradient[] {Gradient.DIRECT, Gradient.ADJOINT}) {
-            OdeSolve.Options o = TIGHT.toBuilder().gradient(g).build();
+        for (Gradient g : new Gradient[] {Gradient.direct(), Gradient.adjoint()}) {
+            OdeSolve.Options o = TIGHT.withGradient(g);
             Function<Tensor[], Tensor> f = in -> {
                 TerminalEvent.Result r = TerminalEvent.solve(fall(in[1]), in[0], 0, 10, new Tensor[] {in[1]}, GROUND, o);
                 return Tensor.concat(0, r.time().reshape(1), r.state().reshape(2));

@@ -52,6 +52,38 @@ class ReadmeTemplateTest {
         assertTrue(section().contains("version `" + version + "`"), "the README names version " + version);
     }
 
+    /** The list of every artifact names each library module of this build, with its group and the build's version. */
+    @Test
+    void theReadmeListsEveryArtifactWithItsCoordinates() throws IOException {
+        String version = System.getProperty("implicitlayers.version");
+        String section = section();
+        int marker = section.indexOf("<!-- all-artifacts -->");
+        assertTrue(marker >= 0, "the section has the list of every artifact");
+        String list = block(section.substring(marker), "xml");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<dependency>(.*?)</dependency>", java.util.regex.Pattern.DOTALL)
+                .matcher(list);
+        java.util.List<String> listed = new java.util.ArrayList<>();
+        while (m.find()) {
+            String dep = m.group(1);
+            String artifact = tag(dep, "artifactId");
+            assertEquals("org.implicitlayers", tag(dep, "groupId"), artifact);
+            assertEquals(version, tag(dep, "version"), artifact);
+            String modulePom = Files.readString(Path.of("..", artifact, "pom.xml"));
+            String own = modulePom.substring(modulePom.indexOf("</parent>"));
+            assertEquals(artifact, tag(own, "artifactId"), "../" + artifact + "/pom.xml declares the artifact");
+            assertTrue(section.contains("`" + artifact + "`"), "the text names " + artifact);
+            listed.add(artifact);
+        }
+        assertEquals(java.util.List.of("core", "implicit", "ode", "deep-ritz", "implicit-sdf", "plot", "core-nd4j"), listed);
+    }
+
+    private static String tag(String xml, String name) {
+        int from = xml.indexOf("<" + name + ">");
+        assertTrue(from >= 0, "<" + name + "> in " + xml);
+        from += name.length() + 2;
+        return xml.substring(from, xml.indexOf("</" + name + ">", from)).trim();
+    }
+
     @Test
     void theReadmeProgramIsTheTemplateProgram() throws IOException {
         String program = Files.readString(PROJECT.resolve("src/main/java/com/example/FirstProgram.java"));

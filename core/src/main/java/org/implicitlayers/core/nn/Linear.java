@@ -37,6 +37,12 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input has " + x.shape(-1)
                     + " features (shape " + java.util.Arrays.toString(x.shape()) + ")");
         }
+        DType own = weight.value().dtype();
+        if (x.dtype() != own) {
+            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): the input is " + x.dtype()
+                    + java.util.Arrays.toString(x.shape()) + " but the layer's parameters are " + own + "; convert the input with x.to(DType."
+                    + own.name() + "), or create the layer with DType." + x.dtype().name());
+        }
         return Tensor.linear(x, weight.value(), bias == null ? null : bias.value());
     }
 

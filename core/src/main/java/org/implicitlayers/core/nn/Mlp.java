@@ -7,6 +7,9 @@ import org.implicitlayers.core.Tensor;
 /**
  * A multilayer perceptron: Linear layers with an activation after every hidden one (none after the
  * last). Built with {@link #builder(int...)}: {@code Mlp.builder(2, 64, 64, 1).activation(Activation.tanh()).build(rng)}.
+ * Parameters are float32 unless the builder says otherwise; inputs must have the parameters'
+ * dtype: {@code Tensor.of(double[][])} is float64, so either build with
+ * {@code .dtype(DType.FLOAT64)} or make the input with {@code Tensor.of(DType.FLOAT32, rows)}.
  */
 public final class Mlp extends Module {
     private final Linear[] layers;
@@ -29,6 +32,13 @@ public final class Mlp extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        DType own = dtype();
+        if (x.dtype() != own) {
+            throw new IllegalArgumentException("Mlp " + widths() + ": the input is " + x.dtype() + java.util.Arrays.toString(x.shape())
+                    + " but the network's parameters are " + own + "; convert the input with x.to(DType." + own.name()
+                    + ") (or make it as " + own + ": Tensor.of(DType." + own.name() + ", rows)), or build the network in " + x.dtype()
+                    + " with Mlp.builder(...).dtype(DType." + x.dtype().name() + ")");
+        }
         Tensor h = x;
         for (int l = 0; l < layers.length; l++) {
             h = layers[l].forward(h);
@@ -42,6 +52,19 @@ public final class Mlp extends Module {
     @Override
     protected String describeSettings() {
         return "activation=" + activation.name();
+    }
+
+    /** The dtype of the parameters (and so of the inputs the network takes). */
+    public DType dtype() {
+        return layers[0].weight().value().dtype();
+    }
+
+    private String widths() {
+        StringBuilder sb = new StringBuilder().append(layers[0].weight().shape()[1]);
+        for (Linear l : layers) {
+            sb.append('-').append(l.weight().shape()[0]);
+        }
+        return sb.toString();
     }
 
     /** The i-th linear layer, from 0. */

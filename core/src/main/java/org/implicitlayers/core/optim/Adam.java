@@ -13,7 +13,7 @@ import org.implicitlayers.core.nn.Parameter;
 public final class Adam extends Optimizer {
     /**
      * Adam's settings, PyTorch's defaults from {@link #defaults()}; change one with its wither:
-     * {@code Adam.Options.defaults().lr(3e-3).weightDecay(1e-4)}.
+     * {@code Adam.Options.defaults().withLr(3e-3).withWeightDecay(1e-4)}.
      *
      * @param lr          learning rate (default 1e-3)
      * @param beta1       decay of the first-moment estimate, in [0, 1) (default 0.9)
@@ -47,27 +47,27 @@ public final class Adam extends Optimizer {
         }
 
         /** With another learning rate. */
-        public Options lr(double v) {
+        public Options withLr(double v) {
             return new Options(v, beta1, beta2, eps, weightDecay, decoupled);
         }
 
         /** With other moment decays. */
-        public Options betas(double b1, double b2) {
+        public Options withBetas(double b1, double b2) {
             return new Options(lr, b1, b2, eps, weightDecay, decoupled);
         }
 
         /** With another eps. */
-        public Options eps(double v) {
+        public Options withEps(double v) {
             return new Options(lr, beta1, beta2, v, weightDecay, decoupled);
         }
 
         /** With another weight decay coefficient. */
-        public Options weightDecay(double v) {
+        public Options withWeightDecay(double v) {
             return new Options(lr, beta1, beta2, eps, v, decoupled);
         }
 
         /** With decoupled (AdamW) or L2 weight decay. */
-        public Options decoupled(boolean v) {
+        public Options withDecoupled(boolean v) {
             return new Options(lr, beta1, beta2, eps, weightDecay, v);
         }
     }
@@ -95,17 +95,17 @@ public final class Adam extends Optimizer {
 
     /** Adam with PyTorch's defaults and learning rate {@code lr}. */
     public Adam(Map<String, Parameter> params, double lr) {
-        this(params, Options.defaults().lr(lr));
+        this(params, Options.defaults().withLr(lr));
     }
 
     /** Adam over plain tensors with PyTorch's defaults and learning rate {@code lr}. */
     public Adam(List<Tensor> params, double lr) {
-        this(named(params), Options.defaults().lr(lr));
+        this(named(params), Options.defaults().withLr(lr));
     }
 
     /** AdamW with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight decay 1e-2. */
     public static Adam adamW(Map<String, Parameter> params, double lr) {
-        return new Adam(params, Options.adamW().lr(lr));
+        return new Adam(params, Options.adamW().withLr(lr));
     }
 
     @Override

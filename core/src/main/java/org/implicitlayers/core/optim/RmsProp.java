@@ -9,28 +9,88 @@ import org.implicitlayers.core.nn.Parameter;
  * the denominator uses v - gbar^2; with momentum, b = mu b + g / denom and p -= lr b.
  */
 public final class RmsProp extends Optimizer {
+    /**
+     * RMSprop's settings, PyTorch's names, meanings and defaults from {@link #defaults()}; change
+     * one with its wither: {@code RmsProp.Options.defaults().withLr(1e-3).withMomentum(0.9)}.
+     *
+     * @param lr          learning rate (default 1e-2)
+     * @param alpha       decay of the squared-gradient average, in [0, 1) (default 0.99)
+     * @param eps         added to the denominator (default 1e-8)
+     * @param weightDecay L2 weight decay coefficient (default 0)
+     * @param momentum    momentum, {@code >= 0} (default 0)
+     * @param centered    divide by the centred second moment (the variance estimate) instead (default false)
+     */
+    public record Options(double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+        public Options {
+            if (!(lr >= 0)) {
+                throw new IllegalArgumentException("RmsProp: learning rate must be >= 0, got " + lr);
+            }
+            if (!(alpha >= 0 && alpha < 1)) {
+                throw new IllegalArgumentException("RmsProp: alpha must lie in [0, 1), got " + alpha);
+            }
+            if (!(eps >= 0) || !(weightDecay >= 0) || !(momentum >= 0)) {
+                throw new IllegalArgumentException("RmsProp: eps, weight decay and momentum must be >= 0, got " + eps + ", "
+                        + weightDecay + ", " + momentum);
+            }
+        }
+
+        /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8, no weight decay, no momentum, not centered. */
+        public static Options defaults() {
+            return new Options(1e-2, 0.99, 1e-8, 0, 0, false);
+        }
+
+        public Options withLr(double v) {
+            return new Options(v, alpha, eps, weightDecay, momentum, centered);
+        }
+
+        public Options withAlpha(double v) {
+            return new Options(lr, v, eps, weightDecay, momentum, centered);
+        }
+
+        public Options withEps(double v) {
+            return new Options(lr, alpha, v, weightDecay, momentum, centered);
+        }
+
+        public Options withWeightDecay(double v) {
+            return new Options(lr, alpha, eps, v, momentum, centered);
+        }
+
+        public Options withMomentum(double v) {
+            return new Options(lr, alpha, eps, weightDecay, v, centered);
+        }
+
+        public Options withCentered(boolean v) {
+            return new Options(lr, alpha, eps, weightDecay, momentum, v);
+        }
+    }
+
     private final double alpha;
     private final double eps;
     private final double weightDecay;
     private final double momentum;
     private final boolean centered;
 
-    /** RMSprop with all options (PyTorch's names and meanings). */
-    public RmsProp(Map<String, Parameter> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        super(params, lr);
-        this.alpha = alpha;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
-        this.momentum = momentum;
-        this.centered = centered;
+    /** RMSprop over named parameters with the given options. */
+    public RmsProp(Map<String, Parameter> params, Options o) {
+        super(params, o.lr());
+        this.alpha = o.alpha();
+        this.eps = o.eps();
+        this.weightDecay = o.weightDecay();
+        this.momentum = o.momentum();
+        this.centered = o.centered();
     }
 
-    /** PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum, not centered. */
+    /** RMSprop over plain tensors (leaves made with {@code requiringGrad()}, updated in place). */
+    public RmsProp(java.util.List<Tensor> params, Options o) {
+        this(named(params), o);
+    }
+
+    /** RMSprop with PyTorch's defaults and learning rate {@code lr}. */
     public RmsProp(Map<String, Parameter> params, double lr) {
-        this(params, lr, 0.99, 1e-8, 0, 0, false);
+        this(params, Options.defaults().withLr(lr));
     }
 
-    /** RMSprop over plain tensors (leaves made with {@code requiringGrad()}, updated in place) with PyTorch's defaults. */
+    /** RMSprop over plain tensors with PyTorch's defaults and learning rate {@code lr}. */
     public RmsProp(java.util.List<Tensor> params, double lr) {
         this(named(params), lr);
     }

@@ -9,30 +9,70 @@ import org.implicitlayers.core.nn.Parameter;
  * as torch.optim.SGD: g += wd p; b = mu b + (1 - dampening) g (b = g at first); g = nesterov ? g + mu b : b; p -= lr g.
  */
 public final class Sgd extends Optimizer {
+    /**
+     * SGD's settings, PyTorch's names and meanings; {@link #defaults()} is plain SGD, change one
+     * with its wither: {@code Sgd.Options.defaults().withLr(0.05).withMomentum(0.9)}.
+     *
+     * @param lr          learning rate (default 1e-2)
+     * @param momentum    momentum, {@code >= 0} (default 0)
+     * @param dampening   dampening of the momentum, {@code >= 0} (default 0)
+     * @param weightDecay L2 weight decay coefficient (default 0)
+     * @param nesterov    Nesterov momentum; needs momentum &gt; 0 and no dampening (default false)
+     */
+    public record Options(double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        public Options {
+            if (!(lr >= 0) || !(momentum >= 0) || !(dampening >= 0) || !(weightDecay >= 0)) {
+                throw new IllegalArgumentException("Sgd: learning rate, momentum, dampening and weight decay must be >= 0, got " + lr
+                        + ", " + momentum + ", " + dampening + ", " + weightDecay);
+            }
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                throw new IllegalArgumentException("Sgd: Nesterov momentum needs momentum > 0 and dampening = 0");
+            }
+        }
+
+        /** Plain SGD with learning rate 1e-2. */
+        public static Options defaults() {
+            return new Options(1e-2, 0, 0, 0, false);
+        }
+
+        public Options withLr(double v) {
+            return new Options(v, momentum, dampening, weightDecay, nesterov);
+        }
+
+        public Options withMomentum(double v) {
+            return new Options(lr, v, dampening, weightDecay, nesterov);
+        }
+
+        public Options withDampening(double v) {
+            return new Options(lr, momentum, v, weightDecay, nesterov);
+        }
+
+        public Options withWeightDecay(double v) {
+            return new Options(lr, momentum, dampening, v, nesterov);
+        }
+
+        public Options withNesterov(boolean v) {
+            return new Options(lr, momentum, dampening, weightDecay, v);
+        }
+    }
+
     private final double momentum;
     private final double dampening;
     private final double weightDecay;
     private final boolean nesterov;
 
-    /**
-     * SGD with all options (PyTorch's names); the defaults are 0 and false.
-     *
-     * @throws IllegalArgumentException for Nesterov momentum without momentum or with dampening
-     */
-    public Sgd(Map<String, Parameter> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        super(params, lr);
-        if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new IllegalArgumentException("Sgd: Nesterov momentum needs momentum > 0 and dampening = 0");
-        }
-        this.momentum = momentum;
-        this.dampening = dampening;
-        this.weightDecay = weightDecay;
-        this.nesterov = nesterov;
+    /** SGD over named parameters with the given options. */
+    public Sgd(Map<String, Parameter> params, Options o) {
+        super(params, o.lr());
+        this.momentum = o.momentum();
+        this.dampening = o.dampening();
+        this.weightDecay = o.weightDecay();
+        this.nesterov = o.nesterov();
     }
 
     /** Plain SGD. */
     public Sgd(Map<String, Parameter> params, double lr) {
-        this(params, lr, 0, 0, 0, false);
+        this(params, Options.defaults().withLr(lr));
     }
 
     /** Plain SGD over plain tensors (leaves made with {@code requiringGrad()}, updated in place). */

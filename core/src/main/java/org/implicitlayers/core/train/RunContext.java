@@ -203,7 +203,7 @@ public final class RunContext implements AutoCloseable {
 
     /** {@code base} with this run's checkpoint file and resume flag. */
     public Trainer.Options trainerOptions(Trainer.Options base) {
-        return base.checkpoint(checkpoint()).resume(resume);
+        return base.withCheckpoint(checkpoint()).withResume(resume);
     }
 
     /** A set of output files of this job, written under temporary names and moved into the folder together by {@link OutputSet#commit()}. */

@@ -53,7 +53,7 @@ public final class Trainer {
 
     /**
      * Options; start from {@link #defaults()} and change what differs with the withers:
-     * {@code Trainer.Options.defaults().steps(20_000).checkpoint(Path.of("run/ckpt.npz"))}.
+     * {@code Trainer.Options.defaults().withSteps(20_000).withCheckpoint(Path.of("run/ckpt.npz"))}.
      *
      * @param steps             total optimiser steps (default 1000)
      * @param evalEvery         evaluate every so many steps (0: never, except at the end if an evaluator is set; default 0)
@@ -79,43 +79,38 @@ public final class Trainer {
             }
         }
 
-        /** As the canonical constructor, with checkpoints also every {@value #DEFAULT_CHECKPOINT_SECONDS} s. */
-        public Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume) {
-            this(steps, evalEvery, checkpointEvery, checkpoint, resume, DEFAULT_CHECKPOINT_SECONDS);
-        }
-
         /** 1000 steps, no evaluation, no checkpoint file, no resume, checkpoints (when a file is set) at least every 30 s. */
         public static Options defaults() {
             return new Options(1000, 0, 0, null, false, DEFAULT_CHECKPOINT_SECONDS);
         }
 
         /** With another number of steps. */
-        public Options steps(long v) {
+        public Options withSteps(long v) {
             return new Options(v, evalEvery, checkpointEvery, checkpoint, resume, checkpointSeconds);
         }
 
         /** Evaluating every {@code v} steps. */
-        public Options evalEvery(long v) {
+        public Options withEvalEvery(long v) {
             return new Options(steps, v, checkpointEvery, checkpoint, resume, checkpointSeconds);
         }
 
         /** Checkpointing every {@code v} steps. */
-        public Options checkpointEvery(long v) {
+        public Options withCheckpointEvery(long v) {
             return new Options(steps, evalEvery, v, checkpoint, resume, checkpointSeconds);
         }
 
         /** Checkpointing to {@code file} (null: none). */
-        public Options checkpoint(Path file) {
+        public Options withCheckpoint(Path file) {
             return new Options(steps, evalEvery, checkpointEvery, file, resume, checkpointSeconds);
         }
 
         /** Resuming from an existing checkpoint, or not. */
-        public Options resume(boolean v) {
+        public Options withResume(boolean v) {
             return new Options(steps, evalEvery, checkpointEvery, checkpoint, v, checkpointSeconds);
         }
 
         /** Checkpointing also after {@code seconds} of wall time (0: by steps only). */
-        public Options checkpointSeconds(double seconds) {
+        public Options withCheckpointSeconds(double seconds) {
             return new Options(steps, evalEvery, checkpointEvery, checkpoint, resume, seconds);
         }
     }

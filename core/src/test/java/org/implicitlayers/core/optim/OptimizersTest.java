@@ -53,7 +53,7 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new Sgd(ps, lr, mu, 0, wd, false)));
+        assertSteps(expected, run(ps -> new Sgd(ps, Sgd.Options.defaults().withLr(lr).withMomentum(mu).withWeightDecay(wd))));
     }
 
     @Test
@@ -69,7 +69,7 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new Sgd(ps, lr, mu, 0, 0, true)));
+        assertSteps(expected, run(ps -> new Sgd(ps, Sgd.Options.defaults().withLr(lr).withMomentum(mu).withNesterov(true))));
     }
 
     @Test
@@ -100,7 +100,8 @@ class OptimizersTest {
                 }
                 expected[s - 1] = p.clone();
             }
-            double[][] got = run(ps -> new Adam(ps, new Adam.Options(lr, b1, b2, eps, wd, decoupled)));
+            double[][] got = run(ps -> new Adam(ps, Adam.Options.defaults().withLr(lr).withBetas(b1, b2).withEps(eps).withWeightDecay(wd)
+                    .withDecoupled(decoupled)));
             for (int s = 0; s < 3; s++) {
                 // Torch divides sqrt(v) by sqrt(bc2) before adding eps: the same to 1e-9 here.
                 assertArrayEquals(expected[s], got[s], 1e-9, (decoupled ? "AdamW" : "Adam") + " step " + (s + 1));
@@ -124,7 +125,8 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new RmsProp(ps, lr, alpha, eps, 0, mu, true)));
+        assertSteps(expected, run(ps -> new RmsProp(ps, RmsProp.Options.defaults().withLr(lr).withAlpha(alpha).withEps(eps).withMomentum(mu)
+                .withCentered(true))));
     }
 
     @Test

@@ -35,7 +35,7 @@ class CheckpointValidationTest {
         Adam adam = new Adam(net.parameters(), 1e-2);
         Path ckpt = dir.resolve("c.npz");
         Trainer.builder(net, adam, rng).loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 8, 2)).square().mean())
-                .options(Trainer.Options.defaults().steps(5).checkpoint(ckpt)).build().run();
+                .options(Trainer.Options.defaults().withSteps(5).withCheckpoint(ckpt)).build().run();
         Npz.Contents c = Npz.read(ckpt);
         Map<String, Tensor> t = new LinkedHashMap<>(c.tensors());
         Map<String, byte[]> b = new LinkedHashMap<>(c.bytes());
@@ -57,7 +57,7 @@ class CheckpointValidationTest {
         Map<String, Tensor> optBefore = adam.stateDict();
         byte[] rngBefore = rng.saveState();
         Trainer t = Trainer.builder(net, adam, rng).loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 8, 2)).square().mean())
-                .options(Trainer.Options.defaults().steps(10).checkpoint(ckpt).resume(true)).build();
+                .options(Trainer.Options.defaults().withSteps(10).withCheckpoint(ckpt).withResume(true)).build();
         IOException e = assertThrows(IOException.class, t::run);
         before.forEach((k, v) -> assertArrayEquals(v, net.stateDict().get(k).toDoubleArray(), 0.0, k));
         assertTrue(adam.stateDict().keySet().equals(optBefore.keySet()), "optimizer unchanged");
@@ -137,7 +137,7 @@ class CheckpointValidationTest {
         Path ckpt = dir.resolve("never.npz");
         Trainer t = Trainer.builder(net, new Adam(net.parameters(), 1e-2), rng)
                 .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 4, 2)).mul(Double.NaN).mean())
-                .options(Trainer.Options.defaults().steps(10).checkpoint(ckpt)).build();
+                .options(Trainer.Options.defaults().withSteps(10).withCheckpoint(ckpt)).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         assertTrue(e.getMessage().contains("step 1") && e.getMessage().contains("no checkpoint was written yet"), e.getMessage());
         assertTrue(!Files.exists(ckpt) && !Files.exists(RunLock.lockFileOf(ckpt)), "nothing left behind");

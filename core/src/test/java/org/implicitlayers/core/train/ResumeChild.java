@@ -31,7 +31,7 @@ public final class ResumeChild {
                     return net.forward(x).sub(y).square().mean();
                 })
                 .schedule(LrSchedule.cosine(1e-2, 5, steps, 1e-4))
-                .options(new Trainer.Options(steps, 0, 3, ckpt, true))
+                .options(Trainer.Options.defaults().withSteps(steps).withCheckpointEvery(3).withCheckpoint(ckpt).withResume(true))
                 .callback(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo info) {

@@ -122,7 +122,7 @@ class RunContextTest {
             assertTrue(hook[0]);
             Trainer.Result r = Trainer.builder(net, new Sgd(net.parameters(), 0.1), rng)
                     .loss((s, g) -> net.forward(Tensor.rand(g, DType.FLOAT64, 4, 2)).square().mean())
-                    .options(Trainer.Options.defaults().steps(10)).context(run).build().run();
+                    .options(Trainer.Options.defaults().withSteps(10)).context(run).build().run();
             assertTrue(r.cancelled());
             assertEquals(0, r.lastStep());
         }
@@ -151,7 +151,7 @@ class RunContextTest {
             });
             Trainer.builder(net, new Sgd(net.parameters(), 0.1), rng)
                     .loss((s, g) -> net.forward(Tensor.rand(g, DType.FLOAT64, 4, 2)).square().mean())
-                    .options(Trainer.Options.defaults().steps(23)).clock(() -> now[0]).context(run).build().run();
+                    .options(Trainer.Options.defaults().withSteps(23)).clock(() -> now[0]).context(run).build().run();
             assertEquals(List.of(5L, 10L, 15L, 20L, 23L), saved);
             assertEquals(23, Checkpoint.load(run.checkpoint()).step());
         }
@@ -160,7 +160,8 @@ class RunContextTest {
         now[0] = 0;
         Trainer.builder(net, new Sgd(net.parameters(), 0.1), rng)
                 .loss((s, g) -> net.forward(Tensor.rand(g, DType.FLOAT64, 4, 2)).square().mean())
-                .options(Trainer.Options.defaults().steps(12).checkpointEvery(3).checkpoint(dir.resolve("u.npz")).checkpointSeconds(20))
+                .options(Trainer.Options.defaults().withSteps(12).withCheckpointEvery(3).withCheckpoint(dir.resolve("u.npz"))
+                        .withCheckpointSeconds(20))
                 .clock(() -> now[0])
                 .callback(new TrainingCallback() {
                     @Override

@@ -70,7 +70,7 @@ class RunLockTest {
         Path ckpt = dir.resolve("checkpoint.npz");
         Trainer.builder(net, new Adam(net.parameters(), 1e-3), rng)
                 .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT32, 4, 2)).square().mean())
-                .options(Trainer.Options.defaults().steps(3).checkpoint(ckpt)).build().run();
+                .options(Trainer.Options.defaults().withSteps(3).withCheckpoint(ckpt)).build().run();
         try (var files = Files.list(dir)) {
             assertEquals(List.of("checkpoint.npz"), files.map(f -> f.getFileName().toString()).toList());
         }

@@ -58,7 +58,8 @@ class StagesTest {
                         }
                         return net.forward(x.index(0, idx)).sub(y.index(0, idx)).square().mean();
                     })
-                    .options(Trainer.Options.defaults().steps(ADAM).checkpoint(ckpt).resume(resume).checkpointEvery(1).checkpointSeconds(0))
+                    .options(Trainer.Options.defaults().withSteps(ADAM).withCheckpoint(ckpt).withResume(resume).withCheckpointEvery(1)
+                            .withCheckpointSeconds(0))
                     .then(lbfgs);
         }
 
@@ -111,7 +112,7 @@ class StagesTest {
     @Test
     void lbfgsIsUndoneWhenTheJudgeSaysItGotWorse() throws IOException {
         Run adamOnly = new Run(null, false, 0);
-        adamOnly.builder.options(Trainer.Options.defaults().steps(ADAM));
+        adamOnly.builder.options(Trainer.Options.defaults().withSteps(ADAM));
         // The same Adam steps without the stage: the parameters L-BFGS must give back.
         Trainer.builder(adamOnly.net, new Adam(adamOnly.net.parameters(), 0.05), adamOnly.rng)
                 .loss((s, g) -> {
@@ -120,7 +121,7 @@ class StagesTest {
                         idx[i] = g.nextInt(40);
                     }
                     return adamOnly.net.forward(adamOnly.x.index(0, idx)).sub(adamOnly.y.index(0, idx)).square().mean();
-                }).options(Trainer.Options.defaults().steps(ADAM)).build().run();
+                }).options(Trainer.Options.defaults().withSteps(ADAM)).build().run();
         Run worse = new Run(null, false, 1e9);
         worse.builder.build().run();
         assertTrue(worse.lbfgs.outcome().contains("kept the previous result"), worse.lbfgs.outcome());

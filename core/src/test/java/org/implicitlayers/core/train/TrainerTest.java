@@ -73,7 +73,7 @@ class TrainerTest {
     private Trainer.Builder small(Mlp net, Rng rng, Path ckpt, long steps) {
         return Trainer.builder(net, new Sgd(net.parameters(), 0.05), rng)
                 .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 8, 2)).square().mean())
-                .options(new Trainer.Options(steps, 0, 5, ckpt, true));
+                .options(Trainer.Options.defaults().withSteps(steps).withCheckpointEvery(5).withCheckpoint(ckpt).withResume(true));
     }
 
     @Test
@@ -86,7 +86,7 @@ class TrainerTest {
                     Tensor l = net.forward(Tensor.rand(r, DType.FLOAT64, 8, 2)).square().mean();
                     return s == 13 ? l.mul(Double.NaN) : l;
                 })
-                .options(new Trainer.Options(20, 0, 5, ckpt, false)).build();
+                .options(Trainer.Options.defaults().withSteps(20).withCheckpointEvery(5).withCheckpoint(ckpt)).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         assertEquals(13, e.step());
         assertTrue(e.getMessage().contains("step 13") && e.getMessage().contains("loss is NaN") && e.getMessage().contains("c.npz"),
@@ -100,7 +100,7 @@ class TrainerTest {
         Mlp net = Mlp.builder(2, 4, 1).dtype(DType.FLOAT64).build(rng);
         Trainer t = Trainer.builder(net, new Sgd(net.parameters(), 0.05), rng)
                 .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 8, 2)).sqrt().sum()) // sqrt of negatives: NaN
-                .options(new Trainer.Options(5, 0, 0, null, false)).build();
+                .options(Trainer.Options.defaults().withSteps(5)).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
         assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("step 1"), e.getMessage());
     }
@@ -171,7 +171,8 @@ class TrainerTest {
         holder[0] = small(net, rng, ckpt, 30)
                 .callback(new CsvMetricsLog(csv, ev, 1))
                 .evaluator(s -> Map.of("w_norm", net.layer(0).weight().value().norm().item()))
-                .options(new Trainer.Options(30, 4, 5, ckpt, true))
+                .options(Trainer.Options.defaults().withSteps(30).withEvalEvery(4).withCheckpointEvery(5).withCheckpoint(ckpt)
+                        .withResume(true))
                 .callback(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo info) {
@@ -186,7 +187,8 @@ class TrainerTest {
         // Pretend the process had logged two more steps before dying, then resume.
         Files.writeString(csv, "13,0.5,0.05,1.0\n14,0.5,0.05,1.0\n", java.nio.file.StandardOpenOption.APPEND);
         Trainer.Result r2 = small(net, rng, ckpt, 30).callback(new CsvMetricsLog(csv, ev, 1))
-                .options(new Trainer.Options(30, 4, 5, ckpt, true)).build().run();
+                .options(Trainer.Options.defaults().withSteps(30).withEvalEvery(4).withCheckpointEvery(5).withCheckpoint(ckpt)
+                        .withResume(true)).build().run();
         assertEquals(12, r2.resumedFrom());
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals("step,loss,lr,elapsed_s", lines.get(0));

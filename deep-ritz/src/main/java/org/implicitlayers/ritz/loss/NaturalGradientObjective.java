@@ -324,7 +324,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
             boolean flux = bcs.stream().anyMatch(b -> b.type() != BoundaryCondition.Type.DIRICHLET);
             double[] uv = u.detach().toDoubleArray();
             double[] gu = flux ? Grad.of(new Tensor[] {u.sum()}, new Tensor[] {xr}, null,
-                    Grad.Options.defaults().allowUnused(true))[0].toDoubleArray() : null;
+                    Grad.Options.defaults().withAllowUnused(true))[0].toDoubleArray() : null;
             double[] xn = bs.normals().to(DType.FLOAT64).toDoubleArray();
             double[] a = field(problem.a(), x, 1);
             int[] owner = owners(x);
@@ -394,13 +394,13 @@ public final class NaturalGradientObjective implements Engd.Objective {
             for (int j = 0; j < k; j++) {
                 Tensor fj = f.slice(1, j, j + 1);
                 Tensor g = Grad.of(new Tensor[] {fj.sum()}, new Tensor[] {xr}, null,
-                        Grad.Options.defaults().createGraph(laplacian).retainGraph(true).allowUnused(true))[0];
+                        Grad.Options.defaults().withCreateGraph(laplacian).withRetainGraph(true).withAllowUnused(true))[0];
                 double[] fv = fj.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
                 double[] lv = new double[n];
                 if (laplacian) {
                     for (int q = 0; q < d; q++) {
                         Tensor h = Grad.of(new Tensor[] {g.slice(1, q, q + 1).sum()}, new Tensor[] {xr}, null,
-                                Grad.Options.defaults().createGraph(false).retainGraph(true).allowUnused(true))[0];
+                                Grad.Options.defaults().withCreateGraph(false).withRetainGraph(true).withAllowUnused(true))[0];
                         double[] hv = h.toDoubleArray();
                         for (int i = 0; i < n; i++) {
                             lv[i] += hv[i * d + q];
@@ -433,7 +433,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
             Tensor xr = x.requiringGrad();
             Tensor bt = ansatz.multiplier(xr);
             Tensor g = Grad.of(new Tensor[] {bt.sum()}, new Tensor[] {xr}, null,
-                    Grad.Options.defaults().createGraph(laplacian).allowUnused(true))[0];
+                    Grad.Options.defaults().withCreateGraph(laplacian).withAllowUnused(true))[0];
             double[] bv = bt.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
             double[] lv = new double[n];
             if (laplacian) {
@@ -443,7 +443,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
                         continue;
                     }
                     Tensor h = Grad.of(new Tensor[] {gk}, new Tensor[] {xr}, null,
-                            Grad.Options.defaults().createGraph(false).retainGraph(true).allowUnused(true))[0];
+                            Grad.Options.defaults().withCreateGraph(false).withRetainGraph(true).withAllowUnused(true))[0];
                     double[] hv = h.toDoubleArray();
                     for (int i = 0; i < n; i++) {
                         lv[i] += hv[i * d + k];
@@ -476,7 +476,7 @@ public final class NaturalGradientObjective implements Engd.Objective {
         int n = x.shape(0), d = x.shape(1);
         try (MemoryScope ignored = MemoryScope.open()) {
             Tensor xr = x.requiringGrad();
-            Tensor g = Grad.of(new Tensor[] {f.at(xr).sum()}, new Tensor[] {xr}, null, Grad.Options.defaults().allowUnused(true))[0];
+            Tensor g = Grad.of(new Tensor[] {f.at(xr).sum()}, new Tensor[] {xr}, null, Grad.Options.defaults().withAllowUnused(true))[0];
             double[] gv = g.toDoubleArray();
             double[][] out = new double[n][d];
             for (int i = 0; i < n; i++) {

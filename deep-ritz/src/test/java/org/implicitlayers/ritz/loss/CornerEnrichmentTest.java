@@ -83,11 +83,11 @@ class CornerEnrichmentTest {
             Tensor f = e.features(x);
             for (int k = 0; k < 2; k++) {
                 Tensor g = Grad.of(new Tensor[] {f.slice(1, k, k + 1).sum()}, new Tensor[] {x}, null,
-                        Grad.Options.defaults().createGraph(true).retainGraph(true))[0];
+                        Grad.Options.defaults().withCreateGraph(true).withRetainGraph(true))[0];
                 double lap = 0;
                 for (int q = 0; q < 2; q++) {
                     lap += Grad.of(new Tensor[] {g.slice(1, q, q + 1).sum()}, new Tensor[] {x}, null,
-                            Grad.Options.defaults().retainGraph(true))[0].toDoubleArray()[q];
+                            Grad.Options.defaults().withRetainGraph(true))[0].toDoubleArray()[q];
                 }
                 double c = at(e, p[0], p[1], k);
                 double fdx = (at(e, p[0] + h, p[1], k) - at(e, p[0] - h, p[1], k)) / (2 * h);

@@ -258,7 +258,7 @@ public final class NodeWorkbench extends BorderPane {
         }
         message.setText("");
         DType dt = "float64".equals(dtype.getValue()) ? DType.FLOAT64 : DType.FLOAT32;
-        Gradient gr = Gradient.valueOf(gradient.getValue().toUpperCase(Locale.ROOT));
+        Gradient gr = Gradient.byName(gradient.getValue());
         // Each run is a job in a folder of its own: the run lock, the checkpoint, the cancel request.
         RunContext j;
         try {
@@ -269,8 +269,8 @@ public final class NodeWorkbench extends BorderPane {
         }
         job = j;
         if (onSeries()) {
-            TimeSeriesFit f = new TimeSeriesFit(series, new TimeSeriesFit.Options(64, k, 3e-3, 10, 16, gr, 1e-6, 1e-8, s,
-                    Math.max(1, k / 15), j.checkpoint(), false));
+            TimeSeriesFit f = new TimeSeriesFit(series, TimeSeriesFit.Options.defaults().withSteps(k).withGradient(gr).withSeed(s)
+                    .withEvalEvery(Math.max(1, k / 15)).withCheckpoint(j.checkpoint()).withResume(false));
             seriesFit = f;
             training = null;
             j.onCancel(f::cancel);
@@ -279,8 +279,8 @@ public final class NodeWorkbench extends BorderPane {
         }
         seriesFit = null;
         SpiralProblem problem = new SpiralProblem(dt);
-        SpiralTraining t = new SpiralTraining(problem, new SpiralTraining.Options(k, gr, dt, s, 1e-3, Math.max(1, k / 15), j.checkpoint(),
-                false));
+        SpiralTraining t = new SpiralTraining(problem, SpiralTraining.Options.defaults().withIters(k).withGradient(gr).withDtype(dt)
+                .withSeed(s).withEvalEvery(Math.max(1, k / 15)).withCheckpoint(j.checkpoint()).withResume(false));
         training = t;
         j.onCancel(t::cancel);
         launch(j, () -> train(t, k, j));

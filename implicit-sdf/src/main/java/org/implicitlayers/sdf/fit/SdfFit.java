@@ -206,7 +206,8 @@ public final class SdfFit {
             lossFn = (step, r) -> o.loss().evaluate(igr, data, r, dt).total();
         }
         Adam adam = new Adam(net.module().parameters(), o.learningRate());
-        Trainer.Options to = new Trainer.Options(o.steps(), 0, o.checkpointEvery(), o.checkpoint(), o.resume());
+        Trainer.Options to = Trainer.Options.defaults().withSteps(o.steps()).withCheckpointEvery(o.checkpointEvery())
+                .withCheckpoint(o.checkpoint()).withResume(o.resume());
         Trainer.Builder b = Trainer.builder(net.module(), adam, rng)
                 .loss(lossFn)
                 .options(run == null ? to : run.trainerOptions(to));

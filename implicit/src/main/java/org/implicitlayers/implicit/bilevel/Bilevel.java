@@ -242,7 +242,7 @@ public final class Bilevel {
         Tensor[] inputs = new Tensor[xl.length + 1];
         inputs[0] = wl;
         System.arraycopy(xl, 0, inputs, 1, xl.length);
-        Grad.Options once = Grad.Options.defaults().allowUnused(true);
+        Grad.Options once = Grad.Options.defaults().withAllowUnused(true);
         try (Grad.Scope ignored = Grad.enableGrad()) {
             Tensor f = outer(p, wl, xl);
             Tensor r = residual(p, wl, xl, true);
@@ -258,7 +258,7 @@ public final class Bilevel {
                 lin = new Solution(Tensor.zerosLike(gw), 0, List.of(0.0), true);
                 mixed = zeros(xl);
             } else {
-                Grad.Options retain = Grad.Options.defaults().retainGraph(true).allowUnused(true);
+                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true).withAllowUnused(true);
                 double lambda = im.damping();
                 UnaryOperator<Tensor> adjoint = v -> {
                     Tensor av = Grad.of(new Tensor[] {r}, new Tensor[] {wl}, new Tensor[] {v}, retain)[0];
@@ -347,7 +347,7 @@ public final class Bilevel {
             Grad.TapeStats tape = Grad.tapeStats(f);
             double value = f.item();
             Tensor[] hyper = f.requiresGrad() && xl.length > 0
-                    ? Grad.of(new Tensor[] {f}, xl, null, Grad.Options.defaults().allowUnused(true)) : zeros(xl);
+                    ? Grad.of(new Tensor[] {f}, xl, null, Grad.Options.defaults().withAllowUnused(true)) : zeros(xl);
             for (int i = 0; i < hyper.length; i++) {
                 hyper[i] = hyper[i].detach();
             }
@@ -384,7 +384,7 @@ public final class Bilevel {
                     return Tensor.zeros(vars.dtype(), n);
                 }
                 Tensor g = Grad.of(new Tensor[] {f}, new Tensor[] {wl}, null,
-                        Grad.Options.defaults().createGraph(taped).allowUnused(true))[0];
+                        Grad.Options.defaults().withCreateGraph(taped).withAllowUnused(true))[0];
                 return taped ? g : g.detach();
             }
         }

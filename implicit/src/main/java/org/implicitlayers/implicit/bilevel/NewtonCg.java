@@ -53,13 +53,13 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
         List<Double> res = new ArrayList<>();
         int evals = 0;
         ConjugateGradient cg = new ConjugateGradient(cgMaxIter, cgTol);
-        Grad.Options retain = Grad.Options.defaults().retainGraph(true).allowUnused(true);
+        Grad.Options retain = Grad.Options.defaults().withRetainGraph(true).withAllowUnused(true);
         for (int it = 0; it < maxIter; it++) {
             Tensor wl = w.requiringGrad();
             Tensor f, g;
             try (Grad.Scope ignored = Grad.enableGrad()) {
                 f = problem.objective(wl);
-                g = Grad.of(new Tensor[] {f}, new Tensor[] {wl}, null, Grad.Options.defaults().createGraph(true).allowUnused(true))[0];
+                g = Grad.of(new Tensor[] {f}, new Tensor[] {wl}, null, Grad.Options.defaults().withCreateGraph(true).withAllowUnused(true))[0];
             }
             evals++;
             double rel = Residuals.root(g.detach(), w);

@@ -230,7 +230,7 @@ public final class Sinkhorn {
                 try (Grad.Scope ignored = Grad.enableGrad()) {
                     taped = centred(halfG(halfF(z0, ce, logB, eps), ce, logA, eps));
                 }
-                Grad.Options retain = Grad.Options.defaults().retainGraph(true);
+                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
                 UnaryOperator<Tensor> adjoint = u -> u.sub(Grad.of(new Tensor[] {taped}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0]);
                 gOut = ImplicitDiff.attach(taped, adjoint, im.solver(), o.policy(), backward::set);
             }
@@ -284,7 +284,7 @@ public final class Sinkhorn {
                 try (Grad.Scope ignored = Grad.enableGrad()) {
                     taped = z0.add(halfG(z0, ce, logA, eps)).mul(0.5);
                 }
-                Grad.Options retain = Grad.Options.defaults().retainGraph(true);
+                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
                 UnaryOperator<Tensor> adjoint = u -> u.sub(Grad.of(new Tensor[] {taped}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0]);
                 fOut = ImplicitDiff.attach(taped, adjoint, im.solver(), o.policy(), backward::set);
             }

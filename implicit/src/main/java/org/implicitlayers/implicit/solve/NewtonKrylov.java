@@ -65,7 +65,7 @@ public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol
                 // J^T u as a graph in u, so that J v = d/du <J^T u, v>.
                 Tensor u = Tensor.zerosLike(fz).requiringGrad();
                 Tensor jtu = Grad.of(new Tensor[] {fz}, new Tensor[] {zl}, new Tensor[] {u}, true)[0];
-                Grad.Options retain = Grad.Options.defaults().retainGraph(true);   // one pass per Krylov iteration
+                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);   // one pass per Krylov iteration
                 UnaryOperator<Tensor> jvp = v -> Grad.of(new Tensor[] {jtu}, new Tensor[] {u}, new Tensor[] {v}, retain)[0];
                 Tensor rhs = fz.detach().neg();
                 Solution lin;

@@ -193,7 +193,7 @@ class BilevelTest {
         double[][] refG = {ref.hypergradient()[0].toDoubleArray(), ref.hypergradient()[1].toDoubleArray()};
         assertTrue(relErr(lb.hypergradient(), refG) < 1e-7, "L-BFGS: rel err " + relErr(lb.hypergradient(), refG));
         Bilevel.Result ad = Bilevel.solve(p, null, x, TIGHT.withInnerSolver(
-                InnerSolver.adam(org.implicitlayers.core.optim.Adam.Options.defaults().lr(0.05), 3000, 1e-9)));
+                InnerSolver.adam(org.implicitlayers.core.optim.Adam.Options.defaults().withLr(0.05), 3000, 1e-9)));
         assertTrue(ad.inner().residual() < 1e-7, "Adam residual " + ad.inner().residual());
         assertTrue(relErr(ad.hypergradient(), refG) < 1e-5, "Adam: rel err " + relErr(ad.hypergradient(), refG));
     }

@@ -65,7 +65,7 @@ public final class ContinuousFlow extends Module {
                     tr = vjp.mul(eps).sum(new int[] {1}, true);
                 } else {
                     // Two passes over one graph: the first keeps it.
-                    Grad.Options first = Grad.Options.defaults().createGraph(taped).retainGraph(true);
+                    Grad.Options first = Grad.Options.defaults().withCreateGraph(taped).withRetainGraph(true);
                     Tensor d0 = Grad.of(new Tensor[] {fz.slice(1, 0, 1).sum()}, new Tensor[] {zz}, null, first)[0].slice(1, 0, 1);
                     Tensor d1 = Grad.of(new Tensor[] {fz.slice(1, 1, 2).sum()}, new Tensor[] {zz}, null, taped)[0].slice(1, 1, 2);
                     tr = d0.add(d1);

@@ -27,24 +27,27 @@ import org.implicitlayers.ode.OdeSolve;
  */
 public final class TimeSeriesFit {
     /**
-     * Options.
+     * Options; start from {@link #defaults()} and change what differs with the withers.
      *
      * @param hidden     width of the two hidden tanh layers (default 64)
      * @param steps      Adam steps (default 600)
      * @param lr         Adam learning rate (default 3e-3)
-     * @param segment    observations per training segment (default 10)
+     * @param segment    observations per training segment, at least 2 (default 10)
      * @param batch      segments per step (default 16)
-     * @param gradient   gradient mode (default adjoint)
+     * @param gradient   how the solves are differentiated (default {@link Gradient#adjoint()})
      * @param rtol       solver relative tolerance (default 1e-6)
-     * @param atol       solver absolute tolerance (default 1e-8)
-     * @param seed       seed of the weights and the segments
-     * @param evalEvery  whole-series RMSE every so many steps
-     * @param checkpoint checkpoint file or null
-     * @param resume     continue from the checkpoint
+     * @param atol       solver absolute tolerance, in standardised units (default 1e-8)
+     * @param seed       seed of the weights and the segments (default 0)
+     * @param evalEvery  whole-series RMSE every so many steps (0: only at the end; default 50)
+     * @param checkpoint checkpoint file, or null (the default) for none
+     * @param resume     continue from the checkpoint (default false)
      */
     public record Options(int hidden, int steps, double lr, int segment, int batch, Gradient gradient, double rtol, double atol, long seed,
                           int evalEvery, Path checkpoint, boolean resume) {
         public Options {
+            if (gradient == null) {
+                throw new IllegalArgumentException("time-series fit: gradient must be set");
+            }
             if (hidden < 1 || steps < 0 || !(lr > 0) || segment < 2 || batch < 1 || !(rtol > 0) || !(atol > 0) || evalEvery < 0) {
                 throw new IllegalArgumentException("time-series fit: expected hidden >= 1, steps >= 0, lr > 0, segment >= 2, batch >= 1,"
                         + " positive tolerances, evalEvery >= 0");
@@ -52,7 +55,55 @@ public final class TimeSeriesFit {
         }
 
         public static Options defaults() {
-            return new Options(64, 600, 3e-3, 10, 16, Gradient.ADJOINT, 1e-6, 1e-8, 0, 50, null, false);
+            return new Options(64, 600, 3e-3, 10, 16, Gradient.adjoint(), 1e-6, 1e-8, 0, 50, null, false);
+        }
+
+        public Options withHidden(int v) {
+            return new Options(v, steps, lr, segment, batch, gradient, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withSteps(int v) {
+            return new Options(hidden, v, lr, segment, batch, gradient, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withLr(double v) {
+            return new Options(hidden, steps, v, segment, batch, gradient, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withSegment(int v) {
+            return new Options(hidden, steps, lr, v, batch, gradient, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withBatch(int v) {
+            return new Options(hidden, steps, lr, segment, v, gradient, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withGradient(Gradient v) {
+            return new Options(hidden, steps, lr, segment, batch, v, rtol, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withRtol(double v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, v, atol, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withAtol(double v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, rtol, v, seed, evalEvery, checkpoint, resume);
+        }
+
+        public Options withSeed(long v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, rtol, atol, v, evalEvery, checkpoint, resume);
+        }
+
+        public Options withEvalEvery(int v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, rtol, atol, seed, v, checkpoint, resume);
+        }
+
+        public Options withCheckpoint(Path v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, rtol, atol, seed, evalEvery, v, resume);
+        }
+
+        public Options withResume(boolean v) {
+            return new Options(hidden, steps, lr, segment, batch, gradient, rtol, atol, seed, evalEvery, checkpoint, v);
         }
     }
 
@@ -117,8 +168,8 @@ public final class TimeSeriesFit {
         ts = Tensor.of(DType.FLOAT64, data.t(), n);
         rng = Rng.seeded(options.seed());
         Mlp field = Mlp.builder(d, options.hidden(), options.hidden(), d).activation(Activation.tanh()).dtype(DType.FLOAT64).build(rng);
-        model = new NeuralOde(field, OdeSolve.Options.builder().tolerances(options.rtol(), options.atol()).gradient(options.gradient())
-                .build());
+        model = new NeuralOde(field, OdeSolve.Options.defaults().withTolerances(options.rtol(), options.atol())
+                .withGradient(options.gradient()));
     }
 
     public NeuralOde model() {
@@ -195,8 +246,8 @@ public final class TimeSeriesFit {
                     return pred.sub(Tensor.stack(0, segY)).square().mean();
                 })
                 .evaluator(step -> Map.of("rmse", total(rmsePerComponent(fitted()))))
-                .options(new Trainer.Options(options.steps(), options.evalEvery(), options.evalEvery() * 4L, options.checkpoint(),
-                        options.resume()));
+                .options(Trainer.Options.defaults().withSteps(options.steps()).withEvalEvery(options.evalEvery())
+                        .withCheckpointEvery(options.evalEvery() * 4L).withCheckpoint(options.checkpoint()).withResume(options.resume()));
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }

@@ -14,7 +14,7 @@ package org.implicitlayers.ode.solver;
  * @param minFactor smallest ratio of successive steps; default 0.2
  * @param maxFactor largest ratio of successive steps; default 10
  */
-public record PiController(double safety, double beta, double minFactor, double maxFactor) {
+public record PiController(double safety, double beta, double minFactor, double maxFactor) implements StepSizeController {
     public PiController {
         if (!(safety > 0 && safety < 1) || !(beta >= 0 && beta < 0.2) || !(minFactor > 0 && minFactor < 1) || !(maxFactor > 1)) {
             throw new IllegalArgumentException("PiController: expected 0 < safety < 1, 0 <= beta < 0.2, 0 < minFactor < 1 < maxFactor;"
@@ -32,13 +32,23 @@ public record PiController(double safety, double beta, double minFactor, double 
         return new PiController(0.9, 0, 0.2, 10);
     }
 
-    /**
-     * The ratio of the next step to this one.
-     *
-     * @param err         this step's error ratio (accepted when {@code <= 1})
-     * @param errPrevious the error ratio of the last accepted step (1e-4 before the first)
-     * @param errorOrder  the order q of the error estimate
-     */
+    public PiController withSafety(double s) {
+        return new PiController(s, beta, minFactor, maxFactor);
+    }
+
+    public PiController withBeta(double b) {
+        return new PiController(safety, b, minFactor, maxFactor);
+    }
+
+    public PiController withMinFactor(double f) {
+        return new PiController(safety, beta, f, maxFactor);
+    }
+
+    public PiController withMaxFactor(double f) {
+        return new PiController(safety, beta, minFactor, f);
+    }
+
+    @Override
     public double factor(double err, double errPrevious, int errorOrder) {
         if (!(err > 0)) {
             return Double.isNaN(err) ? minFactor : maxFactor;

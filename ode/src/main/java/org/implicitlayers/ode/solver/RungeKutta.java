@@ -1,15 +1,13 @@
 package org.implicitlayers.ode.solver;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ode.Dynamics;
 import org.implicitlayers.ode.OdeSolveException;
 
 /**
  * The one explicit Runge-Kutta stepper: any {@link ButcherTableau}, adaptive steps from its
- * embedded estimate and a {@link PiController}, or fixed steps; output at requested times from
+ * embedded estimate and a {@link StepSizeController}, or fixed steps; output at requested times from
  * the method's dense output. Works on tensors of any shape: when recording is on and the state or
  * the dynamics' parameters require grad, every stage and combination lands on the tape (the
  * "direct" gradient); step sizes are plain numbers and are not differentiated.
@@ -23,6 +21,7 @@ public final class RungeKutta {
      *
      * @param method     the tableau
      * @param controller step-size controller (adaptive methods)
+     * @param stages     how the stages of implicit methods are solved
      * @param rtol       relative tolerance, one value or one per state component
      * @param atol       absolute tolerance, one value or one per state component
      * @param firstStep  first step size (adaptive methods); NaN chooses it by Hairer's algorithm
@@ -31,9 +30,12 @@ public final class RungeKutta {
      * @param normLength the error norm covers the first {@code normLength} components only
      *                   (the rest are integrated but do not limit the step); -1 for all
      */
-    public record Settings(ButcherTableau method, PiController controller, double[] rtol, double[] atol, double firstStep,
-                           double fixedStep, int maxSteps, int normLength) {
+    public record Settings(ButcherTableau method, StepSizeController controller, ImplicitStages stages, double[] rtol, double[] atol,
+                           double firstStep, double fixedStep, int maxSteps, int normLength) {
         public Settings {
+            if (method == null || controller == null || stages == null) {
+                throw new IllegalArgumentException("RungeKutta.Settings: method, controller and stages must be set");
+            }
             if (!method.adaptive() && !(fixedStep > 0)) {
                 throw new IllegalArgumentException("method " + method.name() + " has a fixed step: set a positive step size (got " + fixedStep + ")");
             }
@@ -53,8 +55,16 @@ public final class RungeKutta {
         }
     }
 
-    /** An accepted step: start time, size and (detached) start state. */
-    public record Step(double t, double h, Tensor y) {
+    /** Sees each accepted step as it is taken (to keep checkpoints for a later replay). */
+    @FunctionalInterface
+    public interface StepObserver {
+        /**
+         * @param index the step's index, from 0
+         * @param t     its start time
+         * @param h     its size
+         * @param y     its start state (detached)
+         */
+        void accepted(int index, double t, double h, Tensor y);
     }
 
     /**
@@ -65,23 +75,21 @@ public final class RungeKutta {
      * @param accepted    accepted steps
      * @param rejected    rejected steps
      * @param lastStep    the step size the controller proposed last (a good first step for a continuation)
-     * @param steps       when recorded: each accepted step's start time, size and (detached) start state
-     * @param outputStep  index into {@code steps} of the step each output lies in (-1: the initial state)
+     * @param outputStep  index of the accepted step each output lies in (-1: the initial state)
      * @param outputTheta position of each output in its step, in (0, 1]
      * @param stopTime    where a stop condition ended the solve early, or NaN
      */
-    public record Result(Tensor[] outputs, int nfe, int accepted, int rejected, double lastStep, List<Step> steps,
-                         int[] outputStep, double[] outputTheta, double stopTime) {
+    public record Result(Tensor[] outputs, int nfe, int accepted, int rejected, double lastStep, int[] outputStep, double[] outputTheta, double stopTime) {
     }
 
     /**
      * Integrates from {@code times[0]} through every later time (strictly increasing or strictly
      * decreasing), returning the state at each.
      *
-     * @param recordSteps keep each accepted step's start state (detached) for a later replay
+     * @param observer sees each accepted step (null for none)
      */
-    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps) {
-        return integrate(f, y0, times, s, recordSteps, null);
+    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, StepObserver observer) {
+        return integrate(f, y0, times, s, observer, null);
     }
 
     /** Finds where, inside an accepted step, the solve should stop (a terminal event). */
@@ -99,10 +107,10 @@ public final class RungeKutta {
     }
 
     /**
-     * As {@link #integrate(Dynamics, Tensor, double[], Settings, boolean)}, stopping early where
+     * As {@link #integrate(Dynamics, Tensor, double[], Settings, StepObserver)}, stopping early where
      * {@code stop} says: the result's {@code stopTime} is then that time and later outputs are null.
      */
-    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, boolean recordSteps, StopCondition stop) {
+    public static Result integrate(Dynamics f, Tensor y0, double[] times, Settings s, StepObserver observer, StopCondition stop) {
         ButcherTableau m = s.method();
         int n = y0.numel();
         checkTolerance("rtol", s.rtol(), n);
@@ -114,11 +122,10 @@ public final class RungeKutta {
         outputs[0] = y0;
         outStep[0] = -1;
         outTheta[0] = 0;
-        List<Step> steps = recordSteps ? new ArrayList<>() : null;
         double t0 = times[0];
         double tEnd = times[times.length - 1];
         if (times.length == 1) {
-            return new Result(outputs, 0, 0, 0, Double.NaN, steps, outStep, outTheta, Double.NaN);
+            return new Result(outputs, 0, 0, 0, Double.NaN, outStep, outTheta, Double.NaN);
         }
         double dir = Math.signum(tEnd - t0);
         int[] nfe = {0};
@@ -156,7 +163,7 @@ public final class RungeKutta {
             }
             Tensor[] k;
             try {
-                k = stages(f, m, t, y, f0, hStep, nfe);
+                k = stages(f, m, s.stages(), t, y, f0, hStep, nfe);
             } catch (ImplicitStage.NotConverged e) {
                 if (!m.adaptive()) {
                     throw new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, e.getMessage()
@@ -176,8 +183,7 @@ public final class RungeKutta {
                 err = errorRatio(m, hStep, k, yd, y1d, s.rtol(), s.atol(), normLength, null);
                 if (!(err <= 1)) {
                     rejected++;
-                    double factor = Double.isNaN(err) ? s.controller().minFactor() : s.controller().factor(err, errPrev, m.errorOrder());
-                    h = hStep * factor;
+                    h = hStep * s.controller().factor(err, errPrev, m.errorOrder());
                     continue;
                 }
             }
@@ -185,8 +191,8 @@ public final class RungeKutta {
             accepted++;
             double tNew = last ? tEnd : t + hStep;
             Tensor f1 = fsal ? k[k.length - 1] : null;
-            if (recordSteps) {
-                steps.add(new Step(t, hStep, y.detach()));
+            if (observer != null) {
+                observer.accepted(accepted - 1, t, hStep, y.detach());
             }
             if (stop != null) {
                 Tensor[] kk = k;
@@ -203,7 +209,7 @@ public final class RungeKutta {
                 });
                 f1 = f1box[0];
                 if (!Double.isNaN(tStop)) {
-                    return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, tStop);
+                    return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), outStep, outTheta, tStop);
                 }
             }
             while (next < times.length && dir * (times[next] - tNew) <= 0) {
@@ -235,11 +241,11 @@ public final class RungeKutta {
                 checkFinite(f0.toDoubleArray(), t, "dy/dt");
             }
         }
-        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), steps, outStep, outTheta, Double.NaN);
+        return new Result(outputs, nfe[0], accepted, rejected, Math.abs(h), outStep, outTheta, Double.NaN);
     }
 
     /** The stages k_1..k_s of a step from (t, y) with first stage f0 (the array has room for f(t + h, y1) when the method is not FSAL). */
-    public static Tensor[] stages(Dynamics f, ButcherTableau m, double t, Tensor y, Tensor f0, double h, int[] nfe) {
+    public static Tensor[] stages(Dynamics f, ButcherTableau m, ImplicitStages solvers, double t, Tensor y, Tensor f0, double h, int[] nfe) {
         int st = m.stages();
         Tensor[] k = new Tensor[m.fsal() ? st : st + 1];
         k[0] = f0;
@@ -251,7 +257,7 @@ public final class RungeKutta {
             }
             Tensor yi = Lincomb.of(y, Arrays.copyOf(ha, i), k);
             double gamma = m.diag() == null ? 0 : m.diag()[i];
-            k[i] = gamma == 0 ? eval(f, t + m.c()[i] * h, yi, nfe) : ImplicitStage.solve(f, t + m.c()[i] * h, yi, h * gamma, nfe);
+            k[i] = gamma == 0 ? eval(f, t + m.c()[i] * h, yi, nfe) : ImplicitStage.solve(f, t + m.c()[i] * h, yi, h * gamma, solvers, nfe);
         }
         return k;
     }
@@ -343,7 +349,7 @@ public final class RungeKutta {
             double hTry = Math.abs(h) > 0 ? h : Math.ulp(Math.abs(t));
             Tensor[] k;
             try {
-                k = stages(f, m, t, y, eval(f, t, y, nfe), hTry, nfe);
+                k = stages(f, m, s.stages(), t, y, eval(f, t, y, nfe), hTry, nfe);
             } catch (ImplicitStage.NotConverged e) {
                 return new OdeSolveException(OdeSolveException.Kind.NEWTON_FAILURE, t, -1, String.format(
                         "ODE step size underflow at t = %.17g: h = %.3g; %s", t, h, e.getMessage()));

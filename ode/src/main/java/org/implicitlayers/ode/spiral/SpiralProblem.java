@@ -40,7 +40,7 @@ public final class SpiralProblem {
         Tensor ys;
         try (Grad.Scope ignored = Grad.noGrad()) {
             ys = OdeSolve.solve((tt, y) -> y.pow(3).matmul(a), Tensor.of(new double[] {2, 0}, 1, 2), t64,
-                    OdeSolve.Options.builder().method(Tableaus.DOPRI5).tolerances(1e-7, 1e-9).build()).ys();
+                    OdeSolve.Options.defaults().withMethod(Tableaus.DOPRI5).withTolerances(1e-7, 1e-9)).ys();
         }
         this.t = t64.to(dtype);
         this.trueY = ys.to(dtype);

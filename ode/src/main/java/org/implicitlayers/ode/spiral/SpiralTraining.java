@@ -24,19 +24,22 @@ import org.implicitlayers.ode.solver.Tableaus;
  */
 public final class SpiralTraining {
     /**
-     * Options.
+     * Options; start from {@link #defaults()} and change what differs with the withers.
      *
      * @param iters      optimiser steps (default 300)
-     * @param gradient   gradient mode (default direct)
+     * @param gradient   how the solves are differentiated (default {@link Gradient#direct()})
      * @param dtype      float32 (default) or float64
-     * @param seed       seed of the initial weights and the batches
+     * @param seed       seed of the initial weights and the batches (default 0)
      * @param lr         RMSprop learning rate (default 1e-3)
-     * @param evalEvery  full-trajectory loss every so many steps (0: only at the end)
-     * @param checkpoint checkpoint file, or null
-     * @param resume     continue from the checkpoint when it exists
+     * @param evalEvery  full-trajectory loss every so many steps (0: only at the end; default 20)
+     * @param checkpoint checkpoint file, or null (the default) for none
+     * @param resume     continue from the checkpoint when it exists (default false)
      */
     public record Options(int iters, Gradient gradient, DType dtype, long seed, double lr, int evalEvery, Path checkpoint, boolean resume) {
         public Options {
+            if (gradient == null || dtype == null) {
+                throw new IllegalArgumentException("spiral training: gradient and dtype must be set");
+            }
             if (iters < 0 || !(lr > 0) || evalEvery < 0) {
                 throw new IllegalArgumentException("spiral training: expected iters >= 0, lr > 0, evalEvery >= 0; got iters " + iters
                         + ", lr " + lr + ", evalEvery " + evalEvery);
@@ -44,15 +47,39 @@ public final class SpiralTraining {
         }
 
         public static Options defaults() {
-            return new Options(300, Gradient.DIRECT, DType.FLOAT32, 0, 1e-3, 20, null, false);
+            return new Options(300, Gradient.direct(), DType.FLOAT32, 0, 1e-3, 20, null, false);
         }
 
-        public Options withGradient(Gradient g) {
-            return new Options(iters, g, dtype, seed, lr, evalEvery, checkpoint, resume);
+        public Options withIters(int v) {
+            return new Options(v, gradient, dtype, seed, lr, evalEvery, checkpoint, resume);
         }
 
-        public Options withIters(int n) {
-            return new Options(n, gradient, dtype, seed, lr, evalEvery, checkpoint, resume);
+        public Options withGradient(Gradient v) {
+            return new Options(iters, v, dtype, seed, lr, evalEvery, checkpoint, resume);
+        }
+
+        public Options withDtype(DType v) {
+            return new Options(iters, gradient, v, seed, lr, evalEvery, checkpoint, resume);
+        }
+
+        public Options withSeed(long v) {
+            return new Options(iters, gradient, dtype, v, lr, evalEvery, checkpoint, resume);
+        }
+
+        public Options withLr(double v) {
+            return new Options(iters, gradient, dtype, seed, v, evalEvery, checkpoint, resume);
+        }
+
+        public Options withEvalEvery(int v) {
+            return new Options(iters, gradient, dtype, seed, lr, v, checkpoint, resume);
+        }
+
+        public Options withCheckpoint(Path v) {
+            return new Options(iters, gradient, dtype, seed, lr, evalEvery, v, resume);
+        }
+
+        public Options withResume(boolean v) {
+            return new Options(iters, gradient, dtype, seed, lr, evalEvery, checkpoint, v);
         }
     }
 
@@ -83,8 +110,8 @@ public final class SpiralTraining {
         this.problem = problem;
         this.options = options;
         this.rng = Rng.seeded(options.seed());
-        OdeSolve.Options solver = OdeSolve.Options.builder().method(Tableaus.DOPRI5).tolerances(1e-7, 1e-9)
-                .gradient(options.gradient()).build();
+        OdeSolve.Options solver = OdeSolve.Options.defaults().withMethod(Tableaus.DOPRI5).withTolerances(1e-7, 1e-9)
+                .withGradient(options.gradient());
         this.model = new NeuralOde(new SpiralProblem.Field(rng, options.dtype()), solver);
     }
 
@@ -95,7 +122,7 @@ public final class SpiralTraining {
     /** The L1 loss over the whole trajectory from y0 (no tape). */
     public double fullLoss() {
         try (Grad.Scope ignored = Grad.noGrad()) {
-            Tensor pred = model.solve(problem.initialState(), problem.times(), model.options().toBuilder().gradient(Gradient.DIRECT).build()).ys();
+            Tensor pred = model.solve(problem.initialState(), problem.times(), model.options().withGradient(Gradient.direct())).ys();
             return SpiralProblem.l1(pred, problem.trueTrajectory()).item();
         }
     }
@@ -103,7 +130,7 @@ public final class SpiralTraining {
     /** The fitted trajectory [1000, 1, 2] from the true y0. */
     public Tensor fittedTrajectory() {
         try (Grad.Scope ignored = Grad.noGrad()) {
-            return model.solve(problem.initialState(), problem.times(), model.options().toBuilder().gradient(Gradient.DIRECT).build()).ys();
+            return model.solve(problem.initialState(), problem.times(), model.options().withGradient(Gradient.direct())).ys();
         }
     }
 
@@ -120,7 +147,7 @@ public final class SpiralTraining {
     public Result run(List<TrainingCallback> callbacks) throws IOException {
         List<StepRecord> steps = new ArrayList<>();
         List<double[]> evals = new ArrayList<>();
-        RmsProp opt = new RmsProp(model.parameters(), options.lr(), 0.99, 1e-8, 0, 0, false);
+        RmsProp opt = new RmsProp(model.parameters(), RmsProp.Options.defaults().withLr(options.lr()));
         long[] startNs = {0};
         int[] nfeF = {0};
         Trainer.Builder b = Trainer.builder(model, opt, rng)
@@ -136,8 +163,8 @@ public final class SpiralTraining {
                     evals.add(new double[] {step, l});
                     return Map.of("full_l1", l);
                 })
-                .options(new Trainer.Options(options.iters(), options.evalEvery(), options.evalEvery() * 5L, options.checkpoint(),
-                        options.resume()))
+                .options(Trainer.Options.defaults().withSteps(options.iters()).withEvalEvery(options.evalEvery())
+                        .withCheckpointEvery(options.evalEvery() * 5L).withCheckpoint(options.checkpoint()).withResume(options.resume()))
                 .callback(new TrainingCallback() {
                     @Override
                     public void onStep(Trainer.StepInfo info) {

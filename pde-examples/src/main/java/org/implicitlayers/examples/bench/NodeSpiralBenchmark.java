@@ -26,7 +26,8 @@ public final class NodeSpiralBenchmark {
         SpiralProblem problem = new SpiralProblem(dtype);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Gradient mode : modes) {
-            SpiralTraining.Options base = new SpiralTraining.Options(iters, mode, dtype, seed, 1e-3, 20, null, false);
+            SpiralTraining.Options base = SpiralTraining.Options.defaults().withIters(iters).withGradient(mode).withDtype(dtype)
+                    .withSeed(seed);
             new SpiralTraining(problem, base.withIters(Math.min(60, iters))).run(List.of());
             SpiralTraining training = new SpiralTraining(problem, base);
             TrainingCallback log = new TrainingCallback() {

@@ -107,7 +107,8 @@ public final class RitzPoissonBenchmark {
         RitzOptions o = RitzOptions.defaults().withMethod(RitzOptions.Method.PINN).withBoundary(RitzOptions.Boundary.exact())
                 .withSampling(new RitzOptions.Sampling(256, 1, RitzOptions.SamplingMethod.SOBOL, true, 0, 0))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.RESNET, 24, 2, "tanh"))
-                .withOptimizer(new RitzOptions.Optimizer(100000, 3e-3, 1.0, 100000)).withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
+                .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(100000).withLr(3e-3, 1.0).withLbfgs(100000))
+                .withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
         long t0 = System.nanoTime();
         RitzSolver.Result r = solver.solve(List.of(), new org.implicitlayers.core.train.CancelRequest(), null, false, budgetSeconds);

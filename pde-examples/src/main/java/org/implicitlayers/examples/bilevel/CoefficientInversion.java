@@ -374,8 +374,8 @@ public final class CoefficientInversion {
                 .loss((step, rng) -> step(step))
                 .evaluator(step -> metrics().asMap())
                 .state(points)
-                .options(Trainer.Options.defaults().steps(options.steps()).evalEvery(options.evalEvery())
-                        .checkpointEvery(Math.max(1, options.evalEvery())))
+                .options(Trainer.Options.defaults().withSteps(options.steps()).withEvalEvery(options.evalEvery())
+                        .withCheckpointEvery(Math.max(1, options.evalEvery())))
                 .context(run);
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
@@ -390,7 +390,7 @@ public final class CoefficientInversion {
                 .loss((step, rng) -> step(step))
                 .evaluator(step -> metrics().asMap())
                 .state(points)
-                .options(Trainer.Options.defaults().steps(options.steps()).evalEvery(options.evalEvery()));
+                .options(Trainer.Options.defaults().withSteps(options.steps()).withEvalEvery(options.evalEvery()));
         for (TrainingCallback cb : callbacks) {
             b.callback(cb);
         }

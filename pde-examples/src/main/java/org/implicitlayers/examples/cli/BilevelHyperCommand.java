@@ -245,7 +245,7 @@ final class BilevelHyperCommand implements Callable<Integer> {
                     return res.asLoss(x);
                 })
                 .state(state)
-                .options(Trainer.Options.defaults().steps(steps).checkpointEvery(checkpointEvery));
+                .options(Trainer.Options.defaults().withSteps(steps).withCheckpointEvery(checkpointEvery));
         if (!run.quiet) {
             tb.callback(new ProgressBarCallback(System.err, "bilevel hyper"));
         }

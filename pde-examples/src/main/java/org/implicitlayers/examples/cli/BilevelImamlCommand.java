@@ -260,7 +260,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
                     return Map.of();
                 })
                 .state(state)
-                .options(Trainer.Options.defaults().steps(steps).evalEvery(1).checkpointEvery(Math.max(1, evalEvery)));
+                .options(Trainer.Options.defaults().withSteps(steps).withEvalEvery(1).withCheckpointEvery(Math.max(1, evalEvery)));
         if (!run.quiet) {
             tb.callback(new ProgressBarCallback(System.err, "bilevel imaml"));
         }

@@ -175,7 +175,7 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
                     }
                     return m;
                 })
-                .options(Trainer.Options.defaults().steps(steps).evalEvery(5).checkpointEvery(checkEvery))
+                .options(Trainer.Options.defaults().withSteps(steps).withEvalEvery(5).withCheckpointEvery(checkEvery))
                 .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1));
         if (!run.quiet) {
             tb.callback(new ProgressBarCallback(System.err, "bilevel sinkhorn"));

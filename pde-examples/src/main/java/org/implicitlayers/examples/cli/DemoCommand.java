@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
         Rng rng = Rng.seeded(seed);
         DType dt = DType.FLOAT64;
         Mlp net = Mlp.builder(1, 32, 32, 1).activation(Activation.tanh()).dtype(dt).build(rng);
-        Sgd sgd = new Sgd(net.parameters(), 0.05, 0.9, 0, 0, false);
+        Sgd sgd = new Sgd(net.parameters(), Sgd.Options.defaults().withLr(0.05).withMomentum(0.9));
         Tensor x = Tensor.linspace(dt, -1, 1, 128).reshape(128, 1);
         Tensor target = x.mul(Math.PI).sin();
         System.out.println("Fitting u(x) = sin(pi x) on [-1, 1]: MLP 1-32-32-1 (tanh), gradient descent with momentum, float64");

@@ -45,7 +45,7 @@ final class NodeCommand implements Runnable {
         @Override
         public Gradient convert(String v) {
             try {
-                return Gradient.valueOf(v.trim().toUpperCase(Locale.ROOT));
+                return Gradient.byName(v);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("'" + v + "': expected direct, adjoint or checkpointed");
             }
@@ -84,8 +84,9 @@ final class NodeCommand implements Runnable {
             SpiralProblem problem = new SpiralProblem(dtype);
             // The guard outermost, the run inside it: the run's lock is released before an interrupted JVM may exit.
             try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "node", "spiral"), "node spiral")) {
-                SpiralTraining training = new SpiralTraining(problem, new SpiralTraining.Options(iters, gradient, dtype, run.seed(0), 1e-3,
-                        evalEvery, ctx.checkpoint(), ctx.resume()));
+                SpiralTraining training = new SpiralTraining(problem, SpiralTraining.Options.defaults().withIters(iters)
+                        .withGradient(gradient).withDtype(dtype).withSeed(run.seed(0)).withEvalEvery(evalEvery)
+                        .withCheckpoint(ctx.checkpoint()).withResume(ctx.resume()));
                 ctx.onCancel(training::cancel);
                 interrupt.cancels(ctx::cancel);
                 return trainAndReport(problem, training, ctx, interrupt);
@@ -118,7 +119,7 @@ final class NodeCommand implements Runnable {
                     }
                 }
                 Npz.write(files.path("params.npz"), training.model().stateDict());
-                PhasePlot.write(figures, files.path(figures.fileName("phase")), "spiral: true vs learned (" + gradient.name().toLowerCase(Locale.ROOT) + " gradients, "
+                PhasePlot.write(figures, files.path(figures.fileName("phase")), "spiral: true vs learned (" + gradient.name() + " gradients, "
                         + r.training().lastStep() + " steps)", t, yt, yf, points -> {
                             try (org.implicitlayers.core.Grad.Scope ignored = org.implicitlayers.core.Grad.noGrad()) {
                                 return training.model().field().forward(Tensor.of(dtype, points, points.length / 2, 2)).toDoubleArray();
@@ -194,8 +195,8 @@ final class NodeCommand implements Runnable {
             Path fallback = Path.of("out", "node", "fit", file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
             // The guard outermost, the run inside it: the run's lock is released before an interrupted JVM may exit.
             try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(fallback, "node fit")) {
-                TimeSeriesFit.Options o = new TimeSeriesFit.Options(hidden, steps, lr, 10, 16, gradient, 1e-6, 1e-8, run.seed(0), 50,
-                        ctx.checkpoint(), ctx.resume());
+                TimeSeriesFit.Options o = TimeSeriesFit.Options.defaults().withHidden(hidden).withSteps(steps).withLr(lr)
+                        .withGradient(gradient).withSeed(run.seed(0)).withCheckpoint(ctx.checkpoint()).withResume(ctx.resume());
                 TimeSeriesFit fit = new TimeSeriesFit(data, o);
                 // Ctrl-C (SIGINT) or SIGTERM: stop after the current step, write the checkpoint and the outputs.
                 ctx.onCancel(fit::cancel);
@@ -298,8 +299,8 @@ final class NodeCommand implements Runnable {
             }
             Path fallback = Path.of("out", "node", "cnf", d.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(fallback, "node cnf")) {
-                FlowTraining t = new FlowTraining(new FlowTraining.Options(d, steps, 256, 32, 5e-3, hutchinson, gradient, 1e-5, run.seed(0),
-                        ctx.checkpoint(), ctx.resume()));
+                FlowTraining t = new FlowTraining(FlowTraining.Options.defaults().withDensity(d).withSteps(steps).withHutchinson(hutchinson)
+                        .withGradient(gradient).withSeed(run.seed(0)).withCheckpoint(ctx.checkpoint()).withResume(ctx.resume()));
                 ctx.onCancel(t::cancel);
                 interrupt.cancels(ctx::cancel);
                 return trainAndReport(t, d, ctx);

@@ -29,7 +29,7 @@ final class NodeSpiralBench implements Callable<Integer> {
         for (String m : modes.split(",")) {
             if (!m.isBlank()) {
                 try {
-                    ms.add(Gradient.valueOf(m.trim().toUpperCase(Locale.ROOT)));
+                    ms.add(Gradient.byName(m));
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--modes: unknown mode '" + m.trim()
                             + "'; expected direct, adjoint or checkpointed");

@@ -101,7 +101,7 @@ final class TrainDemoCommand implements Callable<Integer> {
                         return Map.of("validation_rmse", Math.sqrt(net.forward(xVal).sub(yVal).square().mean().item()));
                     }
                 })
-                .options(Trainer.Options.defaults().steps(steps).evalEvery(500).checkpointEvery(checkpointEvery))
+                .options(Trainer.Options.defaults().withSteps(steps).withEvalEvery(500).withCheckpointEvery(checkpointEvery))
                 .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1));
         if (!run.quiet) {
             trainer.callback(new ProgressBarCallback(System.err, "train-demo"));

@@ -186,4 +186,16 @@ class CommandsTest {
         assertEquals(2, ImplicitCli.execute("bench", "micro", "--iters", "0"));
         assertEquals(2, ImplicitCli.execute("bench", "ritz-poisson", "--best", "--iters", "10"));
     }
+
+    /** Every benchmark takes --threads (default 2, as docs/benchmarks.md compares at) through the shared options. */
+    @Test
+    void everyBenchmarkTakesThreads() {
+        picocli.CommandLine bench = new picocli.CommandLine(new ImplicitCli()).getSubcommands().get("bench");
+        assertTrue(bench.getSubcommands().size() >= 8, "benchmarks: " + bench.getSubcommands().keySet());
+        for (var e : bench.getSubcommands().entrySet()) {
+            picocli.CommandLine.Model.OptionSpec t = e.getValue().getCommandSpec().findOption("--threads");
+            assertNotNull(t, "bench " + e.getKey() + " has --threads");
+            assertEquals("2", t.defaultValue(), "bench " + e.getKey() + ": --threads default");
+        }
+    }
 }

@@ -12,11 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.sweep.Run;
 import org.implicitlayers.sweep.RunExecutor;
 import org.implicitlayers.sweep.RunResult;
 import org.implicitlayers.sweep.Sweep;
 import org.implicitlayers.sweep.SweepRunner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,8 +49,16 @@ final class SweepBenchCommand implements Callable<Integer> {
             description = "Spark masters to time (default: ${DEFAULT-VALUE}).")
     List<String> masters;
 
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Kernel threads of each run, as in the other benchmarks (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+        }
+        JvmBackend.setThreads(threads);
         Sweep sweep = benchSweep(runs, steps);
         Path tmp = Files.createTempDirectory("sweep-bench");
         System.err.printf("bench sweep: %d Ritz runs of %d steps (poisson-square, width 16, depth 2, 256 + 64 points), %d rounds%n", runs,
@@ -112,6 +122,7 @@ final class SweepBenchCommand implements Callable<Integer> {
             l.put("runs", runs);
             l.put("steps", steps);
             l.put("slots", slots.get(mode));
+            l.put("threads", threads);
             l.put("wall_s", wall);
             l.put("runs_per_min", runs / wall * 60);
             l.put("cpu_s", cpu);

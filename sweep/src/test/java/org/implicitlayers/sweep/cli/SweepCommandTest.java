@@ -110,4 +110,12 @@ class SweepCommandTest {
         assertEquals(0, rc, () -> r[0] + r[1]);
         return r;
     }
+
+    /** bench sweep takes --threads like the other benchmarks, and refuses a count below one before any run. */
+    @Test
+    void benchSweepTakesThreads() {
+        picocli.CommandLine bench = new picocli.CommandLine(new SweepCli()).getSubcommands().get("bench").getSubcommands().get("sweep");
+        org.junit.jupiter.api.Assertions.assertEquals("2", bench.getCommandSpec().findOption("--threads").defaultValue());
+        org.junit.jupiter.api.Assertions.assertNotEquals(0, SweepCli.execute("bench", "sweep", "--threads", "0"));
+    }
 }

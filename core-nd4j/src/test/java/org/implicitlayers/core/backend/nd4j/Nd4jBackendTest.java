@@ -127,11 +127,12 @@ class Nd4jBackendTest {
                     Mlp net = Mlp.builder(2, 16, 1).dtype(DType.FLOAT64).build(rng);
                     var ps = net.parameters();
                     Optimizer opt = optimiser.equals("adam") ? new Adam(ps, 1e-2)
-                            : optimiser.equals("sgd-momentum") ? new Sgd(ps, 1e-2, 0.9, 0, 0, false) : new RmsProp(ps, 1e-3);
+                            : optimiser.equals("sgd-momentum") ? new Sgd(ps, Sgd.Options.defaults().withLr(1e-2)
+                                    .withMomentum(0.9)) : new RmsProp(ps, 1e-3);
                     try {
                         Trainer.builder(net, opt, rng)
                                 .loss((st, r) -> net.forward(Tensor.rand(r, DType.FLOAT64, 32, 2)).sub(1.0).square().mean())
-                                .options(new Trainer.Options(15, 0, 0, null, false)).build().run();
+                                .options(Trainer.Options.defaults().withSteps(15)).build().run();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
