@@ -33,7 +33,7 @@ import org.implicitlayers.implicit.bilevel.NewtonCg;
 import org.implicitlayers.implicit.bilevel.Variables;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +70,11 @@ final class BilevelHyperCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     RunOptions run;
+
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
+    private Figures figures;
 
     /** The hyperparameters as a module: one parameter, log lambda [30]. */
     static final class LogLambda extends Module {
@@ -169,6 +174,7 @@ final class BilevelHyperCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        figures = figureOptions.figures();
         run.applyThreads();
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
@@ -189,7 +195,7 @@ final class BilevelHyperCommand implements Callable<Integer> {
         BreastCancer.Data data = BreastCancer.load();
         long seed = run.seed(0);
         String identity = String.format(Locale.ROOT, "breast cancer, train %d, val %d, seed %d, lr %s, lambda0 %s", nTrain, nVal, seed, lr, lambda0);
-        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel-hyper"), "bilevel hyper", identity)) {
+        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel", "hyper"), "bilevel hyper", identity)) {
             interrupt.cancels(ctx::cancel);
             return train(ctx, data, seed);
         }
@@ -299,21 +305,21 @@ final class BilevelHyperCommand implements Callable<Integer> {
                 stepsX[k] = k + 1;
                 impVal[k] = history[k][0];
             }
-            Png.write(Curves.chart("Validation loss at equal inner solves", "inner solves (outer steps / grid points)", false,
+            figures.write(Curves.chart("Validation loss at equal inner solves", "inner solves (outer steps / grid points)", false,
                     List.of(new Curves.Panel("validation logistic loss", Curves.Scale.LINEAR, List.of(
                             Curves.Series.line("implicit hypergradient, per-feature lambda", stepsX, impVal),
                             Curves.Series.line("grid search, shared lambda (best so far)", stepsX, gridBest))))),
-                    files.path("validation.png"), 820, 520);
+                    files.path(figures.fileName("validation")), 820, 520);
             double[] idx = new double[d], gridLine = new double[d];
             for (int j = 0; j < d; j++) {
                 idx[j] = j;
                 gridLine[j] = gridLambda[best];
             }
-            Png.write(Curves.chart("L2 strength per feature (0-9 mean, 10-19 standard error, 20-29 worst)", "feature index", false,
+            figures.write(Curves.chart("L2 strength per feature (0-9 mean, 10-19 standard error, 20-29 worst)", "feature index", false,
                     List.of(new Curves.Panel("lambda (features standardised)", Curves.Scale.LOG, List.of(
                             new Curves.Series("learned by implicit hypergradients", idx, lam, Curves.Mark.POINTS, -1),
                             Curves.Series.line("best shared lambda of the grid", idx, gridLine))))),
-                    files.path("lambda.png"), 820, 520);
+                    files.path(figures.fileName("lambda")), 820, 520);
             Map<String, Tensor> npz = new LinkedHashMap<>();
             npz.put("log_lambda", logLambda);
             npz.put("w_implicit", wImp);
@@ -324,7 +330,7 @@ final class BilevelHyperCommand implements Callable<Integer> {
             Npz.write(files.path("hyper.npz"), npz);
             files.commit();
         }
-        System.out.println("wrote " + out.resolve("validation.png") + ", " + out.resolve("lambda.png") + ", " + out.resolve("hyper.npz"));
+        System.out.println("wrote " + out.resolve(figures.fileName("validation")) + ", " + out.resolve(figures.fileName("lambda")) + ", " + out.resolve("hyper.npz"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "bilevel hyper");
         json.put("steps", steps);

@@ -30,7 +30,7 @@ import org.implicitlayers.implicit.bilevel.NewtonCg;
 import org.implicitlayers.implicit.bilevel.Variables;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.plot.Curves;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,6 +92,11 @@ final class BilevelImamlCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
+    private Figures figures;
+
     /** The three methods' meta-parameters, flat. */
     static final class MetaParams extends Module {
         final Parameter[] theta = new Parameter[METHODS.length];
@@ -150,6 +155,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        figures = figureOptions.figures();
         run.applyThreads();
         check(steps >= 1, "--steps must be >= 1, got " + steps);
         check(metaBatch >= 1, "--meta-batch must be >= 1, got " + metaBatch);
@@ -166,7 +172,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
         long seed = run.seed(0);
         String identity = String.format(Locale.ROOT, "sine, K %d, batch %d, meta-lr %s, inner-lr %s, steps %d/%d, lambda %s, cg %d, eval every %d on %d tasks, seed %d",
                 shots, metaBatch, metaLr, innerLr, innerSteps, imamlSteps, lambda, cgIters, evalEvery, valTasks, seed);
-        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel-imaml"), "bilevel imaml", identity)) {
+        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel", "imaml"), "bilevel imaml", identity)) {
             interrupt.cancels(ctx::cancel);
             return train(ctx, seed);
         }
@@ -309,9 +315,9 @@ final class BilevelImamlCommand implements Callable<Integer> {
             for (int m = 0; m < METHODS.length; m++) {
                 series.add(Curves.Series.points(names[m], xs, curve[m]).colour(m));
             }
-            Png.write(Curves.chart("Meta-test MSE after " + shots + "-shot adaptation (" + valTasks + " held-out tasks)", "meta-step", false,
-                    List.of(new Curves.Panel("mean squared error", Curves.Scale.LOG, series))), files.path("meta_test.png"), 820, 520);
-            writeAdapted(setup, meta, testSet, shots, names, files.path("adapted.png"));
+            figures.write(Curves.chart("Meta-test MSE after " + shots + "-shot adaptation (" + valTasks + " held-out tasks)", "meta-step", false,
+                    List.of(new Curves.Panel("mean squared error", Curves.Scale.LOG, series))), files.path(figures.fileName("meta_test")), 820, 520);
+            writeAdapted(figures, setup, meta, testSet, shots, names, files.path(figures.fileName("adapted")));
             Map<String, Tensor> npz = new LinkedHashMap<>();
             for (int m = 0; m < METHODS.length; m++) {
                 npz.put("theta_" + METHODS[m], meta.theta[m].value().detach());
@@ -320,7 +326,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
             Npz.write(files.path("imaml.npz"), npz);
             files.commit();
         }
-        System.out.println("wrote " + out.resolve("meta_test.png") + ", " + out.resolve("adapted.png") + ", " + out.resolve("imaml.npz"));
+        System.out.println("wrote " + out.resolve(figures.fileName("meta_test")) + ", " + out.resolve(figures.fileName("adapted")) + ", " + out.resolve("imaml.npz"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "bilevel imaml");
         json.put("steps", steps);
@@ -366,8 +372,8 @@ final class BilevelImamlCommand implements Callable<Integer> {
     }
 
     /** Three test tasks: the truth, the support points and each method's adapted curve. */
-    static void writeAdapted(Setup setup, MetaParams meta, List<SineTasks.Task> tasks, int shots, String[] names, Path png) throws Exception {
-        List<java.awt.image.BufferedImage> panels = new ArrayList<>();
+    static void writeAdapted(Figures figures, Setup setup, MetaParams meta, List<SineTasks.Task> tasks, int shots, String[] names, Path png) throws Exception {
+        List<org.jfree.chart.JFreeChart> panels = new ArrayList<>();
         int n = 201;
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) {
@@ -392,10 +398,12 @@ final class BilevelImamlCommand implements Callable<Integer> {
             }
             series.add(new Curves.Series(shots + " support points", t.xSupport().toDoubleArray(), t.ySupport().toDoubleArray(),
                     Curves.Mark.POINTS, 4));
-            panels.add(Png.render(Curves.chart(String.format(Locale.ROOT, "A = %.2f, phase = %.2f", t.amplitude(), t.phase()), "x", false,
-                    List.of(new Curves.Panel("y", Curves.Scale.LINEAR, series))), 560, 420));
+            panels.add(Curves.chart(String.format(Locale.ROOT, "A = %.2f, phase = %.2f", t.amplitude(), t.phase()), "x", false,
+                    List.of(new Curves.Panel("y", Curves.Scale.LINEAR, series))));
         }
-        Png.write(Png.sideBySide(panels), png);
+        int[][] sizes = new int[panels.size()][];
+        java.util.Arrays.fill(sizes, new int[] {560, 420});
+        figures.writeRow(panels, sizes, png);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.examples.plot.RegistrationPlot;
 import org.implicitlayers.implicit.convergence.NonConvergence;
@@ -86,6 +87,11 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
+    private Figures figures;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -135,6 +141,7 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        figures = figureOptions.figures();
         run.applyThreads();
         validate();
         long t0 = System.nanoTime();
@@ -195,11 +202,11 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
         List<String> wrote;
         try (OutputSet files = ctx.outputs()) {
             Npz.write(files.path("transform.npz"), transform.stateDict());
-            RegistrationPlot.write(files.path("registration.png"), before, after, target, example.outliers(), new String[] {
+            RegistrationPlot.write(figures, files.path(figures.fileName("registration")), before, after, target, example.outliers(), new String[] {
                 "before: source and target",
                 String.format(Locale.ROOT, "after %d steps: errors %.2g deg, %.2g (translation)", tr.lastStep(), err.angleDegrees(),
                         err.translation())});
-            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), files.path("loss.png"),
+            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                     "bilevel sinkhorn: Sinkhorn divergence (eps " + epsilon + ") and errors against the true transform");
             wrote = new ArrayList<>(files.commit());
         }

@@ -24,7 +24,7 @@ import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.HeatMap;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,6 +89,11 @@ final class InversePdeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RunOptions run;
 
+    @CommandLine.Mixin
+    FigureOptions figureOptions;
+
+    private Figures figures;
+
     /** The options, checked: an error names the option. */
     CoefficientInversion.Options options() {
         CoefficientInversion.Options d = CoefficientInversion.Options.defaults();
@@ -104,6 +109,7 @@ final class InversePdeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        figures = figureOptions.figures();
         run.applyThreads();
         CoefficientInversion.Options o = options();
         CoefficientInversion inversion = new CoefficientInversion(o);
@@ -136,8 +142,8 @@ final class InversePdeCommand implements Callable<Integer> {
         double[] theta = inv.coefficient().theta().value().toDoubleArray();
         List<String> wrote;
         try (OutputSet files = ctx.outputs()) {
-            writeFigures(inv, files);
-            LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), files.path("loss.png"),
+            writeFigures(figures, inv, files);
+            LossCurve.write(dir.resolve("metrics.csv"), dir.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
                     "bilevel inverse-pde (outer objective F; coefficient and solution errors, misfit)");
             writeCsv(files, "observations.csv", w -> {
                 double[] xy = new double[2 * obs.size()];
@@ -216,7 +222,7 @@ final class InversePdeCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeFigures(CoefficientInversion inv, OutputSet files) throws IOException {
+    private static void writeFigures(Figures figures, CoefficientInversion inv, OutputSet files) throws IOException {
         int n = 101;
         double[] th = inv.coefficient().theta().value().toDoubleArray();
         int k = inv.options().modes();
@@ -226,13 +232,13 @@ final class InversePdeCommand implements Callable<Integer> {
         double[] rt = truth.finiteRange(), rr = rec.finiteRange();
         double lo = Math.min(rt[0], rr[0]), hi = Math.max(rt[1], rr[1]);
         CoefficientInversion.Observations obs = inv.observations();
-        Png.writeFitted(HeatMap.of(truth).title("true coefficient a\u2020 and the " + obs.size() + " observation points")
+        figures.writeFitted(HeatMap.of(truth).title("true coefficient a\u2020 and the " + obs.size() + " observation points")
                 .axes("x (unit square)", "y (unit square)").valueLabel("a\u2020 (dimensionless)").range(lo, hi)
-                .points("observations", obs.x(), obs.y()).chart(), files.path("a_true.png"), 560);
-        Png.writeFitted(HeatMap.of(rec).title("recovered coefficient a (" + k + "x" + k + " modes)")
+                .points("observations", obs.x(), obs.y()).chart(), files.path(figures.fileName("a_true")), 560);
+        figures.writeFitted(HeatMap.of(rec).title("recovered coefficient a (" + k + "x" + k + " modes)")
                 .axes("x (unit square)", "y (unit square)").valueLabel("a (dimensionless)").range(lo, hi).chart(),
-                files.path("a_recovered.png"), 560);
-        Png.writeFitted(HeatMap.of(diff).diverging().title("recovered minus true coefficient")
-                .axes("x (unit square)", "y (unit square)").valueLabel("a - a\u2020 (dimensionless)").chart(), files.path("a_difference.png"), 560);
+                files.path(figures.fileName("a_recovered")), 560);
+        figures.writeFitted(HeatMap.of(diff).diverging().title("recovered minus true coefficient")
+                .axes("x (unit square)", "y (unit square)").valueLabel("a - a\u2020 (dimensionless)").chart(), files.path(figures.fileName("a_difference")), 560);
     }
 }

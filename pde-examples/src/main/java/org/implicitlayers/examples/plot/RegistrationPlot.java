@@ -2,14 +2,13 @@ package org.implicitlayers.examples.plot;
 
 import java.awt.Color;
 import java.awt.geom.Ellipse2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.implicitlayers.plot.EqualAspectPlot;
 import org.implicitlayers.plot.LinearAxis;
-import org.implicitlayers.plot.Png;
+import org.implicitlayers.plot.Figures;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -28,7 +27,7 @@ public final class RegistrationPlot {
      * @param target   the target, [m, 2] flattened, its {@code outliers} outliers last
      * @param captions the two panels' titles
      */
-    public static void write(Path png, double[] before, double[] after, double[] target, int outliers, String[] captions) throws IOException {
+    public static void write(Figures figures, Path file, double[] before, double[] after, double[] target, int outliers, String[] captions) throws IOException {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double[] set : new double[][] {before, after, target}) {
             for (double v : set) {
@@ -40,7 +39,7 @@ public final class RegistrationPlot {
         lo -= pad;
         hi += pad;
         int m = target.length / 2 - outliers;
-        List<BufferedImage> panels = new ArrayList<>();
+        List<JFreeChart> panels = new ArrayList<>();
         double[][] sources = {before, after};
         for (int k = 0; k < 2; k++) {
             XYSeriesCollection data = new XYSeriesCollection();
@@ -67,9 +66,9 @@ public final class RegistrationPlot {
             LegendTitle legend = chart.getLegend();
             legend.setPosition(RectangleEdge.BOTTOM);
             chart.setBackgroundPaint(Color.WHITE);
-            panels.add(Png.render(chart, 600, 640));
+            panels.add(chart);
         }
-        Png.write(Png.sideBySide(panels), png);
+        figures.writeRow(panels, new int[][] {{600, 640}, {600, 640}}, file);
     }
 
     private static XYSeries series(String name, double[] flat, int from, int to) {
