@@ -136,6 +136,15 @@ public final class ProblemFile {
         public static final String PDE_A = "a", PDE_C = "c", PDE_F = "f";
         /** In each "boundary" condition. */
         public static final String BC_TYPE = "type", BC_G = "g", BC_ALPHA = "alpha", BC_WHERE = "where";
+        /** The names a boundary condition's "type" takes. */
+        public static final String BC_DIRICHLET = "dirichlet", BC_NEUMANN = "neumann", BC_ROBIN = "robin";
+        /** In "domain": its "type" field and the names that field takes ("disk" is another name for "ball"). */
+        public static final String DOMAIN_TYPE = "type", DOMAIN_BOX = "box", DOMAIN_INTERVAL = "interval", DOMAIN_BALL = "ball", DOMAIN_DISK = "disk",
+                DOMAIN_POLYGON = "polygon", DOMAIN_ANNULUS = "annulus", DOMAIN_L_SHAPE = "l-shape", DOMAIN_SLIT_DISK = "slit-disk",
+                DOMAIN_UNION = "union", DOMAIN_INTERSECTION = "intersection", DOMAIN_DIFFERENCE = "difference";
+        /** In "domain": the fields of its types (box: lo, hi; interval: a, b; ball: center, radius; polygon: vertices; annulus: r1, r2; CSG: of). */
+        public static final String DOMAIN_LO = "lo", DOMAIN_HI = "hi", DOMAIN_A = "a", DOMAIN_B = "b", DOMAIN_CENTER = "center", DOMAIN_RADIUS = "radius",
+                DOMAIN_VERTICES = "vertices", DOMAIN_R1 = "r1", DOMAIN_R2 = "r2", DOMAIN_OF = "of";
         public static final String METHOD = "method", BC = "bc", PENALTY = "penalty", EVAL_EVERY = "eval_every", SEED = "seed", DTYPE = "dtype";
         public static final String NETWORK = "network", NETWORK_TYPE = "type", NETWORK_WIDTH = "width", NETWORK_DEPTH = "depth",
                 NETWORK_ACTIVATION = "activation", NETWORK_CORNERS = "corners";
@@ -203,9 +212,9 @@ public final class ProblemFile {
             ScalarField g = check.onBoundary(formula(b, "g", at, d), at + "g");
             BoundaryCondition bc;
             switch (type) {
-                case "dirichlet": bc = BoundaryCondition.dirichlet(g); break;
-                case "neumann": bc = BoundaryCondition.neumann(g); break;
-                case "robin": bc = BoundaryCondition.robin(check.onBoundary(formula(b, "alpha", at, d), at + "alpha"), g); break;
+                case Keys.BC_DIRICHLET: bc = BoundaryCondition.dirichlet(g); break;
+                case Keys.BC_NEUMANN: bc = BoundaryCondition.neumann(g); break;
+                case Keys.BC_ROBIN: bc = BoundaryCondition.robin(check.onBoundary(formula(b, "alpha", at, d), at + "alpha"), g); break;
                 default: throw new IllegalArgumentException(at + "type: expected dirichlet, neumann or robin, got '" + type + "'");
             }
             if (b.has("where")) {
@@ -305,24 +314,26 @@ public final class ProblemFile {
 
     /** The fields of each domain type besides "type". */
     private static final java.util.Map<String, Set<String>> DOMAIN_FIELDS = java.util.Map.ofEntries(
-            java.util.Map.entry("box", Set.of("lo", "hi")), java.util.Map.entry("interval", Set.of("a", "b")),
-            java.util.Map.entry("ball", Set.of("center", "radius")), java.util.Map.entry("disk", Set.of("center", "radius")),
-            java.util.Map.entry("polygon", Set.of("vertices")), java.util.Map.entry("annulus", Set.of("r1", "r2")),
-            java.util.Map.entry("l-shape", Set.of()), java.util.Map.entry("slit-disk", Set.of()),
-            java.util.Map.entry("union", Set.of("of")), java.util.Map.entry("intersection", Set.of("of")),
-            java.util.Map.entry("difference", Set.of("of")));
+            java.util.Map.entry(Keys.DOMAIN_BOX, Set.of(Keys.DOMAIN_LO, Keys.DOMAIN_HI)),
+            java.util.Map.entry(Keys.DOMAIN_INTERVAL, Set.of(Keys.DOMAIN_A, Keys.DOMAIN_B)),
+            java.util.Map.entry(Keys.DOMAIN_BALL, Set.of(Keys.DOMAIN_CENTER, Keys.DOMAIN_RADIUS)),
+            java.util.Map.entry(Keys.DOMAIN_DISK, Set.of(Keys.DOMAIN_CENTER, Keys.DOMAIN_RADIUS)),
+            java.util.Map.entry(Keys.DOMAIN_POLYGON, Set.of(Keys.DOMAIN_VERTICES)), java.util.Map.entry(Keys.DOMAIN_ANNULUS, Set.of(Keys.DOMAIN_R1, Keys.DOMAIN_R2)),
+            java.util.Map.entry(Keys.DOMAIN_L_SHAPE, Set.of()), java.util.Map.entry(Keys.DOMAIN_SLIT_DISK, Set.of()),
+            java.util.Map.entry(Keys.DOMAIN_UNION, Set.of(Keys.DOMAIN_OF)), java.util.Map.entry(Keys.DOMAIN_INTERSECTION, Set.of(Keys.DOMAIN_OF)),
+            java.util.Map.entry(Keys.DOMAIN_DIFFERENCE, Set.of(Keys.DOMAIN_OF)));
 
     private Domain domain(JsonNode n, String at) {
         String p = at + ".";
         if (!n.isObject()) {
             throw new IllegalArgumentException(at + ": expected an object with a \"type\"");
         }
-        String type = text(n, "type", p);
+        String type = text(n, Keys.DOMAIN_TYPE, p);
         Set<String> fields = DOMAIN_FIELDS.get(type);
         if (fields != null) {
             // As everywhere else in the file: a misspelt or misplaced key is refused, not ignored.
             Set<String> known = new java.util.HashSet<>(fields);
-            known.add("type");
+            known.add(Keys.DOMAIN_TYPE);
             for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
                 String f = it.next();
                 if (!known.contains(f)) {
@@ -332,11 +343,11 @@ public final class ProblemFile {
             }
         }
         switch (type) {
-            case "box": return new Box(vector(n, "lo", p), vector(n, "hi", p));
-            case "interval": return Box.interval(number(n, "a", p), number(n, "b", p));
-            case "ball": case "disk": return new Ball(vector(n, "center", p), positive(n, "radius", p));
-            case "polygon": {
-                JsonNode v = required(n, "vertices", p);
+            case Keys.DOMAIN_BOX: return new Box(vector(n, Keys.DOMAIN_LO, p), vector(n, Keys.DOMAIN_HI, p));
+            case Keys.DOMAIN_INTERVAL: return Box.interval(number(n, Keys.DOMAIN_A, p), number(n, Keys.DOMAIN_B, p));
+            case Keys.DOMAIN_BALL: case Keys.DOMAIN_DISK: return new Ball(vector(n, Keys.DOMAIN_CENTER, p), positive(n, Keys.DOMAIN_RADIUS, p));
+            case Keys.DOMAIN_POLYGON: {
+                JsonNode v = required(n, Keys.DOMAIN_VERTICES, p);
                 if (!v.isArray()) {
                     throw new IllegalArgumentException(p + "vertices: expected an array of [x, y] points, got " + v);
                 }
@@ -350,17 +361,17 @@ public final class ProblemFile {
                     throw new IllegalArgumentException(p + "vertices: " + e.getMessage(), e);
                 }
             }
-            case "annulus": {
-                double r1 = positive(n, "r1", p), r2 = positive(n, "r2", p);
+            case Keys.DOMAIN_ANNULUS: {
+                double r1 = positive(n, Keys.DOMAIN_R1, p), r2 = positive(n, Keys.DOMAIN_R2, p);
                 if (!(r1 < r2)) {
                     throw new IllegalArgumentException(p + "r1: expected an inner radius below r2 = " + r2 + ", got " + r1);
                 }
                 return Csg.annulus(r1, r2);
             }
-            case "l-shape": return Polygon.lShape();
-            case "slit-disk": return new SlitDisk();
-            case "union": case "intersection": case "difference": {
-                JsonNode of = required(n, "of", p);
+            case Keys.DOMAIN_L_SHAPE: return Polygon.lShape();
+            case Keys.DOMAIN_SLIT_DISK: return new SlitDisk();
+            case Keys.DOMAIN_UNION: case Keys.DOMAIN_INTERSECTION: case Keys.DOMAIN_DIFFERENCE: {
+                JsonNode of = required(n, Keys.DOMAIN_OF, p);
                 if (!of.isArray() || of.size() != 2) {
                     throw new IllegalArgumentException(p + "of: expected an array of two domains");
                 }
@@ -455,37 +466,37 @@ public final class ProblemFile {
     public static com.fasterxml.jackson.databind.node.ObjectNode domainJson(Domain d) {
         com.fasterxml.jackson.databind.node.ObjectNode n = MAPPER.createObjectNode();
         if (d instanceof Box && d.dim() == 1) {
-            n.put("type", "interval");
-            n.put("a", d.lower()[0]);
-            n.put("b", d.upper()[0]);
+            n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_INTERVAL);
+            n.put(Keys.DOMAIN_A, d.lower()[0]);
+            n.put(Keys.DOMAIN_B, d.upper()[0]);
         } else if (d instanceof Box) {
-            n.put("type", "box");
-            numbers(n.putArray("lo"), d.lower());
-            numbers(n.putArray("hi"), d.upper());
+            n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_BOX);
+            numbers(n.putArray(Keys.DOMAIN_LO), d.lower());
+            numbers(n.putArray(Keys.DOMAIN_HI), d.upper());
         } else if (d instanceof Ball b) {
-            n.put("type", "ball");
-            numbers(n.putArray("center"), b.center());
-            n.put("radius", b.radius());
+            n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_BALL);
+            numbers(n.putArray(Keys.DOMAIN_CENTER), b.center());
+            n.put(Keys.DOMAIN_RADIUS, b.radius());
         } else if (d instanceof SlitDisk) {
-            n.put("type", "slit-disk");
+            n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_SLIT_DISK);
         } else if (d instanceof Polygon poly) {
             double[][] v = poly.vertices();
             if (java.util.Arrays.deepEquals(v, Polygon.lShape().vertices())) {
-                n.put("type", "l-shape");
+                n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_L_SHAPE);
             } else {
-                n.put("type", "polygon");
-                com.fasterxml.jackson.databind.node.ArrayNode vs = n.putArray("vertices");
+                n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_POLYGON);
+                com.fasterxml.jackson.databind.node.ArrayNode vs = n.putArray(Keys.DOMAIN_VERTICES);
                 for (double[] p : v) {
                     numbers(vs.addArray(), p);
                 }
             }
         } else if (d instanceof Csg c && c.annulusRadii() != null) {
-            n.put("type", "annulus");
-            n.put("r1", c.annulusRadii()[0]);
-            n.put("r2", c.annulusRadii()[1]);
+            n.put(Keys.DOMAIN_TYPE, Keys.DOMAIN_ANNULUS);
+            n.put(Keys.DOMAIN_R1, c.annulusRadii()[0]);
+            n.put(Keys.DOMAIN_R2, c.annulusRadii()[1]);
         } else if (d instanceof Csg c) {
-            n.put("type", c.op().name().toLowerCase(java.util.Locale.ROOT));
-            com.fasterxml.jackson.databind.node.ArrayNode of = n.putArray("of");
+            n.put(Keys.DOMAIN_TYPE, c.op().name().toLowerCase(java.util.Locale.ROOT));
+            com.fasterxml.jackson.databind.node.ArrayNode of = n.putArray(Keys.DOMAIN_OF);
             of.add(domainJson(c.first()));
             of.add(domainJson(c.second()));
         } else {

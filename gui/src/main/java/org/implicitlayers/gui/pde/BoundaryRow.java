@@ -9,6 +9,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
+import org.implicitlayers.ritz.ProblemFile.Keys;
 
 /** One boundary condition of the form: its type, g, alpha for Robin, and the optional "where" selecting part of the boundary. */
 final class BoundaryRow extends GridPane {
@@ -24,8 +25,8 @@ final class BoundaryRow extends GridPane {
         setHgap(6);
         setVgap(3);
         type.setId(id + "-type");
-        type.getItems().addAll("dirichlet", "neumann", "robin");
-        type.setValue("dirichlet");
+        type.getItems().addAll(Keys.BC_DIRICHLET, Keys.BC_NEUMANN, Keys.BC_ROBIN);
+        type.setValue(Keys.BC_DIRICHLET);
         type.setTooltip(new Tooltip("dirichlet: u = g;  neumann: a du/dn = g;  robin: a du/dn + alpha u = g. Default: dirichlet."));
         g = new FormulaField(id + "-g", false, "The boundary value g (default 0).");
         g.setText("0");
@@ -41,7 +42,7 @@ final class BoundaryRow extends GridPane {
         GridPane.setColumnSpan(g, 2);
         GridPane.setColumnSpan(alpha, 2);
         GridPane.setColumnSpan(where, 2);
-        alpha.visibleProperty().bind(type.valueProperty().isEqualTo("robin"));
+        alpha.visibleProperty().bind(type.valueProperty().isEqualTo(Keys.BC_ROBIN));
         alpha.managedProperty().bind(alpha.visibleProperty());
         getChildren().stream().filter(n -> n instanceof Label l && l.getText().equals("alpha")).forEach(n -> {
             n.visibleProperty().bind(alpha.visibleProperty());
@@ -57,25 +58,25 @@ final class BoundaryRow extends GridPane {
 
     BooleanBinding validBinding() {
         return Bindings.createBooleanBinding(() -> g.validProperty().get() && where.validProperty().get()
-                && (!"robin".equals(type.getValue()) || alpha.validProperty().get()),
+                && (!Keys.BC_ROBIN.equals(type.getValue()) || alpha.validProperty().get()),
                 g.validProperty(), where.validProperty(), alpha.validProperty(), type.valueProperty());
     }
 
     void toJson(ObjectNode b) {
-        b.put("type", type.getValue());
-        if ("robin".equals(type.getValue())) {
-            b.put("alpha", alpha.text());
+        b.put(Keys.BC_TYPE, type.getValue());
+        if (Keys.BC_ROBIN.equals(type.getValue())) {
+            b.put(Keys.BC_ALPHA, alpha.text());
         }
-        b.put("g", g.text());
+        b.put(Keys.BC_G, g.text());
         if (!where.text().isEmpty()) {
-            b.put("where", where.text());
+            b.put(Keys.BC_WHERE, where.text());
         }
     }
 
     void fromJson(JsonNode b) {
-        type.setValue(b.path("type").asText("dirichlet"));
-        g.setText(b.has("g") ? b.get("g").asText() : "0");
-        alpha.setText(b.has("alpha") ? b.get("alpha").asText() : "1");
-        where.setText(b.has("where") ? b.get("where").asText() : "");
+        type.setValue(b.path(Keys.BC_TYPE).asText(Keys.BC_DIRICHLET));
+        g.setText(b.has(Keys.BC_G) ? b.get(Keys.BC_G).asText() : "0");
+        alpha.setText(b.has(Keys.BC_ALPHA) ? b.get(Keys.BC_ALPHA).asText() : "1");
+        where.setText(b.has(Keys.BC_WHERE) ? b.get(Keys.BC_WHERE).asText() : "");
     }
 }

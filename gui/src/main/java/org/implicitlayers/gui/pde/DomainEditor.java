@@ -23,6 +23,7 @@ import javafx.util.Duration;
 import org.implicitlayers.plot.ColourMap;
 import org.implicitlayers.plot.Grid2;
 import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.ritz.ProblemFile.Keys;
 import org.implicitlayers.ritz.domain.Ball;
 import org.implicitlayers.ritz.domain.Box;
 import org.implicitlayers.ritz.domain.Csg;
@@ -39,8 +40,8 @@ import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
  * unions, intersections, differences). The preview draws the domain to scale.
  */
 final class DomainEditor extends VBox {
-    static final String BOX = "box", BALL = "ball", ANNULUS = "annulus", LSHAPE = "l-shape", SLIT = "slit-disk", POLYGON = "polygon",
-            JSON_TYPE = "other (JSON)";
+    static final String BOX = Keys.DOMAIN_BOX, BALL = Keys.DOMAIN_BALL, ANNULUS = Keys.DOMAIN_ANNULUS, LSHAPE = Keys.DOMAIN_L_SHAPE,
+            SLIT = Keys.DOMAIN_SLIT_DISK, POLYGON = Keys.DOMAIN_POLYGON, JSON_TYPE = "other (JSON)";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     final ComboBox<String> type = new ComboBox<>();
@@ -142,12 +143,12 @@ final class DomainEditor extends VBox {
         }
         try {
             JsonNode n = MAPPER.readTree(json.getText());
-            for (String f : new String[] {"lo", "center"}) {
+            for (String f : new String[] {Keys.DOMAIN_LO, Keys.DOMAIN_CENTER}) {
                 if (n.has(f) && n.get(f).isArray()) {
                     return n.get(f).size();
                 }
             }
-            if ("interval".equals(n.path("type").asText())) {
+            if (Keys.DOMAIN_INTERVAL.equals(n.path(Keys.DOMAIN_TYPE).asText())) {
                 return 1;
             }
         } catch (Exception e) {
@@ -261,23 +262,23 @@ final class DomainEditor extends VBox {
         String t = type.getValue();
         switch (t) {
             case BOX:
-                n.put("type", "box");
-                n.putArray("lo").add(x0.value()).add(y0.value());
-                n.putArray("hi").add(x1.value()).add(y1.value());
+                n.put(Keys.DOMAIN_TYPE, BOX);
+                n.putArray(Keys.DOMAIN_LO).add(x0.value()).add(y0.value());
+                n.putArray(Keys.DOMAIN_HI).add(x1.value()).add(y1.value());
                 break;
             case BALL:
-                n.put("type", "ball");
-                n.putArray("center").add(cx.value()).add(cy.value());
-                n.put("radius", radius.value());
+                n.put(Keys.DOMAIN_TYPE, BALL);
+                n.putArray(Keys.DOMAIN_CENTER).add(cx.value()).add(cy.value());
+                n.put(Keys.DOMAIN_RADIUS, radius.value());
                 break;
             case ANNULUS:
-                n.put("type", "annulus");
-                n.put("r1", r1.value());
-                n.put("r2", r2.value());
+                n.put(Keys.DOMAIN_TYPE, ANNULUS);
+                n.put(Keys.DOMAIN_R1, r1.value());
+                n.put(Keys.DOMAIN_R2, r2.value());
                 break;
             case POLYGON:
-                n.put("type", "polygon");
-                ArrayNode vs = n.putArray("vertices");
+                n.put(Keys.DOMAIN_TYPE, POLYGON);
+                ArrayNode vs = n.putArray(Keys.DOMAIN_VERTICES);
                 for (double[] v : parseVertices()) {
                     vs.addArray().add(v[0]).add(v[1]);
                 }
@@ -294,36 +295,36 @@ final class DomainEditor extends VBox {
                             + ": " + e.getOriginalMessage());
                 }
             default:
-                n.put("type", t);
+                n.put(Keys.DOMAIN_TYPE, t);
         }
         return n;
     }
 
     /** Shows the "domain" object of a problem file: named 2-D shapes in their fields, anything else as JSON. */
     void fromJson(JsonNode n) {
-        String t = n.path("type").asText("");
-        if ((t.equals("box") && n.path("lo").size() == 2 && n.path("hi").size() == 2)) {
-            x0.set(n.get("lo").get(0).asDouble());
-            y0.set(n.get("lo").get(1).asDouble());
-            x1.set(n.get("hi").get(0).asDouble());
-            y1.set(n.get("hi").get(1).asDouble());
+        String t = n.path(Keys.DOMAIN_TYPE).asText("");
+        if ((t.equals(BOX) && n.path(Keys.DOMAIN_LO).size() == 2 && n.path(Keys.DOMAIN_HI).size() == 2)) {
+            x0.set(n.get(Keys.DOMAIN_LO).get(0).asDouble());
+            y0.set(n.get(Keys.DOMAIN_LO).get(1).asDouble());
+            x1.set(n.get(Keys.DOMAIN_HI).get(0).asDouble());
+            y1.set(n.get(Keys.DOMAIN_HI).get(1).asDouble());
             type.setValue(BOX);
-        } else if ((t.equals("ball") || t.equals("disk")) && n.path("center").size() == 2) {
-            cx.set(n.get("center").get(0).asDouble());
-            cy.set(n.get("center").get(1).asDouble());
-            radius.set(n.path("radius").asDouble());
+        } else if ((t.equals(BALL) || t.equals(Keys.DOMAIN_DISK)) && n.path(Keys.DOMAIN_CENTER).size() == 2) {
+            cx.set(n.get(Keys.DOMAIN_CENTER).get(0).asDouble());
+            cy.set(n.get(Keys.DOMAIN_CENTER).get(1).asDouble());
+            radius.set(n.path(Keys.DOMAIN_RADIUS).asDouble());
             type.setValue(BALL);
-        } else if (t.equals("annulus")) {
-            r1.set(n.path("r1").asDouble());
-            r2.set(n.path("r2").asDouble());
+        } else if (t.equals(ANNULUS)) {
+            r1.set(n.path(Keys.DOMAIN_R1).asDouble());
+            r2.set(n.path(Keys.DOMAIN_R2).asDouble());
             type.setValue(ANNULUS);
-        } else if (t.equals("l-shape")) {
+        } else if (t.equals(LSHAPE)) {
             type.setValue(LSHAPE);
-        } else if (t.equals("slit-disk")) {
+        } else if (t.equals(SLIT)) {
             type.setValue(SLIT);
-        } else if (t.equals("polygon") && n.path("vertices").isArray()) {
+        } else if (t.equals(POLYGON) && n.path(Keys.DOMAIN_VERTICES).isArray()) {
             StringBuilder b = new StringBuilder();
-            for (JsonNode v : n.get("vertices")) {
+            for (JsonNode v : n.get(Keys.DOMAIN_VERTICES)) {
                 b.append(NumberField.format(v.get(0).asDouble())).append(", ").append(NumberField.format(v.get(1).asDouble())).append('\n');
             }
             vertices.setText(b.toString().stripTrailing());
