@@ -128,6 +128,35 @@ class BilevelTest {
                         .add(w.tanh().mul(x[1]).sum().mul(0.1)).add(x[0].square().sum().mul(0.05)));
     }
 
+    /**
+     * An inner objective that differentiates inside (as a Ritz energy takes grad u in space): d/dy tanh(w y) by
+     * Grad.of, against the same objective with the derivative w (1 - tanh^2(w y)) written out. Newton-CG must
+     * evaluate it in its line search too, and the two problems must give the same solution and hypergradient.
+     */
+    @Test
+    void anObjectiveThatDifferentiatesInsideSolvesAndDifferentiatesAsItsClosedForm() {
+        Rng rng = Rng.seeded(11);
+        int n = 4;
+        Tensor y = randn(rng, 0.5, n), t = randn(rng, 1, n), pm = randn(rng, 1, 2, n);
+        java.util.function.BiFunction<Tensor, Tensor[], Tensor> outer = (w, x) -> pm.matmul(w.unsqueeze(1)).square().sum().mul(0.5);
+        Bilevel.Problem inside = Bilevel.Problem.argmin(Variables.tensor(F64, n), (w, x) -> {
+            Tensor yl = y.requiringGrad();
+            Tensor du = Grad.of(new Tensor[] {w.mul(yl).tanh().sum()}, new Tensor[] {yl}, null,
+                    Grad.Options.defaults().withCreateGraph(true))[0];
+            return du.sub(t).square().sum().mul(0.5).add(x[0].exp().mul(w.square()).sum().mul(0.5));
+        }, outer);
+        Bilevel.Problem written = Bilevel.Problem.argmin(Variables.tensor(F64, n), (w, x) -> {
+            Tensor th = w.mul(y).tanh();
+            Tensor du = w.mul(th.square().neg().add(1));
+            return du.sub(t).square().sum().mul(0.5).add(x[0].exp().mul(w.square()).sum().mul(0.5));
+        }, outer);
+        Tensor[] x = {randn(rng, 0.3, n)};
+        Bilevel.Result a = Bilevel.solve(inside, null, x, TIGHT), b = Bilevel.solve(written, null, x, TIGHT);
+        assertTrue(a.inner().residual() < 1e-12, "inner residual " + a.inner().residual());
+        assertArrayEquals(b.innerSolution().toDoubleArray(), a.innerSolution().toDoubleArray(), 1e-10);
+        assertArrayEquals(b.hypergradient()[0].toDoubleArray(), a.hypergradient()[0].toDoubleArray(), 1e-9);
+    }
+
     @Property(tries = 10)
     void implicitHypergradientMatchesFiniteDifferences(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int n) {
         Rng rng = Rng.seeded(seed);
