@@ -11,12 +11,12 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 public final class Backends {
     /** The ND4J backend's class, in the core-nd4j module. */
     private static final String ND4J_CLASS = "org.implicitlayers.core.backend.nd4j.Nd4jBackend";
+
     private static final JvmBackend JVM = JvmBackend.create();
     private static volatile Backend nd4j;
     private static volatile Backend current = JVM;
 
-    private Backends() {
-    }
+    private Backends() {}
 
     /** The JVM backend (Vector API kernels when the incubator module is enabled). */
     public static JvmBackend jvm() {
@@ -35,12 +35,19 @@ public final class Backends {
                 b = nd4j;
                 if (b == null) {
                     try {
-                        b = (Backend) Class.forName(ND4J_CLASS).getDeclaredConstructor().newInstance();
+                        b =
+                                (Backend)
+                                        Class.forName(ND4J_CLASS)
+                                                .getDeclaredConstructor()
+                                                .newInstance();
                     } catch (ClassNotFoundException e) {
-                        throw new IllegalStateException("the ND4J backend is not on the class path: add the dependency "
-                                + "org.implicitlayers:core-nd4j (its cuda profile for the GPU)", e);
+                        throw new IllegalStateException(
+                                "the ND4J backend is not on the class path: add the dependency "
+                                        + "org.implicitlayers:core-nd4j (its cuda profile for the GPU)",
+                                e);
                     } catch (ReflectiveOperationException | LinkageError e) {
-                        throw new IllegalStateException("the ND4J backend could not be loaded: " + e, e);
+                        throw new IllegalStateException(
+                                "the ND4J backend could not be loaded: " + e, e);
                     }
                     nd4j = b;
                 }
@@ -52,9 +59,13 @@ public final class Backends {
     /** "jvm" or "nd4j". */
     public static Backend byName(String name) {
         switch (name) {
-            case "jvm": return JVM;
-            case "nd4j": return nd4j();
-            default: throw new IllegalArgumentException("unknown backend '" + name + "': expected jvm or nd4j");
+            case "jvm":
+                return JVM;
+            case "nd4j":
+                return nd4j();
+            default:
+                throw new IllegalArgumentException(
+                        "unknown backend '" + name + "': expected jvm or nd4j");
         }
     }
 

@@ -3,8 +3,8 @@ package org.implicitlayers.core;
 /**
  * The vector-Jacobian product of one operation. Given the gradient {@code grad} of the loss with
  * respect to the operation's output {@code out}, return the gradient with respect to each input
- * (null where {@code needs[i]} is false). Rules are written with differentiable tensor ops, so
- * the gradient they return can itself be differentiated.
+ * (null where {@code needs[i]} is false). Rules are written with differentiable tensor ops, so the
+ * gradient they return can itself be differentiated.
  */
 @FunctionalInterface
 public interface BackwardRule {

@@ -29,11 +29,12 @@ public abstract class CustomFunction {
     /**
      * Gradients with respect to each input (null where {@code needs[i]} is false).
      *
-     * @param grad   gradient of the loss with respect to the output
+     * @param grad gradient of the loss with respect to the output
      * @param output the output of {@link #forward}
      * @param inputs the original inputs, still on the tape
      */
-    protected abstract Tensor[] backward(Tensor grad, Tensor output, Tensor[] inputs, boolean[] needs);
+    protected abstract Tensor[] backward(
+            Tensor grad, Tensor output, Tensor[] inputs, boolean[] needs);
 
     /** Runs the forward and records one node whose backward rule is {@link #backward}. */
     public final Tensor apply(Tensor... inputs) {
@@ -46,18 +47,37 @@ public abstract class CustomFunction {
             out = forward(detached);
         }
         Tensor[] ins = inputs.clone();
-        return Tensor.result(name, out.storage(), out.shape(), (g, o, needs) -> {
-            Tensor[] gs = backward(g, o, ins, needs);
-            if (gs.length != ins.length) {
-                throw new IllegalStateException(name + ": backward returned " + gs.length + " gradients for " + ins.length + " inputs");
-            }
-            for (int i = 0; i < gs.length; i++) {
-                if (needs[i] && gs[i] != null && !java.util.Arrays.equals(gs[i].shape(), ins[i].shape())) {
-                    throw new IllegalStateException(name + ": gradient " + i + " has shape " + Shapes.str(gs[i].shape())
-                            + ", input has " + Shapes.str(ins[i].shape()));
-                }
-            }
-            return gs;
-        }, ins);
+        return Tensor.result(
+                name,
+                out.storage(),
+                out.shape(),
+                (g, o, needs) -> {
+                    Tensor[] gs = backward(g, o, ins, needs);
+                    if (gs.length != ins.length) {
+                        throw new IllegalStateException(
+                                name
+                                        + ": backward returned "
+                                        + gs.length
+                                        + " gradients for "
+                                        + ins.length
+                                        + " inputs");
+                    }
+                    for (int i = 0; i < gs.length; i++) {
+                        if (needs[i]
+                                && gs[i] != null
+                                && !java.util.Arrays.equals(gs[i].shape(), ins[i].shape())) {
+                            throw new IllegalStateException(
+                                    name
+                                            + ": gradient "
+                                            + i
+                                            + " has shape "
+                                            + Shapes.str(gs[i].shape())
+                                            + ", input has "
+                                            + Shapes.str(ins[i].shape()));
+                        }
+                    }
+                    return gs;
+                },
+                ins);
     }
 }

@@ -1,6 +1,9 @@
 package org.implicitlayers.core;
 
-/** Element type of a tensor. Float32 is the training default; float64 is used by every gradient check. */
+/**
+ * Element type of a tensor. Float32 is the training default; float64 is used by every gradient
+ * check.
+ */
 public enum DType {
     /** IEEE single precision, 4 bytes: the default for training. */
     FLOAT32(4),
@@ -21,9 +24,17 @@ public enum DType {
     /** Parses "float32"/"f32"/"float"/"float64"/"f64"/"double" (case-insensitive). */
     public static DType parse(String s) {
         switch (s.toLowerCase(java.util.Locale.ROOT)) {
-            case "float32": case "f32": case "float": return FLOAT32;
-            case "float64": case "f64": case "double": return FLOAT64;
-            default: throw new IllegalArgumentException("unknown dtype '" + s + "': expected float32 or float64");
+            case "float32":
+            case "f32":
+            case "float":
+                return FLOAT32;
+            case "float64":
+            case "f64":
+            case "double":
+                return FLOAT64;
+            default:
+                throw new IllegalArgumentException(
+                        "unknown dtype '" + s + "': expected float32 or float64");
         }
     }
 

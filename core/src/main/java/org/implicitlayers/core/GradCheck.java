@@ -3,15 +3,15 @@ package org.implicitlayers.core;
 import java.util.function.Function;
 
 /**
- * Gradient checks against central finite differences, in float64. Used by the tests of every
- * module for every operation and every custom backward rule.
+ * Gradient checks against central finite differences, in float64. Used by the tests of every module
+ * for every operation and every custom backward rule.
  *
  * <p>The function's output is contracted with a fixed random tensor r, L(x) = sum(r * f(x)), so one
  * check covers the full Jacobian in a random direction per output. The analytic gradient of L is
  * compared with (L(x + h e_i) - L(x - h e_i)) / 2h for every input element i.
  *
- * <p>{@link #secondOrder} checks the gradient of the gradient: it differentiates
- * x -> sum_k sum(w_k * dL/dx_k), built with {@code createGraph}, in the same way.
+ * <p>{@link #secondOrder} checks the gradient of the gradient: it differentiates x -> sum_k sum(w_k
+ * * dL/dx_k), built with {@code createGraph}, in the same way.
  */
 public final class GradCheck {
     /** Options: step h, tolerances and the seed of the random contraction. */
@@ -34,24 +34,27 @@ public final class GradCheck {
         }
     }
 
-    private GradCheck() {
-    }
+    private GradCheck() {}
 
-    /** Checks first derivatives; throws {@link Mismatch} naming the worst element if any disagrees. */
+    /**
+     * Checks first derivatives; throws {@link Mismatch} naming the worst element if any disagrees.
+     */
     public static double assertGradient(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return check(f, Options.defaults(), inputs);
     }
 
     /** Checks second derivatives (gradient of a random projection of the gradient). */
     public static double assertSecondOrder(Function<Tensor[], Tensor> f, Tensor... inputs) {
-        return check(secondOrder(f, inputs, Options.defaults().seed() + 1), Options.defaults(), inputs);
+        return check(
+                secondOrder(f, inputs, Options.defaults().seed() + 1), Options.defaults(), inputs);
     }
 
     /**
-     * x -> sum_k sum(w_k * dL/dx_k) with L = sum(r * f(x)) and fixed random r, w: its gradient
-     * is a Hessian-vector product of L, so checking it checks every rule's own backward.
+     * x -> sum_k sum(w_k * dL/dx_k) with L = sum(r * f(x)) and fixed random r, w: its gradient is a
+     * Hessian-vector product of L, so checking it checks every rule's own backward.
      */
-    public static Function<Tensor[], Tensor> secondOrder(Function<Tensor[], Tensor> f, Tensor[] like, long seed) {
+    public static Function<Tensor[], Tensor> secondOrder(
+            Function<Tensor[], Tensor> f, Tensor[] like, long seed) {
         Rng rng = Rng.seeded(seed);
         Tensor[] w = new Tensor[like.length];
         for (int k = 0; k < like.length; k++) {
@@ -72,14 +75,19 @@ public final class GradCheck {
     }
 
     /**
-     * Compares the analytic and numeric gradients of sum(r * f(x)); inputs must be float64.
-     * Throws {@link Mismatch} on failure; returns the largest relative error otherwise.
+     * Compares the analytic and numeric gradients of sum(r * f(x)); inputs must be float64. Throws
+     * {@link Mismatch} on failure; returns the largest relative error otherwise.
      */
     public static double check(Function<Tensor[], Tensor> f, Options opt, Tensor... inputs) {
         Tensor[] xs = new Tensor[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
             if (inputs[k].dtype() != DType.FLOAT64) {
-                throw new IllegalArgumentException("GradCheck: input " + k + " is " + inputs[k].dtype() + "; checks run in float64");
+                throw new IllegalArgumentException(
+                        "GradCheck: input "
+                                + k
+                                + " is "
+                                + inputs[k].dtype()
+                                + "; checks run in float64");
             }
             xs[k] = inputs[k].detach().requiringGrad();
         }
@@ -87,7 +95,12 @@ public final class GradCheck {
         Tensor r = Tensor.randn(Rng.seeded(opt.seed()), DType.FLOAT64, y0.shape()).to(y0.backend());
         // Unused inputs (and outputs constant in every input, such as the gradient of a linear map)
         // have zero analytic gradients, which the finite differences then confirm or refute.
-        Tensor[] analytic = Grad.of(new Tensor[] {y0.mul(r).sum()}, xs, null, Grad.Options.defaults().withAllowUnused(true));
+        Tensor[] analytic =
+                Grad.of(
+                        new Tensor[] {y0.mul(r).sum()},
+                        xs,
+                        null,
+                        Grad.Options.defaults().withAllowUnused(true));
         double worstRel = 0;
         for (int k = 0; k < xs.length; k++) {
             double[] base = xs[k].toDoubleArray();
@@ -100,8 +113,11 @@ public final class GradCheck {
                 double err = Math.abs(num - ga[i]);
                 double rel = err / Math.max(1e-12, Math.max(Math.abs(num), Math.abs(ga[i])));
                 if (err > opt.atol() + opt.rtol() * Math.abs(num)) {
-                    throw new Mismatch(String.format("gradient mismatch at input %d element %d of shape %s: analytic %.12g,"
-                            + " finite differences %.12g (abs error %.3g)", k, i, Shapes.str(xs[k].shape()), ga[i], num, err));
+                    throw new Mismatch(
+                            String.format(
+                                    "gradient mismatch at input %d element %d of shape %s: analytic %.12g,"
+                                            + " finite differences %.12g (abs error %.3g)",
+                                    k, i, Shapes.str(xs[k].shape()), ga[i], num, err));
                 }
                 if (err > opt.atol()) {
                     worstRel = Math.max(worstRel, rel);
@@ -111,7 +127,14 @@ public final class GradCheck {
         return worstRel;
     }
 
-    private static double evaluate(Function<Tensor[], Tensor> f, Tensor[] xs, int k, double[] base, int i, double v, Tensor r) {
+    private static double evaluate(
+            Function<Tensor[], Tensor> f,
+            Tensor[] xs,
+            int k,
+            double[] base,
+            int i,
+            double v,
+            Tensor r) {
         double[] p = base.clone();
         p[i] = v;
         Tensor[] args = xs.clone();

@@ -8,13 +8,13 @@ import org.implicitlayers.core.backend.Storage;
 
 /**
  * Deterministic release of tensor memory. Storages that a backend allocates off the Java heap
- * (ND4J) while a scope is open on this thread are freed when it closes, except those of the
- * tensors passed to {@link #keep}; the garbage collector frees off-heap buffers late. The JVM
- * backend recycles its large arrays (64K elements and up) the same way: those released when a
- * scope closes serve the next step's allocations, so a training loop runs without garbage
- * collections. A training loop should therefore run each step in a scope ({@code Trainer} does).
- * A tensor whose memory was released refuses to be read (IllegalStateException) rather than
- * show another tensor's values.
+ * (ND4J) while a scope is open on this thread are freed when it closes, except those of the tensors
+ * passed to {@link #keep}; the garbage collector frees off-heap buffers late. The JVM backend
+ * recycles its large arrays (64K elements and up) the same way: those released when a scope closes
+ * serve the next step's allocations, so a training loop runs without garbage collections. A
+ * training loop should therefore run each step in a scope ({@code Trainer} does). A tensor whose
+ * memory was released refuses to be read (IllegalStateException) rather than show another tensor's
+ * values.
  *
  * <pre>{@code
  * for (int step = 0; step < n; step++) {
@@ -45,14 +45,19 @@ public final class MemoryScope implements AutoCloseable {
         this.parent = parent;
     }
 
-    /** Opens a scope on this thread; close it (try-with-resources) to free what was allocated inside. */
+    /**
+     * Opens a scope on this thread; close it (try-with-resources) to free what was allocated
+     * inside.
+     */
     public static MemoryScope open() {
         MemoryScope s = new MemoryScope(CURRENT.get());
         CURRENT.set(s);
         return s;
     }
 
-    /** Whether a scope is open on this thread (backends that recycle memory only do so inside one). */
+    /**
+     * Whether a scope is open on this thread (backends that recycle memory only do so inside one).
+     */
     public static boolean isOpen() {
         return CURRENT.get() != null;
     }
@@ -81,7 +86,10 @@ public final class MemoryScope implements AutoCloseable {
         }
     }
 
-    /** Keeps these tensors' storages alive past this scope (they move to the enclosing scope, if any). */
+    /**
+     * Keeps these tensors' storages alive past this scope (they move to the enclosing scope, if
+     * any).
+     */
     public void keep(Tensor... tensors) {
         for (Tensor t : tensors) {
             if (t != null) {

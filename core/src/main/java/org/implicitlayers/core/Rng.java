@@ -7,8 +7,8 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * The one seeded random generator of a run, passed explicitly. Its state can be saved and
- * restored, which bit-identical resume from a checkpoint needs. Generator: xoroshiro128++.
+ * The one seeded random generator of a run, passed explicitly. Its state can be saved and restored,
+ * which bit-identical resume from a checkpoint needs. Generator: xoroshiro128++.
  */
 public final class Rng {
     private final RestorableUniformRandomProvider provider;

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Shape arithmetic shared by tensor ops. Errors name the op and the shapes involved. */
 public final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** The number of elements of a shape (1 for []). */
     public static int numel(int[] shape) {
@@ -14,7 +13,8 @@ public final class Shapes {
             n *= s;
         }
         if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
         }
         return (int) n;
     }
@@ -32,7 +32,8 @@ public final class Shapes {
             int da = i < r - a.length ? 1 : a[i - (r - a.length)];
             int db = i < r - b.length ? 1 : b[i - (r - b.length)];
             if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " are not broadcastable");
+                throw new IllegalArgumentException(
+                        op + ": shapes " + str(a) + " and " + str(b) + " are not broadcastable");
             }
             out[i] = da == 1 ? db : da;
         }
@@ -43,7 +44,8 @@ public final class Shapes {
     public static int axis(String op, int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for rank " + rank);
+            throw new IllegalArgumentException(
+                    op + ": axis " + axis + " is out of range for rank " + rank);
         }
         return a;
     }

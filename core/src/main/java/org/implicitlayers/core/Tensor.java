@@ -13,8 +13,8 @@ import org.implicitlayers.core.backend.UnaryOp;
  * part in differentiation, a node of the autodiff tape.
  *
  * <p>Tensors are immutable values: every operation returns a new tensor. The one exception is the
- * accumulated gradient of a leaf that requires grad ({@link #grad()}), and the in-place update of
- * a parameter's values by an optimiser ({@link #addScaled_}).
+ * accumulated gradient of a leaf that requires grad ({@link #grad()}), and the in-place update of a
+ * parameter's values by an optimiser ({@link #addScaled_}).
  *
  * <p>Each operation's backward rule sits next to its forward computation and is written with
  * differentiable tensor operations, so gradients can be differentiated again to any order.
@@ -25,18 +25,22 @@ public final class Tensor {
     private final int[] shape;
     private final boolean requiresGrad;
     final Node node;
+
     /**
      * The value is a gradient taken without {@code createGraph} (or computed from one while
-     * recording): differentiating it again would silently give zero, so {@link Grad} raises instead.
+     * recording): differentiating it again would silently give zero, so {@link Grad} raises
+     * instead.
      */
     final boolean cutGradient;
+
     private Tensor grad;
 
     Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node) {
         this(storage, shape, requiresGrad, node, false);
     }
 
-    private Tensor(Storage storage, int[] shape, boolean requiresGrad, Node node, boolean cutGradient) {
+    private Tensor(
+            Storage storage, int[] shape, boolean requiresGrad, Node node, boolean cutGradient) {
         this.storage = storage;
         this.shape = shape;
         this.requiresGrad = requiresGrad;
@@ -44,7 +48,10 @@ public final class Tensor {
         this.cutGradient = cutGradient;
     }
 
-    /** The result of an operation: recorded on the tape when recording is on and an input requires grad. */
+    /**
+     * The result of an operation: recorded on the tape when recording is on and an input requires
+     * grad.
+     */
     static Tensor result(String op, Storage s, int[] shape, BackwardRule rule, Tensor... inputs) {
         if (rule != null && Grad.isEnabled()) {
             boolean cut = false;
@@ -69,7 +76,11 @@ public final class Tensor {
     /** Wraps a storage as a constant tensor (no tape). */
     public static Tensor wrap(Storage s, int... shape) {
         if (Shapes.numel(shape) != s.size()) {
-            throw new IllegalArgumentException("wrap: storage of " + s.size() + " elements does not fit shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "wrap: storage of "
+                            + s.size()
+                            + " elements does not fit shape "
+                            + Shapes.str(shape));
         }
         return new Tensor(s, shape.clone(), false, null);
     }
@@ -84,7 +95,8 @@ public final class Tensor {
     /** A float32 tensor holding a copy of {@code data}. */
     public static Tensor of(float[] data, int... shape) {
         checkData("of", data.length, shape);
-        return new Tensor(Backends.current().fromFloats(data, DType.FLOAT32), shape.clone(), false, null);
+        return new Tensor(
+                Backends.current().fromFloats(data, DType.FLOAT32), shape.clone(), false, null);
     }
 
     /** A tensor of the given dtype holding {@code data} (converted). */
@@ -96,11 +108,13 @@ public final class Tensor {
     private static void checkData(String op, int n, int[] shape) {
         for (int s : shape) {
             if (s < 0) {
-                throw new IllegalArgumentException(op + ": negative extent in shape " + Shapes.str(shape));
+                throw new IllegalArgumentException(
+                        op + ": negative extent in shape " + Shapes.str(shape));
             }
         }
         if (Shapes.numel(shape) != n) {
-            throw new IllegalArgumentException(op + ": " + n + " values do not fill shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    op + ": " + n + " values do not fill shape " + Shapes.str(shape));
         }
     }
 
@@ -109,12 +123,18 @@ public final class Tensor {
         return full(dtype, value);
     }
 
-    /** A float64 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have equal lengths. */
+    /**
+     * A float64 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have
+     * equal lengths.
+     */
     public static Tensor of(double[][] rows) {
         return of(DType.FLOAT64, rows);
     }
 
-    /** A float32 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have equal lengths. */
+    /**
+     * A float32 matrix [rows.length, rows[0].length] holding a copy of {@code rows}; rows must have
+     * equal lengths.
+     */
     public static Tensor of(float[][] rows) {
         int m = rows.length, n = m == 0 ? 0 : rows[0].length;
         float[] v = new float[m * n];
@@ -125,7 +145,9 @@ public final class Tensor {
         return of(v, m, n);
     }
 
-    /** A matrix of the given dtype [rows.length, rows[0].length] holding {@code rows} (converted). */
+    /**
+     * A matrix of the given dtype [rows.length, rows[0].length] holding {@code rows} (converted).
+     */
     public static Tensor of(DType dtype, double[][] rows) {
         int m = rows.length, n = m == 0 ? 0 : rows[0].length;
         double[] v = new double[m * n];
@@ -138,8 +160,14 @@ public final class Tensor {
 
     private static void checkRow(int i, int length, int expected) {
         if (length != expected) {
-            throw new IllegalArgumentException("of: row " + i + " has " + length + " values, row 0 has " + expected
-                    + "; a matrix needs rows of equal length");
+            throw new IllegalArgumentException(
+                    "of: row "
+                            + i
+                            + " has "
+                            + length
+                            + " values, row 0 has "
+                            + expected
+                            + "; a matrix needs rows of equal length");
         }
     }
 
@@ -172,13 +200,18 @@ public final class Tensor {
             }
             return t.flatten().index(0, idx);
         }
-        throw new IllegalArgumentException("diag: expected a vector or a matrix, got shape " + Shapes.str(t.shape));
+        throw new IllegalArgumentException(
+                "diag: expected a vector or a matrix, got shape " + Shapes.str(t.shape));
     }
 
     /** A tensor of the given shape filled with {@code value}. */
     public static Tensor full(DType dtype, double value, int... shape) {
         checkData("full", Shapes.numel(shape), shape);
-        return new Tensor(Backends.current().full(Shapes.numel(shape), value, dtype), shape.clone(), false, null);
+        return new Tensor(
+                Backends.current().full(Shapes.numel(shape), value, dtype),
+                shape.clone(),
+                false,
+                null);
     }
 
     /** A tensor of zeros. */
@@ -289,7 +322,10 @@ public final class Tensor {
         return storage;
     }
 
-    /** Whether gradients flow to or through this tensor: a leaf made with {@link #requiringGrad()} or a recorded result computed from one. */
+    /**
+     * Whether gradients flow to or through this tensor: a leaf made with {@link #requiringGrad()}
+     * or a recorded result computed from one.
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -315,7 +351,9 @@ public final class Tensor {
 
     /** The same values as a constant: cut from the tape, not requiring grad. */
     public Tensor detach() {
-        return node == null && !requiresGrad && !cutGradient ? this : new Tensor(storage, shape, false, null);
+        return node == null && !requiresGrad && !cutGradient
+                ? this
+                : new Tensor(storage, shape, false, null);
     }
 
     /** The gradient accumulated by {@link #backward()}, or null. */
@@ -323,7 +361,9 @@ public final class Tensor {
         return grad;
     }
 
-    /** Clears the accumulated gradient (and frees its off-heap memory, on backends that have it). */
+    /**
+     * Clears the accumulated gradient (and frees its off-heap memory, on backends that have it).
+     */
     public void zeroGrad() {
         if (grad != null) {
             grad.backend().release(grad.storage);
@@ -332,14 +372,22 @@ public final class Tensor {
     }
 
     /**
-     * Leaf gradients outlive the {@link MemoryScope} of the step that computed them: they leave
-     * the scope and are freed when replaced or cleared.
+     * Leaf gradients outlive the {@link MemoryScope} of the step that computed them: they leave the
+     * scope and are freed when replaced or cleared.
      */
     void accumulateGrad(Tensor g) {
         Tensor old = grad;
-        // A private copy: a rule may hand the same storage to several inputs (add), and each leaf frees its own.
-        grad = old == null ? new Tensor(backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0), g.shape, false, null, true)
-                : old.add(g.detach()).asCutGradient();
+        // A private copy: a rule may hand the same storage to several inputs (add), and each leaf
+        // frees its own.
+        grad =
+                old == null
+                        ? new Tensor(
+                                backend().unary(UnaryOp.SCALE, g.storage, 1.0, 0),
+                                g.shape,
+                                false,
+                                null,
+                                true)
+                        : old.add(g.detach()).asCutGradient();
         MemoryScope.persist(grad);
         if (old != null && old.storage != grad.storage) {
             old.backend().release(old.storage);
@@ -348,10 +396,11 @@ public final class Tensor {
 
     /**
      * Backpropagates from this one-element tensor into the {@code grad()} of every leaf that
-     * requires grad, adding to what is there, and releases the graph: a second backward through
-     * the same operations raises an error (see {@link #backward(boolean)}).
+     * requires grad, adding to what is there, and releases the graph: a second backward through the
+     * same operations raises an error (see {@link #backward(boolean)}).
      *
-     * @throws IllegalArgumentException if this tensor does not require grad (nothing to backpropagate into)
+     * @throws IllegalArgumentException if this tensor does not require grad (nothing to
+     *     backpropagate into)
      */
     public void backward() {
         Grad.backward(this, null, false);
@@ -370,7 +419,10 @@ public final class Tensor {
         Grad.backward(this, seed, false);
     }
 
-    /** Backpropagates {@code seed} (of this tensor's shape), keeping the graph when {@code retainGraph}. */
+    /**
+     * Backpropagates {@code seed} (of this tensor's shape), keeping the graph when {@code
+     * retainGraph}.
+     */
     public void backward(Tensor seed, boolean retainGraph) {
         Grad.backward(this, seed, retainGraph);
     }
@@ -381,7 +433,8 @@ public final class Tensor {
      */
     public void addScaled_(double alpha, Tensor x) {
         if (!Arrays.equals(shape, x.shape) || dtype() != x.dtype()) {
-            throw new IllegalArgumentException("addScaled_: " + describe() + " and " + x.describe() + " differ");
+            throw new IllegalArgumentException(
+                    "addScaled_: " + describe() + " and " + x.describe() + " differ");
         }
         backend().addScaledInPlace(storage, alpha, x.storage);
     }
@@ -389,25 +442,33 @@ public final class Tensor {
     /** The single value of a one-element tensor. */
     public double item() {
         if (numel() != 1) {
-            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " is not a single value");
+            throw new IllegalStateException(
+                    "item: tensor of shape " + Shapes.str(shape) + " is not a single value");
         }
         return backend().get(storage, 0);
     }
 
-    /** Element at a flat (row-major) index in [0, numel()); for a vector, the element at that index. */
+    /**
+     * Element at a flat (row-major) index in [0, numel()); for a vector, the element at that index.
+     */
     public double get(int flatIndex) {
         if (flatIndex < 0 || flatIndex >= numel()) {
-            throw new IndexOutOfBoundsException("get: flat index " + flatIndex + " is out of range [0, " + numel()
-                    + ") for shape " + Shapes.str(shape));
+            throw new IndexOutOfBoundsException(
+                    "get: flat index "
+                            + flatIndex
+                            + " is out of range [0, "
+                            + numel()
+                            + ") for shape "
+                            + Shapes.str(shape));
         }
         return backend().get(storage, flatIndex);
     }
 
     /**
-     * Element at {@code index}, one index per axis ({@code m.get(i, j)} for a matrix); a
-     * single index is a flat index ({@link #get(int)}).
+     * Element at {@code index}, one index per axis ({@code m.get(i, j)} for a matrix); a single
+     * index is a flat index ({@link #get(int)}).
      *
-     * @throws IllegalArgumentException  if the number of indices differs from the rank
+     * @throws IllegalArgumentException if the number of indices differs from the rank
      * @throws IndexOutOfBoundsException if an index is outside its axis, naming the axis and shape
      */
     public double get(int... index) {
@@ -415,14 +476,29 @@ public final class Tensor {
             return get(index[0]);
         }
         if (index.length != shape.length) {
-            throw new IllegalArgumentException("get: " + index.length + " indices " + Arrays.toString(index)
-                    + " for a tensor of shape " + Shapes.str(shape) + "; give one index per axis (" + shape.length + ")");
+            throw new IllegalArgumentException(
+                    "get: "
+                            + index.length
+                            + " indices "
+                            + Arrays.toString(index)
+                            + " for a tensor of shape "
+                            + Shapes.str(shape)
+                            + "; give one index per axis ("
+                            + shape.length
+                            + ")");
         }
         int flat = 0;
         for (int d = 0; d < shape.length; d++) {
             if (index[d] < 0 || index[d] >= shape[d]) {
-                throw new IndexOutOfBoundsException("get: index " + index[d] + " is out of range [0, " + shape[d] + ") on axis "
-                        + d + " of shape " + Shapes.str(shape));
+                throw new IndexOutOfBoundsException(
+                        "get: index "
+                                + index[d]
+                                + " is out of range [0, "
+                                + shape[d]
+                                + ") on axis "
+                                + d
+                                + " of shape "
+                                + Shapes.str(shape));
             }
             flat = flat * shape[d] + index[d];
         }
@@ -437,7 +513,8 @@ public final class Tensor {
     /** The values of a matrix as rows, in float64. */
     public double[][] toDoubleArray2d() {
         if (rank() != 2) {
-            throw new IllegalArgumentException("toDoubleArray2d: expected a matrix, got shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "toDoubleArray2d: expected a matrix, got shape " + Shapes.str(shape));
         }
         double[] v = toDoubleArray();
         double[][] rows = new double[shape[0]][];
@@ -450,7 +527,8 @@ public final class Tensor {
     /** The values of a matrix as rows, in float32. */
     public float[][] toFloatArray2d() {
         if (rank() != 2) {
-            throw new IllegalArgumentException("toFloatArray2d: expected a matrix, got shape " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "toFloatArray2d: expected a matrix, got shape " + Shapes.str(shape));
         }
         float[] v = toFloatArray();
         float[][] rows = new float[shape[0]][];
@@ -475,8 +553,10 @@ public final class Tensor {
         if (target == backend()) {
             return this;
         }
-        Storage s = dtype() == DType.FLOAT32 ? target.fromFloats(toFloatArray(), DType.FLOAT32)
-                : target.fromDoubles(toDoubleArray(), DType.FLOAT64);
+        Storage s =
+                dtype() == DType.FLOAT32
+                        ? target.fromFloats(toFloatArray(), DType.FLOAT32)
+                        : target.fromDoubles(toDoubleArray(), DType.FLOAT64);
         return new Tensor(s, shape, false, null);
     }
 
@@ -486,8 +566,12 @@ public final class Tensor {
             return this;
         }
         DType from = dtype();
-        return result("cast", backend().cast(storage, dtype), shape,
-                (g, out, needs) -> new Tensor[] {g.to(from)}, this);
+        return result(
+                "cast",
+                backend().cast(storage, dtype),
+                shape,
+                (g, out, needs) -> new Tensor[] {g.to(from)},
+                this);
     }
 
     String describe() {
@@ -497,9 +581,9 @@ public final class Tensor {
     /**
      * The values as NumPy prints them (at most 4 digits after the point, scientific notation for
      * wide ranges, rows wrapped at 75 columns), then dtype, shape and (when it is not the JVM
-     * backend) the backend, e.g. {@code tensor([[1.  , 2.  ], [3.  , 4.5 ]], float32[2, 2])} (one
-     * row per line). float32 values round as floats ({@code 0.1}, not {@code 0.10000000149}).
-     * Tensors of more than 1000 elements show the first and last three entries of each long axis.
+     * backend) the backend, e.g. {@code tensor([[1. , 2. ], [3. , 4.5 ]], float32[2, 2])} (one row
+     * per line). float32 values round as floats ({@code 0.1}, not {@code 0.10000000149}). Tensors
+     * of more than 1000 elements show the first and last three entries of each long axis.
      */
     @Override
     public String toString() {
@@ -523,7 +607,8 @@ public final class Tensor {
 
     /** Elementwise |x|; the gradient is sign(x) (0 at 0). */
     public Tensor abs() {
-        return map("abs", UnaryOp.ABS, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.SIGN))});
+        return map(
+                "abs", UnaryOp.ABS, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.SIGN))});
     }
 
     /** -1, 0 or 1 elementwise (a constant: not differentiable). */
@@ -548,7 +633,8 @@ public final class Tensor {
 
     /** x^2 elementwise. */
     public Tensor square() {
-        return map("square", UnaryOp.SQUARE, 0, 0, (g, out, n) -> new Tensor[] {g.mul(this).mul(2.0)});
+        return map(
+                "square", UnaryOp.SQUARE, 0, 0, (g, out, n) -> new Tensor[] {g.mul(this).mul(2.0)});
     }
 
     /** Elementwise sine (radians). */
@@ -566,30 +652,66 @@ public final class Tensor {
         return map("tanh", UnaryOp.TANH, 0, 0, (g, out, n) -> new Tensor[] {tanhGrad(out, g)});
     }
 
-    /** g (1 - y^2), the gradient through y = tanh(x), as one fused kernel; differentiable in y and g. */
+    /**
+     * g (1 - y^2), the gradient through y = tanh(x), as one fused kernel; differentiable in y and
+     * g.
+     */
     static Tensor tanhGrad(Tensor y, Tensor g) {
-        return result("tanh_grad", y.backend().binary(BinaryOp.TANH_GRAD, y.storage, y.shape, g.storage, g.shape, y.shape), y.shape,
-                (b, out, n) -> new Tensor[] {
-                    n[0] ? b.mul(g).mul(y).mul(-2.0) : null,
-                    n[1] ? tanhGrad(y, b) : null}, y, g);
+        return result(
+                "tanh_grad",
+                y.backend()
+                        .binary(
+                                BinaryOp.TANH_GRAD,
+                                y.storage,
+                                y.shape,
+                                g.storage,
+                                g.shape,
+                                y.shape),
+                y.shape,
+                (b, out, n) ->
+                        new Tensor[] {
+                            n[0] ? b.mul(g).mul(y).mul(-2.0) : null, n[1] ? tanhGrad(y, b) : null
+                        },
+                y,
+                g);
     }
 
     /** 1 / (1 + e^-x) elementwise. */
     public Tensor sigmoid() {
-        return map("sigmoid", UnaryOp.SIGMOID, 0, 0, (g, out, n) -> new Tensor[] {sigmoidGrad(out, g)});
+        return map(
+                "sigmoid",
+                UnaryOp.SIGMOID,
+                0,
+                0,
+                (g, out, n) -> new Tensor[] {sigmoidGrad(out, g)});
     }
 
     /** g s (1 - s), the gradient through s = sigmoid(x); differentiable in s and g. */
     static Tensor sigmoidGrad(Tensor s, Tensor g) {
-        return result("sigmoid_grad", s.backend().binary(BinaryOp.SIGMOID_GRAD, s.storage, s.shape, g.storage, g.shape, s.shape), s.shape,
-                (b, out, n) -> new Tensor[] {
-                    n[0] ? b.mul(g).mul(s.mul(-2.0).add(1.0)) : null,
-                    n[1] ? sigmoidGrad(s, b) : null}, s, g);
+        return result(
+                "sigmoid_grad",
+                s.backend()
+                        .binary(
+                                BinaryOp.SIGMOID_GRAD,
+                                s.storage,
+                                s.shape,
+                                g.storage,
+                                g.shape,
+                                s.shape),
+                s.shape,
+                (b, out, n) ->
+                        new Tensor[] {
+                            n[0] ? b.mul(g).mul(s.mul(-2.0).add(1.0)) : null,
+                            n[1] ? sigmoidGrad(s, b) : null
+                        },
+                s,
+                g);
     }
 
     /** max(x, 0) elementwise; the gradient at 0 is 0. */
     public Tensor relu() {
-        return map("relu", UnaryOp.RELU, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.STEP))});
+        return map(
+                "relu", UnaryOp.RELU, 0, 0, (g, out, n) -> new Tensor[] {g.mul(map(UnaryOp.STEP))});
     }
 
     /** log(1 + exp(beta x)) / beta; tends to relu as beta grows. */
@@ -597,7 +719,12 @@ public final class Tensor {
         if (!(beta > 0)) {
             throw new IllegalArgumentException("softplus: beta must be > 0, got " + beta);
         }
-        return map("softplus", UnaryOp.SOFTPLUS, beta, 0, (g, out, n) -> new Tensor[] {g.mul(softplusSlope(beta))});
+        return map(
+                "softplus",
+                UnaryOp.SOFTPLUS,
+                beta,
+                0,
+                (g, out, n) -> new Tensor[] {g.mul(softplusSlope(beta))});
     }
 
     /** sigmoid(beta x): the slope of {@link #softplus}, in one pass; differentiable. */
@@ -605,7 +732,12 @@ public final class Tensor {
         if (!(beta > 0)) {
             throw new IllegalArgumentException("softplusSlope: beta must be > 0, got " + beta);
         }
-        return map("softplus_slope", UnaryOp.SOFTPLUS_SLOPE, beta, 0, (g, out, n) -> new Tensor[] {sigmoidGrad(out, g).mul(beta)});
+        return map(
+                "softplus_slope",
+                UnaryOp.SOFTPLUS_SLOPE,
+                beta,
+                0,
+                (g, out, n) -> new Tensor[] {sigmoidGrad(out, g).mul(beta)});
     }
 
     /**
@@ -617,9 +749,22 @@ public final class Tensor {
         if (!(beta > 0)) {
             throw new IllegalArgumentException("softplusWithSlope: beta must be > 0, got " + beta);
         }
-        Storage[] hs = backend().unaryPair(UnaryOp.SOFTPLUS, UnaryOp.SOFTPLUS_SLOPE, storage, beta, 0);
-        Tensor h = result("softplus", hs[0], shape, (g, out, n) -> new Tensor[] {g.mul(softplusSlope(beta))}, this);
-        Tensor s = result("softplus_slope", hs[1], shape, (g, out, n) -> new Tensor[] {sigmoidGrad(out, g).mul(beta)}, this);
+        Storage[] hs =
+                backend().unaryPair(UnaryOp.SOFTPLUS, UnaryOp.SOFTPLUS_SLOPE, storage, beta, 0);
+        Tensor h =
+                result(
+                        "softplus",
+                        hs[0],
+                        shape,
+                        (g, out, n) -> new Tensor[] {g.mul(softplusSlope(beta))},
+                        this);
+        Tensor s =
+                result(
+                        "softplus_slope",
+                        hs[1],
+                        shape,
+                        (g, out, n) -> new Tensor[] {sigmoidGrad(out, g).mul(beta)},
+                        this);
         return new Tensor[] {h, s};
     }
 
@@ -633,20 +778,28 @@ public final class Tensor {
         if (!Arrays.equals(shape, b.shape) || !Arrays.equals(shape, c.shape)) {
             return add(b.mul(c).mul(value));
         }
-        return result("addcmul", backend().ternary(TernaryOp.ADDCMUL, storage, b.storage, c.storage, value), shape,
-                (g, out, n) -> new Tensor[] {
-                    n[0] ? g : null,
-                    n[1] ? g.mul(c).mul(value) : null,
-                    n[2] ? g.mul(b).mul(value) : null}, this, b, c);
+        return result(
+                "addcmul",
+                backend().ternary(TernaryOp.ADDCMUL, storage, b.storage, c.storage, value),
+                shape,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g : null,
+                            n[1] ? g.mul(c).mul(value) : null,
+                            n[2] ? g.mul(b).mul(value) : null
+                        },
+                this,
+                b,
+                c);
     }
 
     /**
-     * The gradient at z through both h = softplus_beta(z) and its slope s = sigmoid(beta z):
-     * {@code s * (dh + beta * (1 - s) * ds)}, one pass for tensors of one shape. With it, the
-     * reverse pass of a softplus network whose loss holds its own input gradient costs one
-     * elementwise pass per layer instead of six. Differentiable in all three.
+     * The gradient at z through both h = softplus_beta(z) and its slope s = sigmoid(beta z): {@code
+     * s * (dh + beta * (1 - s) * ds)}, one pass for tensors of one shape. With it, the reverse pass
+     * of a softplus network whose loss holds its own input gradient costs one elementwise pass per
+     * layer instead of six. Differentiable in all three.
      *
-     * @param s  the slope sigmoid(beta z)
+     * @param s the slope sigmoid(beta z)
      * @param dh the gradient at h
      * @param ds the gradient at s
      */
@@ -654,20 +807,44 @@ public final class Tensor {
         s.checkCompatible("softplusBackward", dh);
         s.checkCompatible("softplusBackward", ds);
         if (!Arrays.equals(s.shape, dh.shape) || !Arrays.equals(s.shape, ds.shape)) {
-            throw new IllegalArgumentException("softplusBackward: s, dh and ds must have one shape, got "
-                    + Shapes.str(s.shape) + ", " + Shapes.str(dh.shape) + " and " + Shapes.str(ds.shape));
+            throw new IllegalArgumentException(
+                    "softplusBackward: s, dh and ds must have one shape, got "
+                            + Shapes.str(s.shape)
+                            + ", "
+                            + Shapes.str(dh.shape)
+                            + " and "
+                            + Shapes.str(ds.shape));
         }
-        return result("softplus_backward", s.backend().ternary(TernaryOp.SOFTPLUS_BACKWARD, s.storage, dh.storage, ds.storage, beta),
-                s.shape, (g, out, n) -> new Tensor[] {
-                    // d/ds = dh + beta ds (1 - 2 s); d/ddh = s; d/dds = beta s (1 - s)
-                    n[0] ? g.mul(dh.add(ds.mul(s.mul(-2.0).add(1.0)).mul(beta))) : null,
-                    n[1] ? g.mul(s) : null,
-                    n[2] ? sigmoidGrad(s, g).mul(beta) : null}, s, dh, ds);
+        return result(
+                "softplus_backward",
+                s.backend()
+                        .ternary(
+                                TernaryOp.SOFTPLUS_BACKWARD,
+                                s.storage,
+                                dh.storage,
+                                ds.storage,
+                                beta),
+                s.shape,
+                (g, out, n) ->
+                        new Tensor[] {
+                            // d/ds = dh + beta ds (1 - 2 s); d/ddh = s; d/dds = beta s (1 - s)
+                            n[0] ? g.mul(dh.add(ds.mul(s.mul(-2.0).add(1.0)).mul(beta))) : null,
+                            n[1] ? g.mul(s) : null,
+                            n[2] ? sigmoidGrad(s, g).mul(beta) : null
+                        },
+                s,
+                dh,
+                ds);
     }
 
     /** max(x, 0)^3, the activation of the Deep Ritz paper (E and Yu 2018). */
     public Tensor cubicRelu() {
-        return map("cubic_relu", UnaryOp.CUBIC_RELU, 0, 0, (g, out, n) -> new Tensor[] {g.mul(relu().square()).mul(3.0)});
+        return map(
+                "cubic_relu",
+                UnaryOp.CUBIC_RELU,
+                0,
+                0,
+                (g, out, n) -> new Tensor[] {g.mul(relu().square()).mul(3.0)});
     }
 
     /** x^p for a constant exponent. */
@@ -678,7 +855,8 @@ public final class Tensor {
         if (p == 2) {
             return square();
         }
-        return map("pow", UnaryOp.POW, p, 0, (g, out, n) -> new Tensor[] {g.mul(pow(p - 1)).mul(p)});
+        return map(
+                "pow", UnaryOp.POW, p, 0, (g, out, n) -> new Tensor[] {g.mul(pow(p - 1)).mul(p)});
     }
 
     /** x * c elementwise. */
@@ -706,8 +884,20 @@ public final class Tensor {
         if (lo > hi) {
             throw new IllegalArgumentException("clamp: lo " + lo + " > hi " + hi);
         }
-        return map("clamp", UnaryOp.CLAMP, lo, hi, (g, out, n) -> new Tensor[] {
-            g.mul(new Tensor(backend().unary(UnaryOp.INSIDE, storage, lo, hi), shape, false, null))});
+        return map(
+                "clamp",
+                UnaryOp.CLAMP,
+                lo,
+                hi,
+                (g, out, n) ->
+                        new Tensor[] {
+                            g.mul(
+                                    new Tensor(
+                                            backend().unary(UnaryOp.INSIDE, storage, lo, hi),
+                                            shape,
+                                            false,
+                                            null))
+                        });
     }
 
     /** max(x, lo) elementwise. */
@@ -719,80 +909,137 @@ public final class Tensor {
 
     private void checkCompatible(String op, Tensor o) {
         if (dtype() != o.dtype()) {
-            throw new IllegalArgumentException(op + ": dtypes differ: " + describe() + " and " + o.describe()
-                    + "; convert one with .to(DType)");
+            throw new IllegalArgumentException(
+                    op
+                            + ": dtypes differ: "
+                            + describe()
+                            + " and "
+                            + o.describe()
+                            + "; convert one with .to(DType)");
         }
         if (backend() != o.backend()) {
-            throw new IllegalArgumentException(op + ": backends differ: " + describe() + " and " + o.describe()
-                    + "; move one with .to(Backend)");
+            throw new IllegalArgumentException(
+                    op
+                            + ": backends differ: "
+                            + describe()
+                            + " and "
+                            + o.describe()
+                            + "; move one with .to(Backend)");
         }
     }
 
     private Tensor zip(String name, BinaryOp op, Tensor o, BackwardRule rule) {
         checkCompatible(name, o);
         int[] out = Arrays.equals(shape, o.shape) ? shape : Shapes.broadcast(name, shape, o.shape);
-        return result(name, backend().binary(op, storage, shape, o.storage, o.shape, out), out, rule, this, o);
+        return result(
+                name,
+                backend().binary(op, storage, shape, o.storage, o.shape, out),
+                out,
+                rule,
+                this,
+                o);
     }
 
     private Tensor compare(String name, BinaryOp op, Tensor o) {
         checkCompatible(name, o);
         int[] out = Arrays.equals(shape, o.shape) ? shape : Shapes.broadcast(name, shape, o.shape);
-        return new Tensor(backend().binary(op, storage, shape, o.storage, o.shape, out), out, false, null);
+        return new Tensor(
+                backend().binary(op, storage, shape, o.storage, o.shape, out), out, false, null);
     }
 
     /** Elementwise sum, broadcast as in NumPy. */
     public Tensor add(Tensor o) {
-        return zip("add", BinaryOp.ADD, o, (g, out, n) -> new Tensor[] {
-            n[0] ? g.sumTo(shape) : null,
-            n[1] ? g.sumTo(o.shape) : null});
+        return zip(
+                "add",
+                BinaryOp.ADD,
+                o,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.sumTo(shape) : null, n[1] ? g.sumTo(o.shape) : null
+                        });
     }
 
     /** Elementwise difference, broadcast. */
     public Tensor sub(Tensor o) {
-        return zip("sub", BinaryOp.SUB, o, (g, out, n) -> new Tensor[] {
-            n[0] ? g.sumTo(shape) : null,
-            n[1] ? g.neg().sumTo(o.shape) : null});
+        return zip(
+                "sub",
+                BinaryOp.SUB,
+                o,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.sumTo(shape) : null, n[1] ? g.neg().sumTo(o.shape) : null
+                        });
     }
 
     /** Elementwise product, broadcast. */
     public Tensor mul(Tensor o) {
-        return zip("mul", BinaryOp.MUL, o, (g, out, n) -> new Tensor[] {
-            n[0] ? g.mul(o).sumTo(shape) : null,
-            n[1] ? g.mul(this).sumTo(o.shape) : null});
+        return zip(
+                "mul",
+                BinaryOp.MUL,
+                o,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.mul(o).sumTo(shape) : null,
+                            n[1] ? g.mul(this).sumTo(o.shape) : null
+                        });
     }
 
     /** Elementwise quotient, broadcast. */
     public Tensor div(Tensor o) {
-        return zip("div", BinaryOp.DIV, o, (g, out, n) -> new Tensor[] {
-            n[0] ? g.div(o).sumTo(shape) : null,
-            n[1] ? g.mul(out).div(o).neg().sumTo(o.shape) : null});
+        return zip(
+                "div",
+                BinaryOp.DIV,
+                o,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.div(o).sumTo(shape) : null,
+                            n[1] ? g.mul(out).div(o).neg().sumTo(o.shape) : null
+                        });
     }
 
-    /** this^o elementwise; the gradient in o uses log(this), so the base should be positive there. */
+    /**
+     * this^o elementwise; the gradient in o uses log(this), so the base should be positive there.
+     */
     public Tensor pow(Tensor o) {
-        return zip("pow", BinaryOp.POW, o, (g, out, n) -> new Tensor[] {
-            n[0] ? g.mul(o).mul(pow(o.sub(1.0))).sumTo(shape) : null,
-            n[1] ? g.mul(out).mul(log()).sumTo(o.shape) : null});
+        return zip(
+                "pow",
+                BinaryOp.POW,
+                o,
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.mul(o).mul(pow(o.sub(1.0))).sumTo(shape) : null,
+                            n[1] ? g.mul(out).mul(log()).sumTo(o.shape) : null
+                        });
     }
 
     /** Elementwise maximum; at ties the gradient goes to this operand. */
     public Tensor maximum(Tensor o) {
-        return zip("maximum", BinaryOp.MAX, o, (g, out, n) -> {
-            Tensor m = ge(o);
-            return new Tensor[] {
-                n[0] ? g.mul(m).sumTo(shape) : null,
-                n[1] ? g.mul(m.neg().add(1.0)).sumTo(o.shape) : null};
-        });
+        return zip(
+                "maximum",
+                BinaryOp.MAX,
+                o,
+                (g, out, n) -> {
+                    Tensor m = ge(o);
+                    return new Tensor[] {
+                        n[0] ? g.mul(m).sumTo(shape) : null,
+                        n[1] ? g.mul(m.neg().add(1.0)).sumTo(o.shape) : null
+                    };
+                });
     }
 
     /** Elementwise minimum; at ties the gradient goes to this operand. */
     public Tensor minimum(Tensor o) {
-        return zip("minimum", BinaryOp.MIN, o, (g, out, n) -> {
-            Tensor m = le(o);
-            return new Tensor[] {
-                n[0] ? g.mul(m).sumTo(shape) : null,
-                n[1] ? g.mul(m.neg().add(1.0)).sumTo(o.shape) : null};
-        });
+        return zip(
+                "minimum",
+                BinaryOp.MIN,
+                o,
+                (g, out, n) -> {
+                    Tensor m = le(o);
+                    return new Tensor[] {
+                        n[0] ? g.mul(m).sumTo(shape) : null,
+                        n[1] ? g.mul(m.neg().add(1.0)).sumTo(o.shape) : null
+                    };
+                });
     }
 
     /** 1 where this > o, else 0 (not differentiable; a constant). */
@@ -838,41 +1085,67 @@ public final class Tensor {
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         a.checkCompatible("where", b);
         a.checkCompatible("where", cond);
-        int[] out = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
-        Storage s = a.backend().where(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, out);
-        return result("where", s, out, (g, o, n) -> {
-            Tensor zero = zerosLike(g);
-            return new Tensor[] {
-                null,
-                n[1] ? where(cond, g, zero).sumTo(a.shape) : null,
-                n[2] ? where(cond, zero, g).sumTo(b.shape) : null};
-        }, cond.detach(), a, b);
+        int[] out =
+                Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
+        Storage s =
+                a.backend()
+                        .where(
+                                cond.storage,
+                                cond.shape,
+                                a.storage,
+                                a.shape,
+                                b.storage,
+                                b.shape,
+                                out);
+        return result(
+                "where",
+                s,
+                out,
+                (g, o, n) -> {
+                    Tensor zero = zerosLike(g);
+                    return new Tensor[] {
+                        null,
+                        n[1] ? where(cond, g, zero).sumTo(a.shape) : null,
+                        n[2] ? where(cond, zero, g).sumTo(b.shape) : null
+                    };
+                },
+                cond.detach(),
+                a,
+                b);
     }
 
     // ================================================================== matrix products
 
     /**
-     * Matrix product: [m,k] x [k,n] = [m,n], batched [b,m,k] x [b,k,n] or [b,m,k] x [k,n] = [b,m,n];
-     * with vectors as in NumPy: [k] x [k,n] = [n], [m,k] x [k] = [m], [k] x [k] = [] (dot product).
+     * Matrix product: [m,k] x [k,n] = [m,n], batched [b,m,k] x [b,k,n] or [b,m,k] x [k,n] =
+     * [b,m,n]; with vectors as in NumPy: [k] x [k,n] = [n], [m,k] x [k] = [m], [k] x [k] = [] (dot
+     * product).
      */
     public Tensor matmul(Tensor o) {
         if (rank() == 1 || o.rank() == 1) {
             if (rank() == 0 || o.rank() == 0 || rank() > 2 || o.rank() > 2) {
-                throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and " + Shapes.str(o.shape)
-                        + " do not multiply: a vector multiplies a vector or a matrix");
+                throw new IllegalArgumentException(
+                        "matmul: shapes "
+                                + Shapes.str(shape)
+                                + " and "
+                                + Shapes.str(o.shape)
+                                + " do not multiply: a vector multiplies a vector or a matrix");
             }
             Tensor a = rank() == 1 ? unsqueeze(0) : this;
             Tensor b = o.rank() == 1 ? o.unsqueeze(1) : o;
             Tensor p = a.matmul(b, false, false);
-            return p.reshape(rank() == 1 && o.rank() == 1 ? new int[0] : rank() == 1 ? new int[] {p.shape[1]} : new int[] {p.shape[0]});
+            return p.reshape(
+                    rank() == 1 && o.rank() == 1
+                            ? new int[0]
+                            : rank() == 1 ? new int[] {p.shape[1]} : new int[] {p.shape[0]});
         }
         return matmul(o, false, false);
     }
 
     /**
      * {@code op(this) op(o)} where op transposes the last two axes when the flag is set; the
-     * transposes are never materialised for the left operand. {@code x.matmul(w, false, true)}
-     * is a linear layer's {@code x W^T}.
+     * transposes are never materialised for the left operand. {@code x.matmul(w, false, true)} is a
+     * linear layer's {@code x W^T}.
      */
     public Tensor matmul(Tensor o, boolean transA, boolean transB) {
         checkCompatible("matmul", o);
@@ -880,22 +1153,45 @@ public final class Tensor {
             Tensor flat = reshape(shape[0] * shape[1], shape[2]).matmul(o, false, transB);
             return flat.reshape(shape[0], shape[1], flat.shape[1]);
         }
-        boolean ok = (rank() == 2 && o.rank() == 2) || (rank() == 3 && o.rank() == 3 && shape[0] == o.shape[0]);
+        boolean ok =
+                (rank() == 2 && o.rank() == 2)
+                        || (rank() == 3 && o.rank() == 3 && shape[0] == o.shape[0]);
         int r = rank();
         int k1 = ok ? (transA ? shape[r - 2] : shape[r - 1]) : -1;
         int k2 = ok ? (transB ? o.shape[r - 1] : o.shape[r - 2]) : -2;
         if (!ok || k1 != k2) {
-            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + (transA ? "^T" : "")
-                    + " and " + Shapes.str(o.shape) + (transB ? "^T" : "") + " do not multiply");
+            throw new IllegalArgumentException(
+                    "matmul: shapes "
+                            + Shapes.str(shape)
+                            + (transA ? "^T" : "")
+                            + " and "
+                            + Shapes.str(o.shape)
+                            + (transB ? "^T" : "")
+                            + " do not multiply");
         }
         int m = transA ? shape[r - 1] : shape[r - 2];
         int nn = transB ? o.shape[r - 2] : o.shape[r - 1];
         int[] out = r == 2 ? new int[] {m, nn} : new int[] {shape[0], m, nn};
         Tensor a = this;
-        return result("matmul", backend().matmul(storage, shape, transA, o.storage, o.shape, transB), out,
-                (g, res, n) -> new Tensor[] {
-                    n[0] ? (transA ? o.matmul(g, transB, true) : g.matmul(o, false, !transB)) : null,
-                    n[1] ? (transB ? g.matmul(a, true, transA) : a.matmul(g, !transA, false)) : null}, this, o);
+        return result(
+                "matmul",
+                backend().matmul(storage, shape, transA, o.storage, o.shape, transB),
+                out,
+                (g, res, n) ->
+                        new Tensor[] {
+                            n[0]
+                                    ? (transA
+                                            ? o.matmul(g, transB, true)
+                                            : g.matmul(o, false, !transB))
+                                    : null,
+                            n[1]
+                                    ? (transB
+                                            ? g.matmul(a, true, transA)
+                                            : a.matmul(g, !transA, false))
+                                    : null
+                        },
+                this,
+                o);
     }
 
     /**
@@ -914,18 +1210,37 @@ public final class Tensor {
             out[out.length - 1] = w.shape[0];
             return y.reshape(out);
         }
-        if (x.rank() != 2 || w.rank() != 2 || x.shape[1] != w.shape[1]
+        if (x.rank() != 2
+                || w.rank() != 2
+                || x.shape[1] != w.shape[1]
                 || (b != null && (b.rank() != 1 || b.shape[0] != w.shape[0]))) {
-            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape) + ", weight " + Shapes.str(w.shape)
-                    + (b == null ? "" : ", bias " + Shapes.str(b.shape)) + ": expected [batch, in], [out, in], [out]");
+            throw new IllegalArgumentException(
+                    "linear: input "
+                            + Shapes.str(x.shape)
+                            + ", weight "
+                            + Shapes.str(w.shape)
+                            + (b == null ? "" : ", bias " + Shapes.str(b.shape))
+                            + ": expected [batch, in], [out, in], [out]");
         }
-        Storage s = x.backend().linear(x.storage, x.shape, w.storage, w.shape, b == null ? null : b.storage);
-        BackwardRule rule = (g, out, n) -> new Tensor[] {
-            n[0] ? g.matmul(w) : null,
-            n[1] ? g.matmul(x, true, false) : null,
-            b != null && n[2] ? g.sum(0) : null};
+        Storage s =
+                x.backend()
+                        .linear(
+                                x.storage,
+                                x.shape,
+                                w.storage,
+                                w.shape,
+                                b == null ? null : b.storage);
+        BackwardRule rule =
+                (g, out, n) ->
+                        new Tensor[] {
+                            n[0] ? g.matmul(w) : null,
+                            n[1] ? g.matmul(x, true, false) : null,
+                            b != null && n[2] ? g.sum(0) : null
+                        };
         int[] shape = {x.shape[0], w.shape[0]};
-        return b == null ? result("linear", s, shape, rule, x, w) : result("linear", s, shape, rule, x, w, b);
+        return b == null
+                ? result("linear", s, shape, rule, x, w)
+                : result("linear", s, shape, rule, x, w, b);
     }
 
     // ================================================================== reductions
@@ -951,7 +1266,8 @@ public final class Tensor {
         return out;
     }
 
-    private Tensor reduce(String name, ReduceOp op, int[] axesIn, boolean keepDims, BackwardRule ruleOnKept) {
+    private Tensor reduce(
+            String name, ReduceOp op, int[] axesIn, boolean keepDims, BackwardRule ruleOnKept) {
         int[] axes = Shapes.axes(name, axesIn, rank());
         int[] kept = keptShape(axes);
         Storage s = backend().reduce(op, storage, shape, axes);
@@ -969,9 +1285,16 @@ public final class Tensor {
         return sum(new int[] {axis}, false);
     }
 
-    /** Sum over {@code axes} (all when empty); reduced axes kept as size 1 when {@code keepDims}. */
+    /**
+     * Sum over {@code axes} (all when empty); reduced axes kept as size 1 when {@code keepDims}.
+     */
     public Tensor sum(int[] axes, boolean keepDims) {
-        return reduce("sum", ReduceOp.SUM, axes, keepDims, (g, out, n) -> new Tensor[] {g.broadcastTo(shape)});
+        return reduce(
+                "sum",
+                ReduceOp.SUM,
+                axes,
+                keepDims,
+                (g, out, n) -> new Tensor[] {g.broadcastTo(shape)});
     }
 
     /** Mean of all elements, shape []. */
@@ -984,7 +1307,9 @@ public final class Tensor {
         return mean(new int[] {axis}, false);
     }
 
-    /** Mean over {@code axes} (all when empty); reduced axes kept as size 1 when {@code keepDims}. */
+    /**
+     * Mean over {@code axes} (all when empty); reduced axes kept as size 1 when {@code keepDims}.
+     */
     public Tensor mean(int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes("mean", axes, rank());
         int count = 1;
@@ -1026,11 +1351,16 @@ public final class Tensor {
 
     private Tensor extremum(String name, ReduceOp op, int[] axes, boolean keepDims) {
         int[] ax = Shapes.axes(name, axes, rank());
-        return reduce(name, op, ax, keepDims, (g, out, n) -> {
-            Tensor mask = eq(out);
-            Tensor count = mask.sum(ax, true);
-            return new Tensor[] {g.mul(mask).div(count)};
-        });
+        return reduce(
+                name,
+                op,
+                ax,
+                keepDims,
+                (g, out, n) -> {
+                    Tensor mask = eq(out);
+                    Tensor count = mask.sum(ax, true);
+                    return new Tensor[] {g.mul(mask).div(count)};
+                });
     }
 
     /** Euclidean norm of all elements. */
@@ -1051,8 +1381,14 @@ public final class Tensor {
         try (Grad.Scope ignored = Grad.noGrad()) {
             s = sq.backend().unary(UnaryOp.SQRT, sq.sum(ax, true).storage, 0, 0);
         }
-        Tensor k = result("norm", s, keptShape(ax), (g, out, n) -> new Tensor[] {
-            g.mul(this).div(out.clampMin(Double.MIN_NORMAL))}, this);
+        Tensor k =
+                result(
+                        "norm",
+                        s,
+                        keptShape(ax),
+                        (g, out, n) ->
+                                new Tensor[] {g.mul(this).div(out.clampMin(Double.MIN_NORMAL))},
+                        this);
         return keepDims ? k : k.reshape(dropAxes(shape, ax));
     }
 
@@ -1091,7 +1427,8 @@ public final class Tensor {
         for (int i = 0; i < ns.length; i++) {
             if (ns[i] == -1) {
                 if (infer >= 0) {
-                    throw new IllegalArgumentException("reshape: more than one -1 in " + Shapes.str(newShape));
+                    throw new IllegalArgumentException(
+                            "reshape: more than one -1 in " + Shapes.str(newShape));
                 }
                 infer = i;
             } else {
@@ -1102,7 +1439,8 @@ public final class Tensor {
             ns[infer] = numel() / known;
         }
         if (Shapes.numel(ns) != numel()) {
-            throw new IllegalArgumentException("reshape: cannot view " + Shapes.str(shape) + " as " + Shapes.str(newShape));
+            throw new IllegalArgumentException(
+                    "reshape: cannot view " + Shapes.str(shape) + " as " + Shapes.str(newShape));
         }
         if (Arrays.equals(ns, shape)) {
             return this;
@@ -1114,7 +1452,8 @@ public final class Tensor {
     public Tensor unsqueeze(int axis) {
         int a = axis < 0 ? axis + rank() + 1 : axis;
         if (a < 0 || a > rank()) {
-            throw new IllegalArgumentException("unsqueeze: axis " + axis + " out of range for rank " + rank());
+            throw new IllegalArgumentException(
+                    "unsqueeze: axis " + axis + " out of range for rank " + rank());
         }
         int[] ns = new int[rank() + 1];
         for (int i = 0, j = 0; i < ns.length; i++) {
@@ -1127,7 +1466,13 @@ public final class Tensor {
     public Tensor squeeze(int axis) {
         int a = Shapes.axis("squeeze", axis, rank());
         if (shape[a] != 1) {
-            throw new IllegalArgumentException("squeeze: axis " + axis + " of " + Shapes.str(shape) + " has extent " + shape[a]);
+            throw new IllegalArgumentException(
+                    "squeeze: axis "
+                            + axis
+                            + " of "
+                            + Shapes.str(shape)
+                            + " has extent "
+                            + shape[a]);
         }
         return reshape(dropAxes(shape, new int[] {a}));
     }
@@ -1140,7 +1485,12 @@ public final class Tensor {
     /** Output axis i is input axis perm[i]. */
     public Tensor permute(int... perm) {
         if (perm.length != rank()) {
-            throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation of " + rank() + " axes");
+            throw new IllegalArgumentException(
+                    "permute: "
+                            + Arrays.toString(perm)
+                            + " is not a permutation of "
+                            + rank()
+                            + " axes");
         }
         int[] inv = new int[perm.length];
         boolean[] seen = new boolean[perm.length];
@@ -1149,7 +1499,12 @@ public final class Tensor {
         for (int i = 0; i < perm.length; i++) {
             int p = Shapes.axis("permute", perm[i], rank());
             if (seen[p]) {
-                throw new IllegalArgumentException("permute: " + Arrays.toString(perm) + " is not a permutation of " + rank() + " axes");
+                throw new IllegalArgumentException(
+                        "permute: "
+                                + Arrays.toString(perm)
+                                + " is not a permutation of "
+                                + rank()
+                                + " axes");
             }
             seen[p] = true;
             inv[p] = i;
@@ -1163,14 +1518,19 @@ public final class Tensor {
         for (int i = 0; i < perm.length; i++) {
             pp[i] = Shapes.axis("permute", perm[i], rank());
         }
-        return result("permute", backend().permute(storage, shape, pp), ns,
-                (g, out, n) -> new Tensor[] {g.permute(inv)}, this);
+        return result(
+                "permute",
+                backend().permute(storage, shape, pp),
+                ns,
+                (g, out, n) -> new Tensor[] {g.permute(inv)},
+                this);
     }
 
     /** Swaps the last two axes. */
     public Tensor transpose() {
         if (rank() < 2) {
-            throw new IllegalArgumentException("transpose: needs rank >= 2, got " + Shapes.str(shape));
+            throw new IllegalArgumentException(
+                    "transpose: needs rank >= 2, got " + Shapes.str(shape));
         }
         return transpose(rank() - 2, rank() - 1);
     }
@@ -1194,10 +1554,18 @@ public final class Tensor {
         }
         int[] b = Shapes.broadcast("broadcastTo", shape, target);
         if (!Arrays.equals(b, target)) {
-            throw new IllegalArgumentException("broadcastTo: " + Shapes.str(shape) + " cannot be broadcast to " + Shapes.str(target));
+            throw new IllegalArgumentException(
+                    "broadcastTo: "
+                            + Shapes.str(shape)
+                            + " cannot be broadcast to "
+                            + Shapes.str(target));
         }
-        return result("broadcast_to", backend().broadcastTo(storage, shape, target), target.clone(),
-                (g, out, n) -> new Tensor[] {g.sumTo(shape)}, this);
+        return result(
+                "broadcast_to",
+                backend().broadcastTo(storage, shape, target),
+                target.clone(),
+                (g, out, n) -> new Tensor[] {g.sumTo(shape)},
+                this);
     }
 
     /** Sums a broadcast result back to {@code target}: the adjoint of {@link #broadcastTo}. */
@@ -1207,7 +1575,8 @@ public final class Tensor {
         }
         int lead = rank() - target.length;
         if (lead < 0) {
-            throw new IllegalArgumentException("sumTo: " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
+            throw new IllegalArgumentException(
+                    "sumTo: " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
         }
         int[] axes = new int[rank()];
         int na = 0;
@@ -1215,7 +1584,11 @@ public final class Tensor {
             if (d < lead || (target[d - lead] == 1 && shape[d] != 1)) {
                 axes[na++] = d;
             } else if (target[d - lead] != shape[d]) {
-                throw new IllegalArgumentException("sumTo: " + Shapes.str(shape) + " cannot be summed to " + Shapes.str(target));
+                throw new IllegalArgumentException(
+                        "sumTo: "
+                                + Shapes.str(shape)
+                                + " cannot be summed to "
+                                + Shapes.str(target));
             }
         }
         Tensor s = na == 0 ? this : sum(Arrays.copyOf(axes, na), true);
@@ -1227,42 +1600,71 @@ public final class Tensor {
         int a = Shapes.axis("index", axis, rank());
         for (int i : index) {
             if (i < 0 || i >= shape[a]) {
-                throw new IndexOutOfBoundsException("index: " + i + " is out of range [0, " + shape[a] + ") on axis " + axis
-                        + " of " + Shapes.str(shape));
+                throw new IndexOutOfBoundsException(
+                        "index: "
+                                + i
+                                + " is out of range [0, "
+                                + shape[a]
+                                + ") on axis "
+                                + axis
+                                + " of "
+                                + Shapes.str(shape));
             }
         }
         int[] ns = shape.clone();
         ns[a] = index.length;
         int[] idx = index.clone();
         int extent = shape[a];
-        return result("index", backend().gather(storage, shape, a, idx), ns,
-                (g, out, n) -> new Tensor[] {g.indexAdd(a, idx, extent)}, this);
+        return result(
+                "index",
+                backend().gather(storage, shape, a, idx),
+                ns,
+                (g, out, n) -> new Tensor[] {g.indexAdd(a, idx, extent)},
+                this);
     }
 
-    /** The adjoint of {@link #index}: zeros with {@code extent} along axis, plus this at rows {@code index}. */
+    /**
+     * The adjoint of {@link #index}: zeros with {@code extent} along axis, plus this at rows {@code
+     * index}.
+     */
     public Tensor indexAdd(int axis, int[] index, int extent) {
         int a = Shapes.axis("indexAdd", axis, rank());
         if (index.length != shape[a]) {
-            throw new IllegalArgumentException("indexAdd: " + index.length + " indices for extent " + shape[a]);
+            throw new IllegalArgumentException(
+                    "indexAdd: " + index.length + " indices for extent " + shape[a]);
         }
         for (int i : index) {
             if (i < 0 || i >= extent) {
-                throw new IndexOutOfBoundsException("indexAdd: " + i + " is out of range [0, " + extent + ")");
+                throw new IndexOutOfBoundsException(
+                        "indexAdd: " + i + " is out of range [0, " + extent + ")");
             }
         }
         int[] ns = shape.clone();
         ns[a] = extent;
         int[] idx = index.clone();
-        return result("index_add", backend().indexAdd(storage, shape, a, idx, extent), ns,
-                (g, out, n) -> new Tensor[] {g.index(a, idx)}, this);
+        return result(
+                "index_add",
+                backend().indexAdd(storage, shape, a, idx, extent),
+                ns,
+                (g, out, n) -> new Tensor[] {g.index(a, idx)},
+                this);
     }
 
     /** Entries start, start+step, ... below end along axis. */
     public Tensor slice(int axis, int start, int end, int step) {
         int a = Shapes.axis("slice", axis, rank());
         if (step <= 0 || start < 0 || end > shape[a] || start > end) {
-            throw new IllegalArgumentException("slice: [" + start + ":" + end + ":" + step + "] is not a valid range of axis "
-                    + axis + " with extent " + shape[a]);
+            throw new IllegalArgumentException(
+                    "slice: ["
+                            + start
+                            + ":"
+                            + end
+                            + ":"
+                            + step
+                            + "] is not a valid range of axis "
+                            + axis
+                            + " with extent "
+                            + shape[a]);
         }
         int m = (end - start + step - 1) / step;
         int[] idx = new int[m];
@@ -1297,30 +1699,45 @@ public final class Tensor {
             Tensor t = parts[p];
             first.checkCompatible("concat", t);
             if (t.rank() != first.rank()) {
-                throw new IllegalArgumentException("concat: shapes " + Shapes.str(first.shape) + " and " + Shapes.str(t.shape) + " differ in rank");
+                throw new IllegalArgumentException(
+                        "concat: shapes "
+                                + Shapes.str(first.shape)
+                                + " and "
+                                + Shapes.str(t.shape)
+                                + " differ in rank");
             }
             for (int d = 0; d < t.rank(); d++) {
                 if (d != a && t.shape[d] != first.shape[d]) {
-                    throw new IllegalArgumentException("concat: shapes " + Shapes.str(first.shape) + " and " + Shapes.str(t.shape)
-                            + " differ outside axis " + axis);
+                    throw new IllegalArgumentException(
+                            "concat: shapes "
+                                    + Shapes.str(first.shape)
+                                    + " and "
+                                    + Shapes.str(t.shape)
+                                    + " differ outside axis "
+                                    + axis);
                 }
             }
             shapes[p] = t.shape;
             st[p] = t.storage;
             ns[a] += t.shape[a];
         }
-        return result("concat", first.backend().concat(st, shapes, a), ns, (g, out, n) -> {
-            Tensor[] gs = new Tensor[parts.length];
-            int off = 0;
-            for (int p = 0; p < parts.length; p++) {
-                int len = parts[p].shape[a];
-                if (n[p]) {
-                    gs[p] = g.slice(a, off, off + len);
-                }
-                off += len;
-            }
-            return gs;
-        }, parts.clone());
+        return result(
+                "concat",
+                first.backend().concat(st, shapes, a),
+                ns,
+                (g, out, n) -> {
+                    Tensor[] gs = new Tensor[parts.length];
+                    int off = 0;
+                    for (int p = 0; p < parts.length; p++) {
+                        int len = parts[p].shape[a];
+                        if (n[p]) {
+                            gs[p] = g.slice(a, off, off + len);
+                        }
+                        off += len;
+                    }
+                    return gs;
+                },
+                parts.clone());
     }
 
     /** Joins tensors of equal shape along a new axis. */
@@ -1331,7 +1748,12 @@ public final class Tensor {
         Tensor[] u = new Tensor[parts.length];
         for (int i = 0; i < parts.length; i++) {
             if (!Arrays.equals(parts[i].shape, parts[0].shape)) {
-                throw new IllegalArgumentException("stack: shapes " + Shapes.str(parts[0].shape) + " and " + Shapes.str(parts[i].shape) + " differ");
+                throw new IllegalArgumentException(
+                        "stack: shapes "
+                                + Shapes.str(parts[0].shape)
+                                + " and "
+                                + Shapes.str(parts[i].shape)
+                                + " differ");
             }
             u[i] = parts[i].unsqueeze(axis);
         }

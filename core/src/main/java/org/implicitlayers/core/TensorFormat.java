@@ -8,21 +8,23 @@ import java.math.RoundingMode;
  * NumPy-style text of a tensor, following {@code numpy.array2string}'s defaults except for a
  * shorter precision: nested brackets, one row per line, at most {@value #PRECISION} digits after
  * the point ("maxprec": fewer when every value needs fewer, integral values as {@code 1.}),
- * scientific notation when the values span more than three decades, reach 1e8 or go below
- * 1e-4, every value padded to a common width, rows wrapped at {@value #LINE_WIDTH} characters,
- * and long axes of tensors over {@value #SUMMARY_THRESHOLD} elements summarised with "...".
+ * scientific notation when the values span more than three decades, reach 1e8 or go below 1e-4,
+ * every value padded to a common width, rows wrapped at {@value #LINE_WIDTH} characters, and long
+ * axes of tensors over {@value #SUMMARY_THRESHOLD} elements summarised with "...".
  */
 final class TensorFormat {
     /** Above this many elements, axes longer than {@code 2 * EDGE} show only their ends. */
     private static final int SUMMARY_THRESHOLD = 1000;
+
     private static final int EDGE = 3;
+
     /** Most digits after the point (positional) or in the mantissa's fraction (scientific). */
     private static final int PRECISION = 4;
+
     private static final int LINE_WIDTH = 75;
     private static final String PREFIX = "tensor(";
 
-    private TensorFormat() {
-    }
+    private TensorFormat() {}
 
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder(PREFIX);
@@ -30,7 +32,8 @@ final class TensorFormat {
             double[] v = t.toDoubleArray();
             int[] shape = t.shape();
             boolean summarise = t.numel() > SUMMARY_THRESHOLD;
-            String[] text = Numbers.of(v, shownIndices(shape, summarise), t.dtype() == DType.FLOAT32).texts;
+            String[] text =
+                    Numbers.of(v, shownIndices(shape, summarise), t.dtype() == DType.FLOAT32).texts;
             nest(sb, text, shape, 0, 0, summarise);
         } else {
             sb.append("[]");
@@ -72,7 +75,8 @@ final class TensorFormat {
         return shown;
     }
 
-    private static void nest(StringBuilder sb, String[] text, int[] shape, int axis, int offset, boolean summarise) {
+    private static void nest(
+            StringBuilder sb, String[] text, int[] shape, int axis, int offset, boolean summarise) {
         if (axis == shape.length) {
             sb.append(text[offset]);
             return;
@@ -106,8 +110,12 @@ final class TensorFormat {
         sb.append(']');
     }
 
-    /** Appends separator and item, breaking the row when it would pass the line width (the closing brackets need room too). */
-    private static void append(StringBuilder sb, String sep, String item, boolean row, String indent) {
+    /**
+     * Appends separator and item, breaking the row when it would pass the line width (the closing
+     * brackets need room too).
+     */
+    private static void append(
+            StringBuilder sb, String sep, String item, boolean row, String indent) {
         if (row) {
             int column = sb.length() - sb.lastIndexOf("\n") - 1;
             if (column + sep.length() + item.length() + 1 > LINE_WIDTH) {
@@ -147,8 +155,10 @@ final class TensorFormat {
                 if (!shown[i] || !Double.isFinite(v[i])) {
                     continue;
                 }
-                // The shortest text that reads back as the value: float32 values as floats (0.1, not 0.10000000149).
-                BigDecimal d = new BigDecimal(f32 ? Float.toString((float) v[i]) : Double.toString(v[i]));
+                // The shortest text that reads back as the value: float32 values as floats (0.1,
+                // not 0.10000000149).
+                BigDecimal d =
+                        new BigDecimal(f32 ? Float.toString((float) v[i]) : Double.toString(v[i]));
                 String plain;
                 if (sci) {
                     int e = 0;
@@ -162,10 +172,13 @@ final class TensorFormat {
                     expWidth = Math.max(expWidth, exp[i].length() - 1);
                     plain = d.stripTrailingZeros().toPlainString();
                 } else {
-                    plain = d.setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+                    plain =
+                            d.setScale(PRECISION, RoundingMode.HALF_EVEN)
+                                    .stripTrailingZeros()
+                                    .toPlainString();
                 }
                 if (v[i] < 0 && !plain.startsWith("-")) {
-                    plain = "-" + plain;       // -0.00001 rounded to -0: NumPy keeps the sign
+                    plain = "-" + plain; // -0.00001 rounded to -0: NumPy keeps the sign
                 } else if (v[i] == 0 && 1 / v[i] < 0) {
                     plain = "-" + plain;
                 }
@@ -184,13 +197,28 @@ final class TensorFormat {
                 if (!Double.isFinite(v[i])) {
                     out[i] = Double.isNaN(v[i]) ? "nan" : v[i] > 0 ? "inf" : "-inf";
                 } else if (sci) {
-                    // Scientific: every mantissa with the same number of digits (zeros appended), exponents of equal length.
-                    String e = exp[i].charAt(0) + "0".repeat(expWidth - exp[i].length() + 1) + exp[i].substring(1);
-                    out[i] = intPart[i] + "." + frac[i] + "0".repeat(fracWidth - frac[i].length()) + "e" + e;
+                    // Scientific: every mantissa with the same number of digits (zeros appended),
+                    // exponents of equal length.
+                    String e =
+                            exp[i].charAt(0)
+                                    + "0".repeat(expWidth - exp[i].length() + 1)
+                                    + exp[i].substring(1);
+                    out[i] =
+                            intPart[i]
+                                    + "."
+                                    + frac[i]
+                                    + "0".repeat(fracWidth - frac[i].length())
+                                    + "e"
+                                    + e;
                 } else {
-                    // Positional ("maxprec"): integer parts right-aligned, fractions left-aligned and padded with spaces.
-                    out[i] = " ".repeat(intWidth - intPart[i].length()) + intPart[i] + "." + frac[i]
-                            + " ".repeat(fracWidth - frac[i].length());
+                    // Positional ("maxprec"): integer parts right-aligned, fractions left-aligned
+                    // and padded with spaces.
+                    out[i] =
+                            " ".repeat(intWidth - intPart[i].length())
+                                    + intPart[i]
+                                    + "."
+                                    + frac[i]
+                                    + " ".repeat(fracWidth - frac[i].length());
                 }
                 width = Math.max(width, out[i].length());
             }

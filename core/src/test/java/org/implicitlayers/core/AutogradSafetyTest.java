@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Autograd mistakes that would otherwise give wrong numbers without an error: each raises an
- * error that says what happened and what to do, and each has an explicit opt-in where the
- * behaviour is wanted.
+ * Autograd mistakes that would otherwise give wrong numbers without an error: each raises an error
+ * that says what happened and what to do, and each has an explicit opt-in where the behaviour is
+ * wanted.
  */
 class AutogradSafetyTest {
     private static Tensor vec(double... v) {
@@ -24,8 +24,14 @@ class AutogradSafetyTest {
         Tensor loss = x.square().sum();
         loss.backward();
         IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
-        assertTrue(e.getMessage().contains("second time") && e.getMessage().contains("retainGraph"), e.getMessage());
-        assertArrayEquals(new double[] {2, 4, 6}, x.grad().toDoubleArray(), 0, "the failed pass added nothing");
+        assertTrue(
+                e.getMessage().contains("second time") && e.getMessage().contains("retainGraph"),
+                e.getMessage());
+        assertArrayEquals(
+                new double[] {2, 4, 6},
+                x.grad().toDoubleArray(),
+                0,
+                "the failed pass added nothing");
     }
 
     @Test
@@ -35,7 +41,10 @@ class AutogradSafetyTest {
         loss.backward(true);
         loss.backward();
         assertArrayEquals(new double[] {4, 8, 12}, x.grad().toDoubleArray(), 0);
-        assertThrows(IllegalStateException.class, loss::backward, "the second pass did not retain the graph");
+        assertThrows(
+                IllegalStateException.class,
+                loss::backward,
+                "the second pass did not retain the graph");
     }
 
     @Test
@@ -52,7 +61,7 @@ class AutogradSafetyTest {
         assertArrayEquals(a.toDoubleArray(), b.toDoubleArray(), 0);
 
         Tensor y3 = x.tanh().sum();
-        Grad.of(y3, x, true);   // createGraph keeps the graph, as in PyTorch
+        Grad.of(y3, x, true); // createGraph keeps the graph, as in PyTorch
         Grad.of(y3, x, true);
     }
 
@@ -63,11 +72,19 @@ class AutogradSafetyTest {
         Tensor du = Grad.of(u, x, false);
         assertFalse(du.requiresGrad());
         Tensor laplacianInput = du.square().sum(); // derived from the cut gradient while recording
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Grad.of(laplacianInput, x, false));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> Grad.of(laplacianInput, x, false));
         assertTrue(e.getMessage().contains("createGraph = true"), e.getMessage());
         // Even allowing unused inputs does not turn this mistake into zeros.
-        assertThrows(IllegalArgumentException.class, () -> Grad.of(new Tensor[] {du.sum()}, new Tensor[] {x}, null,
-                Grad.Options.defaults().withAllowUnused(true)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        Grad.of(
+                                new Tensor[] {du.sum()},
+                                new Tensor[] {x},
+                                null,
+                                Grad.Options.defaults().withAllowUnused(true)));
         assertThrows(IllegalArgumentException.class, () -> du.sum().backward());
     }
 
@@ -76,7 +93,8 @@ class AutogradSafetyTest {
         Tensor x = vec(0.3, 0.7).requiringGrad();
         Tensor du = Grad.of(x.sin().sum(), x, true);
         Tensor d2u = Grad.of(du.sum(), x, false);
-        assertArrayEquals(new double[] {-Math.sin(0.3), -Math.sin(0.7)}, d2u.toDoubleArray(), 1e-15);
+        assertArrayEquals(
+                new double[] {-Math.sin(0.3), -Math.sin(0.7)}, d2u.toDoubleArray(), 1e-15);
     }
 
     @Test
@@ -85,14 +103,17 @@ class AutogradSafetyTest {
         Tensor target = Grad.of(x.sin().sum(), x, false).detach();
         Tensor w = vec(1, 1).requiringGrad();
         Tensor loss = w.sub(target).square().sum();
-        assertArrayEquals(new double[] {2 * (1 - Math.cos(0.3)), 2 * (1 - Math.cos(0.7))},
-                Grad.of(loss, w, false).toDoubleArray(), 1e-15);
+        assertArrayEquals(
+                new double[] {2 * (1 - Math.cos(0.3)), 2 * (1 - Math.cos(0.7))},
+                Grad.of(loss, w, false).toDoubleArray(),
+                1e-15);
     }
 
     @Test
     void backwardOnAGraphWithoutInputsThatRequireGradRaises() {
         Tensor x = vec(1, 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.square().sum().backward());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> x.square().sum().backward());
         assertTrue(e.getMessage().contains("does not require grad"), e.getMessage());
         try (Grad.Scope s = Grad.noGrad()) {
             Tensor w = vec(1, 2).requiringGrad();
@@ -106,10 +127,25 @@ class AutogradSafetyTest {
         Tensor x = vec(1, 2).requiringGrad();
         Tensor unused = vec(3).requiringGrad();
         Tensor y = x.square().sum();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().withRetainGraph(true)));
-        assertTrue(e.getMessage().contains("input 1") && e.getMessage().contains("withAllowUnused(true)"), e.getMessage());
-        Tensor[] g = Grad.of(new Tensor[] {y}, new Tensor[] {x, unused}, null, Grad.Options.defaults().withAllowUnused(true));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Grad.of(
+                                        new Tensor[] {y},
+                                        new Tensor[] {x, unused},
+                                        null,
+                                        Grad.Options.defaults().withRetainGraph(true)));
+        assertTrue(
+                e.getMessage().contains("input 1")
+                        && e.getMessage().contains("withAllowUnused(true)"),
+                e.getMessage());
+        Tensor[] g =
+                Grad.of(
+                        new Tensor[] {y},
+                        new Tensor[] {x, unused},
+                        null,
+                        Grad.Options.defaults().withAllowUnused(true));
         assertArrayEquals(new double[] {2, 4}, g[0].toDoubleArray(), 0);
         assertArrayEquals(new double[] {0}, g[1].toDoubleArray(), 0);
     }
@@ -117,19 +153,25 @@ class AutogradSafetyTest {
     @Test
     void anOutputConstantInEveryInputGivesZerosOnlyWhenUnusedInputsAreAllowed() {
         Tensor x = vec(1, 2).requiringGrad();
-        Tensor du = Grad.of(x.mul(3.0).sum(), x, true);   // the gradient of a linear map: a constant
+        Tensor du = Grad.of(x.mul(3.0).sum(), x, true); // the gradient of a linear map: a constant
         assertFalse(du.requiresGrad());
         assertThrows(IllegalArgumentException.class, () -> Grad.of(du.sum(), x, false));
-        Tensor d2 = Grad.of(new Tensor[] {du.sum()}, new Tensor[] {x}, null, Grad.Options.defaults().withAllowUnused(true))[0];
+        Tensor d2 =
+                Grad.of(
+                        new Tensor[] {du.sum()},
+                        new Tensor[] {x},
+                        null,
+                        Grad.Options.defaults().withAllowUnused(true))[0];
         assertArrayEquals(new double[] {0, 0}, d2.toDoubleArray(), 0);
     }
 
     @Test
     void differentiatingTheOriginalInsteadOfTheTensorRequiringGradRaisesAndExplains() {
         Tensor x = vec(1, 2);
-        x.requiringGrad();                       // result ignored: x is unchanged
+        x.requiringGrad(); // result ignored: x is unchanged
         Tensor y = x.square().sum();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Grad.of(y, x, false));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Grad.of(y, x, false));
         assertTrue(e.getMessage().contains("requiringGrad() returns a new tensor"), e.getMessage());
         Tensor xg = x.requiringGrad();
         assertTrue(xg.requiresGrad());

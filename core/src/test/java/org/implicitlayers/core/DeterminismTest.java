@@ -10,16 +10,27 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector kernels give the same bits before and after the JIT compiles them, so a run resumed
- * in a fresh JVM reproduces the uninterrupted one. (The Vector API's own EXP/TANH/... operations
- * do not: compiled code calls SVML, interpreted code Math.) Checked in a child JVM, where the
- * first call is truly cold.
+ * The vector kernels give the same bits before and after the JIT compiles them, so a run resumed in
+ * a fresh JVM reproduces the uninterrupted one. (The Vector API's own EXP/TANH/... operations do
+ * not: compiled code calls SVML, interpreted code Math.) Checked in a child JVM, where the first
+ * call is truly cold.
  */
 class DeterminismTest {
     /** Each operation separately: a last-bit difference must not be hidden by a later sum. */
     static double[] run(Tensor x) {
-        Tensor[] ys = {x.tanh(), x.exp(), x.sigmoid(), x.softplus(3), x.sin(), x.cos(), x.abs().add(0.1).log(), x.abs().add(0.5).pow(-1.0),
-            x.square().sum(new int[] {1}, true), x.matmul(x, false, true), x.sum()};
+        Tensor[] ys = {
+            x.tanh(),
+            x.exp(),
+            x.sigmoid(),
+            x.softplus(3),
+            x.sin(),
+            x.cos(),
+            x.abs().add(0.1).log(),
+            x.abs().add(0.5).pow(-1.0),
+            x.square().sum(new int[] {1}, true),
+            x.matmul(x, false, true),
+            x.sum()
+        };
         int n = 0;
         for (Tensor y : ys) {
             n += y.numel();
@@ -34,7 +45,10 @@ class DeterminismTest {
         return all;
     }
 
-    /** Child JVM: prints how many elements differ between the first (cold) and a warmed-up evaluation. */
+    /**
+     * Child JVM: prints how many elements differ between the first (cold) and a warmed-up
+     * evaluation.
+     */
     public static final class Probe {
         public static void main(String[] args) {
             Tensor x = Tensor.randn(Rng.seeded(77), DType.FLOAT32, 64, 37).mul(3);
@@ -45,7 +59,10 @@ class DeterminismTest {
             double[] warm = run(x);
             int diff = 0;
             for (int i = 0; i < cold.length; i++) {
-                diff += Double.doubleToLongBits(cold[i]) != Double.doubleToLongBits(warm[i]) ? 1 : 0;
+                diff +=
+                        Double.doubleToLongBits(cold[i]) != Double.doubleToLongBits(warm[i])
+                                ? 1
+                                : 0;
             }
             System.out.println("differing " + diff + " of " + cold.length);
         }
@@ -54,8 +71,17 @@ class DeterminismTest {
     @Test
     void kernelsGiveTheSameBitsColdAndWarm() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Probe.class.getName())).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(
+                                List.of(
+                                        java,
+                                        "--add-modules",
+                                        "jdk.incubator.vector",
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        Probe.class.getName()))
+                        .redirectErrorStream(true)
+                        .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, p.exitValue(), out);

@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every GEMM micro-kernel shape, whatever this machine would choose, against a plain triple loop
- * in double precision: float32 and float64, A and B transposed or not, sizes at and around the
- * tile, strip and block edges, with the machine's blocking and with small blocks that put several
- * k and row blocks into small products. 64 x 4w x 300 and 17 x 3w x 20 leave 4 and 5 rows after
- * the 6-row tiles, and the first is deeper than one row panel of A (256).
+ * Every GEMM micro-kernel shape, whatever this machine would choose, against a plain triple loop in
+ * double precision: float32 and float64, A and B transposed or not, sizes at and around the tile,
+ * strip and block edges, with the machine's blocking and with small blocks that put several k and
+ * row blocks into small products. 64 x 4w x 300 and 17 x 3w x 20 leave 4 and 5 rows after the 6-row
+ * tiles, and the first is deeper than one row panel of A (256).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -39,7 +39,9 @@ class GemmShapesTest {
             GemmPlan own = GemmPlan.blocked(s, CPU, LANES, "test");
             for (boolean packA : new boolean[] {true, false}) {
                 out.add(JvmBackend.vector(new GemmPlan(s, own.kc(), own.mc(), packA, "test")));
-                out.add(JvmBackend.vector(new GemmPlan(s, 64, 2 * s.rows(), packA, "test, small blocks")));
+                out.add(
+                        JvmBackend.vector(
+                                new GemmPlan(s, 64, 2 * s.rows(), packA, "test, small blocks")));
             }
         }
         return out;
@@ -47,9 +49,22 @@ class GemmShapesTest {
 
     static Stream<Arguments> cases() {
         int w = LANES;
-        int[][] mnk = {{1, 1, 1}, {6, 2 * w, 1}, {7, 2 * w + 1, 33}, {5, 4 * w, 64}, {13, 4 * w - 1, 65}, {25, 6 * w + 3, 129},
-            {48, 16 * w, 256}, {61, 8 * w + 5, 300}, {120, 2 * w, 31}, {130, 64 * w + 7, 40}, {24, 33, 32}, {37, 1030, 70},
-            {64, 4 * w, 300}, {17, 3 * w, 20}};
+        int[][] mnk = {
+            {1, 1, 1},
+            {6, 2 * w, 1},
+            {7, 2 * w + 1, 33},
+            {5, 4 * w, 64},
+            {13, 4 * w - 1, 65},
+            {25, 6 * w + 3, 129},
+            {48, 16 * w, 256},
+            {61, 8 * w + 5, 300},
+            {120, 2 * w, 31},
+            {130, 64 * w + 7, 40},
+            {24, 33, 32},
+            {37, 1030, 70},
+            {64, 4 * w, 300},
+            {17, 3 * w, 20}
+        };
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
             for (int[] s : mnk) {
@@ -63,21 +78,29 @@ class GemmShapesTest {
 
     @ParameterizedTest(name = "plan {0}: {1}x{2}x{3} ta={4} tb={5}")
     @MethodSource("cases")
-    void everyKernelShapeMatchesTheTripleLoop(int backend, int m, int n, int k, boolean ta, boolean tb) {
+    void everyKernelShapeMatchesTheTripleLoop(
+            int backend, int m, int n, int k, boolean ta, boolean tb) {
         check(BACKENDS.get(backend), m, n, k, ta, tb, m * 131L + n * 17L + k);
     }
 
     static void check(JvmBackend be, int m, int n, int k, boolean ta, boolean tb, long seed) {
         Rng rng = Rng.seeded(seed);
-        double[] a = TestBackends.randn(rng, m * k), b = TestBackends.randn(rng, k * n), bias = TestBackends.randn(rng, n);
+        double[] a = TestBackends.randn(rng, m * k),
+                b = TestBackends.randn(rng, k * n),
+                bias = TestBackends.randn(rng, n);
         double[] expected = MatmulTest.reference(a, b, m, n, k, ta, tb);
         for (DType dt : DType.values()) {
             double tol = dt == DType.FLOAT32 ? 2e-4 * Math.sqrt(k) : 1e-11 * k;
-            double[] got = TestBackends.on(be, () -> {
-                Tensor x = Tensor.of(dt, a, ta ? new int[] {k, m} : new int[] {m, k});
-                Tensor y = Tensor.of(dt, b, tb ? new int[] {n, k} : new int[] {k, n});
-                return x.matmul(y, ta, tb).toDoubleArray();
-            });
+            double[] got =
+                    TestBackends.on(
+                            be,
+                            () -> {
+                                Tensor x =
+                                        Tensor.of(dt, a, ta ? new int[] {k, m} : new int[] {m, k});
+                                Tensor y =
+                                        Tensor.of(dt, b, tb ? new int[] {n, k} : new int[] {k, n});
+                                return x.matmul(y, ta, tb).toDoubleArray();
+                            });
             assertClose(expected, got, tol, be.gemmPlan() + " " + dt + " matmul");
             if (!ta && !tb) {
                 // linear: the bias rows initialise C and the kernels accumulate onto them
@@ -87,11 +110,15 @@ class GemmShapesTest {
                         withBias[i * n + j] += bias[j];
                     }
                 }
-                double[] lin = TestBackends.on(be, () -> {
-                    Tensor x = Tensor.of(dt, a, new int[] {m, k});
-                    Tensor wt = Tensor.of(dt, b, new int[] {k, n}).transpose();
-                    return Tensor.linear(x, wt, Tensor.of(dt, bias, new int[] {n})).toDoubleArray();
-                });
+                double[] lin =
+                        TestBackends.on(
+                                be,
+                                () -> {
+                                    Tensor x = Tensor.of(dt, a, new int[] {m, k});
+                                    Tensor wt = Tensor.of(dt, b, new int[] {k, n}).transpose();
+                                    return Tensor.linear(x, wt, Tensor.of(dt, bias, new int[] {n}))
+                                            .toDoubleArray();
+                                });
                 assertClose(withBias, lin, tol, be.gemmPlan() + " " + dt + " linear");
             }
         }
@@ -99,8 +126,10 @@ class GemmShapesTest {
 
     @Test
     void aTileThatWouldSpillIsNotChosen() {
-        CpuInfo avx2 = new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
-        CpuInfo avx512 = new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
+        CpuInfo avx2 =
+                new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
+        CpuInfo avx512 =
+                new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
         GemmPlan p2 = GemmPlan.choose(avx2, 8);
         GemmPlan p5 = GemmPlan.choose(avx512, 16);
         assertEquals(GemmPlan.Shape.R6_V2, p2.shape(), p2.toString());
@@ -109,7 +138,9 @@ class GemmShapesTest {
             assertTrue(p.shape().registersNeeded() <= (p == p2 ? 16 : 32), p.toString());
             assertEquals(0, p.mc() % p.shape().rows(), p.toString());
             // a packed strip of B (kc rows of the tile's width) fits the L1 data cache
-            assertTrue(p.kc() * p.shape().vectors() * (p == p2 ? 8 : 16) * 4 <= 32 << 10, p.toString());
+            assertTrue(
+                    p.kc() * p.shape().vectors() * (p == p2 ? 8 : 16) * 4 <= 32 << 10,
+                    p.toString());
         }
         // 256-bit vectors with 32 registers (AVX-512 at MaxVectorSize=32) keep the wider tile
         assertEquals(GemmPlan.Shape.R4_V4, GemmPlan.choose(avx512, 8).shape());
@@ -120,15 +151,24 @@ class GemmShapesTest {
         String old = System.getProperty("implicit.gemm.kernel");
         System.setProperty("implicit.gemm.packA", "maybe");
         try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.fromProperties(CPU, LANES));
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> GemmPlan.fromProperties(CPU, LANES));
             assertTrue(e.getMessage().contains("implicit.gemm.packA"), e.getMessage());
         } finally {
             System.clearProperty("implicit.gemm.packA");
         }
         try {
             System.setProperty("implicit.gemm.kernel", "5x3");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.fromProperties(CPU, LANES));
-            assertTrue(e.getMessage().contains("implicit.gemm.kernel") && e.getMessage().contains("6x2"), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> GemmPlan.fromProperties(CPU, LANES));
+            assertTrue(
+                    e.getMessage().contains("implicit.gemm.kernel")
+                            && e.getMessage().contains("6x2"),
+                    e.getMessage());
             System.setProperty("implicit.gemm.kernel", "6x2");
             assertEquals(GemmPlan.Shape.R6_V2, GemmPlan.fromProperties(CPU, LANES).shape());
         } finally {

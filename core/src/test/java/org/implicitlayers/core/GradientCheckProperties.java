@@ -11,12 +11,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Every op's backward rule, and the backward of its backward, against central finite differences
- * in float64, on random shapes with broadcasting and on every backend.
+ * Every op's backward rule, and the backward of its backward, against central finite differences in
+ * float64, on random shapes with broadcasting and on every backend.
  */
 class GradientCheckProperties {
     /** One-operand ops; the flag says the input must be positive. */
     static final Map<String, Function<Tensor, Tensor>> UNARY = new LinkedHashMap<>();
+
     static final Map<String, Boolean> POSITIVE = new LinkedHashMap<>();
 
     static {
@@ -33,12 +34,18 @@ class GradientCheckProperties {
         unary("relu", Tensor::relu, false);
         unary("softplus", t -> t.softplus(2.5), false);
         unary("softplusSlope", t -> t.softplusSlope(2.5), false);
-        unary("softplusWithSlope", t -> {
-            Tensor[] hs = t.softplusWithSlope(2.5);
-            return hs[0].mul(hs[1].add(0.5));
-        }, false);
+        unary(
+                "softplusWithSlope",
+                t -> {
+                    Tensor[] hs = t.softplusWithSlope(2.5);
+                    return hs[0].mul(hs[1].add(0.5));
+                },
+                false);
         unary("addcmul", t -> t.addcmul(t.sin(), t.square(), 0.7), false);
-        unary("softplusBackward", t -> Tensor.softplusBackward(t.sigmoid(), t.cos(), t.sin().mul(t), 2.5), false);
+        unary(
+                "softplusBackward",
+                t -> Tensor.softplusBackward(t.sigmoid(), t.cos(), t.sin().mul(t), 2.5),
+                false);
         unary("cubicRelu", Tensor::cubicRelu, false);
         unary("pow", t -> t.pow(2.7), true);
         unary("scale", t -> t.mul(-1.7).add(0.3), false);
@@ -53,7 +60,10 @@ class GradientCheckProperties {
         unary("normLastAxis", t -> t.rank() == 0 ? t : t.norm(-1), false);
         unary("reshape", t -> t.reshape(-1), false);
         unary("permute", t -> t.rank() < 2 ? t : t.transpose(0, t.rank() - 1), false);
-        unary("broadcastTo", t -> t.broadcastTo(Shapes.broadcast("test", t.shape(), new int[] {2, 1, 1, 1})), false);
+        unary(
+                "broadcastTo",
+                t -> t.broadcastTo(Shapes.broadcast("test", t.shape(), new int[] {2, 1, 1, 1})),
+                false);
         unary("index", t -> t.rank() == 0 ? t : t.index(0, 0, t.shape(0) - 1, 0), false);
         unary("slice", t -> t.rank() == 0 ? t : t.slice(-1, 0, t.shape(-1), 2), false);
         unary("concat", t -> t.rank() == 0 ? t : Tensor.concat(0, t, t.square()), false);
@@ -67,7 +77,8 @@ class GradientCheckProperties {
         POSITIVE.put(name, positive);
     }
 
-    static final Map<String, java.util.function.BinaryOperator<Tensor>> BINARY = new LinkedHashMap<>();
+    static final Map<String, java.util.function.BinaryOperator<Tensor>> BINARY =
+            new LinkedHashMap<>();
 
     static {
         BINARY.put("add", Tensor::add);
@@ -100,21 +111,27 @@ class GradientCheckProperties {
         return Arbitraries.integers().between(1, 3).array(int[].class).ofMinSize(0).ofMaxSize(3);
     }
 
-    /** A pair of shapes that broadcast: the second drops leading axes and sets some extents to 1. */
+    /**
+     * A pair of shapes that broadcast: the second drops leading axes and sets some extents to 1.
+     */
     @Provide
     Arbitrary<int[][]> shapePairs() {
-        return Combinators.combine(shapes(), Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 7),
-                Arbitraries.of(true, false))
-                .as((a, drop, ones, swap) -> {
-                    int keep = Math.max(0, a.length - Math.min(drop, a.length));
-                    int[] b = java.util.Arrays.copyOfRange(a, a.length - keep, a.length);
-                    for (int i = 0; i < b.length; i++) {
-                        if ((ones >> i & 1) == 1) {
-                            b[i] = 1;
-                        }
-                    }
-                    return swap ? new int[][] {b, a} : new int[][] {a, b};
-                });
+        return Combinators.combine(
+                        shapes(),
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 7),
+                        Arbitraries.of(true, false))
+                .as(
+                        (a, drop, ones, swap) -> {
+                            int keep = Math.max(0, a.length - Math.min(drop, a.length));
+                            int[] b = java.util.Arrays.copyOfRange(a, a.length - keep, a.length);
+                            for (int i = 0; i < b.length; i++) {
+                                if ((ones >> i & 1) == 1) {
+                                    b[i] = 1;
+                                }
+                            }
+                            return swap ? new int[][] {b, a} : new int[][] {a, b};
+                        });
     }
 
     static Tensor input(int[] shape, long seed, boolean positive) {
@@ -128,33 +145,47 @@ class GradientCheckProperties {
     }
 
     @Property(tries = 150)
-    void unaryOpGradientsMatchFiniteDifferences(@ForAll("unaryNames") String op, @ForAll("shapes") int[] shape,
-                                                @ForAll("backends") String backend, @ForAll long seed) {
+    void unaryOpGradientsMatchFiniteDifferences(
+            @ForAll("unaryNames") String op,
+            @ForAll("shapes") int[] shape,
+            @ForAll("backends") String backend,
+            @ForAll long seed) {
         Function<Tensor, Tensor> f = UNARY.get(op);
-        TestBackends.on(TestBackends.byName(backend), () -> {
-            Tensor x = input(shape, seed, POSITIVE.get(op));
-            Function<Tensor[], Tensor> g = xs -> f.apply(xs[0]);
-            GradCheck.assertGradient(g, x);
-            GradCheck.assertSecondOrder(g, x);
-        });
+        TestBackends.on(
+                TestBackends.byName(backend),
+                () -> {
+                    Tensor x = input(shape, seed, POSITIVE.get(op));
+                    Function<Tensor[], Tensor> g = xs -> f.apply(xs[0]);
+                    GradCheck.assertGradient(g, x);
+                    GradCheck.assertSecondOrder(g, x);
+                });
     }
 
     @Property(tries = 100)
-    void binaryOpGradientsMatchFiniteDifferencesWithBroadcasting(@ForAll("binaryNames") String op, @ForAll("shapePairs") int[][] shapes,
-                                                                 @ForAll("backends") String backend, @ForAll long seed) {
+    void binaryOpGradientsMatchFiniteDifferencesWithBroadcasting(
+            @ForAll("binaryNames") String op,
+            @ForAll("shapePairs") int[][] shapes,
+            @ForAll("backends") String backend,
+            @ForAll long seed) {
         java.util.function.BinaryOperator<Tensor> f = BINARY.get(op);
-        TestBackends.on(TestBackends.byName(backend), () -> {
-            Tensor a = input(shapes[0], seed, false);
-            Tensor b = input(shapes[1], seed + 1, false);
-            Function<Tensor[], Tensor> g = xs -> f.apply(xs[0], xs[1]);
-            GradCheck.assertGradient(g, a, b);
-            GradCheck.assertSecondOrder(g, a, b);
-        });
+        TestBackends.on(
+                TestBackends.byName(backend),
+                () -> {
+                    Tensor a = input(shapes[0], seed, false);
+                    Tensor b = input(shapes[1], seed + 1, false);
+                    Function<Tensor[], Tensor> g = xs -> f.apply(xs[0], xs[1]);
+                    GradCheck.assertGradient(g, a, b);
+                    GradCheck.assertSecondOrder(g, a, b);
+                });
     }
 
     @Property(tries = 40)
-    void matmulGradientsMatchFiniteDifferences(@ForAll("backends") String backend, @ForAll boolean ta, @ForAll boolean tb,
-                                               @ForAll boolean batched, @ForAll long seed) {
+    void matmulGradientsMatchFiniteDifferences(
+            @ForAll("backends") String backend,
+            @ForAll boolean ta,
+            @ForAll boolean tb,
+            @ForAll boolean batched,
+            @ForAll long seed) {
         int m = 3, k = 4, n = 2;
         int[] as = ta ? new int[] {k, m} : new int[] {m, k};
         int[] bs = tb ? new int[] {n, k} : new int[] {k, n};
@@ -163,29 +194,37 @@ class GradientCheckProperties {
             bs = new int[] {2, bs[0], bs[1]};
         }
         int[] fas = as, fbs = bs;
-        TestBackends.on(TestBackends.byName(backend), () -> {
-            Tensor a = input(fas, seed, false), b = input(fbs, seed + 1, false);
-            // tanh makes the second derivative non-trivial in both operands.
-            Function<Tensor[], Tensor> g = xs -> xs[0].matmul(xs[1], ta, tb).tanh();
-            GradCheck.assertGradient(g, a, b);
-            GradCheck.assertSecondOrder(g, a, b);
-        });
+        TestBackends.on(
+                TestBackends.byName(backend),
+                () -> {
+                    Tensor a = input(fas, seed, false), b = input(fbs, seed + 1, false);
+                    // tanh makes the second derivative non-trivial in both operands.
+                    Function<Tensor[], Tensor> g = xs -> xs[0].matmul(xs[1], ta, tb).tanh();
+                    GradCheck.assertGradient(g, a, b);
+                    GradCheck.assertSecondOrder(g, a, b);
+                });
     }
 
     @Property(tries = 30)
-    void linearGradientsMatchFiniteDifferences(@ForAll("backends") String backend, @ForAll boolean bias, @ForAll long seed) {
-        TestBackends.on(TestBackends.byName(backend), () -> {
-            Tensor x = input(new int[] {3, 4}, seed, false), w = input(new int[] {5, 4}, seed + 1, false);
-            Tensor b = input(new int[] {5}, seed + 2, false);
-            if (bias) {
-                Function<Tensor[], Tensor> g = xs -> Tensor.linear(xs[0], xs[1], xs[2]).tanh();
-                GradCheck.assertGradient(g, x, w, b);
-                GradCheck.assertSecondOrder(g, x, w, b);
-            } else {
-                Function<Tensor[], Tensor> g = xs -> Tensor.linear(xs[0], xs[1], null).sin();
-                GradCheck.assertGradient(g, x, w);
-                GradCheck.assertSecondOrder(g, x, w);
-            }
-        });
+    void linearGradientsMatchFiniteDifferences(
+            @ForAll("backends") String backend, @ForAll boolean bias, @ForAll long seed) {
+        TestBackends.on(
+                TestBackends.byName(backend),
+                () -> {
+                    Tensor x = input(new int[] {3, 4}, seed, false),
+                            w = input(new int[] {5, 4}, seed + 1, false);
+                    Tensor b = input(new int[] {5}, seed + 2, false);
+                    if (bias) {
+                        Function<Tensor[], Tensor> g =
+                                xs -> Tensor.linear(xs[0], xs[1], xs[2]).tanh();
+                        GradCheck.assertGradient(g, x, w, b);
+                        GradCheck.assertSecondOrder(g, x, w, b);
+                    } else {
+                        Function<Tensor[], Tensor> g =
+                                xs -> Tensor.linear(xs[0], xs[1], null).sin();
+                        GradCheck.assertGradient(g, x, w);
+                        GradCheck.assertSecondOrder(g, x, w);
+                    }
+                });
     }
 }

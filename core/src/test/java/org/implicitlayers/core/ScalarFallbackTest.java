@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.junit.jupiter.api.Test;
 
-/** On a JVM without the Vector API module the JVM backend falls back to plain loops and still computes. */
+/**
+ * On a JVM without the Vector API module the JVM backend falls back to plain loops and still
+ * computes.
+ */
 class ScalarFallbackTest {
     /** Entry point of the child JVM: prints the kernel name and a small product. */
     public static final class Probe {
@@ -24,8 +27,15 @@ class ScalarFallbackTest {
     @Test
     void withoutTheVectorModuleTheScalarKernelsRun() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Probe.class.getName()))
-                .redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(
+                                List.of(
+                                        java,
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        Probe.class.getName()))
+                        .redirectErrorStream(true)
+                        .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         String last = out.substring(out.lastIndexOf('\n') + 1);
@@ -33,7 +43,11 @@ class ScalarFallbackTest {
         // A A^T = [[14, 32], [32, 77]]: every entry saturates tanh to 1 within 1e-12.
         assertEquals("scalar", last.split(" ")[0], out);
         assertEquals(4.0, Double.parseDouble(last.split(" ")[1]), 1e-9, out);
-        assertTrue(JvmBackend.create().kernelName().startsWith("vector"), "this JVM has the module");
-        assertEquals(1, out.lines().count(), "nothing but the probe's line on the console (slf4j-nop binding): " + out);
+        assertTrue(
+                JvmBackend.create().kernelName().startsWith("vector"), "this JVM has the module");
+        assertEquals(
+                1,
+                out.lines().count(),
+                "nothing but the probe's line on the console (slf4j-nop binding): " + out);
     }
 }

@@ -6,17 +6,17 @@ import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 
 /**
- * The backends every op test runs on: here the Vector API kernels and the plain loops; the
- * system property {@code implicitlayers.test.backends} (a comma-separated list) replaces them, and
+ * The backends every op test runs on: here the Vector API kernels and the plain loops; the system
+ * property {@code implicitlayers.test.backends} (a comma-separated list) replaces them, and
  * core-nd4j runs these tests with it set to "nd4j".
  */
 final class TestBackends {
     static final JvmBackend VECTOR = JvmBackend.vector();
     static final JvmBackend SCALAR = JvmBackend.scalar();
-    private static final List<String> NAMES = List.of(System.getProperty("implicitlayers.test.backends", "vector,scalar").split(","));
+    private static final List<String> NAMES =
+            List.of(System.getProperty("implicitlayers.test.backends", "vector,scalar").split(","));
 
-    private TestBackends() {
-    }
+    private TestBackends() {}
 
     static List<Backend> all() {
         return NAMES.stream().map(TestBackends::byName).toList();
@@ -28,9 +28,12 @@ final class TestBackends {
 
     static Backend byName(String name) {
         switch (name) {
-            case "vector": return VECTOR;
-            case "scalar": return SCALAR;
-            default: return Backends.byName(name);
+            case "vector":
+                return VECTOR;
+            case "scalar":
+                return SCALAR;
+            default:
+                return Backends.byName(name);
         }
     }
 
@@ -46,10 +49,12 @@ final class TestBackends {
     }
 
     static void on(Backend b, Runnable body) {
-        on(b, () -> {
-            body.run();
-            return null;
-        });
+        on(
+                b,
+                () -> {
+                    body.run();
+                    return null;
+                });
     }
 
     static double[] randn(Rng rng, int n) {
@@ -61,14 +66,16 @@ final class TestBackends {
     }
 
     static void assertClose(double[] expected, double[] actual, double tol, String what) {
-        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double e = expected[i], a = actual[i];
             if (Double.isNaN(e) && Double.isNaN(a)) {
                 continue;
             }
             if (!(Math.abs(e - a) <= tol * Math.max(1.0, Math.abs(e)))) {
-                org.junit.jupiter.api.Assertions.fail(what + ": element " + i + " expected " + e + " but was " + a);
+                org.junit.jupiter.api.Assertions.fail(
+                        what + ": element " + i + " expected " + e + " but was " + a);
             }
         }
     }

@@ -12,17 +12,21 @@ import java.util.regex.Pattern;
  * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 12]").
  */
 public final class JsonSyntax {
-    private static final Pattern CLOSE_MARKER = Pattern.compile(
-            "expected close marker for (Object|Array) \\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)");
-    private static final Pattern LOCATION = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+    private static final Pattern CLOSE_MARKER =
+            Pattern.compile(
+                    "expected close marker for (Object|Array) \\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)");
+    private static final Pattern LOCATION =
+            Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
-    private JsonSyntax() {
-    }
+    private JsonSyntax() {}
 
     /** "line L, column C: description" (no location part when the parser gave none). */
     public static String describe(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+        String where =
+                at == null || at.getLineNr() < 1
+                        ? ""
+                        : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
         return where + plain(e.getOriginalMessage());
     }
 
@@ -34,8 +38,17 @@ public final class JsonSyntax {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             boolean object = m.group(1).equals("Object");
-            m.appendReplacement(sb, Matcher.quoteReplacement("expected '" + (object ? "}" : "]") + "' to close the " + (object ? "object"
-                    : "array") + " opened at line " + m.group(2) + ", column " + m.group(3)));
+            m.appendReplacement(
+                    sb,
+                    Matcher.quoteReplacement(
+                            "expected '"
+                                    + (object ? "}" : "]")
+                                    + "' to close the "
+                                    + (object ? "object" : "array")
+                                    + " opened at line "
+                                    + m.group(2)
+                                    + ", column "
+                                    + m.group(3)));
         }
         m.appendTail(sb);
         String s = LOCATION.matcher(sb.toString()).replaceAll("line $1, column $2");

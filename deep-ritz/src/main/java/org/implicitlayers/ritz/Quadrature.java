@@ -24,8 +24,7 @@ public final class Quadrature {
     /** Points per batch (bounds the memory of one evaluation with gradients). */
     private static final int BATCH = 8192;
 
-    private Quadrature() {
-    }
+    private Quadrature() {}
 
     /** The number of points {@link RitzSolver#evaluate()} uses for the Rayleigh quotient: 2^16. */
     public static final int RAYLEIGH_POINTS = 1 << 16;
@@ -35,15 +34,18 @@ public final class Quadrature {
      * its boundary: the eigenvalue estimate of u for -Laplace with Dirichlet conditions (an upper
      * bound of the smallest eigenvalue, up to quadrature error, for any such u).
      *
-     * @param u      the function, x [n, d] (requiring grad, in {@code dtype}) to [n, 1], differentiable in x
+     * @param u the function, x [n, d] (requiring grad, in {@code dtype}) to [n, 1], differentiable
+     *     in x
      * @param domain the domain
-     * @param n      quadrature points (positive)
-     * @param dtype  the dtype u is evaluated in (sums are float64 either way)
+     * @param n quadrature points (positive)
+     * @param dtype the dtype u is evaluated in (sums are float64 either way)
      * @return the quotient
      */
-    public static double rayleighQuotient(UnaryOperator<Tensor> u, Domain domain, int n, DType dtype) {
+    public static double rayleighQuotient(
+            UnaryOperator<Tensor> u, Domain domain, int n, DType dtype) {
         if (n <= 0) {
-            throw new IllegalArgumentException("rayleighQuotient: expected a positive point count, got " + n);
+            throw new IllegalArgumentException(
+                    "rayleighQuotient: expected a positive point count, got " + n);
         }
         PointSource sobol = centredSobol(domain.dim(), n);
         double num = 0, den = 0;
@@ -62,7 +64,10 @@ public final class Quadrature {
         return num / den;
     }
 
-    /** The Sobol sequence from the origin, every coordinate shifted by 2^-(k+1) with 2^k the first power of two of at least n. */
+    /**
+     * The Sobol sequence from the origin, every coordinate shifted by 2^-(k+1) with 2^k the first
+     * power of two of at least n.
+     */
     static PointSource centredSobol(int dim, int n) {
         int k = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
         double shift = Math.scalb(1.0, -(k + 1));

@@ -31,30 +31,60 @@ import org.implicitlayers.core.nn.Sequential;
  *         .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(2000).withLbfgs(200));
  * }</pre>
  *
- * @param method    the loss: Ritz energy or PINN residual (JSON {@code "method"})
- * @param boundary  Dirichlet conditions by penalty or by the exact ansatz (JSON {@code "bc"}, {@code "penalty"})
- * @param sampling  training points (JSON {@code "sampling"})
- * @param network   the network (JSON {@code "network"})
+ * @param method the loss: Ritz energy or PINN residual (JSON {@code "method"})
+ * @param boundary Dirichlet conditions by penalty or by the exact ansatz (JSON {@code "bc"}, {@code
+ *     "penalty"})
+ * @param sampling training points (JSON {@code "sampling"})
+ * @param network the network (JSON {@code "network"})
  * @param optimizer Adam, its learning-rate decay, and L-BFGS after it (JSON {@code "optimizer"})
- * @param run       evaluation interval, seed and dtype (JSON {@code "eval_every"}, {@code "seed"}, {@code "dtype"})
+ * @param run evaluation interval, seed and dtype (JSON {@code "eval_every"}, {@code "seed"}, {@code
+ *     "dtype"})
  */
-public record RitzOptions(Method method, Boundary boundary, Sampling sampling, Network network, Optimizer optimizer, Run run) {
+public record RitzOptions(
+        Method method,
+        Boundary boundary,
+        Sampling sampling,
+        Network network,
+        Optimizer optimizer,
+        Run run) {
     /** Checks each group and the rules that join them. */
     public RitzOptions {
         require(method != null, "method", "'ritz' or 'pinn'", null);
-        require(boundary != null && sampling != null && network != null && optimizer != null && run != null, "options",
-                "every group (boundary, sampling, network, optimizer, run) given", null);
-        require(sampling.boundary() > 0 || boundary.treatment() == BoundaryTreatment.EXACT, "sampling.boundary",
-                "a positive count (or bc 'exact')", sampling.boundary());
-        require(sampling.rarEvery() == 0 || method == Method.PINN, "sampling.rar_every",
-                "method 'pinn' (added points would bias the quadrature of the Ritz energy)", method);
-        require(optimizer.kind() != OptimizerKind.ENGD || run.dtype() == org.implicitlayers.core.DType.FLOAT64, "dtype",
-                "float64 with optimizer 'engd' (its Gram matrix is too ill-conditioned for float32)", run.dtype());
+        require(
+                boundary != null
+                        && sampling != null
+                        && network != null
+                        && optimizer != null
+                        && run != null,
+                "options",
+                "every group (boundary, sampling, network, optimizer, run) given",
+                null);
+        require(
+                sampling.boundary() > 0 || boundary.treatment() == BoundaryTreatment.EXACT,
+                "sampling.boundary",
+                "a positive count (or bc 'exact')",
+                sampling.boundary());
+        require(
+                sampling.rarEvery() == 0 || method == Method.PINN,
+                "sampling.rar_every",
+                "method 'pinn' (added points would bias the quadrature of the Ritz energy)",
+                method);
+        require(
+                optimizer.kind() != OptimizerKind.ENGD
+                        || run.dtype() == org.implicitlayers.core.DType.FLOAT64,
+                "dtype",
+                "float64 with optimizer 'engd' (its Gram matrix is too ill-conditioned for float32)",
+                run.dtype());
     }
 
     /** The benchmark's settings (see the class comment). */
     public static RitzOptions defaults() {
-        return new RitzOptions(Method.RITZ, Boundary.defaults(), Sampling.defaults(), Network.defaults(), Optimizer.defaults(),
+        return new RitzOptions(
+                Method.RITZ,
+                Boundary.defaults(),
+                Sampling.defaults(),
+                Network.defaults(),
+                Optimizer.defaults(),
                 Run.defaults());
     }
 
@@ -62,9 +92,9 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
      * The settings that energy natural gradient descent is meant for, the same for every problem:
      * the PINN loss with boundary penalty 500 (its discrete minimiser is the solution itself, where
      * the Ritz energy's carries the quadrature error of each step's points), an MLP 20 wide with 2
-     * tanh hidden layers (501 parameters in 2-D: a dense Gram matrix is cheap), 2048 interior and 512
-     * boundary Sobol points drawn afresh each step, 1000 ENGD steps, float64, and the corner-singular
-     * terms of re-entrant corners (see {@link Network#corners()}). Measured on
+     * tanh hidden layers (501 parameters in 2-D: a dense Gram matrix is cheap), 2048 interior and
+     * 512 boundary Sobol points drawn afresh each step, 1000 ENGD steps, float64, and the
+     * corner-singular terms of re-entrant corners (see {@link Network#corners()}). Measured on
      * poisson-square: relative L2 error 6e-6 after 60 steps of a 16-wide variant. The point counts:
      * on the L-shape with corner terms, each step's minimiser carries the sampling error of its
      * points; 1024 + 256 points left the error wandering between 4e-5 and 1.2e-4 from step to step
@@ -72,8 +102,13 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
      */
     public static RitzOptions engd() {
         RitzOptions d = defaults();
-        return new RitzOptions(Method.PINN, d.boundary(), d.sampling().withMethod(SamplingMethod.SOBOL).withCounts(2048, 512),
-                new Network(NetworkType.MLP, 20, 2, "tanh", true), Optimizer.engd(1000), d.run().withDtype(org.implicitlayers.core.DType.FLOAT64));
+        return new RitzOptions(
+                Method.PINN,
+                d.boundary(),
+                d.sampling().withMethod(SamplingMethod.SOBOL).withCounts(2048, 512),
+                new Network(NetworkType.MLP, 20, 2, "tanh", true),
+                Optimizer.engd(1000),
+                d.run().withDtype(org.implicitlayers.core.DType.FLOAT64));
     }
 
     public RitzOptions withMethod(Method m) {
@@ -100,11 +135,16 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
         return new RitzOptions(method, boundary, sampling, network, optimizer, r);
     }
 
-    /** The loss minimised for a Poisson problem (an eigenproblem always uses the Rayleigh quotient). */
+    /**
+     * The loss minimised for a Poisson problem (an eigenproblem always uses the Rayleigh quotient).
+     */
     public enum Method {
         /** The Ritz energy, int 0.5 a |grad u|^2 + 0.5 c u^2 - f u (E and Yu 2018). */
         RITZ,
-        /** The mean squared strong-form residual, second derivatives by autodiff (Raissi et al. 2019). */
+        /**
+         * The mean squared strong-form residual, second derivatives by autodiff (Raissi et al.
+         * 2019).
+         */
         PINN;
 
         /** The problem-file spelling ("ritz", "pinn"). */
@@ -123,7 +163,10 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
     public enum BoundaryTreatment {
         /** A penalty beta |dOmega| mean (u - g)^2 on boundary points. */
         PENALTY,
-        /** The ansatz u = g + phi N with phi the domain's distance function: needs u = g on the whole boundary. */
+        /**
+         * The ansatz u = g + phi N with phi the domain's distance function: needs u = g on the
+         * whole boundary.
+         */
         EXACT;
 
         @Override
@@ -152,13 +195,18 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
 
         /** Also accepts "random" for {@link #UNIFORM}. */
         public static SamplingMethod parse(String field, String value) {
-            return "random".equals(value) ? UNIFORM : parseLabel(SamplingMethod.class, field, value);
+            return "random".equals(value)
+                    ? UNIFORM
+                    : parseLabel(SamplingMethod.class, field, value);
         }
     }
 
     /** The network architecture. */
     public enum NetworkType {
-        /** Linear(d, w), then residual blocks h + act(L2(act(L1(h)))), then Linear(w, 1) (E and Yu 2018). */
+        /**
+         * Linear(d, w), then residual blocks h + act(L2(act(L1(h)))), then Linear(w, 1) (E and Yu
+         * 2018).
+         */
         RESNET,
         /** A plain multilayer perceptron with {@code depth} hidden layers. */
         MLP;
@@ -177,19 +225,27 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
      * Boundary treatment. Defaults: penalty 500.
      *
      * @param treatment penalty or exact ansatz
-     * @param penalty   beta, the weight of boundary terms (and, for an eigenproblem, of the normalisation); positive
+     * @param penalty beta, the weight of boundary terms (and, for an eigenproblem, of the
+     *     normalisation); positive
      */
     public record Boundary(BoundaryTreatment treatment, double penalty) {
         public Boundary {
             require(treatment != null, "bc", "'penalty' or 'exact'", null);
-            require(penalty > 0 && Double.isFinite(penalty), "penalty", "a positive number", penalty);
+            require(
+                    penalty > 0 && Double.isFinite(penalty),
+                    "penalty",
+                    "a positive number",
+                    penalty);
         }
 
         public static Boundary defaults() {
             return new Boundary(BoundaryTreatment.PENALTY, 500);
         }
 
-        /** The exact ansatz, with the default penalty (still used by non-Dirichlet terms and eigenproblems). */
+        /**
+         * The exact ansatz, with the default penalty (still used by non-Dirichlet terms and
+         * eigenproblems).
+         */
         public static Boundary exact() {
             return defaults().withTreatment(BoundaryTreatment.EXACT);
         }
@@ -207,14 +263,20 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
      * Training points. Defaults: 1024 interior and 256 boundary points per step, uniform, drawn
      * afresh every step, no refinement.
      *
-     * @param interior  interior points per step (positive)
-     * @param boundary  boundary points per step (positive unless bc is exact)
-     * @param method    uniform, Sobol or Halton
-     * @param resample  draw fresh points every step (else one fixed set)
-     * @param rarEvery  residual-based adaptive refinement every so many steps (0: off; PINN only)
+     * @param interior interior points per step (positive)
+     * @param boundary boundary points per step (positive unless bc is exact)
+     * @param method uniform, Sobol or Halton
+     * @param resample draw fresh points every step (else one fixed set)
+     * @param rarEvery residual-based adaptive refinement every so many steps (0: off; PINN only)
      * @param rarPoints points added at each refinement, where the residual is largest
      */
-    public record Sampling(int interior, int boundary, SamplingMethod method, boolean resample, int rarEvery, int rarPoints) {
+    public record Sampling(
+            int interior,
+            int boundary,
+            SamplingMethod method,
+            boolean resample,
+            int rarEvery,
+            int rarPoints) {
         public Sampling {
             require(interior > 0, "sampling.interior", "a positive count", interior);
             require(boundary >= 0, "sampling.boundary", "a non-negative count", boundary);
@@ -248,15 +310,17 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
     /**
      * The network. Defaults: residual network, width 32, 3 blocks, tanh.
      *
-     * @param type       residual network or MLP
-     * @param width      hidden width (positive)
-     * @param depth      residual blocks (resnet) or hidden layers (mlp), non-negative
-     * @param activation activation spec as {@link Activation#parse} reads it (tanh, softplus:beta, sine:w0, cubic_relu, ...)
-     * @param corners    add the corner-singular terms of the domain's re-entrant corners to the solution, with trainable
-     *                   coefficients (plane domains; see {@code CornerEnrichment}); no effect where the domain has none.
-     *                   Default false, true in {@link RitzOptions#engd()}
+     * @param type residual network or MLP
+     * @param width hidden width (positive)
+     * @param depth residual blocks (resnet) or hidden layers (mlp), non-negative
+     * @param activation activation spec as {@link Activation#parse} reads it (tanh, softplus:beta,
+     *     sine:w0, cubic_relu, ...)
+     * @param corners add the corner-singular terms of the domain's re-entrant corners to the
+     *     solution, with trainable coefficients (plane domains; see {@code CornerEnrichment}); no
+     *     effect where the domain has none. Default false, true in {@link RitzOptions#engd()}
      */
-    public record Network(NetworkType type, int width, int depth, String activation, boolean corners) {
+    public record Network(
+            NetworkType type, int width, int depth, String activation, boolean corners) {
         /** Without corner terms. */
         public Network(NetworkType type, int width, int depth, String activation) {
             this(type, width, depth, activation, false);
@@ -282,7 +346,10 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
             return new Network(NetworkType.RESNET, 32, 3, "tanh");
         }
 
-        /** A freshly initialised network from {@code inputs} coordinates to one output, its weights drawn from {@code rng}. */
+        /**
+         * A freshly initialised network from {@code inputs} coordinates to one output, its weights
+         * drawn from {@code rng}.
+         */
         public Module build(int inputs, DType dtype, Rng rng) {
             Activation act = Activation.parse(activation);
             if (type == NetworkType.MLP) {
@@ -307,8 +374,9 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
         /** Adam (Kingma and Ba 2015), optionally followed by L-BFGS. */
         ADAM,
         /**
-         * Energy natural gradient descent (Müller and Zeinhofer 2023): Gauss-Newton steps in function
-         * space with a line search, float64, on one fixed quasi-random point set; for small networks.
+         * Energy natural gradient descent (Müller and Zeinhofer 2023): Gauss-Newton steps in
+         * function space with a line search, float64, on one fixed quasi-random point set; for
+         * small networks.
          */
         ENGD;
 
@@ -325,22 +393,38 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
     /**
      * Optimisation. Defaults: 5000 Adam steps at learning rate 1e-3, constant, no L-BFGS.
      *
-     * @param kind    the optimiser: Adam or ENGD (JSON {@code "optimizer": {"name": "engd"}})
-     * @param steps   Adam or ENGD steps (non-negative)
-     * @param lr      Adam learning rate (positive)
-     * @param lrDecay final learning rate as a fraction of lr (cosine decay with warm-up), in [0, 1]; 1 keeps it constant
-     * @param lbfgs   L-BFGS iterations after Adam on a fixed quasi-random point set (0: none; Adam only)
-     * @param damping ENGD's damping relative to the mean diagonal of its Gram matrix (positive; default 1e-10)
+     * @param kind the optimiser: Adam or ENGD (JSON {@code "optimizer": {"name": "engd"}})
+     * @param steps Adam or ENGD steps (non-negative)
+     * @param lr Adam learning rate (positive)
+     * @param lrDecay final learning rate as a fraction of lr (cosine decay with warm-up), in [0,
+     *     1]; 1 keeps it constant
+     * @param lbfgs L-BFGS iterations after Adam on a fixed quasi-random point set (0: none; Adam
+     *     only)
+     * @param damping ENGD's damping relative to the mean diagonal of its Gram matrix (positive;
+     *     default 1e-10)
      */
-    public record Optimizer(OptimizerKind kind, int steps, double lr, double lrDecay, int lbfgs, double damping) {
+    public record Optimizer(
+            OptimizerKind kind, int steps, double lr, double lrDecay, int lbfgs, double damping) {
         public Optimizer {
             require(kind != null, "optimizer.name", "'adam' or 'engd'", null);
             require(steps >= 0, "optimizer.steps", "a non-negative count", steps);
             require(lr > 0 && Double.isFinite(lr), "optimizer.lr", "a positive number", lr);
-            require(lrDecay >= 0 && lrDecay <= 1, "optimizer.lr_decay", "a number in [0, 1]", lrDecay);
+            require(
+                    lrDecay >= 0 && lrDecay <= 1,
+                    "optimizer.lr_decay",
+                    "a number in [0, 1]",
+                    lrDecay);
             require(lbfgs >= 0, "optimizer.lbfgs", "a non-negative count", lbfgs);
-            require(lbfgs == 0 || kind == OptimizerKind.ADAM, "optimizer.lbfgs", "0 with optimizer 'engd' (it follows Adam only)", lbfgs);
-            require(damping > 0 && Double.isFinite(damping), "optimizer.damping", "a positive number", damping);
+            require(
+                    lbfgs == 0 || kind == OptimizerKind.ADAM,
+                    "optimizer.lbfgs",
+                    "0 with optimizer 'engd' (it follows Adam only)",
+                    lbfgs);
+            require(
+                    damping > 0 && Double.isFinite(damping),
+                    "optimizer.damping",
+                    "a positive number",
+                    damping);
         }
 
         public static Optimizer defaults() {
@@ -355,7 +439,8 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
         }
 
         public Optimizer withKind(OptimizerKind k) {
-            return new Optimizer(k, steps, lr, lrDecay, k == OptimizerKind.ENGD ? 0 : lbfgs, damping);
+            return new Optimizer(
+                    k, steps, lr, lrDecay, k == OptimizerKind.ENGD ? 0 : lbfgs, damping);
         }
 
         public Optimizer withSteps(int s) {
@@ -380,8 +465,8 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
      * The run. Defaults: evaluate every 250 steps, seed 0, float32.
      *
      * @param evalEvery evaluation interval in steps (positive)
-     * @param seed      random seed (network initialisation and uniform sampling)
-     * @param dtype     float32 or float64
+     * @param seed random seed (network initialisation and uniform sampling)
+     * @param dtype float32 or float64
      */
     public record Run(int evalEvery, long seed, DType dtype) {
         public Run {
@@ -412,8 +497,12 @@ public record RitzOptions(Method method, Boundary boundary, Sampling sampling, N
                 return e;
             }
         }
-        String choices = Arrays.stream(type.getEnumConstants()).map(e -> "'" + label(e) + "'").collect(Collectors.joining(", "));
-        throw new IllegalArgumentException(field + ": expected one of " + choices + ", got '" + value + "'");
+        String choices =
+                Arrays.stream(type.getEnumConstants())
+                        .map(e -> "'" + label(e) + "'")
+                        .collect(Collectors.joining(", "));
+        throw new IllegalArgumentException(
+                field + ": expected one of " + choices + ", got '" + value + "'");
     }
 
     private static void require(boolean ok, String field, String expected, Object got) {

@@ -13,13 +13,14 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
  * plots and files. Indexing is {@code [i][j]} at {@code (xs[i], ys[j])}; points outside the domain
  * hold NaN.
  *
- * @param xs    grid abscissae [n], increasing
- * @param ys    grid ordinates [n], increasing
- * @param u     the network solution [n][n]
+ * @param xs grid abscissae [n], increasing
+ * @param ys grid ordinates [n], increasing
+ * @param u the network solution [n][n]
  * @param exact the exact solution [n][n], or null when the problem has none
  * @param error {@code u - exact} [n][n], or null when the problem has no exact solution
  */
-public record SolutionGrid(double[] xs, double[] ys, double[][] u, double[][] exact, double[][] error) {
+public record SolutionGrid(
+        double[] xs, double[] ys, double[][] u, double[][] exact, double[][] error) {
     /**
      * Samples the solver's current solution on an n x n grid (n at least 2). Call it on the thread
      * that runs the solve (inside a callback) or after the solve.
@@ -29,7 +30,11 @@ public record SolutionGrid(double[] xs, double[] ys, double[][] u, double[][] ex
     public static SolutionGrid sample(RitzSolver solver, int n) {
         Domain domain = solver.problem().domain();
         if (domain.dim() != 2 || n < 2) {
-            throw new IllegalArgumentException("a solution grid needs a 2-D domain and n >= 2; got dimension " + domain.dim() + ", n " + n);
+            throw new IllegalArgumentException(
+                    "a solution grid needs a 2-D domain and n >= 2; got dimension "
+                            + domain.dim()
+                            + ", n "
+                            + n);
         }
         double[] lo = domain.lower(), hi = domain.upper();
         double[] xs = new double[n], ys = new double[n];
@@ -50,7 +55,8 @@ public record SolutionGrid(double[] xs, double[] ys, double[][] u, double[][] ex
         Tensor x = Tensor.of(DType.FLOAT64, pts, n * n, 2);
         double[] u;
         double[] exact = null;
-        try (Grad.Scope s = Grad.noGrad(); MemoryScope m = MemoryScope.open()) {
+        try (Grad.Scope s = Grad.noGrad();
+                MemoryScope m = MemoryScope.open()) {
             u = solver.solution(x.to(solver.options().run().dtype())).toDoubleArray();
             if (solver.problem() instanceof PoissonProblem p && p.exact() != null) {
                 exact = p.exact().at(x).toDoubleArray();

@@ -11,19 +11,18 @@ import org.implicitlayers.ritz.sampling.PointSource;
 /**
  * A solution of any dimension sampled for files and plots: at scattered points inside the domain
  * ({@link #atPoints}), on a plane through the centre of the bounding box ({@link #slice}) and, in
- * 3-D, on a regular grid over the bounding box ({@link #volume}). Values outside the domain are NaN.
- * Call these on the thread that runs the solve or after it.
+ * 3-D, on a regular grid over the bounding box ({@link #volume}). Values outside the domain are
+ * NaN. Call these on the thread that runs the solve or after it.
  */
 public final class SolutionSamples {
-    private SolutionSamples() {
-    }
+    private SolutionSamples() {}
 
     /**
      * Values at points inside the domain.
      *
      * @param points [n][d] coordinates
-     * @param u      the approximate solution [n]
-     * @param exact  the exact solution [n], or null
+     * @param u the approximate solution [n]
+     * @param exact the exact solution [n], or null
      */
     public record Points(double[][] points, double[] u, double[] exact) {
         /** u - exact [n], or null without an exact solution. */
@@ -40,13 +39,19 @@ public final class SolutionSamples {
     }
 
     /**
-     * The n x n x n grid of the bounding box, values [i][j][k] at (xs[i], ys[j], zs[k]), NaN outside.
+     * The n x n x n grid of the bounding box, values [i][j][k] at (xs[i], ys[j], zs[k]), NaN
+     * outside.
      *
      * @param exact null without an exact solution
      * @param error null without an exact solution
      */
-    public record Volume(double[] xs, double[] ys, double[] zs, double[][][] u, double[][][] exact, double[][][] error) {
-    }
+    public record Volume(
+            double[] xs,
+            double[] ys,
+            double[] zs,
+            double[][][] u,
+            double[][][] exact,
+            double[][][] error) {}
 
     /** The solution at the first n Sobol points inside the domain. */
     public static Points atPoints(RitzSolver solver, int n) {
@@ -59,15 +64,23 @@ public final class SolutionSamples {
     }
 
     /**
-     * The n x n grid of the plane spanned by axes a and b through the centre of the bounding box (the
-     * other coordinates at the centre), as a {@link SolutionGrid}: xs along axis a, ys along axis b.
+     * The n x n grid of the plane spanned by axes a and b through the centre of the bounding box
+     * (the other coordinates at the centre), as a {@link SolutionGrid}: xs along axis a, ys along
+     * axis b.
      */
     public static SolutionGrid slice(RitzSolver solver, int n, int a, int b) {
         Domain domain = solver.problem().domain();
         int d = domain.dim();
         if (n < 2 || a == b || a < 0 || b < 0 || a >= d || b >= d) {
-            throw new IllegalArgumentException("a slice needs n >= 2 and two different axes below " + d + "; got n " + n + ", axes " + a
-                    + ", " + b);
+            throw new IllegalArgumentException(
+                    "a slice needs n >= 2 and two different axes below "
+                            + d
+                            + "; got n "
+                            + n
+                            + ", axes "
+                            + a
+                            + ", "
+                            + b);
         }
         double[] lo = domain.lower(), hi = domain.upper();
         double[] xs = axis(lo[a], hi[a], n), ys = axis(lo[b], hi[b], n);
@@ -83,11 +96,16 @@ public final class SolutionSamples {
                 p[a] = xs[i];
                 p[b] = ys[j];
                 System.arraycopy(p, 0, pts, k * d, d);
-                inside[k] = domain.contains(p) || onBox(p, lo, hi) && domain instanceof org.implicitlayers.ritz.domain.Box;
+                inside[k] =
+                        domain.contains(p)
+                                || onBox(p, lo, hi)
+                                        && domain instanceof org.implicitlayers.ritz.domain.Box;
             }
         }
         double[][] v = evaluate(solver, pts, n * n, d);
-        double[][] u = new double[n][n], ex = v[1] == null ? null : new double[n][n], err = v[1] == null ? null : new double[n][n];
+        double[][] u = new double[n][n],
+                ex = v[1] == null ? null : new double[n][n],
+                err = v[1] == null ? null : new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;
@@ -105,7 +123,11 @@ public final class SolutionSamples {
     public static Volume volume(RitzSolver solver, int n) {
         Domain domain = solver.problem().domain();
         if (domain.dim() != 3 || n < 2) {
-            throw new IllegalArgumentException("a volume needs a 3-D domain and n >= 2; got dimension " + domain.dim() + ", n " + n);
+            throw new IllegalArgumentException(
+                    "a volume needs a 3-D domain and n >= 2; got dimension "
+                            + domain.dim()
+                            + ", n "
+                            + n);
         }
         double[] lo = domain.lower(), hi = domain.upper();
         double[] xs = axis(lo[0], hi[0], n), ys = axis(lo[1], hi[1], n), zs = axis(lo[2], hi[2], n);
@@ -118,12 +140,16 @@ public final class SolutionSamples {
                     int q = (i * n + j) * n + k;
                     double[] p = {xs[i], ys[j], zs[k]};
                     System.arraycopy(p, 0, pts, 3 * q, 3);
-                    inside[q] = domain.contains(p) || domain instanceof org.implicitlayers.ritz.domain.Box;
+                    inside[q] =
+                            domain.contains(p)
+                                    || domain instanceof org.implicitlayers.ritz.domain.Box;
                 }
             }
         }
         double[][] v = evaluate(solver, pts, m, 3);
-        double[][][] u = new double[n][n][n], ex = v[1] == null ? null : new double[n][n][n], err = v[1] == null ? null : new double[n][n][n];
+        double[][][] u = new double[n][n][n],
+                ex = v[1] == null ? null : new double[n][n][n],
+                err = v[1] == null ? null : new double[n][n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 for (int k = 0; k < n; k++) {
@@ -160,15 +186,27 @@ public final class SolutionSamples {
     private static double[][] evaluate(RitzSolver solver, double[] pts, int m, int d) {
         double[] u = new double[m];
         double[] exact = null;
-        PoissonProblem p = solver.problem() instanceof PoissonProblem pp && pp.exact() != null ? pp : null;
+        PoissonProblem p =
+                solver.problem() instanceof PoissonProblem pp && pp.exact() != null ? pp : null;
         if (p != null) {
             exact = new double[m];
         }
         for (int s = 0; s < m; s += 8192) {
             int c = Math.min(8192, m - s);
-            try (Grad.Scope off = Grad.noGrad(); MemoryScope scope = MemoryScope.open()) {
-                Tensor x = Tensor.of(DType.FLOAT64, java.util.Arrays.copyOfRange(pts, s * d, (s + c) * d), c, d);
-                System.arraycopy(solver.solution(x.to(solver.options().run().dtype())).toDoubleArray(), 0, u, s, c);
+            try (Grad.Scope off = Grad.noGrad();
+                    MemoryScope scope = MemoryScope.open()) {
+                Tensor x =
+                        Tensor.of(
+                                DType.FLOAT64,
+                                java.util.Arrays.copyOfRange(pts, s * d, (s + c) * d),
+                                c,
+                                d);
+                System.arraycopy(
+                        solver.solution(x.to(solver.options().run().dtype())).toDoubleArray(),
+                        0,
+                        u,
+                        s,
+                        c);
                 if (p != null) {
                     System.arraycopy(p.exact().at(x).toDoubleArray(), 0, exact, s, c);
                 }

@@ -22,15 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Energy natural gradient descent through the solver: accuracy in few steps, exact resume, clear refusals. */
+/**
+ * Energy natural gradient descent through the solver: accuracy in few steps, exact resume, clear
+ * refusals.
+ */
 class EngdTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    static RitzOptions engd(Method method, BoundaryTreatment bc, SamplingMethod sampling, int interior, int steps) {
-        return RitzOptions.defaults().withMethod(method).withBoundary(RitzOptions.Boundary.defaults().withTreatment(bc))
+    static RitzOptions engd(
+            Method method, BoundaryTreatment bc, SamplingMethod sampling, int interior, int steps) {
+        return RitzOptions.defaults()
+                .withMethod(method)
+                .withBoundary(RitzOptions.Boundary.defaults().withTreatment(bc))
                 .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 16, 2, "tanh"))
-                .withSampling(RitzOptions.Sampling.defaults().withMethod(sampling).withCounts(interior, 64))
+                .withSampling(
+                        RitzOptions.Sampling.defaults()
+                                .withMethod(sampling)
+                                .withCounts(interior, 64))
                 .withRun(new RitzOptions.Run(steps, 0, DType.FLOAT64))
                 .withOptimizer(RitzOptions.Optimizer.engd(steps));
     }
@@ -38,18 +46,29 @@ class EngdTest {
     /**
      * sin(pi x) sin(pi y) on the square, 337 parameters, 256 fresh Sobol points per step: the PINN
      * loss below 1e-4 relative L2 in 60 steps (6e-6 measured; Adam's tuned setting reaches 3e-4 in
-     * 5000). The Ritz energy's error is bounded by each step's quadrature (2e-2 measured after 60 steps).
+     * 5000). The Ritz energy's error is bounded by each step's quadrature (2e-2 measured after 60
+     * steps).
      */
     @ParameterizedTest
     @CsvSource({"pinn, penalty, 60, 1e-4", "ritz, exact, 40, 0.1"})
-    void poissonSquareConverges(String method, String bc, int steps, double bound) throws Exception {
-        RitzOptions o = engd(Method.parse("m", method), BoundaryTreatment.parse("bc", bc), SamplingMethod.SOBOL, 256, steps);
+    void poissonSquareConverges(String method, String bc, int steps, double bound)
+            throws Exception {
+        RitzOptions o =
+                engd(
+                        Method.parse("m", method),
+                        BoundaryTreatment.parse("bc", bc),
+                        SamplingMethod.SOBOL,
+                        256,
+                        steps);
         RitzSolver.Result r = new RitzSolver(Examples.poissonSquare(), o).solve(List.of());
         assertTrue(r.metrics().get("rel_l2") < bound, r.metrics().toString());
         assertEquals(steps, r.steps());
     }
 
-    /** u = r^(2/3) sin(2 theta / 3) with theta in [0, 3 pi / 2], in plain Java (the L-shape's exact solution). */
+    /**
+     * u = r^(2/3) sin(2 theta / 3) with theta in [0, 3 pi / 2], in plain Java (the L-shape's exact
+     * solution).
+     */
     static double lShapeExact(double x, double y) {
         double theta = Math.atan2(y, x) + (y < 0 ? 2 * Math.PI : 0);
         return Math.pow(Math.hypot(x, y), 2.0 / 3) * Math.sin(2 * theta / 3);
@@ -58,10 +77,10 @@ class EngdTest {
     /**
      * The L-shape with corner terms: 337 + 2 parameters, 256 + 64 fresh points per step. The
      * coefficient of r^(2/3) sin(2 theta / 3) is learnt (the exact solution has 1), and the error
-     * falls to 1.1e-3 in 80 steps (measured; the same setting without corner terms: 1.4e-2 after 120
-     * steps). The reported rel_l2 is
-     * checked against the closed form on the same points and against a midpoint-rule quadrature of
-     * the L2 norms over the domain (1/200 cells), both computed here.
+     * falls to 1.1e-3 in 80 steps (measured; the same setting without corner terms: 1.4e-2 after
+     * 120 steps). The reported rel_l2 is checked against the closed form on the same points and
+     * against a midpoint-rule quadrature of the L2 norms over the domain (1/200 cells), both
+     * computed here.
      */
     @Test
     void lShapeWithCornerTermsLearnsTheSingularCoefficient() throws Exception {
@@ -83,7 +102,8 @@ class EngdTest {
             den += e * e;
         }
         assertEquals(Math.sqrt(num / den), reported, 1e-9 * reported);
-        // Quadrature over the domain: cell midpoints of a 400 x 400 grid of [-1, 1]^2, those inside.
+        // Quadrature over the domain: cell midpoints of a 400 x 400 grid of [-1, 1]^2, those
+        // inside.
         int n = 400;
         double[] mid = new double[2 * n * n];
         int k = 0;
@@ -96,8 +116,11 @@ class EngdTest {
                 }
             }
         }
-        double[] uq = s.solution(org.implicitlayers.core.Tensor.of(DType.FLOAT64, java.util.Arrays.copyOf(mid, k), k / 2, 2))
-                .toDoubleArray();
+        double[] uq =
+                s.solution(
+                                org.implicitlayers.core.Tensor.of(
+                                        DType.FLOAT64, java.util.Arrays.copyOf(mid, k), k / 2, 2))
+                        .toDoubleArray();
         num = 0;
         den = 0;
         for (int i = 0; i < uq.length; i++) {
@@ -106,39 +129,57 @@ class EngdTest {
             den += e * e;
         }
         double quadrature = Math.sqrt(num / den);
-        assertTrue(quadrature < 1.5 * reported && reported < 1.5 * quadrature, "grid " + reported + ", quadrature " + quadrature);
+        assertTrue(
+                quadrature < 1.5 * reported && reported < 1.5 * quadrature,
+                "grid " + reported + ", quadrature " + quadrature);
     }
 
-    /** Fewer rows (64 + 64) than parameters (24 x 2 MLP: 697): the sample-space step, through the solver. */
+    /**
+     * Fewer rows (64 + 64) than parameters (24 x 2 MLP: 697): the sample-space step, through the
+     * solver.
+     */
     @Test
     void aNetworkLargerThanTheBatchTakesSampleSpaceStepsAndConverges() throws Exception {
-        RitzOptions o = engd(Method.PINN, BoundaryTreatment.PENALTY, SamplingMethod.SOBOL, 64, 40)
-                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 24, 2, "tanh"));
+        RitzOptions o =
+                engd(Method.PINN, BoundaryTreatment.PENALTY, SamplingMethod.SOBOL, 64, 40)
+                        .withNetwork(
+                                new RitzOptions.Network(
+                                        RitzOptions.NetworkType.MLP, 24, 2, "tanh"));
         RitzSolver s = new RitzSolver(Examples.poissonSquare(), o);
-        assertTrue(org.implicitlayers.core.optim.Engd.sampleSpace(128, (int) s.network().parameterCount()));
+        assertTrue(
+                org.implicitlayers.core.optim.Engd.sampleSpace(
+                        128, (int) s.network().parameterCount()));
         RitzSolver.Result r = s.solve(List.of(), new CancelRequest(), null, false, 0);
         assertTrue(r.metrics().get("rel_l2") < 1e-3, r.metrics().toString());
     }
 
     @ParameterizedTest
-    @CsvSource({"UNIFORM, true, poisson-square", "SOBOL, false, poisson-square", "SOBOL, true, l-shape"})
-    void resumeReproducesTheUninterruptedRun(SamplingMethod sampling, boolean resample, String problem) throws Exception {
+    @CsvSource({
+        "UNIFORM, true, poisson-square",
+        "SOBOL, false, poisson-square",
+        "SOBOL, true, l-shape"
+    })
+    void resumeReproducesTheUninterruptedRun(
+            SamplingMethod sampling, boolean resample, String problem) throws Exception {
         RitzOptions o = engd(Method.PINN, BoundaryTreatment.PENALTY, sampling, 64, 12);
-        o = o.withSampling(o.sampling().withResample(resample)).withNetwork(o.network().withCorners(true));
+        o =
+                o.withSampling(o.sampling().withResample(resample))
+                        .withNetwork(o.network().withCorners(true));
         Problem pr = Examples.spec(problem).orElseThrow().problem();
         RitzSolver whole = new RitzSolver(pr, o);
         whole.solve(List.of(), new CancelRequest(), dir.resolve("whole.npz"), false, 0);
         Path ckpt = dir.resolve("part.npz");
         CancelRequest stop = new CancelRequest();
         RitzSolver first = new RitzSolver(pr, o);
-        TrainingCallback stopAt5 = new TrainingCallback() {
-            @Override
-            public void onStep(Trainer.StepInfo info) {
-                if (info.step() == 5) {
-                    stop.cancel();
-                }
-            }
-        };
+        TrainingCallback stopAt5 =
+                new TrainingCallback() {
+                    @Override
+                    public void onStep(Trainer.StepInfo info) {
+                        if (info.step() == 5) {
+                            stop.cancel();
+                        }
+                    }
+                };
         assertTrue(first.solve(List.of(stopAt5), stop, ckpt, false, 0).cancelled());
         RitzSolver resumed = new RitzSolver(pr, o);
         assertEquals(12, resumed.solve(List.of(), new CancelRequest(), ckpt, true, 0).steps());
@@ -152,15 +193,32 @@ class EngdTest {
 
     @Test
     void refusalsNameTheSetting() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RitzOptions.defaults().withOptimizer(RitzOptions.Optimizer.engd(10)));
-        assertTrue(e.getMessage().startsWith("dtype:") && e.getMessage().contains("float64"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> RitzOptions.defaults().withOptimizer(RitzOptions.Optimizer.engd(10)));
+        assertTrue(
+                e.getMessage().startsWith("dtype:") && e.getMessage().contains("float64"),
+                e.getMessage());
         RitzOptions o = engd(Method.RITZ, BoundaryTreatment.EXACT, SamplingMethod.SOBOL, 64, 3);
-        e = assertThrows(IllegalArgumentException.class, () -> new RitzSolver(Examples.eigenSquare(), o).solve(List.of()));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RitzSolver(Examples.eigenSquare(), o).solve(List.of()));
         assertTrue(e.getMessage().contains("eigenproblems"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> new RitzSolver(Examples.poissonSquare(), o.withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 8, 1,
-                        "relu"))).solve(List.of()));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new RitzSolver(
+                                                Examples.poissonSquare(),
+                                                o.withNetwork(
+                                                        new RitzOptions.Network(
+                                                                RitzOptions.NetworkType.MLP,
+                                                                8,
+                                                                1,
+                                                                "relu")))
+                                        .solve(List.of()));
         assertTrue(e.getMessage().contains("activation 'relu'"), e.getMessage());
     }
 }

@@ -21,20 +21,36 @@ import org.implicitlayers.ritz.problem.ScalarField;
 import org.implicitlayers.ritz.sampling.PointSource;
 import org.junit.jupiter.api.Test;
 
-/** The problem-file codec: what it writes reads back as the same problem, for every built-in and every example file. */
+/**
+ * The problem-file codec: what it writes reads back as the same problem, for every built-in and
+ * every example file.
+ */
 class ProblemCodecTest {
-    /** Every built-in problem and every problem file of examples/ (the sweep file is no problem file). */
+    /**
+     * Every built-in problem and every problem file of examples/ (the sweep file is no problem
+     * file).
+     */
     static List<ProblemSpec> everyKnownProblem() throws Exception {
         List<ProblemSpec> all = new ArrayList<>();
         for (String name : Examples.names()) {
             all.add(Examples.spec(name).orElseThrow());
         }
         try (Stream<Path> files = Files.list(Path.of("..", "examples"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("sweep")).sorted().toList()) {
+            for (Path f :
+                    files.filter(
+                                    p ->
+                                            p.toString().endsWith(".json")
+                                                    && !p.getFileName()
+                                                            .toString()
+                                                            .startsWith("sweep"))
+                            .sorted()
+                            .toList()) {
                 all.add(ProblemFile.load(f));
             }
         }
-        assertTrue(all.size() >= Examples.names().size() + 4, "built-ins and example files: " + all.size());
+        assertTrue(
+                all.size() >= Examples.names().size() + 4,
+                "built-ins and example files: " + all.size());
         return all;
     }
 
@@ -49,7 +65,13 @@ class ProblemCodecTest {
             sameDomain(a.problem().domain(), b.problem().domain(), a.name());
             if (a.problem() instanceof PoissonProblem p) {
                 PoissonProblem q = (PoissonProblem) b.problem();
-                Tensor x = a.problem().domain().sampleInterior(50, PointSource.halton(a.problem().domain().dim() + 1), DType.FLOAT64);
+                Tensor x =
+                        a.problem()
+                                .domain()
+                                .sampleInterior(
+                                        50,
+                                        PointSource.halton(a.problem().domain().dim() + 1),
+                                        DType.FLOAT64);
                 sameField(p.f(), q.f(), x, a.name() + " f");
                 sameField(p.a(), q.a(), x, a.name() + " a");
                 sameField(p.c(), q.c(), x, a.name() + " c");
@@ -81,7 +103,8 @@ class ProblemCodecTest {
             for (int k = 0; k < d; k++) {
                 p[k] = a.lower()[k] + (a.upper()[k] - a.lower()[k]) * r.nextDouble();
             }
-            assertEquals(a.contains(p), b.contains(p), name + " at " + java.util.Arrays.toString(p));
+            assertEquals(
+                    a.contains(p), b.contains(p), name + " at " + java.util.Arrays.toString(p));
         }
     }
 
@@ -105,36 +128,69 @@ class ProblemCodecTest {
             "{\"type\": \"l-shape\"}",
             "{\"type\": \"slit-disk\"}",
             "{\"type\": \"difference\", \"of\": [{\"type\": \"box\", \"lo\": [0.0, 0.0], \"hi\": [1.0, 1.0]},"
-                + " {\"type\": \"ball\", \"center\": [0.5, 0.5], \"radius\": 0.25}]}",
+                    + " {\"type\": \"ball\", \"center\": [0.5, 0.5], \"radius\": 0.25}]}",
             "{\"type\": \"union\", \"of\": [{\"type\": \"box\", \"lo\": [0.0, 0.0], \"hi\": [1.0, 1.0]},"
-                + " {\"type\": \"intersection\", \"of\": [{\"type\": \"ball\", \"center\": [1.0, 0.5], \"radius\": 0.5},"
-                + " {\"type\": \"box\", \"lo\": [0.5, 0.0], \"hi\": [2.0, 1.0]}]}]}"};
+                    + " {\"type\": \"intersection\", \"of\": [{\"type\": \"ball\", \"center\": [1.0, 0.5], \"radius\": 0.5},"
+                    + " {\"type\": \"box\", \"lo\": [0.5, 0.0], \"hi\": [2.0, 1.0]}]}]}"
+        };
         for (String dom : domains) {
-            String text = "{\"name\": \"d\", \"domain\": " + dom + ", \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}";
+            String text =
+                    "{\"name\": \"d\", \"domain\": "
+                            + dom
+                            + ", \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}";
             ProblemSpec s = ProblemFile.read(text, "test");
             ObjectNode written = ProblemFile.toJson(s);
-            assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(dom), written.get("domain"), dom);
+            assertEquals(
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(dom),
+                    written.get("domain"),
+                    dom);
         }
     }
 
     @Test
     void unknownKeysInsideADomainAreRefusedNamingTheField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\", \"domain\": "
-                + "{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1], \"radius\": 2}, \"pde\": {\"f\": \"1\"}, "
-                + "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}", "p.json"));
-        assertTrue(e.getMessage().startsWith("p.json: domain.radius: unknown field of a box domain"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\", \"domain\": {\"type\": \"difference\", "
-                + "\"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"slit-disk\", \"r\": 1}]}, "
-                + "\"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}", "q.json"));
-        assertTrue(e.getMessage().startsWith("q.json: domain.of[1].r: unknown field of a slit-disk domain"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                ProblemFile.read(
+                                        "{\"name\": \"x\", \"domain\": "
+                                                + "{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1], \"radius\": 2}, \"pde\": {\"f\": \"1\"}, "
+                                                + "\"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}",
+                                        "p.json"));
+        assertTrue(
+                e.getMessage().startsWith("p.json: domain.radius: unknown field of a box domain"),
+                e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                ProblemFile.read(
+                                        "{\"name\": \"x\", \"domain\": {\"type\": \"difference\", "
+                                                + "\"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"slit-disk\", \"r\": 1}]}, "
+                                                + "\"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}",
+                                        "q.json"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("q.json: domain.of[1].r: unknown field of a slit-disk domain"),
+                e.getMessage());
     }
 
     @Test
     void textInMemoryIsReadWithItsOriginInEveryMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\",\n \"domain\": ", "the form"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ProblemFile.read("{\"name\": \"x\",\n \"domain\": ", "the form"));
         assertTrue(e.getMessage().startsWith("the form: line 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\", \"domain\": {\"type\": \"box\", \"lo\": [0],"
-                + " \"hi\": [1]}, \"pde\": {\"f\": \"1 +\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}", "run 7"));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                ProblemFile.read(
+                                        "{\"name\": \"x\", \"domain\": {\"type\": \"box\", \"lo\": [0],"
+                                                + " \"hi\": [1]}, \"pde\": {\"f\": \"1 +\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}",
+                                        "run 7"));
         assertTrue(e.getMessage().startsWith("run 7: pde.f: "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("[1, 2]", null));
         assertEquals("expected a JSON object at the top level", e.getMessage());
@@ -142,11 +198,20 @@ class ProblemCodecTest {
 
     @Test
     void anEmptyDomainIsRefusedNamingTheOriginAndTheField() {
-        for (String dom : new String[] {
-            "{\"type\": \"difference\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"box\", \"lo\": [-1, -1], \"hi\": [2, 2]}]}",
-            "{\"type\": \"intersection\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"ball\", \"center\": [3, 3], \"radius\": 1}]}"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProblemFile.read("{\"name\": \"x\", \"domain\": " + dom
-                    + ", \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}", "empty.json"));
+        for (String dom :
+                new String[] {
+                    "{\"type\": \"difference\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"box\", \"lo\": [-1, -1], \"hi\": [2, 2]}]}",
+                    "{\"type\": \"intersection\", \"of\": [{\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]}, {\"type\": \"ball\", \"center\": [3, 3], \"radius\": 1}]}"
+                }) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    ProblemFile.read(
+                                            "{\"name\": \"x\", \"domain\": "
+                                                    + dom
+                                                    + ", \"pde\": {\"f\": \"1\"}, \"boundary\": [{\"type\": \"dirichlet\", \"g\": \"0\"}]}",
+                                            "empty.json"));
             assertTrue(e.getMessage().startsWith("empty.json: domain: empty"), e.getMessage());
         }
     }

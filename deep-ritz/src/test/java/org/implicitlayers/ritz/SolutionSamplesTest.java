@@ -10,12 +10,27 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
 import org.implicitlayers.ritz.problem.ScalarField;
 import org.junit.jupiter.api.Test;
 
-/** The 3-D outputs: the exact solution where they say, NaN outside the domain, and the error as u - exact. */
+/**
+ * The 3-D outputs: the exact solution where they say, NaN outside the domain, and the error as u -
+ * exact.
+ */
 class SolutionSamplesTest {
     static RitzSolver ballSolver() {
-        PoissonProblem p = new PoissonProblem("ball", new Ball(new double[] {0.5, 0, 0}, 1), null, null, ScalarField.constant(6),
-                List.of(BoundaryCondition.dirichlet(ScalarField.constant(0))), ScalarField.formula("1 - (x - 0.5)^2 - y^2 - z^2", 3));
-        return new RitzSolver(p, RitzOptions.defaults().withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.MLP, 4, 1, "tanh")));
+        PoissonProblem p =
+                new PoissonProblem(
+                        "ball",
+                        new Ball(new double[] {0.5, 0, 0}, 1),
+                        null,
+                        null,
+                        ScalarField.constant(6),
+                        List.of(BoundaryCondition.dirichlet(ScalarField.constant(0))),
+                        ScalarField.formula("1 - (x - 0.5)^2 - y^2 - z^2", 3));
+        return new RitzSolver(
+                p,
+                RitzOptions.defaults()
+                        .withNetwork(
+                                new RitzOptions.Network(
+                                        RitzOptions.NetworkType.MLP, 4, 1, "tanh")));
     }
 
     @Test
@@ -26,13 +41,18 @@ class SolutionSamplesTest {
         for (int i = 0; i < 9; i++) {
             for (int j = 0; j < 9; j++) {
                 for (int k = 0; k < 9; k++) {
-                    double x = v.xs()[i] - 0.5, y = v.ys()[j], z = v.zs()[k], r2 = x * x + y * y + z * z;
+                    double x = v.xs()[i] - 0.5,
+                            y = v.ys()[j],
+                            z = v.zs()[k],
+                            r2 = x * x + y * y + z * z;
                     if (r2 < 1 - 1e-9) {
                         inside++;
                         assertEquals(1 - r2, v.exact()[i][j][k], 1e-12);
-                        assertEquals(v.u()[i][j][k] - v.exact()[i][j][k], v.error()[i][j][k], 1e-15);
+                        assertEquals(
+                                v.u()[i][j][k] - v.exact()[i][j][k], v.error()[i][j][k], 1e-15);
                     } else if (r2 > 1 + 1e-9) {
-                        assertTrue(Double.isNaN(v.u()[i][j][k]) && Double.isNaN(v.error()[i][j][k]));
+                        assertTrue(
+                                Double.isNaN(v.u()[i][j][k]) && Double.isNaN(v.error()[i][j][k]));
                     }
                 }
             }

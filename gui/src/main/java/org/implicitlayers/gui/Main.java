@@ -3,9 +3,8 @@ package org.implicitlayers.gui;
 import javafx.application.Application;
 
 /**
- * Starts the workbench ({@code bin/implicit gui}). A separate class from the
- * {@link javafx.application.Application} so that JavaFX on the class path starts without module
- * flags.
+ * Starts the workbench ({@code bin/implicit gui}). A separate class from the {@link
+ * javafx.application.Application} so that JavaFX on the class path starts without module flags.
  *
  * <pre>
  * bin/implicit gui                                  the window
@@ -20,25 +19,27 @@ import javafx.application.Application;
  * </pre>
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
-    static final String USAGE = String.join("\n",
-            "Usage: implicit gui [--open FILE] [--demo poisson|sdf|node [--steps N] [--screenshot FILE.png]]",
-            "The JavaFX workbench: variational PDEs, signed distance fields, neural ODEs.",
-            "  --open FILE        a problem file (.json), a time series (.csv) or a point cloud / mesh (.ply .obj .off .stl .xyz .xyzn)",
-            "  --demo NAME        open the example, or the --open file (of the demo's kind), train it briefly through Run,",
-            "                     save --screenshot, exit (0 on success, 1 on any failure, also a file --open could not read)",
-            "  --steps N          steps of the demo (default 500 for poisson, 150 for sdf, 60 for node)",
-            "  --screenshot FILE  where the demo saves its window",
-            "Without a display (a server, CI): xvfb-run -a bin/implicit gui ... (the 3-D view runs on OpenGL, Mesa's",
-            "software one included; without OpenGL it says so).");
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "Usage: implicit gui [--open FILE] [--demo poisson|sdf|node [--steps N] [--screenshot FILE.png]]",
+                    "The JavaFX workbench: variational PDEs, signed distance fields, neural ODEs.",
+                    "  --open FILE        a problem file (.json), a time series (.csv) or a point cloud / mesh (.ply .obj .off .stl .xyz .xyzn)",
+                    "  --demo NAME        open the example, or the --open file (of the demo's kind), train it briefly through Run,",
+                    "                     save --screenshot, exit (0 on success, 1 on any failure, also a file --open could not read)",
+                    "  --steps N          steps of the demo (default 500 for poisson, 150 for sdf, 60 for node)",
+                    "  --screenshot FILE  where the demo saves its window",
+                    "Without a display (a server, CI): xvfb-run -a bin/implicit gui ... (the 3-D view runs on OpenGL, Mesa's",
+                    "software one included; without OpenGL it says so).");
 
-    private static final java.util.Set<String> VALUED = java.util.Set.of("--open", "--demo", "--steps", "--screenshot");
+    private static final java.util.Set<String> VALUED =
+            java.util.Set.of("--open", "--demo", "--steps", "--screenshot");
 
     /**
-     * Checks the command line before anything needs a display, so that a mistyped option or demo
-     * is reported as such on a machine without one. Returns null, or what is wrong with it.
+     * Checks the command line before anything needs a display, so that a mistyped option or demo is
+     * reported as such on a machine without one. Returns null, or what is wrong with it.
      */
     static String check(java.util.List<String> args) {
         java.util.Map<String, String> given = new java.util.HashMap<>();
@@ -47,7 +48,11 @@ public final class Main {
             int eq = a.indexOf('=');
             String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
             if (!VALUED.contains(name)) {
-                return a.startsWith("-") ? "unknown option '" + a + "'" : "unexpected argument '" + a + "' (options: --open, --demo, --steps, --screenshot)";
+                return a.startsWith("-")
+                        ? "unknown option '" + a + "'"
+                        : "unexpected argument '"
+                                + a
+                                + "' (options: --open, --demo, --steps, --screenshot)";
             }
             String value;
             if (eq > 0 && a.startsWith("--")) {
@@ -66,7 +71,8 @@ public final class Main {
             return "--demo " + demo + ": available demos: poisson, sdf, node";
         }
         if (demo == null && (given.containsKey("--steps") || given.containsKey("--screenshot"))) {
-            return (given.containsKey("--steps") ? "--steps" : "--screenshot") + " applies to a --demo run only";
+            return (given.containsKey("--steps") ? "--steps" : "--screenshot")
+                    + " applies to a --demo run only";
         }
         String steps = given.get("--steps");
         if (steps != null && !steps.matches("[1-9][0-9]{0,8}")) {
@@ -76,11 +82,16 @@ public final class Main {
     }
 
     /**
-     * What to do before JavaFX starts: 0 (help printed) or an exit code (an error printed on
-     * {@code err}), or -1 to start the window. {@code env} reads the environment.
+     * What to do before JavaFX starts: 0 (help printed) or an exit code (an error printed on {@code
+     * err}), or -1 to start the window. {@code env} reads the environment.
      */
-    static int beforeLaunch(String[] args, java.util.function.UnaryOperator<String> env, java.io.PrintStream out, java.io.PrintStream err) {
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+    static int beforeLaunch(
+            String[] args,
+            java.util.function.UnaryOperator<String> env,
+            java.io.PrintStream out,
+            java.io.PrintStream err) {
+        if (java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h")) {
             out.println(USAGE);
             return 0;
         }
@@ -90,11 +101,18 @@ public final class Main {
             return 2;
         }
         // On Linux without X or Wayland, JavaFX fails with a stack trace; say what to do instead.
-        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        boolean linux =
+                System.getProperty("os.name", "")
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("linux");
         boolean monocle = "monocle".equals(System.getProperty("glass.platform"));
-        if (linux && !monocle && env.apply("DISPLAY") == null && env.apply("WAYLAND_DISPLAY") == null) {
-            err.println("implicit gui: no display (DISPLAY is not set). On a machine without a screen run it under a virtual one:"
-                    + " xvfb-run -a bin/implicit gui ... (see bin/implicit gui --help)");
+        if (linux
+                && !monocle
+                && env.apply("DISPLAY") == null
+                && env.apply("WAYLAND_DISPLAY") == null) {
+            err.println(
+                    "implicit gui: no display (DISPLAY is not set). On a machine without a screen run it under a virtual one:"
+                            + " xvfb-run -a bin/implicit gui ... (see bin/implicit gui --help)");
             return 1;
         }
         return -1;
@@ -123,13 +141,17 @@ public final class Main {
         try {
             Application.launch(WorkbenchApp.class, args);
         } catch (UnsupportedOperationException e) {
-            // GTK's "Unable to open DISPLAY": DISPLAY names a display that is not there (an ssh session without -X,
+            // GTK's "Unable to open DISPLAY": DISPLAY names a display that is not there (an ssh
+            // session without -X,
             // an Xvfb that has stopped).
             if (e.getMessage() == null || !e.getMessage().contains("DISPLAY")) {
                 throw e;
             }
-            System.err.println("implicit gui: cannot open the display '" + System.getenv("DISPLAY") + "' (DISPLAY): no X server answers"
-                    + " there; log in with ssh -X, or on a machine without a screen run xvfb-run -a bin/implicit gui ...");
+            System.err.println(
+                    "implicit gui: cannot open the display '"
+                            + System.getenv("DISPLAY")
+                            + "' (DISPLAY): no X server answers"
+                            + " there; log in with ssh -X, or on a machine without a screen run xvfb-run -a bin/implicit gui ...");
             System.exit(1);
         }
     }

@@ -30,10 +30,10 @@ import org.implicitlayers.gui.sdf.SdfWorkbench;
 import org.implicitlayers.ritz.Examples;
 
 /**
- * The workbench window: a tab per application (variational PDE, signed distance field, neural
- * ODE), a menu to open and save problem files, load the built-in examples and export a
- * run. With {@code --demo poisson --screenshot FILE} it runs the Poisson example briefly through
- * the Run button, saves a screenshot of the window and exits.
+ * The workbench window: a tab per application (variational PDE, signed distance field, neural ODE),
+ * a menu to open and save problem files, load the built-in examples and export a run. With {@code
+ * --demo poisson --screenshot FILE} it runs the Poisson example briefly through the Run button,
+ * saves a screenshot of the window and exits.
  */
 public final class WorkbenchApp extends Application {
     private Stage stage;
@@ -42,26 +42,33 @@ public final class WorkbenchApp extends Application {
     private SdfWorkbench sdf;
     private TabPane tabs;
 
-    /** How the demo ends: the exit status and, for a failure, why (the real application prints it and exits the JVM). */
+    /**
+     * How the demo ends: the exit status and, for a failure, why (the real application prints it
+     * and exits the JVM).
+     */
     @FunctionalInterface
     interface Exit {
         void exit(int status, String why);
     }
 
-    private Exit exit = (status, why) -> {
-        if (why != null) {
-            System.err.println("implicit gui: " + why);
-        }
-        Platform.exit();
-        System.exit(status);
-    };
+    private Exit exit =
+            (status, why) -> {
+                if (why != null) {
+                    System.err.println("implicit gui: " + why);
+                }
+                Platform.exit();
+                System.exit(status);
+            };
 
     @Override
     public void start(Stage stage) throws IOException {
         start(stage, getParameters().getRaw(), null);
     }
 
-    /** Opens the window with these command-line arguments; {@code exit} (null: the JVM's) ends a demo. */
+    /**
+     * Opens the window with these command-line arguments; {@code exit} (null: the JVM's) ends a
+     * demo.
+     */
     void start(Stage stage, List<String> args, Exit exit) throws IOException {
         if (exit != null) {
             this.exit = exit;
@@ -71,9 +78,11 @@ public final class WorkbenchApp extends Application {
         pde = new PdeWorkbench(session);
         node = new NodeWorkbench(Files.createDirectories(session.resolve("node")));
         sdf = new SdfWorkbench(Files.createDirectories(session.resolve("sdf")));
-        tabs = new TabPane(new Tab("Variational PDE", pde),
-                new Tab("Signed distance field", sdf),
-                new Tab("Neural ODE", node));
+        tabs =
+                new TabPane(
+                        new Tab("Variational PDE", pde),
+                        new Tab("Signed distance field", sdf),
+                        new Tab("Neural ODE", node));
         tabs.setId("workbenches");
         tabs.getTabs().forEach(t -> t.setClosable(false));
         BorderPane root = new BorderPane(tabs);
@@ -88,12 +97,19 @@ public final class WorkbenchApp extends Application {
             return;
         }
         if (demo != null && open != null && !kindOf(Path.of(open)).equals(demo)) {
-            fail("--open " + open + ": --demo " + demo + " runs " + switch (demo) {
-                case "poisson" -> "a problem file (.json)";
-                case "node" -> "a time series (.csv)";
-                case "sdf" -> "a point cloud or mesh (.ply .obj .off .stl .xyz .xyzn)";
-                default -> throw new IllegalStateException(demo);
-            });
+            fail(
+                    "--open "
+                            + open
+                            + ": --demo "
+                            + demo
+                            + " runs "
+                            + switch (demo) {
+                                case "poisson" -> "a problem file (.json)";
+                                case "node" -> "a time series (.csv)";
+                                case "sdf" ->
+                                        "a point cloud or mesh (.ply .obj .off .stl .xyz .xyzn)";
+                                default -> throw new IllegalStateException(demo);
+                            });
             return;
         }
         String openError = open == null ? null : open(Path.of(open));
@@ -109,7 +125,10 @@ public final class WorkbenchApp extends Application {
         }
     }
 
-    /** The workbench (and demo name) a file belongs to, by its extension: poisson (a problem file), node or sdf. */
+    /**
+     * The workbench (and demo name) a file belongs to, by its extension: poisson (a problem file),
+     * node or sdf.
+     */
     static String kindOf(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".csv")) {
@@ -136,7 +155,8 @@ public final class WorkbenchApp extends Application {
                 if (!pde.open(file)) {
                     return pde.messageText();
                 }
-                // The form accepts some files that cannot run (it shows them for editing): check as the command line does.
+                // The form accepts some files that cannot run (it shows them for editing): check as
+                // the command line does.
                 try {
                     org.implicitlayers.ritz.ProblemFile.load(file);
                     return null;
@@ -170,75 +190,103 @@ public final class WorkbenchApp extends Application {
 
     private MenuBar menus() {
         MenuItem open = new MenuItem("Open problem...");
-        open.setOnAction(e -> {
-            File f = jsonChooser("Open a problem file").showOpenDialog(stage);
-            if (f != null) {
-                pde.open(f.toPath());
-            }
-        });
+        open.setOnAction(
+                e -> {
+                    File f = jsonChooser("Open a problem file").showOpenDialog(stage);
+                    if (f != null) {
+                        pde.open(f.toPath());
+                    }
+                });
         MenuItem save = new MenuItem("Save problem as...");
-        save.setOnAction(e -> {
-            File f = jsonChooser("Save the problem").showSaveDialog(stage);
-            if (f != null) {
-                try {
-                    pde.save(f.toPath());
-                } catch (IOException ex) {
-                    error("Could not save " + f + ": " + ex.getMessage());
-                }
-            }
-        });
+        save.setOnAction(
+                e -> {
+                    File f = jsonChooser("Save the problem").showSaveDialog(stage);
+                    if (f != null) {
+                        try {
+                            pde.save(f.toPath());
+                        } catch (IOException ex) {
+                            error("Could not save " + f + ": " + ex.getMessage());
+                        }
+                    }
+                });
         MenuItem export = new MenuItem("Export run to folder...");
-        export.setOnAction(e -> {
-            DirectoryChooser dc = new DirectoryChooser();
-            dc.setTitle("Export the shown run (PNG, VTK, CSV, parameters, problem file)");
-            File d = dc.showDialog(stage);
-            if (d != null) {
-                try {
-                    pde.exportRun(d.toPath());
-                } catch (IOException | RuntimeException ex) {
-                    error("Could not export: " + ex.getMessage());
-                }
-            }
-        });
+        export.setOnAction(
+                e -> {
+                    DirectoryChooser dc = new DirectoryChooser();
+                    dc.setTitle("Export the shown run (PNG, VTK, CSV, parameters, problem file)");
+                    File d = dc.showDialog(stage);
+                    if (d != null) {
+                        try {
+                            pde.exportRun(d.toPath());
+                        } catch (IOException | RuntimeException ex) {
+                            error("Could not export: " + ex.getMessage());
+                        }
+                    }
+                });
         MenuItem cloud = new MenuItem("Open point cloud...");
-        cloud.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Open a point cloud");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Point clouds and meshes", "*.ply", "*.obj", "*.off", "*.stl", "*.xyz",
-                    "*.xyzn"));
-            File f = fc.showOpenDialog(stage);
-            if (f != null) {
-                tabs.getSelectionModel().select(1);
-                sdf.open(f.toPath());
-            }
-        });
+        cloud.setOnAction(
+                e -> {
+                    FileChooser fc = new FileChooser();
+                    fc.setTitle("Open a point cloud");
+                    fc.getExtensionFilters()
+                            .add(
+                                    new FileChooser.ExtensionFilter(
+                                            "Point clouds and meshes",
+                                            "*.ply",
+                                            "*.obj",
+                                            "*.off",
+                                            "*.stl",
+                                            "*.xyz",
+                                            "*.xyzn"));
+                    File f = fc.showOpenDialog(stage);
+                    if (f != null) {
+                        tabs.getSelectionModel().select(1);
+                        sdf.open(f.toPath());
+                    }
+                });
         MenuItem series = new MenuItem("Open time series (CSV)...");
-        series.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Open a time series: t, y1, y2, ... per row (header optional)");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Time series (*.csv)", "*.csv"));
-            File f = fc.showOpenDialog(stage);
-            if (f != null) {
-                open(f.toPath());
-            }
-        });
+        series.setOnAction(
+                e -> {
+                    FileChooser fc = new FileChooser();
+                    fc.setTitle("Open a time series: t, y1, y2, ... per row (header optional)");
+                    fc.getExtensionFilters()
+                            .add(new FileChooser.ExtensionFilter("Time series (*.csv)", "*.csv"));
+                    File f = fc.showOpenDialog(stage);
+                    if (f != null) {
+                        open(f.toPath());
+                    }
+                });
         MenuItem mesh = new MenuItem("Export mesh...");
-        mesh.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Export the extracted mesh (.obj, .ply or .stl)");
-            File f = fc.showSaveDialog(stage);
-            if (f != null) {
-                try {
-                    sdf.exportMesh(f.toPath());
-                } catch (IOException ex) {
-                    error("Could not export the mesh: " + ex.getMessage());
-                }
-            }
-        });
+        mesh.setOnAction(
+                e -> {
+                    FileChooser fc = new FileChooser();
+                    fc.setTitle("Export the extracted mesh (.obj, .ply or .stl)");
+                    File f = fc.showSaveDialog(stage);
+                    if (f != null) {
+                        try {
+                            sdf.exportMesh(f.toPath());
+                        } catch (IOException ex) {
+                            error("Could not export the mesh: " + ex.getMessage());
+                        }
+                    }
+                });
         MenuItem quit = new MenuItem("Quit");
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, open, save, new SeparatorMenuItem(), export, new SeparatorMenuItem(), cloud, mesh,
-                new SeparatorMenuItem(), series, new SeparatorMenuItem(), quit);
+        Menu file =
+                new Menu(
+                        "File",
+                        null,
+                        open,
+                        save,
+                        new SeparatorMenuItem(),
+                        export,
+                        new SeparatorMenuItem(),
+                        cloud,
+                        mesh,
+                        new SeparatorMenuItem(),
+                        series,
+                        new SeparatorMenuItem(),
+                        quit);
         Menu examples = new Menu("Examples");
         for (String name : Examples.names()) {
             MenuItem m = new MenuItem(name);
@@ -248,7 +296,8 @@ public final class WorkbenchApp extends Application {
         Path dir = Path.of("examples");
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
-                List<Path> json = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+                List<Path> json =
+                        files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
                 if (!json.isEmpty()) {
                     examples.getItems().add(new SeparatorMenuItem());
                 }
@@ -267,17 +316,22 @@ public final class WorkbenchApp extends Application {
     private static FileChooser jsonChooser(String title) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Problem files (*.json)", "*.json"));
+        fc.getExtensionFilters()
+                .add(new FileChooser.ExtensionFilter("Problem files (*.json)", "*.json"));
         return fc;
     }
 
     private void error(String text) {
-        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, text);
+        javafx.scene.control.Alert a =
+                new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, text);
         a.initOwner(stage);
         a.show();
     }
 
-    /** Loads the example, presses Run, and once the run has ended (and the figures are drawn) saves the screenshot and exits. */
+    /**
+     * Loads the example, presses Run, and once the run has ended (and the figures are drawn) saves
+     * the screenshot and exits.
+     */
     private void runDemo(String demo, String screenshot, String steps, boolean opened) {
         javafx.beans.property.ReadOnlyBooleanProperty running;
         Runnable press;
@@ -302,33 +356,40 @@ public final class WorkbenchApp extends Application {
             sdf.setSteps(Integer.parseInt(orElse(steps, "150")));
             running = sdf.runningProperty();
             press = sdf::pressRun;
-            failure = () -> sdf.lastResult().startsWith("failed") ? sdf.lastResult() : sdf.mesh() == null || sdf.mesh().faceCount() == 0
-                    ? "no surface extracted" : null;
+            failure =
+                    () ->
+                            sdf.lastResult().startsWith("failed")
+                                    ? sdf.lastResult()
+                                    : sdf.mesh() == null || sdf.mesh().faceCount() == 0
+                                            ? "no surface extracted"
+                                            : null;
         } else {
             fail("--demo " + demo + ": available demos: poisson, sdf, node");
             return;
         }
-        running.addListener((o, was, now) -> {
-            if (was && !now) {
-                String why = failure.get();
-                if (why != null) {
-                    fail("the demo run failed: " + why);
-                    return;
-                }
-                PauseTransition settle = new PauseTransition(Duration.millis(800));
-                settle.setOnFinished(e -> {
-                    try {
-                        if (screenshot != null) {
-                            saveScreenshot(Path.of(screenshot));
+        running.addListener(
+                (o, was, now) -> {
+                    if (was && !now) {
+                        String why = failure.get();
+                        if (why != null) {
+                            fail("the demo run failed: " + why);
+                            return;
                         }
-                        exit.exit(0, null);
-                    } catch (IOException | RuntimeException ex) {
-                        fail("could not save the screenshot: " + ex.getMessage());
+                        PauseTransition settle = new PauseTransition(Duration.millis(800));
+                        settle.setOnFinished(
+                                e -> {
+                                    try {
+                                        if (screenshot != null) {
+                                            saveScreenshot(Path.of(screenshot));
+                                        }
+                                        exit.exit(0, null);
+                                    } catch (IOException | RuntimeException ex) {
+                                        fail("could not save the screenshot: " + ex.getMessage());
+                                    }
+                                });
+                        settle.play();
                     }
                 });
-                settle.play();
-            }
-        });
         press.run();
         if (!running.get()) {
             fail("the demo did not start: " + failure.get());

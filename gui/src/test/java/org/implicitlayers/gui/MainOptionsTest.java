@@ -10,13 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The command line is checked before the display: a wrong option or demo is reported as such on a machine without one. */
+/**
+ * The command line is checked before the display: a wrong option or demo is reported as such on a
+ * machine without one.
+ */
 class MainOptionsTest {
-    /** Runs the checks with no DISPLAY and no WAYLAND_DISPLAY; returns the exit code (-1: would start JavaFX) and stderr. */
+    /**
+     * Runs the checks with no DISPLAY and no WAYLAND_DISPLAY; returns the exit code (-1: would
+     * start JavaFX) and stderr.
+     */
     private static String[] withoutDisplay(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.beforeLaunch(args, name -> null, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code =
+                Main.beforeLaunch(
+                        args,
+                        name -> null,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
     }
 
@@ -46,11 +56,23 @@ class MainOptionsTest {
 
     @Test
     void eachOptionTakesOneValueOnce() {
-        assertNull(Main.check(List.of("--open", "a.json", "--demo=poisson", "--steps", "5", "--screenshot", "s.png")));
+        assertNull(
+                Main.check(
+                        List.of(
+                                "--open",
+                                "a.json",
+                                "--demo=poisson",
+                                "--steps",
+                                "5",
+                                "--screenshot",
+                                "s.png")));
         assertEquals("--open needs a value", Main.check(List.of("--open")));
-        assertEquals("--demo is given twice", Main.check(List.of("--demo", "sdf", "--demo", "node")));
+        assertEquals(
+                "--demo is given twice", Main.check(List.of("--demo", "sdf", "--demo", "node")));
         assertTrue(Main.check(List.of("file.json")).startsWith("unexpected argument 'file.json'"));
-        assertEquals("--screenshot applies to a --demo run only", Main.check(List.of("--screenshot", "s.png")));
+        assertEquals(
+                "--screenshot applies to a --demo run only",
+                Main.check(List.of("--screenshot", "s.png")));
     }
 
     @Test

@@ -17,11 +17,13 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-/** {@code gui --demo ... --open FILE}: the demo runs that file, and a file it cannot read ends it with status 1 naming the file. */
+/**
+ * {@code gui --demo ... --open FILE}: the demo runs that file, and a file it cannot read ends it
+ * with status 1 naming the file.
+ */
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchAppTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private Stage stage;
 
@@ -30,34 +32,54 @@ class WorkbenchAppTest {
         this.stage = stage;
     }
 
-    /** The exit status and message of a demo started with these arguments, and the app (to look at what it ran). */
-    private record Ended(int status, String why) {
-    }
+    /**
+     * The exit status and message of a demo started with these arguments, and the app (to look at
+     * what it ran).
+     */
+    private record Ended(int status, String why) {}
 
-    private Ended demo(FxRobot robot, WorkbenchApp app, long seconds, String... args) throws Exception {
+    private Ended demo(FxRobot robot, WorkbenchApp app, long seconds, String... args)
+            throws Exception {
         CompletableFuture<Ended> ended = new CompletableFuture<>();
-        robot.interact(() -> {
-            try {
-                app.start(stage, List.of(args), (status, why) -> ended.complete(new Ended(status, why)));
-            } catch (java.io.IOException e) {
-                ended.completeExceptionally(e);
-            }
-        });
+        robot.interact(
+                () -> {
+                    try {
+                        app.start(
+                                stage,
+                                List.of(args),
+                                (status, why) -> ended.complete(new Ended(status, why)));
+                    } catch (java.io.IOException e) {
+                        ended.completeExceptionally(e);
+                    }
+                });
         return ended.get(seconds, TimeUnit.SECONDS);
     }
 
     @Test
     void theDemoRunsTheOpenedProblemFileNotTheBuiltInSquare(FxRobot robot) throws Exception {
-        // A small annulus problem (fast on a busy machine); its name and domain differ from the built-in square's.
+        // A small annulus problem (fast on a busy machine); its name and domain differ from the
+        // built-in square's.
         Path file = tmp.resolve("small-annulus.json");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 {"name": "small-annulus", "domain": {"type": "annulus", "r1": 0.5, "r2": 1.0},
                  "pde": {"f": "4"}, "boundary": [{"type": "dirichlet", "g": "0"}],
                  "network": {"type": "resnet", "width": 8, "depth": 1, "activation": "tanh"},
                  "sampling": {"interior": 128, "boundary": 64}, "eval_every": 10}
                 """);
         WorkbenchApp app = new WorkbenchApp();
-        Ended e = demo(robot, app, 240, "--demo", "poisson", "--open", file.toString(), "--steps", "12");
+        Ended e =
+                demo(
+                        robot,
+                        app,
+                        240,
+                        "--demo",
+                        "poisson",
+                        "--open",
+                        file.toString(),
+                        "--steps",
+                        "12");
         assertEquals(0, e.status(), e.why());
         assertTrue(app.pdeWorkbench().lastRunSucceeded());
         var ran = app.pdeWorkbench().shownProblem();
@@ -70,7 +92,9 @@ class WorkbenchAppTest {
     @Test
     void aBrokenFileEndsTheDemoWithStatusOneNamingTheFile(FxRobot robot) throws Exception {
         Path broken = tmp.resolve("broken.json");
-        Files.writeString(broken, "{\"name\": \"x\", \"domain\": {\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]},\n \"pde\": {\"f\": \"1\"");
+        Files.writeString(
+                broken,
+                "{\"name\": \"x\", \"domain\": {\"type\": \"box\", \"lo\": [0, 0], \"hi\": [1, 1]},\n \"pde\": {\"f\": \"1\"");
         WorkbenchApp app = new WorkbenchApp();
         Ended e = demo(robot, app, 60, "--demo", "poisson", "--open", broken.toString());
         assertEquals(1, e.status());
@@ -79,14 +103,25 @@ class WorkbenchAppTest {
     }
 
     @Test
-    void aMissingOrInvalidFileEndsTheDemoWithStatusOneNamingTheFile(FxRobot robot) throws Exception {
+    void aMissingOrInvalidFileEndsTheDemoWithStatusOneNamingTheFile(FxRobot robot)
+            throws Exception {
         Path missing = tmp.resolve("missing.json");
-        Ended e = demo(robot, new WorkbenchApp(), 60, "--demo", "poisson", "--open", missing.toString());
+        Ended e =
+                demo(
+                        robot,
+                        new WorkbenchApp(),
+                        60,
+                        "--demo",
+                        "poisson",
+                        "--open",
+                        missing.toString());
         assertEquals(1, e.status());
         assertTrue(e.why().contains(missing.toString()), e.why());
         // Valid JSON that is no problem the library can solve: the field is named, with the file.
         Path bad = tmp.resolve("bad-domain.json");
-        Files.writeString(bad, "{\"name\": \"x\", \"domain\": {\"type\": \"hexagon\"}, \"pde\": {\"f\": \"1\"}}");
+        Files.writeString(
+                bad,
+                "{\"name\": \"x\", \"domain\": {\"type\": \"hexagon\"}, \"pde\": {\"f\": \"1\"}}");
         WorkbenchApp app = new WorkbenchApp();
         e = demo(robot, app, 60, "--demo", "poisson", "--open", bad.toString());
         assertEquals(1, e.status());

@@ -22,16 +22,21 @@ import org.implicitlayers.implicit.solve.FixedPointSolver;
  */
 public final class FixedPoints {
     /**
-     * The forward solver, the backward linear solver (for (I - f_z^T) u = g) and the non-convergence policy.
+     * The forward solver, the backward linear solver (for (I - f_z^T) u = g) and the
+     * non-convergence policy.
      *
-     * @param forward  the fixed-point solver; default {@link Anderson#defaults()} (tol 1e-6, 100 evaluations)
-     * @param backward the linear solver of the adjoint system; default {@link Gmres#defaults()} (GMRES(20), tol 1e-8)
-     * @param policy   when a solve stops unconverged; default {@link NonConvergence#DEFAULT} (warn, use the last iterate)
+     * @param forward the fixed-point solver; default {@link Anderson#defaults()} (tol 1e-6, 100
+     *     evaluations)
+     * @param backward the linear solver of the adjoint system; default {@link Gmres#defaults()}
+     *     (GMRES(20), tol 1e-8)
+     * @param policy when a solve stops unconverged; default {@link NonConvergence#DEFAULT} (warn,
+     *     use the last iterate)
      */
     public record Options(FixedPointSolver forward, LinearSolver backward, NonConvergence policy) {
         public Options {
             if (forward == null || backward == null || policy == null) {
-                throw new IllegalArgumentException("FixedPoints.Options: forward, backward and policy are required");
+                throw new IllegalArgumentException(
+                        "FixedPoints.Options: forward, backward and policy are required");
             }
         }
 
@@ -52,20 +57,27 @@ public final class FixedPoints {
         }
     }
 
-    /** The solution (on the tape) and the forward solve's statistics; the backward's arrive when it runs. */
-    public record Result(Tensor value, Solution forward) {
-    }
+    /**
+     * The solution (on the tape) and the forward solve's statistics; the backward's arrive when it
+     * runs.
+     */
+    public record Result(Tensor value, Solution forward) {}
 
-    private FixedPoints() {
-    }
+    private FixedPoints() {}
 
-    /** Solves from z0 (not differentiated); the result's value is differentiable in what f reads. */
+    /**
+     * Solves from z0 (not differentiated); the result's value is differentiable in what f reads.
+     */
     public static Result solve(UnaryOperator<Tensor> f, Tensor z0, Options o) {
         return solve(f, z0, o, null);
     }
 
-    /** As {@link #solve(UnaryOperator, Tensor, Options)}; {@code onBackward} (may be null) receives the backward solve's statistics. */
-    public static Result solve(UnaryOperator<Tensor> f, Tensor z0, Options o, Consumer<Solution> onBackward) {
+    /**
+     * As {@link #solve(UnaryOperator, Tensor, Options)}; {@code onBackward} (may be null) receives
+     * the backward solve's statistics.
+     */
+    public static Result solve(
+            UnaryOperator<Tensor> f, Tensor z0, Options o, Consumer<Solution> onBackward) {
         Solution s;
         try (Grad.Scope ignored = Grad.noGrad()) {
             s = o.policy().check("fixed-point solve", o.forward().solve(f, z0.detach()));
@@ -76,7 +88,9 @@ public final class FixedPoints {
             return new Result(taped, s);
         }
         UnaryOperator<Tensor> jt = ImplicitDiff.vjp(f, zStar);
-        Tensor out = ImplicitDiff.attach(taped, u -> u.sub(jt.apply(u)), o.backward(), o.policy(), onBackward);
+        Tensor out =
+                ImplicitDiff.attach(
+                        taped, u -> u.sub(jt.apply(u)), o.backward(), o.policy(), onBackward);
         return new Result(out, s);
     }
 }

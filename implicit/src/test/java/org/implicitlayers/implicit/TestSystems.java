@@ -8,10 +8,12 @@ import org.implicitlayers.core.Tensor;
 
 /** Linear test systems with known solutions, shared by the solver tests. */
 public final class TestSystems {
-    private TestSystems() {
-    }
+    private TestSystems() {}
 
-    /** A symmetric M = Q diag(e) Q' with eigenvalues spread over [0, 0.95]: slow for plain iteration. */
+    /**
+     * A symmetric M = Q diag(e) Q' with eigenvalues spread over [0, 0.95]: slow for plain
+     * iteration.
+     */
     public static double[][] contraction(int n, long seed) {
         Rng rng = Rng.seeded(seed);
         double[][] r = new double[n][n];
@@ -20,7 +22,10 @@ public final class TestSystems {
                 row[j] = rng.nextGaussian();
             }
         }
-        double[][] q = new org.hipparchus.linear.QRDecomposition(new Array2DRowRealMatrix(r)).getQ().getData();
+        double[][] q =
+                new org.hipparchus.linear.QRDecomposition(new Array2DRowRealMatrix(r))
+                        .getQ()
+                        .getData();
         double[][] m = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -52,6 +57,9 @@ public final class TestSystems {
                 a[i][j] = (i == j ? 1 : 0) - m[i][j];
             }
         }
-        return new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver().solve(new ArrayRealVector(b)).toArray();
+        return new LUDecomposition(new Array2DRowRealMatrix(a))
+                .getSolver()
+                .solve(new ArrayRealVector(b))
+                .toArray();
     }
 }

@@ -9,27 +9,27 @@ import org.implicitlayers.ode.solver.ButcherTableau;
 import org.implicitlayers.ode.solver.RungeKutta;
 
 /**
- * Backpropagation through the solver with a bounded number of stored states. The forward pass
- * keeps the start states of evenly spaced accepted steps: every step at first, and whenever more
- * than {@code maxCheckpoints} would be held, every other one is dropped and the spacing doubles
- * (so at most {@code maxCheckpoints} states are held, spaced {@code s} steps apart with
- * {@code s < 2 N / maxCheckpoints} for N steps). Step times and sizes (two numbers per step) are
- * all kept, so a replay takes exactly the forward's steps.
+ * Backpropagation through the solver with a bounded number of stored states. The forward pass keeps
+ * the start states of evenly spaced accepted steps: every step at first, and whenever more than
+ * {@code maxCheckpoints} would be held, every other one is dropped and the spacing doubles (so at
+ * most {@code maxCheckpoints} states are held, spaced {@code s} steps apart with {@code s < 2 N /
+ * maxCheckpoints} for N steps). Step times and sizes (two numbers per step) are all kept, so a
+ * replay takes exactly the forward's steps.
  *
  * <p>Going backwards, each segment between stored states is reversed with the slots left free
  * (those of the earlier segments' start states stay taken): a segment that fits is replayed once
  * with every state stored; one that does not is cut in two (recursive bisection, as in Griewank's
  * checkpointing): the first half is replayed to the midpoint, whose state takes a slot while the
  * second half is reversed, then the first half is reversed with the slot given back. With no slot
- * free, each step is replayed from the segment's start. Each step is then evaluated on a fresh
- * tape from its start state and the adjoint pulled through it. The result equals backpropagating
- * through the whole solve (the discrete adjoint, {@link Direct}) to rounding; only one step's tape
- * is alive at a time, and the state is never integrated backwards. The replays cost extra
- * evaluations of f: about {@code log2(s)} forward passes over a segment of s steps when the free
- * slots allow bisection.
+ * free, each step is replayed from the segment's start. Each step is then evaluated on a fresh tape
+ * from its start state and the adjoint pulled through it. The result equals backpropagating through
+ * the whole solve (the discrete adjoint, {@link Direct}) to rounding; only one step's tape is alive
+ * at a time, and the state is never integrated backwards. The replays cost extra evaluations of f:
+ * about {@code log2(s)} forward passes over a segment of s steps when the free slots allow
+ * bisection.
  *
- * @param maxCheckpoints the most states held at once, forward and backward together, counting
- *                       the initial state; at least 1; default {@value #DEFAULT_MAX_CHECKPOINTS}
+ * @param maxCheckpoints the most states held at once, forward and backward together, counting the
+ *     initial state; at least 1; default {@value #DEFAULT_MAX_CHECKPOINTS}
  */
 public record Checkpointed(int maxCheckpoints) implements Gradient {
     /** The default bound on stored states. */
@@ -37,8 +37,9 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
 
     public Checkpointed {
         if (maxCheckpoints < 1) {
-            throw new IllegalArgumentException("Checkpointed gradient: maxCheckpoints must be at least 1 (the initial state), got "
-                    + maxCheckpoints);
+            throw new IllegalArgumentException(
+                    "Checkpointed gradient: maxCheckpoints must be at least 1 (the initial state), got "
+                            + maxCheckpoints);
         }
     }
 
@@ -57,7 +58,13 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
     }
 
     @Override
-    public Tensor solve(Dynamics f, Tensor y0, double[] times, Tensor[] params, OdeSolve.Options o, SolveStats stats) {
+    public Tensor solve(
+            Dynamics f,
+            Tensor y0,
+            double[] times,
+            Tensor[] params,
+            OdeSolve.Options o,
+            SolveStats stats) {
         Store store = new Store(maxCheckpoints);
         RungeKutta.Result[] fwd = new RungeKutta.Result[1];
         return new SolveNode("odeint_checkpointed") {
@@ -87,11 +94,15 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
         private double[] h = new double[16];
         private int count;
         private int stride = 1;
+
         /** Checkpoint step indices (ascending) and their states. */
         private final List<Integer> index = new ArrayList<>();
+
         private final List<Tensor> state = new ArrayList<>();
+
         /** States held now (checkpoints plus those of a replay) and the most ever held. */
         int held;
+
         int peak;
 
         Store(int max) {
@@ -154,7 +165,14 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
         private final Tensor[] gp;
         private int out;
 
-        Reverse(Dynamics f, double[] times, Tensor[] params, RungeKutta.Result fwd, Tensor g, OdeSolve.Options o, Store store) {
+        Reverse(
+                Dynamics f,
+                double[] times,
+                Tensor[] params,
+                RungeKutta.Result fwd,
+                Tensor g,
+                OdeSolve.Options o,
+                Store store) {
             this.f = f;
             this.times = times;
             this.params = params;
@@ -172,7 +190,8 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
             int end = store.count;
             for (int k = segments - 1; k >= 0; k--) {
                 int start = store.index.get(k);
-                // Slots taken: the start states of segments 0..k; the rest are free for this segment's replay.
+                // Slots taken: the start states of segments 0..k; the rest are free for this
+                // segment's replay.
                 reverse(start, store.state.get(k), end, store.max - (k + 1));
                 store.release();
                 end = start;
@@ -186,7 +205,10 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
             return grads;
         }
 
-        /** Reverses steps [from, to) given the (held) state at step {@code from}, with {@code free} more slots. */
+        /**
+         * Reverses steps [from, to) given the (held) state at step {@code from}, with {@code free}
+         * more slots.
+         */
         private void reverse(int from, Tensor y, int to, int free) {
             int len = to - from;
             if (len <= 0) {
@@ -239,7 +261,10 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
             }
         }
 
-        /** Pulls the adjoint through step si from its start state, adding the gradients of the outputs inside it. */
+        /**
+         * Pulls the adjoint through step si from its start state, adding the gradients of the
+         * outputs inside it.
+         */
         private void backStep(int si, Tensor start) {
             double t = store.t[si];
             double h = store.h[si];
@@ -274,7 +299,12 @@ public record Checkpointed(int maxCheckpoints) implements Gradient {
                 if (outs.isEmpty()) {
                     return;
                 }
-                res = Grad.of(outs.toArray(new Tensor[0]), wrt, seeds.toArray(new Tensor[0]), Adjoint.UNUSED_ARE_ZERO);
+                res =
+                        Grad.of(
+                                outs.toArray(new Tensor[0]),
+                                wrt,
+                                seeds.toArray(new Tensor[0]),
+                                Adjoint.UNUSED_ARE_ZERO);
             }
             a = res[0].detach();
             for (int p = 0; p < params.length; p++) {

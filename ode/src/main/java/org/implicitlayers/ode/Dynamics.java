@@ -4,8 +4,8 @@ import org.implicitlayers.core.Tensor;
 
 /**
  * The right-hand side of {@code dy/dt = f(t, y)}: returns a tensor of y's shape and dtype. Any
- * computation on tensors will do (a network, a formula); parameters it reads are handed to
- * {@link OdeSolve#solve} so that gradients can reach them.
+ * computation on tensors will do (a network, a formula); parameters it reads are handed to {@link
+ * OdeSolve#solve} so that gradients can reach them.
  */
 @FunctionalInterface
 public interface Dynamics {

@@ -4,14 +4,15 @@ import java.util.Locale;
 import org.implicitlayers.core.Tensor;
 
 /**
- * How an ODE solve is differentiated; each kind carries its own settings and runs its own
- * forward and backward pass (as diffrax's adjoint classes do):
+ * How an ODE solve is differentiated; each kind carries its own settings and runs its own forward
+ * and backward pass (as diffrax's adjoint classes do):
+ *
  * <ul>
- *   <li>{@link Direct}: backpropagation through every operation of the solver;</li>
+ *   <li>{@link Direct}: backpropagation through every operation of the solver;
  *   <li>{@link Adjoint}: the continuous adjoint, integrated backwards in time with its own method
- *       and tolerances;</li>
- *   <li>{@link Checkpointed}: backpropagation through the solver that keeps at most a given
- *       number of states and recomputes the steps between them.</li>
+ *       and tolerances;
+ *   <li>{@link Checkpointed}: backpropagation through the solver that keeps at most a given number
+ *       of states and recomputes the steps between them.
  * </ul>
  *
  * <pre>{@code
@@ -30,7 +31,10 @@ public sealed interface Gradient permits Direct, Adjoint, Checkpointed {
         return Adjoint.defaults();
     }
 
-    /** Checkpointed backpropagation with at most {@value Checkpointed#DEFAULT_MAX_CHECKPOINTS} stored states. */
+    /**
+     * Checkpointed backpropagation with at most {@value Checkpointed#DEFAULT_MAX_CHECKPOINTS}
+     * stored states.
+     */
     static Checkpointed checkpointed() {
         return Checkpointed.defaults();
     }
@@ -46,8 +50,11 @@ public sealed interface Gradient permits Direct, Adjoint, Checkpointed {
             case "direct" -> direct();
             case "adjoint" -> adjoint();
             case "checkpointed" -> checkpointed();
-            default -> throw new IllegalArgumentException("unknown gradient method '" + name
-                    + "'; expected direct, adjoint or checkpointed");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown gradient method '"
+                                    + name
+                                    + "'; expected direct, adjoint or checkpointed");
         };
     }
 
@@ -55,15 +62,21 @@ public sealed interface Gradient permits Direct, Adjoint, Checkpointed {
     String name();
 
     /**
-     * Solves from {@code y0} through {@code times} and puts the result on the tape with this
-     * kind's backward rule. {@link OdeSolve#solve} calls it; call that instead.
+     * Solves from {@code y0} through {@code times} and puts the result on the tape with this kind's
+     * backward rule. {@link OdeSolve#solve} calls it; call that instead.
      *
-     * @param y0     the initial state
-     * @param times  the output times, validated
+     * @param y0 the initial state
+     * @param times the output times, validated
      * @param params the trainable tensors f reads
-     * @param o      the solve's options (this gradient among them)
-     * @param stats  receives the forward and, when it runs, the backward counts
+     * @param o the solve's options (this gradient among them)
+     * @param stats receives the forward and, when it runs, the backward counts
      * @return the states at the output times, [T, ...y0.shape]
      */
-    Tensor solve(Dynamics f, Tensor y0, double[] times, Tensor[] params, OdeSolve.Options o, SolveStats stats);
+    Tensor solve(
+            Dynamics f,
+            Tensor y0,
+            double[] times,
+            Tensor[] params,
+            OdeSolve.Options o,
+            SolveStats stats);
 }

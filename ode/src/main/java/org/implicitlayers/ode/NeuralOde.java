@@ -7,8 +7,8 @@ import org.implicitlayers.core.nn.Parameter;
 
 /**
  * A neural ODE layer (Chen et al. 2018): y0 maps to the solution of {@code dy/dt = f(t, y)} at the
- * output times, with f a {@link Module} whose parameters are this layer's (named
- * {@code "field.*"}). The solver, tolerances and gradient mode come from {@link OdeSolve.Options}.
+ * output times, with f a {@link Module} whose parameters are this layer's (named {@code
+ * "field.*"}). The solver, tolerances and gradient mode come from {@link OdeSolve.Options}.
  *
  * <pre>{@code
  * NeuralOde node = new NeuralOde(Mlp.builder(2, 50, 2).activation(Activation.tanh()).build(rng),
@@ -58,9 +58,12 @@ public final class NeuralOde extends Module {
         return solve(y0, ts, options);
     }
 
-    /** As {@link #solve(Tensor, Tensor)} with other options (e.g. looser tolerances for evaluation). */
+    /**
+     * As {@link #solve(Tensor, Tensor)} with other options (e.g. looser tolerances for evaluation).
+     */
     public OdeSolve.Solution solve(Tensor y0, Tensor ts, OdeSolve.Options o) {
-        Tensor[] params = field.parameters().values().stream().map(Parameter::value).toArray(Tensor[]::new);
+        Tensor[] params =
+                field.parameters().values().stream().map(Parameter::value).toArray(Tensor[]::new);
         OdeSolve.Solution s = OdeSolve.solve((t, y) -> f.apply(field, t, y), y0, ts, params, o);
         lastStats = s.stats();
         return s;

@@ -21,14 +21,13 @@ import org.implicitlayers.ode.solver.Tableaus;
  * Tensor ys = s.ys();                    // [10, ...y0.shape]; ys[0] = y0
  * }</pre>
  *
- * <p>Gradients reach y0, the parameters (for {@link Adjoint} and {@link Checkpointed}: those
- * listed in {@code params}; for {@link Direct}: any leaf f reads) and the output times when {@code ts} requires grad
- * ({@code dL/dt_i = <dL/dy_i, f(t_i, y_i)>} for i &gt; 0 and
- * {@code dL/dt_0 = -<a(t_0), f(t_0, y_0)>} with a the adjoint of the later outputs).
+ * <p>Gradients reach y0, the parameters (for {@link Adjoint} and {@link Checkpointed}: those listed
+ * in {@code params}; for {@link Direct}: any leaf f reads) and the output times when {@code ts}
+ * requires grad ({@code dL/dt_i = <dL/dy_i, f(t_i, y_i)>} for i &gt; 0 and {@code dL/dt_0 =
+ * -<a(t_0), f(t_0, y_0)>} with a the adjoint of the later outputs).
  */
 public final class OdeSolve {
-    private OdeSolve() {
-    }
+    private OdeSolve() {}
 
     /**
      * Options. Start from {@link #defaults()} and change what differs with the withers:
@@ -36,28 +35,46 @@ public final class OdeSolve {
      * controller, the first step chosen automatically, at most 100,000 steps, direct gradients,
      * implicit stages solved by Newton-Krylov.
      *
-     * @param method         the Runge-Kutta method; default {@link Tableaus#DOPRI5}
-     * @param tolerances     the error tolerances of adaptive methods; default rtol 1e-7, atol 1e-9
-     * @param controller     the step-size controller of adaptive methods; default {@link PiController#defaults()}
-     * @param firstStep      the first step, in the time's units; NaN (the default) chooses it by Hairer's algorithm
-     * @param step           the step of fixed-step methods, in the time's units (the last step before
-     *                       each output is shortened); NaN (the default) for adaptive methods
-     * @param maxSteps       most steps (accepted and rejected) per solve; default 100,000
-     * @param gradient       how the solve is differentiated; default {@link Gradient#direct()}
-     * @param implicitStages how the stages of implicit methods are solved; default {@link ImplicitStages#defaults()}
+     * @param method the Runge-Kutta method; default {@link Tableaus#DOPRI5}
+     * @param tolerances the error tolerances of adaptive methods; default rtol 1e-7, atol 1e-9
+     * @param controller the step-size controller of adaptive methods; default {@link
+     *     PiController#defaults()}
+     * @param firstStep the first step, in the time's units; NaN (the default) chooses it by
+     *     Hairer's algorithm
+     * @param step the step of fixed-step methods, in the time's units (the last step before each
+     *     output is shortened); NaN (the default) for adaptive methods
+     * @param maxSteps most steps (accepted and rejected) per solve; default 100,000
+     * @param gradient how the solve is differentiated; default {@link Gradient#direct()}
+     * @param implicitStages how the stages of implicit methods are solved; default {@link
+     *     ImplicitStages#defaults()}
      */
-    public record Options(ButcherTableau method, Tolerances tolerances, StepSizeController controller, double firstStep,
-                          double step, int maxSteps, Gradient gradient, ImplicitStages implicitStages) {
+    public record Options(
+            ButcherTableau method,
+            Tolerances tolerances,
+            StepSizeController controller,
+            double firstStep,
+            double step,
+            int maxSteps,
+            Gradient gradient,
+            ImplicitStages implicitStages) {
         public Options {
-            if (method == null || tolerances == null || controller == null || gradient == null || implicitStages == null) {
-                throw new IllegalArgumentException("OdeSolve.Options: method, tolerances, controller, gradient and implicitStages"
-                        + " must be set");
+            if (method == null
+                    || tolerances == null
+                    || controller == null
+                    || gradient == null
+                    || implicitStages == null) {
+                throw new IllegalArgumentException(
+                        "OdeSolve.Options: method, tolerances, controller, gradient and implicitStages"
+                                + " must be set");
             }
             if (!(step > 0) && !Double.isNaN(step)) {
-                throw new IllegalArgumentException("OdeSolve.Options: step must be positive (or NaN for adaptive methods), got " + step);
+                throw new IllegalArgumentException(
+                        "OdeSolve.Options: step must be positive (or NaN for adaptive methods), got "
+                                + step);
             }
             if (maxSteps <= 0) {
-                throw new IllegalArgumentException("OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
+                throw new IllegalArgumentException(
+                        "OdeSolve.Options: maxSteps must be positive, got " + maxSteps);
             }
         }
 
@@ -66,23 +83,31 @@ public final class OdeSolve {
          * withers do not, so that they can be applied in any order).
          *
          * @throws IllegalArgumentException for a fixed-step method without a step, or an adjoint
-         *                                  whose backward method is implicit
+         *     whose backward method is implicit
          */
         public Options validate() {
             if (!method.adaptive() && !(step > 0)) {
-                throw new IllegalArgumentException("OdeSolve.Options: method " + method.name()
-                        + " has no error estimate and needs a fixed step (withStep(h)); got " + step);
+                throw new IllegalArgumentException(
+                        "OdeSolve.Options: method "
+                                + method.name()
+                                + " has no error estimate and needs a fixed step (withStep(h)); got "
+                                + step);
             }
             if (gradient instanceof Adjoint adj) {
                 ButcherTableau back = adj.methodFor(this);
                 if (back.implicit()) {
-                    throw new IllegalArgumentException("OdeSolve.Options: the adjoint solve needs an explicit method, got "
-                            + back.name() + "; with implicit methods use Gradient.checkpointed() or Gradient.direct() (stage"
-                            + " gradients by the implicit function theorem), or give the adjoint an explicit method"
-                            + " (Gradient.adjoint().withMethod(...))");
+                    throw new IllegalArgumentException(
+                            "OdeSolve.Options: the adjoint solve needs an explicit method, got "
+                                    + back.name()
+                                    + "; with implicit methods use Gradient.checkpointed() or Gradient.direct() (stage"
+                                    + " gradients by the implicit function theorem), or give the adjoint an explicit method"
+                                    + " (Gradient.adjoint().withMethod(...))");
                 }
                 if (!back.adaptive() && !(step > 0)) {
-                    throw new IllegalArgumentException("OdeSolve.Options: adjoint method " + back.name() + " needs a fixed step (withStep(h))");
+                    throw new IllegalArgumentException(
+                            "OdeSolve.Options: adjoint method "
+                                    + back.name()
+                                    + " needs a fixed step (withStep(h))");
                 }
             }
             return this;
@@ -90,21 +115,33 @@ public final class OdeSolve {
 
         /** The defaults listed above. */
         public static Options defaults() {
-            return new Options(Tableaus.DOPRI5, Tolerances.of(1e-7, 1e-9), PiController.defaults(), Double.NaN, Double.NaN, 100_000,
-                    Gradient.direct(), ImplicitStages.defaults());
+            return new Options(
+                    Tableaus.DOPRI5,
+                    Tolerances.of(1e-7, 1e-9),
+                    PiController.defaults(),
+                    Double.NaN,
+                    Double.NaN,
+                    100_000,
+                    Gradient.direct(),
+                    ImplicitStages.defaults());
         }
 
         public Options withMethod(ButcherTableau m) {
-            return new Options(m, tolerances, controller, firstStep, step, maxSteps, gradient, implicitStages);
+            return new Options(
+                    m, tolerances, controller, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
-        /** By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler, kvaerno3. */
+        /**
+         * By name: euler, midpoint, heun, rk4, rk38, bosh3, dopri5, tsit5, dopri8, backward-euler,
+         * kvaerno3.
+         */
         public Options withMethod(String name) {
             return withMethod(Tableaus.byName(name));
         }
 
         public Options withTolerances(Tolerances t) {
-            return new Options(method, t, controller, firstStep, step, maxSteps, gradient, implicitStages);
+            return new Options(
+                    method, t, controller, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
         /** One relative and one absolute tolerance for every state component. */
@@ -113,54 +150,77 @@ public final class OdeSolve {
         }
 
         public Options withController(StepSizeController c) {
-            return new Options(method, tolerances, c, firstStep, step, maxSteps, gradient, implicitStages);
+            return new Options(
+                    method, tolerances, c, firstStep, step, maxSteps, gradient, implicitStages);
         }
 
         public Options withFirstStep(double h) {
-            return new Options(method, tolerances, controller, h, step, maxSteps, gradient, implicitStages);
+            return new Options(
+                    method, tolerances, controller, h, step, maxSteps, gradient, implicitStages);
         }
 
         /** The step of fixed-step methods. */
         public Options withStep(double h) {
-            return new Options(method, tolerances, controller, firstStep, h, maxSteps, gradient, implicitStages);
+            return new Options(
+                    method,
+                    tolerances,
+                    controller,
+                    firstStep,
+                    h,
+                    maxSteps,
+                    gradient,
+                    implicitStages);
         }
 
         public Options withMaxSteps(int n) {
-            return new Options(method, tolerances, controller, firstStep, step, n, gradient, implicitStages);
+            return new Options(
+                    method, tolerances, controller, firstStep, step, n, gradient, implicitStages);
         }
 
         public Options withGradient(Gradient g) {
-            return new Options(method, tolerances, controller, firstStep, step, maxSteps, g, implicitStages);
+            return new Options(
+                    method, tolerances, controller, firstStep, step, maxSteps, g, implicitStages);
         }
 
         public Options withImplicitStages(ImplicitStages s) {
-            return new Options(method, tolerances, controller, firstStep, step, maxSteps, gradient, s);
+            return new Options(
+                    method, tolerances, controller, firstStep, step, maxSteps, gradient, s);
         }
 
         RungeKutta.Settings forward() {
             validate();
-            return new RungeKutta.Settings(method, controller, implicitStages, tolerances.rtol(), tolerances.atol(), firstStep, step,
-                    maxSteps, -1);
+            return new RungeKutta.Settings(
+                    method,
+                    controller,
+                    implicitStages,
+                    tolerances.rtol(),
+                    tolerances.atol(),
+                    firstStep,
+                    step,
+                    maxSteps,
+                    -1);
         }
     }
 
     /**
      * The solution at the output times.
      *
-     * @param ys    [T, ...y0.shape]: the state at each output time ({@code ys[0] = y0})
-     * @param stats function evaluations and steps (backward counts fill in when the backward pass runs)
+     * @param ys [T, ...y0.shape]: the state at each output time ({@code ys[0] = y0})
+     * @param stats function evaluations and steps (backward counts fill in when the backward pass
+     *     runs)
      */
-    public record Solution(Tensor ys, SolveStats stats) {
-    }
+    public record Solution(Tensor ys, SolveStats stats) {}
 
     /**
      * Solves the ODE and returns the states at the output times.
      *
-     * @param f      the dynamics
-     * @param y0     initial state, any shape
-     * @param ts     output times [T], strictly increasing or decreasing; {@code ts[0]} is the initial time
-     * @param params the tensors f reads that gradients should reach (adjoint and checkpointed modes; may be empty)
-     * @param o      options
+     * @param f the dynamics
+     * @param y0 initial state, any shape
+     * @param ts output times [T], strictly increasing or decreasing; {@code ts[0]} is the initial
+     *     time
+     * @param params the tensors f reads that gradients should reach (adjoint and checkpointed
+     *     modes; may be empty)
+     * @param o options
      */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
         o.validate();
@@ -169,7 +229,8 @@ public final class OdeSolve {
         boolean timeGrad = ts.requiresGrad() && Grad.isEnabled();
         Tensor y0In = y0;
         if (timeGrad) {
-            // dy_i/dt0 = -(dy_i/dy0) f(t0, y0): shift y0 by -(t0 - stop(t0)) stop(f0), zero in value, exact in gradient.
+            // dy_i/dt0 = -(dy_i/dy0) f(t0, y0): shift y0 by -(t0 - stop(t0)) stop(f0), zero in
+            // value, exact in gradient.
             Tensor f0 = evalDetached(f, times[0], y0);
             Tensor dt0 = ts.select(0, 0).sub(ts.select(0, 0).detach());
             y0In = y0.sub(dt0.mul(f0));
@@ -201,10 +262,14 @@ public final class OdeSolve {
      * @param ts output times [T, B], each column strictly monotone
      * @return states [T, B, ...]; the statistics add up over the samples
      */
-    public static Solution solveBatched(Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
+    public static Solution solveBatched(
+            Dynamics f, Tensor y0, Tensor ts, Tensor[] params, Options o) {
         if (ts.rank() != 2 || y0.rank() < 1 || ts.shape(1) != y0.shape(0)) {
-            throw new IllegalArgumentException("per-sample output times: expected ts of shape [T, B] with B = y0.shape[0] = "
-                    + (y0.rank() < 1 ? "?" : y0.shape(0)) + ", got " + Arrays.toString(ts.shape()));
+            throw new IllegalArgumentException(
+                    "per-sample output times: expected ts of shape [T, B] with B = y0.shape[0] = "
+                            + (y0.rank() < 1 ? "?" : y0.shape(0))
+                            + ", got "
+                            + Arrays.toString(ts.shape()));
         }
         int batch = y0.shape(0);
         Tensor[] parts = new Tensor[batch];
@@ -219,7 +284,9 @@ public final class OdeSolve {
         return new Solution(Tensor.concat(1, parts), total);
     }
 
-    /** Solves without parameters to differentiate (direct gradients reach y0 and any leaf f reads). */
+    /**
+     * Solves without parameters to differentiate (direct gradients reach y0 and any leaf f reads).
+     */
     public static Solution solve(Dynamics f, Tensor y0, Tensor ts, Options o) {
         return solve(f, y0, ts, new Tensor[0], o);
     }
@@ -237,8 +304,9 @@ public final class OdeSolve {
 
     static double[] checkTimes(Tensor ts) {
         if (ts.rank() != 1 || ts.numel() < 1) {
-            throw new IllegalArgumentException("ODE output times: expected a 1-D tensor of at least one time, got shape "
-                    + Arrays.toString(ts.shape()));
+            throw new IllegalArgumentException(
+                    "ODE output times: expected a 1-D tensor of at least one time, got shape "
+                            + Arrays.toString(ts.shape()));
         }
         double[] t = ts.toDoubleArray();
         for (int i = 0; i < t.length; i++) {
@@ -250,8 +318,15 @@ public final class OdeSolve {
             double dir = Math.signum(t[1] - t[0]);
             for (int i = 1; i < t.length; i++) {
                 if (dir == 0 || Math.signum(t[i] - t[i - 1]) != dir) {
-                    throw new IllegalArgumentException("ODE output times must be strictly increasing or strictly decreasing: ts["
-                            + (i - 1) + "] = " + t[i - 1] + ", ts[" + i + "] = " + t[i]);
+                    throw new IllegalArgumentException(
+                            "ODE output times must be strictly increasing or strictly decreasing: ts["
+                                    + (i - 1)
+                                    + "] = "
+                                    + t[i - 1]
+                                    + ", ts["
+                                    + i
+                                    + "] = "
+                                    + t[i]);
                 }
             }
         }

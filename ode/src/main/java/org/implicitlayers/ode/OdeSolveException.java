@@ -1,13 +1,19 @@
 package org.implicitlayers.ode;
 
 /**
- * An ODE solve that could not finish: the step size underflowed, the state or its derivative
- * became NaN or infinite, the step budget ran out, or an implicit stage's Newton iteration failed. The message says where (time, step, state
- * component) and what to try next; the accessors give the same facts to programs.
+ * An ODE solve that could not finish: the step size underflowed, the state or its derivative became
+ * NaN or infinite, the step budget ran out, or an implicit stage's Newton iteration failed. The
+ * message says where (time, step, state component) and what to try next; the accessors give the
+ * same facts to programs.
  */
 public final class OdeSolveException extends RuntimeException {
     /** Why the solve stopped. */
-    public enum Kind { STEP_SIZE_UNDERFLOW, NON_FINITE, MAX_STEPS, NEWTON_FAILURE }
+    public enum Kind {
+        STEP_SIZE_UNDERFLOW,
+        NON_FINITE,
+        MAX_STEPS,
+        NEWTON_FAILURE
+    }
 
     private final Kind kind;
     private final double time;

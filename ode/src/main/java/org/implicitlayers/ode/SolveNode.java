@@ -13,7 +13,9 @@ abstract class SolveNode extends CustomFunction {
         super(name);
     }
 
-    /** The gradients of y0 and of each parameter, given the output gradient (no tape is recorded). */
+    /**
+     * The gradients of y0 and of each parameter, given the output gradient (no tape is recorded).
+     */
     abstract Tensor[] pullBack(Tensor out, Tensor g);
 
     @Override

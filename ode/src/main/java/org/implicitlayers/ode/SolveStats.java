@@ -57,7 +57,10 @@ public final class SolveStats {
         return sum(SolveStats::rejectedSteps, rejected);
     }
 
-    /** Evaluations of the dynamics (each with its vector-Jacobian product, for the adjoint) in the backward pass. */
+    /**
+     * Evaluations of the dynamics (each with its vector-Jacobian product, for the adjoint) in the
+     * backward pass.
+     */
     public int nfeBackward() {
         return sum(SolveStats::nfeBackward, nfeBackward);
     }
@@ -81,7 +84,14 @@ public final class SolveStats {
 
     @Override
     public String toString() {
-        return "nfe " + nfeForward() + " forward (" + acceptedSteps() + " accepted, " + rejectedSteps() + " rejected steps), "
-                + nfeBackward() + " backward";
+        return "nfe "
+                + nfeForward()
+                + " forward ("
+                + acceptedSteps()
+                + " accepted, "
+                + rejectedSteps()
+                + " rejected steps), "
+                + nfeBackward()
+                + " backward";
     }
 }

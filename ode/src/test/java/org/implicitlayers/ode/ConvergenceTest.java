@@ -10,11 +10,18 @@ import org.implicitlayers.ode.solver.Tableaus;
 import org.junit.jupiter.api.Test;
 
 class ConvergenceTest {
-    /** y1' = y2 + cos 2t, y2' = -y1 (non-autonomous, so that each stage's time c_i h is exercised). */
-    private static final Dynamics OSCILLATOR = (t, y) -> y.matmul(Tensor.of(new double[] {0, -1, 1, 0}, 2, 2))
-            .add(Tensor.of(new double[] {Math.cos(2 * t), 0}, 1, 2));
+    /**
+     * y1' = y2 + cos 2t, y2' = -y1 (non-autonomous, so that each stage's time c_i h is exercised).
+     */
+    private static final Dynamics OSCILLATOR =
+            (t, y) ->
+                    y.matmul(Tensor.of(new double[] {0, -1, 1, 0}, 2, 2))
+                            .add(Tensor.of(new double[] {Math.cos(2 * t), 0}, 1, 2));
 
-    /** The exact solution from y(0) = (1, 0): particular part ((2/3) sin 2t, (1/3) cos 2t) plus a rotation. */
+    /**
+     * The exact solution from y(0) = (1, 0): particular part ((2/3) sin 2t, (1/3) cos 2t) plus a
+     * rotation.
+     */
     private static double[] exact(double t) {
         double y1 = Math.cos(t) - Math.sin(t) / 3 + 2 * Math.sin(2 * t) / 3;
         double y2 = -Math.sin(t) - Math.cos(t) / 3 + Math.cos(2 * t) / 3;
@@ -44,7 +51,10 @@ class ConvergenceTest {
 
     @Test
     void fixedStepMethodsConvergeAtTheirOrder() {
-        for (ButcherTableau m : new ButcherTableau[] {Tableaus.EULER, Tableaus.MIDPOINT, Tableaus.HEUN, Tableaus.RK4, Tableaus.RK38}) {
+        for (ButcherTableau m :
+                new ButcherTableau[] {
+                    Tableaus.EULER, Tableaus.MIDPOINT, Tableaus.HEUN, Tableaus.RK4, Tableaus.RK38
+                }) {
             double h = m.order() >= 4 ? 0.05 : 0.01;
             double e1 = endError(m, h);
             double e2 = endError(m, h / 2);
@@ -55,8 +65,10 @@ class ConvergenceTest {
 
     @Test
     void embeddedMethodsRunWithAFixedStepAtTheirOrder() {
-        // The adaptive methods' solution weights alone, forced to a fixed step via a tiny maxFactor-free path: use huge tolerances.
-        for (ButcherTableau m : new ButcherTableau[] {Tableaus.BOSH3, Tableaus.DOPRI5, Tableaus.TSIT5}) {
+        // The adaptive methods' solution weights alone, forced to a fixed step via a tiny
+        // maxFactor-free path: use huge tolerances.
+        for (ButcherTableau m :
+                new ButcherTableau[] {Tableaus.BOSH3, Tableaus.DOPRI5, Tableaus.TSIT5}) {
             double e1 = fixedAdaptive(m, 0.1);
             double e2 = fixedAdaptive(m, 0.05);
             double observed = Math.log(e1 / e2) / Math.log(2);
@@ -65,10 +77,23 @@ class ConvergenceTest {
     }
 
     private static double fixedAdaptive(ButcherTableau m, double h) {
-        // Tolerances so loose that every step is accepted, a first step of h and no growth: steps of exactly h.
-        OdeSolve.Options o = OdeSolve.Options.defaults().withMethod(m).withTolerances(1e6, 1e6).withFirstStep(h)
-                .withController(org.implicitlayers.ode.solver.PiController.integral().withMaxFactor(1.0000001));
-        Tensor ys = OdeSolve.solve(OSCILLATOR, Tensor.of(new double[] {1, 0}, 1, 2), Tensor.of(new double[] {0, 2}, 2), o).ys();
+        // Tolerances so loose that every step is accepted, a first step of h and no growth: steps
+        // of exactly h.
+        OdeSolve.Options o =
+                OdeSolve.Options.defaults()
+                        .withMethod(m)
+                        .withTolerances(1e6, 1e6)
+                        .withFirstStep(h)
+                        .withController(
+                                org.implicitlayers.ode.solver.PiController.integral()
+                                        .withMaxFactor(1.0000001));
+        Tensor ys =
+                OdeSolve.solve(
+                                OSCILLATOR,
+                                Tensor.of(new double[] {1, 0}, 1, 2),
+                                Tensor.of(new double[] {0, 2}, 2),
+                                o)
+                        .ys();
         double[] e = exact(2);
         return Math.hypot(ys.get(2) - e[0], ys.get(3) - e[1]);
     }
@@ -76,16 +101,33 @@ class ConvergenceTest {
     @Test
     void denseOutputIsAccurateBetweenSteps() {
         Tensor ts = Tensor.linspace(DType.FLOAT64, 0, 2, 41);
-        for (ButcherTableau m : new ButcherTableau[] {Tableaus.DOPRI5, Tableaus.TSIT5, Tableaus.BOSH3}) {
-            OdeSolve.Solution s = OdeSolve.solve(OSCILLATOR, Tensor.of(new double[] {1, 0}, 1, 2), ts,
-                    OdeSolve.Options.defaults().withMethod(m).withTolerances(m == Tableaus.BOSH3 ? 1e-6 : 1e-8, 1e-10));
-            assertTrue(s.stats().acceptedSteps() < (m == Tableaus.BOSH3 ? 200 : 40), m.name() + " took " + s.stats().acceptedSteps() + " steps: outputs must not force steps");
+        for (ButcherTableau m :
+                new ButcherTableau[] {Tableaus.DOPRI5, Tableaus.TSIT5, Tableaus.BOSH3}) {
+            OdeSolve.Solution s =
+                    OdeSolve.solve(
+                            OSCILLATOR,
+                            Tensor.of(new double[] {1, 0}, 1, 2),
+                            ts,
+                            OdeSolve.Options.defaults()
+                                    .withMethod(m)
+                                    .withTolerances(m == Tableaus.BOSH3 ? 1e-6 : 1e-8, 1e-10));
+            assertTrue(
+                    s.stats().acceptedSteps() < (m == Tableaus.BOSH3 ? 200 : 40),
+                    m.name()
+                            + " took "
+                            + s.stats().acceptedSteps()
+                            + " steps: outputs must not force steps");
             double worst = 0;
             for (int i = 0; i < 41; i++) {
                 double[] e = exact(ts.get(i));
-                worst = Math.max(worst, Math.hypot(s.ys().get(2 * i) - e[0], s.ys().get(2 * i + 1) - e[1]));
+                worst =
+                        Math.max(
+                                worst,
+                                Math.hypot(s.ys().get(2 * i) - e[0], s.ys().get(2 * i + 1) - e[1]));
             }
-            assertTrue(worst < (m == Tableaus.BOSH3 ? 1e-4 : 1e-6), m.name() + ": dense output error " + worst);
+            assertTrue(
+                    worst < (m == Tableaus.BOSH3 ? 1e-4 : 1e-6),
+                    m.name() + ": dense output error " + worst);
         }
     }
 }

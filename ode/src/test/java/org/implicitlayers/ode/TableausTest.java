@@ -17,7 +17,10 @@ import org.implicitlayers.ode.solver.Tableaus;
 import org.junit.jupiter.api.Test;
 
 class TableausTest {
-    /** Our tableau's c (without the leading 0), a rows (without the empty first) and b equal Hipparchus' for the first {@code stages} stages. */
+    /**
+     * Our tableau's c (without the leading 0), a rows (without the empty first) and b equal
+     * Hipparchus' for the first {@code stages} stages.
+     */
     private static void assertSameAs(ButcherArrayProvider h, ButcherTableau t, int stages) {
         double[] c = h.getC();
         double[][] a = h.getA();
@@ -25,7 +28,11 @@ class TableausTest {
             assertEquals(c[i - 1], t.c()[i], 1e-15, t.name() + " c" + i);
             for (int j = 0; j < i; j++) {
                 double hv = j < a[i - 1].length ? a[i - 1][j] : 0;
-                assertEquals(hv, t.a()[i][j], 1e-14 * Math.max(1, Math.abs(hv)), t.name() + " a" + i + j);
+                assertEquals(
+                        hv,
+                        t.a()[i][j],
+                        1e-14 * Math.max(1, Math.abs(hv)),
+                        t.name() + " a" + i + j);
             }
         }
         for (int i = 0; i < stages; i++) {
@@ -43,7 +50,10 @@ class TableausTest {
         assertSameAs(new DormandPrince853Integrator(1e-6, 1, 1e-6, 1e-6), Tableaus.DOPRI8, 12);
     }
 
-    /** sum b c^(q-1) = 1/q for q up to min(order, 5): the quadrature conditions of each method's order. */
+    /**
+     * sum b c^(q-1) = 1/q for q up to min(order, 5): the quadrature conditions of each method's
+     * order.
+     */
     @Test
     void everyMethodSatisfiesItsQuadratureConditions() {
         for (ButcherTableau t : Tableaus.all()) {
@@ -59,7 +69,11 @@ class TableausTest {
                 for (double v : t.e()) {
                     se += v;
                 }
-                assertEquals(0, se, 1e-13, t.name() + ": the embedded method must also be consistent (sum e = 0)");
+                assertEquals(
+                        0,
+                        se,
+                        1e-13,
+                        t.name() + ": the embedded method must also be consistent (sum e = 0)");
             }
         }
     }
@@ -67,13 +81,21 @@ class TableausTest {
     @Test
     void denseOutputsMatchTheStepAtBothEnds() {
         for (ButcherTableau t : Tableaus.all()) {
-            assertArrayEquals(new double[t.fsal() ? t.stages() : t.stages() + 1], t.dense().weights(0, t.b()), 1e-15, t.name());
+            assertArrayEquals(
+                    new double[t.fsal() ? t.stages() : t.stages() + 1],
+                    t.dense().weights(0, t.b()),
+                    1e-15,
+                    t.name());
             double[] w1 = t.dense().weights(1, t.b());
             for (int j = 0; j < t.stages(); j++) {
                 assertEquals(t.b()[j], w1[j], 1e-14, t.name() + " weight " + j + " at theta = 1");
             }
         }
-        assertTrue(Tableaus.DOPRI5.fsal() && Tableaus.BOSH3.fsal() && Tableaus.TSIT5.fsal() && Tableaus.DOPRI8.fsal());
+        assertTrue(
+                Tableaus.DOPRI5.fsal()
+                        && Tableaus.BOSH3.fsal()
+                        && Tableaus.TSIT5.fsal()
+                        && Tableaus.DOPRI8.fsal());
         assertEquals(4, DenseOutput.hermite(false).weights(0.5, Tableaus.RK4.b()).length - 1);
     }
 }

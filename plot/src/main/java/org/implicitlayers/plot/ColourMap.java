@@ -6,14 +6,21 @@ import org.jfree.chart.renderer.PaintScale;
 
 /**
  * Colour maps: perceptually uniform sequential maps for values and a diverging map, white at its
- * centre, for signed quantities such as errors (used with a range symmetric about zero, so the
- * sign and the zero level can be read off).
+ * centre, for signed quantities such as errors (used with a range symmetric about zero, so the sign
+ * and the zero level can be read off).
  */
 public enum ColourMap {
     /** Sequential, dark blue to yellow (matplotlib's viridis, sampled at 9 points). */
-    VIRIDIS(0x440154, 0x472d7b, 0x3b528b, 0x2c728e, 0x21918c, 0x28ae80, 0x5ec962, 0xaadc32, 0xfde725),
-    /** Diverging, blue (negative) through white to red (positive) (ColorBrewer RdBu, 11 classes, reversed). */
-    BLUE_WHITE_RED(0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f),
+    VIRIDIS(
+            0x440154, 0x472d7b, 0x3b528b, 0x2c728e, 0x21918c, 0x28ae80, 0x5ec962, 0xaadc32,
+            0xfde725),
+    /**
+     * Diverging, blue (negative) through white to red (positive) (ColorBrewer RdBu, 11 classes,
+     * reversed).
+     */
+    BLUE_WHITE_RED(
+            0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582,
+            0xd6604d, 0xb2182b, 0x67001f),
     /** Sequential grey for backgrounds behind coloured data. */
     GREYS(0xffffff, 0xd9d9d9, 0x969696, 0x525252, 0x000000);
 

@@ -13,8 +13,7 @@ import java.util.List;
  * cells are resolved with the value at the cell centre.
  */
 public final class Contours {
-    private Contours() {
-    }
+    private Contours() {}
 
     /** A region of the plane given by its membership test. */
     @FunctionalInterface
@@ -38,17 +37,24 @@ public final class Contours {
                 above[i][j] = v[i][j] > level;
             }
         }
-        return march(g, level, above, (i0, j0, i1, j1) -> {
-            double a = v[i0][j0] - level, b = v[i1][j1] - level, t = a / (a - b);
-            return new double[] {xs[i0] + t * (xs[i1] - xs[i0]), ys[j0] + t * (ys[j1] - ys[j0])};
-        });
+        return march(
+                g,
+                level,
+                above,
+                (i0, j0, i1, j1) -> {
+                    double a = v[i0][j0] - level, b = v[i1][j1] - level, t = a / (a - b);
+                    return new double[] {
+                        xs[i0] + t * (xs[i1] - xs[i0]), ys[j0] + t * (ys[j1] - ys[j0])
+                    };
+                });
     }
 
     /**
      * Segments of the boundary of {@code region} inside [x0, x1] x [y0, y1], found on an n x n
      * grid. Give a window a little larger than the region so that its outline closes.
      */
-    public static List<double[]> outline(Region region, double x0, double x1, double y0, double y1, int n) {
+    public static List<double[]> outline(
+            Region region, double x0, double x1, double y0, double y1, int n) {
         double[] xs = Grid2.nodes(x0, x1, n), ys = Grid2.nodes(y0, y1, n);
         boolean[][] in = new boolean[n][n];
         double[][] mask = new double[n][n];
@@ -58,22 +64,26 @@ public final class Contours {
                 mask[i][j] = in[i][j] ? 1 : 0;
             }
         }
-        return march(new Grid2(xs, ys, mask), 0.5, in, (i0, j0, i1, j1) -> {
-            // Bisect the edge: 20 halvings leave an error of 1e-6 of a cell.
-            double ax = xs[i0], ay = ys[j0], bx = xs[i1], by = ys[j1];
-            boolean aIn = in[i0][j0];
-            for (int k = 0; k < 20; k++) {
-                double mx = 0.5 * (ax + bx), my = 0.5 * (ay + by);
-                if (region.contains(mx, my) == aIn) {
-                    ax = mx;
-                    ay = my;
-                } else {
-                    bx = mx;
-                    by = my;
-                }
-            }
-            return new double[] {0.5 * (ax + bx), 0.5 * (ay + by)};
-        });
+        return march(
+                new Grid2(xs, ys, mask),
+                0.5,
+                in,
+                (i0, j0, i1, j1) -> {
+                    // Bisect the edge: 20 halvings leave an error of 1e-6 of a cell.
+                    double ax = xs[i0], ay = ys[j0], bx = xs[i1], by = ys[j1];
+                    boolean aIn = in[i0][j0];
+                    for (int k = 0; k < 20; k++) {
+                        double mx = 0.5 * (ax + bx), my = 0.5 * (ay + by);
+                        if (region.contains(mx, my) == aIn) {
+                            ax = mx;
+                            ay = my;
+                        } else {
+                            bx = mx;
+                            by = my;
+                        }
+                    }
+                    return new double[] {0.5 * (ax + bx), 0.5 * (ay + by)};
+                });
     }
 
     /**
@@ -84,10 +94,12 @@ public final class Contours {
         double[] xs = g.xs(), ys = g.ys();
         double px = 2 * g.dx(), py = 2 * g.dy();
         int n = 2 * Math.max(xs.length, ys.length);
-        return outline(region, xs[0] - px, xs[xs.length - 1] + px, ys[0] - py, ys[ys.length - 1] + py, n);
+        return outline(
+                region, xs[0] - px, xs[xs.length - 1] + px, ys[0] - py, ys[ys.length - 1] + py, n);
     }
 
-    private static List<double[]> march(Grid2 g, double level, boolean[][] above, EdgeCrossing cross) {
+    private static List<double[]> march(
+            Grid2 g, double level, boolean[][] above, EdgeCrossing cross) {
         double[][] v = g.values();
         List<double[]> out = new ArrayList<>();
         for (int i = 0; i + 1 < g.xs().length; i++) {
@@ -96,7 +108,10 @@ public final class Contours {
                 if (Double.isNaN(va) || Double.isNaN(vb) || Double.isNaN(vc) || Double.isNaN(vd)) {
                     continue;
                 }
-                boolean a = above[i][j], b = above[i + 1][j], c = above[i + 1][j + 1], d = above[i][j + 1];
+                boolean a = above[i][j],
+                        b = above[i + 1][j],
+                        c = above[i + 1][j + 1],
+                        d = above[i][j + 1];
                 // Edges: 0 = a-b (bottom), 1 = b-c (right), 2 = d-c (top), 3 = a-d (left).
                 double[][] p = new double[4][];
                 int n = 0;
@@ -128,7 +143,8 @@ public final class Contours {
                         }
                     }
                 } else if (n == 4) {
-                    // Saddle (a and c on one side, b and d on the other): if the centre is on a's side, a and c
+                    // Saddle (a and c on one side, b and d on the other): if the centre is on a's
+                    // side, a and c
                     // connect through it and the lines cut off the corners b and d.
                     boolean centre = 0.25 * (va + vb + vc + vd) > level;
                     if (centre == a) {

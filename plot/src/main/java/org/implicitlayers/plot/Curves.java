@@ -16,10 +16,10 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Curves against a shared x (training step, time, iterations): one or more panels stacked above
- * each other, each with its own y axis. Long series are decimated (min/max per bin, see
- * {@link Decimation}); y axes are logarithmic with labelled ticks ({@link LogTicksAxis}) when
- * asked or, by default, when every value is positive; a linear axis whose first values would
- * flatten the rest is cut to the rest, and its label says so.
+ * each other, each with its own y axis. Long series are decimated (min/max per bin, see {@link
+ * Decimation}); y axes are logarithmic with labelled ticks ({@link LogTicksAxis}) when asked or, by
+ * default, when every value is positive; a linear axis whose first values would flatten the rest is
+ * cut to the rest, and its label says so.
  *
  * <pre>{@code
  * JFreeChart c = Curves.chart("training", "step", false, List.of(
@@ -31,8 +31,7 @@ public final class Curves {
     /** At most this many points per series reach the renderer (twice the number of bins). */
     public static final int MAX_POINTS = 3000;
 
-    private Curves() {
-    }
+    private Curves() {}
 
     /** How a y axis is scaled. */
     public enum Scale {
@@ -57,7 +56,14 @@ public final class Curves {
     public record Series(String name, double[] x, double[] y, Mark mark, int colour) {
         public Series {
             if (x.length != y.length) {
-                throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values but " + y.length + " y values");
+                throw new IllegalArgumentException(
+                        "series '"
+                                + name
+                                + "': "
+                                + x.length
+                                + " x values but "
+                                + y.length
+                                + " y values");
             }
         }
 
@@ -75,16 +81,16 @@ public final class Curves {
     }
 
     /** One panel: its y label, scale and series. */
-    public record Panel(String yLabel, Scale scale, List<Series> series) {
-    }
+    public record Panel(String yLabel, Scale scale, List<Series> series) {}
 
     /**
      * The panel of a training loss. A loss that takes negative values (the Ritz energy falls from
      * large positive values to a negative plateau such as -2.47) on a linear axis shows either the
-     * first steps or, zoomed, only the noise of the plateau; its gap to the lowest value, loss - min,
-     * on a logarithmic axis shows the whole descent, decade by decade. The gap gets a floor of a
-     * millionth of the range (the minimum itself would be log 0); the short label gives the minimum
-     * (a long one would run past a small panel). A positive loss is drawn as it is, logarithmically.
+     * first steps or, zoomed, only the noise of the plateau; its gap to the lowest value, loss -
+     * min, on a logarithmic axis shows the whole descent, decade by decade. The gap gets a floor of
+     * a millionth of the range (the minimum itself would be log 0); the short label gives the
+     * minimum (a long one would run past a small panel). A positive loss is drawn as it is,
+     * logarithmically.
      */
     public static Panel lossPanel(double[] x, double[] y) {
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
@@ -95,18 +101,29 @@ public final class Curves {
             }
         }
         if (!(min <= 0) || !(max > min)) {
-            return new Panel("training loss", Scale.AUTO, List.of(Series.line("training loss", x, y)));
+            return new Panel(
+                    "training loss", Scale.AUTO, List.of(Series.line("training loss", x, y)));
         }
-        // The floor: the 10th percentile of the gaps (at least a millionth of the range), so that the plateau's noise, whose
-        // lowest sample would otherwise reach down many decades, stays a band about one decade wide.
+        // The floor: the 10th percentile of the gaps (at least a millionth of the range), so that
+        // the plateau's noise, whose
+        // lowest sample would otherwise reach down many decades, stays a band about one decade
+        // wide.
         double lowest = min;
-        double[] sorted = java.util.Arrays.stream(y).filter(Double::isFinite).map(v -> v - lowest).sorted().toArray();
+        double[] sorted =
+                java.util.Arrays.stream(y)
+                        .filter(Double::isFinite)
+                        .map(v -> v - lowest)
+                        .sorted()
+                        .toArray();
         double floor = Math.max(1e-6 * (max - min), sorted[sorted.length / 10]);
         double[] gap = new double[y.length];
         for (int i = 0; i < y.length; i++) {
             gap[i] = y[i] - min + floor;
         }
-        return new Panel("loss \u2212 min (" + TickFormat.compact(min) + ")", Scale.LOG, List.of(Series.line("training loss", x, gap)));
+        return new Panel(
+                "loss \u2212 min (" + TickFormat.compact(min) + ")",
+                Scale.LOG,
+                List.of(Series.line("training loss", x, gap)));
     }
 
     /**
@@ -134,7 +151,10 @@ public final class Curves {
             boolean positive = true;
             double[] all = new double[0];
             for (Series s : p.series()) {
-                double[][] d = s.mark() == Mark.LINE ? Decimation.minMax(s.x(), s.y(), MAX_POINTS / 2) : Decimation.minMax(s.x(), s.y(), Integer.MAX_VALUE / 4);
+                double[][] d =
+                        s.mark() == Mark.LINE
+                                ? Decimation.minMax(s.x(), s.y(), MAX_POINTS / 2)
+                                : Decimation.minMax(s.x(), s.y(), Integer.MAX_VALUE / 4);
                 XYSeries xy = new XYSeries(s.name(), false, true);
                 for (int i = 0; i < d[0].length; i++) {
                     if (!logX || d[0][i] > 0) {
@@ -144,16 +164,22 @@ public final class Curves {
                 }
                 int k = data.getSeriesCount();
                 data.addSeries(xy);
-                r.setSeriesPaint(k, Style.SERIES[(s.colour() >= 0 ? s.colour() : colour) % Style.SERIES.length]);
+                r.setSeriesPaint(
+                        k,
+                        Style.SERIES[
+                                (s.colour() >= 0 ? s.colour() : colour) % Style.SERIES.length]);
                 colour++;
-                r.setSeriesStroke(k, new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                r.setSeriesStroke(
+                        k, new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 r.setSeriesLinesVisible(k, s.mark() != Mark.POINTS);
                 r.setSeriesShapesVisible(k, s.mark() != Mark.LINE);
                 r.setSeriesShape(k, new Ellipse2D.Double(-3, -3, 6, 6));
                 all = concat(all, d[1]);
                 total++;
             }
-            boolean log = p.scale() == Scale.LOG || (p.scale() == Scale.AUTO && positive && all.length > 0);
+            boolean log =
+                    p.scale() == Scale.LOG
+                            || (p.scale() == Scale.AUTO && positive && all.length > 0);
             ValueAxis y;
             if (log) {
                 y = new LogTicksAxis(p.yLabel());
@@ -169,7 +195,8 @@ public final class Curves {
             plot.add(sub, 1);
         }
         Style.plot(plot, true);
-        JFreeChart chart = Style.chart(title == null || title.isEmpty() ? null : title, plot, total > 1);
+        JFreeChart chart =
+                Style.chart(title == null || title.isEmpty() ? null : title, plot, total > 1);
         if (chart.getLegend() != null) {
             chart.getLegend().setPosition(RectangleEdge.BOTTOM);
         }
@@ -185,7 +212,9 @@ public final class Curves {
         if (all.length < 20 || p.series().size() != 1) {
             return;
         }
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        double lo = Double.POSITIVE_INFINITY,
+                hi = Double.NEGATIVE_INFINITY,
+                max = Double.NEGATIVE_INFINITY;
         int skip = all.length / 5;
         for (int i = 0; i < all.length; i++) {
             max = Math.max(max, all[i]);
@@ -198,8 +227,12 @@ public final class Curves {
             double pad = 0.05 * (hi - lo);
             axis.setAutoRange(false);
             axis.setRange(lo - pad, hi + pad);
-            axis.setLabel(String.format(Locale.ROOT, "%s; early values up to %s off scale", axis.getLabel(),
-                    TickFormat.compact(max)));
+            axis.setLabel(
+                    String.format(
+                            Locale.ROOT,
+                            "%s; early values up to %s off scale",
+                            axis.getLabel(),
+                            TickFormat.compact(max)));
         }
     }
 

@@ -9,8 +9,7 @@ import java.util.Arrays;
  * envelope.
  */
 public final class Decimation {
-    private Decimation() {
-    }
+    private Decimation() {}
 
     /**
      * @param x abscissae (sorted or not; bins are runs of consecutive samples)

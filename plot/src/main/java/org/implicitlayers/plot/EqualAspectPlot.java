@@ -13,9 +13,9 @@ import org.jfree.data.xy.XYDataset;
 
 /**
  * An XY plot whose data area always has one unit of x as long as one unit of y: where space is
- * space, a circle stays round and the unit square square, whatever the window. The plot shrinks
- * its area to the right aspect (keeping it against the right edge, next to a colour bar, and
- * centred vertically) and remembers how much it gave up, so a PNG can be cut to fit.
+ * space, a circle stays round and the unit square square, whatever the window. The plot shrinks its
+ * area to the right aspect (keeping it against the right edge, next to a colour bar, and centred
+ * vertically) and remembers how much it gave up, so a PNG can be cut to fit.
  */
 public class EqualAspectPlot extends XYPlot {
     private static final long serialVersionUID = 1L;
@@ -23,18 +23,25 @@ public class EqualAspectPlot extends XYPlot {
     private transient double slackWidth;
     private transient double slackHeight;
 
-    public EqualAspectPlot(XYDataset dataset, ValueAxis xAxis, ValueAxis yAxis, XYItemRenderer renderer) {
+    public EqualAspectPlot(
+            XYDataset dataset, ValueAxis xAxis, ValueAxis yAxis, XYItemRenderer renderer) {
         super(dataset, xAxis, yAxis, renderer);
     }
 
     @Override
-    public void draw(Graphics2D g2, Rectangle2D area, Point2D anchor, PlotState parentState, PlotRenderingInfo info) {
+    public void draw(
+            Graphics2D g2,
+            Rectangle2D area,
+            Point2D anchor,
+            PlotState parentState,
+            PlotRenderingInfo info) {
         Rectangle2D inner = (Rectangle2D) area.clone();
         getInsets().trim(inner);
         AxisSpace space = calculateAxisSpace(g2, inner);
         Rectangle2D data = space.shrink(inner, null);
         getAxisOffset().trim(data);
-        double xr = getDomainAxis().getRange().getLength(), yr = getRangeAxis().getRange().getLength();
+        double xr = getDomainAxis().getRange().getLength(),
+                yr = getRangeAxis().getRange().getLength();
         Rectangle2D fitted = (Rectangle2D) area.clone();
         slackWidth = 0;
         slackHeight = 0;
@@ -42,10 +49,18 @@ public class EqualAspectPlot extends XYPlot {
             double want = yr / xr; // height / width of the data area
             if (data.getHeight() > want * data.getWidth()) {
                 slackHeight = data.getHeight() - want * data.getWidth();
-                fitted.setRect(area.getX(), area.getY() + slackHeight / 2, area.getWidth(), area.getHeight() - slackHeight);
+                fitted.setRect(
+                        area.getX(),
+                        area.getY() + slackHeight / 2,
+                        area.getWidth(),
+                        area.getHeight() - slackHeight);
             } else {
                 slackWidth = data.getWidth() - data.getHeight() / want;
-                fitted.setRect(area.getX() + slackWidth, area.getY(), area.getWidth() - slackWidth, area.getHeight());
+                fitted.setRect(
+                        area.getX() + slackWidth,
+                        area.getY(),
+                        area.getWidth() - slackWidth,
+                        area.getHeight());
             }
         }
         super.draw(g2, fitted, anchor, parentState, info);

@@ -28,7 +28,10 @@ final class FieldImage extends AbstractXYAnnotation {
         for (int i = 0; i < nx; i++) {
             for (int j = 0; j < ny; j++) {
                 double v = g.values()[i][j];
-                int argb = Double.isNaN(v) ? 0 : ((java.awt.Color) scale.getPaint(clamp(v, scale))).getRGB();
+                int argb =
+                        Double.isNaN(v)
+                                ? 0
+                                : ((java.awt.Color) scale.getPaint(clamp(v, scale))).getRGB();
                 image.setRGB(i, ny - 1 - j, argb);
             }
         }
@@ -44,7 +47,13 @@ final class FieldImage extends AbstractXYAnnotation {
     }
 
     @Override
-    public void draw(Graphics2D g2, XYPlot plot, Rectangle2D dataArea, ValueAxis xAxis, ValueAxis yAxis, int rendererIndex,
+    public void draw(
+            Graphics2D g2,
+            XYPlot plot,
+            Rectangle2D dataArea,
+            ValueAxis xAxis,
+            ValueAxis yAxis,
+            int rendererIndex,
             PlotRenderingInfo info) {
         double left = xAxis.valueToJava2D(x0, dataArea, plot.getDomainAxisEdge());
         double right = xAxis.valueToJava2D(x1, dataArea, plot.getDomainAxisEdge());
@@ -53,8 +62,15 @@ final class FieldImage extends AbstractXYAnnotation {
         Shape clip = g2.getClip();
         Object hint = g2.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
         g2.clip(dataArea);
-        g2.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g2.drawImage(image, (int) Math.round(left), (int) Math.round(top), (int) Math.round(right - left), (int) Math.round(bottom - top), null);
+        g2.setRenderingHint(
+                RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g2.drawImage(
+                image,
+                (int) Math.round(left),
+                (int) Math.round(top),
+                (int) Math.round(right - left),
+                (int) Math.round(bottom - top),
+                null);
         g2.setClip(clip);
         if (hint != null) {
             g2.setRenderingHint(RenderingHints.KEY_INTERPOLATION, hint);

@@ -8,7 +8,10 @@ public enum FigureFormat {
     PNG,
     /** SVG 1.1 (Apache Batik), vector; the size is in points. */
     SVG,
-    /** PDF, one page of the figure's size in points, vector (Apache PDFBox with its Graphics2D bridge). */
+    /**
+     * PDF, one page of the figure's size in points, vector (Apache PDFBox with its Graphics2D
+     * bridge).
+     */
     PDF;
 
     /** The file name extension, without the dot: "png", "svg" or "pdf". */
@@ -33,7 +36,8 @@ public enum FigureFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException(option + ": expected png, svg or pdf, got '" + value + "'");
+        throw new IllegalArgumentException(
+                option + ": expected png, svg or pdf, got '" + value + "'");
     }
 
     @Override

@@ -13,14 +13,25 @@ import java.util.Arrays;
 public record Grid2(double[] xs, double[] ys, double[][] values) {
     public Grid2 {
         if (xs.length < 2 || ys.length < 2) {
-            throw new IllegalArgumentException("a grid needs at least 2 x 2 nodes, got " + xs.length + " x " + ys.length);
+            throw new IllegalArgumentException(
+                    "a grid needs at least 2 x 2 nodes, got " + xs.length + " x " + ys.length);
         }
         if (values.length != xs.length) {
-            throw new IllegalArgumentException("values has " + values.length + " rows, expected one per x node (" + xs.length + ")");
+            throw new IllegalArgumentException(
+                    "values has "
+                            + values.length
+                            + " rows, expected one per x node ("
+                            + xs.length
+                            + ")");
         }
         for (double[] row : values) {
             if (row.length != ys.length) {
-                throw new IllegalArgumentException("a values row has " + row.length + " entries, expected one per y node (" + ys.length + ")");
+                throw new IllegalArgumentException(
+                        "a values row has "
+                                + row.length
+                                + " entries, expected one per y node ("
+                                + ys.length
+                                + ")");
             }
         }
         if (!(xs[1] > xs[0]) || !(ys[1] > ys[0])) {
@@ -114,12 +125,16 @@ public record Grid2(double[] xs, double[] ys, double[][] values) {
         }
         int i = Math.min((int) fx, nx - 2), j = Math.min((int) fy, ny - 2);
         double s = fx - i, t = fy - j;
-        return (1 - s) * ((1 - t) * values[i][j] + t * values[i][j + 1]) + s * ((1 - t) * values[i + 1][j] + t * values[i + 1][j + 1]);
+        return (1 - s) * ((1 - t) * values[i][j] + t * values[i][j + 1])
+                + s * ((1 - t) * values[i + 1][j] + t * values[i + 1][j + 1]);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Grid2 g && Arrays.equals(xs, g.xs) && Arrays.equals(ys, g.ys) && Arrays.deepEquals(values, g.values);
+        return o instanceof Grid2 g
+                && Arrays.equals(xs, g.xs)
+                && Arrays.equals(ys, g.ys)
+                && Arrays.deepEquals(values, g.values);
     }
 
     @Override
@@ -129,6 +144,18 @@ public record Grid2(double[] xs, double[] ys, double[][] values) {
 
     @Override
     public String toString() {
-        return "Grid2[" + xs.length + " x " + ys.length + " over [" + xs[0] + ", " + xs[xs.length - 1] + "] x [" + ys[0] + ", " + ys[ys.length - 1] + "]]";
+        return "Grid2["
+                + xs.length
+                + " x "
+                + ys.length
+                + " over ["
+                + xs[0]
+                + ", "
+                + xs[xs.length - 1]
+                + "] x ["
+                + ys[0]
+                + ", "
+                + ys[ys.length - 1]
+                + "]]";
     }
 }

@@ -18,9 +18,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A heat map of a field on a 2-D grid, the figure of a PDE solution or an error: equal aspect,
- * no cell borders, blank where the field is NaN, a colour bar with formatted ticks, optionally
- * the domain's outline, contour lines and data points drawn over it.
+ * A heat map of a field on a 2-D grid, the figure of a PDE solution or an error: equal aspect, no
+ * cell borders, blank where the field is NaN, a colour bar with formatted ticks, optionally the
+ * domain's outline, contour lines and data points drawn over it.
  *
  * <pre>{@code
  * JFreeChart c = HeatMap.of(grid).title("u(x, y)").valueLabel("u").outline(segments).chart();
@@ -90,7 +90,10 @@ public final class HeatMap {
         return this;
     }
 
-    /** The domain's outline (segments {x0, y0, x1, y1}, e.g. from {@link Contours#outline}), drawn dark over the field. */
+    /**
+     * The domain's outline (segments {x0, y0, x1, y1}, e.g. from {@link Contours#outline}), drawn
+     * dark over the field.
+     */
     public HeatMap outline(List<double[]> segments) {
         outline.addAll(segments);
         return this;
@@ -103,7 +106,10 @@ public final class HeatMap {
         return outline(Contours.outlineAround(region, grid));
     }
 
-    /** Contour lines of the field at {@code level}, drawn in black (e.g. the zero level set of an SDF). */
+    /**
+     * Contour lines of the field at {@code level}, drawn in black (e.g. the zero level set of an
+     * SDF).
+     */
     public HeatMap contour(double level) {
         contours.addAll(Contours.of(grid, level));
         return this;
@@ -161,7 +167,10 @@ public final class HeatMap {
             double[] xs = grid.xs(), ys = grid.ys();
             double px = 0.03 * (xs[xs.length - 1] - xs[0]), py = 0.03 * (ys[ys.length - 1] - ys[0]);
             double pad = Math.max(px, py);
-            w = new double[] {xs[0] - pad, xs[xs.length - 1] + pad, ys[0] - pad, ys[ys.length - 1] + pad};
+            w =
+                    new double[] {
+                        xs[0] - pad, xs[xs.length - 1] + pad, ys[0] - pad, ys[ys.length - 1] + pad
+                    };
         }
         NumberAxis x = axis(xLabel, w[0], w[1]);
         NumberAxis y = axis(yLabel, w[2], w[3]);
@@ -170,7 +179,8 @@ public final class HeatMap {
         XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
         for (int s = 0; s < points.size(); s++) {
             dots.setSeriesShape(s, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
-            dots.setSeriesPaint(s, Style.SERIES[(s == 0 ? 0 : s == 1 ? 3 : s) % Style.SERIES.length]);
+            dots.setSeriesPaint(
+                    s, Style.SERIES[(s == 0 ? 0 : s == 1 ? 3 : s) % Style.SERIES.length]);
         }
         dots.setUseOutlinePaint(true);
         dots.setDefaultOutlinePaint(Color.WHITE);

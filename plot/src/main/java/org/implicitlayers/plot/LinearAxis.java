@@ -8,8 +8,8 @@ import org.jfree.chart.ui.RectangleEdge;
 
 /**
  * A linear axis with at most a few ticks (JFreeChart packs them as densely as the labels allow),
- * spacings 1, 2, 2.5, 5 times a power of ten, and short labels: a power of ten common to all
- * labels goes into the axis label as "(×10⁻⁴)".
+ * spacings 1, 2, 2.5, 5 times a power of ten, and short labels: a power of ten common to all labels
+ * goes into the axis label as "(×10⁻⁴)".
  */
 public final class LinearAxis extends NumberAxis {
     private static final long serialVersionUID = 1L;
@@ -33,7 +33,10 @@ public final class LinearAxis extends NumberAxis {
         super.selectAutoTickUnit(g2, dataArea, edge);
         double least = getRange().getLength() / maxTicks;
         if (getTickUnit().getSize() < least) {
-            setTickUnit((NumberTickUnit) getStandardTickUnits().getCeilingTickUnit(least), false, false);
+            setTickUnit(
+                    (NumberTickUnit) getStandardTickUnits().getCeilingTickUnit(least),
+                    false,
+                    false);
         }
     }
 }

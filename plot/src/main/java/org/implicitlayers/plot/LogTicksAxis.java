@@ -12,10 +12,10 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.TextAnchor;
 
 /**
- * A logarithmic axis that always has readable, labelled ticks: powers of ten (with unlabelled
- * minor ticks at 2..9) over several decades; 1, 2 and 5 times powers of ten over one to three
- * decades; and evenly spaced values with {@link TickFormat} labels when the range stays within a
- * decade (where JFreeChart's own log axis shows no number at all).
+ * A logarithmic axis that always has readable, labelled ticks: powers of ten (with unlabelled minor
+ * ticks at 2..9) over several decades; 1, 2 and 5 times powers of ten over one to three decades;
+ * and evenly spaced values with {@link TickFormat} labels when the range stays within a decade
+ * (where JFreeChart's own log axis shows no number at all).
  */
 public final class LogTicksAxis extends LogAxis {
     private static final long serialVersionUID = 1L;
@@ -27,15 +27,29 @@ public final class LogTicksAxis extends LogAxis {
 
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
-    public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
+    public List refreshTicks(
+            Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
         boolean vertical = RectangleEdge.isLeftOrRight(edge);
-        TextAnchor anchor = vertical ? (edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT)
-                : (edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER);
+        TextAnchor anchor =
+                vertical
+                        ? (edge == RectangleEdge.LEFT
+                                ? TextAnchor.CENTER_RIGHT
+                                : TextAnchor.CENTER_LEFT)
+                        : (edge == RectangleEdge.TOP
+                                ? TextAnchor.BOTTOM_CENTER
+                                : TextAnchor.TOP_CENTER);
         List ticks = new ArrayList();
         for (double[] t : ticks(getLowerBound(), getUpperBound())) {
             boolean major = t[1] > 0;
             String label = !major ? "" : t.length > 3 ? power(t[0]) : label(t[0], t[2]);
-            ticks.add(new NumberTick(major ? TickType.MAJOR : TickType.MINOR, t[0], label, anchor, anchor, 0.0));
+            ticks.add(
+                    new NumberTick(
+                            major ? TickType.MAJOR : TickType.MINOR,
+                            t[0],
+                            label,
+                            anchor,
+                            anchor,
+                            0.0));
         }
         return ticks;
     }
@@ -56,7 +70,8 @@ public final class LogTicksAxis extends LogAxis {
             for (int e = e0; e <= e1; e++) {
                 double p = Math.pow(10, e);
                 if (in(p, lo, hi)) {
-                    // Over several decades every label is a power of ten, written as one: 10⁻³, 1, 10³.
+                    // Over several decades every label is a power of ten, written as one: 10⁻³, 1,
+                    // 10³.
                     out.add(new double[] {p, e % every == 0 ? 1 : 0, p, 1});
                 }
                 for (int m = 2; m <= 9 && every == 1; m++) {

@@ -9,25 +9,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The training figure of a run, read back from its CSV logs: loss against step above the evaluation metrics. */
+/**
+ * The training figure of a run, read back from its CSV logs: loss against step above the evaluation
+ * metrics.
+ */
 public final class LossCurve {
-    private LossCurve() {
-    }
+    private LossCurve() {}
 
     /**
      * Writes {@code png}: the training loss against step (logarithmic when every value is positive;
      * otherwise, as for the Ritz energy, the gap to its lowest value on a logarithmic axis, see
-     * {@link #lossPanel}), and below it each metric of {@code evalCsv} (logarithmic), when there is any.
+     * {@link #lossPanel}), and below it each metric of {@code evalCsv} (logarithmic), when there is
+     * any.
      *
      * @param stepsCsv {@code step,loss,...} per logged step, with a header line
-     * @param evalCsv {@code step,name,value} per evaluation, with a header line; may be null or absent
+     * @param evalCsv {@code step,name,value} per evaluation, with a header line; may be null or
+     *     absent
      */
-    public static void write(Path stepsCsv, Path evalCsv, Path png, String title) throws IOException {
+    public static void write(Path stepsCsv, Path evalCsv, Path png, String title)
+            throws IOException {
         write(stepsCsv, evalCsv, Figures.defaults(), png, title);
     }
 
-    /** As {@link #write(Path, Path, Path, String)}, in the format and size of {@code figures} (default 900 x 420 points, 900 x 760 with metrics). */
-    public static void write(Path stepsCsv, Path evalCsv, Figures figures, Path file, String title) throws IOException {
+    /**
+     * As {@link #write(Path, Path, Path, String)}, in the format and size of {@code figures}
+     * (default 900 x 420 points, 900 x 760 with metrics).
+     */
+    public static void write(Path stepsCsv, Path evalCsv, Figures figures, Path file, String title)
+            throws IOException {
         List<String[]> steps = rows(stepsCsv);
         double[] x = new double[steps.size()], y = new double[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
@@ -41,7 +50,8 @@ public final class LossCurve {
             for (String[] row : rows(evalCsv)) {
                 double v = Double.parseDouble(row[2]);
                 if (v > 0 && Double.isFinite(v)) {
-                    metrics.computeIfAbsent(row[1], k -> new ArrayList<>()).add(new double[] {Double.parseDouble(row[0]), v});
+                    metrics.computeIfAbsent(row[1], k -> new ArrayList<>())
+                            .add(new double[] {Double.parseDouble(row[0]), v});
                 }
             }
         }
@@ -55,7 +65,11 @@ public final class LossCurve {
             }
             panels.add(new Curves.Panel("evaluation", Curves.Scale.LOG, series));
         }
-        figures.write(Curves.chart(title, "step", false, panels), file, 900, metrics.isEmpty() ? 420 : 760);
+        figures.write(
+                Curves.chart(title, "step", false, panels),
+                file,
+                900,
+                metrics.isEmpty() ? 420 : 760);
     }
 
     /** The loss panel ({@link Curves#lossPanel}). */

@@ -5,8 +5,8 @@ import org.jfree.chart.axis.TickUnit;
 import org.jfree.chart.axis.TickUnitSource;
 
 /**
- * Tick spacings 1, 2, 2.5 and 5 times a power of ten, each labelled by a {@link TickFormat}
- * with just the digits it needs. JFreeChart's axes pick the smallest spacing whose labels do not
+ * Tick spacings 1, 2, 2.5 and 5 times a power of ten, each labelled by a {@link TickFormat} with
+ * just the digits it needs. JFreeChart's axes pick the smallest spacing whose labels do not
  * collide.
  */
 public final class NiceTickUnits implements TickUnitSource {

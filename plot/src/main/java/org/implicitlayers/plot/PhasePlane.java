@@ -20,7 +20,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * }</pre>
  */
 public final class PhasePlane {
-    /** A vector field of the plane, evaluated at many points at once: {x0, y0, x1, y1, ...} to {dx0/dt, dy0/dt, ...}. */
+    /**
+     * A vector field of the plane, evaluated at many points at once: {x0, y0, x1, y1, ...} to
+     * {dx0/dt, dy0/dt, ...}.
+     */
     @FunctionalInterface
     public interface VectorField {
         double[] at(double[] points);
@@ -53,7 +56,10 @@ public final class PhasePlane {
         return this;
     }
 
-    /** Arrows of {@code f} on an n x n grid over the plotted window, scaled so the longest spans most of a cell. */
+    /**
+     * Arrows of {@code f} on an n x n grid over the plotted window, scaled so the longest spans
+     * most of a cell.
+     */
     public PhasePlane field(VectorField f, int n) {
         field = f;
         arrows = n;
@@ -61,7 +67,10 @@ public final class PhasePlane {
     }
 
     public JFreeChart chart() {
-        double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+        double x0 = Double.POSITIVE_INFINITY,
+                x1 = Double.NEGATIVE_INFINITY,
+                y0 = Double.POSITIVE_INFINITY,
+                y1 = Double.NEGATIVE_INFINITY;
         for (double[][] c : curves) {
             for (int i = 0; i < c[0].length; i++) {
                 if (Double.isFinite(c[0][i]) && Double.isFinite(c[1][i])) {
@@ -91,9 +100,22 @@ public final class PhasePlane {
                 s.add(d[0][i], d[1][i], false);
             }
             data.addSeries(s);
-            r.setSeriesPaint(k, k == 0 ? new Color(0x33, 0x33, 0x33) : Style.SERIES[(k == 1 ? 3 : k) % Style.SERIES.length]);
-            r.setSeriesStroke(k, dashed.get(k) ? new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {6, 4}, 0)
-                    : new BasicStroke(2.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            r.setSeriesPaint(
+                    k,
+                    k == 0
+                            ? new Color(0x33, 0x33, 0x33)
+                            : Style.SERIES[(k == 1 ? 3 : k) % Style.SERIES.length]);
+            r.setSeriesStroke(
+                    k,
+                    dashed.get(k)
+                            ? new BasicStroke(
+                                    1.8f,
+                                    BasicStroke.CAP_BUTT,
+                                    BasicStroke.JOIN_ROUND,
+                                    10,
+                                    new float[] {6, 4},
+                                    0)
+                            : new BasicStroke(2.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         }
         LinearAxis x = new LinearAxis(xLabel, x0, x1, 8);
         LinearAxis y = new LinearAxis(yLabel, y0, y1, 8);
@@ -106,7 +128,8 @@ public final class PhasePlane {
         EqualAspectPlot plot = new EqualAspectPlot(data, x, y, r);
         Style.plot(plot, true);
         if (field != null && arrows > 1) {
-            plot.addAnnotation(new Segments(arrowSegments(x0, x1, y0, y1), new Color(0x9a, 0x9a, 0x9a), 1.0f));
+            plot.addAnnotation(
+                    new Segments(arrowSegments(x0, x1, y0, y1), new Color(0x9a, 0x9a, 0x9a), 1.0f));
         }
         JFreeChart chart = Style.chart(title, plot, curves.size() > 1);
         if (chart.getLegend() != null) {
@@ -151,10 +174,21 @@ public final class PhasePlane {
                 }
                 double ax = cx - dx / 2, ay = cy - dy / 2, bx = cx + dx / 2, by = cy + dy / 2;
                 out.add(new double[] {ax, ay, bx, by});
-                // Arrow head: two strokes at 25 degrees, a third of the shaft long (at most a quarter cell).
-                double head = Math.min(len / 3, 0.25 * h), ux = dx / len, uy = dy / len, c = Math.cos(0.44), s = Math.sin(0.44);
-                out.add(new double[] {bx, by, bx - head * (c * ux - s * uy), by - head * (s * ux + c * uy)});
-                out.add(new double[] {bx, by, bx - head * (c * ux + s * uy), by - head * (-s * ux + c * uy)});
+                // Arrow head: two strokes at 25 degrees, a third of the shaft long (at most a
+                // quarter cell).
+                double head = Math.min(len / 3, 0.25 * h),
+                        ux = dx / len,
+                        uy = dy / len,
+                        c = Math.cos(0.44),
+                        s = Math.sin(0.44);
+                out.add(
+                        new double[] {
+                            bx, by, bx - head * (c * ux - s * uy), by - head * (s * ux + c * uy)
+                        });
+                out.add(
+                        new double[] {
+                            bx, by, bx - head * (c * ux + s * uy), by - head * (-s * ux + c * uy)
+                        });
             }
         }
         return out;

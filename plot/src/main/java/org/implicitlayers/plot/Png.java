@@ -12,17 +12,19 @@ import javax.imageio.ImageIO;
 import org.implicitlayers.core.io.AtomicFiles;
 import org.jfree.chart.JFreeChart;
 
-/** Charts rendered to images and written as PNG files (atomically: a temporary file, then a rename). */
+/**
+ * Charts rendered to images and written as PNG files (atomically: a temporary file, then a rename).
+ */
 public final class Png {
-    private Png() {
-    }
+    private Png() {}
 
     /** The chart drawn on a white w x h image. */
     public static BufferedImage render(JFreeChart chart, int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         chart.draw(g, new Rectangle2D.Double(0, 0, w, h));
         g.dispose();
@@ -35,8 +37,8 @@ public final class Png {
     }
 
     /**
-     * Writes a chart whose plot is an {@link EqualAspectPlot} at the size that fits it: the image is
-     * cut to the plot's aspect so that no blank band is left beside or below it.
+     * Writes a chart whose plot is an {@link EqualAspectPlot} at the size that fits it: the image
+     * is cut to the plot's aspect so that no blank band is left beside or below it.
      *
      * @param width image width in pixels before fitting; the height follows from the aspect
      */
@@ -57,11 +59,15 @@ public final class Png {
     public static Dimension fittedSize(JFreeChart chart, int width) {
         int w = width;
         if (chart.getPlot() instanceof EqualAspectPlot p) {
-            // Lay out with room to spare below, then cut away what the plot gave up to keep the aspect.
-            double aspect = p.getRangeAxis().getRange().getLength() / p.getDomainAxis().getRange().getLength();
+            // Lay out with room to spare below, then cut away what the plot gave up to keep the
+            // aspect.
+            double aspect =
+                    p.getRangeAxis().getRange().getLength()
+                            / p.getDomainAxis().getRange().getLength();
             int tall = (int) Math.round(Math.min(4, aspect) * w) + 400;
             render(chart, w, tall);
-            int w2 = (int) Math.round(w - p.slackWidth()), h2 = (int) Math.round(tall - p.slackHeight());
+            int w2 = (int) Math.round(w - p.slackWidth()),
+                    h2 = (int) Math.round(tall - p.slackHeight());
             return new Dimension(Math.max(200, w2), Math.max(200, h2));
         }
         return new Dimension(w, w);
@@ -89,14 +95,17 @@ public final class Png {
 
     /**
      * Writes an image as PNG, atomically (a temporary file renamed over the target): a full disk or
-     * an interrupt leaves the old file or none, never a truncated one; errors say what, where and why.
+     * an interrupt leaves the old file or none, never a truncated one; errors say what, where and
+     * why.
      */
     public static void write(BufferedImage img, Path file) throws IOException {
         ImageIO.setUseCache(false);
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        });
+        AtomicFiles.write(
+                file,
+                out -> {
+                    if (!ImageIO.write(img, "png", out)) {
+                        throw new IOException("no PNG writer available");
+                    }
+                });
     }
 }

@@ -13,7 +13,9 @@ import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.plot.XYPlot;
 
-/** Line segments {x0, y0, x1, y1} in data coordinates drawn in one path: outlines, contours, probes. */
+/**
+ * Line segments {x0, y0, x1, y1} in data coordinates drawn in one path: outlines, contours, probes.
+ */
 public final class Segments extends AbstractXYAnnotation {
     private static final long serialVersionUID = 1L;
 
@@ -21,7 +23,9 @@ public final class Segments extends AbstractXYAnnotation {
     private final transient Paint paint;
     private final transient Stroke stroke;
 
-    /** @param width line width in points */
+    /**
+     * @param width line width in points
+     */
     public Segments(List<double[]> segments, Color paint, float width) {
         this.segments = List.copyOf(segments);
         this.paint = paint;
@@ -29,12 +33,22 @@ public final class Segments extends AbstractXYAnnotation {
     }
 
     @Override
-    public void draw(Graphics2D g2, XYPlot plot, Rectangle2D dataArea, ValueAxis xAxis, ValueAxis yAxis, int rendererIndex,
+    public void draw(
+            Graphics2D g2,
+            XYPlot plot,
+            Rectangle2D dataArea,
+            ValueAxis xAxis,
+            ValueAxis yAxis,
+            int rendererIndex,
             PlotRenderingInfo info) {
         Path2D.Double path = new Path2D.Double();
         for (double[] s : segments) {
-            path.moveTo(xAxis.valueToJava2D(s[0], dataArea, plot.getDomainAxisEdge()), yAxis.valueToJava2D(s[1], dataArea, plot.getRangeAxisEdge()));
-            path.lineTo(xAxis.valueToJava2D(s[2], dataArea, plot.getDomainAxisEdge()), yAxis.valueToJava2D(s[3], dataArea, plot.getRangeAxisEdge()));
+            path.moveTo(
+                    xAxis.valueToJava2D(s[0], dataArea, plot.getDomainAxisEdge()),
+                    yAxis.valueToJava2D(s[1], dataArea, plot.getRangeAxisEdge()));
+            path.lineTo(
+                    xAxis.valueToJava2D(s[2], dataArea, plot.getDomainAxisEdge()),
+                    yAxis.valueToJava2D(s[3], dataArea, plot.getRangeAxisEdge()));
         }
         java.awt.Shape clip = g2.getClip();
         g2.clip(dataArea);

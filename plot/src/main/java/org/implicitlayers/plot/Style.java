@@ -17,12 +17,22 @@ final class Style {
     static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
     static final Color AXIS = new Color(0x33, 0x33, 0x33);
     static final Color GRID = new Color(0xe4, 0xe4, 0xe4);
-    /** matplotlib's tab10 qualitative colours. */
-    static final Color[] SERIES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
-    private Style() {
-    }
+    /** matplotlib's tab10 qualitative colours. */
+    static final Color[] SERIES = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf)
+    };
+
+    private Style() {}
 
     static void axis(ValueAxis a) {
         a.setLabelFont(LABEL);

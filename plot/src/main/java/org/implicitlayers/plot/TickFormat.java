@@ -6,9 +6,9 @@ import java.text.ParsePosition;
 import java.util.Locale;
 
 /**
- * Tick labels with as many digits as the tick spacing needs and no more: {@code 0.25},
- * {@code 1500}, {@code 2.5×10⁻⁵}; zero is {@code 0}, negatives carry a true minus sign.
- * Spacings below 10<sup>-3</sup> or from 10<sup>5</sup> use powers of ten.
+ * Tick labels with as many digits as the tick spacing needs and no more: {@code 0.25}, {@code
+ * 1500}, {@code 2.5×10⁻⁵}; zero is {@code 0}, negatives carry a true minus sign. Spacings below
+ * 10<sup>-3</sup> or from 10<sup>5</sup> use powers of ten.
  */
 public final class TickFormat extends NumberFormat {
     private static final long serialVersionUID = 1L;
@@ -18,7 +18,9 @@ public final class TickFormat extends NumberFormat {
     private final int exponent;
     private final double scale;
 
-    /** @param size the spacing between neighbouring ticks (positive) */
+    /**
+     * @param size the spacing between neighbouring ticks (positive)
+     */
     public TickFormat(double size) {
         this(size, 0);
     }
@@ -36,8 +38,8 @@ public final class TickFormat extends NumberFormat {
     }
 
     /**
-     * The power of ten to divide out of an axis over [lo, hi] so that its labels stay short: 0
-     * when the larger magnitude lies in [10^-3, 10^5), else its exponent.
+     * The power of ten to divide out of an axis over [lo, hi] so that its labels stay short: 0 when
+     * the larger magnitude lies in [10^-3, 10^5), else its exponent.
      */
     public static int commonExponent(double lo, double hi) {
         double m = Math.max(Math.abs(lo), Math.abs(hi));
@@ -58,9 +60,12 @@ public final class TickFormat extends NumberFormat {
             return v == 0 ? "0" : Double.toString(v);
         }
         int e = (int) Math.floor(Math.log10(Math.abs(v)) + 1e-12);
-        String s = Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
-                ? (v < 0 ? "\u2212" : "") + String.format(Locale.ROOT, "%." + Math.max(0, 2 - e) + "f", Math.abs(v))
-                : format(v, Math.pow(10, e - 2));
+        String s =
+                Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5
+                        ? (v < 0 ? "\u2212" : "")
+                                + String.format(
+                                        Locale.ROOT, "%." + Math.max(0, 2 - e) + "f", Math.abs(v))
+                        : format(v, Math.pow(10, e - 2));
         return s.replaceFirst("(\\.\\d*?)0+(?=$|×)", "$1").replaceFirst("\\.(?=$|×)", "");
     }
 
@@ -94,7 +99,11 @@ public final class TickFormat extends NumberFormat {
         }
         String s;
         if (exponent >= -3 && exponent < 5 && Math.abs(v) < 1e6) {
-            s = String.format(Locale.ROOT, "%." + Math.max(0, -exponent + extraDigit()) + "f", Math.abs(v));
+            s =
+                    String.format(
+                            Locale.ROOT,
+                            "%." + Math.max(0, -exponent + extraDigit()) + "f",
+                            Math.abs(v));
         } else {
             int e = (int) Math.floor(Math.log10(Math.abs(v)) + 1e-9);
             double m = Math.abs(v) / Math.pow(10, e);

@@ -25,14 +25,23 @@ class ContoursTest {
     @Test
     void outlineOfTheLShapeHasItsReentrantCorner() {
         // [-1, 1]^2 without the quadrant x > 0, y < 0.
-        List<double[]> s = Contours.outline((x, y) -> Math.abs(x) < 1 && Math.abs(y) < 1 && !(x > 0 && y < 0), -1.1, 1.1, -1.1, 1.1, 45);
+        List<double[]> s =
+                Contours.outline(
+                        (x, y) -> Math.abs(x) < 1 && Math.abs(y) < 1 && !(x > 0 && y < 0),
+                        -1.1,
+                        1.1,
+                        -1.1,
+                        1.1,
+                        45);
         double length = 0;
         for (double[] seg : s) {
             length += Math.hypot(seg[2] - seg[0], seg[3] - seg[1]);
         }
-        // Perimeter 8; within a cell each of the 6 corners becomes a chord, shorter by at most (2 - sqrt 2) h.
+        // Perimeter 8; within a cell each of the 6 corners becomes a chord, shorter by at most (2 -
+        // sqrt 2) h.
         double h = 2.2 / 44;
-        assertTrue(length <= 8 + 1e-9 && length >= 8 - 6 * (2 - Math.sqrt(2)) * h, "length " + length);
+        assertTrue(
+                length <= 8 + 1e-9 && length >= 8 - 6 * (2 - Math.sqrt(2)) * h, "length " + length);
     }
 
     @Test

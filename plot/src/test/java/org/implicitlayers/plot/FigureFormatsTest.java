@@ -21,13 +21,19 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 class FigureFormatsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static JFreeChart curves() {
         double[] x = {1, 2, 3, 4}, y = {1, 0.1, 0.01, 0.001};
-        return Curves.chart("loss against step", "step", false, List.of(new Curves.Panel("loss", Curves.Scale.LOG,
-                List.of(Curves.Series.line("loss", x, y)))));
+        return Curves.chart(
+                "loss against step",
+                "step",
+                false,
+                List.of(
+                        new Curves.Panel(
+                                "loss",
+                                Curves.Scale.LOG,
+                                List.of(Curves.Series.line("loss", x, y)))));
     }
 
     private static JFreeChart map() {
@@ -35,7 +41,10 @@ class FigureFormatsTest {
         return HeatMap.of(g).title("u = x y").valueLabel("u").chart();
     }
 
-    /** A parser that reads no external DTD (an SVG with a DOCTYPE would otherwise be fetched from the network). */
+    /**
+     * A parser that reads no external DTD (an SVG with a DOCTYPE would otherwise be fetched from
+     * the network).
+     */
     static javax.xml.parsers.DocumentBuilder xml() throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
@@ -45,14 +54,19 @@ class FigureFormatsTest {
     @Test
     void svgIsWellFormedXmlOfTheAskedSizeWithTheChartsText() throws Exception {
         Path f = dir.resolve(FigureFormat.SVG.fileName("curves"));
-        Figures.defaults().withFormat(FigureFormat.SVG).withSize(640, 480).write(curves(), f, 900, 420);
+        Figures.defaults()
+                .withFormat(FigureFormat.SVG)
+                .withSize(640, 480)
+                .write(curves(), f, 900, 420);
         Document d = xml().parse(f.toFile());
         Element root = d.getDocumentElement();
         assertEquals("svg", root.getTagName());
         assertEquals(640, Double.parseDouble(root.getAttribute("width").replace("px", "")), 0.0);
         assertEquals(480, Double.parseDouble(root.getAttribute("height").replace("px", "")), 0.0);
         String text = root.getTextContent();
-        assertTrue(text.contains("loss against step") && text.contains("step"), "title and axis label are text in the SVG");
+        assertTrue(
+                text.contains("loss against step") && text.contains("step"),
+                "title and axis label are text in the SVG");
     }
 
     @Test
@@ -61,8 +75,12 @@ class FigureFormatsTest {
         Figures.defaults().withFormat(FigureFormat.SVG).writeFitted(map(), f, 620);
         Element root = xml().parse(f.toFile()).getDocumentElement();
         java.awt.Dimension want = Png.fittedSize(map(), 620);
-        assertEquals(want.width, Double.parseDouble(root.getAttribute("width").replace("px", "")), 0.0);
-        assertEquals(want.height, Double.parseDouble(root.getAttribute("height").replace("px", "")), 0.0);
+        assertEquals(
+                want.width, Double.parseDouble(root.getAttribute("width").replace("px", "")), 0.0);
+        assertEquals(
+                want.height,
+                Double.parseDouble(root.getAttribute("height").replace("px", "")),
+                0.0);
         assertTrue(want.height < want.width, "a 2 x 1 domain is wider than tall: " + want);
     }
 
@@ -92,10 +110,18 @@ class FigureFormatsTest {
 
     @Test
     void badSettingsNameTheOption() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> FigureFormat.parse("--figure-format", "jpg")).getMessage()
-                .contains("--figure-format: expected png, svg or pdf, got 'jpg'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Figures.parseSize("--figure-size", "640*480")).getMessage()
-                .startsWith("--figure-size: expected WxH"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> FigureFormat.parse("--figure-format", "jpg"))
+                        .getMessage()
+                        .contains("--figure-format: expected png, svg or pdf, got 'jpg'"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Figures.parseSize("--figure-size", "640*480"))
+                        .getMessage()
+                        .startsWith("--figure-size: expected WxH"));
         assertEquals(640, Figures.parseSize("--figure-size", "640x480")[0]);
         assertThrows(IllegalArgumentException.class, () -> Figures.defaults().withDpi(0));
     }

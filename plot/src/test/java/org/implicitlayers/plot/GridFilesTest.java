@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Grid files take any title and are never left half-written. */
 class GridFilesTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static final double[] XS = {0, 0.5, 1}, YS = {0, 1};
     private static final double[][][] U = {{{1, 2}, {3, 4}, {5, Double.NaN}}};
@@ -31,14 +30,20 @@ class GridFilesTest {
         }
         List<String> lines = Files.readAllLines(vtk, StandardCharsets.US_ASCII);
         assertEquals("P?isson ??line", lines.get(1));
-        assertEquals(6, lines.stream().filter(l -> l.matches("-?[0-9.e+-]+|nan")).count(), "every grid value");
+        assertEquals(
+                6,
+                lines.stream().filter(l -> l.matches("-?[0-9.e+-]+|nan")).count(),
+                "every grid value");
     }
 
     @Test
     void aFailedWriteLeavesNoPartialFile() throws IOException {
         Path folder = dir.resolve("solution.csv");
         Files.createDirectory(folder);
-        IOException e = assertThrows(IOException.class, () -> GridFiles.writeCsv(folder, XS, YS, new String[] {"u"}, U));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> GridFiles.writeCsv(folder, XS, YS, new String[] {"u"}, U));
         assertTrue(e.getMessage().contains(folder.toString()), e.getMessage());
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of("solution.csv"), s.map(p -> p.getFileName().toString()).toList());

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LossCurveTest {
     @Test
     void aNegativeEnergyIsDrawnAsItsGapToTheMinimumOnALogAxis(@TempDir Path dir) throws Exception {
-        // A Ritz-like energy: from +5 down to a plateau at -2.47 within the first tenth, then noise of 1e-3.
+        // A Ritz-like energy: from +5 down to a plateau at -2.47 within the first tenth, then noise
+        // of 1e-3.
         int n = 500;
         double[] x = new double[n], y = new double[n];
         java.util.Random r = new java.util.Random(3);
@@ -24,8 +25,10 @@ class LossCurveTest {
         Curves.Panel p = LossCurve.lossPanel(x, y);
         assertEquals(Curves.Scale.LOG, p.scale());
         double[] g = p.series().get(0).y();
-        final double min = java.util.Arrays.stream(y).min().orElseThrow(), max = java.util.Arrays.stream(y).max().orElseThrow();
-        // The gap to the minimum plus one positive floor, no larger than most gaps (so the descent is not flattened).
+        final double min = java.util.Arrays.stream(y).min().orElseThrow(),
+                max = java.util.Arrays.stream(y).max().orElseThrow();
+        // The gap to the minimum plus one positive floor, no larger than most gaps (so the descent
+        // is not flattened).
         double floor = g[0] - (y[0] - min);
         assertTrue(floor >= 1e-6 * (max - min), "floor " + floor);
         for (int i = 0; i < n; i++) {
@@ -33,7 +36,11 @@ class LossCurveTest {
         }
         double[] gaps = java.util.Arrays.stream(y).map(v -> v - min).sorted().toArray();
         assertTrue(floor <= gaps[n / 2], "floor " + floor + " below the median gap " + gaps[n / 2]);
-        assertTrue(p.yLabel().contains("min") && p.yLabel().contains("\u22122.47") && p.yLabel().length() < 25, p.yLabel());
+        assertTrue(
+                p.yLabel().contains("min")
+                        && p.yLabel().contains("\u22122.47")
+                        && p.yLabel().length() < 25,
+                p.yLabel());
         // The descent spans decades on this axis; the plateau's noise stays within its last few.
         assertTrue(g[0] / g[n / 2] > 100, g[0] + " vs " + g[n / 2]);
         // A positive loss is drawn as it is.

@@ -48,12 +48,22 @@ class TicksTest {
     void logAxisTicks() {
         // Six decades: a labelled tick at each power of ten.
         List<double[]> wide = LogTicksAxis.ticks(1.5e-6, 2);
-        assertArrayEquals(new double[] {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1}, wide.stream().filter(t -> t[1] > 0).mapToDouble(t -> t[0]).toArray(), 1e-18);
+        assertArrayEquals(
+                new double[] {1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1},
+                wide.stream().filter(t -> t[1] > 0).mapToDouble(t -> t[0]).toArray(),
+                1e-18);
         // Two decades: 1, 2, 5 times powers of ten.
         List<double[]> mid = LogTicksAxis.ticks(0.003, 0.3);
-        assertArrayEquals(new double[] {0.005, 0.01, 0.02, 0.05, 0.1, 0.2}, mid.stream().filter(t -> t[1] > 0).mapToDouble(t -> t[0]).toArray(), 1e-15);
-        // Within a decade (0.5 to 0.82): 0.5, 0.6, 0.7, 0.8; within a few percent, evenly spaced values.
-        assertArrayEquals(new double[] {0.5, 0.6, 0.7, 0.8}, LogTicksAxis.ticks(0.5, 0.82).stream().mapToDouble(t -> t[0]).toArray(), 1e-15);
+        assertArrayEquals(
+                new double[] {0.005, 0.01, 0.02, 0.05, 0.1, 0.2},
+                mid.stream().filter(t -> t[1] > 0).mapToDouble(t -> t[0]).toArray(),
+                1e-15);
+        // Within a decade (0.5 to 0.82): 0.5, 0.6, 0.7, 0.8; within a few percent, evenly spaced
+        // values.
+        assertArrayEquals(
+                new double[] {0.5, 0.6, 0.7, 0.8},
+                LogTicksAxis.ticks(0.5, 0.82).stream().mapToDouble(t -> t[0]).toArray(),
+                1e-15);
         long labelled = LogTicksAxis.ticks(0.51, 0.58).stream().filter(t -> t[1] > 0).count();
         assertTrue(labelled >= 3 && labelled <= 8, "labelled " + labelled);
     }

@@ -5,19 +5,23 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Field access for sweep files, with errors that name the field by its path and say what was expected. */
+/**
+ * Field access for sweep files, with errors that name the field by its path and say what was
+ * expected.
+ */
 final class JsonFields {
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     static void known(JsonNode n, String at, Set<String> known) {
         if (!n.isObject()) {
-            throw new IllegalArgumentException((at.isEmpty() ? "top level" : at) + ": expected an object, got " + n);
+            throw new IllegalArgumentException(
+                    (at.isEmpty() ? "top level" : at) + ": expected an object, got " + n);
         }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new IllegalArgumentException(name(at, f) + ": unknown field; expected one of " + new TreeSet<>(known));
+                throw new IllegalArgumentException(
+                        name(at, f) + ": unknown field; expected one of " + new TreeSet<>(known));
             }
         }
     }
@@ -57,12 +61,15 @@ final class JsonFields {
     static boolean bool(JsonNode n, String field, String at) {
         JsonNode v = required(n, field, at);
         if (!v.isBoolean()) {
-            throw new IllegalArgumentException(name(at, field) + ": expected true or false, got " + v);
+            throw new IllegalArgumentException(
+                    name(at, field) + ": expected true or false, got " + v);
         }
         return v.asBoolean();
     }
 
-    /** The path of a field: {@code at.field}, or {@code field} at the top level ({@code at} empty). */
+    /**
+     * The path of a field: {@code at.field}, or {@code field} at the top level ({@code at} empty).
+     */
     static String name(String at, String field) {
         return at.isEmpty() ? field : at + "." + field;
     }

@@ -9,15 +9,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A dotted path into a JSON tree, such as {@code network.width}, {@code optimizer.lr} or
- * {@code boundary[1].g}: object fields separated by dots, each optionally followed by array
- * indices in brackets.
+ * A dotted path into a JSON tree, such as {@code network.width}, {@code optimizer.lr} or {@code
+ * boundary[1].g}: object fields separated by dots, each optionally followed by array indices in
+ * brackets.
  *
- * @param text     the path as written
+ * @param text the path as written
  * @param segments field names, or array indices as decimal strings, from the root down
  */
 public record JsonPath(String text, List<String> segments) {
-    private static final Pattern SEGMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\[[0-9]+\\])*)");
+    private static final Pattern SEGMENT =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\[[0-9]+\\])*)");
     private static final Pattern INDEX = Pattern.compile("\\[([0-9]+)\\]");
 
     public JsonPath {
@@ -30,8 +31,11 @@ public record JsonPath(String text, List<String> segments) {
         for (String part : text.split("\\.", -1)) {
             Matcher m = SEGMENT.matcher(part);
             if (!m.matches()) {
-                throw new IllegalArgumentException("expected a dotted path of field names with optional [index] parts, such as "
-                        + "'network.width' or 'boundary[0].g'; got '" + text + "'");
+                throw new IllegalArgumentException(
+                        "expected a dotted path of field names with optional [index] parts, such as "
+                                + "'network.width' or 'boundary[0].g'; got '"
+                                + text
+                                + "'");
             }
             segs.add(m.group(1));
             Matcher i = INDEX.matcher(m.group(2));
@@ -56,11 +60,13 @@ public record JsonPath(String text, List<String> segments) {
             String where = at.length() == 0 ? "the top level" : "'" + at + "'";
             if (index) {
                 if (!(node instanceof ArrayNode a)) {
-                    throw new IllegalArgumentException(text + ": " + where + " is not an array in the base problem");
+                    throw new IllegalArgumentException(
+                            text + ": " + where + " is not an array in the base problem");
                 }
                 int i = Integer.parseInt(seg);
                 if (i >= a.size()) {
-                    throw new IllegalArgumentException(text + ": " + where + " has " + a.size() + " elements, no index " + i);
+                    throw new IllegalArgumentException(
+                            text + ": " + where + " has " + a.size() + " elements, no index " + i);
                 }
                 if (last) {
                     a.set(i, value);
@@ -70,7 +76,8 @@ public record JsonPath(String text, List<String> segments) {
                 at.append('[').append(i).append(']');
             } else {
                 if (!(node instanceof ObjectNode o)) {
-                    throw new IllegalArgumentException(text + ": " + where + " is not an object in the base problem");
+                    throw new IllegalArgumentException(
+                            text + ": " + where + " is not an object in the base problem");
                 }
                 if (last) {
                     o.set(seg, value);

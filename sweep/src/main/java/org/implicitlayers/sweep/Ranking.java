@@ -6,17 +6,20 @@ import java.util.List;
 
 /** The best runs of a sweep by one metric. */
 public final class Ranking {
-    private Ranking() {
-    }
+    private Ranking() {}
 
     /**
-     * The rows of ok runs that have {@code metric}, best first (smallest when {@code minimize});
-     * at most {@code k}. Ties keep the sweep's order.
+     * The rows of ok runs that have {@code metric}, best first (smallest when {@code minimize}); at
+     * most {@code k}. Ties keep the sweep's order.
      */
     public static List<Object[]> best(ResultTable table, String metric, boolean minimize, int k) {
         int m = table.column(metric);
         if (m < 0 || !table.metrics().contains(metric)) {
-            throw new IllegalArgumentException("metric '" + metric + "': no run reports it; the runs report " + table.metrics());
+            throw new IllegalArgumentException(
+                    "metric '"
+                            + metric
+                            + "': no run reports it; the runs report "
+                            + table.metrics());
         }
         int status = table.column("status");
         List<Object[]> ok = new ArrayList<>();

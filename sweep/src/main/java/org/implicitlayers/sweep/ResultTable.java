@@ -23,14 +23,17 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The result of a sweep as a table: one row per run with its id, status, every swept setting
- * (one column per axis, named by its path), the final metrics, steps, wall and training time in
- * seconds, and the error message of a failed run. Written as CSV (one file) and Parquet.
+ * The result of a sweep as a table: one row per run with its id, status, every swept setting (one
+ * column per axis, named by its path), the final metrics, steps, wall and training time in seconds,
+ * and the error message of a failed run. Written as CSV (one file) and Parquet.
  */
 public final class ResultTable {
     /** The type of a column. */
     public enum Type {
-        STRING, LONG, DOUBLE, BOOLEAN
+        STRING,
+        LONG,
+        DOUBLE,
+        BOOLEAN
     }
 
     /**
@@ -39,8 +42,7 @@ public final class ResultTable {
      * @param name its header
      * @param type its type
      */
-    public record Column(String name, Type type) {
-    }
+    public record Column(String name, Type type) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Column> columns;
@@ -48,7 +50,8 @@ public final class ResultTable {
     private final List<String> axes;
     private final List<String> metrics;
 
-    private ResultTable(List<Column> columns, List<Object[]> rows, List<String> axes, List<String> metrics) {
+    private ResultTable(
+            List<Column> columns, List<Object[]> rows, List<String> axes, List<String> metrics) {
         this.columns = List.copyOf(columns);
         this.rows = rows;
         this.axes = List.copyOf(axes);
@@ -125,7 +128,10 @@ public final class ResultTable {
         return columns;
     }
 
-    /** The rows, one per run in the sweep's order; each value a String, Long, Double, Boolean or null. */
+    /**
+     * The rows, one per run in the sweep's order; each value a String, Long, Double, Boolean or
+     * null.
+     */
     public List<Object[]> rows() {
         return rows.stream().map(r -> Arrays.copyOf(r, r.length)).toList();
     }
@@ -150,7 +156,10 @@ public final class ResultTable {
         return -1;
     }
 
-    /** Writes the table as one CSV file (doubles in Java's shortest round-trip form, empty cells for missing values). */
+    /**
+     * Writes the table as one CSV file (doubles in Java's shortest round-trip form, empty cells for
+     * missing values).
+     */
     public void writeCsv(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -159,7 +168,8 @@ public final class ResultTable {
             for (Object[] row : rows) {
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < row.length; i++) {
-                    b.append(i == 0 ? "" : ",").append(row[i] == null ? "" : csv(row[i].toString()));
+                    b.append(i == 0 ? "" : ",")
+                            .append(row[i] == null ? "" : csv(row[i].toString()));
                 }
                 w.write(b.append('\n').toString());
             }
@@ -178,16 +188,20 @@ public final class ResultTable {
     public void writeParquet(SparkSession spark, Path dir) {
         List<StructField> fields = new ArrayList<>();
         for (Column c : columns) {
-            DataType t = switch (c.type()) {
-                case STRING -> DataTypes.StringType;
-                case LONG -> DataTypes.LongType;
-                case DOUBLE -> DataTypes.DoubleType;
-                case BOOLEAN -> DataTypes.BooleanType;
-            };
+            DataType t =
+                    switch (c.type()) {
+                        case STRING -> DataTypes.StringType;
+                        case LONG -> DataTypes.LongType;
+                        case DOUBLE -> DataTypes.DoubleType;
+                        case BOOLEAN -> DataTypes.BooleanType;
+                    };
             fields.add(DataTypes.createStructField(c.name(), t, true));
         }
         List<Row> data = rows.stream().map(RowFactory::create).toList();
-        spark.createDataFrame(data, new StructType(fields.toArray(new StructField[0]))).coalesce(1)
-                .write().mode(SaveMode.Overwrite).parquet(dir.toAbsolutePath().toUri().toString());
+        spark.createDataFrame(data, new StructType(fields.toArray(new StructField[0])))
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Overwrite)
+                .parquet(dir.toAbsolutePath().toUri().toString());
     }
 }

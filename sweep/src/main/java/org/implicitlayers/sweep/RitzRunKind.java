@@ -26,18 +26,20 @@ import org.implicitlayers.ritz.RitzSolver;
 /**
  * Deep Ritz / PINN runs: the problem is a problem file of {@code implicit ritz}; a run is a job
  * like the command's ({@link RunContext} on its folder: the lock, the checkpoint, the cancel that
- * the time limit sends, the metric logs as callbacks) and writes the same files as
- * {@code implicit ritz} ({@link RitzOutputs}: problem.json, params.npz, metrics.csv, eval.csv, the
- * curves and the solution's files and maps). Its metrics are those of the final evaluation
- * ({@code rel_l2}, {@code rel_h1}, or {@code eigenvalue} ...) and {@code loss}, the last training loss.
+ * the time limit sends, the metric logs as callbacks) and writes the same files as {@code implicit
+ * ritz} ({@link RitzOutputs}: problem.json, params.npz, metrics.csv, eval.csv, the curves and the
+ * solution's files and maps). Its metrics are those of the final evaluation ({@code rel_l2}, {@code
+ * rel_h1}, or {@code eigenvalue} ...) and {@code loss}, the last training loss.
  */
 final class RitzRunKind implements RunKind {
     static final String NAME = "ritz";
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sweep-time-limit");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService TIMER =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "sweep-time-limit");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     @Override
     public String name() {
@@ -63,16 +65,21 @@ final class RitzRunKind implements RunKind {
             ProblemSpec spec = ProblemFile.read(problem, null);
             RitzOptions o = spec.options();
             int probe = 8;
-            RitzOptions shortRun = o.withOptimizer(o.optimizer().withSteps(probe).withLbfgs(0))
-                    .withRun(new RitzOptions.Run(Integer.MAX_VALUE, o.run().seed(), o.run().dtype()));
+            RitzOptions shortRun =
+                    o.withOptimizer(o.optimizer().withSteps(probe).withLbfgs(0))
+                            .withRun(
+                                    new RitzOptions.Run(
+                                            Integer.MAX_VALUE, o.run().seed(), o.run().dtype()));
             RitzSolver solver = new RitzSolver(spec.problem(), shortRun);
             long[] stamps = new long[probe + 1];
-            solver.solve(List.of(new TrainingCallback() {
-                @Override
-                public void onStep(Trainer.StepInfo s) {
-                    stamps[(int) s.step()] = System.nanoTime();
-                }
-            }));
+            solver.solve(
+                    List.of(
+                            new TrainingCallback() {
+                                @Override
+                                public void onStep(Trainer.StepInfo s) {
+                                    stamps[(int) s.step()] = System.nanoTime();
+                                }
+                            }));
             // From the end of the second step: the first ones warm the JIT.
             double perStep = (stamps[probe] - stamps[2]) / 1e9 / (probe - 2);
             return perStep * (o.optimizer().steps() + 10.0 * o.optimizer().lbfgs());
@@ -88,18 +95,31 @@ final class RitzRunKind implements RunKind {
         return run(problem, dir, timeLimitSeconds, Figures.defaults());
     }
 
-    /** As {@link #run(ObjectNode, Path, double)}, with the figures in the format of {@code figures}. */
-    Output run(ObjectNode problem, Path dir, double timeLimitSeconds, Figures figures) throws Exception {
+    /**
+     * As {@link #run(ObjectNode, Path, double)}, with the figures in the format of {@code figures}.
+     */
+    Output run(ObjectNode problem, Path dir, double timeLimitSeconds, Figures figures)
+            throws Exception {
         long start = System.nanoTime();
         // Parsed in memory as 'implicit ritz' parses a file (messages name the field).
         ProblemSpec spec = ProblemFile.read(problem, null);
         RitzSolver solver = new RitzSolver(spec.problem(), spec.options());
         try (RunContext run = RunContext.open(dir, false)) {
-            run.callback(new CsvMetricsLog(run.file(RitzOutputs.METRICS), run.file(RitzOutputs.EVAL), 10));
-            // The time limit cancels the run (after the current Adam step or L-BFGS iteration) from a timer thread.
-            ScheduledFuture<?> limit = timeLimitSeconds > 0
-                    ? TIMER.schedule(run::cancel, Math.max(0, (long) (timeLimitSeconds * 1e9) - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)
-                    : null;
+            run.callback(
+                    new CsvMetricsLog(
+                            run.file(RitzOutputs.METRICS), run.file(RitzOutputs.EVAL), 10));
+            // The time limit cancels the run (after the current Adam step or L-BFGS iteration) from
+            // a timer thread.
+            ScheduledFuture<?> limit =
+                    timeLimitSeconds > 0
+                            ? TIMER.schedule(
+                                    run::cancel,
+                                    Math.max(
+                                            0,
+                                            (long) (timeLimitSeconds * 1e9)
+                                                    - (System.nanoTime() - start)),
+                                    TimeUnit.NANOSECONDS)
+                            : null;
             RitzSolver.Result r;
             try {
                 r = solver.solve(run);
@@ -109,8 +129,13 @@ final class RitzRunKind implements RunKind {
                 }
             }
             if (r.cancelled()) {
-                throw new RunTimeLimitException(String.format(Locale.ROOT, "time limit of %.3g s reached after %d of %d steps", timeLimitSeconds,
-                        r.steps(), spec.options().optimizer().steps()));
+                throw new RunTimeLimitException(
+                        String.format(
+                                Locale.ROOT,
+                                "time limit of %.3g s reached after %d of %d steps",
+                                timeLimitSeconds,
+                                r.steps(),
+                                spec.options().optimizer().steps()));
             }
             try (OutputSet files = run.outputs()) {
                 RitzOutputs.write(solver, problem, dir, files, figures);

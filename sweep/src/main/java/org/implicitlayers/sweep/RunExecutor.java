@@ -21,8 +21,7 @@ import org.implicitlayers.core.train.TrainingDivergedException;
 public final class RunExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RunExecutor() {
-    }
+    private RunExecutor() {}
 
     /**
      * Runs {@code run} in the folder {@code runsDir/<id>} (emptied first: a killed attempt may have
@@ -36,31 +35,66 @@ public final class RunExecutor {
         try {
             clear(dir);
             Files.createDirectories(dir);
-            RunKind.Output out = kind.run((ObjectNode) JSON.readTree(run.problem()), dir, timeLimitSeconds);
+            RunKind.Output out =
+                    kind.run((ObjectNode) JSON.readTree(run.problem()), dir, timeLimitSeconds);
             double wall = (System.nanoTime() - start) / 1e9;
-            String bad = out.metrics().entrySet().stream().filter(e -> !Double.isFinite(e.getValue())).map(Map.Entry::getKey)
-                    .findFirst().orElse(null);
-            result = bad == null ? new RunResult(run.id(), RunStatus.OK, null, out.metrics(), out.steps(), wall, out.trainSeconds())
-                    : new RunResult(run.id(), RunStatus.DIVERGED, "final " + bad + " is " + out.metrics().get(bad), Map.of(), out.steps(),
-                            wall, Double.NaN);
+            String bad =
+                    out.metrics().entrySet().stream()
+                            .filter(e -> !Double.isFinite(e.getValue()))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElse(null);
+            result =
+                    bad == null
+                            ? new RunResult(
+                                    run.id(),
+                                    RunStatus.OK,
+                                    null,
+                                    out.metrics(),
+                                    out.steps(),
+                                    wall,
+                                    out.trainSeconds())
+                            : new RunResult(
+                                    run.id(),
+                                    RunStatus.DIVERGED,
+                                    "final " + bad + " is " + out.metrics().get(bad),
+                                    Map.of(),
+                                    out.steps(),
+                                    wall,
+                                    Double.NaN);
         } catch (TrainingDivergedException e) {
             result = failed(run, RunStatus.DIVERGED, e.getMessage(), e.step(), start);
         } catch (RunTimeLimitException e) {
             result = failed(run, RunStatus.TIME_LIMIT, e.getMessage(), 0, start);
         } catch (Exception | StackOverflowError | AssertionError e) {
-            result = failed(run, RunStatus.ERROR, e.getMessage() != null ? e.getMessage() : e.toString(), 0, start);
+            result =
+                    failed(
+                            run,
+                            RunStatus.ERROR,
+                            e.getMessage() != null ? e.getMessage() : e.toString(),
+                            0,
+                            start);
         }
         try {
             Files.createDirectories(dir);
             result.write(dir, run.settings());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the result of run " + run.id() + " into " + dir, e);
+            throw new UncheckedIOException(
+                    "cannot write the result of run " + run.id() + " into " + dir, e);
         }
         return result;
     }
 
-    private static RunResult failed(Run run, RunStatus status, String message, long steps, long start) {
-        return new RunResult(run.id(), status, message, Map.of(), steps, (System.nanoTime() - start) / 1e9, Double.NaN);
+    private static RunResult failed(
+            Run run, RunStatus status, String message, long steps, long start) {
+        return new RunResult(
+                run.id(),
+                status,
+                message,
+                Map.of(),
+                steps,
+                (System.nanoTime() - start) / 1e9,
+                Double.NaN);
     }
 
     private static void clear(Path dir) throws IOException {

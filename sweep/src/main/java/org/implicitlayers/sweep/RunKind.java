@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public interface RunKind {
     /** The metrics and counts of a finished run. */
-    record Output(Map<String, Double> metrics, long steps, double trainSeconds) {
-    }
+    record Output(Map<String, Double> metrics, long steps, double trainSeconds) {}
 
     /** The name used in sweep files ({@code "kind"}). */
     String name();
@@ -23,9 +22,9 @@ public interface RunKind {
     void check(ObjectNode problem);
 
     /**
-     * Runs a problem with single-threaded kernels, writing its own outputs (the problem, parameters,
-     * curves) into {@code dir}; throws {@link RunTimeLimitException} past the time limit and
-     * {@link org.implicitlayers.core.train.TrainingDivergedException} on NaN.
+     * Runs a problem with single-threaded kernels, writing its own outputs (the problem,
+     * parameters, curves) into {@code dir}; throws {@link RunTimeLimitException} past the time
+     * limit and {@link org.implicitlayers.core.train.TrainingDivergedException} on NaN.
      *
      * @param timeLimitSeconds wall-clock limit in seconds, 0 for none
      */
@@ -45,6 +44,7 @@ public interface RunKind {
         if (name.equals(RitzRunKind.NAME)) {
             return new RitzRunKind();
         }
-        throw new IllegalArgumentException("kind: expected 'ritz' (problem files of 'implicit ritz'), got '" + name + "'");
+        throw new IllegalArgumentException(
+                "kind: expected 'ritz' (problem files of 'implicit ritz'), got '" + name + "'");
     }
 }

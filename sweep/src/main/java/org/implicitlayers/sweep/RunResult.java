@@ -18,18 +18,26 @@ import java.util.Map;
 /**
  * The outcome of one run: a row of the result table, also stored as {@code runs/<id>/result.json}.
  *
- * @param id           the run's id
- * @param status       how it ended
- * @param error        the message of a failed run (null when ok)
- * @param metrics      final metrics of an ok run (empty otherwise), in the solver's order
- * @param steps        optimiser steps taken
- * @param wallSeconds  wall-clock time of the whole run on its executor, in seconds
+ * @param id the run's id
+ * @param status how it ended
+ * @param error the message of a failed run (null when ok)
+ * @param metrics final metrics of an ok run (empty otherwise), in the solver's order
+ * @param steps optimiser steps taken
+ * @param wallSeconds wall-clock time of the whole run on its executor, in seconds
  * @param trainSeconds training time (evaluations excluded), in seconds; NaN for a failed run
  */
-public record RunResult(String id, RunStatus status, String error, Map<String, Double> metrics, long steps, double wallSeconds,
-                        double trainSeconds) implements Serializable {
+public record RunResult(
+        String id,
+        RunStatus status,
+        String error,
+        Map<String, Double> metrics,
+        long steps,
+        double wallSeconds,
+        double trainSeconds)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The file of a finished run inside its folder. */
     public static final String FILE = "result.json";
 
@@ -57,11 +65,20 @@ public record RunResult(String id, RunStatus status, String error, Map<String, D
         }
         Path tmp = dir.resolve(FILE + ".tmp");
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
         }
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                tmp,
+                dir.resolve(FILE),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Reads {@code dir/result.json}; null when there is none (the run has not finished). */
@@ -73,10 +90,17 @@ public record RunResult(String id, RunStatus status, String error, Map<String, D
         JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
         try {
             Map<String, Double> metrics = new LinkedHashMap<>();
-            n.get("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+            n.get("metrics")
+                    .fields()
+                    .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
             JsonNode err = n.get("error");
-            return new RunResult(n.get("id").asText(), RunStatus.ofLabel(n.get("status").asText()),
-                    err == null || err.isNull() ? null : err.asText(), metrics, n.get("steps").asLong(), n.get("wall_s").asDouble(),
+            return new RunResult(
+                    n.get("id").asText(),
+                    RunStatus.ofLabel(n.get("status").asText()),
+                    err == null || err.isNull() ? null : err.asText(),
+                    metrics,
+                    n.get("steps").asLong(),
+                    n.get("wall_s").asDouble(),
                     n.has("train_s") ? n.get("train_s").asDouble() : Double.NaN);
         } catch (RuntimeException e) {
             throw new IOException(f + ": not a result file of a sweep run (" + e + ")", e);

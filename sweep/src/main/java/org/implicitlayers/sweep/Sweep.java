@@ -45,23 +45,33 @@ import java.util.regex.Pattern;
  *   "time_limit_s": 600                      (per run; a run past it is recorded as failed; default 0: none)
  * }
  * }</pre>
+ *
  * Every run is checked when the sweep is loaded (its problem is parsed as the solver would), so a
  * bad value fails at once, naming the run and the field, not hours later on an executor.
  *
- * @param name             the sweep's name
- * @param kind             what runs: {@link RunKind}
- * @param base             the base problem, as JSON
- * @param space            the settings visited
- * @param metric           the metric that ranks runs
- * @param minimize         whether smaller is better for {@code metric}
+ * @param name the sweep's name
+ * @param kind what runs: {@link RunKind}
+ * @param base the base problem, as JSON
+ * @param space the settings visited
+ * @param metric the metric that ranks runs
+ * @param minimize whether smaller is better for {@code metric}
  * @param timeLimitSeconds wall-clock limit per run in seconds (0: none)
- * @param runs             the runs, in the order of the space's points
+ * @param runs the runs, in the order of the space's points
  */
-public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space, String metric, boolean minimize,
-                    double timeLimitSeconds, List<Run> runs) {
+public record Sweep(
+        String name,
+        RunKind kind,
+        ObjectNode base,
+        SweepSpace space,
+        String metric,
+        boolean minimize,
+        double timeLimitSeconds,
+        List<Run> runs) {
     private static final Pattern PARAMETER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
-    private static final Set<String> TOP = Set.of("name", "kind", "base", "axes", "metric", "goal", "time_limit_s", "description");
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
+    private static final Set<String> TOP =
+            Set.of("name", "kind", "base", "axes", "metric", "goal", "time_limit_s", "description");
 
     public Sweep {
         runs = List.copyOf(runs);
@@ -72,29 +82,46 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         return space.axes().stream().map(SweepSpace.Axis::name).toList();
     }
 
-    /** Reads and checks a sweep file; errors name the file and the field (or the run) and what was expected. */
+    /**
+     * Reads and checks a sweep file; errors name the file and the field (or the run) and what was
+     * expected.
+     */
     public static Sweep load(Path file) throws IOException {
         JsonNode root = readJson(file, "sweep file");
         try {
-            return parse(root, file.toAbsolutePath().getParent(), file.getFileName().toString().replaceFirst("\\.json$", ""));
+            return parse(
+                    root,
+                    file.toAbsolutePath().getParent(),
+                    file.getFileName().toString().replaceFirst("\\.json$", ""));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * What a sweep file asks for, read without listing or checking its runs (see {@link #plan(Path)}).
+     * What a sweep file asks for, read without listing or checking its runs (see {@link
+     * #plan(Path)}).
      *
      * @param count the number of runs (the points of the space)
      */
-    public record Plan(String name, RunKind kind, ObjectNode base, SweepSpace space, String metric, boolean minimize,
-                       double timeLimitSeconds, long count) {
+    public record Plan(
+            String name,
+            RunKind kind,
+            ObjectNode base,
+            SweepSpace space,
+            String metric,
+            boolean minimize,
+            double timeLimitSeconds,
+            long count) {
         /** The swept settings, by axis name, in axis order. */
         public List<String> axisNames() {
             return space.axes().stream().map(SweepSpace.Axis::name).toList();
         }
 
-        /** The problem of the first run (every axis at its first value, in a product as in a zip), unchecked. */
+        /**
+         * The problem of the first run (every axis at its first value, in a product as in a zip),
+         * unchecked.
+         */
         public ObjectNode firstProblem() {
             Map<String, JsonNode> first = new LinkedHashMap<>();
             space.axes().forEach(a -> first.put(a.name(), a.values().get(0)));
@@ -110,7 +137,10 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
     public static Plan plan(Path file) throws IOException {
         JsonNode root = readJson(file, "sweep file");
         try {
-            return plan(root, file.toAbsolutePath().getParent(), file.getFileName().toString().replaceFirst("\\.json$", ""));
+            return plan(
+                    root,
+                    file.toAbsolutePath().getParent(),
+                    file.getFileName().toString().replaceFirst("\\.json$", ""));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
@@ -132,7 +162,8 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         } else if (b.isObject()) {
             base = (ObjectNode) b;
         } else {
-            throw new IllegalArgumentException("base: expected a problem file name or a problem object, got " + b);
+            throw new IllegalArgumentException(
+                    "base: expected a problem file name or a problem object, got " + b);
         }
         SweepSpace space = SweepSpace.parse(JsonFields.required(root, "axes", ""), "axes");
         String metric = root.has("metric") ? JsonFields.text(root, "metric", "") : "rel_l2";
@@ -142,7 +173,8 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         }
         double limit = root.has("time_limit_s") ? JsonFields.number(root, "time_limit_s", "") : 0;
         if (!(limit >= 0)) {
-            throw new IllegalArgumentException("time_limit_s: expected a non-negative number of seconds, got " + limit);
+            throw new IllegalArgumentException(
+                    "time_limit_s: expected a non-negative number of seconds, got " + limit);
         }
         return new Plan(name, kind, base, space, metric, goal.equals("min"), limit, space.count());
     }
@@ -150,8 +182,8 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
     /**
      * Builds a sweep from the JSON form of a sweep file.
      *
-     * @param root        the sweep object
-     * @param dir         the folder that a base given as a file name is relative to
+     * @param root the sweep object
+     * @param dir the folder that a base given as a file name is relative to
      * @param defaultName the name when the object has none
      */
     public static Sweep parse(JsonNode root, Path dir, String defaultName) throws IOException {
@@ -174,28 +206,44 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
                 problem = apply(base, s);
                 kind.check(problem);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("run " + i + " (" + describe(s) + "): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "run " + i + " (" + describe(s) + "): " + e.getMessage(), e);
             }
             String id = runId(kind, problem);
             Integer other = seen.putIfAbsent(id, i);
             if (other != null) {
-                throw new IllegalArgumentException("runs " + other + " and " + i + " (" + describe(s)
-                        + ") define the same problem: an axis changes nothing");
+                throw new IllegalArgumentException(
+                        "runs "
+                                + other
+                                + " and "
+                                + i
+                                + " ("
+                                + describe(s)
+                                + ") define the same problem: an axis changes nothing");
             }
-            runs.add(new Run(i, id, JSON.writeValueAsString(JSON.valueToTree(s)), JSON.writeValueAsString(problem)));
+            runs.add(
+                    new Run(
+                            i,
+                            id,
+                            JSON.writeValueAsString(JSON.valueToTree(s)),
+                            JSON.writeValueAsString(problem)));
         }
         return new Sweep(name, kind, base, space, metric, goal.equals("min"), limit, runs);
     }
 
-    /** The base problem with one point's settings applied: fields set by path, {@code ${name}} parameters replaced. */
+    /**
+     * The base problem with one point's settings applied: fields set by path, {@code ${name}}
+     * parameters replaced.
+     */
     static ObjectNode apply(ObjectNode base, Map<String, JsonNode> settings) {
         ObjectNode p = base.deepCopy();
         Map<String, JsonNode> params = new HashMap<>();
-        settings.forEach((k, v) -> {
-            if (k.startsWith("$")) {
-                params.put(k.substring(1), v);
-            }
-        });
+        settings.forEach(
+                (k, v) -> {
+                    if (k.startsWith("$")) {
+                        params.put(k.substring(1), v);
+                    }
+                });
         JsonNode replaced = substitute(p, params);
         p = (ObjectNode) replaced;
         for (Map.Entry<String, JsonNode> e : settings.entrySet()) {
@@ -219,13 +267,14 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
             Matcher m = PARAMETER.matcher(s);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                m.appendReplacement(out, Matcher.quoteReplacement(formulaText(params.get(m.group(1)))));
+                m.appendReplacement(
+                        out, Matcher.quoteReplacement(formulaText(params.get(m.group(1)))));
             }
             m.appendTail(out);
             return TextNode.valueOf(out.toString());
         }
         if (n instanceof ObjectNode o) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 e.setValue(substitute(e.getValue(), params));
             }
@@ -237,10 +286,16 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         return n;
     }
 
-    /** A value as formula text: numbers in plain notation (negative ones in parentheses), strings as they are. */
+    /**
+     * A value as formula text: numbers in plain notation (negative ones in parentheses), strings as
+     * they are.
+     */
     private static String formulaText(JsonNode v) {
         if (v.isNumber()) {
-            String s = v.isIntegralNumber() ? v.asText() : BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toPlainString();
+            String s =
+                    v.isIntegralNumber()
+                            ? v.asText()
+                            : BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toPlainString();
             return s.startsWith("-") ? "(" + s + ")" : s;
         }
         return v.asText();
@@ -258,13 +313,23 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
         collectParameters(base, "base", used);
         for (Map.Entry<String, String> e : used.entrySet()) {
             if (!defined.contains(e.getKey())) {
-                throw new IllegalArgumentException(e.getValue() + ": uses ${" + e.getKey() + "} but no axis has the path '$" + e.getKey() + "'");
+                throw new IllegalArgumentException(
+                        e.getValue()
+                                + ": uses ${"
+                                + e.getKey()
+                                + "} but no axis has the path '$"
+                                + e.getKey()
+                                + "'");
             }
         }
         for (String d : defined) {
             if (!used.containsKey(d)) {
-                throw new IllegalArgumentException("axes: the parameter '$" + d + "' appears nowhere in the base problem (write ${" + d
-                        + "} in a formula)");
+                throw new IllegalArgumentException(
+                        "axes: the parameter '$"
+                                + d
+                                + "' appears nowhere in the base problem (write ${"
+                                + d
+                                + "} in a formula)");
             }
         }
     }
@@ -276,7 +341,9 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
                 used.putIfAbsent(m.group(1), at);
             }
         } else if (n.isObject()) {
-            n.fields().forEachRemaining(e -> collectParameters(e.getValue(), at + "." + e.getKey(), used));
+            n.fields()
+                    .forEachRemaining(
+                            e -> collectParameters(e.getValue(), at + "." + e.getKey(), used));
         } else if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
                 collectParameters(n.get(i), at + "[" + i + "]", used);
@@ -287,7 +354,12 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
     /** "network.width=32, seed=1". */
     static String describe(Map<String, JsonNode> settings) {
         StringBuilder b = new StringBuilder();
-        settings.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v.isTextual() ? v.asText() : v));
+        settings.forEach(
+                (k, v) ->
+                        b.append(b.length() == 0 ? "" : ", ")
+                                .append(k)
+                                .append('=')
+                                .append(v.isTextual() ? v.asText() : v));
         return b.toString();
     }
 
@@ -299,7 +371,9 @@ public record Sweep(String name, RunKind kind, ObjectNode base, SweepSpace space
     static String runId(RunKind kind, ObjectNode problem) {
         try {
             String canonical = kind.name() + "\n" + JSON.writeValueAsString(canonical(problem));
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(canonical.getBytes(StandardCharsets.UTF_8));
             StringBuilder s = new StringBuilder();
             for (int i = 0; i < 8; i++) {
                 s.append(String.format("%02x", h[i]));

@@ -24,15 +24,16 @@ import org.apache.spark.util.LongAccumulator;
  * collected on the driver, which holds no tensors. Every run writes its outputs and, last, its
  * {@code result.json} under {@code out/runs/<id>/}; runs whose result is already there are skipped,
  * so a sweep that was stopped (even by SIGKILL of the driver) finishes when run again, and every
- * run appears in the result exactly once. A failed run (exception, NaN, time limit) is recorded
- * and the sweep goes on; Spark retries the task of a lost executor. On a cluster, {@code out}
- * must be a folder that the driver and every executor see (a shared file system).
+ * run appears in the result exactly once. A failed run (exception, NaN, time limit) is recorded and
+ * the sweep goes on; Spark retries the task of a lost executor. On a cluster, {@code out} must be a
+ * folder that the driver and every executor see (a shared file system).
  */
 public final class SweepRunner {
     /**
      * Options of a sweep job.
      *
-     * @param retryFailed run again the runs whose stored result is a failure (default false: a stored failure counts as finished)
+     * @param retryFailed run again the runs whose stored result is a failure (default false: a
+     *     stored failure counts as finished)
      */
     public record Options(boolean retryFailed) {
         public static Options defaults() {
@@ -43,10 +44,10 @@ public final class SweepRunner {
     /**
      * Where a sweep stands.
      *
-     * @param total          runs in the sweep
-     * @param skipped        runs finished before this job started
-     * @param done           runs this job finished, ok or not
-     * @param failed         of those, the runs that failed
+     * @param total runs in the sweep
+     * @param skipped runs finished before this job started
+     * @param done runs this job finished, ok or not
+     * @param failed of those, the runs that failed
      * @param elapsedSeconds wall-clock time since this job started, in seconds
      */
     public record Progress(int total, int skipped, int done, int failed, double elapsedSeconds) {
@@ -55,13 +56,18 @@ public final class SweepRunner {
             return total - skipped - done;
         }
 
-        /** The remaining time extrapolated from the runs this job finished (NaN before the first). */
+        /**
+         * The remaining time extrapolated from the runs this job finished (NaN before the first).
+         */
         public double remainingSeconds() {
             return done == 0 ? Double.NaN : elapsedSeconds / done * left();
         }
     }
 
-    /** Receives progress on the driver; called from a timer thread, at most four times a second, only on change. */
+    /**
+     * Receives progress on the driver; called from a timer thread, at most four times a second,
+     * only on change.
+     */
     public interface Listener {
         void onProgress(Progress progress);
     }
@@ -69,8 +75,8 @@ public final class SweepRunner {
     /**
      * The outcome of a sweep job.
      *
-     * @param results        one per run of the sweep, in the sweep's order
-     * @param skipped        runs whose result was already stored
+     * @param results one per run of the sweep, in the sweep's order
+     * @param skipped runs whose result was already stored
      * @param elapsedSeconds wall-clock time of this job, in seconds
      */
     public record Outcome(List<RunResult> results, int skipped, double elapsedSeconds) {
@@ -80,16 +86,21 @@ public final class SweepRunner {
         }
     }
 
-    private SweepRunner() {
-    }
+    private SweepRunner() {}
 
     /** Runs the sweep's unfinished runs on {@code spark}, writing under {@code out}. */
-    public static Outcome run(SparkSession spark, Sweep sweep, Path out, Options options, Listener listener) throws IOException {
+    public static Outcome run(
+            SparkSession spark, Sweep sweep, Path out, Options options, Listener listener)
+            throws IOException {
         Path runsDir = out.toAbsolutePath().resolve("runs");
         Files.createDirectories(runsDir);
         // One driver per output folder: two would run the same runs into the same folders. The
         // operating system releases the lock when the process ends, however it ends.
-        try (FileChannel ch = FileChannel.open(out.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        out.resolve(".lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
                 lock = ch.tryLock();
@@ -97,7 +108,11 @@ public final class SweepRunner {
                 lock = null;
             }
             if (lock == null) {
-                throw new IOException(out + ": another sweep is running into this folder (lock " + out.resolve(".lock") + ")");
+                throw new IOException(
+                        out
+                                + ": another sweep is running into this folder (lock "
+                                + out.resolve(".lock")
+                                + ")");
             }
             try {
                 return runLocked(spark, sweep, runsDir, options, listener);
@@ -107,7 +122,9 @@ public final class SweepRunner {
         }
     }
 
-    private static Outcome runLocked(SparkSession spark, Sweep sweep, Path runsDir, Options options, Listener listener) throws IOException {
+    private static Outcome runLocked(
+            SparkSession spark, Sweep sweep, Path runsDir, Options options, Listener listener)
+            throws IOException {
         Map<String, RunResult> stored = new HashMap<>();
         List<Run> todo = new ArrayList<>();
         for (Run r : sweep.runs()) {
@@ -126,26 +143,42 @@ public final class SweepRunner {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             LongAccumulator done = jsc.sc().longAccumulator("sweep runs done");
             LongAccumulator failed = jsc.sc().longAccumulator("sweep runs failed");
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sweep-progress");
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledExecutorService timer =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "sweep-progress");
+                                t.setDaemon(true);
+                                return t;
+                            });
             long[] last = {-1, -1};
-            Runnable report = () -> {
-                long d = done.value(), f = failed.value();
-                if (d != last[0] || f != last[1]) {
-                    last[0] = d;
-                    last[1] = f;
-                    listener.onProgress(new Progress(total, skipped, (int) d, (int) f, (System.nanoTime() - start) / 1e9));
-                }
-            };
+            Runnable report =
+                    () -> {
+                        long d = done.value(), f = failed.value();
+                        if (d != last[0] || f != last[1]) {
+                            last[0] = d;
+                            last[1] = f;
+                            listener.onProgress(
+                                    new Progress(
+                                            total,
+                                            skipped,
+                                            (int) d,
+                                            (int) f,
+                                            (System.nanoTime() - start) / 1e9));
+                        }
+                    };
             timer.scheduleAtFixedRate(report, 0, 250, TimeUnit.MILLISECONDS);
             try {
                 jsc.setJobDescription("sweep " + sweep.name() + ": " + todo.size() + " runs");
-                List<RunResult> results = jsc.parallelize(todo, todo.size())
-                        .map(new Task(sweep.kind().name(), runsDir.toString(), sweep.timeLimitSeconds(), done, failed))
-                        .collect();
+                List<RunResult> results =
+                        jsc.parallelize(todo, todo.size())
+                                .map(
+                                        new Task(
+                                                sweep.kind().name(),
+                                                runsDir.toString(),
+                                                sweep.timeLimitSeconds(),
+                                                done,
+                                                failed))
+                                .collect();
                 results.forEach(r -> fresh.put(r.id(), r));
             } finally {
                 timer.shutdownNow();
@@ -174,7 +207,12 @@ public final class SweepRunner {
         private final LongAccumulator done;
         private final LongAccumulator failed;
 
-        Task(String kind, String runsDir, double timeLimitSeconds, LongAccumulator done, LongAccumulator failed) {
+        Task(
+                String kind,
+                String runsDir,
+                double timeLimitSeconds,
+                LongAccumulator done,
+                LongAccumulator failed) {
             this.kind = kind;
             this.runsDir = runsDir;
             this.timeLimitSeconds = timeLimitSeconds;
@@ -184,7 +222,9 @@ public final class SweepRunner {
 
         @Override
         public RunResult call(Run run) {
-            RunResult r = RunExecutor.execute(RunKind.named(kind), run, Path.of(runsDir), timeLimitSeconds);
+            RunResult r =
+                    RunExecutor.execute(
+                            RunKind.named(kind), run, Path.of(runsDir), timeLimitSeconds);
             done.add(1);
             if (r.status() != RunStatus.OK) {
                 failed.add(1);

@@ -24,14 +24,14 @@ import java.util.TreeSet;
  * {"zip": [axis, ...]}       element by element; all parts have the same length
  * [axis, ...]                short for a product
  * }</pre>
+ *
  * A path names a field of the base problem (see {@link JsonPath}); a path {@code $name} defines a
- * parameter that replaces {@code ${name}} in the base problem's strings (formulas such as
- * {@code "pde.f": "${k}*sin(pi*x)"}). Ranges include both ends; with {@code "scale": "log"} the
- * points are spaced evenly in the logarithm. Values of a range or a random draw are integers when
- * {@code from} and {@code to} are written as integers (or with {@code "integer": true}), else
- * rounded to 12 significant digits. Random draws are uniform (in the logarithm for the log scale)
- * from a generator seeded with {@code seed} (default 0), so a sweep file always means the same
- * runs.
+ * parameter that replaces {@code ${name}} in the base problem's strings (formulas such as {@code
+ * "pde.f": "${k}*sin(pi*x)"}). Ranges include both ends; with {@code "scale": "log"} the points are
+ * spaced evenly in the logarithm. Values of a range or a random draw are integers when {@code from}
+ * and {@code to} are written as integers (or with {@code "integer": true}), else rounded to 12
+ * significant digits. Random draws are uniform (in the logarithm for the log scale) from a
+ * generator seeded with {@code seed} (default 0), so a sweep file always means the same runs.
  */
 public sealed interface SweepSpace {
     /** Every point of the space, each mapping axis names to values in axis order. */
@@ -40,15 +40,19 @@ public sealed interface SweepSpace {
     /** The axes, in order. */
     List<Axis> axes();
 
-    /** How many points {@link #points()} has, found without listing them (a product of large axes has very many). */
+    /**
+     * How many points {@link #points()} has, found without listing them (a product of large axes
+     * has very many).
+     */
     long count();
 
     /**
      * One axis.
      *
-     * @param name   a dotted path into the base problem, or {@code $name} for a formula parameter
+     * @param name a dotted path into the base problem, or {@code $name} for a formula parameter
      * @param values its values, in order
-     * @param log    whether the values were spaced (or drawn) on a log scale; plots use a log axis then
+     * @param log whether the values were spaced (or drawn) on a log scale; plots use a log axis
+     *     then
      */
     record Axis(String name, List<JsonNode> values, boolean log) implements SweepSpace {
         public Axis {
@@ -130,7 +134,8 @@ public sealed interface SweepSpace {
         @Override
         public List<Map<String, JsonNode>> points() {
             List<Map<String, JsonNode>> out = new ArrayList<>();
-            List<List<Map<String, JsonNode>>> each = parts.stream().map(SweepSpace::points).toList();
+            List<List<Map<String, JsonNode>>> each =
+                    parts.stream().map(SweepSpace::points).toList();
             for (int i = 0; i < each.get(0).size(); i++) {
                 Map<String, JsonNode> m = new LinkedHashMap<>();
                 for (List<Map<String, JsonNode>> e : each) {
@@ -153,15 +158,18 @@ public sealed interface SweepSpace {
     }
 
     /**
-     * Reads a space from its JSON form; errors name the field by its path from {@code at} (such
-     * as {@code axes.product[1].range.num}) and say what was expected.
+     * Reads a space from its JSON form; errors name the field by its path from {@code at} (such as
+     * {@code axes.product[1].range.num}) and say what was expected.
      */
     static SweepSpace parse(JsonNode n, String at) {
         if (n.isArray()) {
             return new Product(parts(n, at));
         }
         if (!n.isObject()) {
-            throw new IllegalArgumentException(at + ": expected an axis object, {\"product\": [...]}, {\"zip\": [...]} or an array, got " + n);
+            throw new IllegalArgumentException(
+                    at
+                            + ": expected an axis object, {\"product\": [...]}, {\"zip\": [...]} or an array, got "
+                            + n);
         }
         if (n.has("product") || n.has("zip")) {
             String kind = n.has("product") ? "product" : "zip";
@@ -174,8 +182,15 @@ public sealed interface SweepSpace {
             for (int i = 1; i < parts.size(); i++) {
                 long s = parts.get(i).count();
                 if (s != size) {
-                    throw new IllegalArgumentException(at + ".zip[" + i + "]: has " + s + " points but zip[0] has " + size
-                            + "; zipped parts must have the same length");
+                    throw new IllegalArgumentException(
+                            at
+                                    + ".zip["
+                                    + i
+                                    + "]: has "
+                                    + s
+                                    + " points but zip[0] has "
+                                    + size
+                                    + "; zipped parts must have the same length");
                 }
             }
             return new Zip(parts);
@@ -185,7 +200,8 @@ public sealed interface SweepSpace {
 
     private static List<SweepSpace> parts(JsonNode arr, String at) {
         if (!arr.isArray() || arr.isEmpty()) {
-            throw new IllegalArgumentException(at + ": expected a non-empty array of axes, got " + arr);
+            throw new IllegalArgumentException(
+                    at + ": expected a non-empty array of axes, got " + arr);
         }
         List<SweepSpace> parts = new ArrayList<>();
         Set<String> names = new TreeSet<>();
@@ -193,7 +209,13 @@ public sealed interface SweepSpace {
             SweepSpace p = parse(arr.get(i), at + "[" + i + "]");
             for (Axis a : p.axes()) {
                 if (!names.add(a.name())) {
-                    throw new IllegalArgumentException(at + "[" + i + "]: the path '" + a.name() + "' appears in more than one axis");
+                    throw new IllegalArgumentException(
+                            at
+                                    + "["
+                                    + i
+                                    + "]: the path '"
+                                    + a.name()
+                                    + "' appears in more than one axis");
                 }
             }
             parts.add(p);
@@ -207,7 +229,11 @@ public sealed interface SweepSpace {
         String name = path;
         if (path.startsWith("$")) {
             if (!path.substring(1).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new IllegalArgumentException(at + ".path: expected a parameter name such as '$k' after '$', got '" + path + "'");
+                throw new IllegalArgumentException(
+                        at
+                                + ".path: expected a parameter name such as '$k' after '$', got '"
+                                + path
+                                + "'");
             }
         } else {
             try {
@@ -216,14 +242,20 @@ public sealed interface SweepSpace {
                 throw new IllegalArgumentException(at + ".path: " + e.getMessage());
             }
         }
-        int given = (n.has("values") ? 1 : 0) + (n.has("range") ? 1 : 0) + (n.has("random") ? 1 : 0);
+        int given =
+                (n.has("values") ? 1 : 0) + (n.has("range") ? 1 : 0) + (n.has("random") ? 1 : 0);
         if (given != 1) {
-            throw new IllegalArgumentException(at + ": expected exactly one of 'values', 'range' or 'random' for the axis '" + path + "'");
+            throw new IllegalArgumentException(
+                    at
+                            + ": expected exactly one of 'values', 'range' or 'random' for the axis '"
+                            + path
+                            + "'");
         }
         if (n.has("values")) {
             JsonNode v = n.get("values");
             if (!v.isArray() || v.isEmpty()) {
-                throw new IllegalArgumentException(at + ".values: expected a non-empty array, got " + v);
+                throw new IllegalArgumentException(
+                        at + ".values: expected a non-empty array, got " + v);
             }
             List<JsonNode> values = new ArrayList<>();
             v.forEach(values::add);
@@ -234,34 +266,56 @@ public sealed interface SweepSpace {
         JsonNode r = n.get(kind);
         String p = at + "." + kind;
         String countField = random ? "count" : "num";
-        JsonFields.known(r, p, random ? Set.of("from", "to", "count", "seed", "scale", "integer") : Set.of("from", "to", "num", "scale", "integer"));
+        JsonFields.known(
+                r,
+                p,
+                random
+                        ? Set.of("from", "to", "count", "seed", "scale", "integer")
+                        : Set.of("from", "to", "num", "scale", "integer"));
         double from = JsonFields.number(r, "from", p);
         double to = JsonFields.number(r, "to", p);
         int count = JsonFields.integer(r, countField, p);
         if (count < 1) {
-            throw new IllegalArgumentException(p + "." + countField + ": expected a positive integer, got " + count);
+            throw new IllegalArgumentException(
+                    p + "." + countField + ": expected a positive integer, got " + count);
         }
         String scale = r.has("scale") ? JsonFields.text(r, "scale", p) : "linear";
         if (!scale.equals("linear") && !scale.equals("log")) {
-            throw new IllegalArgumentException(p + ".scale: expected 'linear' or 'log', got '" + scale + "'");
+            throw new IllegalArgumentException(
+                    p + ".scale: expected 'linear' or 'log', got '" + scale + "'");
         }
         boolean log = scale.equals("log");
         if (log && !(from > 0 && to > 0)) {
-            throw new IllegalArgumentException(p + ": a log scale needs positive 'from' and 'to', got " + from + " and " + to);
+            throw new IllegalArgumentException(
+                    p + ": a log scale needs positive 'from' and 'to', got " + from + " and " + to);
         }
-        boolean integer = r.has("integer") ? JsonFields.bool(r, "integer", p) : r.get("from").isIntegralNumber() && r.get("to").isIntegralNumber();
-        SplittableRandom rng = random ? new SplittableRandom(r.has("seed") ? JsonFields.integer(r, "seed", p) : 0) : null;
+        boolean integer =
+                r.has("integer")
+                        ? JsonFields.bool(r, "integer", p)
+                        : r.get("from").isIntegralNumber() && r.get("to").isIntegralNumber();
+        SplittableRandom rng =
+                random
+                        ? new SplittableRandom(r.has("seed") ? JsonFields.integer(r, "seed", p) : 0)
+                        : null;
         List<JsonNode> values = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             double t = random ? rng.nextDouble() : count == 1 ? 0 : (double) i / (count - 1);
-            double x = log ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))) : from + t * (to - from);
+            double x =
+                    log
+                            ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from)))
+                            : from + t * (to - from);
             values.add(integer ? LongNode.valueOf(Math.round(x)) : DoubleNode.valueOf(round12(x)));
         }
         return new Axis(name, values, log);
     }
 
-    /** Rounds to 12 significant digits, so that 1e-4 * 100^(1/2) is written 0.001, not 0.0010000000000000002. */
+    /**
+     * Rounds to 12 significant digits, so that 1e-4 * 100^(1/2) is written 0.001, not
+     * 0.0010000000000000002.
+     */
     private static double round12(double x) {
-        return x == 0 || !Double.isFinite(x) ? x : Double.parseDouble(String.format(Locale.ROOT, "%.11e", x));
+        return x == 0 || !Double.isFinite(x)
+                ? x
+                : Double.parseDouble(String.format(Locale.ROOT, "%.11e", x));
     }
 }

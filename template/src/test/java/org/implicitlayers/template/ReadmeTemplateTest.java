@@ -16,14 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Use it from your project" shows exactly the POM and program that the template
- * build (src/it/first-program, run by the invoker in `mvn verify`) compiles, tests and runs.
+ * The README's "Use it from your project" shows exactly the POM and program that the template build
+ * (src/it/first-program, run by the invoker in `mvn verify`) compiles, tests and runs.
  */
 class ReadmeTemplateTest {
     private static final Path PROJECT = Path.of("src", "it", "first-program");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String section() throws IOException {
         return section("## Use it from your project");
@@ -47,12 +46,18 @@ class ReadmeTemplateTest {
     @Test
     void theReadmePomIsTheTemplatePom() throws IOException {
         String version = System.getProperty("implicitlayers.version");
-        String pom = Files.readString(PROJECT.resolve("pom.xml")).replace("@project.version@", version);
+        String pom =
+                Files.readString(PROJECT.resolve("pom.xml")).replace("@project.version@", version);
         assertEquals(pom, block(section(), "xml"));
-        assertTrue(section().contains("version `" + version + "`"), "the README names version " + version);
+        assertTrue(
+                section().contains("version `" + version + "`"),
+                "the README names version " + version);
     }
 
-    /** The list of every artifact names each library module of this build, with its group and the build's version. */
+    /**
+     * The list of every artifact names each library module of this build, with its group and the
+     * build's version.
+     */
     @Test
     void theReadmeListsEveryArtifactWithItsCoordinates() throws IOException {
         String version = System.getProperty("implicitlayers.version");
@@ -60,8 +65,10 @@ class ReadmeTemplateTest {
         int marker = section.indexOf("<!-- all-artifacts -->");
         assertTrue(marker >= 0, "the section has the list of every artifact");
         String list = block(section.substring(marker), "xml");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<dependency>(.*?)</dependency>", java.util.regex.Pattern.DOTALL)
-                .matcher(list);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(
+                                "<dependency>(.*?)</dependency>", java.util.regex.Pattern.DOTALL)
+                        .matcher(list);
         java.util.List<String> listed = new java.util.ArrayList<>();
         while (m.find()) {
             String dep = m.group(1);
@@ -70,11 +77,23 @@ class ReadmeTemplateTest {
             assertEquals(version, tag(dep, "version"), artifact);
             String modulePom = Files.readString(Path.of("..", artifact, "pom.xml"));
             String own = modulePom.substring(modulePom.indexOf("</parent>"));
-            assertEquals(artifact, tag(own, "artifactId"), "../" + artifact + "/pom.xml declares the artifact");
+            assertEquals(
+                    artifact,
+                    tag(own, "artifactId"),
+                    "../" + artifact + "/pom.xml declares the artifact");
             assertTrue(section.contains("`" + artifact + "`"), "the text names " + artifact);
             listed.add(artifact);
         }
-        assertEquals(java.util.List.of("core", "implicit", "ode", "deep-ritz", "implicit-sdf", "plot", "core-nd4j"), listed);
+        assertEquals(
+                java.util.List.of(
+                        "core",
+                        "implicit",
+                        "ode",
+                        "deep-ritz",
+                        "implicit-sdf",
+                        "plot",
+                        "core-nd4j"),
+                listed);
     }
 
     private static String tag(String xml, String name) {
@@ -86,7 +105,8 @@ class ReadmeTemplateTest {
 
     @Test
     void theReadmeProgramIsTheTemplateProgram() throws IOException {
-        String program = Files.readString(PROJECT.resolve("src/main/java/com/example/FirstProgram.java"));
+        String program =
+                Files.readString(PROJECT.resolve("src/main/java/com/example/FirstProgram.java"));
         assertEquals(program, block(section(), "java"));
     }
 
@@ -94,22 +114,36 @@ class ReadmeTemplateTest {
     @Test
     void theCoreSnippetCompilesAndRuns() throws Exception {
         String snippet = block(section("## Using the core"), "java");
-        String src = "import org.implicitlayers.core.*;\n"
-                + "public class CoreSnippet {\n"
-                + "    public static void main(String[] args) {\n" + snippet
-                + "        if (w1.grad() == null || b1.grad() == null || w2.grad() == null) {\n"
-                + "            throw new AssertionError(\"no gradients\");\n"
-                + "        }\n"
-                + "    }\n"
-                + "}\n";
+        String src =
+                "import org.implicitlayers.core.*;\n"
+                        + "public class CoreSnippet {\n"
+                        + "    public static void main(String[] args) {\n"
+                        + snippet
+                        + "        if (w1.grad() == null || b1.grad() == null || w2.grad() == null) {\n"
+                        + "            throw new AssertionError(\"no gradients\");\n"
+                        + "        }\n"
+                        + "    }\n"
+                        + "}\n";
         Path file = dir.resolve("CoreSnippet.java");
         Files.writeString(file, src);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, err, "-cp", System.getProperty("java.class.path"),
-                "-d", dir.toString(), file.toString());
+        int rc =
+                ToolProvider.getSystemJavaCompiler()
+                        .run(
+                                null,
+                                null,
+                                err,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-d",
+                                dir.toString(),
+                                file.toString());
         assertEquals(0, rc, "javac: " + err.toString(StandardCharsets.UTF_8) + "\n" + src);
-        try (URLClassLoader cl = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-            cl.loadClass("CoreSnippet").getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+        try (URLClassLoader cl =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            cl.loadClass("CoreSnippet")
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) new String[0]);
         } catch (InvocationTargetException e) {
             throw new AssertionError("the README snippet failed: " + e.getCause(), e.getCause());
         }

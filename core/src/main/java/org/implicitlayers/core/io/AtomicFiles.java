@@ -17,14 +17,13 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that readers (and a run killed half-way) see either the old file or the complete
- * new one, never a truncated one: the content goes to a temporary file in the same folder
- * ({@code .NAME.*.tmp}), is flushed to disk, and is then renamed over the target. A failure (full
- * disk, no permission, a folder in the way) removes the temporary file and is reported as an
- * {@link IOException} whose message names the target, what failed and why.
+ * new one, never a truncated one: the content goes to a temporary file in the same folder ({@code
+ * .NAME.*.tmp}), is flushed to disk, and is then renamed over the target. A failure (full disk, no
+ * permission, a folder in the way) removes the temporary file and is reported as an {@link
+ * IOException} whose message names the target, what failed and why.
  */
 public final class AtomicFiles {
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes the content of a file to a stream (which the caller does not close). */
     @FunctionalInterface
@@ -46,7 +45,8 @@ public final class AtomicFiles {
             tmp = Files.createTempFile(dir, "." + name + ".", ".tmp");
             try {
                 // Outputs are ordinary files (a temporary file is created private, rw-------).
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException notPosix) {
                 // keep the default permissions
             }
@@ -54,8 +54,13 @@ public final class AtomicFiles {
             throw explained(file, "cannot create a file in " + dir, e);
         }
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+            try (FileChannel ch =
+                            FileChannel.open(
+                                    tmp,
+                                    StandardOpenOption.WRITE,
+                                    StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream out =
+                            new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
                 ch.force(true);
@@ -65,7 +70,11 @@ public final class AtomicFiles {
                 throw new IOException(file + ": cannot write: " + reason(e), e);
             }
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        abs,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             } catch (FileSystemException e) {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -24,34 +23,38 @@ import org.implicitlayers.core.Tensor;
 
 /**
  * NumPy's {@code .npz} archives: a zip of {@code .npy} arrays, readable with {@code numpy.load}.
- * Tensors are written as little-endian {@code <f4}/{@code <f8}; byte strings (metadata) as
- * {@code |u1} arrays. Reading accepts float32/float64, integer and unsigned-byte arrays in either
- * byte order and C or Fortran order (NPY format versions 1 to 3).
+ * Tensors are written as little-endian {@code <f4}/{@code <f8}; byte strings (metadata) as {@code
+ * |u1} arrays. Reading accepts float32/float64, integer and unsigned-byte arrays in either byte
+ * order and C or Fortran order (NPY format versions 1 to 3).
  */
 public final class Npz {
     /** What an archive holds: numeric arrays as tensors, {@code |u1} arrays as bytes. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, byte[]> bytes) {
-    }
+    public record Contents(Map<String, Tensor> tensors, Map<String, byte[]> bytes) {}
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
-    private Npz() {
-    }
+    private Npz() {}
 
-    /** Writes tensors to an npz file, atomically ({@link AtomicFiles}): readers never see half an archive. */
+    /**
+     * Writes tensors to an npz file, atomically ({@link AtomicFiles}): readers never see half an
+     * archive.
+     */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         AtomicFiles.write(file, out -> write(out, tensors, Map.of()));
     }
 
     /** Writes tensors and byte strings as one archive to {@code out} (left open). */
-    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, byte[]> bytes) throws IOException {
+    public static void write(
+            OutputStream out, Map<String, Tensor> tensors, Map<String, byte[]> bytes)
+            throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
             boolean f32 = t.dtype() == DType.FLOAT32;
             zip.write(header(f32 ? "<f4" : "<f8", t.shape()));
-            ByteBuffer buf = ByteBuffer.allocate(t.numel() * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf =
+                    ByteBuffer.allocate(t.numel() * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
             if (f32) {
                 buf.asFloatBuffer().put(t.toFloatArray());
             } else {
@@ -102,7 +105,12 @@ public final class Npz {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new IOException(file + ": not a readable npz archive (truncated or corrupt zip: " + e.getMessage() + ")", e);
+            throw new IOException(
+                    file
+                            + ": not a readable npz archive (truncated or corrupt zip: "
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
         try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -117,13 +125,17 @@ public final class Npz {
                 try (InputStream in = zip.getInputStream(ze)) {
                     data = in.readAllBytes();
                 } catch (IOException e) {
-                    throw new IOException(file + ": entry '" + name + "' cannot be read (" + e.getMessage() + ")", e);
+                    throw new IOException(
+                            file + ": entry '" + name + "' cannot be read (" + e.getMessage() + ")",
+                            e);
                 }
-                // Stored (uncompressed) entries are not CRC-checked by ZipFile: check every entry here.
+                // Stored (uncompressed) entries are not CRC-checked by ZipFile: check every entry
+                // here.
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 crc.update(data);
                 if (ze.getCrc() != -1 && crc.getValue() != ze.getCrc()) {
-                    throw new IOException(file + ": entry '" + name + "' is corrupt (CRC mismatch)");
+                    throw new IOException(
+                            file + ": entry '" + name + "' is corrupt (CRC mismatch)");
                 }
                 try {
                     parse(key, data, tensors, bytes);
@@ -139,7 +151,8 @@ public final class Npz {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private static void parse(String key, byte[] data, Map<String, Tensor> tensors, Map<String, byte[]> bytes) {
+    private static void parse(
+            String key, byte[] data, Map<String, Tensor> tensors, Map<String, byte[]> bytes) {
         if (data.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(data, 6), MAGIC)) {
             throw new IllegalArgumentException("not an npy array (magic string missing)");
         }
@@ -152,28 +165,49 @@ public final class Npz {
             hlen = ByteBuffer.wrap(data, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             start = 12;
         } else {
-            throw new IllegalArgumentException("npy format version " + major + " is not supported (expected 1 to 3)");
+            throw new IllegalArgumentException(
+                    "npy format version " + major + " is not supported (expected 1 to 3)");
         }
         if (start + hlen > data.length) {
             throw new IllegalArgumentException("truncated header");
         }
-        String h = new String(data, start, hlen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String h =
+                new String(
+                        data,
+                        start,
+                        hlen,
+                        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(h), f = FORTRAN.matcher(h), s = SHAPE.matcher(h);
         if (!d.find() || !f.find() || !s.find()) {
-            throw new IllegalArgumentException("header lacks descr, fortran_order or shape: " + h.trim());
+            throw new IllegalArgumentException(
+                    "header lacks descr, fortran_order or shape: " + h.trim());
         }
         ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         char kind = d.group(2).charAt(0);
         int size = Integer.parseInt(d.group(3));
         boolean fortran = f.group(1).equals("True");
         String dims = s.group(1).trim();
-        int[] shape = dims.isEmpty() ? new int[0]
-                : java.util.Arrays.stream(dims.split(",")).map(String::trim).filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        int[] shape =
+                dims.isEmpty()
+                        ? new int[0]
+                        : java.util.Arrays.stream(dims.split(","))
+                                .map(String::trim)
+                                .filter(x -> !x.isEmpty())
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
         int n = Shapes.numel(shape);
         int off = start + hlen;
         if (data.length - off < (long) n * size) {
-            throw new IllegalArgumentException("holds " + (data.length - off) + " data bytes, shape " + Shapes.str(shape)
-                    + " of " + d.group(2) + d.group(3) + " needs " + (long) n * size);
+            throw new IllegalArgumentException(
+                    "holds "
+                            + (data.length - off)
+                            + " data bytes, shape "
+                            + Shapes.str(shape)
+                            + " of "
+                            + d.group(2)
+                            + d.group(3)
+                            + " needs "
+                            + (long) n * size);
         }
         ByteBuffer buf = ByteBuffer.wrap(data, off, n * size).order(order);
         if (kind == 'u' && size == 1) {
@@ -197,7 +231,10 @@ public final class Npz {
                 } else if (kind == 'i' && size == 8) {
                     v[i] = buf.getLong();
                 } else {
-                    throw new IllegalArgumentException("dtype '" + d.group(0) + "' is not supported (expected float32, float64, int32, int64 or uint8)");
+                    throw new IllegalArgumentException(
+                            "dtype '"
+                                    + d.group(0)
+                                    + "' is not supported (expected float32, float64, int32, int64 or uint8)");
                 }
             }
             t = fortranFix(Tensor.of(v, fortran ? reversed(shape) : shape), fortran);

@@ -66,15 +66,28 @@ public interface Activation extends UnaryOperator<Tensor> {
     static Activation parse(String spec) {
         String[] p = spec.trim().toLowerCase(java.util.Locale.ROOT).split(":", 2);
         switch (p[0]) {
-            case "tanh": return tanh();
-            case "relu": return relu();
-            case "sigmoid": return sigmoid();
-            case "softplus": return softplus(p.length > 1 ? Double.parseDouble(p[1]) : 1.0);
-            case "sine": case "sin": return sine(p.length > 1 ? Double.parseDouble(p[1]) : 30.0);
-            case "cubic_relu": case "relu3": return cubicRelu();
-            case "identity": case "linear": return identity();
-            default: throw new IllegalArgumentException("unknown activation '" + spec
-                    + "': expected tanh, relu, sigmoid, softplus[:beta], sine[:omega0], cubic_relu or identity");
+            case "tanh":
+                return tanh();
+            case "relu":
+                return relu();
+            case "sigmoid":
+                return sigmoid();
+            case "softplus":
+                return softplus(p.length > 1 ? Double.parseDouble(p[1]) : 1.0);
+            case "sine":
+            case "sin":
+                return sine(p.length > 1 ? Double.parseDouble(p[1]) : 30.0);
+            case "cubic_relu":
+            case "relu3":
+                return cubicRelu();
+            case "identity":
+            case "linear":
+                return identity();
+            default:
+                throw new IllegalArgumentException(
+                        "unknown activation '"
+                                + spec
+                                + "': expected tanh, relu, sigmoid, softplus[:beta], sine[:omega0], cubic_relu or identity");
         }
     }
 }

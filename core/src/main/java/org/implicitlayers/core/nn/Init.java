@@ -92,7 +92,8 @@ public interface Init {
     static Init siren(double omega0, boolean firstLayer) {
         return new Init() {
             public Tensor weight(Rng rng, DType dt, int out, int in) {
-                return uniform(rng, dt, firstLayer ? 1.0 / in : Math.sqrt(6.0 / in) / omega0, out, in);
+                return uniform(
+                        rng, dt, firstLayer ? 1.0 / in : Math.sqrt(6.0 / in) / omega0, out, in);
             }
 
             public Tensor bias(Rng rng, DType dt, int out, int in) {
@@ -101,7 +102,10 @@ public interface Init {
         };
     }
 
-    /** IGR geometric initialisation (Atzmon and Lipman 2020), hidden layers: W ~ N(0, sqrt(2)/sqrt(out)), b = 0. */
+    /**
+     * IGR geometric initialisation (Atzmon and Lipman 2020), hidden layers: W ~ N(0,
+     * sqrt(2)/sqrt(out)), b = 0.
+     */
     static Init geometricHidden() {
         return new Init() {
             public Tensor weight(Rng rng, DType dt, int out, int in) {

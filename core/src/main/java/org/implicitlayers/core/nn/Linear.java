@@ -12,13 +12,15 @@ public final class Linear extends Module {
     private final int out;
 
     /**
-     * A layer from {@code in} to {@code out} features; parameters drawn from {@code rng} by {@code init}.
+     * A layer from {@code in} to {@code out} features; parameters drawn from {@code rng} by {@code
+     * init}.
      *
      * @throws IllegalArgumentException if a width is not positive
      */
     public Linear(int in, int out, boolean withBias, Init init, Rng rng, DType dtype) {
         if (in <= 0 || out <= 0) {
-            throw new IllegalArgumentException("Linear: widths must be positive, got in=" + in + ", out=" + out);
+            throw new IllegalArgumentException(
+                    "Linear: widths must be positive, got in=" + in + ", out=" + out);
         }
         this.in = in;
         this.out = out;
@@ -34,14 +36,33 @@ public final class Linear extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (x.shape(-1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): input has " + x.shape(-1)
-                    + " features (shape " + java.util.Arrays.toString(x.shape()) + ")");
+            throw new IllegalArgumentException(
+                    "Linear("
+                            + in
+                            + " -> "
+                            + out
+                            + "): input has "
+                            + x.shape(-1)
+                            + " features (shape "
+                            + java.util.Arrays.toString(x.shape())
+                            + ")");
         }
         DType own = weight.value().dtype();
         if (x.dtype() != own) {
-            throw new IllegalArgumentException("Linear(" + in + " -> " + out + "): the input is " + x.dtype()
-                    + java.util.Arrays.toString(x.shape()) + " but the layer's parameters are " + own + "; convert the input with x.to(DType."
-                    + own.name() + "), or create the layer with DType." + x.dtype().name());
+            throw new IllegalArgumentException(
+                    "Linear("
+                            + in
+                            + " -> "
+                            + out
+                            + "): the input is "
+                            + x.dtype()
+                            + java.util.Arrays.toString(x.shape())
+                            + " but the layer's parameters are "
+                            + own
+                            + "; convert the input with x.to(DType."
+                            + own.name()
+                            + "), or create the layer with DType."
+                            + x.dtype().name());
         }
         return Tensor.linear(x, weight.value(), bias == null ? null : bias.value());
     }

@@ -3,16 +3,24 @@ package org.implicitlayers.core.nn;
 import java.util.Arrays;
 import org.implicitlayers.core.Tensor;
 
-/** Common training losses, written with differentiable tensor ops (so they differentiate to any order). */
+/**
+ * Common training losses, written with differentiable tensor ops (so they differentiate to any
+ * order).
+ */
 public final class Losses {
-    private Losses() {
-    }
+    private Losses() {}
 
-    /** Mean squared error, mean((prediction - target)^2) over all elements; shapes must be equal. */
+    /**
+     * Mean squared error, mean((prediction - target)^2) over all elements; shapes must be equal.
+     */
     public static Tensor mse(Tensor prediction, Tensor target) {
         if (!Arrays.equals(prediction.shape(), target.shape())) {
-            throw new IllegalArgumentException("mse: prediction " + prediction.shapeString() + " and target "
-                    + target.shapeString() + " differ in shape");
+            throw new IllegalArgumentException(
+                    "mse: prediction "
+                            + prediction.shapeString()
+                            + " and target "
+                            + target.shapeString()
+                            + " differ in shape");
         }
         return prediction.sub(target).square().mean();
     }
@@ -26,15 +34,25 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, int[] labels) {
         if (logits.rank() != 2 || logits.shape(0) != labels.length) {
-            throw new IllegalArgumentException("crossEntropy: expected logits [batch, classes] and one label per row, got logits "
-                    + logits.shapeString() + " and " + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    "crossEntropy: expected logits [batch, classes] and one label per row, got logits "
+                            + logits.shapeString()
+                            + " and "
+                            + labels.length
+                            + " labels");
         }
         int classes = logits.shape(1);
         int[] flat = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IndexOutOfBoundsException("crossEntropy: label " + labels[i] + " of sample " + i
-                        + " is outside [0, " + classes + ")");
+                throw new IndexOutOfBoundsException(
+                        "crossEntropy: label "
+                                + labels[i]
+                                + " of sample "
+                                + i
+                                + " is outside [0, "
+                                + classes
+                                + ")");
             }
             flat[i] = i * classes + labels[i];
         }
@@ -42,16 +60,19 @@ public final class Losses {
     }
 
     /**
-     * Cross-entropy against class probabilities (soft labels), averaged over the batch:
-     * mean_i (-sum_c target_ic log softmax(logits_i)_c).
+     * Cross-entropy against class probabilities (soft labels), averaged over the batch: mean_i
+     * (-sum_c target_ic log softmax(logits_i)_c).
      *
      * @param logits unnormalised scores [batch, classes]
      * @param target probabilities [batch, classes], each row summing to 1
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
         if (logits.rank() != 2 || !Arrays.equals(logits.shape(), target.shape())) {
-            throw new IllegalArgumentException("crossEntropy: expected logits and target of one shape [batch, classes], got "
-                    + logits.shapeString() + " and " + target.shapeString());
+            throw new IllegalArgumentException(
+                    "crossEntropy: expected logits and target of one shape [batch, classes], got "
+                            + logits.shapeString()
+                            + " and "
+                            + target.shapeString());
         }
         return logits.logSoftmax(1).mul(target).sum(1).mean().neg();
     }

@@ -6,10 +6,11 @@ import org.implicitlayers.core.Tensor;
 
 /**
  * A multilayer perceptron: Linear layers with an activation after every hidden one (none after the
- * last). Built with {@link #builder(int...)}: {@code Mlp.builder(2, 64, 64, 1).activation(Activation.tanh()).build(rng)}.
- * Parameters are float32 unless the builder says otherwise; inputs must have the parameters'
- * dtype: {@code Tensor.of(double[][])} is float64, so either build with
- * {@code .dtype(DType.FLOAT64)} or make the input with {@code Tensor.of(DType.FLOAT32, rows)}.
+ * last). Built with {@link #builder(int...)}: {@code Mlp.builder(2, 64, 64,
+ * 1).activation(Activation.tanh()).build(rng)}. Parameters are float32 unless the builder says
+ * otherwise; inputs must have the parameters' dtype: {@code Tensor.of(double[][])} is float64, so
+ * either build with {@code .dtype(DType.FLOAT64)} or make the input with {@code
+ * Tensor.of(DType.FLOAT32, rows)}.
  */
 public final class Mlp extends Module {
     private final Linear[] layers;
@@ -19,8 +20,14 @@ public final class Mlp extends Module {
         int n = b.widths.length - 1;
         layers = new Linear[n];
         for (int l = 0; l < n; l++) {
-            Init init = l == n - 1 && b.lastInit != null ? b.lastInit : l == 0 && b.firstInit != null ? b.firstInit : b.init;
-            layers[l] = child("layers." + l, new Linear(b.widths[l], b.widths[l + 1], true, init, rng, b.dtype));
+            Init init =
+                    l == n - 1 && b.lastInit != null
+                            ? b.lastInit
+                            : l == 0 && b.firstInit != null ? b.firstInit : b.init;
+            layers[l] =
+                    child(
+                            "layers." + l,
+                            new Linear(b.widths[l], b.widths[l + 1], true, init, rng, b.dtype));
         }
         activation = b.activation;
     }
@@ -34,10 +41,25 @@ public final class Mlp extends Module {
     public Tensor forward(Tensor x) {
         DType own = dtype();
         if (x.dtype() != own) {
-            throw new IllegalArgumentException("Mlp " + widths() + ": the input is " + x.dtype() + java.util.Arrays.toString(x.shape())
-                    + " but the network's parameters are " + own + "; convert the input with x.to(DType." + own.name()
-                    + ") (or make it as " + own + ": Tensor.of(DType." + own.name() + ", rows)), or build the network in " + x.dtype()
-                    + " with Mlp.builder(...).dtype(DType." + x.dtype().name() + ")");
+            throw new IllegalArgumentException(
+                    "Mlp "
+                            + widths()
+                            + ": the input is "
+                            + x.dtype()
+                            + java.util.Arrays.toString(x.shape())
+                            + " but the network's parameters are "
+                            + own
+                            + "; convert the input with x.to(DType."
+                            + own.name()
+                            + ") (or make it as "
+                            + own
+                            + ": Tensor.of(DType."
+                            + own.name()
+                            + ", rows)), or build the network in "
+                            + x.dtype()
+                            + " with Mlp.builder(...).dtype(DType."
+                            + x.dtype().name()
+                            + ")");
         }
         Tensor h = x;
         for (int l = 0; l < layers.length; l++) {
@@ -88,7 +110,9 @@ public final class Mlp extends Module {
 
         private Builder(int[] widths) {
             if (widths.length < 2) {
-                throw new IllegalArgumentException("Mlp: give at least input and output widths, got " + java.util.Arrays.toString(widths));
+                throw new IllegalArgumentException(
+                        "Mlp: give at least input and output widths, got "
+                                + java.util.Arrays.toString(widths));
             }
             this.widths = widths.clone();
         }

@@ -19,7 +19,8 @@ public abstract class Module {
     /** Registers a parameter under {@code name}. */
     protected final Parameter param(String name, Tensor initial) {
         if (own.containsKey(name) || children.containsKey(name)) {
-            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "duplicate name '" + name + "' in " + getClass().getSimpleName());
         }
         Parameter p = new Parameter(initial);
         own.put(name, p);
@@ -29,13 +30,16 @@ public abstract class Module {
     /** Registers a sub-module under {@code name}. */
     protected final <M extends Module> M child(String name, M module) {
         if (own.containsKey(name) || children.containsKey(name)) {
-            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "duplicate name '" + name + "' in " + getClass().getSimpleName());
         }
         children.put(name, module);
         return module;
     }
 
-    /** Every parameter of this module and its descendants, by dotted name, in registration order. */
+    /**
+     * Every parameter of this module and its descendants, by dotted name, in registration order.
+     */
     public final Map<String, Parameter> parameters() {
         Map<String, Parameter> all = new LinkedHashMap<>();
         collect("", all);
@@ -49,20 +53,27 @@ public abstract class Module {
 
     /**
      * Evaluates {@code body} with the parameters' values replaced by {@code values} (one per
-     * parameter, in {@link #parameters()} order, of its shape and dtype), as PyTorch's
-     * {@code torch.func.functional_call}. The values may be any tensors on the tape (functions of
-     * other tensors), so a forward pass inside {@code body} is differentiable with respect to
-     * whatever they were computed from: unrolled inner optimisation (MAML), hypernetworks. The
-     * parameters' own values and gradients are untouched, and restored on return, also after an
-     * exception. Not thread-safe: the module must not be used on another thread meanwhile.
+     * parameter, in {@link #parameters()} order, of its shape and dtype), as PyTorch's {@code
+     * torch.func.functional_call}. The values may be any tensors on the tape (functions of other
+     * tensors), so a forward pass inside {@code body} is differentiable with respect to whatever
+     * they were computed from: unrolled inner optimisation (MAML), hypernetworks. The parameters'
+     * own values and gradients are untouched, and restored on return, also after an exception. Not
+     * thread-safe: the module must not be used on another thread meanwhile.
      *
-     * @throws IllegalArgumentException if the number, a shape or a dtype does not fit (nothing is bound then)
+     * @throws IllegalArgumentException if the number, a shape or a dtype does not fit (nothing is
+     *     bound then)
      */
-    public final <T> T withValues(java.util.List<Tensor> values, java.util.function.Supplier<T> body) {
+    public final <T> T withValues(
+            java.util.List<Tensor> values, java.util.function.Supplier<T> body) {
         java.util.List<Parameter> ps = new java.util.ArrayList<>(parameters().values());
         if (values.size() != ps.size()) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ".withValues: " + values.size() + " values for "
-                    + ps.size() + " parameters");
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName()
+                            + ".withValues: "
+                            + values.size()
+                            + " values for "
+                            + ps.size()
+                            + " parameters");
         }
         int bound = 0;
         try {
@@ -77,7 +88,10 @@ public abstract class Module {
         }
     }
 
-    /** This module and every descendant, depth first in registration order (a module before its sub-modules). */
+    /**
+     * This module and every descendant, depth first in registration order (a module before its
+     * sub-modules).
+     */
     public final java.util.List<Module> modules() {
         java.util.List<Module> all = new java.util.ArrayList<>();
         all.add(this);
@@ -102,8 +116,8 @@ public abstract class Module {
     }
 
     /**
-     * A one-line summary of this module's own settings for {@link #toString()}, e.g. {@code
-     * "in=2, out=64, bias=true"}; empty by default (then its own parameters are listed).
+     * A one-line summary of this module's own settings for {@link #toString()}, e.g. {@code "in=2,
+     * out=64, bias=true"}; empty by default (then its own parameters are listed).
      */
     protected String describeSettings() {
         return "";
@@ -111,6 +125,7 @@ public abstract class Module {
 
     /**
      * The module and its sub-modules, one per line, as PyTorch prints them:
+     *
      * <pre>
      * Mlp(activation=tanh
      *   (layers.0): Linear(in=2, out=64, bias=true)
@@ -133,7 +148,13 @@ public abstract class Module {
         if (settings.isEmpty()) {
             for (Map.Entry<String, Parameter> e : own.entrySet()) {
                 Tensor v = e.getValue().value();
-                sb.append('\n').append(indent).append("  ").append(e.getKey()).append(": ").append(v.dtype()).append(v.shapeString());
+                sb.append('\n')
+                        .append(indent)
+                        .append("  ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(v.dtype())
+                        .append(v.shapeString());
                 lines = true;
             }
         }
@@ -156,8 +177,8 @@ public abstract class Module {
     }
 
     /**
-     * Loads values by name. Every parameter must be present with its shape and dtype, and no
-     * extra names are allowed; nothing is changed unless all of them fit.
+     * Loads values by name. Every parameter must be present with its shape and dtype, and no extra
+     * names are allowed; nothing is changed unless all of them fit.
      */
     public final void loadStateDict(Map<String, Tensor> state) {
         Map<String, Parameter> ps = parameters();
@@ -166,14 +187,23 @@ public abstract class Module {
             if (v == null) {
                 throw new IllegalArgumentException("missing parameter '" + e.getKey() + "'");
             }
-            if (!java.util.Arrays.equals(v.shape(), e.getValue().shape()) || v.dtype() != e.getValue().value().dtype()) {
-                throw new IllegalArgumentException("parameter '" + e.getKey() + "' is " + v.dtype() + java.util.Arrays.toString(v.shape())
-                        + ", the model expects " + e.getValue().value().dtype() + java.util.Arrays.toString(e.getValue().shape()));
+            if (!java.util.Arrays.equals(v.shape(), e.getValue().shape())
+                    || v.dtype() != e.getValue().value().dtype()) {
+                throw new IllegalArgumentException(
+                        "parameter '"
+                                + e.getKey()
+                                + "' is "
+                                + v.dtype()
+                                + java.util.Arrays.toString(v.shape())
+                                + ", the model expects "
+                                + e.getValue().value().dtype()
+                                + java.util.Arrays.toString(e.getValue().shape()));
             }
         }
         for (String k : state.keySet()) {
             if (!ps.containsKey(k)) {
-                throw new IllegalArgumentException("unexpected parameter '" + k + "': the model has " + ps.keySet());
+                throw new IllegalArgumentException(
+                        "unexpected parameter '" + k + "': the model has " + ps.keySet());
             }
         }
         ps.forEach((n, p) -> p.set(state.get(n)));

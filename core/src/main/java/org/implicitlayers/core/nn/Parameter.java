@@ -11,10 +11,15 @@ import org.implicitlayers.core.Tensor;
  */
 public final class Parameter {
     private Tensor value;
-    /** While bound ({@link Module#withValues}): the tensor that {@link #value()} returns instead. */
+
+    /**
+     * While bound ({@link Module#withValues}): the tensor that {@link #value()} returns instead.
+     */
     private Tensor bound;
 
-    /** A parameter holding a copy-free leaf with {@code initial}'s values (it is cut from any tape). */
+    /**
+     * A parameter holding a copy-free leaf with {@code initial}'s values (it is cut from any tape).
+     */
     public Parameter(Tensor initial) {
         this(initial.detach().requiringGrad(), true);
     }
@@ -36,9 +41,13 @@ public final class Parameter {
      */
     public static Parameter wrap(Tensor leaf) {
         if (!leaf.isLeaf() || !leaf.requiresGrad()) {
-            throw new IllegalArgumentException("parameter: expected a leaf that requires grad (made with requiringGrad()), got "
-                    + (leaf.isLeaf() ? "a leaf that does not require grad" : "the result of operation '" + leaf.op() + "'")
-                    + " of shape " + leaf.shapeString());
+            throw new IllegalArgumentException(
+                    "parameter: expected a leaf that requires grad (made with requiringGrad()), got "
+                            + (leaf.isLeaf()
+                                    ? "a leaf that does not require grad"
+                                    : "the result of operation '" + leaf.op() + "'")
+                            + " of shape "
+                            + leaf.shapeString());
         }
         return new Parameter(leaf, true);
     }
@@ -54,8 +63,13 @@ public final class Parameter {
     /** Binds {@code t} (same shape and dtype) in place of the values, or unbinds with null. */
     void bind(Tensor t) {
         if (t != null && (!Arrays.equals(t.shape(), value.shape()) || t.dtype() != value.dtype())) {
-            throw new IllegalArgumentException("parameter of " + value.dtype() + Shapes.str(value.shape())
-                    + " cannot be bound to " + t.dtype() + Shapes.str(t.shape()));
+            throw new IllegalArgumentException(
+                    "parameter of "
+                            + value.dtype()
+                            + Shapes.str(value.shape())
+                            + " cannot be bound to "
+                            + t.dtype()
+                            + Shapes.str(t.shape()));
         }
         bound = t;
     }
@@ -82,15 +96,20 @@ public final class Parameter {
 
     /**
      * Replaces the values (same shape and dtype); the gradient is cleared. The replaced values are
-     * released ({@link org.implicitlayers.core.backend.Backend#release}: off-heap memory is freed at
-     * once, which L-BFGS, setting parameters at every evaluation, relies on), unless the new values
-     * share their storage; a tensor obtained earlier from {@link #value()} is then no longer readable
-     * on an off-heap backend.
+     * released ({@link org.implicitlayers.core.backend.Backend#release}: off-heap memory is freed
+     * at once, which L-BFGS, setting parameters at every evaluation, relies on), unless the new
+     * values share their storage; a tensor obtained earlier from {@link #value()} is then no longer
+     * readable on an off-heap backend.
      */
     public void set(Tensor v) {
         if (!Arrays.equals(v.shape(), value.shape()) || v.dtype() != value.dtype()) {
-            throw new IllegalArgumentException("parameter of " + value.dtype() + Shapes.str(value.shape())
-                    + " cannot take " + v.dtype() + Shapes.str(v.shape()));
+            throw new IllegalArgumentException(
+                    "parameter of "
+                            + value.dtype()
+                            + Shapes.str(value.shape())
+                            + " cannot take "
+                            + v.dtype()
+                            + Shapes.str(v.shape()));
         }
         Tensor old = value;
         old.zeroGrad();

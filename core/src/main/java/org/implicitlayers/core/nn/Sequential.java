@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.implicitlayers.core.Tensor;
 
-/** Modules and parameter-free maps applied in order; sub-modules are named by position ("0", "1", ...). */
+/**
+ * Modules and parameter-free maps applied in order; sub-modules are named by position ("0", "1",
+ * ...).
+ */
 public final class Sequential extends Module {
     private final List<UnaryOperator<Tensor>> steps = new ArrayList<>();
 
@@ -21,7 +24,8 @@ public final class Sequential extends Module {
                 UnaryOperator<Tensor> f = (UnaryOperator<Tensor>) l;
                 steps.add(f);
             } else {
-                throw new IllegalArgumentException("Sequential: element " + i + " is neither a Module nor a map: " + l);
+                throw new IllegalArgumentException(
+                        "Sequential: element " + i + " is neither a Module nor a map: " + l);
             }
             i++;
         }

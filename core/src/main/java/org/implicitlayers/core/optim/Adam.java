@@ -6,8 +6,8 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Parameter;
 
 /**
- * Adam (Kingma and Ba 2015) and AdamW (Loshchilov and Hutter 2019), as torch.optim.Adam/AdamW:
- * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
+ * Adam (Kingma and Ba 2015) and AdamW (Loshchilov and Hutter 2019), as torch.optim.Adam/AdamW: m =
+ * b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
  * Weight decay is L2 (g += wd p) for Adam and decoupled (p *= 1 - lr wd) for AdamW.
  */
 public final class Adam extends Optimizer {
@@ -15,24 +15,32 @@ public final class Adam extends Optimizer {
      * Adam's settings, PyTorch's defaults from {@link #defaults()}; change one with its wither:
      * {@code Adam.Options.defaults().withLr(3e-3).withWeightDecay(1e-4)}.
      *
-     * @param lr          learning rate (default 1e-3)
-     * @param beta1       decay of the first-moment estimate, in [0, 1) (default 0.9)
-     * @param beta2       decay of the second-moment estimate, in [0, 1) (default 0.999)
-     * @param eps         added to the denominator (default 1e-8)
+     * @param lr learning rate (default 1e-3)
+     * @param beta1 decay of the first-moment estimate, in [0, 1) (default 0.9)
+     * @param beta2 decay of the second-moment estimate, in [0, 1) (default 0.999)
+     * @param eps added to the denominator (default 1e-8)
      * @param weightDecay weight decay coefficient (default 0)
-     * @param decoupled   decoupled weight decay, i.e. AdamW (default false: L2 added to the gradient)
+     * @param decoupled decoupled weight decay, i.e. AdamW (default false: L2 added to the gradient)
      */
-    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+    public record Options(
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled) {
         /** Validates the ranges. */
         public Options {
             if (!(lr >= 0)) {
                 throw new IllegalArgumentException("Adam: learning rate must be >= 0, got " + lr);
             }
             if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("Adam: betas must lie in [0, 1), got " + beta1 + ", " + beta2);
+                throw new IllegalArgumentException(
+                        "Adam: betas must lie in [0, 1), got " + beta1 + ", " + beta2);
             }
             if (!(eps >= 0) || !(weightDecay >= 0)) {
-                throw new IllegalArgumentException("Adam: eps and weight decay must be >= 0, got " + eps + ", " + weightDecay);
+                throw new IllegalArgumentException(
+                        "Adam: eps and weight decay must be >= 0, got " + eps + ", " + weightDecay);
             }
         }
 

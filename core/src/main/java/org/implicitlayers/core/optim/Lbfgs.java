@@ -13,8 +13,8 @@ import org.implicitlayers.core.nn.Parameter;
  *
  * <p>It stops only for a reason it reports: the gradient is small, the loss or the step stopped
  * changing (relative tolerances, so float32 noise in a large loss does not stop it at once), the
- * iteration or evaluation budget is spent, or the line search failed even from the steepest
- * descent direction after the curvature memory was reset.
+ * iteration or evaluation budget is spent, or the line search failed even from the steepest descent
+ * direction after the curvature memory was reset.
  */
 public final class Lbfgs {
     /** Why {@link #minimize} returned. */
@@ -38,24 +38,34 @@ public final class Lbfgs {
     /**
      * Options.
      *
-     * @param maxIterations  iterations (default 1000)
+     * @param maxIterations iterations (default 1000)
      * @param maxEvaluations loss evaluations (default 1.25 maxIterations)
-     * @param gradTolerance  stop when max |g| {@literal <=} this (default 1e-9)
-     * @param changeTolerance stop when |f_k - f_k-1| {@literal <=} this * max(1, |f_k|), or max |step| {@literal <=} this (default 1e-12)
-     * @param history        curvature pairs kept (default 50)
+     * @param gradTolerance stop when max |g| {@literal <=} this (default 1e-9)
+     * @param changeTolerance stop when |f_k - f_k-1| {@literal <=} this * max(1, |f_k|), or max
+     *     |step| {@literal <=} this (default 1e-12)
+     * @param history curvature pairs kept (default 50)
      * @param c1 sufficient decrease constant (default 1e-4)
      * @param c2 curvature constant (default 0.9)
      */
-    public record Options(int maxIterations, int maxEvaluations, double gradTolerance, double changeTolerance, int history,
-                          double c1, double c2) {
-        /** 1000 iterations, 1250 evaluations, tolerances 1e-9 and 1e-12, 50 pairs, c1 1e-4, c2 0.9. */
+    public record Options(
+            int maxIterations,
+            int maxEvaluations,
+            double gradTolerance,
+            double changeTolerance,
+            int history,
+            double c1,
+            double c2) {
+        /**
+         * 1000 iterations, 1250 evaluations, tolerances 1e-9 and 1e-12, 50 pairs, c1 1e-4, c2 0.9.
+         */
         public static Options defaults() {
             return new Options(1000, 1250, 1e-9, 1e-12, 50, 1e-4, 0.9);
         }
 
         /** With n iterations and 1.25 n evaluations. */
         public Options withMaxIterations(int n) {
-            return new Options(n, (int) Math.ceil(n * 1.25), gradTolerance, changeTolerance, history, c1, c2);
+            return new Options(
+                    n, (int) Math.ceil(n * 1.25), gradTolerance, changeTolerance, history, c1, c2);
         }
 
         /** With other gradient and change tolerances. */
@@ -65,10 +75,11 @@ public final class Lbfgs {
     }
 
     /** The outcome of a run. */
-    public record Result(double loss, int iterations, int evaluations, StopReason reason) {
-    }
+    public record Result(double loss, int iterations, int evaluations, StopReason reason) {}
 
-    /** The loss at the current parameter values; it must leave fresh gradients in the parameters. */
+    /**
+     * The loss at the current parameter values; it must leave fresh gradients in the parameters.
+     */
     @FunctionalInterface
     public interface Objective {
         /** Computes the loss and backpropagates it (after clearing the gradients). */
@@ -80,7 +91,10 @@ public final class Lbfgs {
     private int evaluations;
     private long deadline = Long.MAX_VALUE;
 
-    /** Stops after the first iteration that ends past this many seconds from now (the parameters hold its point). */
+    /**
+     * Stops after the first iteration that ends past this many seconds from now (the parameters
+     * hold its point).
+     */
     public Lbfgs withTimeBudget(double seconds) {
         deadline = System.nanoTime() + (long) (seconds * 1e9);
         return this;
@@ -154,7 +168,10 @@ public final class Lbfgs {
         return m;
     }
 
-    /** Minimises the objective from the parameters' current values; they hold the minimiser afterwards. */
+    /**
+     * Minimises the objective from the parameters' current values; they hold the minimiser
+     * afterwards.
+     */
     public Result minimize(Objective f) {
         Run run = start(f);
         while (run.stopped() == null) {
@@ -192,24 +209,47 @@ public final class Lbfgs {
     public Run resume(Map<String, Tensor> state) {
         int n = values().length;
         double[] x = vector(state, "x", n), g = vector(state, "g", n);
-        double loss = scalar(state, "loss", false), iter = scalar(state, "iterations", true), evals = scalar(state, "evaluations", true);
+        double loss = scalar(state, "loss", false),
+                iter = scalar(state, "iterations", true),
+                evals = scalar(state, "evaluations", true);
         double stop = scalar(state, "stopped", true);
         if (stop > StopReason.values().length) {
-            throw new IllegalArgumentException("L-BFGS state 'stopped' is " + stop + ", expected 0 to " + StopReason.values().length);
+            throw new IllegalArgumentException(
+                    "L-BFGS state 'stopped' is "
+                            + stop
+                            + ", expected 0 to "
+                            + StopReason.values().length);
         }
         Tensor s = state.get("s"), y = state.get("y"), rho = state.get("rho");
         ArrayDeque<double[][]> memory = new ArrayDeque<>();
         if (s != null || y != null || rho != null) {
-            if (s == null || y == null || rho == null || s.shape().length != 2 || s.shape()[1] != n
-                    || !java.util.Arrays.equals(s.shape(), y.shape()) || rho.numel() != s.shape()[0] || s.shape()[0] > options.history()) {
-                throw new IllegalArgumentException("L-BFGS state 's', 'y', 'rho': expected [k, " + n + "], [k, " + n + "] and [k] with k <= "
-                        + options.history());
+            if (s == null
+                    || y == null
+                    || rho == null
+                    || s.shape().length != 2
+                    || s.shape()[1] != n
+                    || !java.util.Arrays.equals(s.shape(), y.shape())
+                    || rho.numel() != s.shape()[0]
+                    || s.shape()[0] > options.history()) {
+                throw new IllegalArgumentException(
+                        "L-BFGS state 's', 'y', 'rho': expected [k, "
+                                + n
+                                + "], [k, "
+                                + n
+                                + "] and [k] with k <= "
+                                + options.history());
             }
             double[] sv = s.toDoubleArray(), yv = y.toDoubleArray(), rv = rho.toDoubleArray();
             int k = s.shape()[0];
             for (int i = 0; i < k; i++) {
-                double[] si = java.util.Arrays.copyOfRange(sv, i * n, (i + 1) * n), yi = java.util.Arrays.copyOfRange(yv, i * n, (i + 1) * n);
-                memory.addLast(new double[][] {finite("s", si), finite("y", yi), {finite("rho", new double[] {rv[i]})[0]}});
+                double[] si = java.util.Arrays.copyOfRange(sv, i * n, (i + 1) * n),
+                        yi = java.util.Arrays.copyOfRange(yv, i * n, (i + 1) * n);
+                memory.addLast(
+                        new double[][] {
+                            finite("s", si),
+                            finite("y", yi),
+                            {finite("rho", new double[] {rv[i]})[0]}
+                        });
             }
         }
         Run run = new Run(x, g, loss, memory, (int) iter);
@@ -222,7 +262,8 @@ public final class Lbfgs {
     private static double[] finite(String name, double[] v) {
         for (double d : v) {
             if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("L-BFGS state '" + name + "' contains NaN or Inf");
+                throw new IllegalArgumentException(
+                        "L-BFGS state '" + name + "' contains NaN or Inf");
             }
         }
         return v;
@@ -231,8 +272,13 @@ public final class Lbfgs {
     private static double[] vector(Map<String, Tensor> state, String name, int n) {
         Tensor t = state.get(name);
         if (t == null || t.numel() != n) {
-            throw new IllegalArgumentException("L-BFGS state '" + name + "': expected " + n + " values (one per parameter element), got "
-                    + (t == null ? "none" : t.numel()));
+            throw new IllegalArgumentException(
+                    "L-BFGS state '"
+                            + name
+                            + "': expected "
+                            + n
+                            + " values (one per parameter element), got "
+                            + (t == null ? "none" : t.numel()));
         }
         return finite(name, t.toDoubleArray());
     }
@@ -244,7 +290,13 @@ public final class Lbfgs {
         }
         double v = t.item();
         if (!Double.isFinite(v) || count && (v < 0 || v != Math.rint(v) || v > Integer.MAX_VALUE)) {
-            throw new IllegalArgumentException("L-BFGS state '" + name + "' is " + v + ", expected " + (count ? "a whole number >= 0" : "a finite number"));
+            throw new IllegalArgumentException(
+                    "L-BFGS state '"
+                            + name
+                            + "' is "
+                            + v
+                            + ", expected "
+                            + (count ? "a whole number >= 0" : "a finite number"));
         }
         return v;
     }
@@ -288,8 +340,9 @@ public final class Lbfgs {
 
         /**
          * The complete state as float64 tensors: {@code x}, {@code g}, {@code loss}, the curvature
-         * pairs {@code s}, {@code y} [k, n] and {@code rho} [k] (absent when k = 0), and the counters
-         * {@code iterations}, {@code evaluations}, {@code stopped} (0: running, else the reason's ordinal + 1).
+         * pairs {@code s}, {@code y} [k, n] and {@code rho} [k] (absent when k = 0), and the
+         * counters {@code iterations}, {@code evaluations}, {@code stopped} (0: running, else the
+         * reason's ordinal + 1).
          */
         public Map<String, Tensor> state() {
             Map<String, Tensor> m = new java.util.LinkedHashMap<>();
@@ -311,7 +364,11 @@ public final class Lbfgs {
             }
             m.put("iterations", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, iter));
             m.put("evaluations", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, evaluations));
-            m.put("stopped", Tensor.scalar(org.implicitlayers.core.DType.FLOAT64, stopped == null ? 0 : stopped.ordinal() + 1));
+            m.put(
+                    "stopped",
+                    Tensor.scalar(
+                            org.implicitlayers.core.DType.FLOAT64,
+                            stopped == null ? 0 : stopped.ordinal() + 1));
             return m;
         }
 
@@ -360,14 +417,16 @@ public final class Lbfgs {
                 double[] d = q;
                 double gtd = dot(g, d);
                 if (gtd >= 0) {
-                    // Not a descent direction (inaccurate curvature): fall back to steepest descent.
+                    // Not a descent direction (inaccurate curvature): fall back to steepest
+                    // descent.
                     memory.clear();
                     for (int i = 0; i < n; i++) {
                         d[i] = -g[i];
                     }
                     gtd = dot(g, d);
                 }
-                double t = memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-300, sumAbs(g))) : 1.0;
+                double t =
+                        memory.isEmpty() ? Math.min(1.0, 1.0 / Math.max(1e-300, sumAbs(g))) : 1.0;
                 double[] gNew = new double[n];
                 double[] step = lineSearch(f, x, loss, g, d, gtd, t, gNew);
                 if (step == null) {
@@ -401,7 +460,8 @@ public final class Lbfgs {
                 if (maxAbs(g) <= options.gradTolerance()) {
                     return stopped = StopReason.GRADIENT_SMALL;
                 }
-                if (Math.abs(previous - loss) <= options.changeTolerance() * Math.max(1.0, Math.abs(loss))) {
+                if (Math.abs(previous - loss)
+                        <= options.changeTolerance() * Math.max(1.0, Math.abs(loss))) {
                     return stopped = StopReason.LOSS_UNCHANGED;
                 }
                 if (maxAbs(s) <= options.changeTolerance()) {
@@ -430,10 +490,18 @@ public final class Lbfgs {
     }
 
     /**
-     * Strong Wolfe line search along d from x (Nocedal and Wright, Algorithm 3.5). Returns
-     * {t, f(x + t d)} with the gradient there in gOut, or null when no acceptable step was found.
+     * Strong Wolfe line search along d from x (Nocedal and Wright, Algorithm 3.5). Returns {t, f(x
+     * + t d)} with the gradient there in gOut, or null when no acceptable step was found.
      */
-    private double[] lineSearch(Objective f, double[] x, double f0, double[] g0, double[] d, double gtd0, double t, double[] gOut) {
+    private double[] lineSearch(
+            Objective f,
+            double[] x,
+            double f0,
+            double[] g0,
+            double[] d,
+            double gtd0,
+            double t,
+            double[] gOut) {
         int n = x.length;
         double[] xt = new double[n], gt = new double[n];
         double tPrev = 0, fPrev = f0, gtdPrev = gtd0;
@@ -452,7 +520,8 @@ public final class Lbfgs {
             if (gtd >= 0) {
                 return zoom(f, x, d, f0, gtd0, t, ft, gtd, gt.clone(), tPrev, fPrev, gtdPrev, gOut);
             }
-            double next = cubicMinimum(tPrev, fPrev, gtdPrev, t, ft, gtd, t + 0.01 * (t - tPrev), 10 * t);
+            double next =
+                    cubicMinimum(tPrev, fPrev, gtdPrev, t, ft, gtd, t + 0.01 * (t - tPrev), 10 * t);
             tPrev = t;
             fPrev = ft;
             gtdPrev = gtd;
@@ -466,8 +535,20 @@ public final class Lbfgs {
     }
 
     /** Algorithm 3.6: shrink [lo, hi] until a point satisfies the strong Wolfe conditions. */
-    private double[] zoom(Objective f, double[] x, double[] d, double f0, double gtd0,
-                          double lo, double fLo, double gtdLo, double[] gLo, double hi, double fHi, double gtdHi, double[] gOut) {
+    private double[] zoom(
+            Objective f,
+            double[] x,
+            double[] d,
+            double f0,
+            double gtd0,
+            double lo,
+            double fLo,
+            double gtdLo,
+            double[] gLo,
+            double hi,
+            double fHi,
+            double gtdHi,
+            double[] gOut) {
         int n = x.length;
         double[] xt = new double[n], gt = new double[n];
         double c1 = options.c1(), c2 = options.c2();
@@ -501,7 +582,8 @@ public final class Lbfgs {
                 gtdLo = gtd;
                 gLo = gt.clone();
             }
-            if (Math.abs(hi - lo) * dMax < options.changeTolerance() || evaluations >= options.maxEvaluations()) {
+            if (Math.abs(hi - lo) * dMax < options.changeTolerance()
+                    || evaluations >= options.maxEvaluations()) {
                 break;
             }
         }
@@ -524,7 +606,15 @@ public final class Lbfgs {
      * Minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2) (Nocedal and Wright, eq. 3.59),
      * clamped to [lo, hi]; the midpoint when the cubic has no minimiser there.
      */
-    static double cubicMinimum(double x1, double f1, double g1, double x2, double f2, double g2, double lo, double hi) {
+    static double cubicMinimum(
+            double x1,
+            double f1,
+            double g1,
+            double x2,
+            double f2,
+            double g2,
+            double lo,
+            double hi) {
         double a = Math.min(lo, hi), b = Math.max(lo, hi);
         double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
         double disc = d1 * d1 - g1 * g2;

@@ -25,12 +25,13 @@ public interface LrSchedule {
     }
 
     /**
-     * Linear warm-up from 0 to lr over {@code warmup} steps, then a cosine from lr down to
-     * {@code minLr} at {@code total} steps (Loshchilov and Hutter 2017, without restarts).
+     * Linear warm-up from 0 to lr over {@code warmup} steps, then a cosine from lr down to {@code
+     * minLr} at {@code total} steps (Loshchilov and Hutter 2017, without restarts).
      */
     static LrSchedule cosine(double lr, long warmup, long total, double minLr) {
         if (total <= warmup) {
-            throw new IllegalArgumentException("cosine: total steps " + total + " must exceed warm-up " + warmup);
+            throw new IllegalArgumentException(
+                    "cosine: total steps " + total + " must exceed warm-up " + warmup);
         }
         return step -> {
             if (step < warmup) {

@@ -16,26 +16,30 @@ import org.implicitlayers.core.nn.Parameter;
 public abstract class Optimizer {
     /** The parameters, by name. */
     protected final Map<String, Parameter> params;
+
     /** The learning rate of the next step. */
     protected double lr;
+
     /** Steps taken so far. */
     protected long steps;
+
     /** Per-parameter state tensors, keyed "kind/parameter-name". */
     protected final Map<String, Tensor> state = new LinkedHashMap<>();
 
     /** An optimiser over named parameters with learning rate {@code lr} (at least 0). */
     protected Optimizer(Map<String, Parameter> params, double lr) {
         if (!(lr >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be >= 0, got " + lr);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": learning rate must be >= 0, got " + lr);
         }
         this.params = new LinkedHashMap<>(params);
         this.lr = lr;
     }
 
     /**
-     * Plain tensors as named parameters ("0", "1", ... in order), for the optimisers'
-     * constructors that take a list: each must be a leaf made with {@link Tensor#requiringGrad()},
-     * and is updated in place.
+     * Plain tensors as named parameters ("0", "1", ... in order), for the optimisers' constructors
+     * that take a list: each must be a leaf made with {@link Tensor#requiringGrad()}, and is
+     * updated in place.
      */
     public static Map<String, Parameter> named(java.util.List<Tensor> tensors) {
         Map<String, Parameter> m = new LinkedHashMap<>();
@@ -45,7 +49,10 @@ public abstract class Optimizer {
         return m;
     }
 
-    /** One update from the gradients now stored in the parameters; parameters without one are skipped. */
+    /**
+     * One update from the gradients now stored in the parameters; parameters without one are
+     * skipped.
+     */
     public final void step() {
         steps++;
         try (Grad.Scope ignored = Grad.noGrad()) {
@@ -95,7 +102,8 @@ public abstract class Optimizer {
 
     /**
      * Stores a state tensor. It outlives the step's memory scope; the value it replaces is freed
-     * (on off-heap backends), so {@code t} must be a fresh tensor, not one that is also held elsewhere.
+     * (on off-heap backends), so {@code t} must be a fresh tensor, not one that is also held
+     * elsewhere.
      */
     protected final void putState(String kind, String name, Tensor t) {
         Tensor v = t.detach();
@@ -117,8 +125,8 @@ public abstract class Optimizer {
 
     /**
      * The kinds of per-parameter state this optimiser keeps once it has updated a parameter (e.g.
-     * Adam's {@code exp_avg} and {@code exp_avg_sq}); a saved state must hold all of them or none for
-     * each parameter, and some for at least one parameter once a step was taken.
+     * Adam's {@code exp_avg} and {@code exp_avg_sq}); a saved state must hold all of them or none
+     * for each parameter, and some for at least one parameter once a step was taken.
      */
     protected java.util.Set<String> stateKinds() {
         return java.util.Set.of();
@@ -135,10 +143,12 @@ public abstract class Optimizer {
         }
         double savedSteps = s.get("steps").item(), savedLr = s.get("lr").item();
         if (!(savedSteps >= 0) || savedSteps != Math.rint(savedSteps)) {
-            throw new IllegalArgumentException("optimizer state 'steps' is " + savedSteps + ", expected a whole number >= 0");
+            throw new IllegalArgumentException(
+                    "optimizer state 'steps' is " + savedSteps + ", expected a whole number >= 0");
         }
         if (!(savedLr >= 0) || Double.isInfinite(savedLr)) {
-            throw new IllegalArgumentException("optimizer state 'lr' is " + savedLr + ", expected a finite number >= 0");
+            throw new IllegalArgumentException(
+                    "optimizer state 'lr' is " + savedLr + ", expected a finite number >= 0");
         }
         java.util.Set<String> kinds = stateKinds();
         boolean any = false;
@@ -148,13 +158,21 @@ public abstract class Optimizer {
                 present += s.containsKey(kind + "/" + name) ? 1 : 0;
             }
             if (present > 0 && present < kinds.size()) {
-                throw new IllegalArgumentException("optimizer state of parameter '" + name + "' is incomplete: expected " + kinds);
+                throw new IllegalArgumentException(
+                        "optimizer state of parameter '"
+                                + name
+                                + "' is incomplete: expected "
+                                + kinds);
             }
             any |= present > 0;
         }
         if (savedSteps > 0 && !kinds.isEmpty() && !any) {
-            throw new IllegalArgumentException("optimizer state after " + (long) savedSteps + " steps holds none of " + kinds
-                    + " for any parameter");
+            throw new IllegalArgumentException(
+                    "optimizer state after "
+                            + (long) savedSteps
+                            + " steps holds none of "
+                            + kinds
+                            + " for any parameter");
         }
         Map<String, Tensor> per = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : s.entrySet()) {
@@ -166,11 +184,17 @@ public abstract class Optimizer {
             String name = slash < 0 ? "" : k.substring(slash + 1);
             Parameter p = params.get(name);
             if (p == null) {
-                throw new IllegalArgumentException("optimizer state '" + k + "' names no parameter of this optimizer");
+                throw new IllegalArgumentException(
+                        "optimizer state '" + k + "' names no parameter of this optimizer");
             }
             if (!Arrays.equals(p.shape(), e.getValue().shape())) {
-                throw new IllegalArgumentException("optimizer state '" + k + "' has shape " + Shapes.str(e.getValue().shape())
-                        + ", its parameter has " + Shapes.str(p.shape()));
+                throw new IllegalArgumentException(
+                        "optimizer state '"
+                                + k
+                                + "' has shape "
+                                + Shapes.str(e.getValue().shape())
+                                + ", its parameter has "
+                                + Shapes.str(p.shape()));
             }
             Tensor v = e.getValue().to(p.value().dtype()).to(p.value().backend());
             org.implicitlayers.core.MemoryScope.persist(v);

@@ -5,36 +5,53 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Parameter;
 
 /**
- * RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: v = a v + (1-a) g^2; with centering,
- * the denominator uses v - gbar^2; with momentum, b = mu b + g / denom and p -= lr b.
+ * RMSprop (Hinton's lecture 6e), as torch.optim.RMSprop: v = a v + (1-a) g^2; with centering, the
+ * denominator uses v - gbar^2; with momentum, b = mu b + g / denom and p -= lr b.
  */
 public final class RmsProp extends Optimizer {
     /**
      * RMSprop's settings, PyTorch's names, meanings and defaults from {@link #defaults()}; change
      * one with its wither: {@code RmsProp.Options.defaults().withLr(1e-3).withMomentum(0.9)}.
      *
-     * @param lr          learning rate (default 1e-2)
-     * @param alpha       decay of the squared-gradient average, in [0, 1) (default 0.99)
-     * @param eps         added to the denominator (default 1e-8)
+     * @param lr learning rate (default 1e-2)
+     * @param alpha decay of the squared-gradient average, in [0, 1) (default 0.99)
+     * @param eps added to the denominator (default 1e-8)
      * @param weightDecay L2 weight decay coefficient (default 0)
-     * @param momentum    momentum, {@code >= 0} (default 0)
-     * @param centered    divide by the centred second moment (the variance estimate) instead (default false)
+     * @param momentum momentum, {@code >= 0} (default 0)
+     * @param centered divide by the centred second moment (the variance estimate) instead (default
+     *     false)
      */
-    public record Options(double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+    public record Options(
+            double lr,
+            double alpha,
+            double eps,
+            double weightDecay,
+            double momentum,
+            boolean centered) {
         public Options {
             if (!(lr >= 0)) {
-                throw new IllegalArgumentException("RmsProp: learning rate must be >= 0, got " + lr);
+                throw new IllegalArgumentException(
+                        "RmsProp: learning rate must be >= 0, got " + lr);
             }
             if (!(alpha >= 0 && alpha < 1)) {
-                throw new IllegalArgumentException("RmsProp: alpha must lie in [0, 1), got " + alpha);
+                throw new IllegalArgumentException(
+                        "RmsProp: alpha must lie in [0, 1), got " + alpha);
             }
             if (!(eps >= 0) || !(weightDecay >= 0) || !(momentum >= 0)) {
-                throw new IllegalArgumentException("RmsProp: eps, weight decay and momentum must be >= 0, got " + eps + ", "
-                        + weightDecay + ", " + momentum);
+                throw new IllegalArgumentException(
+                        "RmsProp: eps, weight decay and momentum must be >= 0, got "
+                                + eps
+                                + ", "
+                                + weightDecay
+                                + ", "
+                                + momentum);
             }
         }
 
-        /** PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8, no weight decay, no momentum, not centered. */
+        /**
+         * PyTorch's defaults: lr 1e-2, alpha 0.99, eps 1e-8, no weight decay, no momentum, not
+         * centered.
+         */
         public static Options defaults() {
             return new Options(1e-2, 0.99, 1e-8, 0, 0, false);
         }

@@ -1,15 +1,9 @@
 package org.implicitlayers.core.train;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.implicitlayers.core.Rng;
@@ -20,15 +14,23 @@ import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.core.optim.Optimizer;
 
 /**
- * A training checkpoint: the parameters, the optimiser state, the generator state, the step and
- * any further {@link RunState} of the run, in one npz archive ({@code param/...}, {@code optim/...},
- * {@code state/...}, {@code rng}, {@code meta}) that NumPy can open. A run of several
- * {@link Stage}s also records the stage it is in ({@code stage} and {@code stage_step} in the
- * meta entry; 0 for the first-order optimiser's) and that stage's state ({@code stage/...}). Written atomically: to a temporary file in the same folder, flushed to disk, then
- * renamed over the old one, so a crash leaves either the old or the new checkpoint, never half.
+ * A training checkpoint: the parameters, the optimiser state, the generator state, the step and any
+ * further {@link RunState} of the run, in one npz archive ({@code param/...}, {@code optim/...},
+ * {@code state/...}, {@code rng}, {@code meta}) that NumPy can open. A run of several {@link
+ * Stage}s also records the stage it is in ({@code stage} and {@code stage_step} in the meta entry;
+ * 0 for the first-order optimiser's) and that stage's state ({@code stage/...}). Written
+ * atomically: to a temporary file in the same folder, flushed to disk, then renamed over the old
+ * one, so a crash leaves either the old or the new checkpoint, never half.
  */
-public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tensor> optimizer, byte[] rngState,
-                         Map<String, Tensor> state, int stage, long stageStep, Map<String, Tensor> stageState) {
+public record Checkpoint(
+        long step,
+        Map<String, Tensor> params,
+        Map<String, Tensor> optimizer,
+        byte[] rngState,
+        Map<String, Tensor> state,
+        int stage,
+        long stageStep,
+        Map<String, Tensor> stageState) {
     static final String FORMAT = "implicit-layers-checkpoint-1";
 
     /** Captures the current state of a run without further state. */
@@ -37,14 +39,26 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
     }
 
     /** Captures the current state of a run, including {@code runState} (null: none). */
-    public static Checkpoint of(long step, Module model, Optimizer optimizer, Rng rng, RunState runState) {
-        return new Checkpoint(step, model.stateDict(), optimizer.stateDict(), rng.saveState(),
-                runState == null ? Map.of() : runState.save(), 0, 0, Map.of());
+    public static Checkpoint of(
+            long step, Module model, Optimizer optimizer, Rng rng, RunState runState) {
+        return new Checkpoint(
+                step,
+                model.stateDict(),
+                optimizer.stateDict(),
+                rng.saveState(),
+                runState == null ? Map.of() : runState.save(),
+                0,
+                0,
+                Map.of());
     }
 
-    /** This checkpoint placed in stage {@code stage} (1 for the first {@link Stage} after the optimiser's), step {@code stageStep} of it. */
+    /**
+     * This checkpoint placed in stage {@code stage} (1 for the first {@link Stage} after the
+     * optimiser's), step {@code stageStep} of it.
+     */
     public Checkpoint inStage(int stage, long stageStep, Map<String, Tensor> stageState) {
-        return new Checkpoint(step, params, optimizer, rngState, state, stage, stageStep, stageState);
+        return new Checkpoint(
+                step, params, optimizer, rngState, state, stage, stageStep, stageState);
     }
 
     /** Writes atomically to {@code file}. */
@@ -54,8 +68,15 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         optimizer.forEach((k, v) -> tensors.put("optim/" + k, v));
         state.forEach((k, v) -> tensors.put("state/" + k, v));
         stageState.forEach((k, v) -> tensors.put("stage/" + k, v));
-        String meta = "format=" + FORMAT + "\nstep=" + step + "\n" + (stage == 0 && stageStep == 0 ? ""
-                : "stage=" + stage + "\nstage_step=" + stageStep + "\n");
+        String meta =
+                "format="
+                        + FORMAT
+                        + "\nstep="
+                        + step
+                        + "\n"
+                        + (stage == 0 && stageStep == 0
+                                ? ""
+                                : "stage=" + stage + "\nstage_step=" + stageStep + "\n");
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         bytes.put("rng", rngState);
         bytes.put("meta", meta.getBytes(StandardCharsets.UTF_8));
@@ -63,7 +84,8 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         Files.createDirectories(dir);
         String prefix = file.getFileName().toString();
         // Temporary files of writes interrupted by a kill: nothing else writes these names.
-        try (var stale = Files.newDirectoryStream(dir, "{" + prefix + "*.tmp,." + prefix + ".*.tmp}")) {
+        try (var stale =
+                Files.newDirectoryStream(dir, "{" + prefix + "*.tmp,." + prefix + ".*.tmp}")) {
             for (Path p : stale) {
                 Files.deleteIfExists(p);
             }
@@ -80,7 +102,8 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         byte[] meta = c.bytes().get("meta");
         byte[] rng = c.bytes().get("rng");
         if (meta == null || rng == null) {
-            throw new IOException(file + ": not a training checkpoint (entries 'meta' and 'rng' are missing)");
+            throw new IOException(
+                    file + ": not a training checkpoint (entries 'meta' and 'rng' are missing)");
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : new String(meta, StandardCharsets.UTF_8).split("\n")) {
@@ -90,13 +113,20 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
             }
         }
         if (!FORMAT.equals(m.get("format"))) {
-            throw new IOException(file + ": checkpoint format '" + m.get("format") + "', expected '" + FORMAT + "'");
+            throw new IOException(
+                    file
+                            + ": checkpoint format '"
+                            + m.get("format")
+                            + "', expected '"
+                            + FORMAT
+                            + "'");
         }
         long step;
         try {
             step = Long.parseLong(m.get("step"));
         } catch (NumberFormatException e) {
-            throw new IOException(file + ": checkpoint step '" + m.get("step") + "' is not a number", e);
+            throw new IOException(
+                    file + ": checkpoint step '" + m.get("step") + "' is not a number", e);
         }
         if (step < 0) {
             throw new IOException(file + ": checkpoint step " + step + ": expected a step >= 0");
@@ -106,20 +136,44 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
             stage = Long.parseLong(m.getOrDefault("stage", "0"));
             stageStep = Long.parseLong(m.getOrDefault("stage_step", "0"));
         } catch (NumberFormatException e) {
-            throw new IOException(file + ": checkpoint stage '" + m.get("stage") + "' or stage_step '" + m.get("stage_step")
-                    + "' is not a number", e);
+            throw new IOException(
+                    file
+                            + ": checkpoint stage '"
+                            + m.get("stage")
+                            + "' or stage_step '"
+                            + m.get("stage_step")
+                            + "' is not a number",
+                    e);
         }
         if (stage < 0 || stage > 1000 || stageStep < 0) {
-            throw new IOException(file + ": checkpoint stage " + stage + ", stage_step " + stageStep + ": expected whole numbers >= 0");
+            throw new IOException(
+                    file
+                            + ": checkpoint stage "
+                            + stage
+                            + ", stage_step "
+                            + stageStep
+                            + ": expected whole numbers >= 0");
         }
-        Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>(),
+        Map<String, Tensor> params = new LinkedHashMap<>(),
+                optim = new LinkedHashMap<>(),
+                state = new LinkedHashMap<>(),
                 stageState = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
             String k = e.getKey();
-            Map<String, Tensor> group = k.startsWith("param/") ? params : k.startsWith("optim/") ? optim : k.startsWith("state/") ? state
-                    : k.startsWith("stage/") ? stageState : null;
+            Map<String, Tensor> group =
+                    k.startsWith("param/")
+                            ? params
+                            : k.startsWith("optim/")
+                                    ? optim
+                                    : k.startsWith("state/")
+                                            ? state
+                                            : k.startsWith("stage/") ? stageState : null;
             if (group == null) {
-                throw new IOException(file + ": checkpoint entry '" + k + "': expected param/..., optim/..., state/..., stage/..., rng or meta");
+                throw new IOException(
+                        file
+                                + ": checkpoint entry '"
+                                + k
+                                + "': expected param/..., optim/..., state/..., stage/..., rng or meta");
             }
             Tensor v = e.getValue();
             if (!finite(v)) {
@@ -142,7 +196,9 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         return true;
     }
 
-    /** As {@link #restore(Path, Module, Optimizer, Rng, RunState)} for a run without further state. */
+    /**
+     * As {@link #restore(Path, Module, Optimizer, Rng, RunState)} for a run without further state.
+     */
     public void restore(Path file, Module model, Optimizer opt, Rng rng) throws IOException {
         restore(file, model, opt, rng, null);
     }
@@ -153,15 +209,25 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
      * length, the run state's entries); on any mismatch an {@link IOException} naming the file and
      * the entry is thrown and nothing changes.
      *
-     * @param runState the run's further state, or null when it has none (then the checkpoint must hold none)
+     * @param runState the run's further state, or null when it has none (then the checkpoint must
+     *     hold none)
      */
-    public void restore(Path file, Module model, Optimizer opt, Rng rng, RunState runState) throws IOException {
+    public void restore(Path file, Module model, Optimizer opt, Rng rng, RunState runState)
+            throws IOException {
         if (runState == null && !state.isEmpty()) {
-            throw new IOException(file + ": checkpoint holds run state " + state.keySet() + " that this run does not have");
+            throw new IOException(
+                    file
+                            + ": checkpoint holds run state "
+                            + state.keySet()
+                            + " that this run does not have");
         }
         if (rngState.length != rng.saveState().length) {
-            throw new IOException(file + ": checkpoint generator state has " + rngState.length + " bytes, expected "
-                    + rng.saveState().length);
+            throw new IOException(
+                    file
+                            + ": checkpoint generator state has "
+                            + rngState.length
+                            + " bytes, expected "
+                            + rng.saveState().length);
         }
         Map<String, Tensor> stateBefore = runState == null ? null : runState.save();
         Map<String, Tensor> savedParams = new LinkedHashMap<>();
@@ -169,7 +235,14 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
         Map<String, Tensor> optBefore = opt.stateDict();
         byte[] rngBefore = rng.saveState();
         try {
-            params.forEach((k, v) -> savedParams.put(k, v.to(before.containsKey(k) ? before.get(k).backend() : v.backend())));
+            params.forEach(
+                    (k, v) ->
+                            savedParams.put(
+                                    k,
+                                    v.to(
+                                            before.containsKey(k)
+                                                    ? before.get(k).backend()
+                                                    : v.backend())));
             model.loadStateDict(savedParams);
             opt.loadStateDict(optimizer);
             rng.restoreState(rngState);
@@ -184,7 +257,8 @@ public record Checkpoint(long step, Map<String, Tensor> params, Map<String, Tens
             if (runState != null) {
                 runState.restore(stateBefore);
             }
-            throw new IOException(file + ": checkpoint does not fit this run: " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": checkpoint does not fit this run: " + e.getMessage(), e);
         }
     }
 }

@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes one CSV row per step ({@code step,loss,lr,elapsed_s}) and one per evaluation
- * ({@code step,metric,value} in a second file). On resume it drops the rows of steps after the
- * checkpoint (a killed run may have logged steps that the resumed run repeats), so each step
- * appears once; an evaluation of a step already logged (a stopped run's final evaluation, repeated
- * by the run that resumes there) is not written twice.
+ * Writes one CSV row per step ({@code step,loss,lr,elapsed_s}) and one per evaluation ({@code
+ * step,metric,value} in a second file). On resume it drops the rows of steps after the checkpoint
+ * (a killed run may have logged steps that the resumed run repeats), so each step appears once; an
+ * evaluation of a step already logged (a stopped run's final evaluation, repeated by the run that
+ * resumes there) is not written twice.
  */
 public final class CsvMetricsLog implements TrainingCallback {
     private final Path steps;
@@ -26,11 +26,18 @@ public final class CsvMetricsLog implements TrainingCallback {
     private final int every;
     private BufferedWriter stepOut;
     private BufferedWriter evalOut;
-    /** The last step seen and the last step logged: a run that ends between logged steps (stopped, or a stage that converged) logs its last. */
+
+    /**
+     * The last step seen and the last step logged: a run that ends between logged steps (stopped,
+     * or a stage that converged) logs its last.
+     */
     private Trainer.StepInfo lastSeen;
+
     private long lastLogged = -1;
+
     /** The last evaluated step in the file and the metrics logged for it. */
     private long lastEvalStep = -1;
+
     private final java.util.Set<String> lastEvalMetrics = new java.util.HashSet<>();
 
     /**
@@ -52,7 +59,8 @@ public final class CsvMetricsLog implements TrainingCallback {
             lastLogged = -1;
             lastEvalStep = -1;
             lastEvalMetrics.clear();
-            evalOut = evals == null ? null : open(evals, "step,metric,value", firstStep, this::kept);
+            evalOut =
+                    evals == null ? null : open(evals, "step,metric,value", firstStep, this::kept);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,7 +82,11 @@ public final class CsvMetricsLog implements TrainingCallback {
         lastEvalMetrics.add(metric);
     }
 
-    private static BufferedWriter open(Path file, String header, long firstStep, java.util.function.ObjLongConsumer<String> keptRow)
+    private static BufferedWriter open(
+            Path file,
+            String header,
+            long firstStep,
+            java.util.function.ObjLongConsumer<String> keptRow)
             throws IOException {
         List<String> keep = new ArrayList<>();
         if (firstStep > 1 && Files.exists(file)) {
@@ -84,7 +96,8 @@ public final class CsvMetricsLog implements TrainingCallback {
                 }
                 int comma = line.indexOf(',');
                 try {
-                    long step = comma > 0 ? Long.parseLong(line.substring(0, comma)) : Long.MAX_VALUE;
+                    long step =
+                            comma > 0 ? Long.parseLong(line.substring(0, comma)) : Long.MAX_VALUE;
                     if (step < firstStep) {
                         keep.add(line);
                         if (keptRow != null) {
@@ -100,8 +113,13 @@ public final class CsvMetricsLog implements TrainingCallback {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        BufferedWriter w =
+                Files.newBufferedWriter(
+                        file,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
         w.write(header);
         w.newLine();
         for (String l : keep) {
@@ -123,7 +141,15 @@ public final class CsvMetricsLog implements TrainingCallback {
 
     private void logStep(Trainer.StepInfo s) {
         lastLogged = s.step();
-        write(stepOut, String.format(Locale.ROOT, "%d,%.9g,%.6g,%.3f", s.step(), s.loss(), s.learningRate(), s.elapsedSeconds()));
+        write(
+                stepOut,
+                String.format(
+                        Locale.ROOT,
+                        "%d,%.9g,%.6g,%.3f",
+                        s.step(),
+                        s.loss(),
+                        s.learningRate(),
+                        s.elapsedSeconds()));
     }
 
     @Override
@@ -136,7 +162,9 @@ public final class CsvMetricsLog implements TrainingCallback {
                 continue; // the same step's state, evaluated again: logged already
             }
             noteEval(step, e.getKey());
-            write(evalOut, String.format(Locale.ROOT, "%d,%s,%.9g", step, e.getKey(), e.getValue()));
+            write(
+                    evalOut,
+                    String.format(Locale.ROOT, "%d,%s,%.9g", step, e.getKey(), e.getValue()));
         }
     }
 

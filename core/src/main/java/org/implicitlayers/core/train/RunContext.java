@@ -10,17 +10,18 @@ import java.util.stream.Stream;
 /**
  * The life of one long job in its output folder, the same for every application (Deep Ritz, the
  * neural ODE fits, SDF fits, the demos, the workbenches and a sweep's runs):
+ *
  * <ol>
  *   <li>{@link #open} takes the folder's run lock <em>before</em> anything in it is touched, so a
  *       second job started into the folder of a running one is refused at once and destroys
- *       nothing; only then, unless resuming, is the previous run's checkpoint removed;</li>
+ *       nothing; only then, unless resuming, is the previous run's checkpoint removed;
  *   <li>the job trains with {@link #checkpoint()} and {@link #resume()} (a {@link Trainer} takes
- *       both, and the cancel request and callbacks, through {@link Trainer.Builder#context});</li>
+ *       both, and the cancel request and callbacks, through {@link Trainer.Builder#context});
  *   <li>a Ctrl-C, a Cancel button or a deadline calls {@link #cancel()} from any thread, before or
- *       during training: the trainer stops after its current step and writes its checkpoint;</li>
- *   <li>the job writes its outputs as one {@link OutputSet} (all files, or on a failure none);</li>
- *   <li>{@link #close()} releases the lock and, when the job created the folder and left nothing
- *       in it (a refused job), removes the folder again.</li>
+ *       during training: the trainer stops after its current step and writes its checkpoint;
+ *   <li>the job writes its outputs as one {@link OutputSet} (all files, or on a failure none);
+ *   <li>{@link #close()} releases the lock and, when the job created the folder and left nothing in
+ *       it (a refused job), removes the folder again.
  * </ol>
  *
  * <pre>{@code
@@ -37,13 +38,19 @@ import java.util.stream.Stream;
 public final class RunContext implements AutoCloseable {
     /** The checkpoint's name in the output folder. */
     public static final String CHECKPOINT = "checkpoint.npz";
+
     /** What the folder's checkpoint belongs to (see {@link #open(Path, boolean, String)}). */
     public static final String IDENTITY = "run-identity.txt";
 
     private final Path folder;
     private final boolean resume;
-    /** The topmost folder that {@link #open} created (null: none), removed again on close when the job left nothing. */
+
+    /**
+     * The topmost folder that {@link #open} created (null: none), removed again on close when the
+     * job left nothing.
+     */
     private final Path createdFolder;
+
     private final RunLock lock;
     private final CancelRequest cancel = new CancelRequest();
     private final List<Runnable> onCancel = new ArrayList<>();
@@ -60,8 +67,8 @@ public final class RunContext implements AutoCloseable {
      * Starts a job in {@code folder} (created when missing): takes the run lock first, then, when
      * not resuming, removes the checkpoint of a previous run there.
      *
-     * @throws IOException naming the folder's checkpoint when another job holds the lock (nothing is
-     *                     changed then), or naming the file that could not be created or removed
+     * @throws IOException naming the folder's checkpoint when another job holds the lock (nothing
+     *     is changed then), or naming the file that could not be created or removed
      */
     public static RunContext open(Path folder, boolean resume) throws IOException {
         return open(folder, resume, null);
@@ -69,11 +76,12 @@ public final class RunContext implements AutoCloseable {
 
     /**
      * As {@link #open(Path, boolean)}, for a job that says what it is: {@code identity} names what
-     * a checkpoint of it can continue (the problem, the model, the method; not the step count, which
-     * a resumed run may raise). It is kept beside the checkpoint in {@value #IDENTITY}; resuming
-     * from a checkpoint of a different job is refused, naming both, before anything is changed
-     * (without this, a resumed run of another problem took the folder's network as its start and
-     * overwrote that run's outputs). A checkpoint without the file (an older one) is accepted.
+     * a checkpoint of it can continue (the problem, the model, the method; not the step count,
+     * which a resumed run may raise). It is kept beside the checkpoint in {@value #IDENTITY};
+     * resuming from a checkpoint of a different job is refused, naming both, before anything is
+     * changed (without this, a resumed run of another problem took the folder's network as its
+     * start and overwrote that run's outputs). A checkpoint without the file (an older one) is
+     * accepted.
      *
      * @param identity one line describing the job, or null for no check
      */
@@ -82,7 +90,9 @@ public final class RunContext implements AutoCloseable {
             throw new IOException(folder + ": not a folder (the output folder of a run)");
         }
         Path created = null;
-        for (Path p = folder.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+        for (Path p = folder.toAbsolutePath().normalize();
+                p != null && !Files.exists(p);
+                p = p.getParent()) {
             created = p;
         }
         Path ckpt = folder.resolve(CHECKPOINT);
@@ -96,7 +106,9 @@ public final class RunContext implements AutoCloseable {
         RunContext run = new RunContext(folder, resume, created, lock);
         // Output sets of a job killed while writing them: never committed, so nothing reads them.
         try (Stream<Path> stale = Files.list(folder)) {
-            for (Path p : stale.filter(p -> p.getFileName().toString().startsWith(".staging-")).toList()) {
+            for (Path p :
+                    stale.filter(p -> p.getFileName().toString().startsWith(".staging-"))
+                            .toList()) {
                 try (OutputSet old = OutputSet.adopt(folder, p)) {
                     // closing removes it
                 }
@@ -109,8 +121,13 @@ public final class RunContext implements AutoCloseable {
                 String there = Files.readString(idFile).strip();
                 if (!there.equals(id)) {
                     run.close();
-                    throw new IOException(ckpt + ": --resume: this checkpoint belongs to another run (" + there + "), not to this one ("
-                            + id + "); nothing was changed. Resume it with the same problem and settings, or choose another output folder");
+                    throw new IOException(
+                            ckpt
+                                    + ": --resume: this checkpoint belongs to another run ("
+                                    + there
+                                    + "), not to this one ("
+                                    + id
+                                    + "); nothing was changed. Resume it with the same problem and settings, or choose another output folder");
                 }
             }
         }
@@ -119,16 +136,24 @@ public final class RunContext implements AutoCloseable {
                 Files.deleteIfExists(ckpt);
             } catch (IOException e) {
                 run.close();
-                throw new IOException(ckpt + ": cannot remove the previous run's checkpoint: "
-                        + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
+                throw new IOException(
+                        ckpt
+                                + ": cannot remove the previous run's checkpoint: "
+                                + org.implicitlayers.core.io.AtomicFiles.reason(e),
+                        e);
             }
         }
         if (identity != null) {
             try {
-                org.implicitlayers.core.io.AtomicFiles.writeString(folder.resolve(IDENTITY), identity.strip() + "\n");
+                org.implicitlayers.core.io.AtomicFiles.writeString(
+                        folder.resolve(IDENTITY), identity.strip() + "\n");
             } catch (IOException e) {
                 run.close();
-                throw new IOException(folder.resolve(IDENTITY) + ": cannot write: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
+                throw new IOException(
+                        folder.resolve(IDENTITY)
+                                + ": cannot write: "
+                                + org.implicitlayers.core.io.AtomicFiles.reason(e),
+                        e);
             }
         }
         return run;
@@ -159,7 +184,10 @@ public final class RunContext implements AutoCloseable {
         return resume && Files.exists(checkpoint());
     }
 
-    /** Asks the job to stop (thread-safe, idempotent): the trainer after its current step, and every {@link #onCancel} action. */
+    /**
+     * Asks the job to stop (thread-safe, idempotent): the trainer after its current step, and every
+     * {@link #onCancel} action.
+     */
     public void cancel() {
         List<Runnable> actions;
         synchronized (onCancel) {
@@ -179,7 +207,10 @@ public final class RunContext implements AutoCloseable {
         return cancel;
     }
 
-    /** Also runs {@code action} on {@link #cancel()} (at once when the job is cancelled already), e.g. a solver's own cancel. */
+    /**
+     * Also runs {@code action} on {@link #cancel()} (at once when the job is cancelled already),
+     * e.g. a solver's own cancel.
+     */
     public RunContext onCancel(Runnable action) {
         synchronized (onCancel) {
             onCancel.add(action);
@@ -190,7 +221,9 @@ public final class RunContext implements AutoCloseable {
         return this;
     }
 
-    /** Adds a callback (progress, logs) that every trainer of this job calls, in the order added. */
+    /**
+     * Adds a callback (progress, logs) that every trainer of this job calls, in the order added.
+     */
     public RunContext callback(TrainingCallback cb) {
         callbacks.add(cb);
         return this;
@@ -206,7 +239,10 @@ public final class RunContext implements AutoCloseable {
         return base.withCheckpoint(checkpoint()).withResume(resume);
     }
 
-    /** A set of output files of this job, written under temporary names and moved into the folder together by {@link OutputSet#commit()}. */
+    /**
+     * A set of output files of this job, written under temporary names and moved into the folder
+     * together by {@link OutputSet#commit()}.
+     */
     public OutputSet outputs() throws IOException {
         return OutputSet.in(folder);
     }
@@ -221,12 +257,16 @@ public final class RunContext implements AutoCloseable {
         }
     }
 
-    /** Removes {@code folder} and its parents up to {@code top} (null: none) while they are empty. */
+    /**
+     * Removes {@code folder} and its parents up to {@code top} (null: none) while they are empty.
+     */
     private static void removeIfEmpty(Path folder, Path top) {
         if (top == null) {
             return;
         }
-        for (Path p = folder.toAbsolutePath().normalize(); p != null && p.startsWith(top); p = p.getParent()) {
+        for (Path p = folder.toAbsolutePath().normalize();
+                p != null && p.startsWith(top);
+                p = p.getParent()) {
             try (Stream<Path> s = Files.list(p)) {
                 if (s.findAny().isPresent()) {
                     return;

@@ -55,10 +55,14 @@ public final class RunLock implements AutoCloseable {
             }
             Files.createDirectories(lockFile.getParent());
             for (int attempt = 0; attempt < 100; attempt++) {
-                // The file is identified by stat before opening and after locking: opening it a second
-                // time to compare would release our lock (POSIX locks belong to the process and file).
+                // The file is identified by stat before opening and after locking: opening it a
+                // second
+                // time to compare would release our lock (POSIX locks belong to the process and
+                // file).
                 Object before = fileKey(lockFile);
-                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel ch =
+                        FileChannel.open(
+                                lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock l;
                 try {
                     l = ch.tryLock();
@@ -68,8 +72,11 @@ public final class RunLock implements AutoCloseable {
                 }
                 if (l == null) {
                     ch.close();
-                    throw new IOException(checkpoint + ": another training run is using this checkpoint (lock " + lockFile
-                            + "); wait for it to finish or stop it first");
+                    throw new IOException(
+                            checkpoint
+                                    + ": another training run is using this checkpoint (lock "
+                                    + lockFile
+                                    + "); wait for it to finish or stop it first");
                 }
                 Object after = fileKey(lockFile);
                 if (after != null && (before == null || before.equals(after))) {
@@ -77,18 +84,28 @@ public final class RunLock implements AutoCloseable {
                     HELD.put(lockFile, r);
                     return r;
                 }
-                // The previous holder removed the file between our open and our lock: try the new one.
+                // The previous holder removed the file between our open and our lock: try the new
+                // one.
                 l.release();
                 ch.close();
             }
-            throw new IOException(checkpoint + ": could not take the lock " + lockFile + " (it keeps being replaced)");
+            throw new IOException(
+                    checkpoint
+                            + ": could not take the lock "
+                            + lockFile
+                            + " (it keeps being replaced)");
         }
     }
 
-    /** The file's identity (device and inode on Unix) by stat, without opening it, or null when it does not exist. */
+    /**
+     * The file's identity (device and inode on Unix) by stat, without opening it, or null when it
+     * does not exist.
+     */
     private static Object fileKey(Path path) throws IOException {
         try {
-            Object k = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            Object k =
+                    Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+                            .fileKey();
             return k != null ? k : path;
         } catch (NoSuchFileException gone) {
             return null;

@@ -19,10 +19,10 @@ import org.implicitlayers.core.optim.Optimizer;
  * (which may draw from the run's generator), check it, backpropagate, check the gradients, take an
  * optimiser step; evaluate and checkpoint every so many steps, and on cancel.
  *
- * <p>Nothing is lost: checkpoints are atomic ({@link Checkpoint}); a run resumed from one ends
- * with exactly the parameters of an uninterrupted run with the same seed, because the parameters,
- * the optimiser state, the generator state and the step are all restored. A NaN or Inf stops the
- * loop with {@link TrainingDivergedException} before the bad step is applied or saved.
+ * <p>Nothing is lost: checkpoints are atomic ({@link Checkpoint}); a run resumed from one ends with
+ * exactly the parameters of an uninterrupted run with the same seed, because the parameters, the
+ * optimiser state, the generator state and the step are all restored. A NaN or Inf stops the loop
+ * with {@link TrainingDivergedException} before the bad step is applied or saved.
  */
 public final class Trainer {
     /** The loss of one step; draw minibatches or collocation points from {@code rng}. */
@@ -44,49 +44,72 @@ public final class Trainer {
     }
 
     /** What one step did. */
-    public record StepInfo(long step, long totalSteps, double loss, double learningRate, double elapsedSeconds) {
-    }
+    public record StepInfo(
+            long step, long totalSteps, double loss, double learningRate, double elapsedSeconds) {}
 
     /** How a run ended. */
-    public record Result(long lastStep, double lastLoss, boolean cancelled, long resumedFrom, double elapsedSeconds) {
-    }
+    public record Result(
+            long lastStep,
+            double lastLoss,
+            boolean cancelled,
+            long resumedFrom,
+            double elapsedSeconds) {}
 
     /**
-     * Options; start from {@link #defaults()} and change what differs with the withers:
-     * {@code Trainer.Options.defaults().withSteps(20_000).withCheckpoint(Path.of("run/ckpt.npz"))}.
+     * Options; start from {@link #defaults()} and change what differs with the withers: {@code
+     * Trainer.Options.defaults().withSteps(20_000).withCheckpoint(Path.of("run/ckpt.npz"))}.
      *
-     * @param steps             total optimiser steps (default 1000)
-     * @param evalEvery         evaluate every so many steps (0: never, except at the end if an evaluator is set; default 0)
-     * @param checkpointEvery   checkpoint every so many steps (0: only by time, at the end and on cancel; default 0)
-     * @param checkpoint        the checkpoint file, or null for none (default null)
-     * @param resume            continue from the checkpoint file when it exists (default false)
-     * @param checkpointSeconds also checkpoint after the first step that ends this many seconds (wall time) after the
-     *                          last checkpoint or the start, so that a kill costs at most about this much work whatever
-     *                          the step count (0: by steps only; default 30)
+     * @param steps total optimiser steps (default 1000)
+     * @param evalEvery evaluate every so many steps (0: never, except at the end if an evaluator is
+     *     set; default 0)
+     * @param checkpointEvery checkpoint every so many steps (0: only by time, at the end and on
+     *     cancel; default 0)
+     * @param checkpoint the checkpoint file, or null for none (default null)
+     * @param resume continue from the checkpoint file when it exists (default false)
+     * @param checkpointSeconds also checkpoint after the first step that ends this many seconds
+     *     (wall time) after the last checkpoint or the start, so that a kill costs at most about
+     *     this much work whatever the step count (0: by steps only; default 30)
      */
-    public record Options(long steps, long evalEvery, long checkpointEvery, Path checkpoint, boolean resume, double checkpointSeconds) {
+    public record Options(
+            long steps,
+            long evalEvery,
+            long checkpointEvery,
+            Path checkpoint,
+            boolean resume,
+            double checkpointSeconds) {
         /** The default wall-time interval between checkpoints, in seconds. */
         public static final double DEFAULT_CHECKPOINT_SECONDS = 30;
 
         /** Validates that the counts and the interval are not negative. */
         public Options {
             if (steps < 0 || evalEvery < 0 || checkpointEvery < 0) {
-                throw new IllegalArgumentException("Trainer options must be >= 0: steps " + steps + ", evalEvery " + evalEvery
-                        + ", checkpointEvery " + checkpointEvery);
+                throw new IllegalArgumentException(
+                        "Trainer options must be >= 0: steps "
+                                + steps
+                                + ", evalEvery "
+                                + evalEvery
+                                + ", checkpointEvery "
+                                + checkpointEvery);
             }
             if (!(checkpointSeconds >= 0) || Double.isInfinite(checkpointSeconds)) {
-                throw new IllegalArgumentException("Trainer options: checkpointSeconds must be finite and >= 0, got " + checkpointSeconds);
+                throw new IllegalArgumentException(
+                        "Trainer options: checkpointSeconds must be finite and >= 0, got "
+                                + checkpointSeconds);
             }
         }
 
-        /** 1000 steps, no evaluation, no checkpoint file, no resume, checkpoints (when a file is set) at least every 30 s. */
+        /**
+         * 1000 steps, no evaluation, no checkpoint file, no resume, checkpoints (when a file is
+         * set) at least every 30 s.
+         */
         public static Options defaults() {
             return new Options(1000, 0, 0, null, false, DEFAULT_CHECKPOINT_SECONDS);
         }
 
         /** With another number of steps. */
         public Options withSteps(long v) {
-            return new Options(v, evalEvery, checkpointEvery, checkpoint, resume, checkpointSeconds);
+            return new Options(
+                    v, evalEvery, checkpointEvery, checkpoint, resume, checkpointSeconds);
         }
 
         /** Evaluating every {@code v} steps. */
@@ -144,7 +167,10 @@ public final class Trainer {
         this.stages = List.copyOf(b.stages);
     }
 
-    /** A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the loss. */
+    /**
+     * A trainer of {@code model} by {@code optimizer}, drawing from {@code rng}; set at least the
+     * loss.
+     */
     public static Builder builder(Module model, Optimizer optimizer, Rng rng) {
         return new Builder(model, optimizer, rng);
     }
@@ -155,8 +181,8 @@ public final class Trainer {
     }
 
     /**
-     * Ends the current stage after its current step as if it had taken all its steps (its
-     * {@link Stage#end()} runs, the next stage begins); for wall-clock budgets. Thread-safe.
+     * Ends the current stage after its current step as if it had taken all its steps (its {@link
+     * Stage#end()} runs, the next stage begins); for wall-clock budgets. Thread-safe.
      */
     public void finishStage() {
         finishStageRequested = true;
@@ -182,8 +208,15 @@ public final class Trainer {
         if (options.resume() && ckpt != null && Files.exists(ckpt)) {
             Checkpoint c = Checkpoint.load(ckpt);
             if (c.stage() > stages.size() + (stages.isEmpty() ? 0 : 1)) {
-                throw new IOException(ckpt + ": checkpoint is in stage " + c.stage() + ", this run has " + (stages.size() + 1)
-                        + " (" + stageNames() + ")");
+                throw new IOException(
+                        ckpt
+                                + ": checkpoint is in stage "
+                                + c.stage()
+                                + ", this run has "
+                                + (stages.size() + 1)
+                                + " ("
+                                + stageNames()
+                                + ")");
             }
             c.restore(ckpt, model, optimizer, rng, runState);
             start = c.step();
@@ -223,16 +256,32 @@ public final class Trainer {
                 Tensor loss = lossFunction.loss(next, rng);
                 lastLoss = loss.item();
                 if (!Double.isFinite(lastLoss)) {
-                    throw new TrainingDivergedException(next, "step " + next + ": the loss is " + lastLoss
-                            + "; training stopped" + lastGood(step));
+                    throw new TrainingDivergedException(
+                            next,
+                            "step "
+                                    + next
+                                    + ": the loss is "
+                                    + lastLoss
+                                    + "; training stopped"
+                                    + lastGood(step));
                 }
                 loss.backward();
                 checkGradients(next, step);
                 optimizer.step();
             }
             step = next;
-            afterStep(new StepInfo(step, total, lastLoss, optimizer.learningRate(), (System.nanoTime() - t0) / 1e9), ckpt,
-                    step < total, 0, 0, null);
+            afterStep(
+                    new StepInfo(
+                            step,
+                            total,
+                            lastLoss,
+                            optimizer.learningRate(),
+                            (System.nanoTime() - t0) / 1e9),
+                    ckpt,
+                    step < total,
+                    0,
+                    0,
+                    null);
         }
         if (!cancelled && stage == 0 && !stages.isEmpty()) {
             stage = 1;
@@ -240,13 +289,21 @@ public final class Trainer {
         }
         for (; !cancelled && stage >= 1 && stage <= stages.size(); stage++) {
             Stage st = stages.get(stage - 1);
-            finishStageRequested = false; // a request made in the previous stage's last step ended that stage
+            finishStageRequested =
+                    false; // a request made in the previous stage's last step ended that stage
             if (stageStep > 0 || !stageState.isEmpty()) {
                 try {
                     st.restore(stageState);
                 } catch (IllegalArgumentException e) {
-                    throw new IOException(ckpt + ": checkpoint state of stage " + stage + " (" + st.name() + ") does not fit this run: "
-                            + e.getMessage(), e);
+                    throw new IOException(
+                            ckpt
+                                    + ": checkpoint state of stage "
+                                    + stage
+                                    + " ("
+                                    + st.name()
+                                    + ") does not fit this run: "
+                                    + e.getMessage(),
+                            e);
                 }
             } else {
                 st.begin();
@@ -266,13 +323,31 @@ public final class Trainer {
                     lastLoss = st.step(stageStep + 1, rng);
                 }
                 if (!Double.isFinite(lastLoss)) {
-                    throw new TrainingDivergedException(next, "step " + next + " (" + st.name() + "): the loss is " + lastLoss
-                            + "; training stopped" + lastGood(step));
+                    throw new TrainingDivergedException(
+                            next,
+                            "step "
+                                    + next
+                                    + " ("
+                                    + st.name()
+                                    + "): the loss is "
+                                    + lastLoss
+                                    + "; training stopped"
+                                    + lastGood(step));
                 }
                 stageStep++;
                 step = next;
-                afterStep(new StepInfo(step, total, lastLoss, st.learningRate(), (System.nanoTime() - t0) / 1e9), ckpt, true, stage,
-                        stageStep, st);
+                afterStep(
+                        new StepInfo(
+                                step,
+                                total,
+                                lastLoss,
+                                st.learningRate(),
+                                (System.nanoTime() - t0) / 1e9),
+                        ckpt,
+                        true,
+                        stage,
+                        stageStep,
+                        st);
             }
             if (cancelled) {
                 if (ckpt != null) {
@@ -289,7 +364,9 @@ public final class Trainer {
         } else if (ckpt != null && cancelled && stage == 0 && step > start) {
             save(step, 0, 0, Map.of());
         }
-        if (evaluator != null && !cancelled && (options.evalEvery() == 0 || step % options.evalEvery() != 0 || stageEnded)) {
+        if (evaluator != null
+                && !cancelled
+                && (options.evalEvery() == 0 || step % options.evalEvery() != 0 || stageEnded)) {
             evaluate(step);
         }
         Result r = new Result(step, lastLoss, cancelled, start, (System.nanoTime() - t0) / 1e9);
@@ -299,8 +376,13 @@ public final class Trainer {
         return r;
     }
 
-    /** Callbacks, evaluation and a checkpoint (by step count or wall time, unless {@code mayCheckpoint} is false) after a step. */
-    private void afterStep(StepInfo info, Path ckpt, boolean mayCheckpoint, int stage, long stageStep, Stage st) throws IOException {
+    /**
+     * Callbacks, evaluation and a checkpoint (by step count or wall time, unless {@code
+     * mayCheckpoint} is false) after a step.
+     */
+    private void afterStep(
+            StepInfo info, Path ckpt, boolean mayCheckpoint, int stage, long stageStep, Stage st)
+            throws IOException {
         long step = info.step();
         for (TrainingCallback cb : callbacks) {
             cb.onStep(info);
@@ -309,7 +391,9 @@ public final class Trainer {
             evaluate(step);
         }
         boolean byStep = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
-        boolean byTime = options.checkpointSeconds() > 0 && clock.getAsLong() - lastSave >= options.checkpointSeconds() * 1e9;
+        boolean byTime =
+                options.checkpointSeconds() > 0
+                        && clock.getAsLong() - lastSave >= options.checkpointSeconds() * 1e9;
         if (ckpt != null && (byStep || byTime) && mayCheckpoint) {
             save(step, stage, stageStep, st == null ? Map.of() : st.state());
         }
@@ -328,7 +412,9 @@ public final class Trainer {
         if (c == null) {
             return "";
         }
-        return Files.exists(c) ? "; the last checkpoint on disk (" + c + ") is unchanged" : "; no checkpoint was written yet";
+        return Files.exists(c)
+                ? "; the last checkpoint on disk (" + c + ") is unchanged"
+                : "; no checkpoint was written yet";
     }
 
     private void checkGradients(long next, long step) {
@@ -337,8 +423,14 @@ public final class Trainer {
             if (g != null) {
                 double s = g.abs().max().item();
                 if (!Double.isFinite(s)) {
-                    throw new TrainingDivergedException(next, "step " + next + ": the gradient of '" + e.getKey()
-                            + "' contains NaN or Inf; training stopped" + lastGood(step));
+                    throw new TrainingDivergedException(
+                            next,
+                            "step "
+                                    + next
+                                    + ": the gradient of '"
+                                    + e.getKey()
+                                    + "' contains NaN or Inf; training stopped"
+                                    + lastGood(step));
                 }
             }
         }
@@ -346,7 +438,8 @@ public final class Trainer {
 
     private void evaluate(long step) {
         Map<String, Double> m;
-        try (MemoryScope scope = MemoryScope.open()) {   // an evaluation's tensors are freed at once, like a step's
+        try (MemoryScope scope =
+                MemoryScope.open()) { // an evaluation's tensors are freed at once, like a step's
             m = evaluator.evaluate(step);
         }
         for (TrainingCallback cb : callbacks) {
@@ -354,8 +447,11 @@ public final class Trainer {
         }
     }
 
-    private void save(long step, int stage, long stageStep, Map<String, Tensor> stageState) throws IOException {
-        Checkpoint.of(step, model, optimizer, rng, runState).inStage(stage, stageStep, stageState).save(options.checkpoint());
+    private void save(long step, int stage, long stageStep, Map<String, Tensor> stageState)
+            throws IOException {
+        Checkpoint.of(step, model, optimizer, rng, runState)
+                .inStage(stage, stageStep, stageState)
+                .save(options.checkpoint());
         lastSave = clock.getAsLong();
         for (TrainingCallback cb : callbacks) {
             cb.onCheckpoint(step, options.checkpoint());
@@ -407,7 +503,10 @@ public final class Trainer {
             return this;
         }
 
-        /** Further state of the run that checkpoints hold and resume restores (e.g. a quasi-random sequence's position). */
+        /**
+         * Further state of the run that checkpoints hold and resume restores (e.g. a quasi-random
+         * sequence's position).
+         */
         public Builder state(RunState s) {
             runState = s;
             return this;
@@ -439,7 +538,10 @@ public final class Trainer {
             return this;
         }
 
-        /** The wall clock (nanoseconds) that time-based checkpoints read; {@link System#nanoTime()} unless a test sets another. */
+        /**
+         * The wall clock (nanoseconds) that time-based checkpoints read; {@link System#nanoTime()}
+         * unless a test sets another.
+         */
         public Builder clock(java.util.function.LongSupplier nanos) {
             clock = nanos;
             return this;

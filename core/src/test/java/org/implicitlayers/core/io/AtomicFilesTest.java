@@ -11,24 +11,37 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failed write leaves the old file and no temporary file; errors say what failed, where and why. */
+/**
+ * A failed write leaves the old file and no temporary file; errors say what failed, where and why.
+ */
 class AtomicFilesTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void aWriteThatFailsHalfWayLeavesTheOldFileWhole() throws IOException {
         Path f = dir.resolve("out.png");
         AtomicFiles.writeString(f, "old content");
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-            out.write("half of the new".getBytes());
-            throw new IOException("No space left on device");
-        }));
-        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("cannot write")
-                && e.getMessage().contains("No space left on device"), e.getMessage());
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                AtomicFiles.write(
+                                        f,
+                                        out -> {
+                                            out.write("half of the new".getBytes());
+                                            throw new IOException("No space left on device");
+                                        }));
+        assertTrue(
+                e.getMessage().contains(f.toString())
+                        && e.getMessage().contains("cannot write")
+                        && e.getMessage().contains("No space left on device"),
+                e.getMessage());
         assertEquals("old content", Files.readString(f));
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("out.png"), files.map(p -> p.getFileName().toString()).toList(), "no temporary file left");
+            assertEquals(
+                    List.of("out.png"),
+                    files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary file left");
         }
     }
 
@@ -41,6 +54,9 @@ class AtomicFilesTest {
         Path underFile = dir.resolve("plain").resolve("x.csv");
         Files.writeString(dir.resolve("plain"), "a file, not a folder");
         e = assertThrows(IOException.class, () -> AtomicFiles.writeString(underFile, "x"));
-        assertTrue(e.getMessage().startsWith(underFile.toString()) && e.getMessage().contains("cannot create"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(underFile.toString())
+                        && e.getMessage().contains("cannot create"),
+                e.getMessage());
     }
 }

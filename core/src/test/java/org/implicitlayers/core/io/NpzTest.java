@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpzTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void roundTripKeepsValuesShapesAndDtypesExactly() throws IOException {
@@ -39,7 +38,8 @@ class NpzTest {
 
     @Test
     void aFileWrittenByNumPyLoads() throws Exception {
-        // Made by numpy.savez: a = arange(6, float32).reshape(2,3) * 0.5; b = [[1,2],[3,4]] big-endian float64;
+        // Made by numpy.savez: a = arange(6, float32).reshape(2,3) * 0.5; b = [[1,2],[3,4]]
+        // big-endian float64;
         // c = arange(6.).reshape(2,3) in Fortran order; d = [1, 2, 3] int64.
         Path f = Path.of(getClass().getResource("/written-by-numpy.npz").toURI());
         Map<String, Tensor> t = Npz.read(f).tensors();
@@ -66,6 +66,8 @@ class NpzTest {
         bad[200] ^= 0x5a; // inside the stored array data: the CRC check fails
         Files.write(flipped, bad);
         IOException e2 = assertThrows(IOException.class, () -> Npz.read(flipped));
-        assertTrue(e2.getMessage().contains("flipped.npz") && e2.getMessage().contains("w.npy"), e2.getMessage());
+        assertTrue(
+                e2.getMessage().contains("flipped.npz") && e2.getMessage().contains("w.npy"),
+                e2.getMessage());
     }
 }

@@ -16,22 +16,35 @@ class MlpDtypeTest {
     void aFloat64InputToAFloat32NetworkNamesBothDtypesAndBothFixes() {
         Mlp net = Mlp.builder(2, 8, 1).build(Rng.seeded(1));
         assertEquals(DType.FLOAT32, net.dtype());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.forward(Tensor.of(ROWS)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> net.forward(Tensor.of(ROWS)));
         String m = e.getMessage();
-        assertTrue(m.contains("Mlp 2-8-1") && m.contains("float64[3, 2]") && m.contains("parameters are float32"), m);
+        assertTrue(
+                m.contains("Mlp 2-8-1")
+                        && m.contains("float64[3, 2]")
+                        && m.contains("parameters are float32"),
+                m);
         assertTrue(m.contains("x.to(DType.FLOAT32)") && m.contains(".dtype(DType.FLOAT64)"), m);
     }
 
     @Test
     void aLinearLayerNamesBothDtypes() {
         Linear l = new Linear(2, 3, Rng.seeded(2), DType.FLOAT64);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> l.forward(Tensor.of(DType.FLOAT32, ROWS)));
-        assertTrue(e.getMessage().contains("input is float32") && e.getMessage().contains("parameters are float64")
-                && e.getMessage().contains("x.to(DType.FLOAT64)"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> l.forward(Tensor.of(DType.FLOAT32, ROWS)));
+        assertTrue(
+                e.getMessage().contains("input is float32")
+                        && e.getMessage().contains("parameters are float64")
+                        && e.getMessage().contains("x.to(DType.FLOAT64)"),
+                e.getMessage());
     }
 
-    /** Either fix works, and a float64 network computes W2 tanh(W1 x + b1) + b2 exactly as written out by hand. */
+    /**
+     * Either fix works, and a float64 network computes W2 tanh(W1 x + b1) + b2 exactly as written
+     * out by hand.
+     */
     @Test
     void eitherFixRunsAndTheFloat64NetworkMatchesTheFormula() {
         Mlp net64 = Mlp.builder(2, 4, 1).dtype(DType.FLOAT64).build(Rng.seeded(3));
@@ -44,13 +57,21 @@ class MlpDtypeTest {
         for (int r = 0; r < ROWS.length; r++) {
             double out = b2;
             for (int j = 0; j < 4; j++) {
-                out += w2[j] * Math.tanh(w1[2 * j] * ROWS[r][0] + w1[2 * j + 1] * ROWS[r][1] + b1[j]);
+                out +=
+                        w2[j]
+                                * Math.tanh(
+                                        w1[2 * j] * ROWS[r][0]
+                                                + w1[2 * j + 1] * ROWS[r][1]
+                                                + b1[j]);
             }
             assertEquals(out, y[r], 1e-14);
         }
         Mlp net32 = Mlp.builder(2, 4, 1).build(Rng.seeded(3));
         Tensor out32 = net32.forward(Tensor.of(ROWS).to(DType.FLOAT32));
         assertEquals(DType.FLOAT32, out32.dtype());
-        assertEquals(out32.toDoubleArray()[0], net32.forward(Tensor.of(DType.FLOAT32, ROWS)).toDoubleArray()[0], 0);
+        assertEquals(
+                out32.toDoubleArray()[0],
+                net32.forward(Tensor.of(DType.FLOAT32, ROWS)).toDoubleArray()[0],
+                0);
     }
 }

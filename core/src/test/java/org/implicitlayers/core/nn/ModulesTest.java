@@ -17,9 +17,23 @@ class ModulesTest {
     @Test
     void parametersAreNamedLikeAStateDict() {
         Rng rng = Rng.seeded(0);
-        Sequential net = new Sequential(new Linear(2, 8, rng, DType.FLOAT32), Activation.tanh(),
-                new ResidualBlock(8, Activation.tanh(), Init.xavierUniform(1), rng, DType.FLOAT32), new Linear(8, 1, rng, DType.FLOAT32));
-        assertEquals(List.of("0.weight", "0.bias", "2.l1.weight", "2.l1.bias", "2.l2.weight", "2.l2.bias", "3.weight", "3.bias"),
+        Sequential net =
+                new Sequential(
+                        new Linear(2, 8, rng, DType.FLOAT32),
+                        Activation.tanh(),
+                        new ResidualBlock(
+                                8, Activation.tanh(), Init.xavierUniform(1), rng, DType.FLOAT32),
+                        new Linear(8, 1, rng, DType.FLOAT32));
+        assertEquals(
+                List.of(
+                        "0.weight",
+                        "0.bias",
+                        "2.l1.weight",
+                        "2.l1.bias",
+                        "2.l2.weight",
+                        "2.l2.bias",
+                        "3.weight",
+                        "3.bias"),
                 List.copyOf(net.parameters().keySet()));
         assertEquals(2 * 8 + 8 + 2 * (64 + 8) + 8 + 1, net.parameterCount());
         assertArrayEquals(new int[] {5, 1}, net.forward(Tensor.zeros(DType.FLOAT32, 5, 2)).shape());
@@ -28,17 +42,30 @@ class ModulesTest {
     @Test
     void residualBlockComputesHPlusActOfTwoLayers() {
         Rng rng = Rng.seeded(1);
-        ResidualBlock b = new ResidualBlock(3, Activation.cubicRelu(), Init.pytorchDefault(), rng, DType.FLOAT64);
+        ResidualBlock b =
+                new ResidualBlock(
+                        3, Activation.cubicRelu(), Init.pytorchDefault(), rng, DType.FLOAT64);
         Map<String, Parameter> p = b.parameters();
         Tensor h = Tensor.randn(rng, DType.FLOAT64, 4, 3);
-        Tensor inner = h.matmul(p.get("l1.weight").value().transpose()).add(p.get("l1.bias").value()).cubicRelu();
-        Tensor expected = h.add(inner.matmul(p.get("l2.weight").value().transpose()).add(p.get("l2.bias").value()).cubicRelu());
+        Tensor inner =
+                h.matmul(p.get("l1.weight").value().transpose())
+                        .add(p.get("l1.bias").value())
+                        .cubicRelu();
+        Tensor expected =
+                h.add(
+                        inner.matmul(p.get("l2.weight").value().transpose())
+                                .add(p.get("l2.bias").value())
+                                .cubicRelu());
         assertArrayEquals(expected.toDoubleArray(), b.forward(h).toDoubleArray(), 1e-14);
     }
 
     @Test
     void mlpParameterGradientsMatchFiniteDifferences() {
-        Mlp net = Mlp.builder(2, 5, 5, 1).activation(Activation.softplus(3)).dtype(DType.FLOAT64).build(Rng.seeded(2));
+        Mlp net =
+                Mlp.builder(2, 5, 5, 1)
+                        .activation(Activation.softplus(3))
+                        .dtype(DType.FLOAT64)
+                        .build(Rng.seeded(2));
         Tensor x = Tensor.randn(Rng.seeded(3), DType.FLOAT64, 4, 2);
         net.forward(x).square().sum().backward();
         for (Map.Entry<String, Parameter> e : net.parameters().entrySet()) {
@@ -54,7 +81,11 @@ class ModulesTest {
                 p.set(Tensor.of(minus, p.shape()));
                 double fm = net.forward(x).square().sum().item();
                 p.set(Tensor.of(base, p.shape()));
-                assertEquals((fp - fm) / (2 * h), g[i], 1e-6 * Math.max(1, Math.abs(g[i])), e.getKey() + "[" + i + "]");
+                assertEquals(
+                        (fp - fm) / (2 * h),
+                        g[i],
+                        1e-6 * Math.max(1, Math.abs(g[i])),
+                        e.getKey() + "[" + i + "]");
             }
         }
         GradCheck.assertGradient(xs -> net.forward(xs[0]), x);
@@ -86,7 +117,10 @@ class ModulesTest {
         assertEquals(2.0 / in, kn[1], 0.05 * 2.0 / in);
         Tensor pd = Init.pytorchDefault().weight(rng, DType.FLOAT64, out, in);
         assertTrue(pd.abs().max().item() <= 1 / Math.sqrt(in));
-        assertEquals(1.0 / (3 * in), moments(pd)[1], 0.05 / (3 * in)); // uniform(-a, a) has variance a^2/3
+        assertEquals(
+                1.0 / (3 * in),
+                moments(pd)[1],
+                0.05 / (3 * in)); // uniform(-a, a) has variance a^2/3
         double[] gh = moments(Init.geometricHidden().weight(rng, DType.FLOAT64, out, in));
         assertEquals(2.0 / out, gh[1], 0.05 * 2.0 / out);
         Tensor gl = Init.geometricLast(1.0).weight(rng, DType.FLOAT64, 1, 256);
@@ -105,11 +139,17 @@ class ModulesTest {
         Map<String, Tensor> bad = new java.util.LinkedHashMap<>(good);
         bad.put("layers.1.bias", Tensor.zeros(DType.FLOAT32, 2));
         double[] before = a.layer(0).weight().value().toDoubleArray();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.loadStateDict(bad));
-        assertTrue(e.getMessage().contains("layers.1.bias") && e.getMessage().contains("[1]"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> a.loadStateDict(bad));
+        assertTrue(
+                e.getMessage().contains("layers.1.bias") && e.getMessage().contains("[1]"),
+                e.getMessage());
         assertArrayEquals(before, a.layer(0).weight().value().toDoubleArray(), 0);
         a.loadStateDict(good);
-        assertArrayEquals(good.get("layers.0.weight").toDoubleArray(), a.layer(0).weight().value().toDoubleArray(), 0);
+        assertArrayEquals(
+                good.get("layers.0.weight").toDoubleArray(),
+                a.layer(0).weight().value().toDoubleArray(),
+                0);
         assertEquals("sine(30.0)", Activation.parse("sine:30").name());
         assertThrows(IllegalArgumentException.class, () -> Activation.parse("tanhh"));
     }
@@ -117,13 +157,24 @@ class ModulesTest {
     @Test
     void modulesListsEveryDescendantDepthFirstInRegistrationOrder() {
         Rng rng = Rng.seeded(0);
-        Linear first = new Linear(2, 4, rng, DType.FLOAT64), last = new Linear(4, 1, rng, DType.FLOAT64);
-        ResidualBlock block = new ResidualBlock(4, Activation.tanh(), Init.pytorchDefault(), rng, DType.FLOAT64);
+        Linear first = new Linear(2, 4, rng, DType.FLOAT64),
+                last = new Linear(4, 1, rng, DType.FLOAT64);
+        ResidualBlock block =
+                new ResidualBlock(4, Activation.tanh(), Init.pytorchDefault(), rng, DType.FLOAT64);
         Sequential net = new Sequential(first, block, Activation.tanh(), last);
         List<Module> all = net.modules();
         assertEquals(6, all.size(), "the net, first, the block and its two layers, last: " + all);
-        assertTrue(all.get(0) == net && all.get(1) == first && all.get(2) == block && all.get(5) == last);
+        assertTrue(
+                all.get(0) == net
+                        && all.get(1) == first
+                        && all.get(2) == block
+                        && all.get(5) == last);
         assertTrue(all.get(3) instanceof Linear && all.get(4) instanceof Linear);
-        assertEquals(net.parameters().size(), all.stream().filter(m -> m instanceof Linear).mapToInt(m -> ((Linear) m).bias() == null ? 1 : 2).sum());
+        assertEquals(
+                net.parameters().size(),
+                all.stream()
+                        .filter(m -> m instanceof Linear)
+                        .mapToInt(m -> ((Linear) m).bias() == null ? 1 : 2)
+                        .sum());
     }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /** ENGD on problems whose Gauss-Newton step is known exactly. */
 class EngdTest {
-    /** 0.5 |A theta - b|^2 with theta split over two parameters: Gauss-Newton is exact for linear residuals. */
+    /**
+     * 0.5 |A theta - b|^2 with theta split over two parameters: Gauss-Newton is exact for linear
+     * residuals.
+     */
     static final class LeastSquares implements Engd.Objective {
         final double[] a;
         final double[] b;
@@ -104,7 +107,8 @@ class EngdTest {
         assertEquals(st.get("damping").item(), other.stateDict().get("damping").item());
         Map<String, Tensor> bad = new LinkedHashMap<>(st);
         bad.put("damping", Tensor.scalar(DType.FLOAT64, -1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.loadStateDict(bad));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> other.loadStateDict(bad));
         assertTrue(e.getMessage().contains("damping"), e.getMessage());
         bad.put("momentum", Tensor.scalar(DType.FLOAT64, 0));
         e = assertThrows(IllegalArgumentException.class, () -> other.loadStateDict(bad));

@@ -19,7 +19,9 @@ class OptimizersTest {
     static final double[] A = {1.0, 3.0};
     static final double[] P0 = {1.0, -2.0};
 
-    /** Runs three steps of the optimiser made by {@code make} and returns the parameters after each. */
+    /**
+     * Runs three steps of the optimiser made by {@code make} and returns the parameters after each.
+     */
     static double[][] run(Function<Map<String, Parameter>, Optimizer> make) {
         Parameter p = new Parameter(Tensor.of(P0.clone(), 2));
         Optimizer opt = make.apply(Map.of("p", p));
@@ -53,7 +55,16 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new Sgd(ps, Sgd.Options.defaults().withLr(lr).withMomentum(mu).withWeightDecay(wd))));
+        assertSteps(
+                expected,
+                run(
+                        ps ->
+                                new Sgd(
+                                        ps,
+                                        Sgd.Options.defaults()
+                                                .withLr(lr)
+                                                .withMomentum(mu)
+                                                .withWeightDecay(wd))));
     }
 
     @Test
@@ -69,7 +80,16 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new Sgd(ps, Sgd.Options.defaults().withLr(lr).withMomentum(mu).withNesterov(true))));
+        assertSteps(
+                expected,
+                run(
+                        ps ->
+                                new Sgd(
+                                        ps,
+                                        Sgd.Options.defaults()
+                                                .withLr(lr)
+                                                .withMomentum(mu)
+                                                .withNesterov(true))));
     }
 
     @Test
@@ -100,11 +120,24 @@ class OptimizersTest {
                 }
                 expected[s - 1] = p.clone();
             }
-            double[][] got = run(ps -> new Adam(ps, Adam.Options.defaults().withLr(lr).withBetas(b1, b2).withEps(eps).withWeightDecay(wd)
-                    .withDecoupled(decoupled)));
+            double[][] got =
+                    run(
+                            ps ->
+                                    new Adam(
+                                            ps,
+                                            Adam.Options.defaults()
+                                                    .withLr(lr)
+                                                    .withBetas(b1, b2)
+                                                    .withEps(eps)
+                                                    .withWeightDecay(wd)
+                                                    .withDecoupled(decoupled)));
             for (int s = 0; s < 3; s++) {
                 // Torch divides sqrt(v) by sqrt(bc2) before adding eps: the same to 1e-9 here.
-                assertArrayEquals(expected[s], got[s], 1e-9, (decoupled ? "AdamW" : "Adam") + " step " + (s + 1));
+                assertArrayEquals(
+                        expected[s],
+                        got[s],
+                        1e-9,
+                        (decoupled ? "AdamW" : "Adam") + " step " + (s + 1));
             }
         }
     }
@@ -125,13 +158,24 @@ class OptimizersTest {
             }
             expected[s] = p.clone();
         }
-        assertSteps(expected, run(ps -> new RmsProp(ps, RmsProp.Options.defaults().withLr(lr).withAlpha(alpha).withEps(eps).withMomentum(mu)
-                .withCentered(true))));
+        assertSteps(
+                expected,
+                run(
+                        ps ->
+                                new RmsProp(
+                                        ps,
+                                        RmsProp.Options.defaults()
+                                                .withLr(lr)
+                                                .withAlpha(alpha)
+                                                .withEps(eps)
+                                                .withMomentum(mu)
+                                                .withCentered(true))));
     }
 
     @Test
     void stateRoundTripContinuesIdentically() {
-        Parameter p1 = new Parameter(Tensor.of(P0.clone(), 2)), p2 = new Parameter(Tensor.of(P0.clone(), 2));
+        Parameter p1 = new Parameter(Tensor.of(P0.clone(), 2)),
+                p2 = new Parameter(Tensor.of(P0.clone(), 2));
         Optimizer o1 = new Adam(Map.of("p", p1), 0.05), o2 = new Adam(Map.of("p", p2), 0.05);
         Tensor a = Tensor.of(A, 2);
         for (int s = 0; s < 5; s++) {
@@ -166,7 +210,9 @@ class OptimizersTest {
         assertTrue(cos.at(30) > cos.at(31));
     }
 
-    /** Rosenbrock in n dimensions: sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, minimum 0 at all ones. */
+    /**
+     * Rosenbrock in n dimensions: sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2, minimum 0 at all ones.
+     */
     static Tensor rosenbrock(Tensor x) {
         int n = x.shape(0);
         Tensor head = x.slice(0, 0, n - 1), tail = x.slice(0, 1, n);
@@ -175,20 +221,26 @@ class OptimizersTest {
 
     @Test
     void lbfgsMinimisesRosenbrockTo1e8() {
-        for (double[] start : new double[][] {{-1.2, 1.0}, {-1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1}}) {
+        for (double[] start :
+                new double[][] {{-1.2, 1.0}, {-1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1}}) {
             Parameter x = new Parameter(Tensor.of(start.clone(), start.length));
             Lbfgs lbfgs = new Lbfgs(Map.of("x", x), Lbfgs.Options.defaults());
-            Lbfgs.Result r = lbfgs.minimize(() -> {
-                Tensor f = rosenbrock(x.value());
-                f.backward();
-                return f;
-            });
+            Lbfgs.Result r =
+                    lbfgs.minimize(
+                            () -> {
+                                Tensor f = rosenbrock(x.value());
+                                f.backward();
+                                return f;
+                            });
             double[] xs = x.value().toDoubleArray();
             for (double v : xs) {
                 assertEquals(1.0, v, 1e-8, "n=" + start.length + " " + r);
             }
             assertTrue(r.loss() < 1e-14, r.toString());
-            assertTrue(r.reason() == Lbfgs.StopReason.GRADIENT_SMALL || r.reason() == Lbfgs.StopReason.LOSS_UNCHANGED, r.toString());
+            assertTrue(
+                    r.reason() == Lbfgs.StopReason.GRADIENT_SMALL
+                            || r.reason() == Lbfgs.StopReason.LOSS_UNCHANGED,
+                    r.toString());
             assertTrue(r.iterations() > 20, "took real iterations: " + r);
         }
     }
@@ -204,13 +256,20 @@ class OptimizersTest {
         }
         Tensor tt = Tensor.of(DType.FLOAT32, t, 50), yy = Tensor.of(DType.FLOAT32, y, 50);
         Parameter c = new Parameter(Tensor.zeros(DType.FLOAT32, 3));
-        Lbfgs.Result r = new Lbfgs(Map.of("c", c), Lbfgs.Options.defaults().withTolerances(1e-3, 1e-7)).minimize(() -> {
-            Tensor cv = c.value();
-            Tensor pred = tt.square().mul(cv.select(0, 0)).add(tt.mul(cv.select(0, 1))).add(cv.select(0, 2));
-            Tensor f = pred.sub(yy).square().mean();
-            f.backward();
-            return f;
-        });
+        Lbfgs.Result r =
+                new Lbfgs(Map.of("c", c), Lbfgs.Options.defaults().withTolerances(1e-3, 1e-7))
+                        .minimize(
+                                () -> {
+                                    Tensor cv = c.value();
+                                    Tensor pred =
+                                            tt.square()
+                                                    .mul(cv.select(0, 0))
+                                                    .add(tt.mul(cv.select(0, 1)))
+                                                    .add(cv.select(0, 2));
+                                    Tensor f = pred.sub(yy).square().mean();
+                                    f.backward();
+                                    return f;
+                                });
         double[] cv = c.value().toDoubleArray();
         assertTrue(r.iterations() > 2, r.toString());
         assertArrayEquals(new double[] {3000, -2000, 500}, cv, 1.0, r.toString());

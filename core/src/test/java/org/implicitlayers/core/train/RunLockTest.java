@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One run per checkpoint, across processes; the lock leaves no file behind. */
 class RunLockTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** Holds the lock of args[0] until its standard input closes. */
     public static final class Holder {
@@ -43,13 +42,26 @@ class RunLockTest {
     void aSecondProcessIsRefusedAndTheLockFileGoesWithTheLastHolder() throws Exception {
         Path ckpt = dir.resolve("run").resolve("checkpoint.npz");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), ckpt.toString()))
-                .redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(
+                                List.of(
+                                        java,
+                                        "-cp",
+                                        System.getProperty("java.class.path"),
+                                        Holder.class.getName(),
+                                        ckpt.toString()))
+                        .redirectErrorStream(true)
+                        .start();
         try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(
+                            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("held", r.readLine());
             IOException e = assertThrows(IOException.class, () -> RunLock.acquire(ckpt));
-            assertTrue(e.getMessage().contains("another training run") && e.getMessage().contains(ckpt.toString()), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("another training run")
+                            && e.getMessage().contains(ckpt.toString()),
+                    e.getMessage());
             p.getOutputStream().close();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
@@ -57,7 +69,8 @@ class RunLockTest {
             p.destroyForcibly();
         }
         assertFalse(Files.exists(RunLock.lockFileOf(ckpt)), "the holder removed its lock file");
-        try (RunLock a = RunLock.acquire(ckpt); RunLock b = RunLock.acquire(ckpt)) {
+        try (RunLock a = RunLock.acquire(ckpt);
+                RunLock b = RunLock.acquire(ckpt)) {
             assertTrue(Files.exists(RunLock.lockFileOf(ckpt)), "re-entrant within a process");
         }
         assertFalse(Files.exists(RunLock.lockFileOf(ckpt)));
@@ -70,9 +83,12 @@ class RunLockTest {
         Path ckpt = dir.resolve("checkpoint.npz");
         Trainer.builder(net, new Adam(net.parameters(), 1e-3), rng)
                 .loss((s, r) -> net.forward(Tensor.rand(r, DType.FLOAT32, 4, 2)).square().mean())
-                .options(Trainer.Options.defaults().withSteps(3).withCheckpoint(ckpt)).build().run();
+                .options(Trainer.Options.defaults().withSteps(3).withCheckpoint(ckpt))
+                .build()
+                .run();
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("checkpoint.npz"), files.map(f -> f.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("checkpoint.npz"), files.map(f -> f.getFileName().toString()).toList());
         }
     }
 }

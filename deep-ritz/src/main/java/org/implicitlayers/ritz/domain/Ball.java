@@ -63,7 +63,9 @@ public final class Ball implements Domain {
     @Override
     public double measure() {
         int d = c.length;
-        return Math.pow(Math.PI, d / 2.0) * Math.pow(r, d) / Math.exp(org.hipparchus.special.Gamma.logGamma(d / 2.0 + 1));
+        return Math.pow(Math.PI, d / 2.0)
+                * Math.pow(r, d)
+                / Math.exp(org.hipparchus.special.Gamma.logGamma(d / 2.0 + 1));
     }
 
     /** d / r times the volume. */
@@ -84,7 +86,8 @@ public final class Ball implements Domain {
         }
         norm = Math.sqrt(norm);
         if (norm < 1e-12) {
-            // The centre of the cube (e.g. a quasi-random point at 0.5 in every coordinate) has no direction.
+            // The centre of the cube (e.g. a quasi-random point at 0.5 in every coordinate) has no
+            // direction.
             g = new double[d];
             g[0] = 1;
             return g;

@@ -12,11 +12,15 @@ public final class Box implements Domain {
 
     public Box(double[] lo, double[] hi) {
         if (lo.length != hi.length || lo.length == 0) {
-            throw new IllegalArgumentException("box: lower and upper corners must have the same, positive dimension");
+            throw new IllegalArgumentException(
+                    "box: lower and upper corners must have the same, positive dimension");
         }
         for (int i = 0; i < lo.length; i++) {
             if (!(hi[i] > lo[i])) {
-                throw new IllegalArgumentException("box: upper corner must exceed the lower one in every coordinate (coordinate " + i + ")");
+                throw new IllegalArgumentException(
+                        "box: upper corner must exceed the lower one in every coordinate (coordinate "
+                                + i
+                                + ")");
             }
         }
         this.lo = lo.clone();

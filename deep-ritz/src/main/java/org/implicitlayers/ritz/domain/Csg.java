@@ -11,19 +11,29 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * the result; measures are estimated once with 2^17 Halton points unless given.
  */
 public final class Csg implements Domain {
-    public enum Op { UNION, INTERSECTION, DIFFERENCE }
+    public enum Op {
+        UNION,
+        INTERSECTION,
+        DIFFERENCE
+    }
 
     private final Op op;
     private final Domain a;
     private final Domain b;
     private Double measure;
     private Double boundaryMeasure;
+
     /** {r1, r2} of an {@link #annulus}, else null. */
     private double[] annulus;
 
     public Csg(Op op, Domain a, Domain b) {
         if (a.dim() != b.dim()) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + ": operands have dimensions " + a.dim() + " and " + b.dim());
+            throw new IllegalArgumentException(
+                    op.name().toLowerCase()
+                            + ": operands have dimensions "
+                            + a.dim()
+                            + " and "
+                            + b.dim());
         }
         this.op = op;
         this.a = a;
@@ -35,7 +45,11 @@ public final class Csg implements Domain {
         if (!(r2 > r1 && r1 > 0)) {
             throw new IllegalArgumentException("annulus: need 0 < r1 < r2, got " + r1 + ", " + r2);
         }
-        Csg c = new Csg(Op.DIFFERENCE, new Ball(new double[] {0, 0}, r2), new Ball(new double[] {0, 0}, r1));
+        Csg c =
+                new Csg(
+                        Op.DIFFERENCE,
+                        new Ball(new double[] {0, 0}, r2),
+                        new Ball(new double[] {0, 0}, r1));
         c.measure = Math.PI * (r2 * r2 - r1 * r1);
         c.boundaryMeasure = 2 * Math.PI * (r1 + r2);
         c.annulus = new double[] {r1, r2};
@@ -70,9 +84,12 @@ public final class Csg implements Domain {
     @Override
     public boolean contains(double[] x) {
         switch (op) {
-            case UNION: return a.contains(x) || b.contains(x);
-            case INTERSECTION: return a.contains(x) && b.contains(x);
-            default: return a.contains(x) && !b.contains(x);
+            case UNION:
+                return a.contains(x) || b.contains(x);
+            case INTERSECTION:
+                return a.contains(x) && b.contains(x);
+            default:
+                return a.contains(x) && !b.contains(x);
         }
     }
 
@@ -135,13 +152,19 @@ public final class Csg implements Domain {
         return measure;
     }
 
-    /** Whether a boundary point of operand {@code fromA ? a : b} lies on the boundary of the result, and its normal's sign. */
+    /**
+     * Whether a boundary point of operand {@code fromA ? a : b} lies on the boundary of the result,
+     * and its normal's sign.
+     */
     private int keep(boolean fromA, double[] x) {
         boolean inOther = fromA ? b.contains(x) : a.contains(x);
         switch (op) {
-            case UNION: return inOther ? 0 : 1;
-            case INTERSECTION: return inOther ? 1 : 0;
-            default: return fromA ? (inOther ? 0 : 1) : (inOther ? -1 : 0);
+            case UNION:
+                return inOther ? 0 : 1;
+            case INTERSECTION:
+                return inOther ? 1 : 0;
+            default:
+                return fromA ? (inOther ? 0 : 1) : (inOther ? -1 : 0);
         }
     }
 
@@ -151,11 +174,13 @@ public final class Csg implements Domain {
             double total = 0;
             for (boolean fromA : new boolean[] {true, false}) {
                 Domain d = fromA ? a : b;
-                BoundarySample s = d.sampleBoundary(1 << 14, PointSource.halton(dim() + 1), DType.FLOAT64);
+                BoundarySample s =
+                        d.sampleBoundary(1 << 14, PointSource.halton(dim() + 1), DType.FLOAT64);
                 double[] p = s.points().toDoubleArray();
                 int kept = 0, n = 1 << 14;
                 for (int k = 0; k < n; k++) {
-                    if (keep(fromA, java.util.Arrays.copyOfRange(p, k * dim(), (k + 1) * dim())) != 0) {
+                    if (keep(fromA, java.util.Arrays.copyOfRange(p, k * dim(), (k + 1) * dim()))
+                            != 0) {
                         kept++;
                     }
                 }
@@ -174,9 +199,11 @@ public final class Csg implements Domain {
         int guard = 0;
         while (pts.size() < n) {
             if (++guard > 1000) {
-                throw new IllegalStateException(op + ": the operands' boundaries barely touch the result's boundary");
+                throw new IllegalStateException(
+                        op + ": the operands' boundaries barely touch the result's boundary");
             }
-            // Candidates from both operands in proportion to their boundary measures, merged by their
+            // Candidates from both operands in proportion to their boundary measures, merged by
+            // their
             // fractional positions so that any prefix keeps that proportion.
             int batch = 2 * (n - pts.size()) + 16;
             int na = (int) Math.round(batch * ma / (ma + mb));
@@ -222,9 +249,12 @@ public final class Csg implements Domain {
     public Tensor distance(Tensor x) {
         Tensor da = a.distance(x), db = b.distance(x);
         switch (op) {
-            case UNION: return RFunctions.or(da, db);
-            case INTERSECTION: return RFunctions.and(da, db);
-            default: return RFunctions.and(da, db.neg());
+            case UNION:
+                return RFunctions.or(da, db);
+            case INTERSECTION:
+                return RFunctions.and(da, db);
+            default:
+                return RFunctions.and(da, db.neg());
         }
     }
 
@@ -234,20 +264,21 @@ public final class Csg implements Domain {
     }
 
     /**
-     * The re-entrant corners of a plane composite whose straight edges come from polygons and boxes:
-     * the candidates are the operands' vertices and the points where their edges cross; each is
-     * classified by where the domain lies on a small circle about it (720 directions, inside tests
-     * only): one arc wider than pi, bounded by two edges through the point, makes a corner, with
-     * the exact angle between those edges. Its radius is the distance to the nearest edge or circle
-     * that does not pass through it (a subset of those is the true boundary, so the domain is the
-     * corner's sector within it). Corners on a circle (a curved side) are left out.
+     * The re-entrant corners of a plane composite whose straight edges come from polygons and
+     * boxes: the candidates are the operands' vertices and the points where their edges cross; each
+     * is classified by where the domain lies on a small circle about it (720 directions, inside
+     * tests only): one arc wider than pi, bounded by two edges through the point, makes a corner,
+     * with the exact angle between those edges. Its radius is the distance to the nearest edge or
+     * circle that does not pass through it (a subset of those is the true boundary, so the domain
+     * is the corner's sector within it). Corners on a circle (a curved side) are left out.
      */
     @Override
     public List<Corner> reentrantCorners() {
         if (dim() != 2) {
             return List.of();
         }
-        List<double[]> segments = new java.util.ArrayList<>(), circles = new java.util.ArrayList<>();
+        List<double[]> segments = new java.util.ArrayList<>(),
+                circles = new java.util.ArrayList<>();
         List<double[]> candidates = new java.util.ArrayList<>();
         pieces(this, segments, circles, candidates);
         for (int i = 0; i < segments.size(); i++) {
@@ -274,7 +305,8 @@ public final class Csg implements Domain {
     }
 
     /** Edges {ax, ay, bx, by} and circles {cx, cy, r} of every operand, and their vertices. */
-    private static void pieces(Domain d, List<double[]> segments, List<double[]> circles, List<double[]> vertices) {
+    private static void pieces(
+            Domain d, List<double[]> segments, List<double[]> circles, List<double[]> vertices) {
         if (d instanceof Csg c) {
             pieces(c.a, segments, circles, vertices);
             pieces(c.b, segments, circles, vertices);
@@ -304,14 +336,19 @@ public final class Csg implements Domain {
         if (Math.abs(den) < 1e-14 * Math.hypot(rx, ry) * Math.hypot(qx, qy)) {
             return null; // parallel: their shared vertices are candidates already
         }
-        double u = ((t[0] - s[0]) * qy - (t[1] - s[1]) * qx) / den, w = ((t[0] - s[0]) * ry - (t[1] - s[1]) * rx) / den;
+        double u = ((t[0] - s[0]) * qy - (t[1] - s[1]) * qx) / den,
+                w = ((t[0] - s[0]) * ry - (t[1] - s[1]) * rx) / den;
         double e = 1e-12;
-        return u < -e || u > 1 + e || w < -e || w > 1 + e ? null : new double[] {s[0] + u * rx, s[1] + u * ry};
+        return u < -e || u > 1 + e || w < -e || w > 1 + e
+                ? null
+                : new double[] {s[0] + u * rx, s[1] + u * ry};
     }
 
     private Corner classify(double[] p, List<double[]> segments, List<double[]> circles) {
         double radius = Double.POSITIVE_INFINITY;
-        List<double[]> through = new java.util.ArrayList<>(); // unit directions of edges leaving p, with their length
+        List<double[]> through =
+                new java.util
+                        .ArrayList<>(); // unit directions of edges leaving p, with their length
         for (double[] s : segments) {
             double[] a = {s[0], s[1]}, b = {s[2], s[3]};
             double dist = Polygon.segmentDistance(p, a, b);
@@ -344,7 +381,11 @@ public final class Csg implements Domain {
         int count = 0;
         for (int j = 0; j < m; j++) {
             double a = 2 * Math.PI * (j + 0.5) / m;
-            in[j] = contains(new double[] {p[0] + 0.5 * radius * Math.cos(a), p[1] + 0.5 * radius * Math.sin(a)});
+            in[j] =
+                    contains(
+                            new double[] {
+                                p[0] + 0.5 * radius * Math.cos(a), p[1] + 0.5 * radius * Math.sin(a)
+                            });
             count += in[j] ? 1 : 0;
         }
         if (count == 0 || count == m) {
@@ -360,7 +401,8 @@ public final class Csg implements Domain {
         if (arcs != 1 || count * 2 <= m + 2) {
             return null; // not one sector wider than pi
         }
-        // The arc runs counter-clockwise from about the angle of sample `first`; snap both ends to edge directions.
+        // The arc runs counter-clockwise from about the angle of sample `first`; snap both ends to
+        // edge directions.
         double from = 2 * Math.PI * first / m, to = from + 2 * Math.PI * count / m;
         double start = nearest(through, from), end = nearest(through, to);
         double omega = end - start;
@@ -368,7 +410,8 @@ public final class Csg implements Domain {
         if (omega <= Math.PI + 1e-9) {
             omega += 2 * Math.PI; // the same direction twice: a slit
         }
-        if (Math.abs(omega - 2 * Math.PI * count / m) > 4 * Math.PI / m + 1e-9 || omega > 2 * Math.PI + 1e-9) {
+        if (Math.abs(omega - 2 * Math.PI * count / m) > 4 * Math.PI / m + 1e-9
+                || omega > 2 * Math.PI + 1e-9) {
             return null;
         }
         return new Corner(p[0], p[1], start, Math.min(omega, 2 * Math.PI), radius);

@@ -8,8 +8,8 @@ import org.implicitlayers.ritz.sampling.PointSource;
 
 /**
  * A region of R^d on which a PDE is posed. It answers: inside?, sample the interior, sample the
- * boundary with outward normals (in proportion to boundary measure), measure, and a distance to
- * the boundary for exact boundary conditions.
+ * boundary with outward normals (in proportion to boundary measure), measure, and a distance to the
+ * boundary for exact boundary conditions.
  */
 public interface Domain {
     int dim();
@@ -23,20 +23,22 @@ public interface Domain {
     /** Upper corner of a bounding box. */
     double[] upper();
 
-    /** Volume (area in 2-D): exact where a formula exists, else estimated once by quasi-Monte Carlo. */
+    /**
+     * Volume (area in 2-D): exact where a formula exists, else estimated once by quasi-Monte Carlo.
+     */
     double measure();
 
     /** Boundary measure (length in 2-D), exact or estimated likewise. */
     double boundaryMeasure();
 
     /** Points on the boundary and the outward unit normals there. */
-    record BoundarySample(Tensor points, Tensor normals) {
-    }
+    record BoundarySample(Tensor points, Tensor normals) {}
 
     /**
-     * A smooth approximate distance to the boundary, as a differentiable tensor function of x [n, d]
-     * -> [n, 1]: zero on the boundary, positive inside, with unit normal derivative on the
-     * boundary (R-functions, Rvachev; Sukumar and Srivastava 2022). Used by the ansatz u = g + phi N.
+     * A smooth approximate distance to the boundary, as a differentiable tensor function of x [n,
+     * d] -> [n, 1]: zero on the boundary, positive inside, with unit normal derivative on the
+     * boundary (R-functions, Rvachev; Sukumar and Srivastava 2022). Used by the ansatz u = g + phi
+     * N.
      */
     Tensor distance(Tensor x);
 
@@ -48,7 +50,8 @@ public interface Domain {
         int got = 0, tries = 0;
         while (got < n) {
             if (++tries > 1000 * n + 100000) {
-                throw new IllegalStateException("sampling the interior: fewer than 1 in 1000 bounding-box points fall inside the domain");
+                throw new IllegalStateException(
+                        "sampling the interior: fewer than 1 in 1000 bounding-box points fall inside the domain");
             }
             double[] u = src.next();
             double[] x = new double[d];
@@ -68,8 +71,8 @@ public interface Domain {
     /**
      * The re-entrant corners of a plane domain (interior angle above pi), where solutions have
      * singular gradients; empty for smooth or convex domains and in other dimensions. Polygons, the
-     * slit disk and differences, unions and intersections of plane domains (corners between straight
-     * edges of polygon and box operands) report theirs.
+     * slit disk and differences, unions and intersections of plane domains (corners between
+     * straight edges of polygon and box operands) report theirs.
      */
     default java.util.List<Corner> reentrantCorners() {
         return java.util.List.of();

@@ -8,7 +8,10 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.ritz.sampling.PointSource;
 
-/** A simple polygon in the plane, vertices counter-clockwise; inside tests and area by Hipparchus' PolygonsSet. */
+/**
+ * A simple polygon in the plane, vertices counter-clockwise; inside tests and area by Hipparchus'
+ * PolygonsSet.
+ */
 public final class Polygon implements Domain {
     private final double[][] v;
     private final PolygonsSet set;
@@ -16,12 +19,18 @@ public final class Polygon implements Domain {
 
     public Polygon(double[][] vertices) {
         if (vertices.length < 3) {
-            throw new IllegalArgumentException("polygon: needs at least 3 vertices, got " + vertices.length);
+            throw new IllegalArgumentException(
+                    "polygon: needs at least 3 vertices, got " + vertices.length);
         }
         double signed = 0;
         for (int i = 0; i < vertices.length; i++) {
             if (vertices[i].length != 2) {
-                throw new IllegalArgumentException("polygon: vertex " + i + " has " + vertices[i].length + " coordinates, expected 2");
+                throw new IllegalArgumentException(
+                        "polygon: vertex "
+                                + i
+                                + " has "
+                                + vertices[i].length
+                                + " coordinates, expected 2");
             }
             double[] a = vertices[i], b = vertices[(i + 1) % vertices.length];
             signed += a[0] * b[1] - b[0] * a[1];
@@ -64,20 +73,40 @@ public final class Polygon implements Domain {
         for (int i = 0; i < n; i++) {
             double[] a = v[i], b = v[(i + 1) % n];
             if (a[0] == b[0] && a[1] == b[1]) {
-                throw new IllegalArgumentException("polygon: vertices " + i + " and " + (i + 1) % n + " coincide");
+                throw new IllegalArgumentException(
+                        "polygon: vertices " + i + " and " + (i + 1) % n + " coincide");
             }
             for (int j = i + 1; j < n; j++) {
                 double[] c = v[j], d = v[(j + 1) % n];
                 boolean neighbours = j == i + 1 || (i == 0 && j == n - 1);
                 if (neighbours) {
                     // Adjacent edges share one vertex; they must not fold back onto each other.
-                    double[] shared = j == i + 1 ? b : a, p = j == i + 1 ? a : b, q = j == i + 1 ? d : c;
+                    double[] shared = j == i + 1 ? b : a,
+                            p = j == i + 1 ? a : b,
+                            q = j == i + 1 ? d : c;
                     if (cross(shared, p, q) == 0 && dot(shared, p, q) > 0) {
-                        throw new IllegalArgumentException("polygon: edges " + i + " and " + j + " overlap (the boundary folds back)");
+                        throw new IllegalArgumentException(
+                                "polygon: edges "
+                                        + i
+                                        + " and "
+                                        + j
+                                        + " overlap (the boundary folds back)");
                     }
                 } else if (segmentsMeet(a, b, c, d)) {
-                    throw new IllegalArgumentException("polygon: edge " + i + " (vertices " + i + "-" + (i + 1) % n + ") and edge " + j
-                            + " (vertices " + j + "-" + (j + 1) % n + ") cross: expected a simple polygon, vertices in order around it");
+                    throw new IllegalArgumentException(
+                            "polygon: edge "
+                                    + i
+                                    + " (vertices "
+                                    + i
+                                    + "-"
+                                    + (i + 1) % n
+                                    + ") and edge "
+                                    + j
+                                    + " (vertices "
+                                    + j
+                                    + "-"
+                                    + (j + 1) % n
+                                    + ") cross: expected a simple polygon, vertices in order around it");
                 }
             }
         }
@@ -92,7 +121,10 @@ public final class Polygon implements Domain {
     }
 
     private static boolean onSegment(double[] p, double[] q, double[] r) {
-        return Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) && Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
+        return Math.min(p[0], q[0]) <= r[0]
+                && r[0] <= Math.max(p[0], q[0])
+                && Math.min(p[1], q[1]) <= r[1]
+                && r[1] <= Math.max(p[1], q[1]);
     }
 
     private static boolean segmentsMeet(double[] a, double[] b, double[] c, double[] d) {
@@ -101,11 +133,16 @@ public final class Polygon implements Domain {
         if (d1 * d2 < 0 && d3 * d4 < 0) {
             return true;
         }
-        return d1 == 0 && onSegment(c, d, a) || d2 == 0 && onSegment(c, d, b) || d3 == 0 && onSegment(a, b, c)
+        return d1 == 0 && onSegment(c, d, a)
+                || d2 == 0 && onSegment(c, d, b)
+                || d3 == 0 && onSegment(a, b, c)
                 || d4 == 0 && onSegment(a, b, d);
     }
 
-    /** The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the origin. */
+    /**
+     * The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the
+     * origin.
+     */
     /** The vertices as given (a copy), [k][2]. */
     public double[][] vertices() {
         double[][] c = new double[v.length][];

@@ -8,7 +8,8 @@ import org.implicitlayers.ritz.sampling.PointSource;
 /**
  * The unit disk cut along the segment from the centre to (1, 0): the domain of the crack problem,
  * whose solution behaves like r^(1/2) sin(theta/2) at the crack tip. The slit is part of the
- * boundary, with both of its sides (normals (0, -1) above... and (0, 1) below are outward into the slit).
+ * boundary, with both of its sides (normals (0, -1) above... and (0, 1) below are outward into the
+ * slit).
  */
 public final class SlitDisk implements Domain {
     private final Ball disk = new Ball(new double[] {0, 0}, 1);
@@ -80,7 +81,10 @@ public final class SlitDisk implements Domain {
         return "slit disk";
     }
 
-    /** The crack tip: the origin, interior angle 2 pi from the slit's upper side round to its lower side, radius 1. */
+    /**
+     * The crack tip: the origin, interior angle 2 pi from the slit's upper side round to its lower
+     * side, radius 1.
+     */
     @Override
     public List<Corner> reentrantCorners() {
         return List.of(new Corner(0, 0, 0, 2 * Math.PI, 1));

@@ -10,22 +10,22 @@ import org.implicitlayers.ritz.problem.ScalarField;
 import org.implicitlayers.ritz.sampling.PointSource;
 
 /**
- * The approximate solution built from the network N: N itself, or, with exact Dirichlet
- * conditions, u = G + phi N where phi is the domain's smooth distance to its boundary (zero there)
- * and G a lift of the boundary data (Sukumar and Srivastava 2022, the R-function form).
+ * The approximate solution built from the network N: N itself, or, with exact Dirichlet conditions,
+ * u = G + phi N where phi is the domain's smooth distance to its boundary (zero there) and G a lift
+ * of the boundary data (Sukumar and Srivastava 2022, the R-function form).
  *
  * <p>Dirichlet data given piecewise (conditions with a {@code where} selector, as in problem files:
  * the first condition whose selector is positive claims a boundary point, one without a selector
  * claims the rest) is lifted by a smooth blend of the pieces: with s_i = S(where_i / delta_i), S
  * the quintic smoothstep (0 below 0, 1 above 1, C2), delta_i half the largest |where_i| on the
- * boundary (1 without a selector), and weights w_i = s_i prod_{j &lt; i} (1 - s_j), G = sum over the
- * Dirichlet pieces of w_i g_i. It equals each piece's data exactly wherever where_i is at least
+ * boundary (1 without a selector), and weights w_i = s_i prod_{j &lt; i} (1 - s_j), G = sum over
+ * the Dirichlet pieces of w_i g_i. It equals each piece's data exactly wherever where_i is at least
  * delta_i or not positive on the boundary, and blends the data of neighbouring pieces only in the
  * band 0 &lt; where_i &lt; delta_i around their junction (where data given in pieces may jump). A
- * wide transition keeps the lift's gradient, which the network must correct, moderate. Where the boundary
- * also has Neumann or Robin parts, phi becomes phi + (1 - W_D) with W_D the sum of the Dirichlet
- * weights: zero only on the Dirichlet parts, so that u is free on the others, whose conditions
- * stay natural terms of the energy.
+ * wide transition keeps the lift's gradient, which the network must correct, moderate. Where the
+ * boundary also has Neumann or Robin parts, phi becomes phi + (1 - W_D) with W_D the sum of the
+ * Dirichlet weights: zero only on the Dirichlet parts, so that u is free on the others, whose
+ * conditions stay natural terms of the energy.
  */
 public final class Ansatz {
     private final Module net;
@@ -37,10 +37,10 @@ public final class Ansatz {
     private CornerEnrichment corners;
 
     /**
-     * @param net    the network, [n, d] to [n, 1]
+     * @param net the network, [n, d] to [n, 1]
      * @param domain the domain (its distance function is used when {@code exact})
-     * @param exact  impose u = g on the boundary through the ansatz
-     * @param g      the Dirichlet data when {@code exact}; null for u = 0 on the boundary
+     * @param exact impose u = g on the boundary through the ansatz
+     * @param g the Dirichlet data when {@code exact}; null for u = 0 on the boundary
      */
     public Ansatz(Module net, Domain domain, boolean exact, ScalarField g) {
         this.net = net;
@@ -54,14 +54,15 @@ public final class Ansatz {
     /**
      * The exact-boundary ansatz for boundary conditions given in pieces (see the class comment).
      *
-     * @param net        the network, [n, d] to [n, 1]
-     * @param domain     the domain
+     * @param net the network, [n, d] to [n, 1]
+     * @param domain the domain
      * @param conditions the problem's boundary conditions, in order; at least one Dirichlet
      * @throws IllegalArgumentException when no condition is Dirichlet
      */
     public Ansatz(Module net, Domain domain, List<BoundaryCondition> conditions) {
         if (conditions.stream().noneMatch(c -> c.type() == BoundaryCondition.Type.DIRICHLET)) {
-            throw new IllegalArgumentException("bc 'exact': the problem has no Dirichlet condition to impose");
+            throw new IllegalArgumentException(
+                    "bc 'exact': the problem has no Dirichlet condition to impose");
         }
         this.net = net;
         this.domain = domain;
@@ -69,7 +70,9 @@ public final class Ansatz {
         this.g = null;
         this.pieces = List.copyOf(conditions);
         this.delta = new double[pieces.size()];
-        Tensor xb = domain.sampleBoundary(512, PointSource.sobol(domain.dim() + 1), DType.FLOAT64).points();
+        Tensor xb =
+                domain.sampleBoundary(512, PointSource.sobol(domain.dim() + 1), DType.FLOAT64)
+                        .points();
         for (int i = 0; i < delta.length; i++) {
             ScalarField w = pieces.get(i).where();
             double m = 0;
@@ -83,14 +86,16 @@ public final class Ansatz {
     }
 
     /**
-     * Adds corner terms to the solution: u = A + B N + sum_k c_k psi_k (outside the factor B, so that
-     * they keep their singular form; they vanish on the boundary, see {@link CornerEnrichment}).
+     * Adds corner terms to the solution: u = A + B N + sum_k c_k psi_k (outside the factor B, so
+     * that they keep their singular form; they vanish on the boundary, see {@link
+     * CornerEnrichment}).
      *
      * @return this ansatz
      */
     public Ansatz withCorners(CornerEnrichment e) {
         if (domain.dim() != 2) {
-            throw new IllegalArgumentException("corner terms: for plane domains, this one has dimension " + domain.dim());
+            throw new IllegalArgumentException(
+                    "corner terms: for plane domains, this one has dimension " + domain.dim());
         }
         this.corners = e;
         return this;
@@ -106,7 +111,8 @@ public final class Ansatz {
      * network's, then the corner coefficients (absent without corner terms).
      */
     public java.util.Map<String, org.implicitlayers.core.nn.Parameter> parameters() {
-        java.util.Map<String, org.implicitlayers.core.nn.Parameter> all = new java.util.LinkedHashMap<>();
+        java.util.Map<String, org.implicitlayers.core.nn.Parameter> all =
+                new java.util.LinkedHashMap<>();
         net.parameters().forEach((k, p) -> all.put("net." + k, p));
         if (corners != null) {
             corners.parameters().forEach((k, p) -> all.put("corners." + k, p));

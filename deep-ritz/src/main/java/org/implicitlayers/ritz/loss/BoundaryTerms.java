@@ -12,7 +12,8 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
  * The boundary part of the Ritz energy or of the PINN loss. Each boundary point belongs to the
  * first condition whose region contains it. Ritz: Dirichlet beta |dOmega| mean (u - g)^2, Neumann
  * -|dOmega| mean g u, Robin |dOmega| mean (0.5 alpha u^2 - g u). PINN: beta times the mean squared
- * residual (u - g, a du/dn - g, a du/dn + alpha u - g). Dirichlet terms vanish with an exact ansatz.
+ * residual (u - g, a du/dn - g, a du/dn + alpha u - g). Dirichlet terms vanish with an exact
+ * ansatz.
  */
 final class BoundaryTerms {
     private final PoissonProblem problem;
@@ -27,9 +28,14 @@ final class BoundaryTerms {
         this.boundaryMeasure = problem.domain().boundaryMeasure();
     }
 
-    /** What the boundary term holds, for messages: "the boundary penalty term" when every condition is Dirichlet. */
+    /**
+     * What the boundary term holds, for messages: "the boundary penalty term" when every condition
+     * is Dirichlet.
+     */
     String describe() {
-        return problem.boundary().stream().allMatch(b -> b.type() == BoundaryCondition.Type.DIRICHLET) ? "the boundary penalty term"
+        return problem.boundary().stream()
+                        .allMatch(b -> b.type() == BoundaryCondition.Type.DIRICHLET)
+                ? "the boundary penalty term"
                 : "the boundary term (the Dirichlet penalty and the Neumann and Robin data)";
     }
 
@@ -37,8 +43,11 @@ final class BoundaryTerms {
         DType dtype = points.dtype();
         boolean exact = ansatz.exact();
         List<BoundaryCondition> bcs = problem.boundary();
-        boolean needFlux = !ritz && bcs.stream().anyMatch(b -> b.type() != BoundaryCondition.Type.DIRICHLET);
-        if (exact && !needFlux && bcs.stream().allMatch(b -> b.type() == BoundaryCondition.Type.DIRICHLET)) {
+        boolean needFlux =
+                !ritz && bcs.stream().anyMatch(b -> b.type() != BoundaryCondition.Type.DIRICHLET);
+        if (exact
+                && !needFlux
+                && bcs.stream().allMatch(b -> b.type() == BoundaryCondition.Type.DIRICHLET)) {
             return Tensor.zeros(dtype);
         }
         Domain.BoundarySample bs = points.boundary();
@@ -56,7 +65,10 @@ final class BoundaryTerms {
         Tensor total = Tensor.zeros(dtype);
         Tensor claimed = Tensor.zeros(dtype, xp.shape(0), 1);
         for (BoundaryCondition bc : bcs) {
-            Tensor in = bc.where() == null ? Tensor.ones(dtype, xp.shape(0), 1) : bc.where().at(xp).gt(0.0);
+            Tensor in =
+                    bc.where() == null
+                            ? Tensor.ones(dtype, xp.shape(0), 1)
+                            : bc.where().at(xp).gt(0.0);
             Tensor w = in.mul(claimed.neg().add(1.0));
             claimed = claimed.add(w);
             Tensor g = bc.g().at(xp);
@@ -66,15 +78,35 @@ final class BoundaryTerms {
                     if (exact) {
                         continue;
                     }
-                    term = ub.sub(g).square().mul(w).mean().mul(penalty * (ritz ? boundaryMeasure : 1));
+                    term =
+                            ub.sub(g)
+                                    .square()
+                                    .mul(w)
+                                    .mean()
+                                    .mul(penalty * (ritz ? boundaryMeasure : 1));
                     break;
                 case NEUMANN:
-                    term = ritz ? g.mul(ub).mul(w).mean().mul(-boundaryMeasure) : dudn.sub(g).square().mul(w).mean().mul(penalty);
+                    term =
+                            ritz
+                                    ? g.mul(ub).mul(w).mean().mul(-boundaryMeasure)
+                                    : dudn.sub(g).square().mul(w).mean().mul(penalty);
                     break;
                 default:
                     Tensor alpha = bc.alpha().at(xp);
-                    term = ritz ? alpha.mul(ub.square()).mul(0.5).sub(g.mul(ub)).mul(w).mean().mul(boundaryMeasure)
-                            : dudn.add(alpha.mul(ub)).sub(g).square().mul(w).mean().mul(penalty);
+                    term =
+                            ritz
+                                    ? alpha.mul(ub.square())
+                                            .mul(0.5)
+                                            .sub(g.mul(ub))
+                                            .mul(w)
+                                            .mean()
+                                            .mul(boundaryMeasure)
+                                    : dudn.add(alpha.mul(ub))
+                                            .sub(g)
+                                            .square()
+                                            .mul(w)
+                                            .mean()
+                                            .mul(penalty);
                     break;
             }
             total = total.add(term);

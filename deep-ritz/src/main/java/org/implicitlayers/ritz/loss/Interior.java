@@ -3,7 +3,10 @@ package org.implicitlayers.ritz.loss;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Tensor;
 
-/** The ansatz on interior points: x [n, d] (requiring grad), u [n, 1] and grad u [n, d] (differentiable). */
+/**
+ * The ansatz on interior points: x [n, d] (requiring grad), u [n, 1] and grad u [n, d]
+ * (differentiable).
+ */
 record Interior(Tensor x, Tensor u, Tensor du) {
     static Interior of(Ansatz ansatz, Tensor points) {
         Tensor x = points.requiringGrad();

@@ -19,7 +19,10 @@ public sealed interface Loss permits RitzEnergy, PinnResidual, RayleighQuotient 
         return null;
     }
 
-    /** Names the terms of a loss that are not finite (a helper of {@link #nonFiniteTerms}); null when the total is finite. */
+    /**
+     * Names the terms of a loss that are not finite (a helper of {@link #nonFiniteTerms}); null
+     * when the total is finite.
+     */
     static String nonFinite(Tensor total, String[] names, Tensor... terms) {
         if (Double.isFinite(total.item())) {
             return null;
@@ -31,6 +34,8 @@ public sealed interface Loss permits RitzEnergy, PinnResidual, RayleighQuotient 
                 b.append(b.length() > 0 ? " and " : "").append(names[i]).append(" is ").append(v);
             }
         }
-        return b.length() > 0 ? b.toString() : "each term is finite, their sum is not (" + total.item() + ")";
+        return b.length() > 0
+                ? b.toString()
+                : "each term is finite, their sum is not (" + total.item() + ")";
     }
 }

@@ -19,20 +19,20 @@ import org.implicitlayers.ritz.problem.ScalarField;
  * its gradient from the tape, and a factor A of the Gram matrix G = A^T A, one row per quadrature
  * point and term, from per-sample Jacobians ({@link NetworkJacobian}).
  *
- * <p>The rows, with u = A0 + B N the ansatz (B = 1 without the exact ansatz, see
- * {@link Ansatz#multiplier}), N_i the points' count of each set and d_theta the derivative in the
+ * <p>The rows, with u = A0 + B N the ansatz (B = 1 without the exact ansatz, see {@link
+ * Ansatz#multiplier}), N_i the points' count of each set and d_theta the derivative in the
  * parameters. G is the Hessian of the loss in the function u, evaluated on the tangent vectors
- * d_theta u (Müller and Zeinhofer 2023): for the Ritz energy the energy inner product,
- * a(v, w) = |Omega| mean (a grad v . grad w + c v w) + 2 beta |dOmega| mean_Dirichlet v w +
- * |dOmega| mean_Robin alpha v w, so rows sqrt(a |Omega| / N) d_theta d_k u (k = 1..d),
- * sqrt(c |Omega| / N) d_theta u, and on boundary points sqrt(2 beta |dOmega| / N_b) d_theta u
- * (Dirichlet by penalty) or sqrt(alpha |dOmega| / N_b) d_theta u (Robin, alpha at least 0);
- * Neumann terms are linear in u and add nothing. For the PINN loss, the Gauss-Newton matrix:
- * sqrt(2 / N) d_theta r with r = -a Lap u - grad a . grad u + c u - f, and sqrt(2 beta / N_b) times the
- * derivative of each boundary residual.
+ * d_theta u (Müller and Zeinhofer 2023): for the Ritz energy the energy inner product, a(v, w) =
+ * |Omega| mean (a grad v . grad w + c v w) + 2 beta |dOmega| mean_Dirichlet v w + |dOmega|
+ * mean_Robin alpha v w, so rows sqrt(a |Omega| / N) d_theta d_k u (k = 1..d), sqrt(c |Omega| / N)
+ * d_theta u, and on boundary points sqrt(2 beta |dOmega| / N_b) d_theta u (Dirichlet by penalty) or
+ * sqrt(alpha |dOmega| / N_b) d_theta u (Robin, alpha at least 0); Neumann terms are linear in u and
+ * add nothing. For the PINN loss, the Gauss-Newton matrix: sqrt(2 / N) d_theta r with r = -a Lap u
+ * - grad a . grad u + c u - f, and sqrt(2 beta / N_b) times the derivative of each boundary
+ * residual.
  *
- * <p>Both sets of points are those the {@link TrainingPoints} hand out; the caller holds them
- * fixed ({@link TrainingPoints#freeze}) so that the line search sees the points of the Gram matrix.
+ * <p>Both sets of points are those the {@link TrainingPoints} hand out; the caller holds them fixed
+ * ({@link TrainingPoints#freeze}) so that the line search sees the points of the Gram matrix.
  */
 public final class NaturalGradientObjective implements Engd.Objective {
     private final PoissonProblem problem;
@@ -47,17 +47,23 @@ public final class NaturalGradientObjective implements Engd.Objective {
     private final int size;
 
     /**
-     * @param problem    the problem
-     * @param loss       its loss, a {@link RitzEnergy} or {@link PinnResidual}
-     * @param ansatz     the ansatz the loss is evaluated on
-     * @param points     the training points (held fixed by the caller)
+     * @param problem the problem
+     * @param loss its loss, a {@link RitzEnergy} or {@link PinnResidual}
+     * @param ansatz the ansatz the loss is evaluated on
+     * @param points the training points (held fixed by the caller)
      * @param activation the network's activation by name
-     * @param penalty    beta, the loss's boundary weight
+     * @param penalty beta, the loss's boundary weight
      */
-    public NaturalGradientObjective(PoissonProblem problem, Loss loss, Ansatz ansatz, TrainingPoints points, String activation,
-                                    double penalty) {
+    public NaturalGradientObjective(
+            PoissonProblem problem,
+            Loss loss,
+            Ansatz ansatz,
+            TrainingPoints points,
+            String activation,
+            double penalty) {
         if (!(loss instanceof RitzEnergy) && !(loss instanceof PinnResidual)) {
-            throw new IllegalArgumentException("optimizer 'engd': for the Ritz energy or the PINN residual of a Poisson problem");
+            throw new IllegalArgumentException(
+                    "optimizer 'engd': for the Ritz energy or the PINN residual of a Poisson problem");
         }
         this.problem = problem;
         this.loss = loss;
@@ -111,7 +117,8 @@ public final class NaturalGradientObjective implements Engd.Objective {
         boundary.fill(factor, interior.count);
         double[] residual = null;
         if (pinn) {
-            // The PINN loss is |rho|^2 / 2 with rho the weighted residuals, in the order of the rows.
+            // The PINN loss is |rho|^2 / 2 with rho the weighted residuals, in the order of the
+            // rows.
             residual = new double[rows];
             System.arraycopy(interiorResidual(), 0, residual, 0, interior.count);
             System.arraycopy(boundaryResidual(), 0, residual, interior.count, boundary.count);
@@ -119,12 +126,17 @@ public final class NaturalGradientObjective implements Engd.Objective {
         return new Engd.Linearisation(value, gradient, factor, rows, residual);
     }
 
-    /** Seeds on (u, d_1 u .. d_d u, Lap u) per point, turned into seeds on the network's jet and then into rows. */
+    /**
+     * Seeds on (u, d_1 u .. d_d u, Lap u) per point, turned into seeds on the network's jet and
+     * then into rows.
+     */
     private final class Rows {
         final NetworkJacobian.Jets jets;
-        final double[][] b;      // per point: B, dB/dx_k, Lap B
+        final double[][] b; // per point: B, dB/dx_k, Lap B
         final double[][][] seeds; // per point: its u-feature seeds (one per row)
-        final double[][][] psi;   // per point and corner term: psi, d_1 psi .. d_d psi, Lap psi (null without corner terms)
+        final double[][][]
+                psi; // per point and corner term: psi, d_1 psi .. d_d psi, Lap psi (null without
+        // corner terms)
         final int count;
 
         Rows(NetworkJacobian.Jets jets, double[][] b, double[][][] seeds, double[][][] psi) {
@@ -149,36 +161,41 @@ public final class NaturalGradientObjective implements Engd.Objective {
             }
             int d = jacobian.dim(), pn = jacobian.size();
             boolean lap = jets.hasLaplacian();
-            IntStream.range(0, seeds.length).parallel().forEach(i -> {
-                double[] bi = b[i];
-                for (int r = 0; r < seeds[i].length; r++) {
-                    double[] s = seeds[i][r]; // [cu, cg_1..cg_d, cL]
-                    double cl = s.length > 1 + d ? s[1 + d] : 0;
-                    double[] n = new double[lap ? d + 2 : d + 1];
-                    // u = A0 + B N: d u = B dN; d_k u = d_k B N + B d_k N; Lap u = Lap B N + 2 grad B . grad N + B Lap N.
-                    n[0] = s[0] * bi[0] + cl * bi[1 + d];
-                    for (int k = 0; k < d; k++) {
-                        n[0] += s[1 + k] * bi[1 + k];
-                        n[1 + k] = s[1 + k] * bi[0] + 2 * cl * bi[1 + k];
-                    }
-                    if (lap) {
-                        n[1 + d] = cl * bi[0];
-                    }
-                    int at = (firstRow + start[i] + r) * size;
-                    jets.row(i, n, factor, at);
-                    if (psi != null) {
-                        // The corner terms are outside B: their column is the seed applied to psi's own jet.
-                        for (int k = 0; k < psi[i].length; k++) {
-                            double[] f = psi[i][k];
-                            double v = s[0] * f[0] + cl * f[1 + d];
-                            for (int q = 0; q < d; q++) {
-                                v += s[1 + q] * f[1 + q];
-                            }
-                            factor[at + pn + k] = v;
-                        }
-                    }
-                }
-            });
+            IntStream.range(0, seeds.length)
+                    .parallel()
+                    .forEach(
+                            i -> {
+                                double[] bi = b[i];
+                                for (int r = 0; r < seeds[i].length; r++) {
+                                    double[] s = seeds[i][r]; // [cu, cg_1..cg_d, cL]
+                                    double cl = s.length > 1 + d ? s[1 + d] : 0;
+                                    double[] n = new double[lap ? d + 2 : d + 1];
+                                    // u = A0 + B N: d u = B dN; d_k u = d_k B N + B d_k N; Lap u =
+                                    // Lap B N + 2 grad B . grad N + B Lap N.
+                                    n[0] = s[0] * bi[0] + cl * bi[1 + d];
+                                    for (int k = 0; k < d; k++) {
+                                        n[0] += s[1 + k] * bi[1 + k];
+                                        n[1 + k] = s[1 + k] * bi[0] + 2 * cl * bi[1 + k];
+                                    }
+                                    if (lap) {
+                                        n[1 + d] = cl * bi[0];
+                                    }
+                                    int at = (firstRow + start[i] + r) * size;
+                                    jets.row(i, n, factor, at);
+                                    if (psi != null) {
+                                        // The corner terms are outside B: their column is the seed
+                                        // applied to psi's own jet.
+                                        for (int k = 0; k < psi[i].length; k++) {
+                                            double[] f = psi[i][k];
+                                            double v = s[0] * f[0] + cl * f[1 + d];
+                                            for (int q = 0; q < d; q++) {
+                                                v += s[1 + q] * f[1 + q];
+                                            }
+                                            factor[at + pn + k] = v;
+                                        }
+                                    }
+                                }
+                            });
         }
     }
 
@@ -226,16 +243,21 @@ public final class NaturalGradientObjective implements Engd.Objective {
         boolean exact = ansatz.exact();
         boolean any = false;
         for (BoundaryCondition bc : bcs) {
-            boolean rows = switch (bc.type()) {
-                case DIRICHLET -> !exact;
-                case NEUMANN -> pinn;
-                case ROBIN -> true;
-            };
+            boolean rows =
+                    switch (bc.type()) {
+                        case DIRICHLET -> !exact;
+                        case NEUMANN -> pinn;
+                        case ROBIN -> true;
+                    };
             any |= rows;
         }
         int d = jacobian.dim();
         if (!any) {
-            return new Rows(jacobian.forward(new double[0], 0, false), new double[0][], new double[0][][], null);
+            return new Rows(
+                    jacobian.forward(new double[0], 0, false),
+                    new double[0][],
+                    new double[0][][],
+                    null);
         }
         Domain.BoundarySample bs = points.boundary();
         Tensor x = bs.points().to(DType.FLOAT64);
@@ -294,7 +316,10 @@ public final class NaturalGradientObjective implements Engd.Objective {
         return new Rows(jets, b, all, cornerJets(x, false));
     }
 
-    /** sqrt(2 / N) times the strong-form residual at each interior point (one row each with the PINN loss). */
+    /**
+     * sqrt(2 / N) times the strong-form residual at each interior point (one row each with the PINN
+     * loss).
+     */
     private double[] interiorResidual() {
         Tensor x = points.interior().to(DType.FLOAT64);
         double s = Math.sqrt(2.0 / x.shape(0));
@@ -309,7 +334,8 @@ public final class NaturalGradientObjective implements Engd.Objective {
 
     /**
      * With the PINN loss, sqrt(2 beta / N_b) times the residual of the condition that owns each
-     * boundary point (u - g, a du/dn - g, a du/dn + alpha u - g), for the points that have a row, in order.
+     * boundary point (u - g, a du/dn - g, a du/dn + alpha u - g), for the points that have a row,
+     * in order.
      */
     private double[] boundaryResidual() {
         List<BoundaryCondition> bcs = problem.boundary();
@@ -323,15 +349,25 @@ public final class NaturalGradientObjective implements Engd.Objective {
             Tensor u = ansatz.at(xr);
             boolean flux = bcs.stream().anyMatch(b -> b.type() != BoundaryCondition.Type.DIRICHLET);
             double[] uv = u.detach().toDoubleArray();
-            double[] gu = flux ? Grad.of(new Tensor[] {u.sum()}, new Tensor[] {xr}, null,
-                    Grad.Options.defaults().withAllowUnused(true))[0].toDoubleArray() : null;
+            double[] gu =
+                    flux
+                            ? Grad.of(
+                                    new Tensor[] {u.sum()},
+                                    new Tensor[] {xr},
+                                    null,
+                                    Grad.Options.defaults().withAllowUnused(true))[0]
+                                    .toDoubleArray()
+                            : null;
             double[] xn = bs.normals().to(DType.FLOAT64).toDoubleArray();
             double[] a = field(problem.a(), x, 1);
             int[] owner = owners(x);
             double[][] gv = new double[bcs.size()][], av = new double[bcs.size()][];
             for (int j = 0; j < bcs.size(); j++) {
                 gv[j] = bcs.get(j).g().at(x).toDoubleArray();
-                av[j] = bcs.get(j).type() == BoundaryCondition.Type.ROBIN ? bcs.get(j).alpha().at(x).toDoubleArray() : null;
+                av[j] =
+                        bcs.get(j).type() == BoundaryCondition.Type.ROBIN
+                                ? bcs.get(j).alpha().at(x).toDoubleArray()
+                                : null;
             }
             double s = Math.sqrt(2 * penalty / n);
             for (int i = 0; i < n; i++) {
@@ -350,17 +386,22 @@ public final class NaturalGradientObjective implements Engd.Objective {
                     }
                     dudn *= a[i];
                 }
-                out[k++] = s * switch (bc.type()) {
-                    case DIRICHLET -> uv[i] - g;
-                    case NEUMANN -> dudn - g;
-                    case ROBIN -> dudn + av[owner[i]][i] * uv[i] - g;
-                };
+                out[k++] =
+                        s
+                                * switch (bc.type()) {
+                                    case DIRICHLET -> uv[i] - g;
+                                    case NEUMANN -> dudn - g;
+                                    case ROBIN -> dudn + av[owner[i]][i] * uv[i] - g;
+                                };
             }
         }
         return java.util.Arrays.copyOf(out, k);
     }
 
-    /** The index of the condition that owns each boundary point (the first whose selector is positive), -1 for none. */
+    /**
+     * The index of the condition that owns each boundary point (the first whose selector is
+     * positive), -1 for none.
+     */
     private int[] owners(Tensor x) {
         List<BoundaryCondition> bcs = problem.boundary();
         int n = x.shape(0);
@@ -393,14 +434,28 @@ public final class NaturalGradientObjective implements Engd.Objective {
             Tensor f = corners.features(xr);
             for (int j = 0; j < k; j++) {
                 Tensor fj = f.slice(1, j, j + 1);
-                Tensor g = Grad.of(new Tensor[] {fj.sum()}, new Tensor[] {xr}, null,
-                        Grad.Options.defaults().withCreateGraph(laplacian).withRetainGraph(true).withAllowUnused(true))[0];
+                Tensor g =
+                        Grad.of(
+                                new Tensor[] {fj.sum()},
+                                new Tensor[] {xr},
+                                null,
+                                Grad.Options.defaults()
+                                        .withCreateGraph(laplacian)
+                                        .withRetainGraph(true)
+                                        .withAllowUnused(true))[0];
                 double[] fv = fj.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
                 double[] lv = new double[n];
                 if (laplacian) {
                     for (int q = 0; q < d; q++) {
-                        Tensor h = Grad.of(new Tensor[] {g.slice(1, q, q + 1).sum()}, new Tensor[] {xr}, null,
-                                Grad.Options.defaults().withCreateGraph(false).withRetainGraph(true).withAllowUnused(true))[0];
+                        Tensor h =
+                                Grad.of(
+                                        new Tensor[] {g.slice(1, q, q + 1).sum()},
+                                        new Tensor[] {xr},
+                                        null,
+                                        Grad.Options.defaults()
+                                                .withCreateGraph(false)
+                                                .withRetainGraph(true)
+                                                .withAllowUnused(true))[0];
                         double[] hv = h.toDoubleArray();
                         for (int i = 0; i < n; i++) {
                             lv[i] += hv[i * d + q];
@@ -432,8 +487,14 @@ public final class NaturalGradientObjective implements Engd.Objective {
         try (MemoryScope ignored = MemoryScope.open()) {
             Tensor xr = x.requiringGrad();
             Tensor bt = ansatz.multiplier(xr);
-            Tensor g = Grad.of(new Tensor[] {bt.sum()}, new Tensor[] {xr}, null,
-                    Grad.Options.defaults().withCreateGraph(laplacian).withAllowUnused(true))[0];
+            Tensor g =
+                    Grad.of(
+                            new Tensor[] {bt.sum()},
+                            new Tensor[] {xr},
+                            null,
+                            Grad.Options.defaults()
+                                    .withCreateGraph(laplacian)
+                                    .withAllowUnused(true))[0];
             double[] bv = bt.detach().toDoubleArray(), gv = g.detach().toDoubleArray();
             double[] lv = new double[n];
             if (laplacian) {
@@ -442,8 +503,15 @@ public final class NaturalGradientObjective implements Engd.Objective {
                     if (!gk.requiresGrad()) {
                         continue;
                     }
-                    Tensor h = Grad.of(new Tensor[] {gk}, new Tensor[] {xr}, null,
-                            Grad.Options.defaults().withCreateGraph(false).withRetainGraph(true).withAllowUnused(true))[0];
+                    Tensor h =
+                            Grad.of(
+                                    new Tensor[] {gk},
+                                    new Tensor[] {xr},
+                                    null,
+                                    Grad.Options.defaults()
+                                            .withCreateGraph(false)
+                                            .withRetainGraph(true)
+                                            .withAllowUnused(true))[0];
                     double[] hv = h.toDoubleArray();
                     for (int i = 0; i < n; i++) {
                         lv[i] += hv[i * d + k];
@@ -476,7 +544,12 @@ public final class NaturalGradientObjective implements Engd.Objective {
         int n = x.shape(0), d = x.shape(1);
         try (MemoryScope ignored = MemoryScope.open()) {
             Tensor xr = x.requiringGrad();
-            Tensor g = Grad.of(new Tensor[] {f.at(xr).sum()}, new Tensor[] {xr}, null, Grad.Options.defaults().withAllowUnused(true))[0];
+            Tensor g =
+                    Grad.of(
+                            new Tensor[] {f.at(xr).sum()},
+                            new Tensor[] {xr},
+                            null,
+                            Grad.Options.defaults().withAllowUnused(true))[0];
             double[] gv = g.toDoubleArray();
             double[][] out = new double[n][d];
             for (int i = 0; i < n; i++) {

@@ -13,17 +13,16 @@ import org.implicitlayers.core.nn.Parameter;
  * Per-sample derivatives of a network N: R^d -> R with respect to its parameters, in float64, for
  * the Gram matrices of energy natural gradient descent. For each sample x the forward pass carries
  * a jet of every hidden vector h: its value, its d partial derivatives in x and (when asked) its
- * Laplacian (the "forward Laplacian" of Li et al. 2023: Lap sigma(z) = sigma'(z) Lap z +
- * sigma''(z) |grad z|^2). A row of the Jacobian is then one reverse pass through that jet
- * computation, seeded with the coefficients of a linear combination of N, its partial derivatives
- * and its Laplacian at x: the derivative of c0 N + sum_k ck dN/dx_k + cL Lap N with respect to every
- * parameter.
+ * Laplacian (the "forward Laplacian" of Li et al. 2023: Lap sigma(z) = sigma'(z) Lap z + sigma''(z)
+ * |grad z|^2). A row of the Jacobian is then one reverse pass through that jet computation, seeded
+ * with the coefficients of a linear combination of N, its partial derivatives and its Laplacian at
+ * x: the derivative of c0 N + sum_k ck dN/dx_k + cL Lap N with respect to every parameter.
  *
- * <p>Which networks: those {@code RitzOptions.Network} builds, recognised by their parameter
- * names: an MLP ({@code layers.i.weight/bias}, the activation after every layer but the last) and
- * a Sequential of Linear layers ({@code i.weight/bias}, no activation) and Deep Ritz residual blocks
- * ({@code i.l1.*}, {@code i.l2.*}: h + act(L2(act(L1 h)))). The activation comes by name
- * ({@link #derivatives}). Parameters are numbered in the order of {@link Module#parameters()}, each
+ * <p>Which networks: those {@code RitzOptions.Network} builds, recognised by their parameter names:
+ * an MLP ({@code layers.i.weight/bias}, the activation after every layer but the last) and a
+ * Sequential of Linear layers ({@code i.weight/bias}, no activation) and Deep Ritz residual blocks
+ * ({@code i.l1.*}, {@code i.l2.*}: h + act(L2(act(L1 h)))). The activation comes by name ({@link
+ * #derivatives}). Parameters are numbered in the order of {@link Module#parameters()}, each
  * row-major, as {@link org.implicitlayers.core.optim.Engd} flattens them.
  */
 public final class NetworkJacobian {
@@ -32,10 +31,14 @@ public final class NetworkJacobian {
     private static final Pattern BLOCK = Pattern.compile("(\\d+)\\.(l1|l2)\\.(weight|bias)");
 
     /** One step of the forward program. */
-    private enum Kind { LINEAR, ACT, SAVE, ADD }
-
-    private record Op(Kind kind, Layer layer) {
+    private enum Kind {
+        LINEAR,
+        ACT,
+        SAVE,
+        ADD
     }
+
+    private record Op(Kind kind, Layer layer) {}
 
     /** A linear layer: W [out, in] at flat offset w, b [out] at flat offset b. */
     private static final class Layer {
@@ -63,9 +66,10 @@ public final class NetworkJacobian {
     private final int size;
 
     /**
-     * @param net        the network (an MLP or the Deep Ritz residual network, see the class comment)
+     * @param net the network (an MLP or the Deep Ritz residual network, see the class comment)
      * @param activation the activation's name as {@code Activation.parse} reads it
-     * @throws IllegalArgumentException for another kind of network or an activation without derivatives here
+     * @throws IllegalArgumentException for another kind of network or an activation without
+     *     derivatives here
      */
     public NetworkJacobian(Module net, String activation) {
         this.activation = activation;
@@ -125,7 +129,8 @@ public final class NetworkJacobian {
         this.dim = layers.get(0).in;
     }
 
-    private Layer layer(Map<String, Parameter> params, Map<String, Integer> offsets, String prefix) {
+    private Layer layer(
+            Map<String, Parameter> params, Map<String, Integer> offsets, String prefix) {
         Parameter w = params.get(prefix + "weight"), b = params.get(prefix + "bias");
         if (w == null || b == null || w.shape().length != 2) {
             throw unsupported(prefix + "weight/bias");
@@ -138,8 +143,10 @@ public final class NetworkJacobian {
     }
 
     private static IllegalArgumentException unsupported(String what) {
-        return new IllegalArgumentException("optimizer 'engd': the network is not one it can differentiate per sample (" + what
-                + "): expected the networks of network.type 'mlp' or 'resnet'");
+        return new IllegalArgumentException(
+                "optimizer 'engd': the network is not one it can differentiate per sample ("
+                        + what
+                        + "): expected the networks of network.type 'mlp' or 'resnet'");
     }
 
     /** Parameters P. */
@@ -153,8 +160,8 @@ public final class NetworkJacobian {
     }
 
     /**
-     * sigma and its first three derivatives at z into out[0..3], for the activations tanh, sine[:w0],
-     * softplus[:beta], sigmoid, cubic_relu and identity.
+     * sigma and its first three derivatives at z into out[0..3], for the activations tanh,
+     * sine[:w0], softplus[:beta], sigmoid, cubic_relu and identity.
      */
     static void derivatives(String spec, double z, double[] out) {
         String[] p = spec.trim().toLowerCase(java.util.Locale.ROOT).split(":", 2);
@@ -167,7 +174,9 @@ public final class NetworkJacobian {
                 out[3] = s * (6 * t * t - 2);
             }
             case "sine", "sin" -> {
-                double w = p.length > 1 ? Double.parseDouble(p[1]) : 30.0, sn = Math.sin(w * z), cs = Math.cos(w * z);
+                double w = p.length > 1 ? Double.parseDouble(p[1]) : 30.0,
+                        sn = Math.sin(w * z),
+                        cs = Math.cos(w * z);
                 out[0] = sn;
                 out[1] = w * cs;
                 out[2] = -w * w * sn;
@@ -201,8 +210,11 @@ public final class NetworkJacobian {
                 out[2] = 0;
                 out[3] = 0;
             }
-            default -> throw new IllegalArgumentException("optimizer 'engd': activation '" + spec
-                    + "' has no derivatives here: expected tanh, sine, softplus, sigmoid, cubic_relu or identity");
+            default ->
+                    throw new IllegalArgumentException(
+                            "optimizer 'engd': activation '"
+                                    + spec
+                                    + "' has no derivatives here: expected tanh, sine, softplus, sigmoid, cubic_relu or identity");
         }
     }
 
@@ -217,8 +229,8 @@ public final class NetworkJacobian {
     /**
      * The jets of n samples: the forward pass of each, kept for {@link Jets#row}.
      *
-     * @param x         points [n, d] row-major
-     * @param n         the number of points
+     * @param x points [n, d] row-major
+     * @param n the number of points
      * @param laplacian carry the Laplacian (needed for seeds with a Laplacian coefficient)
      */
     public Jets forward(double[] x, int n, boolean laplacian) {
@@ -233,8 +245,10 @@ public final class NetworkJacobian {
         private final int n;
         private final int parts;
         private final boolean lap;
+
         /** Per sample, per op: the jet entering the op [parts * width]. */
         private final double[][][] in;
+
         /** Per sample: the output jet [parts] (N, dN/dx_1..d, Lap N). */
         private final double[][] out;
 
@@ -289,7 +303,8 @@ public final class NetworkJacobian {
                                 sq += dz * dz;
                             }
                             if (lap) {
-                                y[(1 + dim) * width + c] = a[1] * h[(1 + dim) * width + c] + a[2] * sq;
+                                y[(1 + dim) * width + c] =
+                                        a[1] * h[(1 + dim) * width + c] + a[2] * sq;
                             }
                         }
                         h = y;
@@ -339,17 +354,18 @@ public final class NetworkJacobian {
         }
 
         /**
-         * Adds to {@code row[offset .. offset + P)} the derivative with respect to every parameter of
-         * c0 N(x_i) + sum_k c_k dN/dx_k(x_i) + cL Lap N(x_i).
+         * Adds to {@code row[offset .. offset + P)} the derivative with respect to every parameter
+         * of c0 N(x_i) + sum_k c_k dN/dx_k(x_i) + cL Lap N(x_i).
          *
-         * @param i      the sample
-         * @param seed   [c0, c_1 .. c_d] or, with the Laplacian, [c0, c_1 .. c_d, cL]
-         * @param row    the output array
+         * @param i the sample
+         * @param seed [c0, c_1 .. c_d] or, with the Laplacian, [c0, c_1 .. c_d, cL]
+         * @param row the output array
          * @param offset where the row starts
          */
         public void row(int i, double[] seed, double[] row, int offset) {
             if (seed.length != parts) {
-                throw new IllegalArgumentException("a seed of " + parts + " coefficients expected, got " + seed.length);
+                throw new IllegalArgumentException(
+                        "a seed of " + parts + " coefficients expected, got " + seed.length);
             }
             double[][] saved = in[i];
             double[] g = seed.clone(); // adjoint of the current jet, width 1
@@ -401,7 +417,8 @@ public final class NetworkJacobian {
                         }
                         g = gi;
                     }
-                    case ADD -> stack.push(g.clone()); // the skip path's adjoint, added back at SAVE
+                    case ADD ->
+                            stack.push(g.clone()); // the skip path's adjoint, added back at SAVE
                     case SAVE -> {
                         double[] s = stack.pop();
                         for (int c = 0; c < g.length; c++) {

@@ -29,7 +29,12 @@ public final class PinnResidual implements Loss {
         Interior in = Interior.of(ansatz, points.interior());
         Tensor pde = residual(in).square().mean(), bnd = boundary.value(ansatz, points);
         Tensor total = pde.add(bnd);
-        nonFinite = Loss.nonFinite(total, new String[] {"the PDE residual term", boundary.describe()}, pde, bnd);
+        nonFinite =
+                Loss.nonFinite(
+                        total,
+                        new String[] {"the PDE residual term", boundary.describe()},
+                        pde,
+                        bnd);
         return total;
     }
 
@@ -46,7 +51,8 @@ public final class PinnResidual implements Loss {
     private Tensor residual(Interior in) {
         Tensor xi = in.x();
         Tensor xd = xi.detach();
-        // a at the differentiable points: div(a grad u) = a Lap u + grad a . grad u (a detached a would drop the second term).
+        // a at the differentiable points: div(a grad u) = a Lap u + grad a . grad u (a detached a
+        // would drop the second term).
         Tensor flux = problem.a() == null ? in.du() : problem.a().at(xi).mul(in.du());
         Tensor div = null;
         for (int k = 0; k < xi.shape(1); k++) {

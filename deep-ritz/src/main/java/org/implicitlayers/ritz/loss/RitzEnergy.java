@@ -30,13 +30,23 @@ public final class RitzEnergy implements Loss {
         Tensor xd = in.x().detach();
         Tensor grad2 = in.gradSquared();
         Tensor u = in.u();
-        Tensor density = (problem.a() == null ? grad2 : problem.a().at(xd).mul(grad2)).mul(0.5).sub(problem.f().at(xd).mul(u));
+        Tensor density =
+                (problem.a() == null ? grad2 : problem.a().at(xd).mul(grad2))
+                        .mul(0.5)
+                        .sub(problem.f().at(xd).mul(u));
         if (problem.c() != null) {
             density = density.add(problem.c().at(xd).mul(u.square()).mul(0.5));
         }
         Tensor energy = density.mean().mul(measure), bnd = boundary.value(ansatz, points);
         Tensor total = energy.add(bnd);
-        nonFinite = Loss.nonFinite(total, new String[] {"the energy term (the integral over the domain)", boundary.describe()}, energy, bnd);
+        nonFinite =
+                Loss.nonFinite(
+                        total,
+                        new String[] {
+                            "the energy term (the integral over the domain)", boundary.describe()
+                        },
+                        energy,
+                        bnd);
         return total;
     }
 

@@ -14,10 +14,10 @@ import org.implicitlayers.ritz.sampling.PointSource;
  * The collocation points of a run: interior points [n, d] and boundary points with their outward
  * normals, drawn afresh at every request or once and then reused; points added by adaptive
  * refinement; and the fixed quasi-random set that L-BFGS (which needs a deterministic objective)
- * works on. The only mutable state of a solve besides the network, the optimiser and the
- * generator; as a {@link RunState} it goes into checkpoints (the positions of the quasi-random
- * sources, the fixed sets once drawn, the refined points), so that a resumed run draws exactly the
- * points the uninterrupted run would have drawn.
+ * works on. The only mutable state of a solve besides the network, the optimiser and the generator;
+ * as a {@link RunState} it goes into checkpoints (the positions of the quasi-random sources, the
+ * fixed sets once drawn, the refined points), so that a resumed run draws exactly the points the
+ * uninterrupted run would have drawn.
  */
 public final class TrainingPoints implements RunState {
     private final Domain domain;
@@ -35,16 +35,22 @@ public final class TrainingPoints implements RunState {
     private Domain.BoundarySample frozenBoundary;
 
     /**
-     * @param domain         where points lie
-     * @param nInterior      interior points per request
-     * @param nBoundary      boundary points per request
+     * @param domain where points lie
+     * @param nInterior interior points per request
+     * @param nBoundary boundary points per request
      * @param interiorSource unit-cube points mapped into the interior
      * @param boundarySource unit-cube points mapped onto the boundary
-     * @param resample       fresh points at every request (else one set, drawn at the first request)
-     * @param dtype          dtype of the point tensors
+     * @param resample fresh points at every request (else one set, drawn at the first request)
+     * @param dtype dtype of the point tensors
      */
-    public TrainingPoints(Domain domain, int nInterior, int nBoundary, PointSource interiorSource, PointSource boundarySource,
-                          boolean resample, DType dtype) {
+    public TrainingPoints(
+            Domain domain,
+            int nInterior,
+            int nBoundary,
+            PointSource interiorSource,
+            PointSource boundarySource,
+            boolean resample,
+            DType dtype) {
         this.domain = domain;
         this.nInterior = nInterior;
         this.nBoundary = nBoundary;
@@ -129,21 +135,31 @@ public final class TrainingPoints implements RunState {
     @Override
     public void restore(Map<String, Tensor> saved) {
         for (String k : saved.keySet()) {
-            if (!Arrays.asList("interior_position", "boundary_position", "fixed_interior", "fixed_boundary", "fixed_boundary_normals",
-                    "refined").contains(k)) {
+            if (!Arrays.asList(
+                            "interior_position",
+                            "boundary_position",
+                            "fixed_interior",
+                            "fixed_boundary",
+                            "fixed_boundary_normals",
+                            "refined")
+                    .contains(k)) {
                 throw new IllegalArgumentException("state/" + k + ": not a training-point entry");
             }
         }
         long ip = position(saved, "interior_position", interiorSource.position());
         long bp = position(saved, "boundary_position", boundarySource.position());
         int d = domain.dim();
-        Tensor fi = points(saved, "fixed_interior", d), fb = points(saved, "fixed_boundary", d), fn = points(saved, "fixed_boundary_normals", d);
+        Tensor fi = points(saved, "fixed_interior", d),
+                fb = points(saved, "fixed_boundary", d),
+                fn = points(saved, "fixed_boundary_normals", d);
         Tensor ref = points(saved, "refined", d);
         if ((fb == null) != (fn == null) || fb != null && fb.shape()[0] != fn.shape()[0]) {
-            throw new IllegalArgumentException("state/fixed_boundary and state/fixed_boundary_normals: expected both, with as many rows");
+            throw new IllegalArgumentException(
+                    "state/fixed_boundary and state/fixed_boundary_normals: expected both, with as many rows");
         }
         if (resample && (fi != null || fb != null)) {
-            throw new IllegalArgumentException("state/fixed_*: a run that draws fresh points has no fixed set");
+            throw new IllegalArgumentException(
+                    "state/fixed_*: a run that draws fresh points has no fixed set");
         }
         if (ip != interiorSource.position()) {
             interiorSource.seek(ip);
@@ -159,11 +175,13 @@ public final class TrainingPoints implements RunState {
     private static long position(Map<String, Tensor> saved, String key, long current) {
         Tensor t = saved.get(key);
         if (t == null) {
-            throw new IllegalArgumentException("state/" + key + ": missing (the position in the point sequence)");
+            throw new IllegalArgumentException(
+                    "state/" + key + ": missing (the position in the point sequence)");
         }
         double v = t.numel() == 1 ? t.item() : Double.NaN;
         if (!(v >= 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("state/" + key + ": expected a whole number >= 0, got " + v);
+            throw new IllegalArgumentException(
+                    "state/" + key + ": expected a whole number >= 0, got " + v);
         }
         return (long) v;
     }
@@ -174,15 +192,22 @@ public final class TrainingPoints implements RunState {
             return null;
         }
         if (t.shape().length != 2 || t.shape()[1] != d) {
-            throw new IllegalArgumentException("state/" + key + ": expected points [n, " + d + "], got " + Arrays.toString(t.shape()));
+            throw new IllegalArgumentException(
+                    "state/"
+                            + key
+                            + ": expected points [n, "
+                            + d
+                            + "], got "
+                            + Arrays.toString(t.shape()));
         }
         return kept(t.to(dtype));
     }
 
     /**
      * Uses one fixed set until {@link #thaw()}: when points were being drawn afresh, a new set of
-     * {@code factor} times the per-step counts, quasi-random (Halton inside, Sobol on the boundary),
-     * which represents the domain better than one random draw; else the fixed set already in use.
+     * {@code factor} times the per-step counts, quasi-random (Halton inside, Sobol on the
+     * boundary), which represents the domain better than one random draw; else the fixed set
+     * already in use.
      */
     public void freeze(int factor) {
         freeze(factor, 0);
@@ -197,11 +222,15 @@ public final class TrainingPoints implements RunState {
     public void freeze(int factor, int block) {
         if (resample || block > 0) {
             long offset = (long) block << 24;
-            PointSource in = PointSource.halton(domain.dim() + 1), on = PointSource.sobol(domain.dim() + 1);
+            PointSource in = PointSource.halton(domain.dim() + 1),
+                    on = PointSource.sobol(domain.dim() + 1);
             in.seek(offset);
             on.seek(offset);
             frozenInterior = kept(domain.sampleInterior(factor * nInterior, in, dtype));
-            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(factor * nBoundary, on, dtype)) : null;
+            frozenBoundary =
+                    nBoundary > 0
+                            ? kept(domain.sampleBoundary(factor * nBoundary, on, dtype))
+                            : null;
         } else {
             frozenInterior = null;
             frozenBoundary = null;
@@ -217,7 +246,10 @@ public final class TrainingPoints implements RunState {
     public void hold() {
         if (resample) {
             frozenInterior = kept(domain.sampleInterior(nInterior, interiorSource, dtype));
-            frozenBoundary = nBoundary > 0 ? kept(domain.sampleBoundary(nBoundary, boundarySource, dtype)) : null;
+            frozenBoundary =
+                    nBoundary > 0
+                            ? kept(domain.sampleBoundary(nBoundary, boundarySource, dtype))
+                            : null;
         } else {
             frozenInterior = null;
             frozenBoundary = null;
@@ -225,7 +257,10 @@ public final class TrainingPoints implements RunState {
         frozen = true;
     }
 
-    /** Points that outlive the step that drew them: out of every memory scope (an off-heap backend would free them). */
+    /**
+     * Points that outlive the step that drew them: out of every memory scope (an off-heap backend
+     * would free them).
+     */
     private static Tensor kept(Tensor t) {
         MemoryScope.persist(t);
         return t;

@@ -1,11 +1,15 @@
 package org.implicitlayers.ritz.problem;
 
 /**
- * A condition on the whole boundary or on the part where {@code where(x) > 0}:
- * Dirichlet u = g; Neumann a du/dn = g; Robin a du/dn + alpha u = g.
+ * A condition on the whole boundary or on the part where {@code where(x) > 0}: Dirichlet u = g;
+ * Neumann a du/dn = g; Robin a du/dn + alpha u = g.
  */
 public record BoundaryCondition(Type type, ScalarField g, ScalarField alpha, ScalarField where) {
-    public enum Type { DIRICHLET, NEUMANN, ROBIN }
+    public enum Type {
+        DIRICHLET,
+        NEUMANN,
+        ROBIN
+    }
 
     public static BoundaryCondition dirichlet(ScalarField g) {
         return new BoundaryCondition(Type.DIRICHLET, g, null, null);

@@ -21,13 +21,13 @@ import org.implicitlayers.core.Tensor;
 
 /**
  * A formula in the coordinates, parsed by exp4j and evaluated on all sample points at once with
- * tensor operations: the result is differentiable, so exact solutions give exact gradients (for
- * the H1 error) by autodiff.
+ * tensor operations: the result is differentiable, so exact solutions give exact gradients (for the
+ * H1 error) by autodiff.
  *
- * <p>Coordinates: x1..xn in any dimension; x, y, z up to 3-D. Polar coordinates in 2-D: r = |x|
- * and theta = atan2(y, x) in (-pi, pi] (the cut along the negative x axis). Spherical
- * coordinates in 3-D (ISO 80000-2): r = |x|, theta = the polar angle from the z axis in [0, pi],
- * phi = the azimuth atan2(y, x) in (-pi, pi].
+ * <p>Coordinates: x1..xn in any dimension; x, y, z up to 3-D. Polar coordinates in 2-D: r = |x| and
+ * theta = atan2(y, x) in (-pi, pi] (the cut along the negative x axis). Spherical coordinates in
+ * 3-D (ISO 80000-2): r = |x|, theta = the polar angle from the z axis in [0, pi], phi = the azimuth
+ * atan2(y, x) in (-pi, pi].
  *
  * <p>Functions: sin cos tan exp log sqrt abs tanh sinh cosh atan pow(a, b) min(a,b) max(a,b)
  * atan2(y, x) heaviside(a); constants pi and e; operators + - * / ^ and unary minus. Other
@@ -35,8 +35,24 @@ import org.implicitlayers.core.Tensor;
  * position: they have no tensor form here.
  */
 public final class Expression {
-    private static final List<String> FUNCTIONS = List.of("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sinh", "cosh",
-            "atan", "pow", "min", "max", "atan2", "heaviside");
+    private static final List<String> FUNCTIONS =
+            List.of(
+                    "sin",
+                    "cos",
+                    "tan",
+                    "exp",
+                    "log",
+                    "sqrt",
+                    "abs",
+                    "tanh",
+                    "sinh",
+                    "cosh",
+                    "atan",
+                    "pow",
+                    "min",
+                    "max",
+                    "atan2",
+                    "heaviside");
 
     private final String source;
     private final Token[] rpn;
@@ -72,61 +88,100 @@ public final class Expression {
 
     private static Map<String, Function> extraFunctions() {
         Map<String, Function> m = new HashMap<>();
-        m.put("min", new Function("min", 2) {
-            public double apply(double... a) {
-                return Math.min(a[0], a[1]);
-            }
-        });
-        m.put("max", new Function("max", 2) {
-            public double apply(double... a) {
-                return Math.max(a[0], a[1]);
-            }
-        });
-        m.put("atan2", new Function("atan2", 2) {
-            public double apply(double... a) {
-                return Math.atan2(a[0], a[1]);
-            }
-        });
-        m.put("heaviside", new Function("heaviside", 1) {
-            public double apply(double... a) {
-                return a[0] > 0 ? 1 : 0;
-            }
-        });
+        m.put(
+                "min",
+                new Function("min", 2) {
+                    public double apply(double... a) {
+                        return Math.min(a[0], a[1]);
+                    }
+                });
+        m.put(
+                "max",
+                new Function("max", 2) {
+                    public double apply(double... a) {
+                        return Math.max(a[0], a[1]);
+                    }
+                });
+        m.put(
+                "atan2",
+                new Function("atan2", 2) {
+                    public double apply(double... a) {
+                        return Math.atan2(a[0], a[1]);
+                    }
+                });
+        m.put(
+                "heaviside",
+                new Function("heaviside", 1) {
+                    public double apply(double... a) {
+                        return a[0] > 0 ? 1 : 0;
+                    }
+                });
         m.put("tanh", Functions.getBuiltinFunction("tanh"));
         return m;
     }
 
     /**
      * Parses {@code source} for dimension d. A syntax error or an unknown name is an
-     * IllegalArgumentException that quotes the formula, gives the position and says what was expected.
+     * IllegalArgumentException that quotes the formula, gives the position and says what was
+     * expected.
      */
     public static Expression parse(String source, int d) {
         if (source == null || source.isBlank()) {
-            throw new IllegalArgumentException("empty formula: expected an expression in " + new java.util.TreeSet<>(variables(d)));
+            throw new IllegalArgumentException(
+                    "empty formula: expected an expression in "
+                            + new java.util.TreeSet<>(variables(d)));
         }
         Set<String> vars = variables(d);
         Map<String, Function> fns = extraFunctions();
         Token[] rpn;
         try {
-            net.objecthunter.exp4j.Expression e = new ExpressionBuilder(source).variables(vars).functions(List.copyOf(fns.values()))
-                    .implicitMultiplication(false).build();
+            net.objecthunter.exp4j.Expression e =
+                    new ExpressionBuilder(source)
+                            .variables(vars)
+                            .functions(List.copyOf(fns.values()))
+                            .implicitMultiplication(false)
+                            .build();
             Set<String> all = new HashSet<>(vars);
             var result = e.validate(false);
             if (!result.isValid()) {
                 throw new IllegalArgumentException(String.join("; ", result.getErrors()));
             }
-            rpn = ShuntingYard.convertToRPN(source, fns, new HashMap<String, Operator>(), all, false);
+            rpn =
+                    ShuntingYard.convertToRPN(
+                            source, fns, new HashMap<String, Operator>(), all, false);
         } catch (IllegalArgumentException | java.util.EmptyStackException e) {
-            throw new IllegalArgumentException("formula '" + source + "': " + explain(e.getMessage(), source)
-                    + " (known names: " + new java.util.TreeSet<>(vars) + "; functions: " + FUNCTIONS + ")", e);
+            throw new IllegalArgumentException(
+                    "formula '"
+                            + source
+                            + "': "
+                            + explain(e.getMessage(), source)
+                            + " (known names: "
+                            + new java.util.TreeSet<>(vars)
+                            + "; functions: "
+                            + FUNCTIONS
+                            + ")",
+                    e);
         }
         for (Token t : rpn) {
             if (t instanceof FunctionToken ft && !FUNCTIONS.contains(ft.getFunction().getName())) {
                 String name = ft.getFunction().getName();
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "\\s*\\(").matcher(source);
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("\\b" + name + "\\s*\\(").matcher(source);
                 int pos = m.find() ? m.start() : 0;
-                throw new IllegalArgumentException("formula '" + source + "': function '" + name + "' at position " + pos
-                        + " has no tensor form here; expected one of " + FUNCTIONS + "\n    " + source + "\n    " + " ".repeat(pos) + "^");
+                throw new IllegalArgumentException(
+                        "formula '"
+                                + source
+                                + "': function '"
+                                + name
+                                + "' at position "
+                                + pos
+                                + " has no tensor form here; expected one of "
+                                + FUNCTIONS
+                                + "\n    "
+                                + source
+                                + "\n    "
+                                + " ".repeat(pos)
+                                + "^");
             }
         }
         return new Expression(source, rpn, d);
@@ -142,7 +197,8 @@ public final class Expression {
         }
         int pos = -1;
         String expected = null;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("position (\\d+)|pos (\\d+)").matcher(msg);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("position (\\d+)|pos (\\d+)").matcher(msg);
         if (m.find()) {
             pos = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
         } else if (msg.contains("parenthes") || !balanced(source)) {
@@ -166,8 +222,11 @@ public final class Expression {
                 pos = source.length();
                 expected = "')' to close the '(' at position " + open;
             }
-        } else if (msg.contains("operator") || msg.contains("operand") || msg.contains("incomplete")) {
-            // The first place where an operator follows an operator (or ends the formula), or an operand follows an operand.
+        } else if (msg.contains("operator")
+                || msg.contains("operand")
+                || msg.contains("incomplete")) {
+            // The first place where an operator follows an operator (or ends the formula), or an
+            // operand follows an operand.
             String ops = "+-*/^";
             char last = 0;
             int lastPos = -1;
@@ -201,8 +260,13 @@ public final class Expression {
         if (pos < 0) {
             return msg;
         }
-        return msg + (expected == null ? "" : "; at position " + pos + " expected " + expected) + "\n    " + source + "\n    "
-                + " ".repeat(Math.max(0, Math.min(pos, source.length()))) + "^";
+        return msg
+                + (expected == null ? "" : "; at position " + pos + " expected " + expected)
+                + "\n    "
+                + source
+                + "\n    "
+                + " ".repeat(Math.max(0, Math.min(pos, source.length())))
+                + "^";
     }
 
     private static boolean balanced(String source) {
@@ -223,7 +287,8 @@ public final class Expression {
     /** Evaluates at the points x [n, d]; returns [n, 1]. Differentiable in x. */
     public Tensor evaluate(Tensor x) {
         Map<String, Tensor> env = new HashMap<>();
-        // Constants stay Java doubles until they meet a tensor, so "2*pi^2" costs no tensor operation.
+        // Constants stay Java doubles until they meet a tensor, so "2*pi^2" costs no tensor
+        // operation.
         Deque<Object> stack = new ArrayDeque<>();
         for (Token t : rpn) {
             if (t instanceof NumberToken) {
@@ -242,7 +307,12 @@ public final class Expression {
                 if (op.getNumOperands() == 1) {
                     Object a = stack.pop();
                     boolean minus = op.getSymbol().equals("-");
-                    stack.push(!minus ? a : a instanceof Double ? (Object) (-(Double) a) : ((Tensor) a).neg());
+                    stack.push(
+                            !minus
+                                    ? a
+                                    : a instanceof Double
+                                            ? (Object) (-(Double) a)
+                                            : ((Tensor) a).neg());
                 } else {
                     Object b = stack.pop(), a = stack.pop();
                     stack.push(binary(op.getSymbol(), a, b));
@@ -264,7 +334,10 @@ public final class Expression {
                 } else {
                     Tensor[] ts = new Tensor[args.length];
                     for (int i = 0; i < ts.length; i++) {
-                        ts[i] = args[i] instanceof Tensor ? (Tensor) args[i] : constant(x, (Double) args[i]);
+                        ts[i] =
+                                args[i] instanceof Tensor
+                                        ? (Tensor) args[i]
+                                        : constant(x, (Double) args[i]);
                     }
                     stack.push(apply(f.getName(), ts));
                 }
@@ -290,8 +363,12 @@ public final class Expression {
             Tensor rxy2 = px.square().add(py.square());
             if (dim == 3) {
                 Tensor pz = variable("z", x, env);
-                v = name.equals("r") ? rxy2.add(pz.square()).add(1e-30).sqrt()
-                        : name.equals("theta") ? atan2(rxy2.add(1e-30).sqrt(), pz) : atan2(py, px);
+                v =
+                        name.equals("r")
+                                ? rxy2.add(pz.square()).add(1e-30).sqrt()
+                                : name.equals("theta")
+                                        ? atan2(rxy2.add(1e-30).sqrt(), pz)
+                                        : atan2(py, px);
             } else {
                 v = name.equals("r") ? rxy2.add(1e-30).sqrt() : atan2(py, px);
             }
@@ -315,46 +392,70 @@ public final class Expression {
         if (a instanceof Double && b instanceof Double) {
             double x = (Double) a, y = (Double) b;
             switch (op) {
-                case "+": return x + y;
-                case "-": return x - y;
-                case "*": return x * y;
-                case "/": return x / y;
-                case "^": return Math.pow(x, y);
-                default: throw new IllegalArgumentException("operator '" + op + "' is not supported");
+                case "+":
+                    return x + y;
+                case "-":
+                    return x - y;
+                case "*":
+                    return x * y;
+                case "/":
+                    return x / y;
+                case "^":
+                    return Math.pow(x, y);
+                default:
+                    throw new IllegalArgumentException("operator '" + op + "' is not supported");
             }
         }
         if (b instanceof Double) {
             Tensor x = (Tensor) a;
             double y = (Double) b;
             switch (op) {
-                case "+": return x.add(y);
-                case "-": return x.sub(y);
-                case "*": return x.mul(y);
-                case "/": return x.div(y);
-                case "^": return x.pow(y);
-                default: throw new IllegalArgumentException("operator '" + op + "' is not supported");
+                case "+":
+                    return x.add(y);
+                case "-":
+                    return x.sub(y);
+                case "*":
+                    return x.mul(y);
+                case "/":
+                    return x.div(y);
+                case "^":
+                    return x.pow(y);
+                default:
+                    throw new IllegalArgumentException("operator '" + op + "' is not supported");
             }
         }
         if (a instanceof Double) {
             double x = (Double) a;
             Tensor y = (Tensor) b;
             switch (op) {
-                case "+": return y.add(x);
-                case "-": return y.neg().add(x);
-                case "*": return y.mul(x);
-                case "/": return y.pow(-1.0).mul(x);
-                case "^": return y.mul(Math.log(x)).exp();
-                default: throw new IllegalArgumentException("operator '" + op + "' is not supported");
+                case "+":
+                    return y.add(x);
+                case "-":
+                    return y.neg().add(x);
+                case "*":
+                    return y.mul(x);
+                case "/":
+                    return y.pow(-1.0).mul(x);
+                case "^":
+                    return y.mul(Math.log(x)).exp();
+                default:
+                    throw new IllegalArgumentException("operator '" + op + "' is not supported");
             }
         }
         Tensor x = (Tensor) a, y = (Tensor) b;
         switch (op) {
-            case "+": return x.add(y);
-            case "-": return x.sub(y);
-            case "*": return x.mul(y);
-            case "/": return x.div(y);
-            case "^": return x.pow(y);
-            default: throw new IllegalArgumentException("operator '" + op + "' is not supported");
+            case "+":
+                return x.add(y);
+            case "-":
+                return x.sub(y);
+            case "*":
+                return x.mul(y);
+            case "/":
+                return x.div(y);
+            case "^":
+                return x.pow(y);
+            default:
+                throw new IllegalArgumentException("operator '" + op + "' is not supported");
         }
     }
 
@@ -377,9 +478,12 @@ public final class Expression {
         @Override
         protected Tensor[] backward(Tensor g, Tensor out, Tensor[] in, boolean[] needs) {
             Tensor y = in[0], x = in[1];
-            // The tiny shift leaves every other point alone and makes the derivative at the origin 0, not 0/0.
+            // The tiny shift leaves every other point alone and makes the derivative at the origin
+            // 0, not 0/0.
             Tensor r2 = x.square().add(y.square()).add(1e-300);
-            return new Tensor[] {needs[0] ? g.mul(x).div(r2) : null, needs[1] ? g.mul(y).div(r2).neg() : null};
+            return new Tensor[] {
+                needs[0] ? g.mul(x).div(r2) : null, needs[1] ? g.mul(y).div(r2).neg() : null
+            };
         }
     }
 
@@ -390,26 +494,47 @@ public final class Expression {
 
     private Tensor apply(String name, Tensor[] a) {
         switch (name) {
-            case "sin": return a[0].sin();
-            case "cos": return a[0].cos();
-            case "tan": return a[0].sin().div(a[0].cos());
-            case "exp": return a[0].exp();
-            case "log": return a[0].log();
-            case "sqrt": return a[0].sqrt();
-            case "abs": return a[0].abs();
-            case "tanh": return a[0].tanh();
-            case "sinh": return a[0].exp().sub(a[0].neg().exp()).mul(0.5);
-            case "cosh": return a[0].exp().add(a[0].neg().exp()).mul(0.5);
-            case "pow": return a[0].pow(a[1]);
-            case "atan": return atan2(a[0], Tensor.onesLike(a[0]));
-            case "min": return a[0].minimum(a[1]);
-            case "max": return a[0].maximum(a[1]);
-            case "atan2": return atan2(a[0], a[1]);
-            case "heaviside": return a[0].gt(Tensor.zerosLike(a[0]));
+            case "sin":
+                return a[0].sin();
+            case "cos":
+                return a[0].cos();
+            case "tan":
+                return a[0].sin().div(a[0].cos());
+            case "exp":
+                return a[0].exp();
+            case "log":
+                return a[0].log();
+            case "sqrt":
+                return a[0].sqrt();
+            case "abs":
+                return a[0].abs();
+            case "tanh":
+                return a[0].tanh();
+            case "sinh":
+                return a[0].exp().sub(a[0].neg().exp()).mul(0.5);
+            case "cosh":
+                return a[0].exp().add(a[0].neg().exp()).mul(0.5);
+            case "pow":
+                return a[0].pow(a[1]);
+            case "atan":
+                return atan2(a[0], Tensor.onesLike(a[0]));
+            case "min":
+                return a[0].minimum(a[1]);
+            case "max":
+                return a[0].maximum(a[1]);
+            case "atan2":
+                return atan2(a[0], a[1]);
+            case "heaviside":
+                return a[0].gt(Tensor.zerosLike(a[0]));
             default:
                 // Fall back to exp4j's scalar definition, point by point (no derivative).
-                throw new IllegalArgumentException("formula '" + source + "': function '" + name
-                        + "' cannot be evaluated on tensors; available: " + FUNCTIONS);
+                throw new IllegalArgumentException(
+                        "formula '"
+                                + source
+                                + "': function '"
+                                + name
+                                + "' cannot be evaluated on tensors; available: "
+                                + FUNCTIONS);
         }
     }
 

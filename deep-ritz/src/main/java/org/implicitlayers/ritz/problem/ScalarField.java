@@ -2,7 +2,10 @@ package org.implicitlayers.ritz.problem;
 
 import org.implicitlayers.core.Tensor;
 
-/** A function of position, evaluated on points x [n, d] to values [n, 1] with differentiable tensor ops. */
+/**
+ * A function of position, evaluated on points x [n, d] to values [n, 1] with differentiable tensor
+ * ops.
+ */
 @FunctionalInterface
 public interface ScalarField {
     Tensor at(Tensor x);

@@ -11,16 +11,19 @@ import org.implicitlayers.core.Rng;
  * from Hipparchus). Domains map them onto interiors and boundaries.
  *
  * <p>A quasi-random source has a position in its sequence, which a checkpoint must hold for a
- * resumed run to continue with the points the uninterrupted run would have drawn
- * ({@link #position()}, {@link #seek(long)}); a uniform source draws from the run's generator,
- * whose state the checkpoint holds already.
+ * resumed run to continue with the points the uninterrupted run would have drawn ({@link
+ * #position()}, {@link #seek(long)}); a uniform source draws from the run's generator, whose state
+ * the checkpoint holds already.
  */
 public interface PointSource {
     int dim();
 
     double[] next();
 
-    /** Points given so far: the position in the sequence (0 for a uniform source, whose state is its generator's). */
+    /**
+     * Points given so far: the position in the sequence (0 for a uniform source, whose state is its
+     * generator's).
+     */
     default long position() {
         return 0;
     }
@@ -32,7 +35,8 @@ public interface PointSource {
      */
     default void seek(long position) {
         if (position != 0) {
-            throw new IllegalArgumentException("a uniform point source has no position to seek to, got " + position);
+            throw new IllegalArgumentException(
+                    "a uniform point source has no position to seek to, got " + position);
         }
     }
 
@@ -66,10 +70,18 @@ public interface PointSource {
     /** "uniform", "sobol" or "halton". */
     static PointSource named(String name, Rng rng, int dim) {
         switch (name) {
-            case "uniform": case "random": return uniform(rng, dim);
-            case "sobol": return sobol(dim);
-            case "halton": return halton(dim);
-            default: throw new IllegalArgumentException("unknown sampling method '" + name + "': expected uniform, sobol or halton");
+            case "uniform":
+            case "random":
+                return uniform(rng, dim);
+            case "sobol":
+                return sobol(dim);
+            case "halton":
+                return halton(dim);
+            default:
+                throw new IllegalArgumentException(
+                        "unknown sampling method '"
+                                + name
+                                + "': expected uniform, sobol or halton");
         }
     }
 
@@ -105,10 +117,15 @@ public interface PointSource {
         @Override
         public void seek(long p) {
             if (p < 0 || p >= Integer.MAX_VALUE - 1) {
-                throw new IllegalArgumentException("quasi-random position " + p + ": expected 0 to " + (Integer.MAX_VALUE - 2));
+                throw new IllegalArgumentException(
+                        "quasi-random position "
+                                + p
+                                + ": expected 0 to "
+                                + (Integer.MAX_VALUE - 2));
             }
             g = make.apply(dim);
-            // skipTo(k) returns point k of the sequence (point 0 is the origin, which we never give),
+            // skipTo(k) returns point k of the sequence (point 0 is the origin, which we never
+            // give),
             // so that the next draw is point k + 1: as after p draws from the start.
             if (g instanceof SobolSequenceGenerator s) {
                 s.skipTo((int) p);

@@ -12,11 +12,22 @@ import org.junit.jupiter.api.Test;
 
 class DomainsTest {
     static List<Domain> planar() {
-        return List.of(Box.unitCube(2), new Box(new double[] {-1, 0}, new double[] {1, 0.5}), new Ball(new double[] {0.5, -0.2}, 0.7),
-                Polygon.lShape(), Csg.annulus(0.5, 1.0), new SlitDisk(),
-                new Csg(Csg.Op.DIFFERENCE, new Ball(new double[] {0, 0}, 2), new Ball(new double[] {0, 0}, 1)),
+        return List.of(
+                Box.unitCube(2),
+                new Box(new double[] {-1, 0}, new double[] {1, 0.5}),
+                new Ball(new double[] {0.5, -0.2}, 0.7),
+                Polygon.lShape(),
+                Csg.annulus(0.5, 1.0),
+                new SlitDisk(),
+                new Csg(
+                        Csg.Op.DIFFERENCE,
+                        new Ball(new double[] {0, 0}, 2),
+                        new Ball(new double[] {0, 0}, 1)),
                 new Csg(Csg.Op.UNION, Box.unitCube(2), new Ball(new double[] {1, 1}, 0.5)),
-                new Csg(Csg.Op.INTERSECTION, new Box(new double[] {-1, -1}, new double[] {1, 1}), new Ball(new double[] {1, 1}, 1.5)));
+                new Csg(
+                        Csg.Op.INTERSECTION,
+                        new Box(new double[] {-1, -1}, new double[] {1, 1}),
+                        new Ball(new double[] {1, 1}, 1.5)));
     }
 
     @Test
@@ -25,11 +36,19 @@ class DomainsTest {
         assertEquals(4.0, Box.unitCube(2).boundaryMeasure(), 0);
         assertEquals(Math.PI * 0.49, new Ball(new double[] {0, 0}, 0.7).measure(), 1e-12);
         assertEquals(4.0 / 3 * Math.PI, new Ball(new double[] {0, 0, 0}, 1).measure(), 1e-12);
-        assertEquals(Math.pow(Math.PI, 5) / 120, new Ball(new double[10], 1).measure(), 1e-12); // V_10 = pi^5 / 5!
+        assertEquals(
+                Math.pow(Math.PI, 5) / 120,
+                new Ball(new double[10], 1).measure(),
+                1e-12); // V_10 = pi^5 / 5!
         assertEquals(3.0, Polygon.lShape().measure(), 1e-12);
         assertEquals(8.0, Polygon.lShape().boundaryMeasure(), 1e-12);
-        // A difference of disks built generically: its estimated measures match pi (4 - 1) and 2 pi (2 + 1).
-        Csg ring = new Csg(Csg.Op.DIFFERENCE, new Ball(new double[] {0, 0}, 2), new Ball(new double[] {0, 0}, 1));
+        // A difference of disks built generically: its estimated measures match pi (4 - 1) and 2 pi
+        // (2 + 1).
+        Csg ring =
+                new Csg(
+                        Csg.Op.DIFFERENCE,
+                        new Ball(new double[] {0, 0}, 2),
+                        new Ball(new double[] {0, 0}, 1));
         assertEquals(3 * Math.PI, ring.measure(), 0.01 * 3 * Math.PI);
         assertEquals(6 * Math.PI, ring.boundaryMeasure(), 0.01 * 6 * Math.PI);
     }
@@ -37,9 +56,12 @@ class DomainsTest {
     @Test
     void sampledPointsAreInsideAndBoundaryNormalsPointOutward() {
         for (Domain d : planar()) {
-            double[] in = d.sampleInterior(500, PointSource.sobol(3), DType.FLOAT64).toDoubleArray();
+            double[] in =
+                    d.sampleInterior(500, PointSource.sobol(3), DType.FLOAT64).toDoubleArray();
             for (int k = 0; k < 500; k++) {
-                assertTrue(d.contains(new double[] {in[2 * k], in[2 * k + 1]}), d + ": interior point " + k);
+                assertTrue(
+                        d.contains(new double[] {in[2 * k], in[2 * k + 1]}),
+                        d + ": interior point " + k);
             }
             Domain.BoundarySample b = d.sampleBoundary(400, PointSource.halton(3), DType.FLOAT64);
             double[] p = b.points().toDoubleArray(), n = b.normals().toDoubleArray();
@@ -48,12 +70,15 @@ class DomainsTest {
                 double nx = n[2 * k], ny = n[2 * k + 1];
                 assertEquals(1.0, Math.hypot(nx, ny), 1e-12, d + ": unit normal");
                 double e = 1e-6;
-                double[] out = {p[2 * k] + e * nx, p[2 * k + 1] + e * ny}, inward = {p[2 * k] - e * nx, p[2 * k + 1] - e * ny};
+                double[] out = {p[2 * k] + e * nx, p[2 * k + 1] + e * ny},
+                        inward = {p[2 * k] - e * nx, p[2 * k + 1] - e * ny};
                 // Skip points within 1e-5 of a corner, where "just inside" is ambiguous.
                 if (d.contains(inward) && !d.contains(out)) {
                     checked++;
                 } else {
-                    assertTrue(nearCorner(d, p[2 * k], p[2 * k + 1]) || d instanceof SlitDisk, d + ": normal at (" + p[2 * k] + ", " + p[2 * k + 1] + ")");
+                    assertTrue(
+                            nearCorner(d, p[2 * k], p[2 * k + 1]) || d instanceof SlitDisk,
+                            d + ": normal at (" + p[2 * k] + ", " + p[2 * k + 1] + ")");
                 }
             }
             assertTrue(checked > 380 || d instanceof SlitDisk, d + ": " + checked);
@@ -70,7 +95,9 @@ class DomainsTest {
         return inside != 2;
     }
 
-    /** int_Omega div F = int_dOmega F.n for F = (x^2, y^3): sampling, measures and normals together. */
+    /**
+     * int_Omega div F = int_dOmega F.n for F = (x^2, y^3): sampling, measures and normals together.
+     */
     @Test
     void divergenceTheoremHoldsForSampledQuadrature() {
         for (Domain d : planar()) {
@@ -108,13 +135,21 @@ class DomainsTest {
                 assertTrue(v > 0, d + ": distance inside must be positive, got " + v);
             }
         }
-        // Normal derivative -dphi/dn = 1 approaching the middle of a side, or a circle, from inside.
+        // Normal derivative -dphi/dn = 1 approaching the middle of a side, or a circle, from
+        // inside.
         double[][] at = {{0.5, 0.0}, {0.6, 0.8}, {-1, 0.3}};
         double[][] normal = {{0, -1}, {0.6, 0.8}, {-1, 0}};
         Domain[] ds = {Box.unitCube(2), new Ball(new double[] {0, 0}, 1), Polygon.lShape()};
         for (int i = 0; i < 3; i++) {
             double h = 1e-4;
-            Tensor x = Tensor.of(new double[] {at[i][0] - h * normal[i][0], at[i][1] - h * normal[i][1]}, 1, 2).requiringGrad();
+            Tensor x =
+                    Tensor.of(
+                                    new double[] {
+                                        at[i][0] - h * normal[i][0], at[i][1] - h * normal[i][1]
+                                    },
+                                    1,
+                                    2)
+                            .requiringGrad();
             Tensor g = Grad.of(ds[i].distance(x).sum(), x, false);
             double dn = g.get(0) * normal[i][0] + g.get(1) * normal[i][1];
             assertEquals(-1.0, dn, 1e-3, ds[i] + ": -dphi/dn");
@@ -124,7 +159,10 @@ class DomainsTest {
     @Test
     void boundaryPointsAreSpreadInProportionToLength() {
         Box b = new Box(new double[] {0, 0}, new double[] {2, 1});
-        double[] p = b.sampleBoundary(6000, PointSource.sobol(3), DType.FLOAT64).points().toDoubleArray();
+        double[] p =
+                b.sampleBoundary(6000, PointSource.sobol(3), DType.FLOAT64)
+                        .points()
+                        .toDoubleArray();
         int onLong = 0;
         for (int k = 0; k < 6000; k++) {
             if (p[2 * k + 1] == 0 || p[2 * k + 1] == 1) {

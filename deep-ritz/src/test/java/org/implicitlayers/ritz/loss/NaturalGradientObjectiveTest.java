@@ -49,8 +49,11 @@ class NaturalGradientObjectiveTest {
     static List<BoundaryCondition> conditions(boolean homogeneous) {
         ScalarField zero = ScalarField.constant(0);
         return List.of(
-                BoundaryCondition.dirichlet(homogeneous ? zero : ScalarField.formula("sin(y)", 2)).on(ScalarField.formula("0.1 - x", 2)),
-                BoundaryCondition.robin(ScalarField.formula("2 + y", 2), homogeneous ? zero : ScalarField.formula("x", 2))
+                BoundaryCondition.dirichlet(homogeneous ? zero : ScalarField.formula("sin(y)", 2))
+                        .on(ScalarField.formula("0.1 - x", 2)),
+                BoundaryCondition.robin(
+                                ScalarField.formula("2 + y", 2),
+                                homogeneous ? zero : ScalarField.formula("x", 2))
                         .on(ScalarField.formula("x - 0.9", 2)),
                 BoundaryCondition.neumann(homogeneous ? zero : ScalarField.constant(1)));
     }
@@ -59,25 +62,36 @@ class NaturalGradientObjectiveTest {
         return problem(homogeneous, Box.unitCube(2));
     }
 
-    static PoissonProblem problem(boolean homogeneous, org.implicitlayers.ritz.domain.Domain domain) {
+    static PoissonProblem problem(
+            boolean homogeneous, org.implicitlayers.ritz.domain.Domain domain) {
         return problem(homogeneous, domain, conditions(homogeneous));
     }
 
     /**
      * Dirichlet data in two pieces. (On a polygon the exact ansatz's distance has no derivative at
-     * the vertices, which boundary samples hit, so its pieces are Dirichlet only, as the solver requires.)
+     * the vertices, which boundary samples hit, so its pieces are Dirichlet only, as the solver
+     * requires.)
      */
     static List<BoundaryCondition> dirichletPieces(boolean homogeneous) {
         ScalarField zero = ScalarField.constant(0);
         return List.of(
-                BoundaryCondition.dirichlet(homogeneous ? zero : ScalarField.formula("sin(y)", 2)).on(ScalarField.formula("0.1 - x", 2)),
+                BoundaryCondition.dirichlet(homogeneous ? zero : ScalarField.formula("sin(y)", 2))
+                        .on(ScalarField.formula("0.1 - x", 2)),
                 BoundaryCondition.dirichlet(homogeneous ? zero : ScalarField.formula("x", 2)));
     }
 
-    static PoissonProblem problem(boolean homogeneous, org.implicitlayers.ritz.domain.Domain domain, List<BoundaryCondition> bcs) {
-        return new PoissonProblem(homogeneous ? "h" : "p", domain, ScalarField.formula("1 + x^2", 2),
-                ScalarField.formula("1 + y", 2), homogeneous ? ScalarField.constant(0) : ScalarField.formula("exp(x)*cos(y)", 2),
-                bcs, null);
+    static PoissonProblem problem(
+            boolean homogeneous,
+            org.implicitlayers.ritz.domain.Domain domain,
+            List<BoundaryCondition> bcs) {
+        return new PoissonProblem(
+                homogeneous ? "h" : "p",
+                domain,
+                ScalarField.formula("1 + x^2", 2),
+                ScalarField.formula("1 + y", 2),
+                homogeneous ? ScalarField.constant(0) : ScalarField.formula("exp(x)*cos(y)", 2),
+                bcs,
+                null);
     }
 
     static Loss loss(boolean pinn, PoissonProblem p, double beta) {
@@ -85,33 +99,57 @@ class NaturalGradientObjectiveTest {
     }
 
     static Ansatz ansatz(Module net, PoissonProblem p, boolean exact) {
-        return exact ? new Ansatz(net, p.domain(), p.boundary()) : new Ansatz(net, p.domain(), false, null);
+        return exact
+                ? new Ansatz(net, p.domain(), p.boundary())
+                : new Ansatz(net, p.domain(), false, null);
     }
 
     /** The L-shape's corner terms, their coefficients set to {@code c}. */
     static CornerEnrichment corners(double... c) {
-        CornerEnrichment e = new CornerEnrichment(Polygon.lShape().reentrantCorners(), DType.FLOAT64);
+        CornerEnrichment e =
+                new CornerEnrichment(Polygon.lShape().reentrantCorners(), DType.FLOAT64);
         e.parameters().get("coefficients").set(Tensor.of(DType.FLOAT64, c, c.length));
         return e;
     }
 
     @ParameterizedTest
-    @CsvSource({"false, false, mlp, false", "false, true, resnet, false", "true, false, resnet, false", "true, true, mlp, false",
-            "true, false, mlp, true", "false, false, mlp, true", "true, true, resnet, true"})
-    void quadraticFormOfTheGramMatrixEqualsTheHomogeneousLossOfTheTangent(boolean pinn, boolean exact, String type, boolean withCorners) {
+    @CsvSource({
+        "false, false, mlp, false",
+        "false, true, resnet, false",
+        "true, false, resnet, false",
+        "true, true, mlp, false",
+        "true, false, mlp, true",
+        "false, false, mlp, true",
+        "true, true, resnet, true"
+    })
+    void quadraticFormOfTheGramMatrixEqualsTheHomogeneousLossOfTheTangent(
+            boolean pinn, boolean exact, String type, boolean withCorners) {
         double beta = 7;
-        org.implicitlayers.ritz.domain.Domain domain = withCorners ? Polygon.lShape() : Box.unitCube(2);
+        org.implicitlayers.ritz.domain.Domain domain =
+                withCorners ? Polygon.lShape() : Box.unitCube(2);
         boolean pieces = withCorners && exact;
-        PoissonProblem p = problem(false, domain, pieces ? dirichletPieces(false) : conditions(false));
-        PoissonProblem p0 = problem(true, domain, pieces ? dirichletPieces(true) : conditions(true));
-        RitzOptions.Network spec = new RitzOptions.Network(RitzOptions.NetworkType.parse("type", type), 6, 2, "tanh");
+        PoissonProblem p =
+                problem(false, domain, pieces ? dirichletPieces(false) : conditions(false));
+        PoissonProblem p0 =
+                problem(true, domain, pieces ? dirichletPieces(true) : conditions(true));
+        RitzOptions.Network spec =
+                new RitzOptions.Network(RitzOptions.NetworkType.parse("type", type), 6, 2, "tanh");
         Module net = spec.build(2, DType.FLOAT64, Rng.seeded(3));
-        TrainingPoints points = new TrainingPoints(p.domain(), 40, 24, PointSource.sobol(3), PointSource.sobol(3), false, DType.FLOAT64);
+        TrainingPoints points =
+                new TrainingPoints(
+                        p.domain(),
+                        40,
+                        24,
+                        PointSource.sobol(3),
+                        PointSource.sobol(3),
+                        false,
+                        DType.FLOAT64);
         Ansatz at = ansatz(net, p, exact);
         if (withCorners) {
             at.withCorners(corners(0.7, -0.2));
         }
-        NaturalGradientObjective obj = new NaturalGradientObjective(p, loss(pinn, p, beta), at, points, "tanh", beta);
+        NaturalGradientObjective obj =
+                new NaturalGradientObjective(p, loss(pinn, p, beta), at, points, "tanh", beta);
         Engd.Linearisation lin = obj.linearise();
         int size = obj.size();
         int pn = (int) net.parameterCount();
@@ -134,17 +172,21 @@ class NaturalGradientObjectiveTest {
                 q += s * s;
             }
             double h = 1e-5;
-            Module plus = spec.build(2, DType.FLOAT64, Rng.seeded(3)), minus = spec.build(2, DType.FLOAT64, Rng.seeded(3));
+            Module plus = spec.build(2, DType.FLOAT64, Rng.seeded(3)),
+                    minus = spec.build(2, DType.FLOAT64, Rng.seeded(3));
             double[] tp = theta.clone(), tm = theta.clone();
             for (int i = 0; i < size; i++) {
                 tp[i] += h * xi[i];
                 tm[i] -= h * xi[i];
             }
-            new Engd(plus.parameters(), Engd.Options.defaults()).setFlatParameters(java.util.Arrays.copyOf(tp, pn));
-            new Engd(minus.parameters(), Engd.Options.defaults()).setFlatParameters(java.util.Arrays.copyOf(tm, pn));
+            new Engd(plus.parameters(), Engd.Options.defaults())
+                    .setFlatParameters(java.util.Arrays.copyOf(tp, pn));
+            new Engd(minus.parameters(), Engd.Options.defaults())
+                    .setFlatParameters(java.util.Arrays.copyOf(tm, pn));
             Ansatz tangent = ansatz(new Difference(plus, minus, h), p0, exact);
             if (withCorners) {
-                // u is linear in the corner coefficients: the tangent's corner part has coefficients xi.
+                // u is linear in the corner coefficients: the tangent's corner part has
+                // coefficients xi.
                 tangent.withCorners(corners(xi[pn], xi[pn + 1]));
             }
             double homogeneous = loss(pinn, p0, beta).value(tangent, points).item();
@@ -152,28 +194,50 @@ class NaturalGradientObjectiveTest {
             want.add(2 * homogeneous);
         }
         for (int t = 0; t < got.size(); t++) {
-            assertEquals(want.get(t), got.get(t), 1e-6 * Math.abs(want.get(t)), "pinn=" + pinn + " exact=" + exact + ": " + got + " vs " + want);
+            assertEquals(
+                    want.get(t),
+                    got.get(t),
+                    1e-6 * Math.abs(want.get(t)),
+                    "pinn=" + pinn + " exact=" + exact + ": " + got + " vs " + want);
             assertTrue(got.get(t) > 0);
         }
     }
 
     /**
-     * The PINN loss is |rho|^2 / 2 and its gradient A^T rho: the residual that the sample-space step
-     * uses, against the loss and the gradient of the tape (corner terms, pieces of every kind).
+     * The PINN loss is |rho|^2 / 2 and its gradient A^T rho: the residual that the sample-space
+     * step uses, against the loss and the gradient of the tape (corner terms, pieces of every
+     * kind).
      */
     @ParameterizedTest
     @CsvSource({"false, false", "true, true", "false, true"})
     void pinnResidualGivesTheLossAndTheGradient(boolean exact, boolean withCorners) {
         double beta = 7;
-        org.implicitlayers.ritz.domain.Domain domain = withCorners ? Polygon.lShape() : Box.unitCube(2);
-        PoissonProblem p = problem(false, domain, withCorners && exact ? dirichletPieces(false) : conditions(false));
-        Module net = new RitzOptions.Network(RitzOptions.NetworkType.MLP, 5, 2, "tanh").build(2, DType.FLOAT64, Rng.seeded(8));
-        TrainingPoints points = new TrainingPoints(p.domain(), 30, 20, PointSource.sobol(3), PointSource.sobol(3), false, DType.FLOAT64);
+        org.implicitlayers.ritz.domain.Domain domain =
+                withCorners ? Polygon.lShape() : Box.unitCube(2);
+        PoissonProblem p =
+                problem(
+                        false,
+                        domain,
+                        withCorners && exact ? dirichletPieces(false) : conditions(false));
+        Module net =
+                new RitzOptions.Network(RitzOptions.NetworkType.MLP, 5, 2, "tanh")
+                        .build(2, DType.FLOAT64, Rng.seeded(8));
+        TrainingPoints points =
+                new TrainingPoints(
+                        p.domain(),
+                        30,
+                        20,
+                        PointSource.sobol(3),
+                        PointSource.sobol(3),
+                        false,
+                        DType.FLOAT64);
         Ansatz at = ansatz(net, p, exact);
         if (withCorners) {
             at.withCorners(corners(0.4, 0.1));
         }
-        NaturalGradientObjective obj = new NaturalGradientObjective(p, new PinnResidual(p, beta), at, points, "tanh", beta);
+        NaturalGradientObjective obj =
+                new NaturalGradientObjective(
+                        p, new PinnResidual(p, beta), at, points, "tanh", beta);
         Engd.Linearisation lin = obj.linearise();
         double[] rho = lin.residual();
         assertEquals(lin.rows(), rho.length);

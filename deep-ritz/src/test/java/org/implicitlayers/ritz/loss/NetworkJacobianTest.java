@@ -3,25 +3,25 @@ package org.implicitlayers.ritz.loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Grad;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.nn.Module;
-import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Engd;
 import org.implicitlayers.ritz.RitzOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Per-sample Jacobians against float64 central finite differences of the same features computed
- * by the tape: N, its partial derivatives and its Laplacian at random points, in every parameter.
+ * Per-sample Jacobians against float64 central finite differences of the same features computed by
+ * the tape: N, its partial derivatives and its Laplacian at random points, in every parameter.
  */
 class NetworkJacobianTest {
-    /** c0 N + sum_k c_k d_k N + cL Lap N summed over nothing: at the single point x [1, d], by the tape. */
+    /**
+     * c0 N + sum_k c_k d_k N + cL Lap N summed over nothing: at the single point x [1, d], by the
+     * tape.
+     */
     static double feature(Module net, Tensor x, double[] seed) {
         Tensor xr = x.requiringGrad();
         Tensor u = net.forward(xr);
@@ -39,10 +39,18 @@ class NetworkJacobianTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"mlp, tanh, 2, 11", "resnet, tanh, 2, 12", "mlp, sine:2, 3, 13", "resnet, softplus:3, 3, 14", "mlp, sigmoid, 1, 15"})
+    @CsvSource({
+        "mlp, tanh, 2, 11",
+        "resnet, tanh, 2, 12",
+        "mlp, sine:2, 3, 13",
+        "resnet, softplus:3, 3, 14",
+        "mlp, sigmoid, 1, 15"
+    })
     void rowsEqualCentralDifferencesOfTheTapesFeatures(String type, String act, int d, long seed) {
         Rng rng = Rng.seeded(seed);
-        Module net = new RitzOptions.Network(RitzOptions.NetworkType.parse("type", type), 5, 2, act).build(d, DType.FLOAT64, rng);
+        Module net =
+                new RitzOptions.Network(RitzOptions.NetworkType.parse("type", type), 5, 2, act)
+                        .build(d, DType.FLOAT64, rng);
         NetworkJacobian jac = new NetworkJacobian(net, act);
         double[] x = new double[2 * d];
         for (int i = 0; i < x.length; i++) {
@@ -80,7 +88,9 @@ class NetworkJacobianTest {
                 worst = Math.max(worst, Math.abs(fd - row[p]));
                 scale = Math.max(scale, Math.abs(fd));
             }
-            assertTrue(worst < 1e-6 * Math.max(1, scale), type + " " + act + ": max |row - fd| = " + worst + " (scale " + scale + ")");
+            assertTrue(
+                    worst < 1e-6 * Math.max(1, scale),
+                    type + " " + act + ": max |row - fd| = " + worst + " (scale " + scale + ")");
         }
     }
 }

@@ -21,16 +21,29 @@ class PinnResidualTest {
     @Test
     void theExactSolutionHasZeroResidualWithAVariableCoefficient() {
         ScalarField exact = ScalarField.formula("x^2*y", 2);
-        PoissonProblem p = new PoissonProblem("var-a", Box.unitCube(2), ScalarField.formula("1 + x^2", 2), null,
-                ScalarField.formula("-2*y*(1 + 3*x^2)", 2), List.of(BoundaryCondition.dirichlet(exact)), exact);
-        Module u = new Module() {
-            @Override
-            public Tensor forward(Tensor x) {
-                return exact.at(x);
-            }
-        };
+        PoissonProblem p =
+                new PoissonProblem(
+                        "var-a",
+                        Box.unitCube(2),
+                        ScalarField.formula("1 + x^2", 2),
+                        null,
+                        ScalarField.formula("-2*y*(1 + 3*x^2)", 2),
+                        List.of(BoundaryCondition.dirichlet(exact)),
+                        exact);
+        Module u =
+                new Module() {
+                    @Override
+                    public Tensor forward(Tensor x) {
+                        return exact.at(x);
+                    }
+                };
         Tensor x = p.domain().sampleInterior(64, PointSource.sobol(3), DType.FLOAT64);
-        double worst = new PinnResidual(p, 1).residual(new Ansatz(u, p.domain(), false, null), x).abs().max().item();
+        double worst =
+                new PinnResidual(p, 1)
+                        .residual(new Ansatz(u, p.domain(), false, null), x)
+                        .abs()
+                        .max()
+                        .item();
         assertTrue(worst < 1e-12, "max |residual| of the exact solution: " + worst);
     }
 }

@@ -2,7 +2,10 @@ package org.implicitlayers.gui.common;
 
 import java.util.Arrays;
 
-/** Steps and losses of a run as they arrive, growing as needed (not thread-safe: one thread fills and reads it). */
+/**
+ * Steps and losses of a run as they arrive, growing as needed (not thread-safe: one thread fills
+ * and reads it).
+ */
 public final class LossHistory {
     private double[] steps = new double[256];
     private double[] losses = new double[256];

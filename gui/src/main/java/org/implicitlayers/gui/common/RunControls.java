@@ -27,28 +27,38 @@ public final class RunControls extends VBox {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
 
     /**
-     * @param idPrefix prefix of the node ids ("" gives "run", "cancel", ...; "node-" gives "node-run", ...)
+     * @param idPrefix prefix of the node ids ("" gives "run", "cancel", ...; "node-" gives
+     *     "node-run", ...)
      * @param runText the Run button's text
      * @param runHelp its tooltip
      * @param inputsValid whether the inputs allow a run
      */
-    public RunControls(String idPrefix, String runText, String runHelp, ObservableBooleanValue inputsValid) {
+    public RunControls(
+            String idPrefix, String runText, String runHelp, ObservableBooleanValue inputsValid) {
         run = new Button(runText);
         run.setId(idPrefix + "run");
         run.setTooltip(new Tooltip(runHelp));
         cancel.setId(idPrefix + "cancel");
-        cancel.setTooltip(new Tooltip("Stop after the current step; what was trained so far is kept and shown."));
+        cancel.setTooltip(
+                new Tooltip(
+                        "Stop after the current step; what was trained so far is kept and shown."));
         progress.setId(idPrefix + "progress");
         progress.setPrefWidth(260);
         status.setId(idPrefix + "status");
         message.setId(idPrefix + "message");
         message.setWrapText(true);
-        // As tall as its wrapped text (a label keeps one line's height otherwise, and cuts the rest off with an ellipsis).
+        // As tall as its wrapped text (a label keeps one line's height otherwise, and cuts the rest
+        // off with an ellipsis).
         message.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         message.setStyle("-fx-text-fill: #b00020;");
         status.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        run.disableProperty().bind(javafx.beans.binding.Bindings.not(javafx.beans.binding.Bindings.createBooleanBinding(
-                () -> inputsValid.get() && !running.get(), inputsValid, running)));
+        run.disableProperty()
+                .bind(
+                        javafx.beans.binding.Bindings.not(
+                                javafx.beans.binding.Bindings.createBooleanBinding(
+                                        () -> inputsValid.get() && !running.get(),
+                                        inputsValid,
+                                        running)));
         cancel.disableProperty().bind(running.not());
         HBox bar = new HBox(10, run, cancel, progress, status);
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -65,11 +75,20 @@ public final class RunControls extends VBox {
         running.set(r);
     }
 
-    /** Progress, and a status "step k of n, {@code what}, s elapsed, s left" from the rate so far. */
+    /**
+     * Progress, and a status "step k of n, {@code what}, s elapsed, s left" from the rate so far.
+     */
     public void showProgress(double step, double total, String what, double seconds) {
         progress.setProgress(total > 0 ? step / total : -1);
         double left = step > 0 ? seconds / step * (total - step) : Double.NaN;
-        status.setText(String.format(Locale.ROOT, "step %.0f of %.0f   %s   %.0f s elapsed, %s left", step, total, what, seconds,
-                Double.isNaN(left) ? "?" : String.format(Locale.ROOT, "%.0f s", left)));
+        status.setText(
+                String.format(
+                        Locale.ROOT,
+                        "step %.0f of %.0f   %s   %.0f s elapsed, %s left",
+                        step,
+                        total,
+                        what,
+                        seconds,
+                        Double.isNaN(left) ? "?" : String.format(Locale.ROOT, "%.0f s", left)));
     }
 }

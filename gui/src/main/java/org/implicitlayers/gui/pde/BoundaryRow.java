@@ -11,7 +11,10 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import org.implicitlayers.ritz.ProblemFile.Keys;
 
-/** One boundary condition of the form: its type, g, alpha for Robin, and the optional "where" selecting part of the boundary. */
+/**
+ * One boundary condition of the form: its type, g, alpha for Robin, and the optional "where"
+ * selecting part of the boundary.
+ */
 final class BoundaryRow extends GridPane {
     final ComboBox<String> type = new ComboBox<>();
     final FormulaField g;
@@ -27,13 +30,23 @@ final class BoundaryRow extends GridPane {
         type.setId(id + "-type");
         type.getItems().addAll(Keys.BC_DIRICHLET, Keys.BC_NEUMANN, Keys.BC_ROBIN);
         type.setValue(Keys.BC_DIRICHLET);
-        type.setTooltip(new Tooltip("dirichlet: u = g;  neumann: a du/dn = g;  robin: a du/dn + alpha u = g. Default: dirichlet."));
+        type.setTooltip(
+                new Tooltip(
+                        "dirichlet: u = g;  neumann: a du/dn = g;  robin: a du/dn + alpha u = g. Default: dirichlet."));
         g = new FormulaField(id + "-g", false, "The boundary value g (default 0).");
         g.setText("0");
-        alpha = new FormulaField(id + "-alpha", false, "Robin coefficient alpha in a du/dn + alpha u = g (default 1).");
+        alpha =
+                new FormulaField(
+                        id + "-alpha",
+                        false,
+                        "Robin coefficient alpha in a du/dn + alpha u = g (default 1).");
         alpha.setText("1");
-        where = new FormulaField(id + "-where", true, "Optional: this condition holds where this formula is positive (e.g. '0.75 - r'); "
-                + "conditions are tried in order, so leave the last one empty to cover the rest. Default: empty (everywhere).");
+        where =
+                new FormulaField(
+                        id + "-where",
+                        true,
+                        "Optional: this condition holds where this formula is positive (e.g. '0.75 - r'); "
+                                + "conditions are tried in order, so leave the last one empty to cover the rest. Default: empty (everywhere).");
         remove.setTooltip(new Tooltip("Remove this condition"));
         addRow(0, new Label("type"), type, remove);
         addRow(1, new Label("g"), g);
@@ -44,10 +57,13 @@ final class BoundaryRow extends GridPane {
         GridPane.setColumnSpan(where, 2);
         alpha.visibleProperty().bind(type.valueProperty().isEqualTo(Keys.BC_ROBIN));
         alpha.managedProperty().bind(alpha.visibleProperty());
-        getChildren().stream().filter(n -> n instanceof Label l && l.getText().equals("alpha")).forEach(n -> {
-            n.visibleProperty().bind(alpha.visibleProperty());
-            n.managedProperty().bind(alpha.visibleProperty());
-        });
+        getChildren().stream()
+                .filter(n -> n instanceof Label l && l.getText().equals("alpha"))
+                .forEach(
+                        n -> {
+                            n.visibleProperty().bind(alpha.visibleProperty());
+                            n.managedProperty().bind(alpha.visibleProperty());
+                        });
     }
 
     void setDimension(int d) {
@@ -57,9 +73,16 @@ final class BoundaryRow extends GridPane {
     }
 
     BooleanBinding validBinding() {
-        return Bindings.createBooleanBinding(() -> g.validProperty().get() && where.validProperty().get()
-                && (!Keys.BC_ROBIN.equals(type.getValue()) || alpha.validProperty().get()),
-                g.validProperty(), where.validProperty(), alpha.validProperty(), type.valueProperty());
+        return Bindings.createBooleanBinding(
+                () ->
+                        g.validProperty().get()
+                                && where.validProperty().get()
+                                && (!Keys.BC_ROBIN.equals(type.getValue())
+                                        || alpha.validProperty().get()),
+                g.validProperty(),
+                where.validProperty(),
+                alpha.validProperty(),
+                type.valueProperty());
     }
 
     void toJson(ObjectNode b) {

@@ -6,17 +6,20 @@ import org.implicitlayers.ritz.ProblemFile;
 import org.implicitlayers.ritz.ProblemSpec;
 
 /**
- * The library's built-in problems ({@link Examples}) written as problem-file JSON, so that the
- * form shows them field by field and a run of one goes through the same file format as
- * everything else.
+ * The library's built-in problems ({@link Examples}) written as problem-file JSON, so that the form
+ * shows them field by field and a run of one goes through the same file format as everything else.
  */
 final class BuiltInProblems {
-    private BuiltInProblems() {
-    }
+    private BuiltInProblems() {}
 
     /** The problem file of built-in {@code name}, e.g. "poisson-square". */
     static ObjectNode json(String name) {
-        ProblemSpec spec = Examples.spec(name).orElseThrow(() -> new IllegalArgumentException("no built-in problem '" + name + "'"));
+        ProblemSpec spec =
+                Examples.spec(name)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "no built-in problem '" + name + "'"));
         return json(spec);
     }
 

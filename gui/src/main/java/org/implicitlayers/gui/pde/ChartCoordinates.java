@@ -7,8 +7,7 @@ import org.jfree.chart.plot.XYPlot;
 
 /** Mouse positions on a chart viewer in the data coordinates of its plot. */
 final class ChartCoordinates {
-    private ChartCoordinates() {
-    }
+    private ChartCoordinates() {}
 
     /** {x, y} in data units at viewer position (px, py), or null when outside the data area. */
     static double[] data(ChartViewer viewer, double px, double py) {
@@ -23,7 +22,9 @@ final class ChartCoordinates {
         if (!area.contains(px, py)) {
             return null;
         }
-        return new double[] {plot.getDomainAxis().java2DToValue(px, area, plot.getDomainAxisEdge()),
-            plot.getRangeAxis().java2DToValue(py, area, plot.getRangeAxisEdge())};
+        return new double[] {
+            plot.getDomainAxis().java2DToValue(px, area, plot.getDomainAxisEdge()),
+            plot.getRangeAxis().java2DToValue(py, area, plot.getRangeAxisEdge())
+        };
     }
 }

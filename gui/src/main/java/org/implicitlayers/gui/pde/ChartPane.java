@@ -5,7 +5,10 @@ import javafx.scene.layout.StackPane;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
 
-/** A chart viewer (hover, zoom with the mouse, a context menu to save the chart) with a message in its place while there is no chart. */
+/**
+ * A chart viewer (hover, zoom with the mouse, a context menu to save the chart) with a message in
+ * its place while there is no chart.
+ */
 final class ChartPane extends StackPane {
     final ChartViewer viewer = new ChartViewer(null);
     final Label placeholder = new Label();

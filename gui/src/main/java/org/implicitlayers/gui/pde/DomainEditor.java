@@ -40,8 +40,13 @@ import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
  * unions, intersections, differences). The preview draws the domain to scale.
  */
 final class DomainEditor extends VBox {
-    static final String BOX = Keys.DOMAIN_BOX, BALL = Keys.DOMAIN_BALL, ANNULUS = Keys.DOMAIN_ANNULUS, LSHAPE = Keys.DOMAIN_L_SHAPE,
-            SLIT = Keys.DOMAIN_SLIT_DISK, POLYGON = Keys.DOMAIN_POLYGON, JSON_TYPE = "other (JSON)";
+    static final String BOX = Keys.DOMAIN_BOX,
+            BALL = Keys.DOMAIN_BALL,
+            ANNULUS = Keys.DOMAIN_ANNULUS,
+            LSHAPE = Keys.DOMAIN_L_SHAPE,
+            SLIT = Keys.DOMAIN_SLIT_DISK,
+            POLYGON = Keys.DOMAIN_POLYGON,
+            JSON_TYPE = "other (JSON)";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     final ComboBox<String> type = new ComboBox<>();
@@ -51,33 +56,51 @@ final class DomainEditor extends VBox {
     final NumberField y1 = num("domain-y1", "top edge y of the box (default 1)");
     final NumberField cx = num("domain-cx", "centre x of the disk (default 0)");
     final NumberField cy = num("domain-cy", "centre y of the disk (default 0)");
-    final NumberField radius = new NumberField("domain-radius", false, 0, false, "radius of the disk (default 1)");
-    final NumberField r1 = new NumberField("domain-r1", false, 0, false, "inner radius of the annulus, centred at the origin (default 0.5)");
-    final NumberField r2 = new NumberField("domain-r2", false, 0, false, "outer radius of the annulus (default 1)");
+    final NumberField radius =
+            new NumberField("domain-radius", false, 0, false, "radius of the disk (default 1)");
+    final NumberField r1 =
+            new NumberField(
+                    "domain-r1",
+                    false,
+                    0,
+                    false,
+                    "inner radius of the annulus, centred at the origin (default 0.5)");
+    final NumberField r2 =
+            new NumberField(
+                    "domain-r2", false, 0, false, "outer radius of the annulus (default 1)");
     final TextArea vertices = new TextArea();
     final TextArea json = new TextArea();
     private final GridPane params = new GridPane();
     private final Label message = new Label();
-    final ChartPane previewPane = new ChartPane("domain-preview", "No preview for this domain: it is checked when the problem runs.");
+    final ChartPane previewPane =
+            new ChartPane(
+                    "domain-preview",
+                    "No preview for this domain: it is checked when the problem runs.");
     private final ChartViewer preview = previewPane.viewer;
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final PauseTransition redraw = new PauseTransition(Duration.millis(250));
-    private Runnable onChange = () -> { };
+    private Runnable onChange = () -> {};
 
     DomainEditor() {
         setSpacing(6);
         setId("domain");
         type.setId("domain-type");
         type.getItems().addAll(BOX, BALL, ANNULUS, LSHAPE, SLIT, POLYGON, JSON_TYPE);
-        type.setTooltip(new Tooltip("The domain: a box, a disk (ball), an annulus around the origin, the L-shape [-1,1]^2 minus"
-                + " the quadrant x > 0, y < 0, the slit disk, a polygon (type its vertices or click them on the preview), or any"
-                + " problem-file domain as JSON (n-D boxes and balls, union / intersection / difference). Default: box [0,1]^2."));
+        type.setTooltip(
+                new Tooltip(
+                        "The domain: a box, a disk (ball), an annulus around the origin, the L-shape [-1,1]^2 minus"
+                                + " the quadrant x > 0, y < 0, the slit disk, a polygon (type its vertices or click them on the preview), or any"
+                                + " problem-file domain as JSON (n-D boxes and balls, union / intersection / difference). Default: box [0,1]^2."));
         vertices.setId("domain-vertices");
         vertices.setPrefRowCount(4);
-        vertices.setTooltip(new Tooltip("One vertex per line, 'x, y', in order around the polygon. Click on the preview to add one."));
+        vertices.setTooltip(
+                new Tooltip(
+                        "One vertex per line, 'x, y', in order around the polygon. Click on the preview to add one."));
         json.setId("domain-json");
         json.setPrefRowCount(4);
-        json.setTooltip(new Tooltip("The \"domain\" object of a problem file, e.g. {\"type\": \"ball\", \"center\": [0, 0, 0], \"radius\": 1}"));
+        json.setTooltip(
+                new Tooltip(
+                        "The \"domain\" object of a problem file, e.g. {\"type\": \"ball\", \"center\": [0, 0, 0], \"radius\": 1}"));
         x0.set(0);
         x1.set(1);
         y0.set(0);
@@ -94,33 +117,40 @@ final class DomainEditor extends VBox {
         message.setStyle("-fx-text-fill: #b00020; -fx-font-size: 11px;");
         previewPane.setPrefSize(300, 240);
         previewPane.setMinHeight(200);
-        preview.addChartMouseListener(new ChartMouseListenerFX() {
-            @Override
-            public void chartMouseClicked(ChartMouseEventFX e) {
-                if (POLYGON.equals(type.getValue())) {
-                    double[] p = ChartCoordinates.data(preview, e.getTrigger().getX(), e.getTrigger().getY());
-                    if (p != null) {
-                        String line = String.format(Locale.ROOT, "%.3g, %.3g", p[0], p[1]);
-                        vertices.setText(vertices.getText().isBlank() ? line : vertices.getText().stripTrailing() + "\n" + line);
+        preview.addChartMouseListener(
+                new ChartMouseListenerFX() {
+                    @Override
+                    public void chartMouseClicked(ChartMouseEventFX e) {
+                        if (POLYGON.equals(type.getValue())) {
+                            double[] p =
+                                    ChartCoordinates.data(
+                                            preview, e.getTrigger().getX(), e.getTrigger().getY());
+                            if (p != null) {
+                                String line = String.format(Locale.ROOT, "%.3g, %.3g", p[0], p[1]);
+                                vertices.setText(
+                                        vertices.getText().isBlank()
+                                                ? line
+                                                : vertices.getText().stripTrailing() + "\n" + line);
+                            }
+                        }
                     }
-                }
-            }
 
-            @Override
-            public void chartMouseMoved(ChartMouseEventFX e) {
-            }
-        });
+                    @Override
+                    public void chartMouseMoved(ChartMouseEventFX e) {}
+                });
         Button clear = new Button("Clear vertices");
         clear.setOnAction(e -> vertices.clear());
         clear.visibleProperty().bind(type.valueProperty().isEqualTo(POLYGON));
         clear.managedProperty().bind(clear.visibleProperty());
         type.valueProperty().addListener((o, a, b) -> layoutParams());
-        for (javafx.scene.control.TextInputControl t : List.of(x0, x1, y0, y1, cx, cy, radius, r1, r2, vertices, json)) {
+        for (javafx.scene.control.TextInputControl t :
+                List.of(x0, x1, y0, y1, cx, cy, radius, r1, r2, vertices, json)) {
             t.textProperty().addListener((o, a, b) -> changed());
         }
         type.valueProperty().addListener((o, a, b) -> changed());
         redraw.setOnFinished(e -> drawPreview());
-        getChildren().addAll(new HBox(6, new Label("shape"), type, clear), params, message, previewPane);
+        getChildren()
+                .addAll(new HBox(6, new Label("shape"), type, clear), params, message, previewPane);
         type.setValue(BOX);
     }
 
@@ -194,7 +224,10 @@ final class DomainEditor extends VBox {
         onChange.run();
     }
 
-    /** The domain as the library builds it from these parameters (or from the JSON of any other domain). */
+    /**
+     * The domain as the library builds it from these parameters (or from the JSON of any other
+     * domain).
+     */
     Domain build() {
         String t = type.getValue();
         requireValid();
@@ -203,12 +236,15 @@ final class DomainEditor extends VBox {
                 if (!(x1.value() > x0.value()) || !(y1.value() > y0.value())) {
                     throw new IllegalArgumentException("a box needs x from < to and y from < to");
                 }
-                return new Box(new double[] {x0.value(), y0.value()}, new double[] {x1.value(), y1.value()});
+                return new Box(
+                        new double[] {x0.value(), y0.value()},
+                        new double[] {x1.value(), y1.value()});
             case BALL:
                 return new Ball(new double[] {cx.value(), cy.value()}, radius.value());
             case ANNULUS:
                 if (!(r2.value() > r1.value())) {
-                    throw new IllegalArgumentException("the annulus needs inner radius < outer radius");
+                    throw new IllegalArgumentException(
+                            "the annulus needs inner radius < outer radius");
                 }
                 return Csg.annulus(r1.value(), r2.value());
             case LSHAPE:
@@ -218,11 +254,14 @@ final class DomainEditor extends VBox {
             case POLYGON:
                 double[][] v = parseVertices();
                 if (v.length < 3) {
-                    throw new IllegalArgumentException("a polygon needs at least 3 vertices (click on the preview to add them), got " + v.length);
+                    throw new IllegalArgumentException(
+                            "a polygon needs at least 3 vertices (click on the preview to add them), got "
+                                    + v.length);
                 }
                 return new Polygon(v);
             default:
-                // Any domain a problem file can describe (n-D, unions, differences, ...), built as the library reads it.
+                // Any domain a problem file can describe (n-D, unions, differences, ...), built as
+                // the library reads it.
                 return org.implicitlayers.ritz.ProblemFile.readDomain(toJson(), "domain");
         }
     }
@@ -230,7 +269,8 @@ final class DomainEditor extends VBox {
     private void requireValid() {
         for (NumberField f : List.of(x0, x1, y0, y1, cx, cy, radius, r1, r2)) {
             if (f.getParent() != null && f.problem() != null) {
-                throw new IllegalArgumentException(f.getId().replace("domain-", "") + ": " + f.problem());
+                throw new IllegalArgumentException(
+                        f.getId().replace("domain-", "") + ": " + f.problem());
             }
         }
     }
@@ -250,7 +290,8 @@ final class DomainEditor extends VBox {
                 }
                 out.add(new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1])});
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("vertex line " + (i + 1) + ": expected 'x, y', got '" + l + "'");
+                throw new IllegalArgumentException(
+                        "vertex line " + (i + 1) + ": expected 'x, y', got '" + l + "'");
             }
         }
         return out.toArray(new double[0][]);
@@ -287,12 +328,18 @@ final class DomainEditor extends VBox {
                 try {
                     JsonNode j = MAPPER.readTree(json.getText());
                     if (j == null || !j.isObject()) {
-                        throw new IllegalArgumentException("expected a JSON object such as {\"type\": \"box\", \"lo\": [0, 0, 0], \"hi\": [1, 1, 1]}");
+                        throw new IllegalArgumentException(
+                                "expected a JSON object such as {\"type\": \"box\", \"lo\": [0, 0, 0], \"hi\": [1, 1, 1]}");
                     }
                     return (ObjectNode) j;
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException("JSON line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                            + ": " + e.getOriginalMessage());
+                    throw new IllegalArgumentException(
+                            "JSON line "
+                                    + e.getLocation().getLineNr()
+                                    + ", column "
+                                    + e.getLocation().getColumnNr()
+                                    + ": "
+                                    + e.getOriginalMessage());
                 }
             default:
                 n.put(Keys.DOMAIN_TYPE, t);
@@ -300,16 +347,22 @@ final class DomainEditor extends VBox {
         return n;
     }
 
-    /** Shows the "domain" object of a problem file: named 2-D shapes in their fields, anything else as JSON. */
+    /**
+     * Shows the "domain" object of a problem file: named 2-D shapes in their fields, anything else
+     * as JSON.
+     */
     void fromJson(JsonNode n) {
         String t = n.path(Keys.DOMAIN_TYPE).asText("");
-        if ((t.equals(BOX) && n.path(Keys.DOMAIN_LO).size() == 2 && n.path(Keys.DOMAIN_HI).size() == 2)) {
+        if ((t.equals(BOX)
+                && n.path(Keys.DOMAIN_LO).size() == 2
+                && n.path(Keys.DOMAIN_HI).size() == 2)) {
             x0.set(n.get(Keys.DOMAIN_LO).get(0).asDouble());
             y0.set(n.get(Keys.DOMAIN_LO).get(1).asDouble());
             x1.set(n.get(Keys.DOMAIN_HI).get(0).asDouble());
             y1.set(n.get(Keys.DOMAIN_HI).get(1).asDouble());
             type.setValue(BOX);
-        } else if ((t.equals(BALL) || t.equals(Keys.DOMAIN_DISK)) && n.path(Keys.DOMAIN_CENTER).size() == 2) {
+        } else if ((t.equals(BALL) || t.equals(Keys.DOMAIN_DISK))
+                && n.path(Keys.DOMAIN_CENTER).size() == 2) {
             cx.set(n.get(Keys.DOMAIN_CENTER).get(0).asDouble());
             cy.set(n.get(Keys.DOMAIN_CENTER).get(1).asDouble());
             radius.set(n.path(Keys.DOMAIN_RADIUS).asDouble());
@@ -325,7 +378,10 @@ final class DomainEditor extends VBox {
         } else if (t.equals(POLYGON) && n.path(Keys.DOMAIN_VERTICES).isArray()) {
             StringBuilder b = new StringBuilder();
             for (JsonNode v : n.get(Keys.DOMAIN_VERTICES)) {
-                b.append(NumberField.format(v.get(0).asDouble())).append(", ").append(NumberField.format(v.get(1).asDouble())).append('\n');
+                b.append(NumberField.format(v.get(0).asDouble()))
+                        .append(", ")
+                        .append(NumberField.format(v.get(1).asDouble()))
+                        .append('\n');
             }
             vertices.setText(b.toString().stripTrailing());
             type.setValue(POLYGON);
@@ -354,14 +410,27 @@ final class DomainEditor extends VBox {
             y0 = Math.min(y0, p[1] - 0.2);
             y1 = Math.max(y1, p[1] + 0.2);
         }
-        Grid2 g = Grid2.sample(x0, x1, 121, y0, y1, 121, (x, y) -> d != null && d.contains(new double[] {x, y}) ? 0.25 : Double.NaN);
+        Grid2 g =
+                Grid2.sample(
+                        x0,
+                        x1,
+                        121,
+                        y0,
+                        y1,
+                        121,
+                        (x, y) -> d != null && d.contains(new double[] {x, y}) ? 0.25 : Double.NaN);
         double[] px = new double[v.length], py = new double[v.length];
         for (int i = 0; i < v.length; i++) {
             px[i] = v[i][0];
             py[i] = v[i][1];
         }
-        HeatMap h = HeatMap.of(g).colours(ColourMap.GREYS).range(0, 1).title(v.length < 3 ? "click to add vertices" : "polygon (to scale)")
-                .window(x0, x1, y0, y1).points("vertices", px, py);
+        HeatMap h =
+                HeatMap.of(g)
+                        .colours(ColourMap.GREYS)
+                        .range(0, 1)
+                        .title(v.length < 3 ? "click to add vertices" : "polygon (to scale)")
+                        .window(x0, x1, y0, y1)
+                        .points("vertices", px, py);
         if (d != null) {
             h.outlineOf((x, y) -> d.contains(new double[] {x, y}));
         }
@@ -386,13 +455,29 @@ final class DomainEditor extends VBox {
             return;
         }
         if (d == null || d.dim() != 2) {
-            previewPane.clear(d == null ? "No preview: the domain is checked when the problem runs." : "No preview for a " + d.dim() + "-D domain.");
+            previewPane.clear(
+                    d == null
+                            ? "No preview: the domain is checked when the problem runs."
+                            : "No preview for a " + d.dim() + "-D domain.");
             return;
         }
         double[] lo = d.lower(), hi = d.upper();
-        Grid2 g = Grid2.sample(lo[0], hi[0], 121, lo[1], hi[1], 121, (x, y) -> d.contains(new double[] {x, y}) ? 0.25 : Double.NaN);
-        var chart = HeatMap.of(g).colours(ColourMap.GREYS).range(0, 1).title("domain (to scale)")
-                .outlineOf((x, y) -> d.contains(new double[] {x, y})).chart();
+        Grid2 g =
+                Grid2.sample(
+                        lo[0],
+                        hi[0],
+                        121,
+                        lo[1],
+                        hi[1],
+                        121,
+                        (x, y) -> d.contains(new double[] {x, y}) ? 0.25 : Double.NaN);
+        var chart =
+                HeatMap.of(g)
+                        .colours(ColourMap.GREYS)
+                        .range(0, 1)
+                        .title("domain (to scale)")
+                        .outlineOf((x, y) -> d.contains(new double[] {x, y}))
+                        .chart();
         chart.removeSubtitle(chart.getSubtitle(chart.getSubtitleCount() - 1));
         previewPane.show(chart);
     }

@@ -12,11 +12,12 @@ import org.implicitlayers.ritz.problem.Expression;
 
 /**
  * A text field for a formula in x, y (z, r, theta, ...), checked as the user types with the same
- * parser the solver uses: a typo turns the field red, the message below it names the position,
- * and the caret is placed there. {@link #validProperty()} drives the Run button.
+ * parser the solver uses: a typo turns the field red, the message below it names the position, and
+ * the caret is placed there. {@link #validProperty()} drives the Run button.
  */
 final class FormulaField extends VBox {
-    private static final Pattern AT = Pattern.compile("; at position (\\d+)|position (\\d+)|pos (\\d+)");
+    private static final Pattern AT =
+            Pattern.compile("; at position (\\d+)|position (\\d+)|pos (\\d+)");
 
     private final TextField text = new TextField();
     private final Label message = new Label();
@@ -35,11 +36,15 @@ final class FormulaField extends VBox {
         text.setId(id + "-text");
         message.setId(id + "-error");
         message.setWrapText(true);
-        message.setStyle("-fx-text-fill: #b00020; -fx-font-size: 11px; -fx-font-family: monospace;");
+        message.setStyle(
+                "-fx-text-fill: #b00020; -fx-font-size: 11px; -fx-font-family: monospace;");
         message.setManaged(false);
         message.setVisible(false);
-        text.setTooltip(new Tooltip(help + "\nVariables: x, y (and z, or x1..xn in higher dimensions), r, theta; constants pi, e;"
-                + " functions sin, cos, tan, exp, log, sqrt, abs, heaviside, ... Multiplication is written with *."));
+        text.setTooltip(
+                new Tooltip(
+                        help
+                                + "\nVariables: x, y (and z, or x1..xn in higher dimensions), r, theta; constants pi, e;"
+                                + " functions sin, cos, tan, exp, log, sqrt, abs, heaviside, ... Multiplication is written with *."));
         text.textProperty().addListener((o, a, b) -> check());
         getChildren().addAll(text, message);
         setSpacing(2);
@@ -68,7 +73,10 @@ final class FormulaField extends VBox {
         return valid.getReadOnlyProperty();
     }
 
-    /** The error message (empty when the formula parses); it changes also while the formula stays invalid. */
+    /**
+     * The error message (empty when the formula parses); it changes also while the formula stays
+     * invalid.
+     */
     javafx.beans.value.ObservableValue<String> errorProperty() {
         return message.textProperty();
     }
@@ -90,12 +98,16 @@ final class FormulaField extends VBox {
                 err = e.getMessage();
             }
         }
-        // The message first: listeners of validity read it (the workbench's "Cannot run: ..." line).
+        // The message first: listeners of validity read it (the workbench's "Cannot run: ..."
+        // line).
         message.setText(err == null ? "" : describe(err));
         valid.set(err == null);
         message.setVisible(err != null);
         message.setManaged(err != null);
-        text.setStyle(err == null ? "" : "-fx-border-color: #b00020; -fx-border-width: 1.5; -fx-background-color: #fff4f4;");
+        text.setStyle(
+                err == null
+                        ? ""
+                        : "-fx-border-color: #b00020; -fx-border-width: 1.5; -fx-background-color: #fff4f4;");
     }
 
     /** The 0-based position a parser message points at, or -1. */
@@ -103,7 +115,8 @@ final class FormulaField extends VBox {
         Matcher m = AT.matcher(msg);
         int pos = -1;
         while (m.find()) {
-            String g = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+            String g =
+                    m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             pos = Integer.parseInt(g);
             if (m.group(1) != null) {
                 break;

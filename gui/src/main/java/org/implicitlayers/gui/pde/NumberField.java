@@ -6,7 +6,10 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 
-/** A text field for a number (an integer or a real, with a lower bound), red while it does not hold one. */
+/**
+ * A text field for a number (an integer or a real, with a lower bound), red while it does not hold
+ * one.
+ */
 final class NumberField extends TextField {
     private final boolean integer;
     private final double min;
@@ -65,10 +68,18 @@ final class NumberField extends TextField {
             return "expected " + (integer ? "a whole number" : "a number") + ", got '" + t + "'";
         }
         if (!Double.isFinite(v) || (integer && v != Math.rint(v))) {
-            return "expected " + (integer ? "a whole number" : "a finite number") + ", got '" + t + "'";
+            return "expected "
+                    + (integer ? "a whole number" : "a finite number")
+                    + ", got '"
+                    + t
+                    + "'";
         }
         if (v < min || (!minInclusive && v == min)) {
-            return "expected a number " + (minInclusive ? "at least " : "above ") + format(min) + ", got " + t;
+            return "expected a number "
+                    + (minInclusive ? "at least " : "above ")
+                    + format(min)
+                    + ", got "
+                    + t;
         }
         return null;
     }
@@ -76,6 +87,9 @@ final class NumberField extends TextField {
     private void check() {
         String p = problem();
         valid.set(p == null);
-        setStyle(p == null ? "" : "-fx-border-color: #b00020; -fx-border-width: 1.5; -fx-background-color: #fff4f4;");
+        setStyle(
+                p == null
+                        ? ""
+                        : "-fx-border-color: #b00020; -fx-border-width: 1.5; -fx-background-color: #fff4f4;");
     }
 }

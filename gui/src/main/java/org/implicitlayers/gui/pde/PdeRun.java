@@ -29,19 +29,18 @@ import org.implicitlayers.ritz.problem.PoissonProblem;
  * a second) and keeps what was trained.
  *
  * <p>The run is a job like the command line's: a {@link RunContext} on a folder of its own (in the
- * workbench's session folder) takes the run lock, holds
- * the checkpoint and the training logs ({@code metrics.csv}, {@code eval.csv}) that the export
- * writes with the rest of the run's files ({@link RitzOutputs}), and carries the cancel request
- * and the progress callbacks.
+ * workbench's session folder) takes the run lock, holds the checkpoint and the training logs
+ * ({@code metrics.csv}, {@code eval.csv}) that the export writes with the rest of the run's files
+ * ({@link RitzOutputs}), and carries the cancel request and the progress callbacks.
  */
 final class PdeRun {
     /** Grid nodes per side while training and for the final figures. */
     static final int LIVE_GRID = 81, FINAL_GRID = 161;
+
     private static final long PROGRESS_NANOS = 150_000_000L, SOLUTION_NANOS = 2_000_000_000L;
 
     /** Where the run is: step of total, last loss, seconds since the start. */
-    record Progress(long step, long total, double loss, double seconds) {
-    }
+    record Progress(long step, long total, double loss, double seconds) {}
 
     /** What the UI hears, always on its own thread. */
     interface Listener {
@@ -49,7 +48,10 @@ final class PdeRun {
 
         void evaluation(long step, Map<String, Double> metrics);
 
-        /** Adam has stopped (at its last step, or cancelled); the final evaluation and figures follow. */
+        /**
+         * Adam has stopped (at its last step, or cancelled); the final evaluation and figures
+         * follow.
+         */
         void trainingEnded(long step, boolean cancelled);
 
         void solution(SolutionGrid grid, List<double[]> outline);
@@ -63,8 +65,10 @@ final class PdeRun {
     private final Listener listener;
     private final Executor ui;
     private volatile RitzSolver solver;
+
     /** Height of the slice through a 3-D domain that the maps show. */
     private volatile double sliceZ = Double.NaN;
+
     private RunContext context;
     private Thread thread;
 
@@ -108,7 +112,9 @@ final class PdeRun {
         return context.folder();
     }
 
-    /** Sets the height of the slice that maps of a 3-D problem show (applies from the next refresh). */
+    /**
+     * Sets the height of the slice that maps of a 3-D problem show (applies from the next refresh).
+     */
     void setSliceZ(double z) {
         sliceZ = z;
     }
@@ -146,7 +152,9 @@ final class PdeRun {
                 ex = p.exact().at(x).toDoubleArray();
             }
         }
-        double[][] uu = new double[n][n], ee = ex == null ? null : new double[n][n], err = ex == null ? null : new double[n][n];
+        double[][] uu = new double[n][n],
+                ee = ex == null ? null : new double[n][n],
+                err = ex == null ? null : new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 int k = i * n + j;
@@ -160,17 +168,30 @@ final class PdeRun {
         return new SolutionGrid(xs, ys, uu, ee, err);
     }
 
-    /** Maps of the current solution: the grid (a slice for 3-D domains) and the domain's outline there. */
+    /**
+     * Maps of the current solution: the grid (a slice for 3-D domains) and the domain's outline
+     * there.
+     */
     Object[] sample(int n) {
         RitzSolver s = solver;
         Domain domain = spec.problem().domain();
         if (domain.dim() == 2) {
             SolutionGrid g = SolutionGrid.sample(s, n);
-            return new Object[] {g, Contours.outlineAround((x, y) -> domain.contains(new double[] {x, y}), new Grid2(g.xs(), g.ys(), g.u()))};
+            return new Object[] {
+                g,
+                Contours.outlineAround(
+                        (x, y) -> domain.contains(new double[] {x, y}),
+                        new Grid2(g.xs(), g.ys(), g.u()))
+            };
         }
         double z = sliceZ();
         SolutionGrid g = slice(s, z, n);
-        return new Object[] {g, Contours.outlineAround((x, y) -> domain.contains(new double[] {x, y, z}), new Grid2(g.xs(), g.ys(), g.u()))};
+        return new Object[] {
+            g,
+            Contours.outlineAround(
+                    (x, y) -> domain.contains(new double[] {x, y, z}),
+                    new Grid2(g.xs(), g.ys(), g.u()))
+        };
     }
 
     /** Waits for the background thread (tests). */
@@ -184,40 +205,50 @@ final class PdeRun {
             solver = s;
             Domain domain = spec.problem().domain();
             boolean planar = domain.dim() == 2 || domain.dim() == 3;
-            TrainingCallback cb = new TrainingCallback() {
-                private final LossHistory batch = new LossHistory();
-                private long lastProgress = System.nanoTime(), lastSolution = System.nanoTime();
+            TrainingCallback cb =
+                    new TrainingCallback() {
+                        private final LossHistory batch = new LossHistory();
+                        private long lastProgress = System.nanoTime(),
+                                lastSolution = System.nanoTime();
 
-                @Override
-                public void onStep(Trainer.StepInfo info) {
-                    batch.add(info.step(), info.loss());
-                    long now = System.nanoTime();
-                    if (now - lastProgress > PROGRESS_NANOS || info.step() == info.totalSteps()) {
-                        Progress p = new Progress(info.step(), info.totalSteps(), info.loss(), info.elapsedSeconds());
-                        double[] bs = batch.steps(), bl = batch.losses();
-                        batch.clear();
-                        lastProgress = now;
-                        ui.execute(() -> listener.progress(p, bs, bl));
-                    }
-                    if (planar && now - lastSolution > SOLUTION_NANOS) {
-                        post(LIVE_GRID);
-                        lastSolution = System.nanoTime();
-                    }
-                }
+                        @Override
+                        public void onStep(Trainer.StepInfo info) {
+                            batch.add(info.step(), info.loss());
+                            long now = System.nanoTime();
+                            if (now - lastProgress > PROGRESS_NANOS
+                                    || info.step() == info.totalSteps()) {
+                                Progress p =
+                                        new Progress(
+                                                info.step(),
+                                                info.totalSteps(),
+                                                info.loss(),
+                                                info.elapsedSeconds());
+                                double[] bs = batch.steps(), bl = batch.losses();
+                                batch.clear();
+                                lastProgress = now;
+                                ui.execute(() -> listener.progress(p, bs, bl));
+                            }
+                            if (planar && now - lastSolution > SOLUTION_NANOS) {
+                                post(LIVE_GRID);
+                                lastSolution = System.nanoTime();
+                            }
+                        }
 
-                @Override
-                public void onEnd(Trainer.Result r) {
-                    ui.execute(() -> listener.trainingEnded(r.lastStep(), r.cancelled()));
-                }
+                        @Override
+                        public void onEnd(Trainer.Result r) {
+                            ui.execute(() -> listener.trainingEnded(r.lastStep(), r.cancelled()));
+                        }
 
-                @Override
-                public void onEval(long step, Map<String, Double> metrics) {
-                    Map<String, Double> m = Map.copyOf(metrics);
-                    ui.execute(() -> listener.evaluation(step, m));
-                }
-            };
+                        @Override
+                        public void onEval(long step, Map<String, Double> metrics) {
+                            Map<String, Double> m = Map.copyOf(metrics);
+                            ui.execute(() -> listener.evaluation(step, m));
+                        }
+                    };
             context.callback(cb);
-            context.callback(new CsvMetricsLog(context.file(RitzOutputs.METRICS), context.file(RitzOutputs.EVAL), 10));
+            context.callback(
+                    new CsvMetricsLog(
+                            context.file(RitzOutputs.METRICS), context.file(RitzOutputs.EVAL), 10));
             RitzSolver.Result r = s.solve(context);
             if (planar) {
                 post(FINAL_GRID);

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -59,21 +58,32 @@ import org.jfree.chart.plot.XYPlot;
  * background thread ({@link PdeRun}).
  */
 public final class PdeWorkbench extends BorderPane {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(JsonParser.Feature.ALLOW_COMMENTS);
     private static final long CURVE_REFRESH_NANOS = 400_000_000L;
 
     final ProblemForm form = new ProblemForm();
-    final RunControls controls = new RunControls("", "Run",
-            "Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would).", form.validProperty());
+    final RunControls controls =
+            new RunControls(
+                    "",
+                    "Run",
+                    "Solve the problem as posed (the form is saved as a problem file and run as bin/implicit ritz would).",
+                    form.validProperty());
     final Button run = controls.run;
     final Button cancel = controls.cancel;
     final ProgressBar progress = controls.progress;
     final Label status = controls.status;
     final Label message = controls.message;
-    final ChartPane solutionView = new ChartPane("solution-view", "The solution appears here a few seconds after Run.");
-    final ChartPane errorView = new ChartPane("error-view", "With an exact solution, its error appears here.");
-    final ChartPane curvesView = new ChartPane("curves-view", "Loss and error curves appear here while the problem trains.");
-    final ChartPane probeView = new ChartPane("probe-view", "Press 'Line probe', then click two points on the solution map.");
+    final ChartPane solutionView =
+            new ChartPane("solution-view", "The solution appears here a few seconds after Run.");
+    final ChartPane errorView =
+            new ChartPane("error-view", "With an exact solution, its error appears here.");
+    final ChartPane curvesView =
+            new ChartPane(
+                    "curves-view", "Loss and error curves appear here while the problem trains.");
+    final ChartPane probeView =
+            new ChartPane(
+                    "probe-view", "Press 'Line probe', then click two points on the solution map.");
     final Label hover = new Label(" ");
     final ToggleButton probe = new ToggleButton("Line probe");
     final javafx.scene.control.Slider slice = new javafx.scene.control.Slider(0, 1, 0.5);
@@ -87,7 +97,9 @@ public final class PdeWorkbench extends BorderPane {
     private double[] probeSegment;
     private volatile long trainingEndedAt;
 
-    /** @param sessionDir where each run's problem file is written (run-1/problem.json, ...) */
+    /**
+     * @param sessionDir where each run's problem file is written (run-1/problem.json, ...)
+     */
     public PdeWorkbench(Path sessionDir) {
         this.sessionDir = sessionDir;
         setId("pde-workbench");
@@ -98,18 +110,25 @@ public final class PdeWorkbench extends BorderPane {
         hover.setId("hover");
         hover.setStyle("-fx-font-family: monospace;");
         probe.setId("probe");
-        probe.setTooltip(new Tooltip("Click two points on the solution map: the probe tab plots u (and the exact solution) along the segment."));
+        probe.setTooltip(
+                new Tooltip(
+                        "Click two points on the solution map: the probe tab plots u (and the exact solution) along the segment."));
         run.setOnAction(e -> startRun());
         cancel.setOnAction(e -> cancelRun());
-        form.setOnChange(() -> {
-            if (!controls.runningProperty().get()) {
-                String p = form.firstProblem();
-                message.setText(p == null ? "" : "Cannot run: " + p);
-            }
-        });
+        form.setOnChange(
+                () -> {
+                    if (!controls.runningProperty().get()) {
+                        String p = form.firstProblem();
+                        message.setText(p == null ? "" : "Cannot run: " + p);
+                    }
+                });
 
         SplitPane maps = new SplitPane(solutionView, errorView);
-        TabPane lower = new TabPane(new Tab("Training", curvesView), new Tab("Line probe", probeView), new Tab("Runs", runs));
+        TabPane lower =
+                new TabPane(
+                        new Tab("Training", curvesView),
+                        new Tab("Line probe", probeView),
+                        new Tab("Runs", runs));
         lower.setId("lower-tabs");
         lower.getTabs().forEach(t -> t.setClosable(false));
         slice.setId("slice-z");
@@ -161,7 +180,10 @@ public final class PdeWorkbench extends BorderPane {
         return shown != null && !"failed".equals(shown.status.get());
     }
 
-    /** The problem (as its file would hold it) of the run whose figures are shown, or null before the first run. */
+    /**
+     * The problem (as its file would hold it) of the run whose figures are shown, or null before
+     * the first run.
+     */
     public ObjectNode shownProblem() {
         return shown == null ? null : shown.problem.deepCopy();
     }
@@ -234,7 +256,8 @@ public final class PdeWorkbench extends BorderPane {
         ProblemSpec spec;
         Path dir;
         try {
-            // Read in memory, as the command line reads a file (the library names the field); the run's folder keeps a copy.
+            // Read in memory, as the command line reads a file (the library names the field); the
+            // run's folder keeps a copy.
             spec = ProblemFile.read(json, null);
             dir = Files.createDirectories(sessionDir.resolve("run-" + index));
             Files.writeString(dir.resolve("problem.json"), json.toPrettyString() + "\n");
@@ -266,7 +289,9 @@ public final class PdeWorkbench extends BorderPane {
         }
     }
 
-    /** What the Cancel button does: the run stops after its current step and keeps what it learnt. */
+    /**
+     * What the Cancel button does: the run stops after its current step and keeps what it learnt.
+     */
     void cancelRun() {
         if (active != null) {
             active.run.cancel();
@@ -284,7 +309,11 @@ public final class PdeWorkbench extends BorderPane {
             rec.losses.addAll(steps, losses);
             rec.steps.set(Long.toString(p.step()));
             rec.seconds.set(String.format(Locale.ROOT, "%.1f", p.seconds()));
-            controls.showProgress(p.step(), p.total(), String.format(Locale.ROOT, "loss %.4g", p.loss()), p.seconds());
+            controls.showProgress(
+                    p.step(),
+                    p.total(),
+                    String.format(Locale.ROOT, "loss %.4g", p.loss()),
+                    p.seconds());
             long now = System.nanoTime();
             if (now - lastCurves > CURVE_REFRESH_NANOS && rec == shown) {
                 lastCurves = now;
@@ -309,9 +338,13 @@ public final class PdeWorkbench extends BorderPane {
         public void trainingEnded(long step, boolean cancelled) {
             trainingEndedAt = System.nanoTime();
             if (cancelled) {
-                status.setText("Cancelled at step " + step + ": computing the final errors and maps of what was trained...");
+                status.setText(
+                        "Cancelled at step "
+                                + step
+                                + ": computing the final errors and maps of what was trained...");
             } else {
-                status.setText("Trained " + step + " steps: computing the final errors and maps...");
+                status.setText(
+                        "Trained " + step + " steps: computing the final errors and maps...");
             }
         }
 
@@ -342,9 +375,14 @@ public final class PdeWorkbench extends BorderPane {
             setMetrics(rec, result.metrics());
             progress.setProgress(result.cancelled() ? progress.getProgress() : 1);
             StringBuilder m = new StringBuilder();
-            result.metrics().forEach((k, v) -> m.append(String.format(Locale.ROOT, "   %s %.3e", k, v)));
-            status.setText((result.cancelled() ? "Cancelled at step " : "Done: ") + result.steps() + " steps in "
-                    + String.format(Locale.ROOT, "%.1f s", result.trainSeconds()) + m);
+            result.metrics()
+                    .forEach((k, v) -> m.append(String.format(Locale.ROOT, "   %s %.3e", k, v)));
+            status.setText(
+                    (result.cancelled() ? "Cancelled at step " : "Done: ")
+                            + result.steps()
+                            + " steps in "
+                            + String.format(Locale.ROOT, "%.1f s", result.trainSeconds())
+                            + m);
             if (rec == shown) {
                 drawCurves(rec);
                 drawMaps(rec);
@@ -359,7 +397,9 @@ public final class PdeWorkbench extends BorderPane {
             if (rec != null) {
                 rec.status.set("failed");
             }
-            message.setText("The run failed: " + (error.getMessage() == null ? error.toString() : error.getMessage()));
+            message.setText(
+                    "The run failed: "
+                            + (error.getMessage() == null ? error.toString() : error.getMessage()));
             status.setText("Failed.");
         }
     }
@@ -395,10 +435,12 @@ public final class PdeWorkbench extends BorderPane {
         panels.add(Curves.lossPanel(s, l));
         List<Curves.Series> errs = new ArrayList<>();
         List<String> names = new ArrayList<>(rec.metrics.keySet());
-        names.sort(java.util.Comparator.comparingInt(PdeWorkbench::metricOrder).thenComparing(n -> n));
+        names.sort(
+                java.util.Comparator.comparingInt(PdeWorkbench::metricOrder).thenComparing(n -> n));
         for (String name : names) {
             List<double[]> pts = rec.metrics.get(name);
-            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(), y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray(),
+                    y = pts.stream().mapToDouble(p -> p[1]).toArray();
             if (Arrays.stream(y).allMatch(v -> v > 0)) {
                 errs.add(Curves.Series.points(name, x, y).colour(metricColour(name)));
             }
@@ -406,30 +448,40 @@ public final class PdeWorkbench extends BorderPane {
         if (!errs.isEmpty()) {
             panels.add(new Curves.Panel("evaluation", Curves.Scale.AUTO, errs));
         }
-        return Curves.chart(rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
+        return Curves.chart(
+                rec.name() + ": training (run " + rec.index + ")", "step", false, panels);
     }
 
-    /** The metrics the solver reports, in the order (and so with the colours) every run shows them. */
-    private static final List<String> METRICS = List.of("rel_l2", "rel_h1", "eigenvalue", "eigenvalue_rel_error");
+    /**
+     * The metrics the solver reports, in the order (and so with the colours) every run shows them.
+     */
+    private static final List<String> METRICS =
+            List.of("rel_l2", "rel_h1", "eigenvalue", "eigenvalue_rel_error");
 
     private static int metricOrder(String name) {
         int i = METRICS.indexOf(name);
         return i < 0 ? METRICS.size() : i;
     }
 
-    /** A metric's colour in the figure palette: fixed by its name, so that it is the same in every run. */
+    /**
+     * A metric's colour in the figure palette: fixed by its name, so that it is the same in every
+     * run.
+     */
     static int metricColour(String name) {
         int i = METRICS.indexOf(name);
         return 1 + (i >= 0 ? i : METRICS.size() + Math.floorMod(name.hashCode(), 4));
     }
 
-    /** After a run of a 3-D problem, moving the slider samples the trained network on the new slice. */
+    /**
+     * After a run of a 3-D problem, moving the slider samples the trained network on the new slice.
+     */
     private void resliceShown() {
         RunRecord rec = shown;
         if (rec == null || rec.run.spec().problem().domain().dim() != 3) {
             return;
         }
-        double[] lo = rec.run.spec().problem().domain().lower(), hi = rec.run.spec().problem().domain().upper();
+        double[] lo = rec.run.spec().problem().domain().lower(),
+                hi = rec.run.spec().problem().domain().upper();
         double z = lo[2] + slice.getValue() * (hi[2] - lo[2]);
         rec.run.setSliceZ(z);
         sliceLabel.setText(String.format(Locale.ROOT, "slice z = %.3g", z));
@@ -449,8 +501,12 @@ public final class PdeWorkbench extends BorderPane {
         slice.setVisible(dim == 3);
         sliceLabel.setVisible(dim == 3);
         if (g == null) {
-            String why = dim <= 3 ? "The solution appears here after the first steps."
-                    : "Maps are drawn for problems in 2-D and slices of 3-D ones; this one is " + dim + "-D (its errors are in the curves and the runs table).";
+            String why =
+                    dim <= 3
+                            ? "The solution appears here after the first steps."
+                            : "Maps are drawn for problems in 2-D and slices of 3-D ones; this one is "
+                                    + dim
+                                    + "-D (its errors are in the curves and the runs table).";
             solutionView.clear(why);
             errorView.clear(dim == 2 ? "" : why);
             return;
@@ -465,13 +521,19 @@ public final class PdeWorkbench extends BorderPane {
 
     static JFreeChart solutionChart(RunRecord rec) {
         SolutionGrid g = rec.grid;
-        String when = "running".equals(rec.status.get()) ? "step " + rec.steps.get() : rec.status.get();
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u())).title(rec.name() + ": u" + sliceNote(rec) + " (" + when + ")").valueLabel("u")
-                .outline(rec.outline).chart();
+        String when =
+                "running".equals(rec.status.get()) ? "step " + rec.steps.get() : rec.status.get();
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.u()))
+                .title(rec.name() + ": u" + sliceNote(rec) + " (" + when + ")")
+                .valueLabel("u")
+                .outline(rec.outline)
+                .chart();
     }
 
     private static String sliceNote(RunRecord rec) {
-        return rec.run.spec().problem().domain().dim() == 3 ? String.format(Locale.ROOT, " on z = %.3g", rec.run.sliceZ()) : "";
+        return rec.run.spec().problem().domain().dim() == 3
+                ? String.format(Locale.ROOT, " on z = %.3g", rec.run.sliceZ())
+                : "";
     }
 
     static JFreeChart errorChart(RunRecord rec) {
@@ -479,43 +541,64 @@ public final class PdeWorkbench extends BorderPane {
         if (g.error() == null) {
             return null;
         }
-        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error())).diverging().title(rec.name() + ": error u \u2212 u_exact" + sliceNote(rec))
-                .valueLabel("u \u2212 u_exact").outline(rec.outline).chart();
+        return HeatMap.of(new Grid2(g.xs(), g.ys(), g.error()))
+                .diverging()
+                .title(rec.name() + ": error u \u2212 u_exact" + sliceNote(rec))
+                .valueLabel("u \u2212 u_exact")
+                .outline(rec.outline)
+                .chart();
     }
 
     // ---- pointer: hover read-out and the line probe
 
     private void setupPointer(ChartPane pane) {
         ChartViewer v = pane.viewer;
-        v.addChartMouseListener(new ChartMouseListenerFX() {
-            @Override
-            public void chartMouseMoved(ChartMouseEventFX e) {
-                double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
-                hover.setText(p == null || shown == null || shown.grid == null ? " " : readout(shown.grid, p[0], p[1]));
-            }
+        v.addChartMouseListener(
+                new ChartMouseListenerFX() {
+                    @Override
+                    public void chartMouseMoved(ChartMouseEventFX e) {
+                        double[] p =
+                                ChartCoordinates.data(
+                                        v, e.getTrigger().getX(), e.getTrigger().getY());
+                        hover.setText(
+                                p == null || shown == null || shown.grid == null
+                                        ? " "
+                                        : readout(shown.grid, p[0], p[1]));
+                    }
 
-            @Override
-            public void chartMouseClicked(ChartMouseEventFX e) {
-                if (!probe.isSelected() || shown == null || shown.grid == null) {
-                    return;
-                }
-                double[] p = ChartCoordinates.data(v, e.getTrigger().getX(), e.getTrigger().getY());
-                if (p != null) {
-                    probeClick(p);
-                }
-            }
-        });
+                    @Override
+                    public void chartMouseClicked(ChartMouseEventFX e) {
+                        if (!probe.isSelected() || shown == null || shown.grid == null) {
+                            return;
+                        }
+                        double[] p =
+                                ChartCoordinates.data(
+                                        v, e.getTrigger().getX(), e.getTrigger().getY());
+                        if (p != null) {
+                            probeClick(p);
+                        }
+                    }
+                });
     }
 
     /** A click of the line probe at p (data coordinates): the segment's start, then its end. */
     void probeClick(double[] p) {
         if (probeStart == null) {
             probeStart = p;
-            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
+            status.setText(
+                    String.format(
+                            Locale.ROOT, "Probe from (%.3g, %.3g): click its end.", p[0], p[1]));
         } else {
             setProbe(probeStart[0], probeStart[1], p[0], p[1]);
-            status.setText(String.format(Locale.ROOT, "Probe from (%.3g, %.3g) to (%.3g, %.3g): u along it in the Line probe tab;"
-                    + " click again for another.", probeStart[0], probeStart[1], p[0], p[1]));
+            status.setText(
+                    String.format(
+                            Locale.ROOT,
+                            "Probe from (%.3g, %.3g) to (%.3g, %.3g): u along it in the Line probe tab;"
+                                    + " click again for another.",
+                            probeStart[0],
+                            probeStart[1],
+                            p[0],
+                            p[1]));
             probeStart = null;
         }
     }
@@ -528,7 +611,16 @@ public final class PdeWorkbench extends BorderPane {
     /** "x = ..., y = ..., u = ..." at a point, with the exact solution and error when known. */
     static String readout(SolutionGrid g, double x, double y) {
         double u = new Grid2(g.xs(), g.ys(), g.u()).interpolate(x, y);
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "x = %.4f  y = %.4f  u = %s", x, y, Double.isNaN(u) ? "(outside)" : String.format(Locale.ROOT, "%.5g", u)));
+        StringBuilder b =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "x = %.4f  y = %.4f  u = %s",
+                                x,
+                                y,
+                                Double.isNaN(u)
+                                        ? "(outside)"
+                                        : String.format(Locale.ROOT, "%.5g", u)));
         if (g.exact() != null && !Double.isNaN(u)) {
             double ex = new Grid2(g.xs(), g.ys(), g.exact()).interpolate(x, y);
             b.append(String.format(Locale.ROOT, "  u_exact = %.5g  error = %.3e", ex, u - ex));
@@ -562,7 +654,10 @@ public final class PdeWorkbench extends BorderPane {
         double len = Math.hypot(seg[2] - seg[0], seg[3] - seg[1]);
         double[] t = new double[n], u = new double[n], ex = new double[n];
         Grid2 gu = new Grid2(rec.grid.xs(), rec.grid.ys(), rec.grid.u());
-        Grid2 ge = rec.grid.exact() == null ? null : new Grid2(rec.grid.xs(), rec.grid.ys(), rec.grid.exact());
+        Grid2 ge =
+                rec.grid.exact() == null
+                        ? null
+                        : new Grid2(rec.grid.xs(), rec.grid.ys(), rec.grid.exact());
         for (int i = 0; i < n; i++) {
             double f = (double) i / (n - 1);
             double x = seg[0] + f * (seg[2] - seg[0]), y = seg[1] + f * (seg[3] - seg[1]);
@@ -572,7 +667,8 @@ public final class PdeWorkbench extends BorderPane {
         }
         List<Curves.Series> series = new ArrayList<>();
         if (ge != null) {
-            // The exact solution as markers every 15th sample, drawn over the network's line: where the two agree a line of
+            // The exact solution as markers every 15th sample, drawn over the network's line: where
+            // the two agree a line of
             // the same width would hide it.
             int m = (n - 1) / 15 + 1;
             double[] te = new double[m], xe = new double[m];
@@ -583,15 +679,28 @@ public final class PdeWorkbench extends BorderPane {
             series.add(new Curves.Series("u_exact", te, xe, Curves.Mark.POINTS, -1));
         }
         series.add(Curves.Series.line("u (network)", t, u));
-        String title = String.format(Locale.ROOT, "u along (%.3g, %.3g) to (%.3g, %.3g)", seg[0], seg[1], seg[2], seg[3]);
-        return Curves.chart(title, "distance along the segment", false, List.of(new Curves.Panel("u", Curves.Scale.LINEAR, series)));
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "u along (%.3g, %.3g) to (%.3g, %.3g)",
+                        seg[0],
+                        seg[1],
+                        seg[2],
+                        seg[3]);
+        return Curves.chart(
+                title,
+                "distance along the segment",
+                false,
+                List.of(new Curves.Panel("u", Curves.Scale.LINEAR, series)));
     }
 
     // ---- runs table and export
 
     private void setupRunsTable() {
         runs.setId("runs");
-        runs.setPlaceholder(new Label("Runs of this session appear here, with their settings and final errors."));
+        runs.setPlaceholder(
+                new Label(
+                        "Runs of this session appear here, with their settings and final errors."));
         runs.getColumns().add(column("#", r -> Integer.toString(r.index), 40));
         runs.getColumns().add(column("problem", RunRecord::name, 120));
         runs.getColumns().add(column("status", r -> r.status.get(), 80));
@@ -600,27 +709,39 @@ public final class PdeWorkbench extends BorderPane {
         runs.getColumns().add(column("rel L2", r -> r.relL2.get(), 90));
         runs.getColumns().add(column("rel H1", r -> r.relH1.get(), 90));
         runs.getColumns().add(column("settings", RunRecord::settings, 520));
-        runs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (b != null && b != shown) {
-                show(b);
-            }
-        });
+        runs.getSelectionModel()
+                .selectedItemProperty()
+                .addListener(
+                        (o, a, b) -> {
+                            if (b != null && b != shown) {
+                                show(b);
+                            }
+                        });
     }
 
-    private static TableColumn<RunRecord, String> column(String title, java.util.function.Function<RunRecord, String> f, double width) {
+    private static TableColumn<RunRecord, String> column(
+            String title, java.util.function.Function<RunRecord, String> f, double width) {
         TableColumn<RunRecord, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
-        c.setCellValueFactory(cd -> {
-            RunRecord r = cd.getValue();
-            javafx.beans.binding.StringBinding b = javafx.beans.binding.Bindings.createStringBinding(() -> f.apply(r), r.status, r.steps, r.relL2,
-                    r.relH1, r.seconds);
-            return b;
-        });
+        c.setCellValueFactory(
+                cd -> {
+                    RunRecord r = cd.getValue();
+                    javafx.beans.binding.StringBinding b =
+                            javafx.beans.binding.Bindings.createStringBinding(
+                                    () -> f.apply(r),
+                                    r.status,
+                                    r.steps,
+                                    r.relL2,
+                                    r.relH1,
+                                    r.seconds);
+                    return b;
+                });
         return c;
     }
 
     /**
-     * Writes the shown run's files into {@code dir} as PNG figures ({@link #exportRun(Path, Figures)}).
+     * Writes the shown run's files into {@code dir} as PNG figures ({@link #exportRun(Path,
+     * Figures)}).
      */
     public void exportRun(Path dir) throws IOException {
         exportRun(dir, Figures.defaults());
@@ -640,7 +761,8 @@ public final class PdeWorkbench extends BorderPane {
             throw new IOException("the run is still going: cancel it or wait for it to finish");
         }
         if (rec.run.solver() == null) {
-            throw new IOException("run " + rec.index + " failed before it trained: nothing to export");
+            throw new IOException(
+                    "run " + rec.index + " failed before it trained: nothing to export");
         }
         try (OutputSet files = OutputSet.in(dir)) {
             RitzOutputs.write(rec.run.solver(), rec.problem, rec.run.folder(), files, figures);

@@ -33,78 +33,205 @@ final class ProblemForm extends ScrollPane {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     final TextField name = new TextField("my-problem");
-    final CheckBox eigen = new CheckBox("eigenvalue problem (smallest eigenvalue of -Laplace, u = 0 on the boundary)");
+    final CheckBox eigen =
+            new CheckBox(
+                    "eigenvalue problem (smallest eigenvalue of -Laplace, u = 0 on the boundary)");
     final DomainEditor domain = new DomainEditor();
-    final FormulaField a = new FormulaField("pde-a", false, "Diffusion coefficient a(x) in -div(a grad u) + c u = f (default 1).");
-    final FormulaField c = new FormulaField("pde-c", false, "Reaction coefficient c(x) in -div(a grad u) + c u = f (default 0).");
-    final FormulaField f = new FormulaField("pde-f", false, "Right-hand side f(x) of -div(a grad u) + c u = f (required).");
-    final FormulaField exact = new FormulaField("exact", true,
-            "Optional exact solution: with it the run reports relative L2 and H1 errors and draws the error map (default: none).");
+    final FormulaField a =
+            new FormulaField(
+                    "pde-a",
+                    false,
+                    "Diffusion coefficient a(x) in -div(a grad u) + c u = f (default 1).");
+    final FormulaField c =
+            new FormulaField(
+                    "pde-c",
+                    false,
+                    "Reaction coefficient c(x) in -div(a grad u) + c u = f (default 0).");
+    final FormulaField f =
+            new FormulaField(
+                    "pde-f", false, "Right-hand side f(x) of -div(a grad u) + c u = f (required).");
+    final FormulaField exact =
+            new FormulaField(
+                    "exact",
+                    true,
+                    "Optional exact solution: with it the run reports relative L2 and H1 errors and draws the error map (default: none).");
     final VBox boundary = new VBox(8);
     final List<BoundaryRow> rows = new ArrayList<>();
-    final ComboBox<String> method = combo("method", "ritz: minimise the energy (Deep Ritz, E and Yu 2018); pinn: the squared strong-form"
-            + " residual with the Laplacian by second-order autodiff. Default: ritz.", "ritz", "pinn");
-    final ComboBox<String> bc = combo("bc", "penalty: add beta |boundary| mean (u - g)^2 to the loss; exact: u = g + phi N with phi a"
-            + " distance to the boundary, so u = g holds by construction (Dirichlet only). Default: penalty.", "penalty", "exact");
-    final NumberField penalty = new NumberField("penalty", false, 0, false, "Penalty weight beta of the boundary term (default 500).");
-    final ComboBox<String> network = combo("network-type", "resnet: Linear, residual blocks h + act(L2(act(L1 h))), Linear (the Deep"
-            + " Ritz network); mlp: a plain multilayer perceptron. Default: resnet.", "resnet", "mlp");
-    final NumberField width = new NumberField("network-width", true, 1, true, "Neurons per hidden layer (default 32).");
-    final NumberField depth = new NumberField("network-depth", true, 0, true, "Residual blocks (resnet) or hidden layers (mlp) (default 3).");
-    final ComboBox<String> activation = combo("network-activation", "Activation function (default tanh). Smooth activations are needed"
-            + " for the PINN's second derivatives.", "tanh", "softplus", "sine", "sigmoid", "cubic_relu", "relu");
-    final ComboBox<String> optimizer = combo("optimizer", "adam: Adam, optionally followed by L-BFGS; engd: energy natural gradient"
-            + " descent (Gauss-Newton in function space, Mueller and Zeinhofer 2023), float64, for small networks (an MLP 20 x 2 with"
-            + " the PINN loss reaches relative L2 errors of 1e-6 on smooth problems). Default: adam.", "adam", "engd");
-    final NumberField steps = new NumberField("steps", true, 0, true, "Adam or ENGD steps (default 5000).");
-    final NumberField lr = new NumberField("lr", false, 0, false, "Adam learning rate (default 0.001).");
-    final NumberField lrDecay = new NumberField("lr-decay", false, 0, true, "Final learning rate as a fraction of the first, reached by"
-            + " cosine decay; 1 keeps it constant (default 1).");
-    final NumberField lbfgs = new NumberField("lbfgs", true, 0, true, "L-BFGS iterations after Adam on a fixed quasi-random point set (default 0: none).");
-    final ComboBox<String> sampler = combo("sampler", "How training points are drawn: uniform random, or the quasi-random Sobol or Halton"
-            + " sequences (lower quadrature error). Default: uniform.", "uniform", "sobol", "halton");
-    final NumberField interior = new NumberField("interior", true, 1, true, "Interior points per step (default 1024).");
-    final NumberField boundaryPoints = new NumberField("boundary-points", true, 0, true, "Boundary points per step (default 256; 0 allowed with bc exact).");
+    final ComboBox<String> method =
+            combo(
+                    "method",
+                    "ritz: minimise the energy (Deep Ritz, E and Yu 2018); pinn: the squared strong-form"
+                            + " residual with the Laplacian by second-order autodiff. Default: ritz.",
+                    "ritz",
+                    "pinn");
+    final ComboBox<String> bc =
+            combo(
+                    "bc",
+                    "penalty: add beta |boundary| mean (u - g)^2 to the loss; exact: u = g + phi N with phi a"
+                            + " distance to the boundary, so u = g holds by construction (Dirichlet only). Default: penalty.",
+                    "penalty",
+                    "exact");
+    final NumberField penalty =
+            new NumberField(
+                    "penalty",
+                    false,
+                    0,
+                    false,
+                    "Penalty weight beta of the boundary term (default 500).");
+    final ComboBox<String> network =
+            combo(
+                    "network-type",
+                    "resnet: Linear, residual blocks h + act(L2(act(L1 h))), Linear (the Deep"
+                            + " Ritz network); mlp: a plain multilayer perceptron. Default: resnet.",
+                    "resnet",
+                    "mlp");
+    final NumberField width =
+            new NumberField(
+                    "network-width", true, 1, true, "Neurons per hidden layer (default 32).");
+    final NumberField depth =
+            new NumberField(
+                    "network-depth",
+                    true,
+                    0,
+                    true,
+                    "Residual blocks (resnet) or hidden layers (mlp) (default 3).");
+    final ComboBox<String> activation =
+            combo(
+                    "network-activation",
+                    "Activation function (default tanh). Smooth activations are needed"
+                            + " for the PINN's second derivatives.",
+                    "tanh",
+                    "softplus",
+                    "sine",
+                    "sigmoid",
+                    "cubic_relu",
+                    "relu");
+    final ComboBox<String> optimizer =
+            combo(
+                    "optimizer",
+                    "adam: Adam, optionally followed by L-BFGS; engd: energy natural gradient"
+                            + " descent (Gauss-Newton in function space, Mueller and Zeinhofer 2023), float64, for small networks (an MLP 20 x 2 with"
+                            + " the PINN loss reaches relative L2 errors of 1e-6 on smooth problems). Default: adam.",
+                    "adam",
+                    "engd");
+    final NumberField steps =
+            new NumberField("steps", true, 0, true, "Adam or ENGD steps (default 5000).");
+    final NumberField lr =
+            new NumberField("lr", false, 0, false, "Adam learning rate (default 0.001).");
+    final NumberField lrDecay =
+            new NumberField(
+                    "lr-decay",
+                    false,
+                    0,
+                    true,
+                    "Final learning rate as a fraction of the first, reached by"
+                            + " cosine decay; 1 keeps it constant (default 1).");
+    final NumberField lbfgs =
+            new NumberField(
+                    "lbfgs",
+                    true,
+                    0,
+                    true,
+                    "L-BFGS iterations after Adam on a fixed quasi-random point set (default 0: none).");
+    final ComboBox<String> sampler =
+            combo(
+                    "sampler",
+                    "How training points are drawn: uniform random, or the quasi-random Sobol or Halton"
+                            + " sequences (lower quadrature error). Default: uniform.",
+                    "uniform",
+                    "sobol",
+                    "halton");
+    final NumberField interior =
+            new NumberField("interior", true, 1, true, "Interior points per step (default 1024).");
+    final NumberField boundaryPoints =
+            new NumberField(
+                    "boundary-points",
+                    true,
+                    0,
+                    true,
+                    "Boundary points per step (default 256; 0 allowed with bc exact).");
     final CheckBox resample = new CheckBox("fresh points every step");
-    final NumberField evalEvery = new NumberField("eval-every", true, 1, true, "Evaluate the errors every this many steps (default 250).");
-    final NumberField seed = new NumberField("seed", true, -9.2e18, true, "Random seed: network initialisation and sampling (default 0). The same seed gives the same run.");
-    final ComboBox<String> dtype = combo("dtype", "Precision of the network and its training (default float32; float64 is about twice as slow).",
-            "float32", "float64");
+    final NumberField evalEvery =
+            new NumberField(
+                    "eval-every",
+                    true,
+                    1,
+                    true,
+                    "Evaluate the errors every this many steps (default 250).");
+    final NumberField seed =
+            new NumberField(
+                    "seed",
+                    true,
+                    -9.2e18,
+                    true,
+                    "Random seed: network initialisation and sampling (default 0). The same seed gives the same run.");
+    final ComboBox<String> dtype =
+            combo(
+                    "dtype",
+                    "Precision of the network and its training (default float32; float64 is about twice as slow).",
+                    "float32",
+                    "float64");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final VBox equationBox;
-    private Runnable onChange = () -> { };
+    private Runnable onChange = () -> {};
 
     ProblemForm() {
         setId("problem-form");
         setFitToWidth(true);
         name.setId("problem-name");
-        name.setTooltip(new Tooltip("The problem's name: titles of figures and the default file name."));
+        name.setTooltip(
+                new Tooltip("The problem's name: titles of figures and the default file name."));
         eigen.setId("eigen");
-        eigen.setTooltip(new Tooltip("Instead of a PDE with boundary conditions, find the smallest Dirichlet eigenvalue of -Laplace"
-                + " by minimising the Rayleigh quotient (default: off)."));
+        eigen.setTooltip(
+                new Tooltip(
+                        "Instead of a PDE with boundary conditions, find the smallest Dirichlet eigenvalue of -Laplace"
+                                + " by minimising the Rayleigh quotient (default: off)."));
         resample.setId("resample");
-        resample.setTooltip(new Tooltip("Draw new training points at every step (default: on); off keeps one set."));
+        resample.setTooltip(
+                new Tooltip(
+                        "Draw new training points at every step (default: on); off keeps one set."));
         a.setText("1");
         c.setText("0");
         Button add = new Button("Add condition");
         add.setId("bc-add");
-        add.setTooltip(new Tooltip("Add a boundary condition; with several, each applies where its 'where' formula is positive, the last to the rest."));
+        add.setTooltip(
+                new Tooltip(
+                        "Add a boundary condition; with several, each applies where its 'where' formula is positive, the last to the rest."));
         add.setOnAction(e -> addRow());
         equationBox = new VBox(4, labelled("a", a), labelled("c", c), labelled("f", f));
         VBox bcBox = new VBox(6, boundary, add);
-        GridPane method = grid(new Object[][] {{"method", this.method, "boundary", bc}, {"penalty", penalty}});
-        GridPane net = grid(new Object[][] {{"type", network, "activation", activation}, {"width", width, "depth", depth}});
+        GridPane method =
+                grid(
+                        new Object[][] {
+                            {"method", this.method, "boundary", bc}, {"penalty", penalty}
+                        });
+        GridPane net =
+                grid(
+                        new Object[][] {
+                            {"type", network, "activation", activation},
+                            {"width", width, "depth", depth}
+                        });
         // ENGD runs in float64 only: choosing it sets the precision.
-        optimizer.valueProperty().addListener((obs, was, now) -> {
-            if ("engd".equals(now)) {
-                dtype.setValue("float64");
-                lbfgs.set(0);
-            }
-        });
-        GridPane train = grid(new Object[][] {{"optimizer", optimizer, "steps", steps}, {"learning rate", lr, "lr decay to", lrDecay},
-            {"L-BFGS iterations", lbfgs},
-            {"sampler", sampler, "interior points", interior}, {"boundary points", boundaryPoints, "", resample},
-            {"evaluate every", evalEvery, "seed", seed}, {"precision", dtype}});
+        optimizer
+                .valueProperty()
+                .addListener(
+                        (obs, was, now) -> {
+                            if ("engd".equals(now)) {
+                                dtype.setValue("float64");
+                                lbfgs.set(0);
+                            }
+                        });
+        GridPane train =
+                grid(
+                        new Object[][] {
+                            {"optimizer", optimizer, "steps", steps},
+                            {"learning rate", lr, "lr decay to", lrDecay},
+                            {"L-BFGS iterations", lbfgs},
+                            {"sampler", sampler, "interior points", interior},
+                            {"boundary points", boundaryPoints, "", resample},
+                            {"evaluate every", evalEvery, "seed", seed},
+                            {"precision", dtype}
+                        });
         TitledPane eq = new TitledPane("Equation  -div(a grad u) + c u = f", equationBox);
         TitledPane bcs = new TitledPane("Boundary conditions", bcBox);
         TitledPane ex = new TitledPane("Exact solution (optional)", exact);
@@ -114,25 +241,47 @@ final class ProblemForm extends ScrollPane {
         bcs.managedProperty().bind(bcs.visibleProperty());
         ex.visibleProperty().bind(eigen.selectedProperty().not());
         ex.managedProperty().bind(ex.visibleProperty());
-        VBox all = new VBox(6, new TitledPane("Problem", new VBox(6, labelled("name", name), eigen)), new TitledPane("Domain", domain), eq, bcs, ex,
-                new TitledPane("Method", method), new TitledPane("Network", net), new TitledPane("Training", train));
+        VBox all =
+                new VBox(
+                        6,
+                        new TitledPane("Problem", new VBox(6, labelled("name", name), eigen)),
+                        new TitledPane("Domain", domain),
+                        eq,
+                        bcs,
+                        ex,
+                        new TitledPane("Method", method),
+                        new TitledPane("Network", net),
+                        new TitledPane("Training", train));
         setContent(all);
         for (FormulaField ff : List.of(a, c, f, exact)) {
             watch(ff.validProperty());
             watch(ff.errorProperty());
         }
-        for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
+        for (NumberField n :
+                List.of(
+                        penalty,
+                        width,
+                        depth,
+                        steps,
+                        lr,
+                        lrDecay,
+                        lbfgs,
+                        interior,
+                        boundaryPoints,
+                        evalEvery,
+                        seed)) {
             watch(n.validProperty());
         }
         watch(eigen.selectedProperty());
-        domain.setOnChange(() -> {
-            int d = domain.dimension();
-            for (FormulaField ff : List.of(a, c, f, exact)) {
-                ff.setDimension(d);
-            }
-            rows.forEach(r -> r.setDimension(d));
-            revalidate();
-        });
+        domain.setOnChange(
+                () -> {
+                    int d = domain.dimension();
+                    for (FormulaField ff : List.of(a, c, f, exact)) {
+                        ff.setDimension(d);
+                    }
+                    rows.forEach(r -> r.setDimension(d));
+                    revalidate();
+                });
         fromJson(defaults());
     }
 
@@ -183,13 +332,14 @@ final class ProblemForm extends ScrollPane {
     private BoundaryRow addRow() {
         BoundaryRow r = new BoundaryRow(rows.size());
         r.setDimension(domain.dimension());
-        r.remove.setOnAction(e -> {
-            if (rows.size() > 1) {
-                rows.remove(r);
-                boundary.getChildren().remove(r);
-                revalidate();
-            }
-        });
+        r.remove.setOnAction(
+                e -> {
+                    if (rows.size() > 1) {
+                        rows.remove(r);
+                        boundary.getChildren().remove(r);
+                        revalidate();
+                    }
+                });
         r.validBinding().addListener((o, x, y) -> revalidate());
         for (FormulaField field : List.of(r.g, r.alpha, r.where)) {
             watch(field.errorProperty());
@@ -216,13 +366,31 @@ final class ProblemForm extends ScrollPane {
             for (int i = 0; i < rows.size(); i++) {
                 BoundaryRow r = rows.get(i);
                 for (FormulaField field : List.of(r.g, r.alpha, r.where)) {
-                    if ((field != r.alpha || "robin".equals(r.type.getValue())) && !field.validProperty().get()) {
-                        return "boundary[" + i + "]." + field.getId().substring(field.getId().indexOf('-') + 1) + ": " + field.error().split("\n")[0];
+                    if ((field != r.alpha || "robin".equals(r.type.getValue()))
+                            && !field.validProperty().get()) {
+                        return "boundary["
+                                + i
+                                + "]."
+                                + field.getId().substring(field.getId().indexOf('-') + 1)
+                                + ": "
+                                + field.error().split("\n")[0];
                     }
                 }
             }
         }
-        for (NumberField n : List.of(penalty, width, depth, steps, lr, lrDecay, lbfgs, interior, boundaryPoints, evalEvery, seed)) {
+        for (NumberField n :
+                List.of(
+                        penalty,
+                        width,
+                        depth,
+                        steps,
+                        lr,
+                        lrDecay,
+                        lbfgs,
+                        interior,
+                        boundaryPoints,
+                        evalEvery,
+                        seed)) {
             if (n.problem() != null) {
                 return n.getId() + ": " + n.problem();
             }
@@ -276,17 +444,26 @@ final class ProblemForm extends ScrollPane {
         root.put(Keys.SEED, (long) seed.value());
         root.put(Keys.DTYPE, dtype.getValue());
         // Fields the form has no control for are written back as they were read, not dropped.
-        carried.fields().forEachRemaining(e -> {
-            if (e.getKey().equals(Keys.SAMPLING)) {
-                e.getValue().fields().forEachRemaining(se -> s.set(se.getKey(), se.getValue().deepCopy()));
-            } else if (!e.getKey().equals(Keys.EXACT_EIGENVALUE) || eigen.isSelected()) {
-                root.set(e.getKey(), e.getValue().deepCopy());
-            }
-        });
+        carried.fields()
+                .forEachRemaining(
+                        e -> {
+                            if (e.getKey().equals(Keys.SAMPLING)) {
+                                e.getValue()
+                                        .fields()
+                                        .forEachRemaining(
+                                                se -> s.set(se.getKey(), se.getValue().deepCopy()));
+                            } else if (!e.getKey().equals(Keys.EXACT_EIGENVALUE)
+                                    || eigen.isSelected()) {
+                                root.set(e.getKey(), e.getValue().deepCopy());
+                            }
+                        });
         return root;
     }
 
-    /** Fields of the last file shown that the form has no control for (description, refinement, exact eigenvalue). */
+    /**
+     * Fields of the last file shown that the form has no control for (description, refinement,
+     * exact eigenvalue).
+     */
     private ObjectNode carried = MAPPER.createObjectNode();
 
     private static ObjectNode carriedFields(JsonNode root) {
@@ -311,7 +488,11 @@ final class ProblemForm extends ScrollPane {
      */
     private static String impliedBc(JsonNode root, ObjectNode d) {
         try {
-            return org.implicitlayers.ritz.ProblemFile.read(root, "the form").options().boundary().treatment().toString();
+            return org.implicitlayers.ritz.ProblemFile.read(root, "the form")
+                    .options()
+                    .boundary()
+                    .treatment()
+                    .toString();
         } catch (IllegalArgumentException notReadable) {
             return d.get("bc").asText();
         }
@@ -357,7 +538,10 @@ final class ProblemForm extends ScrollPane {
         sampler.setValue(text(s, ds, Keys.SAMPLING_METHOD));
         interior.set(number(s, ds, Keys.SAMPLING_INTERIOR));
         boundaryPoints.set(number(s, ds, Keys.SAMPLING_BOUNDARY));
-        resample.setSelected(s.has(Keys.SAMPLING_RESAMPLE) ? s.get(Keys.SAMPLING_RESAMPLE).asBoolean() : ds.get(Keys.SAMPLING_RESAMPLE).asBoolean());
+        resample.setSelected(
+                s.has(Keys.SAMPLING_RESAMPLE)
+                        ? s.get(Keys.SAMPLING_RESAMPLE).asBoolean()
+                        : ds.get(Keys.SAMPLING_RESAMPLE).asBoolean());
         evalEvery.set(number(root, d, Keys.EVAL_EVERY));
         seed.set(number(root, d, Keys.SEED));
         dtype.setValue(text(root, d, Keys.DTYPE));

@@ -11,7 +11,9 @@ import org.implicitlayers.gui.common.LossHistory;
 import org.implicitlayers.ritz.ProblemFile.Keys;
 import org.implicitlayers.ritz.SolutionGrid;
 
-/** One run of the session as the runs table lists it, with what is needed to show its figures again. */
+/**
+ * One run of the session as the runs table lists it, with what is needed to show its figures again.
+ */
 final class RunRecord {
     final int index;
     final ObjectNode problem;
@@ -33,7 +35,10 @@ final class RunRecord {
     }
 
     void addMetrics(long step, Map<String, Double> m) {
-        m.forEach((k, v) -> metrics.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {step, v}));
+        m.forEach(
+                (k, v) ->
+                        metrics.computeIfAbsent(k, x -> new ArrayList<>())
+                                .add(new double[] {step, v}));
     }
 
     String name() {
@@ -44,11 +49,29 @@ final class RunRecord {
     String settings() {
         var n = problem.path(Keys.NETWORK);
         var o = problem.path(Keys.OPTIMIZER);
-        return problem.path(Keys.METHOD).asText() + ", " + problem.path(Keys.BC).asText() + " bc, " + n.path(Keys.NETWORK_TYPE).asText() + " "
-                + n.path(Keys.NETWORK_WIDTH).asInt() + "x" + n.path(Keys.NETWORK_DEPTH).asInt() + " " + n.path(Keys.NETWORK_ACTIVATION).asText()
-                + ", Adam " + o.path(Keys.OPTIMIZER_STEPS).asInt() + " lr " + NumberField.format(o.path(Keys.OPTIMIZER_LR).asDouble())
-                + (o.path(Keys.OPTIMIZER_LBFGS).asInt() > 0 ? " + L-BFGS " + o.path(Keys.OPTIMIZER_LBFGS).asInt() : "") + ", "
-                + problem.path(Keys.SAMPLING).path(Keys.SAMPLING_METHOD).asText() + ", " + problem.path(Keys.DTYPE).asText() + ", seed "
+        return problem.path(Keys.METHOD).asText()
+                + ", "
+                + problem.path(Keys.BC).asText()
+                + " bc, "
+                + n.path(Keys.NETWORK_TYPE).asText()
+                + " "
+                + n.path(Keys.NETWORK_WIDTH).asInt()
+                + "x"
+                + n.path(Keys.NETWORK_DEPTH).asInt()
+                + " "
+                + n.path(Keys.NETWORK_ACTIVATION).asText()
+                + ", Adam "
+                + o.path(Keys.OPTIMIZER_STEPS).asInt()
+                + " lr "
+                + NumberField.format(o.path(Keys.OPTIMIZER_LR).asDouble())
+                + (o.path(Keys.OPTIMIZER_LBFGS).asInt() > 0
+                        ? " + L-BFGS " + o.path(Keys.OPTIMIZER_LBFGS).asInt()
+                        : "")
+                + ", "
+                + problem.path(Keys.SAMPLING).path(Keys.SAMPLING_METHOD).asText()
+                + ", "
+                + problem.path(Keys.DTYPE).asText()
+                + ", seed "
                 + problem.path(Keys.SEED).asLong();
     }
 }

@@ -19,8 +19,8 @@ import javafx.scene.transform.Rotate;
 
 /**
  * A 3-D view of a triangle mesh or a point cloud (in normalised units, inside the unit ball):
- * shaded with a Phong material under a point light, rotated by dragging, zoomed by scrolling.
- * Needs the es2 (OpenGL) pipeline; elsewhere (the headless software pipeline) it says so.
+ * shaded with a Phong material under a point light, rotated by dragging, zoomed by scrolling. Needs
+ * the es2 (OpenGL) pipeline; elsewhere (the headless software pipeline) it says so.
  */
 final class MeshView3d extends StackPane {
     private final Group content = new Group();
@@ -36,8 +36,9 @@ final class MeshView3d extends StackPane {
         setMinSize(200, 200);
         setStyle("-fx-background-color: white;");
         if (!Platform.isSupported(ConditionalFeature.SCENE3D)) {
-            message.setText("No 3-D view: JavaFX runs on its software pipeline here, which has no 3-D (no usable OpenGL, or"
-                    + " -Dprism.forceGPU=false; Mesa's libgl1-mesa-dri gives a software OpenGL). The slice and the mesh export work as usual.");
+            message.setText(
+                    "No 3-D view: JavaFX runs on its software pipeline here, which has no 3-D (no usable OpenGL, or"
+                            + " -Dprism.forceGPU=false; Mesa's libgl1-mesa-dri gives a software OpenGL). The slice and the mesh export work as usual.");
             message.setWrapText(true);
             getChildren().add(message);
             return;
@@ -58,21 +59,33 @@ final class MeshView3d extends StackPane {
         sub.setCamera(camera);
         sub.widthProperty().bind(widthProperty());
         sub.heightProperty().bind(heightProperty());
-        sub.setOnMousePressed(e -> {
-            lastX = e.getSceneX();
-            lastY = e.getSceneY();
-        });
-        sub.setOnMouseDragged(e -> {
-            ry.setAngle(ry.getAngle() + 0.4 * (e.getSceneX() - lastX));
-            rx.setAngle(rx.getAngle() - 0.4 * (e.getSceneY() - lastY));
-            lastX = e.getSceneX();
-            lastY = e.getSceneY();
-        });
-        sub.setOnScroll(e -> camera.setTranslateZ(Math.min(-1.2, Math.max(-12, camera.getTranslateZ() * Math.pow(1.0015, -e.getDeltaY())))));
+        sub.setOnMousePressed(
+                e -> {
+                    lastX = e.getSceneX();
+                    lastY = e.getSceneY();
+                });
+        sub.setOnMouseDragged(
+                e -> {
+                    ry.setAngle(ry.getAngle() + 0.4 * (e.getSceneX() - lastX));
+                    rx.setAngle(rx.getAngle() - 0.4 * (e.getSceneY() - lastY));
+                    lastX = e.getSceneX();
+                    lastY = e.getSceneY();
+                });
+        sub.setOnScroll(
+                e ->
+                        camera.setTranslateZ(
+                                Math.min(
+                                        -1.2,
+                                        Math.max(
+                                                -12,
+                                                camera.getTranslateZ()
+                                                        * Math.pow(1.0015, -e.getDeltaY())))));
         getChildren().add(sub);
     }
 
-    /** Shows a mesh: vertices [3 V] (x y z), faces [3 F]. JavaFX's y points down, so y is flipped. */
+    /**
+     * Shows a mesh: vertices [3 V] (x y z), faces [3 F]. JavaFX's y points down, so y is flipped.
+     */
     void showMesh(double[] vertices, int[] faces, Color colour) {
         TriangleMesh m = new TriangleMesh();
         float[] p = new float[vertices.length];
@@ -83,7 +96,8 @@ final class MeshView3d extends StackPane {
         }
         m.getPoints().setAll(p);
         m.getTexCoords().setAll(0, 0);
-        // Flipping y mirrors the mesh, which reverses the triangles' orientation: swap two corners back.
+        // Flipping y mirrors the mesh, which reverses the triangles' orientation: swap two corners
+        // back.
         int[] f = new int[2 * faces.length];
         for (int i = 0; i < faces.length; i += 3) {
             f[2 * i] = faces[i];

@@ -48,20 +48,42 @@ import org.jfree.chart.fx.ChartViewer;
  * The signed distance field workbench: a point cloud (a built-in shape, the bunny, or a PLY, OBJ,
  * OFF, STL or XYZ(N) file) shown in 3-D; an IGR fit ({@link SdfFit}, the library's pipeline) on a
  * background thread with a live loss curve; then the mesh extracted by marching cubes, shaded in
- * 3-D, beside a slice of the learned field with its zero contour. The mesh exports as OBJ, PLY or STL.
+ * 3-D, beside a slice of the learned field with its zero contour. The mesh exports as OBJ, PLY or
+ * STL.
  */
 public final class SdfWorkbench extends BorderPane {
     private static final long REFRESH_NANOS = 400_000_000L;
 
     final ComboBox<String> cloudName = new ComboBox<>();
-    final TextField points = Fields.text("sdf-points", "2000", "Surface samples of a built-in analytic shape (default 2000; the bunny has its own 1839).");
-    final TextField width = Fields.text("sdf-width", "64", "Hidden width of the IGR network (the library's default is 256; 64 trains in seconds).");
+    final TextField points =
+            Fields.text(
+                    "sdf-points",
+                    "2000",
+                    "Surface samples of a built-in analytic shape (default 2000; the bunny has its own 1839).");
+    final TextField width =
+            Fields.text(
+                    "sdf-width",
+                    "64",
+                    "Hidden width of the IGR network (the library's default is 256; 64 trains in seconds).");
     final TextField depth = Fields.text("sdf-depth", "4", "Hidden layers (default 4).");
-    final TextField steps = Fields.text("sdf-steps", "400", "Adam steps (lr 1e-3), default 400 here (2000 in the benchmark).");
-    final TextField resolution = Fields.text("sdf-resolution", "64", "Marching-cubes grid nodes per side over [-1.1, 1.1]^3 (default 64).");
-    final TextField seed = Fields.text("sdf-seed", "0", "Seed of the initialisation and the samples (default 0).");
-    final RunControls controls = new RunControls("sdf-", "Fit", "Fit a neural SDF to the cloud with these settings, then extract its mesh.",
-            new javafx.beans.property.SimpleBooleanProperty(true));
+    final TextField steps =
+            Fields.text(
+                    "sdf-steps",
+                    "400",
+                    "Adam steps (lr 1e-3), default 400 here (2000 in the benchmark).");
+    final TextField resolution =
+            Fields.text(
+                    "sdf-resolution",
+                    "64",
+                    "Marching-cubes grid nodes per side over [-1.1, 1.1]^3 (default 64).");
+    final TextField seed =
+            Fields.text("sdf-seed", "0", "Seed of the initialisation and the samples (default 0).");
+    final RunControls controls =
+            new RunControls(
+                    "sdf-",
+                    "Fit",
+                    "Fit a neural SDF to the cloud with these settings, then extract its mesh.",
+                    new javafx.beans.property.SimpleBooleanProperty(true));
     final Button run = controls.run;
     final Label status = controls.status;
     final Label message = controls.message;
@@ -71,11 +93,18 @@ public final class SdfWorkbench extends BorderPane {
     final ChartViewer curves = new ChartViewer(null);
     private PointCloud cloud;
     private Path cloudFile;
-    /** The folder of this session's fits (fit-1, fit-2, ...: each a run folder with its lock and checkpoint). */
+
+    /**
+     * The folder of this session's fits (fit-1, fit-2, ...: each a run folder with its lock and
+     * checkpoint).
+     */
     private final Path sessionDir;
+
     private int fits;
+
     /** The fit running now, or the last one. */
     private volatile RunContext job;
+
     private SdfModel model;
     private Mesh mesh;
     private final LossHistory history = new LossHistory();
@@ -91,33 +120,42 @@ public final class SdfWorkbench extends BorderPane {
         try {
             return Files.createTempDirectory("implicit-sdf-");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder for the fits: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create a temporary folder for the fits: " + e.getMessage(), e);
         }
     }
 
-    /** @param sessionDir where each fit runs as a job (fit-1, fit-2, ...: the run lock and checkpoint) */
+    /**
+     * @param sessionDir where each fit runs as a job (fit-1, fit-2, ...: the run lock and
+     *     checkpoint)
+     */
     public SdfWorkbench(Path sessionDir) {
         this.sessionDir = sessionDir;
         setId("sdf-workbench");
         cloudName.setId("sdf-cloud");
         cloudName.getItems().addAll("sphere", "torus", "box", "bunny");
         cloudName.setValue("torus");
-        cloudName.setTooltip(new Tooltip("A built-in cloud: samples of an analytic sphere, torus or box with exact normals, or the"
-                + " Stanford bunny (shared/data/bunny.xyzn). Default: torus."));
+        cloudName.setTooltip(
+                new Tooltip(
+                        "A built-in cloud: samples of an analytic sphere, torus or box with exact normals, or the"
+                                + " Stanford bunny (shared/data/bunny.xyzn). Default: torus."));
         cloudName.valueProperty().addListener((o, a, b) -> loadBuiltIn());
         status.setText("Pick a point cloud and press Fit.");
         run.setOnAction(e -> start());
-        controls.cancel.setOnAction(e -> {
-            RunContext j = job;
-            if (j != null) {
-                j.cancel();
-            }
-            status.setText("Cancelling...");
-        });
+        controls.cancel.setOnAction(
+                e -> {
+                    RunContext j = job;
+                    if (j != null) {
+                        j.cancel();
+                    }
+                    status.setText("Cancelling...");
+                });
         sliceZ.setId("sdf-slice-z");
         sliceZ.setShowTickLabels(true);
         sliceZ.setMajorTickUnit(0.5);
-        sliceZ.setTooltip(new Tooltip("Height z of the slice through the field (normalised units: the cloud fits the unit ball)."));
+        sliceZ.setTooltip(
+                new Tooltip(
+                        "Height z of the slice through the field (normalised units: the cloud fits the unit ball)."));
         sliceZ.valueProperty().addListener((o, a, b) -> drawSlice());
         GridPane g = new GridPane();
         g.setHgap(6);
@@ -129,11 +167,20 @@ public final class SdfWorkbench extends BorderPane {
         g.addRow(4, new Label("steps"), steps);
         g.addRow(5, new Label("grid"), resolution);
         g.addRow(6, new Label("seed"), seed);
-        Label about = new Label("Implicit geometric regularisation (Gropp et al. 2020): f = 0 on the points, grad f = the normals there,"
-                + " |grad f| = 1 elsewhere; softplus network with geometric initialisation. File > Open point cloud reads PLY, OBJ, OFF,"
-                + " STL and XYZ(N) (normals estimated when absent).");
+        Label about =
+                new Label(
+                        "Implicit geometric regularisation (Gropp et al. 2020): f = 0 on the points, grad f = the normals there,"
+                                + " |grad f| = 1 elsewhere; softplus network with geometric initialisation. File > Open point cloud reads PLY, OBJ, OFF,"
+                                + " STL and XYZ(N) (normals estimated when absent).");
         about.setWrapText(true);
-        VBox left = new VBox(12, new Label("Signed distance field"), about, g, new Label("slice height z"), sliceZ);
+        VBox left =
+                new VBox(
+                        12,
+                        new Label("Signed distance field"),
+                        about,
+                        g,
+                        new Label("slice height z"),
+                        sliceZ);
         left.setPadding(new Insets(10));
         left.setPrefWidth(330);
         left.setMinWidth(280);
@@ -175,14 +222,20 @@ public final class SdfWorkbench extends BorderPane {
     private void loadBuiltIn() {
         try {
             int k = Integer.parseInt(points.getText().trim());
-            showCloud(BuiltinClouds.load(cloudName.getValue(), k, Long.parseLong(seed.getText().trim())), null);
+            showCloud(
+                    BuiltinClouds.load(
+                            cloudName.getValue(), k, Long.parseLong(seed.getText().trim())),
+                    null);
         } catch (IOException | RuntimeException e) {
             message.setText("Cannot load " + cloudName.getValue() + ": " + e.getMessage());
         }
     }
 
     /** Opens a point cloud file (PLY, OBJ, OFF, STL, XYZ); errors name the file and line. */
-    /** Shows the cloud in {@code file}; false (and the reason in the message line) when it cannot be read. */
+    /**
+     * Shows the cloud in {@code file}; false (and the reason in the message line) when it cannot be
+     * read.
+     */
     public boolean open(Path file) {
         try {
             showCloud(GeometryReader.readCloud(file), file);
@@ -207,12 +260,21 @@ public final class SdfWorkbench extends BorderPane {
         PointCloud unit = c.normalized(Normalization.unitBall(c.points()));
         view.showPoints(unit.points(), 0.008);
         slice.setChart(emptySlice());
-        status.setText((file == null ? cloudName.getValue() : file.getFileName().toString()) + ": " + c.size() + " points"
-                + (c.hasNormals() ? " with normals" : "") + ". Press Fit.");
+        status.setText(
+                (file == null ? cloudName.getValue() : file.getFileName().toString())
+                        + ": "
+                        + c.size()
+                        + " points"
+                        + (c.hasNormals() ? " with normals" : "")
+                        + ". Press Fit.");
     }
 
     private static JFreeChart emptySlice() {
-        return Curves.chart("SDF slice: after the fit", "x", false, List.of(new Curves.Panel("y", Curves.Scale.LINEAR, List.of())));
+        return Curves.chart(
+                "SDF slice: after the fit",
+                "x",
+                false,
+                List.of(new Curves.Panel("y", Curves.Scale.LINEAR, List.of())));
     }
 
     /** Writes the extracted mesh (OBJ, PLY or STL by extension). */
@@ -221,7 +283,14 @@ public final class SdfWorkbench extends BorderPane {
             throw new IOException("no mesh yet: fit a field first");
         }
         MeshWriter.write(mesh, file);
-        status.setText("Wrote " + file + " (" + mesh.vertexCount() + " vertices, " + mesh.faceCount() + " faces).");
+        status.setText(
+                "Wrote "
+                        + file
+                        + " ("
+                        + mesh.vertexCount()
+                        + " vertices, "
+                        + mesh.faceCount()
+                        + " faces).");
     }
 
     private void start() {
@@ -237,7 +306,8 @@ public final class SdfWorkbench extends BorderPane {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            message.setText("Cannot fit: width, depth and steps must be positive whole numbers, grid at least 8.");
+            message.setText(
+                    "Cannot fit: width, depth and steps must be positive whole numbers, grid at least 8.");
             return;
         }
         if (cloud == null) {
@@ -245,9 +315,15 @@ public final class SdfWorkbench extends BorderPane {
             return;
         }
         message.setText("");
-        SdfFit.Options o = SdfFit.Options.defaults().withSteps(k).withSeed(s)
-                .withNetwork(IgrNetwork.Options.defaults().withSize(w, d).withDtype(DType.FLOAT32))
-                .withGrid(GridSampler.Options.defaults().withResolution(res));
+        SdfFit.Options o =
+                SdfFit.Options.defaults()
+                        .withSteps(k)
+                        .withSeed(s)
+                        .withNetwork(
+                                IgrNetwork.Options.defaults()
+                                        .withSize(w, d)
+                                        .withDtype(DType.FLOAT32))
+                        .withGrid(GridSampler.Options.defaults().withResolution(res));
         RunContext h;
         try {
             h = RunContext.open(sessionDir.resolve("fit-" + (++fits)), false);
@@ -267,39 +343,57 @@ public final class SdfWorkbench extends BorderPane {
 
     private void fit(PointCloud c, SdfFit.Options o, RunContext h, int total) {
         try (h) {
-            TrainingCallback cb = new TrainingCallback() {
-                @Override
-                public void onStep(Trainer.StepInfo info) {
-                    double step = info.step(), loss = info.loss(), sec = info.elapsedSeconds();
-                    Platform.runLater(() -> step(step, loss, sec, total));
-                }
-            };
+            TrainingCallback cb =
+                    new TrainingCallback() {
+                        @Override
+                        public void onStep(Trainer.StepInfo info) {
+                            double step = info.step(),
+                                    loss = info.loss(),
+                                    sec = info.elapsedSeconds();
+                            Platform.runLater(() -> step(step, loss, sec, total));
+                        }
+                    };
             h.callback(cb);
             SdfModel m = SdfFit.fit(c, o, h).model();
             boolean cancelled = h.cancelled();
-            Platform.runLater(() -> status.setText("Extracting the mesh (marching cubes on a " + o.grid().resolution() + "^3 grid)..."));
+            Platform.runLater(
+                    () ->
+                            status.setText(
+                                    "Extracting the mesh (marching cubes on a "
+                                            + o.grid().resolution()
+                                            + "^3 grid)..."));
             SdfFit.Extraction e = SdfFit.extract(m, o.grid());
             JFreeChart sl = sliceChart(m, sliceZ.getValue());
-            Platform.runLater(() -> {
-                model = m;
-                mesh = e.mesh();
-                controls.setRunning(false);
-                lastResult = cancelled ? "cancelled" : "done";
-                Mesh u = e.normalizedMesh();
-                if (u.faceCount() > 0) {
-                    view.showMesh(u.vertices(), u.faces(), Color.web("#c9b38f"));
-                }
-                slice.setChart(sl);
-                drawCurves();
-                status.setText(String.format(Locale.ROOT, "%s: %d vertices, %d faces (marching cubes %.2f s). Drag to rotate, scroll to zoom.",
-                        cancelled ? "Cancelled; mesh of what was trained" : "Done", u.vertexCount(), u.faceCount(), e.extractSeconds()));
-            });
+            Platform.runLater(
+                    () -> {
+                        model = m;
+                        mesh = e.mesh();
+                        controls.setRunning(false);
+                        lastResult = cancelled ? "cancelled" : "done";
+                        Mesh u = e.normalizedMesh();
+                        if (u.faceCount() > 0) {
+                            view.showMesh(u.vertices(), u.faces(), Color.web("#c9b38f"));
+                        }
+                        slice.setChart(sl);
+                        drawCurves();
+                        status.setText(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s: %d vertices, %d faces (marching cubes %.2f s). Drag to rotate, scroll to zoom.",
+                                        cancelled ? "Cancelled; mesh of what was trained" : "Done",
+                                        u.vertexCount(),
+                                        u.faceCount(),
+                                        e.extractSeconds()));
+                    });
         } catch (Throwable e) {
-            Platform.runLater(() -> {
-                controls.setRunning(false);
-                lastResult = "failed: " + e;
-                message.setText("The fit failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            });
+            Platform.runLater(
+                    () -> {
+                        controls.setRunning(false);
+                        lastResult = "failed: " + e;
+                        message.setText(
+                                "The fit failed: "
+                                        + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    });
         }
     }
 
@@ -314,8 +408,20 @@ public final class SdfWorkbench extends BorderPane {
     }
 
     private void drawCurves() {
-        curves.setChart(Curves.chart("training", "step", false, List.of(new Curves.Panel("IGR loss", Curves.Scale.AUTO,
-                List.of(Curves.Series.line("loss", history.steps(), history.losses()))))));
+        curves.setChart(
+                Curves.chart(
+                        "training",
+                        "step",
+                        false,
+                        List.of(
+                                new Curves.Panel(
+                                        "IGR loss",
+                                        Curves.Scale.AUTO,
+                                        List.of(
+                                                Curves.Series.line(
+                                                        "loss",
+                                                        history.steps(),
+                                                        history.losses()))))));
     }
 
     private void drawSlice() {
@@ -345,7 +451,11 @@ public final class SdfWorkbench extends BorderPane {
                 v[i][j] = out[i * k + j];
             }
         }
-        return HeatMap.of(new Grid2(xs, xs, v)).diverging().contour(0)
-                .title(String.format(Locale.ROOT, "SDF slice z = %.2f, zero level in black", z)).valueLabel("f (normalised units)").chart();
+        return HeatMap.of(new Grid2(xs, xs, v))
+                .diverging()
+                .contour(0)
+                .title(String.format(Locale.ROOT, "SDF slice z = %.2f, zero level in black", z))
+                .valueLabel("f (normalised units)")
+                .chart();
     }
 }

@@ -24,8 +24,13 @@ class BuiltInProblemsTest {
             Files.writeString(f, BuiltInProblems.json(name).toPrettyString());
             ProblemSpec back = ProblemFile.load(f);
             assertEquals(original.options(), back.options(), name);
-            assertEquals(original.problem().domain().measure(), back.problem().domain().measure(), 1e-12, name);
-            assertArrayEquals(original.problem().domain().lower(), back.problem().domain().lower(), name);
+            assertEquals(
+                    original.problem().domain().measure(),
+                    back.problem().domain().measure(),
+                    1e-12,
+                    name);
+            assertArrayEquals(
+                    original.problem().domain().lower(), back.problem().domain().lower(), name);
             if (original.problem() instanceof PoissonProblem p) {
                 PoissonProblem q = (PoissonProblem) back.problem();
                 int d = p.domain().dim();
@@ -35,10 +40,22 @@ class BuiltInProblemsTest {
                 }
                 try (Grad.Scope s = Grad.noGrad()) {
                     Tensor x = Tensor.of(DType.FLOAT64, pts, 5, d);
-                    assertArrayEquals(p.f().at(x).toDoubleArray(), q.f().at(x).toDoubleArray(), 1e-12, name + " f");
-                    assertArrayEquals(p.boundary().get(0).g().at(x).toDoubleArray(), q.boundary().get(0).g().at(x).toDoubleArray(), 1e-12, name + " g");
+                    assertArrayEquals(
+                            p.f().at(x).toDoubleArray(),
+                            q.f().at(x).toDoubleArray(),
+                            1e-12,
+                            name + " f");
+                    assertArrayEquals(
+                            p.boundary().get(0).g().at(x).toDoubleArray(),
+                            q.boundary().get(0).g().at(x).toDoubleArray(),
+                            1e-12,
+                            name + " g");
                     if (p.exact() != null) {
-                        assertArrayEquals(p.exact().at(x).toDoubleArray(), q.exact().at(x).toDoubleArray(), 1e-12, name + " exact");
+                        assertArrayEquals(
+                                p.exact().at(x).toDoubleArray(),
+                                q.exact().at(x).toDoubleArray(),
+                                1e-12,
+                                name + " exact");
                     }
                 }
             }

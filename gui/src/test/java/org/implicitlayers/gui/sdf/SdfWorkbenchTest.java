@@ -19,7 +19,10 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** The SDF workbench driven through its controls, headless (Monocle: no 3-D view, the rest as on screen). */
+/**
+ * The SDF workbench driven through its controls, headless (Monocle: no 3-D view, the rest as on
+ * screen).
+ */
 @ExtendWith(ApplicationExtension.class)
 class SdfWorkbenchTest {
     private SdfWorkbench bench;
@@ -32,14 +35,16 @@ class SdfWorkbenchTest {
     }
 
     @Test
-    void aShortFitOfTheSphereExtractsAMeshAndDrawsTheSliceWithItsZeroContour(FxRobot robot, @TempDir Path tmp) throws Exception {
-        robot.interact(() -> {
-            bench.cloudName.setValue("sphere");
-            bench.points.setText("500");
-            bench.width.setText("16");
-            bench.depth.setText("2");
-            bench.resolution.setText("24");
-        });
+    void aShortFitOfTheSphereExtractsAMeshAndDrawsTheSliceWithItsZeroContour(
+            FxRobot robot, @TempDir Path tmp) throws Exception {
+        robot.interact(
+                () -> {
+                    bench.cloudName.setValue("sphere");
+                    bench.points.setText("500");
+                    bench.width.setText("16");
+                    bench.depth.setText("2");
+                    bench.resolution.setText("24");
+                });
         robot.clickOn("#sdf-steps").eraseText(3).write("30");
         robot.clickOn("#sdf-run");
         WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> !bench.runningProperty().get());
@@ -48,15 +53,18 @@ class SdfWorkbenchTest {
         assertNotNull(bench.mesh());
         assertTrue(bench.mesh().faceCount() > 100, "faces " + bench.mesh().faceCount());
         XYPlot slice = (XYPlot) bench.slice.getChart().getPlot();
-        assertTrue(slice.getAnnotations().stream().anyMatch(a -> a instanceof Segments), "zero contour drawn");
+        assertTrue(
+                slice.getAnnotations().stream().anyMatch(a -> a instanceof Segments),
+                "zero contour drawn");
         Path obj = tmp.resolve("sphere.obj");
-        robot.interact(() -> {
-            try {
-                bench.exportMesh(obj);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        robot.interact(
+                () -> {
+                    try {
+                        bench.exportMesh(obj);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
         assertTrue(Files.readString(obj).contains("\nf "), "an OBJ with faces");
     }
 }

@@ -12,8 +12,7 @@ import org.implicitlayers.sdf.net.SdfNetwork;
  * point|^2, trains through it).
  */
 public final class NeuralPull {
-    private NeuralPull() {
-    }
+    private NeuralPull() {}
 
     /** Projections [n, 3] of queries [n, 3]; on the tape of the queries and the parameters. */
     public static Tensor project(SdfNetwork net, Tensor queries) {
@@ -28,7 +27,10 @@ public final class NeuralPull {
         return q.sub(g.mul(scale));
     }
 
-    /** The Neural-Pull loss: mean over queries of |project(q) - target|^2, targets [n, 3] (nearest input points). */
+    /**
+     * The Neural-Pull loss: mean over queries of |project(q) - target|^2, targets [n, 3] (nearest
+     * input points).
+     */
     public static Tensor loss(SdfNetwork net, Tensor queries, Tensor targets) {
         return project(net, queries).sub(targets).square().sum(1).mean();
     }

@@ -9,14 +9,13 @@ import org.implicitlayers.core.Rng;
 import org.implicitlayers.sdf.mesh.Shapes;
 
 /**
- * The built-in inputs: point clouds sampled from the analytic shapes ({@code sphere}, {@code torus},
- * {@code box}) and the Stanford bunny (1839 points with normals, {@code bunny.xyzn}), found through
- * the system property {@code implicit.data} or a {@code shared/data} or {@code data} folder in the
- * working directory or one of its parents.
+ * The built-in inputs: point clouds sampled from the analytic shapes ({@code sphere}, {@code
+ * torus}, {@code box}) and the Stanford bunny (1839 points with normals, {@code bunny.xyzn}), found
+ * through the system property {@code implicit.data} or a {@code shared/data} or {@code data} folder
+ * in the working directory or one of its parents.
  */
 public final class BuiltinClouds {
-    private BuiltinClouds() {
-    }
+    private BuiltinClouds() {}
 
     /** Names accepted by {@link #load}. */
     public static final String NAMES = "sphere, torus, box, bunny";
@@ -34,13 +33,21 @@ public final class BuiltinClouds {
         };
     }
 
-    /** A built-in cloud by name; analytic shapes get {@code points} surface samples with exact normals. */
+    /**
+     * A built-in cloud by name; analytic shapes get {@code points} surface samples with exact
+     * normals.
+     */
     public static PointCloud load(String name, int points, long seed) throws IOException {
         if (name.equalsIgnoreCase("bunny")) {
-            Path f = bunnyFile().orElseThrow(() -> new IOException("bunny.xyzn not found: the bunny's points (x y z nx ny nz per line)"
-                    + " are not part of the repository; it looks for data/bunny.xyzn and shared/data/bunny.xyzn in the working"
-                    + " directory and its parents, or in DIR with -Dimplicit.data=DIR (JAVA_OPTS for bin/implicit). Any scan works as"
-                    + " a file too, e.g. bun_zipper.ply from the Stanford 3D Scanning Repository"));
+            Path f =
+                    bunnyFile()
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "bunny.xyzn not found: the bunny's points (x y z nx ny nz per line)"
+                                                            + " are not part of the repository; it looks for data/bunny.xyzn and shared/data/bunny.xyzn in the working"
+                                                            + " directory and its parents, or in DIR with -Dimplicit.data=DIR (JAVA_OPTS for bin/implicit). Any scan works as"
+                                                            + " a file too, e.g. bun_zipper.ply from the Stanford 3D Scanning Repository"));
             return GeometryReader.readCloud(f);
         }
         return sample(Shapes.named(name), points, seed);

@@ -3,7 +3,10 @@ package org.implicitlayers.sdf.io;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A file that does not hold what its format promises; the message names the file, the place and the expectation. */
+/**
+ * A file that does not hold what its format promises; the message names the file, the place and the
+ * expectation.
+ */
 public final class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
 

@@ -18,27 +18,29 @@ import org.implicitlayers.sdf.mesh.Mesh;
  * Files are written to a temporary sibling and renamed, so a reader never sees half a file.
  */
 public final class MeshWriter {
-    private MeshWriter() {
-    }
+    private MeshWriter() {}
 
     public static void write(Mesh m, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".obj") && !name.endsWith(".ply") && !name.endsWith(".stl")) {
             throw new IOException(file + ": unknown mesh extension, expected .obj, .ply or .stl");
         }
-        atomically(file, out -> {
-            if (name.endsWith(".obj")) {
-                obj(m, out);
-            } else if (name.endsWith(".ply")) {
-                ply(m, out);
-            } else {
-                stl(m, out);
-            }
-        });
+        atomically(
+                file,
+                out -> {
+                    if (name.endsWith(".obj")) {
+                        obj(m, out);
+                    } else if (name.endsWith(".ply")) {
+                        ply(m, out);
+                    } else {
+                        stl(m, out);
+                    }
+                });
     }
 
     private static void obj(Mesh m, OutputStream os) throws IOException {
-        BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.US_ASCII));
+        BufferedWriter w =
+                new BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.US_ASCII));
         double[] v = m.vertices();
         w.write("# " + m.vertexCount() + " vertices, " + m.faceCount() + " triangles\n");
         for (int i = 0; i < v.length; i += 3) {
@@ -52,9 +54,12 @@ public final class MeshWriter {
     }
 
     private static void ply(Mesh m, OutputStream os) throws IOException {
-        String header = "ply\nformat binary_little_endian 1.0\nelement vertex " + m.vertexCount()
-                + "\nproperty float x\nproperty float y\nproperty float z\nelement face " + m.faceCount()
-                + "\nproperty list uchar int vertex_indices\nend_header\n";
+        String header =
+                "ply\nformat binary_little_endian 1.0\nelement vertex "
+                        + m.vertexCount()
+                        + "\nproperty float x\nproperty float y\nproperty float z\nelement face "
+                        + m.faceCount()
+                        + "\nproperty list uchar int vertex_indices\nend_header\n";
         os.write(header.getBytes(StandardCharsets.US_ASCII));
         ByteBuffer b = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
         for (double x : m.vertices()) {

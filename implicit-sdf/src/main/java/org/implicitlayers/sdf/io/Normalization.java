@@ -1,18 +1,19 @@
 package org.implicitlayers.sdf.io;
 
 /**
- * The similarity x -&gt; (x - centre) * scale that puts a shape in the unit ball, remembered so that
- * meshes, distances and grids are written back in the input's units with {@link #invert}.
+ * The similarity x -&gt; (x - centre) * scale that puts a shape in the unit ball, remembered so
+ * that meshes, distances and grids are written back in the input's units with {@link #invert}.
  *
- * @param cx     centre, x (input units)
- * @param cy     centre, y
- * @param cz     centre, z
- * @param scale  factor applied after centring (1 / input length unit)
+ * @param cx centre, x (input units)
+ * @param cy centre, y
+ * @param cz centre, z
+ * @param scale factor applied after centring (1 / input length unit)
  */
 public record Normalization(double cx, double cy, double cz, double scale) {
     public Normalization {
         if (!(scale > 0) || !Double.isFinite(scale)) {
-            throw new IllegalArgumentException("Normalization: scale must be finite and > 0, got " + scale);
+            throw new IllegalArgumentException(
+                    "Normalization: scale must be finite and > 0, got " + scale);
         }
     }
 
@@ -20,7 +21,10 @@ public record Normalization(double cx, double cy, double cz, double scale) {
         return new Normalization(0, 0, 0, 1);
     }
 
-    /** Centre at the mean of the points, scale by 1 / the largest distance to it (the benchmark's rule). */
+    /**
+     * Centre at the mean of the points, scale by 1 / the largest distance to it (the benchmark's
+     * rule).
+     */
     public static Normalization unitBall(double[] points) {
         int n = points.length / 3;
         if (n == 0) {
@@ -35,11 +39,16 @@ public record Normalization(double cx, double cy, double cz, double scale) {
         double cx = sx / n, cy = sy / n, cz = sz / n;
         double r2 = 0;
         for (int i = 0; i < n; i++) {
-            double dx = points[3 * i] - cx, dy = points[3 * i + 1] - cy, dz = points[3 * i + 2] - cz;
+            double dx = points[3 * i] - cx,
+                    dy = points[3 * i + 1] - cy,
+                    dz = points[3 * i + 2] - cz;
             r2 = Math.max(r2, dx * dx + dy * dy + dz * dz);
         }
         if (!(r2 > 0)) {
-            throw new IllegalArgumentException("Normalization: all " + n + " points coincide; a surface needs points spread in space");
+            throw new IllegalArgumentException(
+                    "Normalization: all "
+                            + n
+                            + " points coincide; a surface needs points spread in space");
         }
         return new Normalization(cx, cy, cz, 1 / Math.sqrt(r2));
     }

@@ -10,8 +10,7 @@ import org.implicitlayers.sdf.mesh.Growable;
  * statements are ignored. Polygons are fanned into triangles.
  */
 final class ObjReader {
-    private ObjReader() {
-    }
+    private ObjReader() {}
 
     static ShapeData read(Path file) throws IOException {
         Growable.Doubles v = new Growable.Doubles();
@@ -24,25 +23,40 @@ final class ObjReader {
                     case "v":
                     case "vn":
                         if (t.length < 4) {
-                            throw in.error("'" + t[0] + "' needs 3 numbers, found " + (t.length - 1));
+                            throw in.error(
+                                    "'" + t[0] + "' needs 3 numbers, found " + (t.length - 1));
                         }
                         for (int a = 1; a <= 3; a++) {
-                            (t[0].equals("v") ? v : vn).add(in.number(t[a], t[0] + " " + "xyz".charAt(a - 1)));
+                            (t[0].equals("v") ? v : vn)
+                                    .add(in.number(t[a], t[0] + " " + "xyz".charAt(a - 1)));
                         }
                         break;
                     case "f":
                         if (t.length < 4) {
-                            throw in.error("a face needs at least 3 vertices, found " + (t.length - 1));
+                            throw in.error(
+                                    "a face needs at least 3 vertices, found " + (t.length - 1));
                         }
                         int nv = v.size() / 3;
                         int[] idx = new int[t.length - 1];
                         for (int a = 1; a < t.length; a++) {
                             String ref = t[a];
                             int slash = ref.indexOf('/');
-                            int k = in.integer(slash < 0 ? ref : ref.substring(0, slash), "face vertex " + a);
+                            int k =
+                                    in.integer(
+                                            slash < 0 ? ref : ref.substring(0, slash),
+                                            "face vertex " + a);
                             int i = k > 0 ? k - 1 : nv + k;
                             if (k == 0 || i < 0 || i >= nv) {
-                                throw in.error("face vertex " + a + " is " + k + ": expected 1.." + nv + " or -" + nv + "..-1 (vertices so far)");
+                                throw in.error(
+                                        "face vertex "
+                                                + a
+                                                + " is "
+                                                + k
+                                                + ": expected 1.."
+                                                + nv
+                                                + " or -"
+                                                + nv
+                                                + "..-1 (vertices so far)");
                             }
                             idx[a - 1] = i;
                         }

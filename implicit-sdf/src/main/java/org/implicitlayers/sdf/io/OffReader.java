@@ -9,8 +9,7 @@ import org.implicitlayers.sdf.mesh.Growable;
  * nf face lines "k i1 .. ik" (0-based). '#' starts a comment.
  */
 final class OffReader {
-    private OffReader() {
-    }
+    private OffReader() {}
 
     static ShapeData read(Path file) throws IOException {
         try (TextLines in = new TextLines(file)) {
@@ -23,29 +22,38 @@ final class OffReader {
             if (!t[0].equals("OFF") && !normals) {
                 throw in.error("expected the keyword OFF or NOFF, found '" + t[0] + "'");
             }
-            String counts = t.length > 1 ? head.substring(t[0].length()).trim() : in.nextContent('#');
+            String counts =
+                    t.length > 1 ? head.substring(t[0].length()).trim() : in.nextContent('#');
             if (counts == null) {
-                throw in.error("expected the counts 'vertices faces edges', found the end of the file");
+                throw in.error(
+                        "expected the counts 'vertices faces edges', found the end of the file");
             }
             String[] c = TextLines.split(counts);
             if (c.length < 2) {
-                throw in.error("expected the counts 'vertices faces edges', found '" + counts + "'");
+                throw in.error(
+                        "expected the counts 'vertices faces edges', found '" + counts + "'");
             }
             int nv = in.integer(c[0], "vertex count"), nf = in.integer(c[1], "face count");
             if (nv <= 0 || nf < 0) {
-                throw in.error("expected a positive vertex count and a face count >= 0, found " + nv + " and " + nf);
+                throw in.error(
+                        "expected a positive vertex count and a face count >= 0, found "
+                                + nv
+                                + " and "
+                                + nf);
             }
             Growable.Doubles p = new Growable.Doubles();
             Growable.Doubles n = new Growable.Doubles();
             for (int i = 0; i < nv; i++) {
                 String s = in.nextContent('#');
                 if (s == null) {
-                    throw in.error("the header promises " + nv + " vertices, the file ends after " + i);
+                    throw in.error(
+                            "the header promises " + nv + " vertices, the file ends after " + i);
                 }
                 String[] x = TextLines.split(s);
                 int need = normals ? 6 : 3;
                 if (x.length < need) {
-                    throw in.error("vertex " + i + ": expected " + need + " numbers, found " + x.length);
+                    throw in.error(
+                            "vertex " + i + ": expected " + need + " numbers, found " + x.length);
                 }
                 for (int a = 0; a < 3; a++) {
                     p.add(in.number(x[a], "vertex " + i + " " + "xyz".charAt(a)));
@@ -58,18 +66,32 @@ final class OffReader {
             for (int j = 0; j < nf; j++) {
                 String s = in.nextContent('#');
                 if (s == null) {
-                    throw in.error("the header promises " + nf + " faces, the file ends after " + j);
+                    throw in.error(
+                            "the header promises " + nf + " faces, the file ends after " + j);
                 }
                 String[] x = TextLines.split(s);
                 int k = in.integer(x[0], "face " + j + " size");
                 if (k < 3 || x.length < k + 1) {
-                    throw in.error("face " + j + ": expected a size >= 3 and that many indices, found '" + s + "'");
+                    throw in.error(
+                            "face "
+                                    + j
+                                    + ": expected a size >= 3 and that many indices, found '"
+                                    + s
+                                    + "'");
                 }
                 int[] idx = new int[k];
                 for (int a = 0; a < k; a++) {
                     idx[a] = in.integer(x[a + 1], "face " + j + " index " + a);
                     if (idx[a] < 0 || idx[a] >= nv) {
-                        throw in.error("face " + j + " index " + a + " is " + idx[a] + ": expected 0.." + (nv - 1));
+                        throw in.error(
+                                "face "
+                                        + j
+                                        + " index "
+                                        + a
+                                        + " is "
+                                        + idx[a]
+                                        + ": expected 0.."
+                                        + (nv - 1));
                     }
                 }
                 for (int a = 1; a + 1 < k; a++) {

@@ -12,20 +12,26 @@ import java.util.Locale;
 import org.implicitlayers.sdf.mesh.Growable;
 
 /**
- * PLY (Turk 1994), ASCII and binary little or big endian: the "vertex" element's x, y, z and
- * (when all three are present) nx, ny, nz; the "face" element's "vertex_indices" (or
- * "vertex_index") lists, fanned into triangles. Other elements and properties are read past.
- * Binary sizes are checked against the file's length before anything is allocated, so a header
- * that promises more than the file holds fails at once; data left after the last element the
- * header declares (a header whose counts are too small) is refused, naming the counts, instead of
- * being dropped without a word.
+ * PLY (Turk 1994), ASCII and binary little or big endian: the "vertex" element's x, y, z and (when
+ * all three are present) nx, ny, nz; the "face" element's "vertex_indices" (or "vertex_index")
+ * lists, fanned into triangles. Other elements and properties are read past. Binary sizes are
+ * checked against the file's length before anything is allocated, so a header that promises more
+ * than the file holds fails at once; data left after the last element the header declares (a header
+ * whose counts are too small) is refused, naming the counts, instead of being dropped without a
+ * word.
  */
 final class PlyReader {
-    private PlyReader() {
-    }
+    private PlyReader() {}
 
     private enum Type {
-        CHAR(1), UCHAR(1), SHORT(2), USHORT(2), INT(4), UINT(4), FLOAT(4), DOUBLE(8);
+        CHAR(1),
+        UCHAR(1),
+        SHORT(2),
+        USHORT(2),
+        INT(4),
+        UINT(4),
+        FLOAT(4),
+        DOUBLE(8);
 
         final int size;
 
@@ -35,28 +41,53 @@ final class PlyReader {
 
         static Type parse(String s) {
             switch (s) {
-                case "char": case "int8": return CHAR;
-                case "uchar": case "uint8": return UCHAR;
-                case "short": case "int16": return SHORT;
-                case "ushort": case "uint16": return USHORT;
-                case "int": case "int32": return INT;
-                case "uint": case "uint32": return UINT;
-                case "float": case "float32": return FLOAT;
-                case "double": case "float64": return DOUBLE;
-                default: return null;
+                case "char":
+                case "int8":
+                    return CHAR;
+                case "uchar":
+                case "uint8":
+                    return UCHAR;
+                case "short":
+                case "int16":
+                    return SHORT;
+                case "ushort":
+                case "uint16":
+                    return USHORT;
+                case "int":
+                case "int32":
+                    return INT;
+                case "uint":
+                case "uint32":
+                    return UINT;
+                case "float":
+                case "float32":
+                    return FLOAT;
+                case "double":
+                case "float64":
+                    return DOUBLE;
+                default:
+                    return null;
             }
         }
 
         double read(ByteBuffer b) {
             switch (this) {
-                case CHAR: return b.get();
-                case UCHAR: return b.get() & 0xff;
-                case SHORT: return b.getShort();
-                case USHORT: return b.getShort() & 0xffff;
-                case INT: return b.getInt();
-                case UINT: return b.getInt() & 0xffffffffL;
-                case FLOAT: return b.getFloat();
-                default: return b.getDouble();
+                case CHAR:
+                    return b.get();
+                case UCHAR:
+                    return b.get() & 0xff;
+                case SHORT:
+                    return b.getShort();
+                case USHORT:
+                    return b.getShort() & 0xffff;
+                case INT:
+                    return b.getInt();
+                case UINT:
+                    return b.getInt() & 0xffffffffL;
+                case FLOAT:
+                    return b.getFloat();
+                default:
+                    return b.getDouble();
             }
         }
     }
@@ -88,7 +119,10 @@ final class PlyReader {
             return -1;
         }
 
-        /** Bytes of one entry if no property is a list, else the bytes of its fixed part plus one byte per list count. */
+        /**
+         * Bytes of one entry if no property is a list, else the bytes of its fixed part plus one
+         * byte per list count.
+         */
         long minBytes() {
             long b = 0;
             for (Property p : props) {
@@ -113,7 +147,8 @@ final class PlyReader {
                 end++;
             }
             if (end >= bytes.length) {
-                throw FormatException.atLine(file, line + 1, "the header ends without 'end_header'");
+                throw FormatException.atLine(
+                        file, line + 1, "the header ends without 'end_header'");
             }
             line++;
             String s = new String(bytes, pos, end - pos, StandardCharsets.ISO_8859_1).trim();
@@ -121,7 +156,10 @@ final class PlyReader {
             String[] t = s.split("\\s+");
             if (line == 1) {
                 if (!s.equals("ply")) {
-                    throw FormatException.atLine(file, 1, "expected the magic word 'ply', found '" + abbreviate(s) + "'");
+                    throw FormatException.atLine(
+                            file,
+                            1,
+                            "expected the magic word 'ply', found '" + abbreviate(s) + "'");
                 }
                 continue;
             }
@@ -130,8 +168,16 @@ final class PlyReader {
             }
             switch (t[0]) {
                 case "format":
-                    if (t.length < 2 || !(t[1].equals("ascii") || t[1].equals("binary_little_endian") || t[1].equals("binary_big_endian"))) {
-                        throw FormatException.atLine(file, line, "expected 'format ascii|binary_little_endian|binary_big_endian 1.0', found '" + s + "'");
+                    if (t.length < 2
+                            || !(t[1].equals("ascii")
+                                    || t[1].equals("binary_little_endian")
+                                    || t[1].equals("binary_big_endian"))) {
+                        throw FormatException.atLine(
+                                file,
+                                line,
+                                "expected 'format ascii|binary_little_endian|binary_big_endian 1.0', found '"
+                                        + s
+                                        + "'");
                     }
                     format = t[1];
                     break;
@@ -143,7 +189,10 @@ final class PlyReader {
                         count = -1;
                     }
                     if (count < 0) {
-                        throw FormatException.atLine(file, line, "expected 'element NAME COUNT' with COUNT >= 0, found '" + s + "'");
+                        throw FormatException.atLine(
+                                file,
+                                line,
+                                "expected 'element NAME COUNT' with COUNT >= 0, found '" + s + "'");
                     }
                     elements.add(new Element(t[1], count, line));
                     break;
@@ -155,26 +204,40 @@ final class PlyReader {
                     if (t.length == 5 && t[1].equals("list")) {
                         Type ct = Type.parse(t[2]), it = Type.parse(t[3]);
                         if (ct == null || it == null || ct == Type.FLOAT || ct == Type.DOUBLE) {
-                            throw FormatException.atLine(file, line, "unknown PLY list type in '" + s
-                                    + "': expected an integer count type and a numeric item type (char, uchar, short, ushort, int, uint, float, double)");
+                            throw FormatException.atLine(
+                                    file,
+                                    line,
+                                    "unknown PLY list type in '"
+                                            + s
+                                            + "': expected an integer count type and a numeric item type (char, uchar, short, ushort, int, uint, float, double)");
                         }
                         p = new Property(t[4], it, ct);
                     } else if (t.length == 3) {
                         Type ty = Type.parse(t[1]);
                         if (ty == null) {
-                            throw FormatException.atLine(file, line, "unknown PLY type '" + t[1]
-                                    + "': expected char, uchar, short, ushort, int, uint, float, double (or int8 .. float64)");
+                            throw FormatException.atLine(
+                                    file,
+                                    line,
+                                    "unknown PLY type '"
+                                            + t[1]
+                                            + "': expected char, uchar, short, ushort, int, uint, float, double (or int8 .. float64)");
                         }
                         p = new Property(t[2], ty, null);
                     } else {
-                        throw FormatException.atLine(file, line, "expected 'property TYPE NAME' or 'property list COUNT_TYPE ITEM_TYPE NAME', found '" + s + "'");
+                        throw FormatException.atLine(
+                                file,
+                                line,
+                                "expected 'property TYPE NAME' or 'property list COUNT_TYPE ITEM_TYPE NAME', found '"
+                                        + s
+                                        + "'");
                     }
                     elements.get(elements.size() - 1).props.add(p);
                     break;
                 case "end_header":
                     return body(file, bytes, pos, line, format, elements);
                 default:
-                    throw FormatException.atLine(file, line, "unexpected header line '" + abbreviate(s) + "'");
+                    throw FormatException.atLine(
+                            file, line, "unexpected header line '" + abbreviate(s) + "'");
             }
         }
     }
@@ -183,7 +246,13 @@ final class PlyReader {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
-    private static ShapeData body(Path file, byte[] bytes, int start, int headerLines, String format, List<Element> elements)
+    private static ShapeData body(
+            Path file,
+            byte[] bytes,
+            int start,
+            int headerLines,
+            String format,
+            List<Element> elements)
             throws IOException {
         if (format == null) {
             throw FormatException.atLine(file, headerLines, "the header has no 'format' line");
@@ -194,8 +263,12 @@ final class PlyReader {
                 vertex = e;
             }
         }
-        if (vertex == null || vertex.index("x") < 0 || vertex.index("y") < 0 || vertex.index("z") < 0) {
-            throw FormatException.inFile(file, "expected an element 'vertex' with properties x, y, z in the header");
+        if (vertex == null
+                || vertex.index("x") < 0
+                || vertex.index("y") < 0
+                || vertex.index("z") < 0) {
+            throw FormatException.inFile(
+                    file, "expected an element 'vertex' with properties x, y, z in the header");
         }
         if (!format.equals("ascii")) {
             long need = 0;
@@ -204,16 +277,38 @@ final class PlyReader {
             }
             long have = bytes.length - start;
             if (need > have) {
-                throw FormatException.atByte(file, start, "the header promises at least " + need + " bytes of data ("
-                        + describe(elements) + "), the file holds " + have + " after the header");
+                throw FormatException.atByte(
+                        file,
+                        start,
+                        "the header promises at least "
+                                + need
+                                + " bytes of data ("
+                                + describe(elements)
+                                + "), the file holds "
+                                + have
+                                + " after the header");
             }
         }
         if (vertex.count > Integer.MAX_VALUE / 3) {
-            throw FormatException.atLine(file, vertex.line, "element vertex promises " + vertex.count + " points, more than this reader holds ("
-                    + Integer.MAX_VALUE / 3 + ")");
+            throw FormatException.atLine(
+                    file,
+                    vertex.line,
+                    "element vertex promises "
+                            + vertex.count
+                            + " points, more than this reader holds ("
+                            + Integer.MAX_VALUE / 3
+                            + ")");
         }
-        Reader r = format.equals("ascii") ? new AsciiReader(file, bytes, start, headerLines)
-                : new BinaryReader(file, bytes, start, format.equals("binary_little_endian") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        Reader r =
+                format.equals("ascii")
+                        ? new AsciiReader(file, bytes, start, headerLines)
+                        : new BinaryReader(
+                                file,
+                                bytes,
+                                start,
+                                format.equals("binary_little_endian")
+                                        ? ByteOrder.LITTLE_ENDIAN
+                                        : ByteOrder.BIG_ENDIAN);
         Growable.Doubles pts = new Growable.Doubles();
         Growable.Doubles nrm = new Growable.Doubles();
         Growable.Ints faces = new Growable.Ints();
@@ -222,22 +317,48 @@ final class PlyReader {
         boolean hasNormals = nxyz[0] >= 0 && nxyz[1] >= 0 && nxyz[2] >= 0;
         int nv = (int) vertex.count;
         for (Element e : elements) {
-            int listIndex = e.name.equals("face") ? Math.max(e.index("vertex_indices"), e.index("vertex_index")) : -1;
+            int listIndex =
+                    e.name.equals("face")
+                            ? Math.max(e.index("vertex_indices"), e.index("vertex_index"))
+                            : -1;
             for (long i = 0; i < e.count; i++) {
                 r.beginEntry(e.name, i, e.count);
                 double[] vals = e == vertex ? new double[e.props.size()] : null;
                 for (int pi = 0; pi < e.props.size(); pi++) {
                     Property p = e.props.get(pi);
                     if (p.isList()) {
-                        long k = (long) r.value(p.countType, e.name + " " + i + " " + p.name + " count");
+                        long k =
+                                (long)
+                                        r.value(
+                                                p.countType,
+                                                e.name + " " + i + " " + p.name + " count");
                         if (k < 0 || k > 1 << 20) {
-                            throw r.error(e.name + " " + i + " " + p.name + ": list length " + k + ", expected 0..1048576");
+                            throw r.error(
+                                    e.name
+                                            + " "
+                                            + i
+                                            + " "
+                                            + p.name
+                                            + ": list length "
+                                            + k
+                                            + ", expected 0..1048576");
                         }
                         int[] idx = new int[(int) k];
                         for (int a = 0; a < k; a++) {
-                            double v = r.value(p.type, e.name + " " + i + " " + p.name + "[" + a + "]");
+                            double v =
+                                    r.value(
+                                            p.type,
+                                            e.name + " " + i + " " + p.name + "[" + a + "]");
                             if (pi == listIndex && (v < 0 || v >= nv || v != Math.rint(v))) {
-                                throw r.error("face " + i + " vertex index " + a + " is " + fmt(v) + ": expected an integer in 0.." + (nv - 1));
+                                throw r.error(
+                                        "face "
+                                                + i
+                                                + " vertex index "
+                                                + a
+                                                + " is "
+                                                + fmt(v)
+                                                + ": expected an integer in 0.."
+                                                + (nv - 1));
                             }
                             idx[a] = (int) v;
                         }
@@ -259,7 +380,14 @@ final class PlyReader {
                 if (vals != null) {
                     for (int a = 0; a < 3; a++) {
                         if (!Double.isFinite(vals[xyz[a]])) {
-                            throw r.error("vertex " + i + " " + "xyz".charAt(a) + " is " + vals[xyz[a]] + ": expected a finite number");
+                            throw r.error(
+                                    "vertex "
+                                            + i
+                                            + " "
+                                            + "xyz".charAt(a)
+                                            + " is "
+                                            + vals[xyz[a]]
+                                            + ": expected a finite number");
                         }
                         pts.add(vals[xyz[a]]);
                         if (hasNormals) {
@@ -271,14 +399,22 @@ final class PlyReader {
         }
         String left = r.leftOver();
         if (left != null) {
-            throw FormatException.atLine(file, vertex.line, "the header declares " + describe(elements) + ", but the file holds more: "
-                    + left + " after them; correct the counts in the header (element vertex N, element face M)");
+            throw FormatException.atLine(
+                    file,
+                    vertex.line,
+                    "the header declares "
+                            + describe(elements)
+                            + ", but the file holds more: "
+                            + left
+                            + " after them; correct the counts in the header (element vertex N, element face M)");
         }
         return new ShapeData(pts.toArray(), hasNormals ? nrm.toArray() : null, faces.toArray());
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? Long.toString((long) v)
+                : Double.toString(v);
     }
 
     private static String describe(List<Element> elements) {
@@ -298,7 +434,9 @@ final class PlyReader {
 
         FormatException error(String what);
 
-        /** What follows the last declared element (e.g. "12 more lines"), or null when nothing does. */
+        /**
+         * What follows the last declared element (e.g. "12 more lines"), or null when nothing does.
+         */
         String leftOver();
     }
 
@@ -322,15 +460,26 @@ final class PlyReader {
             String s;
             do {
                 if (pos >= b.length) {
-                    throw FormatException.atLine(file, line, "the header promises " + count + " "
-                            + (element.equals("vertex") ? "vertices" : element + "s") + ", the file ends after " + i);
+                    throw FormatException.atLine(
+                            file,
+                            line,
+                            "the header promises "
+                                    + count
+                                    + " "
+                                    + (element.equals("vertex") ? "vertices" : element + "s")
+                                    + ", the file ends after "
+                                    + i);
                 }
                 int end = pos;
                 while (end < b.length && b[end] != '\n') {
                     int c = b[end] & 0xff;
                     if (c == 0 || (c < 32 && c != '\t' && c != '\r') || c >= 127) {
-                        throw FormatException.atLine(file, line + 1, "expected ASCII numbers, found byte 0x" + Integer.toHexString(c)
-                                + " (is the file binary while its header says 'format ascii'?)");
+                        throw FormatException.atLine(
+                                file,
+                                line + 1,
+                                "expected ASCII numbers, found byte 0x"
+                                        + Integer.toHexString(c)
+                                        + " (is the file binary while its header says 'format ascii'?)");
                     }
                     end++;
                 }
@@ -344,13 +493,20 @@ final class PlyReader {
 
         public double value(Type t, String field) throws FormatException {
             if (next >= tokens.length) {
-                throw error(field + ": expected another number, the line has only " + tokens.length);
+                throw error(
+                        field + ": expected another number, the line has only " + tokens.length);
             }
             String tok = tokens[next++];
             try {
                 double v = Double.parseDouble(tok);
                 if (t != Type.FLOAT && t != Type.DOUBLE && v != Math.rint(v)) {
-                    throw error(field + ": expected an integer (" + t.name().toLowerCase(Locale.ROOT) + "), found '" + tok + "'");
+                    throw error(
+                            field
+                                    + ": expected an integer ("
+                                    + t.name().toLowerCase(Locale.ROOT)
+                                    + "), found '"
+                                    + tok
+                                    + "'");
                 }
                 return v;
             } catch (NumberFormatException e) {
@@ -360,7 +516,14 @@ final class PlyReader {
 
         public void endEntry(String element, long i) throws FormatException {
             if (next != tokens.length) {
-                throw error(element + " " + i + ": expected " + next + " values, the line has " + tokens.length);
+                throw error(
+                        element
+                                + " "
+                                + i
+                                + ": expected "
+                                + next
+                                + " values, the line has "
+                                + tokens.length);
             }
         }
 
@@ -380,7 +543,14 @@ final class PlyReader {
                 }
             }
             lines += content ? 1 : 0;
-            return lines == 0 ? null : lines + " more line" + (lines == 1 ? "" : "s") + " of data (from line " + (line + 1) + ")";
+            return lines == 0
+                    ? null
+                    : lines
+                            + " more line"
+                            + (lines == 1 ? "" : "s")
+                            + " of data (from line "
+                            + (line + 1)
+                            + ")";
         }
     }
 
@@ -401,20 +571,24 @@ final class PlyReader {
 
         public double value(Type t, String field) throws FormatException {
             if (buf.remaining() < t.size) {
-                throw FormatException.atByte(file, buf.position(), field + ": expected " + t.size + " more bytes, the file ends");
+                throw FormatException.atByte(
+                        file,
+                        buf.position(),
+                        field + ": expected " + t.size + " more bytes, the file ends");
             }
             return t.read(buf);
         }
 
-        public void endEntry(String element, long i) {
-        }
+        public void endEntry(String element, long i) {}
 
         public FormatException error(String what) {
             return FormatException.atByte(file, entryStart, what);
         }
 
         public String leftOver() {
-            return buf.remaining() == 0 ? null : buf.remaining() + " more bytes (from byte " + buf.position() + ")";
+            return buf.remaining() == 0
+                    ? null
+                    : buf.remaining() + " more bytes (from byte " + buf.position() + ")";
         }
     }
 }

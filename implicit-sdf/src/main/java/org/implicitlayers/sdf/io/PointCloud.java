@@ -3,19 +3,25 @@ package org.implicitlayers.sdf.io;
 import java.util.Arrays;
 
 /**
- * Points in 3-D, optionally with unit normals. Coordinates are stored flat, x y z per point, in
- * the units of the file they came from (or normalised ones, see {@link Normalization}).
+ * Points in 3-D, optionally with unit normals. Coordinates are stored flat, x y z per point, in the
+ * units of the file they came from (or normalised ones, see {@link Normalization}).
  *
- * @param points  [3 n] coordinates
+ * @param points [3 n] coordinates
  * @param normals [3 n] unit normals, or null when the source had none
  */
 public record PointCloud(double[] points, double[] normals) {
     public PointCloud {
         if (points.length % 3 != 0) {
-            throw new IllegalArgumentException("PointCloud: coordinate count " + points.length + " is not a multiple of 3");
+            throw new IllegalArgumentException(
+                    "PointCloud: coordinate count " + points.length + " is not a multiple of 3");
         }
         if (normals != null && normals.length != points.length) {
-            throw new IllegalArgumentException("PointCloud: " + normals.length / 3 + " normals for " + points.length / 3 + " points");
+            throw new IllegalArgumentException(
+                    "PointCloud: "
+                            + normals.length / 3
+                            + " normals for "
+                            + points.length / 3
+                            + " points");
         }
     }
 
@@ -53,7 +59,9 @@ public record PointCloud(double[] points, double[] normals) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PointCloud p && Arrays.equals(points, p.points) && Arrays.equals(normals, p.normals);
+        return o instanceof PointCloud p
+                && Arrays.equals(points, p.points)
+                && Arrays.equals(normals, p.normals);
     }
 
     @Override

@@ -21,7 +21,10 @@ public record ShapeData(double[] points, double[] normals, int[] faces) {
         return fromFaces == null ? c : c.withNormals(fromFaces);
     }
 
-    /** Whether {@link #cloud()} takes its normals from the triangles (the file has faces but no normals). */
+    /**
+     * Whether {@link #cloud()} takes its normals from the triangles (the file has faces but no
+     * normals).
+     */
     public boolean normalsFromFaces() {
         return normals == null && faceNormals() != null;
     }
@@ -33,8 +36,12 @@ public record ShapeData(double[] points, double[] normals, int[] faces) {
         double[] acc = new double[points.length];
         for (int f = 0; f < faces.length; f += 3) {
             int a = 3 * faces[f], b = 3 * faces[f + 1], c = 3 * faces[f + 2];
-            double ux = points[b] - points[a], uy = points[b + 1] - points[a + 1], uz = points[b + 2] - points[a + 2];
-            double vx = points[c] - points[a], vy = points[c + 1] - points[a + 1], vz = points[c + 2] - points[a + 2];
+            double ux = points[b] - points[a],
+                    uy = points[b + 1] - points[a + 1],
+                    uz = points[b + 2] - points[a + 2];
+            double vx = points[c] - points[a],
+                    vy = points[c + 1] - points[a + 1],
+                    vz = points[c + 2] - points[a + 2];
             // The cross product's length is twice the triangle's area: area weighting for free.
             double nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
             for (int v : new int[] {a, b, c}) {
@@ -44,7 +51,8 @@ public record ShapeData(double[] points, double[] normals, int[] faces) {
             }
         }
         for (int v = 0; v < acc.length; v += 3) {
-            double len = Math.sqrt(acc[v] * acc[v] + acc[v + 1] * acc[v + 1] + acc[v + 2] * acc[v + 2]);
+            double len =
+                    Math.sqrt(acc[v] * acc[v] + acc[v + 1] * acc[v + 1] + acc[v + 2] * acc[v + 2]);
             if (!(len > 0)) {
                 return null;
             }

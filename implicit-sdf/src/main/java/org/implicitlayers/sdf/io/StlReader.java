@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.implicitlayers.sdf.mesh.Growable;
 
-/** STL, binary (80-byte header, triangle count, 50 bytes per triangle) or ASCII ("solid ... facet ... vertex x y z"); equal corners are merged. */
+/**
+ * STL, binary (80-byte header, triangle count, 50 bytes per triangle) or ASCII ("solid ... facet
+ * ... vertex x y z"); equal corners are merged.
+ */
 final class StlReader {
-    private StlReader() {
-    }
+    private StlReader() {}
 
     static ShapeData read(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);
@@ -22,7 +24,8 @@ final class StlReader {
         }
         Merger m = new Merger();
         if (b.length >= 84) {
-            long n = ByteBuffer.wrap(b, 80, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            long n =
+                    ByteBuffer.wrap(b, 80, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
             if (84 + 50 * n == b.length) {
                 ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
                 for (int t = 0; t < n; t++) {
@@ -31,7 +34,8 @@ final class StlReader {
                     for (int c = 0; c < 3; c++) {
                         double x = buf.getFloat(), y = buf.getFloat(), z = buf.getFloat();
                         if (!Double.isFinite(x) || !Double.isFinite(y) || !Double.isFinite(z)) {
-                            throw FormatException.atByte(file, at, "triangle " + t + " corner " + c + " is not finite");
+                            throw FormatException.atByte(
+                                    file, at, "triangle " + t + " corner " + c + " is not finite");
                         }
                         m.add(x, y, z);
                     }
@@ -40,8 +44,15 @@ final class StlReader {
             }
             String head = new String(b, 0, 5, StandardCharsets.ISO_8859_1);
             if (!head.equals("solid")) {
-                throw FormatException.atByte(file, 80, "binary STL promises " + n + " triangles (" + (84 + 50 * n)
-                        + " bytes), the file has " + b.length);
+                throw FormatException.atByte(
+                        file,
+                        80,
+                        "binary STL promises "
+                                + n
+                                + " triangles ("
+                                + (84 + 50 * n)
+                                + " bytes), the file has "
+                                + b.length);
             }
         }
         try (TextLines in = new TextLines(file)) {
@@ -56,7 +67,8 @@ final class StlReader {
             }
         }
         if (m.corners % 3 != 0 || m.corners == 0) {
-            throw FormatException.inFile(file, "expected vertices in threes (one facet each), found " + m.corners);
+            throw FormatException.inFile(
+                    file, "expected vertices in threes (one facet each), found " + m.corners);
         }
         return m.result();
     }

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Line-by-line reading of a text geometry file with line numbers, number parsing and binary detection. */
+/**
+ * Line-by-line reading of a text geometry file with line numbers, number parsing and binary
+ * detection.
+ */
 final class TextLines implements AutoCloseable {
     final Path file;
     private final BufferedReader in;
@@ -30,8 +33,10 @@ final class TextLines implements AutoCloseable {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == 0 || (c < 32 && c != '\t' && c != '\r' && c != '\f') || c == 127) {
-                throw error("expected text, found binary data (byte 0x" + Integer.toHexString(c)
-                        + "); is this a binary file read as text?");
+                throw error(
+                        "expected text, found binary data (byte 0x"
+                                + Integer.toHexString(c)
+                                + "); is this a binary file read as text?");
             }
         }
         return s.trim();

@@ -9,8 +9,7 @@ import org.implicitlayers.sdf.mesh.Growable;
  * separated by spaces, tabs or commas; '#' starts a comment (a header line needs one).
  */
 final class XyzReader {
-    private XyzReader() {
-    }
+    private XyzReader() {}
 
     static ShapeData read(Path file) throws IOException {
         Growable.Doubles p = new Growable.Doubles();
@@ -21,17 +20,26 @@ final class XyzReader {
                 String[] t = s.trim().split("[\\s,]+");
                 if (columns < 0) {
                     if (t.length != 3 && t.length != 6) {
-                        throw in.error("expected 3 (x y z) or 6 (x y z nx ny nz) numbers, found " + t.length);
+                        throw in.error(
+                                "expected 3 (x y z) or 6 (x y z nx ny nz) numbers, found "
+                                        + t.length);
                     }
                     columns = t.length;
                 } else if (t.length != columns) {
-                    throw in.error("expected " + columns + " numbers like the first point, found " + t.length);
+                    throw in.error(
+                            "expected "
+                                    + columns
+                                    + " numbers like the first point, found "
+                                    + t.length);
                 }
                 if (p.size() == 0) {
                     try {
                         Double.parseDouble(t[0]);
                     } catch (NumberFormatException e) {
-                        throw in.error("x: expected a number, found '" + t[0] + "' (a header line must start with #)");
+                        throw in.error(
+                                "x: expected a number, found '"
+                                        + t[0]
+                                        + "' (a header line must start with #)");
                     }
                 }
                 for (int a = 0; a < 3; a++) {

@@ -6,60 +6,97 @@ import java.util.Arrays;
  * Evaluates a field on a cube grid of n^3 points over [lo, hi]^3 (endpoints included), densely or
  * coarse to fine.
  *
- * <p>Coarse to fine: the grid is covered by blocks of {@code coarseBlock} cells per side; a block is
- * evaluated at its corners and dropped when all eight share a sign and the smallest |f| exceeds
+ * <p>Coarse to fine: the grid is covered by blocks of {@code coarseBlock} cells per side; a block
+ * is evaluated at its corners and dropped when all eight share a sign and the smallest |f| exceeds
  * L times the distance from the block's centre to a corner (every point of the block lies within
- * that distance of some corner, so f cannot vanish inside when L bounds |grad f|); otherwise it
- * is split into eight and the test repeats, down to single cells. A child whose corner shared with
- * its parent has |f| above L times the child's diagonal is dropped before its other corners are
- * evaluated. Only points near the zero level
- * set are evaluated, and the cells that marching cubes needs are exactly those that keep all
- * their corners, so the mesh equals the dense one whenever L really bounds the slope. For an exact
- * SDF L = 1. For a network, L is {@link Options#lipschitz()} if given, otherwise estimated as
- * {@link Options#safety()} times the largest slope between neighbouring points of the coarsest
- * lattice (at least 1): an estimate, not a proof, so {@link Result#estimated()} says which was used.
+ * that distance of some corner, so f cannot vanish inside when L bounds |grad f|); otherwise it is
+ * split into eight and the test repeats, down to single cells. A child whose corner shared with its
+ * parent has |f| above L times the child's diagonal is dropped before its other corners are
+ * evaluated. Only points near the zero level set are evaluated, and the cells that marching cubes
+ * needs are exactly those that keep all their corners, so the mesh equals the dense one whenever L
+ * really bounds the slope. For an exact SDF L = 1. For a network, L is {@link Options#lipschitz()}
+ * if given, otherwise estimated as {@link Options#safety()} times the largest slope between
+ * neighbouring points of the coarsest lattice (at least 1): an estimate, not a proof, so {@link
+ * Result#estimated()} says which was used.
  */
 public final class GridSampler {
     /**
      * Options.
      *
-     * @param resolution  points per axis, n (&gt;= 2)
-     * @param lo          lower corner of the cube (each axis)
-     * @param hi          upper corner
-     * @param batch       points per call of the field (65536)
-     * @param adaptive    coarse to fine (true) or every point (false)
+     * @param resolution points per axis, n (&gt;= 2)
+     * @param lo lower corner of the cube (each axis)
+     * @param hi upper corner
+     * @param batch points per call of the field (65536)
+     * @param adaptive coarse to fine (true) or every point (false)
      * @param coarseBlock cells per side of the coarsest blocks, a power of 2 (16)
-     * @param lipschitz   a bound on |grad f| to prune with, or NaN to estimate one
-     * @param safety      factor on the estimated slope (2)
+     * @param lipschitz a bound on |grad f| to prune with, or NaN to estimate one
+     * @param safety factor on the estimated slope (2)
      */
-    public record Options(int resolution, double lo, double hi, int batch, boolean adaptive, int coarseBlock,
-                          double lipschitz, double safety) {
-        /** The most points per axis: the n^3 values are one float array, whose length Java bounds by 2^31 - 1. */
+    public record Options(
+            int resolution,
+            double lo,
+            double hi,
+            int batch,
+            boolean adaptive,
+            int coarseBlock,
+            double lipschitz,
+            double safety) {
+        /**
+         * The most points per axis: the n^3 values are one float array, whose length Java bounds by
+         * 2^31 - 1.
+         */
         public static final int MAX_RESOLUTION = 1290;
 
         public Options {
             if (resolution > MAX_RESOLUTION) {
-                throw new IllegalArgumentException("grid resolution " + resolution + ": at most " + MAX_RESOLUTION
-                        + " points per axis (the " + resolution + "^3 values would not fit in one array)");
+                throw new IllegalArgumentException(
+                        "grid resolution "
+                                + resolution
+                                + ": at most "
+                                + MAX_RESOLUTION
+                                + " points per axis (the "
+                                + resolution
+                                + "^3 values would not fit in one array)");
             }
-            if (resolution < 2 || !(hi > lo) || batch < 1 || coarseBlock < 1 || Integer.bitCount(coarseBlock) != 1
-                    || !(safety >= 1) || (!Double.isNaN(lipschitz) && !(lipschitz > 0))) {
-                throw new IllegalArgumentException("GridSampler: need resolution >= 2, hi > lo, batch >= 1, coarseBlock a power of 2,"
-                        + " safety >= 1 and lipschitz > 0 or NaN; got " + resolution + ", [" + lo + ", " + hi + "], " + batch
-                        + ", " + coarseBlock + ", " + safety + ", " + lipschitz);
+            if (resolution < 2
+                    || !(hi > lo)
+                    || batch < 1
+                    || coarseBlock < 1
+                    || Integer.bitCount(coarseBlock) != 1
+                    || !(safety >= 1)
+                    || (!Double.isNaN(lipschitz) && !(lipschitz > 0))) {
+                throw new IllegalArgumentException(
+                        "GridSampler: need resolution >= 2, hi > lo, batch >= 1, coarseBlock a power of 2,"
+                                + " safety >= 1 and lipschitz > 0 or NaN; got "
+                                + resolution
+                                + ", ["
+                                + lo
+                                + ", "
+                                + hi
+                                + "], "
+                                + batch
+                                + ", "
+                                + coarseBlock
+                                + ", "
+                                + safety
+                                + ", "
+                                + lipschitz);
             }
         }
 
         /**
-         * About the bytes a grid of {@code n} points per axis needs while a mesh is made from it: its
-         * float values, a copy (in other units, for the outputs), and the marching-cubes mesh, taken as
-         * another copy's worth: 12 n^3.
+         * About the bytes a grid of {@code n} points per axis needs while a mesh is made from it:
+         * its float values, a copy (in other units, for the outputs), and the marching-cubes mesh,
+         * taken as another copy's worth: 12 n^3.
          */
         public static long bytesNeeded(int n) {
             return 12L * n * n * n;
         }
 
-        /** 128^3 over [-1.1, 1.1]^3, batches of 65536, coarse to fine from 16-cell blocks, L estimated with safety 2. */
+        /**
+         * 128^3 over [-1.1, 1.1]^3, batches of 65536, coarse to fine from 16-cell blocks, L
+         * estimated with safety 2.
+         */
         public static Options defaults() {
             return new Options(128, -1.1, 1.1, 65536, true, 16, Double.NaN, 2);
         }
@@ -84,17 +121,16 @@ public final class GridSampler {
     /**
      * A sampled grid.
      *
-     * @param grid       the values (NaN where not evaluated)
-     * @param evaluated  points evaluated
-     * @param lipschitz  the bound used for pruning (NaN for dense)
-     * @param estimated  whether that bound was estimated rather than given
-     * @param seconds    wall time
+     * @param grid the values (NaN where not evaluated)
+     * @param evaluated points evaluated
+     * @param lipschitz the bound used for pruning (NaN for dense)
+     * @param estimated whether that bound was estimated rather than given
+     * @param seconds wall time
      */
-    public record Result(ScalarGrid grid, long evaluated, double lipschitz, boolean estimated, double seconds) {
-    }
+    public record Result(
+            ScalarGrid grid, long evaluated, double lipschitz, boolean estimated, double seconds) {}
 
-    private GridSampler() {
-    }
+    private GridSampler() {}
 
     public static Result sample(ScalarField field, Options o) {
         long t0 = System.nanoTime();
@@ -137,7 +173,9 @@ public final class GridSampler {
             int half = s / 2;
             for (int b = 0; b < active.size; b += 3) {
                 int i = active.a[b], j = active.a[b + 1], k = active.a[b + 2];
-                int ei = Math.min(s, n - 1 - i), ej = Math.min(s, n - 1 - j), ek = Math.min(s, n - 1 - k);
+                int ei = Math.min(s, n - 1 - i),
+                        ej = Math.min(s, n - 1 - j),
+                        ek = Math.min(s, n - 1 - k);
                 if (prunable(grid, i, j, k, ei, ej, ek, lip, h)) {
                     continue;
                 }
@@ -145,17 +183,33 @@ public final class GridSampler {
                     for (int dj = 0; dj < ej; dj += half) {
                         for (int dk = 0; dk < ek; dk += half) {
                             int ci = i + di, cj = j + dj, ck = k + dk;
-                            int fi = Math.min(half, n - 1 - ci), fj = Math.min(half, n - 1 - cj), fk = Math.min(half, n - 1 - ck);
-                            // The child shares one corner with this block, already known: every point
+                            int fi = Math.min(half, n - 1 - ci),
+                                    fj = Math.min(half, n - 1 - cj),
+                                    fk = Math.min(half, n - 1 - ck);
+                            // The child shares one corner with this block, already known: every
+                            // point
                             // of the child lies within the child's diagonal of it.
-                            float shared = grid.value(di == 0 ? ci : ci + fi, dj == 0 ? cj : cj + fj, dk == 0 ? ck : ck + fk);
-                            if (Math.abs(shared) > lip * h * Math.sqrt((double) fi * fi + (double) fj * fj + (double) fk * fk)) {
+                            float shared =
+                                    grid.value(
+                                            di == 0 ? ci : ci + fi,
+                                            dj == 0 ? cj : cj + fj,
+                                            dk == 0 ? ck : ck + fk);
+                            if (Math.abs(shared)
+                                    > lip
+                                            * h
+                                            * Math.sqrt(
+                                                    (double) fi * fi
+                                                            + (double) fj * fj
+                                                            + (double) fk * fk)) {
                                 continue;
                             }
                             kept.add(ci, cj, ck);
                             for (int c = 0; c < 8; c++) {
-                                ev.request(grid.index(ci + ((c & 1) != 0 ? fi : 0), cj + ((c & 2) != 0 ? fj : 0),
-                                        ck + ((c & 4) != 0 ? fk : 0)));
+                                ev.request(
+                                        grid.index(
+                                                ci + ((c & 1) != 0 ? fi : 0),
+                                                cj + ((c & 2) != 0 ? fj : 0),
+                                                ck + ((c & 4) != 0 ? fk : 0)));
                             }
                         }
                     }
@@ -185,21 +239,44 @@ public final class GridSampler {
             for (int b = 0; b < lat.length; b++) {
                 for (int c = 0; c + 1 < lat.length; c++) {
                     double d = (lat[c + 1] - lat[c]) * g.spacing()[0];
-                    best = Math.max(best, Math.abs(g.value(lat[a], lat[b], lat[c + 1]) - g.value(lat[a], lat[b], lat[c])) / d);
-                    best = Math.max(best, Math.abs(g.value(lat[a], lat[c + 1], lat[b]) - g.value(lat[a], lat[c], lat[b])) / d);
-                    best = Math.max(best, Math.abs(g.value(lat[c + 1], lat[a], lat[b]) - g.value(lat[c], lat[a], lat[b])) / d);
+                    best =
+                            Math.max(
+                                    best,
+                                    Math.abs(
+                                                    g.value(lat[a], lat[b], lat[c + 1])
+                                                            - g.value(lat[a], lat[b], lat[c]))
+                                            / d);
+                    best =
+                            Math.max(
+                                    best,
+                                    Math.abs(
+                                                    g.value(lat[a], lat[c + 1], lat[b])
+                                                            - g.value(lat[a], lat[c], lat[b]))
+                                            / d);
+                    best =
+                            Math.max(
+                                    best,
+                                    Math.abs(
+                                                    g.value(lat[c + 1], lat[a], lat[b])
+                                                            - g.value(lat[c], lat[a], lat[b]))
+                                            / d);
                 }
             }
         }
         return best;
     }
 
-    private static boolean prunable(ScalarGrid g, int i, int j, int k, int ei, int ej, int ek, double lip, double h) {
+    private static boolean prunable(
+            ScalarGrid g, int i, int j, int k, int ei, int ej, int ek, double lip, double h) {
         double radius = 0.5 * h * Math.sqrt((double) ei * ei + (double) ej * ej + (double) ek * ek);
         double min = Double.POSITIVE_INFINITY;
         int sign = 0;
         for (int c = 0; c < 8; c++) {
-            float v = g.value(i + ((c & 1) != 0 ? ei : 0), j + ((c & 2) != 0 ? ej : 0), k + ((c & 4) != 0 ? ek : 0));
+            float v =
+                    g.value(
+                            i + ((c & 1) != 0 ? ei : 0),
+                            j + ((c & 2) != 0 ? ej : 0),
+                            k + ((c & 4) != 0 ? ek : 0));
             int sg = v < 0 ? -1 : 1;
             if (sign != 0 && sg != sign) {
                 return false;

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Arrays grown as values arrive (readers never allocate what a header promises up front). */
 public final class Growable {
-    private Growable() {
-    }
+    private Growable() {}
 
     public static final class Doubles {
         private double[] a = new double[256];

@@ -1,18 +1,20 @@
 package org.implicitlayers.sdf.mesh;
 
 /**
- * A static 3-d tree over points [3 n] for nearest-neighbour and k-nearest queries. Built by
- * median splits on the widest axis (O(n log n)); queries are thread-safe.
+ * A static 3-d tree over points [3 n] for nearest-neighbour and k-nearest queries. Built by median
+ * splits on the widest axis (O(n log n)); queries are thread-safe.
  */
 public final class KdTree {
     private final double[] pts;
     private final int[] idx;
+
     /** Ranges of at most this many points are leaves, scanned linearly. */
     private static final int LEAF = 8;
 
     public KdTree(double[] points) {
         if (points.length == 0 || points.length % 3 != 0) {
-            throw new IllegalArgumentException("KdTree: need a non-empty [3 n] array, got " + points.length + " values");
+            throw new IllegalArgumentException(
+                    "KdTree: need a non-empty [3 n] array, got " + points.length + " values");
         }
         this.pts = points;
         int n = points.length / 3;

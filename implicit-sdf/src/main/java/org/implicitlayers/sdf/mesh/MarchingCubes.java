@@ -20,13 +20,21 @@ import java.util.Arrays;
  */
 public final class MarchingCubes {
     /** Corner offsets (x, y, z) of the unit cube. */
-    private static final int[][] CORNER = {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 1}, {1, 1, 1}, {0, 1, 1}};
+    private static final int[][] CORNER = {
+        {0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 1}, {1, 1, 1}, {0, 1, 1}
+    };
+
     /** Faces as corner loops, counter-clockwise seen from outside the cell. */
-    private static final int[][] FACE = {{0, 3, 2, 1}, {4, 5, 6, 7}, {0, 1, 5, 4}, {3, 7, 6, 2}, {0, 4, 7, 3}, {1, 2, 6, 5}};
+    private static final int[][] FACE = {
+        {0, 3, 2, 1}, {4, 5, 6, 7}, {0, 1, 5, 4}, {3, 7, 6, 2}, {0, 4, 7, 3}, {1, 2, 6, 5}
+    };
+
     /** Edge index of each corner pair (-1 when not an edge). */
     private static final int[][] EDGE = new int[8][8];
+
     /** Lower and upper corner of each of the 12 edges. */
     private static final int[] EDGE_FROM = new int[12];
+
     private static final int[] EDGE_TO = new int[12];
 
     static {
@@ -42,7 +50,9 @@ public final class MarchingCubes {
                 }
                 if (diff == 1) {
                     EDGE[a][b] = EDGE[b][a] = e;
-                    boolean aLower = CORNER[a][0] + CORNER[a][1] + CORNER[a][2] < CORNER[b][0] + CORNER[b][1] + CORNER[b][2];
+                    boolean aLower =
+                            CORNER[a][0] + CORNER[a][1] + CORNER[a][2]
+                                    < CORNER[b][0] + CORNER[b][1] + CORNER[b][2];
                     EDGE_FROM[e] = aLower ? a : b;
                     EDGE_TO[e] = aLower ? b : a;
                     e++;
@@ -51,8 +61,7 @@ public final class MarchingCubes {
         }
     }
 
-    private MarchingCubes() {
-    }
+    private MarchingCubes() {}
 
     /** The level set {@code value = level} of {@code grid}, in the grid's coordinates. */
     public static Mesh extract(ScalarGrid grid, double level) {
@@ -97,13 +106,23 @@ public final class MarchingCubes {
         return new Mesh(verts.coords.toArray(), faces.toArray());
     }
 
-    private static void cell(ScalarGrid g, int i, int j, int k, double[] w, boolean[] in, int[] next, int[] vid, int[] loop,
-                             VertexIndex verts, Growable.Ints faces) {
+    private static void cell(
+            ScalarGrid g,
+            int i,
+            int j,
+            int k,
+            double[] w,
+            boolean[] in,
+            int[] next,
+            int[] vid,
+            int[] loop,
+            VertexIndex verts,
+            Growable.Ints faces) {
         Arrays.fill(next, -1);
         Arrays.fill(vid, -1);
         int[] cross = new int[4];
         boolean[] exit = new boolean[4];
-        int ambiguousEdges = 0;                      // bit e: crossing e lies on a face with four crossings
+        int ambiguousEdges = 0; // bit e: crossing e lies on a face with four crossings
         for (int[] f : FACE) {
             int m = 0;
             for (int s = 0; s < 4; s++) {
@@ -172,7 +191,10 @@ public final class MarchingCubes {
         }
     }
 
-    /** Whether the loop holds all four crossings of some ambiguous face (so it passes that face twice). */
+    /**
+     * Whether the loop holds all four crossings of some ambiguous face (so it passes that face
+     * twice).
+     */
     private static boolean crossesFaceTwice(int[] loop, int n, int ambiguousEdges) {
         if (ambiguousEdges == 0 || n < 4) {
             return false;
@@ -193,7 +215,8 @@ public final class MarchingCubes {
         return false;
     }
 
-    private static int vertex(ScalarGrid g, int i, int j, int k, int e, double[] w, VertexIndex verts) {
+    private static int vertex(
+            ScalarGrid g, int i, int j, int k, int e, double[] w, VertexIndex verts) {
         int a = EDGE_FROM[e], b = EDGE_TO[e];
         int ai = i + CORNER[a][0], aj = j + CORNER[a][1], ak = k + CORNER[a][2];
         int axis = CORNER[b][0] != CORNER[a][0] ? 0 : CORNER[b][1] != CORNER[a][1] ? 1 : 2;

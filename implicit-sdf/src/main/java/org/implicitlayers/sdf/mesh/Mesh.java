@@ -9,14 +9,23 @@ import java.util.Arrays;
 public record Mesh(double[] vertices, int[] faces) {
     public Mesh {
         if (vertices.length % 3 != 0 || faces.length % 3 != 0) {
-            throw new IllegalArgumentException("Mesh: vertex and face arrays must hold triples, got "
-                    + vertices.length + " and " + faces.length + " entries");
+            throw new IllegalArgumentException(
+                    "Mesh: vertex and face arrays must hold triples, got "
+                            + vertices.length
+                            + " and "
+                            + faces.length
+                            + " entries");
         }
         int nv = vertices.length / 3;
         for (int i = 0; i < faces.length; i++) {
             if (faces[i] < 0 || faces[i] >= nv) {
-                throw new IllegalArgumentException("Mesh: face " + i / 3 + " refers to vertex " + faces[i]
-                        + ", expected 0.." + (nv - 1));
+                throw new IllegalArgumentException(
+                        "Mesh: face "
+                                + i / 3
+                                + " refers to vertex "
+                                + faces[i]
+                                + ", expected 0.."
+                                + (nv - 1));
             }
         }
     }
@@ -47,8 +56,12 @@ public record Mesh(double[] vertices, int[] faces) {
     /** The unnormalised normal (b - a) x (c - a) of triangle {@code f} (twice its area long). */
     public double[] faceNormal(int f) {
         int a = 3 * faces[3 * f], b = 3 * faces[3 * f + 1], c = 3 * faces[3 * f + 2];
-        double ux = vertices[b] - vertices[a], uy = vertices[b + 1] - vertices[a + 1], uz = vertices[b + 2] - vertices[a + 2];
-        double vx = vertices[c] - vertices[a], vy = vertices[c + 1] - vertices[a + 1], vz = vertices[c + 2] - vertices[a + 2];
+        double ux = vertices[b] - vertices[a],
+                uy = vertices[b + 1] - vertices[a + 1],
+                uz = vertices[b + 2] - vertices[a + 2];
+        double vx = vertices[c] - vertices[a],
+                vy = vertices[c + 1] - vertices[a + 1],
+                vz = vertices[c + 2] - vertices[a + 2];
         return new double[] {uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx};
     }
 
@@ -57,9 +70,16 @@ public record Mesh(double[] vertices, int[] faces) {
         double v = 0;
         for (int f = 0; f < faceCount(); f++) {
             int a = 3 * faces[3 * f], b = 3 * faces[3 * f + 1], c = 3 * faces[3 * f + 2];
-            v += vertices[a] * (vertices[b + 1] * vertices[c + 2] - vertices[b + 2] * vertices[c + 1])
-                    - vertices[a + 1] * (vertices[b] * vertices[c + 2] - vertices[b + 2] * vertices[c])
-                    + vertices[a + 2] * (vertices[b] * vertices[c + 1] - vertices[b + 1] * vertices[c]);
+            v +=
+                    vertices[a]
+                                    * (vertices[b + 1] * vertices[c + 2]
+                                            - vertices[b + 2] * vertices[c + 1])
+                            - vertices[a + 1]
+                                    * (vertices[b] * vertices[c + 2]
+                                            - vertices[b + 2] * vertices[c])
+                            + vertices[a + 2]
+                                    * (vertices[b] * vertices[c + 1]
+                                            - vertices[b + 1] * vertices[c]);
         }
         return v / 6;
     }
@@ -71,7 +91,9 @@ public record Mesh(double[] vertices, int[] faces) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Mesh m && Arrays.equals(vertices, m.vertices) && Arrays.equals(faces, m.faces);
+        return o instanceof Mesh m
+                && Arrays.equals(vertices, m.vertices)
+                && Arrays.equals(faces, m.faces);
     }
 
     @Override

@@ -7,7 +7,7 @@ public interface ScalarField {
      * Values at {@code n} points.
      *
      * @param xyz [3 n] coordinates, x y z per point
-     * @param n   number of points
+     * @param n number of points
      * @param out receives the n values
      */
     void evaluate(double[] xyz, int n, float[] out);

@@ -7,8 +7,7 @@ import java.util.Locale;
  * which extraction and fitted networks are measured.
  */
 public final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** An analytic shape: its exact signed distance and a way to sample points on its surface. */
     public interface Shape extends ScalarField {
@@ -16,7 +15,10 @@ public final class Shapes {
 
         double distance(double x, double y, double z);
 
-        /** A point on the surface and its outward unit normal, [6], from two uniform numbers in [0, 1). */
+        /**
+         * A point on the surface and its outward unit normal, [6], from two uniform numbers in [0,
+         * 1).
+         */
         double[] surfacePoint(double u, double v);
 
         @Override
@@ -39,17 +41,23 @@ public final class Shapes {
             }
 
             public double[] surfacePoint(double u, double v) {
-                double cz = 2 * u - 1, s = Math.sqrt(Math.max(0, 1 - cz * cz)), phi = 2 * Math.PI * v;
+                double cz = 2 * u - 1,
+                        s = Math.sqrt(Math.max(0, 1 - cz * cz)),
+                        phi = 2 * Math.PI * v;
                 double nx = s * Math.cos(phi), ny = s * Math.sin(phi);
                 return new double[] {r * nx, r * ny, r * cz, nx, ny, cz};
             }
         };
     }
 
-    /** The torus about the z axis with tube centre radius {@code major} and tube radius {@code minor}. */
+    /**
+     * The torus about the z axis with tube centre radius {@code major} and tube radius {@code
+     * minor}.
+     */
     public static Shape torus(double major, double minor) {
         if (!(minor < major)) {
-            throw new IllegalArgumentException("torus: minor radius " + minor + " must be < major radius " + major);
+            throw new IllegalArgumentException(
+                    "torus: minor radius " + minor + " must be < major radius " + major);
         }
         return new Shape() {
             public String name() {
@@ -68,7 +76,14 @@ public final class Shapes {
                 double phi = 2 * Math.PI * v;
                 double c = Math.cos(theta), s = Math.sin(theta);
                 double rr = major + minor * c;
-                return new double[] {rr * Math.cos(phi), rr * Math.sin(phi), minor * s, c * Math.cos(phi), c * Math.sin(phi), s};
+                return new double[] {
+                    rr * Math.cos(phi),
+                    rr * Math.sin(phi),
+                    minor * s,
+                    c * Math.cos(phi),
+                    c * Math.sin(phi),
+                    s
+                };
             }
 
             private double invertTubeAngle(double u) {
@@ -93,7 +108,8 @@ public final class Shapes {
             public double distance(double x, double y, double z) {
                 double qx = Math.abs(x) - a, qy = Math.abs(y) - b, qz = Math.abs(z) - c;
                 double ox = Math.max(qx, 0), oy = Math.max(qy, 0), oz = Math.max(qz, 0);
-                return Math.sqrt(ox * ox + oy * oy + oz * oz) + Math.min(Math.max(qx, Math.max(qy, qz)), 0);
+                return Math.sqrt(ox * ox + oy * oy + oz * oz)
+                        + Math.min(Math.max(qx, Math.max(qy, qz)), 0);
             }
 
             public double[] surfacePoint(double u, double v) {
@@ -110,9 +126,12 @@ public final class Shapes {
                 double s = pick / area[f] * 2 - 1, t = 2 * v - 1;
                 double sign = f % 2 == 0 ? 1 : -1;
                 switch (f / 2) {
-                    case 0: return new double[] {sign * a, s * b, t * c, sign, 0, 0};
-                    case 1: return new double[] {s * a, sign * b, t * c, 0, sign, 0};
-                    default: return new double[] {s * a, t * b, sign * c, 0, 0, sign};
+                    case 0:
+                        return new double[] {sign * a, s * b, t * c, sign, 0, 0};
+                    case 1:
+                        return new double[] {s * a, sign * b, t * c, 0, sign, 0};
+                    default:
+                        return new double[] {s * a, t * b, sign * c, 0, 0, sign};
                 }
             }
         };
@@ -121,10 +140,15 @@ public final class Shapes {
     /** By name: sphere, torus, box (the built-in sizes fit the unit ball). */
     public static Shape named(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
-            case "sphere": return sphere(0.7);
-            case "torus": return torus(0.6, 0.25);
-            case "box": return box(0.5, 0.4, 0.3);
-            default: throw new IllegalArgumentException("unknown shape '" + name + "': expected sphere, torus or box");
+            case "sphere":
+                return sphere(0.7);
+            case "torus":
+                return torus(0.6, 0.25);
+            case "box":
+                return box(0.5, 0.4, 0.3);
+            default:
+                throw new IllegalArgumentException(
+                        "unknown shape '" + name + "': expected sphere, torus or box");
         }
     }
 }

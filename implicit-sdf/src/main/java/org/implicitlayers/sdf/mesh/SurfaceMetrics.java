@@ -9,25 +9,32 @@ import org.implicitlayers.core.Rng;
  * samples; nearest neighbours come from {@link KdTree}s, queried on all cores.
  */
 public final class SurfaceMetrics {
-    private SurfaceMetrics() {
-    }
+    private SurfaceMetrics() {}
 
     /**
      * Metrics between two point sets a (mesh samples) and b (the reference).
      *
-     * @param chamfer            symmetric Chamfer distance: mean of the two mean nearest-neighbour distances
-     * @param accuracy           mean distance from a to b
-     * @param completeness       mean distance from b to a
-     * @param hausdorff          largest nearest-neighbour distance, both ways
-     * @param normalConsistency  mean |n_a . n_b| over nearest pairs, both ways (NaN without normals)
-     * @param fScore             harmonic mean of precision and recall at {@code threshold}
-     * @param threshold          the F-score distance
+     * @param chamfer symmetric Chamfer distance: mean of the two mean nearest-neighbour distances
+     * @param accuracy mean distance from a to b
+     * @param completeness mean distance from b to a
+     * @param hausdorff largest nearest-neighbour distance, both ways
+     * @param normalConsistency mean |n_a . n_b| over nearest pairs, both ways (NaN without normals)
+     * @param fScore harmonic mean of precision and recall at {@code threshold}
+     * @param threshold the F-score distance
      */
-    public record Result(double chamfer, double accuracy, double completeness, double hausdorff, double normalConsistency,
-                         double fScore, double threshold) {
-    }
+    public record Result(
+            double chamfer,
+            double accuracy,
+            double completeness,
+            double hausdorff,
+            double normalConsistency,
+            double fScore,
+            double threshold) {}
 
-    /** A uniform (area-weighted) sample of the mesh: [3 n] points followed by their face normals in {@code normalsOut}. */
+    /**
+     * A uniform (area-weighted) sample of the mesh: [3 n] points followed by their face normals in
+     * {@code normalsOut}.
+     */
     public static double[] sample(Mesh m, int n, Rng rng, double[] normalsOut) {
         int nf = m.faceCount();
         if (nf == 0) {
@@ -56,7 +63,8 @@ public final class SurfaceMetrics {
             double r1 = Math.sqrt(rng.nextDouble()), r2 = rng.nextDouble();
             int a = 3 * fa[3 * lo], b = 3 * fa[3 * lo + 1], c = 3 * fa[3 * lo + 2];
             for (int d = 0; d < 3; d++) {
-                out[3 * s + d] = (1 - r1) * v[a + d] + r1 * (1 - r2) * v[b + d] + r1 * r2 * v[c + d];
+                out[3 * s + d] =
+                        (1 - r1) * v[a + d] + r1 * (1 - r2) * v[b + d] + r1 * r2 * v[c + d];
             }
             if (normalsOut != null) {
                 double[] fnrm = m.faceNormal(lo);
@@ -69,23 +77,30 @@ public final class SurfaceMetrics {
         return out;
     }
 
-    /** Nearest-neighbour distances from each point of {@code from} to {@code tree}; indices into {@code nearestOut}. */
+    /**
+     * Nearest-neighbour distances from each point of {@code from} to {@code tree}; indices into
+     * {@code nearestOut}.
+     */
     private static double[] distances(double[] from, KdTree tree, int[] nearestOut) {
         int n = from.length / 3;
         double[] d = new double[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            double x = from[3 * i], y = from[3 * i + 1], z = from[3 * i + 2];
-            int j = tree.nearest(x, y, z);
-            nearestOut[i] = j;
-            d[i] = tree.distance(x, y, z);
-        });
+        IntStream.range(0, n)
+                .parallel()
+                .forEach(
+                        i -> {
+                            double x = from[3 * i], y = from[3 * i + 1], z = from[3 * i + 2];
+                            int j = tree.nearest(x, y, z);
+                            nearestOut[i] = j;
+                            d[i] = tree.distance(x, y, z);
+                        });
         return d;
     }
 
     /**
      * Metrics between point sets {@code a} and {@code b} ([3 n] each) with optional unit normals.
      */
-    public static Result compare(double[] a, double[] aNormals, double[] b, double[] bNormals, double threshold) {
+    public static Result compare(
+            double[] a, double[] aNormals, double[] b, double[] bNormals, double threshold) {
         KdTree ta = new KdTree(a), tb = new KdTree(b);
         int[] ab = new int[a.length / 3], ba = new int[b.length / 3];
         double[] dab = distances(a, tb, ab), dba = distances(b, ta, ba);
@@ -95,7 +110,10 @@ public final class SurfaceMetrics {
         double f = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
         double nc = Double.NaN;
         if (aNormals != null && bNormals != null) {
-            nc = 0.5 * (normalAgreement(aNormals, bNormals, ab) + normalAgreement(bNormals, aNormals, ba));
+            nc =
+                    0.5
+                            * (normalAgreement(aNormals, bNormals, ab)
+                                    + normalAgreement(bNormals, aNormals, ba));
         }
         return new Result(0.5 * (acc + comp), acc, comp, haus, nc, f, threshold);
     }
@@ -104,7 +122,11 @@ public final class SurfaceMetrics {
         double s = 0;
         for (int i = 0; i < match.length; i++) {
             int j = match[i];
-            s += Math.abs(na[3 * i] * nb[3 * j] + na[3 * i + 1] * nb[3 * j + 1] + na[3 * i + 2] * nb[3 * j + 2]);
+            s +=
+                    Math.abs(
+                            na[3 * i] * nb[3 * j]
+                                    + na[3 * i + 1] * nb[3 * j + 1]
+                                    + na[3 * i + 2] * nb[3 * j + 2]);
         }
         return s / match.length;
     }
@@ -135,7 +157,9 @@ public final class SurfaceMetrics {
         return (double) c / d.length;
     }
 
-    /** Mean |f| of an analytic shape over points of a mesh (its SDF error on the extracted surface). */
+    /**
+     * Mean |f| of an analytic shape over points of a mesh (its SDF error on the extracted surface).
+     */
     public static double meanAbsSdf(Shapes.Shape shape, double[] points) {
         double s = 0;
         int n = points.length / 3;

@@ -8,11 +8,11 @@ import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Module;
 
 /**
- * The network of Implicit Geometric Regularization (Gropp et al. 2020): an MLP 3 -&gt; width x depth
- * -&gt; 1 with softplus(beta) after every hidden layer and the geometric initialisation of Atzmon and
- * Lipman (2020), so that at the start f(x) is close to |x| - radius, the signed distance of a
- * sphere. With {@code skipAt} &gt; 0 the input is concatenated to the hidden state before hidden
- * layer {@code skipAt} and the sum is divided by sqrt(2), as in IGR's 8-layer network.
+ * The network of Implicit Geometric Regularization (Gropp et al. 2020): an MLP 3 -&gt; width x
+ * depth -&gt; 1 with softplus(beta) after every hidden layer and the geometric initialisation of
+ * Atzmon and Lipman (2020), so that at the start f(x) is close to |x| - radius, the signed distance
+ * of a sphere. With {@code skipAt} &gt; 0 the input is concatenated to the hidden state before
+ * hidden layer {@code skipAt} and the sum is divided by sqrt(2), as in IGR's 8-layer network.
  *
  * <p>Input [n, 3] (any number of columns given by {@link Options#inputDim()}), output [n, 1].
  */
@@ -20,29 +20,45 @@ public final class IgrNetwork extends Module implements SdfNetwork {
     /**
      * Architecture.
      *
-     * @param inputDim   coordinates per point (3)
-     * @param width      hidden width (IGR: 512; the benchmark: 256)
-     * @param depth      number of hidden layers (IGR: 8; the benchmark: 4)
-     * @param beta       softplus sharpness (100)
-     * @param radius     initial sphere radius of the geometric initialisation (1)
-     * @param skipAt     hidden layer index receiving the input again, or 0 for none
-     * @param dtype      parameter dtype (float32)
+     * @param inputDim coordinates per point (3)
+     * @param width hidden width (IGR: 512; the benchmark: 256)
+     * @param depth number of hidden layers (IGR: 8; the benchmark: 4)
+     * @param beta softplus sharpness (100)
+     * @param radius initial sphere radius of the geometric initialisation (1)
+     * @param skipAt hidden layer index receiving the input again, or 0 for none
+     * @param dtype parameter dtype (float32)
      */
-    public record Options(int inputDim, int width, int depth, double beta, double radius, int skipAt, DType dtype) {
+    public record Options(
+            int inputDim,
+            int width,
+            int depth,
+            double beta,
+            double radius,
+            int skipAt,
+            DType dtype) {
         public Options {
             if (inputDim < 1 || width < 1 || depth < 1) {
-                throw new IllegalArgumentException("IgrNetwork: inputDim, width and depth must be >= 1, got "
-                        + inputDim + ", " + width + ", " + depth);
+                throw new IllegalArgumentException(
+                        "IgrNetwork: inputDim, width and depth must be >= 1, got "
+                                + inputDim
+                                + ", "
+                                + width
+                                + ", "
+                                + depth);
             }
             if (!(beta > 0) || !(radius > 0)) {
-                throw new IllegalArgumentException("IgrNetwork: beta and radius must be > 0, got " + beta + ", " + radius);
+                throw new IllegalArgumentException(
+                        "IgrNetwork: beta and radius must be > 0, got " + beta + ", " + radius);
             }
             if (skipAt < 0 || skipAt >= depth) {
-                throw new IllegalArgumentException("IgrNetwork: skipAt must be in [0, depth), got " + skipAt);
+                throw new IllegalArgumentException(
+                        "IgrNetwork: skipAt must be in [0, depth), got " + skipAt);
             }
         }
 
-        /** The benchmark's network: 3 -&gt; 256 x 4 -&gt; 1, beta 100, radius 1, no skip, float32. */
+        /**
+         * The benchmark's network: 3 -&gt; 256 x 4 -&gt; 1, beta 100, radius 1, no skip, float32.
+         */
         public static Options defaults() {
             return new Options(3, 256, 4, 100, 1.0, 0, DType.FLOAT32);
         }

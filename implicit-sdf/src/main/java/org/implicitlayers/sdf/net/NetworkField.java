@@ -8,8 +8,8 @@ import org.implicitlayers.sdf.mesh.ScalarField;
 
 /**
  * A network seen as a field: batches of points go through {@link SdfNetwork#forward} without a
- * tape, in chunks of {@code chunk} points (the backend's matrix kernels use every thread), each
- * in its own {@link MemoryScope} so that one chunk's activations serve the next.
+ * tape, in chunks of {@code chunk} points (the backend's matrix kernels use every thread), each in
+ * its own {@link MemoryScope} so that one chunk's activations serve the next.
  */
 public final class NetworkField implements ScalarField {
     private final SdfNetwork net;
@@ -17,7 +17,7 @@ public final class NetworkField implements ScalarField {
     private final int chunk;
 
     /**
-     * @param net   the network
+     * @param net the network
      * @param dtype dtype of the inputs (that of the parameters)
      * @param chunk points per forward pass (16384 keeps a 256-wide layer's activations at 16 MB)
      */

@@ -7,8 +7,7 @@ import org.implicitlayers.sdf.mesh.ScalarField;
  * differences of the field at the hit points), a head light plus a key light, Lambert shading.
  */
 public final class ShadedRender {
-    private ShadedRender() {
-    }
+    private ShadedRender() {}
 
     /**
      * Renders {@code field} seen by {@code cam}.
@@ -56,7 +55,8 @@ public final class ShadedRender {
             if (len == 0) {
                 continue;
             }
-            double head = -(g[0] * dirs[3 * i] + g[1] * dirs[3 * i + 1] + g[2] * dirs[3 * i + 2]) / len;
+            double head =
+                    -(g[0] * dirs[3 * i] + g[1] * dirs[3 * i + 1] + g[2] * dirs[3 * i + 2]) / len;
             double k = (g[0] * key[0] + g[1] * key[1] + g[2] * key[2]) / len;
             double s = 0.15 + 0.55 * Math.max(0, head) + 0.35 * Math.max(0, k);
             int r = clamp(s * 235), gr = clamp(s * 200), b = clamp(s * 160);

@@ -5,24 +5,30 @@ import org.implicitlayers.sdf.mesh.ScalarField;
 
 /**
  * Ray-surface intersection for a signed distance field (Hart 1996): march t += stepScale f(o + t d)
- * until |f| &lt; epsilon, then refine the root of g(t) = f(o + t d) with Newton steps
- * t -= g / g' (g' by a central difference along d). All live rays are evaluated together in one
- * batch per step.
+ * until |f| &lt; epsilon, then refine the root of g(t) = f(o + t d) with Newton steps t -= g / g'
+ * (g' by a central difference along d). All live rays are evaluated together in one batch per step.
  */
 public final class SphereTracer {
     /**
      * Options.
      *
-     * @param maxSteps    sphere-tracing steps (128)
-     * @param epsilon     |f| at which a ray counts as hit (1e-4)
-     * @param stepScale   fraction of f taken per step, &lt; 1 for fields that are not exact distances (0.9)
-     * @param far         rays are missed beyond this t (10)
+     * @param maxSteps sphere-tracing steps (128)
+     * @param epsilon |f| at which a ray counts as hit (1e-4)
+     * @param stepScale fraction of f taken per step, &lt; 1 for fields that are not exact distances
+     *     (0.9)
+     * @param far rays are missed beyond this t (10)
      * @param newtonSteps Newton refinements after the march (3)
      */
-    public record Options(int maxSteps, double epsilon, double stepScale, double far, int newtonSteps) {
+    public record Options(
+            int maxSteps, double epsilon, double stepScale, double far, int newtonSteps) {
         public Options {
-            if (maxSteps < 1 || !(epsilon > 0) || !(stepScale > 0 && stepScale <= 1) || !(far > 0) || newtonSteps < 0) {
-                throw new IllegalArgumentException("SphereTracer: need maxSteps >= 1, epsilon > 0, 0 < stepScale <= 1, far > 0, newtonSteps >= 0");
+            if (maxSteps < 1
+                    || !(epsilon > 0)
+                    || !(stepScale > 0 && stepScale <= 1)
+                    || !(far > 0)
+                    || newtonSteps < 0) {
+                throw new IllegalArgumentException(
+                        "SphereTracer: need maxSteps >= 1, epsilon > 0, 0 < stepScale <= 1, far > 0, newtonSteps >= 0");
             }
         }
 
@@ -31,14 +37,13 @@ public final class SphereTracer {
         }
     }
 
-    private SphereTracer() {
-    }
+    private SphereTracer() {}
 
     /**
      * Hit distances along the rays.
      *
      * @param origins [3 n]
-     * @param dirs    [3 n] unit directions
+     * @param dirs [3 n] unit directions
      * @return [n] t of the first hit, NaN for a miss
      */
     public static double[] trace(ScalarField f, double[] origins, double[] dirs, Options o) {

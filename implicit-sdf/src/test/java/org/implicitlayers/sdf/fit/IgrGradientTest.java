@@ -14,10 +14,13 @@ import org.implicitlayers.sdf.net.IgrNetwork;
 import org.junit.jupiter.api.Test;
 
 class IgrGradientTest {
-    static final IgrNetwork.Options SMALL = new IgrNetwork.Options(3, 8, 3, 100, 0.8, 0, DType.FLOAT64);
+    static final IgrNetwork.Options SMALL =
+            new IgrNetwork.Options(3, 8, 3, 100, 0.8, 0, DType.FLOAT64);
 
     private static double[] grads(IgrNetwork net) {
-        return net.parameters().values().stream().flatMapToDouble(p -> java.util.Arrays.stream(p.grad().toDoubleArray())).toArray();
+        return net.parameters().values().stream()
+                .flatMapToDouble(p -> java.util.Arrays.stream(p.grad().toDoubleArray()))
+                .toArray();
     }
 
     @Test
@@ -38,7 +41,11 @@ class IgrGradientTest {
         assertEquals(tape.normal().item(), closed.normal().item(), 1e-12);
         assertEquals(tape.eikonal().item(), closed.eikonal().item(), 1e-12);
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-10 * (1 + Math.abs(expected[i])), "gradient entry " + i);
+            assertEquals(
+                    expected[i],
+                    actual[i],
+                    1e-10 * (1 + Math.abs(expected[i])),
+                    "gradient entry " + i);
         }
     }
 
@@ -80,7 +87,8 @@ class IgrGradientTest {
         // Geometric initialisation: f(x) is close to |x| - radius at the start.
         assertEquals(-0.8, f.get(0), 0.3);
         PointCloud cloud = BuiltinClouds.sample(Shapes.sphere(0.7), 40, 5);
-        IgrLoss.Terms t = IgrLoss.defaults().withBatch(8).evaluate(net, cloud, Rng.seeded(2), DType.FLOAT64);
+        IgrLoss.Terms t =
+                IgrLoss.defaults().withBatch(8).evaluate(net, cloud, Rng.seeded(2), DType.FLOAT64);
         t.total().backward();
         assertEquals(8 * 3, net.parameters().get("layers.0.weight").grad().numel());
     }

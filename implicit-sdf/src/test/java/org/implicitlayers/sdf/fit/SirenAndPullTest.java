@@ -22,7 +22,15 @@ class SirenAndPullTest {
         PointCloud cloud = BuiltinClouds.sample(Shapes.sphere(0.6), 2000, 1);
         Adam adam = new Adam(net.parameters(), 1e-3);
         SirenLoss loss = SirenLoss.defaults();
-        loss = new SirenLoss(256, loss.surfaceWeight(), loss.normalWeight(), loss.offWeight(), loss.eikonalWeight(), loss.alpha(), loss.box());
+        loss =
+                new SirenLoss(
+                        256,
+                        loss.surfaceWeight(),
+                        loss.normalWeight(),
+                        loss.offWeight(),
+                        loss.eikonalWeight(),
+                        loss.alpha(),
+                        loss.box());
         for (int s = 0; s < 250; s++) {
             adam.zeroGrad();
             loss.evaluate(net, cloud, rng, DType.FLOAT32).backward();
@@ -49,17 +57,23 @@ class SirenAndPullTest {
 
     @Test
     void pullIsDifferentiableInTheQueriesToSecondOrder() {
-        IgrNetwork net = new IgrNetwork(new IgrNetwork.Options(3, 8, 2, 5, 0.7, 0, DType.FLOAT64), Rng.seeded(3));
+        IgrNetwork net =
+                new IgrNetwork(
+                        new IgrNetwork.Options(3, 8, 2, 5, 0.7, 0, DType.FLOAT64), Rng.seeded(3));
         Tensor q = Tensor.randn(Rng.seeded(4), DType.FLOAT64, 5, 3).mul(0.5);
         GradCheck.assertGradient(in -> NeuralPull.project(net, in[0]).square().sum(), q);
     }
 
     @Test
     void pullMovesPointsTowardTheZeroLevelSet() {
-        IgrNetwork net = new IgrNetwork(new IgrNetwork.Options(3, 32, 2, 100, 0.7, 0, DType.FLOAT64), Rng.seeded(5));
+        IgrNetwork net =
+                new IgrNetwork(
+                        new IgrNetwork.Options(3, 32, 2, 100, 0.7, 0, DType.FLOAT64),
+                        Rng.seeded(5));
         Tensor q = Tensor.randn(Rng.seeded(6), DType.FLOAT64, 50, 3).mul(0.5);
         Tensor p = NeuralPull.project(net, q).detach();
-        double before = net.forward(q).abs().mean().item(), after = net.forward(p).abs().mean().item();
+        double before = net.forward(q).abs().mean().item(),
+                after = net.forward(p).abs().mean().item();
         assertTrue(after < 0.2 * before, "mean |f| " + before + " -> " + after);
     }
 }

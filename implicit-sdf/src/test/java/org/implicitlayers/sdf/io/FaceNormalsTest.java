@@ -22,8 +22,10 @@ class FaceNormalsTest {
         for (int v = 0; v < 4; v++) {
             double[] n = {c.normals()[3 * v], c.normals()[3 * v + 1], c.normals()[3 * v + 2]};
             assertEquals(1, Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]), 1e-12);
-            // By symmetry each vertex normal points straight away from the centre: along the vertex itself.
-            double dot = (n[0] * V[3 * v] + n[1] * V[3 * v + 1] + n[2] * V[3 * v + 2]) / Math.sqrt(3);
+            // By symmetry each vertex normal points straight away from the centre: along the vertex
+            // itself.
+            double dot =
+                    (n[0] * V[3 * v] + n[1] * V[3 * v + 1] + n[2] * V[3 * v + 2]) / Math.sqrt(3);
             assertEquals(1, dot, 1e-12, "vertex " + v);
         }
     }
@@ -34,7 +36,7 @@ class FaceNormalsTest {
         ShapeData withNormals = new ShapeData(V, own, F);
         assertFalse(withNormals.normalsFromFaces());
         assertEquals(1.0, withNormals.cloud().normals()[2]);
-        double[] five = java.util.Arrays.copyOf(V, 15);   // a fifth vertex on no triangle
+        double[] five = java.util.Arrays.copyOf(V, 15); // a fifth vertex on no triangle
         ShapeData loose = new ShapeData(five, null, F);
         assertFalse(loose.normalsFromFaces());
         assertNull(loose.cloud().normals());

@@ -24,7 +24,10 @@ class NormalEstimationTest {
 
     @Test
     void estimatedNormalsAgreeWithTheExactOutwardNormals() {
-        for (Shapes.Shape shape : new Shapes.Shape[] {Shapes.sphere(0.7), Shapes.torus(0.6, 0.25), Shapes.box(0.5, 0.4, 0.3)}) {
+        for (Shapes.Shape shape :
+                new Shapes.Shape[] {
+                    Shapes.sphere(0.7), Shapes.torus(0.6, 0.25), Shapes.box(0.5, 0.4, 0.3)
+                }) {
             PointCloud c = BuiltinClouds.sample(shape, 3000, 1);
             double[] est = NormalEstimation.estimate(c.points(), 10);
             int aligned = 0, outward = 0, n = c.size();
@@ -38,8 +41,12 @@ class NormalEstimationTest {
             }
             // Near the box's edges the neighbourhoods straddle two faces.
             double need = shape.name().equals("box") ? 0.85 : 0.97;
-            assertTrue(aligned > need * n, shape.name() + ": " + aligned + " of " + n + " within 18 degrees");
-            assertTrue(outward > 0.99 * n, shape.name() + ": " + outward + " of " + n + " oriented outward");
+            assertTrue(
+                    aligned > need * n,
+                    shape.name() + ": " + aligned + " of " + n + " within 18 degrees");
+            assertTrue(
+                    outward > 0.99 * n,
+                    shape.name() + ": " + outward + " of " + n + " oriented outward");
         }
     }
 }

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each format reads back the points, normals and triangles written into it by hand. */
 class ReadersTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static final double[] P = {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
     static final double[] N = {0, 0, -1, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+
     /** A quad (0 1 2 3 -> two triangles) and a triangle. */
     static final int[] TRI = {0, 1, 2, 0, 2, 3, 1, 2, 3};
 
@@ -30,15 +30,25 @@ class ReadersTest {
     }
 
     private static byte[] binaryPly(ByteOrder order) {
-        String header = "ply\nformat " + (order == ByteOrder.LITTLE_ENDIAN ? "binary_little_endian" : "binary_big_endian")
-                + " 1.0\ncomment extra properties must be skipped\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\n"
-                + "property uchar red\nproperty float nx\nproperty float ny\nproperty float nz\nelement face 2\n"
-                + "property list uchar int vertex_indices\nproperty short flags\nend_header\n";
-        ByteBuffer b = ByteBuffer.allocate(header.length() + 4 * 25 + 2 * (1 + 4 * 4 + 2)).order(order);
+        String header =
+                "ply\nformat "
+                        + (order == ByteOrder.LITTLE_ENDIAN
+                                ? "binary_little_endian"
+                                : "binary_big_endian")
+                        + " 1.0\ncomment extra properties must be skipped\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\n"
+                        + "property uchar red\nproperty float nx\nproperty float ny\nproperty float nz\nelement face 2\n"
+                        + "property list uchar int vertex_indices\nproperty short flags\nend_header\n";
+        ByteBuffer b =
+                ByteBuffer.allocate(header.length() + 4 * 25 + 2 * (1 + 4 * 4 + 2)).order(order);
         b.put(header.getBytes(StandardCharsets.US_ASCII));
         for (int i = 0; i < 4; i++) {
-            b.putFloat((float) P[3 * i]).putFloat((float) P[3 * i + 1]).putFloat((float) P[3 * i + 2]).put((byte) 200);
-            b.putFloat((float) N[3 * i]).putFloat((float) N[3 * i + 1]).putFloat((float) N[3 * i + 2]);
+            b.putFloat((float) P[3 * i])
+                    .putFloat((float) P[3 * i + 1])
+                    .putFloat((float) P[3 * i + 2])
+                    .put((byte) 200);
+            b.putFloat((float) N[3 * i])
+                    .putFloat((float) N[3 * i + 1])
+                    .putFloat((float) N[3 * i + 2]);
         }
         b.put((byte) 4).putInt(0).putInt(1).putInt(2).putInt(3).putShort((short) 7);
         b.put((byte) 3).putInt(1).putInt(2).putInt(3).putShort((short) -1);
@@ -58,9 +68,13 @@ class ReadersTest {
 
     @Test
     void asciiPlyWithoutNormals() throws IOException {
-        ShapeData d = GeometryReader.read(write("a.ply", "ply\nformat ascii 1.0\nelement vertex 4\nproperty double x\nproperty double y\n"
-                + "property double z\nproperty int label\nelement face 2\nproperty list uchar uint vertex_index\nend_header\n"
-                + "0 0 0 5\n1 0 0 5\n\n0 1 0 5\n0 0 1 5\n4 0 1 2 3\n3 1 2 3\n"));
+        ShapeData d =
+                GeometryReader.read(
+                        write(
+                                "a.ply",
+                                "ply\nformat ascii 1.0\nelement vertex 4\nproperty double x\nproperty double y\n"
+                                        + "property double z\nproperty int label\nelement face 2\nproperty list uchar uint vertex_index\nend_header\n"
+                                        + "0 0 0 5\n1 0 0 5\n\n0 1 0 5\n0 0 1 5\n4 0 1 2 3\n3 1 2 3\n"));
         assertArrayEquals(P, d.points());
         assertNull(d.normals());
         assertArrayEquals(TRI, d.faces());
@@ -68,8 +82,12 @@ class ReadersTest {
 
     @Test
     void objWithNormalsAndNegativeIndices() throws IOException {
-        ShapeData d = GeometryReader.read(write("a.obj", "# test\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nvn 0 0 -1\nvn 1 0 0\nvn 0 1 0\nvn 0 0 1\n"
-                + "vt 0 0\nf 1/1/1 2//2 3 4\nf -3 -2 -1\no ignored\n"));
+        ShapeData d =
+                GeometryReader.read(
+                        write(
+                                "a.obj",
+                                "# test\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nvn 0 0 -1\nvn 1 0 0\nvn 0 1 0\nvn 0 0 1\n"
+                                        + "vt 0 0\nf 1/1/1 2//2 3 4\nf -3 -2 -1\no ignored\n"));
         assertArrayEquals(P, d.points());
         assertArrayEquals(N, d.normals());
         assertArrayEquals(TRI, d.faces());
@@ -77,18 +95,35 @@ class ReadersTest {
 
     @Test
     void offAndNoff() throws IOException {
-        ShapeData d = GeometryReader.read(write("a.off", "OFF\n# comment\n4 2 0\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n4 0 1 2 3\n3 1 2 3\n"));
+        ShapeData d =
+                GeometryReader.read(
+                        write(
+                                "a.off",
+                                "OFF\n# comment\n4 2 0\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n4 0 1 2 3\n3 1 2 3\n"));
         assertArrayEquals(P, d.points());
         assertArrayEquals(TRI, d.faces());
-        ShapeData n = GeometryReader.read(write("b.off", "NOFF 4 0 0\n0 0 0 0 0 -1\n1 0 0 1 0 0\n0 1 0 0 1 0\n0 0 1 0 0 1\n"));
+        ShapeData n =
+                GeometryReader.read(
+                        write(
+                                "b.off",
+                                "NOFF 4 0 0\n0 0 0 0 0 -1\n1 0 0 1 0 0\n0 1 0 0 1 0\n0 0 1 0 0 1\n"));
         assertArrayEquals(N, n.normals());
     }
 
     @Test
     void xyzAndXyzn() throws IOException {
-        assertArrayEquals(P, GeometryReader.read(write("a.xyz", "0 0 0\n1 0 0\n# c\n0 1 0\n\n0 0 1\n")).points());
-        assertArrayEquals(P, GeometryReader.read(write("c.xyz", "# x,y,z\n0,0,0\n1, 0, 0\n0,1,0\n0\t0\t1\n")).points(), "commas and tabs");
-        PointCloud c = GeometryReader.readCloud(write("a.xyzn", "0 0 0 0 0 -2\n1 0 0 1 0 0\n0 1 0 0 1 0\n0 0 1 0 0 1\n"));
+        assertArrayEquals(
+                P,
+                GeometryReader.read(write("a.xyz", "0 0 0\n1 0 0\n# c\n0 1 0\n\n0 0 1\n"))
+                        .points());
+        assertArrayEquals(
+                P,
+                GeometryReader.read(write("c.xyz", "# x,y,z\n0,0,0\n1, 0, 0\n0,1,0\n0\t0\t1\n"))
+                        .points(),
+                "commas and tabs");
+        PointCloud c =
+                GeometryReader.readCloud(
+                        write("a.xyzn", "0 0 0 0 0 -2\n1 0 0 1 0 0\n0 1 0 0 1 0\n0 0 1 0 0 1\n"));
         assertArrayEquals(N, c.normals(), "normals come back unit length");
     }
 
@@ -100,7 +135,9 @@ class ReadersTest {
         for (int[] t : new int[][] {{0, 1, 2}, {1, 2, 3}}) {
             b.putFloat(0).putFloat(0).putFloat(0);
             for (int v : t) {
-                b.putFloat((float) P[3 * v]).putFloat((float) P[3 * v + 1]).putFloat((float) P[3 * v + 2]);
+                b.putFloat((float) P[3 * v])
+                        .putFloat((float) P[3 * v + 1])
+                        .putFloat((float) P[3 * v + 2]);
             }
             b.putShort((short) 0);
         }

@@ -16,17 +16,20 @@ import org.implicitlayers.sdf.mesh.ScalarGrid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Writers produce what their formats define: checked by parsing the bytes here, not with our readers alone. */
+/**
+ * Writers produce what their formats define: checked by parsing the bytes here, not with our
+ * readers alone.
+ */
 class WritersTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static ScalarGrid grid() {
         float[] v = new float[2 * 3 * 4];
         for (int i = 0; i < v.length; i++) {
             v[i] = i;
         }
-        return new ScalarGrid(2, 3, 4, new double[] {-1, -2, -3}, new double[] {0.5, 0.25, 0.125}, v);
+        return new ScalarGrid(
+                2, 3, 4, new double[] {-1, -2, -3}, new double[] {0.5, 0.25, 0.125}, v);
     }
 
     @Test
@@ -37,7 +40,8 @@ class WritersTest {
         assertEquals((byte) 0x93, b[0]);
         int headerLen = ByteBuffer.wrap(b, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
         String header = new String(b, 10, headerLen, StandardCharsets.US_ASCII);
-        assertTrue(header.contains("'descr': '<f4'") && header.contains("'shape': (2, 3, 4)"), header);
+        assertTrue(
+                header.contains("'descr': '<f4'") && header.contains("'shape': (2, 3, 4)"), header);
         assertEquals(0, (10 + headerLen) % 64, "data aligned to 64 bytes");
         ByteBuffer data = ByteBuffer.wrap(b, 10 + headerLen, 4 * 24).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 24; i++) {
@@ -63,13 +67,19 @@ class WritersTest {
                     line.append((char) c);
                 }
             }
-            assertTrue(text.contains("DATASET STRUCTURED_POINTS\nDIMENSIONS 2 3 4\nORIGIN -1.0 -2.0 -3.0\nSPACING 0.5 0.25 0.125\n"), text);
-            assertTrue(text.contains("POINT_DATA 24\nSCALARS sdf float 1\nLOOKUP_TABLE default\n"), text);
+            assertTrue(
+                    text.contains(
+                            "DATASET STRUCTURED_POINTS\nDIMENSIONS 2 3 4\nORIGIN -1.0 -2.0 -3.0\nSPACING 0.5 0.25 0.125\n"),
+                    text);
+            assertTrue(
+                    text.contains("POINT_DATA 24\nSCALARS sdf float 1\nLOOKUP_TABLE default\n"),
+                    text);
             ScalarGrid g = grid();
             for (int k = 0; k < 4; k++) {
                 for (int j = 0; j < 3; j++) {
                     for (int i = 0; i < 2; i++) {
-                        assertEquals(g.value(i, j, k), in.readFloat(), "point " + i + " " + j + " " + k);
+                        assertEquals(
+                                g.value(i, j, k), in.readFloat(), "point " + i + " " + j + " " + k);
                     }
                 }
             }
@@ -87,13 +97,17 @@ class WritersTest {
 
     @Test
     void meshFilesReadBackTheSameTriangles() throws IOException {
-        Mesh m = new Mesh(new double[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
+        Mesh m =
+                new Mesh(
+                        new double[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1},
+                        new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
         for (String ext : new String[] {"obj", "ply", "stl"}) {
             Path f = dir.resolve("t." + ext);
             MeshWriter.write(m, f);
             ShapeData d = GeometryReader.read(f);
             // STL has no shared vertices: compare the triangles' corner coordinates.
-            assertArrayEquals(corners(m.vertices(), m.faces()), corners(d.points(), d.faces()), 0, ext);
+            assertArrayEquals(
+                    corners(m.vertices(), m.faces()), corners(d.points(), d.faces()), 0, ext);
         }
         byte[] stl = Files.readAllBytes(dir.resolve("t.stl"));
         assertEquals(84 + 50 * 4, stl.length);

@@ -10,10 +10,20 @@ import org.junit.jupiter.api.Test;
 
 class MarchingCubesTest {
     static Mesh mesh(ScalarField f, int n) {
-        return MarchingCubes.extract(GridSampler.sample(f, GridSampler.Options.defaults().withResolution(n).withAdaptive(false)).grid(), 0);
+        return MarchingCubes.extract(
+                GridSampler.sample(
+                                f,
+                                GridSampler.Options.defaults()
+                                        .withResolution(n)
+                                        .withAdaptive(false))
+                        .grid(),
+                0);
     }
 
-    /** Every undirected edge is used by exactly two triangles, once in each direction; returns the edge count. */
+    /**
+     * Every undirected edge is used by exactly two triangles, once in each direction; returns the
+     * edge count.
+     */
     static int assertClosedOrientedManifold(Mesh m) {
         Map<Long, Integer> directed = new HashMap<>();
         int[] f = m.faces();
@@ -23,12 +33,17 @@ class MarchingCubesTest {
                 int a = f[t + e], b = f[t + (e + 1) % 3];
                 assertTrue(a != b, "triangle " + t / 3 + " repeats vertex " + a);
                 long key = a * nv + b;
-                assertEquals(null, directed.put(key, t / 3), "directed edge " + a + "->" + b + " used twice");
+                assertEquals(
+                        null,
+                        directed.put(key, t / 3),
+                        "directed edge " + a + "->" + b + " used twice");
             }
         }
         for (long key : directed.keySet()) {
             long a = key / nv, b = key % nv;
-            assertTrue(directed.containsKey(b * nv + a), "edge " + a + "-" + b + " has a single triangle (a hole)");
+            assertTrue(
+                    directed.containsKey(b * nv + a),
+                    "edge " + a + "-" + b + " has a single triangle (a hole)");
         }
         return directed.size() / 2;
     }
@@ -63,7 +78,8 @@ class MarchingCubesTest {
 
     @Test
     void randomFieldsFullOfAmbiguousFacesStillGiveClosedManifolds() {
-        // Noise on a coarse grid makes many ambiguous faces and cells; a positive rim closes the surface.
+        // Noise on a coarse grid makes many ambiguous faces and cells; a positive rim closes the
+        // surface.
         Rng rng = Rng.seeded(3);
         for (int trial = 0; trial < 20; trial++) {
             int n = 9;
@@ -71,7 +87,13 @@ class MarchingCubesTest {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
                     for (int k = 0; k < n; k++) {
-                        boolean rim = i == 0 || j == 0 || k == 0 || i == n - 1 || j == n - 1 || k == n - 1;
+                        boolean rim =
+                                i == 0
+                                        || j == 0
+                                        || k == 0
+                                        || i == n - 1
+                                        || j == n - 1
+                                        || k == n - 1;
                         v[(i * n + j) * n + k] = rim ? 1f : (float) (2 * rng.nextDouble() - 1);
                     }
                 }
@@ -91,20 +113,30 @@ class MarchingCubesTest {
             double[] v = m.vertices();
             worst = Math.max(worst, Math.abs(s.distance(v[3 * i], v[3 * i + 1], v[3 * i + 2])));
         }
-        assertTrue(worst < 0.05 * h, "linear interpolation of an exact SDF along grid edges: " + worst);
+        assertTrue(
+                worst < 0.05 * h,
+                "linear interpolation of an exact SDF along grid edges: " + worst);
     }
 
     @Test
     void coarseToFineSamplingGivesTheDenseMesh() {
-        for (Shapes.Shape s : new Shapes.Shape[] {Shapes.sphere(0.7), Shapes.torus(0.6, 0.25), Shapes.box(0.5, 0.4, 0.3)}) {
+        for (Shapes.Shape s :
+                new Shapes.Shape[] {
+                    Shapes.sphere(0.7), Shapes.torus(0.6, 0.25), Shapes.box(0.5, 0.4, 0.3)
+                }) {
             GridSampler.Options o = GridSampler.Options.defaults().withResolution(70);
             GridSampler.Result dense = GridSampler.sample(s, o.withAdaptive(false));
             GridSampler.Result exact = GridSampler.sample(s, o.withLipschitz(1));
             GridSampler.Result estimated = GridSampler.sample(s, o);
             Mesh reference = MarchingCubes.extract(dense.grid(), 0);
             assertEquals(reference, MarchingCubes.extract(exact.grid(), 0), s.name() + ", L = 1");
-            assertEquals(reference, MarchingCubes.extract(estimated.grid(), 0), s.name() + ", L estimated");
-            assertTrue(exact.evaluated() < dense.evaluated() / 3, s.name() + ": evaluated " + exact.evaluated() + " of " + dense.evaluated());
+            assertEquals(
+                    reference,
+                    MarchingCubes.extract(estimated.grid(), 0),
+                    s.name() + ", L estimated");
+            assertTrue(
+                    exact.evaluated() < dense.evaluated() / 3,
+                    s.name() + ": evaluated " + exact.evaluated() + " of " + dense.evaluated());
         }
     }
 }

@@ -20,7 +20,11 @@ class RaySurfaceTest {
         for (int i = 0; i < n; i++) {
             double[] p = {0.3 * (2 * rng.nextDouble() - 1), 0.3 * (2 * rng.nextDouble() - 1), 3};
             double[] q = {0.2 * rng.nextDouble(), 0.2 * rng.nextDouble(), 0};
-            double len = Math.sqrt(Math.pow(q[0] - p[0], 2) + Math.pow(q[1] - p[1], 2) + Math.pow(q[2] - p[2], 2));
+            double len =
+                    Math.sqrt(
+                            Math.pow(q[0] - p[0], 2)
+                                    + Math.pow(q[1] - p[1], 2)
+                                    + Math.pow(q[2] - p[2], 2));
             for (int a = 0; a < 3; a++) {
                 o[3 * i + a] = p[a];
                 d[3 * i + a] = (q[a] - p[a]) / len;
@@ -30,15 +34,19 @@ class RaySurfaceTest {
     }
 
     static double loss(IgrNetwork net, Tensor[] r, double[] w) {
-        RaySurface.Hits h = RaySurface.intersect(net, r[0], r[1], SphereTracer.Options.defaults(), 6);
+        RaySurface.Hits h =
+                RaySurface.intersect(net, r[0], r[1], SphereTracer.Options.defaults(), 6);
         return h.points().mul(Tensor.of(w, h.hits().length, 3)).sum().item();
     }
 
     @Test
     void hitPointGradientFromTheImplicitFunctionTheoremMatchesCentralDifferences() {
-        IgrNetwork net = new IgrNetwork(new IgrNetwork.Options(3, 16, 2, 10, 0.8, 0, DType.FLOAT64), Rng.seeded(2));
+        IgrNetwork net =
+                new IgrNetwork(
+                        new IgrNetwork.Options(3, 16, 2, 10, 0.8, 0, DType.FLOAT64), Rng.seeded(2));
         Tensor[] r = rays(6);
-        RaySurface.Hits h = RaySurface.intersect(net, r[0], r[1], SphereTracer.Options.defaults(), 6);
+        RaySurface.Hits h =
+                RaySurface.intersect(net, r[0], r[1], SphereTracer.Options.defaults(), 6);
         assertEquals(6, h.hits().length, "every ray meets the initial near-sphere");
         double[] f = net.forward(h.points().detach()).toDoubleArray();
         for (double v : f) {

@@ -16,18 +16,19 @@ import org.implicitlayers.implicit.convergence.Solution;
 /**
  * Bilevel optimisation: minimise F(x) = outer(w*(x), x) over outer variables x, where w*(x) solves
  * an inner problem, given either as an objective (w* = argmin_w inner(w, x)) or as an optimality
- * condition (G(w*, x) = 0). {@link #solve} solves the inner problem with a pluggable
- * {@link InnerSolver} and returns F and its hypergradient dF/dx, computed as the {@link GradientMode}
+ * condition (G(w*, x) = 0). {@link #solve} solves the inner problem with a pluggable {@link
+ * InnerSolver} and returns F and its hypergradient dF/dx, computed as the {@link GradientMode}
  * says: by the implicit function theorem (the default; memory independent of the inner iterations),
  * or by backpropagation through all or the last k inner steps. The outer loop is the caller's: any
  * optimiser fed with {@link Result#hypergradient()}.
  *
  * <p>The inner variables are a tensor or a whole {@code Module}'s parameters ({@link Variables});
  * the solvers see them as one flat vector [n]. Functions take w in its own form and the outer
- * variables as an array: {@code (w, x) -> scalar} (inner objective, outer objective) or
- * {@code (w, x) -> tensor of n elements} (condition).
+ * variables as an array: {@code (w, x) -> scalar} (inner objective, outer objective) or {@code (w,
+ * x) -> tensor of n elements} (condition).
  *
  * <p>Ridge regression with one L2 strength per feature, tuned on a validation set:
+ *
  * <pre>{@code
  * Variables w = Variables.tensor(DType.FLOAT64, d);
  * Bilevel.Problem p = Bilevel.Problem.argmin(w,
@@ -44,8 +45,7 @@ import org.implicitlayers.implicit.convergence.Solution;
  * }</pre>
  */
 public final class Bilevel {
-    private Bilevel() {
-    }
+    private Bilevel() {}
 
     /** The inner problem: an objective to minimise in w, or an optimality condition G(w, x) = 0. */
     public sealed interface Inner permits Inner.Objective, Inner.Condition {
@@ -56,7 +56,8 @@ public final class Bilevel {
         record Objective(BiFunction<Tensor, Tensor[], Tensor> f) implements Inner {
             public Objective {
                 if (f == null) {
-                    throw new IllegalArgumentException("Bilevel.Inner.Objective: a function is required");
+                    throw new IllegalArgumentException(
+                            "Bilevel.Inner.Objective: a function is required");
                 }
             }
         }
@@ -65,7 +66,8 @@ public final class Bilevel {
         record Condition(BiFunction<Tensor, Tensor[], Tensor> f) implements Inner {
             public Condition {
                 if (f == null) {
-                    throw new IllegalArgumentException("Bilevel.Inner.Condition: a function is required");
+                    throw new IllegalArgumentException(
+                            "Bilevel.Inner.Condition: a function is required");
                 }
             }
         }
@@ -75,25 +77,31 @@ public final class Bilevel {
      * A bilevel problem.
      *
      * @param variables the inner variables w
-     * @param inner     the inner problem
-     * @param outer     the outer objective outer(w, x), a scalar
+     * @param inner the inner problem
+     * @param outer the outer objective outer(w, x), a scalar
      */
-    public record Problem(Variables variables, Inner inner, BiFunction<Tensor, Tensor[], Tensor> outer) {
+    public record Problem(
+            Variables variables, Inner inner, BiFunction<Tensor, Tensor[], Tensor> outer) {
         public Problem {
             if (variables == null || inner == null || outer == null) {
-                throw new IllegalArgumentException("Bilevel.Problem: variables, inner and outer are required");
+                throw new IllegalArgumentException(
+                        "Bilevel.Problem: variables, inner and outer are required");
             }
         }
 
         /** w* = argmin_w innerObjective(w, x), F(x) = outer(w*(x), x). */
-        public static Problem argmin(Variables w, BiFunction<Tensor, Tensor[], Tensor> innerObjective,
-                                     BiFunction<Tensor, Tensor[], Tensor> outer) {
+        public static Problem argmin(
+                Variables w,
+                BiFunction<Tensor, Tensor[], Tensor> innerObjective,
+                BiFunction<Tensor, Tensor[], Tensor> outer) {
             return new Problem(w, new Inner.Objective(innerObjective), outer);
         }
 
         /** w* with condition(w*, x) = 0, F(x) = outer(w*(x), x). */
-        public static Problem root(Variables w, BiFunction<Tensor, Tensor[], Tensor> condition,
-                                   BiFunction<Tensor, Tensor[], Tensor> outer) {
+        public static Problem root(
+                Variables w,
+                BiFunction<Tensor, Tensor[], Tensor> condition,
+                BiFunction<Tensor, Tensor[], Tensor> outer) {
             return new Problem(w, new Inner.Condition(condition), outer);
         }
     }
@@ -101,28 +109,37 @@ public final class Bilevel {
     /**
      * How the inner problem is solved and the hypergradient computed.
      *
-     * @param innerSolver the inner solver; default {@link InnerSolver#newtonKrylov()} (Newton-Krylov on
-     *                    the optimality residual, tol 1e-10); the unrolled modes need an {@link UnrollableSolver}
-     * @param mode        the hypergradient; default {@link GradientMode.Implicit#defaults()}
-     * @param policy      when the inner or the linear solve stops unconverged; default
-     *                    {@link NonConvergence#DEFAULT} (warn and go on). The unrolled modes take the
-     *                    steps they take: the policy does not apply to their inner solve
+     * @param innerSolver the inner solver; default {@link InnerSolver#newtonKrylov()}
+     *     (Newton-Krylov on the optimality residual, tol 1e-10); the unrolled modes need an {@link
+     *     UnrollableSolver}
+     * @param mode the hypergradient; default {@link GradientMode.Implicit#defaults()}
+     * @param policy when the inner or the linear solve stops unconverged; default {@link
+     *     NonConvergence#DEFAULT} (warn and go on). The unrolled modes take the steps they take:
+     *     the policy does not apply to their inner solve
      */
     public record Options(InnerSolver innerSolver, GradientMode mode, NonConvergence policy) {
         public Options {
             if (innerSolver == null || mode == null || policy == null) {
-                throw new IllegalArgumentException("Bilevel.Options: innerSolver, mode and policy are required");
+                throw new IllegalArgumentException(
+                        "Bilevel.Options: innerSolver, mode and policy are required");
             }
-            if (!(mode instanceof GradientMode.Implicit) && !(innerSolver instanceof UnrollableSolver)) {
-                throw new IllegalArgumentException("Bilevel.Options: the " + mode.getClass().getSimpleName()
-                        + " gradient backpropagates through the inner steps and needs an UnrollableSolver (e.g. GradientDescent),"
-                        + " got " + innerSolver.getClass().getSimpleName());
+            if (!(mode instanceof GradientMode.Implicit)
+                    && !(innerSolver instanceof UnrollableSolver)) {
+                throw new IllegalArgumentException(
+                        "Bilevel.Options: the "
+                                + mode.getClass().getSimpleName()
+                                + " gradient backpropagates through the inner steps and needs an UnrollableSolver (e.g. GradientDescent),"
+                                + " got "
+                                + innerSolver.getClass().getSimpleName());
             }
         }
 
         /** Newton-Krylov inner solve, implicit hypergradient by GMRES, warn on non-convergence. */
         public static Options defaults() {
-            return new Options(InnerSolver.newtonKrylov(), GradientMode.Implicit.defaults(), NonConvergence.DEFAULT);
+            return new Options(
+                    InnerSolver.newtonKrylov(),
+                    GradientMode.Implicit.defaults(),
+                    NonConvergence.DEFAULT);
         }
 
         public Options withInnerSolver(InnerSolver s) {
@@ -141,18 +158,22 @@ public final class Bilevel {
     /**
      * The outcome of one solve.
      *
-     * @param value         F(x) = outer(w*, x)
+     * @param value F(x) = outer(w*, x)
      * @param hypergradient dF/dx, one tensor per outer variable, of its shape (detached)
      * @param innerSolution w*, flat [n] (detached): a warm start for the next solve
-     * @param inner         the inner solve: iterations ({@code evaluations()}), residual history, converged
-     * @param linear        the adjoint linear solve (iterations, residual), for the implicit mode only
-     * @param tape          what the hypergradient's computation recorded on the autodiff tape
-     *                      ({@link Grad#tapeStats}): for the implicit mode the outer objective and one
-     *                      optimality residual at w*, whatever the inner iterations; for the unrolled
-     *                      modes every step on the tape
+     * @param inner the inner solve: iterations ({@code evaluations()}), residual history, converged
+     * @param linear the adjoint linear solve (iterations, residual), for the implicit mode only
+     * @param tape what the hypergradient's computation recorded on the autodiff tape ({@link
+     *     Grad#tapeStats}): for the implicit mode the outer objective and one optimality residual
+     *     at w*, whatever the inner iterations; for the unrolled modes every step on the tape
      */
-    public record Result(double value, Tensor[] hypergradient, Tensor innerSolution, Solution inner, Optional<Solution> linear,
-                         Grad.TapeStats tape) {
+    public record Result(
+            double value,
+            Tensor[] hypergradient,
+            Tensor innerSolution,
+            Solution inner,
+            Optional<Solution> linear,
+            Grad.TapeStats tape) {
         public Result {
             hypergradient = hypergradient.clone();
         }
@@ -163,14 +184,18 @@ public final class Bilevel {
         }
 
         /**
-         * F(x) as a scalar on the tape whose gradient with respect to {@code x} (the outer variables
-         * as given to {@link Bilevel#solve}, e.g. parameter leaves) is the hypergradient: hand it to a
-         * training loop that calls {@code backward()} and then an optimiser's step.
+         * F(x) as a scalar on the tape whose gradient with respect to {@code x} (the outer
+         * variables as given to {@link Bilevel#solve}, e.g. parameter leaves) is the hypergradient:
+         * hand it to a training loop that calls {@code backward()} and then an optimiser's step.
          */
         public Tensor asLoss(Tensor... x) {
             if (x.length != hypergradient.length) {
-                throw new IllegalArgumentException("Bilevel.Result.asLoss: " + x.length + " outer variables for " + hypergradient.length
-                        + " hypergradients");
+                throw new IllegalArgumentException(
+                        "Bilevel.Result.asLoss: "
+                                + x.length
+                                + " outer variables for "
+                                + hypergradient.length
+                                + " hypergradients");
             }
             Tensor[] g = hypergradient;
             double v = value;
@@ -192,17 +217,19 @@ public final class Bilevel {
         }
     }
 
-    /** F(x) and the inner solve, without a hypergradient (for line searches, grid searches, finite differences). */
-    public record Evaluation(double value, Tensor innerSolution, Solution inner) {
-    }
+    /**
+     * F(x) and the inner solve, without a hypergradient (for line searches, grid searches, finite
+     * differences).
+     */
+    public record Evaluation(double value, Tensor innerSolution, Solution inner) {}
 
     /**
      * Solves the inner problem from w0 and returns F(x) and dF/dx. For module variables, the
      * module's parameters hold w* afterwards.
      *
-     * @param w0 the inner starting point, n elements of any shape, or null for the variables' current
-     *           values (the module's parameters, or zeros for a tensor variable)
-     * @param x  the outer variables (their values are used; they are not modified)
+     * @param w0 the inner starting point, n elements of any shape, or null for the variables'
+     *     current values (the module's parameters, or zeros for a tensor variable)
+     * @param x the outer variables (their values are used; they are not modified)
      */
     public static Result solve(Problem p, Tensor w0, Tensor[] x, Options o) {
         Variables vars = p.variables();
@@ -212,19 +239,27 @@ public final class Bilevel {
         if (o.mode() instanceof GradientMode.Implicit im) {
             r = implicit(p, start, x, xd, o, im);
         } else {
-            int keep = o.mode() instanceof GradientMode.TruncatedUnrolled t ? t.k() : Integer.MAX_VALUE;
+            int keep =
+                    o.mode() instanceof GradientMode.TruncatedUnrolled t
+                            ? t.k()
+                            : Integer.MAX_VALUE;
             r = unrolled(p, start, x, xd, (UnrollableSolver) o.innerSolver(), keep);
         }
         vars.assign(r.innerSolution());
         return r;
     }
 
-    /** Solves the inner problem from w0 (null: the variables' current values) and evaluates F(x); no tape is recorded. */
+    /**
+     * Solves the inner problem from w0 (null: the variables' current values) and evaluates F(x); no
+     * tape is recorded.
+     */
     public static Evaluation evaluate(Problem p, Tensor w0, Tensor[] x, Options o) {
         Variables vars = p.variables();
         Tensor start = w0 == null ? vars.current() : vars.flatten(w0, "w0");
         Tensor[] xd = detachAll(x);
-        Solution s = o.policy().check("bilevel inner solve", o.innerSolver().solve(new At(p, xd), start));
+        Solution s =
+                o.policy()
+                        .check("bilevel inner solve", o.innerSolver().solve(new At(p, xd), start));
         Tensor ws = s.value().detach();
         double value;
         try (Grad.Scope ignored = Grad.noGrad()) {
@@ -234,8 +269,11 @@ public final class Bilevel {
         return new Evaluation(value, ws, s);
     }
 
-    private static Result implicit(Problem p, Tensor start, Tensor[] x, Tensor[] xd, Options o, GradientMode.Implicit im) {
-        Solution s = o.policy().check("bilevel inner solve", o.innerSolver().solve(new At(p, xd), start));
+    private static Result implicit(
+            Problem p, Tensor start, Tensor[] x, Tensor[] xd, Options o, GradientMode.Implicit im) {
+        Solution s =
+                o.policy()
+                        .check("bilevel inner solve", o.innerSolver().solve(new At(p, xd), start));
         Tensor ws = p.variables().flatten(s.value(), "the inner solver's answer");
         Tensor wl = ws.requiringGrad();
         Tensor[] xl = leaves(x);
@@ -247,9 +285,13 @@ public final class Bilevel {
             Tensor f = outer(p, wl, xl);
             Tensor r = residual(p, wl, xl, true);
             Grad.TapeStats tf = Grad.tapeStats(f), tr = Grad.tapeStats(r);
-            Grad.TapeStats tape = new Grad.TapeStats(tf.operations() + tr.operations(), tf.bytes() + tr.bytes());
+            Grad.TapeStats tape =
+                    new Grad.TapeStats(tf.operations() + tr.operations(), tf.bytes() + tr.bytes());
             double value = f.item();
-            Tensor[] direct = f.requiresGrad() ? Grad.of(new Tensor[] {f}, inputs, null, once) : zeros(inputs);
+            Tensor[] direct =
+                    f.requiresGrad()
+                            ? Grad.of(new Tensor[] {f}, inputs, null, once)
+                            : zeros(inputs);
             Tensor gw = direct[0];
             Solution lin;
             Tensor[] mixed;
@@ -258,17 +300,35 @@ public final class Bilevel {
                 lin = new Solution(Tensor.zerosLike(gw), 0, List.of(0.0), true);
                 mixed = zeros(xl);
             } else {
-                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true).withAllowUnused(true);
+                Grad.Options retain =
+                        Grad.Options.defaults().withRetainGraph(true).withAllowUnused(true);
                 double lambda = im.damping();
-                UnaryOperator<Tensor> adjoint = v -> {
-                    Tensor av = Grad.of(new Tensor[] {r}, new Tensor[] {wl}, new Tensor[] {v}, retain)[0];
-                    return lambda == 0 ? av : av.add(v.mul(lambda));
-                };
+                UnaryOperator<Tensor> adjoint =
+                        v -> {
+                            Tensor av =
+                                    Grad.of(
+                                            new Tensor[] {r},
+                                            new Tensor[] {wl},
+                                            new Tensor[] {v},
+                                            retain)[0];
+                            return lambda == 0 ? av : av.add(v.mul(lambda));
+                        };
                 try (Grad.Scope ng = Grad.noGrad()) {
-                    lin = o.policy().check("bilevel adjoint solve", im.linearSolver().solve(adjoint, gw, Tensor.zerosLike(gw)));
+                    lin =
+                            o.policy()
+                                    .check(
+                                            "bilevel adjoint solve",
+                                            im.linearSolver()
+                                                    .solve(adjoint, gw, Tensor.zerosLike(gw)));
                 }
-                mixed = xl.length == 0 ? new Tensor[0]
-                        : Grad.of(new Tensor[] {r}, xl, new Tensor[] {lin.value().detach()}, once);
+                mixed =
+                        xl.length == 0
+                                ? new Tensor[0]
+                                : Grad.of(
+                                        new Tensor[] {r},
+                                        xl,
+                                        new Tensor[] {lin.value().detach()},
+                                        once);
             }
             Tensor[] hyper = new Tensor[xl.length];
             try (Grad.Scope ng = Grad.noGrad()) {
@@ -282,9 +342,11 @@ public final class Bilevel {
 
     /**
      * Backpropagation through the steps of an unrollable solver; with {@code keep} below the steps
-     * taken, the steps before the last {@code keep} run off the tape and their end point is held fixed.
+     * taken, the steps before the last {@code keep} run off the tape and their end point is held
+     * fixed.
      */
-    private static Result unrolled(Problem p, Tensor start, Tensor[] x, Tensor[] xd, UnrollableSolver s, int keep) {
+    private static Result unrolled(
+            Problem p, Tensor start, Tensor[] x, Tensor[] xd, UnrollableSolver s, int keep) {
         Tensor[] xl = leaves(x);
         List<Double> res = new ArrayList<>();
         Tensor w;
@@ -311,7 +373,8 @@ public final class Bilevel {
                 }
                 w = wk.detach();
             } else {
-                // Off the tape: the whole trajectory, keeping the last keep + 1 iterates; then the last
+                // Off the tape: the whole trajectory, keeping the last keep + 1 iterates; then the
+                // last
                 // (at most) keep steps again on the tape, from the iterate before them held fixed.
                 At at = new At(p, xd);
                 ArrayDeque<Tensor> recent = new ArrayDeque<>();
@@ -338,7 +401,10 @@ public final class Bilevel {
                     }
                 }
                 int taped = Math.min(keep, steps);
-                wk = recent.toArray(new Tensor[0])[recent.size() - 1 - taped].detach().requiringGrad();
+                wk =
+                        recent.toArray(new Tensor[0])[recent.size() - 1 - taped]
+                                .detach()
+                                .requiringGrad();
                 for (int k = 0; k < taped; k++) {
                     wk = s.step(wk, residual(p, wk, xl, true));
                 }
@@ -346,12 +412,24 @@ public final class Bilevel {
             Tensor f = outer(p, wk, xl);
             Grad.TapeStats tape = Grad.tapeStats(f);
             double value = f.item();
-            Tensor[] hyper = f.requiresGrad() && xl.length > 0
-                    ? Grad.of(new Tensor[] {f}, xl, null, Grad.Options.defaults().withAllowUnused(true)) : zeros(xl);
+            Tensor[] hyper =
+                    f.requiresGrad() && xl.length > 0
+                            ? Grad.of(
+                                    new Tensor[] {f},
+                                    xl,
+                                    null,
+                                    Grad.Options.defaults().withAllowUnused(true))
+                            : zeros(xl);
             for (int i = 0; i < hyper.length; i++) {
                 hyper[i] = hyper[i].detach();
             }
-            return new Result(value, hyper, w, new Solution(w, steps, res, converged), Optional.empty(), tape);
+            return new Result(
+                    value,
+                    hyper,
+                    w,
+                    new Solution(w, steps, res, converged),
+                    Optional.empty(),
+                    tape);
         }
     }
 
@@ -359,15 +437,17 @@ public final class Bilevel {
     private static Tensor outer(Problem p, Tensor w, Tensor[] x) {
         Tensor f = p.variables().bind(w, wn -> p.outer().apply(wn, x));
         if (f.numel() != 1) {
-            throw new IllegalArgumentException("bilevel: the outer objective must return one value, got shape " + Shapes.str(f.shape()));
+            throw new IllegalArgumentException(
+                    "bilevel: the outer objective must return one value, got shape "
+                            + Shapes.str(f.shape()));
         }
         return f;
     }
 
     /**
      * The optimality residual at flat w [n]: the objective's gradient or the condition, flat. With
-     * {@code taped}, recorded so that it can be differentiated in w (which must then require grad or
-     * be on the tape) and x; otherwise detached.
+     * {@code taped}, recorded so that it can be differentiated in w (which must then require grad
+     * or be on the tape) and x; otherwise detached.
      */
     static Tensor residual(Problem p, Tensor w, Tensor[] x, boolean taped) {
         Variables vars = p.variables();
@@ -377,14 +457,21 @@ public final class Bilevel {
                 Tensor wl = taped && w.requiresGrad() ? w : w.detach().requiringGrad();
                 Tensor f = vars.bind(wl, wn -> obj.f().apply(wn, x));
                 if (f.numel() != 1) {
-                    throw new IllegalArgumentException("bilevel: the inner objective must return one value, got shape "
-                            + Shapes.str(f.shape()));
+                    throw new IllegalArgumentException(
+                            "bilevel: the inner objective must return one value, got shape "
+                                    + Shapes.str(f.shape()));
                 }
                 if (!f.requiresGrad()) {
                     return Tensor.zeros(vars.dtype(), n);
                 }
-                Tensor g = Grad.of(new Tensor[] {f}, new Tensor[] {wl}, null,
-                        Grad.Options.defaults().withCreateGraph(taped).withAllowUnused(true))[0];
+                Tensor g =
+                        Grad.of(
+                                new Tensor[] {f},
+                                new Tensor[] {wl},
+                                null,
+                                Grad.Options.defaults()
+                                        .withCreateGraph(taped)
+                                        .withAllowUnused(true))[0];
                 return taped ? g : g.detach();
             }
         }
@@ -393,8 +480,12 @@ public final class Bilevel {
             g = vars.bind(taped ? w : w.detach(), wn -> p.inner().f().apply(wn, x));
         }
         if (g.numel() != n) {
-            throw new IllegalArgumentException("bilevel: the inner condition must return " + n + " values (one per inner variable),"
-                    + " got shape " + Shapes.str(g.shape()));
+            throw new IllegalArgumentException(
+                    "bilevel: the inner condition must return "
+                            + n
+                            + " values (one per inner variable),"
+                            + " got shape "
+                            + Shapes.str(g.shape()));
         }
         return taped ? g.reshape(n) : g.detach().reshape(n);
     }
@@ -407,7 +498,10 @@ public final class Bilevel {
         return d;
     }
 
-    /** The outer variables as leaves that require grad: the tensors themselves when they are such leaves. */
+    /**
+     * The outer variables as leaves that require grad: the tensors themselves when they are such
+     * leaves.
+     */
     private static Tensor[] leaves(Tensor[] x) {
         Tensor[] l = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -439,7 +533,8 @@ public final class Bilevel {
         @Override
         public Tensor objective(Tensor w) {
             if (!(p.inner() instanceof Inner.Objective obj)) {
-                throw new UnsupportedOperationException("bilevel: the inner problem is an optimality condition, it has no objective");
+                throw new UnsupportedOperationException(
+                        "bilevel: the inner problem is an optimality condition, it has no objective");
             }
             return p.variables().bind(w, wn -> obj.f().apply(wn, x));
         }

@@ -11,12 +11,15 @@ public interface InnerProblem {
     /** The number of inner scalars n. */
     int size();
 
-    /** Whether the inner problem is a minimisation (then {@link #objective} exists) rather than a root condition. */
+    /**
+     * Whether the inner problem is a minimisation (then {@link #objective} exists) rather than a
+     * root condition.
+     */
     boolean hasObjective();
 
     /**
-     * The inner objective at w (a scalar), recorded on the tape when recording is on, so that a solver
-     * can backpropagate it into a leaf w.
+     * The inner objective at w (a scalar), recorded on the tape when recording is on, so that a
+     * solver can backpropagate it into a leaf w.
      *
      * @throws UnsupportedOperationException for a problem given by its optimality condition only
      */
@@ -24,8 +27,8 @@ public interface InnerProblem {
 
     /**
      * The optimality residual at w, flat [n]: the gradient of the objective in w, or the condition
-     * G(w, x). Its zero is the inner solution. While recording is on ({@code Grad.isEnabled()}) it is
-     * recorded and differentiable in w (as root solvers such as Newton-Krylov need); otherwise a
+     * G(w, x). Its zero is the inner solution. While recording is on ({@code Grad.isEnabled()}) it
+     * is recorded and differentiable in w (as root solvers such as Newton-Krylov need); otherwise a
      * constant.
      */
     Tensor residual(Tensor w);

@@ -11,27 +11,33 @@ import org.implicitlayers.implicit.solve.RootSolver;
  * Solves the inner problem of a bilevel problem at fixed outer variables: any algorithm, since the
  * implicit hypergradient needs only its answer. Ready-made: {@link GradientDescent} (which can also
  * be unrolled), {@link AdamSolver} and {@link LbfgsSolver} (the core optimisers, for networks),
- * {@link NewtonCg} (Newton with Hessian-vector products, for smooth convex objectives), and
- * {@link #root(RootSolver)} (the root solvers of {@code implicit.solve} on the optimality residual,
- * e.g. Newton-Krylov or Broyden). A solver of a problem with a structure of its own (a QP, say) is a
+ * {@link NewtonCg} (Newton with Hessian-vector products, for smooth convex objectives), and {@link
+ * #root(RootSolver)} (the root solvers of {@code implicit.solve} on the optimality residual, e.g.
+ * Newton-Krylov or Broyden). A solver of a problem with a structure of its own (a QP, say) is a
  * lambda that reads the outer variables it captured and returns the solution.
  */
 @FunctionalInterface
 public interface InnerSolver {
     /**
      * @param problem the inner problem at fixed outer variables
-     * @param w0      the starting point, flat [n] (not modified)
+     * @param w0 the starting point, flat [n] (not modified)
      * @return the solution (flat [n], detached), its evaluations, the residual history and whether
-     *         its tolerance was met
+     *     its tolerance was met
      */
     Solution solve(InnerProblem problem, Tensor w0);
 
-    /** A root solver of {@code implicit.solve} applied to the optimality residual (for either form of inner problem). */
+    /**
+     * A root solver of {@code implicit.solve} applied to the optimality residual (for either form
+     * of inner problem).
+     */
     static InnerSolver root(RootSolver solver) {
         return (p, w0) -> solver.solveRoot(p::residual, w0.detach());
     }
 
-    /** Newton-Krylov on the optimality residual: {@code root(NewtonKrylov.defaults())} (tol 1e-10, 50 steps). */
+    /**
+     * Newton-Krylov on the optimality residual: {@code root(NewtonKrylov.defaults())} (tol 1e-10,
+     * 50 steps).
+     */
     static InnerSolver newtonKrylov() {
         return root(NewtonKrylov.defaults());
     }

@@ -25,23 +25,27 @@ public record LbfgsSolver(Lbfgs.Options options) implements InnerSolver {
     @Override
     public Solution solve(InnerProblem problem, Tensor w0) {
         if (!problem.hasObjective()) {
-            throw new IllegalArgumentException("LbfgsSolver: the inner problem is given by an optimality condition, not an objective;"
-                    + " use a root solver (InnerSolver.root) or GradientDescent");
+            throw new IllegalArgumentException(
+                    "LbfgsSolver: the inner problem is given by an optimality condition, not an objective;"
+                            + " use a root solver (InnerSolver.root) or GradientDescent");
         }
         Parameter w = new Parameter(Tensor.of(w0.dtype(), w0.toDoubleArray(), w0.shape()));
         Lbfgs lbfgs = new Lbfgs(java.util.Map.of("w", w), options);
-        Lbfgs.Result r = lbfgs.minimize(() -> {
-            w.zeroGrad();
-            Tensor loss;
-            try (Grad.Scope ignored = Grad.enableGrad()) {
-                loss = problem.objective(w.value());
-                loss.backward();
-            }
-            return loss;
-        });
+        Lbfgs.Result r =
+                lbfgs.minimize(
+                        () -> {
+                            w.zeroGrad();
+                            Tensor loss;
+                            try (Grad.Scope ignored = Grad.enableGrad()) {
+                                loss = problem.objective(w.value());
+                                loss.backward();
+                            }
+                            return loss;
+                        });
         w.zeroGrad();
         Tensor out = w.value().detach();
         double rel = Residuals.root(problem.residual(out), out);
-        return new Solution(out, r.evaluations(), List.of(rel), r.reason() == Lbfgs.StopReason.GRADIENT_SMALL);
+        return new Solution(
+                out, r.evaluations(), List.of(rel), r.reason() == Lbfgs.StopReason.GRADIENT_SMALL);
     }
 }

@@ -11,22 +11,30 @@ import org.implicitlayers.implicit.linear.ConjugateGradient;
 import org.implicitlayers.implicit.linear.LinearSolver;
 
 /**
- * Newton's method for a smooth objective, each Newton system H d = -g solved inexactly by
- * conjugate gradients on Hessian-vector products (double backward; the Hessian is never formed),
- * then a backtracking (Armijo) line search on the objective (Nocedal and Wright, Numerical
- * Optimization, 2nd ed., Algorithm 7.1 without the negative-curvature test: a direction that is not
- * one of descent is replaced by -g). Needs an objective.
+ * Newton's method for a smooth objective, each Newton system H d = -g solved inexactly by conjugate
+ * gradients on Hessian-vector products (double backward; the Hessian is never formed), then a
+ * backtracking (Armijo) line search on the objective (Nocedal and Wright, Numerical Optimization,
+ * 2nd ed., Algorithm 7.1 without the negative-curvature test: a direction that is not one of
+ * descent is replaced by -g). Needs an objective.
  *
- * @param maxIter   Newton steps at most (at least 1); default 50
- * @param tol       on the root residual of the gradient ||g|| / (1e-5 + ||w||); default 1e-10
+ * @param maxIter Newton steps at most (at least 1); default 50
+ * @param tol on the root residual of the gradient ||g|| / (1e-5 + ||w||); default 1e-10
  * @param cgMaxIter CG iterations per Newton step (at least 1); default 100
- * @param cgTol     CG tolerance per Newton step; default 1e-8
+ * @param cgTol CG tolerance per Newton step; default 1e-8
  */
-public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) implements InnerSolver {
+public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol)
+        implements InnerSolver {
     public NewtonCg {
         if (maxIter < 1 || cgMaxIter < 1 || !(tol >= 0) || !(cgTol >= 0)) {
-            throw new IllegalArgumentException("NewtonCg: maxIter >= 1, cgMaxIter >= 1 and tolerances >= 0 required, got " + maxIter
-                    + ", " + tol + ", " + cgMaxIter + ", " + cgTol);
+            throw new IllegalArgumentException(
+                    "NewtonCg: maxIter >= 1, cgMaxIter >= 1 and tolerances >= 0 required, got "
+                            + maxIter
+                            + ", "
+                            + tol
+                            + ", "
+                            + cgMaxIter
+                            + ", "
+                            + cgTol);
         }
     }
 
@@ -46,8 +54,9 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
     @Override
     public Solution solve(InnerProblem problem, Tensor w0) {
         if (!problem.hasObjective()) {
-            throw new IllegalArgumentException("NewtonCg: the inner problem is given by an optimality condition, not an objective;"
-                    + " use a root solver (InnerSolver.root)");
+            throw new IllegalArgumentException(
+                    "NewtonCg: the inner problem is given by an optimality condition, not an objective;"
+                            + " use a root solver (InnerSolver.root)");
         }
         Tensor w = w0.detach();
         List<Double> res = new ArrayList<>();
@@ -59,7 +68,14 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
             Tensor f, g;
             try (Grad.Scope ignored = Grad.enableGrad()) {
                 f = problem.objective(wl);
-                g = Grad.of(new Tensor[] {f}, new Tensor[] {wl}, null, Grad.Options.defaults().withCreateGraph(true).withAllowUnused(true))[0];
+                g =
+                        Grad.of(
+                                new Tensor[] {f},
+                                new Tensor[] {wl},
+                                null,
+                                Grad.Options.defaults()
+                                        .withCreateGraph(true)
+                                        .withAllowUnused(true))[0];
             }
             evals++;
             double rel = Residuals.root(g.detach(), w);
@@ -68,8 +84,15 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
                 return new Solution(w, evals, res, true);
             }
             Tensor gd = g.detach();
-            UnaryOperator<Tensor> hvp = v -> g.requiresGrad()
-                    ? Grad.of(new Tensor[] {g}, new Tensor[] {wl}, new Tensor[] {v}, retain)[0] : Tensor.zerosLike(v);
+            UnaryOperator<Tensor> hvp =
+                    v ->
+                            g.requiresGrad()
+                                    ? Grad.of(
+                                            new Tensor[] {g},
+                                            new Tensor[] {wl},
+                                            new Tensor[] {v},
+                                            retain)[0]
+                                    : Tensor.zerosLike(v);
             Tensor d;
             try (Grad.Scope ignored = Grad.noGrad()) {
                 Solution lin = cg.solve(hvp, gd.neg(), Tensor.zerosLike(gd));
@@ -84,13 +107,15 @@ public record NewtonCg(int maxIter, double tol, int cgMaxIter, double cgTol) imp
                 Tensor next = w.add(d);
                 boolean accepted = false;
                 for (int ls = 0; ls < 30 && !accepted; ls++) {
-                    // With recording on: an objective may differentiate inside (a Ritz energy takes grad u in x).
+                    // With recording on: an objective may differentiate inside (a Ritz energy takes
+                    // grad u in x).
                     double fn;
                     try (Grad.Scope on = Grad.enableGrad()) {
                         fn = problem.objective(next).item();
                     }
                     evals++;
-                    // The slack of a few roundings of f lets the full step through where the predicted
+                    // The slack of a few roundings of f lets the full step through where the
+                    // predicted
                     // decrease is below the precision of f (near the minimiser).
                     accepted = fn <= f0 + 1e-4 * t * slope + 1e-14 * Math.max(1, Math.abs(f0));
                     if (!accepted) {

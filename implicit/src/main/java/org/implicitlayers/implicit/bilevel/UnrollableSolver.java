@@ -9,16 +9,19 @@ import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * An inner solver whose iteration w_{k+1} = step(w_k, r(w_k)) (r the optimality residual) is
- * written with differentiable tensor ops, so that it can be backpropagated through: the
- * {@link GradientMode.Unrolled} and {@link GradientMode.TruncatedUnrolled} hypergradients need one.
- * It stops when the root residual {@link Residuals#root} of r falls below {@link #tol()}, or after
+ * written with differentiable tensor ops, so that it can be backpropagated through: the {@link
+ * GradientMode.Unrolled} and {@link GradientMode.TruncatedUnrolled} hypergradients need one. It
+ * stops when the root residual {@link Residuals#root} of r falls below {@link #tol()}, or after
  * {@link #maxSteps()} steps.
  */
 public interface UnrollableSolver extends InnerSolver {
     /** Steps at most. */
     int maxSteps();
 
-    /** Tolerance on the root residual ||r(w)|| / (1e-5 + ||w||); 0 runs exactly {@link #maxSteps()} steps. */
+    /**
+     * Tolerance on the root residual ||r(w)|| / (1e-5 + ||w||); 0 runs exactly {@link #maxSteps()}
+     * steps.
+     */
     double tol();
 
     /** One step from w, given the residual r at w; differentiable in both. */

@@ -13,15 +13,14 @@ import org.implicitlayers.core.nn.Parameter;
 
 /**
  * The inner variables w of a bilevel problem, seen by the solvers as one flat vector [n]: either a
- * tensor of some shape ({@link #tensor}) or all parameters of a {@link Module} ({@link #parameters}),
- * concatenated in {@link Module#parameters()} order. The problem's functions receive w in its own
- * form: the tensor in its shape, or, for a module, the flat vector while the module's parameters are
- * bound to views of it ({@link Module#withValues}), so that {@code net.forward(...)} inside the
- * function is differentiable in w.
+ * tensor of some shape ({@link #tensor}) or all parameters of a {@link Module} ({@link
+ * #parameters}), concatenated in {@link Module#parameters()} order. The problem's functions receive
+ * w in its own form: the tensor in its shape, or, for a module, the flat vector while the module's
+ * parameters are bound to views of it ({@link Module#withValues}), so that {@code net.forward(...)}
+ * inside the function is differentiable in w.
  */
 public abstract sealed class Variables permits Variables.OfTensor, Variables.OfModule {
-    private Variables() {
-    }
+    private Variables() {}
 
     /** A tensor of the given shape and dtype as the inner variable. */
     public static Variables tensor(DType dtype, int... shape) {
@@ -59,14 +58,26 @@ public abstract sealed class Variables permits Variables.OfTensor, Variables.OfM
      */
     public abstract Tensor current();
 
-    /** Stores a solution (flat [n]): sets the module's parameters; nothing for a tensor variable. */
+    /**
+     * Stores a solution (flat [n]): sets the module's parameters; nothing for a tensor variable.
+     */
     public abstract void assign(Tensor flat);
 
-    /** {@code w} of any shape with n elements, as a detached flat vector of this dtype; else an error naming {@code what}. */
+    /**
+     * {@code w} of any shape with n elements, as a detached flat vector of this dtype; else an
+     * error naming {@code what}.
+     */
     Tensor flatten(Tensor w, String what) {
         if (w.numel() != size()) {
-            throw new IllegalArgumentException("bilevel: " + what + " has " + w.numel() + " elements " + Shapes.str(w.shape())
-                    + ", the inner variables have " + size());
+            throw new IllegalArgumentException(
+                    "bilevel: "
+                            + what
+                            + " has "
+                            + w.numel()
+                            + " elements "
+                            + Shapes.str(w.shape())
+                            + ", the inner variables have "
+                            + size());
         }
         return w.detach().reshape(size()).to(dtype());
     }
@@ -83,7 +94,9 @@ public abstract sealed class Variables permits Variables.OfTensor, Variables.OfM
             int n = 1;
             for (int s : shape) {
                 if (s < 1) {
-                    throw new IllegalArgumentException("bilevel: a tensor variable needs positive extents, got " + Shapes.str(shape));
+                    throw new IllegalArgumentException(
+                            "bilevel: a tensor variable needs positive extents, got "
+                                    + Shapes.str(shape));
                 }
                 n *= s;
             }
@@ -111,8 +124,7 @@ public abstract sealed class Variables permits Variables.OfTensor, Variables.OfM
         }
 
         @Override
-        public void assign(Tensor flat) {
-        }
+        public void assign(Tensor flat) {}
     }
 
     /** A module's parameters. */
@@ -126,14 +138,21 @@ public abstract sealed class Variables permits Variables.OfTensor, Variables.OfM
             this.module = module;
             this.params = new ArrayList<>(module.parameters().values());
             if (params.isEmpty()) {
-                throw new IllegalArgumentException("bilevel: the module " + module.getClass().getSimpleName() + " has no parameters");
+                throw new IllegalArgumentException(
+                        "bilevel: the module "
+                                + module.getClass().getSimpleName()
+                                + " has no parameters");
             }
             this.dtype = params.get(0).value().dtype();
             int n = 0;
             for (Parameter p : params) {
                 if (p.value().dtype() != dtype) {
-                    throw new IllegalArgumentException("bilevel: the module's parameters mix dtypes " + dtype + " and "
-                            + p.value().dtype() + "; convert them to one");
+                    throw new IllegalArgumentException(
+                            "bilevel: the module's parameters mix dtypes "
+                                    + dtype
+                                    + " and "
+                                    + p.value().dtype()
+                                    + "; convert them to one");
                 }
                 n += p.numel();
             }
@@ -183,8 +202,13 @@ public abstract sealed class Variables permits Variables.OfTensor, Variables.OfM
 
         @Override
         public String toString() {
-            return "parameters of " + module.getClass().getSimpleName() + " (" + size + ": " + Arrays.toString(
-                    module.parameters().keySet().toArray()) + ")";
+            return "parameters of "
+                    + module.getClass().getSimpleName()
+                    + " ("
+                    + size
+                    + ": "
+                    + Arrays.toString(module.parameters().keySet().toArray())
+                    + ")";
         }
     }
 }

@@ -17,18 +17,29 @@ public enum NonConvergence {
      */
     public static final NonConvergence DEFAULT = WARN;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NonConvergence.class);
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(NonConvergence.class);
 
     /** Applies the policy to a solution of the named solve. */
     public Solution check(String what, Solution s) {
         if (s.converged()) {
             return s;
         }
-        String msg = what + " did not converge: residual " + s.residual() + " after " + s.evaluations() + " evaluations";
+        String msg =
+                what
+                        + " did not converge: residual "
+                        + s.residual()
+                        + " after "
+                        + s.evaluations()
+                        + " evaluations";
         switch (this) {
-            case RAISE: throw new NotConvergedException(msg, s);
-            case WARN: LOG.warn(msg); return s;
-            default: return s;
+            case RAISE:
+                throw new NotConvergedException(msg, s);
+            case WARN:
+                LOG.warn(msg);
+                return s;
+            default:
+                return s;
         }
     }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * A vector-valued function that is affine in the (canonical) variables and, coefficient by
- * coefficient, affine in the parameters: row i is sum over (v, p) of a[i](v, p) * xhat_v * thetahat_p
- * with xhat = [x; 1] and thetahat = [theta; 1]. Index -1 stands for the constant 1 on either side.
- * This is what every expression becomes once its atoms are replaced by epigraph variables, and the
- * coefficients of the compiled cone program are read from it.
+ * coefficient, affine in the parameters: row i is sum over (v, p) of a[i](v, p) * xhat_v *
+ * thetahat_p with xhat = [x; 1] and thetahat = [theta; 1]. Index -1 stands for the constant 1 on
+ * either side. This is what every expression becomes once its atoms are replaced by epigraph
+ * variables, and the coefficients of the compiled cone program are read from it.
  */
 final class Affine {
     static final int ONE = -1;
@@ -152,7 +152,10 @@ final class Affine {
         return r;
     }
 
-    /** Elementwise product with a parameter vector (length 1 broadcasts); this must be parameter-free. */
+    /**
+     * Elementwise product with a parameter vector (length 1 broadcasts); this must be
+     * parameter-free.
+     */
     Affine timesParameterElementwise(int offset, int length) {
         int n = Math.max(size(), length);
         Affine r = new Affine(n);

@@ -4,13 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The state of canonicalisation: variable and parameter positions, new epigraph variables, and the cones collected so far. */
+/**
+ * The state of canonicalisation: variable and parameter positions, new epigraph variables, and the
+ * cones collected so far.
+ */
 final class Canon {
     private final Map<Variable, Integer> variables;
     private final Map<Parameter, Integer> parameters;
     int variableCount;
+
     /** Blocks that must be zero, nonnegative, or in a second-order cone (first entry t). */
-    final List<Affine> zero = new ArrayList<>(), nonneg = new ArrayList<>(), soc = new ArrayList<>();
+    final List<Affine> zero = new ArrayList<>(),
+            nonneg = new ArrayList<>(),
+            soc = new ArrayList<>();
 
     Canon(Map<Variable, Integer> variables, int variableCount, Map<Parameter, Integer> parameters) {
         this.variables = variables;

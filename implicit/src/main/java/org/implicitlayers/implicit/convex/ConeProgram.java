@@ -20,8 +20,10 @@ final class ConeProgram {
     final boolean negated;
     final Map<Variable, Integer> variableOffsets;
     final Map<Parameter, Integer> parameterOffsets;
+
     /** Per user constraint: first row and number of rows. */
     final int[][] constraintRows;
+
     /** Coefficient lists: data index, theta index, value, for A (row-major m x n), b, c, d. */
     final Coefficients a, b, c, d;
 
@@ -46,7 +48,10 @@ final class ConeProgram {
             }
         }
 
-        /** gradTheta[theta] += value * gradData[data] (the transposed map); gradTheta has parameterCount + 1 entries. */
+        /**
+         * gradTheta[theta] += value * gradData[data] (the transposed map); gradTheta has
+         * parameterCount + 1 entries.
+         */
         void backward(double[] gradData, double[] gradTheta) {
             for (int i = 0; i < data.length; i++) {
                 gradTheta[theta[i]] += value[i] * gradData[data[i]];
@@ -55,11 +60,22 @@ final class ConeProgram {
     }
 
     /** The data of one sample. */
-    record Data(double[] a, double[] b, double[] c, double d) {
-    }
+    record Data(double[] a, double[] b, double[] c, double d) {}
 
-    private ConeProgram(int n, int zero, int nonneg, int[] soc, int parameterCount, boolean negated, Map<Variable, Integer> vo,
-                        Map<Parameter, Integer> po, int[][] constraintRows, Coefficients a, Coefficients b, Coefficients c, Coefficients d) {
+    private ConeProgram(
+            int n,
+            int zero,
+            int nonneg,
+            int[] soc,
+            int parameterCount,
+            boolean negated,
+            Map<Variable, Integer> vo,
+            Map<Parameter, Integer> po,
+            int[][] constraintRows,
+            Coefficients a,
+            Coefficients b,
+            Coefficients c,
+            Coefficients d) {
         this.n = n;
         this.zero = zero;
         this.nonneg = nonneg;
@@ -80,13 +96,22 @@ final class ConeProgram {
         this.d = d;
     }
 
-    static ConeProgram build(Canon canon, Affine objective, int[][] where, Map<Variable, Integer> vo, Map<Parameter, Integer> po,
-                             int np, boolean negated) {
+    static ConeProgram build(
+            Canon canon,
+            Affine objective,
+            int[][] where,
+            Map<Variable, Integer> vo,
+            Map<Parameter, Integer> po,
+            int np,
+            boolean negated) {
         int n = canon.variableCount;
         List<List<Affine>> lists = List.of(canon.zero, canon.nonneg, canon.soc);
         int[][] blockRow = new int[3][];
         int row = 0;
-        List<double[]> at = new ArrayList<>(), bt = new ArrayList<>(), ct = new ArrayList<>(), dt = new ArrayList<>();
+        List<double[]> at = new ArrayList<>(),
+                bt = new ArrayList<>(),
+                ct = new ArrayList<>(),
+                dt = new ArrayList<>();
         int[] dims = new int[3];
         int[] soc = new int[canon.soc.size()];
         for (int k = 0; k < 3; k++) {
@@ -102,35 +127,49 @@ final class ConeProgram {
                 // e in K with e = F x + g becomes A x + s = b with A = -F, b = g (then s = e).
                 for (int i = 0; i < e.size(); i++) {
                     final int r = row + i;
-                    e.rows[i].forEach((key, v) -> {
-                        int var = Affine.variableOf(key), p = Affine.parameterOf(key);
-                        int th = p == Affine.ONE ? np : p;
-                        if (var == Affine.ONE) {
-                            bt.add(new double[] {r, th, v});
-                        } else {
-                            at.add(new double[] {(double) r * n + var, th, -v});
-                        }
-                    });
+                    e.rows[i].forEach(
+                            (key, v) -> {
+                                int var = Affine.variableOf(key), p = Affine.parameterOf(key);
+                                int th = p == Affine.ONE ? np : p;
+                                if (var == Affine.ONE) {
+                                    bt.add(new double[] {r, th, v});
+                                } else {
+                                    at.add(new double[] {(double) r * n + var, th, -v});
+                                }
+                            });
                 }
                 row += e.size();
             }
         }
-        objective.rows[0].forEach((key, v) -> {
-            int var = Affine.variableOf(key), p = Affine.parameterOf(key);
-            int th = p == Affine.ONE ? np : p;
-            if (var == Affine.ONE) {
-                dt.add(new double[] {0, th, v});
-            } else {
-                ct.add(new double[] {var, th, v});
-            }
-        });
+        objective.rows[0].forEach(
+                (key, v) -> {
+                    int var = Affine.variableOf(key), p = Affine.parameterOf(key);
+                    int th = p == Affine.ONE ? np : p;
+                    if (var == Affine.ONE) {
+                        dt.add(new double[] {0, th, v});
+                    } else {
+                        ct.add(new double[] {var, th, v});
+                    }
+                });
         int[][] rows = new int[where.length][];
         for (int i = 0; i < where.length; i++) {
             int k = where[i][0], j = where[i][1];
             rows[i] = new int[] {blockRow[k][j], lists.get(k).get(j).size()};
         }
-        return new ConeProgram(n, dims[0], dims[1], soc, np, negated, vo, po, rows, Coefficients.of(at), Coefficients.of(bt),
-                Coefficients.of(ct), Coefficients.of(dt));
+        return new ConeProgram(
+                n,
+                dims[0],
+                dims[1],
+                soc,
+                np,
+                negated,
+                vo,
+                po,
+                rows,
+                Coefficients.of(at),
+                Coefficients.of(bt),
+                Coefficients.of(ct),
+                Coefficients.of(dt));
     }
 
     /** A, b, c, d for parameter values theta (parameterCount entries). */
@@ -145,7 +184,10 @@ final class ConeProgram {
         return new Data(av, bv, cv, dv[0]);
     }
 
-    /** The gradient with respect to theta (parameterCount entries) of a loss with the given gradients with respect to A, b, c. */
+    /**
+     * The gradient with respect to theta (parameterCount entries) of a loss with the given
+     * gradients with respect to A, b, c.
+     */
     double[] backward(double[] gradA, double[] gradB, double[] gradC) {
         double[] g = new double[parameterCount + 1];
         a.backward(gradA, g);

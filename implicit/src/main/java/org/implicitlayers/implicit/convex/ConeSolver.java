@@ -10,27 +10,38 @@ import java.util.Arrays;
  * quadratic cone program solvers", 2010): the zero-cone rows become equalities A_eq x = b_eq, the
  * rest G x + s = h, and the iterates follow the central path of the homogeneous self-dual embedding
  * (variables x, y, z, s, tau, kappa), so that a solution, a certificate of primal infeasibility
- * (b'y + h'z &lt; 0 with A'y + G'z ~ 0) or one of dual infeasibility (c'x &lt; 0 with Ax + s ~ 0) is
- * found without a phase one. Each iteration uses Nesterov-Todd scaling (W z = W^-1 s = lambda),
+ * (b'y + h'z &lt; 0 with A'y + G'z ~ 0) or one of dual infeasibility (c'x &lt; 0 with Ax + s ~ 0)
+ * is found without a phase one. Each iteration uses Nesterov-Todd scaling (W z = W^-1 s = lambda),
  * solves the reduced system [G'W^-2 G, A_eq'; A_eq, 0] by dense LU (with a tiny regularisation and
  * iterative refinement against the exact system, so that redundant equalities or variables that
  * appear nowhere do not stop it), and takes Mehrotra's predictor-corrector step.
  */
 public final class ConeSolver {
     /** Outcome of one solve. */
-    public enum Status { OPTIMAL, INFEASIBLE, UNBOUNDED, NOT_CONVERGED }
+    public enum Status {
+        OPTIMAL,
+        INFEASIBLE,
+        UNBOUNDED,
+        NOT_CONVERGED
+    }
 
     /**
-     * @param tol     relative feasibility and duality-gap tolerance of an optimal solution, and of
-     *                infeasibility certificates; default 1e-9
+     * @param tol relative feasibility and duality-gap tolerance of an optimal solution, and of
+     *     infeasibility certificates; default 1e-9
      * @param maxIter interior-point iterations; default 100
-     * @param refine  Newton steps of solution refinement after an optimal solve (see {@code ConeDerivative.refine}); default 8
+     * @param refine Newton steps of solution refinement after an optimal solve (see {@code
+     *     ConeDerivative.refine}); default 8
      */
     public record Options(double tol, int maxIter, int refine) {
         public Options {
             if (!(tol > 0) || maxIter < 1 || refine < 0) {
-                throw new IllegalArgumentException("ConeSolver.Options: tol > 0, maxIter >= 1 and refine >= 0 required, got " + tol + ", "
-                        + maxIter + ", " + refine);
+                throw new IllegalArgumentException(
+                        "ConeSolver.Options: tol > 0, maxIter >= 1 and refine >= 0 required, got "
+                                + tol
+                                + ", "
+                                + maxIter
+                                + ", "
+                                + refine);
             }
         }
 
@@ -53,25 +64,28 @@ public final class ConeSolver {
 
     /**
      * A solution (x, y, s) of the cone program and its dual (max -b'y s.t. A'y + c = 0, y in K*),
-     * or for INFEASIBLE a certificate y (A'y = 0, b'y = -1), for UNBOUNDED a direction x
-     * (Ax + s = 0, s in K, c'x = -1); for NOT_CONVERGED the last iterate.
+     * or for INFEASIBLE a certificate y (A'y = 0, b'y = -1), for UNBOUNDED a direction x (Ax + s =
+     * 0, s in K, c'x = -1); for NOT_CONVERGED the last iterate.
      *
-     * @param residual the worst of the relative primal and dual residuals and the relative gap at the end
+     * @param residual the worst of the relative primal and dual residuals and the relative gap at
+     *     the end
      */
-    public record Solution(Status status, double[] x, double[] y, double[] s, int iterations, double residual) {
-    }
+    public record Solution(
+            Status status, double[] x, double[] y, double[] s, int iterations, double residual) {}
 
-    private ConeSolver() {
-    }
+    private ConeSolver() {}
 
     /** Solves one cone program; A is [m x n] row-major, m = cones.rows(). */
-    public static Solution solve(double[] a, double[] b, double[] c, int n, Cones cones, Options o) {
+    public static Solution solve(
+            double[] a, double[] b, double[] c, int n, Cones cones, Options o) {
         Solution s = new Run(a, b, c, n, cones).solve(o);
         if (s.status() == Status.INFEASIBLE || s.status() == Status.UNBOUNDED) {
             return s;
         }
-        // The interior-point method stops at its tolerance, or where rounding stops its progress (the scaling
-        // matrices grow like 1/sqrt(mu)); from there a few Newton steps on the optimality conditions polish the
+        // The interior-point method stops at its tolerance, or where rounding stops its progress
+        // (the scaling
+        // matrices grow like 1/sqrt(mu)); from there a few Newton steps on the optimality
+        // conditions polish the
         // solution, and the status is decided by checking those conditions afresh.
         double[] x = s.x(), y = s.y(), sl = s.s();
         if (o.refine() > 0 && s.residual() <= REFINE_FROM) {
@@ -81,7 +95,13 @@ public final class ConeSolver {
             sl = r[2];
         }
         double res = optimalityResidual(a, b, c, n, cones, x, y, sl);
-        return new Solution(res <= o.tol() ? Status.OPTIMAL : Status.NOT_CONVERGED, x, y, sl, s.iterations(), res);
+        return new Solution(
+                res <= o.tol() ? Status.OPTIMAL : Status.NOT_CONVERGED,
+                x,
+                y,
+                sl,
+                s.iterations(),
+                res);
     }
 
     /** Largest interior-point residual from which refinement is tried. */
@@ -92,7 +112,15 @@ public final class ConeSolver {
      * residual ||A'y + c|| / max(1, ||c||), the relative gap |c'x + b'y| / max(1, |c'x|, |b'y|) and
      * the distances of s from K and of y from K*.
      */
-    static double optimalityResidual(double[] a, double[] b, double[] c, int n, Cones k, double[] x, double[] y, double[] s) {
+    static double optimalityResidual(
+            double[] a,
+            double[] b,
+            double[] c,
+            int n,
+            Cones k,
+            double[] x,
+            double[] y,
+            double[] s) {
         int m = k.rows();
         double[] pr = new double[m], dr = c.clone();
         for (int i = 0; i < m; i++) {
@@ -105,7 +133,10 @@ public final class ConeSolver {
         }
         double cx = dot(c, x), by = dot(b, y);
         double worst = Math.max(norm(pr) / Math.max(1, norm(b)), norm(dr) / Math.max(1, norm(c)));
-        worst = Math.max(worst, Math.abs(cx + by) / Math.max(1, Math.max(Math.abs(cx), Math.abs(by))));
+        worst =
+                Math.max(
+                        worst,
+                        Math.abs(cx + by) / Math.max(1, Math.max(Math.abs(cx), Math.abs(by))));
         // Cone membership: s in K (zero rows exactly zero), y in K* (free on zero rows).
         double scale = Math.max(1, Math.max(norm(s), norm(y)));
         double[] py = k.projectDual(y);
@@ -116,7 +147,8 @@ public final class ConeSolver {
         double[] pms = k.projectDual(ms);
         double outS = 0;
         for (int i = 0; i < m; i++) {
-            // s in K iff the projection of -s onto K* (= K off the zero rows) is zero; on zero rows s must vanish.
+            // s in K iff the projection of -s onto K* (= K off the zero rows) is zero; on zero rows
+            // s must vanish.
             double e = i < k.zero() ? s[i] : pms[i];
             outS += e * e;
         }
@@ -131,7 +163,8 @@ public final class ConeSolver {
         final int n, p, mc;
         final Cones k;
         final double[] aeq, beq, g, h, c;
-        // Scaling of the current iterate: per orthant row d = sqrt(s/z); per cone beta and the unit hyperbolic vector wbar.
+        // Scaling of the current iterate: per orthant row d = sqrt(s/z); per cone beta and the unit
+        // hyperbolic vector wbar.
         final double[] d, wbar, beta;
 
         Run(double[] a, double[] b, double[] c, int n, Cones k) {
@@ -209,7 +242,10 @@ public final class ConeSolver {
             return e;
         }
 
-        /** Largest alpha with x + alpha dx in K (infinity when the ray stays inside); x must be interior. */
+        /**
+         * Largest alpha with x + alpha dx in K (infinity when the ray stays inside); x must be
+         * interior.
+         */
         double maxStep(double[] x, double[] dx) {
             double a = Double.POSITIVE_INFINITY;
             int l = k.nonneg();
@@ -220,7 +256,8 @@ public final class ConeSolver {
             }
             int at = l;
             for (int q : k.soc()) {
-                // f(alpha) = (x + alpha dx)'J(x + alpha dx) = cc + 2 bb alpha + aa alpha^2, positive at 0.
+                // f(alpha) = (x + alpha dx)'J(x + alpha dx) = cc + 2 bb alpha + aa alpha^2,
+                // positive at 0.
                 double aa = dx[at] * dx[at], bb = x[at] * dx[at], cc = x[at] * x[at];
                 for (int i = 1; i < q; i++) {
                     aa -= dx[at + i] * dx[at + i];
@@ -338,9 +375,14 @@ public final class ConeSolver {
 
         // ---- the reduced KKT system ----
 
-        /** Factorisation of [G'W^-2 G + delta I, A_eq'; A_eq, -delta I] and the exact matrix for refinement. */
+        /**
+         * Factorisation of [G'W^-2 G + delta I, A_eq'; A_eq, -delta I] and the exact matrix for
+         * refinement.
+         */
         DenseLu lu;
+
         double[] exact;
+
         /** W^-1 G [mc x n]. */
         double[] wg;
 
@@ -389,8 +431,8 @@ public final class ConeSolver {
         }
 
         /**
-         * Solves [0, A_eq', G'; A_eq, 0, 0; G, 0, -W^2] [ux; uy; uz] = [bx; by; bz];
-         * returns {ux, uy, W uz}.
+         * Solves [0, A_eq', G'; A_eq, 0, 0; G, 0, -W^2] [ux; uy; uz] = [bx; by; bz]; returns {ux,
+         * uy, W uz}.
          */
         double[][] kktSolve(double[] bx, double[] by, double[] bz) {
             int dim = n + p;
@@ -437,7 +479,8 @@ public final class ConeSolver {
         Solution solve(Options o) {
             double[] e = unit();
             int degree = k.degree();
-            // Starting point (conelp): W = I; primal: min ||s|| s.t. Gx + s = h, A_eq x = b_eq; dual: min ||z|| s.t. A_eq'y + G'z + c = 0.
+            // Starting point (conelp): W = I; primal: min ||s|| s.t. Gx + s = h, A_eq x = b_eq;
+            // dual: min ||z|| s.t. A_eq'y + G'z + c = 0.
             Arrays.fill(d, 1);
             Arrays.fill(beta, 1);
             int at = k.nonneg();
@@ -454,7 +497,9 @@ public final class ConeSolver {
             shiftInside(s, e);
             shiftInside(z, e);
             double tau = 1, kappa = 1;
-            double resx0 = Math.max(1, norm(c)), resy0 = Math.max(1, norm(beq)), resz0 = Math.max(1, norm(h));
+            double resx0 = Math.max(1, norm(c)),
+                    resy0 = Math.max(1, norm(beq)),
+                    resz0 = Math.max(1, norm(h));
             double worst = Double.POSITIVE_INFINITY, best = Double.POSITIVE_INFINITY;
             double[][] bestIterate = null;
             int bestIt = 0;
@@ -476,29 +521,54 @@ public final class ConeSolver {
                 double pres = Math.max(norm(ry) / resy0, norm(rz) / resz0) / tau;
                 double dres = norm(rx) / resx0 / tau;
                 double pcost = cx / tau, dcost = -(by + hz) / tau;
-                double relgap = gap / (tau * tau) / Math.max(1, Math.min(Math.abs(pcost), Math.abs(dcost)));
+                double relgap =
+                        gap / (tau * tau) / Math.max(1, Math.min(Math.abs(pcost), Math.abs(dcost)));
                 worst = Math.max(Math.max(pres, dres), relgap);
                 if (Double.isNaN(worst) || (best <= REFINE_FROM && worst > 1e3 * best)) {
-                    // Rounding has taken over near the solution (or the iterate is no longer finite): stop and keep the
-                    // best iterate. (Far from a solution a growing residual is normal: tau -> 0 on an infeasible problem.)
+                    // Rounding has taken over near the solution (or the iterate is no longer
+                    // finite): stop and keep the
+                    // best iterate. (Far from a solution a growing residual is normal: tau -> 0 on
+                    // an infeasible problem.)
                     break;
                 }
                 if (worst < best) {
                     best = worst;
                     bestIt = it;
-                    bestIterate = new double[][] {scale(x, 1 / tau), joinDual(scale(y, 1 / tau), scale(z, 1 / tau)), joinSlack(scale(s, 1 / tau))};
+                    bestIterate =
+                            new double[][] {
+                                scale(x, 1 / tau),
+                                joinDual(scale(y, 1 / tau), scale(z, 1 / tau)),
+                                joinSlack(scale(s, 1 / tau))
+                            };
                 }
                 if (pres <= o.tol() && dres <= o.tol() && relgap <= o.tol()) {
-                    return new Solution(Status.OPTIMAL, scale(x, 1 / tau), joinDual(scale(y, 1 / tau), scale(z, 1 / tau)),
-                            joinSlack(scale(s, 1 / tau)), it, worst);
+                    return new Solution(
+                            Status.OPTIMAL,
+                            scale(x, 1 / tau),
+                            joinDual(scale(y, 1 / tau), scale(z, 1 / tau)),
+                            joinSlack(scale(s, 1 / tau)),
+                            it,
+                            worst);
                 }
                 if (by + hz < 0 && norm(hrx) / resx0 / -(by + hz) <= o.tol()) {
                     double f = 1 / -(by + hz);
-                    return new Solution(Status.INFEASIBLE, new double[n], joinDual(scale(y, f), scale(z, f)), new double[p + mc], it, worst);
+                    return new Solution(
+                            Status.INFEASIBLE,
+                            new double[n],
+                            joinDual(scale(y, f), scale(z, f)),
+                            new double[p + mc],
+                            it,
+                            worst);
                 }
                 if (cx < 0 && Math.max(norm(hry) / resy0, norm(hrz) / resz0) / -cx <= o.tol()) {
                     double f = 1 / -cx;
-                    return new Solution(Status.UNBOUNDED, scale(x, f), new double[p + mc], joinSlack(scale(s, f)), it, worst);
+                    return new Solution(
+                            Status.UNBOUNDED,
+                            scale(x, f),
+                            new double[p + mc],
+                            joinSlack(scale(s, f)),
+                            it,
+                            worst);
                 }
                 if (it == o.maxIter() || !Double.isFinite(mu)) {
                     break;
@@ -506,7 +576,8 @@ public final class ConeSolver {
                 double[] lam = scaling(s, z);
                 factor();
                 double[][] u2 = kktSolve(neg(c), beq, h);
-                double den = dot(c, u2[0]) + dot(beq, u2[1]) + dot(h, applyW(u2[2], true)) - kappa / tau;
+                double den =
+                        dot(c, u2[0]) + dot(beq, u2[1]) + dot(h, applyW(u2[2], true)) - kappa / tau;
                 double[] lamlam = prod(lam, lam);
                 double[] dsA = null, dzA = null;
                 double dtauA = 0, dkapA = 0, alphaA = 0, sigma = 0;
@@ -536,13 +607,20 @@ public final class ConeSolver {
                     }
                     double[][] u1 = kktSolve(scale(rx, -eta), scale(ry, -eta), bz);
                     double rhsTau = -eta * rt - dk / tau;
-                    double dtau = (rhsTau - (dot(c, u1[0]) + dot(beq, u1[1]) + dot(h, applyW(u1[2], true)))) / den;
+                    double dtau =
+                            (rhsTau
+                                            - (dot(c, u1[0])
+                                                    + dot(beq, u1[1])
+                                                    + dot(h, applyW(u1[2], true))))
+                                    / den;
                     double[] dx = u1[0].clone(), dy = u1[1].clone(), dzt = u1[2].clone();
                     axpy(dtau, u2[0], dx);
                     axpy(dtau, u2[1], dy);
                     axpy(dtau, u2[2], dzt);
-                    // ds from the linearised primal equation itself (ds + G dx - h dtau = -eta rz) rather than from
-                    // W (lambda \ d_s - W dz): W is badly conditioned near the solution and would amplify rounding into
+                    // ds from the linearised primal equation itself (ds + G dx - h dtau = -eta rz)
+                    // rather than from
+                    // W (lambda \ d_s - W dz): W is badly conditioned near the solution and would
+                    // amplify rounding into
                     // the primal residual.
                     double[] gdx = gX(dx);
                     double[] ds = new double[mc];
@@ -577,9 +655,21 @@ public final class ConeSolver {
                 }
             }
             if (bestIterate == null) {
-                return new Solution(Status.NOT_CONVERGED, new double[n], new double[p + mc], new double[p + mc], 0, Double.NaN);
+                return new Solution(
+                        Status.NOT_CONVERGED,
+                        new double[n],
+                        new double[p + mc],
+                        new double[p + mc],
+                        0,
+                        Double.NaN);
             }
-            return new Solution(Status.NOT_CONVERGED, bestIterate[0], bestIterate[1], bestIterate[2], bestIt, best);
+            return new Solution(
+                    Status.NOT_CONVERGED,
+                    bestIterate[0],
+                    bestIterate[1],
+                    bestIterate[2],
+                    bestIt,
+                    best);
         }
 
         private void shiftInside(double[] v, double[] e) {

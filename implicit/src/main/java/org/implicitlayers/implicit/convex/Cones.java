@@ -3,14 +3,19 @@ package org.implicitlayers.implicit.convex;
 import java.util.Arrays;
 
 /**
- * The cone K = {0}^zero x R+^nonneg x Q^soc[0] x Q^soc[1] x ..., in that row order, with
- * Q^q = {(t, x) in R x R^(q-1) : ||x|| &lt;= t} (self-dual, so K* is R^zero x the rest).
+ * The cone K = {0}^zero x R+^nonneg x Q^soc[0] x Q^soc[1] x ..., in that row order, with Q^q = {(t,
+ * x) in R x R^(q-1) : ||x|| &lt;= t} (self-dual, so K* is R^zero x the rest).
  */
 public record Cones(int zero, int nonneg, int[] soc) {
     public Cones {
         if (zero < 0 || nonneg < 0 || soc == null || Arrays.stream(soc).anyMatch(q -> q < 1)) {
-            throw new IllegalArgumentException("Cones: dimensions must be nonnegative and cone sizes >= 1, got " + zero + ", " + nonneg
-                    + ", " + Arrays.toString(soc));
+            throw new IllegalArgumentException(
+                    "Cones: dimensions must be nonnegative and cone sizes >= 1, got "
+                            + zero
+                            + ", "
+                            + nonneg
+                            + ", "
+                            + Arrays.toString(soc));
         }
         soc = soc.clone();
     }
@@ -63,7 +68,10 @@ public record Cones(int zero, int nonneg, int[] soc) {
         return p;
     }
 
-    /** The derivative of {@code projectDual} at v, as a dense symmetric matrix [rows x rows] (row-major). */
+    /**
+     * The derivative of {@code projectDual} at v, as a dense symmetric matrix [rows x rows]
+     * (row-major).
+     */
     double[] projectDualDerivative(double[] v) {
         int m = rows();
         double[] d = new double[m * m];
@@ -93,7 +101,8 @@ public record Cones(int zero, int nonneg, int[] soc) {
                     d[(at + i) * m + at] = 0.5 * u;
                     for (int j = 1; j < q; j++) {
                         double uj = v[at + j] / nx;
-                        d[(at + i) * m + at + j] = 0.5 * ((i == j ? 1 + t / nx : 0) - (t / nx) * u * uj);
+                        d[(at + i) * m + at + j] =
+                                0.5 * ((i == j ? 1 + t / nx : 0) - (t / nx) * u * uj);
                     }
                 }
             }

@@ -1,6 +1,9 @@
 package org.implicitlayers.implicit.convex;
 
-/** A problem that the disciplined convex programming rules cannot certify as convex; the message names the offending term. */
+/**
+ * A problem that the disciplined convex programming rules cannot certify as convex; the message
+ * names the offending term.
+ */
 public final class DcpException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

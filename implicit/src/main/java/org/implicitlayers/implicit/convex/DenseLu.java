@@ -1,11 +1,17 @@
 package org.implicitlayers.implicit.convex;
 
-/** LU factorisation with partial pivoting of a dense square matrix (row-major), for the small systems of the solver and its derivative. */
+/**
+ * LU factorisation with partial pivoting of a dense square matrix (row-major), for the small
+ * systems of the solver and its derivative.
+ */
 final class DenseLu {
     private final int n;
     private final double[] lu;
     private final int[] piv;
-    /** Smallest |pivot| relative to the largest: a measure of how close to singular the matrix is. */
+
+    /**
+     * Smallest |pivot| relative to the largest: a measure of how close to singular the matrix is.
+     */
     final double pivotRatio;
 
     DenseLu(double[] a, int n) {

@@ -18,8 +18,7 @@ import java.util.List;
  * curvature is checked when a problem is built, so that the error can name the offending term.
  */
 public abstract class Expr {
-    Expr() {
-    }
+    Expr() {}
 
     /** Number of entries (1 for a scalar). */
     public abstract int size();
@@ -45,10 +44,15 @@ public abstract class Expr {
     /** The sub-expressions, for traversal. */
     abstract List<Expr> args();
 
-    /** The epigraph (convex), hypograph (concave) or exact (affine) affine form, adding cones to {@code c}. */
+    /**
+     * The epigraph (convex), hypograph (concave) or exact (affine) affine form, adding cones to
+     * {@code c}.
+     */
     abstract Affine canon(Canon c);
 
-    /** Why this node is neither convex nor concave although its arguments are fine; null if it is. */
+    /**
+     * Why this node is neither convex nor concave although its arguments are fine; null if it is.
+     */
     String dcpReason() {
         return isConvex() || isConcave() ? null : "neither convex nor concave";
     }
@@ -114,7 +118,8 @@ public abstract class Expr {
     /** Entries [from, to). */
     public Expr slice(int from, int to) {
         if (from < 0 || to > size() || from >= to) {
-            throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + this + " of size " + size());
+            throw new IllegalArgumentException(
+                    "slice [" + from + ", " + to + ") of " + this + " of size " + size());
         }
         int[] idx = new int[to - from];
         for (int i = 0; i < idx.length; i++) {
@@ -241,7 +246,17 @@ public abstract class Expr {
         if (a.size() == 1) {
             return b.size();
         }
-        throw new IllegalArgumentException(op + ": sizes " + a.size() + " (" + a + ") and " + b.size() + " (" + b + ") do not match");
+        throw new IllegalArgumentException(
+                op
+                        + ": sizes "
+                        + a.size()
+                        + " ("
+                        + a
+                        + ") and "
+                        + b.size()
+                        + " ("
+                        + b
+                        + ") do not match");
     }
 
     // ---- nodes ----
@@ -302,7 +317,9 @@ public abstract class Expr {
     }
 
     static String fmt(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+        return x == Math.rint(x) && Math.abs(x) < 1e15
+                ? Long.toString((long) x)
+                : Double.toString(x);
     }
 
     static final class Add extends Expr {
@@ -353,8 +370,17 @@ public abstract class Expr {
 
         @Override
         String dcpReason() {
-            return super.dcpReason() == null ? null
-                    : "the sum of a " + a.curvature() + " term (" + a + ") and a " + b.curvature() + " term (" + b + ")";
+            return super.dcpReason() == null
+                    ? null
+                    : "the sum of a "
+                            + a.curvature()
+                            + " term ("
+                            + a
+                            + ") and a "
+                            + b.curvature()
+                            + " term ("
+                            + b
+                            + ")";
         }
 
         @Override
@@ -377,7 +403,8 @@ public abstract class Expr {
 
         Scale(Expr e, double[] c, boolean negation) {
             if (c.length != 1 && c.length != e.size() && e.size() != 1) {
-                throw new IllegalArgumentException("times: " + c.length + " constants for " + e + " of size " + e.size());
+                throw new IllegalArgumentException(
+                        "times: " + c.length + " constants for " + e + " of size " + e.size());
             }
             this.e = e;
             this.c = c;
@@ -430,7 +457,8 @@ public abstract class Expr {
 
         @Override
         String dcpReason() {
-            return super.dcpReason() == null ? null
+            return super.dcpReason() == null
+                    ? null
                     : "a " + e.curvature() + " term (" + e + ") times constants of mixed sign";
         }
 
@@ -449,10 +477,23 @@ public abstract class Expr {
 
         ParamScale(Expr e, Parameter p) {
             if (p.shape().length > 1) {
-                throw new IllegalArgumentException("times: parameter " + p.name() + " is a matrix; use Expr.matmul(" + p.name() + ", e)");
+                throw new IllegalArgumentException(
+                        "times: parameter "
+                                + p.name()
+                                + " is a matrix; use Expr.matmul("
+                                + p.name()
+                                + ", e)");
             }
             if (p.size() != 1 && e.size() != 1 && p.size() != e.size()) {
-                throw new IllegalArgumentException("times: parameter " + p.name() + " of size " + p.size() + " and " + e + " of size " + e.size());
+                throw new IllegalArgumentException(
+                        "times: parameter "
+                                + p.name()
+                                + " of size "
+                                + p.size()
+                                + " and "
+                                + e
+                                + " of size "
+                                + e.size());
             }
             this.e = e;
             this.p = p;
@@ -501,12 +542,21 @@ public abstract class Expr {
         @Override
         String dcpReason() {
             if (!dpp()) {
-                return "a product of two parameter-dependent factors (" + p.name() + " and " + e
+                return "a product of two parameter-dependent factors ("
+                        + p.name()
+                        + " and "
+                        + e
                         + "); the cone program would not be affine in the parameters";
             }
-            return super.dcpReason() == null ? null
-                    : "parameter " + p.name() + " of unknown sign times a " + e.curvature() + " term (" + e
-                    + "); declare it with Parameter.nonneg if it is nonnegative";
+            return super.dcpReason() == null
+                    ? null
+                    : "parameter "
+                            + p.name()
+                            + " of unknown sign times a "
+                            + e.curvature()
+                            + " term ("
+                            + e
+                            + "); declare it with Parameter.nonneg if it is nonnegative";
         }
 
         @Override
@@ -527,7 +577,15 @@ public abstract class Expr {
             boolean nn = true, np = true;
             for (double[] row : m) {
                 if (row.length != e.size()) {
-                    throw new IllegalArgumentException("matmul: matrix [" + m.length + " x " + row.length + "] times " + e + " of size " + e.size());
+                    throw new IllegalArgumentException(
+                            "matmul: matrix ["
+                                    + m.length
+                                    + " x "
+                                    + row.length
+                                    + "] times "
+                                    + e
+                                    + " of size "
+                                    + e.size());
                 }
                 for (double x : row) {
                     nn &= x >= 0;
@@ -578,7 +636,13 @@ public abstract class Expr {
 
         @Override
         String dcpReason() {
-            return super.dcpReason() == null ? null : "a matrix with entries of both signs times a " + e.curvature() + " term (" + e + ")";
+            return super.dcpReason() == null
+                    ? null
+                    : "a matrix with entries of both signs times a "
+                            + e.curvature()
+                            + " term ("
+                            + e
+                            + ")";
         }
 
         @Override
@@ -594,8 +658,18 @@ public abstract class Expr {
         ParamMatMul(Parameter p, Expr e) {
             int[] s = p.shape();
             if (s.length != 2 || s[1] != e.size()) {
-                throw new IllegalArgumentException("matmul: parameter " + p.name() + " of shape " + Arrays.toString(s) + " times " + e
-                        + " of size " + e.size() + " (shape [r, " + e.size() + "] required)");
+                throw new IllegalArgumentException(
+                        "matmul: parameter "
+                                + p.name()
+                                + " of shape "
+                                + Arrays.toString(s)
+                                + " times "
+                                + e
+                                + " of size "
+                                + e.size()
+                                + " (shape [r, "
+                                + e.size()
+                                + "] required)");
             }
             this.p = p;
             this.e = e;
@@ -644,10 +718,19 @@ public abstract class Expr {
         @Override
         String dcpReason() {
             if (e.hasParameters()) {
-                return "a product of two parameter-dependent factors (" + p.name() + " and " + e
+                return "a product of two parameter-dependent factors ("
+                        + p.name()
+                        + " and "
+                        + e
                         + "); the cone program would not be affine in the parameters";
             }
-            return ok() ? null : "a parameter matrix of unknown signs times a " + e.curvature() + " term (" + e + ")";
+            return ok()
+                    ? null
+                    : "a parameter matrix of unknown signs times a "
+                            + e.curvature()
+                            + " term ("
+                            + e
+                            + ")";
         }
 
         @Override
@@ -656,7 +739,10 @@ public abstract class Expr {
         }
     }
 
-    /** An affine map of one argument that keeps its curvature and sign: taking entries, summing them. */
+    /**
+     * An affine map of one argument that keeps its curvature and sign: taking entries, summing
+     * them.
+     */
     abstract static class EntrywiseOf extends Expr {
         final Expr e;
 
@@ -703,7 +789,8 @@ public abstract class Expr {
             }
             for (int i : idx) {
                 if (i < 0 || i >= e.size()) {
-                    throw new IllegalArgumentException("index " + i + " out of range for " + e + " of size " + e.size());
+                    throw new IllegalArgumentException(
+                            "index " + i + " out of range for " + e + " of size " + e.size());
                 }
             }
             this.idx = idx;
@@ -726,7 +813,8 @@ public abstract class Expr {
             for (int i = 1; i < idx.length; i++) {
                 contiguous &= idx[i] == idx[i - 1] + 1;
             }
-            return paren(e) + (contiguous ? "[" + idx[0] + ":" + (idx[idx.length - 1] + 1) + "]" : "[...]");
+            return paren(e)
+                    + (contiguous ? "[" + idx[0] + ":" + (idx[idx.length - 1] + 1) + "]" : "[...]");
         }
     }
 

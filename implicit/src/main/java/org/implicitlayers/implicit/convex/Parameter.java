@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A problem datum whose value is given at each solve (and may carry a leading batch axis there):
- * a scalar (shape []), a vector (shape [n]) or a matrix (shape [r, c], used through
- * {@link Expr#matmul(Parameter, Expr)}). Gradients flow to every parameter. A parameter declared
+ * A problem datum whose value is given at each solve (and may carry a leading batch axis there): a
+ * scalar (shape []), a vector (shape [n]) or a matrix (shape [r, c], used through {@link
+ * Expr#matmul(Parameter, Expr)}). Gradients flow to every parameter. A parameter declared
  * nonnegative may multiply a convex expression (a regularisation weight); the values given at solve
  * time are then checked.
  */
@@ -16,9 +16,15 @@ public final class Parameter extends Expr {
     private final boolean nonneg;
 
     private Parameter(String name, int[] shape, boolean nonneg) {
-        if (name == null || name.isBlank() || shape.length > 2 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
-            throw new IllegalArgumentException("Parameter: a name and a shape of rank 0, 1 or 2 with positive extents required, got '" + name
-                    + "', " + Arrays.toString(shape));
+        if (name == null
+                || name.isBlank()
+                || shape.length > 2
+                || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException(
+                    "Parameter: a name and a shape of rank 0, 1 or 2 with positive extents required, got '"
+                            + name
+                            + "', "
+                            + Arrays.toString(shape));
         }
         this.name = name;
         this.shape = shape.clone();
@@ -53,11 +59,19 @@ public final class Parameter extends Expr {
         return n;
     }
 
-    /** As an expression: the number of entries; a matrix parameter is not an expression by itself. */
+    /**
+     * As an expression: the number of entries; a matrix parameter is not an expression by itself.
+     */
     public int size() {
         if (shape.length == 2) {
-            throw new IllegalArgumentException("parameter " + name + " of shape " + Arrays.toString(shape)
-                    + " is a matrix; use it through Expr.matmul(" + name + ", e)");
+            throw new IllegalArgumentException(
+                    "parameter "
+                            + name
+                            + " of shape "
+                            + Arrays.toString(shape)
+                            + " is a matrix; use it through Expr.matmul("
+                            + name
+                            + ", e)");
         }
         return numel();
     }

@@ -11,11 +11,15 @@ import java.util.Set;
 /**
  * Minimise a convex (or maximise a concave) scalar objective subject to constraints. Building a
  * problem checks it by the disciplined convex programming rules and throws a {@link DcpException}
- * naming the first offending term; {@link ConvexLayer#of} then compiles it once into a cone program.
+ * naming the first offending term; {@link ConvexLayer#of} then compiles it once into a cone
+ * program.
  */
 public final class Problem {
     /** Direction of optimisation. */
-    public enum Sense { MINIMIZE, MAXIMIZE }
+    public enum Sense {
+        MINIMIZE,
+        MAXIMIZE
+    }
 
     private final Sense sense;
     private final Expr objective;
@@ -24,12 +28,19 @@ public final class Problem {
     private final List<Parameter> parameters;
 
     private Problem(Sense sense, Expr objective, List<Constraint> constraints) {
-        if (objective == null || constraints == null || constraints.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new IllegalArgumentException("Problem: an objective and non-null constraints required");
+        if (objective == null
+                || constraints == null
+                || constraints.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(
+                    "Problem: an objective and non-null constraints required");
         }
         if (objective.size() != 1) {
-            throw new IllegalArgumentException("Problem: the objective must be a scalar, " + objective + " has size " + objective.size()
-                    + " (sum it, or take a norm)");
+            throw new IllegalArgumentException(
+                    "Problem: the objective must be a scalar, "
+                            + objective
+                            + " has size "
+                            + objective.size()
+                            + " (sum it, or take a norm)");
         }
         this.sense = sense;
         this.objective = objective;
@@ -119,10 +130,18 @@ public final class Problem {
             throw new DcpException("Problem is not DCP: in the objective, " + v);
         }
         if (sense == Sense.MINIMIZE && !objective.isConvex()) {
-            throw new DcpException("Problem is not DCP: minimise needs a convex objective, but " + objective + " is " + objective.curvature());
+            throw new DcpException(
+                    "Problem is not DCP: minimise needs a convex objective, but "
+                            + objective
+                            + " is "
+                            + objective.curvature());
         }
         if (sense == Sense.MAXIMIZE && !objective.isConcave()) {
-            throw new DcpException("Problem is not DCP: maximise needs a concave objective, but " + objective + " is " + objective.curvature());
+            throw new DcpException(
+                    "Problem is not DCP: maximise needs a concave objective, but "
+                            + objective
+                            + " is "
+                            + objective.curvature());
         }
         for (int i = 0; i < constraints.size(); i++) {
             Constraint c = constraints.get(i);
@@ -137,26 +156,46 @@ public final class Problem {
                 case EQ -> {
                     for (Expr side : List.of(c.lhs, c.rhs)) {
                         if (!side.isAffine()) {
-                            throw new DcpException("Problem is not DCP: " + where + " is an equality, whose sides must be affine, but " + side
-                                    + " is " + side.curvature());
+                            throw new DcpException(
+                                    "Problem is not DCP: "
+                                            + where
+                                            + " is an equality, whose sides must be affine, but "
+                                            + side
+                                            + " is "
+                                            + side.curvature());
                         }
                     }
                 }
                 case LE -> {
                     if (!c.lhs.isConvex()) {
-                        throw new DcpException("Problem is not DCP: " + where + " needs a convex left side of <=, but " + c.lhs + " is "
-                                + c.lhs.curvature());
+                        throw new DcpException(
+                                "Problem is not DCP: "
+                                        + where
+                                        + " needs a convex left side of <=, but "
+                                        + c.lhs
+                                        + " is "
+                                        + c.lhs.curvature());
                     }
                     if (!c.rhs.isConcave()) {
-                        throw new DcpException("Problem is not DCP: " + where + " needs a concave right side of <=, but " + c.rhs + " is "
-                                + c.rhs.curvature());
+                        throw new DcpException(
+                                "Problem is not DCP: "
+                                        + where
+                                        + " needs a concave right side of <=, but "
+                                        + c.rhs
+                                        + " is "
+                                        + c.rhs.curvature());
                     }
                 }
                 case SOC -> {
                     for (Expr side : List.of(c.lhs, c.rhs)) {
                         if (!side.isAffine()) {
-                            throw new DcpException("Problem is not DCP: " + where + " is a second-order cone, whose t and x must be affine, but "
-                                    + side + " is " + side.curvature());
+                            throw new DcpException(
+                                    "Problem is not DCP: "
+                                            + where
+                                            + " is a second-order cone, whose t and x must be affine, but "
+                                            + side
+                                            + " is "
+                                            + side.curvature());
                         }
                     }
                 }
@@ -164,7 +203,10 @@ public final class Problem {
         }
     }
 
-    /** Canonicalises into a cone program; parameter values will be read in the order of {@code order}. */
+    /**
+     * Canonicalises into a cone program; parameter values will be read in the order of {@code
+     * order}.
+     */
     ConeProgram compile(List<Parameter> order) {
         Map<Variable, Integer> vo = new IdentityHashMap<>();
         int n0 = 0;
@@ -210,6 +252,8 @@ public final class Problem {
         for (Constraint c : constraints) {
             cs.add(c.toString());
         }
-        return (sense == Sense.MINIMIZE ? "minimize " : "maximize ") + objective + (cs.isEmpty() ? "" : " subject to " + String.join(", ", cs));
+        return (sense == Sense.MINIMIZE ? "minimize " : "maximize ")
+                + objective
+                + (cs.isEmpty() ? "" : " subject to " + String.join(", ", cs));
     }
 }

@@ -7,9 +7,9 @@ package org.implicitlayers.implicit.convex;
  * variables are unique; as in diffcp, the minimum-norm least-squares solution is then the one
  * wanted, and the components along the free directions do not reach the user's variables.
  *
- * <p>When the LU factorisation is well conditioned it is used directly; otherwise iterated
- * Tikhonov regularisation on the normal equations, u_{k+1} = u_k + M'(MM' + delta I)^-1 (r - M u_k),
- * which converges to the minimum-norm least-squares solution (Hanke and Groetsch 1998).
+ * <p>When the LU factorisation is well conditioned it is used directly; otherwise iterated Tikhonov
+ * regularisation on the normal equations, u_{k+1} = u_k + M'(MM' + delta I)^-1 (r - M u_k), which
+ * converges to the minimum-norm least-squares solution (Hanke and Groetsch 1998).
  */
 final class SquareSystem {
     private final int n;

@@ -2,7 +2,10 @@ package org.implicitlayers.implicit.convex;
 
 import java.util.List;
 
-/** An optimisation variable: a vector of {@code size} reals (a scalar for size 1). Identity, not name, tells variables apart. */
+/**
+ * An optimisation variable: a vector of {@code size} reals (a scalar for size 1). Identity, not
+ * name, tells variables apart.
+ */
 public final class Variable extends Expr {
     private final String name;
     private final int size;
@@ -10,7 +13,8 @@ public final class Variable extends Expr {
     /** A variable named {@code name} (in messages) with {@code size} entries, size &gt;= 1. */
     public Variable(String name, int size) {
         if (size < 1 || name == null || name.isBlank()) {
-            throw new IllegalArgumentException("Variable: a name and size >= 1 required, got '" + name + "', " + size);
+            throw new IllegalArgumentException(
+                    "Variable: a name and size >= 1 required, got '" + name + "', " + size);
         }
         this.name = name;
         this.size = size;

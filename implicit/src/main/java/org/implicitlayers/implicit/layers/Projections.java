@@ -4,12 +4,11 @@ import org.implicitlayers.core.CustomFunction;
 import org.implicitlayers.core.Tensor;
 
 /**
- * Euclidean projections along the last axis: the simplest argmin layers, with closed forms.
- * Each is the QP argmin ||z - x||^2 over its set; {@link QpLayer} computes the same and the tests compare.
+ * Euclidean projections along the last axis: the simplest argmin layers, with closed forms. Each is
+ * the QP argmin ||z - x||^2 over its set; {@link QpLayer} computes the same and the tests compare.
  */
 public final class Projections {
-    private Projections() {
-    }
+    private Projections() {}
 
     /** Onto [lo, hi] elementwise: a clamp. */
     public static Tensor box(Tensor x, double lo, double hi) {
@@ -25,8 +24,8 @@ public final class Projections {
 
     /**
      * Onto the probability simplex {z >= 0, sum z = 1} (sorting algorithm of Held, Wolfe and
-     * Crowder 1974; Duchi et al. 2008): z = max(x - tau, 0). Its Jacobian on the support S is
-     * I - 11'/|S| (zero elsewhere); the backward rule applies it with tensor ops.
+     * Crowder 1974; Duchi et al. 2008): z = max(x - tau, 0). Its Jacobian on the support S is I -
+     * 11'/|S| (zero elsewhere); the backward rule applies it with tensor ops.
      */
     public static Tensor simplex(Tensor x) {
         return new CustomFunction("simplex_projection") {
@@ -57,7 +56,8 @@ public final class Projections {
             @Override
             protected Tensor[] backward(Tensor g, Tensor out, Tensor[] in, boolean[] needs) {
                 Tensor mask = out.gt(0.0);
-                Tensor mean = g.mul(mask).sum(new int[] {-1}, true).div(mask.sum(new int[] {-1}, true));
+                Tensor mean =
+                        g.mul(mask).sum(new int[] {-1}, true).div(mask.sum(new int[] {-1}, true));
                 return new Tensor[] {g.sub(mean).mul(mask)};
             }
         }.apply(x);

@@ -13,35 +13,40 @@ package org.implicitlayers.implicit.layers;
  * sections 6 and 10) restricted to the non-negative orthant:
  *
  * <ul>
- *   <li>Starting point: z, nu from min 1/2 z'Qz + p'z + 1/2 ||h - Gz||^2 s.t. Az = b (one solve of the
- *       reduced system with D = I), s = h - Gz and lambda = -s, each then shifted by a multiple of the
- *       ones vector to be at least 1 where it was not already positive, so that the start reflects
- *       the scale of Gz and h.</li>
- *   <li>Each iteration: the reduced system [Q + G'DG, A'; A, 0], D = diag(lambda / s), is solved by a
- *       Cholesky factorisation of K = Q + G'DG and of the Schur complement A K^-1 A' (when K is not
- *       positive definite, K + A'A, which has the same solutions on Az = r; as a last resort a small
- *       multiple of I); one factorisation serves the predictor and the corrector, and the corrector
- *       gets one step of iterative refinement on the full Newton system.</li>
+ *   <li>Starting point: z, nu from min 1/2 z'Qz + p'z + 1/2 ||h - Gz||^2 s.t. Az = b (one solve of
+ *       the reduced system with D = I), s = h - Gz and lambda = -s, each then shifted by a multiple
+ *       of the ones vector to be at least 1 where it was not already positive, so that the start
+ *       reflects the scale of Gz and h.
+ *   <li>Each iteration: the reduced system [Q + G'DG, A'; A, 0], D = diag(lambda / s), is solved by
+ *       a Cholesky factorisation of K = Q + G'DG and of the Schur complement A K^-1 A' (when K is
+ *       not positive definite, K + A'A, which has the same solutions on Az = r; as a last resort a
+ *       small multiple of I); one factorisation serves the predictor and the corrector, and the
+ *       corrector gets one step of iterative refinement on the full Newton system.
  *   <li>Step: 0.99 of the largest step that keeps s and lambda positive, at most 1, the same for
  *       primal and dual (the Q term couples them); centring sigma = (mu_aff / mu)^3, raised where
- *       needed so that the gap does not fall far below the primal and dual residuals.</li>
+ *       needed so that the gap does not fall far below the primal and dual residuals.
  *   <li>Stopping: relative residuals in the infinity norm, primal max(||Gz + s - h|| / (1 + ||h||),
- *       ||Az - b|| / (1 + ||b||)), dual ||Qz + p + G'lambda + A'nu|| / (1 + ||p||) and gap
- *       s'lambda / (1 + |1/2 z'Qz + p'z|), all at most tol; or no halving of the worst of them in
- *       20 iterations; or the iteration limit.</li>
- *   <li>Infeasibility (this is not a homogeneous self-dual embedding): the iterates of an infeasible
- *       problem stop improving and diverge along a certificate, which is checked whenever an
- *       iteration fails to halve the worst residual. Primal infeasible: lambda &gt;= 0, nu with
- *       ||G'lambda + A'nu|| &lt;= certTol (-(h'lambda + b'nu)) (Farkas: then no z satisfies Gz &lt;= h,
- *       Az = b). Dual infeasible (unbounded below): d = z with p'd &lt; 0 and ||Qd||, ||Ad||,
- *       max(Gd, 0) at most certTol |p'd| (each scaled by the data's norms).</li>
+ *       ||Az - b|| / (1 + ||b||)), dual ||Qz + p + G'lambda + A'nu|| / (1 + ||p||) and gap s'lambda
+ *       / (1 + |1/2 z'Qz + p'z|), all at most tol; or no halving of the worst of them in 20
+ *       iterations; or the iteration limit.
+ *   <li>Infeasibility (this is not a homogeneous self-dual embedding): the iterates of an
+ *       infeasible problem stop improving and diverge along a certificate, which is checked
+ *       whenever an iteration fails to halve the worst residual. Primal infeasible: lambda &gt;= 0,
+ *       nu with ||G'lambda + A'nu|| &lt;= certTol (-(h'lambda + b'nu)) (Farkas: then no z satisfies
+ *       Gz &lt;= h, Az = b). Dual infeasible (unbounded below): d = z with p'd &lt; 0 and ||Qd||,
+ *       ||Ad||, max(Gd, 0) at most certTol |p'd| (each scaled by the data's norms).
  * </ul>
  *
  * <p>Q is used through its symmetric part (Q + Q')/2, the only part the objective depends on.
  */
 final class QpInteriorPoint {
     /** How a solve ended. */
-    enum Status { SOLVED, PRIMAL_INFEASIBLE, DUAL_INFEASIBLE, NOT_CONVERGED }
+    enum Status {
+        SOLVED,
+        PRIMAL_INFEASIBLE,
+        DUAL_INFEASIBLE,
+        NOT_CONVERGED
+    }
 
     /** Certificates are accepted at this relative accuracy. */
     static final double CERT_TOL = 1e-8;
@@ -57,7 +62,23 @@ final class QpInteriorPoint {
     final double[] z, s, lam, nu;
     // Residuals and work vectors.
     private final double[] rx, rs, re, d, kmat, wmat, smat, r1, r2, x1, tmp, wv;
-    private final double[] dza, dsa, dla, dnua, dzc, dsc, dlc, dnuc, rc, ex, es, ee, ec, fz, fs, fl, fn;
+    private final double[] dza,
+            dsa,
+            dla,
+            dnua,
+            dzc,
+            dsc,
+            dlc,
+            dnuc,
+            rc,
+            ex,
+            es,
+            ee,
+            ec,
+            fz,
+            fs,
+            fl,
+            fn;
     private boolean augmented;
     private double hNorm, bNorm, pNorm, objective, tol;
     // Results of the last solve.
@@ -110,9 +131,23 @@ final class QpInteriorPoint {
         fn = new double[pe];
     }
 
-    /** Points the solver at one problem (arrays with offsets; g, h null when m = 0, a, b null when pe = 0). */
-    void setProblem(double[] q, int qOff, double[] p, int pOff, double[] g, int gOff, double[] h, int hOff, double[] a, int aOff,
-                    double[] b, int bOff) {
+    /**
+     * Points the solver at one problem (arrays with offsets; g, h null when m = 0, a, b null when
+     * pe = 0).
+     */
+    void setProblem(
+            double[] q,
+            int qOff,
+            double[] p,
+            int pOff,
+            double[] g,
+            int gOff,
+            double[] h,
+            int hOff,
+            double[] a,
+            int aOff,
+            double[] b,
+            int bOff) {
         qa = q;
         qo = qOff;
         pa = p;
@@ -144,7 +179,10 @@ final class QpInteriorPoint {
         }
     }
 
-    /** Runs the method from the standard starting point; the outcome is in {@link #status} and the iterates. */
+    /**
+     * Runs the method from the standard starting point; the outcome is in {@link #status} and the
+     * iterates.
+     */
     void solve(double tol, int maxIter) {
         this.tol = tol;
         start();
@@ -175,7 +213,8 @@ final class QpInteriorPoint {
                 status = Status.DUAL_INFEASIBLE;
                 return;
             }
-            // Not converged: the limit, non-finite iterates, or no progress in 20 iterations (rounding has taken over).
+            // Not converged: the limit, non-finite iterates, or no progress in 20 iterations
+            // (rounding has taken over).
             if (it >= maxIter || !Double.isFinite(res) || sinceBest >= 20) {
                 return;
             }
@@ -209,7 +248,8 @@ final class QpInteriorPoint {
             normS += v * v;
         }
         normS = Math.sqrt(normS);
-        // Shift s (and lambda = -s) into the interior where they are not: the max step to the boundary plus 1.
+        // Shift s (and lambda = -s) into the interior where they are not: the max step to the
+        // boundary plus 1.
         double ts = -minS, tz = maxS;
         if (m > 0 && ts >= -1e-8 * Math.max(normS, 1)) {
             for (int c = 0; c < m; c++) {
@@ -251,9 +291,10 @@ final class QpInteriorPoint {
     }
 
     /**
-     * Farkas: y = (lambda, nu) with lambda &gt;= 0 (always, in the interior), G'lambda + A'nu = 0 and
-     * h'lambda + b'nu &lt; 0 proves that no z has Gz &lt;= h, Az = b. Accepted when, relative to the size
-     * of the data, ||G'lambda + A'nu|| / max|G, A| &lt;= certTol (-(h'lambda + b'nu)) / max|h, b|.
+     * Farkas: y = (lambda, nu) with lambda &gt;= 0 (always, in the interior), G'lambda + A'nu = 0
+     * and h'lambda + b'nu &lt; 0 proves that no z has Gz &lt;= h, Az = b. Accepted when, relative
+     * to the size of the data, ||G'lambda + A'nu|| / max|G, A| &lt;= certTol (-(h'lambda + b'nu)) /
+     * max|h, b|.
      */
     private boolean primalInfeasible() {
         if (m == 0) {
@@ -299,10 +340,18 @@ final class QpInteriorPoint {
             worst = Math.max(worst, Math.abs(dot(qs, i * n, z, 0, n)) / Math.max(qMax, 1e-300));
         }
         for (int c = 0; c < m; c++) {
-            worst = Math.max(worst, dot(ga, go + c * n, z, 0, n) / Math.max(maxAbs(ga, go + c * n, n), 1e-300));
+            worst =
+                    Math.max(
+                            worst,
+                            dot(ga, go + c * n, z, 0, n)
+                                    / Math.max(maxAbs(ga, go + c * n, n), 1e-300));
         }
         for (int c = 0; c < pe; c++) {
-            worst = Math.max(worst, Math.abs(dot(aa, ao + c * n, z, 0, n)) / Math.max(maxAbs(aa, ao + c * n, n), 1e-300));
+            worst =
+                    Math.max(
+                            worst,
+                            Math.abs(dot(aa, ao + c * n, z, 0, n))
+                                    / Math.max(maxAbs(aa, ao + c * n, n), 1e-300));
         }
         return worst <= bound;
     }
@@ -338,7 +387,8 @@ final class QpInteriorPoint {
         // factor and the iterates stall (seen on small random problems). The centring target is
         // kept at a tenth of the worse residual (in the gap's relative units), and at 1e-3 tol once
         // both residuals have converged.
-        double floor = 0.1 * Math.max(Math.max(primal, dual), 1e-2 * tol) * (1 + Math.abs(objective)) / m;
+        double floor =
+                0.1 * Math.max(Math.max(primal, dual), 1e-2 * tol) * (1 + Math.abs(objective)) / m;
         sigma = Math.max(sigma, Math.min(1.0, floor / mu));
         // Corrector: rc = -s o lambda - ds_aff o dlambda_aff + sigma mu.
         for (int c = 0; c < m; c++) {
@@ -357,14 +407,15 @@ final class QpInteriorPoint {
     }
 
     /**
-     * The Newton direction for complementarity right-hand side rc:
-     * Q dz + G'dl + A'dnu = -rx, G dz + ds = -rs, A dz = -re, lambda o ds + s o dl = rc, followed by
-     * one step of iterative refinement on that full system (for the corrector; the predictor only
-     * sets the centring and the second-order term). Near the solution D = lambda / s spans
-     * many orders of magnitude and dl = ... + D G dz magnifies the rounding error of dz; without the
-     * refinement the dual residual stalled near 1e-10 (relative) on some problems of the benchmark family.
+     * The Newton direction for complementarity right-hand side rc: Q dz + G'dl + A'dnu = -rx, G dz
+     * + ds = -rs, A dz = -re, lambda o ds + s o dl = rc, followed by one step of iterative
+     * refinement on that full system (for the corrector; the predictor only sets the centring and
+     * the second-order term). Near the solution D = lambda / s spans many orders of magnitude and
+     * dl = ... + D G dz magnifies the rounding error of dz; without the refinement the dual
+     * residual stalled near 1e-10 (relative) on some problems of the benchmark family.
      */
-    private void newton(double[] rcv, double[] dz, double[] ds, double[] dl, double[] dn, boolean refine) {
+    private void newton(
+            double[] rcv, double[] dz, double[] ds, double[] dl, double[] dn, boolean refine) {
         for (int i = 0; i < n; i++) {
             ex[i] = -rx[i];
         }
@@ -401,10 +452,18 @@ final class QpInteriorPoint {
 
     /**
      * Solves Q dz + G'dl + A'dn = bx, G dz + ds = bs, A dz = be, lambda o ds + s o dl = bc by
-     * eliminating ds = bs - G dz and dl = (bc - lambda o bs) / s + D G dz, which leaves
-     * (Q + G'DG) dz + A'dn = bx - G'((bc - lambda o bs) / s), A dz = be. bx is overwritten.
+     * eliminating ds = bs - G dz and dl = (bc - lambda o bs) / s + D G dz, which leaves (Q + G'DG)
+     * dz + A'dn = bx - G'((bc - lambda o bs) / s), A dz = be. bx is overwritten.
      */
-    private void reducedNewton(double[] bx, double[] bs, double[] be, double[] bc, double[] dz, double[] ds, double[] dl, double[] dn) {
+    private void reducedNewton(
+            double[] bx,
+            double[] bs,
+            double[] be,
+            double[] bc,
+            double[] dz,
+            double[] ds,
+            double[] dl,
+            double[] dn) {
         for (int c = 0; c < m; c++) {
             wv[c] = (bc[c] - lam[c] * bs[c]) / s[c];
             axpy(-wv[c], ga, go + c * n, bx, 0, n);
@@ -418,15 +477,18 @@ final class QpInteriorPoint {
     }
 
     /**
-     * Factors the reduced system for the current D: K = Q + G'DG (upper triangle) by Cholesky, K = LL' with L = U', and
-     * when there are equalities W = L^-1 A' and the Schur complement S = W'W = A K^-1 A'.
+     * Factors the reduced system for the current D: K = Q + G'DG (upper triangle) by Cholesky, K =
+     * LL' with L = U', and when there are equalities W = L^-1 A' and the Schur complement S = W'W =
+     * A K^-1 A'.
      */
     void factor() {
         augmented = false;
         buildK(false);
         if (!cholesky(kmat, n)) {
-            // K singular (Q semidefinite, G not of full rank on its null space): K + A'A is positive
-            // definite whenever the KKT matrix is nonsingular, and [K + A'A, A'; A, 0] has the same solutions.
+            // K singular (Q semidefinite, G not of full rank on its null space): K + A'A is
+            // positive
+            // definite whenever the KKT matrix is nonsingular, and [K + A'A, A'; A, 0] has the same
+            // solutions.
             if (pe > 0) {
                 augmented = true;
                 buildK(true);
@@ -491,9 +553,24 @@ final class QpInteriorPoint {
             int o0 = go + c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
             double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
             for (int i = 0; i < n; i++) {
-                double t0 = d0 * ga[o0 + i], t1 = d1 * ga[o1 + i], t2 = d2 * ga[o2 + i], t3 = d3 * ga[o3 + i];
+                double t0 = d0 * ga[o0 + i],
+                        t1 = d1 * ga[o1 + i],
+                        t2 = d2 * ga[o2 + i],
+                        t3 = d3 * ga[o3 + i];
                 int j0 = i & ~7;
-                kernels.update4(kmat, i * n + j0, n - j0, ga, o0 + j0, o1 + j0, o2 + j0, o3 + j0, t0, t1, t2, t3);
+                kernels.update4(
+                        kmat,
+                        i * n + j0,
+                        n - j0,
+                        ga,
+                        o0 + j0,
+                        o1 + j0,
+                        o2 + j0,
+                        o3 + j0,
+                        t0,
+                        t1,
+                        t2,
+                        t3);
             }
         }
         for (; c < m; c++) {
@@ -514,8 +591,8 @@ final class QpInteriorPoint {
     }
 
     /**
-     * Solves [K A'; A 0][x; y] = [r1; r2] with the factors: x1 = K^-1 r1, y = S^-1 (A x1 - r2),
-     * x = x1 - K^-1 A'y. With K augmented by A'A, r1 becomes r1 + A'r2 first. r1 is overwritten.
+     * Solves [K A'; A 0][x; y] = [r1; r2] with the factors: x1 = K^-1 r1, y = S^-1 (A x1 - r2), x =
+     * x1 - K^-1 A'y. With K augmented by A'A, r1 becomes r1 + A'r2 first. r1 is overwritten.
      */
     void solveReduced(double[] rhs1, double[] rhs2, double[] x, double[] y) {
         if (augmented) {
@@ -618,12 +695,14 @@ final class QpInteriorPoint {
 
     /**
      * The adjoint solve of the backward pass at the solution (OptNet, Amos and Kolter 2017, eq. 7,
-     * taken at the limit of the central path): J'u = (gz, gl, gn) with J the Jacobian of
-     * [Qz + p + G'lambda + A'nu; lambda o (Gz - h); Az - b], written for v = lambda o u_lambda.
-     * At the iterate this reads
+     * taken at the limit of the central path): J'u = (gz, gl, gn) with J the Jacobian of [Qz + p +
+     * G'lambda + A'nu; lambda o (Gz - h); Az - b], written for v = lambda o u_lambda. At the
+     * iterate this reads
+     *
      * <pre>
      *   Q uz + G'v + A'unu = gz,   G uz - (s / lambda) o v = gl,   A uz = gn;
      * </pre>
+     *
      * in the limit each constraint is either inactive (lambda &lt;= s: lambda = 0, so v = 0 and it
      * drops out) or active (lambda &gt; s: s = 0, so its row reads G_a uz = gl_a, beside A). The
      * iterate's lambda / s of a barely inactive constraint would otherwise bias the gradient (see
@@ -631,8 +710,19 @@ final class QpInteriorPoint {
      * factors of Q and of the Schur complement C Q^-1 C' (both shifted slightly when singular).
      * Writes uz [n], v [m], unu [pe].
      */
-    void adjoint(double[] gz, int gzOff, double[] gl, int glOff, double[] gn, int gnOff, double[] uz, int uzOff, double[] v, int vOff,
-                 double[] unu, int unuOff) {
+    void adjoint(
+            double[] gz,
+            int gzOff,
+            double[] gl,
+            int glOff,
+            double[] gn,
+            int gnOff,
+            double[] uz,
+            int uzOff,
+            double[] v,
+            int vOff,
+            double[] unu,
+            int unuOff) {
         int active = 0;
         for (int c = 0; c < m; c++) {
             d[c] = 0; // inactive constraints leave K = Q
@@ -700,7 +790,10 @@ final class QpInteriorPoint {
         forward(kmat, x1, 0, n);
         // y = S^-1 (C K^-1 r1 - r2) = S^-1 (W'(L^-1 r1) - r2); uz = L^-T (L^-1 r1 - W y).
         for (int r = 0; r < k; r++) {
-            double r2 = r < active ? (gl == null ? 0 : gl[glOff + rows[r]]) : (gn == null ? 0 : gn[gnOff + r - active]);
+            double r2 =
+                    r < active
+                            ? (gl == null ? 0 : gl[glOff + rows[r]])
+                            : (gn == null ? 0 : gn[gnOff + r - active]);
             y[r] = dot(w, r * n, x1, 0, n) - r2;
         }
         forward(sm, y, 0, k);
@@ -718,7 +811,15 @@ final class QpInteriorPoint {
     }
 
     /** Sets the iterates (for a backward pass in another instance than the forward's). */
-    void setIterates(double[] zv, int zOff, double[] sv, int sOff, double[] lv, int lOff, double[] nv, int nOff) {
+    void setIterates(
+            double[] zv,
+            int zOff,
+            double[] sv,
+            int sOff,
+            double[] lv,
+            int lOff,
+            double[] nv,
+            int nOff) {
         System.arraycopy(zv, zOff, z, 0, n);
         System.arraycopy(sv, sOff, s, 0, m);
         System.arraycopy(lv, lOff, lam, 0, m);

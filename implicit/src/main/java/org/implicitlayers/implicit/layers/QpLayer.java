@@ -17,33 +17,32 @@ import org.implicitlayers.implicit.convergence.NotConvergedException;
 import org.implicitlayers.implicit.convergence.Solution;
 
 /**
- * A batch of quadratic programs as a layer (OptNet, Amos and Kolter 2017):
- * z* = argmin 1/2 z'Qz + p'z subject to Az = b, Gz &lt;= h, for every sample of the batch.
+ * A batch of quadratic programs as a layer (OptNet, Amos and Kolter 2017): z* = argmin 1/2 z'Qz +
+ * p'z subject to Az = b, Gz &lt;= h, for every sample of the batch.
  *
  * <p>Forward: a primal-dual interior-point method with Mehrotra's predictor-corrector in float64
- * (CVXOPT's coneqp starting point and step rule; details in {@code QpInteriorPoint}), one
- * Cholesky factorisation of the reduced KKT system per sample and iteration, samples solved in
- * parallel on the JVM backend's threads ({@link JvmBackend#setThreads}); inputs and outputs may
- * live on any backend and have any float dtype (the solve is float64 throughout, the outputs take
- * p's dtype and backend). Q enters through its symmetric part (Q + Q')/2, which is all the
- * objective depends on.
+ * (CVXOPT's coneqp starting point and step rule; details in {@code QpInteriorPoint}), one Cholesky
+ * factorisation of the reduced KKT system per sample and iteration, samples solved in parallel on
+ * the JVM backend's threads ({@link JvmBackend#setThreads}); inputs and outputs may live on any
+ * backend and have any float dtype (the solve is float64 throughout, the outputs take p's dtype and
+ * backend). Q enters through its symmetric part (Q + Q')/2, which is all the objective depends on.
  *
- * <p>Backward: the implicit function theorem on the KKT conditions
- * [Qz + p + G'lambda + A'nu; lambda o (Gz - h); Az - b] = 0 (OptNet eq. 6-8): one solve of the
- * same reduced system at the solution per sample, then the gradients of Q (symmetric), p, G, h,
- * A and b in closed form. Gradients reach whichever inputs require grad, from z and from both
- * multipliers. The rule is first order. The Jacobian is taken at the limit of the central path,
- * not at the last interior-point iterate as OptNet does: each inequality is classified active
- * (lambda &gt; slack) or inactive, and complementarity enters as lambda = 0 for an inactive one
- * and Gz = h for an active one. At the iterate, an inactive constraint with a small slack s
- * would still add the barrier curvature lambda / s to the system (e.g. 5e-4 for s = 1.2e-5 at a
- * gap of 1e-13) and bias the gradient by that much. Under strict complementarity this is the
- * derivative of the solution map; where a constraint is weakly active (slack and multiplier both
- * near zero) the map has a kink and the rule returns one of its one-sided derivatives.
+ * <p>Backward: the implicit function theorem on the KKT conditions [Qz + p + G'lambda + A'nu;
+ * lambda o (Gz - h); Az - b] = 0 (OptNet eq. 6-8): one solve of the same reduced system at the
+ * solution per sample, then the gradients of Q (symmetric), p, G, h, A and b in closed form.
+ * Gradients reach whichever inputs require grad, from z and from both multipliers. The rule is
+ * first order. The Jacobian is taken at the limit of the central path, not at the last
+ * interior-point iterate as OptNet does: each inequality is classified active (lambda &gt; slack)
+ * or inactive, and complementarity enters as lambda = 0 for an inactive one and Gz = h for an
+ * active one. At the iterate, an inactive constraint with a small slack s would still add the
+ * barrier curvature lambda / s to the system (e.g. 5e-4 for s = 1.2e-5 at a gap of 1e-13) and bias
+ * the gradient by that much. Under strict complementarity this is the derivative of the solution
+ * map; where a constraint is weakly active (slack and multiplier both near zero) the map has a kink
+ * and the rule returns one of its one-sided derivatives.
  *
  * <p>Shared matrices: Q [n, n], G [m, n] and A [pe, n] may be given without the batch axis; their
- * gradients are then <b>summed</b> over the batch (the gradient of a sum of per-sample losses
- * with respect to the one shared tensor). qpth averages instead: divide by B to compare.
+ * gradients are then <b>summed</b> over the batch (the gradient of a sum of per-sample losses with
+ * respect to the one shared tensor). qpth averages instead: divide by B to compare.
  *
  * <p>Failures: a sample that does not reach the tolerance within the iteration limit, or that is
  * found primal infeasible (no z satisfies the constraints) or dual infeasible (the objective is
@@ -61,17 +60,24 @@ public final class QpLayer {
      * Tolerance and iteration limit of the interior-point method, and what to do when a problem of
      * the batch is not solved.
      *
-     * @param tol     on the relative KKT residual, the worst of the primal, dual and gap measures of
-     *                {@link Report} (infinity norms divided by 1 + the size of the data); default 1e-10
-     * @param maxIter interior-point iterations per problem; default 50 (the benchmark's problems take 10-20)
-     * @param policy  when a problem is not solved (limit reached, infeasible or unbounded); default
-     *                {@link NonConvergence#RAISE}: an optimisation layer must not pass a wrong point on unnoticed
+     * @param tol on the relative KKT residual, the worst of the primal, dual and gap measures of
+     *     {@link Report} (infinity norms divided by 1 + the size of the data); default 1e-10
+     * @param maxIter interior-point iterations per problem; default 50 (the benchmark's problems
+     *     take 10-20)
+     * @param policy when a problem is not solved (limit reached, infeasible or unbounded); default
+     *     {@link NonConvergence#RAISE}: an optimisation layer must not pass a wrong point on
+     *     unnoticed
      */
     public record Options(double tol, int maxIter, NonConvergence policy) {
         public Options {
             if (!(tol > 0) || maxIter < 1 || policy == null) {
-                throw new IllegalArgumentException("QpLayer.Options: tol > 0, maxIter >= 1 and a policy required, got " + tol + ", "
-                        + maxIter + ", " + policy);
+                throw new IllegalArgumentException(
+                        "QpLayer.Options: tol > 0, maxIter >= 1 and a policy required, got "
+                                + tol
+                                + ", "
+                                + maxIter
+                                + ", "
+                                + policy);
             }
         }
 
@@ -96,21 +102,33 @@ public final class QpLayer {
     public enum Status {
         /** The relative KKT residual reached the tolerance. */
         SOLVED,
-        /** No point satisfies the constraints: {@link Report#certificate()} holds (lambda, nu) with lambda &gt;= 0, G'lambda + A'nu ~ 0, h'lambda + b'nu &lt; 0. */
+        /**
+         * No point satisfies the constraints: {@link Report#certificate()} holds (lambda, nu) with
+         * lambda &gt;= 0, G'lambda + A'nu ~ 0, h'lambda + b'nu &lt; 0.
+         */
         PRIMAL_INFEASIBLE,
-        /** The objective is unbounded below on the feasible set: {@link Report#certificate()} holds a direction d with Qd ~ 0, Ad ~ 0, Gd &lt;= ~0, p'd &lt; 0. */
+        /**
+         * The objective is unbounded below on the feasible set: {@link Report#certificate()} holds
+         * a direction d with Qd ~ 0, Ad ~ 0, Gd &lt;= ~0, p'd &lt; 0.
+         */
         DUAL_INFEASIBLE,
         /** The iteration limit was reached (or progress stopped) before the tolerance. */
         NOT_CONVERGED
     }
 
     /**
-     * The outcome of one sample: relative primal residual max(||Gz + s - h|| / (1 + ||h||),
-     * ||Az - b|| / (1 + ||b||)), dual residual ||Qz + p + G'lambda + A'nu|| / (1 + ||p||), gap
-     * s'lambda / (1 + |objective|) (infinity norms; s the slacks), interior-point iterations, and
-     * for an infeasible sample its certificate (else null).
+     * The outcome of one sample: relative primal residual max(||Gz + s - h|| / (1 + ||h||), ||Az -
+     * b|| / (1 + ||b||)), dual residual ||Qz + p + G'lambda + A'nu|| / (1 + ||p||), gap s'lambda /
+     * (1 + |objective|) (infinity norms; s the slacks), interior-point iterations, and for an
+     * infeasible sample its certificate (else null).
      */
-    public record Report(Status status, int iterations, double primal, double dual, double gap, double[] certificate) {
+    public record Report(
+            Status status,
+            int iterations,
+            double primal,
+            double dual,
+            double gap,
+            double[] certificate) {
         /** The worst of the three relative residuals. */
         public double residual() {
             return Math.max(primal, Math.max(dual, gap));
@@ -122,7 +140,12 @@ public final class QpLayer {
      * equalities [B, pe] (on the tape; null when there are none), the largest iteration count of
      * the batch and one report per sample.
      */
-    public record Result(Tensor z, Tensor inequalityMultipliers, Tensor equalityMultipliers, int iterations, List<Report> reports) {
+    public record Result(
+            Tensor z,
+            Tensor inequalityMultipliers,
+            Tensor equalityMultipliers,
+            int iterations,
+            List<Report> reports) {
         public Result {
             reports = List.copyOf(reports);
         }
@@ -154,14 +177,13 @@ public final class QpLayer {
         }
     }
 
-    private QpLayer() {
-    }
+    private QpLayer() {}
 
     /**
      * Solves the batch. The batch size B comes from p.
      *
-     * @param q [B, n, n], or [n, n] shared by the batch; symmetric positive semidefinite, with
-     *          Q + G'G + A'A positive definite (else the solution is not unique)
+     * @param q [B, n, n], or [n, n] shared by the batch; symmetric positive semidefinite, with Q +
+     *     G'G + A'A positive definite (else the solution is not unique)
      * @param p [B, n]
      * @param g [B, m, n], [m, n] shared, or null (no inequalities)
      * @param h [B, m], or null with g
@@ -169,14 +191,25 @@ public final class QpLayer {
      * @param b [B, pe], or null with a
      * @throws NotSolvedException under {@link NonConvergence#RAISE} when a sample is not solved
      */
-    public static Result solve(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b, Options o) {
+    public static Result solve(
+            Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b, Options o) {
         if (p == null || p.rank() != 2) {
-            throw new IllegalArgumentException("QpLayer: p must have shape [B, n], got " + (p == null ? "null" : Arrays.toString(p.shape())));
+            throw new IllegalArgumentException(
+                    "QpLayer: p must have shape [B, n], got "
+                            + (p == null ? "null" : Arrays.toString(p.shape())));
         }
         int batch = p.shape(0), n = p.shape(1);
         if ((g == null) != (h == null) || (a == null) != (b == null)) {
-            throw new IllegalArgumentException("QpLayer: G and h, and A and b, must be given together (got G " + (g != null) + ", h "
-                    + (h != null) + ", A " + (a != null) + ", b " + (b != null) + ")");
+            throw new IllegalArgumentException(
+                    "QpLayer: G and h, and A and b, must be given together (got G "
+                            + (g != null)
+                            + ", h "
+                            + (h != null)
+                            + ", A "
+                            + (a != null)
+                            + ", b "
+                            + (b != null)
+                            + ")");
         }
         int m = g == null ? 0 : g.shape(g.rank() - 2), pe = a == null ? 0 : a.shape(a.rank() - 2);
         checkMatrix(q, batch, n, n, "Q");
@@ -188,7 +221,15 @@ public final class QpLayer {
             checkMatrix(a, batch, pe, n, "A");
             check(b, new int[] {batch, pe}, "b");
         }
-        Problem pr = new Problem(batch, n, m, pe, q.rank() == 2, g != null && g.rank() == 2, a != null && a.rank() == 2);
+        Problem pr =
+                new Problem(
+                        batch,
+                        n,
+                        m,
+                        pe,
+                        q.rank() == 2,
+                        g != null && g.rank() == 2,
+                        a != null && a.rank() == 2);
         List<Tensor> ins = new ArrayList<>(List.of(q, p));
         if (g != null) {
             ins.add(g);
@@ -205,7 +246,11 @@ public final class QpLayer {
         for (Report r : reports) {
             iters = Math.max(iters, r.iterations());
         }
-        return new Result(w.slice(1, 0, n), m == 0 ? null : w.slice(1, n, n + m), pe == 0 ? null : w.slice(1, n + m, n + m + pe), iters,
+        return new Result(
+                w.slice(1, 0, n),
+                m == 0 ? null : w.slice(1, n, n + m),
+                pe == 0 ? null : w.slice(1, n + m, n + m + pe),
+                iters,
                 reports);
     }
 
@@ -221,35 +266,84 @@ public final class QpLayer {
             return;
         }
         Report r = pr.reports[first];
-        String msg = "QpLayer: sample " + first + " of " + pr.batch + " " + describe(r) + " (" + bad + " of " + pr.batch
-                + " samples not solved; tol " + o.tol() + ", maxIter " + o.maxIter() + ")";
+        String msg =
+                "QpLayer: sample "
+                        + first
+                        + " of "
+                        + pr.batch
+                        + " "
+                        + describe(r)
+                        + " ("
+                        + bad
+                        + " of "
+                        + pr.batch
+                        + " samples not solved; tol "
+                        + o.tol()
+                        + ", maxIter "
+                        + o.maxIter()
+                        + ")";
         if (o.policy() == NonConvergence.RAISE) {
-            throw new NotSolvedException(msg, new Solution(w.detach(), r.iterations(), List.of(r.residual()), false), first, r);
+            throw new NotSolvedException(
+                    msg,
+                    new Solution(w.detach(), r.iterations(), List.of(r.residual()), false),
+                    first,
+                    r);
         }
         LOG.warn(msg);
     }
 
     private static String describe(Report r) {
-        String res = "primal residual " + r.primal() + ", dual residual " + r.dual() + ", gap " + r.gap() + " after " + r.iterations()
-                + " iterations";
+        String res =
+                "primal residual "
+                        + r.primal()
+                        + ", dual residual "
+                        + r.dual()
+                        + ", gap "
+                        + r.gap()
+                        + " after "
+                        + r.iterations()
+                        + " iterations";
         switch (r.status()) {
-            case PRIMAL_INFEASIBLE: return "is primal infeasible (Farkas certificate found; " + res + ")";
-            case DUAL_INFEASIBLE: return "is unbounded below (a ray of descent found; " + res + ")";
-            default: return "did not converge: " + res;
+            case PRIMAL_INFEASIBLE:
+                return "is primal infeasible (Farkas certificate found; " + res + ")";
+            case DUAL_INFEASIBLE:
+                return "is unbounded below (a ray of descent found; " + res + ")";
+            default:
+                return "did not converge: " + res;
         }
     }
 
     private static void checkMatrix(Tensor t, int batch, int r, int c, String name) {
-        if (t == null || !(Arrays.equals(t.shape(), new int[] {r, c}) || Arrays.equals(t.shape(), new int[] {batch, r, c}))) {
-            throw new IllegalArgumentException("QpLayer: " + name + " must have shape [" + batch + ", " + r + ", " + c + "] or [" + r + ", "
-                    + c + "] (shared by the batch), got " + (t == null ? "null" : Arrays.toString(t.shape())));
+        if (t == null
+                || !(Arrays.equals(t.shape(), new int[] {r, c})
+                        || Arrays.equals(t.shape(), new int[] {batch, r, c}))) {
+            throw new IllegalArgumentException(
+                    "QpLayer: "
+                            + name
+                            + " must have shape ["
+                            + batch
+                            + ", "
+                            + r
+                            + ", "
+                            + c
+                            + "] or ["
+                            + r
+                            + ", "
+                            + c
+                            + "] (shared by the batch), got "
+                            + (t == null ? "null" : Arrays.toString(t.shape())));
         }
     }
 
     private static void check(Tensor t, int[] shape, String name) {
         if (t == null || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("QpLayer: " + name + " must have shape " + Arrays.toString(shape)
-                    + ", got " + (t == null ? "null" : Arrays.toString(t.shape())));
+            throw new IllegalArgumentException(
+                    "QpLayer: "
+                            + name
+                            + " must have shape "
+                            + Arrays.toString(shape)
+                            + ", got "
+                            + (t == null ? "null" : Arrays.toString(t.shape())));
         }
     }
 
@@ -258,11 +352,20 @@ public final class QpLayer {
         final int batch, n, m, pe;
         final boolean qShared, gShared, aShared;
         double[] q, p, g, h, a, b;
+
         /** Final iterates per sample: z [B, n], slacks [B, m], lambda [B, m], nu [B, pe]. */
         double[] z, s, lam, nu;
+
         final Report[] reports;
 
-        Problem(int batch, int n, int m, int pe, boolean qShared, boolean gShared, boolean aShared) {
+        Problem(
+                int batch,
+                int n,
+                int m,
+                int pe,
+                boolean qShared,
+                boolean gShared,
+                boolean aShared) {
             this.batch = batch;
             this.n = n;
             this.m = m;
@@ -275,11 +378,26 @@ public final class QpLayer {
 
         /** A solver pointed at sample k's data. */
         void load(QpInteriorPoint ipm, int k) {
-            ipm.setProblem(q, qShared ? 0 : k * n * n, p, k * n, g, gShared ? 0 : k * m * n, h, k * m, a, aShared ? 0 : k * pe * n, b, k * pe);
+            ipm.setProblem(
+                    q,
+                    qShared ? 0 : k * n * n,
+                    p,
+                    k * n,
+                    g,
+                    gShared ? 0 : k * m * n,
+                    h,
+                    k * m,
+                    a,
+                    aShared ? 0 : k * pe * n,
+                    b,
+                    k * pe);
         }
     }
 
-    /** The layer on the tape: inputs (Q, p[, G, h][, A, b]), output [z, lambda, nu] of shape [B, n + m + pe]. */
+    /**
+     * The layer on the tape: inputs (Q, p[, G, h][, A, b]), output [z, lambda, nu] of shape [B, n +
+     * m + pe].
+     */
     private static final class QpFunction extends CustomFunction {
         private final Problem pr;
         private final Options o;
@@ -309,63 +427,92 @@ public final class QpLayer {
             pr.lam = new double[batch * m];
             pr.nu = new double[batch * pe];
             double[] w = new double[batch * (n + m + pe)];
-            forEachSample(pr, s -> {
-                QpInteriorPoint ipm = Workspaces.take(n, m, pe);
-                try {
-                    pr.load(ipm, s);
-                    ipm.solve(o.tol(), o.maxIter());
-                    System.arraycopy(ipm.z, 0, pr.z, s * n, n);
-                    System.arraycopy(ipm.s, 0, pr.s, s * m, m);
-                    System.arraycopy(ipm.lam, 0, pr.lam, s * m, m);
-                    System.arraycopy(ipm.nu, 0, pr.nu, s * pe, pe);
-                    int row = s * (n + m + pe);
-                    System.arraycopy(ipm.z, 0, w, row, n);
-                    System.arraycopy(ipm.lam, 0, w, row + n, m);
-                    System.arraycopy(ipm.nu, 0, w, row + n + m, pe);
-                    pr.reports[s] = new Report(Status.valueOf(ipm.status.name()), ipm.iterations, ipm.primal, ipm.dual, ipm.gap,
-                            certificate(ipm));
-                } finally {
-                    Workspaces.give(ipm);
-                }
-            });
-            return Tensor.of(DType.FLOAT64, w, batch, n + m + pe).to(in[1].dtype()).to(in[1].backend());
+            forEachSample(
+                    pr,
+                    s -> {
+                        QpInteriorPoint ipm = Workspaces.take(n, m, pe);
+                        try {
+                            pr.load(ipm, s);
+                            ipm.solve(o.tol(), o.maxIter());
+                            System.arraycopy(ipm.z, 0, pr.z, s * n, n);
+                            System.arraycopy(ipm.s, 0, pr.s, s * m, m);
+                            System.arraycopy(ipm.lam, 0, pr.lam, s * m, m);
+                            System.arraycopy(ipm.nu, 0, pr.nu, s * pe, pe);
+                            int row = s * (n + m + pe);
+                            System.arraycopy(ipm.z, 0, w, row, n);
+                            System.arraycopy(ipm.lam, 0, w, row + n, m);
+                            System.arraycopy(ipm.nu, 0, w, row + n + m, pe);
+                            pr.reports[s] =
+                                    new Report(
+                                            Status.valueOf(ipm.status.name()),
+                                            ipm.iterations,
+                                            ipm.primal,
+                                            ipm.dual,
+                                            ipm.gap,
+                                            certificate(ipm));
+                        } finally {
+                            Workspaces.give(ipm);
+                        }
+                    });
+            return Tensor.of(DType.FLOAT64, w, batch, n + m + pe)
+                    .to(in[1].dtype())
+                    .to(in[1].backend());
         }
 
         private static double[] certificate(QpInteriorPoint ipm) {
             switch (ipm.status) {
-                case PRIMAL_INFEASIBLE: {
-                    double[] c = new double[ipm.m + ipm.pe];
-                    System.arraycopy(ipm.lam, 0, c, 0, ipm.m);
-                    System.arraycopy(ipm.nu, 0, c, ipm.m, ipm.pe);
-                    return c;
-                }
-                case DUAL_INFEASIBLE: return ipm.z.clone();
-                default: return null;
+                case PRIMAL_INFEASIBLE:
+                    {
+                        double[] c = new double[ipm.m + ipm.pe];
+                        System.arraycopy(ipm.lam, 0, c, 0, ipm.m);
+                        System.arraycopy(ipm.nu, 0, c, ipm.m, ipm.pe);
+                        return c;
+                    }
+                case DUAL_INFEASIBLE:
+                    return ipm.z.clone();
+                default:
+                    return null;
             }
         }
 
         /**
          * With u = (uz, u_lambda, u_nu) solving J' u = grad (J the Jacobian of the KKT residual in
-         * (z, lambda, nu)) and v = lambda o u_lambda: dQ = -(uz z' + z uz') / 2, dp = -uz,
-         * dG = -(lambda uz' + v z'), dh = v, dA = -(nu uz' + u_nu z'), db = u_nu (OptNet eq. 8 with
-         * its d = -u).
+         * (z, lambda, nu)) and v = lambda o u_lambda: dQ = -(uz z' + z uz') / 2, dp = -uz, dG =
+         * -(lambda uz' + v z'), dh = v, dA = -(nu uz' + u_nu z'), db = u_nu (OptNet eq. 8 with its
+         * d = -u).
          */
         @Override
         protected Tensor[] backward(Tensor grad, Tensor out, Tensor[] in, boolean[] needs) {
             int batch = pr.batch, n = pr.n, m = pr.m, pe = pr.pe, width = n + m + pe;
             double[] gw = grad.toDoubleArray();
-            double[] uz = new double[batch * n], v = new double[batch * m], unu = new double[batch * pe];
-            forEachSample(pr, s -> {
-                QpInteriorPoint ipm = Workspaces.take(n, m, pe);
-                try {
-                    pr.load(ipm, s);
-                    ipm.setIterates(pr.z, s * n, pr.s, s * m, pr.lam, s * m, pr.nu, s * pe);
-                    int row = s * width;
-                    ipm.adjoint(gw, row, gw, row + n, gw, row + n + m, uz, s * n, v, s * m, unu, s * pe);
-                } finally {
-                    Workspaces.give(ipm);
-                }
-            });
+            double[] uz = new double[batch * n],
+                    v = new double[batch * m],
+                    unu = new double[batch * pe];
+            forEachSample(
+                    pr,
+                    s -> {
+                        QpInteriorPoint ipm = Workspaces.take(n, m, pe);
+                        try {
+                            pr.load(ipm, s);
+                            ipm.setIterates(pr.z, s * n, pr.s, s * m, pr.lam, s * m, pr.nu, s * pe);
+                            int row = s * width;
+                            ipm.adjoint(
+                                    gw,
+                                    row,
+                                    gw,
+                                    row + n,
+                                    gw,
+                                    row + n + m,
+                                    uz,
+                                    s * n,
+                                    v,
+                                    s * m,
+                                    unu,
+                                    s * pe);
+                        } finally {
+                            Workspaces.give(ipm);
+                        }
+                    });
             Tensor[] gs = new Tensor[in.length];
             Tensor z = f64(pr.z, batch, n), uzT = f64(uz, batch, n);
             if (needs[0]) {
@@ -378,7 +525,10 @@ public final class QpLayer {
             int k = 2;
             if (m > 0) {
                 if (needs[k]) {
-                    Tensor dg = outer(f64(pr.lam, batch, m), uzT, pr.gShared).add(outer(f64(v, batch, m), z, pr.gShared)).neg();
+                    Tensor dg =
+                            outer(f64(pr.lam, batch, m), uzT, pr.gShared)
+                                    .add(outer(f64(v, batch, m), z, pr.gShared))
+                                    .neg();
                     gs[k] = like(dg, in[k]);
                 }
                 if (needs[k + 1]) {
@@ -388,7 +538,10 @@ public final class QpLayer {
             }
             if (pe > 0) {
                 if (needs[k]) {
-                    Tensor da = outer(f64(pr.nu, batch, pe), uzT, pr.aShared).add(outer(f64(unu, batch, pe), z, pr.aShared)).neg();
+                    Tensor da =
+                            outer(f64(pr.nu, batch, pe), uzT, pr.aShared)
+                                    .add(outer(f64(unu, batch, pe), z, pr.aShared))
+                                    .neg();
                     gs[k] = like(da, in[k]);
                 }
                 if (needs[k + 1]) {
@@ -402,7 +555,10 @@ public final class QpLayer {
             return Tensor.of(DType.FLOAT64, v, rows, cols);
         }
 
-        /** x_s y_s' per sample [B, r, c], or summed over the batch [r, c] (one product X'Y) for a shared matrix. */
+        /**
+         * x_s y_s' per sample [B, r, c], or summed over the batch [r, c] (one product X'Y) for a
+         * shared matrix.
+         */
         private static Tensor outer(Tensor x, Tensor y, boolean shared) {
             if (shared) {
                 return x.matmul(y, true, false);
@@ -425,15 +581,19 @@ public final class QpLayer {
             }
             return;
         }
-        // Samples are tasks of a pool with one worker per thread: work stealing evens out samples that take more iterations.
-        POOLS.computeIfAbsent(threads, ForkJoinPool::new).submit(() -> IntStream.range(0, pr.batch).parallel().forEach(body)).join();
+        // Samples are tasks of a pool with one worker per thread: work stealing evens out samples
+        // that take more iterations.
+        POOLS.computeIfAbsent(threads, ForkJoinPool::new)
+                .submit(() -> IntStream.range(0, pr.batch).parallel().forEach(body))
+                .join();
     }
 
     private static final ConcurrentHashMap<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
 
     /** Solver workspaces reused across calls, one in use per thread at a time. */
     private static final class Workspaces {
-        private static final ConcurrentLinkedQueue<QpInteriorPoint> FREE = new ConcurrentLinkedQueue<>();
+        private static final ConcurrentLinkedQueue<QpInteriorPoint> FREE =
+                new ConcurrentLinkedQueue<>();
 
         static QpInteriorPoint take(int n, int m, int pe) {
             for (QpInteriorPoint w; (w = FREE.poll()) != null; ) {

@@ -4,7 +4,10 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** {@link QpKernels} with the Vector API (FMA over the preferred species); loaded only when the module is enabled. */
+/**
+ * {@link QpKernels} with the Vector API (FMA over the preferred species); loaded only when the
+ * module is enabled.
+ */
 final class QpVectorKernels implements QpKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
@@ -21,7 +24,9 @@ final class QpVectorKernels implements QpKernels {
         DoubleVector acc = DoubleVector.zero(S);
         int i = 0, bound = S.loopBound(len);
         for (; i < bound; i += L) {
-            acc = DoubleVector.fromArray(S, x, xo + i).fma(DoubleVector.fromArray(S, y, yo + i), acc);
+            acc =
+                    DoubleVector.fromArray(S, x, xo + i)
+                            .fma(DoubleVector.fromArray(S, y, yo + i), acc);
         }
         double s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
@@ -36,7 +41,9 @@ final class QpVectorKernels implements QpKernels {
         if (bound > 0) {
             DoubleVector a = DoubleVector.broadcast(S, alpha);
             for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, x, xo + i).fma(a, DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+                DoubleVector.fromArray(S, x, xo + i)
+                        .fma(a, DoubleVector.fromArray(S, y, yo + i))
+                        .intoArray(y, yo + i);
             }
         }
         for (; i < len; i++) {
@@ -45,8 +52,19 @@ final class QpVectorKernels implements QpKernels {
     }
 
     @Override
-    public void update4(double[] k, int ko, int len, double[] g, int o0, int o1, int o2, int o3, double t0, double t1, double t2,
-                        double t3) {
+    public void update4(
+            double[] k,
+            int ko,
+            int len,
+            double[] g,
+            int o0,
+            int o1,
+            int o2,
+            int o3,
+            double t0,
+            double t1,
+            double t2,
+            double t3) {
         int j = 0, bound = S.loopBound(len);
         if (bound > 0) {
             DoubleVector v0 = DoubleVector.broadcast(S, t0), v1 = DoubleVector.broadcast(S, t1);

@@ -7,7 +7,10 @@ import org.implicitlayers.core.nn.Init;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Module;
 
-/** f(z, x) = tanh(W z + U x + b), W [width, width] without bias, U [width, in] with bias b: the tutorial DEQ cell. */
+/**
+ * f(z, x) = tanh(W z + U x + b), W [width, width] without bias, U [width, in] with bias b: the
+ * tutorial DEQ cell.
+ */
 public final class TanhCell extends Module implements DeqLayer.Cell {
     private final Linear w;
     private final Linear u;

@@ -7,15 +7,17 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.convergence.Solution;
 
 /**
- * BiCGSTAB (van der Vorst 1992) for general operators; two products per iteration, short recurrences.
+ * BiCGSTAB (van der Vorst 1992) for general operators; two products per iteration, short
+ * recurrences.
  *
  * @param maxIter iterations at most (at least 1); default 200
- * @param tol     on the linear residual ||b - A x|| / ||b||; default 1e-8
+ * @param tol on the linear residual ||b - A x|| / ||b||; default 1e-8
  */
 public record BiCgStab(int maxIter, double tol) implements LinearSolver {
     public BiCgStab {
         if (maxIter < 1 || !(tol >= 0)) {
-            throw new IllegalArgumentException("BiCgStab: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
+            throw new IllegalArgumentException(
+                    "BiCgStab: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
         }
     }
 

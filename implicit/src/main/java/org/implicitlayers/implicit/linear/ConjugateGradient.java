@@ -10,12 +10,16 @@ import org.implicitlayers.implicit.convergence.Solution;
  * Conjugate gradients (Hestenes and Stiefel 1952) for symmetric positive definite operators.
  *
  * @param maxIter iterations at most (at least 1); default 200
- * @param tol     on the linear residual ||b - A x|| / ||b|| (by the recurrence); default 1e-8
+ * @param tol on the linear residual ||b - A x|| / ||b|| (by the recurrence); default 1e-8
  */
 public record ConjugateGradient(int maxIter, double tol) implements LinearSolver {
     public ConjugateGradient {
         if (maxIter < 1 || !(tol >= 0)) {
-            throw new IllegalArgumentException("ConjugateGradient: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
+            throw new IllegalArgumentException(
+                    "ConjugateGradient: maxIter >= 1 and tol >= 0 required, got "
+                            + maxIter
+                            + ", "
+                            + tol);
         }
     }
 

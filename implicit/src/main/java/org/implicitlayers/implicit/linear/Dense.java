@@ -48,8 +48,16 @@ public record Dense(boolean batched, boolean cholesky) implements LinearSolver {
         double[] bv = b.toDoubleArray(), x = new double[bv.length];
         for (int r = 0; r < rows; r++) {
             RealMatrix m = new Array2DRowRealMatrix(blocks[r], false);
-            DecompositionSolver s = cholesky ? new CholeskyDecomposition(m).getSolver() : new LUDecomposition(m, 1e-300).getSolver();
-            double[] sol = s.solve(new ArrayRealVector(java.util.Arrays.copyOfRange(bv, r * d, (r + 1) * d), false)).toArray();
+            DecompositionSolver s =
+                    cholesky
+                            ? new CholeskyDecomposition(m).getSolver()
+                            : new LUDecomposition(m, 1e-300).getSolver();
+            double[] sol =
+                    s.solve(
+                                    new ArrayRealVector(
+                                            java.util.Arrays.copyOfRange(bv, r * d, (r + 1) * d),
+                                            false))
+                            .toArray();
             System.arraycopy(sol, 0, x, r * d, d);
         }
         Tensor xs = Tensor.of(DType.FLOAT64, x, shape).to(b.dtype()).to(b.backend());

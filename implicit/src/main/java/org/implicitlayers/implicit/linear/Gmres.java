@@ -13,13 +13,18 @@ import org.implicitlayers.implicit.convergence.Solution;
  *
  * @param restart k, the Krylov dimension before a restart (at least 1); default 20
  * @param maxIter operator applications at most (at least 1); default 200
- * @param tol     on the linear residual ||b - A x|| / ||b||; default 1e-8
+ * @param tol on the linear residual ||b - A x|| / ||b||; default 1e-8
  */
 public record Gmres(int restart, int maxIter, double tol) implements LinearSolver {
     public Gmres {
         if (restart < 1 || maxIter < 1 || !(tol >= 0)) {
-            throw new IllegalArgumentException("Gmres: restart >= 1, maxIter >= 1 and tol >= 0 required, got " + restart + ", "
-                    + maxIter + ", " + tol);
+            throw new IllegalArgumentException(
+                    "Gmres: restart >= 1, maxIter >= 1 and tol >= 0 required, got "
+                            + restart
+                            + ", "
+                            + maxIter
+                            + ", "
+                            + tol);
         }
     }
 

@@ -6,10 +6,10 @@ import org.implicitlayers.implicit.convergence.Solution;
 
 /**
  * Solves A x = b for a linear operator given only as a function x -> A x (a matrix-vector or
- * vector-Jacobian product). Tensors of any shape are vectors; the inner product is the sum over
- * all elements. Every implementation stops on the linear residual ||b - A x|| / ||b|| (see
- * {@code Residuals}) except {@link Dense}, which is exact, and the fixed-point form
- * {@code solve.AsFixedPoint}, which uses its fixed-point solver's residual.
+ * vector-Jacobian product). Tensors of any shape are vectors; the inner product is the sum over all
+ * elements. Every implementation stops on the linear residual ||b - A x|| / ||b|| (see {@code
+ * Residuals}) except {@link Dense}, which is exact, and the fixed-point form {@code
+ * solve.AsFixedPoint}, which uses its fixed-point solver's residual.
  */
 public interface LinearSolver {
     Solution solve(UnaryOperator<Tensor> a, Tensor b, Tensor x0);

@@ -8,8 +8,7 @@ package org.implicitlayers.implicit.ot;
  */
 public sealed interface EpsilonScaling permits EpsilonScaling.Off, EpsilonScaling.Geometric {
     /** Every sweep at the target epsilon. */
-    record Off() implements EpsilonScaling {
-    }
+    record Off() implements EpsilonScaling {}
 
     /**
      * One sweep at each of max(C) q^0, max(C) q^1, ... while above the target epsilon.
@@ -19,7 +18,8 @@ public sealed interface EpsilonScaling permits EpsilonScaling.Off, EpsilonScalin
     record Geometric(double factor) implements EpsilonScaling {
         public Geometric {
             if (!(factor > 0 && factor < 1)) {
-                throw new IllegalArgumentException("EpsilonScaling.Geometric: factor must lie in (0, 1), got " + factor);
+                throw new IllegalArgumentException(
+                        "EpsilonScaling.Geometric: factor must lie in (0, 1), got " + factor);
             }
         }
     }

@@ -9,10 +9,10 @@ import org.implicitlayers.implicit.linear.LinearSolver;
  * <ul>
  *   <li>{@link Implicit}: the dual potential g is the fixed point of one Sinkhorn sweep (with the
  *       gauge fixed, see {@link Sinkhorn}); its gradient comes from the implicit function theorem
- *       through {@link org.implicitlayers.implicit.ImplicitDiff}, with one sweep on the tape whatever
- *       the number of iterations.</li>
+ *       through {@link org.implicitlayers.implicit.ImplicitDiff}, with one sweep on the tape
+ *       whatever the number of iterations.
  *   <li>{@link Unrolled}: every iteration is recorded and backpropagated through; the tape grows
- *       with the iteration count, and the gradient is that of the truncated iteration.</li>
+ *       with the iteration count, and the gradient is that of the truncated iteration.
  * </ul>
  */
 public sealed interface GradientMode permits GradientMode.Implicit, GradientMode.Unrolled {
@@ -20,12 +20,13 @@ public sealed interface GradientMode permits GradientMode.Implicit, GradientMode
      * The implicit function theorem at the fixed point.
      *
      * @param solver the linear solver of the adjoint system (I - J^T) u = v, J the Jacobian of one
-     *               gauge-fixed sweep at the fixed point; default GMRES(30), 1000 applications, tol 1e-10
+     *     gauge-fixed sweep at the fixed point; default GMRES(30), 1000 applications, tol 1e-10
      */
     record Implicit(LinearSolver solver) implements GradientMode {
         public Implicit {
             if (solver == null) {
-                throw new IllegalArgumentException("GradientMode.Implicit: a linear solver is required");
+                throw new IllegalArgumentException(
+                        "GradientMode.Implicit: a linear solver is required");
             }
         }
 
@@ -40,8 +41,7 @@ public sealed interface GradientMode permits GradientMode.Implicit, GradientMode
     }
 
     /** Backpropagation through every recorded iteration. */
-    record Unrolled() implements GradientMode {
-    }
+    record Unrolled() implements GradientMode {}
 
     /** {@link Implicit#defaults()}. */
     static GradientMode implicit() {

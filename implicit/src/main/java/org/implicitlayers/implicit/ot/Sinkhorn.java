@@ -19,20 +19,24 @@ import org.implicitlayers.implicit.convergence.Solution;
  *
  * <p>The problem (Cuturi 2013; Peyre and Cuturi 2019, sec. 4): for a cost matrix C [n, m] and
  * probability vectors a [n], b [m],
+ *
  * <pre>
  *   OT_eps(a, b) = min_P  &lt;C, P&gt; + eps KL(P | a b^T)   over P &gt;= 0 with P 1 = a, P^T 1 = b
  *                = max_{f, g}  &lt;f, a&gt; + &lt;g, b&gt; - eps &lt;a b^T, exp((f + g^T - C) / eps) - 1&gt;,
  * </pre>
+ *
  * with the plan P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps). At the optimum the last term
  * vanishes, so the regularised cost returned is &lt;f, a&gt; + &lt;g, b&gt;.
  *
  * <p>One sweep alternates the two exact half-steps, each a log-sum-exp (stable for small eps):
+ *
  * <pre>
  *   f_i = -eps log sum_j b_j exp((g_j - C_ij) / eps)     (rows of P sum to a)
  *   g_j = -eps log sum_i a_i exp((f_i - C_ij) / eps)     (columns of P sum to b)
  * </pre>
- * The iteration stops when the column marginal error ||P^T 1 - b||_1 (rows are exact after the
- * f half-step) falls below {@code tol}.
+ *
+ * The iteration stops when the column marginal error ||P^T 1 - b||_1 (rows are exact after the f
+ * half-step) falls below {@code tol}.
  *
  * <p>Gauge: (f + c, g - c) is optimal for every constant c, so the sweep g -&gt; T(g) has the
  * eigenvalue 1 along the constant vector, and I - T_g is singular. Each sweep here ends by
@@ -40,8 +44,8 @@ import org.implicitlayers.implicit.convergence.Solution;
  * zero, keeps the other eigenvalues of T_g (all in [0, 1)), and so I - T'_g is invertible. Implicit
  * differentiation runs on the fixed point g* = T'(g*), with f* = f(g*) recomputed on the tape. This
  * plays the role of OTT-JAX's kernel ridge (which promotes zero-sum solutions of the singular
- * system of the first-order conditions): here the linear system is solved in the complement of
- * the constants.
+ * system of the first-order conditions): here the linear system is solved in the complement of the
+ * constants.
  *
  * <pre>{@code
  * Tensor c = Sinkhorn.squaredEuclidean(x, y);              // x [n, d] requires grad
@@ -50,38 +54,57 @@ import org.implicitlayers.implicit.convergence.Solution;
  * }</pre>
  */
 public final class Sinkhorn {
-    private Sinkhorn() {
-    }
+    private Sinkhorn() {}
 
     /**
      * Options of a solve.
      *
-     * @param epsilon  the regularisation, in the units of the cost (> 0); default 0.05
-     * @param maxIter  sweeps at the target epsilon at most (>= 1); default 2000
-     * @param tol      on the column marginal error ||P^T 1 - b||_1 (>= 0); default 1e-6
-     * @param scaling  epsilon annealing before the sweeps at the target; default {@link EpsilonScaling.Off}
+     * @param epsilon the regularisation, in the units of the cost (> 0); default 0.05
+     * @param maxIter sweeps at the target epsilon at most (>= 1); default 2000
+     * @param tol on the column marginal error ||P^T 1 - b||_1 (>= 0); default 1e-6
+     * @param scaling epsilon annealing before the sweeps at the target; default {@link
+     *     EpsilonScaling.Off}
      * @param gradient implicit or unrolled; default {@link GradientMode.Implicit#defaults()}
-     * @param policy   when the forward or the backward solve stops unconverged; default {@link NonConvergence#DEFAULT} (warn)
+     * @param policy when the forward or the backward solve stops unconverged; default {@link
+     *     NonConvergence#DEFAULT} (warn)
      */
-    public record Options(double epsilon, int maxIter, double tol, EpsilonScaling scaling, GradientMode gradient, NonConvergence policy) {
+    public record Options(
+            double epsilon,
+            int maxIter,
+            double tol,
+            EpsilonScaling scaling,
+            GradientMode gradient,
+            NonConvergence policy) {
         public Options {
             if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-                throw new IllegalArgumentException("Sinkhorn: epsilon must be finite and > 0, got " + epsilon);
+                throw new IllegalArgumentException(
+                        "Sinkhorn: epsilon must be finite and > 0, got " + epsilon);
             }
             if (maxIter < 1) {
-                throw new IllegalArgumentException("Sinkhorn: maxIter must be >= 1, got " + maxIter);
+                throw new IllegalArgumentException(
+                        "Sinkhorn: maxIter must be >= 1, got " + maxIter);
             }
             if (!(tol >= 0)) {
                 throw new IllegalArgumentException("Sinkhorn: tol must be >= 0, got " + tol);
             }
             if (scaling == null || gradient == null || policy == null) {
-                throw new IllegalArgumentException("Sinkhorn: scaling, gradient and policy are required");
+                throw new IllegalArgumentException(
+                        "Sinkhorn: scaling, gradient and policy are required");
             }
         }
 
-        /** epsilon 0.05, 2000 sweeps, tol 1e-6, no scaling, implicit gradient, warn when unconverged. */
+        /**
+         * epsilon 0.05, 2000 sweeps, tol 1e-6, no scaling, implicit gradient, warn when
+         * unconverged.
+         */
         public static Options defaults() {
-            return new Options(0.05, 2000, 1e-6, EpsilonScaling.off(), GradientMode.implicit(), NonConvergence.DEFAULT);
+            return new Options(
+                    0.05,
+                    2000,
+                    1e-6,
+                    EpsilonScaling.off(),
+                    GradientMode.implicit(),
+                    NonConvergence.DEFAULT);
         }
 
         public Options withEpsilon(double v) {
@@ -109,7 +132,10 @@ public final class Sinkhorn {
         }
     }
 
-    /** The solution: potentials, regularised cost and plan (all on the tape when an input requires grad), and statistics. */
+    /**
+     * The solution: potentials, regularised cost and plan (all on the tape when an input requires
+     * grad), and statistics.
+     */
     public static final class Result {
         private final Tensor f;
         private final Tensor g;
@@ -122,8 +148,17 @@ public final class Sinkhorn {
         private final int scalingSweeps;
         private final AtomicReference<Solution> backward;
 
-        Result(Tensor f, Tensor g, Tensor cost, Tensor logA, Tensor logB, Tensor costOverEps, Tensor eps, Solution forward,
-               int scalingSweeps, AtomicReference<Solution> backward) {
+        Result(
+                Tensor f,
+                Tensor g,
+                Tensor cost,
+                Tensor logA,
+                Tensor logB,
+                Tensor costOverEps,
+                Tensor eps,
+                Solution forward,
+                int scalingSweeps,
+                AtomicReference<Solution> backward) {
             this.f = f;
             this.g = g;
             this.cost = cost;
@@ -151,7 +186,9 @@ public final class Sinkhorn {
             return cost;
         }
 
-        /** The plan P [n, m], P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps); computed on each call. */
+        /**
+         * The plan P [n, m], P_ij = a_i b_j exp((f_i + g_j - C_ij) / eps); computed on each call.
+         */
         public Tensor plan() {
             Tensor e = f.unsqueeze(1).add(g.unsqueeze(0)).div(eps).sub(costOverEps);
             return e.add(logA.unsqueeze(1)).add(logB.unsqueeze(0)).exp();
@@ -162,7 +199,10 @@ public final class Sinkhorn {
             return plan().mul(costOverEps).sum().mul(eps);
         }
 
-        /** The sweeps at the target epsilon: their count, the marginal error after each, whether tol was met. */
+        /**
+         * The sweeps at the target epsilon: their count, the marginal error after each, whether tol
+         * was met.
+         */
         public Solution forward() {
             return forward;
         }
@@ -182,13 +222,19 @@ public final class Sinkhorn {
             return forward.residual();
         }
 
-        /** The implicit backward's linear solve, once a backward pass has run through it (else null). */
+        /**
+         * The implicit backward's linear solve, once a backward pass has run through it (else
+         * null).
+         */
         public Solution backward() {
             return backward.get();
         }
     }
 
-    /** Solves with epsilon = {@code o.epsilon()} (a constant). See {@link #solve(Tensor, Tensor, Tensor, Tensor, Options)}. */
+    /**
+     * Solves with epsilon = {@code o.epsilon()} (a constant). See {@link #solve(Tensor, Tensor,
+     * Tensor, Tensor, Options)}.
+     */
     public static Result solve(Tensor cost, Tensor a, Tensor b, Options o) {
         return solve(cost, a, b, Tensor.scalar(cost.dtype(), o.epsilon()).to(cost.backend()), o);
     }
@@ -198,15 +244,20 @@ public final class Sinkhorn {
      * one-element tensor (it replaces {@code o.epsilon()}): the result is differentiable in every
      * input that requires grad, epsilon included.
      *
-     * @param cost    C [n, m], finite
-     * @param a       [n], positive, summing to 1
-     * @param b       [m], positive, summing to 1
+     * @param cost C [n, m], finite
+     * @param a [n], positive, summing to 1
+     * @param b [m], positive, summing to 1
      * @param epsilon one element, > 0
      * @throws IllegalArgumentException for shapes, dtypes or values that do not fit, naming which
      */
     public static Result solve(Tensor cost, Tensor a, Tensor b, Tensor epsilon, Options o) {
         check(cost, a, b, epsilon);
-        boolean record = Grad.isEnabled() && (cost.requiresGrad() || a.requiresGrad() || b.requiresGrad() || epsilon.requiresGrad());
+        boolean record =
+                Grad.isEnabled()
+                        && (cost.requiresGrad()
+                                || a.requiresGrad()
+                                || b.requiresGrad()
+                                || epsilon.requiresGrad());
         Tensor eps = epsilon.reshape(1);
         Tensor logA = a.log(), logB = b.log(), ce = cost.div(eps);
         double e = eps.detach().item();
@@ -218,41 +269,65 @@ public final class Sinkhorn {
             gOut = s.g;
         } else {
             try (Grad.Scope ignored = Grad.noGrad()) {
-                s = iterate(cost.detach(), ce.detach(), logA.detach(), logB.detach(), eps.detach(), e, o);
+                s =
+                        iterate(
+                                cost.detach(),
+                                ce.detach(),
+                                logA.detach(),
+                                logB.detach(),
+                                eps.detach(),
+                                e,
+                                o);
             }
             gOut = s.g.detach();
             if (record) {
                 GradientMode.Implicit im = (GradientMode.Implicit) o.gradient();
-                // One gauge-fixed sweep recorded from a leaf copy of g*: its graph gives both T'_g^T u
-                // (for the adjoint system) and, in the backward pass, u^T T'_theta (into the inputs).
+                // One gauge-fixed sweep recorded from a leaf copy of g*: its graph gives both
+                // T'_g^T u
+                // (for the adjoint system) and, in the backward pass, u^T T'_theta (into the
+                // inputs).
                 Tensor z0 = gOut.requiringGrad();
                 Tensor taped;
                 try (Grad.Scope ignored = Grad.enableGrad()) {
                     taped = centred(halfG(halfF(z0, ce, logB, eps), ce, logA, eps));
                 }
                 Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
-                UnaryOperator<Tensor> adjoint = u -> u.sub(Grad.of(new Tensor[] {taped}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0]);
+                UnaryOperator<Tensor> adjoint =
+                        u ->
+                                u.sub(
+                                        Grad.of(
+                                                new Tensor[] {taped},
+                                                new Tensor[] {z0},
+                                                new Tensor[] {u},
+                                                retain)[0]);
                 gOut = ImplicitDiff.attach(taped, adjoint, im.solver(), o.policy(), backward::set);
             }
         }
-        Solution fw = o.policy().check("Sinkhorn (epsilon " + String.format(Locale.ROOT, "%.3g", e) + ")",
-                new Solution(gOut.detach(), s.sweeps, s.errors, s.converged));
+        Solution fw =
+                o.policy()
+                        .check(
+                                "Sinkhorn (epsilon " + String.format(Locale.ROOT, "%.3g", e) + ")",
+                                new Solution(gOut.detach(), s.sweeps, s.errors, s.converged));
         Tensor f = halfF(gOut, ce, logB, eps);
         Tensor reg = f.mul(a).sum().add(gOut.mul(b).sum());
         return new Result(f, gOut, reg, logA, logB, ce, eps, fw, s.scaling, backward);
     }
 
-    /** OT_eps(a, a) for a symmetric cost with epsilon = {@code o.epsilon()}; see {@link #selfTransport(Tensor, Tensor, Tensor, Options)}. */
+    /**
+     * OT_eps(a, a) for a symmetric cost with epsilon = {@code o.epsilon()}; see {@link
+     * #selfTransport(Tensor, Tensor, Tensor, Options)}.
+     */
     public static Result selfTransport(Tensor cost, Tensor a, Options o) {
-        return selfTransport(cost, a, Tensor.scalar(cost.dtype(), o.epsilon()).to(cost.backend()), o);
+        return selfTransport(
+                cost, a, Tensor.scalar(cost.dtype(), o.epsilon()).to(cost.backend()), o);
     }
 
     /**
      * OT_eps(a, a) for a symmetric cost matrix C [n, n] (the debiasing terms of the Sinkhorn
-     * divergence). The optimal potentials are equal, f = g, and f is the fixed point of
-     * f -&gt; (f + S(f)) / 2 with S(f)_j = -eps log sum_i a_i exp((f_i - C_ij) / eps): the averaged
-     * symmetric iteration (Feydy et al. 2019), which converges in a few sweeps where the alternating
-     * one crawls, and has no gauge freedom (I - the map's Jacobian is (I + diag(a)^-1 P) / 2,
+     * divergence). The optimal potentials are equal, f = g, and f is the fixed point of f -&gt; (f
+     * + S(f)) / 2 with S(f)_j = -eps log sum_i a_i exp((f_i - C_ij) / eps): the averaged symmetric
+     * iteration (Feydy et al. 2019), which converges in a few sweeps where the alternating one
+     * crawls, and has no gauge freedom (I - the map's Jacobian is (I + diag(a)^-1 P) / 2,
      * invertible). The plan of the result is the symmetric P; {@code g()} is {@code f()}.
      *
      * @param cost C [n, n], symmetric (not checked) and finite
@@ -260,9 +335,12 @@ public final class Sinkhorn {
     public static Result selfTransport(Tensor cost, Tensor a, Tensor epsilon, Options o) {
         check(cost, a, a, epsilon);
         if (cost.shape(0) != cost.shape(1)) {
-            throw new IllegalArgumentException("Sinkhorn.selfTransport: the cost must be square, got " + cost.shapeString());
+            throw new IllegalArgumentException(
+                    "Sinkhorn.selfTransport: the cost must be square, got " + cost.shapeString());
         }
-        boolean record = Grad.isEnabled() && (cost.requiresGrad() || a.requiresGrad() || epsilon.requiresGrad());
+        boolean record =
+                Grad.isEnabled()
+                        && (cost.requiresGrad() || a.requiresGrad() || epsilon.requiresGrad());
         Tensor eps = epsilon.reshape(1);
         Tensor logA = a.log(), ce = cost.div(eps);
         double e = eps.detach().item();
@@ -285,17 +363,30 @@ public final class Sinkhorn {
                     taped = z0.add(halfG(z0, ce, logA, eps)).mul(0.5);
                 }
                 Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);
-                UnaryOperator<Tensor> adjoint = u -> u.sub(Grad.of(new Tensor[] {taped}, new Tensor[] {z0}, new Tensor[] {u}, retain)[0]);
+                UnaryOperator<Tensor> adjoint =
+                        u ->
+                                u.sub(
+                                        Grad.of(
+                                                new Tensor[] {taped},
+                                                new Tensor[] {z0},
+                                                new Tensor[] {u},
+                                                retain)[0]);
                 fOut = ImplicitDiff.attach(taped, adjoint, im.solver(), o.policy(), backward::set);
             }
         }
-        Solution fw = o.policy().check("symmetric Sinkhorn (epsilon " + String.format(Locale.ROOT, "%.3g", e) + ")",
-                new Solution(fOut.detach(), s.sweeps, s.errors, s.converged));
+        Solution fw =
+                o.policy()
+                        .check(
+                                "symmetric Sinkhorn (epsilon "
+                                        + String.format(Locale.ROOT, "%.3g", e)
+                                        + ")",
+                                new Solution(fOut.detach(), s.sweeps, s.errors, s.converged));
         Tensor reg = fOut.mul(a).sum().mul(2);
         return new Result(fOut, fOut, reg, logA, logA, ce, eps, fw, s.scaling, backward);
     }
 
-    private static Sweeps iterateSymmetric(Tensor cost, Tensor ce, Tensor logA, Tensor eps, double e, Options o) {
+    private static Sweeps iterateSymmetric(
+            Tensor cost, Tensor ce, Tensor logA, Tensor eps, double e, Options o) {
         int n = cost.shape(0);
         Tensor f = Tensor.zeros(cost.dtype(), n).to(cost.backend());
         int scaling = 0;
@@ -337,11 +428,12 @@ public final class Sinkhorn {
     }
 
     /** What the sweeps left: g (gauge-fixed), the sweep counts, the marginal errors. */
-    private record Sweeps(Tensor g, int scaling, int sweeps, List<Double> errors, boolean converged) {
-    }
+    private record Sweeps(
+            Tensor g, int scaling, int sweeps, List<Double> errors, boolean converged) {}
 
     /** The sweeps, recorded or not depending on the scope and the inputs. */
-    private static Sweeps iterate(Tensor cost, Tensor ce, Tensor logA, Tensor logB, Tensor eps, double e, Options o) {
+    private static Sweeps iterate(
+            Tensor cost, Tensor ce, Tensor logA, Tensor logB, Tensor eps, double e, Options o) {
         int m = cost.shape(1);
         Tensor g = Tensor.zeros(cost.dtype(), m).to(cost.backend());
         int scaling = 0;
@@ -399,9 +491,9 @@ public final class Sinkhorn {
     }
 
     /**
-     * The debiased Sinkhorn divergence (Genevay et al. 2018; Feydy et al. 2019)
-     * S_eps = OT_eps(a, b) - OT_eps(a, a) / 2 - OT_eps(b, b) / 2 for the squared Euclidean cost:
-     * non-negative, zero when the measures coincide, differentiable in x, y, a and b.
+     * The debiased Sinkhorn divergence (Genevay et al. 2018; Feydy et al. 2019) S_eps = OT_eps(a,
+     * b) - OT_eps(a, a) / 2 - OT_eps(b, b) / 2 for the squared Euclidean cost: non-negative, zero
+     * when the measures coincide, differentiable in x, y, a and b.
      *
      * @param x [n, d] points of the first measure, a [n] their weights
      * @param y [m, d] points of the second measure, b [m] their weights
@@ -416,8 +508,11 @@ public final class Sinkhorn {
     /** C_ij = |x_i - y_j|^2 for x [n, d] and y [m, d]: [n, m], differentiable in both. */
     public static Tensor squaredEuclidean(Tensor x, Tensor y) {
         if (x.rank() != 2 || y.rank() != 2 || x.shape(1) != y.shape(1)) {
-            throw new IllegalArgumentException("squaredEuclidean: expected x [n, d] and y [m, d], got " + x.shapeString() + " and "
-                    + y.shapeString());
+            throw new IllegalArgumentException(
+                    "squaredEuclidean: expected x [n, d] and y [m, d], got "
+                            + x.shapeString()
+                            + " and "
+                            + y.shapeString());
         }
         return x.unsqueeze(1).sub(y.unsqueeze(0)).square().sum(2);
     }
@@ -432,27 +527,48 @@ public final class Sinkhorn {
 
     private static void check(Tensor cost, Tensor a, Tensor b, Tensor eps) {
         if (cost.rank() != 2 || cost.shape(0) < 1 || cost.shape(1) < 1) {
-            throw new IllegalArgumentException("Sinkhorn: the cost must be a non-empty matrix [n, m], got " + cost.shapeString());
+            throw new IllegalArgumentException(
+                    "Sinkhorn: the cost must be a non-empty matrix [n, m], got "
+                            + cost.shapeString());
         }
         int n = cost.shape(0), m = cost.shape(1);
         if (a.rank() != 1 || a.shape(0) != n) {
-            throw new IllegalArgumentException("Sinkhorn: weights a must be [" + n + "] for a cost " + cost.shapeString() + ", got "
-                    + a.shapeString());
+            throw new IllegalArgumentException(
+                    "Sinkhorn: weights a must be ["
+                            + n
+                            + "] for a cost "
+                            + cost.shapeString()
+                            + ", got "
+                            + a.shapeString());
         }
         if (b.rank() != 1 || b.shape(0) != m) {
-            throw new IllegalArgumentException("Sinkhorn: weights b must be [" + m + "] for a cost " + cost.shapeString() + ", got "
-                    + b.shapeString());
+            throw new IllegalArgumentException(
+                    "Sinkhorn: weights b must be ["
+                            + m
+                            + "] for a cost "
+                            + cost.shapeString()
+                            + ", got "
+                            + b.shapeString());
         }
         if (eps.numel() != 1) {
-            throw new IllegalArgumentException("Sinkhorn: epsilon must have one element, got " + eps.shapeString());
+            throw new IllegalArgumentException(
+                    "Sinkhorn: epsilon must have one element, got " + eps.shapeString());
         }
         if (a.dtype() != cost.dtype() || b.dtype() != cost.dtype() || eps.dtype() != cost.dtype()) {
-            throw new IllegalArgumentException("Sinkhorn: cost, a, b and epsilon must share one dtype, got " + cost.dtype() + ", "
-                    + a.dtype() + ", " + b.dtype() + ", " + eps.dtype());
+            throw new IllegalArgumentException(
+                    "Sinkhorn: cost, a, b and epsilon must share one dtype, got "
+                            + cost.dtype()
+                            + ", "
+                            + a.dtype()
+                            + ", "
+                            + b.dtype()
+                            + ", "
+                            + eps.dtype());
         }
         double ev = eps.detach().item();
         if (!(ev > 0) || Double.isInfinite(ev)) {
-            throw new IllegalArgumentException("Sinkhorn: epsilon must be finite and > 0, got " + ev);
+            throw new IllegalArgumentException(
+                    "Sinkhorn: epsilon must be finite and > 0, got " + ev);
         }
         double tol = cost.dtype() == DType.FLOAT64 ? 1e-9 : 1e-5;
         checkWeights("a", a.detach().toDoubleArray(), tol);
@@ -460,7 +576,14 @@ public final class Sinkhorn {
         double[] c = cost.detach().toDoubleArray();
         for (int i = 0; i < c.length; i++) {
             if (!Double.isFinite(c[i])) {
-                throw new IllegalArgumentException("Sinkhorn: cost entry (" + i / m + ", " + i % m + ") is " + c[i] + "; expected finite");
+                throw new IllegalArgumentException(
+                        "Sinkhorn: cost entry ("
+                                + i / m
+                                + ", "
+                                + i % m
+                                + ") is "
+                                + c[i]
+                                + "; expected finite");
             }
         }
     }
@@ -469,12 +592,24 @@ public final class Sinkhorn {
         double s = 0;
         for (int i = 0; i < w.length; i++) {
             if (!(w[i] > 0) || Double.isInfinite(w[i])) {
-                throw new IllegalArgumentException("Sinkhorn: weight " + name + "[" + i + "] is " + w[i] + "; expected finite and > 0");
+                throw new IllegalArgumentException(
+                        "Sinkhorn: weight "
+                                + name
+                                + "["
+                                + i
+                                + "] is "
+                                + w[i]
+                                + "; expected finite and > 0");
             }
             s += w[i];
         }
         if (Math.abs(s - 1) > tol * Math.max(1, w.length)) {
-            throw new IllegalArgumentException("Sinkhorn: weights " + name + " sum to " + s + "; expected 1 (probability weights)");
+            throw new IllegalArgumentException(
+                    "Sinkhorn: weights "
+                            + name
+                            + " sum to "
+                            + s
+                            + "; expected 1 (probability weights)");
         }
     }
 }

@@ -11,32 +11,45 @@ import org.implicitlayers.implicit.convergence.Solution;
  * implicit-layers tutorial and torchdeq: each sample mixes its last m iterates with weights alpha
  * (sum alpha = 1) minimising ||sum alpha_i g_i||^2 + lambda s ||alpha||^2, g_i = f(x_i) - x_i, with
  * s = max_i ||g_i||^2 (so that lambda is relative: an absolute ridge would swamp the least squares
- * once the residuals are small, and stall the iteration there; {@code relativeRidge = false} keeps it absolute); then
- * x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
+ * once the residuals are small, and stall the iteration there; {@code relativeRidge = false} keeps
+ * it absolute); then x = beta sum alpha_i f(x_i) + (1 - beta) sum alpha_i x_i.
  *
- * <p>Safeguard: the bordered least-squares system (scaled to a unit diagonal) is solved with partial
- * pivoting; when a pivot falls below 1e-13, i.e. it is numerically singular (history vectors nearly parallel) the sample falls back to the plain
- * iterate f(x) and its history restarts.
+ * <p>Safeguard: the bordered least-squares system (scaled to a unit diagonal) is solved with
+ * partial pivoting; when a pivot falls below 1e-13, i.e. it is numerically singular (history
+ * vectors nearly parallel) the sample falls back to the plain iterate f(x) and its history
+ * restarts.
  *
  * <pre>{@code
  * Anderson a = Anderson.defaults().withMaxIter(50).withTol(1e-4);
  * }</pre>
  *
- * @param maxIter       evaluations of f at most (at least 2); default 100
- * @param tol           on the fixed-point residual (see {@code Residuals}); default 1e-6
- * @param memory        m, iterates mixed (at least 1); default 5
- * @param lambda        ridge regularisation of the mixing least squares; default 1e-4
- * @param beta          mixing (damping) parameter, 1 = undamped; default 1
- * @param relativeRidge lambda relative to the largest squared residual (default true); false adds it as is,
- *                      as the implicit-layers tutorial does
+ * @param maxIter evaluations of f at most (at least 2); default 100
+ * @param tol on the fixed-point residual (see {@code Residuals}); default 1e-6
+ * @param memory m, iterates mixed (at least 1); default 5
+ * @param lambda ridge regularisation of the mixing least squares; default 1e-4
+ * @param beta mixing (damping) parameter, 1 = undamped; default 1
+ * @param relativeRidge lambda relative to the largest squared residual (default true); false adds
+ *     it as is, as the implicit-layers tutorial does
  */
-public record Anderson(int maxIter, double tol, int memory, double lambda, double beta, boolean relativeRidge) implements FixedPointSolver {
+public record Anderson(
+        int maxIter, double tol, int memory, double lambda, double beta, boolean relativeRidge)
+        implements FixedPointSolver {
     public Anderson {
         if (memory < 1 || maxIter < 2) {
-            throw new IllegalArgumentException("Anderson: memory >= 1 and maxIter >= 2 required, got " + memory + ", " + maxIter);
+            throw new IllegalArgumentException(
+                    "Anderson: memory >= 1 and maxIter >= 2 required, got "
+                            + memory
+                            + ", "
+                            + maxIter);
         }
         if (!(tol >= 0) || !(lambda >= 0) || !(beta > 0)) {
-            throw new IllegalArgumentException("Anderson: tol >= 0, lambda >= 0 and beta > 0 required, got " + tol + ", " + lambda + ", " + beta);
+            throw new IllegalArgumentException(
+                    "Anderson: tol >= 0, lambda >= 0 and beta > 0 required, got "
+                            + tol
+                            + ", "
+                            + lambda
+                            + ", "
+                            + beta);
         }
     }
 
@@ -57,7 +70,10 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
         return new Anderson(maxIter, tol, m, lambda, beta, relativeRidge);
     }
 
-    /** The ridge lambda, relative to the largest squared residual or absolute (the implicit-layers tutorial's variant). */
+    /**
+     * The ridge lambda, relative to the largest squared residual or absolute (the implicit-layers
+     * tutorial's variant).
+     */
     public Anderson withLambda(double l, boolean relative) {
         return new Anderson(maxIter, tol, memory, l, beta, relative);
     }
@@ -71,7 +87,8 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
         int[] shape = z0.shape();
         int bsz = shape.length == 0 ? 1 : shape[0];
         int d = z0.numel() / Math.max(1, bsz);
-        // History, oldest first: f(x_i) and g_i = f(x_i) - x_i as [bsz, d]; x_i only when beta != 1.
+        // History, oldest first: f(x_i) and g_i = f(x_i) - x_i as [bsz, d]; x_i only when beta !=
+        // 1.
         // The Gram matrices g_i . g_j of every sample are kept and extended by one row per
         // iteration, instead of being recomputed from the whole history.
         List<Tensor> xs = new ArrayList<>(), fs = new ArrayList<>(), gs = new ArrayList<>();
@@ -99,16 +116,26 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
             Tensor a = Tensor.of(x.dtype(), alpha, bsz, 1, n).to(x.backend());
             Tensor next = a.matmul(Tensor.stack(1, fs.toArray(new Tensor[0]))).reshape(bsz, d);
             if (beta != 1) {
-                next = next.mul(beta).add(a.matmul(Tensor.stack(1, xs.toArray(new Tensor[0]))).reshape(bsz, d).mul(1 - beta));
+                next =
+                        next.mul(beta)
+                                .add(
+                                        a.matmul(Tensor.stack(1, xs.toArray(new Tensor[0])))
+                                                .reshape(bsz, d)
+                                                .mul(1 - beta));
             }
             boolean restart = anyTrue(fallback);
             if (restart) {
-                // Rows with a singular system take the plain iterate f(x_latest); the history restarts.
+                // Rows with a singular system take the plain iterate f(x_latest); the history
+                // restarts.
                 double[] mask = new double[bsz];
                 for (int b = 0; b < bsz; b++) {
                     mask[b] = fallback[b] ? 1 : 0;
                 }
-                next = Tensor.where(Tensor.of(x.dtype(), mask, bsz, 1).to(x.backend()), fs.get(n - 1), next);
+                next =
+                        Tensor.where(
+                                Tensor.of(x.dtype(), mask, bsz, 1).to(x.backend()),
+                                fs.get(n - 1),
+                                next);
                 while (fs.size() > 1) {
                     drop(xs, fs, gs, gram, bsz);
                 }
@@ -132,12 +159,25 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
      * Appends (x, f(x)) to the history, extends every sample's Gram matrix by the new g's row, and
      * returns the relative residual ||f(x) - x|| / (1e-5 + ||f(x)||) of the whole batch.
      */
-    private double push(Tensor x, Tensor fx, List<Tensor> xs, List<Tensor> fs, List<Tensor> gs, double[][][] gram, int bsz, int d) {
+    private double push(
+            Tensor x,
+            Tensor fx,
+            List<Tensor> xs,
+            List<Tensor> fs,
+            List<Tensor> gs,
+            double[][][] gram,
+            int bsz,
+            int d) {
         Tensor g = fx.sub(x);
         int n = gs.size();
         double[] self = g.square().sum(1).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray();
-        double[] row = n == 0 ? new double[0]
-                : Tensor.stack(1, gs.toArray(new Tensor[0])).matmul(g.reshape(bsz, d, 1)).to(org.implicitlayers.core.DType.FLOAT64).toDoubleArray();
+        double[] row =
+                n == 0
+                        ? new double[0]
+                        : Tensor.stack(1, gs.toArray(new Tensor[0]))
+                                .matmul(g.reshape(bsz, d, 1))
+                                .to(org.implicitlayers.core.DType.FLOAT64)
+                                .toDoubleArray();
         double gg = 0;
         for (int b = 0; b < bsz; b++) {
             gram[b][n][n] = self[b];
@@ -156,7 +196,8 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
     }
 
     /** Removes the oldest entry and shifts every Gram matrix up and left by one. */
-    private void drop(List<Tensor> xs, List<Tensor> fs, List<Tensor> gs, double[][][] gram, int bsz) {
+    private void drop(
+            List<Tensor> xs, List<Tensor> fs, List<Tensor> gs, double[][][] gram, int bsz) {
         int n = fs.size();
         if (!xs.isEmpty()) {
             xs.remove(0);
@@ -200,7 +241,9 @@ public record Anderson(int maxIter, double tol, int memory, double lambda, doubl
             h[0][i] = 1;
             h[i][0] = 1;
             for (int j = 1; j <= n; j++) {
-                h[i][j] = gram[i - 1][j - 1] / scale + (i == j ? (relativeRidge ? lambda : lambda / scale) : 0);
+                h[i][j] =
+                        gram[i - 1][j - 1] / scale
+                                + (i == j ? (relativeRidge ? lambda : lambda / scale) : 0);
             }
         }
         // Gaussian elimination with partial pivoting on the (n+1) x (n+1) system (n <= m, tiny):

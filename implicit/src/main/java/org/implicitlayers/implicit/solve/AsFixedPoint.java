@@ -7,8 +7,8 @@ import org.implicitlayers.implicit.linear.LinearSolver;
 
 /**
  * Solves A x = b as the fixed point x = x - A x + b with a fixed-point solver: for A = I - J^T this
- * is x = J^T x + b, the backward solve of DEQs done "with the same solver" as the forward (Bai et al.).
- * Its residual is the fixed-point solver's (of x - A x + b), not the linear residual.
+ * is x = J^T x + b, the backward solve of DEQs done "with the same solver" as the forward (Bai et
+ * al.). Its residual is the fixed-point solver's (of x - A x + b), not the linear residual.
  */
 public record AsFixedPoint(FixedPointSolver solver) implements LinearSolver {
     @Override

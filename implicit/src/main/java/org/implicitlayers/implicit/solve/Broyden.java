@@ -8,21 +8,27 @@ import org.implicitlayers.implicit.convergence.Residuals;
 import org.implicitlayers.implicit.convergence.Solution;
 
 /**
- * Broyden's "good" method with a limited-memory inverse Jacobian (as in Bai et al. 2019, DEQ):
- * H = -I + sum u_i v_i^T for g(z) = f(z) - z, updated by Sherman-Morrison. At most {@code memory}
- * pairs are kept (memory use is bounded); when full, the approximation restarts from -I at the
- * current iterate (dropping only the oldest pair leaves an inconsistent approximation that can diverge).
- * As a fixed-point solver it reports {@link Residuals#fixedPoint}, as a root solver {@link Residuals#root}.
+ * Broyden's "good" method with a limited-memory inverse Jacobian (as in Bai et al. 2019, DEQ): H =
+ * -I + sum u_i v_i^T for g(z) = f(z) - z, updated by Sherman-Morrison. At most {@code memory} pairs
+ * are kept (memory use is bounded); when full, the approximation restarts from -I at the current
+ * iterate (dropping only the oldest pair leaves an inconsistent approximation that can diverge). As
+ * a fixed-point solver it reports {@link Residuals#fixedPoint}, as a root solver {@link
+ * Residuals#root}.
  *
  * @param maxIter evaluations at most (at least 1); default 100
- * @param tol     on the residual of the kind of solve; default 1e-6
- * @param memory  update pairs kept before a restart (at least 1); default 30
+ * @param tol on the residual of the kind of solve; default 1e-6
+ * @param memory update pairs kept before a restart (at least 1); default 30
  */
 public record Broyden(int maxIter, double tol, int memory) implements FixedPointSolver, RootSolver {
     public Broyden {
         if (maxIter < 1 || memory < 1 || !(tol >= 0)) {
-            throw new IllegalArgumentException("Broyden: maxIter >= 1, memory >= 1 and tol >= 0 required, got " + maxIter + ", "
-                    + memory + ", " + tol);
+            throw new IllegalArgumentException(
+                    "Broyden: maxIter >= 1, memory >= 1 and tol >= 0 required, got "
+                            + maxIter
+                            + ", "
+                            + memory
+                            + ", "
+                            + tol);
         }
     }
 
@@ -58,7 +64,8 @@ public record Broyden(int maxIter, double tol, int memory) implements FixedPoint
         return solveRootOf(z -> F.apply(z).neg(), z0, false, null);
     }
 
-    private Solution solveRootOf(UnaryOperator<Tensor> g, Tensor z0, boolean fixedPoint, UnaryOperator<Tensor> f) {
+    private Solution solveRootOf(
+            UnaryOperator<Tensor> g, Tensor z0, boolean fixedPoint, UnaryOperator<Tensor> f) {
         List<Tensor> us = new ArrayList<>(), vs = new ArrayList<>();
         Tensor z = z0;
         Tensor gz = g.apply(z);
@@ -66,7 +73,10 @@ public record Broyden(int maxIter, double tol, int memory) implements FixedPoint
         List<Double> res = new ArrayList<>();
         while (true) {
             // The residual of the kind of solve (Residuals), from g = f(z) - z or g = -F(z).
-            double r = fixedPoint ? gz.norm().item() / (Residuals.EPS + gz.add(z).norm().item()) : Residuals.root(gz.norm().item(), z);
+            double r =
+                    fixedPoint
+                            ? gz.norm().item() / (Residuals.EPS + gz.add(z).norm().item())
+                            : Residuals.root(gz.norm().item(), z);
             res.add(r);
             if (!Double.isFinite(r)) {
                 return new Solution(z, evals, res, false);

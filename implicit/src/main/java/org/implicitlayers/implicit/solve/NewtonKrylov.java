@@ -10,21 +10,29 @@ import org.implicitlayers.implicit.convergence.Solution;
 import org.implicitlayers.implicit.linear.Gmres;
 
 /**
- * Newton's method for F(z) = 0 with each step J d = -F solved by GMRES, using exact
- * Jacobian-vector products: J v is the derivative of the vector-Jacobian product u -> J^T u in u
- * (the "double backward" trick), so only reverse mode is needed. A backtracking line search on
- * ||F|| (Armijo, halving) keeps it from diverging far from the root.
+ * Newton's method for F(z) = 0 with each step J d = -F solved by GMRES, using exact Jacobian-vector
+ * products: J v is the derivative of the vector-Jacobian product u -> J^T u in u (the "double
+ * backward" trick), so only reverse mode is needed. A backtracking line search on ||F|| (Armijo,
+ * halving) keeps it from diverging far from the root.
  *
- * @param maxIter   Newton iterations at most (at least 1); default 50
- * @param tol       on the root residual ({@link Residuals#root}); default 1e-10
- * @param krylov    GMRES restart length and iteration limit per Newton step; default 30
+ * @param maxIter Newton iterations at most (at least 1); default 50
+ * @param tol on the root residual ({@link Residuals#root}); default 1e-10
+ * @param krylov GMRES restart length and iteration limit per Newton step; default 30
  * @param krylovTol GMRES tolerance per Newton step; default 1e-8
  */
-public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol) implements RootSolver {
+public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol)
+        implements RootSolver {
     public NewtonKrylov {
         if (maxIter < 1 || krylov < 1 || !(tol >= 0) || !(krylovTol >= 0)) {
-            throw new IllegalArgumentException("NewtonKrylov: maxIter >= 1, krylov >= 1 and tolerances >= 0 required, got " + maxIter
-                    + ", " + krylov + ", " + tol + ", " + krylovTol);
+            throw new IllegalArgumentException(
+                    "NewtonKrylov: maxIter >= 1, krylov >= 1 and tolerances >= 0 required, got "
+                            + maxIter
+                            + ", "
+                            + krylov
+                            + ", "
+                            + tol
+                            + ", "
+                            + krylovTol);
         }
     }
 
@@ -64,13 +72,24 @@ public record NewtonKrylov(int maxIter, double tol, int krylov, double krylovTol
                 }
                 // J^T u as a graph in u, so that J v = d/du <J^T u, v>.
                 Tensor u = Tensor.zerosLike(fz).requiringGrad();
-                Tensor jtu = Grad.of(new Tensor[] {fz}, new Tensor[] {zl}, new Tensor[] {u}, true)[0];
-                Grad.Options retain = Grad.Options.defaults().withRetainGraph(true);   // one pass per Krylov iteration
-                UnaryOperator<Tensor> jvp = v -> Grad.of(new Tensor[] {jtu}, new Tensor[] {u}, new Tensor[] {v}, retain)[0];
+                Tensor jtu =
+                        Grad.of(new Tensor[] {fz}, new Tensor[] {zl}, new Tensor[] {u}, true)[0];
+                Grad.Options retain =
+                        Grad.Options.defaults()
+                                .withRetainGraph(true); // one pass per Krylov iteration
+                UnaryOperator<Tensor> jvp =
+                        v ->
+                                Grad.of(
+                                        new Tensor[] {jtu},
+                                        new Tensor[] {u},
+                                        new Tensor[] {v},
+                                        retain)[0];
                 Tensor rhs = fz.detach().neg();
                 Solution lin;
                 try (Grad.Scope g = Grad.noGrad()) {
-                    lin = new Gmres(krylov, krylov, krylovTol).solve(jvp, rhs, Tensor.zerosLike(rhs));
+                    lin =
+                            new Gmres(krylov, krylov, krylovTol)
+                                    .solve(jvp, rhs, Tensor.zerosLike(rhs));
                 }
                 evals += lin.evaluations();
                 Tensor d = lin.value();

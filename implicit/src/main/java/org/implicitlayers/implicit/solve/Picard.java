@@ -11,16 +11,18 @@ import org.implicitlayers.implicit.convergence.Solution;
  * Damped Picard iteration z &lt;- (1 - tau) z + tau f(z); tau = 1 is plain fixed-point iteration.
  *
  * @param maxIter evaluations of f at most (at least 1); default 100
- * @param tol     on the fixed-point residual ({@link Residuals#fixedPoint}); default 1e-6
+ * @param tol on the fixed-point residual ({@link Residuals#fixedPoint}); default 1e-6
  * @param damping tau in (0, 1]; default 1
  */
 public record Picard(int maxIter, double tol, double damping) implements FixedPointSolver {
     public Picard {
         if (!(damping > 0 && damping <= 1)) {
-            throw new IllegalArgumentException("Picard: damping must lie in (0, 1], got " + damping);
+            throw new IllegalArgumentException(
+                    "Picard: damping must lie in (0, 1], got " + damping);
         }
         if (maxIter < 1 || !(tol >= 0)) {
-            throw new IllegalArgumentException("Picard: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
+            throw new IllegalArgumentException(
+                    "Picard: maxIter >= 1 and tol >= 0 required, got " + maxIter + ", " + tol);
         }
     }
 

@@ -8,19 +8,21 @@ import org.implicitlayers.core.nn.Parameter;
 
 /**
  * Sparse coding, min_z 1/2 ||y - D z||^2 + alpha ||z||_1, by unrolled ISTA (Daubechies, Defrise and
- * De Mol 2004) and by learned ISTA, LISTA (Gregor and LeCun 2010): K layers
- * z &lt;- soft(W_e y + S z, theta) with W_e, S and theta trained. Batches are rows: y [B, n], z [B, m].
+ * De Mol 2004) and by learned ISTA, LISTA (Gregor and LeCun 2010): K layers z &lt;- soft(W_e y + S
+ * z, theta) with W_e, S and theta trained. Batches are rows: y [B, n], z [B, m].
  */
 public final class SparseCoding {
-    private SparseCoding() {
-    }
+    private SparseCoding() {}
 
     /** sign(x) max(|x| - theta, 0), as relu(x - theta) - relu(-x - theta) (theta broadcast). */
     public static Tensor softThreshold(Tensor x, Tensor theta) {
         return x.sub(theta).relu().sub(x.neg().sub(theta).relu());
     }
 
-    /** K iterations of ISTA with step 1/L, L = ||D||_2^2 (given), from z = 0; differentiable (unrolled). */
+    /**
+     * K iterations of ISTA with step 1/L, L = ||D||_2^2 (given), from z = 0; differentiable
+     * (unrolled).
+     */
     public static Tensor ista(Tensor d, Tensor y, double alpha, double lipschitz, int iterations) {
         Tensor z = Tensor.zeros(y.dtype(), y.shape(0), d.shape(1)).to(y.backend());
         Tensor theta = Tensor.scalar(y.dtype(), alpha / lipschitz).to(y.backend());
@@ -47,7 +49,13 @@ public final class SparseCoding {
 
     /** 1/2 ||y - Dz||^2 + alpha ||z||_1 averaged over the batch. */
     public static double objective(Tensor d, Tensor y, Tensor z, double alpha) {
-        return y.sub(z.matmul(d, false, true)).square().sum().mul(0.5).add(z.abs().sum().mul(alpha)).item() / y.shape(0);
+        return y.sub(z.matmul(d, false, true))
+                        .square()
+                        .sum()
+                        .mul(0.5)
+                        .add(z.abs().sum().mul(alpha))
+                        .item()
+                / y.shape(0);
     }
 
     /** LISTA with K layers, initialised as ISTA: W_e = D'/L, S = I - D'D/L, theta = alpha/L. */

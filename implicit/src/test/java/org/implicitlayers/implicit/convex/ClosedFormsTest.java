@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.ArrayRealVector;
 import org.hipparchus.linear.QRDecomposition;
@@ -11,12 +14,12 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.layers.Projections;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** Problems with closed-form solutions, solved through the modelling layer, the cone compiler and the interior-point method. */
+/**
+ * Problems with closed-form solutions, solved through the modelling layer, the cone compiler and
+ * the interior-point method.
+ */
 class ClosedFormsTest {
     static Tensor randn(long seed, int... shape) {
         return Tensor.randn(Rng.seeded(seed), DType.FLOAT64, shape);
@@ -28,21 +31,35 @@ class ClosedFormsTest {
         return ConvexLayer.of(Problem.minimize(Expr.sumSquares(x.minus(y)), set.apply(x)));
     }
 
-    /** Sparsemax (Martins and Astudillo 2016) is the Euclidean projection onto the probability simplex. */
+    /**
+     * Sparsemax (Martins and Astudillo 2016) is the Euclidean projection onto the probability
+     * simplex.
+     */
     @Property(tries = 25)
-    void sparsemaxIsTheSimplexProjection(@ForAll @IntRange(min = 1, max = 12) int n, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    void sparsemaxIsTheSimplexProjection(
+            @ForAll @IntRange(min = 1, max = 12) int n,
+            @ForAll @IntRange(min = 0, max = 1000) int seed) {
         Variable p = new Variable("p", n);
         Parameter z = new Parameter("z", n);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(p.minus(z)), p.ge(0), p.sum().eq(1)));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.minimize(Expr.sumSquares(p.minus(z)), p.ge(0), p.sum().eq(1)));
         Tensor y = randn(seed, 4, n).mul(1 + seed % 5);
-        assertArrayEquals(Projections.simplex(y).toDoubleArray(), layer.solve(y).value(p).toDoubleArray(), 1e-7);
+        assertArrayEquals(
+                Projections.simplex(y).toDoubleArray(),
+                layer.solve(y).value(p).toDoubleArray(),
+                1e-7);
     }
 
     @Property(tries = 25)
-    void l2BallProjectionThroughASecondOrderCone(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    void l2BallProjectionThroughASecondOrderCone(
+            @ForAll @IntRange(min = 1, max = 10) int n,
+            @ForAll @IntRange(min = 0, max = 1000) int seed) {
         ConvexLayer layer = projection(n, x -> new Constraint[] {Expr.norm2(x).le(1.5)});
         Tensor y = randn(seed, 3, n).mul(seed % 3);
-        assertArrayEquals(Projections.ball(y, 1.5).toDoubleArray(), layer.solve(y).value(layer.problem().variables().get(0)).toDoubleArray(),
+        assertArrayEquals(
+                Projections.ball(y, 1.5).toDoubleArray(),
+                layer.solve(y).value(layer.problem().variables().get(0)).toDoubleArray(),
                 1e-7);
     }
 
@@ -52,16 +69,28 @@ class ClosedFormsTest {
         Variable x = new Variable("x", n);
         Variable t = new Variable("t");
         Parameter y = new Parameter("y", n);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.norm2(x.minus(y)), Constraint.soc(t, x), t.le(2)));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.minimize(Expr.norm2(x.minus(y)), Constraint.soc(t, x), t.le(2)));
         Tensor yv = randn(3, 5, n).mul(2);
-        assertArrayEquals(Projections.ball(yv, 2).toDoubleArray(), layer.solve(yv).value(x).toDoubleArray(), 1e-7);
+        assertArrayEquals(
+                Projections.ball(yv, 2).toDoubleArray(),
+                layer.solve(yv).value(x).toDoubleArray(),
+                1e-7);
     }
 
     @Test
     void boxProjectionIsAClamp() {
-        ConvexLayer layer = projection(6, x -> new Constraint[] {x.ge(-0.5), x.le(Expr.constant(0.2, 0.4, 0.6, 0.8, 1.0, 1.2))});
+        ConvexLayer layer =
+                projection(
+                        6,
+                        x ->
+                                new Constraint[] {
+                                    x.ge(-0.5), x.le(Expr.constant(0.2, 0.4, 0.6, 0.8, 1.0, 1.2))
+                                });
         Tensor y = randn(4, 8, 6).mul(2);
-        double[] got = layer.solve(y).value(layer.problem().variables().get(0)).toDoubleArray(), in = y.toDoubleArray();
+        double[] got = layer.solve(y).value(layer.problem().variables().get(0)).toDoubleArray(),
+                in = y.toDoubleArray();
         double[] hi = {0.2, 0.4, 0.6, 0.8, 1.0, 1.2};
         for (int i = 0; i < in.length; i++) {
             assertEquals(Math.max(-0.5, Math.min(hi[i % 6], in[i])), got[i], 1e-7, "entry " + i);
@@ -74,11 +103,15 @@ class ClosedFormsTest {
         Variable x = new Variable("x", n);
         Parameter a = new Parameter("A", m, n);
         Parameter b = new Parameter("b", m);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(Expr.matmul(a, x).minus(b))));
+        ConvexLayer layer =
+                ConvexLayer.of(Problem.minimize(Expr.sumSquares(Expr.matmul(a, x).minus(b))));
         for (int seed = 0; seed < 5; seed++) {
             Tensor av = randn(10 + seed, m, n), bv = randn(20 + seed, m);
-            double[] expected = new QRDecomposition(new Array2DRowRealMatrix(av.toDoubleArray2d())).getSolver()
-                    .solve(new ArrayRealVector(bv.toDoubleArray())).toArray();
+            double[] expected =
+                    new QRDecomposition(new Array2DRowRealMatrix(av.toDoubleArray2d()))
+                            .getSolver()
+                            .solve(new ArrayRealVector(bv.toDoubleArray()))
+                            .toArray();
             assertArrayEquals(expected, layer.solve(av, bv).value(x).toDoubleArray(), 1e-7);
         }
     }
@@ -89,7 +122,12 @@ class ClosedFormsTest {
         Variable x = new Variable("x", n);
         Parameter y = new Parameter("y", n);
         Parameter lam = Parameter.nonneg("lambda");
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(x.minus(y)).times(0.5).plus(Expr.norm1(x).times(lam))));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.minimize(
+                                Expr.sumSquares(x.minus(y))
+                                        .times(0.5)
+                                        .plus(Expr.norm1(x).times(lam))));
         Tensor yv = randn(5, 3, n).mul(2), lv = Tensor.scalar(DType.FLOAT64, 0.7);
         double[] got = layer.solve(yv, lv).value(x).toDoubleArray(), in = yv.toDoubleArray();
         for (int i = 0; i < in.length; i++) {
@@ -102,7 +140,12 @@ class ClosedFormsTest {
         int n = 9;
         Variable x = new Variable("x", n);
         Parameter y = new Parameter("y", n);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(x.minus(y)).times(0.5).plus(Expr.pos(x).sum().times(0.5))));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.minimize(
+                                Expr.sumSquares(x.minus(y))
+                                        .times(0.5)
+                                        .plus(Expr.pos(x).sum().times(0.5))));
         Tensor yv = randn(6, 4, n);
         double[] got = layer.solve(yv).value(x).toDoubleArray(), in = yv.toDoubleArray();
         for (int i = 0; i < in.length; i++) {
@@ -111,14 +154,22 @@ class ClosedFormsTest {
         }
     }
 
-    /** prox of lambda ||.||_inf is y minus the projection of y onto the l1 ball of radius lambda (Moreau). */
+    /**
+     * prox of lambda ||.||_inf is y minus the projection of y onto the l1 ball of radius lambda
+     * (Moreau).
+     */
     @Test
     void normInfProximalOperatorByMoreauDecomposition() {
         int n = 6;
         double lam = 0.8;
         Variable x = new Variable("x", n);
         Parameter y = new Parameter("y", n);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.sumSquares(x.minus(y)).times(0.5).plus(Expr.normInf(x).times(lam))));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.minimize(
+                                Expr.sumSquares(x.minus(y))
+                                        .times(0.5)
+                                        .plus(Expr.normInf(x).times(lam))));
         Tensor yv = randn(7, 5, n);
         double[] got = layer.solve(yv).value(x).toDoubleArray(), in = yv.toDoubleArray();
         for (int s = 0; s < 5; s++) {
@@ -159,10 +210,14 @@ class ClosedFormsTest {
         double[][] p = {{4, 1, 0}, {1, 3, 0.5}, {0, 0.5, 2}};
         Variable x = new Variable("x", 3);
         Parameter q = new Parameter("q", 3);
-        ConvexLayer layer = ConvexLayer.of(Problem.minimize(Expr.quadForm(x, p).plus(x.times(q).sum())));
+        ConvexLayer layer =
+                ConvexLayer.of(Problem.minimize(Expr.quadForm(x, p).plus(x.times(q).sum())));
         Tensor qv = randn(9, 3);
-        double[] expected = new QRDecomposition(new Array2DRowRealMatrix(p)).getSolver()
-                .solve(new ArrayRealVector(qv.toDoubleArray()).mapMultiply(-0.5)).toArray();
+        double[] expected =
+                new QRDecomposition(new Array2DRowRealMatrix(p))
+                        .getSolver()
+                        .solve(new ArrayRealVector(qv.toDoubleArray()).mapMultiply(-0.5))
+                        .toArray();
         ConvexLayer.Result r = layer.solve(qv);
         assertArrayEquals(expected, r.value(x).toDoubleArray(), 1e-7);
         assertEquals(1, r.value(x).rank(), "an unbatched call gives unbatched values");
@@ -174,12 +229,18 @@ class ClosedFormsTest {
         Variable x = new Variable("x", n);
         ConvexLayer maxMin = ConvexLayer.of(Problem.maximize(Expr.min(x), x.sum().eq(1)));
         assertEquals(0.2, maxMin.solve().objective()[0], 1e-8);
-        assertArrayEquals(new double[] {0.2, 0.2, 0.2, 0.2, 0.2}, maxMin.solve().value(x).toDoubleArray(), 1e-7);
+        assertArrayEquals(
+                new double[] {0.2, 0.2, 0.2, 0.2, 0.2},
+                maxMin.solve().value(x).toDoubleArray(),
+                1e-7);
         ConvexLayer minMax = ConvexLayer.of(Problem.minimize(Expr.max(x), x.sum().eq(1), x.ge(0)));
         assertEquals(0.2, minMax.solve().objective()[0], 1e-8);
     }
 
-    /** min x s.t. x >= 1: the multiplier of the active inequality is 1 (nonnegative, as in CVXPY); of x == 2 with objective x it is -1. */
+    /**
+     * min x s.t. x >= 1: the multiplier of the active inequality is 1 (nonnegative, as in CVXPY);
+     * of x == 2 with objective x it is -1.
+     */
     @Test
     void dualValuesFollowTheLagrangianSignConvention() {
         Variable x = new Variable("x");
@@ -194,12 +255,20 @@ class ClosedFormsTest {
         assertEquals(-3, r2.dual(e)[0][0], 1e-7);
     }
 
-    /** A small LP with a unique vertex solution found by hand: max x + y s.t. x + 2y <= 4, 3x + y <= 6, x, y >= 0 -> (1.6, 1.2). */
+    /**
+     * A small LP with a unique vertex solution found by hand: max x + y s.t. x + 2y <= 4, 3x + y <=
+     * 6, x, y >= 0 -> (1.6, 1.2).
+     */
     @Test
     void linearProgramReachesItsVertex() {
         Variable v = new Variable("v", 2);
-        ConvexLayer layer = ConvexLayer.of(Problem.maximize(v.sum(), Expr.matmul(new double[][] {{1, 2}, {3, 1}}, v).le(Expr.constant(4, 6)),
-                v.ge(0)));
+        ConvexLayer layer =
+                ConvexLayer.of(
+                        Problem.maximize(
+                                v.sum(),
+                                Expr.matmul(new double[][] {{1, 2}, {3, 1}}, v)
+                                        .le(Expr.constant(4, 6)),
+                                v.ge(0)));
         ConvexLayer.Result r = layer.solve();
         assertArrayEquals(new double[] {1.6, 1.2}, r.value(v).toDoubleArray(), 1e-8);
         assertEquals(2.8, r.objective()[0], 1e-8);

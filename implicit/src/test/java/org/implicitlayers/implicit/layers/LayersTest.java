@@ -10,8 +10,8 @@ import org.implicitlayers.core.GradCheck;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.optim.Adam;
-import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.Roots;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.linear.Dense;
 import org.implicitlayers.implicit.solve.NewtonKrylov;
 import org.implicitlayers.implicit.sparse.SparseCoding;
@@ -42,11 +42,14 @@ class LayersTest {
 
     @Test
     void qpLayerReproducesTheClosedFormSimplexProjectionAndItsGradient() {
-        Tensor x = Tensor.of(new double[] {0.9, 0.3, -0.4, 0.25, 0.2, 1.5, -0.1, 0.7, 0.05, 0.4}, 2, 5);
+        Tensor x =
+                Tensor.of(
+                        new double[] {0.9, 0.3, -0.4, 0.25, 0.2, 1.5, -0.1, 0.7, 0.05, 0.4}, 2, 5);
         double[] viaQp = simplexQp(x).z().toDoubleArray();
         double[] closed = Projections.simplex(x).toDoubleArray();
         assertArrayEquals(closed, viaQp, 1e-8);
-        // Gradients: QP through the KKT system vs the projection's analytic rule vs finite differences.
+        // Gradients: QP through the KKT system vs the projection's analytic rule vs finite
+        // differences.
         Tensor xr = x.requiringGrad();
         Tensor w = Tensor.randn(Rng.seeded(1), DType.FLOAT64, 2, 5);
         Tensor gq = Grad.of(simplexQp(xr).z().mul(w).sum(), xr, false);
@@ -63,18 +66,40 @@ class LayersTest {
         Tensor q = r.matmul(r, false, true).add(eyes(batch, n));
         Tensor p = Tensor.randn(rng, DType.FLOAT64, batch, n);
         Tensor g = Tensor.randn(rng, DType.FLOAT64, batch, m, n);
-        // h chosen so that one constraint is active at the optimum and one is not (strict complementarity).
+        // h chosen so that one constraint is active at the optimum and one is not (strict
+        // complementarity).
         Tensor h = Tensor.of(new double[] {0.1, 5.0, -0.2, 4.0}, batch, m);
         Tensor a = Tensor.randn(rng, DType.FLOAT64, batch, 1, n);
         Tensor b = Tensor.randn(rng, DType.FLOAT64, batch, 1);
         QpLayer.Result base = QpLayer.solve(q, p, g, h, a, b, QpLayer.Options.defaults());
         double[] lam = base.inequalityMultipliers().toDoubleArray();
-        assertTrue(lam[0] > 1e-6 || lam[2] > 1e-6, "some constraint active: " + java.util.Arrays.toString(lam));
-        GradCheck.check(ps -> QpLayer.solve(ps[0], ps[1], ps[2], ps[3], ps[4], ps[5], QpLayer.Options.defaults()).z(),
-                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5), q, p, g, h, a, b);
+        assertTrue(
+                lam[0] > 1e-6 || lam[2] > 1e-6,
+                "some constraint active: " + java.util.Arrays.toString(lam));
+        GradCheck.check(
+                ps ->
+                        QpLayer.solve(
+                                        ps[0],
+                                        ps[1],
+                                        ps[2],
+                                        ps[3],
+                                        ps[4],
+                                        ps[5],
+                                        QpLayer.Options.defaults())
+                                .z(),
+                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5),
+                q,
+                p,
+                g,
+                h,
+                a,
+                b);
     }
 
-    /** Q, G and A given once for the batch: the same solutions as the per-sample copies, and gradients that sum over the batch. */
+    /**
+     * Q, G and A given once for the batch: the same solutions as the per-sample copies, and
+     * gradients that sum over the batch.
+     */
     @Test
     void qpMatricesSharedAcrossTheBatchActLikePerSampleCopies() {
         Rng rng = Rng.seeded(6);
@@ -86,33 +111,69 @@ class LayersTest {
         Tensor p = Tensor.randn(rng, DType.FLOAT64, batch, n);
         Tensor h = Tensor.of(new double[] {0.1, 5.0, -0.2, 4.0, 0.3, 0.2}, batch, m);
         Tensor b = Tensor.randn(rng, DType.FLOAT64, batch, 1);
-        Tensor qb = Tensor.stack(0, q, q, q), gb = Tensor.stack(0, g, g, g), ab = Tensor.stack(0, a, a, a);
-        double[] perSample = QpLayer.solve(qb, p, gb, h, ab, b, QpLayer.Options.defaults()).z().toDoubleArray();
-        assertArrayEquals(perSample, QpLayer.solve(q, p, g, h, a, b, QpLayer.Options.defaults()).z().toDoubleArray(), 1e-12);
-        GradCheck.check(ps -> QpLayer.solve(ps[0], p, ps[1], h, ps[2], b, QpLayer.Options.defaults()).z(),
-                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5), q, g, a);
+        Tensor qb = Tensor.stack(0, q, q, q),
+                gb = Tensor.stack(0, g, g, g),
+                ab = Tensor.stack(0, a, a, a);
+        double[] perSample =
+                QpLayer.solve(qb, p, gb, h, ab, b, QpLayer.Options.defaults()).z().toDoubleArray();
+        assertArrayEquals(
+                perSample,
+                QpLayer.solve(q, p, g, h, a, b, QpLayer.Options.defaults()).z().toDoubleArray(),
+                1e-12);
+        GradCheck.check(
+                ps -> QpLayer.solve(ps[0], p, ps[1], h, ps[2], b, QpLayer.Options.defaults()).z(),
+                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5),
+                q,
+                g,
+                a);
     }
 
     @Test
     void ballAndBoxProjections() {
         Tensor x = Tensor.of(new double[] {3, 4, 0.3, 0.4}, 2, 2);
-        assertArrayEquals(new double[] {0.6, 0.8, 0.3, 0.4}, Projections.ball(x, 1).toDoubleArray(), 1e-15);
+        assertArrayEquals(
+                new double[] {0.6, 0.8, 0.3, 0.4}, Projections.ball(x, 1).toDoubleArray(), 1e-15);
         GradCheck.assertGradient(p -> Projections.ball(p[0], 1.0), x);
-        assertArrayEquals(new double[] {1, 1, 0.3, 0.4}, Projections.box(x, 0, 1).toDoubleArray(), 0);
+        assertArrayEquals(
+                new double[] {1, 1, 0.3, 0.4}, Projections.box(x, 0, 1).toDoubleArray(), 0);
     }
 
     @Test
     void declarativeNodeWithAnEqualityConstraintHasTheClosedFormGradient() {
         // argmin ||z - x||^2 + 0.1 sum z^4 s.t. sum z = 1: checked against finite differences.
         Tensor x = Tensor.of(new double[] {0.5, -0.2, 0.9, 0.1, 0.3, 0.3}, 2, 3);
-        Roots.Options tight = Roots.Options.defaults().withForward(NewtonKrylov.defaults().withMaxIter(30).withTol(1e-14))
-                .withBackward(Dense.batchedLu()).withPolicy(NonConvergence.RAISE);
-        GradCheck.check(p -> DeclarativeNode.solve(DeclarativeNode.Problem.constrained(
-                (z, th) -> z.sub(th[0]).square().sum().add(z.pow(4).sum().mul(0.1)), (z, th) -> z.sum(new int[] {1}, true).sub(1.0), 1),
-                Tensor.zeros(DType.FLOAT64, 2, 3), p, tight), GradCheck.Options.defaults().withTolerances(1e-8, 1e-6), x);
-        // Without the quartic term the answer is the projection onto the hyperplane: x - (sum x - 1)/3.
-        Tensor z = DeclarativeNode.solve(DeclarativeNode.Problem.constrained((zz, th) -> zz.sub(th[0]).square().sum(),
-                (zz, th) -> zz.sum(new int[] {1}, true).sub(1.0), 1), Tensor.zeros(DType.FLOAT64, 2, 3), new Tensor[] {x}, tight);
+        Roots.Options tight =
+                Roots.Options.defaults()
+                        .withForward(NewtonKrylov.defaults().withMaxIter(30).withTol(1e-14))
+                        .withBackward(Dense.batchedLu())
+                        .withPolicy(NonConvergence.RAISE);
+        GradCheck.check(
+                p ->
+                        DeclarativeNode.solve(
+                                DeclarativeNode.Problem.constrained(
+                                        (z, th) ->
+                                                z.sub(th[0])
+                                                        .square()
+                                                        .sum()
+                                                        .add(z.pow(4).sum().mul(0.1)),
+                                        (z, th) -> z.sum(new int[] {1}, true).sub(1.0),
+                                        1),
+                                Tensor.zeros(DType.FLOAT64, 2, 3),
+                                p,
+                                tight),
+                GradCheck.Options.defaults().withTolerances(1e-8, 1e-6),
+                x);
+        // Without the quartic term the answer is the projection onto the hyperplane: x - (sum x -
+        // 1)/3.
+        Tensor z =
+                DeclarativeNode.solve(
+                        DeclarativeNode.Problem.constrained(
+                                (zz, th) -> zz.sub(th[0]).square().sum(),
+                                (zz, th) -> zz.sum(new int[] {1}, true).sub(1.0),
+                                1),
+                        Tensor.zeros(DType.FLOAT64, 2, 3),
+                        new Tensor[] {x},
+                        tight);
         double[] xv = x.toDoubleArray(), zv = z.toDoubleArray();
         for (int bIdx = 0; bIdx < 2; bIdx++) {
             double s = xv[3 * bIdx] + xv[3 * bIdx + 1] + xv[3 * bIdx + 2];

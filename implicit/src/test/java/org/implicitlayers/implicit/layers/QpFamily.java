@@ -5,8 +5,8 @@ import org.implicitlayers.core.Tensor;
 
 /**
  * The benchmark's family of random strictly feasible QPs: Q = LL'/n + 0.1 I, G and A with N(0,1)
- * entries (shared by the batch), z0 ~ N(0,1) per sample, h = G z0 + U(0.1, 1), b = A z0,
- * p ~ N(0,1); all float64. Every problem is strictly feasible (z0) and bounded (Q positive definite).
+ * entries (shared by the batch), z0 ~ N(0,1) per sample, h = G z0 + U(0.1, 1), b = A z0, p ~
+ * N(0,1); all float64. Every problem is strictly feasible (z0) and bounded (Q positive definite).
  */
 record QpFamily(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b) {
     static QpFamily random(long seed, int batch, int n, int m, int pe) {
@@ -33,8 +33,13 @@ record QpFamily(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b) {
                 b[s * pe + c] = dot(a, c * n, z0, s * n, n);
             }
         }
-        return new QpFamily(Tensor.of(q, n, n), Tensor.of(p, batch, n), m == 0 ? null : Tensor.of(g, m, n),
-                m == 0 ? null : Tensor.of(h, batch, m), pe == 0 ? null : Tensor.of(a, pe, n), pe == 0 ? null : Tensor.of(b, batch, pe));
+        return new QpFamily(
+                Tensor.of(q, n, n),
+                Tensor.of(p, batch, n),
+                m == 0 ? null : Tensor.of(g, m, n),
+                m == 0 ? null : Tensor.of(h, batch, m),
+                pe == 0 ? null : Tensor.of(a, pe, n),
+                pe == 0 ? null : Tensor.of(b, batch, pe));
     }
 
     static double[] gaussian(Rng rng, int len, double scale) {

@@ -32,14 +32,19 @@ class QpLayerProperties {
         for (int s = 0; s < kkt.length; s++) {
             assertEquals(QpLayer.Status.SOLVED, r.reports().get(s).status(), "sample " + s);
             assertTrue(kkt[s].worst() <= KKT_TOL, "sample " + s + ": " + kkt[s]);
-            assertTrue(r.reports().get(s).residual() <= QpLayer.Options.defaults().tol(), "sample " + s + ": " + r.reports().get(s));
+            assertTrue(
+                    r.reports().get(s).residual() <= QpLayer.Options.defaults().tol(),
+                    "sample " + s + ": " + r.reports().get(s));
         }
     }
 
     @Property(tries = 40)
-    void everySampleOfTheFamilySatisfiesItsKktConditions(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int batch,
-                                                         @ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 80) int m,
-                                                         @ForAll @IntRange(min = 0, max = 10) int pe) {
+    void everySampleOfTheFamilySatisfiesItsKktConditions(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 8) int batch,
+            @ForAll @IntRange(min = 1, max = 40) int n,
+            @ForAll @IntRange(min = 0, max = 80) int m,
+            @ForAll @IntRange(min = 0, max = 10) int pe) {
         Assume.that(pe < n);
         QpFamily f = QpFamily.random(seed, batch, n, m, pe);
         assertKkt(f, solve(f));
@@ -61,10 +66,16 @@ class QpLayerProperties {
         }
     }
 
-    /** Tiny problems: the layer's z equals the best feasible point among the KKT points of every active set. */
+    /**
+     * Tiny problems: the layer's z equals the best feasible point among the KKT points of every
+     * active set.
+     */
     @Property(tries = 60)
-    void tinyProblemsMatchExhaustiveActiveSetEnumeration(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int n,
-                                                         @ForAll @IntRange(min = 1, max = 7) int m, @ForAll @IntRange(min = 0, max = 2) int pe) {
+    void tinyProblemsMatchExhaustiveActiveSetEnumeration(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 4) int n,
+            @ForAll @IntRange(min = 1, max = 7) int m,
+            @ForAll @IntRange(min = 0, max = 2) int pe) {
         Assume.that(pe < n);
         QpFamily f = QpFamily.random(seed, 2, n, m, pe);
         QpLayer.Result r = solve(f);
@@ -77,19 +88,35 @@ class QpLayerProperties {
             for (int i = 0; i < n; i++) {
                 obj += exact[i] * (0.5 * QpFamily.dot(q, i * n, exact, 0, n) + p[s * n + i]);
             }
-            // The objective agrees to the tolerance; the point to its square root where the problem is nearly degenerate.
-            assertEquals(obj, kkt[s].objective(), 1e-9 * (1 + Math.abs(obj)), "sample " + s + " objective");
+            // The objective agrees to the tolerance; the point to its square root where the problem
+            // is nearly degenerate.
+            assertEquals(
+                    obj,
+                    kkt[s].objective(),
+                    1e-9 * (1 + Math.abs(obj)),
+                    "sample " + s + " objective");
             for (int i = 0; i < n; i++) {
-                assertEquals(exact[i], z[s * n + i], 1e-6 * (1 + Math.abs(exact[i])), "sample " + s + " z[" + i + "]");
+                assertEquals(
+                        exact[i],
+                        z[s * n + i],
+                        1e-6 * (1 + Math.abs(exact[i])),
+                        "sample " + s + " z[" + i + "]");
             }
         }
     }
 
-    /** The minimiser of a strictly convex QP by trying every set of active inequalities (2^m equality-constrained solves). */
+    /**
+     * The minimiser of a strictly convex QP by trying every set of active inequalities (2^m
+     * equality-constrained solves).
+     */
     static double[] enumerate(QpFamily f, int s) {
         int n = f.n(), m = f.m(), pe = f.pe();
-        double[] q = f.q().toDoubleArray(), p = f.p().toDoubleArray(), g = f.g().toDoubleArray(), h = f.h().toDoubleArray();
-        double[] a = pe == 0 ? new double[0] : f.a().toDoubleArray(), b = pe == 0 ? new double[0] : f.b().toDoubleArray();
+        double[] q = f.q().toDoubleArray(),
+                p = f.p().toDoubleArray(),
+                g = f.g().toDoubleArray(),
+                h = f.h().toDoubleArray();
+        double[] a = pe == 0 ? new double[0] : f.a().toDoubleArray(),
+                b = pe == 0 ? new double[0] : f.b().toDoubleArray();
         double best = Double.POSITIVE_INFINITY;
         double[] arg = null;
         for (int set = 0; set < 1 << m; set++) {
@@ -147,44 +174,73 @@ class QpLayerProperties {
 
     /**
      * Gradients of z and of both multipliers with respect to every input against central
-     * differences; Q, G, A shared by the batch or per sample. Problems whose active set is
-     * nearly degenerate (a constraint with both its slack and multiplier below 1e-3) are skipped:
-     * there the solution is not differentiable within the difference step.
+     * differences; Q, G, A shared by the batch or per sample. Problems whose active set is nearly
+     * degenerate (a constraint with both its slack and multiplier below 1e-3) are skipped: there
+     * the solution is not differentiable within the difference step.
      */
     @Property(tries = 30)
-    void gradientsMatchFiniteDifferences(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int n,
-                                         @ForAll @IntRange(min = 1, max = 6) int m, @ForAll @IntRange(min = 0, max = 2) int pe,
-                                         @ForAll boolean perSample, @ForAll @IntRange(min = 0, max = 2) int output) {
+    void gradientsMatchFiniteDifferences(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 5) int n,
+            @ForAll @IntRange(min = 1, max = 6) int m,
+            @ForAll @IntRange(min = 0, max = 2) int pe,
+            @ForAll boolean perSample,
+            @ForAll @IntRange(min = 0, max = 2) int output) {
         Assume.that(pe < n);
         QpFamily f = QpFamily.random(seed, 2, n, m, pe);
         if (perSample) {
-            f = new QpFamily(Tensor.stack(0, f.q(), f.q()), f.p(), Tensor.stack(0, f.g(), f.g()), f.h(),
-                    pe == 0 ? null : Tensor.stack(0, f.a(), f.a()), f.b());
+            f =
+                    new QpFamily(
+                            Tensor.stack(0, f.q(), f.q()),
+                            f.p(),
+                            Tensor.stack(0, f.g(), f.g()),
+                            f.h(),
+                            pe == 0 ? null : Tensor.stack(0, f.a(), f.a()),
+                            f.b());
         }
         QpLayer.Result r = solve(f);
         double[] lam = r.inequalityMultipliers().toDoubleArray(), z = r.z().toDoubleArray();
         double[] g = f.g().toDoubleArray(), h = f.h().toDoubleArray();
         for (int s = 0; s < 2; s++) {
             for (int c = 0; c < m; c++) {
-                double slack = h[s * m + c] - QpFamily.dot(g, perSample ? s * m * n + c * n : c * n, z, s * n, n);
+                double slack =
+                        h[s * m + c]
+                                - QpFamily.dot(
+                                        g, perSample ? s * m * n + c * n : c * n, z, s * n, n);
                 Assume.that(Math.max(slack, lam[s * m + c]) > 1e-3);
             }
         }
         int out = pe == 0 ? Math.min(output, 1) : output;
-        // Solved to 1e-12 and differenced with step 1e-5, so that the solver's tolerance adds at most 1e-7 to the differences.
+        // Solved to 1e-12 and differenced with step 1e-5, so that the solver's tolerance adds at
+        // most 1e-7 to the differences.
         QpLayer.Options tight = QpLayer.Options.defaults().withTol(1e-12);
-        java.util.function.Function<Tensor[], Tensor> fn = pe == 0
-                ? ps -> pick(QpLayer.solve(ps[0], ps[1], ps[2], ps[3], null, null, tight), out)
-                : ps -> pick(QpLayer.solve(ps[0], ps[1], ps[2], ps[3], ps[4], ps[5], tight), out);
-        Tensor[] ins = pe == 0 ? new Tensor[] {f.q(), f.p(), f.g(), f.h()} : new Tensor[] {f.q(), f.p(), f.g(), f.h(), f.a(), f.b()};
+        java.util.function.Function<Tensor[], Tensor> fn =
+                pe == 0
+                        ? ps ->
+                                pick(
+                                        QpLayer.solve(
+                                                ps[0], ps[1], ps[2], ps[3], null, null, tight),
+                                        out)
+                        : ps ->
+                                pick(
+                                        QpLayer.solve(
+                                                ps[0], ps[1], ps[2], ps[3], ps[4], ps[5], tight),
+                                        out);
+        Tensor[] ins =
+                pe == 0
+                        ? new Tensor[] {f.q(), f.p(), f.g(), f.h()}
+                        : new Tensor[] {f.q(), f.p(), f.g(), f.h(), f.a(), f.b()};
         GradCheck.check(fn, new GradCheck.Options(1e-5, 1e-6, 1e-5, seed), ins);
     }
 
     private static Tensor pick(QpLayer.Result r, int output) {
         switch (output) {
-            case 0: return r.z();
-            case 1: return r.inequalityMultipliers();
-            default: return r.equalityMultipliers();
+            case 0:
+                return r.z();
+            case 1:
+                return r.inequalityMultipliers();
+            default:
+                return r.equalityMultipliers();
         }
     }
 }

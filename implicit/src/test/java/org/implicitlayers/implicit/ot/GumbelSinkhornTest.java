@@ -1,7 +1,6 @@
 package org.implicitlayers.implicit.ot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.GradCheck;
@@ -10,10 +9,17 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.junit.jupiter.api.Test;
 
-/** Gumbel-Sinkhorn: doubly stochastic, tends to the best assignment found by enumerating every permutation, differentiable. */
+/**
+ * Gumbel-Sinkhorn: doubly stochastic, tends to the best assignment found by enumerating every
+ * permutation, differentiable.
+ */
 class GumbelSinkhornTest {
-    static final Sinkhorn.Options TIGHT = Sinkhorn.Options.defaults().withTol(1e-12).withMaxIter(100_000).withPolicy(NonConvergence.RAISE)
-            .withScaling(EpsilonScaling.geometric(0.5));
+    static final Sinkhorn.Options TIGHT =
+            Sinkhorn.Options.defaults()
+                    .withTol(1e-12)
+                    .withMaxIter(100_000)
+                    .withPolicy(NonConvergence.RAISE)
+                    .withScaling(EpsilonScaling.geometric(0.5));
 
     @Test
     void lowTemperatureGivesTheBestAssignment() {
@@ -22,13 +28,18 @@ class GumbelSinkhornTest {
         Tensor x = Tensor.randn(rng, DType.FLOAT64, n, n);
         double[] xv = x.toDoubleArray();
         int[] best = bestPermutation(xv, n);
-        double[] p = GumbelSinkhorn.softPermutation(x, 1e-3, null, TIGHT.withTol(1e-10)).toDoubleArray();
+        double[] p =
+                GumbelSinkhorn.softPermutation(x, 1e-3, null, TIGHT.withTol(1e-10)).toDoubleArray();
         for (int i = 0; i < n; i++) {
             double row = 0, col = 0;
             for (int j = 0; j < n; j++) {
                 row += p[i * n + j];
                 col += p[j * n + i];
-                assertEquals(j == best[i] ? 1.0 : 0.0, p[i * n + j], 1e-6, "entry (" + i + ", " + j + ")");
+                assertEquals(
+                        j == best[i] ? 1.0 : 0.0,
+                        p[i * n + j],
+                        1e-6,
+                        "entry (" + i + ", " + j + ")");
             }
             assertEquals(1.0, row, 1e-9);
             assertEquals(1.0, col, 1e-9);
@@ -40,8 +51,10 @@ class GumbelSinkhornTest {
         Rng rng = Rng.seeded(12);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 4);
         long seed = 99;
-        GradCheck.check(p -> GumbelSinkhorn.softPermutation(p[0], 0.5, Rng.seeded(seed), TIGHT),
-                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5), x);
+        GradCheck.check(
+                p -> GumbelSinkhorn.softPermutation(p[0], 0.5, Rng.seeded(seed), TIGHT),
+                GradCheck.Options.defaults().withTolerances(1e-7, 1e-5),
+                x);
     }
 
     /** The permutation maximising sum_i x[i, sigma(i)], by enumerating all n! of them. */

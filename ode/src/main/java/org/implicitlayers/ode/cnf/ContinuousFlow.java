@@ -14,10 +14,10 @@ import org.implicitlayers.ode.OdeSolve;
 /**
  * A continuous normalising flow in the plane (Chen et al. 2018; Grathwohl et al. 2019, FFJORD):
  * data x flows along dz/dt = f(t, z) from t = 0 to t = 1 into a standard normal, and the
- * instantaneous change of variables gives
- * {@code log p(x) = log N(z(1); 0, I) + integral_0^1 tr(df/dz) dt}. The trace is exact (two
- * reverse-mode passes in 2-D) or Hutchinson's estimator {@code eps^T (df/dz) eps} with one
- * Rademacher eps per sample, fixed during a solve. The network sees (z, t).
+ * instantaneous change of variables gives {@code log p(x) = log N(z(1); 0, I) + integral_0^1
+ * tr(df/dz) dt}. The trace is exact (two reverse-mode passes in 2-D) or Hutchinson's estimator
+ * {@code eps^T (df/dz) eps} with one Rademacher eps per sample, fixed during a solve. The network
+ * sees (z, t).
  */
 public final class ContinuousFlow extends Module {
     private final Mlp net;
@@ -25,12 +25,19 @@ public final class ContinuousFlow extends Module {
     private final OdeSolve.Options options;
 
     /**
-     * @param hidden     width of the three hidden tanh layers
+     * @param hidden width of the three hidden tanh layers
      * @param hutchinson Hutchinson's trace estimator instead of the exact trace
-     * @param options    solver options (tolerances, gradient mode)
+     * @param options solver options (tolerances, gradient mode)
      */
-    public ContinuousFlow(int hidden, boolean hutchinson, OdeSolve.Options options, Rng rng, DType dtype) {
-        this.net = child("net", Mlp.builder(3, hidden, hidden, hidden, 2).activation(Activation.tanh()).dtype(dtype).build(rng));
+    public ContinuousFlow(
+            int hidden, boolean hutchinson, OdeSolve.Options options, Rng rng, DType dtype) {
+        this.net =
+                child(
+                        "net",
+                        Mlp.builder(3, hidden, hidden, hidden, 2)
+                                .activation(Activation.tanh())
+                                .dtype(dtype)
+                                .build(rng));
         this.hutchinson = hutchinson;
         this.options = options;
     }
@@ -53,7 +60,8 @@ public final class ContinuousFlow extends Module {
     private Dynamics augmented(Tensor eps) {
         return (t, s) -> {
             Tensor z = s.slice(1, 0, 2);
-            // Recording (direct gradients, or the adjoint's vector-Jacobian products): the trace must stay differentiable.
+            // Recording (direct gradients, or the adjoint's vector-Jacobian products): the trace
+            // must stay differentiable.
             boolean taped = Grad.isEnabled();
             Tensor zz = z.requiresGrad() ? z : z.detach().requiringGrad();
             Tensor fz;
@@ -61,13 +69,31 @@ public final class ContinuousFlow extends Module {
             try (Grad.Scope ignored = Grad.enableGrad()) {
                 fz = velocity(t, zz);
                 if (eps != null) {
-                    Tensor vjp = Grad.of(new Tensor[] {fz}, new Tensor[] {zz}, new Tensor[] {eps}, taped)[0];
+                    Tensor vjp =
+                            Grad.of(
+                                    new Tensor[] {fz},
+                                    new Tensor[] {zz},
+                                    new Tensor[] {eps},
+                                    taped)[0];
                     tr = vjp.mul(eps).sum(new int[] {1}, true);
                 } else {
                     // Two passes over one graph: the first keeps it.
-                    Grad.Options first = Grad.Options.defaults().withCreateGraph(taped).withRetainGraph(true);
-                    Tensor d0 = Grad.of(new Tensor[] {fz.slice(1, 0, 1).sum()}, new Tensor[] {zz}, null, first)[0].slice(1, 0, 1);
-                    Tensor d1 = Grad.of(new Tensor[] {fz.slice(1, 1, 2).sum()}, new Tensor[] {zz}, null, taped)[0].slice(1, 1, 2);
+                    Grad.Options first =
+                            Grad.Options.defaults().withCreateGraph(taped).withRetainGraph(true);
+                    Tensor d0 =
+                            Grad.of(
+                                    new Tensor[] {fz.slice(1, 0, 1).sum()},
+                                    new Tensor[] {zz},
+                                    null,
+                                    first)[0]
+                                    .slice(1, 0, 1);
+                    Tensor d1 =
+                            Grad.of(
+                                    new Tensor[] {fz.slice(1, 1, 2).sum()},
+                                    new Tensor[] {zz},
+                                    null,
+                                    taped)[0]
+                                    .slice(1, 1, 2);
                     tr = d0.add(d1);
                 }
             }
@@ -79,7 +105,8 @@ public final class ContinuousFlow extends Module {
     /**
      * log p(x) for points x [n, 2] (a tensor [n] on the tape when recording).
      *
-     * @param rng the generator of Hutchinson's probe vectors (null: exact trace whatever the option)
+     * @param rng the generator of Hutchinson's probe vectors (null: exact trace whatever the
+     *     option)
      */
     public Tensor logDensity(Tensor x, Rng rng) {
         int n = x.shape(0);
@@ -92,7 +119,15 @@ public final class ContinuousFlow extends Module {
             eps = Tensor.of(x.dtype(), e, n, 2);
         }
         Tensor s0 = Tensor.concat(1, x, Tensor.zeros(x.dtype(), n, 1));
-        Tensor s1 = OdeSolve.solve(augmented(eps), s0, Tensor.of(x.dtype(), new double[] {0, 1}, 2), params(), options).ys().select(0, 1);
+        Tensor s1 =
+                OdeSolve.solve(
+                                augmented(eps),
+                                s0,
+                                Tensor.of(x.dtype(), new double[] {0, 1}, 2),
+                                params(),
+                                options)
+                        .ys()
+                        .select(0, 1);
         Tensor z = s1.slice(1, 0, 2);
         Tensor logNormal = z.square().sum(1).mul(-0.5).sub(Math.log(2 * Math.PI));
         return logNormal.add(s1.slice(1, 2, 3).reshape(n));
@@ -103,7 +138,9 @@ public final class ContinuousFlow extends Module {
         DType dt = net.layer(0).weight().value().dtype();
         try (Grad.Scope ignored = Grad.noGrad()) {
             Tensor z = Tensor.randn(rng, dt, n, 2);
-            return OdeSolve.solve(this::velocity, z, Tensor.of(dt, new double[] {1, 0}, 2), options).ys().select(0, 1);
+            return OdeSolve.solve(this::velocity, z, Tensor.of(dt, new double[] {1, 0}, 2), options)
+                    .ys()
+                    .select(0, 1);
         }
     }
 

@@ -5,11 +5,19 @@ import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
 
-/** Two-dimensional toy densities of the normalising-flow literature (as in FFJORD's experiments), with their samplers. */
+/**
+ * Two-dimensional toy densities of the normalising-flow literature (as in FFJORD's experiments),
+ * with their samplers.
+ */
 public enum ToyDensity {
-    /** Two interleaved half circles of radius 1 with Gaussian noise of standard deviation 0.1, scaled by 1.5 and centred. */
+    /**
+     * Two interleaved half circles of radius 1 with Gaussian noise of standard deviation 0.1,
+     * scaled by 1.5 and centred.
+     */
     TWO_MOONS,
-    /** Eight Gaussians of standard deviation 0.2 at radius 2 (angles k pi / 4), scaled by 1 / 1.414. */
+    /**
+     * Eight Gaussians of standard deviation 0.2 at radius 2 (angles k pi / 4), scaled by 1 / 1.414.
+     */
     EIGHT_GAUSSIANS;
 
     /** n samples [n, 2] from the generator. */
@@ -45,7 +53,11 @@ public enum ToyDensity {
         return switch (name.toLowerCase(Locale.ROOT).replace('_', '-')) {
             case "two-moons", "moons" -> TWO_MOONS;
             case "eight-gaussians", "8gaussians" -> EIGHT_GAUSSIANS;
-            default -> throw new IllegalArgumentException("unknown toy density '" + name + "'; expected two-moons or eight-gaussians");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown toy density '"
+                                    + name
+                                    + "'; expected two-moons or eight-gaussians");
         };
     }
 }

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A multivariate time series read from CSV: columns t, y1, ..., yn, one row per observation,
- * times strictly increasing; a header row of names is optional. Errors name the file, the line
- * and the column.
+ * A multivariate time series read from CSV: columns t, y1, ..., yn, one row per observation, times
+ * strictly increasing; a header row of names is optional. Errors name the file, the line and the
+ * column.
  *
- * @param t     observation times [rows]
- * @param y     observations [rows][n]
+ * @param t observation times [rows]
+ * @param y observations [rows][n]
  * @param names the column names of y (y1..yn when the file has no header)
  */
 public record TimeSeries(double[] t, double[][] y, List<String> names) {
@@ -26,7 +26,8 @@ public record TimeSeries(double[] t, double[][] y, List<String> names) {
 
     public static TimeSeries readCsv(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new IOException(file + ": is a folder; expected a CSV time series (t, y1, y2, ... per row)");
+            throw new IOException(
+                    file + ": is a folder; expected a CSV time series (t, y1, y2, ... per row)");
         }
         List<String> lines;
         try {
@@ -34,9 +35,12 @@ public record TimeSeries(double[] t, double[][] y, List<String> names) {
         } catch (java.nio.file.NoSuchFileException e) {
             throw e;
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IOException(file + ": not UTF-8 text; expected a CSV time series (t, y1, y2, ... per row)", e);
+            throw new IOException(
+                    file + ": not UTF-8 text; expected a CSV time series (t, y1, y2, ... per row)",
+                    e);
         } catch (IOException e) {
-            throw new IOException(file + ": cannot read: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
+            throw new IOException(
+                    file + ": cannot read: " + org.implicitlayers.core.io.AtomicFiles.reason(e), e);
         }
         List<double[]> rows = new ArrayList<>();
         List<String> names = null;
@@ -50,7 +54,12 @@ public record TimeSeries(double[] t, double[][] y, List<String> names) {
             if (width < 0) {
                 width = cells.length;
                 if (width < 2) {
-                    throw new IOException(file + ":" + (i + 1) + ": expected at least two columns (t, y1, ...), found " + width);
+                    throw new IOException(
+                            file
+                                    + ":"
+                                    + (i + 1)
+                                    + ": expected at least two columns (t, y1, ...), found "
+                                    + width);
                 }
                 if (!isNumber(cells[0])) {
                     names = List.of(cells).subList(1, cells.length);
@@ -58,26 +67,60 @@ public record TimeSeries(double[] t, double[][] y, List<String> names) {
                 }
             }
             if (cells.length != width) {
-                throw new IOException(file + ":" + (i + 1) + ": expected " + width + " columns like the first row, found " + cells.length);
+                throw new IOException(
+                        file
+                                + ":"
+                                + (i + 1)
+                                + ": expected "
+                                + width
+                                + " columns like the first row, found "
+                                + cells.length);
             }
             double[] r = new double[width];
             for (int c = 0; c < width; c++) {
                 try {
                     r[c] = Double.parseDouble(cells[c]);
                 } catch (NumberFormatException e) {
-                    throw new IOException(file + ":" + (i + 1) + ": column " + (c + 1) + " is '" + cells[c] + "', expected a number");
+                    throw new IOException(
+                            file
+                                    + ":"
+                                    + (i + 1)
+                                    + ": column "
+                                    + (c + 1)
+                                    + " is '"
+                                    + cells[c]
+                                    + "', expected a number");
                 }
                 if (!Double.isFinite(r[c])) {
-                    throw new IOException(file + ":" + (i + 1) + ": column " + (c + 1) + " is " + cells[c] + ", expected a finite number");
+                    throw new IOException(
+                            file
+                                    + ":"
+                                    + (i + 1)
+                                    + ": column "
+                                    + (c + 1)
+                                    + " is "
+                                    + cells[c]
+                                    + ", expected a finite number");
                 }
             }
             if (!rows.isEmpty() && !(r[0] > rows.get(rows.size() - 1)[0])) {
-                throw new IOException(file + ":" + (i + 1) + ": time " + r[0] + " does not increase (previous " + rows.get(rows.size() - 1)[0] + ")");
+                throw new IOException(
+                        file
+                                + ":"
+                                + (i + 1)
+                                + ": time "
+                                + r[0]
+                                + " does not increase (previous "
+                                + rows.get(rows.size() - 1)[0]
+                                + ")");
             }
             rows.add(r);
         }
         if (rows.size() < 3) {
-            throw new IOException(file + ": expected at least 3 observations (rows of t, y1, ...), found " + rows.size());
+            throw new IOException(
+                    file
+                            + ": expected at least 3 observations (rows of t, y1, ...), found "
+                            + rows.size());
         }
         int n = rows.size();
         double[] t = new double[n];

@@ -5,22 +5,33 @@ import org.implicitlayers.ode.Dynamics;
 
 /**
  * The automatic first step of Hairer, Norsett and Wanner (Solving ODEs I, II.4, and the HINIT
- * routine of DOPRI5): an explicit Euler step of size h0 = 0.01 |y0| / |f0| (in the scaled RMS
- * norm) estimates the second derivative, and the step is chosen so that the local error of a
- * method of the given order is about 0.01. Costs one evaluation of f. Returns |h|; the probe
- * step goes in direction {@code dir} (+1 or -1).
+ * routine of DOPRI5): an explicit Euler step of size h0 = 0.01 |y0| / |f0| (in the scaled RMS norm)
+ * estimates the second derivative, and the step is chosen so that the local error of a method of
+ * the given order is about 0.01. Costs one evaluation of f. Returns |h|; the probe step goes in
+ * direction {@code dir} (+1 or -1).
  */
 final class InitialStep {
-    private InitialStep() {
-    }
+    private InitialStep() {}
 
-    static double hairer(Dynamics f, double t0, Tensor y0, Tensor f0, int order, double[] rtol, double[] atol, int normLength,
-                         double dir, double hMax, int[] nfe) {
+    static double hairer(
+            Dynamics f,
+            double t0,
+            Tensor y0,
+            Tensor f0,
+            int order,
+            double[] rtol,
+            double[] atol,
+            int normLength,
+            double dir,
+            double hMax,
+            int[] nfe) {
         double[] y = y0.toDoubleArray();
         double[] fy = f0.toDoubleArray();
         double[] sc = new double[normLength];
         for (int i = 0; i < normLength; i++) {
-            sc[i] = atol[atol.length == 1 ? 0 : i] + rtol[rtol.length == 1 ? 0 : i] * Math.abs(y[i]);
+            sc[i] =
+                    atol[atol.length == 1 ? 0 : i]
+                            + rtol[rtol.length == 1 ? 0 : i] * Math.abs(y[i]);
         }
         double d0 = rms(y, null, sc);
         double d1 = rms(fy, null, sc);

@@ -14,13 +14,12 @@ import org.implicitlayers.core.backend.UnaryOp;
  * and {@code c_j g} for each k_j, is written with tensor operations, so it differentiates again.
  */
 final class Lincomb {
-    private Lincomb() {
-    }
+    private Lincomb() {}
 
     /**
-     * @param y  the base, any shape
-     * @param c  coefficients (terms with a zero coefficient are skipped)
-     * @param k  tensors of y's shape; only the first {@code c.length} are used
+     * @param y the base, any shape
+     * @param c coefficients (terms with a zero coefficient are skipped)
+     * @param k tensors of y's shape; only the first {@code c.length} are used
      */
     static Tensor of(Tensor y, double[] c, Tensor[] k) {
         int n = 0;
@@ -69,8 +68,16 @@ final class Lincomb {
         Storage s = be.unary(UnaryOp.SCALE, y.storage(), 1.0, 0);
         for (int j = 0; j < c.length; j++) {
             if (!Arrays.equals(k[j].shape(), y.shape()) || k[j].dtype() != y.dtype()) {
-                throw new IllegalArgumentException("ODE step: dy/dt has shape " + Arrays.toString(k[j].shape()) + " " + k[j].dtype()
-                        + ", the state " + Arrays.toString(y.shape()) + " " + y.dtype() + "; the dynamics must return the state's shape and dtype");
+                throw new IllegalArgumentException(
+                        "ODE step: dy/dt has shape "
+                                + Arrays.toString(k[j].shape())
+                                + " "
+                                + k[j].dtype()
+                                + ", the state "
+                                + Arrays.toString(y.shape())
+                                + " "
+                                + y.dtype()
+                                + "; the dynamics must return the state's shape and dtype");
             }
             be.addScaledInPlace(s, c[j], k[j].storage());
         }

@@ -2,23 +2,34 @@ package org.implicitlayers.ode.solver;
 
 /**
  * The proportional-integral step-size controller of Hairer's DOPRI5 and DOP853 codes (Gustafsson
- * 1991; Hairer and Wanner, Solving ODEs I, IV.2): after a step with error ratio {@code err}
- * (the RMS norm of the error estimate over {@code atol + rtol |y|}, accepted when {@code <= 1}) the
- * next step is {@code h * safety * err^(-alpha) * errPrevious^beta}, with
- * {@code alpha = 1 / (q + 1) - 0.75 beta} for an estimate of order q, the factor clipped to
- * [{@code minFactor}, {@code maxFactor}]. After a rejection the integral part is left out and
- * the step may not grow.
+ * 1991; Hairer and Wanner, Solving ODEs I, IV.2): after a step with error ratio {@code err} (the
+ * RMS norm of the error estimate over {@code atol + rtol |y|}, accepted when {@code <= 1}) the next
+ * step is {@code h * safety * err^(-alpha) * errPrevious^beta}, with {@code alpha = 1 / (q + 1) -
+ * 0.75 beta} for an estimate of order q, the factor clipped to [{@code minFactor}, {@code
+ * maxFactor}]. After a rejection the integral part is left out and the step may not grow.
  *
- * @param safety    safety factor, in (0, 1); default 0.9
- * @param beta      weight of the previous error (0 gives the plain I controller); default 0.04
+ * @param safety safety factor, in (0, 1); default 0.9
+ * @param beta weight of the previous error (0 gives the plain I controller); default 0.04
  * @param minFactor smallest ratio of successive steps; default 0.2
  * @param maxFactor largest ratio of successive steps; default 10
  */
-public record PiController(double safety, double beta, double minFactor, double maxFactor) implements StepSizeController {
+public record PiController(double safety, double beta, double minFactor, double maxFactor)
+        implements StepSizeController {
     public PiController {
-        if (!(safety > 0 && safety < 1) || !(beta >= 0 && beta < 0.2) || !(minFactor > 0 && minFactor < 1) || !(maxFactor > 1)) {
-            throw new IllegalArgumentException("PiController: expected 0 < safety < 1, 0 <= beta < 0.2, 0 < minFactor < 1 < maxFactor;"
-                    + " got safety " + safety + ", beta " + beta + ", minFactor " + minFactor + ", maxFactor " + maxFactor);
+        if (!(safety > 0 && safety < 1)
+                || !(beta >= 0 && beta < 0.2)
+                || !(minFactor > 0 && minFactor < 1)
+                || !(maxFactor > 1)) {
+            throw new IllegalArgumentException(
+                    "PiController: expected 0 < safety < 1, 0 <= beta < 0.2, 0 < minFactor < 1 < maxFactor;"
+                            + " got safety "
+                            + safety
+                            + ", beta "
+                            + beta
+                            + ", minFactor "
+                            + minFactor
+                            + ", maxFactor "
+                            + maxFactor);
         }
     }
 

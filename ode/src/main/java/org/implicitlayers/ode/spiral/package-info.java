@@ -1,2 +1,5 @@
-/** torchdiffeq's cubic spiral demo: data, model, batches and the training driver shared by the CLI and the GUI. */
+/**
+ * torchdiffeq's cubic spiral demo: data, model, batches and the training driver shared by the CLI
+ * and the GUI.
+ */
 package org.implicitlayers.ode.spiral;

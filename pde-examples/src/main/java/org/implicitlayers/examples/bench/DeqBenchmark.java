@@ -5,39 +5,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Backends;
+import org.implicitlayers.core.DType;
 import org.implicitlayers.core.MemoryScope;
-import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
+import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
 
 /**
  * The {@code deq} benchmark: z* = tanh(W z* + U x + b), width 64, input 32, head Linear(64, 10),
- * batch 256, MSE to a fixed random target, Adam 1e-3; Anderson (m 5, lambda 1e-4 added to GG' as
- * in the tutorial, beta 1) to 1e-4 within 50 iterations forward, and the same solver on
- * g = J^T g + dL/dz backward. Plus the implicit gradient's error against central differences on a
- * tiny float64 instance.
+ * batch 256, MSE to a fixed random target, Adam 1e-3; Anderson (m 5, lambda 1e-4 added to GG' as in
+ * the tutorial, beta 1) to 1e-4 within 50 iterations forward, and the same solver on g = J^T g +
+ * dL/dz backward. Plus the implicit gradient's error against central differences on a tiny float64
+ * instance.
  */
 public final class DeqBenchmark {
-    private DeqBenchmark() {
-    }
+    private DeqBenchmark() {}
 
     static DeqLayer.Options options(double tol, int maxIter) {
         Anderson a = Anderson.defaults().withMaxIter(maxIter).withTol(tol).withLambda(1e-4, false);
         return new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RETURN_LAST, 0, 0.5);
     }
 
-    /** The benchmark on {@code backend}: each step in a memory scope, so off-heap backends free its tensors at once. */
-    public static Map<String, Object> run(int steps, DType dtype, long seed, Backend backend, Consumer<String> progress) {
+    /**
+     * The benchmark on {@code backend}: each step in a memory scope, so off-heap backends free its
+     * tensors at once.
+     */
+    public static Map<String, Object> run(
+            int steps, DType dtype, long seed, Backend backend, Consumer<String> progress) {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
@@ -47,7 +50,8 @@ public final class DeqBenchmark {
         }
     }
 
-    private static Map<String, Object> run(int steps, DType dtype, long seed, Consumer<String> progress) {
+    private static Map<String, Object> run(
+            int steps, DType dtype, long seed, Consumer<String> progress) {
         Rng rng = Rng.seeded(seed);
         TanhCell cell = new TanhCell(64, 32, rng, dtype);
         DeqLayer deq = new DeqLayer(cell, 64, options(1e-4, 50));
@@ -75,7 +79,10 @@ public final class DeqBenchmark {
                 first = last;
             }
             if ((s + 1) % 50 == 0) {
-                progress.accept(String.format("step %d  loss %.5f  fwd it %d  bwd it %d  %.2f ms", s + 1, last, (int) fwd[s], (int) bwd[s], ms[s]));
+                progress.accept(
+                        String.format(
+                                "step %d  loss %.5f  fwd it %d  bwd it %d  %.2f ms",
+                                s + 1, last, (int) fwd[s], (int) bwd[s], ms[s]));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -107,11 +114,22 @@ public final class DeqBenchmark {
         TanhCell cell = new TanhCell(4, 3, rng, DType.FLOAT64);
         cell.w().weight().set(cell.w().weight().value().mul(2.0));
         Linear head = new Linear(4, 2, rng, DType.FLOAT64);
-        Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3), y = Tensor.randn(rng, DType.FLOAT64, 2, 2);
-        // Anderson with the relative ridge: the tutorial's absolute ridge stalls long before 1e-10 (see Anderson).
-        Anderson a = Anderson.defaults().withMaxIter(500).withTol(1e-10), t = Anderson.defaults().withMaxIter(2000).withTol(1e-13);
-        DeqLayer implicit = new DeqLayer(cell, 4, new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RAISE, 0, 0.5));
-        DeqLayer tight = new DeqLayer(cell, 4, new DeqLayer.Options(t, new AsFixedPoint(t), NonConvergence.RAISE, 0, 0.5));
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3),
+                y = Tensor.randn(rng, DType.FLOAT64, 2, 2);
+        // Anderson with the relative ridge: the tutorial's absolute ridge stalls long before 1e-10
+        // (see Anderson).
+        Anderson a = Anderson.defaults().withMaxIter(500).withTol(1e-10),
+                t = Anderson.defaults().withMaxIter(2000).withTol(1e-13);
+        DeqLayer implicit =
+                new DeqLayer(
+                        cell,
+                        4,
+                        new DeqLayer.Options(a, new AsFixedPoint(a), NonConvergence.RAISE, 0, 0.5));
+        DeqLayer tight =
+                new DeqLayer(
+                        cell,
+                        4,
+                        new DeqLayer.Options(t, new AsFixedPoint(t), NonConvergence.RAISE, 0, 0.5));
         List<Parameter> ps = new ArrayList<>(cell.parameters().values());
         ps.addAll(head.parameters().values());
         for (Parameter p : ps) {

@@ -13,13 +13,12 @@ import org.implicitlayers.core.backend.Backend;
 /**
  * The {@code gemm} benchmark: GFLOP/s (2 m n k / t, median) of the matrix products that dominate
  * training here: the squares of the {@code micro} benchmark (1024, 2048) and the hidden layer of
- * the SDF network (4096 x 256 times 256 x 256) in its three forms: forward ({@code A B}),
- * input gradient ({@code G W}, here {@code A B} too) and weight gradient ({@code A^T B}).
+ * the SDF network (4096 x 256 times 256 x 256) in its three forms: forward ({@code A B}), input
+ * gradient ({@code G W}, here {@code A B} too) and weight gradient ({@code A^T B}).
  */
 public final class GemmBenchmark {
     /** One product shape: C [m, n] = op(A) B with A [m, k] (or [k, m] when {@code transA}). */
-    public record Shape(String name, int m, int n, int k, boolean transA) {
-    }
+    public record Shape(String name, int m, int n, int k, boolean transA) {}
 
     /** The shapes timed by default. */
     public static final Shape[] SHAPES = {
@@ -29,11 +28,15 @@ public final class GemmBenchmark {
         new Shape("256x256x4096_tn", 256, 256, 4096, true),
     };
 
-    private GemmBenchmark() {
-    }
+    private GemmBenchmark() {}
 
     /** Times every shape on {@code backend}; fields {@code gflops_NAME}. */
-    public static Map<String, Object> run(DType dtype, long seed, double secondsPerShape, Backend backend, Consumer<String> progress) {
+    public static Map<String, Object> run(
+            DType dtype,
+            long seed,
+            double secondsPerShape,
+            Backend backend,
+            Consumer<String> progress) {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
@@ -51,15 +54,22 @@ public final class GemmBenchmark {
         }
     }
 
-    /** Median GFLOP/s of one shape, repeated for about {@code seconds} after a warm-up of the same length. */
+    /**
+     * Median GFLOP/s of one shape, repeated for about {@code seconds} after a warm-up of the same
+     * length.
+     */
     public static double gflops(Shape s, DType dtype, Rng rng, double seconds) {
-        Tensor a = s.transA() ? Tensor.randn(rng, dtype, s.k(), s.m()) : Tensor.randn(rng, dtype, s.m(), s.k());
+        Tensor a =
+                s.transA()
+                        ? Tensor.randn(rng, dtype, s.k(), s.m())
+                        : Tensor.randn(rng, dtype, s.m(), s.k());
         Tensor b = Tensor.randn(rng, dtype, s.k(), s.n());
-        Runnable product = () -> {
-            try (MemoryScope ignored = MemoryScope.open()) {
-                a.matmul(b, s.transA(), false);
-            }
-        };
+        Runnable product =
+                () -> {
+                    try (MemoryScope ignored = MemoryScope.open()) {
+                        a.matmul(b, s.transA(), false);
+                    }
+                };
         long t0 = System.nanoTime();
         product.run();
         double one = Math.max((System.nanoTime() - t0) / 1e9, 1e-5);

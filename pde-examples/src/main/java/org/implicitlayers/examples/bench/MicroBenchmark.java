@@ -20,11 +20,16 @@ import org.implicitlayers.core.nn.Mlp;
  */
 public final class MicroBenchmark {
     /** Options of one run. */
-    public record Options(int iters, int warmup, DType dtype, long seed, int batch, int trainSteps, Backend backend) {
-    }
+    public record Options(
+            int iters,
+            int warmup,
+            DType dtype,
+            long seed,
+            int batch,
+            int trainSteps,
+            Backend backend) {}
 
-    private MicroBenchmark() {
-    }
+    private MicroBenchmark() {}
 
     public static Map<String, Object> run(Options o, Consumer<String> progress) {
         Backend previous = Backends.current();
@@ -36,7 +41,9 @@ public final class MicroBenchmark {
         }
     }
 
-    /** Runs one step in a memory scope, so that off-heap backends free its intermediates at once. */
+    /**
+     * Runs one step in a memory scope, so that off-heap backends free its intermediates at once.
+     */
     private static Runnable scoped(Runnable step) {
         return () -> {
             try (MemoryScope ignored = MemoryScope.open()) {
@@ -47,33 +54,41 @@ public final class MicroBenchmark {
 
     private static Map<String, Object> runOn(Options o, Consumer<String> progress) {
         Rng rng = Rng.seeded(o.seed());
-        Mlp net = Mlp.builder(2, 64, 64, 64, 1).activation(Activation.tanh()).dtype(o.dtype()).build(rng);
-        Tensor[] params = net.parameters().values().stream().map(p -> p.value()).toArray(Tensor[]::new);
+        Mlp net =
+                Mlp.builder(2, 64, 64, 64, 1)
+                        .activation(Activation.tanh())
+                        .dtype(o.dtype())
+                        .build(rng);
+        Tensor[] params =
+                net.parameters().values().stream().map(p -> p.value()).toArray(Tensor[]::new);
         Tensor x = Tensor.rand(rng, o.dtype(), o.batch(), 2);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", "micro");
 
-        Runnable fwdNograd = () -> {
-            try (Grad.Scope s = Grad.noGrad()) {
-                net.forward(x);
-            }
-        };
+        Runnable fwdNograd =
+                () -> {
+                    try (Grad.Scope s = Grad.noGrad()) {
+                        net.forward(x);
+                    }
+                };
         Runnable fwdTape = () -> net.forward(x);
-        Runnable fwdBwd = () -> {
-            for (Tensor p : params) {
-                p.zeroGrad();
-            }
-            net.forward(x).mean().backward();
-        };
-        Runnable ritz = () -> {
-            for (Tensor p : params) {
-                p.zeroGrad();
-            }
-            Tensor xr = x.requiringGrad();
-            Tensor u = net.forward(xr);
-            Tensor g = Grad.of(u.sum(), xr, true);
-            g.square().sum(1).mean().backward();
-        };
+        Runnable fwdBwd =
+                () -> {
+                    for (Tensor p : params) {
+                        p.zeroGrad();
+                    }
+                    net.forward(x).mean().backward();
+                };
+        Runnable ritz =
+                () -> {
+                    for (Tensor p : params) {
+                        p.zeroGrad();
+                    }
+                    Tensor xr = x.requiringGrad();
+                    Tensor u = net.forward(xr);
+                    Tensor g = Grad.of(u.sum(), xr, true);
+                    g.square().sum(1).mean().backward();
+                };
         String[] names = {"fwd_nograd_us", "fwd_tape_us", "fwd_bwd_us", "ritz_pattern_us"};
         Runnable[] cases = {fwdNograd, fwdTape, fwdBwd, ritz};
         for (int c = 0; c < cases.length; c++) {
@@ -105,11 +120,16 @@ public final class MicroBenchmark {
                 }
             }
             if ((step + 1) % 2000 == 0) {
-                progress.accept(String.format("training step %d / %d (%.1f s)", step + 1, o.trainSteps(), (System.nanoTime() - t0) / 1e9));
+                progress.accept(
+                        String.format(
+                                "training step %d / %d (%.1f s)",
+                                step + 1, o.trainSteps(), (System.nanoTime() - t0) / 1e9));
             }
         }
         out.put("train_steps", o.trainSteps());
-        out.put("train_us_per_step", round((System.nanoTime() - t0) / 1e3 / Math.max(1, o.trainSteps()), 1));
+        out.put(
+                "train_us_per_step",
+                round((System.nanoTime() - t0) / 1e3 / Math.max(1, o.trainSteps()), 1));
         out.put("peak_rss_mb", round(Stopwatch.peakRssMb(), 1));
         return out;
     }

@@ -19,14 +19,16 @@ import org.implicitlayers.implicit.layers.QpLayer;
  * The {@code qp} benchmark: the batch of QPs that {@code reference/qp_layer.py --dump} writes (Q
  * [n, n], G [m, n], A [pe, n] shared by the batch; p [B, n], h [B, m], b [B, pe]; w [B, n]; all
  * float64), solved by {@link QpLayer} with its defaults except that a sample that is not solved is
- * counted ({@code failed}) instead of raising. Timed: forward and backward of sum(z* . w) into Q, p,
- * G, h, A and b, from tensors that require grad, as the reference does.
+ * counted ({@code failed}) instead of raising. Timed: forward and backward of sum(z* . w) into Q,
+ * p, G, h, A and b, from tensors that require grad, as the reference does.
  */
 public final class QpBenchmark {
-    private QpBenchmark() {
-    }
+    private QpBenchmark() {}
 
-    /** The problem read from the archive: Q, p, G, h, A, b (A and b null without equalities, G and h without inequalities) and w. */
+    /**
+     * The problem read from the archive: Q, p, G, h, A, b (A and b null without equalities, G and h
+     * without inequalities) and w.
+     */
     public record Data(Tensor q, Tensor p, Tensor g, Tensor h, Tensor a, Tensor b, Tensor w) {
         public int batch() {
             return p.shape(0);
@@ -50,7 +52,11 @@ public final class QpBenchmark {
         Map<String, Tensor> t = Npz.read(file).tensors();
         for (String k : new String[] {"Q", "p", "G", "h", "A", "b", "w"}) {
             if (!t.containsKey(k)) {
-                throw new IOException(file + ": array '" + k + "' missing (expected Q, p, G, h, A, b, w as written by qp_layer.py --dump)");
+                throw new IOException(
+                        file
+                                + ": array '"
+                                + k
+                                + "' missing (expected Q, p, G, h, A, b, w as written by qp_layer.py --dump)");
             }
         }
         Tensor p = t.get("p");
@@ -62,30 +68,45 @@ public final class QpBenchmark {
         expect(file, "w", t.get("w"), batch, n);
         Tensor g = t.get("G"), a = t.get("A");
         if (g.rank() != 2 || g.shape(1) != n) {
-            throw new IOException(file + ": G must be [m, " + n + "], got " + Arrays.toString(g.shape()));
+            throw new IOException(
+                    file + ": G must be [m, " + n + "], got " + Arrays.toString(g.shape()));
         }
         if (a.rank() != 2 || a.shape(1) != n) {
-            throw new IOException(file + ": A must be [pe, " + n + "], got " + Arrays.toString(a.shape()));
+            throw new IOException(
+                    file + ": A must be [pe, " + n + "], got " + Arrays.toString(a.shape()));
         }
         int m = g.shape(0), pe = a.shape(0);
         expect(file, "h", t.get("h"), batch, m);
         expect(file, "b", t.get("b"), batch, pe);
-        return new Data(f64(t.get("Q")), f64(p), m == 0 ? null : f64(g), m == 0 ? null : f64(t.get("h")), pe == 0 ? null : f64(a),
-                pe == 0 ? null : f64(t.get("b")), f64(t.get("w")));
+        return new Data(
+                f64(t.get("Q")),
+                f64(p),
+                m == 0 ? null : f64(g),
+                m == 0 ? null : f64(t.get("h")),
+                pe == 0 ? null : f64(a),
+                pe == 0 ? null : f64(t.get("b")),
+                f64(t.get("w")));
     }
 
     /**
      * A batch of the reference's random family made here, for runs without its problem file: Q = L
      * L'/n + 0.1 I with L [n, n] standard normal, G [m, n] and A [pe, n] standard normal (shared by
      * the batch); per sample z0 [n] standard normal, h = G z0 + U(0.1, 1) (so z0 is strictly
-     * feasible), b = A z0, p and w [n] standard normal. The family is the reference's, the numbers are
-     * not: the random streams differ, so timings and objectives compare with the reference only on
-     * its own file ({@link #read}).
+     * feasible), b = A z0, p and w [n] standard normal. The family is the reference's, the numbers
+     * are not: the random streams differ, so timings and objectives compare with the reference only
+     * on its own file ({@link #read}).
      */
     public static Data generate(int batch, int n, int m, int pe, long seed) {
         if (batch < 1 || n < 1 || m < 0 || pe < 0 || pe >= n) {
-            throw new IllegalArgumentException("expected batch >= 1, n >= 1, m >= 0 and 0 <= pe < n; got batch " + batch + ", n " + n
-                    + ", m " + m + ", pe " + pe);
+            throw new IllegalArgumentException(
+                    "expected batch >= 1, n >= 1, m >= 0 and 0 <= pe < n; got batch "
+                            + batch
+                            + ", n "
+                            + n
+                            + ", m "
+                            + m
+                            + ", pe "
+                            + pe);
         }
         Rng rng = Rng.seeded(seed);
         double[] l = gauss(rng, n * n), q = new double[n * n];
@@ -104,9 +125,16 @@ public final class QpBenchmark {
                 b[s * pe + c] = dot(a, c * n, z0, s * n, n);
             }
         }
-        Tensor p = Tensor.of(gauss(rng, batch * n), batch, n), w = Tensor.of(gauss(rng, batch * n), batch, n);
-        return new Data(f64(Tensor.of(q, n, n)), f64(p), m == 0 ? null : f64(Tensor.of(g, m, n)), m == 0 ? null : f64(Tensor.of(h, batch, m)),
-                pe == 0 ? null : f64(Tensor.of(a, pe, n)), pe == 0 ? null : f64(Tensor.of(b, batch, pe)), f64(w));
+        Tensor p = Tensor.of(gauss(rng, batch * n), batch, n),
+                w = Tensor.of(gauss(rng, batch * n), batch, n);
+        return new Data(
+                f64(Tensor.of(q, n, n)),
+                f64(p),
+                m == 0 ? null : f64(Tensor.of(g, m, n)),
+                m == 0 ? null : f64(Tensor.of(h, batch, m)),
+                pe == 0 ? null : f64(Tensor.of(a, pe, n)),
+                pe == 0 ? null : f64(Tensor.of(b, batch, pe)),
+                f64(w));
     }
 
     private static double[] gauss(Rng rng, int len) {
@@ -119,7 +147,16 @@ public final class QpBenchmark {
 
     private static void expect(Path file, String name, Tensor t, int r, int c) throws IOException {
         if (!Arrays.equals(t.shape(), new int[] {r, c})) {
-            throw new IOException(file + ": " + name + " must be [" + r + ", " + c + "], got " + Arrays.toString(t.shape()));
+            throw new IOException(
+                    file
+                            + ": "
+                            + name
+                            + " must be ["
+                            + r
+                            + ", "
+                            + c
+                            + "], got "
+                            + Arrays.toString(t.shape()));
         }
     }
 
@@ -127,8 +164,13 @@ public final class QpBenchmark {
         return t.to(DType.FLOAT64).to(Backends.current());
     }
 
-    /** Runs {@code warmup} untimed and {@code iters} timed forward + backward passes on {@code backend}. */
-    public static Map<String, Object> run(Path file, int iters, int warmup, Backend backend, Consumer<String> progress) throws IOException {
+    /**
+     * Runs {@code warmup} untimed and {@code iters} timed forward + backward passes on {@code
+     * backend}.
+     */
+    public static Map<String, Object> run(
+            Path file, int iters, int warmup, Backend backend, Consumer<String> progress)
+            throws IOException {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
@@ -138,14 +180,27 @@ public final class QpBenchmark {
         }
     }
 
-    /** As {@link #run(Path, int, int, Backend, Consumer)}, on problems already in memory ({@link #generate}). */
-    public static Map<String, Object> run(Data d, int iters, int warmup, Backend backend, Consumer<String> progress) {
+    /**
+     * As {@link #run(Path, int, int, Backend, Consumer)}, on problems already in memory ({@link
+     * #generate}).
+     */
+    public static Map<String, Object> run(
+            Data d, int iters, int warmup, Backend backend, Consumer<String> progress) {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
-            return run(new Data(d.q().to(backend), d.p().to(backend), d.g() == null ? null : d.g().to(backend), d.h() == null ? null
-                    : d.h().to(backend), d.a() == null ? null : d.a().to(backend), d.b() == null ? null : d.b().to(backend),
-                    d.w().to(backend)), iters, warmup, progress);
+            return run(
+                    new Data(
+                            d.q().to(backend),
+                            d.p().to(backend),
+                            d.g() == null ? null : d.g().to(backend),
+                            d.h() == null ? null : d.h().to(backend),
+                            d.a() == null ? null : d.a().to(backend),
+                            d.b() == null ? null : d.b().to(backend),
+                            d.w().to(backend)),
+                    iters,
+                    warmup,
+                    progress);
         } finally {
             Backends.setCurrent(previous);
         }
@@ -157,8 +212,10 @@ public final class QpBenchmark {
         QpLayer.Result last = null;
         for (int it = -warmup; it < iters; it++) {
             Tensor q = d.q().requiringGrad(), p = d.p().requiringGrad();
-            Tensor g = d.g() == null ? null : d.g().requiringGrad(), h = d.h() == null ? null : d.h().requiringGrad();
-            Tensor a = d.a() == null ? null : d.a().requiringGrad(), b = d.b() == null ? null : d.b().requiringGrad();
+            Tensor g = d.g() == null ? null : d.g().requiringGrad(),
+                    h = d.h() == null ? null : d.h().requiringGrad();
+            Tensor a = d.a() == null ? null : d.a().requiringGrad(),
+                    b = d.b() == null ? null : d.b().requiringGrad();
             long t0 = System.nanoTime();
             last = QpLayer.solve(q, p, g, h, a, b, o);
             last.z().mul(d.w()).sum().backward();
@@ -167,8 +224,14 @@ public final class QpBenchmark {
                 ms[it] = t;
             }
             if (it == -warmup || (it + 1) % 10 == 0) {
-                progress.accept(String.format("%s %d: %.2f ms, %d IPM iterations, %d not solved", it < 0 ? "warm-up" : "iteration",
-                        it < 0 ? it + warmup + 1 : it + 1, t, last.iterations(), last.failed()));
+                progress.accept(
+                        String.format(
+                                "%s %d: %.2f ms, %d IPM iterations, %d not solved",
+                                it < 0 ? "warm-up" : "iteration",
+                                it < 0 ? it + warmup + 1 : it + 1,
+                                t,
+                                last.iterations(),
+                                last.failed()));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -184,15 +247,18 @@ public final class QpBenchmark {
     }
 
     /**
-     * Measured from the returned z and the data: the largest constraint violation max(Gz - h, 0) and
-     * equality residual |Az - b| over the batch, the mean objective 1/2 z'Qz + p'z, the samples not
-     * solved, the largest IPM iteration count and the worst relative KKT residual the solver reports.
+     * Measured from the returned z and the data: the largest constraint violation max(Gz - h, 0)
+     * and equality residual |Az - b| over the batch, the mean objective 1/2 z'Qz + p'z, the samples
+     * not solved, the largest IPM iteration count and the worst relative KKT residual the solver
+     * reports.
      */
     static Map<String, Object> quality(Data d, QpLayer.Result r) {
         int batch = d.batch(), n = d.n(), m = d.m(), pe = d.pe();
         double[] z = r.z().toDoubleArray(), q = d.q().toDoubleArray(), p = d.p().toDoubleArray();
-        double[] g = m == 0 ? null : d.g().toDoubleArray(), h = m == 0 ? null : d.h().toDoubleArray();
-        double[] a = pe == 0 ? null : d.a().toDoubleArray(), b = pe == 0 ? null : d.b().toDoubleArray();
+        double[] g = m == 0 ? null : d.g().toDoubleArray(),
+                h = m == 0 ? null : d.h().toDoubleArray();
+        double[] a = pe == 0 ? null : d.a().toDoubleArray(),
+                b = pe == 0 ? null : d.b().toDoubleArray();
         double viol = 0, eq = 0, obj = 0, kkt = 0;
         for (int s = 0; s < batch; s++) {
             for (int c = 0; c < m; c++) {

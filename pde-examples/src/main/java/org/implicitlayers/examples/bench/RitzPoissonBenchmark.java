@@ -19,14 +19,18 @@ import org.implicitlayers.ritz.RitzSolver;
  * The {@code ritz-poisson} benchmark: -Laplace(u) = 2 pi^2 sin(pi x) sin(pi y) on [0,1]^2, the Ritz
  * energy with boundary penalty 500 on 1024 + 256 fresh uniform points per step, the Deep Ritz
  * residual network (32 wide, 3 blocks), Adam 1e-3; relative L2 error on the 101 x 101 grid every
- * 250 iterations (not timed). With {@code best}: whatever this solver does best, in a wall-clock budget.
+ * 250 iterations (not timed). With {@code best}: whatever this solver does best, in a wall-clock
+ * budget.
  */
 public final class RitzPoissonBenchmark {
-    private RitzPoissonBenchmark() {
-    }
+    private RitzPoissonBenchmark() {}
 
-    /** The benchmark on {@code backend}: each iteration (and evaluation) in a memory scope, so off-heap backends free its tensors at once. */
-    public static Map<String, Object> standard(int iters, DType dtype, long seed, Backend backend, Consumer<String> progress) {
+    /**
+     * The benchmark on {@code backend}: each iteration (and evaluation) in a memory scope, so
+     * off-heap backends free its tensors at once.
+     */
+    public static Map<String, Object> standard(
+            int iters, DType dtype, long seed, Backend backend, Consumer<String> progress) {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
@@ -36,9 +40,12 @@ public final class RitzPoissonBenchmark {
         }
     }
 
-    private static Map<String, Object> standard(int iters, DType dtype, long seed, Consumer<String> progress) {
+    private static Map<String, Object> standard(
+            int iters, DType dtype, long seed, Consumer<String> progress) {
         RitzOptions o = RitzOptions.defaults();
-        o = o.withOptimizer(o.optimizer().withSteps(iters)).withRun(new RitzOptions.Run(250, seed, dtype));
+        o =
+                o.withOptimizer(o.optimizer().withSteps(iters))
+                        .withRun(new RitzOptions.Run(250, seed, dtype));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
         Adam adam = new Adam(solver.network().parameters(), o.optimizer().lr());
         double[] times = new double[iters];
@@ -71,8 +78,13 @@ public final class RitzPoissonBenchmark {
                     to1 = itr;
                     wallTo1 = train;
                 }
-                progress.accept(String.format("iter %5d  energy %.5f  rel-L2 %.4e  %.3f ms/it (median so far)", itr, lossValue, err,
-                        Stopwatch.median(java.util.Arrays.copyOf(times, itr))));
+                progress.accept(
+                        String.format(
+                                "iter %5d  energy %.5f  rel-L2 %.4e  %.3f ms/it (median so far)",
+                                itr,
+                                lossValue,
+                                err,
+                                Stopwatch.median(java.util.Arrays.copyOf(times, itr))));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -89,11 +101,14 @@ public final class RitzPoissonBenchmark {
 
     /**
      * The best method found for this problem: the PINN residual (second derivatives by autodiff)
-     * with the exact boundary ansatz u = phi N, float64, a small residual network (24 wide, 2 blocks),
-     * Adam on fresh Sobol points, then L-BFGS on a fixed quasi-random set, stopped at the budget.
-     * (Of the variants tried in 24 s: this 2.4e-4, MLP 32x3 3.8e-4, ResNet 32x3 2.2e-3, Ritz energy 7e-3.)
+     * with the exact boundary ansatz u = phi N, float64, a small residual network (24 wide, 2
+     * blocks), Adam on fresh Sobol points, then L-BFGS on a fixed quasi-random set, stopped at the
+     * budget. (Of the variants tried in 24 s: this 2.4e-4, MLP 32x3 3.8e-4, ResNet 32x3 2.2e-3,
+     * Ritz energy 7e-3.)
      */
-    public static Map<String, Object> best(double budgetSeconds, long seed, Backend backend, Consumer<String> progress) throws Exception {
+    public static Map<String, Object> best(
+            double budgetSeconds, long seed, Backend backend, Consumer<String> progress)
+            throws Exception {
         Backend previous = Backends.current();
         Backends.setCurrent(backend);
         try {
@@ -103,21 +118,41 @@ public final class RitzPoissonBenchmark {
         }
     }
 
-    private static Map<String, Object> best(double budgetSeconds, long seed, Consumer<String> progress) throws Exception {
-        RitzOptions o = RitzOptions.defaults().withMethod(RitzOptions.Method.PINN).withBoundary(RitzOptions.Boundary.exact())
-                .withSampling(new RitzOptions.Sampling(256, 1, RitzOptions.SamplingMethod.SOBOL, true, 0, 0))
-                .withNetwork(new RitzOptions.Network(RitzOptions.NetworkType.RESNET, 24, 2, "tanh"))
-                .withOptimizer(RitzOptions.Optimizer.defaults().withSteps(100000).withLr(3e-3, 1.0).withLbfgs(100000))
-                .withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
+    private static Map<String, Object> best(
+            double budgetSeconds, long seed, Consumer<String> progress) throws Exception {
+        RitzOptions o =
+                RitzOptions.defaults()
+                        .withMethod(RitzOptions.Method.PINN)
+                        .withBoundary(RitzOptions.Boundary.exact())
+                        .withSampling(
+                                new RitzOptions.Sampling(
+                                        256, 1, RitzOptions.SamplingMethod.SOBOL, true, 0, 0))
+                        .withNetwork(
+                                new RitzOptions.Network(
+                                        RitzOptions.NetworkType.RESNET, 24, 2, "tanh"))
+                        .withOptimizer(
+                                RitzOptions.Optimizer.defaults()
+                                        .withSteps(100000)
+                                        .withLr(3e-3, 1.0)
+                                        .withLbfgs(100000))
+                        .withRun(new RitzOptions.Run(250, seed, DType.FLOAT64));
         RitzSolver solver = new RitzSolver(Examples.poissonSquare(), o);
         long t0 = System.nanoTime();
-        RitzSolver.Result r = solver.solve(List.of(), new org.implicitlayers.core.train.CancelRequest(), null, false, budgetSeconds);
+        RitzSolver.Result r =
+                solver.solve(
+                        List.of(),
+                        new org.implicitlayers.core.train.CancelRequest(),
+                        null,
+                        false,
+                        budgetSeconds);
         double wall = (System.nanoTime() - t0) / 1e9;
         progress.accept("L-BFGS: " + r.lbfgsStop());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("benchmark", "ritz-poisson");
-        out.put("method", "PINN residual, exact BC ansatz u = phi N(x), ResNet 24 wide x 2 blocks tanh, float64, Adam on 256 fresh "
-                + "Sobol points per step (1/3 of the budget) then L-BFGS (strong Wolfe) on 1024 fixed Halton points");
+        out.put(
+                "method",
+                "PINN residual, exact BC ansatz u = phi N(x), ResNet 24 wide x 2 blocks tanh, float64, Adam on 256 fresh "
+                        + "Sobol points per step (1/3 of the budget) then L-BFGS (strong Wolfe) on 1024 fixed Halton points");
         out.put("rel_l2", r.metrics().get("rel_l2"));
         out.put("rel_h1", r.metrics().get("rel_h1"));
         out.put("wall_s", MicroBenchmark.round(wall, 2));

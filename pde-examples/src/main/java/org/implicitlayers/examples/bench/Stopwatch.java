@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Median timing of a repeated action after a warm-up, in microseconds. */
 final class Stopwatch {
-    private Stopwatch() {
-    }
+    private Stopwatch() {}
 
     static double medianMicros(Runnable action, int warmup, int iters) {
         for (int i = 0; i < warmup; i++) {
@@ -30,7 +29,8 @@ final class Stopwatch {
     /** Peak resident set size of this process in MiB (VmHWM), or -1 where /proc is absent. */
     static double peakRssMb() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String line :
+                    java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }

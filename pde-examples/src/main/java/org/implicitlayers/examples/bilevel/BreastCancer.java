@@ -13,15 +13,24 @@ import java.nio.charset.StandardCharsets;
 public final class BreastCancer {
     /** The class-path resource. */
     public static final String RESOURCE = "/org/implicitlayers/examples/data/breast_cancer.csv";
-    private static final String[] MEASURES = {"radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
-        "concave points", "symmetry", "fractal dimension"};
 
-    private BreastCancer() {
-    }
+    private static final String[] MEASURES = {
+        "radius",
+        "texture",
+        "perimeter",
+        "area",
+        "smoothness",
+        "compactness",
+        "concavity",
+        "concave points",
+        "symmetry",
+        "fractal dimension"
+    };
+
+    private BreastCancer() {}
 
     /** The features [569][30] and classes [569] (0 or 1). */
-    public record Data(double[][] x, double[] y) {
-    }
+    public record Data(double[][] x, double[] y) {}
 
     /** The name of feature k: "mean radius", "radius SE", "worst radius", ... */
     public static String featureName(int k) {
@@ -35,7 +44,8 @@ public final class BreastCancer {
             if (in == null) {
                 throw new IOException("resource " + RESOURCE + " is missing from the class path");
             }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String[] head = r.readLine().split(",");
             int n = Integer.parseInt(head[0].trim()), d = Integer.parseInt(head[1].trim());
             double[][] x = new double[n][d];
@@ -44,7 +54,14 @@ public final class BreastCancer {
                 String line = r.readLine();
                 String[] f = line == null ? new String[0] : line.split(",");
                 if (f.length != d + 1) {
-                    throw new IOException(RESOURCE + " line " + (i + 2) + ": expected " + (d + 1) + " fields, got " + f.length);
+                    throw new IOException(
+                            RESOURCE
+                                    + " line "
+                                    + (i + 2)
+                                    + ": expected "
+                                    + (d + 1)
+                                    + " fields, got "
+                                    + f.length);
                 }
                 try {
                     for (int k = 0; k < d; k++) {
@@ -52,10 +69,22 @@ public final class BreastCancer {
                     }
                     y[i] = Integer.parseInt(f[d].trim());
                 } catch (NumberFormatException e) {
-                    throw new IOException(RESOURCE + " line " + (i + 2) + ": not a number (" + e.getMessage() + ")");
+                    throw new IOException(
+                            RESOURCE
+                                    + " line "
+                                    + (i + 2)
+                                    + ": not a number ("
+                                    + e.getMessage()
+                                    + ")");
                 }
                 if (y[i] != 0 && y[i] != 1) {
-                    throw new IOException(RESOURCE + " line " + (i + 2) + ": class " + f[d] + ", expected 0 or 1");
+                    throw new IOException(
+                            RESOURCE
+                                    + " line "
+                                    + (i + 2)
+                                    + ": class "
+                                    + f[d]
+                                    + ", expected 0 or 1");
                 }
             }
             return new Data(x, y);

@@ -19,48 +19,63 @@ import org.implicitlayers.ritz.loss.TrainingPoints;
 /**
  * The implicit hypergradient of the coefficient inversion against float64 central finite
  * differences of the outer objective, on a small instance whose inner problem is solved exactly:
- * the network's hidden layer is a fixed set of random tanh features and only its last layer (weights
- * and bias) is trained, so that the Ritz energy is a strictly convex quadratic in the trained
- * parameters, minimised by Newton's method ({@link NewtonCg}: conjugate gradients on Hessian-vector
- * products to a relative residual of 1e-14, exact to rounding). Everything else is the inversion's
- * own code: the exact-boundary ansatz, the Ritz energy (here on a fixed midpoint grid),
- * {@link LogCoefficient}, the outer misfit with its Tikhonov term, and the implicit hypergradient of
- * {@link Bilevel} (here with no damping, CG to 1e-14).
+ * the network's hidden layer is a fixed set of random tanh features and only its last layer
+ * (weights and bias) is trained, so that the Ritz energy is a strictly convex quadratic in the
+ * trained parameters, minimised by Newton's method ({@link NewtonCg}: conjugate gradients on
+ * Hessian-vector products to a relative residual of 1e-14, exact to rounding). Everything else is
+ * the inversion's own code: the exact-boundary ansatz, the Ritz energy (here on a fixed midpoint
+ * grid), {@link LogCoefficient}, the outer misfit with its Tikhonov term, and the implicit
+ * hypergradient of {@link Bilevel} (here with no damping, CG to 1e-14).
  */
 public final class GradientCheck {
     /** Fixed tanh features of the small instance. */
     public static final int FEATURES = 8;
+
     /** Midpoints per side of its quadrature grid. */
     public static final int QUADRATURE = 16;
+
     /** Cosine modes per direction of its coefficient. */
     public static final int MODES = 2;
+
     /** Central-difference step in each theta. */
     public static final double STEP = 1e-5;
 
-    private GradientCheck() {
-    }
+    private GradientCheck() {}
 
     /**
-     * @param relativeError    |g_implicit - g_fd| / |g_fd| (Euclidean norms)
-     * @param implicit         the implicit hypergradient
+     * @param relativeError |g_implicit - g_fd| / |g_fd| (Euclidean norms)
+     * @param implicit the implicit hypergradient
      * @param finiteDifference the central differences
-     * @param adjoint          the adjoint solve of the implicit gradient
+     * @param adjoint the adjoint solve of the implicit gradient
      */
-    public record Result(double relativeError, double[] implicit, double[] finiteDifference, Solution adjoint) {
+    public record Result(
+            double relativeError, double[] implicit, double[] finiteDifference, Solution adjoint) {
         /** The small instance in words (for reports). */
         public static String instance() {
-            return "float64; " + MODES + "x" + MODES + " cosine modes; u = phi (W tanh(A x + b) + c) with " + FEATURES
+            return "float64; "
+                    + MODES
+                    + "x"
+                    + MODES
+                    + " cosine modes; u = phi (W tanh(A x + b) + c) with "
+                    + FEATURES
                     + " fixed random tanh features, only W and c trained (a strictly convex inner problem, solved by Newton-CG to 1e-14; implicit gradient by CG to 1e-14, no damping);"
-                    + " Ritz energy on a " + QUADRATURE + "x" + QUADRATURE + " midpoint grid; the run's first observations;"
-                    + " central differences with step " + STEP;
+                    + " Ritz energy on a "
+                    + QUADRATURE
+                    + "x"
+                    + QUADRATURE
+                    + " midpoint grid; the run's first observations;"
+                    + " central differences with step "
+                    + STEP;
         }
     }
 
     /**
-     * Runs the check at {@code theta} (length {@link #MODES}^2) with the observations {@code x, y, d}
-     * (the first {@code n} of each), Tikhonov weight {@code alpha}, features drawn from {@code seed}.
+     * Runs the check at {@code theta} (length {@link #MODES}^2) with the observations {@code x, y,
+     * d} (the first {@code n} of each), Tikhonov weight {@code alpha}, features drawn from {@code
+     * seed}.
      */
-    public static Result run(double[] theta, double[] x, double[] y, double[] d, int n, double alpha, long seed) {
+    public static Result run(
+            double[] theta, double[] x, double[] y, double[] d, int n, double alpha, long seed) {
         Instance in = new Instance(theta, x, y, d, n, alpha, seed);
         Bilevel.Result h = in.hypergradient(theta);
         double[] g = h.hypergradient()[0].toDoubleArray();
@@ -108,18 +123,37 @@ public final class GradientCheck {
         private final Bilevel.Options options;
         private final Tensor w0;
 
-        Instance(double[] theta, double[] x, double[] y, double[] d, int n, double alpha, long seed) {
+        Instance(
+                double[] theta,
+                double[] x,
+                double[] y,
+                double[] d,
+                int n,
+                double alpha,
+                long seed) {
             if (theta.length != MODES * MODES) {
-                throw new IllegalArgumentException("gradient check: theta needs " + MODES * MODES + " values, got " + theta.length);
+                throw new IllegalArgumentException(
+                        "gradient check: theta needs "
+                                + MODES * MODES
+                                + " values, got "
+                                + theta.length);
             }
             if (n < 1 || n > x.length) {
-                throw new IllegalArgumentException("gradient check: 1 to " + x.length + " observations, got " + n);
+                throw new IllegalArgumentException(
+                        "gradient check: 1 to " + x.length + " observations, got " + n);
             }
             coefficient = LogCoefficient.uniform(MODES, DType.FLOAT64);
             Features model = new Features(Rng.seeded(seed));
             ansatz = new Ansatz(model, Box.unitCube(2), true, null);
-            points = new TrainingPoints(Box.unitCube(2), QUADRATURE * QUADRATURE, 0, CoefficientInversion.midpoints(QUADRATURE),
-                    CoefficientInversion.midpoints(QUADRATURE), false, DType.FLOAT64);
+            points =
+                    new TrainingPoints(
+                            Box.unitCube(2),
+                            QUADRATURE * QUADRATURE,
+                            0,
+                            CoefficientInversion.midpoints(QUADRATURE),
+                            CoefficientInversion.midpoints(QUADRATURE),
+                            false,
+                            DType.FLOAT64);
             double[] xy = new double[2 * n], dd = new double[n];
             for (int i = 0; i < n; i++) {
                 xy[2 * i] = x[i];
@@ -131,16 +165,25 @@ public final class GradientCheck {
             this.alpha = alpha;
             Variables w = Variables.parameters(model);
             problem = Bilevel.Problem.argmin(w, (v, t) -> inner(t[0]), (v, t) -> outer(t[0]));
-            // Newton on a quadratic: exact after one step up to the CG solve's accuracy; further steps refine.
-            options = Bilevel.Options.defaults().withInnerSolver(new NewtonCg(4, 1e-15, 500, 1e-14))
-                    .withMode(GradientMode.Implicit.cg(1e-14, 500)).withPolicy(NonConvergence.RETURN_LAST);
+            // Newton on a quadratic: exact after one step up to the CG solve's accuracy; further
+            // steps refine.
+            options =
+                    Bilevel.Options.defaults()
+                            .withInnerSolver(new NewtonCg(4, 1e-15, 500, 1e-14))
+                            .withMode(GradientMode.Implicit.cg(1e-14, 500))
+                            .withPolicy(NonConvergence.RETURN_LAST);
             w0 = Tensor.zeros(DType.FLOAT64, w.size());
         }
 
-        /** The Ritz energy; recording on even where the caller turned it off (NewtonCg's line search): it needs grad u in x. */
+        /**
+         * The Ritz energy; recording on even where the caller turned it off (NewtonCg's line
+         * search): it needs grad u in x.
+         */
         Tensor inner(Tensor theta) {
             try (Grad.Scope on = Grad.enableGrad()) {
-                return CoefficientInversion.ritzEnergy(coefficient, theta, CoefficientInversion.SOURCE).value(ansatz, points);
+                return CoefficientInversion.ritzEnergy(
+                                coefficient, theta, CoefficientInversion.SOURCE)
+                        .value(ansatz, points);
             }
         }
 
@@ -150,12 +193,21 @@ public final class GradientCheck {
         }
 
         Bilevel.Result hypergradient(double[] theta) {
-            return Bilevel.solve(problem, w0, new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)}, options);
+            return Bilevel.solve(
+                    problem,
+                    w0,
+                    new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)},
+                    options);
         }
 
         /** F at theta, the inner problem solved exactly there (from the same start). */
         double objectiveAt(double[] theta) {
-            return Bilevel.evaluate(problem, w0, new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)}, options).value();
+            return Bilevel.evaluate(
+                            problem,
+                            w0,
+                            new Tensor[] {Tensor.of(DType.FLOAT64, theta, theta.length)},
+                            options)
+                    .value();
         }
     }
 }

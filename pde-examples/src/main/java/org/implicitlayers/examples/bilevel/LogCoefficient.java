@@ -7,24 +7,35 @@ import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.ritz.problem.ScalarField;
 
 /**
- * A positive coefficient on the unit square, a(x, y) = exp(s(x, y)) with s a cosine series of
- * K x K modes: s = sum over 0 &lt;= k, l &lt; K of theta_kl cos(k pi x) cos(l pi y). The modes
- * are smooth, orthogonal on the square and free on its boundary, so a few of them describe a
- * smooth field and the exponential keeps it positive whatever theta. theta is the module's one
- * parameter, {@code "theta"} of shape [K^2], index k K + l.
+ * A positive coefficient on the unit square, a(x, y) = exp(s(x, y)) with s a cosine series of K x K
+ * modes: s = sum over 0 &lt;= k, l &lt; K of theta_kl cos(k pi x) cos(l pi y). The modes are
+ * smooth, orthogonal on the square and free on its boundary, so a few of them describe a smooth
+ * field and the exponential keeps it positive whatever theta. theta is the module's one parameter,
+ * {@code "theta"} of shape [K^2], index k K + l.
  */
 public final class LogCoefficient extends Module {
     private final int modes;
     private final Parameter theta;
 
-    /** K = {@code modes} (at least 1), theta = {@code initial} (length K^2; its dtype is the parameter's). */
+    /**
+     * K = {@code modes} (at least 1), theta = {@code initial} (length K^2; its dtype is the
+     * parameter's).
+     */
     public LogCoefficient(int modes, Tensor initial) {
         if (modes < 1) {
-            throw new IllegalArgumentException("LogCoefficient: at least 1 mode per direction, got " + modes);
+            throw new IllegalArgumentException(
+                    "LogCoefficient: at least 1 mode per direction, got " + modes);
         }
         if (initial.numel() != modes * modes) {
-            throw new IllegalArgumentException("LogCoefficient: theta needs " + modes * modes + " values for " + modes + " x " + modes
-                    + " modes, got " + initial.numel());
+            throw new IllegalArgumentException(
+                    "LogCoefficient: theta needs "
+                            + modes * modes
+                            + " values for "
+                            + modes
+                            + " x "
+                            + modes
+                            + " modes, got "
+                            + initial.numel());
         }
         this.modes = modes;
         this.theta = param("theta", initial.reshape(modes * modes));
@@ -45,21 +56,31 @@ public final class LogCoefficient extends Module {
         return theta;
     }
 
-    /** a at points x [n, 2] for the module's theta: [n, 1], differentiable in theta (x is not differentiated). */
+    /**
+     * a at points x [n, 2] for the module's theta: [n, 1], differentiable in theta (x is not
+     * differentiated).
+     */
     @Override
     public Tensor forward(Tensor x) {
         return at(x, theta.value());
     }
 
-    /** a at points x [n, 2] for coefficients {@code t} [K^2]: [n, 1], differentiable in t (x is not differentiated). */
+    /**
+     * a at points x [n, 2] for coefficients {@code t} [K^2]: [n, 1], differentiable in t (x is not
+     * differentiated).
+     */
     public Tensor at(Tensor x, Tensor t) {
         if (t.numel() != modes * modes) {
-            throw new IllegalArgumentException("LogCoefficient: theta needs " + modes * modes + " values, got " + t.numel());
+            throw new IllegalArgumentException(
+                    "LogCoefficient: theta needs " + modes * modes + " values, got " + t.numel());
         }
         return modes(x).matmul(t.reshape(modes * modes, 1)).exp();
     }
 
-    /** a for the coefficients {@code t} [K^2] as a field (on the tape through t when t requires grad). */
+    /**
+     * a for the coefficients {@code t} [K^2] as a field (on the tape through t when t requires
+     * grad).
+     */
     public ScalarField field(Tensor t) {
         return x -> at(x, t);
     }

@@ -9,18 +9,26 @@ import org.implicitlayers.core.Tensor;
  * uniform on [0.1, 5], phase phi uniform on [0, pi], inputs uniform on [-5, 5].
  */
 public final class SineTasks {
-    private SineTasks() {
-    }
+    private SineTasks() {}
 
     /** One task: its amplitude and phase, K support points and the query points. */
-    public record Task(double amplitude, double phase, Tensor xSupport, Tensor ySupport, Tensor xQuery, Tensor yQuery) {
+    public record Task(
+            double amplitude,
+            double phase,
+            Tensor xSupport,
+            Tensor ySupport,
+            Tensor xQuery,
+            Tensor yQuery) {
         /** The true function at x. */
         public double at(double x) {
             return amplitude * Math.sin(x - phase);
         }
     }
 
-    /** A task with {@code shots} support and {@code queries} query points, all drawn from {@code rng}. */
+    /**
+     * A task with {@code shots} support and {@code queries} query points, all drawn from {@code
+     * rng}.
+     */
     public static Task draw(Rng rng, int shots, int queries, DType dtype) {
         double a = 0.1 + 4.9 * rng.nextDouble(), phase = Math.PI * rng.nextDouble();
         Tensor[] s = points(rng, a, phase, shots, dtype), q = points(rng, a, phase, queries, dtype);

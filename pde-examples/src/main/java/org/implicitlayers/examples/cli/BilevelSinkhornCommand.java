@@ -21,8 +21,6 @@ import org.implicitlayers.core.train.CsvMetricsLog;
 import org.implicitlayers.core.train.OutputSet;
 import org.implicitlayers.core.train.RunContext;
 import org.implicitlayers.core.train.Trainer;
-import org.implicitlayers.plot.Figures;
-import org.implicitlayers.plot.LossCurve;
 import org.implicitlayers.examples.plot.RegistrationPlot;
 import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.ot.EpsilonScaling;
@@ -31,6 +29,8 @@ import org.implicitlayers.implicit.ot.Sinkhorn;
 import org.implicitlayers.implicit.ot.registration.RegistrationExample;
 import org.implicitlayers.implicit.ot.registration.SimilarityTransform;
 import org.implicitlayers.implicit.ot.registration.SinkhornRegistration;
+import org.implicitlayers.plot.Figures;
+import org.implicitlayers.plot.LossCurve;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,62 +38,91 @@ import picocli.CommandLine.Option;
 /**
  * Point-cloud registration by optimal transport: a rotation, translation and scale that move a
  * source cloud onto a noisy target with outliers, fitted by Adam on the Sinkhorn divergence with
- * gradients through Sinkhorn (implicit by default). Reports the transform's error against the
- * known ground truth, implicit against unrolled gradients with their tape sizes at the same
- * sweep count, and the implicit gradient against central differences on a small instance.
+ * gradients through Sinkhorn (implicit by default). Reports the transform's error against the known
+ * ground truth, implicit against unrolled gradients with their tape sizes at the same sweep count,
+ * and the implicit gradient against central differences on a small instance.
  */
-@Command(name = "sinkhorn", description = {"Register a 2-D point cloud onto a noisy target with outliers by minimising the Sinkhorn divergence over"
-        + " a rotation, translation and scale; gradients through Sinkhorn implicitly (or unrolled). Prints the error against the known"
-        + " transform, implicit vs unrolled gradients and tape sizes, a finite-difference check; writes PNGs, metrics and checkpoints."
-        + " Last line: one JSON object. Output folder: out/bilevel/sinkhorn."})
+@Command(
+        name = "sinkhorn",
+        description = {
+            "Register a 2-D point cloud onto a noisy target with outliers by minimising the Sinkhorn divergence over"
+                    + " a rotation, translation and scale; gradients through Sinkhorn implicitly (or unrolled). Prints the error against the known"
+                    + " transform, implicit vs unrolled gradients and tape sizes, a finite-difference check; writes PNGs, metrics and checkpoints."
+                    + " Last line: one JSON object. Output folder: out/bilevel/sinkhorn."
+        })
 final class BilevelSinkhornCommand implements Callable<Integer> {
-    @Option(names = "--steps", description = "Adam steps (default: ${DEFAULT-VALUE}).", defaultValue = "80")
+    @Option(
+            names = "--steps",
+            description = "Adam steps (default: ${DEFAULT-VALUE}).",
+            defaultValue = "80")
     long steps;
 
-    @Option(names = "--points", description = "Points in the source cloud and inliers in the target (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--points",
+            description =
+                    "Points in the source cloud and inliers in the target (default: ${DEFAULT-VALUE}).",
             defaultValue = "100")
     int points;
 
-    @Option(names = "--epsilon", description = "Entropic regularisation, in squared shape units (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--epsilon",
+            description =
+                    "Entropic regularisation, in squared shape units (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.05")
     double epsilon;
 
-    @Option(names = "--tol", description = "Sinkhorn's stopping tolerance on the marginal error ||P^T 1 - b||_1 (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--tol",
+            description =
+                    "Sinkhorn's stopping tolerance on the marginal error ||P^T 1 - b||_1 (default: ${DEFAULT-VALUE}).",
             defaultValue = "1e-5")
     double tol;
 
-    @Option(names = "--noise", description = "Standard deviation of the target's Gaussian noise, shape units (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--noise",
+            description =
+                    "Standard deviation of the target's Gaussian noise, shape units (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.02")
     double noise;
 
-    @Option(names = "--outliers", description = "Outliers added to the target, as a fraction of --points, in [0, 1) (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--outliers",
+            description =
+                    "Outliers added to the target, as a fraction of --points, in [0, 1) (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.03")
     double outliers;
 
-    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.03")
+    @Option(
+            names = "--lr",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0.03")
     double lr;
 
-    @Option(names = "--no-scale", description = "Fit a rigid transform only (the example's true scale is then 1).")
+    @Option(
+            names = "--no-scale",
+            description = "Fit a rigid transform only (the example's true scale is then 1).")
     boolean noScale;
 
-    @Option(names = "--gradient", description = "How training differentiates Sinkhorn: implicit or unrolled (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--gradient",
+            description =
+                    "How training differentiates Sinkhorn: implicit or unrolled (default: ${DEFAULT-VALUE}).",
             defaultValue = "implicit")
     String gradient;
 
-    @Option(names = "--check-every", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}; also every 30 s).",
+    @Option(
+            names = "--check-every",
+            description = "Steps between checkpoints (default: ${DEFAULT-VALUE}; also every 30 s).",
             defaultValue = "20")
     long checkEvery;
 
-    @CommandLine.Mixin
-    RunOptions run;
+    @CommandLine.Mixin RunOptions run;
 
-    @CommandLine.Mixin
-    FigureOptions figureOptions;
+    @CommandLine.Mixin FigureOptions figureOptions;
 
     private Figures figures;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private CommandLine.ParameterException bad(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
@@ -105,10 +134,13 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
             throw bad("--steps must be >= 0, got " + steps);
         }
         if (points < 3) {
-            throw bad("--points must be >= 3 (an empty or tiny cloud cannot be registered), got " + points);
+            throw bad(
+                    "--points must be >= 3 (an empty or tiny cloud cannot be registered), got "
+                            + points);
         }
         if (points > 2000) {
-            throw bad("--points must be <= 2000 (each Sinkhorn sweep costs points^2), got " + points);
+            throw bad(
+                    "--points must be <= 2000 (each Sinkhorn sweep costs points^2), got " + points);
         }
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
             throw bad("--epsilon must be finite and > 0, got " + epsilon);
@@ -134,9 +166,16 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
     }
 
     Sinkhorn.Options sinkhorn() {
-        return Sinkhorn.Options.defaults().withEpsilon(epsilon).withTol(tol).withMaxIter(5000)
-                .withScaling(EpsilonScaling.geometric(0.7)).withPolicy(NonConvergence.WARN)
-                .withGradient(gradient.equals("unrolled") ? GradientMode.unrolled() : GradientMode.implicit());
+        return Sinkhorn.Options.defaults()
+                .withEpsilon(epsilon)
+                .withTol(tol)
+                .withMaxIter(5000)
+                .withScaling(EpsilonScaling.geometric(0.7))
+                .withPolicy(NonConvergence.WARN)
+                .withGradient(
+                        gradient.equals("unrolled")
+                                ? GradientMode.unrolled()
+                                : GradientMode.implicit());
     }
 
     @Override
@@ -146,68 +185,116 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
         validate();
         long t0 = System.nanoTime();
         long seed = run.seed(0);
-        RegistrationExample example = RegistrationExample.curve(seed, points, noise, outliers, !noScale, DType.FLOAT64);
-        String identity = String.format(Locale.ROOT, "points %d, noise %s, outliers %s, epsilon %s, tol %s, lr %s, %s, gradient %s, seed %d",
-                points, noise, outliers, epsilon, tol, lr, noScale ? "rigid" : "similarity", gradient, seed);
-        try (OnInterrupt interrupt = new OnInterrupt(); RunContext ctx = run.open(Path.of("out", "bilevel", "sinkhorn"), "bilevel sinkhorn",
-                identity)) {
+        RegistrationExample example =
+                RegistrationExample.curve(seed, points, noise, outliers, !noScale, DType.FLOAT64);
+        String identity =
+                String.format(
+                        Locale.ROOT,
+                        "points %d, noise %s, outliers %s, epsilon %s, tol %s, lr %s, %s, gradient %s, seed %d",
+                        points,
+                        noise,
+                        outliers,
+                        epsilon,
+                        tol,
+                        lr,
+                        noScale ? "rigid" : "similarity",
+                        gradient,
+                        seed);
+        try (OnInterrupt interrupt = new OnInterrupt();
+                RunContext ctx =
+                        run.open(
+                                Path.of("out", "bilevel", "sinkhorn"),
+                                "bilevel sinkhorn",
+                                identity)) {
             interrupt.cancels(ctx::cancel);
             return trainAndReport(example, ctx, interrupt, t0);
         }
     }
 
-    private int trainAndReport(RegistrationExample example, RunContext ctx, OnInterrupt interrupt, long t0) throws IOException {
+    private int trainAndReport(
+            RegistrationExample example, RunContext ctx, OnInterrupt interrupt, long t0)
+            throws IOException {
         Path out = ctx.folder();
         SinkhornRegistration reg = new SinkhornRegistration(example, sinkhorn());
         SimilarityTransform transform = new SimilarityTransform(!noScale, DType.FLOAT64);
         Adam adam = new Adam(transform.parameters(), lr);
         List<Double> stepMs = new ArrayList<>();
         long[] sweeps = {0, 0};
-        Trainer.Builder tb = Trainer.builder(transform, adam, Rng.seeded(run.seed(0)))
-                .loss((step, rng) -> {
-                    long s0 = System.nanoTime();
-                    Tensor loss = reg.loss(transform);
-                    stepMs.add((System.nanoTime() - s0) / 1e6);
-                    sweeps[0] += reg.lastCross().sweeps();
-                    sweeps[1]++;
-                    return loss;
-                })
-                .evaluator(step -> {
-                    SinkhornRegistration.Errors e = reg.errors(transform);
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    m.put("angle_error_deg", e.angleDegrees());
-                    m.put("translation_error", e.translation());
-                    if (!noScale) {
-                        m.put("scale_error_rel", e.scaleRelative());
-                    }
-                    return m;
-                })
-                .options(Trainer.Options.defaults().withSteps(steps).withEvalEvery(5).withCheckpointEvery(checkEvery))
-                .callback(new CsvMetricsLog(out.resolve("metrics.csv"), out.resolve("eval.csv"), 1));
+        Trainer.Builder tb =
+                Trainer.builder(transform, adam, Rng.seeded(run.seed(0)))
+                        .loss(
+                                (step, rng) -> {
+                                    long s0 = System.nanoTime();
+                                    Tensor loss = reg.loss(transform);
+                                    stepMs.add((System.nanoTime() - s0) / 1e6);
+                                    sweeps[0] += reg.lastCross().sweeps();
+                                    sweeps[1]++;
+                                    return loss;
+                                })
+                        .evaluator(
+                                step -> {
+                                    SinkhornRegistration.Errors e = reg.errors(transform);
+                                    Map<String, Double> m = new LinkedHashMap<>();
+                                    m.put("angle_error_deg", e.angleDegrees());
+                                    m.put("translation_error", e.translation());
+                                    if (!noScale) {
+                                        m.put("scale_error_rel", e.scaleRelative());
+                                    }
+                                    return m;
+                                })
+                        .options(
+                                Trainer.Options.defaults()
+                                        .withSteps(steps)
+                                        .withEvalEvery(5)
+                                        .withCheckpointEvery(checkEvery))
+                        .callback(
+                                new CsvMetricsLog(
+                                        out.resolve("metrics.csv"), out.resolve("eval.csv"), 1));
         if (!run.quiet) {
             tb.callback(new ProgressBarCallback(System.err, "bilevel sinkhorn"));
         }
         Trainer.Result tr = tb.context(ctx).build().run();
         SinkhornRegistration.Errors err = reg.errors(transform);
 
-        // Implicit against unrolled at the identity (the start of training), full problem; the unrolled forward
+        // Implicit against unrolled at the identity (the start of training), full problem; the
+        // unrolled forward
         // takes the same sweeps (the same iterates meet the same stopping test).
         GradientReport cmp = compareModes(example);
         double fdRel = finiteDifferenceCheck(run.seed(0));
 
-        double[] before = example.source().toDoubleArray(), target = example.target().toDoubleArray(), after;
+        double[] before = example.source().toDoubleArray(),
+                target = example.target().toDoubleArray(),
+                after;
         try (Grad.Scope ignored = Grad.noGrad()) {
             after = transform.forward(example.source()).toDoubleArray();
         }
         List<String> wrote;
         try (OutputSet files = ctx.outputs()) {
             Npz.write(files.path("transform.npz"), transform.stateDict());
-            RegistrationPlot.write(figures, files.path(figures.fileName("registration")), before, after, target, example.outliers(), new String[] {
-                "before: source and target",
-                String.format(Locale.ROOT, "after %d steps: errors %.2g deg, %.2g (translation)", tr.lastStep(), err.angleDegrees(),
-                        err.translation())});
-            LossCurve.write(out.resolve("metrics.csv"), out.resolve("eval.csv"), figures, files.path(figures.fileName("loss")),
-                    "bilevel sinkhorn: Sinkhorn divergence (eps " + epsilon + ") and errors against the true transform");
+            RegistrationPlot.write(
+                    figures,
+                    files.path(figures.fileName("registration")),
+                    before,
+                    after,
+                    target,
+                    example.outliers(),
+                    new String[] {
+                        "before: source and target",
+                        String.format(
+                                Locale.ROOT,
+                                "after %d steps: errors %.2g deg, %.2g (translation)",
+                                tr.lastStep(),
+                                err.angleDegrees(),
+                                err.translation())
+                    });
+            LossCurve.write(
+                    out.resolve("metrics.csv"),
+                    out.resolve("eval.csv"),
+                    figures,
+                    files.path(figures.fileName("loss")),
+                    "bilevel sinkhorn: Sinkhorn divergence (eps "
+                            + epsilon
+                            + ") and errors against the true transform");
             wrote = new ArrayList<>(files.commit());
         }
         wrote.add("metrics.csv");
@@ -216,25 +303,70 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
             wrote.add(RunContext.CHECKPOINT);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        double medianMs = stepMs.stream().mapToDouble(Double::doubleValue).sorted().skip(stepMs.size() / 2).findFirst().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "target: %d points of the curve moved by angle %.1f deg, translation (%.2f, %.2f), scale %.2f, noise %.3g,"
-                        + " plus %d outliers%n", points, Math.toDegrees(example.angle()), example.translation()[0], example.translation()[1],
-                example.scale(), noise, example.outliers());
-        System.out.printf(Locale.ROOT, "fitted after %d steps: angle %.3f deg, translation (%.4f, %.4f), scale %.4f; errors: angle %.3g deg,"
-                        + " translation %.3g, scale %.3g (relative)%n", tr.lastStep(), Math.toDegrees(transform.angle()), transform.translation()[0],
-                transform.translation()[1], transform.scale(), err.angleDegrees(), err.translation(), err.scaleRelative());
-        System.out.printf(Locale.ROOT, "gradient at the identity, %d sweeps (cross term): implicit vs unrolled relative difference %.3g;"
-                        + " tape %d ops / %.1f KiB (implicit) vs %d ops / %.1f KiB (unrolled)%n", cmp.sweeps, cmp.relErr, cmp.implicitOps,
-                cmp.implicitBytes / 1024.0, cmp.unrolledOps, cmp.unrolledBytes / 1024.0);
-        System.out.printf(Locale.ROOT, "implicit gradient vs central differences (float64, %d source and %d target points, tol 1e-12): relative error %.3g%n",
-                FD_POINTS, FD_POINTS + (int) Math.round(outliers * FD_POINTS), fdRel);
-        System.out.printf(Locale.ROOT, "wall time %.1f s (training %.1f s: %.1f ms per step with the backward pass); %.1f ms per loss"
-                        + " evaluation (median, forward only), %.0f Sinkhorn sweeps per step (mean)%n", wall, tr.elapsedSeconds(),
-                tr.lastStep() > tr.resumedFrom() ? tr.elapsedSeconds() * 1e3 / (tr.lastStep() - tr.resumedFrom()) : Double.NaN, medianMs,
+        double medianMs =
+                stepMs.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .skip(stepMs.size() / 2)
+                        .findFirst()
+                        .orElse(Double.NaN);
+        System.out.printf(
+                Locale.ROOT,
+                "target: %d points of the curve moved by angle %.1f deg, translation (%.2f, %.2f), scale %.2f, noise %.3g,"
+                        + " plus %d outliers%n",
+                points,
+                Math.toDegrees(example.angle()),
+                example.translation()[0],
+                example.translation()[1],
+                example.scale(),
+                noise,
+                example.outliers());
+        System.out.printf(
+                Locale.ROOT,
+                "fitted after %d steps: angle %.3f deg, translation (%.4f, %.4f), scale %.4f; errors: angle %.3g deg,"
+                        + " translation %.3g, scale %.3g (relative)%n",
+                tr.lastStep(),
+                Math.toDegrees(transform.angle()),
+                transform.translation()[0],
+                transform.translation()[1],
+                transform.scale(),
+                err.angleDegrees(),
+                err.translation(),
+                err.scaleRelative());
+        System.out.printf(
+                Locale.ROOT,
+                "gradient at the identity, %d sweeps (cross term): implicit vs unrolled relative difference %.3g;"
+                        + " tape %d ops / %.1f KiB (implicit) vs %d ops / %.1f KiB (unrolled)%n",
+                cmp.sweeps,
+                cmp.relErr,
+                cmp.implicitOps,
+                cmp.implicitBytes / 1024.0,
+                cmp.unrolledOps,
+                cmp.unrolledBytes / 1024.0);
+        System.out.printf(
+                Locale.ROOT,
+                "implicit gradient vs central differences (float64, %d source and %d target points, tol 1e-12): relative error %.3g%n",
+                FD_POINTS,
+                FD_POINTS + (int) Math.round(outliers * FD_POINTS),
+                fdRel);
+        System.out.printf(
+                Locale.ROOT,
+                "wall time %.1f s (training %.1f s: %.1f ms per step with the backward pass); %.1f ms per loss"
+                        + " evaluation (median, forward only), %.0f Sinkhorn sweeps per step (mean)%n",
+                wall,
+                tr.elapsedSeconds(),
+                tr.lastStep() > tr.resumedFrom()
+                        ? tr.elapsedSeconds() * 1e3 / (tr.lastStep() - tr.resumedFrom())
+                        : Double.NaN,
+                medianMs,
                 sweeps[1] == 0 ? Double.NaN : (double) sweeps[0] / sweeps[1]);
         System.out.println("wrote " + out + "/{" + String.join(", ", wrote) + "}");
         if (tr.cancelled()) {
-            System.out.println((interrupt.interrupted() ? "interrupted" : "stopped") + " at step " + tr.lastStep() + "; continue with --resume");
+            System.out.println(
+                    (interrupt.interrupted() ? "interrupted" : "stopped")
+                            + " at step "
+                            + tr.lastStep()
+                            + "; continue with --resume");
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "bilevel sinkhorn");
@@ -256,14 +388,21 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
         json.put("grad_check_rel_err", fdRel);
         json.put("ms_per_loss_eval_median", medianMs);
         json.put("train_s", tr.elapsedSeconds());
-        json.put("sweeps_per_step_mean", sweeps[1] == 0 ? Double.NaN : (double) sweeps[0] / sweeps[1]);
+        json.put(
+                "sweeps_per_step_mean",
+                sweeps[1] == 0 ? Double.NaN : (double) sweeps[0] / sweeps[1]);
         json.put("wall_s", wall);
         System.out.println(new ObjectMapper().writeValueAsString(json));
         return tr.cancelled() ? 130 : 0;
     }
 
-    private record GradientReport(double relErr, int sweeps, long implicitBytes, int implicitOps, long unrolledBytes, int unrolledOps) {
-    }
+    private record GradientReport(
+            double relErr,
+            int sweeps,
+            long implicitBytes,
+            int implicitOps,
+            long unrolledBytes,
+            int unrolledOps) {}
 
     private GradientReport compareModes(RegistrationExample example) {
         double[][] g = new double[2][];
@@ -272,7 +411,8 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
         int sweeps = 0;
         GradientMode[] modes = {GradientMode.implicit(), GradientMode.unrolled()};
         for (int k = 0; k < 2; k++) {
-            SinkhornRegistration r = new SinkhornRegistration(example, sinkhorn().withGradient(modes[k]));
+            SinkhornRegistration r =
+                    new SinkhornRegistration(example, sinkhorn().withGradient(modes[k]));
             SimilarityTransform at = new SimilarityTransform(!noScale, DType.FLOAT64);
             Tensor loss = r.loss(at);
             Grad.TapeStats st = Grad.tapeStats(loss);
@@ -298,15 +438,28 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
      * identity, on a small instance solved to a marginal error of 1e-12.
      */
     private double finiteDifferenceCheck(long seed) {
-        RegistrationExample small = RegistrationExample.curve(seed + 1, FD_POINTS, noise, outliers, !noScale, DType.FLOAT64);
-        SinkhornRegistration r = new SinkhornRegistration(small, sinkhorn().withGradient(GradientMode.implicit()).withTol(1e-12)
-                .withMaxIter(200_000));
+        RegistrationExample small =
+                RegistrationExample.curve(
+                        seed + 1, FD_POINTS, noise, outliers, !noScale, DType.FLOAT64);
+        SinkhornRegistration r =
+                new SinkhornRegistration(
+                        small,
+                        sinkhorn()
+                                .withGradient(GradientMode.implicit())
+                                .withTol(1e-12)
+                                .withMaxIter(200_000));
         double[] x0 = {0.3, 0.2, -0.1, 0.05};
         int np = noScale ? 3 : 4;
-        Tensor theta = Tensor.of(new double[] {x0[0]}, 1).requiringGrad(), t = Tensor.of(new double[] {x0[1], x0[2]}, 2).requiringGrad();
+        Tensor theta = Tensor.of(new double[] {x0[0]}, 1).requiringGrad(),
+                t = Tensor.of(new double[] {x0[1], x0[2]}, 2).requiringGrad();
         Tensor ls = noScale ? null : Tensor.of(new double[] {x0[3]}, 1).requiringGrad();
         Tensor loss = r.loss(theta, t, ls);
-        double[] analytic = flatten(Grad.of(loss, noScale ? new Tensor[] {theta, t} : new Tensor[] {theta, t, ls}, false));
+        double[] analytic =
+                flatten(
+                        Grad.of(
+                                loss,
+                                noScale ? new Tensor[] {theta, t} : new Tensor[] {theta, t, ls},
+                                false));
         double[] numeric = new double[np];
         double h = 1e-5;
         try (Grad.Scope ignored = Grad.noGrad()) {
@@ -321,8 +474,11 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
     }
 
     private double value(SinkhornRegistration r, double[] x) {
-        return r.loss(Tensor.of(new double[] {x[0]}, 1), Tensor.of(new double[] {x[1], x[2]}, 2),
-                noScale ? null : Tensor.of(new double[] {x[3]}, 1)).item();
+        return r.loss(
+                        Tensor.of(new double[] {x[0]}, 1),
+                        Tensor.of(new double[] {x[1], x[2]}, 2),
+                        noScale ? null : Tensor.of(new double[] {x[3]}, 1))
+                .item();
     }
 
     private static double[] flatten(Tensor[] ts) {

@@ -5,12 +5,21 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Convex problems written as mathematics and used as differentiable layers (the {@code implicit.convex} package). */
-@Command(name = "convex", description = "Convex optimisation layers: problems written as mathematics, solved as cone programs, differentiated implicitly.",
-        subcommands = {ConvexSparsemaxCommand.class, ConvexMpcCommand.class, ConvexMetricCommand.class})
+/**
+ * Convex problems written as mathematics and used as differentiable layers (the {@code
+ * implicit.convex} package).
+ */
+@Command(
+        name = "convex",
+        description =
+                "Convex optimisation layers: problems written as mathematics, solved as cone programs, differentiated implicitly.",
+        subcommands = {
+            ConvexSparsemaxCommand.class,
+            ConvexMpcCommand.class,
+            ConvexMetricCommand.class
+        })
 final class ConvexCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

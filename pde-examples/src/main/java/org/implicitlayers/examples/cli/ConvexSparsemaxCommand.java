@@ -21,32 +21,47 @@ import org.implicitlayers.implicit.convex.Parameter;
 import org.implicitlayers.implicit.convex.Problem;
 import org.implicitlayers.implicit.convex.Variable;
 import org.implicitlayers.implicit.layers.Projections;
-import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Figures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Sparsemax (Martins and Astudillo 2016) written as a convex problem in three lines,
- * p = argmin ||p - z||^2 s.t. p &gt;= 0, sum p = 1, and trained as the output layer of a linear
- * classifier (Brier loss, so that the gradient goes through the layer). The same classifier with
- * the closed-form sorting algorithm is trained from the same start: the two runs must agree.
+ * Sparsemax (Martins and Astudillo 2016) written as a convex problem in three lines, p = argmin ||p
+ * - z||^2 s.t. p &gt;= 0, sum p = 1, and trained as the output layer of a linear classifier (Brier
+ * loss, so that the gradient goes through the layer). The same classifier with the closed-form
+ * sorting algorithm is trained from the same start: the two runs must agree.
  */
-@Command(name = "sparsemax", description = "A sparsemax layer written as a convex problem, trained in a classifier, checked against the closed form.")
+@Command(
+        name = "sparsemax",
+        description =
+                "A sparsemax layer written as a convex problem, trained in a classifier, checked against the closed form.")
 final class ConvexSparsemaxCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "60", description = "Adam steps (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "60",
+            description = "Adam steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--out", defaultValue = "out/convex-sparsemax", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/convex-sparsemax",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the data and the initialisation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of the data and the initialisation (default: ${DEFAULT-VALUE}).")
     long seed;
 
     static final int CLASSES = 5, FEATURES = 6;
 
-    /** Gaussian blobs around random class means, overlapping enough that probabilities are not all one-hot. */
+    /**
+     * Gaussian blobs around random class means, overlapping enough that probabilities are not all
+     * one-hot.
+     */
     static Tensor[] blobs(Rng rng, Tensor means, int count) {
         double[] x = new double[count * FEATURES], y = new double[count * CLASSES];
         double[] mu = means.toDoubleArray();
@@ -57,7 +72,10 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
                 x[i * FEATURES + j] = mu[k * FEATURES + j] + rng.nextGaussian();
             }
         }
-        return new Tensor[] {Tensor.of(DType.FLOAT64, x, count, FEATURES), Tensor.of(DType.FLOAT64, y, count, CLASSES)};
+        return new Tensor[] {
+            Tensor.of(DType.FLOAT64, x, count, FEATURES),
+            Tensor.of(DType.FLOAT64, y, count, CLASSES)
+        };
     }
 
     static double accuracy(Tensor p, Tensor y) {
@@ -78,8 +96,7 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         return (double) right / n;
     }
 
-    @CommandLine.Mixin
-    FigureOptions figureOptions;
+    @CommandLine.Mixin FigureOptions figureOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -92,13 +109,21 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         // The layer: sparsemax as the Euclidean projection onto the probability simplex.
         Variable p = new Variable("p", CLASSES);
         Parameter z = new Parameter("z", CLASSES);
-        ConvexLayer sparsemax = ConvexLayer.of(Problem.minimize(Expr.sumSquares(p.minus(z)), p.ge(0), p.sum().eq(1)));
+        ConvexLayer sparsemax =
+                ConvexLayer.of(
+                        Problem.minimize(Expr.sumSquares(p.minus(z)), p.ge(0), p.sum().eq(1)));
 
         Rng data = Rng.seeded(seed);
         Tensor means = Tensor.randn(data, DType.FLOAT64, CLASSES, FEATURES).mul(1.2);
         Tensor[] train = blobs(data, means, 200), test = blobs(data, means, 500);
-        System.out.printf(Locale.ROOT, "Linear classifier, %d classes, %d features, %d training / %d test points; output layer %s%n", CLASSES,
-                FEATURES, train[0].shape(0), test[0].shape(0), sparsemax.problem());
+        System.out.printf(
+                Locale.ROOT,
+                "Linear classifier, %d classes, %d features, %d training / %d test points; output layer %s%n",
+                CLASSES,
+                FEATURES,
+                train[0].shape(0),
+                test[0].shape(0),
+                sparsemax.problem());
         Map<String, double[]> lossCurves = new LinkedHashMap<>();
         Map<String, double[][]> accCurves = new LinkedHashMap<>();
         double msConvex = 0, accConvex = 0, accClosed = 0, support = 0, zeros = 0;
@@ -107,19 +132,30 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         for (String name : new String[] {"convex layer", "closed form"}) {
             boolean convex = run == 0;
             Rng init = Rng.seeded(seed + 1);
-            org.implicitlayers.core.nn.Parameter w = new org.implicitlayers.core.nn.Parameter(Tensor.randn(init, DType.FLOAT64, CLASSES, FEATURES).mul(0.1));
-            org.implicitlayers.core.nn.Parameter b = new org.implicitlayers.core.nn.Parameter(Tensor.zeros(DType.FLOAT64, CLASSES));
-            UnaryOperator<Tensor> model = x -> {
-                Tensor scores = x.matmul(w.value(), false, true).add(b.value());
-                return convex ? sparsemax.solve(scores).value(p) : Projections.simplex(scores);
-            };
+            org.implicitlayers.core.nn.Parameter w =
+                    new org.implicitlayers.core.nn.Parameter(
+                            Tensor.randn(init, DType.FLOAT64, CLASSES, FEATURES).mul(0.1));
+            org.implicitlayers.core.nn.Parameter b =
+                    new org.implicitlayers.core.nn.Parameter(Tensor.zeros(DType.FLOAT64, CLASSES));
+            UnaryOperator<Tensor> model =
+                    x -> {
+                        Tensor scores = x.matmul(w.value(), false, true).add(b.value());
+                        return convex
+                                ? sparsemax.solve(scores).value(p)
+                                : Projections.simplex(scores);
+                    };
             Adam adam = new Adam(Map.of("W", w, "b", b), 0.05);
             double[] loss = new double[steps];
             List<double[]> acc = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 adam.zeroGrad();
-                Tensor l = model.apply(train[0]).sub(train[1]).square().sum(new int[] {1}, false).mean();
+                Tensor l =
+                        model.apply(train[0])
+                                .sub(train[1])
+                                .square()
+                                .sum(new int[] {1}, false)
+                                .mean();
                 loss[s] = l.item();
                 l.backward();
                 adam.step();
@@ -151,7 +187,13 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
             finalLoss[run] = loss[steps - 1];
             lossCurves.put(name, loss);
             accCurves.put(name, acc.toArray(new double[0][]));
-            System.out.printf(Locale.ROOT, "%-14s final Brier loss %.6f   test accuracy %.3f   %.2f ms/step%n", name, loss[steps - 1], a, ms);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-14s final Brier loss %.6f   test accuracy %.3f   %.2f ms/step%n",
+                    name,
+                    loss[steps - 1],
+                    a,
+                    ms);
             run++;
         }
         double[] lc = lossCurves.get("convex layer"), lf = lossCurves.get("closed form");
@@ -159,24 +201,55 @@ final class ConvexSparsemaxCommand implements Callable<Integer> {
         for (int s = 0; s < steps; s++) {
             maxDiff = Math.max(maxDiff, Math.abs(lc[s] - lf[s]));
         }
-        System.out.printf(Locale.ROOT, "largest difference between the two loss curves: %.2e; mean support size %.2f of %d; %.0f%% of test probabilities exactly 0%n",
-                maxDiff, support, CLASSES, 100 * zeros);
+        System.out.printf(
+                Locale.ROOT,
+                "largest difference between the two loss curves: %.2e; mean support size %.2f of %d; %.0f%% of test probabilities exactly 0%n",
+                maxDiff,
+                support,
+                CLASSES,
+                100 * zeros);
 
         double[] stepsX = new double[steps];
         for (int s = 0; s < steps; s++) {
             stepsX[s] = s + 1;
         }
-        // The two runs coincide: the convex layer is drawn as a line, the closed form as markers on it, same colours in both panels.
+        // The two runs coincide: the convex layer is drawn as a line, the closed form as markers on
+        // it, same colours in both panels.
         double[][] ac = accCurves.get("convex layer"), af = accCurves.get("closed form");
-        Curves.Series closedLoss = new Curves.Series("loss, closed form (sorting)", stepsX, lf, Curves.Mark.POINTS, 1);
+        Curves.Series closedLoss =
+                new Curves.Series("loss, closed form (sorting)", stepsX, lf, Curves.Mark.POINTS, 1);
         Path png = out.resolve(figures.fileName("sparsemax"));
-        figures.write(Curves.chart("Sparsemax classifier: convex-problem layer and closed form (the curves coincide)", "Adam step", false,
-                List.of(new Curves.Panel("training Brier loss", Curves.Scale.LOG,
-                                List.of(Curves.Series.line("loss, convex layer", stepsX, lc).colour(0), closedLoss)),
-                        new Curves.Panel("test accuracy", Curves.Scale.LINEAR,
-                                List.of(Curves.Series.line("accuracy, convex layer", column(ac, 0), column(ac, 1)).colour(2),
-                                        new Curves.Series("accuracy, closed form", column(af, 0), column(af, 1), Curves.Mark.POINTS, 3))))),
-                png, 900, 700);
+        figures.write(
+                Curves.chart(
+                        "Sparsemax classifier: convex-problem layer and closed form (the curves coincide)",
+                        "Adam step",
+                        false,
+                        List.of(
+                                new Curves.Panel(
+                                        "training Brier loss",
+                                        Curves.Scale.LOG,
+                                        List.of(
+                                                Curves.Series.line("loss, convex layer", stepsX, lc)
+                                                        .colour(0),
+                                                closedLoss)),
+                                new Curves.Panel(
+                                        "test accuracy",
+                                        Curves.Scale.LINEAR,
+                                        List.of(
+                                                Curves.Series.line(
+                                                                "accuracy, convex layer",
+                                                                column(ac, 0),
+                                                                column(ac, 1))
+                                                        .colour(2),
+                                                new Curves.Series(
+                                                        "accuracy, closed form",
+                                                        column(af, 0),
+                                                        column(af, 1),
+                                                        Curves.Mark.POINTS,
+                                                        3))))),
+                png,
+                900,
+                700);
         System.out.println("wrote " + png);
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("example", "sparsemax");

@@ -15,15 +15,15 @@ import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.nn.Linear;
 import org.implicitlayers.core.nn.Parameter;
 import org.implicitlayers.core.optim.Adam;
-import org.implicitlayers.plot.Figures;
-import org.implicitlayers.plot.ColourMap;
-import org.implicitlayers.plot.Grid2;
-import org.implicitlayers.plot.HeatMap;
+import org.implicitlayers.implicit.convergence.NonConvergence;
 import org.implicitlayers.implicit.layers.DeqLayer;
 import org.implicitlayers.implicit.layers.TanhCell;
-import org.implicitlayers.implicit.solve.AsFixedPoint;
 import org.implicitlayers.implicit.solve.Anderson;
-import org.implicitlayers.implicit.convergence.NonConvergence;
+import org.implicitlayers.implicit.solve.AsFixedPoint;
+import org.implicitlayers.plot.ColourMap;
+import org.implicitlayers.plot.Figures;
+import org.implicitlayers.plot.Grid2;
+import org.implicitlayers.plot.HeatMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,28 +33,52 @@ import picocli.CommandLine.Option;
  * fixed number of steps and trained by backpropagation through all of them: accuracy, solver
  * iterations, time per step, and the memory the tape holds at the loss.
  */
-@Command(name = "deq", description = "Train a DEQ classifier on two spirals and compare it with the unrolled network: accuracy, iterations, tape memory.")
+@Command(
+        name = "deq",
+        description =
+                "Train a DEQ classifier on two spirals and compare it with the unrolled network: accuracy, iterations, tape memory.")
 final class DeqCommand implements Callable<Integer> {
-    @Option(names = "--steps", description = "Adam steps (default: ${DEFAULT-VALUE}).", defaultValue = "400")
+    @Option(
+            names = "--steps",
+            description = "Adam steps (default: ${DEFAULT-VALUE}).",
+            defaultValue = "400")
     int steps;
 
-    @Option(names = "--width", description = "Width of the equilibrium state (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(
+            names = "--width",
+            description = "Width of the equilibrium state (default: ${DEFAULT-VALUE}).",
+            defaultValue = "64")
     int width;
 
-    @Option(names = "--unrolled", description = "Steps of the unrolled comparison network (default: ${DEFAULT-VALUE}).", defaultValue = "30")
+    @Option(
+            names = "--unrolled",
+            description = "Steps of the unrolled comparison network (default: ${DEFAULT-VALUE}).",
+            defaultValue = "30")
     int unrolled;
 
-    @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.01")
+    @Option(
+            names = "--lr",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0.01")
     double lr;
 
-    @Option(names = "--jac-reg", description = "Weight of the Jacobian regulariser ||df/dz||_F^2 / d (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--jac-reg",
+            description =
+                    "Weight of the Jacobian regulariser ||df/dz||_F^2 / d (default: ${DEFAULT-VALUE}).",
             defaultValue = "0")
     double jacReg;
 
-    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "out/deq")
+    @Option(
+            names = "--out",
+            description = "Output folder (default: ${DEFAULT-VALUE}).",
+            defaultValue = "out/deq")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     /** Two spirals, n points each, labels 0 and 1, coordinates scaled to about [-1, 1]. */
@@ -71,10 +95,15 @@ final class DeqCommand implements Callable<Integer> {
                 y[2 * k + c] = 1;
             }
         }
-        return new Tensor[] {Tensor.of(DType.FLOAT32, x, 2 * n, 2), Tensor.of(DType.FLOAT32, y, 2 * n, 2)};
+        return new Tensor[] {
+            Tensor.of(DType.FLOAT32, x, 2 * n, 2), Tensor.of(DType.FLOAT32, y, 2 * n, 2)
+        };
     }
 
-    /** Mean cross-entropy of logits against one-hot targets (log-sum-exp shifted by the row maximum). */
+    /**
+     * Mean cross-entropy of logits against one-hot targets (log-sum-exp shifted by the row
+     * maximum).
+     */
     static Tensor crossEntropy(Tensor logits, Tensor onehot) {
         Tensor m = logits.max(new int[] {1}, true).detach();
         Tensor lse = logits.sub(m).exp().sum(new int[] {1}, true).log().add(m);
@@ -90,38 +119,54 @@ final class DeqCommand implements Callable<Integer> {
         return (double) ok / n;
     }
 
-    @CommandLine.Mixin
-    FigureOptions figureOptions;
+    @CommandLine.Mixin FigureOptions figureOptions;
 
     @Override
     public Integer call() throws Exception {
         Figures figures = figureOptions.figures();
         JvmBackend.setThreads(2);
         Files.createDirectories(out);
-        Tensor[] train = spirals(Rng.seeded(seed + 1), 200), test = spirals(Rng.seeded(seed + 2), 200);
-        System.out.printf("Two spirals, 400 training and 400 test points; features x = tanh(MLP(input)), cell z -> tanh(W z + U x + b), width %d; head Linear(%d, 2);"
-                + " Adam %.2g, %d steps; DEQ: Anderson to 1e-4, Jacobian regulariser weight %.2g%n", width, width, lr, steps, jacReg);
+        Tensor[] train = spirals(Rng.seeded(seed + 1), 200),
+                test = spirals(Rng.seeded(seed + 2), 200);
+        System.out.printf(
+                "Two spirals, 400 training and 400 test points; features x = tanh(MLP(input)), cell z -> tanh(W z + U x + b), width %d; head Linear(%d, 2);"
+                        + " Adam %.2g, %d steps; DEQ: Anderson to 1e-4, Jacobian regulariser weight %.2g%n",
+                width, width, lr, steps, jacReg);
         Map<String, double[]> rows = new LinkedHashMap<>();
         for (String mode : new String[] {"DEQ (implicit)", "unrolled x" + unrolled}) {
             boolean deqMode = mode.startsWith("DEQ");
             Rng rng = Rng.seeded(seed);
-            // Input features by a small MLP (shared design for both models), then the equilibrium cell.
-            org.implicitlayers.core.nn.Mlp embed = org.implicitlayers.core.nn.Mlp.builder(2, width, width).dtype(DType.FLOAT32).build(rng);
+            // Input features by a small MLP (shared design for both models), then the equilibrium
+            // cell.
+            org.implicitlayers.core.nn.Mlp embed =
+                    org.implicitlayers.core.nn.Mlp.builder(2, width, width)
+                            .dtype(DType.FLOAT32)
+                            .build(rng);
             TanhCell cell = new TanhCell(width, width, rng, DType.FLOAT32);
             Linear head = new Linear(width, 2, rng, DType.FLOAT32);
             Anderson solver = Anderson.defaults().withMaxIter(60).withTol(1e-4);
-            DeqLayer deq = new DeqLayer(cell, width, new DeqLayer.Options(solver, new AsFixedPoint(solver), NonConvergence.RETURN_LAST, 0, 0.5));
-            UnaryOperator<Tensor> model = input -> {
-                Tensor x = embed.forward(input).tanh();
-                if (deqMode) {
-                    return head.forward(deq.forward(x));
-                }
-                Tensor z = Tensor.zeros(DType.FLOAT32, x.shape(0), width);
-                for (int k = 0; k < unrolled; k++) {
-                    z = cell.apply(z, x);
-                }
-                return head.forward(z);
-            };
+            DeqLayer deq =
+                    new DeqLayer(
+                            cell,
+                            width,
+                            new DeqLayer.Options(
+                                    solver,
+                                    new AsFixedPoint(solver),
+                                    NonConvergence.RETURN_LAST,
+                                    0,
+                                    0.5));
+            UnaryOperator<Tensor> model =
+                    input -> {
+                        Tensor x = embed.forward(input).tanh();
+                        if (deqMode) {
+                            return head.forward(deq.forward(x));
+                        }
+                        Tensor z = Tensor.zeros(DType.FLOAT32, x.shape(0), width);
+                        for (int k = 0; k < unrolled; k++) {
+                            z = cell.apply(z, x);
+                        }
+                        return head.forward(z);
+                    };
             Map<String, Parameter> ps = new LinkedHashMap<>();
             cell.parameters().forEach((k, v) -> ps.put("cell." + k, v));
             embed.parameters().forEach((k, v) -> ps.put("embed." + k, v));
@@ -158,24 +203,48 @@ final class DeqCommand implements Callable<Integer> {
                 trainAcc = accuracy(model.apply(train[0]), train[1]);
                 testAcc = accuracy(model.apply(test[0]), test[1]);
             }
-            rows.put(mode, new double[] {trainAcc, testAcc, fwdIt, bwdIt, ms, tapeOps, tapeBytes / 1024.0});
+            rows.put(
+                    mode,
+                    new double[] {
+                        trainAcc, testAcc, fwdIt, bwdIt, ms, tapeOps, tapeBytes / 1024.0
+                    });
             if (deqMode) {
                 plot(figures, model, train[0], out.resolve(figures.fileName("decision")));
             }
         }
         System.out.println();
-        System.out.println("model              train acc  test acc  fwd iters  bwd iters  ms/step  tape ops  tape KiB");
-        rows.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-18s %9.3f %9.3f %10s %10s %8.2f %9d %9.1f%n", k, v[0], v[1],
-                k.startsWith("DEQ") ? String.format(Locale.ROOT, "%.1f", v[2]) : "-", k.startsWith("DEQ") ? String.format(Locale.ROOT, "%.1f", v[3]) : "-",
-                v[4], (int) v[5], v[6]));
-        System.out.println("\nThe DEQ keeps one application of the cell on the tape however many solver iterations it takes;"
-                + " the unrolled network keeps all of them.");
+        System.out.println(
+                "model              train acc  test acc  fwd iters  bwd iters  ms/step  tape ops  tape KiB");
+        rows.forEach(
+                (k, v) ->
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%-18s %9.3f %9.3f %10s %10s %8.2f %9d %9.1f%n",
+                                k,
+                                v[0],
+                                v[1],
+                                k.startsWith("DEQ")
+                                        ? String.format(Locale.ROOT, "%.1f", v[2])
+                                        : "-",
+                                k.startsWith("DEQ")
+                                        ? String.format(Locale.ROOT, "%.1f", v[3])
+                                        : "-",
+                                v[4],
+                                (int) v[5],
+                                v[6]));
+        System.out.println(
+                "\nThe DEQ keeps one application of the cell on the tape however many solver iterations it takes;"
+                        + " the unrolled network keeps all of them.");
         System.out.println("wrote " + out.resolve(figures.fileName("decision")));
         return 0;
     }
 
-    /** The probability of the second spiral over the plane, with the training points (first half class 1, second half class 2) over it. */
-    private static void plot(Figures figures, UnaryOperator<Tensor> model, Tensor points, Path png) throws Exception {
+    /**
+     * The probability of the second spiral over the plane, with the training points (first half
+     * class 1, second half class 2) over it.
+     */
+    private static void plot(Figures figures, UnaryOperator<Tensor> model, Tensor points, Path png)
+            throws Exception {
         int n = 121;
         double[] xs = new double[n], pts = new double[2 * n * n];
         for (int i = 0; i < n; i++) {
@@ -207,9 +276,19 @@ final class DeqCommand implements Callable<Integer> {
             b[0][k] = pts2[2 * (m + k)];
             b[1][k] = pts2[2 * (m + k) + 1];
         }
-        // P = 0.5 is the decision boundary: a diverging map from blue (first spiral) to red (second), white between.
-        figures.writeFitted(HeatMap.of(new Grid2(xs, xs, p)).colours(ColourMap.BLUE_WHITE_RED).range(0, 1).contour(0.5)
-                .title("DEQ classifier: P(second spiral)").valueLabel("P(second spiral)")
-                .points("first spiral (training)", a[0], a[1]).points("second spiral (training)", b[0], b[1]).chart(), png, 620);
+        // P = 0.5 is the decision boundary: a diverging map from blue (first spiral) to red
+        // (second), white between.
+        figures.writeFitted(
+                HeatMap.of(new Grid2(xs, xs, p))
+                        .colours(ColourMap.BLUE_WHITE_RED)
+                        .range(0, 1)
+                        .contour(0.5)
+                        .title("DEQ classifier: P(second spiral)")
+                        .valueLabel("P(second spiral)")
+                        .points("first spiral (training)", a[0], a[1])
+                        .points("second spiral (training)", b[0], b[1])
+                        .chart(),
+                png,
+                620);
     }
 }

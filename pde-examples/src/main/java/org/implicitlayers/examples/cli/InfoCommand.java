@@ -11,8 +11,14 @@ import org.implicitlayers.examples.bench.GemmBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints the processor, the kernels and GEMM plan chosen for it, the threads, and a short GEMM self-test. */
-@Command(name = "info", description = "Show the CPU, the kernels and GEMM plan chosen for it, the threads, and a 0.5 s GEMM self-test.")
+/**
+ * Prints the processor, the kernels and GEMM plan chosen for it, the threads, and a short GEMM
+ * self-test.
+ */
+@Command(
+        name = "info",
+        description =
+                "Show the CPU, the kernels and GEMM plan chosen for it, the threads, and a 0.5 s GEMM self-test.")
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--no-self-test", description = "Skip the GEMM self-test.")
     boolean noSelfTest;
@@ -24,17 +30,32 @@ final class InfoCommand implements Callable<Integer> {
         GemmPlan plan = jvm.gemmPlan();
         int lanes = JvmBackend.vectorFloatLanes();
         System.out.println("cpu: " + cpu.model() + " (" + cpu.arch() + ")");
-        System.out.printf("caches: L1d %d KB, L2 %d KB, L3 %s%n", cpu.l1dBytes() >> 10, cpu.l2Bytes() >> 10,
+        System.out.printf(
+                "caches: L1d %d KB, L2 %d KB, L3 %s%n",
+                cpu.l1dBytes() >> 10,
+                cpu.l2Bytes() >> 10,
                 cpu.l3Bytes() > 0 ? (cpu.l3Bytes() >> 20) + " MB" : "unknown");
         System.out.println("vector registers: " + cpu.registers() + " (" + cpu.source() + ")");
         System.out.println("backend: " + Backends.current());
-        System.out.println("jvm kernels: " + jvm.kernelName() + (lanes > 1 ? ", " + lanes + " floats per vector" : "")
-                + ", threads: " + JvmBackend.threads());
+        System.out.println(
+                "jvm kernels: "
+                        + jvm.kernelName()
+                        + (lanes > 1 ? ", " + lanes + " floats per vector" : "")
+                        + ", threads: "
+                        + JvmBackend.threads());
         System.out.println("gemm: " + plan);
-        System.out.println("java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.println(
+                "java: "
+                        + System.getProperty("java.vm.name")
+                        + " "
+                        + System.getProperty("java.version"));
         if (!noSelfTest) {
-            double g = GemmBenchmark.gflops(GemmBenchmark.SHAPES[0], DType.FLOAT32, Rng.seeded(0), 0.25);
-            System.out.printf("gemm self-test: %.1f GFLOP/s (1024 x 1024 x 1024, float32, median over 0.5 s)%n", g);
+            double g =
+                    GemmBenchmark.gflops(
+                            GemmBenchmark.SHAPES[0], DType.FLOAT32, Rng.seeded(0), 0.25);
+            System.out.printf(
+                    "gemm self-test: %.1f GFLOP/s (1024 x 1024 x 1024, float32, median over 0.5 s)%n",
+                    g);
         }
         return 0;
     }

@@ -13,24 +13,34 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.implicitlayers.core.optim.Adam;
 import org.implicitlayers.implicit.sparse.SparseCoding;
-import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.Curves;
+import org.implicitlayers.plot.Figures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Gregor and LeCun (2010): LISTA with K learned layers predicts the optimal sparse code about as
- * well as ISTA after many more iterations. Codes of synthetic signals (a random dictionary, 3 active
- * atoms) are computed to convergence by ISTA; LISTA networks with K = 1, 2, 5, 10 layers are
- * trained to predict them; for each K, the number of ISTA iterations reaching the same error is found.
+ * well as ISTA after many more iterations. Codes of synthetic signals (a random dictionary, 3
+ * active atoms) are computed to convergence by ISTA; LISTA networks with K = 1, 2, 5, 10 layers are
+ * trained to predict them; for each K, the number of ISTA iterations reaching the same error is
+ * found.
  */
-@Command(name = "lista", description = "Learned ISTA against ISTA: how many ISTA iterations does a K-layer LISTA replace?")
+@Command(
+        name = "lista",
+        description =
+                "Learned ISTA against ISTA: how many ISTA iterations does a K-layer LISTA replace?")
 final class ListaCommand implements Callable<Integer> {
-    @Option(names = "--steps", defaultValue = "600", description = "Adam steps per LISTA network (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "600",
+            description = "Adam steps per LISTA network (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--out", defaultValue = "out/lista", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/lista",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     static Tensor signals(Rng rng, Tensor d, int batch, int m) {
@@ -43,8 +53,7 @@ final class ListaCommand implements Callable<Integer> {
         return Tensor.of(DType.FLOAT32, codes, batch, m).matmul(d, false, true);
     }
 
-    @CommandLine.Mixin
-    FigureOptions figureOptions;
+    @CommandLine.Mixin FigureOptions figureOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -69,12 +78,17 @@ final class ListaCommand implements Callable<Integer> {
             Tensor theta = Tensor.scalar(DType.FLOAT32, alpha / l);
             Tensor dty = yTest.matmul(d).div(l);
             for (int k = 1; k <= 2000; k++) {
-                z = SparseCoding.softThreshold(z.sub(z.matmul(d, false, true).matmul(d).div(l)).add(dty), theta);
+                z =
+                        SparseCoding.softThreshold(
+                                z.sub(z.matmul(d, false, true).matmul(d).div(l)).add(dty), theta);
                 istaErr.add(z.sub(zTest).square().mean().item());
             }
         }
-        System.out.printf("Dictionary %dx%d (unit columns), codes with 3 active atoms, alpha %.2g; targets: ISTA to 3000 iterations%n", n, m, alpha);
-        System.out.println("  K   LISTA-K error   ISTA-K error   ISTA iterations for LISTA-K's error   ratio");
+        System.out.printf(
+                "Dictionary %dx%d (unit columns), codes with 3 active atoms, alpha %.2g; targets: ISTA to 3000 iterations%n",
+                n, m, alpha);
+        System.out.println(
+                "  K   LISTA-K error   ISTA-K error   ISTA iterations for LISTA-K's error   ratio");
         List<Double> lk = new ArrayList<>(), le = new ArrayList<>();
         for (int k : new int[] {1, 2, 5, 10}) {
             SparseCoding.Lista lista = new SparseCoding.Lista(d, alpha, k);
@@ -97,21 +111,43 @@ final class ListaCommand implements Callable<Integer> {
             }
             lk.add((double) k);
             le.add(err);
-            System.out.printf(Locale.ROOT, "%3d   %13.4e   %12.4e   %36s   %5s%n", k, err, istaErr.get(k - 1),
-                    match < 0 ? "> 2000" : Integer.toString(match), match < 0 ? ">" + 2000 / k : String.format(Locale.ROOT, "%.0fx", (double) match / k));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%3d   %13.4e   %12.4e   %36s   %5s%n",
+                    k,
+                    err,
+                    istaErr.get(k - 1),
+                    match < 0 ? "> 2000" : Integer.toString(match),
+                    match < 0
+                            ? ">" + 2000 / k
+                            : String.format(Locale.ROOT, "%.0fx", (double) match / k));
         }
-        // ISTA reaches its own converged codes exactly at some point: a log axis shows the positive errors only.
+        // ISTA reaches its own converged codes exactly at some point: a log axis shows the positive
+        // errors only.
         List<Double> plotErr = new ArrayList<>();
         for (int i = 0; i < istaErr.size() && istaErr.get(i) > 0; i++) {
             istaIt.add(i + 1.0);
             plotErr.add(istaErr.get(i));
         }
-        double[] ix = istaIt.stream().mapToDouble(Double::doubleValue).toArray(), iy = plotErr.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] lx = lk.stream().mapToDouble(Double::doubleValue).toArray(), ly = le.stream().mapToDouble(Double::doubleValue).toArray();
-        figures.write(Curves.chart("Sparse coding error: ISTA iterations vs LISTA layers", "iterations / layers", true,
-                List.of(new Curves.Panel("mean squared error to the optimal code", Curves.Scale.LOG,
-                        List.of(Curves.Series.line("ISTA", ix, iy), Curves.Series.points("LISTA (trained)", lx, ly))))),
-                out.resolve(figures.fileName("lista")), 800, 520);
+        double[] ix = istaIt.stream().mapToDouble(Double::doubleValue).toArray(),
+                iy = plotErr.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] lx = lk.stream().mapToDouble(Double::doubleValue).toArray(),
+                ly = le.stream().mapToDouble(Double::doubleValue).toArray();
+        figures.write(
+                Curves.chart(
+                        "Sparse coding error: ISTA iterations vs LISTA layers",
+                        "iterations / layers",
+                        true,
+                        List.of(
+                                new Curves.Panel(
+                                        "mean squared error to the optimal code",
+                                        Curves.Scale.LOG,
+                                        List.of(
+                                                Curves.Series.line("ISTA", ix, iy),
+                                                Curves.Series.points("LISTA (trained)", lx, ly))))),
+                out.resolve(figures.fileName("lista")),
+                800,
+                520);
         System.out.println("wrote " + out.resolve(figures.fileName("lista")));
         return 0;
     }

@@ -25,24 +25,28 @@ final class OnInterrupt implements AutoCloseable {
 
     OnInterrupt(Runnable cancel) {
         this.cancel = cancel;
-        hook = new Thread(() -> {
-            interrupted = true;
-            Runnable c = this.cancel;
-            if (c != null) {
-                c.run();
-            }
-            try {
-                finished.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "interrupt-checkpoint");
+        hook =
+                new Thread(
+                        () -> {
+                            interrupted = true;
+                            Runnable c = this.cancel;
+                            if (c != null) {
+                                c.run();
+                            }
+                            try {
+                                finished.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "interrupt-checkpoint");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /**
-     * A guard whose work is named later with {@link #cancels} (the work, such as a {@code RunContext},
-     * is opened inside the guard, so that it is closed before the guard lets the JVM exit).
+     * A guard whose work is named later with {@link #cancels} (the work, such as a {@code
+     * RunContext}, is opened inside the guard, so that it is closed before the guard lets the JVM
+     * exit).
      */
     OnInterrupt() {
         this(null);

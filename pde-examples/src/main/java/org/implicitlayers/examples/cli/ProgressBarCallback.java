@@ -3,15 +3,18 @@ package org.implicitlayers.examples.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
-import org.implicitlayers.core.train.Trainer;
-import org.implicitlayers.core.train.TrainingCallback;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.implicitlayers.core.train.Trainer;
+import org.implicitlayers.core.train.TrainingCallback;
 
-/** A console progress bar (me.tongfei:progressbar) with the loss, the last evaluation and steps per second. */
+/**
+ * A console progress bar (me.tongfei:progressbar) with the loss, the last evaluation and steps per
+ * second.
+ */
 public final class ProgressBarCallback implements TrainingCallback {
     private final PrintStream out;
     private final String task;
@@ -31,10 +34,21 @@ public final class ProgressBarCallback implements TrainingCallback {
     @Override
     public void onStart(long firstStep, long totalSteps) {
         boolean console = System.console() != null;
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(console ? new ConsoleProgressBarConsumer(out, 140) : new DelegatingProgressBarConsumer(out::println, 140))
-                .showSpeed().setUnit(" it", 1).startsFrom(firstStep - 1, java.time.Duration.ZERO)
-                .setUpdateIntervalMillis(console ? 250 : 10_000).setMaxRenderedLength(140).build();
+        bar =
+                new ProgressBarBuilder()
+                        .setTaskName(task)
+                        .setInitialMax(totalSteps)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(
+                                console
+                                        ? new ConsoleProgressBarConsumer(out, 140)
+                                        : new DelegatingProgressBarConsumer(out::println, 140))
+                        .showSpeed()
+                        .setUnit(" it", 1)
+                        .startsFrom(firstStep - 1, java.time.Duration.ZERO)
+                        .setUpdateIntervalMillis(console ? 250 : 10_000)
+                        .setMaxRenderedLength(140)
+                        .build();
     }
 
     private String lastLoss = "";
@@ -46,7 +60,10 @@ public final class ProgressBarCallback implements TrainingCallback {
         bar.setExtraMessage(lastLoss + lastEval);
     }
 
-    /** Shown at once: the final evaluation comes after the last step, and the bar must not end on an older one. */
+    /**
+     * Shown at once: the final evaluation comes after the last step, and the bar must not end on an
+     * older one.
+     */
     @Override
     public void onEval(long step, Map<String, Double> metrics) {
         StringBuilder sb = new StringBuilder();

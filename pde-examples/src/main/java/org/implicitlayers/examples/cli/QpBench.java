@@ -13,35 +13,57 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench qp}: the batched QP layer, on a batch of the reference's random family made here
- * (default) or on the problems that the reference's {@code qp_layer.py --dump} wrote ({@code --data}).
+ * (default) or on the problems that the reference's {@code qp_layer.py --dump} wrote ({@code
+ * --data}).
  */
-@Command(name = "qp", description = {"The batched QP layer (forward + backward): ms, constraint violation, objective, samples not solved.",
-        "Without --data it makes a batch of the reference's random family here (--batch, --n, --m, --pe, --seed); its numbers differ "
-                + "from those on the reference's file because the random streams differ. --data FILE.npz runs on the problems that "
-                + "qp_layer.py --dump wrote, the data the reference timed. float64 only."})
+@Command(
+        name = "qp",
+        description = {
+            "The batched QP layer (forward + backward): ms, constraint violation, objective, samples not solved.",
+            "Without --data it makes a batch of the reference's random family here (--batch, --n, --m, --pe, --seed); its numbers differ "
+                    + "from those on the reference's file because the random streams differ. --data FILE.npz runs on the problems that "
+                    + "qp_layer.py --dump wrote, the data the reference timed. float64 only."
+        })
 final class QpBench implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin
-    BenchCommand.Common common = new BenchCommand.Common();
+    @CommandLine.Mixin BenchCommand.Common common = new BenchCommand.Common();
 
-    @Option(names = "--data", description = "The .npz written by qp_layer.py --dump (Q, p, G, h, A, b, w; float64); default: a generated batch.")
+    @Option(
+            names = "--data",
+            description =
+                    "The .npz written by qp_layer.py --dump (Q, p, G, h, A, b, w; float64); default: a generated batch.")
     Path data;
 
-    @Option(names = "--batch", description = "Generated problems in the batch (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    @Option(
+            names = "--batch",
+            description = "Generated problems in the batch (default: ${DEFAULT-VALUE}).",
+            defaultValue = "128")
     int batch;
 
-    @Option(names = "--n", description = "Variables of a generated problem (default: ${DEFAULT-VALUE}).", defaultValue = "40")
+    @Option(
+            names = "--n",
+            description = "Variables of a generated problem (default: ${DEFAULT-VALUE}).",
+            defaultValue = "40")
     int n;
 
-    @Option(names = "--m", description = "Inequalities of a generated problem (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    @Option(
+            names = "--m",
+            description = "Inequalities of a generated problem (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60")
     int m;
 
-    @Option(names = "--pe", description = "Equalities of a generated problem, fewer than --n (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(
+            names = "--pe",
+            description =
+                    "Equalities of a generated problem, fewer than --n (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
     int pe;
 
-    @Option(names = "--warmup", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+    @Option(
+            names = "--warmup",
+            description = "Untimed iterations first (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5")
     int warmup;
 
     @Override
@@ -51,7 +73,10 @@ final class QpBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--warmup must be >= 0, got " + warmup);
         }
         if (cl.getParseResult().hasMatchedOption("--dtype") && common.dtype != DType.FLOAT64) {
-            throw new CommandLine.ParameterException(cl, "bench qp runs in float64 only (as the reference does); got --dtype " + common.dtype);
+            throw new CommandLine.ParameterException(
+                    cl,
+                    "bench qp runs in float64 only (as the reference does); got --dtype "
+                            + common.dtype);
         }
         Backend b = common.select();
         int iters = common.iters(20);
@@ -60,7 +85,8 @@ final class QpBench implements Callable<Integer> {
         if (data != null) {
             for (String o : new String[] {"--batch", "--n", "--m", "--pe", "--seed"}) {
                 if (cl.getParseResult().hasMatchedOption(o)) {
-                    throw new CommandLine.ParameterException(cl, o + " shapes a generated batch; it does not apply with --data");
+                    throw new CommandLine.ParameterException(
+                            cl, o + " shapes a generated batch; it does not apply with --data");
                 }
             }
             if (!Files.isRegularFile(data)) {
@@ -70,8 +96,16 @@ final class QpBench implements Callable<Integer> {
             source = data.toString();
         } else {
             if (batch < 1 || n < 1 || m < 0 || pe < 0 || pe >= n) {
-                throw new CommandLine.ParameterException(cl, "expected --batch >= 1, --n >= 1, --m >= 0 and 0 <= --pe < --n; got --batch "
-                        + batch + " --n " + n + " --m " + m + " --pe " + pe);
+                throw new CommandLine.ParameterException(
+                        cl,
+                        "expected --batch >= 1, --n >= 1, --m >= 0 and 0 <= --pe < --n; got --batch "
+                                + batch
+                                + " --n "
+                                + n
+                                + " --m "
+                                + m
+                                + " --pe "
+                                + pe);
             }
             QpBenchmark.Data d = QpBenchmark.generate(batch, n, m, pe, common.seed);
             r = QpBenchmark.run(d, iters, warmup, b, msg -> System.err.println("[qp] " + msg));

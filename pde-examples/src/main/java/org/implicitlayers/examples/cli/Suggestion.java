@@ -3,10 +3,12 @@ package org.implicitlayers.examples.cli;
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean ...?" for a mistyped built-in name: the known name nearest by edit distance, when it is near. */
+/**
+ * "Did you mean ...?" for a mistyped built-in name: the known name nearest by edit distance, when
+ * it is near.
+ */
 final class Suggestion {
-    private Suggestion() {
-    }
+    private Suggestion() {}
 
     /**
      * The name of {@code known} nearest to {@code typed} (Levenshtein distance, case ignored) when

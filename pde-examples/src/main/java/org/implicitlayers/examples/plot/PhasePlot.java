@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.implicitlayers.plot.Curves;
 import org.implicitlayers.plot.EqualAspectPlot;
+import org.implicitlayers.plot.Figures;
 import org.implicitlayers.plot.LinearAxis;
 import org.implicitlayers.plot.PhasePlane;
-import org.implicitlayers.plot.Figures;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -17,8 +17,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** Figures of the neural ODE commands, drawn with the plot module. */
 public final class PhasePlot {
-    private PhasePlot() {
-    }
+    private PhasePlot() {}
 
     private static double[] column(double[] flat, int c) {
         double[] out = new double[flat.length / 2];
@@ -32,33 +31,58 @@ public final class PhasePlot {
      * True against fitted trajectories of a 2-D system: the phase plane (equal aspect, with the
      * arrows of the learned field when given) beside both components against time.
      *
-     * @param yt    true states, [n, 2] flattened
-     * @param yf    fitted states, [n, 2] flattened
+     * @param yt true states, [n, 2] flattened
+     * @param yf fitted states, [n, 2] flattened
      * @param field the learned vector field, or null
      */
-    public static void write(Figures figures, Path png, String title, double[] t, double[] yt, double[] yf, PhasePlane.VectorField field)
+    public static void write(
+            Figures figures,
+            Path png,
+            String title,
+            double[] t,
+            double[] yt,
+            double[] yf,
+            PhasePlane.VectorField field)
             throws IOException {
-        PhasePlane p = PhasePlane.of(title, "y1", "y2").curve("true", column(yt, 0), column(yt, 1), false)
-                .curve("learned", column(yf, 0), column(yf, 1), true);
+        PhasePlane p =
+                PhasePlane.of(title, "y1", "y2")
+                        .curve("true", column(yt, 0), column(yt, 1), false)
+                        .curve("learned", column(yf, 0), column(yf, 1), true);
         if (field != null) {
             p = p.field(field, 15);
         }
         List<Curves.Panel> panels = new ArrayList<>();
         for (int c = 0; c < 2; c++) {
-            panels.add(new Curves.Panel("y" + (c + 1), Curves.Scale.LINEAR, List.of(Curves.Series.line("y" + (c + 1) + " true", t, column(yt, c)),
-                    Curves.Series.line("y" + (c + 1) + " learned", t, column(yf, c)).colour(3))));
+            panels.add(
+                    new Curves.Panel(
+                            "y" + (c + 1),
+                            Curves.Scale.LINEAR,
+                            List.of(
+                                    Curves.Series.line("y" + (c + 1) + " true", t, column(yt, c)),
+                                    Curves.Series.line("y" + (c + 1) + " learned", t, column(yf, c))
+                                            .colour(3))));
         }
-        figures.writeRow(List.of(p.chart(), Curves.chart("components against time", "t", false, panels)), new int[][] {{620, 620}, {760, 620}},
+        figures.writeRow(
+                List.of(p.chart(), Curves.chart("components against time", "t", false, panels)),
+                new int[][] {{620, 620}, {760, 620}},
                 png);
     }
 
     /**
-     * Observed (points) against fitted (lines) components of a time series, one panel per component.
+     * Observed (points) against fitted (lines) components of a time series, one panel per
+     * component.
      *
-     * @param y   observations [rows][n]
+     * @param y observations [rows][n]
      * @param fit fitted values [rows][n]
      */
-    public static void writeSeries(Figures figures, Path png, String title, double[] t, double[][] y, double[][] fit, List<String> names)
+    public static void writeSeries(
+            Figures figures,
+            Path png,
+            String title,
+            double[] t,
+            double[][] y,
+            double[][] fit,
+            List<String> names)
             throws IOException {
         List<Curves.Panel> panels = new ArrayList<>();
         for (int c = 0; c < y[0].length; c++) {
@@ -68,14 +92,29 @@ public final class PhasePlot {
                 obs[i] = y[i][c];
                 f[i] = fit[i][c];
             }
-            panels.add(new Curves.Panel(names.get(c), Curves.Scale.LINEAR, List.of(Curves.Series.points(names.get(c) + " observed", t, obs),
-                    Curves.Series.line(names.get(c) + " fitted", t, f).colour(3))));
+            panels.add(
+                    new Curves.Panel(
+                            names.get(c),
+                            Curves.Scale.LINEAR,
+                            List.of(
+                                    Curves.Series.points(names.get(c) + " observed", t, obs),
+                                    Curves.Series.line(names.get(c) + " fitted", t, f).colour(3))));
         }
         figures.write(Curves.chart(title, "t", false, panels), png, 900, 260 * panels.size() + 80);
     }
 
-    /** Two point clouds side by side on equal axes [lo, hi]^2: data (left) and flow samples (right), each [n, 2] flattened. */
-    public static void writeScatter(Figures figures, Path png, String title, double[] data, double[] model, double lo, double hi)
+    /**
+     * Two point clouds side by side on equal axes [lo, hi]^2: data (left) and flow samples (right),
+     * each [n, 2] flattened.
+     */
+    public static void writeScatter(
+            Figures figures,
+            Path png,
+            String title,
+            double[] data,
+            double[] model,
+            double lo,
+            double hi)
             throws IOException {
         String[] names = {"data", "flow samples"};
         double[][] sets = {data, model};
@@ -96,7 +135,9 @@ public final class PhasePlot {
             yAxis.setRange(lo, hi);
             EqualAspectPlot plot = new EqualAspectPlot(new XYSeriesCollection(s), x, yAxis, r);
             plot.setBackgroundPaint(Color.WHITE);
-            JFreeChart chart = new JFreeChart(names[k] + ": " + title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+            JFreeChart chart =
+                    new JFreeChart(
+                            names[k] + ": " + title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
             chart.setBackgroundPaint(Color.WHITE);
             charts.add(chart);
         }

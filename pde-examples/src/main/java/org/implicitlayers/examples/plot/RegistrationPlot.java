@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.implicitlayers.plot.EqualAspectPlot;
-import org.implicitlayers.plot.LinearAxis;
 import org.implicitlayers.plot.Figures;
+import org.implicitlayers.plot.LinearAxis;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -16,18 +16,28 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** Point-cloud registration: the target with the source before (left) and after (right) the fitted transform, on equal axes. */
+/**
+ * Point-cloud registration: the target with the source before (left) and after (right) the fitted
+ * transform, on equal axes.
+ */
 public final class RegistrationPlot {
-    private RegistrationPlot() {
-    }
+    private RegistrationPlot() {}
 
     /**
-     * @param before   the source as given, [n, 2] flattened
-     * @param after    the source moved by the fitted transform, [n, 2] flattened
-     * @param target   the target, [m, 2] flattened, its {@code outliers} outliers last
+     * @param before the source as given, [n, 2] flattened
+     * @param after the source moved by the fitted transform, [n, 2] flattened
+     * @param target the target, [m, 2] flattened, its {@code outliers} outliers last
      * @param captions the two panels' titles
      */
-    public static void write(Figures figures, Path file, double[] before, double[] after, double[] target, int outliers, String[] captions) throws IOException {
+    public static void write(
+            Figures figures,
+            Path file,
+            double[] before,
+            double[] after,
+            double[] target,
+            int outliers,
+            String[] captions)
+            throws IOException {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double[] set : new double[][] {before, after, target}) {
             for (double v : set) {
@@ -45,9 +55,18 @@ public final class RegistrationPlot {
             XYSeriesCollection data = new XYSeriesCollection();
             data.addSeries(series("target", target, 0, m));
             data.addSeries(series("target outliers", target, m, m + outliers));
-            data.addSeries(series(k == 0 ? "source" : "source, transformed", sources[k], 0, sources[k].length / 2));
+            data.addSeries(
+                    series(
+                            k == 0 ? "source" : "source, transformed",
+                            sources[k],
+                            0,
+                            sources[k].length / 2));
             XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
-            Color[] colours = {new Color(0x1F, 0x77, 0xB4), new Color(0x7F, 0x7F, 0x7F), new Color(0xD6, 0x27, 0x28)};
+            Color[] colours = {
+                new Color(0x1F, 0x77, 0xB4),
+                new Color(0x7F, 0x7F, 0x7F),
+                new Color(0xD6, 0x27, 0x28)
+            };
             for (int s = 0; s < 3; s++) {
                 r.setSeriesPaint(s, colours[s]);
                 r.setSeriesShape(s, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
@@ -62,7 +81,8 @@ public final class RegistrationPlot {
             plot.setBackgroundPaint(Color.WHITE);
             plot.setDomainGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
             plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
-            JFreeChart chart = new JFreeChart(captions[k], JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+            JFreeChart chart =
+                    new JFreeChart(captions[k], JFreeChart.DEFAULT_TITLE_FONT, plot, true);
             LegendTitle legend = chart.getLegend();
             legend.setPosition(RectangleEdge.BOTTOM);
             chart.setBackgroundPaint(Color.WHITE);

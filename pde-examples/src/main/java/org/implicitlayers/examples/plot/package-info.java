@@ -1,4 +1,2 @@
-/**
- * PNG figures: heat maps with colour bars, loss and error curves, phase plots.
- */
+/** PNG figures: heat maps with colour bars, loss and error curves, phase plots. */
 package org.implicitlayers.examples.plot;

@@ -15,21 +15,26 @@ import java.util.Locale;
 import org.implicitlayers.plot.Figures;
 import org.implicitlayers.sdf.render.Slices;
 
-/** PNG pictures of signed distance fields: three slices with the zero contour, and shaded renders. */
+/**
+ * PNG pictures of signed distance fields: three slices with the zero contour, and shaded renders.
+ */
 public final class SdfPictures {
     private static final String[] AXIS = {"x", "y", "z"};
 
-    private SdfPictures() {
-    }
+    private SdfPictures() {}
 
     /** A rendered image (ARGB, row-major) as PNG. */
-    public static void writeImage(Figures figures, int[] argb, int width, int height, Path png) throws IOException {
+    public static void writeImage(Figures figures, int[] argb, int width, int height, Path png)
+            throws IOException {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
         img.setRGB(0, 0, width, height, argb, 0, width);
         figures.writeImage(img, png);
     }
 
-    /** Diverging map: blue (negative, inside) through white to red (positive), symmetric about 0 at +-range. */
+    /**
+     * Diverging map: blue (negative, inside) through white to red (positive), symmetric about 0 at
+     * +-range.
+     */
     static Color colour(double v, double range) {
         double s = Math.max(-1, Math.min(1, v / range));
         double a = Math.abs(s);
@@ -39,16 +44,18 @@ public final class SdfPictures {
     }
 
     /**
-     * Three slices side by side, each with equal aspect, ticks and labels in the field's units,
-     * the zero contour in black, and one shared colour bar of the signed distance.
+     * Three slices side by side, each with equal aspect, ticks and labels in the field's units, the
+     * zero contour in black, and one shared colour bar of the signed distance.
      */
-    public static void writeSlices(Figures figures, Slices[] slices, String title, Path png) throws IOException {
+    public static void writeSlices(Figures figures, Slices[] slices, String title, Path png)
+            throws IOException {
         int panel = 300, margin = 60, top = 50, bar = 90;
         int w = slices.length * (panel + margin) + margin + bar, h = top + panel + 70;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         g.setColor(Color.BLACK);
@@ -69,13 +76,15 @@ public final class SdfPictures {
         for (int p = 0; p < slices.length; p++) {
             Slices s = slices[p];
             int x0 = margin + p * (panel + margin), y0 = top;
-            double ur = s.us()[s.us().length - 1] - s.us()[0], vr = s.vs()[s.vs().length - 1] - s.vs()[0];
-            double scale = panel / Math.max(ur, vr);               // equal aspect
+            double ur = s.us()[s.us().length - 1] - s.us()[0],
+                    vr = s.vs()[s.vs().length - 1] - s.vs()[0];
+            double scale = panel / Math.max(ur, vr); // equal aspect
             int pw = (int) Math.round(ur * scale), ph = (int) Math.round(vr * scale);
             int n = s.us().length, m = s.vs().length;
             for (int px = 0; px < pw; px++) {
                 for (int py = 0; py < ph; py++) {
-                    int i = Math.min(n - 1, (int) ((px + 0.5) / pw * n)), j = Math.min(m - 1, (int) ((ph - py - 0.5) / ph * m));
+                    int i = Math.min(n - 1, (int) ((px + 0.5) / pw * n)),
+                            j = Math.min(m - 1, (int) ((ph - py - 0.5) / ph * m));
                     img.setRGB(x0 + px, y0 + py, colour(s.values()[i][j], range).getRGB());
                 }
             }
@@ -83,8 +92,12 @@ public final class SdfPictures {
             g.setStroke(new BasicStroke(1.6f));
             double[] c = s.contour();
             for (int k = 0; k < c.length; k += 4) {
-                g.draw(new Line2D.Double(x0 + (c[k] - s.us()[0]) * scale, y0 + ph - (c[k + 1] - s.vs()[0]) * scale,
-                        x0 + (c[k + 2] - s.us()[0]) * scale, y0 + ph - (c[k + 3] - s.vs()[0]) * scale));
+                g.draw(
+                        new Line2D.Double(
+                                x0 + (c[k] - s.us()[0]) * scale,
+                                y0 + ph - (c[k + 1] - s.vs()[0]) * scale,
+                                x0 + (c[k + 2] - s.us()[0]) * scale,
+                                y0 + ph - (c[k + 3] - s.vs()[0]) * scale));
             }
             g.setStroke(new BasicStroke(1f));
             g.drawRect(x0, y0, pw, ph);
@@ -97,7 +110,16 @@ public final class SdfPictures {
             g.rotate(-Math.PI / 2, x0 - 40, y0 + ph / 2.0);
             g.drawString(AXIS[pa[1]], x0 - 40, y0 + ph / 2);
             g.setTransform(at);
-            g.drawString(AXIS[pa[0]] + "-" + AXIS[pa[1]] + " plane, " + AXIS[s.axis()] + " = " + fmt(s.offset()), x0, y0 - 6);
+            g.drawString(
+                    AXIS[pa[0]]
+                            + "-"
+                            + AXIS[pa[1]]
+                            + " plane, "
+                            + AXIS[s.axis()]
+                            + " = "
+                            + fmt(s.offset()),
+                    x0,
+                    y0 - 6);
         }
         // Colour bar.
         int bx = w - bar + 10, by = top, bh = panel;
@@ -118,7 +140,8 @@ public final class SdfPictures {
         figures.writeImage(img, png);
     }
 
-    private static void ticks(Graphics2D g, int x0, int yBase, int len, double lo, double hi, boolean horizontal) {
+    private static void ticks(
+            Graphics2D g, int x0, int yBase, int len, double lo, double hi, boolean horizontal) {
         double step = niceStep((hi - lo) / 5);
         FontMetrics fm = g.getFontMetrics();
         for (double v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {

@@ -12,11 +12,17 @@ import net.jqwik.api.constraints.IntRange;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.EigenDecompositionSymmetric;
 
-/** The generated batch is the reference's family: its shapes, Q symmetric with every eigenvalue >= 0.1, fixed by the seed. */
+/**
+ * The generated batch is the reference's family: its shapes, Q symmetric with every eigenvalue >=
+ * 0.1, fixed by the seed.
+ */
 class QpBenchmarkGenerateTest {
     @Property(tries = 20)
-    void qIsSymmetricWithSpectrumAboveATenth(@ForAll @IntRange(min = 1, max = 6) int batch, @ForAll @IntRange(min = 2, max = 9) int n,
-            @ForAll @IntRange(min = 0, max = 12) int m, @ForAll long seed) {
+    void qIsSymmetricWithSpectrumAboveATenth(
+            @ForAll @IntRange(min = 1, max = 6) int batch,
+            @ForAll @IntRange(min = 2, max = 9) int n,
+            @ForAll @IntRange(min = 0, max = 12) int m,
+            @ForAll long seed) {
         int pe = n / 2;
         QpBenchmark.Data d = QpBenchmark.generate(batch, n, m, pe, seed);
         assertEquals(batch, d.batch());
@@ -32,7 +38,8 @@ class QpBenchmarkGenerateTest {
                 a[i][j] = q[i * n + j];
             }
         }
-        double[] eig = new EigenDecompositionSymmetric(new Array2DRowRealMatrix(a)).getEigenvalues();
+        double[] eig =
+                new EigenDecompositionSymmetric(new Array2DRowRealMatrix(a)).getEigenvalues();
         double min = Arrays.stream(eig).min().getAsDouble();
         assertTrue(min >= 0.1 - 1e-12, "smallest eigenvalue " + min);
     }
@@ -41,6 +48,7 @@ class QpBenchmarkGenerateTest {
     void theSeedDeterminesTheBatch(@ForAll long seed) {
         double[] h = QpBenchmark.generate(3, 5, 4, 2, seed).h().toDoubleArray();
         assertArrayEquals(h, QpBenchmark.generate(3, 5, 4, 2, seed).h().toDoubleArray());
-        assertFalse(Arrays.equals(h, QpBenchmark.generate(3, 5, 4, 2, seed + 1).h().toDoubleArray()));
+        assertFalse(
+                Arrays.equals(h, QpBenchmark.generate(3, 5, 4, 2, seed + 1).h().toDoubleArray()));
     }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** The finite-difference forward solver against a closed-form solution. */
 class DiffusionFdTest {
-    // u = sin(pi x) sin(2 pi y) x, a = exp(0.3 cos(pi x) - 0.2 sin(pi y)); f = -div(a grad u) by hand.
+    // u = sin(pi x) sin(2 pi y) x, a = exp(0.3 cos(pi x) - 0.2 sin(pi y)); f = -div(a grad u) by
+    // hand.
     private static double u(double x, double y) {
         return x * Math.sin(Math.PI * x) * Math.sin(2 * Math.PI * y);
     }
@@ -19,7 +20,10 @@ class DiffusionFdTest {
 
     private static double f(double x, double y) {
         double p = Math.PI;
-        double sx = Math.sin(p * x), cx = Math.cos(p * x), s2 = Math.sin(2 * p * y), c2 = Math.cos(2 * p * y);
+        double sx = Math.sin(p * x),
+                cx = Math.cos(p * x),
+                s2 = Math.sin(2 * p * y),
+                c2 = Math.cos(2 * p * y);
         double ux = (sx + x * p * cx) * s2;
         double uxx = (2 * p * cx - x * p * p * sx) * s2;
         double uy = x * sx * 2 * p * c2;
@@ -45,7 +49,19 @@ class DiffusionFdTest {
     void convergesAtSecondOrderToTheClosedFormSolution() {
         double e16 = maxError(16), e32 = maxError(32), e64 = maxError(64);
         double r1 = e16 / e32, r2 = e32 / e64;
-        assertTrue(r1 > 3.5 && r1 < 4.5 && r2 > 3.7 && r2 < 4.3, "error ratios " + r1 + ", " + r2 + " (errors " + e16 + ", " + e32 + ", " + e64 + ")");
+        assertTrue(
+                r1 > 3.5 && r1 < 4.5 && r2 > 3.7 && r2 < 4.3,
+                "error ratios "
+                        + r1
+                        + ", "
+                        + r2
+                        + " (errors "
+                        + e16
+                        + ", "
+                        + e32
+                        + ", "
+                        + e64
+                        + ")");
         assertTrue(e64 < 2e-3, "max error on the 64 grid " + e64);
     }
 
@@ -65,7 +81,10 @@ class DiffusionFdTest {
 
     @Test
     void refusesANonPositiveCoefficient() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DiffusionFd.solve(8, (x, y) -> x - 0.5, (x, y) -> 1));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> DiffusionFd.solve(8, (x, y) -> x - 0.5, (x, y) -> 1));
         assertTrue(e.getMessage().contains("positive"), e.getMessage());
     }
 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line tool as a user runs it: outputs exist, parse and say what they should. */
 class CommandsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String captureStdout(Runnable r) {
         PrintStream old = System.out;
@@ -36,26 +35,69 @@ class CommandsTest {
     @Test
     void trainDemoWritesItsOutputsAndResumes() throws Exception {
         Path out = dir.resolve("td");
-        String s1 = captureStdout(() -> assertEquals(0, ImplicitCli.execute("train-demo", "--steps", "300", "--out", out.toString())));
+        String s1 =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "train-demo",
+                                                "--steps",
+                                                "300",
+                                                "--out",
+                                                out.toString())));
         assertTrue(s1.contains("done: 300 steps"), s1);
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(301, rows.size());
-        assertNotNull(javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()), "a readable PNG");
+        assertNotNull(
+                javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()), "a readable PNG");
         assertTrue(Npz.read(out.resolve("params.npz")).tensors().containsKey("layers.0.weight"));
-        String s2 = captureStdout(() -> assertEquals(0, ImplicitCli.execute("train-demo", "--steps", "450", "--resume", "--out", out.toString())));
+        String s2 =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "train-demo",
+                                                "--steps",
+                                                "450",
+                                                "--resume",
+                                                "--out",
+                                                out.toString())));
         assertTrue(s2.contains("resumed from step 300"), s2);
         assertEquals(451, Files.readAllLines(out.resolve("metrics.csv")).size());
     }
 
     @Test
     void microBenchPrintsOneJsonLineWithItsFields() throws Exception {
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "micro", "--iters", "3", "--warmup", "1",
-                "--train-steps", "5", "--threads", "1")));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "bench",
+                                                "micro",
+                                                "--iters",
+                                                "3",
+                                                "--warmup",
+                                                "1",
+                                                "--train-steps",
+                                                "5",
+                                                "--threads",
+                                                "1")));
         String[] lines = s.trim().split("\n");
         assertEquals(1, lines.length, s);
         JsonNode j = new ObjectMapper().readTree(lines[0]);
-        for (String f : List.of("fwd_nograd_us", "fwd_tape_us", "fwd_bwd_us", "ritz_pattern_us", "gemm_gflops_1024",
-                "gemm_gflops_2048", "peak_rss_mb")) {
+        for (String f :
+                List.of(
+                        "fwd_nograd_us",
+                        "fwd_tape_us",
+                        "fwd_bwd_us",
+                        "ritz_pattern_us",
+                        "gemm_gflops_1024",
+                        "gemm_gflops_2048",
+                        "peak_rss_mb")) {
             assertTrue(j.get(f).asDouble() > 0, f + " in " + s);
         }
         assertEquals("micro", j.get("benchmark").asText());
@@ -63,17 +105,38 @@ class CommandsTest {
 
     @Test
     void demoChecksDerivatives() {
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("demo", "--steps", "600")));
+        String s =
+                captureStdout(() -> assertEquals(0, ImplicitCli.execute("demo", "--steps", "600")));
         assertTrue(s.contains("largest error of u'"), s);
     }
 
     @Test
     void ritzSolvesABuiltInProblemAndWritesItsOutputs() throws Exception {
         Path out = dir.resolve("ritz");
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-disk", "--steps", "200", "--quiet",
-                "--out", out.toString())));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "ritz",
+                                                "poisson-disk",
+                                                "--steps",
+                                                "200",
+                                                "--quiet",
+                                                "--out",
+                                                out.toString())));
         assertTrue(s.contains("rel_l2"), s);
-        for (String f : List.of("metrics.csv", "eval.csv", "curves.png", "params.npz", "solution.png", "error.png", "solution.vtk", "solution.csv")) {
+        for (String f :
+                List.of(
+                        "metrics.csv",
+                        "eval.csv",
+                        "curves.png",
+                        "params.npz",
+                        "solution.png",
+                        "error.png",
+                        "solution.vtk",
+                        "solution.csv")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertNotNull(javax.imageio.ImageIO.read(out.resolve("solution.png").toFile()));
@@ -104,49 +167,115 @@ class CommandsTest {
             System.setErr(oldErr);
         }
         String err = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(err.contains("bad.json") && err.contains("domain.center: missing") && !err.contains("\tat "), err);
+        assertTrue(
+                err.contains("bad.json")
+                        && err.contains("domain.center: missing")
+                        && !err.contains("\tat "),
+                err);
     }
 
     @Test
     void ritzWritesItsFiguresAsSvgOrPdfBesideTheDataFiles() throws Exception {
         Path svg = dir.resolve("ritz-svg");
-        captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-square", "--steps", "20", "--quiet", "--figure-format", "svg",
-                "--out", svg.toString())));
+        captureStdout(
+                () ->
+                        assertEquals(
+                                0,
+                                ImplicitCli.execute(
+                                        "ritz",
+                                        "poisson-square",
+                                        "--steps",
+                                        "20",
+                                        "--quiet",
+                                        "--figure-format",
+                                        "svg",
+                                        "--out",
+                                        svg.toString())));
         for (String f : List.of("solution.svg", "error.svg", "curves.svg")) {
-            javax.xml.parsers.DocumentBuilderFactory xf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            javax.xml.parsers.DocumentBuilderFactory xf =
+                    javax.xml.parsers.DocumentBuilderFactory.newInstance();
             xf.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            org.w3c.dom.Element root = xf.newDocumentBuilder().parse(svg.resolve(f).toFile()).getDocumentElement();
+            org.w3c.dom.Element root =
+                    xf.newDocumentBuilder().parse(svg.resolve(f).toFile()).getDocumentElement();
             assertEquals("svg", root.getTagName(), f);
         }
-        for (String f : List.of("solution.vtk", "solution.csv", "params.npz", "problem.json", "metrics.csv", "eval.csv")) {
+        for (String f :
+                List.of(
+                        "solution.vtk",
+                        "solution.csv",
+                        "params.npz",
+                        "problem.json",
+                        "metrics.csv",
+                        "eval.csv")) {
             assertTrue(Files.size(svg.resolve(f)) > 0, f);
         }
         assertTrue(!Files.exists(svg.resolve("solution.png")), "no PNG beside the SVG");
         Path pdf = dir.resolve("ritz-pdf");
-        captureStdout(() -> assertEquals(0, ImplicitCli.execute("ritz", "poisson-square", "--steps", "20", "--quiet", "--figure-format", "pdf",
-                "--figure-size", "360x300", "--out", pdf.toString())));
-        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(pdf.resolve("curves.pdf").toFile())) {
+        captureStdout(
+                () ->
+                        assertEquals(
+                                0,
+                                ImplicitCli.execute(
+                                        "ritz",
+                                        "poisson-square",
+                                        "--steps",
+                                        "20",
+                                        "--quiet",
+                                        "--figure-format",
+                                        "pdf",
+                                        "--figure-size",
+                                        "360x300",
+                                        "--out",
+                                        pdf.toString())));
+        try (org.apache.pdfbox.pdmodel.PDDocument d =
+                org.apache.pdfbox.Loader.loadPDF(pdf.resolve("curves.pdf").toFile())) {
             assertEquals(360, d.getPage(0).getMediaBox().getWidth(), 1e-3);
             assertEquals(300, d.getPage(0).getMediaBox().getHeight(), 1e-3);
         }
-        try (org.apache.pdfbox.pdmodel.PDDocument d = org.apache.pdfbox.Loader.loadPDF(pdf.resolve("solution.pdf").toFile())) {
-            assertEquals(360, d.getPage(0).getMediaBox().getWidth(), 1e-3, "a map keeps its aspect: the width is the one asked for");
+        try (org.apache.pdfbox.pdmodel.PDDocument d =
+                org.apache.pdfbox.Loader.loadPDF(pdf.resolve("solution.pdf").toFile())) {
+            assertEquals(
+                    360,
+                    d.getPage(0).getMediaBox().getWidth(),
+                    1e-3,
+                    "a map keeps its aspect: the width is the one asked for");
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream oldErr = System.err;
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, ImplicitCli.execute("ritz", "--figure-format", "jpg", "--out", dir.resolve("never").toString()));
+            assertEquals(
+                    2,
+                    ImplicitCli.execute(
+                            "ritz",
+                            "--figure-format",
+                            "jpg",
+                            "--out",
+                            dir.resolve("never").toString()));
         } finally {
             System.setErr(oldErr);
         }
-        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--figure-format: expected png, svg or pdf, got 'jpg'"), buf.toString());
+        assertTrue(
+                buf.toString(StandardCharsets.UTF_8)
+                        .contains("--figure-format: expected png, svg or pdf, got 'jpg'"),
+                buf.toString());
         assertTrue(!Files.exists(dir.resolve("never")), "refused before the output folder exists");
     }
 
     @Test
     void ritzPoissonBenchPrintsItsFields() throws Exception {
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "ritz-poisson", "--iters", "250", "--threads", "1")));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "bench",
+                                                "ritz-poisson",
+                                                "--iters",
+                                                "250",
+                                                "--threads",
+                                                "1")));
         JsonNode j = new ObjectMapper().readTree(s.trim());
         assertTrue(j.get("ms_per_iter").asDouble() > 0 && j.get("rel_l2").asDouble() > 0, s);
         assertTrue(j.has("iter_to_5e-2") && j.has("iter_to_1e-2") && j.has("wall_s_to_1e-2"), s);
@@ -154,25 +283,65 @@ class CommandsTest {
 
     @Test
     void implicitLayerExamplesRunAndReportTheirFindings() throws Exception {
-        String qp = captureStdout(() -> assertEquals(0, ImplicitCli.execute("qp", "--steps", "40")));
+        String qp =
+                captureStdout(() -> assertEquals(0, ImplicitCli.execute("qp", "--steps", "40")));
         // The QP layer and the closed-form projection train identically: same final loss.
         String[] lines = qp.split("\n");
-        String lossQp = lines[2].trim().split("\\s+")[3], lossClosed = lines[3].trim().split("\\s+")[2];
-        assertEquals(Double.parseDouble(lossClosed), Double.parseDouble(lossQp), 2e-3 * Double.parseDouble(lossClosed), qp); // printed to 4 digits
+        String lossQp = lines[2].trim().split("\\s+")[3],
+                lossClosed = lines[3].trim().split("\\s+")[2];
+        assertEquals(
+                Double.parseDouble(lossClosed),
+                Double.parseDouble(lossQp),
+                2e-3 * Double.parseDouble(lossClosed),
+                qp); // printed to 4 digits
         Path out = dir.resolve("deq");
-        String deq = captureStdout(() -> assertEquals(0, ImplicitCli.execute("deq", "--steps", "30", "--unrolled", "5", "--out", out.toString())));
+        String deq =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "deq",
+                                                "--steps",
+                                                "30",
+                                                "--unrolled",
+                                                "5",
+                                                "--out",
+                                                out.toString())));
         assertTrue(deq.contains("DEQ (implicit)") && deq.contains("unrolled x5"), deq);
         assertTrue(Files.size(out.resolve("decision.png")) > 0);
         Path lista = dir.resolve("lista");
-        String l = captureStdout(() -> assertEquals(0, ImplicitCli.execute("lista", "--steps", "20", "--out", lista.toString())));
+        String l =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "lista",
+                                                "--steps",
+                                                "20",
+                                                "--out",
+                                                lista.toString())));
         assertTrue(l.contains("ISTA iterations for LISTA-K's error"), l);
-        assertNotNull(javax.imageio.ImageIO.read(lista.resolve("lista.png").toFile()), "a readable PNG");
-        String bench = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "deq", "--iters", "3", "--threads", "1")));
+        assertNotNull(
+                javax.imageio.ImageIO.read(lista.resolve("lista.png").toFile()), "a readable PNG");
+        String bench =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "bench", "deq", "--iters", "3", "--threads", "1")));
         JsonNode j = new ObjectMapper().readTree(bench.trim());
-        assertTrue(j.get("ms_per_step").asDouble() > 0 && j.get("grad_rel_err").asDouble() < 1e-6, bench);
+        assertTrue(
+                j.get("ms_per_step").asDouble() > 0 && j.get("grad_rel_err").asDouble() < 1e-6,
+                bench);
     }
 
-    /** Every option does what it says or is refused: any --iters is honoured, and nd4j is refused where a benchmark cannot run on it. */
+    /**
+     * Every option does what it says or is refused: any --iters is honoured, and nd4j is refused
+     * where a benchmark cannot run on it.
+     */
     @Test
     void benchOptionsAreHonouredOrRefused() {
         BenchCommand.Common given = new BenchCommand.Common();
@@ -187,13 +356,20 @@ class CommandsTest {
         assertEquals(2, ImplicitCli.execute("bench", "ritz-poisson", "--best", "--iters", "10"));
     }
 
-    /** Every benchmark takes --threads (default 2, as docs/benchmarks.md compares at) through the shared options. */
+    /**
+     * Every benchmark takes --threads (default 2, as docs/benchmarks.md compares at) through the
+     * shared options.
+     */
     @Test
     void everyBenchmarkTakesThreads() {
-        picocli.CommandLine bench = new picocli.CommandLine(new ImplicitCli()).getSubcommands().get("bench");
-        assertTrue(bench.getSubcommands().size() >= 8, "benchmarks: " + bench.getSubcommands().keySet());
+        picocli.CommandLine bench =
+                new picocli.CommandLine(new ImplicitCli()).getSubcommands().get("bench");
+        assertTrue(
+                bench.getSubcommands().size() >= 8,
+                "benchmarks: " + bench.getSubcommands().keySet());
         for (var e : bench.getSubcommands().entrySet()) {
-            picocli.CommandLine.Model.OptionSpec t = e.getValue().getCommandSpec().findOption("--threads");
+            picocli.CommandLine.Model.OptionSpec t =
+                    e.getValue().getCommandSpec().findOption("--threads");
             assertNotNull(t, "bench " + e.getKey() + " has --threads");
             assertEquals("2", t.defaultValue(), "bench " + e.getKey() + ": --threads default");
         }

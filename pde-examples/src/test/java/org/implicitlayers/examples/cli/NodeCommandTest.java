@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The neural ODE commands as a user runs them. */
 class NodeCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String captureStdout(Runnable r) {
         PrintStream old = System.out;
@@ -35,42 +34,101 @@ class NodeCommandTest {
     @Test
     void spiralTrainsWritesItsPlotsAndResumes() throws Exception {
         Path out = dir.resolve("spiral");
-        String s1 = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "spiral", "--iters", "20", "--eval-every", "10",
-                "--out", out.toString())));
-        assertTrue(s1.contains("full-trajectory L1 loss") && s1.contains("function evaluations"), s1);
-        assertNotNull(javax.imageio.ImageIO.read(out.resolve("phase.png").toFile()), "a readable phase-plane PNG");
-        assertNotNull(javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()), "a readable loss PNG");
+        String s1 =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "node",
+                                                "spiral",
+                                                "--iters",
+                                                "20",
+                                                "--eval-every",
+                                                "10",
+                                                "--out",
+                                                out.toString())));
+        assertTrue(
+                s1.contains("full-trajectory L1 loss") && s1.contains("function evaluations"), s1);
+        assertNotNull(
+                javax.imageio.ImageIO.read(out.resolve("phase.png").toFile()),
+                "a readable phase-plane PNG");
+        assertNotNull(
+                javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()),
+                "a readable loss PNG");
         assertEquals(1001, Files.readAllLines(out.resolve("trajectory.csv")).size());
         assertEquals(21, Files.readAllLines(out.resolve("metrics.csv")).size());
-        captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "spiral", "--iters", "30", "--eval-every", "10", "--resume",
-                "--out", out.toString())));
+        captureStdout(
+                () ->
+                        assertEquals(
+                                0,
+                                ImplicitCli.execute(
+                                        "node",
+                                        "spiral",
+                                        "--iters",
+                                        "30",
+                                        "--eval-every",
+                                        "10",
+                                        "--resume",
+                                        "--out",
+                                        out.toString())));
         assertEquals(31, Files.readAllLines(out.resolve("metrics.csv")).size());
     }
 
     @Test
     void nodeSpiralBenchPrintsOneLinePerMode() throws Exception {
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("bench", "node-spiral", "--iters", "4", "--threads", "1")));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "bench",
+                                                "node-spiral",
+                                                "--iters",
+                                                "4",
+                                                "--threads",
+                                                "1")));
         String[] lines = s.trim().split("\n");
         assertEquals(3, lines.length, s);
         List<String> modes = List.of("direct", "adjoint", "checkpointed");
         for (int i = 0; i < 3; i++) {
             JsonNode j = new ObjectMapper().readTree(lines[i]);
             assertEquals(modes.get(i), j.get("mode").asText());
-            assertTrue(j.get("ms_per_iter").asDouble() > 0 && j.get("nfe_forward").asDouble() > 0 && j.get("final_loss").asDouble() > 0, s);
-            assertEquals(i == 0, j.get("nfe_backward").asDouble() == 0, "only direct backpropagation evaluates f no further: " + s);
+            assertTrue(
+                    j.get("ms_per_iter").asDouble() > 0
+                            && j.get("nfe_forward").asDouble() > 0
+                            && j.get("final_loss").asDouble() > 0,
+                    s);
+            assertEquals(
+                    i == 0,
+                    j.get("nfe_backward").asDouble() == 0,
+                    "only direct backpropagation evaluates f no further: " + s);
         }
     }
 
     @Test
     void fitReportsTheErrorAndWritesTheFittedSeries() throws Exception {
         Path out = dir.resolve("fit");
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "fit", "../examples/damped-oscillator.csv", "--steps", "20",
-                "--out", out.toString())));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "node",
+                                                "fit",
+                                                "../examples/damped-oscillator.csv",
+                                                "--steps",
+                                                "20",
+                                                "--out",
+                                                out.toString())));
         assertTrue(s.contains("fit of 80 observations of 2 components") && s.contains("RMSE"), s);
         List<String> rows = Files.readAllLines(out.resolve("fitted.csv"));
         assertEquals("t,x,x_fit,v,v_fit", rows.get(0));
         assertEquals(81, rows.size());
-        assertNotNull(javax.imageio.ImageIO.read(out.resolve("fit.png").toFile()), "a readable PNG");
+        assertNotNull(
+                javax.imageio.ImageIO.read(out.resolve("fit.png").toFile()), "a readable PNG");
     }
 
     @Test
@@ -86,13 +144,28 @@ class NodeCommandTest {
             System.setErr(old);
         }
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("implicit node fit: ") && e.contains("bad.csv:4: time 0.5 does not increase"), e);
+        assertTrue(
+                e.contains("implicit node fit: ")
+                        && e.contains("bad.csv:4: time 0.5 does not increase"),
+                e);
     }
 
     @Test
     void cnfReportsTheLikelihoodAndWritesItsPlots() throws Exception {
         Path out = dir.resolve("cnf");
-        String s = captureStdout(() -> assertEquals(0, ImplicitCli.execute("node", "cnf", "--steps", "3", "--hutchinson", "--out", out.toString())));
+        String s =
+                captureStdout(
+                        () ->
+                                assertEquals(
+                                        0,
+                                        ImplicitCli.execute(
+                                                "node",
+                                                "cnf",
+                                                "--steps",
+                                                "3",
+                                                "--hutchinson",
+                                                "--out",
+                                                out.toString())));
         assertTrue(s.contains("held-out log-likelihood") && s.contains("probability mass"), s);
         double mass = Double.parseDouble(s.replaceAll("(?s).*\\[-3, 3\\]\\^2 ([0-9.]+).*", "$1"));
         assertTrue(mass > 0.9 && mass <= 1.01, "a density: mass " + mass + " on [-3, 3]^2");

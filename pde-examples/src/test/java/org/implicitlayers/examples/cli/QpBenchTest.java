@@ -17,12 +17,17 @@ import org.implicitlayers.core.io.Npz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench qp} reads the reference's problem file and reports what it measured, on both backends. */
+/**
+ * {@code bench qp} reads the reference's problem file and reports what it measured, on both
+ * backends.
+ */
 class QpBenchTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    /** A small member of the reference's family, written as qp_layer.py --dump writes it; returns the arrays. */
+    /**
+     * A small member of the reference's family, written as qp_layer.py --dump writes it; returns
+     * the arrays.
+     */
     static Map<String, Tensor> write(Path file, int batch, int n, int m, int pe) throws Exception {
         Rng rng = Rng.seeded(4);
         double[] l = gauss(rng, n * n), q = new double[n * n];
@@ -86,7 +91,11 @@ class QpBenchTest {
             System.setOut(out);
             System.setErr(err);
         }
-        return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        return new String[] {
+            Integer.toString(code),
+            o.toString(StandardCharsets.UTF_8),
+            e.toString(StandardCharsets.UTF_8)
+        };
     }
 
     @Test
@@ -95,23 +104,46 @@ class QpBenchTest {
         Map<String, Tensor> t = write(file, 6, 8, 12, 3);
         double objective = Double.NaN;
         for (String backend : new String[] {"jvm", "nd4j"}) {
-            String[] r = run("bench", "qp", "--data", file.toString(), "--iters", "2", "--warmup", "1", "--threads", "1", "--backend", backend);
+            String[] r =
+                    run(
+                            "bench",
+                            "qp",
+                            "--data",
+                            file.toString(),
+                            "--iters",
+                            "2",
+                            "--warmup",
+                            "1",
+                            "--threads",
+                            "1",
+                            "--backend",
+                            backend);
             assertEquals("0", r[0], r[2]);
             JsonNode j = new ObjectMapper().readTree(r[1].trim());
             assertEquals("qp", j.get("benchmark").asText());
             assertTrue(j.get("backend").asText().startsWith(backend), r[1]);
             assertTrue(j.get("ms_median").asDouble() > 0, r[1]);
             assertEquals(0, j.get("failed").asInt(), r[1]);
-            assertTrue(j.get("max_ineq_violation").asDouble() <= 1e-9 && j.get("max_eq_residual").asDouble() <= 1e-9, r[1]);
+            assertTrue(
+                    j.get("max_ineq_violation").asDouble() <= 1e-9
+                            && j.get("max_eq_residual").asDouble() <= 1e-9,
+                    r[1]);
             assertTrue(j.get("max_kkt_residual").asDouble() <= 1e-10, r[1]);
             if (backend.equals("jvm")) {
                 objective = j.get("objective_mean").asDouble();
             } else {
-                assertEquals(objective, j.get("objective_mean").asDouble(), 1e-9 * Math.abs(objective), "nd4j vs jvm");
+                assertEquals(
+                        objective,
+                        j.get("objective_mean").asDouble(),
+                        1e-9 * Math.abs(objective),
+                        "nd4j vs jvm");
             }
         }
-        // The optimum's mean objective is below that of the feasible points z0 the data were made from.
-        double[] q = t.get("Q").toDoubleArray(), p = t.get("p").toDoubleArray(), z0 = t.get("z0").toDoubleArray();
+        // The optimum's mean objective is below that of the feasible points z0 the data were made
+        // from.
+        double[] q = t.get("Q").toDoubleArray(),
+                p = t.get("p").toDoubleArray(),
+                z0 = t.get("z0").toDoubleArray();
         double at0 = 0;
         for (int s = 0; s < 6; s++) {
             for (int i = 0; i < 8; i++) {
@@ -137,8 +169,26 @@ class QpBenchTest {
 
     @Test
     void withoutDataItRunsOnAGeneratedBatchAndSaysSo() throws Exception {
-        String[] r = run("bench", "qp", "--batch", "5", "--n", "7", "--m", "9", "--pe", "2", "--seed", "3", "--iters", "1", "--warmup",
-                "0", "--threads", "1");
+        String[] r =
+                run(
+                        "bench",
+                        "qp",
+                        "--batch",
+                        "5",
+                        "--n",
+                        "7",
+                        "--m",
+                        "9",
+                        "--pe",
+                        "2",
+                        "--seed",
+                        "3",
+                        "--iters",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--threads",
+                        "1");
         assertEquals("0", r[0], r[2]);
         JsonNode j = new ObjectMapper().readTree(r[1].trim());
         assertEquals("generated (seed 3)", j.get("data").asText());
@@ -149,7 +199,10 @@ class QpBenchTest {
         assertEquals(2, j.get("pe").asInt());
         // Every member of the family is strictly feasible (z0 is), so every sample is solved.
         assertEquals(0, j.get("failed").asInt(), r[1]);
-        assertTrue(j.get("max_ineq_violation").asDouble() <= 1e-9 && j.get("max_eq_residual").asDouble() <= 1e-9, r[1]);
+        assertTrue(
+                j.get("max_ineq_violation").asDouble() <= 1e-9
+                        && j.get("max_eq_residual").asDouble() <= 1e-9,
+                r[1]);
     }
 
     @Test
@@ -167,10 +220,14 @@ class QpBenchTest {
 
     @Test
     void anErrorFoundWhileRunningPrintsTheFullCommandInItsUsage() {
-        // Thrown on a CommandLine made from the shared bench options alone, and from the ritz command's own.
+        // Thrown on a CommandLine made from the shared bench options alone, and from the ritz
+        // command's own.
         String[] r = run("bench", "qp", "--threads", "0");
         assertEquals("2", r[0], r[2]);
-        assertTrue(r[2].contains("--threads must be >= 1") && r[2].contains("Usage: implicit bench qp "), r[2]);
+        assertTrue(
+                r[2].contains("--threads must be >= 1")
+                        && r[2].contains("Usage: implicit bench qp "),
+                r[2]);
         r = run("ritz", "--steps", "-1");
         assertEquals("2", r[0], r[2]);
         assertTrue(r[2].contains("Usage: implicit ritz "), r[2]);

@@ -2,10 +2,10 @@ package org.implicitlayers.sweep.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,46 +23,67 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Throughput of sweeps of short Ritz runs: the same runs made directly one after the other, and
- * as a sweep on each Spark master, in interleaved rounds. One JSON line per mode on stdout, medians
+ * Throughput of sweeps of short Ritz runs: the same runs made directly one after the other, and as
+ * a sweep on each Spark master, in interleaved rounds. One JSON line per mode on stdout, medians
  * over the rounds: {@code wall_s} (a sweep job without the session start), {@code runs_per_min},
  * {@code cpu_s} (CPU time of the process), and for the masters {@code speedup} against the first
  * master, {@code overhead_wall_ms_per_run} (task-slot time beyond the direct runs' wall time, per
  * run: (wall_s x slots - direct wall_s) / runs), {@code overhead_cpu_ms_per_run} (CPU time beyond
- * the direct runs', per run: robust to other load on the machine); {@code same_bits} (every
- * metric of every round equal to the direct run's) and {@code load_1min}.
+ * the direct runs', per run: robust to other load on the machine); {@code same_bits} (every metric
+ * of every round equal to the direct run's) and {@code load_1min}.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Runs per minute of a sweep of short Ritz runs, directly and on Spark masters (one JSON line each).")
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs per minute of a sweep of short Ritz runs, directly and on Spark masters (one JSON line each).")
 final class SweepBenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--runs", defaultValue = "24", description = "Runs in the sweep (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "24",
+            description = "Runs in the sweep (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--steps", defaultValue = "300", description = "Adam steps per run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "300",
+            description = "Adam steps per run (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "Rounds over all modes; figures are medians (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeat",
+            defaultValue = "3",
+            description = "Rounds over all modes; figures are medians (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--masters", defaultValue = "local[1],local[2]", split = ",",
+    @Option(
+            names = "--masters",
+            defaultValue = "local[1],local[2]",
+            split = ",",
             description = "Spark masters to time (default: ${DEFAULT-VALUE}).")
     List<String> masters;
 
-    @Option(names = "--threads", defaultValue = "2",
-            description = "Kernel threads of each run, as in the other benchmarks (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description =
+                    "Kernel threads of each run, as in the other benchmarks (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Override
     public Integer call() throws Exception {
         if (threads < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--threads must be >= 1, got " + threads);
         }
         JvmBackend.setThreads(threads);
         Sweep sweep = benchSweep(runs, steps);
         Path tmp = Files.createTempDirectory("sweep-bench");
-        System.err.printf("bench sweep: %d Ritz runs of %d steps (poisson-square, width 16, depth 2, 256 + 64 points), %d rounds%n", runs,
-                steps, repeat);
+        System.err.printf(
+                "bench sweep: %d Ritz runs of %d steps (poisson-square, width 16, depth 2, 256 + 64 points), %d rounds%n",
+                runs, steps, repeat);
         // Warm-up: the JIT compiles the kernels before anything is timed.
         for (int i = 0; i < 2; i++) {
             RunExecutor.execute(sweep.kind(), sweep.runs().get(i), tmp.resolve("warmup"), 0);
@@ -91,13 +112,20 @@ final class SweepBenchCommand implements Callable<Integer> {
                     }
                     slots.put(mode, 1);
                 } else {
-                    SparkSession spark = SparkSession.builder().appName("bench sweep").master(mode).config("spark.ui.enabled", "false")
-                            .config("spark.ui.showConsoleProgress", "false").getOrCreate();
+                    SparkSession spark =
+                            SparkSession.builder()
+                                    .appName("bench sweep")
+                                    .master(mode)
+                                    .config("spark.ui.enabled", "false")
+                                    .config("spark.ui.showConsoleProgress", "false")
+                                    .getOrCreate();
                     try {
                         slots.put(mode, spark.sparkContext().defaultParallelism());
                         t0 = System.nanoTime();
                         cpu0 = cpuSeconds();
-                        SweepRunner.Outcome o = SweepRunner.run(spark, sweep, out, SweepRunner.Options.defaults(), p -> { });
+                        SweepRunner.Outcome o =
+                                SweepRunner.run(
+                                        spark, sweep, out, SweepRunner.Options.defaults(), p -> {});
                         results = o.results();
                         failed += o.failed();
                     } finally {
@@ -109,10 +137,17 @@ final class SweepBenchCommand implements Callable<Integer> {
                 for (int i = 0; i < runs; i++) {
                     same &= results.get(i).metrics().equals(direct.get(i).metrics());
                 }
-                System.err.printf(Locale.ROOT, "round %d, %s: %.2f s wall, %.2f s cpu%n", round + 1, mode, wall, cpu);
+                System.err.printf(
+                        Locale.ROOT,
+                        "round %d, %s: %.2f s wall, %.2f s cpu%n",
+                        round + 1,
+                        mode,
+                        wall,
+                        cpu);
             }
         }
-        double directWall = median(samples.get("direct"), 0), directCpu = median(samples.get("direct"), 1);
+        double directWall = median(samples.get("direct"), 0),
+                directCpu = median(samples.get("direct"), 1);
         double firstRate = Double.NaN;
         for (String mode : modes) {
             double wall = median(samples.get(mode), 0), cpu = median(samples.get(mode), 1);
@@ -130,7 +165,9 @@ final class SweepBenchCommand implements Callable<Integer> {
                 double rate = runs / wall * 60;
                 firstRate = Double.isNaN(firstRate) ? rate : firstRate;
                 l.put("speedup", rate / firstRate);
-                l.put("overhead_wall_ms_per_run", 1e3 * (wall * slots.get(mode) - directWall) / runs);
+                l.put(
+                        "overhead_wall_ms_per_run",
+                        1e3 * (wall * slots.get(mode) - directWall) / runs);
                 l.put("overhead_cpu_ms_per_run", 1e3 * (cpu - directCpu) / runs);
             }
             l.put("same_bits", same);
@@ -148,12 +185,16 @@ final class SweepBenchCommand implements Callable<Integer> {
 
     /** CPU time of this process (all its threads, Spark's included), in seconds. */
     private static double cpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return ((com.sun.management.OperatingSystemMXBean)
+                                ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     /** poisson-square with a small network and few points, swept over seeds. */
     static Sweep benchSweep(int runs, int steps) throws java.io.IOException {
-        String text = """
+        String text =
+                """
                 {"name": "bench-sweep",
                  "base": {"name": "poisson-square", "domain": {"type": "box", "lo": [0, 0], "hi": [1, 1]},
                           "pde": {"f": "2*pi^2*sin(pi*x)*sin(pi*y)"}, "boundary": [{"type": "dirichlet", "g": "0"}],
@@ -162,7 +203,8 @@ final class SweepBenchCommand implements Callable<Integer> {
                           "optimizer": {"steps": %d, "lr": 0.003},
                           "sampling": {"interior": 256, "boundary": 64}, "eval_every": %d},
                  "axes": [{"path": "seed", "range": {"from": 0, "to": %d, "num": %d}}]}
-                """.formatted(steps, steps, runs - 1, runs);
+                """
+                        .formatted(steps, steps, runs - 1, runs);
         return Sweep.parse(JSON.readTree(text), Path.of("."), "bench-sweep");
     }
 }

@@ -62,7 +62,8 @@ public final class Nd4jBackend implements Backend {
         INDArray owner = x;
         if (x.isView() || x.ordering() != 'c') {
             owner = x.dup('c');
-            // A fresh result in the wrong order (e.g. from gemm) is no storage's array: free it now.
+            // A fresh result in the wrong order (e.g. from gemm) is no storage's array: free it
+            // now.
             // Storages' arrays are flat and c-ordered, so they never take this path.
             free(x);
         }
@@ -95,13 +96,19 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Storage fromDoubles(double[] values, DType dtype) {
-        INDArray x = values.length == 0 ? Nd4j.create(dt(dtype), 0) : Nd4j.createFromArray(values.clone());
+        INDArray x =
+                values.length == 0
+                        ? Nd4j.create(dt(dtype), 0)
+                        : Nd4j.createFromArray(values.clone());
         return wrap(castFreeing(x, dt(dtype)));
     }
 
     @Override
     public Storage fromFloats(float[] values, DType dtype) {
-        INDArray x = values.length == 0 ? Nd4j.create(dt(dtype), 0) : Nd4j.createFromArray(values.clone());
+        INDArray x =
+                values.length == 0
+                        ? Nd4j.create(dt(dtype), 0)
+                        : Nd4j.createFromArray(values.clone());
         return wrap(castFreeing(x, dt(dtype)));
     }
 
@@ -151,64 +158,91 @@ public final class Nd4jBackend implements Backend {
         INDArray x = a(s);
         DataType t = x.dataType();
         switch (op) {
-            case NEG: return wrap(x.neg());
-            case ABS: return wrap(Transforms.abs(x, true));
-            case EXP: return wrap(Transforms.exp(x, true));
-            case LOG: return wrap(Transforms.log(x, true));
-            case SQRT: return wrap(Transforms.sqrt(x, true));
-            case SQUARE: return wrap(x.mul(x));
-            case SIN: return wrap(Transforms.sin(x, true));
-            case COS: return wrap(Transforms.cos(x, true));
-            case TANH: return wrap(Transforms.tanh(x, true));
-            case SIGMOID: return wrap(Transforms.sigmoid(x, true));
-            case RELU: return wrap(Transforms.relu(x, true));
-            case SOFTPLUS: {
-                // log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)), z = beta x: no overflow for large z.
-                INDArray z = x.mul(p);
-                INDArray tail = Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0), false);
-                INDArray out = Transforms.max(z, 0.0, true).addi(tail).divi(p);
-                z.close();
-                tail.close();
-                return wrap(out);
-            }
-            case SOFTPLUS_SLOPE: {
-                INDArray z = x.mul(p);
-                INDArray out = Transforms.sigmoid(z, false);
-                if (out != z) {
+            case NEG:
+                return wrap(x.neg());
+            case ABS:
+                return wrap(Transforms.abs(x, true));
+            case EXP:
+                return wrap(Transforms.exp(x, true));
+            case LOG:
+                return wrap(Transforms.log(x, true));
+            case SQRT:
+                return wrap(Transforms.sqrt(x, true));
+            case SQUARE:
+                return wrap(x.mul(x));
+            case SIN:
+                return wrap(Transforms.sin(x, true));
+            case COS:
+                return wrap(Transforms.cos(x, true));
+            case TANH:
+                return wrap(Transforms.tanh(x, true));
+            case SIGMOID:
+                return wrap(Transforms.sigmoid(x, true));
+            case RELU:
+                return wrap(Transforms.relu(x, true));
+            case SOFTPLUS:
+                {
+                    // log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)), z = beta x: no overflow for
+                    // large z.
+                    INDArray z = x.mul(p);
+                    INDArray tail =
+                            Transforms.log(
+                                    Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0),
+                                    false);
+                    INDArray out = Transforms.max(z, 0.0, true).addi(tail).divi(p);
                     z.close();
+                    tail.close();
+                    return wrap(out);
                 }
-                return wrap(out);
-            }
-            case CUBIC_RELU: {
-                INDArray r = Transforms.relu(x, true);
-                INDArray out = r.mul(r).muli(r);
-                r.close();
-                return wrap(out);
-            }
-            case POW: return wrap(Transforms.pow(x, p, true));
-            case SIGN: return wrap(Transforms.sign(x, true));
-            case STEP: return wrap(mask(x.gt(0.0), t));
-            case SCALE: return wrap(x.mul(p));
-            case SHIFT: return wrap(x.add(p));
-            case CLAMP: {
-                INDArray lo = Transforms.max(x, p, true);
-                INDArray out = Transforms.min(lo, q, true);
-                lo.close();
-                return wrap(out);
-            }
-            case INSIDE: {
-                INDArray ge = mask(x.gte(p), t);
-                INDArray le = mask(x.lte(q), t);
-                INDArray out = ge.muli(le);
-                le.close();
-                return wrap(out);
-            }
-            default: throw new UnsupportedOperationException("nd4j: unary " + op);
+            case SOFTPLUS_SLOPE:
+                {
+                    INDArray z = x.mul(p);
+                    INDArray out = Transforms.sigmoid(z, false);
+                    if (out != z) {
+                        z.close();
+                    }
+                    return wrap(out);
+                }
+            case CUBIC_RELU:
+                {
+                    INDArray r = Transforms.relu(x, true);
+                    INDArray out = r.mul(r).muli(r);
+                    r.close();
+                    return wrap(out);
+                }
+            case POW:
+                return wrap(Transforms.pow(x, p, true));
+            case SIGN:
+                return wrap(Transforms.sign(x, true));
+            case STEP:
+                return wrap(mask(x.gt(0.0), t));
+            case SCALE:
+                return wrap(x.mul(p));
+            case SHIFT:
+                return wrap(x.add(p));
+            case CLAMP:
+                {
+                    INDArray lo = Transforms.max(x, p, true);
+                    INDArray out = Transforms.min(lo, q, true);
+                    lo.close();
+                    return wrap(out);
+                }
+            case INSIDE:
+                {
+                    INDArray ge = mask(x.gte(p), t);
+                    INDArray le = mask(x.lte(q), t);
+                    INDArray out = ge.muli(le);
+                    le.close();
+                    return wrap(out);
+                }
+            default:
+                throw new UnsupportedOperationException("nd4j: unary " + op);
         }
     }
 
     @Override
-    public Storage binary(BinaryOp op, Storage as, int[] aShape, Storage bs, int[] bShape, int[] outShape) {
+    public Storage binary(
+            BinaryOp op, Storage as, int[] aShape, Storage bs, int[] bShape, int[] outShape) {
         INDArray x = broadcastView(as, aShape, outShape), y = broadcastView(bs, bShape, outShape);
         try {
             return wrap(binaryOp(op, x, y));
@@ -225,37 +259,72 @@ public final class Nd4jBackend implements Backend {
     private static INDArray binaryOp(BinaryOp op, INDArray x, INDArray y) {
         DataType t = x.dataType();
         switch (op) {
-            case ADD: return (x.add(y));
-            case SUB: return (x.sub(y));
-            case MUL: return (x.mul(y));
-            case DIV: return (x.div(y));
-            case POW: return (Transforms.pow(x, y, true));
-            case MAX: return (Transforms.max(x, y, true));
-            case MIN: return (Transforms.min(x, y, true));
-            case GT: return (mask(x.gt(y), t));
-            case LT: return (mask(y.gt(x), t));
-            case GE: return (mask(y.gt(x), t).rsubi(1.0));
-            case LE: return (mask(x.gt(y), t).rsubi(1.0));
-            case EQ: return (mask(x.eq(y), t));
-            case TANH_GRAD: return x.mul(x).rsubi(1.0).muli(y);
-            case SIGMOID_GRAD: return x.rsub(1.0).muli(x).muli(y);
-            default: throw new UnsupportedOperationException("nd4j: binary " + op);
+            case ADD:
+                return (x.add(y));
+            case SUB:
+                return (x.sub(y));
+            case MUL:
+                return (x.mul(y));
+            case DIV:
+                return (x.div(y));
+            case POW:
+                return (Transforms.pow(x, y, true));
+            case MAX:
+                return (Transforms.max(x, y, true));
+            case MIN:
+                return (Transforms.min(x, y, true));
+            case GT:
+                return (mask(x.gt(y), t));
+            case LT:
+                return (mask(y.gt(x), t));
+            case GE:
+                return (mask(y.gt(x), t).rsubi(1.0));
+            case LE:
+                return (mask(x.gt(y), t).rsubi(1.0));
+            case EQ:
+                return (mask(x.eq(y), t));
+            case TANH_GRAD:
+                return x.mul(x).rsubi(1.0).muli(y);
+            case SIGMOID_GRAD:
+                return x.rsub(1.0).muli(x).muli(y);
+            default:
+                throw new UnsupportedOperationException("nd4j: binary " + op);
         }
     }
 
     /**
-     * Selection by a mask runs on host copies: ND4J M2.1 has no three-operand where that broadcasts,
-     * and arithmetic blending (mask * a + (1 - mask) * b) would turn an infinite unselected value into NaN.
+     * Selection by a mask runs on host copies: ND4J M2.1 has no three-operand where that
+     * broadcasts, and arithmetic blending (mask * a + (1 - mask) * b) would turn an infinite
+     * unselected value into NaN.
      */
     @Override
-    public Storage where(Storage cond, int[] condShape, Storage as, int[] aShape, Storage bs, int[] bShape, int[] outShape) {
+    public Storage where(
+            Storage cond,
+            int[] condShape,
+            Storage as,
+            int[] aShape,
+            Storage bs,
+            int[] bShape,
+            int[] outShape) {
         long n = 1;
         for (int d : outShape) {
             n *= d;
         }
-        double[] c = broadcastView(cond, condShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
-        double[] x = broadcastView(as, aShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
-        double[] y = broadcastView(bs, bShape, outShape).dup('c').reshape('c', new long[] {n}).toDoubleVector();
+        double[] c =
+                broadcastView(cond, condShape, outShape)
+                        .dup('c')
+                        .reshape('c', new long[] {n})
+                        .toDoubleVector();
+        double[] x =
+                broadcastView(as, aShape, outShape)
+                        .dup('c')
+                        .reshape('c', new long[] {n})
+                        .toDoubleVector();
+        double[] y =
+                broadcastView(bs, bShape, outShape)
+                        .dup('c')
+                        .reshape('c', new long[] {n})
+                        .toDoubleVector();
         for (int i = 0; i < x.length; i++) {
             if (c[i] == 0) {
                 x[i] = y[i];
@@ -265,7 +334,8 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public Storage matmul(Storage as, int[] aShape, boolean transA, Storage bs, int[] bShape, boolean transB) {
+    public Storage matmul(
+            Storage as, int[] aShape, boolean transA, Storage bs, int[] bShape, boolean transB) {
         if (aShape.length == 2) {
             return wrap(Nd4j.gemm(view(as, aShape), view(bs, bShape), transA, transB));
         }
@@ -303,9 +373,12 @@ public final class Nd4jBackend implements Backend {
         }
         INDArray x = view(s, shape);
         switch (op) {
-            case SUM: return wrap(x.sum(true, axes));
-            case MAX: return wrap(x.max(true, axes));
-            default: return wrap(x.min(true, axes));
+            case SUM:
+                return wrap(x.sum(true, axes));
+            case MAX:
+                return wrap(x.max(true, axes));
+            default:
+                return wrap(x.min(true, axes));
         }
     }
 
@@ -351,10 +424,15 @@ public final class Nd4jBackend implements Backend {
         INDArray x = a(s).reshape('c', new long[] {v[0], v[1], v[2]});
         INDArray out = Nd4j.create(x.dataType(), v[0], index.length, v[2]);
         for (int j = 0; j < index.length; j++) {
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(j),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .assign(x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(index[j]),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            out.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(j),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .assign(
+                            x.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.point(index[j]),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
         }
         return wrap(out);
     }
@@ -365,10 +443,15 @@ public final class Nd4jBackend implements Backend {
         INDArray x = a(s).reshape('c', new long[] {v[0], v[1], v[2]});
         INDArray out = Nd4j.zeros(x.dataType(), v[0], outExtent, v[2]);
         for (int j = 0; j < index.length; j++) {
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(index[j]),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .addi(x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(j),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            out.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(index[j]),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .addi(
+                            x.get(
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.point(j),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
         }
         return wrap(out);
     }

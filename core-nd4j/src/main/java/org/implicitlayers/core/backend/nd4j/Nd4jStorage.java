@@ -28,8 +28,9 @@ final class Nd4jStorage implements Storage {
 
     INDArray array() {
         if (released) {
-            throw new IllegalStateException("this tensor's ND4J memory was released (its MemoryScope closed, or the Parameter"
-                    + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
+            throw new IllegalStateException(
+                    "this tensor's ND4J memory was released (its MemoryScope closed, or the Parameter"
+                            + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
         }
         return array;
     }
@@ -45,7 +46,9 @@ final class Nd4jStorage implements Storage {
 
     @Override
     public DType dtype() {
-        return array.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? DType.FLOAT64 : DType.FLOAT32;
+        return array.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE
+                ? DType.FLOAT64
+                : DType.FLOAT32;
     }
 
     @Override

@@ -8,26 +8,38 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the GEMM kernels need to know about the processor they run on: how many vector registers
- * the JIT may use, and the data cache sizes. Read once at start-up from the JVM (HotSpot's
- * {@code UseAVX}: 3 and up means AVX-512, 32 registers; 1-2 means AVX/AVX2, 16) and from the
- * operating system ({@code /sys/devices/system/cpu/cpu0/cache}, {@code /proc/cpuinfo} on Linux);
- * where neither answers, the defaults of a common desktop core (16 registers, 32 KB L1d, 512 KB
- * L2) are assumed and {@link #source()} says so.
+ * What the GEMM kernels need to know about the processor they run on: how many vector registers the
+ * JIT may use, and the data cache sizes. Read once at start-up from the JVM (HotSpot's {@code
+ * UseAVX}: 3 and up means AVX-512, 32 registers; 1-2 means AVX/AVX2, 16) and from the operating
+ * system ({@code /sys/devices/system/cpu/cpu0/cache}, {@code /proc/cpuinfo} on Linux); where
+ * neither answers, the defaults of a common desktop core (16 registers, 32 KB L1d, 512 KB L2) are
+ * assumed and {@link #source()} says so.
  *
- * @param model      the processor's name as the OS reports it ("unknown" where it does not)
- * @param arch       {@code os.arch}
- * @param registers  vector registers the JIT may allocate (16 or 32)
- * @param l1dBytes   level-1 data cache per core, bytes
- * @param l2Bytes    level-2 cache per core, bytes
- * @param l3Bytes    last-level cache, bytes (0 where unknown)
- * @param source     where {@code registers} and the cache sizes came from, for {@code info}
+ * @param model the processor's name as the OS reports it ("unknown" where it does not)
+ * @param arch {@code os.arch}
+ * @param registers vector registers the JIT may allocate (16 or 32)
+ * @param l1dBytes level-1 data cache per core, bytes
+ * @param l2Bytes level-2 cache per core, bytes
+ * @param l3Bytes last-level cache, bytes (0 where unknown)
+ * @param source where {@code registers} and the cache sizes came from, for {@code info}
  */
-public record CpuInfo(String model, String arch, int registers, int l1dBytes, int l2Bytes, long l3Bytes, String source) {
+public record CpuInfo(
+        String model,
+        String arch,
+        int registers,
+        int l1dBytes,
+        int l2Bytes,
+        long l3Bytes,
+        String source) {
     public CpuInfo {
         if (registers < 8 || l1dBytes <= 0 || l2Bytes <= 0) {
-            throw new IllegalArgumentException("CpuInfo: registers >= 8 and positive cache sizes expected, got " + registers
-                    + " registers, L1d " + l1dBytes + ", L2 " + l2Bytes);
+            throw new IllegalArgumentException(
+                    "CpuInfo: registers >= 8 and positive cache sizes expected, got "
+                            + registers
+                            + " registers, L1d "
+                            + l1dBytes
+                            + ", L2 "
+                            + l2Bytes);
         }
     }
 
@@ -45,7 +57,10 @@ public record CpuInfo(String model, String arch, int registers, int l1dBytes, in
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 String l = line.toLowerCase(Locale.ROOT);
-                if (model.equals("unknown") && (l.startsWith("model name") || l.startsWith("cpu model") || l.startsWith("hardware"))) {
+                if (model.equals("unknown")
+                        && (l.startsWith("model name")
+                                || l.startsWith("cpu model")
+                                || l.startsWith("hardware"))) {
                     model = line.substring(line.indexOf(':') + 1).trim();
                 } else if (flags.isEmpty() && (l.startsWith("flags") || l.startsWith("features"))) {
                     flags = " " + l.substring(l.indexOf(':') + 1).trim() + " ";
@@ -73,7 +88,10 @@ public record CpuInfo(String model, String arch, int registers, int l1dBytes, in
         long l1 = 0, l2 = 0, l3 = 0;
         Path caches = Path.of("/sys/devices/system/cpu/cpu0/cache");
         try (var dirs = Files.list(caches)) {
-            for (Path d : (Iterable<Path>) dirs.filter(p -> p.getFileName().toString().startsWith("index"))::iterator) {
+            for (Path d :
+                    (Iterable<Path>)
+                            dirs.filter(p -> p.getFileName().toString().startsWith("index"))
+                                    ::iterator) {
                 String type = read(d.resolve("type"));
                 int level = Integer.parseInt(read(d.resolve("level")));
                 long size = parseSize(read(d.resolve("size")));
@@ -100,10 +118,12 @@ public record CpuInfo(String model, String arch, int registers, int l1dBytes, in
 
     private static Integer hotspotIntOption(String name) {
         try {
-            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            var bean =
+                    ManagementFactory.getPlatformMXBean(
+                            com.sun.management.HotSpotDiagnosticMXBean.class);
             return bean == null ? null : Integer.parseInt(bean.getVMOption(name).getValue());
         } catch (RuntimeException | LinkageError e) {
-            return null;   // not HotSpot, not x86, or the management module is absent
+            return null; // not HotSpot, not x86, or the management module is absent
         }
     }
 

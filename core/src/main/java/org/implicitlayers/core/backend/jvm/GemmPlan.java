@@ -4,20 +4,22 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The shape of the GEMM micro-kernel and the cache blocking around it, chosen once at start-up
- * from the machine ({@link CpuInfo}) and the vector length.
+ * The shape of the GEMM micro-kernel and the cache blocking around it, chosen once at start-up from
+ * the machine ({@link CpuInfo}) and the vector length.
  *
  * <p>The micro-kernel keeps a tile of C of {@code rows x vectors} vectors in registers, and for
  * each step of k loads {@code vectors} vectors of B and broadcasts one element of A at a time: it
  * needs {@code rows * vectors + vectors + 1} registers. A tile that does not fit spills an
- * accumulator to the stack on every step (the 4 x 4 tile, 21 registers, ran at a third of the
- * speed on AVX2's 16). The largest tested tile that fits is taken:
+ * accumulator to the stack on every step (the 4 x 4 tile, 21 registers, ran at a third of the speed
+ * on AVX2's 16). The largest tested tile that fits is taken:
+ *
  * <ul>
- *   <li>{@link Shape#R4_V4} (21 registers) where there are 32: AVX-512, also at 256 bits
- *       ({@code -XX:MaxVectorSize=32}), and AArch64;</li>
+ *   <li>{@link Shape#R4_V4} (21 registers) where there are 32: AVX-512, also at 256 bits ({@code
+ *       -XX:MaxVectorSize=32}), and AArch64;
  *   <li>{@link Shape#R6_V2} (15 registers) where there are 16: AVX2 (the shape of BLIS's Haswell
- *       kernel).</li>
+ *       kernel).
  * </ul>
+ *
  * A 6 x 4 tile (29 registers) was not taken: in some runs C2 compiled it without its vector
  * intrinsics, 15x slower, where the 4 x 4 tile compiled reliably.
  *
@@ -27,19 +29,18 @@ import java.util.Locale;
  * sixteenth of L2, so it stays there while every strip passes.
  *
  * <p>System properties override the choice, for measurements and for the tests, which run every
- * shape on every machine: {@code implicit.gemm.kernel} ({@code 4x4} or {@code 6x2}),
- * {@code implicit.gemm.kc}, {@code implicit.gemm.mc}, {@code implicit.gemm.packA}.
+ * shape on every machine: {@code implicit.gemm.kernel} ({@code 4x4} or {@code 6x2}), {@code
+ * implicit.gemm.kc}, {@code implicit.gemm.mc}, {@code implicit.gemm.packA}.
  *
- * @param shape  the micro-kernel's tile
- * @param kc     rows of B per packed block
- * @param mc     rows of A per block, a multiple of {@code shape.rows()}
- * @param packA  whether A is first copied for the micro-kernel, so that it reads both operands at
- *               constant strides: taken for the 6 x 2 tile, not for the 4 x 4 (AVX-512: sdf-bunny
- *               68-70 ms/iter in place against 81-87 packed). A row-major A is copied row by row
- *               into row panels of constant stride (an array copy per row); a transposed A into
- *               interleaved panels of the tile's rows. In the AVX2 setting the row panels raised
- *               the 1024 / 2048 / 4096 x 256 x 256 GEMMs from 115 / 136 / 141 to 179 / 191 / 205
- *               GFLOP/s (one sitting) against the interleaved panels.
+ * @param shape the micro-kernel's tile
+ * @param kc rows of B per packed block
+ * @param mc rows of A per block, a multiple of {@code shape.rows()}
+ * @param packA whether A is first copied for the micro-kernel, so that it reads both operands at
+ *     constant strides: taken for the 6 x 2 tile, not for the 4 x 4 (AVX-512: sdf-bunny 68-70
+ *     ms/iter in place against 81-87 packed). A row-major A is copied row by row into row panels of
+ *     constant stride (an array copy per row); a transposed A into interleaved panels of the tile's
+ *     rows. In the AVX2 setting the row panels raised the 1024 / 2048 / 4096 x 256 x 256 GEMMs from
+ *     115 / 136 / 141 to 179 / 191 / 205 GFLOP/s (one sitting) against the interleaved panels.
  * @param reason why this plan, for {@code info}
  */
 public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason) {
@@ -80,15 +81,24 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
                     return sh;
                 }
             }
-            throw new IllegalArgumentException(where + ": unknown GEMM kernel '" + s + "'; expected one of "
-                    + Arrays.stream(values()).map(Shape::label).toList());
+            throw new IllegalArgumentException(
+                    where
+                            + ": unknown GEMM kernel '"
+                            + s
+                            + "'; expected one of "
+                            + Arrays.stream(values()).map(Shape::label).toList());
         }
     }
 
     public GemmPlan {
         if (shape == null || kc < 1 || mc < shape.rows() || mc % shape.rows() != 0) {
-            throw new IllegalArgumentException("GemmPlan: kc >= 1 and mc a positive multiple of the kernel's rows expected, got "
-                    + shape + ", kc " + kc + ", mc " + mc);
+            throw new IllegalArgumentException(
+                    "GemmPlan: kc >= 1 and mc a positive multiple of the kernel's rows expected, got "
+                            + shape
+                            + ", kc "
+                            + kc
+                            + ", mc "
+                            + mc);
         }
     }
 
@@ -104,7 +114,13 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
         if (best == null) {
             best = Shape.R6_V2;
         }
-        String why = best.label() + " tile (" + best.registersNeeded() + " of " + cpu.registers() + " registers)";
+        String why =
+                best.label()
+                        + " tile ("
+                        + best.registersNeeded()
+                        + " of "
+                        + cpu.registers()
+                        + " registers)";
         return blocked(best, cpu, lanes, why);
     }
 
@@ -123,16 +139,29 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
         GemmPlan p = choose(cpu, lanes);
         String k = System.getProperty("implicit.gemm.kernel");
         if (k != null && !k.isBlank()) {
-            p = blocked(Shape.parse(k, "-Dimplicit.gemm.kernel"), cpu, lanes, "set by -Dimplicit.gemm.kernel=" + k.trim());
+            p =
+                    blocked(
+                            Shape.parse(k, "-Dimplicit.gemm.kernel"),
+                            cpu,
+                            lanes,
+                            "set by -Dimplicit.gemm.kernel=" + k.trim());
         }
         int kc = intProperty("implicit.gemm.kc", p.kc());
         int mc = intProperty("implicit.gemm.mc", p.mc());
         String pa = System.getProperty("implicit.gemm.packA");
-        boolean packA = pa == null || pa.isBlank() ? p.packA() : parseBoolean(pa, "-Dimplicit.gemm.packA");
+        boolean packA =
+                pa == null || pa.isBlank() ? p.packA() : parseBoolean(pa, "-Dimplicit.gemm.packA");
         if (kc != p.kc() || mc != p.mc() || packA != p.packA()) {
             if (mc < p.shape().rows() || mc % p.shape().rows() != 0 || kc < 1) {
-                throw new IllegalArgumentException("-Dimplicit.gemm.kc/mc: kc >= 1 and mc a positive multiple of " + p.shape().rows()
-                        + " (the " + p.shape().label() + " kernel's rows) expected, got kc " + kc + ", mc " + mc);
+                throw new IllegalArgumentException(
+                        "-Dimplicit.gemm.kc/mc: kc >= 1 and mc a positive multiple of "
+                                + p.shape().rows()
+                                + " (the "
+                                + p.shape().label()
+                                + " kernel's rows) expected, got kc "
+                                + kc
+                                + ", mc "
+                                + mc);
             }
             p = new GemmPlan(p.shape(), kc, mc, packA, p.reason() + ", blocking set by property");
         }
@@ -155,13 +184,22 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + name + ": an integer expected, got '" + v + "'", e);
+            throw new IllegalArgumentException(
+                    "-D" + name + ": an integer expected, got '" + v + "'", e);
         }
     }
 
     /** "6x2 kernel, kc 256, mc 60 (6x2 tile (15 of 16 registers))". */
     @Override
     public String toString() {
-        return shape.label() + " kernel, kc " + kc + ", mc " + mc + (packA ? ", A packed" : "") + " (" + reason + ")";
+        return shape.label()
+                + " kernel, kc "
+                + kc
+                + ", mc "
+                + mc
+                + (packA ? ", A packed" : "")
+                + " ("
+                + reason
+                + ")";
     }
 }

@@ -5,8 +5,8 @@ import org.implicitlayers.core.backend.Backend;
 import org.implicitlayers.core.backend.Storage;
 
 /**
- * Elements in one heap array: exactly one of {@code f} (float32) and {@code d} (float64) is set.
- * A pooled storage's array came from the backend's {@link ArrayPool} and goes back to it when the
+ * Elements in one heap array: exactly one of {@code f} (float32) and {@code d} (float64) is set. A
+ * pooled storage's array came from the backend's {@link ArrayPool} and goes back to it when the
  * storage is released (its {@link org.implicitlayers.core.MemoryScope} closed); from then on the
  * storage refuses to be read, since its array may already hold another tensor's values.
  */
@@ -41,7 +41,9 @@ final class HeapStorage implements Storage {
     }
 
     static HeapStorage allocate(JvmBackend backend, DType dtype, int size) {
-        return dtype == DType.FLOAT32 ? of(backend, new float[size]) : of(backend, new double[size]);
+        return dtype == DType.FLOAT32
+                ? of(backend, new float[size])
+                : of(backend, new double[size]);
     }
 
     boolean isFloat() {

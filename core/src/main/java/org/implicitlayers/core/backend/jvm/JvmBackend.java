@@ -18,12 +18,15 @@ import org.implicitlayers.core.backend.UnaryOp;
 public final class JvmBackend implements Backend {
     /** Cache blocking of GEMM: a KC x NC panel of B (256 KB in float32) stays in L2. */
     private static final int KC = 256;
+
     private static final int NC = 256;
+
     /** Elementwise work below this many elements runs on one thread. */
     private static final int GRAIN = 1 << 13;
 
-    private static final boolean VECTOR_AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"scalar".equals(System.getProperty("implicitlayers.kernels"));
+    private static final boolean VECTOR_AVAILABLE =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"scalar".equals(System.getProperty("implicitlayers.kernels"));
 
     private final Kernels kernels;
     private final GemmPlan plan;
@@ -33,7 +36,8 @@ public final class JvmBackend implements Backend {
         this.plan = kernels.gemmPlan();
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean ANNOUNCED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Vector API kernels when {@code jdk.incubator.vector} is enabled, else plain loops. The first
@@ -45,7 +49,8 @@ public final class JvmBackend implements Backend {
         JvmBackend b = VECTOR_AVAILABLE ? vector() : scalar();
         if (ANNOUNCED.compareAndSet(false, true)) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JvmBackend.class);
-            boolean moduleMissing = !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+            boolean moduleMissing =
+                    !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
             String text = kernelNotice(b.kernelName(), moduleMissing);
             if (moduleMissing) {
                 log.warn(text);
@@ -57,32 +62,47 @@ public final class JvmBackend implements Backend {
     }
 
     /**
-     * What the first use of the backend logs: the kernels in use and, when the Vector API module
-     * is missing, how to enable it.
+     * What the first use of the backend logs: the kernels in use and, when the Vector API module is
+     * missing, how to enable it.
      */
     static String kernelNotice(String kernels, boolean moduleMissing) {
-        String head = "implicit-layers JVM backend: " + kernels + " kernels, " + Parallel.threads() + " kernel threads";
+        String head =
+                "implicit-layers JVM backend: "
+                        + kernels
+                        + " kernels, "
+                        + Parallel.threads()
+                        + " kernel threads";
         if (!moduleMissing) {
             return head;
         }
-        return head + ". The Vector API module is not enabled, so the plain scalar loops run, about 10x slower:"
+        return head
+                + ". The Vector API module is not enabled, so the plain scalar loops run, about 10x slower:"
                 + " add --add-modules jdk.incubator.vector to the java command (exec-maven-plugin: an <argument>;"
                 + " Surefire: <argLine>; Gradle: jvmArgs; IDE: the VM options of the run configuration)";
     }
 
-    /** Plain Java loops: the fallback, and the reference the tests compare the vector kernels with. */
+    /**
+     * Plain Java loops: the fallback, and the reference the tests compare the vector kernels with.
+     */
     public static JvmBackend scalar() {
         return new JvmBackend(new ScalarKernels());
     }
 
-    /** Vector API kernels; fails when the module is not enabled ({@code --add-modules jdk.incubator.vector}). */
+    /**
+     * Vector API kernels; fails when the module is not enabled ({@code --add-modules
+     * jdk.incubator.vector}).
+     */
     public static JvmBackend vector() {
         if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            throw new IllegalStateException("the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
+            throw new IllegalStateException(
+                    "the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
         }
         try {
-            Kernels k = (Kernels) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
-                    .getDeclaredConstructor().newInstance();
+            Kernels k =
+                    (Kernels)
+                            Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
+                                    .getDeclaredConstructor()
+                                    .newInstance();
             return new JvmBackend(k);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot load the Vector API kernels", e);
@@ -95,24 +115,34 @@ public final class JvmBackend implements Backend {
      */
     public static JvmBackend vector(GemmPlan plan) {
         if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            throw new IllegalStateException("the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
+            throw new IllegalStateException(
+                    "the Vector API module is not enabled: run java with --add-modules jdk.incubator.vector");
         }
         try {
-            Kernels k = (Kernels) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
-                    .getDeclaredConstructor(GemmPlan.class).newInstance(plan);
+            Kernels k =
+                    (Kernels)
+                            Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
+                                    .getDeclaredConstructor(GemmPlan.class)
+                                    .newInstance(plan);
             return new JvmBackend(k);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot load the Vector API kernels", e);
         }
     }
 
-    /** Floats per vector of the Vector API kernels (1 for the plain loops' view of the world when the module is absent). */
+    /**
+     * Floats per vector of the Vector API kernels (1 for the plain loops' view of the world when
+     * the module is absent).
+     */
     public static int vectorFloatLanes() {
         if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             return 1;
         }
         try {
-            return (int) Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels").getDeclaredMethod("floatLanes").invoke(null);
+            return (int)
+                    Class.forName("org.implicitlayers.core.backend.jvm.VectorKernels")
+                            .getDeclaredMethod("floatLanes")
+                            .invoke(null);
         } catch (ReflectiveOperationException e) {
             return 1;
         }
@@ -147,11 +177,21 @@ public final class JvmBackend implements Backend {
         return "jvm[" + kernels.name() + ", " + Parallel.threads() + " threads]";
     }
 
-    /** Arrays of at least this many elements are recycled (smaller ones are cheap for the collector). */
+    /**
+     * Arrays of at least this many elements are recycled (smaller ones are cheap for the
+     * collector).
+     */
     static final int POOL_MIN = 1 << 16;
-    /** At most 512 MB (or {@code -Dimplicit.pool.mb}) and a quarter of the heap: pooled arrays must not starve the rest. */
-    private final ArrayPool pool = new ArrayPool(Math.min(Long.getLong("implicit.pool.mb", 512) << 20,
-            Runtime.getRuntime().maxMemory() / 4));
+
+    /**
+     * At most 512 MB (or {@code -Dimplicit.pool.mb}) and a quarter of the heap: pooled arrays must
+     * not starve the rest.
+     */
+    private final ArrayPool pool =
+            new ArrayPool(
+                    Math.min(
+                            Long.getLong("implicit.pool.mb", 512) << 20,
+                            Runtime.getRuntime().maxMemory() / 4));
 
     /** A zeroed storage. */
     private HeapStorage alloc(DType dtype, int size) {
@@ -165,8 +205,8 @@ public final class JvmBackend implements Backend {
 
     /**
      * Large storages allocated while a {@link MemoryScope} is open belong to it: when it closes,
-     * their arrays return to the pool for the next allocation of the same length. Outside a
-     * scope, and for small sizes, arrays come from the heap and go to the collector.
+     * their arrays return to the pool for the next allocation of the same length. Outside a scope,
+     * and for small sizes, arrays come from the heap and go to the collector.
      */
     private HeapStorage allocate(DType dtype, int size, boolean zero) {
         if (size < POOL_MIN || !MemoryScope.isOpen()) {
@@ -194,7 +234,10 @@ public final class JvmBackend implements Backend {
         return s;
     }
 
-    /** Returns a pooled storage's array to the pool; the storage can no longer be read. Other storages: nothing to do. */
+    /**
+     * Returns a pooled storage's array to the pool; the storage can no longer be read. Other
+     * storages: nothing to do.
+     */
     @Override
     public void release(Storage s) {
         HeapStorage x = (HeapStorage) s;
@@ -216,8 +259,9 @@ public final class JvmBackend implements Backend {
     private static HeapStorage h(Storage s) {
         HeapStorage x = (HeapStorage) s;
         if (x.released) {
-            throw new IllegalStateException("this tensor's memory was released (its MemoryScope closed, or the Parameter"
-                    + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
+            throw new IllegalStateException(
+                    "this tensor's memory was released (its MemoryScope closed, or the Parameter"
+                            + " holding it was set to new values); keep it with MemoryScope.keep(...) or copy it to use it afterwards");
         }
         return x;
     }
@@ -309,9 +353,17 @@ public final class JvmBackend implements Backend {
         HeapStorage x = h(a);
         HeapStorage out = allocFull(a.dtype(), a.size());
         if (x.isFloat()) {
-            Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.f, from, out.f, from, to - from));
+            Parallel.range(
+                    x.f.length,
+                    GRAIN,
+                    64,
+                    (from, to) -> kernels.unary(op, p, q, x.f, from, out.f, from, to - from));
         } else {
-            Parallel.range(x.d.length, GRAIN, 64, (from, to) -> kernels.unary(op, p, q, x.d, from, out.d, from, to - from));
+            Parallel.range(
+                    x.d.length,
+                    GRAIN,
+                    64,
+                    (from, to) -> kernels.unary(op, p, q, x.d, from, out.d, from, to - from));
         }
         return out;
     }
@@ -325,9 +377,19 @@ public final class JvmBackend implements Backend {
         HeapStorage x = h(a);
         HeapStorage h = allocFull(a.dtype(), a.size()), s = allocFull(a.dtype(), a.size());
         if (x.isFloat()) {
-            Parallel.range(x.f.length, GRAIN, 64, (from, to) -> kernels.softplusWithSlope(p, x.f, from, h.f, s.f, from, to - from));
+            Parallel.range(
+                    x.f.length,
+                    GRAIN,
+                    64,
+                    (from, to) ->
+                            kernels.softplusWithSlope(p, x.f, from, h.f, s.f, from, to - from));
         } else {
-            Parallel.range(x.d.length, GRAIN, 64, (from, to) -> kernels.softplusWithSlope(p, x.d, from, h.d, s.d, from, to - from));
+            Parallel.range(
+                    x.d.length,
+                    GRAIN,
+                    64,
+                    (from, to) ->
+                            kernels.softplusWithSlope(p, x.d, from, h.d, s.d, from, to - from));
         }
         return new Storage[] {h, s};
     }
@@ -337,56 +399,101 @@ public final class JvmBackend implements Backend {
         HeapStorage x = h(a), y = h(b), z = h(c);
         HeapStorage out = allocFull(a.dtype(), a.size());
         if (out.isFloat()) {
-            Parallel.range(out.f.length, GRAIN, 64, (from, to) -> kernels.ternary(op, p, x.f, y.f, z.f, out.f, from, to - from));
+            Parallel.range(
+                    out.f.length,
+                    GRAIN,
+                    64,
+                    (from, to) -> kernels.ternary(op, p, x.f, y.f, z.f, out.f, from, to - from));
         } else {
-            Parallel.range(out.d.length, GRAIN, 64, (from, to) -> kernels.ternary(op, p, x.d, y.d, z.d, out.d, from, to - from));
+            Parallel.range(
+                    out.d.length,
+                    GRAIN,
+                    64,
+                    (from, to) -> kernels.ternary(op, p, x.d, y.d, z.d, out.d, from, to - from));
         }
         return out;
     }
 
     @Override
-    public Storage binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
+    public Storage binary(
+            BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
         HeapStorage x = h(a), y = h(b);
         int n = numel(outShape);
         HeapStorage out = allocFull(a.dtype(), n);
         if (x.size() == n && y.size() == n) {
             if (out.isFloat()) {
-                Parallel.range(n, GRAIN, 64, (f, t) -> kernels.binary(op, x.f, f, 1, y.f, f, 1, out.f, f, t - f));
+                Parallel.range(
+                        n,
+                        GRAIN,
+                        64,
+                        (f, t) -> kernels.binary(op, x.f, f, 1, y.f, f, 1, out.f, f, t - f));
             } else {
-                Parallel.range(n, GRAIN, 64, (f, t) -> kernels.binary(op, x.d, f, 1, y.d, f, 1, out.d, f, t - f));
+                Parallel.range(
+                        n,
+                        GRAIN,
+                        64,
+                        (f, t) -> kernels.binary(op, x.d, f, 1, y.d, f, 1, out.d, f, t - f));
             }
             return out;
         }
-        StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(aShape, outShape),
-                StridedPlan.broadcastStrides(bShape, outShape));
+        StridedPlan plan =
+                StridedPlan.of(
+                        outShape,
+                        StridedPlan.broadcastStrides(aShape, outShape),
+                        StridedPlan.broadcastStrides(bShape, outShape));
         int in = plan.inner, sa = plan.innerStride[0], sb = plan.innerStride[1];
         int[] oa = plan.offsets[0], ob = plan.offsets[1];
         int grainRows = Math.max(1, GRAIN / Math.max(1, in));
         if (out.isFloat()) {
-            Parallel.range(plan.rows, grainRows, 1, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    kernels.binary(op, x.f, oa[r], sa, y.f, ob[r], sb, out.f, r * in, in);
-                }
-            });
+            Parallel.range(
+                    plan.rows,
+                    grainRows,
+                    1,
+                    (r0, r1) -> {
+                        for (int r = r0; r < r1; r++) {
+                            kernels.binary(op, x.f, oa[r], sa, y.f, ob[r], sb, out.f, r * in, in);
+                        }
+                    });
         } else {
-            Parallel.range(plan.rows, grainRows, 1, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    kernels.binary(op, x.d, oa[r], sa, y.d, ob[r], sb, out.d, r * in, in);
-                }
-            });
+            Parallel.range(
+                    plan.rows,
+                    grainRows,
+                    1,
+                    (r0, r1) -> {
+                        for (int r = r0; r < r1; r++) {
+                            kernels.binary(op, x.d, oa[r], sa, y.d, ob[r], sb, out.d, r * in, in);
+                        }
+                    });
         }
         return out;
     }
 
     @Override
-    public Storage where(Storage cond, int[] condShape, Storage a, int[] aShape, Storage b, int[] bShape, int[] outShape) {
+    public Storage where(
+            Storage cond,
+            int[] condShape,
+            Storage a,
+            int[] aShape,
+            Storage b,
+            int[] bShape,
+            int[] outShape) {
         HeapStorage c = h(cond), x = h(a), y = h(b);
         HeapStorage out = allocFull(a.dtype(), numel(outShape));
-        StridedPlan plan = StridedPlan.of(outShape, StridedPlan.broadcastStrides(condShape, outShape),
-                StridedPlan.broadcastStrides(aShape, outShape), StridedPlan.broadcastStrides(bShape, outShape));
-        int in = plan.inner, sc = plan.innerStride[0], sa = plan.innerStride[1], sb = plan.innerStride[2];
+        StridedPlan plan =
+                StridedPlan.of(
+                        outShape,
+                        StridedPlan.broadcastStrides(condShape, outShape),
+                        StridedPlan.broadcastStrides(aShape, outShape),
+                        StridedPlan.broadcastStrides(bShape, outShape));
+        int in = plan.inner,
+                sc = plan.innerStride[0],
+                sa = plan.innerStride[1],
+                sb = plan.innerStride[2];
         for (int r = 0; r < plan.rows; r++) {
-            int oc = plan.offsets[0][r], oa = plan.offsets[1][r], ob = plan.offsets[2][r], oo = r * in;
+            int oc = plan.offsets[0][r],
+                    oa = plan.offsets[1][r],
+                    ob = plan.offsets[2][r],
+                    oo = r * in;
             for (int i = 0; i < in; i++) {
                 boolean take = (c.isFloat() ? c.f[oc + i * sc] : c.d[oc + i * sc]) != 0;
                 if (out.isFloat()) {
@@ -405,40 +512,65 @@ public final class JvmBackend implements Backend {
     private static final int NARROW = 16;
 
     @Override
-    public Storage matmul(Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB) {
+    public Storage matmul(
+            Storage a, int[] aShape, boolean transA, Storage b, int[] bShape, boolean transB) {
         int r = aShape.length;
         int batch = r == 3 ? aShape[0] : 1;
         int ar = aShape[r - 2], ac = aShape[r - 1], br = bShape[r - 2], bc = bShape[r - 1];
         int m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
         HeapStorage x = h(a), y = h(b);
-        // With k = 0 the kernels write nothing and the product is zero: a recycled array must be cleared.
-        HeapStorage out = k == 0 ? alloc(a.dtype(), batch * m * n) : allocFull(a.dtype(), batch * m * n);
+        // With k = 0 the kernels write nothing and the product is zero: a recycled array must be
+        // cleared.
+        HeapStorage out =
+                k == 0 ? alloc(a.dtype(), batch * m * n) : allocFull(a.dtype(), batch * m * n);
         int[] swap = r == 3 ? new int[] {0, 2, 1} : new int[] {1, 0};
         boolean narrow = n < NARROW && (!transA || m > n);
         // A needs no copy: the kernel reads it through strides. B's rows must be contiguous
         // (for narrow products, B^T's rows).
-        HeapStorage bk = narrow ? (transB ? y : h(permute(b, bShape, swap))) : (transB ? h(permute(b, bShape, swap)) : y);
+        HeapStorage bk =
+                narrow
+                        ? (transB ? y : h(permute(b, bShape, swap)))
+                        : (transB ? h(permute(b, bShape, swap)) : y);
         int ars = transA ? 1 : k, acs = transA ? m : 1;
         if (batch > 1) {
             // Many small products: one task per batch element, each on one thread.
-            Parallel.range(batch, Math.max(1, GRAIN / Math.max(1, m * n + m * k)), 1, (t0, t1) -> {
-                for (int t = t0; t < t1; t++) {
-                    product(x, t * m * k, ars, acs, transA, bk, t * k * n, out, t * m * n, m, n, k, narrow);
-                }
-            });
+            Parallel.range(
+                    batch,
+                    Math.max(1, GRAIN / Math.max(1, m * n + m * k)),
+                    1,
+                    (t0, t1) -> {
+                        for (int t = t0; t < t1; t++) {
+                            product(
+                                    x, t * m * k, ars, acs, transA, bk, t * k * n, out, t * m * n,
+                                    m, n, k, narrow);
+                        }
+                    });
             return out;
         }
         product(x, 0, ars, acs, transA, bk, 0, out, 0, m, n, k, narrow);
         return out;
     }
 
-    private void product(HeapStorage x, int ao, int ars, int acs, boolean transA, HeapStorage bk, int bo, HeapStorage out, int co,
-                         int m, int n, int k, boolean narrow) {
+    private void product(
+            HeapStorage x,
+            int ao,
+            int ars,
+            int acs,
+            boolean transA,
+            HeapStorage bk,
+            int bo,
+            HeapStorage out,
+            int co,
+            int m,
+            int n,
+            int k,
+            boolean narrow) {
         if (k == 0) {
-            return;   // an empty sum: out was allocated zeroed
+            return; // an empty sum: out was allocated zeroed
         }
         if (narrow) {
-            // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T rows)
+            // Too narrow for vectors along n: vectorise along k (dot products of A rows with B^T
+            // rows)
             // or, when A is stored transposed, along m by computing C^T = B^T A^T.
             if (!transA) {
                 narrowByDots(x, ao, bk, bo, out, co, m, n, k);
@@ -453,22 +585,48 @@ public final class JvmBackend implements Backend {
     }
 
     /** C[i,j] = A[i,:] . Bt[j,:], A row-major [m,k], Bt row-major [n,k]. */
-    private void narrowByDots(HeapStorage x, int ao, HeapStorage bt, int bo, HeapStorage out, int co, int m, int n, int k) {
-        Parallel.range(m, Math.max(16, GRAIN / Math.max(1, n * k)), 1, (r0, r1) -> {
-            for (int i = r0; i < r1; i++) {
-                for (int j = 0; j < n; j++) {
-                    if (out.isFloat()) {
-                        out.f[co + i * n + j] = (float) kernels.dot(x.f, ao + i * k, bt.f, bo + j * k, k);
-                    } else {
-                        out.d[co + i * n + j] = kernels.dot(x.d, ao + i * k, bt.d, bo + j * k, k);
+    private void narrowByDots(
+            HeapStorage x,
+            int ao,
+            HeapStorage bt,
+            int bo,
+            HeapStorage out,
+            int co,
+            int m,
+            int n,
+            int k) {
+        Parallel.range(
+                m,
+                Math.max(16, GRAIN / Math.max(1, n * k)),
+                1,
+                (r0, r1) -> {
+                    for (int i = r0; i < r1; i++) {
+                        for (int j = 0; j < n; j++) {
+                            if (out.isFloat()) {
+                                out.f[co + i * n + j] =
+                                        (float) kernels.dot(x.f, ao + i * k, bt.f, bo + j * k, k);
+                            } else {
+                                out.d[co + i * n + j] =
+                                        kernels.dot(x.d, ao + i * k, bt.d, bo + j * k, k);
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
     }
 
-    /** A stored [k,m]: C^T [n,m] = Bt [n,k] A [k,m] with vectors along m, then transposed into C. */
-    private void narrowByTranspose(HeapStorage x, int ao, HeapStorage bt, int bo, HeapStorage out, int co, int m, int n, int k) {
+    /**
+     * A stored [k,m]: C^T [n,m] = Bt [n,k] A [k,m] with vectors along m, then transposed into C.
+     */
+    private void narrowByTranspose(
+            HeapStorage x,
+            int ao,
+            HeapStorage bt,
+            int bo,
+            HeapStorage out,
+            int co,
+            int m,
+            int n,
+            int k) {
         HeapStorage ct = allocFull(out.dtype(), n * m);
         if (out.isFloat()) {
             gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false);
@@ -492,7 +650,9 @@ public final class JvmBackend implements Backend {
         int m = xShape[0], k = xShape[1], n = wShape[0];
         if (n < NARROW || b == null) {
             Storage y = matmul(x, xShape, false, w, wShape, true);
-            return b == null ? y : binary(BinaryOp.ADD, y, new int[] {m, n}, b, new int[] {n}, new int[] {m, n});
+            return b == null
+                    ? y
+                    : binary(BinaryOp.ADD, y, new int[] {m, n}, b, new int[] {n}, new int[] {m, n});
         }
         HeapStorage xs = h(x), bias = h(b);
         HeapStorage wt = h(permute(w, wShape, new int[] {1, 0}));
@@ -514,8 +674,8 @@ public final class JvmBackend implements Backend {
 
     /**
      * Rows per chunk: about 2^17 multiply-adds, counting a row at least 16 deep, so that the
-     * shallow products of a first layer (1024 x 64 x 2) or of a gradient through a 1-wide output
-     * (k = 1), which mostly write C, are still shared out rather than left to the caller.
+     * shallow products of a first layer (1024 x 64 x 2) or of a gradient through a 1-wide output (k
+     * = 1), which mostly write C, are still shared out rather than left to the caller.
      */
     private static int rowGrain(int n, int k) {
         return Math.max(4, (1 << 17) / Math.max(1, n * Math.max(k, 16)));
@@ -523,54 +683,103 @@ public final class JvmBackend implements Backend {
 
     /** Columns of B packed at a time: with KC rows, a 1 MB buffer per calling thread. */
     private static final int PACK_COLS = 1024;
+
     /**
      * Products at most this wide run unpacked: a B of 64 columns (16 KB per 64 rows) sits in L1 as
      * it is, and packing it and A cost more than they saved. Alternating both in one JVM on AVX2
-     * (medians): 1024 x 64 x 64 71 us unpacked against 103 packed, its transposed-A weight
-     * gradient (64 x 64, k = 1024) 89 against 320; on AVX-512 the two are the same (43 / 53 us).
+     * (medians): 1024 x 64 x 64 71 us unpacked against 103 packed, its transposed-A weight gradient
+     * (64 x 64, k = 1024) 89 against 320; on AVX-512 the two are the same (43 / 53 us).
      */
     private static final int PACK_MIN_COLS = 64;
+
     /** Products with fewer rows than this run unpacked: packing B would cost more than it saves. */
     private static final int PACK_MIN_ROWS = 24;
-    /** Products shallower than this run unpacked (a first layer's k = 3): packing would cost more than it saves. */
+
+    /**
+     * Products shallower than this run unpacked (a first layer's k = 3): packing would cost more
+     * than it saves.
+     */
     private static final int PACK_MIN_DEPTH = 32;
+
     /**
      * Where A is packed ({@link GemmPlan#packA()}, the 6 x 2 plan) and row-major, products at most
      * {@link #PACK_MIN_COLS} wide, at least this deep and with B of at most {@link #SMALL_MAX_B}
      * floats take B whole as strips and A as row panels (see {@code VectorKernels.gemmRowPanels})
      * in one hand-off to the threads: AVX2 setting, 1024 x 64 x 64 in 50-65 us against 68 unpacked.
-     * A stored transposed (a weight gradient) still runs unpacked: copying it into panels costs more
-     * than the product gains when only 64 columns use each copied element (89 against 320 us, above).
+     * A stored transposed (a weight gradient) still runs unpacked: copying it into panels costs
+     * more than the product gains when only 64 columns use each copied element (89 against 320 us,
+     * above).
      */
     private static final int SMALL_MIN_DEPTH = 16;
+
     private static final int SMALL_MAX_B = 1 << 18;
-    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PACKED_B =
+            ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * C (+)= A B with B [k,n] row-major (ldb = n) and C [m,n]. Where B is wider than one strip of
      * {@link Kernels#packWidth()} columns, each KC x PACK_COLS block of B is first copied into
-     * contiguous strips (once for all row chunks) and the strips go through
-     * {@link Kernels#gemmPacked}; leftover columns and small products take the unpacked kernel,
-     * with K and N blocked so a B panel stays in cache.
+     * contiguous strips (once for all row chunks) and the strips go through {@link
+     * Kernels#gemmPacked}; leftover columns and small products take the unpacked kernel, with K and
+     * N blocked so a B panel stays in cache.
      */
-    private void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, float[] c, int co, boolean accumulate) {
+    private void gemm(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            float[] c,
+            int co,
+            boolean accumulate) {
         if (k == 0) {
             return;
         }
         int w = kernels.packWidth();
         int rowsPerTile = plan.shape().rows();
-        if (plan.packA() && acs == 1 && n >= w && n <= PACK_MIN_COLS && m >= 2 * rowsPerTile && k >= SMALL_MIN_DEPTH && n * k <= SMALL_MAX_B) {
+        if (plan.packA()
+                && acs == 1
+                && n >= w
+                && n <= PACK_MIN_COLS
+                && m >= 2 * rowsPerTile
+                && k >= SMALL_MIN_DEPTH
+                && n * k <= SMALL_MAX_B) {
             // A small product (the layers of a 64-wide network): B whole as strips (a B exactly one
-            // strip wide already is one), then one hand-off to the threads, each taking a share of the rows.
+            // strip wide already is one), then one hand-off to the threads, each taking a share of
+            // the rows.
             int strips = n / w, full = strips * w;
             float[] bp = n == w ? b : packB(b, bo, n, k, strips, w);
             int bpo = n == w ? bo : 0;
-            Parallel.range(m, rowGrain(n, k), rowsPerTile, (r0, r1) -> {
-                kernels.gemmPacked(r0, r1, strips, k, a, ao, ars, acs, bp, bpo, c, co, n, accumulate);
-                if (full < n) {
-                    kernels.gemm(r0, r1, n - full, k, a, ao, ars, acs, b, bo + full, n, c, co + full, n, accumulate);
-                }
-            });
+            Parallel.range(
+                    m,
+                    rowGrain(n, k),
+                    rowsPerTile,
+                    (r0, r1) -> {
+                        kernels.gemmPacked(
+                                r0, r1, strips, k, a, ao, ars, acs, bp, bpo, c, co, n, accumulate);
+                        if (full < n) {
+                            kernels.gemm(
+                                    r0,
+                                    r1,
+                                    n - full,
+                                    k,
+                                    a,
+                                    ao,
+                                    ars,
+                                    acs,
+                                    b,
+                                    bo + full,
+                                    n,
+                                    c,
+                                    co + full,
+                                    n,
+                                    accumulate);
+                        }
+                    });
             return;
         }
         // A B exactly one strip wide is already laid out as a packed strip.
@@ -584,27 +793,53 @@ public final class JvmBackend implements Backend {
                     int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
                     float[] bp = packB(b, bo + kb * n + nb, n, kc, strips, w);
                     int bRest = bo + kb * n + nb + full, cb = co + nb;
-                    Parallel.range(m, rowGrain(nc, kc), rows, (r0, r1) -> {
-                        if (strips > 0) {
-                            kernels.gemmPacked(r0, r1, strips, kc, a, ak, ars, acs, bp, 0, c, cb, n, acc);
-                        }
-                        if (full < nc) {
-                            kernels.gemm(r0, r1, nc - full, kc, a, ak, ars, acs, b, bRest, n, c, cb + full, n, acc);
-                        }
-                    });
+                    Parallel.range(
+                            m,
+                            rowGrain(nc, kc),
+                            rows,
+                            (r0, r1) -> {
+                                if (strips > 0) {
+                                    kernels.gemmPacked(
+                                            r0, r1, strips, kc, a, ak, ars, acs, bp, 0, c, cb, n,
+                                            acc);
+                                }
+                                if (full < nc) {
+                                    kernels.gemm(
+                                            r0, r1, nc - full, kc, a, ak, ars, acs, b, bRest, n, c,
+                                            cb + full, n, acc);
+                                }
+                            });
                 }
             }
             return;
         }
-        Parallel.range(m, rowGrain(n, k), plan.shape().rows(), (r0, r1) -> {
-            for (int kb = 0; kb < k; kb += KC) {
-                int kc = Math.min(KC, k - kb);
-                for (int nb = 0; nb < n; nb += NC) {
-                    kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
-                            b, bo + kb * n + nb, n, c, co + nb, n, accumulate || kb > 0);
-                }
-            }
-        });
+        Parallel.range(
+                m,
+                rowGrain(n, k),
+                plan.shape().rows(),
+                (r0, r1) -> {
+                    for (int kb = 0; kb < k; kb += KC) {
+                        int kc = Math.min(KC, k - kb);
+                        for (int nb = 0; nb < n; nb += NC) {
+                            kernels.gemm(
+                                    r0,
+                                    r1,
+                                    Math.min(NC, n - nb),
+                                    kc,
+                                    a,
+                                    ao + kb * acs,
+                                    ars,
+                                    acs,
+                                    b,
+                                    bo + kb * n + nb,
+                                    n,
+                                    c,
+                                    co + nb,
+                                    n,
+                                    accumulate || kb > 0);
+                        }
+                    }
+                });
     }
 
     /**
@@ -619,30 +854,64 @@ public final class JvmBackend implements Backend {
             PACKED_B.set(buf);
         }
         float[] bp = buf;
-        Parallel.range(strips, Math.max(1, (1 << 14) / (kc * w)), 1, (s0, s1) -> {
-            for (int s = s0; s < s1; s++) {
-                int dst = s * kc * w, src = bo + s * w;
-                for (int kk = 0; kk < kc; kk++) {
-                    System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
-                }
-            }
-        });
+        Parallel.range(
+                strips,
+                Math.max(1, (1 << 14) / (kc * w)),
+                1,
+                (s0, s1) -> {
+                    for (int s = s0; s < s1; s++) {
+                        int dst = s * kc * w, src = bo + s * w;
+                        for (int kk = 0; kk < kc; kk++) {
+                            System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
+                        }
+                    }
+                });
         return bp;
     }
 
-    private void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, double[] c, int co, boolean accumulate) {
+    private void gemm(
+            int m,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            double[] c,
+            int co,
+            boolean accumulate) {
         if (k == 0) {
             return;
         }
-        Parallel.range(m, rowGrain(n, k), plan.shape().rows(), (r0, r1) -> {
-            for (int kb = 0; kb < k; kb += KC) {
-                int kc = Math.min(KC, k - kb);
-                for (int nb = 0; nb < n; nb += NC) {
-                    kernels.gemm(r0, r1, Math.min(NC, n - nb), kc, a, ao + kb * acs, ars, acs,
-                            b, bo + kb * n + nb, n, c, co + nb, n, accumulate || kb > 0);
-                }
-            }
-        });
+        Parallel.range(
+                m,
+                rowGrain(n, k),
+                plan.shape().rows(),
+                (r0, r1) -> {
+                    for (int kb = 0; kb < k; kb += KC) {
+                        int kc = Math.min(KC, k - kb);
+                        for (int nb = 0; nb < n; nb += NC) {
+                            kernels.gemm(
+                                    r0,
+                                    r1,
+                                    Math.min(NC, n - nb),
+                                    kc,
+                                    a,
+                                    ao + kb * acs,
+                                    ars,
+                                    acs,
+                                    b,
+                                    bo + kb * n + nb,
+                                    n,
+                                    c,
+                                    co + nb,
+                                    n,
+                                    accumulate || kb > 0);
+                        }
+                    }
+                });
     }
 
     // ------------------------------------------------------------------ reductions
@@ -676,21 +945,33 @@ public final class JvmBackend implements Backend {
         HeapStorage out = alloc(a.dtype(), outN);
         int outer, red, inner;
         if (groups == 0) {
-            outer = 1; red = 1; inner = 1;
+            outer = 1;
+            red = 1;
+            inner = 1;
         } else if (groups == 1) {
             if (groupReduced[0]) {
-                outer = 1; red = groupSize[0]; inner = 1;
+                outer = 1;
+                red = groupSize[0];
+                inner = 1;
             } else {
-                outer = groupSize[0]; red = 1; inner = 1;
+                outer = groupSize[0];
+                red = 1;
+                inner = 1;
             }
         } else if (groups == 2) {
             if (groupReduced[0]) {
-                outer = 1; red = groupSize[0]; inner = groupSize[1];
+                outer = 1;
+                red = groupSize[0];
+                inner = groupSize[1];
             } else {
-                outer = groupSize[0]; red = groupSize[1]; inner = 1;
+                outer = groupSize[0];
+                red = groupSize[1];
+                inner = 1;
             }
         } else if (groups == 3 && groupReduced[1]) {
-            outer = groupSize[0]; red = groupSize[1]; inner = groupSize[2];
+            outer = groupSize[0];
+            red = groupSize[1];
+            inner = groupSize[2];
         } else {
             // Move the reduced axes last, then every output element reduces one contiguous run.
             int[] perm = new int[shape.length];
@@ -715,18 +996,23 @@ public final class JvmBackend implements Backend {
     }
 
     /** out[o, i] = op over r of x[o, r, i], for an [outer, red, inner] view of x. */
-    private void reduceRuns(ReduceOp op, HeapStorage x, HeapStorage out, int outer, int red, int inner) {
+    private void reduceRuns(
+            ReduceOp op, HeapStorage x, HeapStorage out, int outer, int red, int inner) {
         if (inner == 1) {
             int grain = Math.max(1, GRAIN / Math.max(1, red));
-            Parallel.range(outer, grain, 1, (o0, o1) -> {
-                for (int o = o0; o < o1; o++) {
-                    if (x.isFloat()) {
-                        out.f[o] = (float) kernels.reduce(op, x.f, o * red, red);
-                    } else {
-                        out.d[o] = kernels.reduce(op, x.d, o * red, red);
-                    }
-                }
-            });
+            Parallel.range(
+                    outer,
+                    grain,
+                    1,
+                    (o0, o1) -> {
+                        for (int o = o0; o < o1; o++) {
+                            if (x.isFloat()) {
+                                out.f[o] = (float) kernels.reduce(op, x.f, o * red, red);
+                            } else {
+                                out.d[o] = kernels.reduce(op, x.d, o * red, red);
+                            }
+                        }
+                    });
             return;
         }
         if (op == ReduceOp.SUM) {
@@ -745,12 +1031,14 @@ public final class JvmBackend implements Backend {
             if (x.isFloat()) {
                 System.arraycopy(x.f, base, out.f, oo, inner);
                 for (int r = 1; r < red; r++) {
-                    kernels.binary(combine, out.f, oo, 1, x.f, base + r * inner, 1, out.f, oo, inner);
+                    kernels.binary(
+                            combine, out.f, oo, 1, x.f, base + r * inner, 1, out.f, oo, inner);
                 }
             } else {
                 System.arraycopy(x.d, base, out.d, oo, inner);
                 for (int r = 1; r < red; r++) {
-                    kernels.binary(combine, out.d, oo, 1, x.d, base + r * inner, 1, out.d, oo, inner);
+                    kernels.binary(
+                            combine, out.d, oo, 1, x.d, base + r * inner, 1, out.d, oo, inner);
                 }
             }
         }

@@ -7,20 +7,33 @@ import org.implicitlayers.core.backend.UnaryOp;
 
 /**
  * The hot loops of the JVM backend, behind one interface with two implementations: Vector API
- * kernels (chosen when {@code jdk.incubator.vector} is present) and plain Java loops. Callers
- * never know which runs; the tests run both and compare.
+ * kernels (chosen when {@code jdk.incubator.vector} is present) and plain Java loops. Callers never
+ * know which runs; the tests run both and compare.
  *
  * <p>Operand conventions. GEMM: {@code A(i,k) = a[ao + i*ars + k*acs]} (any strides, so a
- * transposed A costs nothing), {@code B(k,j) = b[bo + k*ldb + j]} (rows contiguous), {@code
- * C(i,j) = c[co + i*ldc + j]}; rows {@code [r0, r1)} of C are written, accumulated onto the
- * existing values when {@code accumulate}. Elementwise: operand strides are 0 (broadcast scalar)
- * or 1.
+ * transposed A costs nothing), {@code B(k,j) = b[bo + k*ldb + j]} (rows contiguous), {@code C(i,j)
+ * = c[co + i*ldc + j]}; rows {@code [r0, r1)} of C are written, accumulated onto the existing
+ * values when {@code accumulate}. Elementwise: operand strides are 0 (broadcast scalar) or 1.
  */
 interface Kernels {
     String name();
 
-    void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
-              float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate);
+    void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate);
 
     /**
      * The GEMM micro-kernel and blocking in use; the plain loops report the blocking they are
@@ -36,14 +49,41 @@ interface Kernels {
     /**
      * C (+)= A B for rows [r0, r1) with B packed: {@code strips} strips of {@link #packWidth()}
      * columns, strip s holding B(kk, s*w + j) at {@code bp[bpo + s*k*w + kk*w + j]}; A and C as in
-     * {@link #gemm}, C's strip s starting at column s*w. Packing makes B's rows contiguous: read
-     * in place, rows a kilobyte apart fall into a few L1 sets and evict each other.
+     * {@link #gemm}, C's strip s starting at column s*w. Packing makes B's rows contiguous: read in
+     * place, rows a kilobyte apart fall into a few L1 sets and evict each other.
      */
-    void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                    float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate);
+    void gemmPacked(
+            int r0,
+            int r1,
+            int strips,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] bp,
+            int bpo,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate);
 
-    void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
-              double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate);
+    void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean accumulate);
 
     void unary(UnaryOp op, double p, double q, float[] a, int ao, float[] out, int oo, int n);
 
@@ -55,15 +95,47 @@ interface Kernels {
     void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n);
 
     /** {@code out[oo+i] = op(a[oo+i], b[oo+i], c[oo+i], p)}: all four arrays at one offset. */
-    void ternary(TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n);
+    void ternary(
+            TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n);
 
-    void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n);
+    void ternary(
+            TernaryOp op,
+            double p,
+            double[] a,
+            double[] b,
+            double[] c,
+            double[] out,
+            int oo,
+            int n);
 
-    void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n);
+    void binary(
+            BinaryOp op,
+            float[] a,
+            int ao,
+            int sa,
+            float[] b,
+            int bo,
+            int sb,
+            float[] out,
+            int oo,
+            int n);
 
-    void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n);
+    void binary(
+            BinaryOp op,
+            double[] a,
+            int ao,
+            int sa,
+            double[] b,
+            int bo,
+            int sb,
+            double[] out,
+            int oo,
+            int n);
 
-    /** Column sums: {@code out[oo + j] = sum_r x[xo + r*n + j]} for j < n, r < rows (out overwritten). */
+    /**
+     * Column sums: {@code out[oo + j] = sum_r x[xo + r*n + j]} for j < n, r < rows (out
+     * overwritten).
+     */
     void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo);
 
     void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo);

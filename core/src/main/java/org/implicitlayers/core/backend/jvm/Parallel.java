@@ -6,18 +6,18 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Splits a range of work items across the JVM backend's threads with little latency.
  *
- * <p>The kernels of a small network last tens of microseconds, so handing work to a parked
- * thread (a futex wake-up, often more than the kernel itself) would make two threads slower than
- * one. Workers therefore spin for a short while after each task, waiting for the next, and park
- * only when none comes; the caller runs the first chunk itself and spins until the others are
- * done. Calls from a worker, or from a second thread while the pool is busy, run on the caller.
+ * <p>The kernels of a small network last tens of microseconds, so handing work to a parked thread
+ * (a futex wake-up, often more than the kernel itself) would make two threads slower than one.
+ * Workers therefore spin for a short while after each task, waiting for the next, and park only
+ * when none comes; the caller runs the first chunk itself and spins until the others are done.
+ * Calls from a worker, or from a second thread while the pool is busy, run on the caller.
  *
  * <p>On a loaded machine a worker may not be scheduled for milliseconds, and a caller waiting for
  * it made two threads about 3x slower than one. So a chunk goes to whoever claims it first: when
  * the caller has finished its own chunk it takes every chunk that no worker has started yet, and
- * waits only for chunks already running, yielding its CPU after a short spin (a preempted
- * worker may be waiting for exactly that CPU). When such waits become frequent, work runs on the
- * caller alone for a while ({@link #recordWait}).
+ * waits only for chunks already running, yielding its CPU after a short spin (a preempted worker
+ * may be waiting for exactly that CPU). When such waits become frequent, work runs on the caller
+ * alone for a while ({@link #recordWait}).
  */
 final class Parallel {
     interface RangeBody {
@@ -26,6 +26,7 @@ final class Parallel {
 
     /** How long an idle worker spins before it parks. */
     private static final long SPIN_NANOS = 200_000L;
+
     /** How long a caller spins for a running chunk before it yields its CPU between checks. */
     private static final long WAIT_SPIN_NANOS = 20_000L;
 
@@ -33,8 +34,7 @@ final class Parallel {
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static Worker[] workers = new Worker[0];
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     static int threads() {
         return threads;
@@ -52,26 +52,33 @@ final class Parallel {
         }
     }
 
-    /** Calls of the current window, and those among them in which the caller waited long for a worker. */
+    /**
+     * Calls of the current window, and those among them in which the caller waited long for a
+     * worker.
+     */
     private static int windowCalls;
+
     private static int contendedCalls;
+
     /** While positive, parallel-sized work runs on the caller alone (counted down per call). */
     static volatile int serialCalls;
+
     private static final int WINDOW = 64;
     private static final int SERIAL_AFTER_CONTENTION = 4096;
+
     /**
-     * Whether the switch to the caller alone is enabled ({@code -Dimplicit.threads.adapt=true}). Off
-     * by default: on an idle machine it still fired now and then and made Deep Ritz steps up to 25%
-     * slower; on a loaded machine {@code --threads 1} is the remedy the README gives.
+     * Whether the switch to the caller alone is enabled ({@code -Dimplicit.threads.adapt=true}).
+     * Off by default: on an idle machine it still fired now and then and made Deep Ritz steps up to
+     * 25% slower; on a loaded machine {@code --threads 1} is the remedy the README gives.
      */
     static volatile boolean adapt = Boolean.getBoolean("implicit.threads.adapt");
 
     /**
-     * Adapts to a loaded machine: a wait for workers longer than the caller's own chunk and than
-     * 1 ms (a preempted worker, not one waking up) means the workers do not get a CPU in time. When a quarter of a
-     * window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run on the caller
-     * alone, then threads are tried again. Each output element is computed within one chunk, so
-     * this changes who computes, never the bits. Called with the lock held.
+     * Adapts to a loaded machine: a wait for workers longer than the caller's own chunk and than 1
+     * ms (a preempted worker, not one waking up) means the workers do not get a CPU in time. When a
+     * quarter of a window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run
+     * on the caller alone, then threads are tried again. Each output element is computed within one
+     * chunk, so this changes who computes, never the bits. Called with the lock held.
      */
     /** Starts a fresh window of calls (tests). */
     static void resetWindow() {
@@ -81,10 +88,13 @@ final class Parallel {
     }
 
     static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
-        // A chunk the caller ran itself is not contention: on an idle machine a worker parked between
+        // A chunk the caller ran itself is not contention: on an idle machine a worker parked
+        // between
         // calls often starts after a short caller chunk, and counting that switched the 1024^3 GEMM
-        // to one thread (half the GFLOP/s of bench micro). Only long waits for running chunks count:
-        // longer than 1 ms, a scheduler time slice rather than the wake-up of a parked worker (waits
+        // to one thread (half the GFLOP/s of bench micro). Only long waits for running chunks
+        // count:
+        // longer than 1 ms, a scheduler time slice rather than the wake-up of a parked worker
+        // (waits
         // of 50 us already switched Deep Ritz steps to one thread on an idle machine, 17% slower).
         if (waitNanos > Math.max(1_000_000L, ownNanos)) {
             contendedCalls++;
@@ -98,12 +108,18 @@ final class Parallel {
         }
     }
 
-    /** One helper thread: it runs the body published in its slot when {@code posted} moves past {@code done}. */
+    /**
+     * One helper thread: it runs the body published in its slot when {@code posted} moves past
+     * {@code done}.
+     */
     private static final class Worker extends Thread {
         volatile long posted;
         volatile long done;
+
         /** The last ticket claimed, by this worker or by the caller that posted it. */
-        final java.util.concurrent.atomic.AtomicLong claimed = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong claimed =
+                new java.util.concurrent.atomic.AtomicLong();
+
         volatile boolean parked;
         volatile Throwable failure;
         RangeBody body;
@@ -164,17 +180,20 @@ final class Parallel {
 
     /**
      * Runs {@code body} over [0, n) in at most {@link #threads()} contiguous chunks whose
-     * boundaries are multiples of {@code align} (except the last). Work smaller than
-     * {@code 2 * grain} items runs on the caller.
+     * boundaries are multiples of {@code align} (except the last). Work smaller than {@code 2 *
+     * grain} items runs on the caller.
      */
     static void range(int n, int grain, int align, RangeBody body) {
         int t = threads;
-        if (t <= 1 || n < 2 * grain || Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread()) {
+        if (t <= 1
+                || n < 2 * grain
+                || Thread.currentThread() instanceof Worker
+                || LOCK.isHeldByCurrentThread()) {
             body.run(0, n);
             return;
         }
         if (serialCalls > 0) {
-            serialCalls--;   // racy by design: it only chooses who computes, never what
+            serialCalls--; // racy by design: it only chooses who computes, never what
             body.run(0, n);
             return;
         }
@@ -217,7 +236,8 @@ final class Parallel {
                 Worker k = w[c];
                 long ticket = k.posted;
                 if (k.claimed.compareAndSet(ticket - 1, ticket)) {
-                    k.runClaimed(ticket);   // not started yet: run it here rather than wait for the worker
+                    k.runClaimed(
+                            ticket); // not started yet: run it here rather than wait for the worker
                     stolen = true;
                 }
                 long spinUntil = System.nanoTime() + WAIT_SPIN_NANOS;

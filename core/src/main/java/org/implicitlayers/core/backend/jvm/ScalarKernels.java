@@ -5,7 +5,10 @@ import org.implicitlayers.core.backend.ReduceOp;
 import org.implicitlayers.core.backend.TernaryOp;
 import org.implicitlayers.core.backend.UnaryOp;
 
-/** Plain Java loops: the fallback when the Vector API module is absent, and the tests' second opinion. */
+/**
+ * Plain Java loops: the fallback when the Vector API module is absent, and the tests' second
+ * opinion.
+ */
 final class ScalarKernels implements Kernels {
     @Override
     public String name() {
@@ -13,8 +16,22 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
-                     float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate) {
+    public void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         for (int i = r0; i < r1; i++) {
             int ci = co + i * ldc;
             if (!accumulate) {
@@ -36,17 +53,59 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                           float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
+    public void gemmPacked(
+            int r0,
+            int r1,
+            int strips,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] bp,
+            int bpo,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         int w = packWidth();
         for (int s = 0; s < strips; s++) {
-            gemm(r0, r1, w, k, a, ao, ars, acs, bp, bpo + s * k * w, w, c, co + s * w, ldc, accumulate);
+            gemm(
+                    r0,
+                    r1,
+                    w,
+                    k,
+                    a,
+                    ao,
+                    ars,
+                    acs,
+                    bp,
+                    bpo + s * k * w,
+                    w,
+                    c,
+                    co + s * w,
+                    ldc,
+                    accumulate);
         }
     }
 
     @Override
-    public void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
-                     double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate) {
+    public void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         for (int i = r0; i < r1; i++) {
             int ci = co + i * ldc;
             if (!accumulate) {
@@ -63,7 +122,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softplusWithSlope(double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
+    public void softplusWithSlope(
+            double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
         for (int i = 0; i < n; i++) {
             h[oo + i] = (float) UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
             s[oo + i] = (float) UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
@@ -71,7 +131,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
+    public void softplusWithSlope(
+            double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
         for (int i = 0; i < n; i++) {
             h[oo + i] = UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
             s[oo + i] = UnaryOp.SOFTPLUS_SLOPE.apply(a[ao + i], beta, 0);
@@ -79,42 +140,73 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void ternary(TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
+    public void ternary(
+            TernaryOp op, double p, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
         for (int i = oo; i < oo + n; i++) {
             out[i] = (float) op.apply(a[i], b[i], c[i], p);
         }
     }
 
     @Override
-    public void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n) {
+    public void ternary(
+            TernaryOp op,
+            double p,
+            double[] a,
+            double[] b,
+            double[] c,
+            double[] out,
+            int oo,
+            int n) {
         for (int i = oo; i < oo + n; i++) {
             out[i] = op.apply(a[i], b[i], c[i], p);
         }
     }
 
     @Override
-    public void unary(UnaryOp op, double p, double q, float[] a, int ao, float[] out, int oo, int n) {
+    public void unary(
+            UnaryOp op, double p, double q, float[] a, int ao, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], p, q);
         }
     }
 
     @Override
-    public void unary(UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n) {
+    public void unary(
+            UnaryOp op, double p, double q, double[] a, int ao, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = op.apply(a[ao + i], p, q);
         }
     }
 
     @Override
-    public void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
+    public void binary(
+            BinaryOp op,
+            float[] a,
+            int ao,
+            int sa,
+            float[] b,
+            int bo,
+            int sb,
+            float[] out,
+            int oo,
+            int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i * sa], b[bo + i * sb]);
         }
     }
 
     @Override
-    public void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n) {
+    public void binary(
+            BinaryOp op,
+            double[] a,
+            int ao,
+            int sa,
+            double[] b,
+            int bo,
+            int sb,
+            double[] out,
+            int oo,
+            int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = op.apply(a[ao + i * sa], b[bo + i * sb]);
         }

@@ -19,7 +19,9 @@ final class StridedPlan {
         this.innerStride = innerStride;
     }
 
-    /** Row-major strides of {@code shape}, aligned to the rank of {@code out}, 0 where broadcast. */
+    /**
+     * Row-major strides of {@code shape}, aligned to the rank of {@code out}, 0 where broadcast.
+     */
     static int[] broadcastStrides(int[] shape, int[] out) {
         int r = out.length, off = r - shape.length;
         int[] s = new int[r];
@@ -44,7 +46,8 @@ final class StridedPlan {
     /** A plan for {@code out} with one stride vector per operand (each of out's rank). */
     static StridedPlan of(int[] out, int[]... strides) {
         int ops = strides.length;
-        // Drop size-1 axes, then merge axis d into d+1 where every operand is contiguous across them.
+        // Drop size-1 axes, then merge axis d into d+1 where every operand is contiguous across
+        // them.
         int[] dims = new int[out.length];
         int[][] st = new int[ops][out.length];
         int rank = 0;

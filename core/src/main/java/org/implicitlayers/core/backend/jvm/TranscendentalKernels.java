@@ -25,20 +25,30 @@ final class TranscendentalKernels {
     private static final int FL = FS.length();
     private static final float ROUNDER = 12582912f;
 
-    private TranscendentalKernels() {
-    }
+    private TranscendentalKernels() {}
 
-    /** e^x: x = k ln2 + r (Cody-Waite), e^r by its degree-7 Taylor polynomial, 2^k from exponent bits. */
+    /**
+     * e^x: x = k ln2 + r (Cody-Waite), e^r by its degree-7 Taylor polynomial, 2^k from exponent
+     * bits.
+     */
     static int exp(float[] a, int ao, float[] out, int oo, int n) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -48,9 +58,18 @@ final class TranscendentalKernels {
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
-            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
-            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eq =
+                    er.fma(c5040, c720)
+                            .fma(er, c120)
+                            .fma(er, c24)
+                            .fma(er, c6)
+                            .fma(er, half)
+                            .fma(er, one)
+                            .fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a
+            // float-to-int convert is slow here).
+            IntVector ebits =
+                    et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
             FloatVector y = eq.mul(ebits.reinterpretAsFloats());
             y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
             y = y.blend(0f, x.compare(VectorOperators.LT, -103.98f));
@@ -60,17 +79,29 @@ final class TranscendentalKernels {
         return i;
     }
 
-    /** tanh x = (1 - t)/(1 + t), t = e^(-2x) (the clamp inside exp keeps t finite); x - x^3/3 + 2x^5/15 - 17x^7/315 for |x| < 0.1. Written without sign or NaN blends, which made C2's code several times slower. */
+    /**
+     * tanh x = (1 - t)/(1 + t), t = e^(-2x) (the clamp inside exp keeps t finite); x - x^3/3 +
+     * 2x^5/15 - 17x^7/315 for |x| < 0.1. Written without sign or NaN blends, which made C2's code
+     * several times slower.
+     */
     static int tanh(float[] a, int ao, float[] out, int oo, int n) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -80,30 +111,50 @@ final class TranscendentalKernels {
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
-            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a float-to-int convert is slow here).
-            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eq =
+                    er.fma(c5040, c720)
+                            .fma(er, c120)
+                            .fma(er, c24)
+                            .fma(er, c6)
+                            .fma(er, half)
+                            .fma(er, one)
+                            .fma(er, one);
+            // k sits in the low mantissa bits of t = x log2e + 1.5 2^23: 2^k from integer moves (a
+            // float-to-int convert is slow here).
+            IntVector ebits =
+                    et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
             FloatVector t = eq.mul(ebits.reinterpretAsFloats());
             FloatVector y = one.sub(t).div(t.add(one));
             FloatVector x2 = x.mul(x);
-            FloatVector small = x2.fma(FloatVector.broadcast(FS, -17f / 315), FloatVector.broadcast(FS, 2f / 15)).fma(x2, mThird).fma(x2, one).mul(x);
+            FloatVector small =
+                    x2.fma(
+                                    FloatVector.broadcast(FS, -17f / 315),
+                                    FloatVector.broadcast(FS, 2f / 15))
+                            .fma(x2, mThird)
+                            .fma(x2, one)
+                            .mul(x);
             y.blend(small, x.abs().compare(VectorOperators.LT, 0.1f)).intoArray(out, oo + i);
         }
         return i;
     }
 
     /**
-     * sigmoid(c x) = 1 / (1 + e^(-c x)) with c = {@code scale}: from u = e^(-|c x|), 1 / (1 + u) where
-     * c x &gt;= 0 and u / (1 + u) below, so that no lane overflows. Lanes with |c x| &gt; 86 take
-     * u = 0 (the exact limits 1 and 0). NaN propagates through the arithmetic: no NaN test, which
-     * C2 does not compile to vector code.
+     * sigmoid(c x) = 1 / (1 + e^(-c x)) with c = {@code scale}: from u = e^(-|c x|), 1 / (1 + u)
+     * where c x &gt;= 0 and u / (1 + u) below, so that no lane overflows. Lanes with |c x| &gt; 86
+     * take u = 0 (the exact limits 1 and 0). NaN propagates through the arithmetic: no NaN test,
+     * which C2 does not compile to vector code.
      */
     static int sigmoid(float[] a, int ao, float[] out, int oo, int n, float scale) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -115,8 +166,16 @@ final class TranscendentalKernels {
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
-            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eq =
+                    er.fma(c5040, c720)
+                            .fma(er, c120)
+                            .fma(er, c24)
+                            .fma(er, c6)
+                            .fma(er, half)
+                            .fma(er, one)
+                            .fma(er, one);
+            IntVector ebits =
+                    et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
             FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
             FloatVector r = one.div(u.add(one));
             u.mul(r).blend(r, z.compare(VectorOperators.GE, 0f)).intoArray(out, oo + i);
@@ -125,22 +184,31 @@ final class TranscendentalKernels {
     }
 
     /**
-     * softplus_beta(x) = (max(z, 0) + log(1 + u)) / beta with z = beta x and u = e^-|z|, and
-     * log(1 + u) = 2 atanh(u / (2 + u)) by its series (u / (2 + u) &lt;= 1/3). Lanes with |z| &gt; 86
+     * softplus_beta(x) = (max(z, 0) + log(1 + u)) / beta with z = beta x and u = e^-|z|, and log(1
+     * + u) = 2 atanh(u / (2 + u)) by its series (u / (2 + u) &lt;= 1/3). Lanes with |z| &gt; 86
      * take u = 0, and lanes whose result would be subnormal give 0: subnormal operands made this
      * loop four times slower (a network with beta = 100 has many |z| above 40). One division per
      * lane; NaN propagates through the arithmetic.
      */
     static int softplus(float[] a, int ao, float[] out, int oo, int n, float beta) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f), two = FloatVector.broadcast(FS, 2f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f),
+                two = FloatVector.broadcast(FS, 2f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector zero = FloatVector.zero(FS);
         final float tinyL = 0.5f * beta * Float.MIN_NORMAL;
         int i = 0;
@@ -153,33 +221,63 @@ final class TranscendentalKernels {
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
-            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eq =
+                    er.fma(c5040, c720)
+                            .fma(er, c120)
+                            .fma(er, c24)
+                            .fma(er, c6)
+                            .fma(er, half)
+                            .fma(er, one)
+                            .fma(er, one);
+            IntVector ebits =
+                    et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
             FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
             FloatVector s = u.div(u.add(two));
-            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into subnormals.
+            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into
+            // subnormals.
             FloatVector sc = s.blend(9.3e-10f, s.compare(VectorOperators.LT, 9.3e-10f));
             FloatVector s2 = sc.mul(sc);
-            FloatVector l = s2.fma(c13, c11).fma(s2, c9).fma(s2, c7).fma(s2, c5).fma(s2, c3).fma(s2, one).mul(s);
-            z.blend(zero, z.compare(VectorOperators.LT, 0f)).add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL))).div(beta).intoArray(out, oo + i);
+            FloatVector l =
+                    s2.fma(c13, c11)
+                            .fma(s2, c9)
+                            .fma(s2, c7)
+                            .fma(s2, c5)
+                            .fma(s2, c3)
+                            .fma(s2, one)
+                            .mul(s);
+            z.blend(zero, z.compare(VectorOperators.LT, 0f))
+                    .add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL)))
+                    .div(beta)
+                    .intoArray(out, oo + i);
         }
         return i;
     }
 
     /**
      * softplus_beta(x) into {@code h} and its slope sigmoid(beta x) into {@code s}, sharing one
-     * e^-|beta x|: the formulas of {@link #softplus} and {@link #sigmoid}, lane for lane the same bits.
+     * e^-|beta x|: the formulas of {@link #softplus} and {@link #sigmoid}, lane for lane the same
+     * bits.
      */
-    static int softplusWithSlope(float[] a, int ao, float[] h, float[] sl, int oo, int n, float beta) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f), two = FloatVector.broadcast(FS, 2f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+    static int softplusWithSlope(
+            float[] a, int ao, float[] h, float[] sl, int oo, int n, float beta) {
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f),
+                two = FloatVector.broadcast(FS, 2f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector zero = FloatVector.zero(FS);
         final float tinyL = 0.5f * beta * Float.MIN_NORMAL;
         int i = 0;
@@ -192,33 +290,60 @@ final class TranscendentalKernels {
             FloatVector ek = et.sub(ROUNDER);
             FloatVector er = ek.fma(mLn2Hi, exc);
             er = ek.fma(mLn2Lo, er);
-            FloatVector eq = er.fma(c5040, c720).fma(er, c120).fma(er, c24).fma(er, c6).fma(er, half).fma(er, one).fma(er, one);
-            IntVector ebits = et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eq =
+                    er.fma(c5040, c720)
+                            .fma(er, c120)
+                            .fma(er, c24)
+                            .fma(er, c6)
+                            .fma(er, half)
+                            .fma(er, one)
+                            .fma(er, one);
+            IntVector ebits =
+                    et.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
             FloatVector u = eq.mul(ebits.reinterpretAsFloats()).blend(0f, tiny);
             VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
             FloatVector r = one.div(u.add(one));
             r.blend(u.mul(r), neg).intoArray(sl, oo + i);
             FloatVector s = u.div(u.add(two));
-            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into subnormals.
+            // s below 2^-30 adds nothing to the series: clamped, s^2 cannot underflow into
+            // subnormals.
             FloatVector sc = s.blend(9.3e-10f, s.compare(VectorOperators.LT, 9.3e-10f));
             FloatVector s2 = sc.mul(sc);
-            FloatVector l = s2.fma(c13, c11).fma(s2, c9).fma(s2, c7).fma(s2, c5).fma(s2, c3).fma(s2, one).mul(s);
-            z.blend(zero, neg).add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL))).div(beta).intoArray(h, oo + i);
+            FloatVector l =
+                    s2.fma(c13, c11)
+                            .fma(s2, c9)
+                            .fma(s2, c7)
+                            .fma(s2, c5)
+                            .fma(s2, c3)
+                            .fma(s2, one)
+                            .mul(s);
+            z.blend(zero, neg)
+                    .add(l.add(l).blend(zero, l.compare(VectorOperators.LT, tinyL)))
+                    .div(beta)
+                    .intoArray(h, oo + i);
         }
         return i;
     }
 
     /** log x = e ln2 + 2 atanh((m - 1)/(m + 1)), x = 2^e m, m in [sqrt(1/2), sqrt(2)). */
     static int log(float[] a, int ao, float[] out, int oo, int n) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -228,31 +353,61 @@ final class TranscendentalKernels {
             FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
             VectorMask<Float> bigM = m.compare(VectorOperators.GT, 1.41421356f);
             m = m.blend(m.mul(0.5f), bigM);
-            FloatVector ef = ex.add(0x4B400000).reinterpretAsFloats().sub(ROUNDER).add(FloatVector.zero(FS).blend(1f, bigM));
+            FloatVector ef =
+                    ex.add(0x4B400000)
+                            .reinterpretAsFloats()
+                            .sub(ROUNDER)
+                            .add(FloatVector.zero(FS).blend(1f, bigM));
             FloatVector s = m.sub(one).div(m.add(one));
             FloatVector as2 = s.mul(s);
-            FloatVector l = as2.fma(c13, c11).fma(as2, c9).fma(as2, c7).fma(as2, c5).fma(as2, c3).fma(as2, one).mul(s);
+            FloatVector l =
+                    as2.fma(c13, c11)
+                            .fma(as2, c9)
+                            .fma(as2, c7)
+                            .fma(as2, c5)
+                            .fma(as2, c3)
+                            .fma(as2, one)
+                            .mul(s);
             FloatVector y = l.mul(2f).add(ef.mul(0.693359375f)).add(ef.mul(-2.12194440e-4f));
             y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
             y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
-            y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-            y = y.blend(-87.33655f, x.compare(VectorOperators.GT, 0f).and(x.compare(VectorOperators.LT, Float.MIN_NORMAL)));
+            y =
+                    y.blend(
+                            Float.POSITIVE_INFINITY,
+                            x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+            y =
+                    y.blend(
+                            -87.33655f,
+                            x.compare(VectorOperators.GT, 0f)
+                                    .and(x.compare(VectorOperators.LT, Float.MIN_NORMAL)));
             y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(out, oo + i);
         }
         return i;
     }
 
-    /** sin x (shift 0) or cos x = sin(x + pi/2) (shift 1, one more quadrant): quadrant from x 2/pi, three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left to the scalar loop. */
+    /**
+     * sin x (shift 0) or cos x = sin(x + pi/2) (shift 1, one more quadrant): quadrant from x 2/pi,
+     * three-part Cody-Waite reduction, Taylor polynomials on |r| <= pi/4; lanes beyond 1e5 are left
+     * to the scalar loop.
+     */
     static int sinCos(float[] a, int ao, float[] out, int oo, int n, int shift) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f), half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f), rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f), mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720), c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24), c6 = FloatVector.broadcast(FS, 1f / 6);
+        final FloatVector one = FloatVector.broadcast(FS, 1f),
+                half = FloatVector.broadcast(FS, 0.5f);
+        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
+                rounder = FloatVector.broadcast(FS, 12582912f);
+        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
+                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
+                c120 = FloatVector.broadcast(FS, 1f / 120);
+        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
+                c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13), c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9), c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5), c3 = FloatVector.broadcast(FS, 1f / 3);
+        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
+                c11 = FloatVector.broadcast(FS, 1f / 11);
+        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
+                c7 = FloatVector.broadcast(FS, 1f / 7);
+        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
+                c3 = FloatVector.broadcast(FS, 1f / 3);
         final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
@@ -266,10 +421,23 @@ final class TranscendentalKernels {
             r = k.fma(FloatVector.broadcast(FS, -7.5497894159e-08f), r);
             r = k.fma(FloatVector.broadcast(FS, -5.3903029534e-15f), r);
             FloatVector r2 = r.mul(r);
-            FloatVector sv = r2.fma(FloatVector.broadcast(FS, -1f / 39916800), FloatVector.broadcast(FS, 1f / 362880)).fma(r2, c5040.neg())
-                    .fma(r2, c120).fma(r2, c6.neg()).fma(r2, one).mul(r);
-            FloatVector cv = r2.fma(FloatVector.broadcast(FS, -1f / 3628800), FloatVector.broadcast(FS, 1f / 40320)).fma(r2, c720.neg())
-                    .fma(r2, c24).fma(r2, half.neg()).fma(r2, one);
+            FloatVector sv =
+                    r2.fma(
+                                    FloatVector.broadcast(FS, -1f / 39916800),
+                                    FloatVector.broadcast(FS, 1f / 362880))
+                            .fma(r2, c5040.neg())
+                            .fma(r2, c120)
+                            .fma(r2, c6.neg())
+                            .fma(r2, one)
+                            .mul(r);
+            FloatVector cv =
+                    r2.fma(
+                                    FloatVector.broadcast(FS, -1f / 3628800),
+                                    FloatVector.broadcast(FS, 1f / 40320))
+                            .fma(r2, c720.neg())
+                            .fma(r2, c24)
+                            .fma(r2, half.neg())
+                            .fma(r2, one);
             IntVector q = kt.reinterpretAsInts().sub(0x4B400000 - shift);
             VectorMask<Float> odd = q.and(1).compare(VectorOperators.NE, 0).cast(FS);
             VectorMask<Float> neg = q.and(2).compare(VectorOperators.NE, 0).cast(FS);
@@ -280,7 +448,10 @@ final class TranscendentalKernels {
         return i;
     }
 
-    /** Sum of the lanes, left to right: an order fixed everywhere (reduceLanes(ADD) may reassociate). */
+    /**
+     * Sum of the lanes, left to right: an order fixed everywhere (reduceLanes(ADD) may
+     * reassociate).
+     */
     static float sumLanes(FloatVector v) {
         float s = 0;
         for (int i = 0; i < FL; i++) {

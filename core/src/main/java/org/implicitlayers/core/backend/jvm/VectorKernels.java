@@ -13,11 +13,10 @@ import org.implicitlayers.core.backend.UnaryOp;
  * Vector API kernels on heap arrays. Loaded only when {@code jdk.incubator.vector} is in the boot
  * layer (see {@link JvmBackend}); this class is the only one that names the incubator module.
  *
- * <p>GEMM: a register-blocked micro-kernel of 4 rows by 4 vectors (64 float columns with
- * AVX-512) holds 16 accumulators in registers; B is read a row of 4 vectors at a time and each A
- * element is broadcast once per row block. Each operation has its own loop, with no calls to
- * non-inlined code inside: a vector that escapes into a call is boxed and the loop becomes ten
- * times slower.
+ * <p>GEMM: a register-blocked micro-kernel of 4 rows by 4 vectors (64 float columns with AVX-512)
+ * holds 16 accumulators in registers; B is read a row of 4 vectors at a time and each A element is
+ * broadcast once per row block. Each operation has its own loop, with no calls to non-inlined code
+ * inside: a vector that escapes into a call is boxed and the loop becomes ten times slower.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -26,12 +25,17 @@ final class VectorKernels implements Kernels {
     private static final int DL = DS.length();
 
     /** Scratch for broadcast operands of binary kernels, one per thread. */
-    private static final ThreadLocal<float[][]> F_SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
-    private static final ThreadLocal<double[][]> D_SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+    private static final ThreadLocal<float[][]> F_SCRATCH =
+            ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static final ThreadLocal<double[][]> D_SCRATCH =
+            ThreadLocal.withInitial(() -> new double[2][0]);
 
     private final GemmPlan plan;
+
     /** {@code plan.shape() == R6_V2}, read in the hot dispatch. */
     private final boolean sixByTwo;
+
     /** Whether {@link #gemmPacked} copies A into panels first (see there). */
     private final boolean packA;
 
@@ -64,8 +68,22 @@ final class VectorKernels implements Kernels {
     // ------------------------------------------------------------------ GEMM, float32
 
     @Override
-    public void gemm(int r0, int r1, int n, int k, float[] a, int ao, int ars, int acs,
-                     float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean accumulate) {
+    public void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         int j = 0;
         if (sixByTwo) {
             // 16 registers: 6 x 2 tiles (12 accumulators); the 4 x 4 and 8 x 2 tiles would spill.
@@ -103,10 +121,15 @@ final class VectorKernels implements Kernels {
             }
             for (; i < r1; i++) {
                 for (int jj = j; jj < j + 2 * FL; jj += FL) {
-                    FloatVector c0 = accumulate ? FloatVector.fromArray(FS, c, co + i * ldc + jj) : FloatVector.zero(FS);
+                    FloatVector c0 =
+                            accumulate
+                                    ? FloatVector.fromArray(FS, c, co + i * ldc + jj)
+                                    : FloatVector.zero(FS);
                     int ai = ao + i * ars;
                     for (int kk = 0; kk < k; kk++) {
-                        c0 = FloatVector.fromArray(FS, b, bo + kk * ldb + jj).fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
+                        c0 =
+                                FloatVector.fromArray(FS, b, bo + kk * ldb + jj)
+                                        .fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
                     }
                     c0.intoArray(c, co + i * ldc + jj);
                 }
@@ -118,10 +141,15 @@ final class VectorKernels implements Kernels {
                 gemm4x1(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
             }
             for (; i < r1; i++) {
-                FloatVector c0 = accumulate ? FloatVector.fromArray(FS, c, co + i * ldc + j) : FloatVector.zero(FS);
+                FloatVector c0 =
+                        accumulate
+                                ? FloatVector.fromArray(FS, c, co + i * ldc + j)
+                                : FloatVector.zero(FS);
                 int ai = ao + i * ars;
                 for (int kk = 0; kk < k; kk++) {
-                    c0 = FloatVector.fromArray(FS, b, bo + kk * ldb + j).fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
+                    c0 =
+                            FloatVector.fromArray(FS, b, bo + kk * ldb + j)
+                                    .fma(FloatVector.broadcast(FS, a[ai + kk * acs]), c0);
                 }
                 c0.intoArray(c, co + i * ldc + j);
             }
@@ -137,7 +165,8 @@ final class VectorKernels implements Kernels {
     }
 
     /** Packed rows of A for {@link #gemmPacked}, one buffer per thread. */
-    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PACKED_A =
+            ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * Rows are taken in blocks of {@link GemmPlan#mc()}; each block of A is copied into panels of
@@ -149,8 +178,21 @@ final class VectorKernels implements Kernels {
      * from the last panel take the one-row kernel, reading A in place.
      */
     @Override
-    public void gemmPacked(int r0, int r1, int strips, int k, float[] a, int ao, int ars, int acs,
-                           float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
+    public void gemmPacked(
+            int r0,
+            int r1,
+            int strips,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] bp,
+            int bpo,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         final int mr = plan.shape().rows(), sw = packWidth(), mc = plan.mc();
         if (packA && acs == 1 && sixByTwo) {
             gemmRowPanels(r0, r1, strips, k, a, ao, ars, bp, bpo, c, co, ldc, accumulate);
@@ -219,22 +261,39 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Row stride of the row panels of {@link #gemmRowPanels}: a constant, so that the kernel's six A offsets are immediates. */
+    /**
+     * Row stride of the row panels of {@link #gemmRowPanels}: a constant, so that the kernel's six
+     * A offsets are immediates.
+     */
     private static final int KP = 256;
+
     /** Row panels of A for {@link #gemmRowPanels}, one buffer per thread. */
-    private static final ThreadLocal<float[]> ROW_PANELS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> ROW_PANELS =
+            ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * The 6 x 2 path for a row-major A ({@code acs == 1}): each block of {@code mc} rows and
-     * {@link #KP} columns of A is copied row by row (a plain array copy, where the interleaved
-     * panels of {@link #packA} need a scalar store per element) into rows {@link #KP} floats apart.
-     * The kernel then reads A at {@code base + constant + kk}, B at {@code base + kk * 2 * FL}:
-     * one base register each and no bounds checks left in the loop. For the small products of
-     * narrow networks (1024 x 64 x 64, where each A element is used by only 4 strips) the
-     * interleaving copy cost a quarter of the product; this one costs a few percent.
+     * The 6 x 2 path for a row-major A ({@code acs == 1}): each block of {@code mc} rows and {@link
+     * #KP} columns of A is copied row by row (a plain array copy, where the interleaved panels of
+     * {@link #packA} need a scalar store per element) into rows {@link #KP} floats apart. The
+     * kernel then reads A at {@code base + constant + kk}, B at {@code base + kk * 2 * FL}: one
+     * base register each and no bounds checks left in the loop. For the small products of narrow
+     * networks (1024 x 64 x 64, where each A element is used by only 4 strips) the interleaving
+     * copy cost a quarter of the product; this one costs a few percent.
      */
-    private void gemmRowPanels(int r0, int r1, int strips, int k, float[] a, int ao, int ars,
-                               float[] bp, int bpo, float[] c, int co, int ldc, boolean accumulate) {
+    private void gemmRowPanels(
+            int r0,
+            int r1,
+            int strips,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            float[] bp,
+            int bpo,
+            float[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         final int sw = packWidth(), mc = plan.mc();
         float[] ap = ROW_PANELS.get();
         if (ap.length < mc * KP) {
@@ -268,7 +327,16 @@ final class VectorKernels implements Kernels {
     }
 
     /** 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. */
-    private static void gemm6x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+    private static void gemm6x2Rows(
+            int k,
+            float[] ap,
+            int a0,
+            float[] bp,
+            int bo,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
             for (int r = 0; r < 6; r++) {
@@ -276,38 +344,69 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + FL);
             }
         }
-        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
-        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
-        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
-        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
-        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
-        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci),
+                s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc),
+                s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc),
+                s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc),
+                s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc),
+                s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
+                s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * (2 * FL), ai = a0 + kk;
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
+                    b1 = FloatVector.fromArray(FS, bp, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, ap[ai]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, ap[ai + KP]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
             x = FloatVector.broadcast(FS, ap[ai + 4 * KP]);
-            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
             x = FloatVector.broadcast(FS, ap[ai + 5 * KP]);
-            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
-        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
-        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc);
+        s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc);
+        s51.intoArray(c, ci + 5 * ldc + FL);
     }
 
-    /** 4 rows by 2 vectors (rows left over from the 6-row tiles): 8 independent accumulators hide the FMA latency. */
-    private static void gemm4x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+    /**
+     * 4 rows by 2 vectors (rows left over from the 6-row tiles): 8 independent accumulators hide
+     * the FMA latency.
+     */
+    private static void gemm4x2Rows(
+            int k,
+            float[] ap,
+            int a0,
+            float[] bp,
+            int bo,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
             for (int r = 0; r < 4; r++) {
@@ -315,47 +414,64 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + FL);
             }
         }
-        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
-        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
-        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
-        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci),
+                s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc),
+                s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc),
+                s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc),
+                s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * (2 * FL), ai = a0 + kk;
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
+                    b1 = FloatVector.fromArray(FS, bp, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, ap[ai]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, ap[ai + KP]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + FL);
     }
 
     /** One row by 2 vectors, A a packed row, B a packed strip. */
-    private static void gemm1x2Rows(int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, boolean acc) {
+    private static void gemm1x2Rows(
+            int k, float[] ap, int a0, float[] bp, int bo, float[] c, int ci, boolean acc) {
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
             z.intoArray(c, ci);
             z.intoArray(c, ci + FL);
         }
-        FloatVector c0 = FloatVector.fromArray(FS, c, ci), c1 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector c0 = FloatVector.fromArray(FS, c, ci),
+                c1 = FloatVector.fromArray(FS, c, ci + FL);
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * (2 * FL);
             FloatVector x = FloatVector.broadcast(FS, ap[a0 + kk]);
             c0 = FloatVector.fromArray(FS, bp, bi).fma(x, c0);
             c1 = FloatVector.fromArray(FS, bp, bi + FL).fma(x, c1);
         }
-        c0.intoArray(c, ci); c1.intoArray(c, ci + FL);
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + FL);
     }
 
     /** Rows [ib, ib + panels*mr) of A into panels of mr rows, k deep. */
-    private static void packA(float[] a, int ao, int ars, int acs, int ib, int panels, int mr, int k, float[] ap) {
+    private static void packA(
+            float[] a, int ao, int ars, int acs, int ib, int panels, int mr, int k, float[] ap) {
         for (int p = 0; p < panels; p++) {
             int dst = p * mr * k, src = ao + (ib + p * mr) * ars;
             if (ars == 1) {
@@ -363,7 +479,8 @@ final class VectorKernels implements Kernels {
                 for (int kk = 0; kk < k; kk++) {
                     int from = src + kk * acs, to = dst + kk * mr;
                     for (int q = 0; q < mr; q++) {
-                        ap[to + q] = a[from + q];   // a few floats: a call to arraycopy would cost more
+                        ap[to + q] =
+                                a[from + q]; // a few floats: a call to arraycopy would cost more
                     }
                 }
             } else {
@@ -381,7 +498,16 @@ final class VectorKernels implements Kernels {
      * 4 rows by 4 vectors on packed operands (A panel stride 4, B strip stride 4 vectors). C is
      * zeroed first when not accumulating, so that the accumulators always start from a load.
      */
-    private static void gemm4x4Packed(int k, float[] ap, int ao, float[] bp, int bo, float[] c, int c0i, int ldc, boolean acc) {
+    private static void gemm4x4Packed(
+            int k,
+            float[] ap,
+            int ao,
+            float[] bp,
+            int bo,
+            float[] c,
+            int c0i,
+            int ldc,
+            boolean acc) {
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
             for (int r = 0; r < 4; r++) {
@@ -391,35 +517,81 @@ final class VectorKernels implements Kernels {
             }
         }
         int c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
-        FloatVector c00 = FloatVector.fromArray(FS, c, c0i), c01 = FloatVector.fromArray(FS, c, c0i + FL);
-        FloatVector c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL), c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
-        FloatVector c10 = FloatVector.fromArray(FS, c, c1i), c11 = FloatVector.fromArray(FS, c, c1i + FL);
-        FloatVector c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL), c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
-        FloatVector c20 = FloatVector.fromArray(FS, c, c2i), c21 = FloatVector.fromArray(FS, c, c2i + FL);
-        FloatVector c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL), c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
-        FloatVector c30 = FloatVector.fromArray(FS, c, c3i), c31 = FloatVector.fromArray(FS, c, c3i + FL);
-        FloatVector c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL), c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
+        FloatVector c00 = FloatVector.fromArray(FS, c, c0i),
+                c01 = FloatVector.fromArray(FS, c, c0i + FL);
+        FloatVector c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL),
+                c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
+        FloatVector c10 = FloatVector.fromArray(FS, c, c1i),
+                c11 = FloatVector.fromArray(FS, c, c1i + FL);
+        FloatVector c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL),
+                c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
+        FloatVector c20 = FloatVector.fromArray(FS, c, c2i),
+                c21 = FloatVector.fromArray(FS, c, c2i + FL);
+        FloatVector c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL),
+                c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
+        FloatVector c30 = FloatVector.fromArray(FS, c, c3i),
+                c31 = FloatVector.fromArray(FS, c, c3i + FL);
+        FloatVector c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL),
+                c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * (4 * FL), ai = ao + kk * 4;
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
-            FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * FL), b3 = FloatVector.fromArray(FS, bp, bi + 3 * FL);
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
+                    b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector b2 = FloatVector.fromArray(FS, bp, bi + 2 * FL),
+                    b3 = FloatVector.fromArray(FS, bp, bi + 3 * FL);
             FloatVector x = FloatVector.broadcast(FS, ap[ai]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
             x = FloatVector.broadcast(FS, ap[ai + 1]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
             x = FloatVector.broadcast(FS, ap[ai + 2]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
             x = FloatVector.broadcast(FS, ap[ai + 3]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
         }
-        c00.intoArray(c, c0i); c01.intoArray(c, c0i + FL); c02.intoArray(c, c0i + 2 * FL); c03.intoArray(c, c0i + 3 * FL);
-        c10.intoArray(c, c1i); c11.intoArray(c, c1i + FL); c12.intoArray(c, c1i + 2 * FL); c13.intoArray(c, c1i + 3 * FL);
-        c20.intoArray(c, c2i); c21.intoArray(c, c2i + FL); c22.intoArray(c, c2i + 2 * FL); c23.intoArray(c, c2i + 3 * FL);
-        c30.intoArray(c, c3i); c31.intoArray(c, c3i + FL); c32.intoArray(c, c3i + 2 * FL); c33.intoArray(c, c3i + 3 * FL);
+        c00.intoArray(c, c0i);
+        c01.intoArray(c, c0i + FL);
+        c02.intoArray(c, c0i + 2 * FL);
+        c03.intoArray(c, c0i + 3 * FL);
+        c10.intoArray(c, c1i);
+        c11.intoArray(c, c1i + FL);
+        c12.intoArray(c, c1i + 2 * FL);
+        c13.intoArray(c, c1i + 3 * FL);
+        c20.intoArray(c, c2i);
+        c21.intoArray(c, c2i + FL);
+        c22.intoArray(c, c2i + 2 * FL);
+        c23.intoArray(c, c2i + 3 * FL);
+        c30.intoArray(c, c3i);
+        c31.intoArray(c, c3i + FL);
+        c32.intoArray(c, c3i + 2 * FL);
+        c33.intoArray(c, c3i + 3 * FL);
     }
 
-    /** 6 rows by 2 vectors on packed operands (A panel stride 6, B strip stride 2 vectors): 15 registers. */
-    private static void gemm6x2Packed(int k, float[] ap, int ao, float[] bp, int bo, float[] c, int ci, int ldc, boolean acc) {
+    /**
+     * 6 rows by 2 vectors on packed operands (A panel stride 6, B strip stride 2 vectors): 15
+     * registers.
+     */
+    private static void gemm6x2Packed(
+            int k,
+            float[] ap,
+            int ao,
+            float[] bp,
+            int bo,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
             for (int r = 0; r < 6; r++) {
@@ -427,39 +599,71 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + FL);
             }
         }
-        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
-        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
-        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
-        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
-        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
-        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci),
+                s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc),
+                s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc),
+                s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc),
+                s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc),
+                s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
+                s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * (2 * FL), ai = ao + kk * 6;
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bi), b1 = FloatVector.fromArray(FS, bp, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
+                    b1 = FloatVector.fromArray(FS, bp, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, ap[ai]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, ap[ai + 1]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, ap[ai + 2]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, ap[ai + 3]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
             x = FloatVector.broadcast(FS, ap[ai + 4]);
-            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
             x = FloatVector.broadcast(FS, ap[ai + 5]);
-            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
-        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
-        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc);
+        s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc);
+        s51.intoArray(c, ci + 5 * ldc + FL);
     }
 
     /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all (machines with 16: AVX2). */
-    private static void gemm6x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    private static void gemm6x2(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         if (!acc) {
             // Zeros stored, then loaded like any C: a vector merged from two branches (zero or
@@ -470,40 +674,75 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + FL);
             }
         }
-        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
-        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
-        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
-        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
-        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc), s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
-        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc), s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci),
+                s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc),
+                s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc),
+                s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc),
+                s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s40 = FloatVector.fromArray(FS, c, ci + 4 * ldc),
+                s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
+        FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
+                s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
         int a0 = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
-            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi),
+                    b1 = FloatVector.fromArray(FS, b, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, a[ak]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, a[ak + ars]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
             x = FloatVector.broadcast(FS, a[ak + 4 * ars]);
-            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
             x = FloatVector.broadcast(FS, a[ak + 5 * ars]);
-            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
-        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + FL);
-        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + FL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + FL);
+        s40.intoArray(c, ci + 4 * ldc);
+        s41.intoArray(c, ci + 4 * ldc + FL);
+        s50.intoArray(c, ci + 5 * ldc);
+        s51.intoArray(c, ci + 5 * ldc + FL);
     }
 
-    /** 4 rows by 2 vectors, A and B in place: rows left over from the 6-row tiles (8 independent accumulators). */
-    private static void gemm4x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    /**
+     * 4 rows by 2 vectors, A and B in place: rows left over from the 6-row tiles (8 independent
+     * accumulators).
+     */
+    private static void gemm4x2(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         if (!acc) {
             FloatVector z = FloatVector.zero(FS);
@@ -512,37 +751,65 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + FL);
             }
         }
-        FloatVector s00 = FloatVector.fromArray(FS, c, ci), s01 = FloatVector.fromArray(FS, c, ci + FL);
-        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc), s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
-        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc), s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
-        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc), s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
+        FloatVector s00 = FloatVector.fromArray(FS, c, ci),
+                s01 = FloatVector.fromArray(FS, c, ci + FL);
+        FloatVector s10 = FloatVector.fromArray(FS, c, ci + ldc),
+                s11 = FloatVector.fromArray(FS, c, ci + ldc + FL);
+        FloatVector s20 = FloatVector.fromArray(FS, c, ci + 2 * ldc),
+                s21 = FloatVector.fromArray(FS, c, ci + 2 * ldc + FL);
+        FloatVector s30 = FloatVector.fromArray(FS, c, ci + 3 * ldc),
+                s31 = FloatVector.fromArray(FS, c, ci + 3 * ldc + FL);
         int a0 = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
-            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi),
+                    b1 = FloatVector.fromArray(FS, b, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, a[ak]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, a[ak + ars]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + FL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + FL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + FL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + FL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + FL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + FL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + FL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + FL);
     }
 
-    private static void gemm1x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    private static void gemm1x2(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         FloatVector c0, c1;
         if (acc) {
-            c0 = FloatVector.fromArray(FS, c, ci); c1 = FloatVector.fromArray(FS, c, ci + FL);
+            c0 = FloatVector.fromArray(FS, c, ci);
+            c1 = FloatVector.fromArray(FS, c, ci + FL);
         } else {
-            c0 = FloatVector.zero(FS); c1 = c0;
+            c0 = FloatVector.zero(FS);
+            c1 = c0;
         }
         int ai = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
@@ -551,26 +818,62 @@ final class VectorKernels implements Kernels {
             c0 = FloatVector.fromArray(FS, b, bi).fma(x, c0);
             c1 = FloatVector.fromArray(FS, b, bi + FL).fma(x, c1);
         }
-        c0.intoArray(c, ci); c1.intoArray(c, ci + FL);
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + FL);
     }
 
-    private static void gemm4x4(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    private static void gemm4x4(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         if (acc) {
-            c00 = FloatVector.fromArray(FS, c, c0i); c01 = FloatVector.fromArray(FS, c, c0i + FL);
-            c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL); c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
-            c10 = FloatVector.fromArray(FS, c, c1i); c11 = FloatVector.fromArray(FS, c, c1i + FL);
-            c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL); c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
-            c20 = FloatVector.fromArray(FS, c, c2i); c21 = FloatVector.fromArray(FS, c, c2i + FL);
-            c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL); c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
-            c30 = FloatVector.fromArray(FS, c, c3i); c31 = FloatVector.fromArray(FS, c, c3i + FL);
-            c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL); c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
+            c00 = FloatVector.fromArray(FS, c, c0i);
+            c01 = FloatVector.fromArray(FS, c, c0i + FL);
+            c02 = FloatVector.fromArray(FS, c, c0i + 2 * FL);
+            c03 = FloatVector.fromArray(FS, c, c0i + 3 * FL);
+            c10 = FloatVector.fromArray(FS, c, c1i);
+            c11 = FloatVector.fromArray(FS, c, c1i + FL);
+            c12 = FloatVector.fromArray(FS, c, c1i + 2 * FL);
+            c13 = FloatVector.fromArray(FS, c, c1i + 3 * FL);
+            c20 = FloatVector.fromArray(FS, c, c2i);
+            c21 = FloatVector.fromArray(FS, c, c2i + FL);
+            c22 = FloatVector.fromArray(FS, c, c2i + 2 * FL);
+            c23 = FloatVector.fromArray(FS, c, c2i + 3 * FL);
+            c30 = FloatVector.fromArray(FS, c, c3i);
+            c31 = FloatVector.fromArray(FS, c, c3i + FL);
+            c32 = FloatVector.fromArray(FS, c, c3i + 2 * FL);
+            c33 = FloatVector.fromArray(FS, c, c3i + 3 * FL);
         } else {
             FloatVector z = FloatVector.zero(FS);
-            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
-            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+            c00 = z;
+            c01 = z;
+            c02 = z;
+            c03 = z;
+            c10 = z;
+            c11 = z;
+            c12 = z;
+            c13 = z;
+            c20 = z;
+            c21 = z;
+            c22 = z;
+            c23 = z;
+            c30 = z;
+            c31 = z;
+            c32 = z;
+            c33 = z;
         }
         int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         for (int kk = 0; kk < k; kk++) {
@@ -581,78 +884,161 @@ final class VectorKernels implements Kernels {
             FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * FL);
             FloatVector b3 = FloatVector.fromArray(FS, b, bi + 3 * FL);
             FloatVector x = FloatVector.broadcast(FS, a[a0 + ak]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
             x = FloatVector.broadcast(FS, a[a1 + ak]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
             x = FloatVector.broadcast(FS, a[a2 + ak]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
             x = FloatVector.broadcast(FS, a[a3 + ak]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
         }
-        c00.intoArray(c, c0i); c01.intoArray(c, c0i + FL); c02.intoArray(c, c0i + 2 * FL); c03.intoArray(c, c0i + 3 * FL);
-        c10.intoArray(c, c1i); c11.intoArray(c, c1i + FL); c12.intoArray(c, c1i + 2 * FL); c13.intoArray(c, c1i + 3 * FL);
-        c20.intoArray(c, c2i); c21.intoArray(c, c2i + FL); c22.intoArray(c, c2i + 2 * FL); c23.intoArray(c, c2i + 3 * FL);
-        c30.intoArray(c, c3i); c31.intoArray(c, c3i + FL); c32.intoArray(c, c3i + 2 * FL); c33.intoArray(c, c3i + 3 * FL);
+        c00.intoArray(c, c0i);
+        c01.intoArray(c, c0i + FL);
+        c02.intoArray(c, c0i + 2 * FL);
+        c03.intoArray(c, c0i + 3 * FL);
+        c10.intoArray(c, c1i);
+        c11.intoArray(c, c1i + FL);
+        c12.intoArray(c, c1i + 2 * FL);
+        c13.intoArray(c, c1i + 3 * FL);
+        c20.intoArray(c, c2i);
+        c21.intoArray(c, c2i + FL);
+        c22.intoArray(c, c2i + 2 * FL);
+        c23.intoArray(c, c2i + 3 * FL);
+        c30.intoArray(c, c3i);
+        c31.intoArray(c, c3i + FL);
+        c32.intoArray(c, c3i + 2 * FL);
+        c33.intoArray(c, c3i + 3 * FL);
     }
 
-    /** 8 rows by 2 vectors: 16 accumulators for products 32 floats wide (the width of small PDE networks). */
-    private static void gemm8x2(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    /**
+     * 8 rows by 2 vectors: 16 accumulators for products 32 floats wide (the width of small PDE
+     * networks).
+     */
+    private static void gemm8x2(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int c0 = co + i * ldc + j;
         FloatVector z = FloatVector.zero(FS);
         FloatVector s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
         FloatVector s40 = z, s41 = z, s50 = z, s51 = z, s60 = z, s61 = z, s70 = z, s71 = z;
         if (acc) {
-            s00 = FloatVector.fromArray(FS, c, c0); s01 = FloatVector.fromArray(FS, c, c0 + FL);
-            s10 = FloatVector.fromArray(FS, c, c0 + ldc); s11 = FloatVector.fromArray(FS, c, c0 + ldc + FL);
-            s20 = FloatVector.fromArray(FS, c, c0 + 2 * ldc); s21 = FloatVector.fromArray(FS, c, c0 + 2 * ldc + FL);
-            s30 = FloatVector.fromArray(FS, c, c0 + 3 * ldc); s31 = FloatVector.fromArray(FS, c, c0 + 3 * ldc + FL);
-            s40 = FloatVector.fromArray(FS, c, c0 + 4 * ldc); s41 = FloatVector.fromArray(FS, c, c0 + 4 * ldc + FL);
-            s50 = FloatVector.fromArray(FS, c, c0 + 5 * ldc); s51 = FloatVector.fromArray(FS, c, c0 + 5 * ldc + FL);
-            s60 = FloatVector.fromArray(FS, c, c0 + 6 * ldc); s61 = FloatVector.fromArray(FS, c, c0 + 6 * ldc + FL);
-            s70 = FloatVector.fromArray(FS, c, c0 + 7 * ldc); s71 = FloatVector.fromArray(FS, c, c0 + 7 * ldc + FL);
+            s00 = FloatVector.fromArray(FS, c, c0);
+            s01 = FloatVector.fromArray(FS, c, c0 + FL);
+            s10 = FloatVector.fromArray(FS, c, c0 + ldc);
+            s11 = FloatVector.fromArray(FS, c, c0 + ldc + FL);
+            s20 = FloatVector.fromArray(FS, c, c0 + 2 * ldc);
+            s21 = FloatVector.fromArray(FS, c, c0 + 2 * ldc + FL);
+            s30 = FloatVector.fromArray(FS, c, c0 + 3 * ldc);
+            s31 = FloatVector.fromArray(FS, c, c0 + 3 * ldc + FL);
+            s40 = FloatVector.fromArray(FS, c, c0 + 4 * ldc);
+            s41 = FloatVector.fromArray(FS, c, c0 + 4 * ldc + FL);
+            s50 = FloatVector.fromArray(FS, c, c0 + 5 * ldc);
+            s51 = FloatVector.fromArray(FS, c, c0 + 5 * ldc + FL);
+            s60 = FloatVector.fromArray(FS, c, c0 + 6 * ldc);
+            s61 = FloatVector.fromArray(FS, c, c0 + 6 * ldc + FL);
+            s70 = FloatVector.fromArray(FS, c, c0 + 7 * ldc);
+            s71 = FloatVector.fromArray(FS, c, c0 + 7 * ldc + FL);
         }
         int a0 = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * ldb + j;
             int ak = a0 + kk * acs;
-            FloatVector b0 = FloatVector.fromArray(FS, b, bi), b1 = FloatVector.fromArray(FS, b, bi + FL);
+            FloatVector b0 = FloatVector.fromArray(FS, b, bi),
+                    b1 = FloatVector.fromArray(FS, b, bi + FL);
             FloatVector x = FloatVector.broadcast(FS, a[ak]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = FloatVector.broadcast(FS, a[ak + ars]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = FloatVector.broadcast(FS, a[ak + 2 * ars]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, a[ak + 3 * ars]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
             x = FloatVector.broadcast(FS, a[ak + 4 * ars]);
-            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
             x = FloatVector.broadcast(FS, a[ak + 5 * ars]);
-            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
             x = FloatVector.broadcast(FS, a[ak + 6 * ars]);
-            s60 = b0.fma(x, s60); s61 = b1.fma(x, s61);
+            s60 = b0.fma(x, s60);
+            s61 = b1.fma(x, s61);
             x = FloatVector.broadcast(FS, a[ak + 7 * ars]);
-            s70 = b0.fma(x, s70); s71 = b1.fma(x, s71);
+            s70 = b0.fma(x, s70);
+            s71 = b1.fma(x, s71);
         }
-        s00.intoArray(c, c0); s01.intoArray(c, c0 + FL);
-        s10.intoArray(c, c0 + ldc); s11.intoArray(c, c0 + ldc + FL);
-        s20.intoArray(c, c0 + 2 * ldc); s21.intoArray(c, c0 + 2 * ldc + FL);
-        s30.intoArray(c, c0 + 3 * ldc); s31.intoArray(c, c0 + 3 * ldc + FL);
-        s40.intoArray(c, c0 + 4 * ldc); s41.intoArray(c, c0 + 4 * ldc + FL);
-        s50.intoArray(c, c0 + 5 * ldc); s51.intoArray(c, c0 + 5 * ldc + FL);
-        s60.intoArray(c, c0 + 6 * ldc); s61.intoArray(c, c0 + 6 * ldc + FL);
-        s70.intoArray(c, c0 + 7 * ldc); s71.intoArray(c, c0 + 7 * ldc + FL);
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + FL);
+        s10.intoArray(c, c0 + ldc);
+        s11.intoArray(c, c0 + ldc + FL);
+        s20.intoArray(c, c0 + 2 * ldc);
+        s21.intoArray(c, c0 + 2 * ldc + FL);
+        s30.intoArray(c, c0 + 3 * ldc);
+        s31.intoArray(c, c0 + 3 * ldc + FL);
+        s40.intoArray(c, c0 + 4 * ldc);
+        s41.intoArray(c, c0 + 4 * ldc + FL);
+        s50.intoArray(c, c0 + 5 * ldc);
+        s51.intoArray(c, c0 + 5 * ldc + FL);
+        s60.intoArray(c, c0 + 6 * ldc);
+        s61.intoArray(c, c0 + 6 * ldc + FL);
+        s70.intoArray(c, c0 + 7 * ldc);
+        s71.intoArray(c, c0 + 7 * ldc + FL);
     }
 
-    private static void gemm1x4(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    private static void gemm1x4(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         FloatVector c0, c1, c2, c3;
         if (acc) {
-            c0 = FloatVector.fromArray(FS, c, ci); c1 = FloatVector.fromArray(FS, c, ci + FL);
-            c2 = FloatVector.fromArray(FS, c, ci + 2 * FL); c3 = FloatVector.fromArray(FS, c, ci + 3 * FL);
+            c0 = FloatVector.fromArray(FS, c, ci);
+            c1 = FloatVector.fromArray(FS, c, ci + FL);
+            c2 = FloatVector.fromArray(FS, c, ci + 2 * FL);
+            c3 = FloatVector.fromArray(FS, c, ci + 3 * FL);
         } else {
-            c0 = FloatVector.zero(FS); c1 = c0; c2 = c0; c3 = c0;
+            c0 = FloatVector.zero(FS);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
         }
         int ai = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
@@ -663,18 +1049,39 @@ final class VectorKernels implements Kernels {
             c2 = FloatVector.fromArray(FS, b, bi + 2 * FL).fma(x, c2);
             c3 = FloatVector.fromArray(FS, b, bi + 3 * FL).fma(x, c3);
         }
-        c0.intoArray(c, ci); c1.intoArray(c, ci + FL); c2.intoArray(c, ci + 2 * FL); c3.intoArray(c, ci + 3 * FL);
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + FL);
+        c2.intoArray(c, ci + 2 * FL);
+        c3.intoArray(c, ci + 3 * FL);
     }
 
-    private static void gemm4x1(int i, int j, int k, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    private static void gemm4x1(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
         FloatVector c0, c1, c2, c3;
         if (acc) {
-            c0 = FloatVector.fromArray(FS, c, c0i); c1 = FloatVector.fromArray(FS, c, c1i);
-            c2 = FloatVector.fromArray(FS, c, c2i); c3 = FloatVector.fromArray(FS, c, c3i);
+            c0 = FloatVector.fromArray(FS, c, c0i);
+            c1 = FloatVector.fromArray(FS, c, c1i);
+            c2 = FloatVector.fromArray(FS, c, c2i);
+            c3 = FloatVector.fromArray(FS, c, c3i);
         } else {
-            c0 = FloatVector.zero(FS); c1 = c0; c2 = c0; c3 = c0;
+            c0 = FloatVector.zero(FS);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
         }
         int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         for (int kk = 0; kk < k; kk++) {
@@ -685,12 +1092,33 @@ final class VectorKernels implements Kernels {
             c2 = bv.fma(FloatVector.broadcast(FS, a[a2 + ak]), c2);
             c3 = bv.fma(FloatVector.broadcast(FS, a[a3 + ak]), c3);
         }
-        c0.intoArray(c, c0i); c1.intoArray(c, c1i); c2.intoArray(c, c2i); c3.intoArray(c, c3i);
+        c0.intoArray(c, c0i);
+        c1.intoArray(c, c1i);
+        c2.intoArray(c, c2i);
+        c3.intoArray(c, c3i);
     }
 
-    /** Columns [j0, n) narrower than a vector (narrow products are routed to dot products by the backend). */
-    private static void gemmTail(int r0, int r1, int j0, int n, int k, float[] a, int ao, int ars, int acs,
-                                 float[] b, int bo, int ldb, float[] c, int co, int ldc, boolean acc) {
+    /**
+     * Columns [j0, n) narrower than a vector (narrow products are routed to dot products by the
+     * backend).
+     */
+    private static void gemmTail(
+            int r0,
+            int r1,
+            int j0,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         for (int i = r0; i < r1; i++) {
             int ai = ao + i * ars;
             for (int j = j0; j < n; j++) {
@@ -707,8 +1135,22 @@ final class VectorKernels implements Kernels {
     // ------------------------------------------------------------------ GEMM, float64
 
     @Override
-    public void gemm(int r0, int r1, int n, int k, double[] a, int ao, int ars, int acs,
-                     double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean accumulate) {
+    public void gemm(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean accumulate) {
         int j = 0;
         if (sixByTwo) {
             for (; j + 2 * DL <= n; j += 2 * DL) {
@@ -732,10 +1174,15 @@ final class VectorKernels implements Kernels {
         }
         for (; j + DL <= n; j += DL) {
             for (int i = r0; i < r1; i++) {
-                DoubleVector c0 = accumulate ? DoubleVector.fromArray(DS, c, co + i * ldc + j) : DoubleVector.zero(DS);
+                DoubleVector c0 =
+                        accumulate
+                                ? DoubleVector.fromArray(DS, c, co + i * ldc + j)
+                                : DoubleVector.zero(DS);
                 int ai = ao + i * ars;
                 for (int kk = 0; kk < k; kk++) {
-                    c0 = DoubleVector.fromArray(DS, b, bo + kk * ldb + j).fma(DoubleVector.broadcast(DS, a[ai + kk * acs]), c0);
+                    c0 =
+                            DoubleVector.fromArray(DS, b, bo + kk * ldb + j)
+                                    .fma(DoubleVector.broadcast(DS, a[ai + kk * acs]), c0);
                 }
                 c0.intoArray(c, co + i * ldc + j);
             }
@@ -754,8 +1201,21 @@ final class VectorKernels implements Kernels {
     }
 
     /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all, float64. */
-    private static void gemm6x2(int i, int j, int k, double[] a, int ao, int ars, int acs,
-                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+    private static void gemm6x2(
+            int i,
+            int j,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         if (!acc) {
             // Zeros stored, then loaded like any C: a vector merged from two branches (zero or
@@ -766,45 +1226,79 @@ final class VectorKernels implements Kernels {
                 z.intoArray(c, ci + r * ldc + DL);
             }
         }
-        DoubleVector s00 = DoubleVector.fromArray(DS, c, ci), s01 = DoubleVector.fromArray(DS, c, ci + DL);
-        DoubleVector s10 = DoubleVector.fromArray(DS, c, ci + ldc), s11 = DoubleVector.fromArray(DS, c, ci + ldc + DL);
-        DoubleVector s20 = DoubleVector.fromArray(DS, c, ci + 2 * ldc), s21 = DoubleVector.fromArray(DS, c, ci + 2 * ldc + DL);
-        DoubleVector s30 = DoubleVector.fromArray(DS, c, ci + 3 * ldc), s31 = DoubleVector.fromArray(DS, c, ci + 3 * ldc + DL);
-        DoubleVector s40 = DoubleVector.fromArray(DS, c, ci + 4 * ldc), s41 = DoubleVector.fromArray(DS, c, ci + 4 * ldc + DL);
-        DoubleVector s50 = DoubleVector.fromArray(DS, c, ci + 5 * ldc), s51 = DoubleVector.fromArray(DS, c, ci + 5 * ldc + DL);
+        DoubleVector s00 = DoubleVector.fromArray(DS, c, ci),
+                s01 = DoubleVector.fromArray(DS, c, ci + DL);
+        DoubleVector s10 = DoubleVector.fromArray(DS, c, ci + ldc),
+                s11 = DoubleVector.fromArray(DS, c, ci + ldc + DL);
+        DoubleVector s20 = DoubleVector.fromArray(DS, c, ci + 2 * ldc),
+                s21 = DoubleVector.fromArray(DS, c, ci + 2 * ldc + DL);
+        DoubleVector s30 = DoubleVector.fromArray(DS, c, ci + 3 * ldc),
+                s31 = DoubleVector.fromArray(DS, c, ci + 3 * ldc + DL);
+        DoubleVector s40 = DoubleVector.fromArray(DS, c, ci + 4 * ldc),
+                s41 = DoubleVector.fromArray(DS, c, ci + 4 * ldc + DL);
+        DoubleVector s50 = DoubleVector.fromArray(DS, c, ci + 5 * ldc),
+                s51 = DoubleVector.fromArray(DS, c, ci + 5 * ldc + DL);
         int a0 = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
             int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
-            DoubleVector b0 = DoubleVector.fromArray(DS, b, bi), b1 = DoubleVector.fromArray(DS, b, bi + DL);
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bi),
+                    b1 = DoubleVector.fromArray(DS, b, bi + DL);
             DoubleVector x = DoubleVector.broadcast(DS, a[ak]);
-            s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
             x = DoubleVector.broadcast(DS, a[ak + ars]);
-            s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
             x = DoubleVector.broadcast(DS, a[ak + 2 * ars]);
-            s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
             x = DoubleVector.broadcast(DS, a[ak + 3 * ars]);
-            s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
             x = DoubleVector.broadcast(DS, a[ak + 4 * ars]);
-            s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
             x = DoubleVector.broadcast(DS, a[ak + 5 * ars]);
-            s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
         }
-        s00.intoArray(c, ci); s01.intoArray(c, ci + DL);
-        s10.intoArray(c, ci + ldc); s11.intoArray(c, ci + ldc + DL);
-        s20.intoArray(c, ci + 2 * ldc); s21.intoArray(c, ci + 2 * ldc + DL);
-        s30.intoArray(c, ci + 3 * ldc); s31.intoArray(c, ci + 3 * ldc + DL);
-        s40.intoArray(c, ci + 4 * ldc); s41.intoArray(c, ci + 4 * ldc + DL);
-        s50.intoArray(c, ci + 5 * ldc); s51.intoArray(c, ci + 5 * ldc + DL);
+        s00.intoArray(c, ci);
+        s01.intoArray(c, ci + DL);
+        s10.intoArray(c, ci + ldc);
+        s11.intoArray(c, ci + ldc + DL);
+        s20.intoArray(c, ci + 2 * ldc);
+        s21.intoArray(c, ci + 2 * ldc + DL);
+        s30.intoArray(c, ci + 3 * ldc);
+        s31.intoArray(c, ci + 3 * ldc + DL);
+        s40.intoArray(c, ci + 4 * ldc);
+        s41.intoArray(c, ci + 4 * ldc + DL);
+        s50.intoArray(c, ci + 5 * ldc);
+        s51.intoArray(c, ci + 5 * ldc + DL);
     }
 
-    private static void gemm1x2(int i, int j, int k, double[] a, int ao, int ars, int acs,
-                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+    private static void gemm1x2(
+            int i,
+            int j,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         DoubleVector c0, c1;
         if (acc) {
-            c0 = DoubleVector.fromArray(DS, c, ci); c1 = DoubleVector.fromArray(DS, c, ci + DL);
+            c0 = DoubleVector.fromArray(DS, c, ci);
+            c1 = DoubleVector.fromArray(DS, c, ci + DL);
         } else {
-            c0 = DoubleVector.zero(DS); c1 = c0;
+            c0 = DoubleVector.zero(DS);
+            c1 = c0;
         }
         int ai = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
@@ -813,26 +1307,62 @@ final class VectorKernels implements Kernels {
             c0 = DoubleVector.fromArray(DS, b, bi).fma(x, c0);
             c1 = DoubleVector.fromArray(DS, b, bi + DL).fma(x, c1);
         }
-        c0.intoArray(c, ci); c1.intoArray(c, ci + DL);
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + DL);
     }
 
-    private static void gemm4x4(int i, int j, int k, double[] a, int ao, int ars, int acs,
-                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+    private static void gemm4x4(
+            int i,
+            int j,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int c0i = co + i * ldc + j, c1i = c0i + ldc, c2i = c1i + ldc, c3i = c2i + ldc;
         DoubleVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
         if (acc) {
-            c00 = DoubleVector.fromArray(DS, c, c0i); c01 = DoubleVector.fromArray(DS, c, c0i + DL);
-            c02 = DoubleVector.fromArray(DS, c, c0i + 2 * DL); c03 = DoubleVector.fromArray(DS, c, c0i + 3 * DL);
-            c10 = DoubleVector.fromArray(DS, c, c1i); c11 = DoubleVector.fromArray(DS, c, c1i + DL);
-            c12 = DoubleVector.fromArray(DS, c, c1i + 2 * DL); c13 = DoubleVector.fromArray(DS, c, c1i + 3 * DL);
-            c20 = DoubleVector.fromArray(DS, c, c2i); c21 = DoubleVector.fromArray(DS, c, c2i + DL);
-            c22 = DoubleVector.fromArray(DS, c, c2i + 2 * DL); c23 = DoubleVector.fromArray(DS, c, c2i + 3 * DL);
-            c30 = DoubleVector.fromArray(DS, c, c3i); c31 = DoubleVector.fromArray(DS, c, c3i + DL);
-            c32 = DoubleVector.fromArray(DS, c, c3i + 2 * DL); c33 = DoubleVector.fromArray(DS, c, c3i + 3 * DL);
+            c00 = DoubleVector.fromArray(DS, c, c0i);
+            c01 = DoubleVector.fromArray(DS, c, c0i + DL);
+            c02 = DoubleVector.fromArray(DS, c, c0i + 2 * DL);
+            c03 = DoubleVector.fromArray(DS, c, c0i + 3 * DL);
+            c10 = DoubleVector.fromArray(DS, c, c1i);
+            c11 = DoubleVector.fromArray(DS, c, c1i + DL);
+            c12 = DoubleVector.fromArray(DS, c, c1i + 2 * DL);
+            c13 = DoubleVector.fromArray(DS, c, c1i + 3 * DL);
+            c20 = DoubleVector.fromArray(DS, c, c2i);
+            c21 = DoubleVector.fromArray(DS, c, c2i + DL);
+            c22 = DoubleVector.fromArray(DS, c, c2i + 2 * DL);
+            c23 = DoubleVector.fromArray(DS, c, c2i + 3 * DL);
+            c30 = DoubleVector.fromArray(DS, c, c3i);
+            c31 = DoubleVector.fromArray(DS, c, c3i + DL);
+            c32 = DoubleVector.fromArray(DS, c, c3i + 2 * DL);
+            c33 = DoubleVector.fromArray(DS, c, c3i + 3 * DL);
         } else {
             DoubleVector z = DoubleVector.zero(DS);
-            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
-            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+            c00 = z;
+            c01 = z;
+            c02 = z;
+            c03 = z;
+            c10 = z;
+            c11 = z;
+            c12 = z;
+            c13 = z;
+            c20 = z;
+            c21 = z;
+            c22 = z;
+            c23 = z;
+            c30 = z;
+            c31 = z;
+            c32 = z;
+            c33 = z;
         }
         int a0 = ao + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
         for (int kk = 0; kk < k; kk++) {
@@ -843,29 +1373,71 @@ final class VectorKernels implements Kernels {
             DoubleVector b2 = DoubleVector.fromArray(DS, b, bi + 2 * DL);
             DoubleVector b3 = DoubleVector.fromArray(DS, b, bi + 3 * DL);
             DoubleVector x = DoubleVector.broadcast(DS, a[a0 + ak]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
             x = DoubleVector.broadcast(DS, a[a1 + ak]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
             x = DoubleVector.broadcast(DS, a[a2 + ak]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
             x = DoubleVector.broadcast(DS, a[a3 + ak]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
         }
-        c00.intoArray(c, c0i); c01.intoArray(c, c0i + DL); c02.intoArray(c, c0i + 2 * DL); c03.intoArray(c, c0i + 3 * DL);
-        c10.intoArray(c, c1i); c11.intoArray(c, c1i + DL); c12.intoArray(c, c1i + 2 * DL); c13.intoArray(c, c1i + 3 * DL);
-        c20.intoArray(c, c2i); c21.intoArray(c, c2i + DL); c22.intoArray(c, c2i + 2 * DL); c23.intoArray(c, c2i + 3 * DL);
-        c30.intoArray(c, c3i); c31.intoArray(c, c3i + DL); c32.intoArray(c, c3i + 2 * DL); c33.intoArray(c, c3i + 3 * DL);
+        c00.intoArray(c, c0i);
+        c01.intoArray(c, c0i + DL);
+        c02.intoArray(c, c0i + 2 * DL);
+        c03.intoArray(c, c0i + 3 * DL);
+        c10.intoArray(c, c1i);
+        c11.intoArray(c, c1i + DL);
+        c12.intoArray(c, c1i + 2 * DL);
+        c13.intoArray(c, c1i + 3 * DL);
+        c20.intoArray(c, c2i);
+        c21.intoArray(c, c2i + DL);
+        c22.intoArray(c, c2i + 2 * DL);
+        c23.intoArray(c, c2i + 3 * DL);
+        c30.intoArray(c, c3i);
+        c31.intoArray(c, c3i + DL);
+        c32.intoArray(c, c3i + 2 * DL);
+        c33.intoArray(c, c3i + 3 * DL);
     }
 
-    private static void gemm1x4(int i, int j, int k, double[] a, int ao, int ars, int acs,
-                                double[] b, int bo, int ldb, double[] c, int co, int ldc, boolean acc) {
+    private static void gemm1x4(
+            int i,
+            int j,
+            int k,
+            double[] a,
+            int ao,
+            int ars,
+            int acs,
+            double[] b,
+            int bo,
+            int ldb,
+            double[] c,
+            int co,
+            int ldc,
+            boolean acc) {
         int ci = co + i * ldc + j;
         DoubleVector c0, c1, c2, c3;
         if (acc) {
-            c0 = DoubleVector.fromArray(DS, c, ci); c1 = DoubleVector.fromArray(DS, c, ci + DL);
-            c2 = DoubleVector.fromArray(DS, c, ci + 2 * DL); c3 = DoubleVector.fromArray(DS, c, ci + 3 * DL);
+            c0 = DoubleVector.fromArray(DS, c, ci);
+            c1 = DoubleVector.fromArray(DS, c, ci + DL);
+            c2 = DoubleVector.fromArray(DS, c, ci + 2 * DL);
+            c3 = DoubleVector.fromArray(DS, c, ci + 3 * DL);
         } else {
-            c0 = DoubleVector.zero(DS); c1 = c0; c2 = c0; c3 = c0;
+            c0 = DoubleVector.zero(DS);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
         }
         int ai = ao + i * ars;
         for (int kk = 0; kk < k; kk++) {
@@ -876,7 +1448,10 @@ final class VectorKernels implements Kernels {
             c2 = DoubleVector.fromArray(DS, b, bi + 2 * DL).fma(x, c2);
             c3 = DoubleVector.fromArray(DS, b, bi + 3 * DL).fma(x, c3);
         }
-        c0.intoArray(c, ci); c1.intoArray(c, ci + DL); c2.intoArray(c, ci + 2 * DL); c3.intoArray(c, ci + 3 * DL);
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + DL);
+        c2.intoArray(c, ci + 2 * DL);
+        c3.intoArray(c, ci + 3 * DL);
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -886,8 +1461,10 @@ final class VectorKernels implements Kernels {
     // with boxed vectors, until C2 had recompiled it). Each returns where its vector body stopped;
     // the dispatcher finishes the tail with the scalar definition of the op.
 
-    private static final FloatVector F_ZERO = FloatVector.zero(FS), F_ONE = FloatVector.broadcast(FS, 1f);
-    private static final DoubleVector D_ZERO = DoubleVector.zero(DS), D_ONE = DoubleVector.broadcast(DS, 1.0);
+    private static final FloatVector F_ZERO = FloatVector.zero(FS),
+            F_ONE = FloatVector.broadcast(FS, 1f);
+    private static final DoubleVector D_ZERO = DoubleVector.zero(DS),
+            D_ONE = DoubleVector.broadcast(DS, 1.0);
 
     private static FloatVector cube(FloatVector r) {
         return r.mul(r).mul(r);
@@ -897,32 +1474,72 @@ final class VectorKernels implements Kernels {
         return r.mul(r).mul(r);
     }
 
-
     @Override
-    public void unary(UnaryOp op, double pd, double qd, float[] a, int ao, float[] out, int oo, int n) {
+    public void unary(
+            UnaryOp op, double pd, double qd, float[] a, int ao, float[] out, int oo, int n) {
         final float p = (float) pd, q = (float) qd;
         int i;
         switch (op) {
-            case NEG: i = fNeg(a, ao, out, oo, n, p, q); break;
-            case ABS: i = fAbs(a, ao, out, oo, n, p, q); break;
-            case EXP: i = TranscendentalKernels.exp(a, ao, out, oo, n); break;
-            case LOG: i = TranscendentalKernels.log(a, ao, out, oo, n); break;
-            case SQRT: i = fSqrt(a, ao, out, oo, n, p, q); break;
-            case SQUARE: i = fSquare(a, ao, out, oo, n, p, q); break;
-            case SIN: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 0); break;
-            case COS: i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 1); break;
-            case TANH: i = TranscendentalKernels.tanh(a, ao, out, oo, n); break;
-            case SIGMOID: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, 1f); break;
-            case SOFTPLUS_SLOPE: i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, p); break;
-            case RELU: i = fRelu(a, ao, out, oo, n, p, q); break;
-            case SOFTPLUS: i = TranscendentalKernels.softplus(a, ao, out, oo, n, p); break;
-            case CUBIC_RELU: i = fCubicrelu(a, ao, out, oo, n, p, q); break;
-            case POW: i = fPow(a, ao, out, oo, n, p, q); break;
-            case STEP: i = fStep(a, ao, out, oo, n, p, q); break;
-            case SCALE: i = fScale(a, ao, out, oo, n, p, q); break;
-            case SHIFT: i = fShift(a, ao, out, oo, n, p, q); break;
-            case CLAMP: i = fClamp(a, ao, out, oo, n, p, q); break;
-            default: i = 0; break;
+            case NEG:
+                i = fNeg(a, ao, out, oo, n, p, q);
+                break;
+            case ABS:
+                i = fAbs(a, ao, out, oo, n, p, q);
+                break;
+            case EXP:
+                i = TranscendentalKernels.exp(a, ao, out, oo, n);
+                break;
+            case LOG:
+                i = TranscendentalKernels.log(a, ao, out, oo, n);
+                break;
+            case SQRT:
+                i = fSqrt(a, ao, out, oo, n, p, q);
+                break;
+            case SQUARE:
+                i = fSquare(a, ao, out, oo, n, p, q);
+                break;
+            case SIN:
+                i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 0);
+                break;
+            case COS:
+                i = TranscendentalKernels.sinCos(a, ao, out, oo, n, 1);
+                break;
+            case TANH:
+                i = TranscendentalKernels.tanh(a, ao, out, oo, n);
+                break;
+            case SIGMOID:
+                i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, 1f);
+                break;
+            case SOFTPLUS_SLOPE:
+                i = TranscendentalKernels.sigmoid(a, ao, out, oo, n, p);
+                break;
+            case RELU:
+                i = fRelu(a, ao, out, oo, n, p, q);
+                break;
+            case SOFTPLUS:
+                i = TranscendentalKernels.softplus(a, ao, out, oo, n, p);
+                break;
+            case CUBIC_RELU:
+                i = fCubicrelu(a, ao, out, oo, n, p, q);
+                break;
+            case POW:
+                i = fPow(a, ao, out, oo, n, p, q);
+                break;
+            case STEP:
+                i = fStep(a, ao, out, oo, n, p, q);
+                break;
+            case SCALE:
+                i = fScale(a, ao, out, oo, n, p, q);
+                break;
+            case SHIFT:
+                i = fShift(a, ao, out, oo, n, p, q);
+                break;
+            case CLAMP:
+                i = fClamp(a, ao, out, oo, n, p, q);
+                break;
+            default:
+                i = 0;
+                break;
         }
         for (; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], pd, qd);
@@ -930,7 +1547,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void softplusWithSlope(double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
+    public void softplusWithSlope(
+            double beta, float[] a, int ao, float[] h, float[] s, int oo, int n) {
         int i = TranscendentalKernels.softplusWithSlope(a, ao, h, s, oo, n, (float) beta);
         for (; i < n; i++) {
             h[oo + i] = (float) UnaryOp.SOFTPLUS.apply(a[ao + i], beta, 0);
@@ -940,26 +1558,30 @@ final class VectorKernels implements Kernels {
 
     /** float64 softplus has no vector kernel (as in {@link #unary}): the plain loop. */
     @Override
-    public void softplusWithSlope(double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
+    public void softplusWithSlope(
+            double beta, double[] a, int ao, double[] h, double[] s, int oo, int n) {
         PLAIN.softplusWithSlope(beta, a, ao, h, s, oo, n);
     }
 
     private static final ScalarKernels PLAIN = new ScalarKernels();
 
     @Override
-    public void ternary(TernaryOp op, double pd, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
+    public void ternary(
+            TernaryOp op, double pd, float[] a, float[] b, float[] c, float[] out, int oo, int n) {
         final float p = (float) pd;
         int i = 0;
         int bound = FS.loopBound(n);
         if (op == TernaryOp.ADDCMUL) {
             for (; i < bound; i += FL) {
-                FloatVector x = FloatVector.fromArray(FS, a, oo + i), y = FloatVector.fromArray(FS, b, oo + i);
+                FloatVector x = FloatVector.fromArray(FS, a, oo + i),
+                        y = FloatVector.fromArray(FS, b, oo + i);
                 FloatVector z = FloatVector.fromArray(FS, c, oo + i);
                 y.mul(p).fma(z, x).intoArray(out, oo + i);
             }
         } else if (op == TernaryOp.SOFTPLUS_BACKWARD) {
             for (; i < bound; i += FL) {
-                FloatVector x = FloatVector.fromArray(FS, a, oo + i), y = FloatVector.fromArray(FS, b, oo + i);
+                FloatVector x = FloatVector.fromArray(FS, a, oo + i),
+                        y = FloatVector.fromArray(FS, b, oo + i);
                 FloatVector z = FloatVector.fromArray(FS, c, oo + i);
                 F_ONE.sub(x).mul(p).fma(z, y).mul(x).intoArray(out, oo + i);
             }
@@ -970,20 +1592,35 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void ternary(TernaryOp op, double p, double[] a, double[] b, double[] c, double[] out, int oo, int n) {
+    public void ternary(
+            TernaryOp op,
+            double p,
+            double[] a,
+            double[] b,
+            double[] c,
+            double[] out,
+            int oo,
+            int n) {
         int i = 0;
         int bound = DS.loopBound(n);
         if (op == TernaryOp.ADDCMUL) {
             for (; i < bound; i += DL) {
-                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i), y = DoubleVector.fromArray(DS, b, oo + i);
+                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i),
+                        y = DoubleVector.fromArray(DS, b, oo + i);
                 DoubleVector z = DoubleVector.fromArray(DS, c, oo + i);
                 y.mul(p).fma(z, x).intoArray(out, oo + i);
             }
         } else if (op == TernaryOp.SOFTPLUS_BACKWARD) {
             for (; i < bound; i += DL) {
-                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i), y = DoubleVector.fromArray(DS, b, oo + i);
+                DoubleVector x = DoubleVector.fromArray(DS, a, oo + i),
+                        y = DoubleVector.fromArray(DS, b, oo + i);
                 DoubleVector z = DoubleVector.fromArray(DS, c, oo + i);
-                DoubleVector.broadcast(DS, 1.0).sub(x).mul(p).fma(z, y).mul(x).intoArray(out, oo + i);
+                DoubleVector.broadcast(DS, 1.0)
+                        .sub(x)
+                        .mul(p)
+                        .fma(z, y)
+                        .mul(x)
+                        .intoArray(out, oo + i);
             }
         }
         for (; i < n; i++) {
@@ -1045,7 +1682,9 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    /** Exactly rounded forms of common exponents; any other exponent takes the scalar Math.pow loop. */
+    /**
+     * Exactly rounded forms of common exponents; any other exponent takes the scalar Math.pow loop.
+     */
     private static int fPow(float[] a, int ao, float[] out, int oo, int n, float p, float q) {
         int i = 0;
         if (p != -1f && p != 0.5f && p != -0.5f && p != 3f && p != 4f) {
@@ -1053,8 +1692,14 @@ final class VectorKernels implements Kernels {
         }
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
-            FloatVector y = p == -1f ? F_ONE.div(x) : p == 0.5f ? x.lanewise(VectorOperators.SQRT)
-                    : p == -0.5f ? F_ONE.div(x.lanewise(VectorOperators.SQRT)) : p == 3f ? x.mul(x).mul(x) : x.mul(x).mul(x.mul(x));
+            FloatVector y =
+                    p == -1f
+                            ? F_ONE.div(x)
+                            : p == 0.5f
+                                    ? x.lanewise(VectorOperators.SQRT)
+                                    : p == -0.5f
+                                            ? F_ONE.div(x.lanewise(VectorOperators.SQRT))
+                                            : p == 3f ? x.mul(x).mul(x) : x.mul(x).mul(x.mul(x));
             y.intoArray(out, oo + i);
         }
         return i;
@@ -1096,26 +1741,54 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-
     @Override
-    public void unary(UnaryOp op, double pd, double qd, double[] a, int ao, double[] out, int oo, int n) {
+    public void unary(
+            UnaryOp op, double pd, double qd, double[] a, int ao, double[] out, int oo, int n) {
         final double p = (double) pd, q = (double) qd;
         int i;
         switch (op) {
-            case TANH: i = TranscendentalKernelsDouble.tanh(a, ao, out, oo, n); break;
-            case EXP: i = TranscendentalKernelsDouble.exp(a, ao, out, oo, n); break;
-            case SIGMOID: i = TranscendentalKernelsDouble.sigmoid(a, ao, out, oo, n); break;
-            case NEG: i = dNeg(a, ao, out, oo, n, p, q); break;
-            case ABS: i = dAbs(a, ao, out, oo, n, p, q); break;
-            case SQRT: i = dSqrt(a, ao, out, oo, n, p, q); break;
-            case SQUARE: i = dSquare(a, ao, out, oo, n, p, q); break;
-            case RELU: i = dRelu(a, ao, out, oo, n, p, q); break;
-            case CUBIC_RELU: i = dCubicrelu(a, ao, out, oo, n, p, q); break;
-            case STEP: i = dStep(a, ao, out, oo, n, p, q); break;
-            case SCALE: i = dScale(a, ao, out, oo, n, p, q); break;
-            case SHIFT: i = dShift(a, ao, out, oo, n, p, q); break;
-            case CLAMP: i = dClamp(a, ao, out, oo, n, p, q); break;
-            default: i = 0; break;
+            case TANH:
+                i = TranscendentalKernelsDouble.tanh(a, ao, out, oo, n);
+                break;
+            case EXP:
+                i = TranscendentalKernelsDouble.exp(a, ao, out, oo, n);
+                break;
+            case SIGMOID:
+                i = TranscendentalKernelsDouble.sigmoid(a, ao, out, oo, n);
+                break;
+            case NEG:
+                i = dNeg(a, ao, out, oo, n, p, q);
+                break;
+            case ABS:
+                i = dAbs(a, ao, out, oo, n, p, q);
+                break;
+            case SQRT:
+                i = dSqrt(a, ao, out, oo, n, p, q);
+                break;
+            case SQUARE:
+                i = dSquare(a, ao, out, oo, n, p, q);
+                break;
+            case RELU:
+                i = dRelu(a, ao, out, oo, n, p, q);
+                break;
+            case CUBIC_RELU:
+                i = dCubicrelu(a, ao, out, oo, n, p, q);
+                break;
+            case STEP:
+                i = dStep(a, ao, out, oo, n, p, q);
+                break;
+            case SCALE:
+                i = dScale(a, ao, out, oo, n, p, q);
+                break;
+            case SHIFT:
+                i = dShift(a, ao, out, oo, n, p, q);
+                break;
+            case CLAMP:
+                i = dClamp(a, ao, out, oo, n, p, q);
+                break;
+            default:
+                i = 0;
+                break;
         }
         for (; i < n; i++) {
             out[oo + i] = (double) op.apply(a[ao + i], pd, qd);
@@ -1149,7 +1822,8 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    private static int dSquare(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+    private static int dSquare(
+            double[] a, int ao, double[] out, int oo, int n, double p, double q) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
             DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
@@ -1167,7 +1841,8 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-    private static int dCubicrelu(double[] a, int ao, double[] out, int oo, int n, double p, double q) {
+    private static int dCubicrelu(
+            double[] a, int ao, double[] out, int oo, int n, double p, double q) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
             DoubleVector x = DoubleVector.fromArray(DS, a, ao + i);
@@ -1212,7 +1887,6 @@ final class VectorKernels implements Kernels {
         return i;
     }
 
-
     private static float[] scratch(float[] x, int xo, int n, int slot) {
         float[][] s = F_SCRATCH.get();
         if (s[slot].length < n) {
@@ -1232,7 +1906,17 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void binary(BinaryOp op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] out, int oo, int n) {
+    public void binary(
+            BinaryOp op,
+            float[] a,
+            int ao,
+            int sa,
+            float[] b,
+            int bo,
+            int sb,
+            float[] out,
+            int oo,
+            int n) {
         if (sa == 0) {
             a = scratch(a, ao, n, 0);
             ao = 0;
@@ -1243,20 +1927,48 @@ final class VectorKernels implements Kernels {
         }
         int i;
         switch (op) {
-            case ADD: i = fAdd2(a, ao, b, bo, out, oo, n); break;
-            case SUB: i = fSub2(a, ao, b, bo, out, oo, n); break;
-            case MUL: i = fMul2(a, ao, b, bo, out, oo, n); break;
-            case DIV: i = fDiv2(a, ao, b, bo, out, oo, n); break;
-            case MAX: i = fMax2(a, ao, b, bo, out, oo, n); break;
-            case MIN: i = fMin2(a, ao, b, bo, out, oo, n); break;
-            case GT: i = fGt2(a, ao, b, bo, out, oo, n); break;
-            case GE: i = fGe2(a, ao, b, bo, out, oo, n); break;
-            case LT: i = fLt2(a, ao, b, bo, out, oo, n); break;
-            case LE: i = fLe2(a, ao, b, bo, out, oo, n); break;
-            case EQ: i = fEq2(a, ao, b, bo, out, oo, n); break;
-            case TANH_GRAD: i = fTanhgrad2(a, ao, b, bo, out, oo, n); break;
-            case SIGMOID_GRAD: i = fSigmoidgrad2(a, ao, b, bo, out, oo, n); break;
-            default: i = 0; break;
+            case ADD:
+                i = fAdd2(a, ao, b, bo, out, oo, n);
+                break;
+            case SUB:
+                i = fSub2(a, ao, b, bo, out, oo, n);
+                break;
+            case MUL:
+                i = fMul2(a, ao, b, bo, out, oo, n);
+                break;
+            case DIV:
+                i = fDiv2(a, ao, b, bo, out, oo, n);
+                break;
+            case MAX:
+                i = fMax2(a, ao, b, bo, out, oo, n);
+                break;
+            case MIN:
+                i = fMin2(a, ao, b, bo, out, oo, n);
+                break;
+            case GT:
+                i = fGt2(a, ao, b, bo, out, oo, n);
+                break;
+            case GE:
+                i = fGe2(a, ao, b, bo, out, oo, n);
+                break;
+            case LT:
+                i = fLt2(a, ao, b, bo, out, oo, n);
+                break;
+            case LE:
+                i = fLe2(a, ao, b, bo, out, oo, n);
+                break;
+            case EQ:
+                i = fEq2(a, ao, b, bo, out, oo, n);
+                break;
+            case TANH_GRAD:
+                i = fTanhgrad2(a, ao, b, bo, out, oo, n);
+                break;
+            case SIGMOID_GRAD:
+                i = fSigmoidgrad2(a, ao, b, bo, out, oo, n);
+                break;
+            default:
+                i = 0;
+                break;
         }
         for (; i < n; i++) {
             out[oo + i] = (float) op.apply(a[ao + i], b[bo + i]);
@@ -1266,7 +1978,8 @@ final class VectorKernels implements Kernels {
     private static int fAdd2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.add(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1275,7 +1988,8 @@ final class VectorKernels implements Kernels {
     private static int fSub2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.sub(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1284,7 +1998,8 @@ final class VectorKernels implements Kernels {
     private static int fMul2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.mul(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1293,7 +2008,8 @@ final class VectorKernels implements Kernels {
     private static int fDiv2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.div(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1302,7 +2018,8 @@ final class VectorKernels implements Kernels {
     private static int fMax2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.max(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1311,7 +2028,8 @@ final class VectorKernels implements Kernels {
     private static int fMin2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.min(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1320,7 +2038,8 @@ final class VectorKernels implements Kernels {
     private static int fGt2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ZERO.blend(F_ONE, x.compare(VectorOperators.GT, y))).intoArray(out, oo + i);
         }
         return i;
@@ -1329,7 +2048,8 @@ final class VectorKernels implements Kernels {
     private static int fGe2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ZERO.blend(F_ONE, x.compare(VectorOperators.GE, y))).intoArray(out, oo + i);
         }
         return i;
@@ -1338,7 +2058,8 @@ final class VectorKernels implements Kernels {
     private static int fLt2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ZERO.blend(F_ONE, x.compare(VectorOperators.LT, y))).intoArray(out, oo + i);
         }
         return i;
@@ -1347,7 +2068,8 @@ final class VectorKernels implements Kernels {
     private static int fLe2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ZERO.blend(F_ONE, x.compare(VectorOperators.LE, y))).intoArray(out, oo + i);
         }
         return i;
@@ -1356,33 +2078,47 @@ final class VectorKernels implements Kernels {
     private static int fEq2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ZERO.blend(F_ONE, x.compare(VectorOperators.EQ, y))).intoArray(out, oo + i);
         }
         return i;
     }
 
-    private static int fTanhgrad2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    private static int fTanhgrad2(
+            float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (x.neg().fma(x, F_ONE).mul(y)).intoArray(out, oo + i);
         }
         return i;
     }
 
-    private static int fSigmoidgrad2(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    private static int fSigmoidgrad2(
+            float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
-            FloatVector x = FloatVector.fromArray(FS, a, ao + i), y = FloatVector.fromArray(FS, b, bo + i);
+            FloatVector x = FloatVector.fromArray(FS, a, ao + i),
+                    y = FloatVector.fromArray(FS, b, bo + i);
             (F_ONE.sub(x).mul(x).mul(y)).intoArray(out, oo + i);
         }
         return i;
     }
 
-
     @Override
-    public void binary(BinaryOp op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] out, int oo, int n) {
+    public void binary(
+            BinaryOp op,
+            double[] a,
+            int ao,
+            int sa,
+            double[] b,
+            int bo,
+            int sb,
+            double[] out,
+            int oo,
+            int n) {
         if (sa == 0) {
             a = scratch(a, ao, n, 0);
             ao = 0;
@@ -1393,14 +2129,30 @@ final class VectorKernels implements Kernels {
         }
         int i;
         switch (op) {
-            case ADD: i = dAdd2(a, ao, b, bo, out, oo, n); break;
-            case SUB: i = dSub2(a, ao, b, bo, out, oo, n); break;
-            case MUL: i = dMul2(a, ao, b, bo, out, oo, n); break;
-            case DIV: i = dDiv2(a, ao, b, bo, out, oo, n); break;
-            case MAX: i = dMax2(a, ao, b, bo, out, oo, n); break;
-            case MIN: i = dMin2(a, ao, b, bo, out, oo, n); break;
-            case TANH_GRAD: i = dTanhgrad2(a, ao, b, bo, out, oo, n); break;
-            default: i = 0; break;
+            case ADD:
+                i = dAdd2(a, ao, b, bo, out, oo, n);
+                break;
+            case SUB:
+                i = dSub2(a, ao, b, bo, out, oo, n);
+                break;
+            case MUL:
+                i = dMul2(a, ao, b, bo, out, oo, n);
+                break;
+            case DIV:
+                i = dDiv2(a, ao, b, bo, out, oo, n);
+                break;
+            case MAX:
+                i = dMax2(a, ao, b, bo, out, oo, n);
+                break;
+            case MIN:
+                i = dMin2(a, ao, b, bo, out, oo, n);
+                break;
+            case TANH_GRAD:
+                i = dTanhgrad2(a, ao, b, bo, out, oo, n);
+                break;
+            default:
+                i = 0;
+                break;
         }
         for (; i < n; i++) {
             out[oo + i] = (double) op.apply(a[ao + i], b[bo + i]);
@@ -1410,7 +2162,8 @@ final class VectorKernels implements Kernels {
     private static int dAdd2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.add(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1419,7 +2172,8 @@ final class VectorKernels implements Kernels {
     private static int dSub2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.sub(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1428,7 +2182,8 @@ final class VectorKernels implements Kernels {
     private static int dMul2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.mul(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1437,7 +2192,8 @@ final class VectorKernels implements Kernels {
     private static int dDiv2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.div(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1446,7 +2202,8 @@ final class VectorKernels implements Kernels {
     private static int dMax2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.max(y)).intoArray(out, oo + i);
         }
         return i;
@@ -1455,21 +2212,23 @@ final class VectorKernels implements Kernels {
     private static int dMin2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.min(y)).intoArray(out, oo + i);
         }
         return i;
     }
 
-    private static int dTanhgrad2(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    private static int dTanhgrad2(
+            double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int bound = DS.loopBound(n); i < bound; i += DL) {
-            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i), y = DoubleVector.fromArray(DS, b, bo + i);
+            DoubleVector x = DoubleVector.fromArray(DS, a, ao + i),
+                    y = DoubleVector.fromArray(DS, b, bo + i);
             (x.neg().fma(x, D_ONE).mul(y)).intoArray(out, oo + i);
         }
         return i;
     }
-
 
     // ------------------------------------------------------------------ reductions
 
@@ -1479,24 +2238,27 @@ final class VectorKernels implements Kernels {
         int i = 0;
         double acc;
         switch (op) {
-            case SUM: {
-                FloatVector v = FloatVector.zero(FS);
-                for (; i < bound; i += FL) v = v.add(FloatVector.fromArray(FS, a, ao + i));
-                acc = TranscendentalKernels.sumLanes(v);
-                break;
-            }
-            case MAX: {
-                FloatVector v = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
-                for (; i < bound; i += FL) v = v.max(FloatVector.fromArray(FS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.MAX);
-                break;
-            }
-            default: {
-                FloatVector v = FloatVector.broadcast(FS, Float.POSITIVE_INFINITY);
-                for (; i < bound; i += FL) v = v.min(FloatVector.fromArray(FS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.MIN);
-                break;
-            }
+            case SUM:
+                {
+                    FloatVector v = FloatVector.zero(FS);
+                    for (; i < bound; i += FL) v = v.add(FloatVector.fromArray(FS, a, ao + i));
+                    acc = TranscendentalKernels.sumLanes(v);
+                    break;
+                }
+            case MAX:
+                {
+                    FloatVector v = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+                    for (; i < bound; i += FL) v = v.max(FloatVector.fromArray(FS, a, ao + i));
+                    acc = v.reduceLanes(VectorOperators.MAX);
+                    break;
+                }
+            default:
+                {
+                    FloatVector v = FloatVector.broadcast(FS, Float.POSITIVE_INFINITY);
+                    for (; i < bound; i += FL) v = v.min(FloatVector.fromArray(FS, a, ao + i));
+                    acc = v.reduceLanes(VectorOperators.MIN);
+                    break;
+                }
         }
         for (; i < n; i++) {
             acc = op.combine(acc, a[ao + i]);
@@ -1510,24 +2272,27 @@ final class VectorKernels implements Kernels {
         int i = 0;
         double acc;
         switch (op) {
-            case SUM: {
-                DoubleVector v = DoubleVector.zero(DS);
-                for (; i < bound; i += DL) v = v.add(DoubleVector.fromArray(DS, a, ao + i));
-                acc = TranscendentalKernels.sumLanes(v);
-                break;
-            }
-            case MAX: {
-                DoubleVector v = DoubleVector.broadcast(DS, Double.NEGATIVE_INFINITY);
-                for (; i < bound; i += DL) v = v.max(DoubleVector.fromArray(DS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.MAX);
-                break;
-            }
-            default: {
-                DoubleVector v = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
-                for (; i < bound; i += DL) v = v.min(DoubleVector.fromArray(DS, a, ao + i));
-                acc = v.reduceLanes(VectorOperators.MIN);
-                break;
-            }
+            case SUM:
+                {
+                    DoubleVector v = DoubleVector.zero(DS);
+                    for (; i < bound; i += DL) v = v.add(DoubleVector.fromArray(DS, a, ao + i));
+                    acc = TranscendentalKernels.sumLanes(v);
+                    break;
+                }
+            case MAX:
+                {
+                    DoubleVector v = DoubleVector.broadcast(DS, Double.NEGATIVE_INFINITY);
+                    for (; i < bound; i += DL) v = v.max(DoubleVector.fromArray(DS, a, ao + i));
+                    acc = v.reduceLanes(VectorOperators.MAX);
+                    break;
+                }
+            default:
+                {
+                    DoubleVector v = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+                    for (; i < bound; i += DL) v = v.min(DoubleVector.fromArray(DS, a, ao + i));
+                    acc = v.reduceLanes(VectorOperators.MIN);
+                    break;
+                }
         }
         for (; i < n; i++) {
             acc = op.combine(acc, a[ao + i]);

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Large arrays of the JVM backend recycled through memory scopes: reuse, zeroing, and refusal after release. */
+/**
+ * Large arrays of the JVM backend recycled through memory scopes: reuse, zeroing, and refusal after
+ * release.
+ */
 class ArrayPoolTest {
     private static final int N = JvmBackend.POOL_MIN;
     private org.implicitlayers.core.backend.Backend previous;
@@ -60,10 +63,10 @@ class ArrayPoolTest {
             persisted = x.add(1.0);
             scope.keep(kept);
             MemoryScope.persist(persisted);
-            x.square();   // released at close, and its array reused below
+            x.square(); // released at close, and its array reused below
         }
         try (MemoryScope scope = MemoryScope.open()) {
-            x.neg();      // takes a recycled array
+            x.neg(); // takes a recycled array
         }
         double[] xv = x.toDoubleArray(), kv = kept.toDoubleArray(), pv = persisted.toDoubleArray();
         for (int i = 0; i < N; i++) {
@@ -83,7 +86,8 @@ class ArrayPoolTest {
         assertTrue(be.pooledBytes() >= 4L * N, "the released array is held for reuse");
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor y = x.mul(5);
-            assertSame(first, ((HeapStorage) y.storage()).f, "an array of the same length is reused");
+            assertSame(
+                    first, ((HeapStorage) y.storage()).f, "an array of the same length is reused");
             y.toDoubleArray();
         }
         try (MemoryScope scope = MemoryScope.open()) {
@@ -100,7 +104,6 @@ class ArrayPoolTest {
             }
             assertArrayEquals(expected, got);
             assertArrayEquals(new double[N], Tensor.zeros(DType.FLOAT32, N).toDoubleArray());
-
         }
     }
 
@@ -110,11 +113,13 @@ class ArrayPoolTest {
         try (MemoryScope scope = MemoryScope.open()) {
             x.add(1.0);
             x.add(2.0);
-            x.add(3.0);   // three arrays of N non-zero values go back to the pool
+            x.add(3.0); // three arrays of N non-zero values go back to the pool
         }
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor empty = Tensor.zeros(DType.FLOAT32, N / 256, 0);
-            assertArrayEquals(new double[N], empty.matmul(Tensor.zeros(DType.FLOAT32, 0, 256)).toDoubleArray());
+            assertArrayEquals(
+                    new double[N],
+                    empty.matmul(Tensor.zeros(DType.FLOAT32, 0, 256)).toDoubleArray());
         }
     }
 

@@ -10,8 +10,12 @@ class KernelNoticeTest {
     @Test
     void theFallbackNoticeSaysHowToGetTheVectorKernels() {
         String m = JvmBackend.kernelNotice("scalar", true);
-        assertTrue(m.contains("scalar kernels") && m.contains("--add-modules jdk.incubator.vector")
-                && m.contains("Surefire") && m.contains("exec-maven-plugin"), m);
+        assertTrue(
+                m.contains("scalar kernels")
+                        && m.contains("--add-modules jdk.incubator.vector")
+                        && m.contains("Surefire")
+                        && m.contains("exec-maven-plugin"),
+                m);
     }
 
     @Test

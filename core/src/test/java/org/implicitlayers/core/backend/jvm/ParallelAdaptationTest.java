@@ -17,19 +17,31 @@ class ParallelAdaptationTest {
         Parallel.adapt = true;
         Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(false, i % 2 == 0 ? 5_000_000L : 1_000L, 100_000L);   // half of the calls waited 5 ms
+            Parallel.recordWait(
+                    false,
+                    i % 2 == 0 ? 5_000_000L : 1_000L,
+                    100_000L); // half of the calls waited 5 ms
         }
         assertTrue(Parallel.serialCalls > 0, "serial after contention");
         Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(false, 40_000L, 2_000_000L);   // short waits next to long own chunks: an idle machine
+            Parallel.recordWait(
+                    false,
+                    40_000L,
+                    2_000_000L); // short waits next to long own chunks: an idle machine
         }
         assertEquals(0, Parallel.serialCalls, "no switch without contention");
         Parallel.resetWindow();
         for (int i = 0; i < 64; i++) {
-            Parallel.recordWait(i % 3 == 0, 0L, 10_000L);   // a third of the chunks started late, but none was waited for
+            Parallel.recordWait(
+                    i % 3 == 0,
+                    0L,
+                    10_000L); // a third of the chunks started late, but none was waited for
         }
-        assertEquals(0, Parallel.serialCalls, "a worker late to start a short chunk is the wake-up latency of an idle machine, not contention");
+        assertEquals(
+                0,
+                Parallel.serialCalls,
+                "a worker late to start a short chunk is the wake-up latency of an idle machine, not contention");
         Parallel.serialCalls = 0;
         Parallel.adapt = was;
     }

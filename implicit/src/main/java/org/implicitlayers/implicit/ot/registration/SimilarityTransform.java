@@ -6,9 +6,9 @@ import org.implicitlayers.core.nn.Module;
 import org.implicitlayers.core.nn.Parameter;
 
 /**
- * The 2-D similarity transform x -&gt; s R(theta) x + t, as a module with parameters
- * {@code angle} [1] (radians), {@code translation} [2] and, when the scale is fitted,
- * {@code log_scale} [1] (s = exp(log_scale), so s stays positive). Starts at the identity.
+ * The 2-D similarity transform x -&gt; s R(theta) x + t, as a module with parameters {@code angle}
+ * [1] (radians), {@code translation} [2] and, when the scale is fitted, {@code log_scale} [1] (s =
+ * exp(log_scale), so s stays positive). Starts at the identity.
  */
 public final class SimilarityTransform extends Module {
     private final Parameter angle;
@@ -27,12 +27,13 @@ public final class SimilarityTransform extends Module {
     /** Applies the transform to points [n, 2]. */
     @Override
     public Tensor forward(Tensor x) {
-        return apply(x, angle.value(), translation.value(), logScale == null ? null : logScale.value());
+        return apply(
+                x, angle.value(), translation.value(), logScale == null ? null : logScale.value());
     }
 
     /**
-     * s R(theta) x + t for x [n, 2], theta [1], t [2], log s [1] (null: s = 1), differentiable
-     * in all of them.
+     * s R(theta) x + t for x [n, 2], theta [1], t [2], log s [1] (null: s = 1), differentiable in
+     * all of them.
      */
     public static Tensor apply(Tensor x, Tensor theta, Tensor t, Tensor logScale) {
         Tensor c = theta.cos(), s = theta.sin();

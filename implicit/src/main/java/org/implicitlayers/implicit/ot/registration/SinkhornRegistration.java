@@ -5,11 +5,11 @@ import org.implicitlayers.core.Tensor;
 import org.implicitlayers.implicit.ot.Sinkhorn;
 
 /**
- * The objective of registration by optimal transport: the debiased Sinkhorn divergence
- * S_eps(T(x), y) = OT_eps(T x, y) - OT_eps(T x, T x) / 2 - OT_eps(y, y) / 2 between the
- * transformed source and the target, with uniform weights and the squared Euclidean cost. The
- * target's own term is computed once. Its gradient in the transform's parameters runs through
- * Sinkhorn as {@code options.gradient()} says.
+ * The objective of registration by optimal transport: the debiased Sinkhorn divergence S_eps(T(x),
+ * y) = OT_eps(T x, y) - OT_eps(T x, T x) / 2 - OT_eps(y, y) / 2 between the transformed source and
+ * the target, with uniform weights and the squared Euclidean cost. The target's own term is
+ * computed once. Its gradient in the transform's parameters runs through Sinkhorn as {@code
+ * options.gradient()} says.
  */
 public final class SinkhornRegistration {
     private final RegistrationExample problem;
@@ -26,7 +26,10 @@ public final class SinkhornRegistration {
         b = Sinkhorn.uniform(problem.target().dtype(), problem.target().shape(0));
         Tensor y = problem.target();
         try (Grad.Scope ignored = Grad.noGrad()) {
-            targetSelf = Sinkhorn.selfTransport(Sinkhorn.squaredEuclidean(y, y), b, options).cost().item();
+            targetSelf =
+                    Sinkhorn.selfTransport(Sinkhorn.squaredEuclidean(y, y), b, options)
+                            .cost()
+                            .item();
         }
     }
 
@@ -44,11 +47,15 @@ public final class SinkhornRegistration {
         Tensor y = problem.target();
         Sinkhorn.Result cross = Sinkhorn.solve(Sinkhorn.squaredEuclidean(moved, y), a, b, options);
         lastCross = cross;
-        Tensor self = Sinkhorn.selfTransport(Sinkhorn.squaredEuclidean(moved, moved), a, options).cost();
+        Tensor self =
+                Sinkhorn.selfTransport(Sinkhorn.squaredEuclidean(moved, moved), a, options).cost();
         return cross.cost().sub(self.mul(0.5)).sub(targetSelf * 0.5);
     }
 
-    /** The cross term's solve of the last {@link #loss} call (sweeps, marginal error, backward statistics). */
+    /**
+     * The cross term's solve of the last {@link #loss} call (sweeps, marginal error, backward
+     * statistics).
+     */
     public Sinkhorn.Result lastCross() {
         return lastCross;
     }
@@ -62,14 +69,16 @@ public final class SinkhornRegistration {
     }
 
     /** How far a transform is from the ground truth. */
-    public record Errors(double angleDegrees, double translation, double scaleRelative) {
-    }
+    public record Errors(double angleDegrees, double translation, double scaleRelative) {}
 
     /** |angle - true angle| (wrapped to [0, 180] degrees), |t - true t| and |s / true s - 1|. */
     public Errors errors(SimilarityTransform transform) {
         double d = Math.toDegrees(transform.angle() - problem.angle());
         d = Math.abs(((d % 360) + 540) % 360 - 180);
         double[] t = transform.translation(), tt = problem.translation();
-        return new Errors(d, Math.hypot(t[0] - tt[0], t[1] - tt[1]), Math.abs(transform.scale() / problem.scale() - 1));
+        return new Errors(
+                d,
+                Math.hypot(t[0] - tt[0], t[1] - tt[1]),
+                Math.abs(transform.scale() / problem.scale() - 1));
     }
 }
