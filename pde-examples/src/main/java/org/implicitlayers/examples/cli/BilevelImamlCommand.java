@@ -298,7 +298,8 @@ final class BilevelImamlCommand implements Callable<Integer> {
                 lambda,
                 cgIters);
 
-        int nEval = (int) (steps / evalEvery) + 1;
+        // Steps 0, E, 2E, ... and the last step (when it is not a multiple of E).
+        int nEval = (int) (steps / evalEvery) + 1 + (steps % evalEvery == 0 ? 0 : 1);
         double[][] curve =
                 new double[METHODS.length]
                         [nEval]; // meta-test MSE on the validation tasks at steps 0, E, 2E, ...
@@ -323,11 +324,18 @@ final class BilevelImamlCommand implements Callable<Integer> {
                                 || c.shape(0) != METHODS.length
                                 || c.shape(1) > nEval) {
                             throw new IllegalArgumentException(
-                                    "state: expected 'curve' of "
-                                            + METHODS.length
-                                            + " x at most "
+                                    "the checkpoint's meta-test curve has "
+                                            + (c == null || c.rank() != 2
+                                                    ? "another shape"
+                                                    : c.shape(1) + " points")
+                                            + ", more than the "
                                             + nEval
-                                            + " values (the checkpoint comes from a run of more --steps or another --eval-every)");
+                                            + " of --steps "
+                                            + steps
+                                            + " and --eval-every "
+                                            + evalEvery
+                                            + ": it comes from a run with more --steps or another --eval-every"
+                                            + " (resume with the same values, or start afresh without --resume)");
                         }
                         double[] flat = c.toDoubleArray();
                         int saved1 = c.shape(1);
@@ -385,9 +393,13 @@ final class BilevelImamlCommand implements Callable<Integer> {
                                 })
                         .evaluator(
                                 step -> {
-                                    if (step % evalEvery == 0) {
+                                    if (step % evalEvery == 0 || step == steps) {
+                                        int at =
+                                                step % evalEvery == 0
+                                                        ? (int) (step / evalEvery)
+                                                        : nEval - 1;
                                         for (int m = 0; m < METHODS.length; m++) {
-                                            curve[m][(int) (step / evalEvery)] =
+                                            curve[m][at] =
                                                     metaTest(
                                                             setup,
                                                             m,
@@ -467,7 +479,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
         try (OutputSet files = ctx.outputs()) {
             double[] xs = new double[nEval];
             for (int k = 0; k < nEval; k++) {
-                xs[k] = (double) k * evalEvery;
+                xs[k] = Math.min((double) k * evalEvery, steps);
             }
             List<Curves.Series> series = new ArrayList<>();
             for (int m = 0; m < METHODS.length; m++) {

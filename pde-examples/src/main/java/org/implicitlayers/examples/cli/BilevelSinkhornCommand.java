@@ -124,14 +124,18 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    private CommandLine.ParameterException bad(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+    /**
+     * A refused setting: one line naming the option, as the other training commands print it (exit
+     * 1).
+     */
+    private static IllegalArgumentException bad(String message) {
+        return new IllegalArgumentException(message);
     }
 
     /** Every setting that can be refused, before the output folder exists. */
     private void validate() {
-        if (steps < 0) {
-            throw bad("--steps must be >= 0, got " + steps);
+        if (steps < 1) {
+            throw bad("--steps must be >= 1, got " + steps);
         }
         if (points < 3) {
             throw bad(

@@ -319,7 +319,7 @@ final class InversePdeCommand implements Callable<Integer> {
         json.put("noise", o.noise());
         json.put("modes", o.modes());
         json.put("cg_iterations_median", cgMedian);
-        json.put("seconds", trainSeconds);
+        json.put("wall_s", trainSeconds);
         json.put("grad_check_rel_err", gc.relativeError());
         json.put("grad_check_instance", GradientCheck.Result.instance());
         System.out.println(

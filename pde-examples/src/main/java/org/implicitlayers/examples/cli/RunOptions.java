@@ -22,7 +22,7 @@ final class RunOptions {
     @Option(
             names = "--seed",
             description =
-                    "Random seed: initialisation and sampling (default: the problem file's, else 0).")
+                    "Random seed: initialisation and sampling (default: 0; for ritz, the problem file's if it sets one).")
     Long seed;
 
     @Option(

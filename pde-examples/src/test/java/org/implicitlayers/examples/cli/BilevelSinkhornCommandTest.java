@@ -140,6 +140,7 @@ class BilevelSinkhornCommandTest {
     void badSettingsAreRefusedBeforeAnythingIsWritten() {
         String[][] cases = {
             {"--epsilon", "0", "--epsilon"},
+            {"--steps", "0", "--steps"},
             {"--epsilon", "-1", "--epsilon"},
             {"--points", "0", "--points"},
             {"--outliers", "1.5", "--outliers"},
