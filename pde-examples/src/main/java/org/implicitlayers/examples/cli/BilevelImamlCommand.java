@@ -491,7 +491,7 @@ final class BilevelImamlCommand implements Callable<Integer> {
                                     + shots
                                     + "-shot adaptation ("
                                     + valTasks
-                                    + " validation tasks; the final figures use the separate test tasks)",
+                                    + " validation tasks)",
                             "meta-step",
                             false,
                             List.of(
