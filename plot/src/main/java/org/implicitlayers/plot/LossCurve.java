@@ -37,6 +37,30 @@ public final class LossCurve {
      */
     public static void write(Path stepsCsv, Path evalCsv, Figures figures, Path file, String title)
             throws IOException {
+        write(stepsCsv, evalCsv, figures, file, title, Labels.DEFAULT);
+    }
+
+    /**
+     * How the panels and the metrics are named in the figure: the loss axis, the evaluation axis,
+     * and a readable name (with its unit) for each metric of the CSV, which otherwise appears under
+     * its column name.
+     */
+    public record Labels(String loss, String evaluation, Map<String, String> metrics) {
+        /** "training loss", "evaluation", the CSV names. */
+        public static final Labels DEFAULT = new Labels("training loss", "evaluation", Map.of());
+
+        public Labels {
+            metrics = Map.copyOf(metrics);
+        }
+    }
+
+    /**
+     * As {@link #write(Path, Path, Figures, Path, String)}, with the axes and metrics named by
+     * {@code labels}.
+     */
+    public static void write(
+            Path stepsCsv, Path evalCsv, Figures figures, Path file, String title, Labels labels)
+            throws IOException {
         List<String[]> steps = rows(stepsCsv);
         double[] x = new double[steps.size()], y = new double[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
@@ -44,7 +68,16 @@ public final class LossCurve {
             y[i] = Double.parseDouble(steps.get(i)[1]);
         }
         List<Curves.Panel> panels = new ArrayList<>();
-        panels.add(lossPanel(x, y));
+        Curves.Panel loss = lossPanel(x, y);
+        if (!labels.loss().equals(Labels.DEFAULT.loss())) {
+            List<Curves.Series> renamed = new ArrayList<>();
+            for (Curves.Series c : loss.series()) {
+                renamed.add(new Curves.Series(labels.loss(), c.x(), c.y(), c.mark(), c.colour()));
+            }
+            String axis = loss.yLabel().replace(Labels.DEFAULT.loss(), labels.loss());
+            loss = new Curves.Panel(axis, loss.scale(), renamed);
+        }
+        panels.add(loss);
         Map<String, List<double[]>> metrics = new LinkedHashMap<>();
         if (evalCsv != null && Files.exists(evalCsv)) {
             for (String[] row : rows(evalCsv)) {
@@ -61,9 +94,10 @@ public final class LossCurve {
             for (Map.Entry<String, List<double[]>> e : metrics.entrySet()) {
                 double[] sx = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
                 double[] sy = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
-                series.add(Curves.Series.points(e.getKey(), sx, sy).colour(colour++));
+                String name = labels.metrics().getOrDefault(e.getKey(), e.getKey());
+                series.add(Curves.Series.points(name, sx, sy).colour(colour++));
             }
-            panels.add(new Curves.Panel("evaluation", Curves.Scale.LOG, series));
+            panels.add(new Curves.Panel(labels.evaluation(), Curves.Scale.LOG, series));
         }
         figures.write(
                 Curves.chart(title, "step", false, panels),

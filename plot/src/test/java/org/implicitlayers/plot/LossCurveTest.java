@@ -56,4 +56,33 @@ class LossCurveTest {
         LossCurve.write(steps, null, dir.resolve("curves.png"), "test");
         assertNotNull(javax.imageio.ImageIO.read(dir.resolve("curves.png").toFile()));
     }
+
+    @Test
+    void labelsNameTheAxesAndTheMetricsInsteadOfTheirCsvNames(@TempDir Path dir) throws Exception {
+        Path steps =
+                Files.writeString(
+                        dir.resolve("metrics.csv"), "step,loss\n1,0.5\n2,0.25\n3,0.125\n");
+        Path eval =
+                Files.writeString(
+                        dir.resolve("eval.csv"),
+                        "step,metric,value\n1,angle_error_deg,12\n3,angle_error_deg,3\n");
+        Path svg = dir.resolve("loss.svg");
+        LossCurve.write(
+                steps,
+                eval,
+                Figures.defaults().withFormat(FigureFormat.SVG),
+                svg,
+                "t",
+                new LossCurve.Labels(
+                        "Sinkhorn divergence",
+                        "error",
+                        java.util.Map.of("angle_error_deg", "angle error (degrees)")));
+        String text = Files.readString(svg);
+        assertTrue(
+                text.contains("Sinkhorn divergence") && text.contains("angle error (degrees)"),
+                "labels drawn");
+        assertTrue(
+                !text.contains("angle_error_deg") && !text.contains("training loss"),
+                "CSV names replaced");
+    }
 }

@@ -298,7 +298,14 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
                     files.path(figures.fileName("loss")),
                     "bilevel sinkhorn: Sinkhorn divergence (eps "
                             + epsilon
-                            + ") and errors against the true transform");
+                            + ") and errors against the true transform",
+                    new LossCurve.Labels(
+                            "Sinkhorn divergence",
+                            "error against the true transform",
+                            java.util.Map.of(
+                                    "angle_error_deg", "angle error (degrees)",
+                                    "translation_error", "translation error (shape units)",
+                                    "scale_error_rel", "relative scale error")));
             wrote = new ArrayList<>(files.commit());
         }
         wrote.add("metrics.csv");

@@ -221,7 +221,14 @@ final class InversePdeCommand implements Callable<Integer> {
                     dir.resolve("eval.csv"),
                     figures,
                     files.path(figures.fileName("loss")),
-                    "bilevel inverse-pde (outer objective F; coefficient and solution errors, misfit)");
+                    "bilevel inverse-pde (outer objective F; coefficient and solution errors, misfit)",
+                    new LossCurve.Labels(
+                            "outer objective F",
+                            "error, misfit (dimensionless)",
+                            java.util.Map.of(
+                                    "a_rel_l2_err", "coefficient a: relative L2 error",
+                                    "u_rel_l2_err", "solution u: relative L2 error",
+                                    "misfit", "data misfit")));
             writeCsv(
                     files,
                     "observations.csv",
