@@ -341,6 +341,65 @@ class BilevelTest {
         assertTrue(err < 1e-6, "rel err " + err);
     }
 
+    /**
+     * The QP layer as the inner solver: min 0.5 |z|^2 + p'z subject to z1 <= 1 and z2 <= 5, with
+     * the linear term p as the outer variable and F = 0.5 |z - t|^2. The inner variables are (z,
+     * lambda) and the condition is the KKT residual (stationarity, complementarity), differentiated
+     * by GMRES. At p = (-2, -1) the first constraint is active (z = (1, 1), lambda = (1, 0)), so z1
+     * does not move and z2 = -p2: dF/dp = (0, -(z2 - t2)) = (0, -0.3), in closed form.
+     */
+    @Test
+    void theQpLayerAsInnerSolverGivesTheClosedFormHypergradient() {
+        Tensor g = Tensor.of(F64, new double[] {1, 0, 0, 1}, 2, 2),
+                h = Tensor.of(F64, new double[] {1, 5}, 2);
+        Tensor t = Tensor.of(F64, new double[] {0.3, 0.7}, 2);
+        Tensor[] x = {Tensor.of(F64, new double[] {-2, -1}, 2)};
+        Bilevel.Problem p =
+                Bilevel.Problem.root(
+                        Variables.tensor(F64, 4),
+                        (w, xs) -> {
+                            Tensor z = w.slice(0, 0, 2), lam = w.slice(0, 2, 4);
+                            Tensor stationarity =
+                                    z.add(xs[0])
+                                            .add(
+                                                    g.matmul(lam.unsqueeze(1), true, false)
+                                                            .squeeze(1));
+                            Tensor complementarity =
+                                    lam.mul(g.matmul(z.unsqueeze(1)).squeeze(1).sub(h));
+                            return Tensor.concat(0, stationarity, complementarity);
+                        },
+                        (w, xs) -> w.slice(0, 0, 2).sub(t).square().sum().mul(0.5));
+        InnerSolver qp =
+                (problem, w0) -> {
+                    org.implicitlayers.implicit.layers.QpLayer.Result r =
+                            org.implicitlayers.implicit.layers.QpLayer.solve(
+                                    Tensor.eye(F64, 2),
+                                    x[0].unsqueeze(0),
+                                    g,
+                                    h.unsqueeze(0),
+                                    null,
+                                    null,
+                                    org.implicitlayers.implicit.layers.QpLayer.Options.defaults()
+                                            .withTol(1e-13));
+                    Tensor w =
+                            Tensor.concat(0, r.z().squeeze(0), r.inequalityMultipliers().squeeze(0))
+                                    .detach();
+                    double res = problem.residual(w).abs().max().item();
+                    return new org.implicitlayers.implicit.convergence.Solution(
+                            w, r.iterations(), java.util.List.of(res), res < 1e-9);
+                };
+        Bilevel.Result r =
+                Bilevel.solve(
+                        p,
+                        null,
+                        x,
+                        Bilevel.Options.defaults()
+                                .withInnerSolver(qp)
+                                .withMode(GradientMode.Implicit.gmres(1e-13, 50)));
+        assertArrayEquals(new double[] {1, 1, 1, 0}, r.innerSolution().toDoubleArray(), 1e-9);
+        assertArrayEquals(new double[] {0, -0.3}, r.hypergradient()[0].toDoubleArray(), 1e-7);
+    }
+
     @Test
     void lbfgsAndAdamAsInnerSolversGiveTheSameHypergradient() {
         Rng rng = Rng.seeded(11);
