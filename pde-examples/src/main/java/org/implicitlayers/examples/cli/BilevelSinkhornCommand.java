@@ -122,8 +122,6 @@ final class BilevelSinkhornCommand implements Callable<Integer> {
 
     private Figures figures;
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
     /**
      * A refused setting: one line naming the option, as the other training commands print it (exit
      * 1).
