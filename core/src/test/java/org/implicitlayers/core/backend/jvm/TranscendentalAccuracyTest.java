@@ -59,7 +59,9 @@ class TranscendentalAccuracyTest {
     }
 
     private static void check(String name, Worst w, double bound) {
-        System.out.printf("%s: max %.2f ulp at %s, mean %.3f%n", name, w.ulps(), w.at(), w.mean());
+        System.out.printf(
+                "%s (%d lanes): max %.2f ulp at %s, mean %.3f%n",
+                name, LANES, w.ulps(), w.at(), w.mean());
         assertTrue(
                 w.ulps() <= bound,
                 name + ": " + w.ulps() + " ulps at x = " + w.at() + " (bound " + bound + ")");
