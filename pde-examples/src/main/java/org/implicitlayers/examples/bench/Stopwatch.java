@@ -1,15 +1,49 @@
 package org.implicitlayers.examples.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /** Median timing of a repeated action after a warm-up, in microseconds. */
 final class Stopwatch {
     private Stopwatch() {}
 
-    static double medianMicros(Runnable action, int warmup, int iters) {
+    /** The JIT counts as settled after this long without finishing a compilation. */
+    static final long JIT_QUIET_NANOS = 500_000_000L;
+
+    /** Warm-up stops here even if the JIT is still compiling. */
+    static final long WARMUP_CAP_NANOS = 10_000_000_000L;
+
+    /**
+     * Runs {@code action} {@code warmup} times, then on until the JIT has finished no compilation
+     * for {@link #JIT_QUIET_NANOS} (at most {@link #WARMUP_CAP_NANOS} in all): on two cores a C2
+     * compilation running beside the timed loop takes one of them, and a fixed count of warm-up
+     * iterations timed some runs at half speed. Where the JVM does not report compilation time the
+     * count alone is used.
+     */
+    static void warmUp(Runnable action, int warmup) {
+        long start = System.nanoTime();
         for (int i = 0; i < warmup; i++) {
             action.run();
         }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long seen = jit.getTotalCompilationTime(), quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < JIT_QUIET_NANOS
+                && System.nanoTime() - start < WARMUP_CAP_NANOS) {
+            action.run();
+            long now = jit.getTotalCompilationTime();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
+    static double medianMicros(Runnable action, int warmup, int iters) {
+        warmUp(action, warmup);
         double[] t = new double[iters];
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
