@@ -56,7 +56,7 @@ public final class GemmBenchmark {
 
     /**
      * Median GFLOP/s of one shape, repeated for about {@code seconds} after a warm-up of the same
-     * length.
+     * length and until the JIT has settled.
      */
     public static double gflops(Shape s, DType dtype, Rng rng, double seconds) {
         Tensor a =
@@ -70,11 +70,7 @@ public final class GemmBenchmark {
                         a.matmul(b, s.transA(), false);
                     }
                 };
-        long t0 = System.nanoTime();
-        product.run();
-        double one = Math.max((System.nanoTime() - t0) / 1e9, 1e-5);
-        int reps = (int) Math.max(5, Math.min(2000, seconds / one));
-        double us = Stopwatch.medianMicros(product, reps, reps);
+        double us = Stopwatch.medianMicrosFor(product, seconds);
         return 2.0 * s.m() * s.n() * s.k() / (us * 1e-6) / 1e9;
     }
 }

@@ -42,6 +42,26 @@ final class Stopwatch {
         }
     }
 
+    /**
+     * Median over about {@code seconds} of timed repetitions, after a warm-up of as long (then on
+     * until the JIT settles, {@link #warmUp}); the repetition count comes from a warm run's time.
+     */
+    static double medianMicrosFor(Runnable action, double seconds) {
+        long t0 = System.nanoTime();
+        long budget = (long) (seconds * 1e9);
+        int runs = 0;
+        while (runs < 2 || System.nanoTime() - t0 < budget) {
+            action.run();
+            runs++;
+        }
+        warmUp(action, 0);
+        long t1 = System.nanoTime();
+        action.run();
+        double one = Math.max((System.nanoTime() - t1) / 1e9, 1e-6);
+        int reps = (int) Math.max(5, Math.min(2000, seconds / one));
+        return medianMicros(action, 0, reps);
+    }
+
     static double medianMicros(Runnable action, int warmup, int iters) {
         warmUp(action, warmup);
         double[] t = new double[iters];

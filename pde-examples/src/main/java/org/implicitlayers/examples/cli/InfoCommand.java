@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "info",
         description =
-                "Show the CPU, the kernels and GEMM plan chosen for it, the threads, and a 0.5 s GEMM self-test.")
+                "Show the CPU, the kernels and GEMM plan chosen for it, the threads, and a GEMM self-test (about 1 s).")
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--no-self-test", description = "Skip the GEMM self-test.")
     boolean noSelfTest;
@@ -54,7 +54,8 @@ final class InfoCommand implements Callable<Integer> {
                     GemmBenchmark.gflops(
                             GemmBenchmark.SHAPES[0], DType.FLOAT32, Rng.seeded(0), 0.25);
             System.out.printf(
-                    "gemm self-test: %.1f GFLOP/s (1024 x 1024 x 1024, float32, median over 0.5 s)%n",
+                    "gemm self-test: %.1f GFLOP/s (1024 x 1024 x 1024, float32, median over 0.25 s after a"
+                            + " warm-up)%n",
                     g);
         }
         return 0;

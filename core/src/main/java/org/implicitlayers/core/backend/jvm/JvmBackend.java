@@ -702,13 +702,13 @@ public final class JvmBackend implements Backend {
     private static final int PACK_MIN_DEPTH = 32;
 
     /**
-     * Where A is packed ({@link GemmPlan#packA()}, the 6 x 2 plan) and row-major, products at most
-     * {@link #PACK_MIN_COLS} wide, at least this deep and with B of at most {@link #SMALL_MAX_B}
-     * floats take B whole as strips and A as row panels (see {@code VectorKernels.gemmRowPanels})
-     * in one hand-off to the threads: AVX2 setting, 1024 x 64 x 64 in 50-65 us against 68 unpacked.
-     * A stored transposed (a weight gradient) still runs unpacked: copying it into panels costs
-     * more than the product gains when only 64 columns use each copied element (89 against 320 us,
-     * above).
+     * Where A is packed ({@link GemmPlan#packA()}, the 6 x 2 plan), products at most {@link
+     * #PACK_MIN_COLS} wide, at least this deep and with B of at most {@link #SMALL_MAX_B} floats
+     * take B whole as strips and A as row panels (row-major A, {@code VectorKernels.gemmRowPanels})
+     * or column panels (transposed A, a weight gradient: {@code gemmColumnPanels}, one array copy
+     * per step of k) in one hand-off to the threads: AVX2 setting, 1024 x 64 x 64 in 50-65 us
+     * against 68 unpacked; 64 x 1024 x 64 with A transposed 112-120 us on one thread, as fast as
+     * unpacked (114-125), where the interleaved panels had cost 320 (above).
      */
     private static final int SMALL_MIN_DEPTH = 16;
 
@@ -742,7 +742,7 @@ public final class JvmBackend implements Backend {
         int w = kernels.packWidth();
         int rowsPerTile = plan.shape().rows();
         if (plan.packA()
-                && acs == 1
+                && (acs == 1 || ars == 1)
                 && n >= w
                 && n <= PACK_MIN_COLS
                 && m >= 2 * rowsPerTile
