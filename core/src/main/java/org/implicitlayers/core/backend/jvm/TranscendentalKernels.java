@@ -43,13 +43,6 @@ final class TranscendentalKernels {
         final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
                 c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
-                c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
-                c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
-                c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
@@ -318,24 +311,13 @@ final class TranscendentalKernels {
 
     /** log x = e ln2 + 2 atanh((m - 1)/(m + 1)), x = 2^e m, m in [sqrt(1/2), sqrt(2)). */
     static int log(float[] a, int ao, float[] out, int oo, int n) {
-        final FloatVector one = FloatVector.broadcast(FS, 1f),
-                half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
-                rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
-                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
-        final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
-                c120 = FloatVector.broadcast(FS, 1f / 120);
-        final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
-                c6 = FloatVector.broadcast(FS, 1f / 6);
-        final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
+        final FloatVector one = FloatVector.broadcast(FS, 1f);
         final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
                 c11 = FloatVector.broadcast(FS, 1f / 11);
         final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
                 c7 = FloatVector.broadcast(FS, 1f / 7);
         final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
                 c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
@@ -384,22 +366,12 @@ final class TranscendentalKernels {
     static int sinCos(float[] a, int ao, float[] out, int oo, int n, int shift) {
         final FloatVector one = FloatVector.broadcast(FS, 1f),
                 half = FloatVector.broadcast(FS, 0.5f);
-        final FloatVector log2e = FloatVector.broadcast(FS, 1.44269504088896341f),
-                rounder = FloatVector.broadcast(FS, 12582912f);
-        final FloatVector mLn2Hi = FloatVector.broadcast(FS, -0.693359375f),
-                mLn2Lo = FloatVector.broadcast(FS, 2.12194440e-4f);
+        final FloatVector rounder = FloatVector.broadcast(FS, 12582912f);
         final FloatVector c720 = FloatVector.broadcast(FS, 1f / 720),
                 c120 = FloatVector.broadcast(FS, 1f / 120);
         final FloatVector c24 = FloatVector.broadcast(FS, 1f / 24),
                 c6 = FloatVector.broadcast(FS, 1f / 6);
         final FloatVector c5040 = FloatVector.broadcast(FS, 1f / 5040);
-        final FloatVector c13 = FloatVector.broadcast(FS, 1f / 13),
-                c11 = FloatVector.broadcast(FS, 1f / 11);
-        final FloatVector c9 = FloatVector.broadcast(FS, 1f / 9),
-                c7 = FloatVector.broadcast(FS, 1f / 7);
-        final FloatVector c5 = FloatVector.broadcast(FS, 1f / 5),
-                c3 = FloatVector.broadcast(FS, 1f / 3);
-        final FloatVector mThird = FloatVector.broadcast(FS, -1f / 3);
         int i = 0;
         for (int bound = FS.loopBound(n); i < bound; i += FL) {
             FloatVector x = FloatVector.fromArray(FS, a, ao + i);
