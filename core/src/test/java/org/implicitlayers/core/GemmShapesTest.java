@@ -1,6 +1,7 @@
 package org.implicitlayers.core;
 
 import static org.implicitlayers.core.TestBackends.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * double precision: float32 and float64, A and B transposed or not, sizes at and around the tile,
  * strip and block edges, with the machine's blocking and with small blocks that put several k and
  * row blocks into small products. 64 x 4w x 300 and 17 x 3w x 20 leave 4 and 5 rows after the 6-row
- * tiles, and the first is deeper than one row panel of A (256).
+ * tiles, and the first is deeper than one row panel of A (256). With A transposed, 64 x 4w x 1024
+ * and 30 x (2w + 3) x 700 are shared out by blocks of k (the second with a short last block and
+ * columns left over from the strips).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -63,7 +66,9 @@ class GemmShapesTest {
             {24, 33, 32},
             {37, 1030, 70},
             {64, 4 * w, 300},
-            {17, 3 * w, 20}
+            {17, 3 * w, 20},
+            {64, 4 * w, 1024},
+            {30, 2 * w + 3, 700}
         };
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
@@ -121,6 +126,39 @@ class GemmShapesTest {
                                 });
                 assertClose(withBias, lin, tol, be.gemmPlan() + " " + dt + " linear");
             }
+        }
+    }
+
+    /**
+     * The products a training step makes (a weight gradient with A transposed and deep k, a layer's
+     * forward product) give the same bits on one thread and on three, with every plan.
+     */
+    @Test
+    void theThreadCountNeverChangesTheBits() {
+        int before = JvmBackend.threads();
+        try {
+            for (JvmBackend be : BACKENDS) {
+                float[][] got = new float[3][];
+                for (int t = 1; t <= 3; t++) {
+                    JvmBackend.setThreads(t);
+                    Rng rng = Rng.seeded(11);
+                    got[t - 1] =
+                            TestBackends.on(
+                                    be,
+                                    () -> {
+                                        Tensor x = Tensor.randn(rng, DType.FLOAT32, 1024, 64);
+                                        Tensor g = Tensor.randn(rng, DType.FLOAT32, 1024, 48);
+                                        Tensor w = Tensor.randn(rng, DType.FLOAT32, 64, 48);
+                                        Tensor dw = x.matmul(g, true, false);
+                                        return dw.add(x.matmul(w).sum(0).reshape(1, 48))
+                                                .toFloatArray();
+                                    });
+                }
+                assertArrayEquals(got[0], got[1], be.gemmPlan() + ": 1 and 2 threads");
+                assertArrayEquals(got[0], got[2], be.gemmPlan() + ": 1 and 3 threads");
+            }
+        } finally {
+            JvmBackend.setThreads(before);
         }
     }
 
