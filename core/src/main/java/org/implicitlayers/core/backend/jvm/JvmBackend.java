@@ -708,7 +708,9 @@ public final class JvmBackend implements Backend {
      * or column panels (transposed A, a weight gradient: {@code gemmColumnPanels}, one array copy
      * per step of k) in one hand-off to the threads: AVX2 setting, 1024 x 64 x 64 in 50-65 us
      * against 68 unpacked; 64 x 1024 x 64 with A transposed 112-120 us on one thread, as fast as
-     * unpacked (114-125), where the interleaved panels had cost 320 (above).
+     * unpacked (114-125), where the interleaved panels had cost 320 (above). With A transposed and
+     * k at least two {@link #SPLIT_K} blocks deep, the threads share the blocks of k instead of the
+     * rows ({@link #gemmSplitK}).
      */
     private static final int SMALL_MIN_DEPTH = 16;
 
