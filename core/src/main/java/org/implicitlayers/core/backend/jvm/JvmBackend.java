@@ -578,7 +578,7 @@ public final class JvmBackend implements Backend {
                 narrowByTranspose(x, ao, bk, bo, out, co, m, n, k);
             }
         } else if (out.isFloat()) {
-            gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co, false);
+            gemm(m, n, k, x.f, ao, ars, acs, bk.f, bo, out.f, co, false, null);
         } else {
             gemm(m, n, k, x.d, ao, ars, acs, bk.d, bo, out.d, co, false);
         }
@@ -629,7 +629,7 @@ public final class JvmBackend implements Backend {
             int k) {
         HeapStorage ct = allocFull(out.dtype(), n * m);
         if (out.isFloat()) {
-            gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false);
+            gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false, null);
             for (int j = 0; j < n; j++) {
                 for (int i = 0; i < m; i++) {
                     out.f[co + i * n + j] = ct.f[j * m + i];
@@ -657,12 +657,11 @@ public final class JvmBackend implements Backend {
         HeapStorage xs = h(x), bias = h(b);
         HeapStorage wt = h(permute(w, wShape, new int[] {1, 0}));
         HeapStorage out = allocFull(x.dtype(), m * n);
-        // The bias rows initialise C; the GEMM then accumulates onto them.
+        // The bias rows initialise C; the GEMM then accumulates onto them (float32: each thread
+        // writes the bias into its own rows just before its first product, while they are in
+        // cache).
         if (out.isFloat()) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(bias.f, 0, out.f, i * n, n);
-            }
-            gemm(m, n, k, xs.f, 0, k, 1, wt.f, 0, out.f, 0, true);
+            gemm(m, n, k, xs.f, 0, k, 1, wt.f, 0, out.f, 0, false, bias.f);
         } else {
             for (int i = 0; i < m; i++) {
                 System.arraycopy(bias.d, 0, out.d, i * n, n);
@@ -737,10 +736,15 @@ public final class JvmBackend implements Backend {
             int bo,
             float[] c,
             int co,
-            boolean accumulate) {
+            boolean accumulate,
+            float[] bias) {
         if (k == 0) {
+            if (bias != null) {
+                biasRows(c, co, n, 0, m, bias, 0, n);
+            }
             return;
         }
+        final boolean acc0 = accumulate || bias != null;
         int w = kernels.packWidth();
         int rowsPerTile = plan.shape().rows();
         if (plan.packA()
@@ -750,7 +754,7 @@ public final class JvmBackend implements Backend {
                 && m >= 2 * rowsPerTile
                 && k >= SMALL_MIN_DEPTH
                 && n * k <= SMALL_MAX_B) {
-            if (ars == 1 && k >= 2 * SPLIT_K) {
+            if (ars == 1 && k >= 2 * SPLIT_K && bias == null) {
                 gemmSplitK(m, n, k, a, ao, acs, b, bo, c, co, accumulate);
                 return;
             }
@@ -765,25 +769,15 @@ public final class JvmBackend implements Backend {
                     rowGrain(n, k),
                     rowsPerTile,
                     (r0, r1) -> {
+                        if (bias != null) {
+                            biasRows(c, co, n, r0, r1, bias, 0, n);
+                        }
                         kernels.gemmPacked(
-                                r0, r1, strips, k, a, ao, ars, acs, bp, bpo, c, co, n, accumulate);
+                                r0, r1, strips, k, a, ao, ars, acs, bp, bpo, c, co, n, acc0);
                         if (full < n) {
                             kernels.gemm(
-                                    r0,
-                                    r1,
-                                    n - full,
-                                    k,
-                                    a,
-                                    ao,
-                                    ars,
-                                    acs,
-                                    b,
-                                    bo + full,
-                                    n,
-                                    c,
-                                    co + full,
-                                    n,
-                                    accumulate);
+                                    r0, r1, n - full, k, a, ao, ars, acs, b, bo + full, n, c,
+                                    co + full, n, acc0);
                         }
                     });
             return;
@@ -793,7 +787,7 @@ public final class JvmBackend implements Backend {
             int rows = plan.shape().rows();
             for (int kb = 0; kb < k; kb += plan.kc()) {
                 int kc = Math.min(plan.kc(), k - kb);
-                boolean acc = accumulate || kb > 0;
+                boolean acc = acc0 || kb > 0, first = kb == 0 && bias != null;
                 int ak = ao + kb * acs;
                 for (int nb = 0; nb < n; nb += PACK_COLS) {
                     int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
@@ -804,6 +798,9 @@ public final class JvmBackend implements Backend {
                             rowGrain(nc, kc),
                             rows,
                             (r0, r1) -> {
+                                if (first) {
+                                    biasRows(c, co, n, r0, r1, bias, cb - co, nc);
+                                }
                                 if (strips > 0) {
                                     kernels.gemmPacked(
                                             r0, r1, strips, kc, a, ak, ars, acs, bp, 0, c, cb, n,
@@ -824,6 +821,9 @@ public final class JvmBackend implements Backend {
                 rowGrain(n, k),
                 plan.shape().rows(),
                 (r0, r1) -> {
+                    if (bias != null) {
+                        biasRows(c, co, n, r0, r1, bias, 0, n);
+                    }
                     for (int kb = 0; kb < k; kb += KC) {
                         int kc = Math.min(KC, k - kb);
                         for (int nb = 0; nb < n; nb += NC) {
@@ -842,10 +842,18 @@ public final class JvmBackend implements Backend {
                                     c,
                                     co + nb,
                                     n,
-                                    accumulate || kb > 0);
+                                    acc0 || kb > 0);
                         }
                     }
                 });
+    }
+
+    /** Rows [r0, r1) of C (row length n), columns [j0, j0 + nc), set to bias[j0, j0 + nc). */
+    private static void biasRows(
+            float[] c, int co, int n, int r0, int r1, float[] bias, int j0, int nc) {
+        for (int i = r0; i < r1; i++) {
+            System.arraycopy(bias, j0, c, co + i * n + j0, nc);
+        }
     }
 
     /** Steps of k per share of {@link #gemmSplitK}. */
