@@ -84,6 +84,59 @@ class ReductionsAndShapesTest {
         return false;
     }
 
+    /**
+     * Column sums of a tall matrix (a bias gradient: 4096 rows of 300 columns, 5 of them past the
+     * last vector, and a middle reduced axis), which the JVM backend shares out by columns: against
+     * sums in double precision, and the same bits on one thread and on two.
+     */
+    @ParameterizedTest
+    @MethodSource("org.implicitlayers.core.TestBackends#names")
+    void tallColumnSumsMatchAndDoNotDependOnTheThreadCount(String backend) {
+        Backend be = TestBackends.byName(backend);
+        int rows = 4096, cols = 300;
+        double[] x = TestBackends.randn(Rng.seeded(9), rows * cols);
+        double[] expected = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                expected[j] += x[r * cols + j];
+            }
+        }
+        int before = org.implicitlayers.core.backend.jvm.JvmBackend.threads();
+        try {
+            for (DType dt : DType.values()) {
+                double[][] got = new double[2][];
+                for (int t = 1; t <= 2; t++) {
+                    org.implicitlayers.core.backend.jvm.JvmBackend.setThreads(t);
+                    got[t - 1] =
+                            TestBackends.on(
+                                    be, () -> Tensor.of(dt, x, rows, cols).sum(0).toDoubleArray());
+                }
+                double tol = dt == DType.FLOAT32 ? 2e-4 * Math.sqrt(rows) : 1e-11 * rows;
+                assertClose(expected, got[0], tol, backend + " " + dt + " column sums");
+                assertArrayEquals(got[0], got[1], backend + " " + dt + ": 1 and 2 threads");
+                double[] mid =
+                        TestBackends.on(
+                                be,
+                                () ->
+                                        Tensor.of(dt, x, 4, rows / 4, cols)
+                                                .sum(new int[] {1}, false)
+                                                .toDoubleArray());
+                for (int o = 0; o < 4; o++) {
+                    for (int j = 0; j < cols; j++) {
+                        double e = 0;
+                        for (int r = o * rows / 4; r < (o + 1) * rows / 4; r++) {
+                            e += x[r * cols + j];
+                        }
+                        assertEquals(
+                                e, mid[o * cols + j], tol, backend + " " + dt + " middle axis");
+                    }
+                }
+            }
+        } finally {
+            org.implicitlayers.core.backend.jvm.JvmBackend.setThreads(before);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("org.implicitlayers.core.TestBackends#names")
     void permuteMovesEveryElement(String backend) {

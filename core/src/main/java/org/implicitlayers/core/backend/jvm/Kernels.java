@@ -133,12 +133,12 @@ interface Kernels {
             int n);
 
     /**
-     * Column sums: {@code out[oo + j] = sum_r x[xo + r*n + j]} for j < n, r < rows (out
-     * overwritten).
+     * Column sums: {@code out[oo + j] = sum_r x[xo + r*ld + j]} for j < n, r < rows, each column
+     * summed over r in order (out overwritten).
      */
-    void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo);
+    void sumRows(float[] x, int xo, int rows, int n, int ld, float[] out, int oo);
 
-    void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo);
+    void sumRows(double[] x, int xo, int rows, int n, int ld, double[] out, int oo);
 
     /** Dot product of two contiguous runs of length n. */
     double dot(float[] a, int ao, float[] b, int bo, int n);

@@ -249,21 +249,21 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo) {
+    public void sumRows(float[] x, int xo, int rows, int n, int ld, float[] out, int oo) {
         java.util.Arrays.fill(out, oo, oo + n, 0f);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < n; j++) {
-                out[oo + j] += x[xo + r * n + j];
+                out[oo + j] += x[xo + r * ld + j];
             }
         }
     }
 
     @Override
-    public void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo) {
+    public void sumRows(double[] x, int xo, int rows, int n, int ld, double[] out, int oo) {
         java.util.Arrays.fill(out, oo, oo + n, 0.0);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < n; j++) {
-                out[oo + j] += x[xo + r * n + j];
+                out[oo + j] += x[xo + r * ld + j];
             }
         }
     }

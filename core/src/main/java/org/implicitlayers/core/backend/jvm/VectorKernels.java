@@ -2541,11 +2541,11 @@ final class VectorKernels implements Kernels {
     // ------------------------------------------------------------------ column sums
 
     @Override
-    public void sumRows(float[] x, int xo, int rows, int n, float[] out, int oo) {
+    public void sumRows(float[] x, int xo, int rows, int n, int ld, float[] out, int oo) {
         int j = 0;
         for (; j + 4 * FL <= n; j += 4 * FL) {
             FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
-            for (int r = 0, base = xo + j; r < rows; r++, base += n) {
+            for (int r = 0, base = xo + j; r < rows; r++, base += ld) {
                 s0 = s0.add(FloatVector.fromArray(FS, x, base));
                 s1 = s1.add(FloatVector.fromArray(FS, x, base + FL));
                 s2 = s2.add(FloatVector.fromArray(FS, x, base + 2 * FL));
@@ -2558,7 +2558,7 @@ final class VectorKernels implements Kernels {
         }
         for (; j + FL <= n; j += FL) {
             FloatVector s0 = FloatVector.zero(FS);
-            for (int r = 0, base = xo + j; r < rows; r++, base += n) {
+            for (int r = 0, base = xo + j; r < rows; r++, base += ld) {
                 s0 = s0.add(FloatVector.fromArray(FS, x, base));
             }
             s0.intoArray(out, oo + j);
@@ -2566,18 +2566,18 @@ final class VectorKernels implements Kernels {
         for (; j < n; j++) {
             float s = 0;
             for (int r = 0; r < rows; r++) {
-                s += x[xo + r * n + j];
+                s += x[xo + r * ld + j];
             }
             out[oo + j] = s;
         }
     }
 
     @Override
-    public void sumRows(double[] x, int xo, int rows, int n, double[] out, int oo) {
+    public void sumRows(double[] x, int xo, int rows, int n, int ld, double[] out, int oo) {
         int j = 0;
         for (; j + 4 * DL <= n; j += 4 * DL) {
             DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
-            for (int r = 0, base = xo + j; r < rows; r++, base += n) {
+            for (int r = 0, base = xo + j; r < rows; r++, base += ld) {
                 s0 = s0.add(DoubleVector.fromArray(DS, x, base));
                 s1 = s1.add(DoubleVector.fromArray(DS, x, base + DL));
                 s2 = s2.add(DoubleVector.fromArray(DS, x, base + 2 * DL));
@@ -2590,7 +2590,7 @@ final class VectorKernels implements Kernels {
         }
         for (; j + DL <= n; j += DL) {
             DoubleVector s0 = DoubleVector.zero(DS);
-            for (int r = 0, base = xo + j; r < rows; r++, base += n) {
+            for (int r = 0, base = xo + j; r < rows; r++, base += ld) {
                 s0 = s0.add(DoubleVector.fromArray(DS, x, base));
             }
             s0.intoArray(out, oo + j);
@@ -2598,7 +2598,7 @@ final class VectorKernels implements Kernels {
         for (; j < n; j++) {
             double s = 0;
             for (int r = 0; r < rows; r++) {
-                s += x[xo + r * n + j];
+                s += x[xo + r * ld + j];
             }
             out[oo + j] = s;
         }
