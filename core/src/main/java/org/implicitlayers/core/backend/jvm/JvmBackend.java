@@ -744,7 +744,13 @@ public final class JvmBackend implements Backend {
             }
             return;
         }
-        final boolean acc0 = accumulate || bias != null;
+        // Where A is packed (the 16-register plan), the product starts from zero and the bias is
+        // added after it: C2 compiles that plan's kernel with a spilling loop when its zero-start
+        // branch has never run (a network only evaluated, every product accumulating onto a bias;
+        // docs/benchmarks.md). Elsewhere the bias rows are C's starting value.
+        final boolean biasFirst = bias != null && !plan.packA(),
+                biasAfter = bias != null && plan.packA();
+        final boolean acc0 = accumulate || biasFirst;
         int w = kernels.packWidth();
         int rowsPerTile = plan.shape().rows();
         if (plan.packA()
@@ -769,7 +775,7 @@ public final class JvmBackend implements Backend {
                     rowGrain(n, k),
                     rowsPerTile,
                     (r0, r1) -> {
-                        if (bias != null) {
+                        if (biasFirst) {
                             biasRows(c, co, n, r0, r1, bias, 0, n);
                         }
                         kernels.gemmPacked(
@@ -779,6 +785,9 @@ public final class JvmBackend implements Backend {
                                     r0, r1, n - full, k, a, ao, ars, acs, b, bo + full, n, c,
                                     co + full, n, acc0);
                         }
+                        if (biasAfter) {
+                            addBias(c, co, n, r0, r1, bias, 0, n);
+                        }
                     });
             return;
         }
@@ -787,7 +796,8 @@ public final class JvmBackend implements Backend {
             int rows = plan.shape().rows();
             for (int kb = 0; kb < k; kb += plan.kc()) {
                 int kc = Math.min(plan.kc(), k - kb);
-                boolean acc = acc0 || kb > 0, first = kb == 0 && bias != null;
+                boolean acc = acc0 || kb > 0, first = kb == 0 && biasFirst;
+                boolean last = kb + kc >= k && biasAfter;
                 int ak = ao + kb * acs;
                 for (int nb = 0; nb < n; nb += PACK_COLS) {
                     int nc = Math.min(PACK_COLS, n - nb), strips = nc / w, full = strips * w;
@@ -811,6 +821,9 @@ public final class JvmBackend implements Backend {
                                             r0, r1, nc - full, kc, a, ak, ars, acs, b, bRest, n, c,
                                             cb + full, n, acc);
                                 }
+                                if (last) {
+                                    addBias(c, co, n, r0, r1, bias, cb - co, nc);
+                                }
                             });
                 }
             }
@@ -821,7 +834,7 @@ public final class JvmBackend implements Backend {
                 rowGrain(n, k),
                 plan.shape().rows(),
                 (r0, r1) -> {
-                    if (bias != null) {
+                    if (biasFirst) {
                         biasRows(c, co, n, r0, r1, bias, 0, n);
                     }
                     for (int kb = 0; kb < k; kb += KC) {
@@ -845,7 +858,18 @@ public final class JvmBackend implements Backend {
                                     acc0 || kb > 0);
                         }
                     }
+                    if (biasAfter) {
+                        addBias(c, co, n, r0, r1, bias, 0, n);
+                    }
                 });
+    }
+
+    /** Rows [r0, r1) of C (row length n), columns [j0, j0 + nc), plus bias[j0, j0 + nc). */
+    private void addBias(float[] c, int co, int n, int r0, int r1, float[] bias, int j0, int nc) {
+        for (int i = r0; i < r1; i++) {
+            int ci = co + i * n + j0;
+            kernels.binary(BinaryOp.ADD, c, ci, 1, bias, j0, 1, c, ci, nc);
+        }
     }
 
     /** Rows [r0, r1) of C (row length n), columns [j0, j0 + nc), set to bias[j0, j0 + nc). */
