@@ -657,9 +657,9 @@ public final class JvmBackend implements Backend {
         HeapStorage xs = h(x), bias = h(b);
         HeapStorage wt = h(permute(w, wShape, new int[] {1, 0}));
         HeapStorage out = allocFull(x.dtype(), m * n);
-        // The bias rows initialise C; the GEMM then accumulates onto them (float32: each thread
-        // writes the bias into its own rows just before its first product, while they are in
-        // cache).
+        // float32: each kernel thread writes the bias into its own rows (as C's starting value, or
+        // added after the product on the packed-A plan; see gemm); float64: the bias rows
+        // initialise C and the GEMM accumulates onto them.
         if (out.isFloat()) {
             gemm(m, n, k, xs.f, 0, k, 1, wt.f, 0, out.f, 0, false, bias.f);
         } else {
