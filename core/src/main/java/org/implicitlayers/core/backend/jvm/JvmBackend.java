@@ -1099,6 +1099,18 @@ public final class JvmBackend implements Backend {
     }
 
     /** out[o, i] = op over r of x[o, r, i], for an [outer, red, inner] view of x. */
+    /**
+     * Columns [j0, j1) of {@code red} rows of length {@code inner} at xo, summed into out at oo.
+     */
+    private void sumColumns(
+            HeapStorage x, int xo, int red, int j0, int j1, int inner, HeapStorage out, int oo) {
+        if (x.isFloat()) {
+            kernels.sumRows(x.f, xo + j0, red, j1 - j0, inner, out.f, oo + j0);
+        } else {
+            kernels.sumRows(x.d, xo + j0, red, j1 - j0, inner, out.d, oo + j0);
+        }
+    }
+
     private void reduceRuns(
             ReduceOp op, HeapStorage x, HeapStorage out, int outer, int red, int inner) {
         if (inner == 1) {
@@ -1124,17 +1136,15 @@ public final class JvmBackend implements Backend {
             int colGrain = (Math.max(1, GRAIN / Math.max(1, red)) + 63) / 64 * 64;
             for (int o = 0; o < outer; o++) {
                 int xo = o * red * inner, oo = o * inner;
-                Parallel.range(
-                        inner,
-                        colGrain,
-                        64,
-                        (j0, j1) -> {
-                            if (x.isFloat()) {
-                                kernels.sumRows(x.f, xo + j0, red, j1 - j0, inner, out.f, oo + j0);
-                            } else {
-                                kernels.sumRows(x.d, xo + j0, red, j1 - j0, inner, out.d, oo + j0);
-                            }
-                        });
+                if (inner < 2 * colGrain) {
+                    sumColumns(x, xo, red, 0, inner, inner, out, oo);
+                } else {
+                    Parallel.range(
+                            inner,
+                            colGrain,
+                            64,
+                            (j0, j1) -> sumColumns(x, xo, red, j0, j1, inner, out, oo));
+                }
             }
             return;
         }
