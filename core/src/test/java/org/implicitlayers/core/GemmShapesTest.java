@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.implicitlayers.core.backend.jvm.CpuInfo;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * row blocks into small products. 64 x 4w x 300 and 17 x 3w x 20 leave 4 and 5 rows after the 6-row
  * tiles, and the first is deeper than one row panel of A (256). With A transposed, 64 x 4w x 1024
  * and 30 x (2w + 3) x 700 are shared out by blocks of k (the second with a short last block and
- * columns left over from the strips).
+ * columns left over from the strips); 40 x (12w + 5) x 600 is shared out by strips of B, each
+ * thread walking all blocks of k, with columns left over for the last share.
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -68,7 +70,8 @@ class GemmShapesTest {
             {64, 4 * w, 300},
             {17, 3 * w, 20},
             {64, 4 * w, 1024},
-            {30, 2 * w + 3, 700}
+            {30, 2 * w + 3, 700},
+            {40, 12 * w + 5, 600}
         };
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
@@ -130,8 +133,9 @@ class GemmShapesTest {
     }
 
     /**
-     * The products a training step makes (a weight gradient with A transposed and deep k, a layer's
-     * forward product) give the same bits on one thread and on three, with every plan.
+     * The products a training step makes (weight gradients with A transposed and deep k, narrow and
+     * wide, and a layer's forward product) give the same bits on one thread and on three, with
+     * every plan.
      */
     @Test
     void theThreadCountNeverChangesTheBits() {
@@ -150,8 +154,18 @@ class GemmShapesTest {
                                         Tensor g = Tensor.randn(rng, DType.FLOAT32, 1024, 48);
                                         Tensor w = Tensor.randn(rng, DType.FLOAT32, 64, 48);
                                         Tensor dw = x.matmul(g, true, false);
-                                        return dw.add(x.matmul(w).sum(0).reshape(1, 48))
-                                                .toFloatArray();
+                                        Tensor h = Tensor.randn(rng, DType.FLOAT32, 600, 40);
+                                        Tensor d = Tensor.randn(rng, DType.FLOAT32, 600, 101);
+                                        Tensor wide = h.matmul(d, true, false);
+                                        float[] first =
+                                                dw.add(x.matmul(w).sum(0).reshape(1, 48))
+                                                        .toFloatArray();
+                                        float[] second = wide.toFloatArray();
+                                        float[] both =
+                                                Arrays.copyOf(first, first.length + second.length);
+                                        System.arraycopy(
+                                                second, 0, both, first.length, second.length);
+                                        return both;
                                     });
                 }
                 assertArrayEquals(got[0], got[1], be.gemmPlan() + ": 1 and 2 threads");

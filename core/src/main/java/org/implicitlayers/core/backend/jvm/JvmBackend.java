@@ -793,6 +793,10 @@ public final class JvmBackend implements Backend {
         }
         // A B exactly one strip wide is already laid out as a packed strip.
         if (n > Math.max(w, PACK_MIN_COLS) && m >= PACK_MIN_ROWS && k >= PACK_MIN_DEPTH) {
+            if (ars == 1 && bias == null && k >= 2 * plan.kc() && n / w >= Parallel.threads()) {
+                gemmByStrips(m, n, k, a, ao, acs, b, bo, c, co, accumulate);
+                return;
+            }
             int rows = plan.shape().rows();
             for (int kb = 0; kb < k; kb += plan.kc()) {
                 int kc = Math.min(plan.kc(), k - kb);
@@ -880,6 +884,55 @@ public final class JvmBackend implements Backend {
         }
     }
 
+    /**
+     * A deep product with A transposed (a weight gradient X^T dY of a wide layer: 256 x 256, k =
+     * the batch), shared out by strips of B's columns in one hand-off: each thread walks all the
+     * blocks of k for its own strips, copying its own part of each block of B. Shared by rows, each
+     * of the k / kc blocks took two hand-offs (the copy of B and the product) and each thread read
+     * strips copied by the other core. Every element of C sees the same blocks and steps in the
+     * same order either way, so the bits do not depend on the split.
+     */
+    private void gemmByStrips(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int acs,
+            float[] b,
+            int bo,
+            float[] c,
+            int co,
+            boolean accumulate) {
+        int w = kernels.packWidth(), strips = n / w, full = strips * w, kcMax = plan.kc();
+        // The columns past the last full strip go with the last share.
+        Parallel.range(
+                strips,
+                1,
+                1,
+                (s0, s1) -> {
+                    float[] bp = PACKED_B.get();
+                    if (bp.length < (s1 - s0) * kcMax * w) {
+                        bp = new float[(s1 - s0) * kcMax * w];
+                        PACKED_B.set(bp);
+                    }
+                    for (int kb = 0; kb < k; kb += kcMax) {
+                        int kc = Math.min(kcMax, k - kb), bk = bo + kb * n, ak = ao + kb * acs;
+                        boolean acc = accumulate || kb > 0;
+                        for (int s = s0; s < s1; s++) {
+                            kernels.packStrip(b, bk + s * w, n, kc, bp, (s - s0) * kc * w);
+                        }
+                        kernels.gemmPacked(
+                                0, m, s1 - s0, kc, a, ak, 1, acs, bp, 0, c, co + s0 * w, n, acc);
+                        if (s1 == strips && full < n) {
+                            kernels.gemm(
+                                    0, m, n - full, kc, a, ak, 1, acs, b, bk + full, n, c,
+                                    co + full, n, acc);
+                        }
+                    }
+                });
+    }
+
     /** Steps of k per share of {@link #gemmSplitK}. */
     private static final int SPLIT_K = 256;
 
@@ -950,7 +1003,7 @@ public final class JvmBackend implements Backend {
      * bp[s*kc*w + kk*w + j], the strips shared out among the threads rather than copied by one
      * while the others wait.
      */
-    private static float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
+    private float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
         float[] buf = PACKED_B.get();
         if (buf.length < strips * kc * w) {
             buf = new float[strips * kc * w];
@@ -963,10 +1016,7 @@ public final class JvmBackend implements Backend {
                 1,
                 (s0, s1) -> {
                     for (int s = s0; s < s1; s++) {
-                        int dst = s * kc * w, src = bo + s * w;
-                        for (int kk = 0; kk < kc; kk++) {
-                            System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
-                        }
+                        kernels.packStrip(b, bo + s * w, ldb, kc, bp, s * kc * w);
                     }
                 });
         return bp;

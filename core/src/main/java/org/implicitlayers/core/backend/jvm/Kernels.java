@@ -47,6 +47,17 @@ interface Kernels {
     int packWidth();
 
     /**
+     * Copies {@code kc} rows of {@link #packWidth()} floats, {@code ldb} apart in B from {@code
+     * src}, into one packed strip at {@code bp[dst + kk * packWidth() + j]}.
+     */
+    default void packStrip(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+        int w = packWidth();
+        for (int kk = 0; kk < kc; kk++) {
+            System.arraycopy(b, src + kk * ldb, bp, dst + kk * w, w);
+        }
+    }
+
+    /**
      * C (+)= A B for rows [r0, r1) with B packed: {@code strips} strips of {@link #packWidth()}
      * columns, strip s holding B(kk, s*w + j) at {@code bp[bpo + s*k*w + kk*w + j]}; A and C as in
      * {@link #gemm}, C's strip s starting at column s*w. Packing makes B's rows contiguous: read in

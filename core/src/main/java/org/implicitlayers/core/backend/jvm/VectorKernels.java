@@ -1,5 +1,6 @@
 package org.implicitlayers.core.backend.jvm;
 
+import java.lang.invoke.VarHandle;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -162,6 +163,22 @@ final class VectorKernels implements Kernels {
     @Override
     public int packWidth() {
         return plan.shape().vectors() * FL;
+    }
+
+    /**
+     * A strip row is two or four vectors: moved as vectors, where {@code System.arraycopy} of 16 or
+     * 64 floats went through the copy stub at a fixed cost per call (a 4096 x 256 B copied into
+     * strips makes 65,536 such calls).
+     */
+    @Override
+    public void packStrip(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+        int w = packWidth();
+        for (int kk = 0; kk < kc; kk++) {
+            int from = src + kk * ldb, to = dst + kk * w;
+            for (int j = 0; j < w; j += FL) {
+                FloatVector.fromArray(FS, b, from + j).intoArray(bp, to + j);
+            }
+        }
     }
 
     /** Packed rows of A for {@link #gemmPacked}, one buffer per thread. */
@@ -336,17 +353,27 @@ final class VectorKernels implements Kernels {
      */
     private static final int CPW = 24;
 
+    /**
+     * Rows of C per block of {@link #gemmColumnPanels}: five column panels (120 KB of A at {@link
+     * #KP} steps) are copied, then each B strip, kept in L1, meets all of them before the next one
+     * is read.
+     */
+    private static final int CP_BLOCK = 5 * CPW;
+
     /** Column panels of a transposed A for {@link #gemmColumnPanels}, one buffer per thread. */
     private static final ThreadLocal<float[]> COL_PANELS =
             ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * The 6 x 2 path for a transposed A ({@code ars == 1}: A(i, kk) at {@code ao + kk * acs + i}, a
-     * weight gradient X^T dY): for each block of {@link #KP} steps of k and {@link #CPW} rows of C,
-     * the rows' A values at each kk, already contiguous, are copied (one array copy per kk) into a
+     * weight gradient X^T dY): for each block of {@link #KP} steps of k and {@link #CP_BLOCK} rows
+     * of C, each {@link #CPW} rows' A values at each kk, already contiguous, are copied into a
      * panel of constant row stride {@link #CPW}, and the kernel reads A at {@code base + kk * CPW +
      * constant}: no bounds checks left in its loop, where reading A in place at the run-time stride
-     * {@code acs} kept one per load (AVX2, 64 x 1024 x 64: 130 us on one thread unpacked).
+     * {@code acs} kept one per load (AVX2, 64 x 1024 x 64: 130 us on one thread unpacked). Each B
+     * strip then meets every panel of the block before the next strip is read: with one panel at a
+     * time, each 16 KB strip came back from L2 for every 24 rows (AVX2, 256 x 256 x 4096 on two
+     * threads: 157-179 GFLOP/s against 137-146, with the copies as vectors below).
      */
     private void gemmColumnPanels(
             int r0,
@@ -364,32 +391,63 @@ final class VectorKernels implements Kernels {
             boolean accumulate) {
         final int sw = packWidth();
         float[] ap = COL_PANELS.get();
-        if (ap.length < KP * CPW) {
-            ap = new float[KP * CPW];
+        if (ap.length < CP_BLOCK * KP) {
+            ap = new float[CP_BLOCK * KP];
             COL_PANELS.set(ap);
         }
         for (int kb = 0; kb < k; kb += KP) {
             int kc = Math.min(KP, k - kb);
             boolean acc = accumulate || kb > 0;
-            for (int ib = r0; ib < r1; ib += CPW) {
-                int w = Math.min(CPW, r1 - ib);
-                for (int kk = 0; kk < kc; kk++) {
-                    System.arraycopy(a, ao + (kb + kk) * acs + ib, ap, kk * CPW, w);
+            for (int ib0 = r0; ib0 < r1; ib0 += CP_BLOCK) {
+                int ie0 = Math.min(r1, ib0 + CP_BLOCK);
+                for (int ib = ib0; ib < ie0; ib += CPW) {
+                    copyPanel(
+                            a,
+                            ao + kb * acs + ib,
+                            acs,
+                            kc,
+                            Math.min(CPW, ie0 - ib),
+                            ap,
+                            (ib - ib0) * KP);
                 }
                 for (int s = 0; s < strips; s++) {
-                    int bs = bpo + s * k * sw + kb * sw, ci = co + s * sw + ib * ldc;
-                    int q = 0;
-                    for (; q + 6 <= w; q += 6) {
-                        gemm6x2Cols(kc, ap, q, bp, bs, c, ci + q * ldc, ldc, acc);
-                    }
-                    if (q + 4 <= w) {
-                        gemm4x2Cols(kc, ap, q, bp, bs, c, ci + q * ldc, ldc, acc);
-                        q += 4;
-                    }
-                    for (; q < w; q++) {
-                        gemm1x2Cols(kc, ap, q, bp, bs, c, ci + q * ldc, acc);
+                    int bs = bpo + s * k * sw + kb * sw;
+                    for (int ib = ib0; ib < ie0; ib += CPW) {
+                        int w = Math.min(CPW, ie0 - ib), p = (ib - ib0) * KP;
+                        int ci = co + s * sw + ib * ldc, q = 0;
+                        for (; q + 6 <= w; q += 6) {
+                            gemm6x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, ldc, acc);
+                        }
+                        if (q + 4 <= w) {
+                            gemm4x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, ldc, acc);
+                            q += 4;
+                        }
+                        for (; q < w; q++) {
+                            gemm1x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, acc);
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows [0, kc) of {@code w <= CPW} floats, {@code ld} apart in A from {@code src}, into a
+     * column panel {@link #CPW} floats apart: a full panel as three vectors per row (an array copy
+     * of 24 floats went through the copy stub at a fixed cost per call), a narrower one element by
+     * element.
+     */
+    private static void copyPanel(float[] a, int src, int ld, int kc, int w, float[] ap, int apo) {
+        if (w == CPW && CPW % FL == 0) {
+            for (int kk = 0; kk < kc; kk++) {
+                int from = src + kk * ld, to = apo + kk * CPW;
+                for (int j = 0; j < CPW; j += FL) {
+                    FloatVector.fromArray(FS, a, from + j).intoArray(ap, to + j);
+                }
+            }
+        } else {
+            for (int kk = 0; kk < kc; kk++) {
+                System.arraycopy(a, src + kk * ld, ap, apo + kk * CPW, w);
             }
         }
     }
@@ -534,7 +592,14 @@ final class VectorKernels implements Kernels {
         c1.intoArray(c, ci + FL);
     }
 
-    /** 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. */
+    /**
+     * 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. The two load
+     * fences (no instruction on x86; they only keep C2 from moving later loads above them) split
+     * each step into pairs of rows. Without them C2 sometimes scheduled four broadcasts of A ahead
+     * of their multiply-adds, which needs 18 vector registers, and kept two or three accumulators
+     * on the stack: which code a process got depended on what it had run before (AVX2, 4096 x 256 x
+     * 256 on one thread: 12 ms where the unspilled loop takes 5).
+     */
     private static void gemm6x2Rows(
             int k,
             float[] ap,
@@ -574,12 +639,14 @@ final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(FS, ap[ai + KP]);
             s10 = b0.fma(x, s10);
             s11 = b1.fma(x, s11);
+            VarHandle.loadLoadFence();
             x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
             s20 = b0.fma(x, s20);
             s21 = b1.fma(x, s21);
             x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
             s30 = b0.fma(x, s30);
             s31 = b1.fma(x, s31);
+            VarHandle.loadLoadFence();
             x = FloatVector.broadcast(FS, ap[ai + 4 * KP]);
             s40 = b0.fma(x, s40);
             s41 = b1.fma(x, s41);
