@@ -412,24 +412,81 @@ final class TranscendentalKernels {
     }
 
     /**
-     * Sum of the lanes, left to right: an order fixed everywhere (reduceLanes(ADD) may
-     * reassociate).
+     * Sum of the lanes, left to right from 0: an order fixed everywhere (reduceLanes(ADD) may
+     * reassociate). The lane numbers are constants for the usual vector lengths: with a loop over
+     * {@code lane(i)}, C2 extracted every lane and then picked one per pass through a jump table,
+     * and a 64-deep dot product on AVX-512 took about 20 ns, most of it in the sum.
      */
     static float sumLanes(FloatVector v) {
-        float s = 0;
-        for (int i = 0; i < FL; i++) {
-            s += v.lane(i);
+        switch (FL) {
+            case 16:
+                return sum8(v, 8, sum8(v, 0, 0f));
+            case 8:
+                return sum8(v, 0, 0f);
+            case 4:
+                return sum4(v, 0, 0f);
+            default:
+                float s = 0;
+                for (int i = 0; i < FL; i++) {
+                    s += v.lane(i);
+                }
+                return s;
         }
+    }
+
+    /** s + lane(from) + ... + lane(from + 7), left to right. */
+    private static float sum8(FloatVector v, int from, float s) {
+        s += v.lane(from);
+        s += v.lane(from + 1);
+        s += v.lane(from + 2);
+        s += v.lane(from + 3);
+        s += v.lane(from + 4);
+        s += v.lane(from + 5);
+        s += v.lane(from + 6);
+        s += v.lane(from + 7);
+        return s;
+    }
+
+    /** s + lane(from) + ... + lane(from + 3), left to right. */
+    private static float sum4(FloatVector v, int from, float s) {
+        s += v.lane(from);
+        s += v.lane(from + 1);
+        s += v.lane(from + 2);
+        s += v.lane(from + 3);
         return s;
     }
 
     private static final int DL = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
 
+    /** As {@link #sumLanes(FloatVector)}, for doubles. */
     static double sumLanes(jdk.incubator.vector.DoubleVector v) {
         double s = 0;
-        for (int i = 0; i < DL; i++) {
-            s += v.lane(i);
+        switch (DL) {
+            case 8:
+                s += v.lane(0);
+                s += v.lane(1);
+                s += v.lane(2);
+                s += v.lane(3);
+                s += v.lane(4);
+                s += v.lane(5);
+                s += v.lane(6);
+                s += v.lane(7);
+                return s;
+            case 4:
+                s += v.lane(0);
+                s += v.lane(1);
+                s += v.lane(2);
+                s += v.lane(3);
+                return s;
+            case 2:
+                s += v.lane(0);
+                s += v.lane(1);
+                return s;
+            default:
+                for (int i = 0; i < DL; i++) {
+                    s += v.lane(i);
+                }
+                return s;
         }
-        return s;
     }
 }
