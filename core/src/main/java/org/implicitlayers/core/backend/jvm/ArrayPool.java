@@ -59,6 +59,19 @@ final class ArrayPool {
         return heldBytes;
     }
 
+    /**
+     * The calling thread's scratch array from {@code perThread}, replaced by a larger one when it
+     * holds fewer than {@code length} floats (its contents are then not kept).
+     */
+    static float[] scratch(ThreadLocal<float[]> perThread, int length) {
+        float[] a = perThread.get();
+        if (a.length < length) {
+            a = new float[length];
+            perThread.set(a);
+        }
+        return a;
+    }
+
     /** Drops every held array. */
     synchronized void clear() {
         floats.clear();

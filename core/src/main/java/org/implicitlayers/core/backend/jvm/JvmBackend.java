@@ -911,11 +911,7 @@ public final class JvmBackend implements Backend {
                 1,
                 1,
                 (s0, s1) -> {
-                    float[] bp = PACKED_B.get();
-                    if (bp.length < (s1 - s0) * kcMax * w) {
-                        bp = new float[(s1 - s0) * kcMax * w];
-                        PACKED_B.set(bp);
-                    }
+                    float[] bp = ArrayPool.scratch(PACKED_B, (s1 - s0) * kcMax * w);
                     for (int kb = 0; kb < k; kb += kcMax) {
                         int kc = Math.min(kcMax, k - kb), bk = bo + kb * n, ak = ao + kb * acs;
                         boolean acc = accumulate || kb > 0;
@@ -965,11 +961,7 @@ public final class JvmBackend implements Backend {
             int co,
             boolean accumulate) {
         int blocks = (k + SPLIT_K - 1) / SPLIT_K, mn = m * n;
-        float[] parts = SPLIT_PARTS.get();
-        if (parts.length < (blocks - 1) * mn) {
-            parts = new float[(blocks - 1) * mn];
-            SPLIT_PARTS.set(parts);
-        }
+        float[] parts = ArrayPool.scratch(SPLIT_PARTS, (blocks - 1) * mn);
         float[] buf = parts;
         int w = kernels.packWidth(), strips = n / w, full = strips * w;
         Parallel.range(
@@ -1004,11 +996,7 @@ public final class JvmBackend implements Backend {
      * while the others wait.
      */
     private float[] packB(float[] b, int bo, int ldb, int kc, int strips, int w) {
-        float[] buf = PACKED_B.get();
-        if (buf.length < strips * kc * w) {
-            buf = new float[strips * kc * w];
-            PACKED_B.set(buf);
-        }
+        float[] buf = ArrayPool.scratch(PACKED_B, strips * kc * w);
         float[] bp = buf;
         Parallel.range(
                 strips,

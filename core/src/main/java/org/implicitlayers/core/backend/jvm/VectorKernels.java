@@ -248,11 +248,7 @@ final class VectorKernels implements Kernels {
             }
             return;
         }
-        float[] ap = PACKED_A.get();
-        if (ap.length < mc * k) {
-            ap = new float[mc * k];
-            PACKED_A.set(ap);
-        }
+        float[] ap = ArrayPool.scratch(PACKED_A, mc * k);
         for (int ib = r0; ib < r1; ib += mc) {
             int ie = Math.min(r1, ib + mc), panels = (ie - ib) / mr, rest = ib + panels * mr;
             packA(a, ao, ars, acs, ib, panels, mr, k, ap);
@@ -316,11 +312,7 @@ final class VectorKernels implements Kernels {
             int ldc,
             boolean accumulate) {
         final int sw = packWidth(), mc = plan.mc();
-        float[] ap = ROW_PANELS.get();
-        if (ap.length < mc * KP) {
-            ap = new float[mc * KP];
-            ROW_PANELS.set(ap);
-        }
+        float[] ap = ArrayPool.scratch(ROW_PANELS, mc * KP);
         for (int kb = 0; kb < k; kb += KP) {
             int kc = Math.min(KP, k - kb);
             boolean acc = accumulate || kb > 0;
@@ -390,11 +382,7 @@ final class VectorKernels implements Kernels {
             int ldc,
             boolean accumulate) {
         final int sw = packWidth();
-        float[] ap = COL_PANELS.get();
-        if (ap.length < CP_BLOCK * KP) {
-            ap = new float[CP_BLOCK * KP];
-            COL_PANELS.set(ap);
-        }
+        float[] ap = ArrayPool.scratch(COL_PANELS, CP_BLOCK * KP);
         for (int kb = 0; kb < k; kb += KP) {
             int kc = Math.min(KP, k - kb);
             boolean acc = accumulate || kb > 0;
