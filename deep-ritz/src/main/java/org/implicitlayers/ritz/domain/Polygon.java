@@ -139,11 +139,7 @@ public final class Polygon implements Domain {
                 || d4 == 0 && onSegment(a, b, d);
     }
 
-    /**
-     * The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the
-     * origin.
-     */
-    /** The vertices as given (a copy), [k][2]. */
+    /** The vertices in counter-clockwise order (a copy), [k][2]. */
     public double[][] vertices() {
         double[][] c = new double[v.length][];
         for (int i = 0; i < v.length; i++) {
@@ -152,6 +148,10 @@ public final class Polygon implements Domain {
         return c;
     }
 
+    /**
+     * The L-shaped domain [-1, 1]^2 minus [0, 1] x [-1, 0], with its re-entrant corner at the
+     * origin.
+     */
     public static Polygon lShape() {
         return new Polygon(new double[][] {{-1, -1}, {0, -1}, {0, 0}, {1, 0}, {1, 1}, {-1, 1}});
     }

@@ -45,7 +45,9 @@ final class RFunctions {
         Tensor f = px.sub(x1).mul((y2 - y1) / len).sub(py.sub(y1).mul((x2 - x1) / len)).neg();
         Tensor t = px.sub(xc).square().add(py.sub(yc).square()).neg().add(len * len / 4).div(len);
         Tensor fourth = f.square().square();
-        Tensor psi = t.square().add(fourth).sqrt();
+        // At an end point t and f both vanish: the shift keeps sqrt's slope finite there (without
+        // it the gradient at a polygon's vertices was 0 * inf = NaN).
+        Tensor psi = t.square().add(fourth).add(1e-30).sqrt();
         return f.square().add(psi.sub(t).mul(0.5).square()).add(1e-30).sqrt();
     }
 }

@@ -156,6 +156,47 @@ class DomainsTest {
         }
     }
 
+    /**
+     * At a vertex two edge distances vanish together: the gradient there must stay finite (a
+     * plotting grid or a boundary sample can land exactly on one), and close to a vertex it must
+     * match central differences.
+     */
+    @Test
+    void distanceGradientIsFiniteAtVerticesAndMatchesDifferencesNearThem() {
+        Polygon poly = Polygon.lShape();
+        for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            for (double[] c : poly.vertices()) {
+                Tensor x = Tensor.of(c, 1, 2).to(dt).requiringGrad();
+                Tensor g = Grad.of(poly.distance(x).sum(), x, false);
+                for (int j = 0; j < 2; j++) {
+                    assertTrue(
+                            Double.isFinite(g.get(j)),
+                            dt + ": d phi / dx" + j + " at vertex (" + c[0] + ", " + c[1] + ")");
+                }
+            }
+        }
+        for (double[] c : poly.vertices()) {
+            double[] p = {c[0] * 0.999 + 0.0003, c[1] * 0.999 + 0.0002};
+            Tensor x = Tensor.of(p, 1, 2).requiringGrad();
+            Tensor g = Grad.of(poly.distance(x).sum(), x, false);
+            double h = 1e-7;
+            for (int j = 0; j < 2; j++) {
+                double[] a = p.clone(), b = p.clone();
+                a[j] += h;
+                b[j] -= h;
+                double fd =
+                        (poly.distance(Tensor.of(a, 1, 2)).get(0)
+                                        - poly.distance(Tensor.of(b, 1, 2)).get(0))
+                                / (2 * h);
+                assertEquals(
+                        fd,
+                        g.get(j),
+                        1e-5 * Math.max(1, Math.abs(fd)),
+                        "near " + c[0] + ", " + c[1]);
+            }
+        }
+    }
+
     @Test
     void boundaryPointsAreSpreadInProportionToLength() {
         Box b = new Box(new double[] {0, 0}, new double[] {2, 1});
