@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tiles, and the first is deeper than one row panel of A (256). With A transposed, 64 x 4w x 1024
  * and 30 x (2w + 3) x 700 are shared out by blocks of k (the second with a short last block and
  * columns left over from the strips); 40 x (12w + 5) x 600 is shared out by strips of B, each
- * thread walking all blocks of k, with columns left over for the last share.
+ * thread walking all blocks of k, with columns left over for the last share. 300 x (8w + 3) x 2 is
+ * shallow and wide (a first layer), computed row by row on several threads, with columns past the
+ * last whole vector; 9 x 2w x 4 is shallow and narrow (tiles).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -71,7 +73,9 @@ class GemmShapesTest {
             {17, 3 * w, 20},
             {64, 4 * w, 1024},
             {30, 2 * w + 3, 700},
-            {40, 12 * w + 5, 600}
+            {40, 12 * w + 5, 600},
+            {300, 8 * w + 3, 2},
+            {9, 2 * w, 4}
         };
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
@@ -173,6 +177,53 @@ class GemmShapesTest {
             }
         } finally {
             JvmBackend.setThreads(before);
+        }
+    }
+
+    /**
+     * A shallow layer (k at most 4: a network's first layer) is, element by element, a chain of
+     * fused multiply-adds over k in order, starting from the bias, or from zero with the bias added
+     * last where the plan packs A: the same arithmetic as the tile kernels, so the row-by-row
+     * kernel (8 vectors a row) changes no bit of a result. Checked bit for bit against Math.fma on
+     * every plan, for tiles (4 vectors a row) and rows.
+     */
+    @Test
+    void shallowLayersAreFusedMultiplyAddChainsBitForBit() {
+        int m = 300;
+        for (JvmBackend be : BACKENDS) {
+            for (int k = 1; k <= 4; k++) {
+                for (int n : new int[] {4 * LANES, 8 * LANES}) {
+                    Rng rng = Rng.seeded(k);
+                    float[] x = new float[m * k], w = new float[n * k], bias = new float[n];
+                    for (float[] v : new float[][] {x, w, bias}) {
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = (float) rng.nextGaussian();
+                        }
+                    }
+                    int kk = k;
+                    float[] got =
+                            TestBackends.on(
+                                    be,
+                                    () ->
+                                            Tensor.linear(
+                                                            Tensor.of(x, m, kk),
+                                                            Tensor.of(w, n, kk),
+                                                            Tensor.of(bias, n))
+                                                    .toFloatArray());
+                    boolean biasLast = be.gemmPlan().packA();
+                    float[] expected = new float[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float s = biasLast ? 0f : bias[j];
+                            for (int q = 0; q < k; q++) {
+                                s = Math.fma(x[i * k + q], w[j * k + q], s);
+                            }
+                            expected[i * n + j] = biasLast ? s + bias[j] : s;
+                        }
+                    }
+                    assertArrayEquals(expected, got, be.gemmPlan() + ", n = " + n + ", k = " + k);
+                }
+            }
         }
     }
 

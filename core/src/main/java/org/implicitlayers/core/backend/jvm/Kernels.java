@@ -36,6 +36,44 @@ interface Kernels {
             boolean accumulate);
 
     /**
+     * C = A B (+ bias) for rows [r0, r1) of a shallow product, k at most a few (a first layer's
+     * inputs, a gradient through a one-wide output), with B [k, n] and C [m, n] row-major (ldb =
+     * ldc = n). C starts from the bias ({@code bias != null && !biasAfter}), from its own values
+     * ({@code accumulate}) or from zero; with {@code biasAfter} the bias is added to the finished
+     * sum. The arithmetic is that of {@link #gemm} on C's starting value, so the bits are those of
+     * the bias rows copied first, or added after, around it.
+     */
+    default void gemmShallow(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            float[] c,
+            int co,
+            boolean accumulate,
+            float[] bias,
+            boolean biasAfter) {
+        boolean fromBias = bias != null && !biasAfter;
+        if (fromBias) {
+            for (int i = r0; i < r1; i++) {
+                System.arraycopy(bias, 0, c, co + i * n, n);
+            }
+        }
+        gemm(r0, r1, n, k, a, ao, ars, acs, b, bo, n, c, co, n, accumulate || fromBias);
+        if (bias != null && biasAfter) {
+            for (int i = r0; i < r1; i++) {
+                binary(BinaryOp.ADD, c, co + i * n, 1, bias, 0, 1, c, co + i * n, n);
+            }
+        }
+    }
+
+    /**
      * The GEMM micro-kernel and blocking in use; the plain loops report the blocking they are
      * driven with (their "kernel" is a loop nest of any shape).
      */

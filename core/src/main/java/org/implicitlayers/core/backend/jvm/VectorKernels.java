@@ -160,6 +160,98 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Row by row, one step of k at a time across the whole row (a row of C stays in L1 between the
+     * steps): the first step starts from the bias, C or zero, each later one loads the row back,
+     * adds its product and stores it, with A's value broadcast once per step. The tile kernels made
+     * a call, a load and a store of twelve or sixteen accumulators and one bounds check per A
+     * element for every tile of a few rows, to do one or two multiply-adds with each; and the bias
+     * rows were a separate pass over C. Same operations in the same order as the tile kernels, so
+     * the same bits; columns past the last whole vector take {@link #gemmTail} as there.
+     */
+    @Override
+    public void gemmShallow(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            float[] c,
+            int co,
+            boolean accumulate,
+            float[] bias,
+            boolean biasAfter) {
+        final boolean fromBias = bias != null && !biasAfter;
+        final int nv = FS.loopBound(n);
+        for (int i = r0; i < r1; i++) {
+            int ai = ao + i * ars, ci = co + i * n;
+            FloatVector a0 = FloatVector.broadcast(FS, a[ai]);
+            float[] start = fromBias ? bias : c;
+            int so = fromBias ? 0 : ci;
+            if (fromBias || accumulate) {
+                for (int j = 0; j < nv; j += FL) {
+                    FloatVector.fromArray(FS, b, bo + j)
+                            .fma(a0, FloatVector.fromArray(FS, start, so + j))
+                            .intoArray(c, ci + j);
+                }
+            } else {
+                for (int j = 0; j < nv; j += FL) {
+                    FloatVector.fromArray(FS, b, bo + j)
+                            .fma(a0, FloatVector.zero(FS))
+                            .intoArray(c, ci + j);
+                }
+            }
+            for (int kk = 1; kk < k; kk++) {
+                FloatVector ak = FloatVector.broadcast(FS, a[ai + kk * acs]);
+                int bk = bo + kk * n;
+                for (int j = 0; j < nv; j += FL) {
+                    FloatVector.fromArray(FS, b, bk + j)
+                            .fma(ak, FloatVector.fromArray(FS, c, ci + j))
+                            .intoArray(c, ci + j);
+                }
+            }
+            if (bias != null && biasAfter) {
+                for (int j = 0; j < nv; j += FL) {
+                    FloatVector.fromArray(FS, c, ci + j)
+                            .add(FloatVector.fromArray(FS, bias, j))
+                            .intoArray(c, ci + j);
+                }
+            }
+            if (nv < n) {
+                if (fromBias) {
+                    System.arraycopy(bias, nv, c, ci + nv, n - nv);
+                }
+                gemmTail(
+                        i,
+                        i + 1,
+                        nv,
+                        n,
+                        k,
+                        a,
+                        ao,
+                        ars,
+                        acs,
+                        b,
+                        bo,
+                        n,
+                        c,
+                        co,
+                        n,
+                        accumulate || fromBias);
+                if (bias != null && biasAfter) {
+                    for (int j = nv; j < n; j++) {
+                        c[ci + j] += bias[j];
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public int packWidth() {
         return plan.shape().vectors() * FL;
