@@ -73,13 +73,6 @@ final class Parallel {
      */
     static volatile boolean adapt = Boolean.getBoolean("implicit.threads.adapt");
 
-    /**
-     * Adapts to a loaded machine: a wait for workers longer than the caller's own chunk and than 1
-     * ms (a preempted worker, not one waking up) means the workers do not get a CPU in time. When a
-     * quarter of a window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run
-     * on the caller alone, then threads are tried again. Each output element is computed within one
-     * chunk, so this changes who computes, never the bits. Called with the lock held.
-     */
     /** Starts a fresh window of calls (tests). */
     static void resetWindow() {
         windowCalls = 0;
@@ -87,15 +80,20 @@ final class Parallel {
         serialCalls = 0;
     }
 
+    /**
+     * Adapts to a loaded machine: a wait for workers longer than the caller's own chunk and than 1
+     * ms (a preempted worker, not one waking up) means the workers do not get a CPU in time. When a
+     * quarter of a window of calls saw that, the next {@value #SERIAL_AFTER_CONTENTION} calls run
+     * on the caller alone, then threads are tried again. Each output element is computed within one
+     * chunk, so this changes who computes, never the bits. Called with the lock held.
+     */
     static void recordWait(boolean stolen, long waitNanos, long ownNanos) {
         // A chunk the caller ran itself is not contention: on an idle machine a worker parked
-        // between
-        // calls often starts after a short caller chunk, and counting that switched the 1024^3 GEMM
-        // to one thread (half the GFLOP/s of bench micro). Only long waits for running chunks
-        // count:
-        // longer than 1 ms, a scheduler time slice rather than the wake-up of a parked worker
-        // (waits
-        // of 50 us already switched Deep Ritz steps to one thread on an idle machine, 17% slower).
+        // between calls often starts after a short caller chunk, and counting that switched the
+        // 1024^3 GEMM to one thread (half the GFLOP/s of bench micro). Only long waits for running
+        // chunks count: longer than 1 ms, a scheduler time slice rather than the wake-up of a
+        // parked worker (waits of 50 us already switched Deep Ritz steps to one thread on an idle
+        // machine, 17% slower).
         if (waitNanos > Math.max(1_000_000L, ownNanos)) {
             contendedCalls++;
         }

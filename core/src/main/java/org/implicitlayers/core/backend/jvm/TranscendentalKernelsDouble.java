@@ -37,7 +37,6 @@ final class TranscendentalKernelsDouble {
      * <= ln2/2), 2^k from exponent bits; outside [-708, 709] the scalar loop's Math.exp is used.
      */
     static int exp(double[] a, int ao, double[] out, int oo, int n) {
-        final DoubleVector one = DoubleVector.broadcast(DS, 1.0);
         final DoubleVector log2e = DoubleVector.broadcast(DS, 1.4426950408889634),
                 rounder = DoubleVector.broadcast(DS, ROUNDER);
         final DoubleVector mLn2Hi = DoubleVector.broadcast(DS, -6.93147180369123816490e-01),
