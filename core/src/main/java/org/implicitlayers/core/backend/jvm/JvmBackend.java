@@ -779,12 +779,11 @@ public final class JvmBackend implements Backend {
                 gemmSplitK(m, n, k, a, ao, acs, b, bo, c, co, accumulate);
                 return;
             }
-            // A small product (the layers of a 64-wide network): one hand-off to the threads, each
-            // taking a share of the rows and copying B whole into its own strips (a B exactly one
-            // strip wide already is one). Copied once by the caller, the 16 KB of strips were
-            // rewritten on every call and each worker read them from the caller's cache (AVX2,
-            // both builds in one JVM: 1024 x 64 x 64 in 0.96 of the time, with bias 0.97).
+            // A small product (the layers of a 64-wide network): B whole as strips (a B exactly one
+            // strip wide already is one), then one hand-off to the threads, each taking a share of
+            // the rows.
             int strips = n / w, full = strips * w;
+            float[] bp = n == w ? b : packB(b, bo, n, k, strips, w);
             int bpo = n == w ? bo : 0;
             Parallel.range(
                     m,
@@ -794,7 +793,6 @@ public final class JvmBackend implements Backend {
                         if (biasFirst) {
                             biasRows(c, co, n, r0, r1, bias, 0, n);
                         }
-                        float[] bp = n == w ? b : packB(b, bo, n, k, strips, w);
                         kernels.gemmPacked(
                                 r0, r1, strips, k, a, ao, ars, acs, bp, bpo, c, co, n, acc0);
                         if (full < n) {
@@ -947,8 +945,12 @@ public final class JvmBackend implements Backend {
             boolean accumulate) {
         int w = kernels.packWidth(), strips = n / w, full = strips * w, kcMax = plan.kc();
         // The columns past the last full strip go with the last share.
+        // One piece per share: each call of the body copies A's column panels for every block of
+        // k, so cutting a share into pieces would copy them again for each piece (AVX2, 256 x 256
+        // x 4096: 1.10x the time with four).
         Parallel.range(
                 strips,
+                1,
                 1,
                 1,
                 (s0, s1) -> {
@@ -1177,7 +1179,6 @@ public final class JvmBackend implements Backend {
         return out;
     }
 
-    /** out[o, i] = op over r of x[o, r, i], for an [outer, red, inner] view of x. */
     /**
      * Columns [j0, j1) of {@code red} rows of length {@code inner} at xo, summed into out at oo.
      */
@@ -1190,6 +1191,7 @@ public final class JvmBackend implements Backend {
         }
     }
 
+    /** out[o, i] = op over r of x[o, r, i], for an [outer, red, inner] view of x. */
     private void reduceRuns(
             ReduceOp op, HeapStorage x, HeapStorage out, int outer, int red, int inner) {
         if (inner == 1) {
