@@ -140,6 +140,15 @@ public final class Curves {
             }
         }
         ValueAxis x = logX ? new LogTicksAxis(xLabel) : new LinearAxis(xLabel, xr[0], xr[1], 10);
+        if (x instanceof NumberAxis
+                && panels.stream()
+                        .flatMap(p -> p.series().stream())
+                        .anyMatch(s -> s.mark() != Mark.LINE)) {
+            // Markers at x = 0 sat half outside the plot: JFreeChart's auto range sticks to zero
+            // rather than leaving its margin below it. Lines may start on the axis; markers may
+            // not.
+            ((NumberAxis) x).setAutoRangeStickyZero(false);
+        }
         Style.axis(x);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
         plot.setGap(10);

@@ -182,4 +182,27 @@ class FiguresTest {
         assertTrue(axis.getLowerBound() <= -0.3 + 0.1 * Math.exp(-2.9));
         assertTrue(axis.getLabel().contains("early values up to 27 off scale"), axis.getLabel());
     }
+
+    /** Markers at the ends of the x range (a feature index from 0) are drawn whole, inside. */
+    @Test
+    void pointsAtXZeroStayInsideThePlot() {
+        double[] x = new double[30], y = new double[30];
+        for (int i = 0; i < 30; i++) {
+            x[i] = i;
+            y[i] = Math.pow(10, -3 + 2.0 * ((i * 7) % 30) / 29);
+        }
+        JFreeChart c =
+                Curves.chart(
+                        "",
+                        "feature index",
+                        false,
+                        List.of(
+                                new Curves.Panel(
+                                        "lambda",
+                                        Curves.Scale.LOG,
+                                        List.of(Curves.Series.points("learned", x, y)))));
+        var axis = ((org.jfree.chart.plot.CombinedDomainXYPlot) c.getPlot()).getDomainAxis();
+        assertTrue(axis.getLowerBound() < 0, "lower bound " + axis.getLowerBound());
+        assertTrue(axis.getUpperBound() > 29, "upper bound " + axis.getUpperBound());
+    }
 }
