@@ -693,12 +693,12 @@ public final class JvmBackend implements Backend {
 
     /**
      * Products at most this deep and at least {@link #SHALLOW_MIN_VECTORS} vectors wide take {@link
-     * Kernels#gemmShallow}, row by row. Both settings loaded side by side in one JVM, medians of
-     * alternated rounds: a 4096 x 3 -> 256 first layer (sdf-bunny's) took 0.59 of the tile kernels'
-     * time on one thread and 0.62 on two with AVX2, 0.70 on two with AVX-512; 1024 x 2 -> 64 on
-     * AVX2 (8 vectors a row) 0.76 on one thread. With 4 vectors a row (the same layer on AVX-512)
-     * the loop overhead of each short row made it 1.05-1.2x slower, so narrower products keep the
-     * tiles.
+     * Kernels#gemmShallow}, row by row. Both builds loaded side by side in one JVM, tenth
+     * percentiles of alternated rounds: a 4096 x 3 -> 256 first layer (sdf-bunny's) took 0.59 of
+     * the tile kernels' time on one thread and 0.62 on two with AVX2, 0.70 on two with AVX-512;
+     * 1024 x 2 -> 64 on AVX2 (8 vectors a row) 0.76 on one thread. With 4 vectors a row (the same
+     * layer on AVX-512) the loop overhead of each short row made it 1.05-1.2x slower, so narrower
+     * products keep the tiles.
      */
     private static final int SHALLOW_K = 4;
 
@@ -944,10 +944,10 @@ public final class JvmBackend implements Backend {
             int co,
             boolean accumulate) {
         int w = kernels.packWidth(), strips = n / w, full = strips * w, kcMax = plan.kc();
-        // The columns past the last full strip go with the last share.
-        // One piece per share: each call of the body copies A's column panels for every block of
-        // k, so cutting a share into pieces would copy them again for each piece (AVX2, 256 x 256
-        // x 4096: 1.10x the time with four).
+        // The columns past the last full strip go with the last share. One piece per share: each
+        // call of the body copies A's column panels for every block of k, so cutting a share into
+        // pieces would copy them again for each piece (AVX2, 256 x 256 x 4096: 1.10x the time with
+        // four).
         Parallel.range(
                 strips,
                 1,
