@@ -2,6 +2,7 @@ package org.implicitlayers.core.backend.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.FloatVector;
@@ -24,8 +25,13 @@ class TranscendentalAccuracyTest {
     record Worst(double ulps, float at, double mean) {}
 
     private static float[] sweep(float from, float to) {
+        return sweep(from, to, 61);
+    }
+
+    /** Every stride-th float from {@code from} to {@code to}, each with both signs. */
+    private static float[] sweep(float from, float to, int stride) {
         int lo = Float.floatToIntBits(from), hi = Float.floatToIntBits(to);
-        int stride = 61, count = (hi - lo) / stride + 1;
+        int count = (hi - lo) / stride + 1;
         int n = (2 * count + LANES - 1) / LANES * LANES;
         float[] xs = new float[n];
         for (int i = 0; i < n; i++) {
@@ -74,6 +80,35 @@ class TranscendentalAccuracyTest {
                 "tanh",
                 worst((a, o, n) -> TranscendentalKernels.tanh(a, 0, o, 0, n), Math::tanh, xs, 0),
                 6);
+    }
+
+    /**
+     * The clamped and the sign form of tanh, whichever this machine takes, give the same bits from
+     * the smallest subnormal to the largest float, for both signs, and on the special values.
+     */
+    @Test
+    void tanhFormsAgreeBitForBit() {
+        float[] xs = sweep(Float.MIN_VALUE, Float.MAX_VALUE, 2039);
+        float[] special = {
+            0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 9f
+        };
+        System.arraycopy(special, 0, xs, 0, special.length);
+        float[] clamped = new float[xs.length], bySign = new float[xs.length];
+        assertEquals(xs.length, TranscendentalKernels.tanhClamped(xs, 0, clamped, 0, xs.length));
+        assertEquals(xs.length, TranscendentalKernels.tanhBySign(xs, 0, bySign, 0, xs.length));
+        for (int i = 0; i < xs.length; i++) {
+            int want = Float.floatToRawIntBits(clamped[i]),
+                    got = Float.floatToRawIntBits(bySign[i]);
+            if (want != got) {
+                fail("tanh(" + xs[i] + "): clamped " + clamped[i] + ", by sign " + bySign[i]);
+            }
+        }
+        // And the form in use is one of them, within its accuracy bound at a few points.
+        for (int i = 0; i < special.length; i++) {
+            if (!Float.isNaN(special[i])) {
+                assertEquals(Math.tanh(special[i]), clamped[i], 1e-7, "tanh(" + special[i] + ")");
+            }
+        }
     }
 
     @Test
