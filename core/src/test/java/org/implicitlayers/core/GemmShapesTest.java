@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * columns left over from the strips); 40 x (12w + 5) x 600 is shared out by strips of B, each
  * thread walking all blocks of k, with columns left over for the last share. 300 x (8w + 3) x 2 is
  * shallow and wide (a first layer), computed row by row on several threads, with columns past the
- * last whole vector; 9 x 2w x 4 is shallow and narrow (tiles).
+ * last whole vector; 9 x 2w x 4 is shallow and narrow (tiles). 1027 x 1 x 64, 37 x 3 x (2w + 5) and
+ * 130 x 15 x 70 are too narrow for vectors along n (dot products, four rows at a time, with rows
+ * left over and k past the last whole vector).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -75,7 +77,10 @@ class GemmShapesTest {
             {30, 2 * w + 3, 700},
             {40, 12 * w + 5, 600},
             {300, 8 * w + 3, 2},
-            {9, 2 * w, 4}
+            {9, 2 * w, 4},
+            {1027, 1, 64},
+            {37, 3, 2 * w + 5},
+            {130, 15, 70}
         };
         List<Arguments> out = new ArrayList<>();
         for (int b = 0; b < BACKENDS.size(); b++) {
@@ -225,6 +230,86 @@ class GemmShapesTest {
                 }
             }
         }
+    }
+
+    /**
+     * A layer too narrow for vectors along n (a one-wide output) is, element by element, the dot
+     * product's arithmetic: one fused multiply-add chain per lane over the whole vectors of k, the
+     * lanes summed left to right, the rest of k added product by product, then the bias. Checked
+     * bit for bit, float32 and float64, on one thread and on three (rows shared out in fours).
+     */
+    @Test
+    void narrowLayersAreLaneSumsOfDotProductsBitForBit() {
+        int before = JvmBackend.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                JvmBackend.setThreads(threads);
+                for (int[] mnk : new int[][] {{1027, 1, 64}, {37, 3, 2 * LANES + 5}, {9, 15, 3}}) {
+                    int m = mnk[0], n = mnk[1], k = mnk[2];
+                    Rng rng = Rng.seeded(m + n + k);
+                    double[] x = TestBackends.randn(rng, m * k),
+                            w = TestBackends.randn(rng, n * k),
+                            bias = TestBackends.randn(rng, n);
+                    String where = m + " x " + n + " x " + k + ", " + threads + " threads";
+                    float[] got =
+                            Tensor.linear(
+                                            Tensor.of(DType.FLOAT32, x, new int[] {m, k}),
+                                            Tensor.of(DType.FLOAT32, w, new int[] {n, k}),
+                                            Tensor.of(DType.FLOAT32, bias, new int[] {n}))
+                                    .toFloatArray();
+                    double[] gotD =
+                            Tensor.linear(
+                                            Tensor.of(DType.FLOAT64, x, new int[] {m, k}),
+                                            Tensor.of(DType.FLOAT64, w, new int[] {n, k}),
+                                            Tensor.of(DType.FLOAT64, bias, new int[] {n}))
+                                    .toDoubleArray();
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float s = laneSumDotF(x, i * k, w, j * k, k, LANES) + (float) bias[j];
+                            double d = laneSumDotD(x, i * k, w, j * k, k, LANES / 2) + bias[j];
+                            assertEquals(
+                                    s, got[i * n + j], 0f, where + " float32 at " + i + "," + j);
+                            assertEquals(
+                                    d, gotD[i * n + j], 0.0, where + " float64 at " + i + "," + j);
+                        }
+                    }
+                }
+            }
+        } finally {
+            JvmBackend.setThreads(before);
+        }
+    }
+
+    private static float laneSumDotF(double[] a, int ao, double[] b, int bo, int k, int lanes) {
+        float[] acc = new float[lanes];
+        int whole = k / lanes * lanes;
+        for (int p = 0; p < whole; p++) {
+            acc[p % lanes] = Math.fma((float) a[ao + p], (float) b[bo + p], acc[p % lanes]);
+        }
+        float s = 0f;
+        for (float v : acc) {
+            s += v;
+        }
+        for (int p = whole; p < k; p++) {
+            s += (float) a[ao + p] * (float) b[bo + p];
+        }
+        return s;
+    }
+
+    private static double laneSumDotD(double[] a, int ao, double[] b, int bo, int k, int lanes) {
+        double[] acc = new double[lanes];
+        int whole = k / lanes * lanes;
+        for (int p = 0; p < whole; p++) {
+            acc[p % lanes] = Math.fma(a[ao + p], b[bo + p], acc[p % lanes]);
+        }
+        double s = 0.0;
+        for (double v : acc) {
+            s += v;
+        }
+        for (int p = whole; p < k; p++) {
+            s += a[ao + p] * b[bo + p];
+        }
+        return s;
     }
 
     @Test

@@ -595,21 +595,52 @@ public final class JvmBackend implements Backend {
             int m,
             int n,
             int k) {
+        dotRows(x, ao, bt, bo, out, co, m, n, k, null);
+    }
+
+    /** {@link Kernels#dotRows} over m rows, shared out by rows; bias (or null) added after. */
+    private void dotRows(
+            HeapStorage x,
+            int ao,
+            HeapStorage bt,
+            int bo,
+            HeapStorage out,
+            int co,
+            int m,
+            int n,
+            int k,
+            HeapStorage bias) {
         Parallel.range(
                 m,
                 Math.max(16, GRAIN / Math.max(1, n * k)),
-                1,
+                4,
                 (r0, r1) -> {
-                    for (int i = r0; i < r1; i++) {
-                        for (int j = 0; j < n; j++) {
-                            if (out.isFloat()) {
-                                out.f[co + i * n + j] =
-                                        (float) kernels.dot(x.f, ao + i * k, bt.f, bo + j * k, k);
-                            } else {
-                                out.d[co + i * n + j] =
-                                        kernels.dot(x.d, ao + i * k, bt.d, bo + j * k, k);
-                            }
-                        }
+                    if (out.isFloat()) {
+                        kernels.dotRows(
+                                r0,
+                                r1,
+                                n,
+                                k,
+                                x.f,
+                                ao,
+                                bt.f,
+                                bo,
+                                out.f,
+                                co,
+                                bias == null ? null : bias.f);
+                    } else {
+                        kernels.dotRows(
+                                r0,
+                                r1,
+                                n,
+                                k,
+                                x.d,
+                                ao,
+                                bt.d,
+                                bo,
+                                out.d,
+                                co,
+                                bias == null ? null : bias.d);
                     }
                 });
     }
@@ -648,6 +679,12 @@ public final class JvmBackend implements Backend {
     @Override
     public Storage linear(Storage x, int[] xShape, Storage w, int[] wShape, Storage b) {
         int m = xShape[0], k = xShape[1], n = wShape[0];
+        if (n < NARROW && b != null && k > 0) {
+            // A narrow output layer: dot products of x's rows with w's, the bias added to each.
+            HeapStorage out = allocFull(x.dtype(), m * n);
+            dotRows(h(x), 0, h(w), 0, out, 0, m, n, k, h(b));
+            return out;
+        }
         if (n < NARROW || b == null) {
             Storage y = matmul(x, xShape, false, w, wShape, true);
             return b == null

@@ -194,6 +194,53 @@ interface Kernels {
 
     double dot(double[] a, int ao, double[] b, int bo, int n);
 
+    /**
+     * C[i, j] = A[i, :] . Bt[j, :] (+ bias[j]) for rows [r0, r1) of a product too narrow for
+     * vectors along its n columns (a one-wide output layer): A [*, k], Bt [n, k] and C [*, n]
+     * row-major from their offsets. Each element has the bits of {@link #dot} rounded to float,
+     * with the bias added after it.
+     */
+    default void dotRows(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            float[] bt,
+            int bo,
+            float[] c,
+            int co,
+            float[] bias) {
+        for (int i = r0; i < r1; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = (float) dot(a, ao + i * k, bt, bo + j * k, k);
+                c[co + i * n + j] = bias == null ? s : s + bias[j];
+            }
+        }
+    }
+
+    /** {@link #dotRows(int, int, int, int, float[], int, float[], int, float[], int, float[])}. */
+    default void dotRows(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            double[] bt,
+            int bo,
+            double[] c,
+            int co,
+            double[] bias) {
+        for (int i = r0; i < r1; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = dot(a, ao + i * k, bt, bo + j * k, k);
+                c[co + i * n + j] = bias == null ? s : s + bias[j];
+            }
+        }
+    }
+
     /** Reduction of the contiguous run {@code a[ao .. ao+n)}. */
     double reduce(ReduceOp op, float[] a, int ao, int n);
 

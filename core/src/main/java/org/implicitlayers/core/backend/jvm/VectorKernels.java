@@ -2685,6 +2685,149 @@ final class VectorKernels implements Kernels {
         return s;
     }
 
+    /**
+     * Four rows at a time: each keeps its own accumulator and the four share the loads of Bt's row;
+     * the four lane sums, chains of dependent additions, run side by side from the accumulators
+     * stored to an array. A 1024 x 64 -> 1 product on one thread (Zen 4) took 7.4-8.5 us against
+     * 10-15 with four sums of lane extractions one after the other, and 22-24 row by row with
+     * {@link #dot}.
+     */
+    @Override
+    public void dotRows(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            float[] a,
+            int ao,
+            float[] bt,
+            int bo,
+            float[] c,
+            int co,
+            float[] bias) {
+        int bound = FS.loopBound(k), i = r0;
+        float[] lanes = new float[4 * FL];
+        for (; i + 4 <= r1; i += 4) {
+            int a0 = ao + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+            for (int j = 0; j < n; j++) {
+                int bj = bo + j * k;
+                FloatVector v0 = FloatVector.zero(FS), v1 = v0, v2 = v0, v3 = v0;
+                for (int p = 0; p < bound; p += FL) {
+                    FloatVector w = FloatVector.fromArray(FS, bt, bj + p);
+                    v0 = FloatVector.fromArray(FS, a, a0 + p).fma(w, v0);
+                    v1 = FloatVector.fromArray(FS, a, a1 + p).fma(w, v1);
+                    v2 = FloatVector.fromArray(FS, a, a2 + p).fma(w, v2);
+                    v3 = FloatVector.fromArray(FS, a, a3 + p).fma(w, v3);
+                }
+                // The lane sums of dot, left to right, the four rows' chains side by side.
+                v0.intoArray(lanes, 0);
+                v1.intoArray(lanes, FL);
+                v2.intoArray(lanes, 2 * FL);
+                v3.intoArray(lanes, 3 * FL);
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                for (int l = 0; l < FL; l++) {
+                    s0 += lanes[l];
+                    s1 += lanes[FL + l];
+                    s2 += lanes[2 * FL + l];
+                    s3 += lanes[3 * FL + l];
+                }
+                for (int p = bound; p < k; p++) {
+                    float w = bt[bj + p];
+                    s0 += a[a0 + p] * w;
+                    s1 += a[a1 + p] * w;
+                    s2 += a[a2 + p] * w;
+                    s3 += a[a3 + p] * w;
+                }
+                int cj = co + i * n + j;
+                if (bias != null) {
+                    float b = bias[j];
+                    s0 += b;
+                    s1 += b;
+                    s2 += b;
+                    s3 += b;
+                }
+                c[cj] = s0;
+                c[cj + n] = s1;
+                c[cj + 2 * n] = s2;
+                c[cj + 3 * n] = s3;
+            }
+        }
+        for (; i < r1; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = (float) dot(a, ao + i * k, bt, bo + j * k, k);
+                c[co + i * n + j] = bias == null ? s : s + bias[j];
+            }
+        }
+    }
+
+    @Override
+    public void dotRows(
+            int r0,
+            int r1,
+            int n,
+            int k,
+            double[] a,
+            int ao,
+            double[] bt,
+            int bo,
+            double[] c,
+            int co,
+            double[] bias) {
+        int bound = DS.loopBound(k), i = r0;
+        double[] lanes = new double[4 * DL];
+        for (; i + 4 <= r1; i += 4) {
+            int a0 = ao + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+            for (int j = 0; j < n; j++) {
+                int bj = bo + j * k;
+                DoubleVector v0 = DoubleVector.zero(DS), v1 = v0, v2 = v0, v3 = v0;
+                for (int p = 0; p < bound; p += DL) {
+                    DoubleVector w = DoubleVector.fromArray(DS, bt, bj + p);
+                    v0 = DoubleVector.fromArray(DS, a, a0 + p).fma(w, v0);
+                    v1 = DoubleVector.fromArray(DS, a, a1 + p).fma(w, v1);
+                    v2 = DoubleVector.fromArray(DS, a, a2 + p).fma(w, v2);
+                    v3 = DoubleVector.fromArray(DS, a, a3 + p).fma(w, v3);
+                }
+                // The lane sums of dot, left to right, the four rows' chains side by side.
+                v0.intoArray(lanes, 0);
+                v1.intoArray(lanes, DL);
+                v2.intoArray(lanes, 2 * DL);
+                v3.intoArray(lanes, 3 * DL);
+                double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+                for (int l = 0; l < DL; l++) {
+                    s0 += lanes[l];
+                    s1 += lanes[DL + l];
+                    s2 += lanes[2 * DL + l];
+                    s3 += lanes[3 * DL + l];
+                }
+                for (int p = bound; p < k; p++) {
+                    double w = bt[bj + p];
+                    s0 += a[a0 + p] * w;
+                    s1 += a[a1 + p] * w;
+                    s2 += a[a2 + p] * w;
+                    s3 += a[a3 + p] * w;
+                }
+                int cj = co + i * n + j;
+                if (bias != null) {
+                    double b = bias[j];
+                    s0 += b;
+                    s1 += b;
+                    s2 += b;
+                    s3 += b;
+                }
+                c[cj] = s0;
+                c[cj + n] = s1;
+                c[cj + 2 * n] = s2;
+                c[cj + 3 * n] = s3;
+            }
+        }
+        for (; i < r1; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = dot(a, ao + i * k, bt, bo + j * k, k);
+                c[co + i * n + j] = bias == null ? s : s + bias[j];
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ column sums
 
     @Override
