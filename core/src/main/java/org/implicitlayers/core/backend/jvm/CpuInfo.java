@@ -116,6 +116,34 @@ public record CpuInfo(
         return new CpuInfo(model, arch, registers, (int) l1, (int) l2, l3, source.toString());
     }
 
+    /**
+     * The longest loop C2 compiles without a safepoint poll when this JVM keeps polls in counted
+     * loops ({@code UseCountedLoopSafepoints}, on with G1, ZGC and Shenandoah: loops that C2 can
+     * bound below {@code LoopStripMiningIterShortLoop} iterations are exempt), or {@link
+     * Integer#MAX_VALUE} where it does not (the parallel and serial collectors) or the exemption is
+     * off. Unknown options (not HotSpot) count as the G1 defaults.
+     */
+    static int shortLoopIterations() {
+        Boolean polls = hotspotBooleanOption("UseCountedLoopSafepoints");
+        Integer shortLoop = hotspotIntOption("LoopStripMiningIterShortLoop");
+        if (polls != null && !polls) {
+            return Integer.MAX_VALUE;
+        }
+        int n = shortLoop == null ? 100 : shortLoop;
+        return n < 8 ? Integer.MAX_VALUE : n;
+    }
+
+    private static Boolean hotspotBooleanOption(String name) {
+        try {
+            var bean =
+                    ManagementFactory.getPlatformMXBean(
+                            com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? null : Boolean.parseBoolean(bean.getVMOption(name).getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     private static Integer hotspotIntOption(String name) {
         try {
             var bean =

@@ -371,6 +371,26 @@ final class VectorKernels implements Kernels {
     }
 
     /**
+     * Steps of k per call of a 6 x 2 micro-kernel's loop: with a trip count C2 can bound below
+     * {@code LoopStripMiningIterShortLoop} (100 by default), the loop keeps no safepoint poll. The
+     * JVM's default collector, G1, keeps one in every counted loop otherwise ({@code
+     * UseCountedLoopSafepoints}), and with it C2 kept three of the twelve accumulators on the stack
+     * on AVX2, whose 16 registers the tile fills to 15: a 1024 x 64 x 64 product ran at 43 GFLOP/s
+     * on one thread against 88 with the parallel collector (Zen 4, {@code -XX:UseAVX=2}). Longer k
+     * runs as consecutive calls, C stored and reloaded between them: the same bits. Where the JVM
+     * keeps no polls in counted loops (the parallel collector, as {@code bin/implicit} runs), k
+     * runs whole: the calls' loads and stores of C cost 5-15% of a 4096 x 256 x 256 product.
+     */
+    static final int KSTEP = kStep(CpuInfo.shortLoopIterations());
+
+    /**
+     * 64, or fewer where the JVM exempts only shorter loops, or all of k where it keeps no polls.
+     */
+    static int kStep(int shortLoop) {
+        return shortLoop == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.min(64, shortLoop);
+    }
+
+    /**
      * Row stride of the row panels of {@link #gemmRowPanels}: a constant, so that the kernel's six
      * A offsets are immediates.
      */
@@ -672,6 +692,25 @@ final class VectorKernels implements Kernels {
         c1.intoArray(c, ci + FL);
     }
 
+    /** {@link #gemm6x2RowsStep} over k in steps of at most {@link #KSTEP}. */
+    private static void gemm6x2Rows(
+            int k,
+            float[] ap,
+            int a0,
+            float[] bp,
+            int bo,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        int k0 = 0;
+        do {
+            int kn = Math.min(KSTEP, k - k0);
+            gemm6x2RowsStep(kn, ap, a0 + k0, bp, bo + k0 * (2 * FL), c, ci, ldc, acc || k0 > 0);
+            k0 += kn;
+        } while (k0 < k);
+    }
+
     /**
      * 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. The two load
      * fences (no instruction on x86; they only keep C2 from moving later loads above them) split
@@ -680,7 +719,7 @@ final class VectorKernels implements Kernels {
      * on the stack: which code a process got depended on what it had run before (AVX2, 4096 x 256 x
      * 256 on one thread: 12 ms where the unspilled loop takes 5).
      */
-    private static void gemm6x2Rows(
+    private static void gemm6x2RowsStep(
             int k,
             float[] ap,
             int a0,
@@ -709,7 +748,7 @@ final class VectorKernels implements Kernels {
                 s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
         FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
                 s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
-        for (int kk = 0; kk < k; kk++) {
+        for (int kk = 0, kn = Math.min(k, KSTEP); kk < kn; kk++) {
             int bi = bo + kk * (2 * FL), ai = a0 + kk;
             FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
                     b1 = FloatVector.fromArray(FS, bp, bi + FL);
@@ -933,11 +972,31 @@ final class VectorKernels implements Kernels {
         c33.intoArray(c, c3i + 3 * FL);
     }
 
+    /** {@link #gemm6x2PackedStep} over k in steps of at most {@link #KSTEP}. */
+    private static void gemm6x2Packed(
+            int k,
+            float[] ap,
+            int ao,
+            float[] bp,
+            int bo,
+            float[] c,
+            int ci,
+            int ldc,
+            boolean acc) {
+        int k0 = 0;
+        do {
+            int kn = Math.min(KSTEP, k - k0);
+            gemm6x2PackedStep(
+                    kn, ap, ao + k0 * 6, bp, bo + k0 * (2 * FL), c, ci, ldc, acc || k0 > 0);
+            k0 += kn;
+        } while (k0 < k);
+    }
+
     /**
      * 6 rows by 2 vectors on packed operands (A panel stride 6, B strip stride 2 vectors): 15
      * registers.
      */
-    private static void gemm6x2Packed(
+    private static void gemm6x2PackedStep(
             int k,
             float[] ap,
             int ao,
@@ -966,7 +1025,7 @@ final class VectorKernels implements Kernels {
                 s41 = FloatVector.fromArray(FS, c, ci + 4 * ldc + FL);
         FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
                 s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
-        for (int kk = 0; kk < k; kk++) {
+        for (int kk = 0, kn = Math.min(k, KSTEP); kk < kn; kk++) {
             int bi = bo + kk * (2 * FL), ai = ao + kk * 6;
             FloatVector b0 = FloatVector.fromArray(FS, bp, bi),
                     b1 = FloatVector.fromArray(FS, bp, bi + FL);
@@ -1003,8 +1062,46 @@ final class VectorKernels implements Kernels {
         s51.intoArray(c, ci + 5 * ldc + FL);
     }
 
-    /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all (machines with 16: AVX2). */
+    /** {@link #gemm6x2Step} over k in steps of at most {@link #KSTEP}. */
     private static void gemm6x2(
+            int i,
+            int j,
+            int k,
+            float[] a,
+            int ao,
+            int ars,
+            int acs,
+            float[] b,
+            int bo,
+            int ldb,
+            float[] c,
+            int co,
+            int ldc,
+            boolean acc) {
+        int k0 = 0;
+        do {
+            int kn = Math.min(KSTEP, k - k0);
+            gemm6x2Step(
+                    i,
+                    j,
+                    kn,
+                    a,
+                    ao + k0 * acs,
+                    ars,
+                    acs,
+                    b,
+                    bo + k0 * ldb,
+                    ldb,
+                    c,
+                    co,
+                    ldc,
+                    acc || k0 > 0);
+            k0 += kn;
+        } while (k0 < k);
+    }
+
+    /** 6 rows by 2 vectors: 12 accumulators, 15 registers in all (machines with 16: AVX2). */
+    private static void gemm6x2Step(
             int i,
             int j,
             int k,
@@ -1042,7 +1139,7 @@ final class VectorKernels implements Kernels {
         FloatVector s50 = FloatVector.fromArray(FS, c, ci + 5 * ldc),
                 s51 = FloatVector.fromArray(FS, c, ci + 5 * ldc + FL);
         int a0 = ao + i * ars;
-        for (int kk = 0; kk < k; kk++) {
+        for (int kk = 0, kn = Math.min(k, KSTEP); kk < kn; kk++) {
             int bi = bo + kk * ldb + j, ak = a0 + kk * acs;
             FloatVector b0 = FloatVector.fromArray(FS, b, bi),
                     b1 = FloatVector.fromArray(FS, b, bi + FL);
