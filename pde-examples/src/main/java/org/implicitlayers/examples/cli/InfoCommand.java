@@ -44,6 +44,14 @@ final class InfoCommand implements Callable<Integer> {
                         + ", threads: "
                         + JvmBackend.threads());
         System.out.println("gemm: " + plan);
+        int kStep = JvmBackend.gemmKStep();
+        System.out.println(
+                "gemm k per kernel loop: "
+                        + (kStep == Integer.MAX_VALUE
+                                ? "all (no safepoint polls in counted loops)"
+                                : kStep
+                                        + " (this JVM keeps safepoint polls in counted loops, as"
+                                        + " with G1; shorter loops are exempt)"));
         System.out.println(
                 "java: "
                         + System.getProperty("java.vm.name")

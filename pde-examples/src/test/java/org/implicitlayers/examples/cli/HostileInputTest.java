@@ -152,6 +152,18 @@ class HostileInputTest {
         assertTrue(r[2].contains("bin/implicit gui"), r[2]);
     }
 
+    /** info names the GEMM plan and how much of k one kernel loop takes under this JVM. */
+    @Test
+    void infoDescribesTheGemmPlanAndTheKernelLoop() {
+        String[] r = run("info", "--no-self-test");
+        assertEquals("0", r[0], r[2]);
+        int step = org.implicitlayers.core.backend.jvm.JvmBackend.gemmKStep();
+        String want =
+                "gemm k per kernel loop: " + (step == Integer.MAX_VALUE ? "all (" : step + " (");
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith(want)), want + " in: " + r[1]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("gemm: ")), r[1]);
+    }
+
     private static void collect(CommandLine cl, List<String> prefix, List<String> out) {
         cl.getSubcommands()
                 .forEach(

@@ -157,6 +157,15 @@ public final class JvmBackend implements Backend {
         return Parallel.threads();
     }
 
+    /**
+     * Steps of k per call of the 6 x 2 micro-kernels' loop: 64 where the JVM keeps safepoint polls
+     * in counted loops (G1, the default collector), {@link Integer#MAX_VALUE} (all of k) where it
+     * keeps none (the parallel collector).
+     */
+    public static int gemmKStep() {
+        return VectorKernels.KSTEP;
+    }
+
     /** The GEMM micro-kernel shape and cache blocking in use (see {@link GemmPlan}). */
     public GemmPlan gemmPlan() {
         return plan;
