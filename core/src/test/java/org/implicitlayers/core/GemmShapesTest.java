@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * columns left over from the strips); 40 x (12w + 5) x 600 is shared out by strips of B, each
  * thread walking all blocks of k, with columns left over for the last share. 300 x (8w + 3) x 2 is
  * shallow and wide (a first layer), computed row by row on several threads, with columns past the
- * last whole vector; 9 x 2w x 4 is shallow and narrow (tiles). 1027 x 1 x 64, 37 x 3 x (2w + 5) and
- * 130 x 15 x 70 are too narrow for vectors along n (dot products, four rows at a time, with rows
- * left over and k past the last whole vector).
+ * last whole vector; 50 x (5w + 3) x 3 leaves one vector after the blocks of four and columns after
+ * it; 9 x 2w x 4 is shallow and narrow (tiles). 1027 x 1 x 64, 37 x 3 x (2w + 5) and 130 x 15 x 70
+ * are too narrow for vectors along n (dot products, four rows at a time, with rows left over and k
+ * past the last whole vector).
  */
 class GemmShapesTest {
     private static final CpuInfo CPU = CpuInfo.current();
@@ -78,6 +79,7 @@ class GemmShapesTest {
             {40, 12 * w + 5, 600},
             {300, 8 * w + 3, 2},
             {9, 2 * w, 4},
+            {50, 5 * w + 3, 3},
             {1027, 1, 64},
             {37, 3, 2 * w + 5},
             {130, 15, 70}
@@ -189,15 +191,15 @@ class GemmShapesTest {
      * A shallow layer (k at most 4: a network's first layer) is, element by element, a chain of
      * fused multiply-adds over k in order, starting from the bias, or from zero with the bias added
      * last where the plan packs A: the same arithmetic as the tile kernels, so the row-by-row
-     * kernel (8 vectors a row) changes no bit of a result. Checked bit for bit against Math.fma on
-     * every plan, for tiles (4 vectors a row) and rows.
+     * kernel (at least 4 vectors a row) changes no bit of a result. Checked bit for bit against
+     * Math.fma on every plan, for tiles (2 vectors a row) and rows (4 and 8).
      */
     @Test
     void shallowLayersAreFusedMultiplyAddChainsBitForBit() {
         int m = 300;
         for (JvmBackend be : BACKENDS) {
             for (int k = 1; k <= 4; k++) {
-                for (int n : new int[] {4 * LANES, 8 * LANES}) {
+                for (int n : new int[] {2 * LANES, 4 * LANES, 8 * LANES}) {
                     Rng rng = Rng.seeded(k);
                     float[] x = new float[m * k], w = new float[n * k], bias = new float[n];
                     for (float[] v : new float[][] {x, w, bias}) {

@@ -742,13 +742,16 @@ public final class JvmBackend implements Backend {
      * Kernels#gemmShallow}, row by row. Both builds loaded side by side in one JVM, tenth
      * percentiles of alternated rounds: a 4096 x 3 -> 256 first layer (sdf-bunny's) took 0.59 of
      * the tile kernels' time on one thread and 0.62 on two with AVX2, 0.70 on two with AVX-512;
-     * 1024 x 2 -> 64 on AVX2 (8 vectors a row) 0.76 on one thread. With 4 vectors a row (the same
-     * layer on AVX-512) the loop overhead of each short row made it 1.05-1.2x slower, so narrower
-     * products keep the tiles.
+     * 1024 x 2 -> 64 on AVX2 (8 vectors a row) 0.76 on one thread. That kernel swept each row once
+     * per step of k; with the steps in registers, four vectors at a time, 1024 x 2 -> 64 took
+     * 0.55-0.64 of the sweeping kernel's time with AVX2 and 4096 x 3 -> 256 0.57-0.61 (one and two
+     * threads), and rows of 4 vectors (1024 x 2 -> 64 on AVX-512, which had kept the tiles: the
+     * sweeps were 1.05-1.2x slower there) 0.68-0.79 of the tiles' time. Narrower products keep the
+     * tiles.
      */
     private static final int SHALLOW_K = 4;
 
-    private static final int SHALLOW_MIN_VECTORS = 8;
+    private static final int SHALLOW_MIN_VECTORS = 4;
 
     private static final int FLOAT_LANES = vectorFloatLanes();
 
