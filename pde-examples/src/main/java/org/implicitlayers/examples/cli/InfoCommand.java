@@ -46,7 +46,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("gemm: " + plan);
         int kStep = JvmBackend.gemmKStep();
         System.out.println(
-                "gemm k per kernel loop: "
+                "gemm k per 6x2 kernel loop: "
                         + (kStep == Integer.MAX_VALUE
                                 ? "all (no safepoint polls in counted loops)"
                                 : kStep

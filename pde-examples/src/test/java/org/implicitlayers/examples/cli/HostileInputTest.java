@@ -152,14 +152,15 @@ class HostileInputTest {
         assertTrue(r[2].contains("bin/implicit gui"), r[2]);
     }
 
-    /** info names the GEMM plan and how much of k one kernel loop takes under this JVM. */
+    /** info names the GEMM plan and how much of k one 6 x 2 kernel loop takes under this JVM. */
     @Test
     void infoDescribesTheGemmPlanAndTheKernelLoop() {
         String[] r = run("info", "--no-self-test");
         assertEquals("0", r[0], r[2]);
         int step = org.implicitlayers.core.backend.jvm.JvmBackend.gemmKStep();
         String want =
-                "gemm k per kernel loop: " + (step == Integer.MAX_VALUE ? "all (" : step + " (");
+                "gemm k per 6x2 kernel loop: "
+                        + (step == Integer.MAX_VALUE ? "all (" : step + " (");
         assertTrue(r[1].lines().anyMatch(l -> l.startsWith(want)), want + " in: " + r[1]);
         assertTrue(r[1].lines().anyMatch(l -> l.startsWith("gemm: ")), r[1]);
     }
