@@ -145,8 +145,8 @@ class GemmShapesTest {
 
     /**
      * The products a training step makes (weight gradients with A transposed and deep k, narrow and
-     * wide, and a layer's forward product) give the same bits on one thread and on three, with
-     * every plan.
+     * wide, one of a first layer with 3 inputs, and a layer's forward product) give the same bits
+     * on one thread and on three, with every plan.
      */
     @Test
     void theThreadCountNeverChangesTheBits() {
@@ -168,15 +168,29 @@ class GemmShapesTest {
                                         Tensor h = Tensor.randn(rng, DType.FLOAT32, 600, 40);
                                         Tensor d = Tensor.randn(rng, DType.FLOAT32, 600, 101);
                                         Tensor wide = h.matmul(d, true, false);
+                                        Tensor g3 = Tensor.randn(rng, DType.FLOAT32, 1024, 3);
                                         float[] first =
                                                 dw.add(x.matmul(w).sum(0).reshape(1, 48))
                                                         .toFloatArray();
                                         float[] second = wide.toFloatArray();
-                                        float[] both =
-                                                Arrays.copyOf(first, first.length + second.length);
+                                        // A narrow weight gradient (64 x 3, k = 1024): its few
+                                        // rows of C^T are shared out by columns.
+                                        float[] third = x.matmul(g3, true, false).toFloatArray();
+                                        float[] all =
+                                                Arrays.copyOf(
+                                                        first,
+                                                        first.length
+                                                                + second.length
+                                                                + third.length);
                                         System.arraycopy(
-                                                second, 0, both, first.length, second.length);
-                                        return both;
+                                                second, 0, all, first.length, second.length);
+                                        System.arraycopy(
+                                                third,
+                                                0,
+                                                all,
+                                                first.length + second.length,
+                                                third.length);
+                                        return all;
                                     });
                 }
                 assertArrayEquals(got[0], got[1], be.gemmPlan() + ": 1 and 2 threads");

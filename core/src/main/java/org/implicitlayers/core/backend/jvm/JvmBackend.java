@@ -668,21 +668,68 @@ public final class JvmBackend implements Backend {
             int n,
             int k) {
         HeapStorage ct = allocFull(out.dtype(), n * m);
-        if (out.isFloat()) {
+        if (n < 2 * plan.shape().rows() && k > SHALLOW_K) {
+            // Too few rows for the packed paths: gemm would run its unpacked path on one thread.
+            fewRowsByColumns(n, m, k, bt, bo, x, ao, ct);
+        } else if (out.isFloat()) {
             gemm(n, m, k, bt.f, bo, k, 1, x.f, ao, ct.f, 0, false, null);
+        } else {
+            gemm(n, m, k, bt.d, bo, k, 1, x.d, ao, ct.d, 0, false);
+        }
+        if (out.isFloat()) {
             for (int j = 0; j < n; j++) {
                 for (int i = 0; i < m; i++) {
                     out.f[co + i * n + j] = ct.f[j * m + i];
                 }
             }
         } else {
-            gemm(n, m, k, bt.d, bo, k, 1, x.d, ao, ct.d, 0, false);
             for (int j = 0; j < n; j++) {
                 for (int i = 0; i < m; i++) {
                     out.d[co + i * n + j] = ct.d[j * m + i];
                 }
             }
         }
+    }
+
+    /**
+     * C [rows, cols] = A [rows, k] B [k, cols] for a product of a few rows (C^T of a narrow weight
+     * gradient: a first layer's 2 or 3 inputs, k = the batch), with the blocking of {@link #gemm}'s
+     * unpacked path, shared out by columns: too few rows to share, it ran on one thread. Column
+     * shares start at multiples of the kernel's tile width, so every column sits in the same tile
+     * with the same blocks and steps of k as on one thread: the same bits.
+     */
+    private void fewRowsByColumns(
+            int rows,
+            int cols,
+            int k,
+            HeapStorage a,
+            int ao,
+            HeapStorage b,
+            int bo,
+            HeapStorage c) {
+        int sw = kernels.packWidth();
+        int grain = Math.max(sw, (1 << 16) / Math.max(1, rows * k) / sw * sw);
+        Parallel.range(
+                cols,
+                grain,
+                sw,
+                (j0, j1) -> {
+                    for (int kb = 0; kb < k; kb += KC) {
+                        int kc = Math.min(KC, k - kb);
+                        for (int nb = j0; nb < j1; nb += NC) {
+                            int nc = Math.min(NC, j1 - nb), bk = bo + kb * cols + nb;
+                            if (c.isFloat()) {
+                                kernels.gemm(
+                                        0, rows, nc, kc, a.f, ao + kb, k, 1, b.f, bk, cols, c.f, nb,
+                                        cols, kb > 0);
+                            } else {
+                                kernels.gemm(
+                                        0, rows, nc, kc, a.d, ao + kb, k, 1, b.d, bk, cols, c.d, nb,
+                                        cols, kb > 0);
+                            }
+                        }
+                    }
+                });
     }
 
     @Override
