@@ -582,7 +582,7 @@ public final class JvmBackend implements Backend {
             // rows)
             // or, when A is stored transposed, along m by computing C^T = B^T A^T.
             if (!transA) {
-                narrowByDots(x, ao, bk, bo, out, co, m, n, k);
+                dotRows(x, ao, bk, bo, out, co, m, n, k, null);
             } else {
                 narrowByTranspose(x, ao, bk, bo, out, co, m, n, k);
             }
@@ -593,21 +593,10 @@ public final class JvmBackend implements Backend {
         }
     }
 
-    /** C[i,j] = A[i,:] . Bt[j,:], A row-major [m,k], Bt row-major [n,k]. */
-    private void narrowByDots(
-            HeapStorage x,
-            int ao,
-            HeapStorage bt,
-            int bo,
-            HeapStorage out,
-            int co,
-            int m,
-            int n,
-            int k) {
-        dotRows(x, ao, bt, bo, out, co, m, n, k, null);
-    }
-
-    /** {@link Kernels#dotRows} over m rows, shared out by rows; bias (or null) added after. */
+    /**
+     * C[i,j] = A[i,:] . Bt[j,:] (+ bias[j]), A row-major [m,k], Bt row-major [n,k]: {@link
+     * Kernels#dotRows} over m rows, shared out by rows; bias (or null) added after.
+     */
     private void dotRows(
             HeapStorage x,
             int ao,

@@ -2875,12 +2875,8 @@ final class VectorKernels implements Kernels {
                 c[cj + 3 * n] = s3;
             }
         }
-        for (; i < r1; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = (float) dot(a, ao + i * k, bt, bo + j * k, k);
-                c[co + i * n + j] = bias == null ? s : s + bias[j];
-            }
-        }
+        // Rows left over: one dot product each.
+        Kernels.super.dotRows(i, r1, n, k, a, ao, bt, bo, c, co, bias);
     }
 
     @Override
@@ -2943,12 +2939,8 @@ final class VectorKernels implements Kernels {
                 c[cj + 3 * n] = s3;
             }
         }
-        for (; i < r1; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = dot(a, ao + i * k, bt, bo + j * k, k);
-                c[co + i * n + j] = bias == null ? s : s + bias[j];
-            }
-        }
+        // Rows left over: one dot product each.
+        Kernels.super.dotRows(i, r1, n, k, a, ao, bt, bo, c, co, bias);
     }
 
     // ------------------------------------------------------------------ column sums
