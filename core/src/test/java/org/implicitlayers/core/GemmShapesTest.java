@@ -334,8 +334,8 @@ class GemmShapesTest {
                 new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
         CpuInfo avx512 =
                 new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
-        GemmPlan p2 = GemmPlan.choose(avx2, 8);
-        GemmPlan p5 = GemmPlan.choose(avx512, 16);
+        GemmPlan p2 = GemmPlan.choose(avx2, 8, 17);
+        GemmPlan p5 = GemmPlan.choose(avx512, 16, 17);
         assertEquals(GemmPlan.Shape.R6_V2, p2.shape(), p2.toString());
         assertEquals(GemmPlan.Shape.R4_V4, p5.shape(), p5.toString());
         for (GemmPlan p : new GemmPlan[] {p2, p5}) {
@@ -348,6 +348,25 @@ class GemmShapesTest {
         }
         // 256-bit vectors with 32 registers (AVX-512 at MaxVectorSize=32) keep the wider tile
         assertEquals(GemmPlan.Shape.R4_V4, GemmPlan.choose(avx512, 8).shape());
+    }
+
+    @Test
+    void laterJdksTakeTheFourRowTileWhereSixRowsWouldSpill() {
+        CpuInfo avx2 =
+                new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
+        CpuInfo avx512 =
+                new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
+        for (int jdk : new int[] {21, 25}) {
+            GemmPlan p = GemmPlan.choose(avx2, 8, jdk);
+            assertEquals(GemmPlan.Shape.R4_V2, p.shape(), p.toString());
+            assertTrue(p.packA() && p.reason().contains("JDK " + jdk), p.toString());
+            // same strips of B as the 6 x 2 tile: two vectors wide, kc rows deep
+            GemmPlan six = GemmPlan.choose(avx2, 8, 17);
+            assertEquals(six.kc(), p.kc(), p.toString());
+            assertEquals(0, p.mc() % 4, p.toString());
+            // 32 registers: the 4 x 4 tile on every JDK
+            assertEquals(GemmPlan.Shape.R4_V4, GemmPlan.choose(avx512, 16, jdk).shape());
+        }
     }
 
     @Test
@@ -375,6 +394,8 @@ class GemmShapesTest {
                     e.getMessage());
             System.setProperty("implicit.gemm.kernel", "6x2");
             assertEquals(GemmPlan.Shape.R6_V2, GemmPlan.fromProperties(CPU, LANES).shape());
+            System.setProperty("implicit.gemm.kernel", " 4X2 ");
+            assertEquals(GemmPlan.Shape.R4_V2, GemmPlan.fromProperties(CPU, LANES).shape());
         } finally {
             if (old == null) {
                 System.clearProperty("implicit.gemm.kernel");

@@ -17,7 +17,13 @@ import java.util.Locale;
  *   <li>{@link Shape#R4_V4} (21 registers) where there are 32: AVX-512, also at 256 bits ({@code
  *       -XX:MaxVectorSize=32}), and AArch64;
  *   <li>{@link Shape#R6_V2} (15 registers) where there are 16: AVX2 (the shape of BLIS's Haswell
- *       kernel).
+ *       kernel), compiled by JDK 17's C2;
+ *   <li>{@link Shape#R4_V2} (11 registers) where there are 16 and a later JDK compiles the kernels:
+ *       JDK 25's C2 schedules a third broadcast of A ahead of the multiply-adds of the one before
+ *       in the 6 x 2 loop, which needs 17 registers, and keeps an accumulator on the stack: every
+ *       step of k then waits on a store and a reload (AVX2 on a Zen 4, two threads: GEMM 1024 at
+ *       79-86 GFLOP/s against 140-160 on JDK 17, the 4 x 2 tile 109-128). JDK versions between 17
+ *       and 25 were not measured and take the 4 x 2 tile too.
  * </ul>
  *
  * A 6 x 4 tile (29 registers) was not taken: in some runs C2 compiled it without its vector
@@ -30,7 +36,8 @@ import java.util.Locale;
  *
  * <p>System properties override the choice, for measurements and for the tests, which run every
  * shape on every machine: {@code implicit.gemm.kernel} ({@code 4x4} or {@code 6x2}), {@code
- * implicit.gemm.kc}, {@code implicit.gemm.mc}, {@code implicit.gemm.packA}.
+ * implicit.gemm.kc}, {@code implicit.gemm.mc}, {@code implicit.gemm.packA}. The 4 x 2 tile runs the
+ * 6 x 2 tile's float64 kernels (both are two vectors wide).
  *
  * @param shape the micro-kernel's tile
  * @param kc rows of B per packed block
@@ -47,7 +54,8 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
     /** The tested micro-kernel tiles: rows of C by vectors of C. */
     public enum Shape {
         R4_V4(4, 4),
-        R6_V2(6, 2);
+        R6_V2(6, 2),
+        R4_V2(4, 2);
 
         private final int rows;
         private final int vectors;
@@ -70,7 +78,7 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
             return rows * vectors + vectors + 1;
         }
 
-        /** "4x4", "6x2". */
+        /** "4x4", "6x2", "4x2". */
         public String label() {
             return rows + "x" + vectors;
         }
@@ -102,8 +110,16 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
         }
     }
 
-    /** The plan for {@code cpu} with vectors of {@code lanes} floats, before any override. */
+    /**
+     * The plan for {@code cpu} with vectors of {@code lanes} floats, before any override, for the
+     * JDK this JVM is ({@link Runtime.Version#feature()}).
+     */
     public static GemmPlan choose(CpuInfo cpu, int lanes) {
+        return choose(cpu, lanes, Runtime.version().feature());
+    }
+
+    /** {@link #choose} for the kernels compiled by JDK {@code jdk}'s C2. */
+    public static GemmPlan choose(CpuInfo cpu, int lanes, int jdk) {
         Shape best = null;
         for (Shape s : Shape.values()) {
             if (s.registersNeeded() <= cpu.registers()
@@ -121,8 +137,22 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
                         + " of "
                         + cpu.registers()
                         + " registers)";
+        if (best == Shape.R6_V2 && jdk > LAST_JDK_6X2) {
+            best = Shape.R4_V2;
+            why =
+                    "4x2 tile ("
+                            + best.registersNeeded()
+                            + " of "
+                            + cpu.registers()
+                            + " registers): JDK "
+                            + jdk
+                            + "'s C2 spills the 6x2 tile's loop";
+        }
         return blocked(best, cpu, lanes, why);
     }
+
+    /** The last JDK whose C2 was seen to compile the 6 x 2 loops without a spill (see above). */
+    static final int LAST_JDK_6X2 = 17;
 
     /** {@code shape} with the blocking that {@code cpu}'s caches give it. */
     public static GemmPlan blocked(Shape shape, CpuInfo cpu, int lanes, String reason) {
@@ -131,7 +161,7 @@ public record GemmPlan(Shape shape, int kc, int mc, boolean packA, String reason
         kc = Math.max(64, Math.min(256, kc));
         int mc = cpu.l2Bytes() / 16 / (kc * Float.BYTES);
         mc = Math.max(8 * shape.rows(), Math.min(240, mc)) / shape.rows() * shape.rows();
-        return new GemmPlan(shape, kc, mc, shape == Shape.R6_V2, reason);
+        return new GemmPlan(shape, kc, mc, shape.vectors() == 2, reason);
     }
 
     /** {@link #choose} with the system properties' overrides applied (errors name the property). */

@@ -34,8 +34,14 @@ final class VectorKernels implements Kernels {
 
     private final GemmPlan plan;
 
-    /** {@code plan.shape() == R6_V2}, read in the hot dispatch. */
+    /**
+     * Tiles two vectors wide ({@code R6_V2} or {@code R4_V2}: strips of B two vectors wide, A in
+     * row or column panels), read in the hot dispatch.
+     */
     private final boolean sixByTwo;
+
+    /** Whether two-vector tiles take six rows at a time ({@code R6_V2}) or four ({@code R4_V2}). */
+    private final boolean sixRows;
 
     /** Whether {@link #gemmPacked} copies A into panels first (see there). */
     private final boolean packA;
@@ -47,7 +53,8 @@ final class VectorKernels implements Kernels {
 
     VectorKernels(GemmPlan plan) {
         this.plan = plan;
-        this.sixByTwo = plan.shape() == GemmPlan.Shape.R6_V2;
+        this.sixByTwo = plan.shape().vectors() == 2;
+        this.sixRows = plan.shape() == GemmPlan.Shape.R6_V2;
         this.packA = plan.packA();
     }
 
@@ -87,15 +94,14 @@ final class VectorKernels implements Kernels {
             boolean accumulate) {
         int j = 0;
         if (sixByTwo) {
-            // 16 registers: 6 x 2 tiles (12 accumulators); the 4 x 4 and 8 x 2 tiles would spill.
+            // 16 registers: 6 x 2 or 4 x 2 tiles; the 4 x 4 and 8 x 2 tiles would spill.
             for (; j + 2 * FL <= n; j += 2 * FL) {
                 int i = r0;
-                for (; i + 6 <= r1; i += 6) {
+                for (; sixRows && i + 6 <= r1; i += 6) {
                     gemm6x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
                 }
-                if (i + 4 <= r1) {
+                for (; i + 4 <= r1; i += 4) {
                     gemm4x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
-                    i += 4;
                 }
                 for (; i < r1; i++) {
                     gemm1x2(i, j, k, a, ao, ars, acs, b, bo, ldb, c, co, ldc, accumulate);
@@ -344,12 +350,11 @@ final class VectorKernels implements Kernels {
                     int bs = bpo + s * k * sw, cj = co + s * sw;
                     int i = ib;
                     if (sixByTwo) {
-                        for (; i + 6 <= ie; i += 6) {
+                        for (; sixRows && i + 6 <= ie; i += 6) {
                             gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                         }
-                        if (i + 4 <= ie) {
+                        for (; i + 4 <= ie; i += 4) {
                             gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
-                            i += 4;
                         }
                         for (; i < ie; i++) {
                             gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
@@ -368,7 +373,9 @@ final class VectorKernels implements Kernels {
         }
         float[] ap = ArrayPool.scratch(PACKED_A, mc * k);
         for (int ib = r0; ib < r1; ib += mc) {
-            int ie = Math.min(r1, ib + mc), panels = (ie - ib) / mr, rest = ib + panels * mr;
+            // The 4 x 2 tile has no interleaved-panel kernel: its rows read A in place below.
+            int ie = Math.min(r1, ib + mc), panels = sixByTwo && !sixRows ? 0 : (ie - ib) / mr;
+            int rest = ib + panels * mr;
             packA(a, ao, ars, acs, ib, panels, mr, k, ap);
             for (int s = 0; s < strips; s++) {
                 int bs = bpo + s * k * sw, cj = co + s * sw;
@@ -381,9 +388,8 @@ final class VectorKernels implements Kernels {
                     }
                 }
                 int i = rest;
-                if (sixByTwo && i + 4 <= ie) {
+                for (; sixByTwo && i + 4 <= ie; i += 4) {
                     gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
-                    i += 4;
                 }
                 for (; i < ie; i++) {
                     if (sixByTwo) {
@@ -462,12 +468,11 @@ final class VectorKernels implements Kernels {
                 for (int s = 0; s < strips; s++) {
                     int bs = bpo + s * k * sw + kb * sw, cj = co + s * sw;
                     int i = ib;
-                    for (; i + 6 <= ie; i += 6) {
+                    for (; sixRows && i + 6 <= ie; i += 6) {
                         gemm6x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, ldc, acc);
                     }
-                    if (i + 4 <= ie) {
+                    for (; i + 4 <= ie; i += 4) {
                         gemm4x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, ldc, acc);
-                        i += 4;
                     }
                     for (; i < ie; i++) {
                         gemm1x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, acc);
@@ -541,12 +546,11 @@ final class VectorKernels implements Kernels {
                     for (int ib = ib0; ib < ie0; ib += CPW) {
                         int w = Math.min(CPW, ie0 - ib), p = (ib - ib0) * KP;
                         int ci = co + s * sw + ib * ldc, q = 0;
-                        for (; q + 6 <= w; q += 6) {
+                        for (; sixRows && q + 6 <= w; q += 6) {
                             gemm6x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, ldc, acc);
                         }
-                        if (q + 4 <= w) {
+                        for (; q + 4 <= w; q += 4) {
                             gemm4x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, ldc, acc);
-                            q += 4;
                         }
                         for (; q < w; q++) {
                             gemm1x2Cols(kc, ap, p + q, bp, bs, c, ci + q * ldc, acc);
