@@ -351,19 +351,19 @@ class GemmShapesTest {
     }
 
     @Test
-    void laterJdksTakeTheFourRowTileWhereSixRowsWouldSpill() {
+    void laterJdksTakeSixRowsOnlyInRowPanelsWhereTheOtherLoopsWouldSpill() {
         CpuInfo avx2 =
                 new CpuInfo("test AVX2", "amd64", 16, 32 << 10, 512 << 10, 32L << 20, "test");
         CpuInfo avx512 =
                 new CpuInfo("test AVX-512", "amd64", 32, 32 << 10, 1 << 20, 32L << 20, "test");
         for (int jdk : new int[] {21, 25}) {
             GemmPlan p = GemmPlan.choose(avx2, 8, jdk);
-            assertEquals(GemmPlan.Shape.R4_V2, p.shape(), p.toString());
+            assertEquals(GemmPlan.Shape.R6_V2_ROW_PANELS, p.shape(), p.toString());
             assertTrue(p.packA() && p.reason().contains("JDK " + jdk), p.toString());
             // same strips of B as the 6 x 2 tile: two vectors wide, kc rows deep
             GemmPlan six = GemmPlan.choose(avx2, 8, 17);
             assertEquals(six.kc(), p.kc(), p.toString());
-            assertEquals(0, p.mc() % 4, p.toString());
+            assertEquals(six.mc(), p.mc(), p.toString());
             // 32 registers: the 4 x 4 tile on every JDK
             assertEquals(GemmPlan.Shape.R4_V4, GemmPlan.choose(avx512, 16, jdk).shape());
         }
@@ -396,6 +396,9 @@ class GemmShapesTest {
             assertEquals(GemmPlan.Shape.R6_V2, GemmPlan.fromProperties(CPU, LANES).shape());
             System.setProperty("implicit.gemm.kernel", " 4X2 ");
             assertEquals(GemmPlan.Shape.R4_V2, GemmPlan.fromProperties(CPU, LANES).shape());
+            System.setProperty("implicit.gemm.kernel", "6x2rows");
+            assertEquals(
+                    GemmPlan.Shape.R6_V2_ROW_PANELS, GemmPlan.fromProperties(CPU, LANES).shape());
         } finally {
             if (old == null) {
                 System.clearProperty("implicit.gemm.kernel");

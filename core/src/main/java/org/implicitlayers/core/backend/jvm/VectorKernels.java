@@ -40,8 +40,14 @@ final class VectorKernels implements Kernels {
      */
     private final boolean sixByTwo;
 
-    /** Whether two-vector tiles take six rows at a time ({@code R6_V2}) or four ({@code R4_V2}). */
+    /**
+     * Whether two-vector tiles take six rows at a time ({@code R6_V2}) or four ({@code R4_V2},
+     * {@code R6_V2_ROW_PANELS}) outside {@link #gemmRowPanels}.
+     */
     private final boolean sixRows;
+
+    /** Whether {@link #gemmRowPanels} takes six rows at a time ({@code R6_V2*}). */
+    private final boolean sixRowPanels;
 
     /** Whether {@link #gemmPacked} copies A into panels first (see there). */
     private final boolean packA;
@@ -55,6 +61,7 @@ final class VectorKernels implements Kernels {
         this.plan = plan;
         this.sixByTwo = plan.shape().vectors() == 2;
         this.sixRows = plan.shape() == GemmPlan.Shape.R6_V2;
+        this.sixRowPanels = sixRows || plan.shape() == GemmPlan.Shape.R6_V2_ROW_PANELS;
         this.packA = plan.packA();
     }
 
@@ -373,7 +380,7 @@ final class VectorKernels implements Kernels {
         }
         float[] ap = ArrayPool.scratch(PACKED_A, mc * k);
         for (int ib = r0; ib < r1; ib += mc) {
-            // The 4 x 2 tile has no interleaved-panel kernel: its rows read A in place below.
+            // The 4 x 2 tiles have no interleaved-panel kernel: their rows read A in place below.
             int ie = Math.min(r1, ib + mc), panels = sixByTwo && !sixRows ? 0 : (ie - ib) / mr;
             int rest = ib + panels * mr;
             packA(a, ao, ars, acs, ib, panels, mr, k, ap);
@@ -468,7 +475,7 @@ final class VectorKernels implements Kernels {
                 for (int s = 0; s < strips; s++) {
                     int bs = bpo + s * k * sw + kb * sw, cj = co + s * sw;
                     int i = ib;
-                    for (; sixRows && i + 6 <= ie; i += 6) {
+                    for (; sixRowPanels && i + 6 <= ie; i += 6) {
                         gemm6x2Rows(kc, ap, (i - ib) * KP, bp, bs, c, cj + i * ldc, ldc, acc);
                     }
                     for (; i + 4 <= ie; i += 4) {
@@ -742,12 +749,15 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. The two load
-     * fences (no instruction on x86; they only keep C2 from moving later loads above them) split
-     * each step into pairs of rows. Without them C2 sometimes scheduled four broadcasts of A ahead
-     * of their multiply-adds, which needs 18 vector registers, and kept two or three accumulators
-     * on the stack: which code a process got depended on what it had run before (AVX2, 4096 x 256 x
-     * 256 on one thread: 12 ms where the unspilled loop takes 5).
+     * 6 rows by 2 vectors, A rows {@link #KP} apart, B a packed strip: 15 registers. A load fence
+     * before each broadcast of A after the first (no instruction on x86; it only keeps C2 from
+     * moving later loads above it) holds the loop to two broadcasts in flight. Without fences C2
+     * sometimes scheduled four broadcasts of A ahead of their multiply-adds, which needs 18 vector
+     * registers, and kept two or three accumulators on the stack: which code a process got depended
+     * on what it had run before (AVX2, 4096 x 256 x 256 on one thread: 12 ms where the unspilled
+     * loop takes 5). With a fence per pair of rows, JDK 17 compiled it cleanly but JDK 25 still
+     * moved one pair's multiply-adds below the next pair's broadcasts (17 registers, one
+     * accumulator on the stack); with a fence per row neither does.
      */
     private static void gemm6x2RowsStep(
             int k,
@@ -785,6 +795,7 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.broadcast(FS, ap[ai]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
+            VarHandle.loadLoadFence();
             x = FloatVector.broadcast(FS, ap[ai + KP]);
             s10 = b0.fma(x, s10);
             s11 = b1.fma(x, s11);
@@ -792,6 +803,7 @@ final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(FS, ap[ai + 2 * KP]);
             s20 = b0.fma(x, s20);
             s21 = b1.fma(x, s21);
+            VarHandle.loadLoadFence();
             x = FloatVector.broadcast(FS, ap[ai + 3 * KP]);
             s30 = b0.fma(x, s30);
             s31 = b1.fma(x, s31);
@@ -799,6 +811,7 @@ final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(FS, ap[ai + 4 * KP]);
             s40 = b0.fma(x, s40);
             s41 = b1.fma(x, s41);
+            VarHandle.loadLoadFence();
             x = FloatVector.broadcast(FS, ap[ai + 5 * KP]);
             s50 = b0.fma(x, s50);
             s51 = b1.fma(x, s51);
