@@ -1,12 +1,7 @@
 package org.implicitlayers.core;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,21 +65,7 @@ class DeterminismTest {
 
     @Test
     void kernelsGiveTheSameBitsColdAndWarm() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p =
-                new ProcessBuilder(
-                                List.of(
-                                        java,
-                                        "--add-modules",
-                                        "jdk.incubator.vector",
-                                        "-cp",
-                                        System.getProperty("java.class.path"),
-                                        Probe.class.getName()))
-                        .redirectErrorStream(true)
-                        .start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.run(Probe.class, 120, "--add-modules", "jdk.incubator.vector");
         assertTrue(out.matches("(?s).*differing 0 of \\d+"), out);
     }
 }

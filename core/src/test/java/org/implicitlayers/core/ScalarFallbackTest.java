@@ -3,10 +3,6 @@ package org.implicitlayers.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.implicitlayers.core.backend.jvm.JvmBackend;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +22,8 @@ class ScalarFallbackTest {
 
     @Test
     void withoutTheVectorModuleTheScalarKernelsRun() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p =
-                new ProcessBuilder(
-                                List.of(
-                                        java,
-                                        "-cp",
-                                        System.getProperty("java.class.path"),
-                                        Probe.class.getName()))
-                        .redirectErrorStream(true)
-                        .start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String last = out.substring(out.lastIndexOf('\n') + 1);
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.run(Probe.class, 60);
+        String last = ChildJvm.lastLine(out);
         // A A^T = [[14, 32], [32, 77]]: every entry saturates tanh to 1 within 1e-12.
         assertEquals("scalar", last.split(" ")[0], out);
         assertEquals(4.0, Double.parseDouble(last.split(" ")[1]), 1e-9, out);

@@ -35,10 +35,10 @@ final class VectorKernels implements Kernels {
     private final GemmPlan plan;
 
     /**
-     * Tiles two vectors wide ({@code R6_V2} or {@code R4_V2}: strips of B two vectors wide, A in
-     * row or column panels), read in the hot dispatch.
+     * Tiles two vectors wide ({@code R6_V2}, {@code R4_V2}, {@code R6_V2_ROW_PANELS}: strips of B
+     * two vectors wide, A in row or column panels), read in the hot dispatch.
      */
-    private final boolean sixByTwo;
+    private final boolean twoVectors;
 
     /**
      * Whether two-vector tiles take six rows at a time ({@code R6_V2}) or four ({@code R4_V2},
@@ -59,7 +59,7 @@ final class VectorKernels implements Kernels {
 
     VectorKernels(GemmPlan plan) {
         this.plan = plan;
-        this.sixByTwo = plan.shape().vectors() == 2;
+        this.twoVectors = plan.shape().vectors() == 2;
         this.sixRows = plan.shape() == GemmPlan.Shape.R6_V2;
         this.sixRowPanels = sixRows || plan.shape() == GemmPlan.Shape.R6_V2_ROW_PANELS;
         this.packA = plan.packA();
@@ -100,7 +100,7 @@ final class VectorKernels implements Kernels {
             int ldc,
             boolean accumulate) {
         int j = 0;
-        if (sixByTwo) {
+        if (twoVectors) {
             // 16 registers: 6 x 2 or 4 x 2 tiles; the 4 x 4 and 8 x 2 tiles would spill.
             for (; j + 2 * FL <= n; j += 2 * FL) {
                 int i = r0;
@@ -342,11 +342,11 @@ final class VectorKernels implements Kernels {
             int ldc,
             boolean accumulate) {
         final int mr = plan.shape().rows(), sw = packWidth(), mc = plan.mc();
-        if (packA && acs == 1 && sixByTwo) {
+        if (packA && acs == 1 && twoVectors) {
             gemmRowPanels(r0, r1, strips, k, a, ao, ars, bp, bpo, c, co, ldc, accumulate);
             return;
         }
-        if (packA && ars == 1 && sixByTwo) {
+        if (packA && ars == 1 && twoVectors) {
             gemmColumnPanels(r0, r1, strips, k, a, ao, acs, bp, bpo, c, co, ldc, accumulate);
             return;
         }
@@ -356,7 +356,7 @@ final class VectorKernels implements Kernels {
                 for (int s = 0; s < strips; s++) {
                     int bs = bpo + s * k * sw, cj = co + s * sw;
                     int i = ib;
-                    if (sixByTwo) {
+                    if (twoVectors) {
                         for (; sixRows && i + 6 <= ie; i += 6) {
                             gemm6x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                         }
@@ -381,25 +381,25 @@ final class VectorKernels implements Kernels {
         float[] ap = ArrayPool.scratch(PACKED_A, mc * k);
         for (int ib = r0; ib < r1; ib += mc) {
             // The 4 x 2 tiles have no interleaved-panel kernel: their rows read A in place below.
-            int ie = Math.min(r1, ib + mc), panels = sixByTwo && !sixRows ? 0 : (ie - ib) / mr;
+            int ie = Math.min(r1, ib + mc), panels = twoVectors && !sixRows ? 0 : (ie - ib) / mr;
             int rest = ib + panels * mr;
             packA(a, ao, ars, acs, ib, panels, mr, k, ap);
             for (int s = 0; s < strips; s++) {
                 int bs = bpo + s * k * sw, cj = co + s * sw;
                 for (int p = 0; p < panels; p++) {
                     int ci = cj + (ib + p * mr) * ldc;
-                    if (sixByTwo) {
+                    if (twoVectors) {
                         gemm6x2Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
                     } else {
                         gemm4x4Packed(k, ap, p * mr * k, bp, bs, c, ci, ldc, accumulate);
                     }
                 }
                 int i = rest;
-                for (; sixByTwo && i + 4 <= ie; i += 4) {
+                for (; twoVectors && i + 4 <= ie; i += 4) {
                     gemm4x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                 }
                 for (; i < ie; i++) {
-                    if (sixByTwo) {
+                    if (twoVectors) {
                         gemm1x2(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
                     } else {
                         gemm1x4(i, 0, k, a, ao, ars, acs, bp, bs, sw, c, cj, ldc, accumulate);
@@ -1647,7 +1647,7 @@ final class VectorKernels implements Kernels {
             int ldc,
             boolean accumulate) {
         int j = 0;
-        if (sixByTwo) {
+        if (twoVectors) {
             for (; j + 2 * DL <= n; j += 2 * DL) {
                 int i = r0;
                 for (; i + 6 <= r1; i += 6) {

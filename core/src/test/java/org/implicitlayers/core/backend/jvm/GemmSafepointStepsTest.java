@@ -3,12 +3,10 @@ package org.implicitlayers.core.backend.jvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.implicitlayers.core.Backends;
+import org.implicitlayers.core.ChildJvm;
 import org.implicitlayers.core.DType;
 import org.implicitlayers.core.Rng;
 import org.implicitlayers.core.Tensor;
@@ -65,23 +63,8 @@ class GemmSafepointStepsTest {
     }
 
     private static String child(String gc) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p =
-                new ProcessBuilder(
-                                List.of(
-                                        java,
-                                        "--add-modules",
-                                        "jdk.incubator.vector",
-                                        gc,
-                                        "-cp",
-                                        System.getProperty("java.class.path"),
-                                        Probe.class.getName()))
-                        .redirectErrorStream(true)
-                        .start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.exitValue(), out);
-        String last = out.substring(out.lastIndexOf('\n') + 1);
+        String out = ChildJvm.run(Probe.class, 120, "--add-modules", "jdk.incubator.vector", gc);
+        String last = ChildJvm.lastLine(out);
         assertTrue(last.startsWith("kstep "), out);
         return last;
     }
